@@ -1,0 +1,72 @@
+import { z } from "zod";
+
+/** Boolean env values: "1/true/yes/on" and "0/false/no/off"; anything else is an error. */
+const booleanFlag = z
+  .enum(["1", "0", "true", "false", "yes", "no", "on", "off"], {
+    error: 'expected one of 1, 0, true, false, yes, no, on, off',
+  })
+  .transform((v) => ["1", "true", "yes", "on"].includes(v));
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+      .optional(),
+    MEDPREF_HOME: z.string().min(1).default(".medpref"),
+    MEDPREF_PG_PORT: int(1024, 65535).default(54329),
+    PORT: int(1, 65535).default(3000),
+    NEXTAUTH_URL: z.url().optional(),
+    NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)").optional(),
+    OIDC_ISSUER: z.url().optional(),
+    OIDC_CLIENT_ID: z.string().min(1).optional(),
+    OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+    OIDC_DISPLAY_NAME: z.string().min(1).default("Institutional sign-in"),
+    MEDPREF_DB_POOL_MAX: int(1, 200).default(10),
+    MEDPREF_DB_CONNECT_TIMEOUT_MS: int(100, 120_000).default(5_000),
+    MEDPREF_MAX_COMPLETION_BYTES: int(1_024, 50_000_000).default(200 * 1024),
+    MEDPREF_MAX_UPLOAD_BYTES: int(1_024, 64 * 1024 ** 3).default(2 * 1024 ** 3),
+    MEDPREF_LOGIN_MAX_FAILURES_PER_ACCOUNT: int(1, 1000).default(5),
+    MEDPREF_LOGIN_MAX_FAILURES_PER_IP: int(1, 100_000).default(20),
+    MEDPREF_LOGIN_WINDOW_MINUTES: int(1, 24 * 60).default(15),
+    MEDPREF_TRUSTED_PROXIES: int(0, 10).default(0),
+    MEDPREF_SEED_DEMO: booleanFlag.optional(),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  })
+  .superRefine((env, ctx) => {
+    const oidc = [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET];
+    if (oidc.some(Boolean) && !oidc.every(Boolean)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["OIDC_ISSUER"],
+        message: "OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together",
+      });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {}
+
+/** Parses an environment; the error names every bad variable and why. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  // Empty strings count as unset, as shells and .env files often leave them.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".") || "(env)"}: ${i.message}`);
+    throw new EnvError(`Invalid environment configuration:\n${lines.join("\n")}`);
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+
+/** The process environment, parsed once. */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
