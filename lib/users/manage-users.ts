@@ -1,0 +1,78 @@
+import { randomBytes } from "node:crypto";
+import { recordAudit } from "@/lib/audit/audit-entry";
+import { generatePassword, hashPassword } from "@/lib/auth/password";
+import type { Role } from "@/generated/prisma/client";
+import { db } from "@/lib/db/prisma";
+import { AppError, isUniqueViolation } from "@/lib/errors/app-error";
+import { createUserInput, passwordSchema, roleSchema, type CreateUserInput } from "@/lib/users/schema";
+
+/** What the rest of the app may see of a user (never the hash). */
+export const publicUserFields = { id: true, email: true, name: true, role: true, specialties: true, active: true, isExternal: true, pseudonym: true, lastLoginAt: true, createdAt: true } as const;
+
+function newPseudonym(): string {
+  return `rater-${randomBytes(4).toString("hex")}`;
+}
+
+/**
+ * Creates a user. Without a password, one is generated and returned once (to print or show);
+ * only its argon2id hash is stored.
+ */
+export async function createUser(input: CreateUserInput, actorId: string | null) {
+  const data = createUserInput.parse(input);
+  const password = data.password ?? generatePassword();
+  const passwordHash = await hashPassword(password);
+  try {
+    const user = await db().$transaction(async (tx) => {
+      const created = await tx.user.create({
+        data: { email: data.email, name: data.name || data.email.split("@")[0]!, role: data.role, specialties: data.specialties, passwordHash, pseudonym: newPseudonym() },
+        select: publicUserFields,
+      });
+      await recordAudit(tx, { actorId, action: "user.create", entityType: "user", entityId: created.id, after: { email: created.email, name: created.name, role: created.role, specialties: created.specialties } });
+      return created;
+    });
+    return { user, password: data.password ? null : password };
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new AppError("CONFLICT", `A user with the email ${data.email} already exists.`, "email");
+    throw e;
+  }
+}
+
+async function updateUser(userId: string, actorId: string | null, action: string, change: (before: { role: Role; active: boolean }) => { data: Parameters<ReturnType<typeof db>["user"]["update"]>[0]["data"]; after: Record<string, unknown> }) {
+  return db().$transaction(async (tx) => {
+    const before = await tx.user.findUnique({ where: { id: userId }, select: { ...publicUserFields } });
+    if (!before) throw new AppError("NOT_FOUND", "No such user.");
+    if (before.isExternal) throw new AppError("CONFLICT", "External raters cannot sign in; their accounts cannot be changed.");
+    const { data, after } = change(before);
+    const updated = await tx.user.update({ where: { id: userId }, data, select: publicUserFields });
+    const beforeFields = Object.fromEntries(Object.keys(after).map((k) => [k, (before as Record<string, unknown>)[k]]));
+    await recordAudit(tx, { actorId, action, entityType: "user", entityId: userId, before: beforeFields, after });
+    return updated;
+  });
+}
+
+/** An admin cannot demote or deactivate themself: the last admin would lock everyone out. */
+function refuseSelf(userId: string, actorId: string | null, what: string) {
+  if (userId === actorId) throw new AppError("CONFLICT", `You cannot ${what} your own account; ask another admin.`);
+}
+
+export async function changeUserRole(userId: string, role: string, actorId: string | null) {
+  const parsed = roleSchema.parse(role);
+  refuseSelf(userId, actorId, "change the role of");
+  return updateUser(userId, actorId, "user.role", () => ({ data: { role: parsed }, after: { role: parsed } }));
+}
+
+export async function setUserActive(userId: string, active: boolean, actorId: string | null) {
+  if (!active) refuseSelf(userId, actorId, "deactivate");
+  return updateUser(userId, actorId, active ? "user.activate" : "user.deactivate", () => ({ data: { active }, after: { active } }));
+}
+
+export async function resetUserPassword(userId: string, actorId: string | null, newPassword?: string) {
+  const password = newPassword === undefined ? generatePassword() : passwordSchema.parse(newPassword);
+  const passwordHash = await hashPassword(password);
+  await updateUser(userId, actorId, "user.password-reset", () => ({ data: { passwordHash }, after: { passwordReset: true } }));
+  return { password: newPassword === undefined ? password : null };
+}
+
+export async function listUsers() {
+  return db().user.findMany({ orderBy: [{ isExternal: "asc" }, { createdAt: "asc" }], select: publicUserFields });
+}
