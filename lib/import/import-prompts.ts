@@ -60,6 +60,9 @@ export class ImportRejectedError extends Error {
 const BATCH_PROMPTS = 500;
 const BATCH_BYTES = 16 * 1024 * 1024;
 const PROGRESS_EVERY_MS = 250;
+const HEARTBEAT_EVERY_MS = 1_000;
+/** A RUNNING import whose heartbeat is older than this was interrupted (crash, kill). */
+export const IMPORT_STALE_AFTER_MINUTES = 5;
 
 const PROMPT_COLUMNS = ["id", "project_id", "import_id", "external_id", "messages", "reference_answer", "source", "prompt_type", "tags", "metadata", "content_hash"] as const;
 const COMPLETION_COLUMNS = ["prompt_id", "model", "text", "position", "content_hash"] as const;
@@ -98,6 +101,13 @@ export async function importPrompts(options: ImportOptions): Promise<ImportSumma
     lastProgress = now;
     options.onProgress({ bytesRead, bytesTotal: options.bytesTotal, recordsRead });
   };
+  // Progress and liveness go to the import row on another connection, outside the import's
+  // transaction, so the upload page and `project show` can follow them.
+  const heartbeat = setInterval(() => {
+    pool()
+      .query("UPDATE imports SET bytes_read = $2, records_read = $3, updated_at = now() WHERE id = $1 AND status = 'RUNNING'", [importId, bytesRead, recordsRead])
+      .catch(() => undefined);
+  }, HEARTBEAT_EVERY_MS);
 
   const flush = async () => {
     if (batch.length === 0) return;
@@ -217,8 +227,20 @@ export async function importPrompts(options: ImportOptions): Promise<ImportSumma
       .catch(() => undefined);
     throw error;
   } finally {
+    clearInterval(heartbeat);
     client.release();
   }
+}
+
+/** Marks imports whose process died mid-way as failed (their transaction left nothing behind). */
+export async function failInterruptedImports(): Promise<number> {
+  const result = await pool().query(
+    `UPDATE imports SET status = 'FAILED', finished_at = now(),
+            report = jsonb_build_object('message', 'Interrupted: the importing process stopped before finishing. Nothing was imported; run the import again.')
+      WHERE status = 'RUNNING' AND updated_at < now() - make_interval(mins => $1)`,
+    [IMPORT_STALE_AFTER_MINUTES],
+  );
+  return result.rowCount ?? 0;
 }
 
 async function createImportRow(options: ImportOptions): Promise<string> {
@@ -232,7 +254,7 @@ async function createImportRow(options: ImportOptions): Promise<string> {
 async function finishImportRow(client: { query: (text: string, values: unknown[]) => Promise<unknown> }, importId: string, s: ImportSummary, status: "SUCCEEDED" | "FAILED") {
   await client.query(
     `UPDATE imports SET status = $2, format = COALESCE($3, format), records_read = $4, prompts_added = $5, prompts_duplicate = $6,
-       completions_added = $7, records_rejected = $8, report = $9::jsonb, finished_at = now(), bytes_read = bytes_total
+       completions_added = $7, records_rejected = $8, report = $9::jsonb, finished_at = now(), updated_at = now(), bytes_read = bytes_total
      WHERE id = $1`,
     [
       importId, status, s.format, s.recordsRead, s.promptsAdded, s.duplicatesExisting + s.duplicatesInFile, s.completionsAdded, s.recordsRejected,

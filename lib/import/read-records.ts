@@ -129,7 +129,7 @@ async function* readJsonArray(head: Buffer, rest: AsyncGenerator<Buffer>, option
     }
   } catch (e) {
     const message = (e as Error).message.replace(/^Parser cannot parse input: /, "");
-    yield { location: `index ${lastIndex + 1}`, error: `malformed JSON (the rest of the file cannot be read): ${message}` };
+    yield { location: `index ${lastIndex + 1}`, error: `malformed JSON at or after this record (the rest of the file cannot be read): ${message}` };
   } finally {
     source.destroy();
   }

@@ -14,7 +14,8 @@ export const idLike = z
 
 /** Parses with a zod schema and maps failures to field problems. */
 export function parseWith<S extends z.ZodType, T>(schema: S, raw: unknown, build: (value: z.output<S>) => T): { ok: true; value: T } | { ok: false; problems: FieldProblem[] } {
-  const parsed = schema.safeParse(raw);
+  // reportInput: messages can then tell a missing field from a wrong type.
+  const parsed = schema.safeParse(raw, { reportInput: true });
   if (!parsed.success) return { ok: false, problems: zodProblems(parsed.error) };
   return { ok: true, value: build(parsed.data) };
 }

@@ -14,9 +14,9 @@ export const normalizers: Record<ImportFormat, (raw: unknown) => NormalizeResult
 export function detectFormat(record: unknown): ImportFormat | undefined {
   if (typeof record !== "object" || record === null || Array.isArray(record)) return undefined;
   const has = (k: string) => k in record;
-  if (has("model_outputs") && has("conversations")) return "ultramedical";
-  if (has("instruction") && has("completions")) return "ultrafeedback";
-  if (has("completions") && (has("prompt") || has("messages"))) return "jsonl";
+  if (has("conversations") || has("model_outputs")) return "ultramedical";
+  if (has("instruction")) return "ultrafeedback";
+  if (has("prompt") || has("messages") || has("completions")) return "jsonl";
   return undefined;
 }
 

@@ -91,11 +91,13 @@ CREATE TABLE "imports" (
     "report" JSONB NOT NULL DEFAULT '{}',
     "created_by_id" UUID,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "finished_at" TIMESTAMPTZ(3),
     CONSTRAINT "imports_pkey" PRIMARY KEY ("id"),
     CONSTRAINT "imports_counts_non_negative" CHECK ("prompts_added" >= 0 AND "prompts_duplicate" >= 0 AND "completions_added" >= 0 AND "records_rejected" >= 0 AND "records_read" >= 0)
 );
 CREATE INDEX "imports_project_id_created_at_idx" ON "imports"("project_id", "created_at");
+CREATE INDEX "imports_status_updated_at_idx" ON "imports"("status", "updated_at");
 
 CREATE TABLE "prompts" (
     "id" UUID NOT NULL DEFAULT gen_random_uuid(),

@@ -1,0 +1,48 @@
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { z } from "zod";
+import { AppError } from "@/lib/errors/app-error";
+
+/** A usage error: wrong flags or values. Exit code 2. */
+export class UsageError extends Error {}
+
+export interface CliIO {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  readStdin: () => Promise<string>;
+}
+
+export interface Command {
+  name: string;
+  usage: string;
+  /** False for commands that must not touch the database (help). */
+  needsDatabase: boolean;
+  run(args: string[], io: CliIO): Promise<number | void>;
+}
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/** node:util parseArgs, with its errors turned into usage errors. */
+export function parseFlags<O extends Options>(args: string[], options: O, allowPositionals = false) {
+  try {
+    return parseArgs({ args, options, allowPositionals, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+/** Validates flag values with zod; a failure is a usage error naming the flag. */
+export function parseValues<S extends z.ZodType>(schema: S, values: unknown, flagNames: Record<string, string> = {}): z.output<S> {
+  const result = schema.safeParse(values);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const key = String(issue.path[0] ?? "");
+    throw new UsageError(`${flagNames[key] ?? `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`}: ${issue.message}`);
+  }
+  return result.data;
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof AppError || error instanceof UsageError) return error.message;
+  if (error instanceof z.ZodError) return error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+  return (error as Error)?.message ?? String(error);
+}

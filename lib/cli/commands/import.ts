@@ -1,0 +1,77 @@
+import fs from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { parseFlags, parseValues, UsageError, type Command } from "@/lib/cli/command";
+import { env } from "@/lib/config/env";
+import { importPrompts } from "@/lib/import/import-prompts";
+import { formatProblem } from "@/lib/import/problem-list";
+import { DEFAULT_IMPORT_LIMITS, IMPORT_FORMATS } from "@/lib/import/types";
+import { getProjectBySlug } from "@/lib/projects/queries";
+
+export const importCommand: Command = {
+  name: "import",
+  usage: "import --project SLUG --file PATH [--format auto|ultramedical|ultrafeedback|jsonl] [--skip-invalid] [--report PATH] [--max-completion-kb N]",
+  needsDatabase: true,
+  async run(args, io) {
+    const { values } = parseFlags(args, {
+      project: { type: "string" },
+      file: { type: "string" },
+      format: { type: "string", default: "auto" },
+      "skip-invalid": { type: "boolean" },
+      report: { type: "string" },
+      "max-completion-kb": { type: "string" },
+    });
+    const input = parseValues(
+      z.object({
+        project: z.string({ error: "required" }),
+        file: z.string({ error: "required" }),
+        format: z.enum(["auto", ...IMPORT_FORMATS], { error: `one of auto, ${IMPORT_FORMATS.join(", ")}` }),
+        "max-completion-kb": z.coerce.number().int().min(1).max(50_000).optional(),
+      }),
+      values,
+    );
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(input.file);
+    } catch {
+      throw new UsageError(`--file: cannot read ${input.file}`);
+    }
+    if (!stat.isFile()) throw new UsageError(`--file: ${input.file} is not a file`);
+    const project = await getProjectBySlug(input.project);
+    const skipInvalid = Boolean(values["skip-invalid"]);
+    const reportPath = skipInvalid ? path.resolve(values.report ?? `${input.file}.rejected.jsonl`) : undefined;
+    const maxFieldBytes = input["max-completion-kb"] ? input["max-completion-kb"] * 1024 : env().MEDPREF_MAX_COMPLETION_BYTES;
+    // A terminal gets a live line; a log gets a line every 10%.
+    const interactive = process.stderr.isTTY;
+    let lastDecile = 0;
+    const summary = await importPrompts({
+      projectId: project.id,
+      input: fs.createReadStream(input.file, { highWaterMark: 1 << 20 }),
+      fileName: path.basename(input.file),
+      bytesTotal: stat.size,
+      format: input.format,
+      skipInvalid,
+      limits: { ...DEFAULT_IMPORT_LIMITS, maxFieldBytes },
+      actorId: null,
+      rejectedReportPath: reportPath,
+      onProgress: (p) => {
+        const pct = p.bytesTotal ? Math.floor((100 * p.bytesRead) / p.bytesTotal) : 0;
+        const line = `Importing ${path.basename(input.file)}: ${pct}% (${p.recordsRead} records)`;
+        if (interactive) process.stderr.write(`\r${line}`);
+        else if (Math.floor(pct / 10) > lastDecile) {
+          lastDecile = Math.floor(pct / 10);
+          io.err(line);
+        }
+      },
+    });
+    if (interactive) process.stderr.write("\n");
+    for (const p of summary.problems) io.err(formatProblem(p));
+    if (summary.problemsNotShown > 0) io.err(`… and ${summary.problemsNotShown} more problems.`);
+    if (!summary.ok) {
+      io.err(summary.message);
+      return 1;
+    }
+    io.out(summary.message);
+    if (summary.rejectedReportPath) io.out(`Rejected records and their reasons: ${summary.rejectedReportPath}`);
+  },
+};

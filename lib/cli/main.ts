@@ -1,0 +1,43 @@
+import { describeError, UsageError, type CliIO, type Command } from "@/lib/cli/command";
+import { importCommand } from "@/lib/cli/commands/import";
+import { migrateCommand } from "@/lib/cli/commands/migrate";
+import { projectCommand } from "@/lib/cli/commands/project";
+import { seedCommand } from "@/lib/cli/commands/seed";
+import { userCommand } from "@/lib/cli/commands/user";
+import { connectDatabase } from "@/lib/db/connect";
+import { AppError } from "@/lib/errors/app-error";
+
+const COMMANDS: Command[] = [userCommand, projectCommand, importCommand, seedCommand, migrateCommand];
+
+export function usage(): string {
+  return ["Usage: npm run medpref -- <command>", "", ...COMMANDS.map((c) => `       ${c.usage}`), "", "Exit codes: 0 ok, 1 failure, 2 usage error."].join("\n");
+}
+
+/** Runs one CLI command; returns the exit code (0 ok, 1 failure, 2 usage error). */
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === "help" || name === "--help" || name === "-h") {
+    io.out(usage());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.err(`Unknown command "${name}".\n${usage()}`);
+    return 2;
+  }
+  let connection: Awaited<ReturnType<typeof connectDatabase>> | undefined;
+  try {
+    if (command.needsDatabase) connection = await connectDatabase();
+    const code = await command.run(args, io);
+    return code ?? 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`Usage error: ${error.message}\n${usage()}`);
+      return 2;
+    }
+    io.err(error instanceof AppError ? error.message : `Error: ${describeError(error)}`);
+    return 1;
+  } finally {
+    await connection?.close();
+  }
+}

@@ -1,0 +1,127 @@
+import { spawn } from "node:child_process";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { beforeAll, describe, expect, it } from "vitest";
+import { jsonl, record } from "../support/fixtures";
+import { useFreshDatabase } from "../support/test-database";
+
+let databaseUrl: string;
+beforeAll(async () => {
+  databaseUrl = await useFreshDatabase();
+});
+
+function cli(args: string[], stdin?: string) {
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/medpref.ts", ...args], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, MEDPREF_DATABASE_URL: "", LOG_LEVEL: "silent" },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => (stderr += d));
+  child.stdin.end(stdin ?? "");
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
+  return Object.assign(done, { child });
+}
+
+async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] = []) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query<T>(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+describe("medpref CLI", () => {
+  it("answers a usage error with exit code 2 and the usage", async () => {
+    const r = await cli(["project", "create", "--slug", "Bad Slug!", "--name", "x"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--slug: 2 to 63 characters/);
+    expect(r.stderr).toMatch(/Usage: npm run medpref/);
+    expect((await cli(["frobnicate"])).code).toBe(2);
+  });
+
+  it("creates a project and prints the project summary as JSON", async () => {
+    expect((await cli(["project", "create", "--slug", "cli-demo", "--name", "CLI demo", "--overlap", "2", "--allow-ties"])).code).toBe(0);
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "medpref-cli-"));
+    const file = path.join(dir, "prompts.jsonl");
+    await fs.writeFile(file, jsonl([record(1, 4), record(2, 4)]));
+    const imported = await cli(["import", "--project", "cli-demo", "--file", file]);
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toMatch(/Imported 2 prompts with 8 candidate completions/);
+    const shown = await cli(["project", "show", "cli-demo", "--json"]);
+    expect(shown.code).toBe(0);
+    expect(JSON.parse(shown.stdout)).toEqual({ slug: "cli-demo", name: "CLI demo", prompts: 2, completions: 8, rankings: { human: 0, judge: 0 }, assignments: {} });
+  });
+
+  it("fails with exit code 1 and a message on stderr", async () => {
+    const r = await cli(["project", "show", "no-such-project", "--json"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('No project with the slug "no-such-project".');
+    expect(r.stdout).toBe("");
+  });
+
+  it("adds a user with a generated password printed once, or one read from stdin", async () => {
+    const generated = await cli(["user", "add", "--email", "Nurse@Example.org", "--role", "clinician"]);
+    expect(generated.code).toBe(0);
+    expect(generated.stdout).toMatch(/Password \(shown once\): \S{23}/);
+    const given = await cli(["user", "add", "--email", "res@example.org", "--role", "researcher", "--password-stdin"], "a long enough password\n");
+    expect(given.code).toBe(0);
+    expect(given.stdout).not.toMatch(/Password/);
+    const rows = await sql<{ email: string; password_hash: string }>("SELECT email, password_hash FROM users ORDER BY email");
+    expect(rows.map((r) => r.email)).toEqual(["nurse@example.org", "res@example.org"]);
+    expect(rows.every((r) => r.password_hash.startsWith("$argon2id$"))).toBe(true);
+    const duplicate = await cli(["user", "add", "--email", "nurse@example.org", "--role", "admin"]);
+    expect(duplicate.code).toBe(1);
+    expect(duplicate.stderr).toMatch(/already exists/);
+  });
+
+  it("refuses an invalid file with exit code 1, listing the bad records, and imports nothing", async () => {
+    await cli(["project", "create", "--slug", "cli-bad", "--name", "Bad"]);
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "medpref-cli-"));
+    const file = path.join(dir, "bad.jsonl");
+    await fs.writeFile(file, jsonl([record(1), record(2, 1), { prompt: 3 }]));
+    const r = await cli(["import", "--project", "cli-bad", "--file", file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("line 2: completions: 1 candidate; a prompt needs 2 to 16");
+    expect(r.stderr).toContain("line 3: prompt: wrong type: expected string, got number");
+    expect(r.stderr).toContain("Nothing imported");
+    const [{ n }] = await sql<{ n: number }>("SELECT count(*)::int AS n FROM prompts p JOIN projects j ON j.id = p.project_id WHERE j.slug = 'cli-bad'");
+    expect(n).toBe(0);
+  });
+
+  it("leaves no partial import when the importing process is killed mid-way", async () => {
+    await cli(["project", "create", "--slug", "cli-kill", "--name", "Kill"]);
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "medpref-cli-"));
+    const file = path.join(dir, "big.jsonl");
+    const long = "x".repeat(1500);
+    const handle = await fs.open(file, "w");
+    for (let chunk = 0; chunk < 20; chunk++) {
+      const records = Array.from({ length: 1000 }, (_, i) => ({ ...record(chunk * 1000 + i, 8), completions: Array.from({ length: 8 }, (_, j) => ({ model: `m${j}`, text: `${long} ${chunk}-${i}-${j}` })) }));
+      await handle.write(jsonl(records));
+    }
+    await handle.close();
+    const run = cli(["import", "--project", "cli-kill", "--file", file]);
+    // Wait until the import has read part of the file (its heartbeat says so), then kill -9.
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const rows = await sql<{ records_read: number }>("SELECT records_read FROM imports i JOIN projects p ON p.id = i.project_id WHERE p.slug = 'cli-kill'");
+      if ((rows[0]?.records_read ?? 0) > 2000) break;
+      if (Date.now() > deadline) throw new Error("the import never started");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    run.child.kill("SIGKILL");
+    const result = await run;
+    expect(result.code).toBe(null);
+    // Postgres notices the dead connection and rolls its transaction back.
+    const [{ prompts, completions }] = await sql<{ prompts: number; completions: number }>(
+      `SELECT (SELECT count(*) FROM prompts p JOIN projects j ON j.id = p.project_id WHERE j.slug = 'cli-kill')::int AS prompts,
+              (SELECT count(*) FROM completions c JOIN prompts p ON p.id = c.prompt_id JOIN projects j ON j.id = p.project_id WHERE j.slug = 'cli-kill')::int AS completions`,
+    );
+    expect({ prompts, completions }).toEqual({ prompts: 0, completions: 0 });
+  });
+});

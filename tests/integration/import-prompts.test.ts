@@ -1,0 +1,193 @@
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db/prisma";
+import { DEFAULT_IMPORT_LIMITS } from "@/lib/import/types";
+import { HAS_SHARED_FIXTURES, ULTRAMEDICAL_DIR, importFile, importText, jsonl, makeProject, record } from "../support/fixtures";
+import { useFreshDatabase } from "../support/test-database";
+
+beforeAll(async () => {
+  await useFreshDatabase();
+});
+
+async function counts(projectId: string) {
+  const [prompts, completions] = await Promise.all([
+    db().prompt.count({ where: { projectId } }),
+    db().completion.count({ where: { prompt: { projectId } } }),
+  ]);
+  return { prompts, completions };
+}
+
+describe.skipIf(!HAS_SHARED_FIXTURES)("importing the real UltraMedical fixture", () => {
+  it("imports 9 MedQA prompts with 6 candidates each, the reference answer and the source", async () => {
+    const project = await makeProject();
+    const summary = await importFile(project.id, path.join(ULTRAMEDICAL_DIR, "medqa_outputs.json"));
+    expect(summary).toMatchObject({ ok: true, format: "ultramedical", promptsAdded: 9, completionsAdded: 54, recordsRejected: 0 });
+    expect(await counts(project.id)).toEqual({ prompts: 9, completions: 54 });
+    const first = await db().prompt.findFirstOrThrow({ where: { projectId: project.id, externalId: "medqa,0" }, include: { completions: { orderBy: { position: "asc" } } } });
+    expect(first.source).toBe("MedQA");
+    expect(first.promptType).toBe("exam");
+    expect(first.referenceAnswer).toBe("The answer is D.");
+    expect(first.messages).toEqual([{ role: "user", content: expect.stringContaining("22 weeks gestation") }]);
+    expect(first.completions.map((c) => c.model)).toEqual(["BioMistral-7B-Zephyr-Beta-SLERP_base", "med42-70b_base", "Mixtral-8x7B-Instruct-v0.1_base", "Qwen1.5-72B-Chat_base", "gpt-3.5-turbo-1106", "gpt-4-1106-preview"]);
+    expect(first.completions[0]!.text.startsWith(" ")).toBe(false);
+  });
+
+  it("adds nothing when the same file is imported again, and says so", async () => {
+    const project = await makeProject();
+    await importFile(project.id, path.join(ULTRAMEDICAL_DIR, "medqa_outputs.json"));
+    const again = await importFile(project.id, path.join(ULTRAMEDICAL_DIR, "medqa_outputs.json"));
+    expect(again).toMatchObject({ ok: true, promptsAdded: 0, duplicatesExisting: 9 });
+    expect(again.message).toBe("Nothing new: all 9 prompts were already in the project.");
+    expect(await counts(project.id)).toEqual({ prompts: 9, completions: 54 });
+  });
+
+  it("refuses the SFT examples file, which has no candidates, naming the missing field", async () => {
+    const project = await makeProject();
+    const summary = await importFile(project.id, path.join(ULTRAMEDICAL_DIR, "examples.json"));
+    expect(summary.ok).toBe(false);
+    expect(summary.recordsRejected).toBe(50);
+    expect(summary.problems[0]).toEqual({ location: "index 0", field: "model_outputs", reason: "missing (expected array)" });
+    expect(await counts(project.id)).toEqual({ prompts: 0, completions: 0 });
+  });
+});
+
+describe("importing UltraFeedback-style files", () => {
+  const uf = (i: number) => ({
+    source: "evol_instruct",
+    instruction: `Explain mechanism ${i}`,
+    models: ["a", "b"],
+    correct_answers: ["x"],
+    completions: [
+      { model: "alpaca-7b", response: `First ${i}`, overall_score: 6.5, critique: "ok" },
+      { model: "gpt-4", response: `Second ${i}`, overall_score: 8 },
+    ],
+  });
+
+  it("reads a JSON array and keeps the other fields as metadata", async () => {
+    const project = await makeProject();
+    const summary = await importText(project.id, JSON.stringify([uf(1), uf(2)]));
+    expect(summary).toMatchObject({ ok: true, format: "ultrafeedback", promptsAdded: 2, completionsAdded: 4 });
+    const prompt = await db().prompt.findFirstOrThrow({ where: { projectId: project.id }, orderBy: { createdAt: "asc" } });
+    expect(prompt.source).toBe("evol_instruct");
+    expect(prompt.metadata).toMatchObject({ models: ["a", "b"], correct_answers: ["x"], completionExtras: [{ model: "alpaca-7b", overall_score: 6.5, critique: "ok" }, { model: "gpt-4", overall_score: 8 }] });
+  });
+
+  it("reads the same records as JSONL", async () => {
+    const project = await makeProject();
+    const summary = await importText(project.id, jsonl([uf(1), uf(2), uf(3)]));
+    expect(summary).toMatchObject({ ok: true, format: "ultrafeedback", promptsAdded: 3 });
+  });
+});
+
+describe("importing MedPref JSONL", () => {
+  it("tolerates a UTF-8 BOM, CRLF line ends and blank lines", async () => {
+    const project = await makeProject();
+    const text = "\uFEFF" + [JSON.stringify(record(1)), "", JSON.stringify(record(2)), "   ", JSON.stringify(record(3)), ""].join("\r\n");
+    const summary = await importText(project.id, text);
+    expect(summary).toMatchObject({ ok: true, format: "jsonl", promptsAdded: 3, completionsAdded: 9 });
+  });
+
+  it("accepts a conversation in messages, a reference, a source, a type and tags", async () => {
+    const project = await makeProject();
+    const r = {
+      messages: [{ role: "system", content: "You are a physician." }, { role: "user", content: "Dose of amoxicillin for otitis media?" }],
+      reference: "80–90 mg/kg/day in two doses.",
+      source: "medmcqa",
+      type: "Open-End",
+      tags: ["Pediatrics"],
+      completions: [{ model: "m1", text: "a" }, { model: "m2", text: "b" }],
+    };
+    await importText(project.id, jsonl([r]));
+    const p = await db().prompt.findFirstOrThrow({ where: { projectId: project.id } });
+    expect(p).toMatchObject({ source: "MedMCQA", promptType: "open-ended", referenceAnswer: "80–90 mg/kg/day in two doses.", tags: ["Pediatrics"] });
+    expect(p.messages).toEqual(r.messages);
+  });
+
+  it("accepts 2 and 16 candidates, the bounds", async () => {
+    const project = await makeProject();
+    const summary = await importText(project.id, jsonl([record(1, 2), record(2, 16)]));
+    expect(summary).toMatchObject({ ok: true, promptsAdded: 2, completionsAdded: 18 });
+  });
+
+  it("counts a prompt repeated inside the file once", async () => {
+    const project = await makeProject();
+    const summary = await importText(project.id, jsonl([record(1), record(2), record(1)]));
+    expect(summary).toMatchObject({ ok: true, promptsAdded: 2, duplicatesInFile: 1 });
+  });
+
+  it("writes the import and an audit entry", async () => {
+    const project = await makeProject();
+    const summary = await importText(project.id, jsonl([record(1)]));
+    const row = await db().import.findUniqueOrThrow({ where: { id: summary.importId } });
+    expect(row).toMatchObject({ status: "SUCCEEDED", promptsAdded: 1, completionsAdded: 3 });
+    const audit = await db().auditLog.findFirstOrThrow({ where: { entityType: "import", entityId: summary.importId } });
+    expect(audit.action).toBe("import.complete");
+  });
+});
+
+describe("bad input imports nothing and reports every bad record", () => {
+  const cases: { name: string; line: string | object; field: string; reason: RegExp }[] = [
+    { name: "malformed JSON", line: '{"prompt": "x", "completions": [', field: "(record)", reason: /malformed JSON/ },
+    { name: "a missing prompt", line: { completions: record(1).completions }, field: "prompt", reason: /missing prompt/ },
+    { name: "fewer than 2 candidates", line: record(1, 1), field: "completions", reason: /1 candidate; a prompt needs 2 to 16/ },
+    { name: "more than 16 candidates", line: record(1, 17), field: "completions", reason: /17 candidates; a prompt needs 2 to 16/ },
+    { name: "an empty completion", line: { ...record(1), completions: [{ model: "a", text: "  " }, { model: "b", text: "fine" }] }, field: "completions[0].text", reason: /empty completion/ },
+    { name: "a duplicate model name", line: { ...record(1), completions: [{ model: "a", text: "x" }, { model: "a", text: "y" }] }, field: "completions[1].model", reason: /duplicate model name "a"/ },
+    { name: "a wrong type", line: { ...record(1), completions: [{ model: "a", text: 42 }, { model: "b", text: "y" }] }, field: "completions[0].text", reason: /wrong type: expected string, got number/ },
+    { name: "a completion over the size limit", line: { ...record(1), completions: [{ model: "a", text: "x".repeat(DEFAULT_IMPORT_LIMITS.maxFieldBytes + 1) }, { model: "b", text: "y" }] }, field: "completions[0].text", reason: /over the size limit of 200 KB/ },
+  ];
+
+  for (const c of cases) {
+    it(`refuses ${c.name}, naming the line, the field and the reason`, async () => {
+      const project = await makeProject();
+      const bad = typeof c.line === "string" ? c.line : JSON.stringify(c.line);
+      const text = [JSON.stringify(record(1000)), bad, JSON.stringify(record(1001))].join("\n");
+      const summary = await importText(project.id, text);
+      expect(summary.ok).toBe(false);
+      expect(summary.recordsRejected).toBe(1);
+      expect(summary.problems).toEqual([{ location: "line 2", field: c.field, reason: expect.stringMatching(c.reason) }]);
+      expect(await counts(project.id)).toEqual({ prompts: 0, completions: 0 });
+      const row = await db().import.findUniqueOrThrow({ where: { id: summary.importId } });
+      expect(row.status).toBe("FAILED");
+    });
+  }
+
+  it("lists the first 100 problems and counts the rest", async () => {
+    const project = await makeProject();
+    const summary = await importText(project.id, jsonl(Array.from({ length: 130 }, (_, i) => record(i, 1))));
+    expect(summary.problems).toHaveLength(100);
+    expect(summary.problemsNotShown).toBe(30);
+    expect(summary.recordsRejected).toBe(130);
+  });
+
+  it("reports a truncated JSON array as malformed, from the record where reading stopped", async () => {
+    const project = await makeProject();
+    const text = JSON.stringify([record(1), record(2)]).slice(0, -30);
+    const summary = await importText(project.id, text);
+    expect(summary.ok).toBe(false);
+    expect(summary.problems[0]).toMatchObject({ location: expect.stringMatching(/^index [01]$/), reason: expect.stringMatching(/malformed JSON at or after this record/) });
+    expect(await counts(project.id)).toEqual({ prompts: 0, completions: 0 });
+  });
+
+  it("with skipInvalid imports the valid records and writes the rejected ones with reasons", async () => {
+    const project = await makeProject();
+    const reportPath = path.join(await fs.mkdtemp(path.join(os.tmpdir(), "medpref-report-")), "rejected.jsonl");
+    const summary = await importText(project.id, jsonl([record(1), record(2, 1), record(3)]), { skipInvalid: true, rejectedReportPath: reportPath });
+    expect(summary).toMatchObject({ ok: true, promptsAdded: 2, recordsRejected: 1, rejectedReportPath: reportPath });
+    const report = (await fs.readFile(reportPath, "utf8")).trim().split("\n").map((l) => JSON.parse(l));
+    expect(report).toEqual([{ location: "line 2", problems: [{ field: "completions", reason: expect.stringContaining("1 candidate") }], record: record(2, 1) }]);
+  });
+
+  it("leaves nothing behind when reading fails after rows were already written", async () => {
+    const project = await makeProject();
+    const batch = Buffer.from(jsonl(Array.from({ length: 1200 }, (_, i) => record(i))));
+    async function* failingInput() {
+      yield batch;
+      throw new Error("disk read error");
+    }
+    await expect(importText(project.id, "", { input: failingInput() })).rejects.toThrow("disk read error");
+    expect(await counts(project.id)).toEqual({ prompts: 0, completions: 0 });
+  });
+});
