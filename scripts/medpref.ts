@@ -1,4 +1,5 @@
 // The MedPref command line: `npm run medpref -- <command>`. See lib/cli/main.ts.
+export {};
 process.env.MEDPREF_PROCESS ??= "cli";
 process.env.LOG_LEVEL ??= "warn";
 

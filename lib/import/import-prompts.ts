@@ -13,7 +13,7 @@ import { validateNormalizedPrompt } from "@/lib/import/validate-prompt";
 
 export interface ImportOptions {
   projectId: string;
-  input: AsyncIterable<Buffer | string>;
+  input: AsyncIterable<Buffer | string> | Iterable<Buffer | string>;
   fileName: string;
   bytesTotal: number;
   format: ImportFormat | "auto";

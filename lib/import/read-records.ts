@@ -18,7 +18,7 @@ export interface ReadOptions {
 const NEWLINE = 0x0a;
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
-export async function* readRecords(input: AsyncIterable<Buffer | string>, options: ReadOptions): AsyncGenerator<RawRecord> {
+export async function* readRecords(input: AsyncIterable<Buffer | string> | Iterable<Buffer | string>, options: ReadOptions): AsyncGenerator<RawRecord> {
   const chunks = countBytes(input, options.onBytes);
   const head = await firstMeaningfulChunk(chunks);
   if (!head) return;
@@ -29,7 +29,7 @@ export async function* readRecords(input: AsyncIterable<Buffer | string>, option
   }
 }
 
-async function* countBytes(input: AsyncIterable<Buffer | string>, onBytes?: (n: number) => void): AsyncGenerator<Buffer> {
+async function* countBytes(input: AsyncIterable<Buffer | string> | Iterable<Buffer | string>, onBytes?: (n: number) => void): AsyncGenerator<Buffer> {
   let total = 0;
   for await (const c of input) {
     const buf = typeof c === "string" ? Buffer.from(c) : c;
@@ -41,7 +41,7 @@ async function* countBytes(input: AsyncIterable<Buffer | string>, onBytes?: (n: 
 
 /** Reads until the first non-whitespace byte; returns what was read (BOM stripped) and the rest. */
 async function firstMeaningfulChunk(chunks: AsyncGenerator<Buffer>) {
-  let head = Buffer.alloc(0);
+  let head: Buffer = Buffer.alloc(0);
   for (;;) {
     const next = await chunks.next();
     if (next.done) return undefined;

@@ -36,6 +36,13 @@ async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] 
   }
 }
 
+/** Rows of a query that always returns at least one row. */
+async function sqlRows<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<[T, ...T[]]> {
+  const rows = await sql<T>(text, values);
+  if (rows.length === 0) throw new Error(`no rows: ${text}`);
+  return rows as [T, ...T[]];
+}
+
 describe("medpref CLI", () => {
   it("answers a usage error with exit code 2 and the usage", async () => {
     const r = await cli(["project", "create", "--slug", "Bad Slug!", "--name", "x"]);
@@ -90,7 +97,7 @@ describe("medpref CLI", () => {
     expect(r.stderr).toContain("line 2: completions: 1 candidate; a prompt needs 2 to 16");
     expect(r.stderr).toContain("line 3: prompt: wrong type: expected string, got number");
     expect(r.stderr).toContain("Nothing imported");
-    const [{ n }] = await sql<{ n: number }>("SELECT count(*)::int AS n FROM prompts p JOIN projects j ON j.id = p.project_id WHERE j.slug = 'cli-bad'");
+    const [{ n }] = await sqlRows<{ n: number }>("SELECT count(*)::int AS n FROM prompts p JOIN projects j ON j.id = p.project_id WHERE j.slug = 'cli-bad'");
     expect(n).toBe(0);
   });
 
@@ -118,7 +125,7 @@ describe("medpref CLI", () => {
     const result = await run;
     expect(result.code).toBe(null);
     // Postgres notices the dead connection and rolls its transaction back.
-    const [{ prompts, completions }] = await sql<{ prompts: number; completions: number }>(
+    const [{ prompts, completions }] = await sqlRows<{ prompts: number; completions: number }>(
       `SELECT (SELECT count(*) FROM prompts p JOIN projects j ON j.id = p.project_id WHERE j.slug = 'cli-kill')::int AS prompts,
               (SELECT count(*) FROM completions c JOIN prompts p ON p.id = c.prompt_id JOIN projects j ON j.id = p.project_id WHERE j.slug = 'cli-kill')::int AS completions`,
     );

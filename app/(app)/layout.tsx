@@ -1,0 +1,14 @@
+import type { ReactNode } from "react";
+import { AppNav } from "@/components/layout/app-nav";
+import { requireRole } from "@/lib/auth/guard";
+
+// Every page below checks its own role too; this only draws the frame for a signed-in user.
+export default async function AppLayout({ children }: { children: ReactNode }) {
+  const user = await requireRole();
+  return (
+    <div className="min-h-screen">
+      <AppNav user={user} />
+      <main className="mx-auto max-w-7xl px-4 py-6 sm:px-6">{children}</main>
+    </div>
+  );
+}

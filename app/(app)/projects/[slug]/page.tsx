@@ -1,0 +1,97 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { SafeMarkdown } from "@/components/markdown/safe-markdown";
+import { requireRole } from "@/lib/auth/guard";
+import { AppError } from "@/lib/errors/app-error";
+import { getProjectPage } from "@/lib/projects/project-page";
+
+export const metadata: Metadata = { title: "Project" };
+export const dynamic = "force-dynamic";
+
+export default async function ProjectPage({ params }: { params: Promise<{ slug: string }> }) {
+  const user = await requireRole("ADMIN", "RESEARCHER");
+  const { slug } = await params;
+  const page = await getProjectPage(slug).catch((e) => {
+    if (e instanceof AppError && e.code === "NOT_FOUND") notFound();
+    throw e;
+  });
+  const { project, summary, prompts, imports } = page;
+  const stat = (label: string, value: number | string) => (
+    <div className="rounded-lg border border-slate-200 bg-white p-4">
+      <div className="text-sm text-slate-600">{label}</div>
+      <div className="mt-1 text-2xl font-semibold">{value}</div>
+    </div>
+  );
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <div>
+          <h1 className="text-2xl font-semibold">{project.name}</h1>
+          <p className="text-sm text-slate-600">
+            {project.slug} · {project.overlapK} human rankings per prompt · ties {project.allowTies ? "allowed" : "not allowed"} · reference answers {project.showReference ? "shown" : "hidden"} to clinicians
+          </p>
+        </div>
+        {user.role === "ADMIN" && (
+          <Link href={`/admin/projects/${project.slug}/import`} className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">
+            Import prompts
+          </Link>
+        )}
+      </div>
+      <div className="grid grid-cols-2 gap-3 md:grid-cols-4">
+        {stat("Prompts", summary.prompts)}
+        {stat("Candidate completions", summary.completions)}
+        {stat("Human rankings", summary.rankings.human)}
+        {stat("Judge rankings", summary.rankings.judge)}
+      </div>
+      <section aria-labelledby="prompts-heading" className="rounded-lg border border-slate-200 bg-white">
+        <h2 id="prompts-heading" className="border-b border-slate-200 px-4 py-3 font-semibold">Prompts {summary.prompts > prompts.length && <span className="text-sm font-normal text-slate-500">(first {prompts.length} of {summary.prompts})</span>}</h2>
+        {prompts.length === 0 ? (
+          <p className="px-4 py-3 text-slate-600">No prompts yet.</p>
+        ) : (
+          <table className="w-full text-sm">
+            <thead className="bg-slate-50 text-left">
+              <tr>
+                <th className="px-3 py-2">Prompt</th>
+                <th className="px-3 py-2">Source</th>
+                <th className="px-3 py-2">Type</th>
+                <th className="px-3 py-2">Candidates</th>
+                <th className="px-3 py-2">Reference</th>
+              </tr>
+            </thead>
+            <tbody>
+              {prompts.map((p) => (
+                <tr key={p.id} className="border-t border-slate-100 align-top">
+                  <td className="max-w-xl px-3 py-2">
+                    <div className="line-clamp-2">{p.preview}</div>
+                    {p.externalId && <div className="text-xs text-slate-500">{p.externalId}</div>}
+                  </td>
+                  <td className="px-3 py-2">{p.source ?? "—"}</td>
+                  <td className="px-3 py-2">{p.promptType ?? "—"}</td>
+                  <td className="px-3 py-2">{p.candidates}</td>
+                  <td className="px-3 py-2">{p.hasReference ? "yes" : "no"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      {user.role === "ADMIN" && imports.length > 0 && (
+        <section aria-labelledby="imports-heading" className="rounded-lg border border-slate-200 bg-white">
+          <h2 id="imports-heading" className="border-b border-slate-200 px-4 py-3 font-semibold">Imports</h2>
+          <ul className="divide-y divide-slate-100 text-sm">
+            {imports.map((i) => (
+              <li key={i.id} className="px-4 py-2">
+                <span className="font-medium">{i.fileName}</span> · {i.status.toLowerCase()} · {i.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC · {i.message}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      <section aria-labelledby="guidelines-heading" className="rounded-lg border border-slate-200 bg-white p-4">
+        <h2 id="guidelines-heading" className="font-semibold">Guidelines</h2>
+        {project.guidelines ? <SafeMarkdown text={project.guidelines} /> : <p className="text-slate-600">No guidelines written yet.</p>}
+      </section>
+    </div>
+  );
+}

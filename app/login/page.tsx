@@ -1,0 +1,32 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { LoginForm } from "@/components/auth/login-form";
+import { currentUser } from "@/lib/auth/guard";
+import { homePath } from "@/lib/auth/navigation";
+import { env } from "@/lib/config/env";
+
+export const metadata: Metadata = { title: "Sign in" };
+export const dynamic = "force-dynamic";
+
+const ERRORS: Record<string, string> = {
+  NoAccount: "Your institutional account has no MedPref access yet. Ask an admin to invite your email address.",
+  OAuthSignin: "Institutional sign-in could not start. Try again, or use email and password.",
+  OAuthCallback: "Institutional sign-in did not complete. Try again.",
+  AccessDenied: "Access denied.",
+};
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ error?: string }> }) {
+  const user = await currentUser();
+  if (user) redirect(homePath(user.role));
+  const { error } = await searchParams;
+  const e = env();
+  return (
+    <main className="flex min-h-screen items-center justify-center p-6">
+      <div className="w-full max-w-sm rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
+        <h1 className="text-2xl font-semibold text-brand-900">MedPref</h1>
+        <p className="mt-1 text-sm text-slate-600">Preference annotation of medical LLM outputs</p>
+        <LoginForm initialError={error ? (ERRORS[error] ?? null) : null} oidcName={e.OIDC_ISSUER ? e.OIDC_DISPLAY_NAME : null} />
+      </div>
+    </main>
+  );
+}

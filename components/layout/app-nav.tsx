@@ -1,0 +1,27 @@
+import Link from "next/link";
+import { SignOutButton } from "@/components/auth/sign-out-button";
+import type { SessionUser } from "@/lib/auth/guard";
+import { NAVIGATION } from "@/lib/auth/navigation";
+
+export function AppNav({ user }: { user: SessionUser }) {
+  return (
+    <header className="border-b border-slate-200 bg-white">
+      <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
+        <Link href="/" className="text-lg font-semibold text-brand-900">MedPref</Link>
+        <nav aria-label="Main" className="flex flex-1 flex-wrap gap-4">
+          {NAVIGATION[user.role].map((item) => (
+            <Link key={item.href} href={item.href} className="text-sm font-medium text-slate-700 hover:text-brand-700">
+              {item.label}
+            </Link>
+          ))}
+        </nav>
+        <div className="flex items-center gap-3 text-sm">
+          <span className="text-slate-600">
+            {user.name} · <span className="font-medium">{user.role.toLowerCase()}</span>
+          </span>
+          <SignOutButton />
+        </div>
+      </div>
+    </header>
+  );
+}

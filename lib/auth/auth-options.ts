@@ -1,0 +1,93 @@
+import { randomBytes } from "node:crypto";
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { clientIp } from "@/lib/auth/client-ip";
+import { signInWithPassword } from "@/lib/auth/sign-in";
+import { linkOidcAccount } from "@/lib/auth/oidc";
+import { env } from "@/lib/config/env";
+import { logger } from "@/lib/logger";
+
+let ephemeralSecret: string | undefined;
+
+/** NEXTAUTH_SECRET, or for a single local server a random one per process (sessions end on restart). */
+function sessionSecret(): string {
+  const configured = env().NEXTAUTH_SECRET;
+  if (configured) return configured;
+  if (!ephemeralSecret) {
+    ephemeralSecret = randomBytes(32).toString("base64url");
+    logger.warn("NEXTAUTH_SECRET is not set: using a random secret for this process; sessions end when it restarts and are not shared between servers.");
+  }
+  return ephemeralSecret;
+}
+
+function headerValue(headers: unknown, name: string): string | undefined {
+  if (!headers) return undefined;
+  if (typeof (headers as Headers).get === "function") return (headers as Headers).get(name) ?? undefined;
+  const v = (headers as Record<string, string | string[] | undefined>)[name];
+  return Array.isArray(v) ? v.join(",") : v;
+}
+
+export function authOptions(): NextAuthOptions {
+  const e = env();
+  const providers: NextAuthOptions["providers"] = [
+    CredentialsProvider({
+      id: "credentials",
+      name: "Email and password",
+      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      async authorize(credentials, req) {
+        const ip = clientIp(headerValue(req?.headers, "x-forwarded-for"), e.MEDPREF_TRUSTED_PROXIES);
+        const result = await signInWithPassword(credentials?.email, credentials?.password, ip);
+        // next-auth passes a thrown error's message to the sign-in page.
+        if (!result.ok) throw new Error(result.message);
+        return result.user;
+      },
+    }),
+  ];
+  if (e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET) {
+    providers.push({
+      id: "oidc",
+      name: e.OIDC_DISPLAY_NAME,
+      type: "oauth",
+      wellKnown: `${e.OIDC_ISSUER.replace(/\/$/, "")}/.well-known/openid-configuration`,
+      clientId: e.OIDC_CLIENT_ID,
+      clientSecret: e.OIDC_CLIENT_SECRET,
+      authorization: { params: { scope: "openid email profile" } },
+      idToken: true,
+      checks: ["pkce", "state"],
+      profile(profile: { sub: string; email?: string; name?: string }) {
+        return { id: profile.sub, email: profile.email ?? null, name: profile.name ?? profile.email ?? profile.sub };
+      },
+    });
+  }
+  return {
+    secret: sessionSecret(),
+    session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+    pages: { signIn: "/login", error: "/login" },
+    providers,
+    callbacks: {
+      async signIn({ user, account }) {
+        if (account?.provider !== "oidc") return true;
+        // SSO signs in existing, active MedPref accounts only: an admin invites by email first.
+        const linked = await linkOidcAccount({ subject: account.providerAccountId, email: user.email ?? null });
+        if (!linked) return "/login?error=NoAccount";
+        user.id = linked.id;
+        return true;
+      },
+      async jwt({ token, user }) {
+        // Only the user id travels in the token; role and active are read from the database
+        // on every request (lib/auth/guard.ts), so changes apply at once.
+        if (user) token.sub = user.id;
+        return token;
+      },
+      async session({ session, token }) {
+        if (session.user) (session.user as { id?: string }).id = token.sub;
+        return session;
+      },
+    },
+    logger: {
+      error: (code, metadata) => logger.error({ code, metadata: metadata instanceof Error ? metadata.message : undefined }, "next-auth error"),
+      warn: (code) => logger.warn({ code }, "next-auth warning"),
+      debug: () => undefined,
+    },
+  };
+}

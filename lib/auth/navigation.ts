@@ -1,0 +1,16 @@
+import type { Role } from "@/generated/prisma/client";
+
+/** Each role's navigation and start page. Showing a link is a convenience; the guard is the rule. */
+export const NAVIGATION: Record<Role, { href: string; label: string }[]> = {
+  ADMIN: [
+    { href: "/projects", label: "Projects" },
+    { href: "/admin/users", label: "Users" },
+    { href: "/admin/audit", label: "Audit log" },
+  ],
+  CLINICIAN: [{ href: "/annotate", label: "Annotate" }],
+  RESEARCHER: [{ href: "/projects", label: "Projects" }],
+};
+
+export function homePath(role: Role): string {
+  return NAVIGATION[role][0]!.href;
+}

@@ -1,0 +1,84 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { env } from "@/lib/config/env";
+import { pool } from "@/lib/db/pool";
+import { AppError, isUniqueViolation } from "@/lib/errors/app-error";
+import { importPrompts, type ImportSummary } from "@/lib/import/import-prompts";
+import { DEFAULT_IMPORT_LIMITS } from "@/lib/import/types";
+import type { UploadQuery } from "@/lib/import/upload-schema";
+import { getProjectBySlug } from "@/lib/projects/queries";
+
+export function rejectedReportPath(importId: string): string {
+  return path.resolve(env().MEDPREF_HOME, "import-reports", `${importId}.jsonl`);
+}
+
+/** Streams an uploaded file straight into the import: the file is never held in memory or on disk. */
+export async function importUpload(options: { slug: string; query: UploadQuery; body: ReadableStream<Uint8Array>; contentLength: number; actorId: string }): Promise<ImportSummary> {
+  const { query } = options;
+  const maxBytes = env().MEDPREF_MAX_UPLOAD_BYTES;
+  if (options.contentLength > maxBytes) {
+    throw new AppError("TOO_LARGE", `The file is ${formatBytes(options.contentLength)}; uploads are limited to ${formatBytes(maxBytes)} (MEDPREF_MAX_UPLOAD_BYTES). Use the CLI for larger files.`);
+  }
+  const project = await getProjectBySlug(options.slug);
+  try {
+    await pool().query("INSERT INTO imports (id, project_id, file_name, format, bytes_total, created_by_id) VALUES ($1, $2, $3, $4, $5, $6)", [
+      query.importId, project.id, query.fileName, query.format, options.contentLength, options.actorId,
+    ]);
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new AppError("CONFLICT", "This upload was already received (same import id); its result is on the import's status page.");
+    throw e;
+  }
+  const reportPath = query.skipInvalid ? rejectedReportPath(query.importId) : undefined;
+  if (reportPath) await fs.mkdir(path.dirname(reportPath), { recursive: true });
+  return importPrompts({
+    projectId: project.id,
+    importId: query.importId,
+    input: limitBytes(options.body, maxBytes),
+    fileName: query.fileName,
+    bytesTotal: options.contentLength,
+    format: query.format,
+    skipInvalid: query.skipInvalid,
+    limits: { ...DEFAULT_IMPORT_LIMITS, maxFieldBytes: env().MEDPREF_MAX_COMPLETION_BYTES },
+    actorId: options.actorId,
+    rejectedReportPath: reportPath,
+  });
+}
+
+async function* limitBytes(body: ReadableStream<Uint8Array>, maxBytes: number): AsyncGenerator<Buffer> {
+  let total = 0;
+  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+    total += chunk.byteLength;
+    if (total > maxBytes) throw new AppError("TOO_LARGE", `Uploads are limited to ${formatBytes(maxBytes)}.`);
+    yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  }
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(1)} GB` : `${Math.round(n / 1024 ** 2)} MB`;
+}
+
+/** The status the upload page polls. */
+export async function getImportStatus(importId: string) {
+  const { rows } = await pool().query(
+    `SELECT i.id, i.status, i.file_name, i.bytes_total::float8 AS bytes_total, i.bytes_read::float8 AS bytes_read, i.records_read, i.prompts_added, i.prompts_duplicate,
+            i.completions_added, i.records_rejected, i.report, p.slug AS project
+       FROM imports i JOIN projects p ON p.id = i.project_id WHERE i.id = $1`,
+    [importId],
+  );
+  const r = rows[0];
+  if (!r) throw new AppError("NOT_FOUND", "No such import.");
+  return {
+    id: r.id as string,
+    project: r.project as string,
+    status: r.status as "RUNNING" | "SUCCEEDED" | "FAILED",
+    fileName: r.file_name as string,
+    bytesTotal: r.bytes_total as number,
+    bytesRead: r.bytes_read as number,
+    recordsRead: r.records_read as number,
+    promptsAdded: r.prompts_added as number,
+    promptsDuplicate: r.prompts_duplicate as number,
+    completionsAdded: r.completions_added as number,
+    recordsRejected: r.records_rejected as number,
+    report: r.report as { message?: string; problems?: { location: string; field: string; reason: string }[]; problemsNotShown?: number },
+  };
+}

@@ -1,0 +1,12 @@
+import { z } from "zod";
+import { IMPORT_FORMATS } from "@/lib/import/types";
+
+/** Query of an upload: the client picks the import id, so a retried upload cannot import twice. */
+export const uploadQuery = z.object({
+  importId: z.uuid("importId must be a UUID"),
+  fileName: z.string().trim().min(1).max(255).transform((s) => s.replace(/[\\/]/g, "_")),
+  format: z.enum(["auto", ...IMPORT_FORMATS]).default("auto"),
+  skipInvalid: z.enum(["0", "1", "true", "false"]).default("0").transform((v) => v === "1" || v === "true"),
+});
+
+export type UploadQuery = z.infer<typeof uploadQuery>;

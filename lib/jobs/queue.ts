@@ -1,0 +1,26 @@
+import PgBoss from "pg-boss";
+import { databaseUrl } from "@/lib/db/pool";
+import { logger } from "@/lib/logger";
+
+/**
+ * The one job queue: pg-boss in its own schema of the MedPref database, so any number of workers
+ * on any number of machines share the work, and a job survives a crash of the worker running it.
+ */
+export const QUEUE_SCHEMA = "pgboss";
+
+let boss: PgBoss | undefined;
+
+export async function startQueue(): Promise<PgBoss> {
+  if (boss) return boss;
+  const instance = new PgBoss({ connectionString: databaseUrl(), schema: QUEUE_SCHEMA, max: 4, application_name: `medpref-${process.env.MEDPREF_PROCESS ?? "worker"}` });
+  instance.on("error", (error) => logger.error({ err: error }, "job queue error"));
+  await instance.start();
+  boss = instance;
+  return instance;
+}
+
+export async function stopQueue(): Promise<void> {
+  const b = boss;
+  boss = undefined;
+  await b?.stop({ graceful: true, timeout: 20_000, wait: true });
+}

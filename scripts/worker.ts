@@ -1,0 +1,34 @@
+// The background worker: `npm run worker` (also started by `npm start`). Several workers, on
+// several machines, share the queue's jobs.
+export {};
+process.env.MEDPREF_PROCESS ??= "worker";
+
+const { env, EnvError } = await import("@/lib/config/env");
+try {
+  env();
+} catch (e) {
+  process.stderr.write(`${e instanceof EnvError ? e.message : String(e)}\n`);
+  process.exit(1);
+}
+const { connectDatabase } = await import("@/lib/db/connect");
+const { startQueue, stopQueue } = await import("@/lib/jobs/queue");
+const { registerMaintenance, runMaintenance } = await import("@/lib/jobs/maintenance");
+const { logger } = await import("@/lib/logger");
+
+const connection = await connectDatabase();
+const boss = await startQueue();
+await registerMaintenance(boss);
+await runMaintenance();
+logger.info("worker started");
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, "worker stopping");
+  await stopQueue().catch((e) => logger.error({ err: e }, "queue stop failed"));
+  await connection.close().catch(() => undefined);
+  process.exit(0);
+}
+process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
