@@ -1,11 +1,13 @@
 "use client";
 
 import { signIn } from "next-auth/react";
+import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 
 export function LoginForm({ initialError, oidcName }: { initialError: string | null; oidcName: string | null }) {
   const [error, setError] = useState<string | null>(initialError);
   const [pending, setPending] = useState(false);
+  const router = useRouter();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -14,8 +16,8 @@ export function LoginForm({ initialError, oidcName }: { initialError: string | n
     setError(null);
     const result = await signIn("credentials", { email: String(form.get("email") ?? ""), password: String(form.get("password") ?? ""), redirect: false });
     if (result?.ok && !result.error) {
-      // A full navigation, so every server component renders with the new session.
-      window.location.assign("/");
+      router.replace("/");
+      router.refresh();
       return;
     }
     setPending(false);
