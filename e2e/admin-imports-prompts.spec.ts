@@ -1,0 +1,60 @@
+import { expect, test } from "@playwright/test";
+import { E2E_PROJECT } from "./support/constants";
+import { signInAs } from "./support/sign-in";
+
+const file = (records: object[]) => ({ name: "cardiology.jsonl", mimeType: "application/json", buffer: Buffer.from(records.map((r) => JSON.stringify(r)).join("\n") + "\n") });
+
+const prompt = (i: number) => ({
+  id: `cardio-${i}`,
+  prompt: `E2E question ${i}: first-line treatment of stable angina?`,
+  source: "MedQA",
+  type: "exam",
+  completions: Array.from({ length: 8 }, (_, j) => ({ model: `model-${j}`, text: `Candidate ${j} for question ${i}.` })),
+});
+
+test("an admin uploads a file, watches it import and sees its prompts in the project", async ({ page }) => {
+  await signInAs(page, "admin");
+  await page.goto(`/admin/projects/${E2E_PROJECT}/import`);
+  await page.getByLabel("File").setInputFiles(file([prompt(1), prompt(2), prompt(3)]));
+  await page.getByRole("button", { name: "Import" }).click();
+  const result = page.getByRole("region", { name: "Import result" });
+  await expect(result.getByRole("status")).toHaveText("Imported 3 prompts with 24 candidate completions.");
+  await result.getByRole("link", { name: "View the project's prompts" }).click();
+  await expect(page).toHaveURL(new RegExp(`/projects/${E2E_PROJECT}$`));
+  await expect(page.getByText("E2E question 2: first-line treatment of stable angina?")).toBeVisible();
+  await expect(page.getByText("cardio-3")).toBeVisible();
+
+  // The same file again adds nothing, and says so.
+  await page.goto(`/admin/projects/${E2E_PROJECT}/import`);
+  await page.getByLabel("File").setInputFiles(file([prompt(1), prompt(2), prompt(3)]));
+  await page.getByRole("button", { name: "Import" }).click();
+  await expect(page.getByRole("region", { name: "Import result" }).getByRole("status")).toHaveText("Nothing new: all 3 prompts were already in the project.");
+});
+
+test("an invalid file imports nothing and the page lists each problem", async ({ page }) => {
+  await signInAs(page, "admin");
+  await page.goto(`/admin/projects/${E2E_PROJECT}/import`);
+  const bad = { ...prompt(9), completions: [{ model: "a", text: "only one" }] };
+  await page.getByLabel("File").setInputFiles(file([prompt(8), bad]));
+  await page.getByRole("button", { name: "Import" }).click();
+  const result = page.getByRole("region", { name: "Import result" });
+  await expect(result.getByRole("status")).toContainText("Nothing imported");
+  await expect(result.getByRole("row", { name: /line 2 completions 1 candidate; a prompt needs 2 to 16/ })).toBeVisible();
+  await page.goto(`/projects/${E2E_PROJECT}`);
+  await expect(page.getByText("E2E question 8")).toHaveCount(0);
+});
+
+test("an admin invites a user, and the audit log records it", async ({ page }) => {
+  await signInAs(page, "admin");
+  await page.goto("/admin/users");
+  await page.getByLabel("Email").fill("new.nurse@medpref.test");
+  await page.getByLabel("Name").fill("New Nurse");
+  await page.getByRole("button", { name: "Create user" }).click();
+  await expect(page.getByRole("status")).toContainText("Created new.nurse@medpref.test. Give them this password (shown once):");
+  await expect(page.getByRole("cell", { name: "new.nurse@medpref.test", exact: true })).toBeVisible();
+  await page.getByRole("combobox", { name: "Role of new.nurse@medpref.test" }).selectOption("RESEARCHER");
+  await expect(page.getByRole("status").filter({ hasText: "new.nurse@medpref.test is now researcher." })).toBeVisible();
+  await page.goto("/admin/audit");
+  await expect(page.getByRole("cell", { name: "user.create" }).first()).toBeVisible();
+  await expect(page.getByRole("cell", { name: "user.role" }).first()).toBeVisible();
+});

@@ -1,0 +1,12 @@
+export const E2E_PORT = Number(process.env.MEDPREF_E2E_PORT ?? 3199);
+export const E2E_BASE_URL = `http://127.0.0.1:${E2E_PORT}`;
+export const E2E_PASSWORD = "e2e-password-for-tests";
+export const E2E_USERS = {
+  admin: { email: "e2e-admin@medpref.test", role: "ADMIN" },
+  clinician: { email: "e2e-clinician@medpref.test", role: "CLINICIAN" },
+  researcher: { email: "e2e-researcher@medpref.test", role: "RESEARCHER" },
+  lockout: { email: "e2e-lockout@medpref.test", role: "CLINICIAN" },
+} as const;
+export const E2E_PROJECT = "e2e-project";
+/** Where global setup leaves what teardown needs (pids, temp folder). */
+export const E2E_STATE_FILE = "test-results/e2e-state.json";

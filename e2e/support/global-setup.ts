@@ -1,0 +1,60 @@
+import { spawn } from "node:child_process";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { E2E_BASE_URL, E2E_PASSWORD, E2E_PORT, E2E_PROJECT, E2E_STATE_FILE, E2E_USERS } from "./constants";
+
+/**
+ * Starts a real PostgreSQL (embedded in a temp folder, or a fresh database on DATABASE_URL's
+ * server), migrates it, creates one user per role through the app's own code, and starts the
+ * production build (`next start`) against it.
+ */
+export default async function globalSetup() {
+  const home = await fs.mkdtemp(path.join(os.tmpdir(), "medpref-e2e-"));
+  await fs.chmod(home, 0o755);
+  let databaseUrl: string;
+  if (process.env.DATABASE_URL) {
+    const name = `medpref_e2e_${Date.now()}`;
+    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const u = new URL(process.env.DATABASE_URL);
+    u.pathname = `/${name}`;
+    databaseUrl = u.toString();
+  } else {
+    databaseUrl = ""; // the seeding process below starts the embedded server in `home`
+  }
+  const env = { ...process.env, MEDPREF_HOME: home, DATABASE_URL: databaseUrl, LOG_LEVEL: "warn", NODE_ENV: "production" } as NodeJS.ProcessEnv;
+
+  // The embedded server is owned by a long-running helper, so it outlives this setup function.
+  const dbHelper = spawn(process.execPath, ["--import", "tsx", "e2e/support/database-helper.ts"], { env, stdio: ["ignore", "pipe", "inherit"] });
+  const ready = await new Promise<{ url: string }>((resolve, reject) => {
+    let out = "";
+    dbHelper.stdout!.on("data", (d) => {
+      out += d;
+      const line = out.split("\n").find((l) => l.startsWith("READY "));
+      if (line) resolve(JSON.parse(line.slice(6)));
+    });
+    dbHelper.on("exit", (code) => reject(new Error(`database helper exited with ${code}`)));
+  });
+
+  const server = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(E2E_PORT), "-H", "127.0.0.1"], {
+    env: { ...env, DATABASE_URL: ready.url, NEXTAUTH_URL: E2E_BASE_URL, NEXTAUTH_SECRET: "e2e-secret-0123456789-0123456789-abcdef", NEXT_TELEMETRY_DISABLED: "1" },
+    stdio: "inherit",
+  });
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    try {
+      const res = await fetch(`${E2E_BASE_URL}/api/health`);
+      if (res.ok) break;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error("the app did not start within 90 s");
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  await fs.mkdir(path.dirname(E2E_STATE_FILE), { recursive: true });
+  await fs.writeFile(E2E_STATE_FILE, JSON.stringify({ home, serverPid: server.pid, dbHelperPid: dbHelper.pid, databaseUrl: ready.url, users: E2E_USERS, password: E2E_PASSWORD, project: E2E_PROJECT }));
+}
