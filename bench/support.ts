@@ -1,0 +1,77 @@
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { findFreePort, startOrAttachEmbeddedPostgres } from "@/lib/db/embedded-postgres";
+import { migrate } from "@/lib/db/migrate";
+
+/**
+ * A throwaway, migrated database for a benchmark: a new database on DATABASE_URL's server, or
+ * an embedded server in a temporary folder. Nothing of the developer's data is touched.
+ */
+export async function benchDatabase(): Promise<{ url: string; close(): Promise<void> }> {
+  if (process.env.DATABASE_URL) {
+    const name = `medpref_bench_${Date.now()}`;
+    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const u = new URL(process.env.DATABASE_URL);
+    u.pathname = `/${name}`;
+    await migrate(u.toString());
+    return {
+      url: u.toString(),
+      close: async () => {
+        const a = new pg.Client({ connectionString: process.env.DATABASE_URL });
+        await a.connect();
+        await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await a.end();
+      },
+    };
+  }
+  const home = await fs.mkdtemp(path.join(os.tmpdir(), "medpref-bench-"));
+  await fs.chmod(home, 0o755);
+  const server = await startOrAttachEmbeddedPostgres({ home, preferredPort: await findFreePort() });
+  await migrate(server.url);
+  return {
+    url: server.url,
+    close: async () => {
+      await server.stop();
+      await fs.rm(home, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Samples the resident set size while a phase runs. */
+export function rssSampler(everyMs = 25) {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, everyMs);
+  return {
+    stop(): number {
+      clearInterval(timer);
+      peak = Math.max(peak, process.memoryUsage().rss);
+      return peak / 1024 ** 2;
+    },
+  };
+}
+
+/** `--name value` and `--flag` from argv. */
+export function benchArgs(defaults: Record<string, string>): Record<string, string> & { json: boolean } {
+  const out: Record<string, string> = { ...defaults };
+  const argv = process.argv.slice(2);
+  let json = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--json") json = true;
+    else if (a.startsWith("--")) {
+      const key = a.slice(2);
+      const value = argv[i + 1];
+      if (value === undefined || value.startsWith("--")) throw new Error(`${a} needs a value`);
+      out[key] = value;
+      i++;
+    }
+  }
+  return Object.assign(out, { json });
+}
