@@ -2,6 +2,7 @@
 // same rows into the same tables, in the same run, on a throwaway database.
 export {};
 process.env.LOG_LEVEL ??= "warn";
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import fsp from "node:fs/promises";
@@ -9,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { from as copyFrom } from "pg-copy-streams";
-import { benchArgs, benchDatabase, rssSampler } from "./support";
+import { benchArgs, benchDatabase } from "./support";
 
 const args = benchArgs({ n: "10000" });
 const n = Number(args.n);
@@ -18,10 +19,8 @@ if (!Number.isInteger(n) || n < 1) throw new Error("--n must be a positive whole
 const db = await benchDatabase();
 process.env.MEDPREF_DATABASE_URL = db.url;
 const { pool, closePool } = await import("@/lib/db/pool");
-const { importPrompts } = await import("@/lib/import/import-prompts");
 const { promptContentHash, completionContentHash } = await import("@/lib/import/content-hash");
 const { copyTextRow } = await import("@/lib/db/copy-text");
-const { DEFAULT_IMPORT_LIMITS } = await import("@/lib/import/types");
 const { createProject } = await import("@/lib/projects/create-project");
 const { disconnectPrisma } = await import("@/lib/db/prisma");
 
@@ -52,30 +51,11 @@ const record = (i: number) => ({
 log(`Generating ${n} prompts x 8 completions…`);
 const out = fs.createWriteStream(file);
 for (let i = 0; i < n; i++) {
-  if (!out.write(JSON.stringify(record(i)) + "\n")) await new Promise((r) => out.once("drain", r));
+  if (!out.write(JSON.stringify(record(i)) + "\n")) await new Promise<void>((r) => out.once("drain", () => r()));
 }
 await new Promise<void>((r) => out.end(r));
 const fileBytes = (await fsp.stat(file)).size;
 log(`File: ${(fileBytes / 1024 ** 2).toFixed(1)} MB`);
-
-// --- The same rows as COPY text, written before the baseline is timed --------------------------
-const baselineProject = await createProject({ slug: "bench-baseline", name: "Baseline" }, null);
-const promptsCopy = path.join(dir, "prompts.copy");
-const completionsCopy = path.join(dir, "completions.copy");
-{
-  const p = fs.createWriteStream(promptsCopy);
-  const c = fs.createWriteStream(completionsCopy);
-  for (let i = 0; i < n; i++) {
-    const r = record(i);
-    const id = randomUUID();
-    const messages = [{ role: "user" as const, content: r.prompt }];
-    if (!p.write(copyTextRow([id, baselineProject.id, null, r.id, JSON.stringify(messages), null, r.source, r.type, [], "{}", promptContentHash(messages)]))) await new Promise((res) => p.once("drain", res));
-    for (const [j, comp] of r.completions.entries()) {
-      if (!c.write(copyTextRow([id, comp.model, comp.text, j, completionContentHash(comp.text)]))) await new Promise((res) => c.once("drain", res));
-    }
-  }
-  await Promise.all([new Promise<void>((r) => p.end(r)), new Promise<void>((r) => c.end(r))]);
-}
 
 async function baseline(): Promise<number> {
   const client = await pool().connect();
@@ -93,22 +73,28 @@ async function baseline(): Promise<number> {
 
 async function realImport(): Promise<{ seconds: number; peakRssMb: number; added: number }> {
   const project = await createProject({ slug: `bench-import-${Date.now()}`, name: "Import" }, null);
-  const sampler = rssSampler();
-  const started = performance.now();
-  const summary = await importPrompts({
-    projectId: project.id,
-    input: fs.createReadStream(file, { highWaterMark: 1 << 20 }),
-    fileName: "prompts.jsonl",
-    bytesTotal: fileBytes,
-    format: "auto",
-    skipInvalid: false,
-    limits: DEFAULT_IMPORT_LIMITS,
-    actorId: null,
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "import-child.ts"), file, project.id], {
+    env: { ...process.env, MEDPREF_DATABASE_URL: db.url, LOG_LEVEL: "warn" },
+    stdio: ["ignore", "pipe", "inherit"],
   });
-  const seconds = (performance.now() - started) / 1000;
-  const peakRssMb = sampler.stop();
-  if (!summary.ok || summary.promptsAdded !== n) throw new Error(`import did not add all prompts: ${summary.message}`);
-  return { seconds, peakRssMb, added: summary.promptsAdded };
+  // VmHWM is the kernel's record of the child's peak resident set size.
+  let peakKb = 0;
+  const poll = setInterval(() => {
+    try {
+      const status = fs.readFileSync(`/proc/${child.pid}/status`, "utf8");
+      peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
+    } catch {
+      // the child has exited
+    }
+  }, 20);
+  let stdout = "";
+  child.stdout!.on("data", (d) => (stdout += d));
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  clearInterval(poll);
+  if (code !== 0) throw new Error(`the import process failed (exit ${code})`);
+  const result = JSON.parse(stdout.trim().split("\n").at(-1)!) as { seconds: number; ok: boolean; promptsAdded: number; message: string };
+  if (!result.ok || result.promptsAdded !== n) throw new Error(`import did not add all prompts: ${result.message}`);
+  return { seconds: result.seconds, peakRssMb: peakKb / 1024, added: result.promptsAdded };
 }
 
 async function emptyTables() {
@@ -116,12 +102,31 @@ async function emptyTables() {
   await pool().query("VACUUM ANALYZE prompts, completions");
 }
 
-// Each path runs on empty tables (the baseline first, then the real import).
-log("Timing the raw COPY baseline…");
-const baselineSeconds = await baseline();
-await emptyTables();
+// The real import runs first, in a process that has done nothing heavy yet, so its peak RSS is
+// its own; then the same rows are written as COPY text and the baseline runs on empty tables.
 log("Timing the real import…");
 const imported = await realImport();
+await emptyTables();
+// --- The same rows as COPY text, written before the baseline is timed --------------------------
+const baselineProject = await createProject({ slug: "bench-baseline", name: "Baseline" }, null);
+const promptsCopy = path.join(dir, "prompts.copy");
+const completionsCopy = path.join(dir, "completions.copy");
+{
+  const p = fs.createWriteStream(promptsCopy);
+  const c = fs.createWriteStream(completionsCopy);
+  for (let i = 0; i < n; i++) {
+    const r = record(i);
+    const id = randomUUID();
+    const messages = [{ role: "user" as const, content: r.prompt }];
+    if (!p.write(copyTextRow([id, baselineProject.id, null, r.id, JSON.stringify(messages), null, r.source, r.type, [], "{}", promptContentHash(messages)]))) await new Promise<void>((res) => p.once("drain", () => res()));
+    for (const [j, comp] of r.completions.entries()) {
+      if (!c.write(copyTextRow([id, comp.model, comp.text, j, completionContentHash(comp.text)]))) await new Promise<void>((res) => c.once("drain", () => res()));
+    }
+  }
+  await Promise.all([new Promise<void>((r) => p.end(r)), new Promise<void>((r) => c.end(r))]);
+}
+log("Timing the raw COPY baseline…");
+const baselineSeconds = await baseline();
 
 const result = {
   prompts: n,

@@ -42,21 +42,6 @@ export async function benchDatabase(): Promise<{ url: string; close(): Promise<v
   };
 }
 
-/** Samples the resident set size while a phase runs. */
-export function rssSampler(everyMs = 25) {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, everyMs);
-  return {
-    stop(): number {
-      clearInterval(timer);
-      peak = Math.max(peak, process.memoryUsage().rss);
-      return peak / 1024 ** 2;
-    },
-  };
-}
-
 /** `--name value` and `--flag` from argv. */
 export function benchArgs(defaults: Record<string, string>): Record<string, string> & { json: boolean } {
   const out: Record<string, string> = { ...defaults };
