@@ -132,3 +132,17 @@ describe("medpref CLI", () => {
     expect({ prompts, completions }).toEqual({ prompts: 0, completions: 0 });
   });
 });
+
+describe("start-up configuration", () => {
+  it("stops with a message naming a bad environment variable", async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/medpref.ts", "project", "list"], {
+      env: { ...process.env, DATABASE_URL: databaseUrl, MEDPREF_DB_CONNECT_TIMEOUT_MS: "soon" },
+    });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    const code = await new Promise((resolve) => child.on("close", resolve));
+    expect(code).toBe(1);
+    expect(stderr).toContain("Invalid environment configuration");
+    expect(stderr).toMatch(/MEDPREF_DB_CONNECT_TIMEOUT_MS: /);
+  });
+});
