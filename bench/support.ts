@@ -1,33 +1,21 @@
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { findFreePort, startOrAttachEmbeddedPostgres } from "@/lib/db/embedded-postgres";
 import { migrate } from "@/lib/db/migrate";
+import { createScratchDatabase, dropScratchDatabase } from "@/lib/db/scratch-database";
 
 /**
  * A throwaway, migrated database for a benchmark: a new database on DATABASE_URL's server, or
  * an embedded server in a temporary folder. Nothing of the developer's data is touched.
  */
 export async function benchDatabase(): Promise<{ url: string; close(): Promise<void> }> {
-  if (process.env.DATABASE_URL) {
+  const serverUrl = process.env.DATABASE_URL;
+  if (serverUrl) {
     const name = `medpref_bench_${Date.now()}`;
-    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const u = new URL(process.env.DATABASE_URL);
-    u.pathname = `/${name}`;
-    await migrate(u.toString());
-    return {
-      url: u.toString(),
-      close: async () => {
-        const a = new pg.Client({ connectionString: process.env.DATABASE_URL });
-        await a.connect();
-        await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await a.end();
-      },
-    };
+    const url = await createScratchDatabase(serverUrl, name);
+    await migrate(url);
+    return { url, close: () => dropScratchDatabase(serverUrl, name) };
   }
   const home = await fs.mkdtemp(path.join(os.tmpdir(), "medpref-bench-"));
   await fs.chmod(home, 0o755);

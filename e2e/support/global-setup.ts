@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
+import { createScratchDatabase } from "../../lib/db/scratch-database";
 import { E2E_BASE_URL, E2E_PASSWORD, E2E_PORT, E2E_PROJECT, E2E_STATE_FILE, E2E_USERS } from "./constants";
 
 /**
@@ -13,19 +13,9 @@ import { E2E_BASE_URL, E2E_PASSWORD, E2E_PORT, E2E_PROJECT, E2E_STATE_FILE, E2E_
 export default async function globalSetup() {
   const home = await fs.mkdtemp(path.join(os.tmpdir(), "medpref-e2e-"));
   await fs.chmod(home, 0o755);
-  let databaseUrl: string;
-  if (process.env.DATABASE_URL) {
-    const name = `medpref_e2e_${Date.now()}`;
-    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const u = new URL(process.env.DATABASE_URL);
-    u.pathname = `/${name}`;
-    databaseUrl = u.toString();
-  } else {
-    databaseUrl = ""; // the seeding process below starts the embedded server in `home`
-  }
+  // With DATABASE_URL, a fresh database on that server; without, the seeding helper below
+  // starts an embedded server in `home`.
+  const databaseUrl = process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL, `medpref_e2e_${Date.now()}`) : "";
   const env = { ...process.env, MEDPREF_HOME: home, DATABASE_URL: databaseUrl, LOG_LEVEL: "warn", NODE_ENV: "production" } as NodeJS.ProcessEnv;
 
   // The embedded server is owned by a long-running helper, so it outlives this setup function.

@@ -1,10 +1,10 @@
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { findFreePort, startOrAttachEmbeddedPostgres } from "@/lib/db/embedded-postgres";
 import { migrate } from "@/lib/db/migrate";
+import { createScratchDatabase, dropScratchDatabase } from "@/lib/db/scratch-database";
 
 /**
  * Integration tests run against a real PostgreSQL: DATABASE_URL when set, otherwise an embedded
@@ -29,21 +29,11 @@ export default async function setup(project: TestProject) {
     serverUrl = server.url;
     stop = server.stop;
   }
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${TEMPLATE_DB}`);
-  await admin.end();
-  await migrate(withDatabase(serverUrl, TEMPLATE_DB));
+  await dropScratchDatabase(serverUrl, TEMPLATE_DB);
+  await migrate(await createScratchDatabase(serverUrl, TEMPLATE_DB));
   project.provide("pgServerUrl", serverUrl);
   return async () => {
     await stop();
     if (home) await fs.rm(home, { recursive: true, force: true });
   };
-}
-
-export function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
 }
