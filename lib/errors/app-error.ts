@@ -30,8 +30,14 @@ export class AppError extends Error {
     readonly code: AppErrorCode,
     message: string,
     readonly field?: string,
+    /** Further problems, each for its own place in the UI: [{field, message}]. */
+    readonly problems?: { field: string; message: string }[],
   ) {
     super(message);
+  }
+
+  toJSON() {
+    return { error: this.message, field: this.field, problems: this.problems };
   }
 
   get status(): number {

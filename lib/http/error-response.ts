@@ -4,7 +4,7 @@ import { logger } from "@/lib/logger";
 
 /** Maps an error to a JSON answer a person can act on; unexpected errors are logged, not leaked. */
 export function errorResponse(error: unknown): Response {
-  if (error instanceof AppError) return Response.json({ error: error.message, field: error.field }, { status: error.status });
+  if (error instanceof AppError) return Response.json(error.toJSON(), { status: error.status });
   if (error instanceof z.ZodError) {
     const issue = error.issues[0]!;
     const field = issue.path.map(String).join(".");

@@ -1,0 +1,71 @@
+import { auditInsertQuery } from "@/lib/audit/audit-entry";
+import { shuffled } from "@/lib/annotation/shuffle";
+import { assertValidSubmission, insertRevision } from "@/lib/annotation/store-revision";
+import { withTransaction } from "@/lib/db/transaction";
+import { AppError } from "@/lib/errors/app-error";
+import type { Submission } from "@/lib/ranking/submission-schema";
+
+/** Lease of assignments an admin hands out: a week, as the clinician may not start at once. */
+const BATCH_LEASE_MINUTES = 7 * 24 * 60;
+
+/**
+ * Assigns up to `count` prompts of a project to each named clinician: prompts they have not had,
+ * with room left under k (counted under the prompt's lock, as claiming does).
+ */
+export async function assignBatch(options: { projectSlug: string; clinicianIds: string[]; count: number; actorId: string }): Promise<{ assigned: Record<string, number> }> {
+  return withTransaction(async (tx) => {
+    const { rows: projects } = await tx.query<{ id: string; overlap_k: number }>(`SELECT id, overlap_k FROM projects WHERE slug = $1`, [options.projectSlug]);
+    const project = projects[0];
+    if (!project) throw new AppError("NOT_FOUND", `No project with the slug "${options.projectSlug}".`);
+    const { rows: clinicians } = await tx.query<{ id: string }>(`SELECT id FROM users WHERE id = ANY($1::uuid[]) AND role = 'CLINICIAN' AND active AND NOT is_external`, [options.clinicianIds]);
+    if (clinicians.length !== new Set(options.clinicianIds).size) throw new AppError("INVALID_INPUT", "Assign prompts to active clinicians only.", "clinicians");
+    const assigned: Record<string, number> = {};
+    for (const { id: userId } of clinicians) {
+      const { rows: prompts } = await tx.query<{ id: string }>(
+        `SELECT p.id FROM prompts p
+          WHERE p.project_id = $1
+            AND NOT EXISTS (SELECT 1 FROM rankings g WHERE g.prompt_id = p.id AND g.kind = 'GOLD')
+            AND NOT EXISTS (SELECT 1 FROM assignments mine WHERE mine.prompt_id = p.id AND mine.user_id = $2)
+            AND (SELECT count(*) FROM assignments x WHERE x.prompt_id = p.id AND (x.status = 'SUBMITTED' OR (x.status = 'ACTIVE' AND x.lease_expires_at > now()))) < $3
+          ORDER BY p.created_at, p.id LIMIT $4 FOR UPDATE OF p`,
+        [project.id, userId, project.overlap_k, options.count],
+      );
+      for (const { id: promptId } of prompts) {
+        const { rows: completions } = await tx.query<{ id: string }>(`SELECT id FROM completions WHERE prompt_id = $1`, [promptId]);
+        await tx.query(
+          `INSERT INTO assignments (prompt_id, user_id, status, lease_expires_at, shown_order, assigned_by_id)
+           VALUES ($1, $2, 'ACTIVE', now() + make_interval(mins => $3), $4::uuid[], $5)`,
+          [promptId, userId, BATCH_LEASE_MINUTES, shuffled(completions.map((c) => c.id)), options.actorId],
+        );
+      }
+      assigned[userId] = prompts.length;
+    }
+    await tx.query(auditInsertQuery({ actorId: options.actorId, action: "assignment.batch", entityType: "project", entityId: project.id, after: { assigned } }));
+    return { assigned };
+  });
+}
+
+/** Sets (or revises) a prompt's gold ranking: the reference clinicians' rankings are compared with. */
+export async function setGoldRanking(options: { promptId: string; submission: Submission; actorId: string }): Promise<{ rankingId: string; revision: number }> {
+  return withTransaction(async (tx) => {
+    const { rows: completions } = await tx.query<{ id: string }>(`SELECT c.id FROM completions c WHERE c.prompt_id = $1 ORDER BY c.position FOR SHARE`, [options.promptId]);
+    if (completions.length === 0) throw new AppError("NOT_FOUND", "No such prompt.");
+    const order = completions.map((c) => c.id);
+    assertValidSubmission(order, options.submission, true);
+    const { rows: existing } = await tx.query<{ id: string; revision: number }>(`SELECT id, revision FROM rankings WHERE prompt_id = $1 AND kind = 'GOLD' FOR UPDATE`, [options.promptId]);
+    let rankingId: string;
+    let revision: number;
+    if (existing[0]) {
+      rankingId = existing[0].id;
+      revision = existing[0].revision + 1;
+      await tx.query(`UPDATE rankings SET revision = $2, updated_at = now() WHERE id = $1`, [rankingId, revision]);
+    } else {
+      const { rows } = await tx.query<{ id: string }>(`INSERT INTO rankings (prompt_id, kind, rater_id) VALUES ($1, 'GOLD', $2) RETURNING id`, [options.promptId, options.actorId]);
+      rankingId = rows[0]!.id;
+      revision = 1;
+    }
+    await insertRevision(tx, { rankingId, revision, authorId: options.actorId, submission: options.submission, shownOrder: order, idempotencyKey: null });
+    await tx.query(auditInsertQuery({ actorId: options.actorId, action: "gold.set", entityType: "prompt", entityId: options.promptId, after: { rankingId, revision, tiers: options.submission.tiers } }));
+    return { rankingId, revision };
+  });
+}
