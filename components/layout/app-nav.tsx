@@ -6,7 +6,7 @@ import { NAVIGATION } from "@/lib/auth/navigation";
 export function AppNav({ user }: { user: SessionUser }) {
   return (
     <header className="border-b border-slate-200 bg-white">
-      <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
+      <div className="mx-auto flex max-w-[112rem] flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
         <Link href="/" className="text-lg font-semibold text-brand-900">MedPref</Link>
         <nav aria-label="Main" className="flex flex-1 flex-wrap gap-4">
           {NAVIGATION[user.role].map((item) => (

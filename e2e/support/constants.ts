@@ -6,7 +6,14 @@ export const E2E_USERS = {
   clinician: { email: "e2e-clinician@medpref.test", role: "CLINICIAN" },
   researcher: { email: "e2e-researcher@medpref.test", role: "RESEARCHER" },
   lockout: { email: "e2e-lockout@medpref.test", role: "CLINICIAN" },
+  dragger: { email: "e2e-dragger@medpref.test", role: "CLINICIAN" },
+  typist: { email: "e2e-typist@medpref.test", role: "CLINICIAN" },
+  watcher: { email: "e2e-watcher@medpref.test", role: "CLINICIAN" },
+  intruder: { email: "e2e-intruder@medpref.test", role: "CLINICIAN" },
+  checker: { email: "e2e-checker@medpref.test", role: "CLINICIAN" },
 } as const;
+export const E2E_ANNOTATE_PROJECT = "e2e-annotate";
+export const E2E_XSS_PROJECT = "e2e-xss";
 export const E2E_PROJECT = "e2e-project";
 /** Where global setup leaves what teardown needs (pids, temp folder). */
 export const E2E_STATE_FILE = "test-results/e2e-state.json";

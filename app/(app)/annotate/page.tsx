@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { SafeMarkdown } from "@/components/markdown/safe-markdown";
 import { requireRole } from "@/lib/auth/guard";
 import { listProjectsForClinician } from "@/lib/projects/clinician-projects";
@@ -19,6 +20,10 @@ export default async function AnnotatePage() {
           <p className="text-sm text-slate-600">
             {p.prompts} prompts · {p.overlapK} rankings wanted per prompt · you have ranked {p.rankedByYou}
           </p>
+          <div className="mt-3 flex gap-3 text-sm">
+            <Link href={`/annotate/${p.slug}`} className="rounded-md bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700">Start annotating</Link>
+            <Link href={`/annotate/${p.slug}/history`} className="rounded-md border border-slate-300 px-4 py-2 hover:bg-slate-50">My rankings</Link>
+          </div>
           <details className="mt-3">
             <summary className="cursor-pointer text-sm font-medium text-brand-700">Guidelines</summary>
             {p.guidelines ? <SafeMarkdown text={p.guidelines} className="text-sm" /> : <p className="text-sm text-slate-600">No guidelines written yet.</p>}

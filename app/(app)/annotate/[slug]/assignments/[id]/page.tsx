@@ -1,0 +1,21 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { z } from "zod";
+import { AnnotationWorkspace } from "@/components/annotation/annotation-workspace";
+import { requireRole } from "@/lib/auth/guard";
+import { pool } from "@/lib/db/pool";
+import { getAnnotationProject } from "@/lib/projects/annotation-project";
+
+export const metadata: Metadata = { title: "Annotate" };
+export const dynamic = "force-dynamic";
+
+export default async function AssignmentPage({ params }: { params: Promise<{ slug: string; id: string }> }) {
+  const user = await requireRole("CLINICIAN");
+  const { slug, id } = await params;
+  const project = await getAnnotationProject(slug);
+  if (!project || !z.uuid().safeParse(id).success) notFound();
+  // Someone else's assignment does not exist for this clinician.
+  const { rowCount } = await pool().query(`SELECT 1 FROM assignments WHERE id = $1 AND user_id = $2`, [id, user.id]);
+  if (!rowCount) notFound();
+  return <AnnotationWorkspace slug={project.slug} projectName={project.name} guidelines={project.guidelines} source={{ kind: "assignment", id }} />;
+}

@@ -1,0 +1,20 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { z } from "zod";
+import { AnnotationWorkspace } from "@/components/annotation/annotation-workspace";
+import { requireRole } from "@/lib/auth/guard";
+import { db } from "@/lib/db/prisma";
+import { getAnnotationProject } from "@/lib/projects/annotation-project";
+
+export const metadata: Metadata = { title: "Revise ranking" };
+export const dynamic = "force-dynamic";
+
+export default async function ReviseRankingPage({ params }: { params: Promise<{ slug: string; id: string }> }) {
+  const user = await requireRole("CLINICIAN");
+  const { slug, id } = await params;
+  const project = await getAnnotationProject(slug);
+  if (!project || !z.uuid().safeParse(id).success) notFound();
+  const own = await db().ranking.findFirst({ where: { id, raterId: user.id, kind: "HUMAN" }, select: { id: true } });
+  if (!own) notFound();
+  return <AnnotationWorkspace slug={project.slug} projectName={`${project.name}: revise a ranking`} guidelines={project.guidelines} source={{ kind: "revision", id }} />;
+}

@@ -1,0 +1,31 @@
+import { expect, test } from "@playwright/test";
+import { E2E_XSS_PROJECT } from "./support/constants";
+import { signInAs } from "./support/sign-in";
+
+test("candidates carrying scripts, event handlers, javascript: and data: links and remote images run and load nothing", async ({ page }) => {
+  const dialogs: string[] = [];
+  const remote: string[] = [];
+  page.on("dialog", (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  page.on("request", (r) => {
+    if (r.url().startsWith("http://127.0.0.1:9")) remote.push(r.url());
+  });
+  await signInAs(page, "intruder");
+  await page.goto(`/annotate/${E2E_XSS_PROJECT}`);
+  for (const label of [1, 2, 3, 4, 5]) await expect(page.getByRole("article", { name: `Response ${label}` })).toBeVisible();
+  await expect(page.getByText("Safe text A")).toBeVisible();
+  await expect(page.getByText("[image: tracking pixel not loaded]")).toBeVisible();
+  await page.getByText("click me").click();
+  await page.waitForTimeout(500);
+  const grid = page.getByTestId("candidate-grid");
+  expect(await grid.locator("script, img, iframe").count()).toBe(0);
+  const hrefs = await grid.locator("a").evaluateAll((links) => links.map((a) => a.getAttribute("href")));
+  expect(hrefs.filter((h) => h && /^(javascript|data):/i.test(h))).toEqual([]);
+  expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+  expect(dialogs).toEqual([]);
+  expect(remote).toEqual([]);
+  const csp = (await page.request.get(`/annotate/${E2E_XSS_PROJECT}`)).headers()["content-security-policy"];
+  expect(csp).toContain("img-src 'self' data:");
+});

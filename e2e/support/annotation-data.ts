@@ -1,0 +1,32 @@
+/** Prompts the annotation e2e tests rank: 8 candidates from models whose names must never reach a clinician. */
+export const E2E_MODELS = [
+  "gpt-4-1106-preview",
+  "Meta-Llama-3-70B-Instruct",
+  "Mixtral-8x7B-Instruct-v0.1",
+  "Qwen1.5-72B-Chat",
+  "med42-70b",
+  "BioMistral-7B",
+  "gpt-3.5-turbo-1106",
+  "Llama-3-8B-UltraMedical",
+];
+
+export const annotationPrompts = Array.from({ length: 6 }, (_, i) => ({
+  id: `e2e-annotate-${i}`,
+  prompt: `E2E annotation question ${i}: how is community-acquired pneumonia treated in an otherwise healthy adult?`,
+  reference: "Amoxicillin, or doxycycline, or a macrolide where resistance is low.",
+  source: "MedQA",
+  type: "exam",
+  completions: E2E_MODELS.map((model, j) => ({ model, text: `**Candidate ${j}** for question ${i}.\n\n${"A long explanation of the antibiotic choice. ".repeat(20 + j * 5)}` })),
+}));
+
+export const xssPrompt = {
+  id: "e2e-xss-0",
+  prompt: "E2E question with hostile candidates: what is the dose of paracetamol?",
+  completions: [
+    { model: "hostile-script", text: "Safe text A <script>window.__xss = 1</script>" },
+    { model: "hostile-img", text: 'Safe text B <img src="x" onerror="window.__xss = 2">' },
+    { model: "hostile-link", text: "Safe text C [click me](javascript:window.__xss=3) and [data link](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)" },
+    { model: "hostile-image", text: "Safe text D ![tracking pixel](http://127.0.0.1:9/pixel.png)" },
+    { model: "hostile-raw-link", text: 'Safe text E <a href="javascript:window.__xss=5">raw link</a> <iframe src="http://127.0.0.1:9/frame"></iframe>' },
+  ],
+};
