@@ -9,7 +9,7 @@ import { createScratchDatabase, dropScratchDatabase } from "@/lib/db/scratch-dat
  * A throwaway, migrated database for a benchmark: a new database on DATABASE_URL's server, or
  * an embedded server in a temporary folder. Nothing of the developer's data is touched.
  */
-export async function benchDatabase(): Promise<{ url: string; close(): Promise<void> }> {
+export async function benchDatabase(options: { statementStats?: boolean } = {}): Promise<{ url: string; close(): Promise<void> }> {
   const serverUrl = process.env.DATABASE_URL;
   if (serverUrl) {
     const name = `medpref_bench_${Date.now()}`;
@@ -19,7 +19,11 @@ export async function benchDatabase(): Promise<{ url: string; close(): Promise<v
   }
   const home = await fs.mkdtemp(path.join(os.tmpdir(), "medpref-bench-"));
   await fs.chmod(home, 0o755);
-  const server = await startOrAttachEmbeddedPostgres({ home, preferredPort: await findFreePort() });
+  const server = await startOrAttachEmbeddedPostgres({
+    home,
+    preferredPort: await findFreePort(),
+    extraFlags: options.statementStats ? ["-c", "shared_preload_libraries=pg_stat_statements", "-c", "pg_stat_statements.track=all"] : [],
+  });
   await migrate(server.url);
   return {
     url: server.url,
@@ -41,9 +45,12 @@ export function benchArgs(defaults: Record<string, string>): Record<string, stri
     else if (a.startsWith("--")) {
       const key = a.slice(2);
       const value = argv[i + 1];
-      if (value === undefined || value.startsWith("--")) throw new Error(`${a} needs a value`);
-      out[key] = value;
-      i++;
+      if (value === undefined || value.startsWith("--")) {
+        out[key] = "true";
+      } else {
+        out[key] = value;
+        i++;
+      }
     }
   }
   return Object.assign(out, { json });

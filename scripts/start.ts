@@ -4,7 +4,6 @@
 export {};
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import fs from "node:fs/promises";
 import path from "node:path";
 
 process.env.MEDPREF_PROCESS ??= "start";
@@ -22,26 +21,12 @@ try {
 }
 const { connectDatabase } = await import("@/lib/db/connect");
 const { formatCredentials, seedDemo } = await import("@/lib/demo/seed-demo");
-const { buildFingerprint } = await import("@/lib/build/build-fingerprint");
+const { ensureProductionBuild, nextBin: nextBinOf } = await import("@/lib/build/ensure-build");
 
 const say = (line: string) => process.stdout.write(`[medpref] ${line}\n`);
-const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
+const nextBin = nextBinOf(root);
 
-async function buildIfNeeded(): Promise<void> {
-  const stamp = path.join(root, ".next", "medpref-build-fingerprint");
-  const fingerprint = await buildFingerprint(root);
-  const built = await fs.readFile(stamp, "utf8").catch(() => "");
-  const hasBuild = await fs.access(path.join(root, ".next", "BUILD_ID")).then(() => true, () => false);
-  if (hasBuild && built === fingerprint) return;
-  say("Building the web app (first start or changed sources; this takes a minute)…");
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [nextBin, "build"], { stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`next build failed with exit code ${code}`))));
-  });
-  await fs.writeFile(stamp, fingerprint);
-}
-
-if (!dev) await buildIfNeeded();
+if (!dev) await ensureProductionBuild(root, say);
 
 say(config.DATABASE_URL ? "Connecting to DATABASE_URL…" : `Starting the embedded PostgreSQL in ${path.resolve(config.MEDPREF_HOME)}…`);
 const connection = await connectDatabase();

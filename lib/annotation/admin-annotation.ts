@@ -1,6 +1,6 @@
 import { auditInsertQuery } from "@/lib/audit/audit-entry";
-import { shuffled } from "@/lib/annotation/shuffle";
-import { assertValidSubmission, insertRevision } from "@/lib/annotation/store-revision";
+import { SHUFFLED_CANDIDATES } from "@/lib/annotation/shown-order";
+import { assertValidSubmission, insertNextRevision, insertRankingWithRevision } from "@/lib/annotation/store-revision";
 import { withTransaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors/app-error";
 import type { Submission } from "@/lib/ranking/submission-schema";
@@ -26,16 +26,15 @@ export async function assignBatch(options: { projectSlug: string; clinicianIds: 
           WHERE p.project_id = $1
             AND NOT EXISTS (SELECT 1 FROM rankings g WHERE g.prompt_id = p.id AND g.kind = 'GOLD')
             AND NOT EXISTS (SELECT 1 FROM assignments mine WHERE mine.prompt_id = p.id AND mine.user_id = $2)
-            AND (SELECT count(*) FROM assignments x WHERE x.prompt_id = p.id AND (x.status = 'SUBMITTED' OR (x.status = 'ACTIVE' AND x.lease_expires_at > now()))) < $3
+            AND p.human_load < $3
           ORDER BY p.created_at, p.id LIMIT $4 FOR UPDATE OF p`,
         [project.id, userId, project.overlap_k, options.count],
       );
       for (const { id: promptId } of prompts) {
-        const { rows: completions } = await tx.query<{ id: string }>(`SELECT id FROM completions WHERE prompt_id = $1`, [promptId]);
         await tx.query(
           `INSERT INTO assignments (prompt_id, user_id, status, lease_expires_at, shown_order, assigned_by_id)
-           VALUES ($1, $2, 'ACTIVE', now() + make_interval(mins => $3), $4::uuid[], $5)`,
-          [promptId, userId, BATCH_LEASE_MINUTES, shuffled(completions.map((c) => c.id)), options.actorId],
+           VALUES ($1, $2, 'ACTIVE', now() + make_interval(mins => $3), ${SHUFFLED_CANDIDATES}, $4)`,
+          [promptId, userId, BATCH_LEASE_MINUTES, options.actorId],
         );
       }
       assigned[userId] = prompts.length;
@@ -52,19 +51,17 @@ export async function setGoldRanking(options: { promptId: string; submission: Su
     if (completions.length === 0) throw new AppError("NOT_FOUND", "No such prompt.");
     const order = completions.map((c) => c.id);
     assertValidSubmission(order, options.submission, true);
-    const { rows: existing } = await tx.query<{ id: string; revision: number }>(`SELECT id, revision FROM rankings WHERE prompt_id = $1 AND kind = 'GOLD' FOR UPDATE`, [options.promptId]);
+    const { rows: existing } = await tx.query<{ id: string }>(`SELECT id FROM rankings WHERE prompt_id = $1 AND kind = 'GOLD' FOR UPDATE`, [options.promptId]);
+    const content = { authorId: options.actorId, submission: options.submission, shownOrder: order, idempotencyKey: null };
     let rankingId: string;
     let revision: number;
     if (existing[0]) {
       rankingId = existing[0].id;
-      revision = existing[0].revision + 1;
-      await tx.query(`UPDATE rankings SET revision = $2, updated_at = now() WHERE id = $1`, [rankingId, revision]);
+      revision = (await insertNextRevision(tx, { ...content, rankingId })).revision;
     } else {
-      const { rows } = await tx.query<{ id: string }>(`INSERT INTO rankings (prompt_id, kind, rater_id) VALUES ($1, 'GOLD', $2) RETURNING id`, [options.promptId, options.actorId]);
-      rankingId = rows[0]!.id;
+      rankingId = (await insertRankingWithRevision(tx, { ...content, promptId: options.promptId, kind: "GOLD", raterId: options.actorId, assignmentId: null })).rankingId;
       revision = 1;
     }
-    await insertRevision(tx, { rankingId, revision, authorId: options.actorId, submission: options.submission, shownOrder: order, idempotencyKey: null });
     await tx.query(auditInsertQuery({ actorId: options.actorId, action: "gold.set", entityType: "prompt", entityId: options.promptId, after: { rankingId, revision, tiers: options.submission.tiers } }));
     return { rankingId, revision };
   });

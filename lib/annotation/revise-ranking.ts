@@ -1,6 +1,6 @@
 import { shownCandidates, type AssignmentPayload } from "@/lib/annotation/assignment-payload";
 import { auditInsertQuery } from "@/lib/audit/audit-entry";
-import { assertValidSubmission, compareWithGold, insertRevision } from "@/lib/annotation/store-revision";
+import { assertValidSubmission, compareWithGold, insertNextRevision } from "@/lib/annotation/store-revision";
 import { pool } from "@/lib/db/pool";
 import { AppError } from "@/lib/errors/app-error";
 import { runIdempotent, type StoredResponse } from "@/lib/idempotency/run-idempotent";
@@ -47,9 +47,7 @@ export async function reviseRanking(options: { userId: string; rankingId: string
     if (!r.editable) throw new AppError("CONFLICT", "The edit window of this ranking has closed; it can no longer be revised.");
     assertValidSubmission(r.shown_order as string[], submission, r.allow_ties);
     const { rows: before } = await tx.query<{ completion_id: string; rank: number }>(`SELECT completion_id, rank FROM ranking_entries WHERE revision_id = $1`, [r.revision_id]);
-    const revision = (r.revision as number) + 1;
-    const revisionId = await insertRevision(tx, { rankingId, revision, authorId: userId, submission, shownOrder: r.shown_order, idempotencyKey: `${userId}:${options.idempotencyKey}` });
-    await tx.query(`UPDATE rankings SET revision = $2, updated_at = now() WHERE id = $1`, [rankingId, revision]);
+    const { revisionId, revision } = await insertNextRevision(tx, { rankingId, authorId: userId, submission, shownOrder: r.shown_order, idempotencyKey: `${userId}:${options.idempotencyKey}` });
     await compareWithGold(tx, { promptId: r.prompt_id, revisionId, userId, tiers: submission.tiers });
     await tx.query(
       auditInsertQuery({

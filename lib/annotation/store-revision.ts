@@ -15,35 +15,61 @@ export function assertValidSubmission(candidateIds: string[], submission: Submis
   if (problems.length > 0) throw new AppError("INVALID_INPUT", problems[0]!.message, problems[0]!.field, problems);
 }
 
-/** Writes one immutable revision with one entry per candidate; returns its id. */
-export async function insertRevision(
-  tx: Tx,
-  options: { rankingId: string; revision: number; authorId: string; submission: Submission; shownOrder: string[]; idempotencyKey: string | null },
-): Promise<string> {
-  const { submission, shownOrder } = options;
-  const { rows } = await tx.query<{ id: string }>(
-    `INSERT INTO ranking_revisions (ranking_id, revision, author_id, rationale, time_on_task_ms, shown_order, idempotency_key)
-     VALUES ($1, $2, $3, $4, $5, $6::uuid[], $7) RETURNING id`,
-    [options.rankingId, options.revision, options.authorId, submission.rationale?.trim() || null, submission.timeOnTaskMs, shownOrder, options.idempotencyKey],
-  );
-  const revisionId = rows[0]!.id;
+interface RevisionContent {
+  authorId: string;
+  submission: Submission;
+  shownOrder: string[];
+  idempotencyKey: string | null;
+}
+
+/** One JSON row per candidate for jsonb_to_recordset: rank, details, the position it was shown at. */
+function entriesJson(submission: Submission, shownOrder: string[]): string {
   const ranks = tiersToRanks(submission.tiers);
-  const ids = [...ranks.keys()];
-  await tx.query(
-    `INSERT INTO ranking_entries (revision_id, completion_id, rank, score, comment, flags, shown_position)
-     SELECT $1, e.completion_id, e.rank, e.score, e.comment, ARRAY(SELECT jsonb_array_elements_text(e.flags)), e.shown_position
-       FROM jsonb_to_recordset($2::jsonb) AS e(completion_id uuid, rank int, score float8, comment text, flags jsonb, shown_position int)`,
-    [
-      revisionId,
-      JSON.stringify(
-        ids.map((id) => {
-          const d = submission.details[id];
-          return { completion_id: id, rank: ranks.get(id), score: d?.score ?? null, comment: d?.comment?.trim() || null, flags: d?.flags ?? [], shown_position: shownOrder.indexOf(id) };
-        }),
-      ),
-    ],
+  return JSON.stringify(
+    [...ranks.keys()].map((id) => {
+      const d = submission.details[id];
+      return { completion_id: id, rank: ranks.get(id), score: d?.score ?? null, comment: d?.comment?.trim() || null, flags: d?.flags ?? [], shown_position: shownOrder.indexOf(id) };
+    }),
   );
-  return revisionId;
+}
+
+/** The revision (from CTE `ranking`) and its entries, as CTEs; parameters $1–$6 are taken. */
+const REVISION_CTES = `
+  revision AS (
+    INSERT INTO ranking_revisions (ranking_id, revision, author_id, rationale, time_on_task_ms, shown_order, idempotency_key)
+    SELECT ranking.id, ranking.revision, $1, $2, $3, $4::uuid[], $5 FROM ranking RETURNING id),
+  entries AS (
+    INSERT INTO ranking_entries (revision_id, completion_id, rank, score, comment, flags, shown_position)
+    SELECT revision.id, e.completion_id, e.rank, e.score, e.comment, ARRAY(SELECT jsonb_array_elements_text(e.flags)), e.shown_position
+      FROM revision, jsonb_to_recordset($6::jsonb) AS e(completion_id uuid, rank int, score float8, comment text, flags jsonb, shown_position int))`;
+
+function revisionParams(c: RevisionContent): unknown[] {
+  return [c.authorId, c.submission.rationale?.trim() || null, c.submission.timeOnTaskMs, c.shownOrder, c.idempotencyKey, entriesJson(c.submission, c.shownOrder)];
+}
+
+/** Creates a ranking with its first revision and one entry per candidate, in one statement. */
+export async function insertRankingWithRevision(
+  tx: Tx,
+  options: RevisionContent & { promptId: string; kind: "HUMAN" | "GOLD"; raterId: string; assignmentId: string | null },
+): Promise<{ rankingId: string; revisionId: string }> {
+  const { rows } = await tx.query<{ ranking_id: string; revision_id: string }>(
+    `WITH ranking AS (INSERT INTO rankings (prompt_id, kind, rater_id, assignment_id) VALUES ($7, $8, $9, $10) RETURNING id, revision),
+     ${REVISION_CTES}
+     SELECT ranking.id AS ranking_id, revision.id AS revision_id FROM ranking, revision`,
+    [...revisionParams(options), options.promptId, options.kind, options.raterId, options.assignmentId],
+  );
+  return { rankingId: rows[0]!.ranking_id, revisionId: rows[0]!.revision_id };
+}
+
+/** Adds the next revision to an existing ranking (and moves its pointer), in one statement. */
+export async function insertNextRevision(tx: Tx, options: RevisionContent & { rankingId: string }): Promise<{ revisionId: string; revision: number }> {
+  const { rows } = await tx.query<{ revision_id: string; revision: number }>(
+    `WITH ranking AS (UPDATE rankings SET revision = revision + 1, updated_at = now() WHERE id = $7 RETURNING id, revision),
+     ${REVISION_CTES}
+     SELECT revision.id AS revision_id, ranking.revision FROM ranking, revision`,
+    [...revisionParams(options), options.rankingId],
+  );
+  return { revisionId: rows[0]!.revision_id, revision: rows[0]!.revision };
 }
 
 /** When the prompt has a gold ranking, stores how this revision agrees with it. */

@@ -1,5 +1,5 @@
 import { auditInsertQuery } from "@/lib/audit/audit-entry";
-import { assertValidSubmission, compareWithGold, insertRevision } from "@/lib/annotation/store-revision";
+import { assertValidSubmission, compareWithGold, insertRankingWithRevision } from "@/lib/annotation/store-revision";
 import { AppError } from "@/lib/errors/app-error";
 import { runIdempotent, type StoredResponse } from "@/lib/idempotency/run-idempotent";
 import type { Submission } from "@/lib/ranking/submission-schema";
@@ -14,7 +14,9 @@ export async function submitRanking(options: { userId: string; assignmentId: str
   const { userId, assignmentId, submission } = options;
   return runIdempotent({ userId, key: options.idempotencyKey, payload: { assignmentId, submission } }, async (tx) => {
     const { rows } = await tx.query(
-      `SELECT a.id, a.user_id, a.prompt_id, a.status, a.lease_expires_at > now() AS live, a.shown_order, a.is_gold, j.allow_ties
+      `SELECT a.id, a.user_id, a.prompt_id, a.status, a.lease_expires_at > now() AS live, a.shown_order, j.allow_ties,
+              EXISTS (SELECT 1 FROM rankings r WHERE r.prompt_id = a.prompt_id AND r.rater_id = a.user_id AND r.kind = 'HUMAN') AS already_ranked,
+              EXISTS (SELECT 1 FROM rankings g WHERE g.prompt_id = a.prompt_id AND g.kind = 'GOLD') AS has_gold
          FROM assignments a JOIN prompts p ON p.id = a.prompt_id JOIN projects j ON j.id = p.project_id
         WHERE a.id = $1 FOR UPDATE OF a`,
       [assignmentId],
@@ -27,17 +29,17 @@ export async function submitRanking(options: { userId: string; assignmentId: str
     }
     const shownOrder = a.shown_order as string[];
     assertValidSubmission(shownOrder, submission, a.allow_ties);
-    const existing = await tx.query(`SELECT 1 FROM rankings WHERE prompt_id = $1 AND rater_id = $2 AND kind = 'HUMAN'`, [a.prompt_id, userId]);
-    if (existing.rowCount) throw new AppError("CONFLICT", "You have already ranked this prompt.");
-    const { rows: ranking } = await tx.query<{ id: string }>(
-      `INSERT INTO rankings (prompt_id, kind, rater_id, assignment_id) VALUES ($1, 'HUMAN', $2, $3) RETURNING id`,
-      [a.prompt_id, userId, assignmentId],
+    if (a.already_ranked) throw new AppError("CONFLICT", "You have already ranked this prompt.");
+    const { rankingId, revisionId } = await insertRankingWithRevision(tx, {
+      promptId: a.prompt_id, kind: "HUMAN", raterId: userId, assignmentId, authorId: userId, submission, shownOrder, idempotencyKey: `${userId}:${options.idempotencyKey}`,
+    });
+    const audit = auditInsertQuery({ actorId: userId, action: "ranking.submit", entityType: "ranking", entityId: rankingId, after: { assignmentId, promptId: a.prompt_id, tiers: submission.tiers } });
+    await tx.query(
+      `WITH done AS (UPDATE assignments SET status = 'SUBMITTED', finished_at = now(), draft = NULL, draft_updated_at = NULL WHERE id = $7)
+       ${audit.text}`,
+      [...audit.values, assignmentId],
     );
-    const rankingId = ranking[0]!.id;
-    const revisionId = await insertRevision(tx, { rankingId, revision: 1, authorId: userId, submission, shownOrder, idempotencyKey: `${userId}:${options.idempotencyKey}` });
-    await tx.query(`UPDATE assignments SET status = 'SUBMITTED', finished_at = now(), draft = NULL, draft_updated_at = NULL WHERE id = $1`, [assignmentId]);
-    await compareWithGold(tx, { promptId: a.prompt_id, revisionId, userId, tiers: submission.tiers });
-    await tx.query(auditInsertQuery({ actorId: userId, action: "ranking.submit", entityType: "ranking", entityId: rankingId, after: { assignmentId, promptId: a.prompt_id, tiers: submission.tiers } }));
+    if (a.has_gold) await compareWithGold(tx, { promptId: a.prompt_id, revisionId, userId, tiers: submission.tiers });
     return { status: 201, body: { rankingId, revision: 1 } };
   });
 }

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { clientIp } from "@/lib/auth/client-ip";
+import { decodeSessionToken, encodeSessionToken } from "@/lib/auth/session-token";
 import { signInWithPassword } from "@/lib/auth/sign-in";
 import { linkOidcAccount } from "@/lib/auth/oidc";
 import { env } from "@/lib/config/env";
@@ -62,6 +63,7 @@ export function authOptions(): NextAuthOptions {
   return {
     secret: sessionSecret(),
     session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+    jwt: { encode: encodeSessionToken, decode: decodeSessionToken },
     pages: { signIn: "/login", error: "/login" },
     providers,
     callbacks: {

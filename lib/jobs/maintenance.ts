@@ -1,15 +1,22 @@
 import type PgBoss from "pg-boss";
+import { expireLeases, purgeIdempotencyKeys } from "@/lib/annotation/housekeeping";
 import { purgeOldLoginAttempts } from "@/lib/auth/login-throttle";
 import { failInterruptedImports } from "@/lib/import/import-prompts";
 import { logger } from "@/lib/logger";
 
 export const MAINTENANCE_JOB = "maintenance";
 
-/** Housekeeping every 5 minutes: interrupted imports are marked failed, old sign-in attempts deleted. */
-export async function runMaintenance(): Promise<{ interruptedImports: number; loginAttemptsPurged: number }> {
-  const interruptedImports = await failInterruptedImports();
-  const loginAttemptsPurged = await purgeOldLoginAttempts();
-  return { interruptedImports, loginAttemptsPurged };
+/**
+ * Housekeeping every 5 minutes: interrupted imports are marked failed, expired leases return to
+ * the pool, old sign-in attempts and answered idempotency keys are deleted.
+ */
+export async function runMaintenance() {
+  return {
+    interruptedImports: await failInterruptedImports(),
+    expiredLeases: await expireLeases(),
+    loginAttemptsPurged: await purgeOldLoginAttempts(),
+    idempotencyKeysPurged: await purgeIdempotencyKeys(),
+  };
 }
 
 export async function registerMaintenance(boss: PgBoss): Promise<void> {
@@ -17,6 +24,6 @@ export async function registerMaintenance(boss: PgBoss): Promise<void> {
   await boss.schedule(MAINTENANCE_JOB, "*/5 * * * *");
   await boss.work(MAINTENANCE_JOB, async () => {
     const result = await runMaintenance();
-    if (result.interruptedImports || result.loginAttemptsPurged) logger.info(result, "maintenance");
+    if (Object.values(result).some((n) => n > 0)) logger.info(result, "maintenance");
   });
 }

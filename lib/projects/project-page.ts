@@ -13,7 +13,7 @@ export async function getProjectPage(slug: string) {
       where: { projectId: project.id },
       orderBy: [{ createdAt: "asc" }, { externalId: "asc" }],
       take: PROMPTS_SHOWN,
-      select: { id: true, externalId: true, messages: true, source: true, promptType: true, referenceAnswer: true, _count: { select: { completions: true } } },
+      select: { id: true, externalId: true, messages: true, source: true, promptType: true, referenceAnswer: true, _count: { select: { completions: true, rankings: { where: { kind: "GOLD" } } } } },
     }),
     db().import.findMany({ where: { projectId: project.id }, orderBy: { createdAt: "desc" }, take: 10, select: { id: true, fileName: true, status: true, createdAt: true, report: true } }),
   ]);
@@ -28,6 +28,7 @@ export async function getProjectPage(slug: string) {
       promptType: p.promptType,
       candidates: p._count.completions,
       hasReference: p.referenceAnswer !== null,
+      isGold: p._count.rankings > 0,
     })),
     imports: imports.map((i) => ({ ...i, message: String((i.report as { message?: string } | null)?.message ?? "") })),
   };

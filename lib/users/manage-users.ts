@@ -76,3 +76,7 @@ export async function resetUserPassword(userId: string, actorId: string | null, 
 export async function listUsers() {
   return db().user.findMany({ orderBy: [{ isExternal: "asc" }, { createdAt: "asc" }], select: publicUserFields });
 }
+
+export async function listActiveClinicians() {
+  return db().user.findMany({ where: { role: "CLINICIAN", active: true, isExternal: false }, orderBy: { name: "asc" }, select: { id: true, name: true, email: true } });
+}

@@ -2,6 +2,10 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { SafeMarkdown } from "@/components/markdown/safe-markdown";
+import { AssignBatchForm } from "@/components/projects/assign-batch-form";
+import { ProjectSettingsForm } from "@/components/projects/project-settings-form";
+import { clinicianProgress } from "@/lib/annotation/clinician-progress";
+import { listActiveClinicians } from "@/lib/users/manage-users";
 import { requireRole } from "@/lib/auth/guard";
 import { AppError } from "@/lib/errors/app-error";
 import { getProjectPage } from "@/lib/projects/project-page";
@@ -17,6 +21,7 @@ export default async function ProjectPage({ params }: { params: Promise<{ slug: 
     throw e;
   });
   const { project, summary, prompts, imports } = page;
+  const [clinicians, activeClinicians] = user.role === "ADMIN" ? await Promise.all([clinicianProgress(project.slug), listActiveClinicians()]) : [[], []];
   const stat = (label: string, value: number | string) => (
     <div className="rounded-lg border border-slate-200 bg-white p-4">
       <div className="text-sm text-slate-600">{label}</div>
@@ -63,8 +68,8 @@ export default async function ProjectPage({ params }: { params: Promise<{ slug: 
               {prompts.map((p) => (
                 <tr key={p.id} className="border-t border-slate-100 align-top">
                   <td className="max-w-xl px-3 py-2">
-                    <div className="line-clamp-2">{p.preview}</div>
-                    {p.externalId && <div className="text-xs text-slate-500">{p.externalId}</div>}
+                    <Link href={`/projects/${project.slug}/prompts/${p.id}`} className="line-clamp-2 hover:text-brand-700 hover:underline">{p.preview}</Link>
+                    {p.externalId && <div className="text-xs text-slate-500">{p.externalId}{p.isGold && <span className="ml-2 rounded bg-amber-100 px-1 text-amber-900">gold</span>}</div>}
                   </td>
                   <td className="px-3 py-2">{p.source ?? "—"}</td>
                   <td className="px-3 py-2">{p.promptType ?? "—"}</td>
@@ -87,6 +92,44 @@ export default async function ProjectPage({ params }: { params: Promise<{ slug: 
             ))}
           </ul>
         </section>
+      )}
+      {user.role === "ADMIN" && (
+        <>
+          <section aria-labelledby="annotators-heading" className="rounded-lg border border-slate-200 bg-white">
+            <h2 id="annotators-heading" className="border-b border-slate-200 px-4 py-3 font-semibold">Annotation progress by clinician</h2>
+            {clinicians.length === 0 ? (
+              <p className="px-4 py-3 text-sm text-slate-600">No clinician has started yet.</p>
+            ) : (
+              <table className="w-full text-sm">
+                <thead className="bg-slate-50 text-left">
+                  <tr><th className="px-3 py-2">Clinician</th><th className="px-3 py-2">Submitted</th><th className="px-3 py-2">Today</th><th className="px-3 py-2">In progress</th><th className="px-3 py-2">Skipped</th><th className="px-3 py-2">Median time</th></tr>
+                </thead>
+                <tbody>
+                  {clinicians.map((c) => (
+                    <tr key={c.id} className="border-t border-slate-100">
+                      <td className="px-3 py-2">{c.name} <span className="text-slate-500">{c.email}</span></td>
+                      <td className="px-3 py-2">{c.submitted}</td><td className="px-3 py-2">{c.today}</td><td className="px-3 py-2">{c.active}</td><td className="px-3 py-2">{c.skipped}</td>
+                      <td className="px-3 py-2">{c.medianSeconds === null ? "—" : `${c.medianSeconds} s`}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </section>
+          <details className="rounded-lg border border-slate-200 bg-white p-4">
+            <summary className="cursor-pointer font-semibold">Assign prompts to clinicians</summary>
+            <div className="mt-3"><AssignBatchForm slug={project.slug} clinicians={activeClinicians} /></div>
+          </details>
+          <details className="rounded-lg border border-slate-200 bg-white p-4">
+            <summary className="cursor-pointer font-semibold">Settings</summary>
+            <div className="mt-3">
+              <ProjectSettingsForm
+                slug={project.slug}
+                settings={{ name: project.name, guidelines: project.guidelines, overlapK: project.overlapK, allowTies: project.allowTies, showReference: project.showReference, editWindowMinutes: project.editWindowMinutes, leaseMinutes: project.leaseMinutes, goldRate: project.goldRate, specialtyMatching: project.specialtyMatching }}
+              />
+            </div>
+          </details>
+        </>
       )}
       <section aria-labelledby="guidelines-heading" className="rounded-lg border border-slate-200 bg-white p-4">
         <h2 id="guidelines-heading" className="font-semibold">Guidelines</h2>

@@ -1,6 +1,5 @@
 // GET /api/projects/:slug/annotation/next - the clinician's next prompt (claims one under a lease),
 // or {done: true}. A GET route handler: server actions run one at a time per client.
-import { annotationProgress } from "@/lib/annotation/annotation-progress";
 import { claimNextAssignment } from "@/lib/annotation/claim-next-assignment";
 import { authorizeApi } from "@/lib/auth/guard";
 import { errorResponse } from "@/lib/http/error-response";
@@ -11,10 +10,8 @@ export async function GET(_: Request, { params }: { params: Promise<{ slug: stri
   const auth = await authorizeApi("CLINICIAN");
   if (!auth.ok) return auth.response;
   try {
-    const { slug } = await params;
-    const next = await claimNextAssignment(auth.user, slug);
-    const progress = await annotationProgress(auth.user.id, slug);
-    return Response.json(next ? { done: false, ...next, progress } : { done: true, progress }, { headers: { "cache-control": "no-store" } });
+    const next = await claimNextAssignment(auth.user, (await params).slug);
+    return Response.json(next ? { done: false, ...next } : { done: true }, { headers: { "cache-control": "no-store" } });
   } catch (error) {
     return errorResponse(error);
   }

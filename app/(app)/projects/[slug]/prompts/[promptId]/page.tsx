@@ -1,0 +1,60 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { z } from "zod";
+import { PromptView } from "@/components/annotation/prompt-view";
+import { SafeMarkdown } from "@/components/markdown/safe-markdown";
+import { GoldRankingEditor } from "@/components/projects/gold-ranking-editor";
+import { requireRole } from "@/lib/auth/guard";
+import { getPromptDetail } from "@/lib/projects/prompt-detail";
+
+export const metadata: Metadata = { title: "Prompt" };
+export const dynamic = "force-dynamic";
+
+export default async function PromptPage({ params }: { params: Promise<{ slug: string; promptId: string }> }) {
+  const user = await requireRole("ADMIN", "RESEARCHER");
+  const { slug, promptId } = await params;
+  if (!z.uuid().safeParse(promptId).success) notFound();
+  const prompt = await getPromptDetail(slug, promptId);
+  if (!prompt) notFound();
+  const labelOf = new Map(prompt.completions.map((c, i) => [c.id, i + 1]));
+  const modelOf = new Map(prompt.completions.map((c) => [c.id, c.model]));
+  const gold = prompt.rankings.find((r) => r.kind === "GOLD");
+  return (
+    <div className="space-y-4">
+      <p className="text-sm"><Link href={`/projects/${slug}`} className="text-brand-700 underline">← {prompt.project.name}</Link></p>
+      <h1 className="text-xl font-semibold">Prompt {prompt.externalId ?? prompt.id.slice(0, 8)} <span className="text-sm font-normal text-slate-500">{[prompt.source, prompt.promptType, ...prompt.tags].filter(Boolean).join(" · ")}</span></h1>
+      <PromptView messages={prompt.messages} reference={prompt.referenceAnswer} />
+      <div className="grid gap-3 lg:grid-cols-2 2xl:grid-cols-4">
+        {prompt.completions.map((c, i) => (
+          <article key={c.id} aria-label={`Candidate ${i + 1}: ${c.model}`} className="rounded-lg border border-slate-200 bg-white">
+            <h2 className="border-b border-slate-100 px-3 py-2 font-semibold">{i + 1}. {c.model}</h2>
+            <div className="max-h-96 overflow-y-auto px-3 py-2 text-sm"><SafeMarkdown text={c.text} /></div>
+          </article>
+        ))}
+      </div>
+      <section aria-labelledby="rankings-heading" className="rounded-lg border border-slate-200 bg-white p-4">
+        <h2 id="rankings-heading" className="font-semibold">Rankings ({prompt.rankings.length})</h2>
+        {prompt.rankings.length === 0 && <p className="text-sm text-slate-600">No rankings yet.</p>}
+        <ul className="mt-2 space-y-2 text-sm">
+          {prompt.rankings.map((r) => (
+            <li key={r.id} className="rounded border border-slate-100 p-2">
+              <div className="font-medium">{r.kind.toLowerCase()} · {r.rater} · revision {r.revision}</div>
+              <ol className="mt-1 list-decimal pl-6">
+                {r.tiers.map((tier, i) => <li key={i}>{tier.map((id) => `${labelOf.get(id)}. ${modelOf.get(id)}`).join(" = ")}</li>)}
+              </ol>
+              {r.rationale && <p className="mt-1 text-slate-600">“{r.rationale}”</p>}
+            </li>
+          ))}
+        </ul>
+      </section>
+      {user.role === "ADMIN" && (
+        <section aria-labelledby="gold-heading" className="rounded-lg border border-amber-200 bg-amber-50 p-4">
+          <h2 id="gold-heading" className="font-semibold">Gold ranking</h2>
+          <p className="mb-3 text-sm text-slate-700">A gold prompt is served to clinicians at the project&apos;s gold rate, looks like any other, and each clinician&apos;s agreement with this reference is stored.</p>
+          <GoldRankingEditor slug={slug} promptId={prompt.id} candidates={prompt.completions.map((c, i) => ({ id: c.id, label: i + 1 }))} current={gold?.tiers ?? null} />
+        </section>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,41 @@
+import { db } from "@/lib/db/prisma";
+import type { Message } from "@/lib/import/types";
+import { ranksToTiers } from "@/lib/ranking/tiers";
+
+/** One prompt for admins and researchers: candidates with their model names, and every ranking. */
+export async function getPromptDetail(projectSlug: string, promptId: string) {
+  const prompt = await db().prompt.findFirst({
+    where: { id: promptId, project: { slug: projectSlug } },
+    select: {
+      id: true, externalId: true, messages: true, referenceAnswer: true, source: true, promptType: true, tags: true, metadata: true,
+      project: { select: { slug: true, name: true, allowTies: true } },
+      completions: { orderBy: { position: "asc" }, select: { id: true, model: true, text: true, position: true } },
+      rankings: {
+        orderBy: { createdAt: "asc" },
+        select: {
+          id: true, kind: true, revision: true, createdAt: true,
+          rater: { select: { name: true, pseudonym: true } },
+          revisions: { orderBy: { revision: "desc" }, take: 1, select: { rationale: true, timeOnTaskMs: true, entries: { select: { completionId: true, rank: true, score: true, flags: true, comment: true } } } },
+        },
+      },
+    },
+  });
+  if (!prompt) return null;
+  return {
+    ...prompt,
+    messages: prompt.messages as unknown as Message[],
+    rankings: prompt.rankings.map((r) => {
+      const latest = r.revisions[0];
+      return {
+        id: r.id,
+        kind: r.kind,
+        revision: r.revision,
+        createdAt: r.createdAt,
+        rater: r.rater ? `${r.rater.name} (${r.rater.pseudonym})` : "judge",
+        rationale: latest?.rationale ?? null,
+        tiers: latest ? ranksToTiers(Object.fromEntries(latest.entries.map((e) => [e.completionId, e.rank]))) : [],
+        entries: latest?.entries ?? [],
+      };
+    }),
+  };
+}
