@@ -58,3 +58,20 @@ test("an admin invites a user, and the audit log records it", async ({ page }) =
   await expect(page.getByRole("cell", { name: "user.create" }).first()).toBeVisible();
   await expect(page.getByRole("cell", { name: "user.role" }).first()).toBeVisible();
 });
+
+test("an admin sets a gold ranking on a prompt and assigns prompts to a clinician", async ({ page }) => {
+  await signInAs(page, "admin");
+  await page.goto("/projects/e2e-annotate");
+  await page.getByRole("link", { name: /E2E annotation question 5/ }).click();
+  await expect(page.getByRole("heading", { name: "Gold ranking" })).toBeVisible();
+  const gold = page.getByRole("region", { name: "Gold ranking" });
+  for (let i = 0; i < 8; i++) await gold.getByRole("button", { name: /^Rank Response \d+ next$/ }).first().click();
+  await gold.getByRole("button", { name: "Save as gold ranking" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Gold ranking saved" })).toBeVisible();
+  await page.goto("/projects/e2e-annotate");
+  await page.getByText("Assign prompts to clinicians").click();
+  await page.getByRole("checkbox", { name: /e2e-checker@medpref.test/ }).check();
+  await page.getByLabel("Prompts per clinician").fill("1");
+  await page.getByRole("button", { name: "Assign" }).click();
+  await expect(page.getByRole("status").filter({ hasText: /Assigned 1 prompt/ })).toBeVisible();
+});

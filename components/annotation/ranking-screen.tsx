@@ -109,7 +109,7 @@ export function RankingScreen({ payload, onDone }: Props) {
             />
           ))}
         </div>
-        <aside aria-label="Ranking" className="space-y-3 rounded-lg border border-slate-200 bg-white p-3 xl:sticky xl:top-4 xl:w-80 xl:shrink-0">
+        <aside aria-label="Ranking" className="space-y-3 rounded-lg border border-slate-200 bg-white p-3 xl:sticky xl:top-4 xl:w-80 xl:shrink-0 2xl:w-96">
           <RankingPanel state={state} dispatch={dispatch} labelOf={labelOf} allowTies={payload.project.allowTies} error={errors.ranking} />
           <label className="block text-sm font-medium">
             Rationale (optional)

@@ -31,3 +31,9 @@ describe("rendering untrusted Markdown", () => {
     expect(html).not.toContain("javascript:");
   });
 });
+
+describe("line breaks in exam questions", () => {
+  it("keeps each answer option on its own line", () => {
+    expect(render("Which drug?\nA. Ampicillin\nB. Ceftriaxone")).toContain("A. Ampicillin<br/>");
+  });
+});

@@ -1,9 +1,11 @@
 import ReactMarkdown, { type Components } from "react-markdown";
 import rehypeSanitize, { defaultSchema } from "rehype-sanitize";
+import remarkBreaks from "remark-breaks";
 import remarkGfm from "remark-gfm";
 
 /**
- * Renders untrusted text (model outputs, guidelines) as Markdown, safely: raw HTML is never
+ * Renders untrusted text (model outputs, guidelines) as Markdown, safely. Single line breaks are
+ * kept (exam questions list their options one per line). Raw HTML is never
  * parsed, the tree is sanitized, only http(s)/mailto links survive (javascript: and data: are
  * dropped), links open without a referrer, and images are never loaded (a remote image can
  * leak that the page was viewed) — their alt text is shown instead.
@@ -32,7 +34,7 @@ const schema = { ...defaultSchema, protocols: { ...defaultSchema.protocols, href
 export function SafeMarkdown({ text, className }: { text: string; className?: string }) {
   return (
     <div className={`prose-safe ${className ?? ""}`}>
-      <ReactMarkdown remarkPlugins={[remarkGfm]} rehypePlugins={[[rehypeSanitize, schema]]} skipHtml urlTransform={safeUrl} components={components}>
+      <ReactMarkdown remarkPlugins={[remarkGfm, remarkBreaks]} rehypePlugins={[[rehypeSanitize, schema]]} skipHtml urlTransform={safeUrl} components={components}>
         {text}
       </ReactMarkdown>
     </div>

@@ -62,6 +62,13 @@ describe("the annotation queue", () => {
     const stored = await db().ranking.findMany({ where: { id: { in: acknowledged } }, select: { id: true } });
     expect(acknowledged).toHaveLength(150);
     expect(stored).toHaveLength(150);
+    // The load the queue reads (kept by a trigger) matches the assignments themselves.
+    const { rows: drift } = await pool().query(
+      `SELECT p.id FROM prompts p WHERE p.project_id = $1
+          AND p.human_load <> (SELECT count(*) FROM assignments a WHERE a.prompt_id = p.id AND a.status IN ('ACTIVE', 'SUBMITTED'))`,
+      [project.id],
+    );
+    expect(drift).toEqual([]);
   });
 
   it("returns an expired lease to the pool, where another clinician gets it; the late submit is refused", async () => {
