@@ -1,0 +1,73 @@
+import OpenAI from "openai";
+import { judgeAnswerJsonSchema, parseJudgeAnswer, repairMessage, type JudgeAnswer } from "@/lib/judge/judge-answer";
+
+/** One HTTP exchange with the judge, as stored (the API key is never part of it). */
+export interface JudgeAttempt {
+  request: { model: string; temperature: number; messages: { role: "system" | "user" | "assistant"; content: string }[]; response_format?: unknown };
+  response: unknown;
+  content: string | null;
+  problems: string[];
+  inputTokens: number;
+  outputTokens: number;
+  latencyMs: number;
+}
+
+export type JudgeOutcome = { ok: true; answer: JudgeAnswer; attempts: JudgeAttempt[] } | { ok: false; attempts: JudgeAttempt[]; problems: string[] };
+
+export interface JudgeCallOptions {
+  client: OpenAI;
+  model: string;
+  temperature: number;
+  systemPrompt: string;
+  userPrompt: string;
+  candidates: number;
+  structuredOutputs: boolean;
+  /** Repair rounds after an invalid answer (default 2). */
+  maxRepairs: number;
+}
+
+/**
+ * Asks a judge to rank N shown candidates. With Structured Outputs the answer follows a JSON
+ * schema; otherwise the JSON is extracted from the text. An answer that does not rank exactly
+ * the shown candidates gets a short repair message, up to `maxRepairs` times; then the call has
+ * failed, every raw response kept. Transport errors (429 with Retry-After, 5xx, timeouts) are
+ * retried by the SDK with exponential backoff and jitter, and thrown when they persist.
+ */
+export async function callJudge(o: JudgeCallOptions): Promise<JudgeOutcome> {
+  const messages: JudgeAttempt["request"]["messages"] = [
+    { role: "system", content: o.systemPrompt },
+    { role: "user", content: o.userPrompt },
+  ];
+  const attempts: JudgeAttempt[] = [];
+  for (let round = 0; round <= o.maxRepairs; round++) {
+    const request: JudgeAttempt["request"] = {
+      model: o.model,
+      temperature: o.temperature,
+      messages: [...messages],
+      ...(o.structuredOutputs ? { response_format: { type: "json_schema", json_schema: judgeAnswerJsonSchema(o.candidates) } } : {}),
+    };
+    const started = performance.now();
+    const completion = await o.client.chat.completions.create(request as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming);
+    const content = completion.choices[0]?.message?.content ?? null;
+    const parsed = content === null ? { ok: false as const, problems: ["the answer is empty"] } : parseJudgeAnswer(content, o.candidates);
+    attempts.push({
+      request,
+      response: completion,
+      content,
+      problems: parsed.ok ? [] : parsed.problems,
+      inputTokens: completion.usage?.prompt_tokens ?? 0,
+      outputTokens: completion.usage?.completion_tokens ?? 0,
+      latencyMs: Math.round(performance.now() - started),
+    });
+    if (parsed.ok) return { ok: true, answer: parsed.answer, attempts };
+    messages.push({ role: "assistant", content: content ?? "" }, { role: "user", content: repairMessage(parsed.problems, o.candidates) });
+  }
+  return { ok: false, attempts, problems: attempts.at(-1)?.problems ?? [] };
+}
+
+/** An SDK client for an endpoint; the key is read from the named environment variable, never stored. */
+export function judgeClient(endpoint: { baseUrl: string; apiKeyEnv: string }, options: { timeoutMs?: number; maxRetries?: number } = {}): OpenAI {
+  const apiKey = process.env[endpoint.apiKeyEnv];
+  if (!apiKey) throw new Error(`The environment variable ${endpoint.apiKeyEnv} (this endpoint's API key) is not set on this server.`);
+  return new OpenAI({ baseURL: endpoint.baseUrl, apiKey, timeout: options.timeoutMs ?? 120_000, maxRetries: options.maxRetries ?? 4 });
+}
