@@ -1,14 +1,7 @@
+import { DEMO_MODELS } from "../../lib/demo/demo-candidates";
+
 /** Prompts the annotation e2e tests rank: 8 candidates from models whose names must never reach a clinician. */
-export const E2E_MODELS = [
-  "gpt-4-1106-preview",
-  "Meta-Llama-3-70B-Instruct",
-  "Mixtral-8x7B-Instruct-v0.1",
-  "Qwen1.5-72B-Chat",
-  "med42-70b",
-  "BioMistral-7B",
-  "gpt-3.5-turbo-1106",
-  "Llama-3-8B-UltraMedical",
-];
+export const E2E_MODELS: string[] = [...DEMO_MODELS];
 
 export const annotationPrompts = Array.from({ length: 6 }, (_, i) => ({
   id: `e2e-annotate-${i}`,
