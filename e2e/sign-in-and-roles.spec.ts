@@ -3,7 +3,7 @@ import { E2E_USERS } from "./support/constants";
 import { signInAs } from "./support/sign-in";
 
 const NAV: Record<"admin" | "clinician" | "researcher", string[]> = {
-  admin: ["Projects", "Users", "Audit log"],
+  admin: ["Projects", "Judges", "Users", "Audit log"],
   clinician: ["Annotate"],
   researcher: ["Projects"],
 };

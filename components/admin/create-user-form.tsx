@@ -1,15 +1,14 @@
 "use client";
 
-import { useActionState } from "react";
 import { createUserAction } from "@/app/(app)/admin/users/actions";
 import { buttonClass, FormMessage, inputClass } from "@/components/ui/form-message";
-import type { ActionResult } from "@/lib/actions/action-result";
+import { useFormSubmit } from "@/components/ui/use-form-submit";
 
 export function CreateUserForm() {
-  const [state, action, pending] = useActionState<ActionResult<{ password: string | null }> | null, FormData>(createUserAction, null);
+  const { state, onSubmit, pending } = useFormSubmit(createUserAction, { resetOnSuccess: true });
   const invalid = (field: string) => (state && !state.ok && state.field === field ? true : undefined);
   return (
-    <form action={action} className="space-y-3 rounded-lg border border-slate-200 bg-white p-4" aria-labelledby="invite-heading">
+    <form onSubmit={onSubmit} className="space-y-3 rounded-lg border border-slate-200 bg-white p-4" aria-labelledby="invite-heading">
       <h2 id="invite-heading" className="font-semibold">Invite a user</h2>
       <p className="text-sm text-slate-600">A password is generated and shown once; share it with the person, who can also sign in with SSO when it is configured.</p>
       <div className="grid gap-3 md:grid-cols-4">

@@ -1,15 +1,14 @@
 "use client";
 
-import { useActionState } from "react";
 import { assignBatchAction } from "@/app/(app)/projects/[slug]/actions";
 import { buttonClass, FormMessage, inputClass } from "@/components/ui/form-message";
-import type { ActionResult } from "@/lib/actions/action-result";
+import { useFormSubmit } from "@/components/ui/use-form-submit";
 
 export function AssignBatchForm({ slug, clinicians }: { slug: string; clinicians: { id: string; name: string; email: string }[] }) {
-  const [state, action, pending] = useActionState<ActionResult | null, FormData>(assignBatchAction.bind(null, slug), null);
+  const { state, onSubmit, pending } = useFormSubmit(assignBatchAction.bind(null, slug));
   if (clinicians.length === 0) return <p className="text-sm text-slate-600">No active clinicians yet: invite some on the Users page.</p>;
   return (
-    <form action={action} className="space-y-3">
+    <form onSubmit={onSubmit} className="space-y-3">
       <fieldset className="flex flex-wrap gap-x-6 gap-y-1 text-sm">
         <legend className="mb-1 font-medium">Clinicians</legend>
         {clinicians.map((c) => (

@@ -1,15 +1,14 @@
 "use client";
 
-import { useActionState } from "react";
 import { createProjectAction } from "@/app/(app)/projects/actions";
 import { buttonClass, FormMessage, inputClass } from "@/components/ui/form-message";
-import type { ActionResult } from "@/lib/actions/action-result";
+import { useFormSubmit } from "@/components/ui/use-form-submit";
 
 export function CreateProjectForm() {
-  const [state, action, pending] = useActionState<ActionResult | null, FormData>(createProjectAction, null);
+  const { state, onSubmit, pending } = useFormSubmit(createProjectAction, { resetOnSuccess: true });
   const invalid = (field: string) => (state && !state.ok && state.field === field ? true : undefined);
   return (
-    <form action={action} className="space-y-3 rounded-lg border border-slate-200 bg-white p-4" aria-labelledby="new-project-heading">
+    <form onSubmit={onSubmit} className="space-y-3 rounded-lg border border-slate-200 bg-white p-4" aria-labelledby="new-project-heading">
       <h2 id="new-project-heading" className="font-semibold">New project</h2>
       <div className="grid gap-3 md:grid-cols-3">
         <label className="text-sm font-medium">

@@ -1,13 +1,12 @@
 "use client";
 
-import { useActionState } from "react";
 import { updateSettingsAction } from "@/app/(app)/projects/[slug]/actions";
 import { buttonClass, FormMessage, inputClass } from "@/components/ui/form-message";
-import type { ActionResult } from "@/lib/actions/action-result";
+import { useFormSubmit } from "@/components/ui/use-form-submit";
 import type { ProjectSettings } from "@/lib/projects/update-project";
 
 export function ProjectSettingsForm({ slug, settings }: { slug: string; settings: ProjectSettings }) {
-  const [state, action, pending] = useActionState<ActionResult | null, FormData>(updateSettingsAction.bind(null, slug), null);
+  const { state, onSubmit, pending } = useFormSubmit(updateSettingsAction.bind(null, slug));
   const invalid = (field: string) => (state && !state.ok && state.field === field ? true : undefined);
   const number = (name: keyof ProjectSettings, label: string, props: { min: number; max: number; step?: number }) => (
     <label className="text-sm font-medium">
@@ -16,7 +15,7 @@ export function ProjectSettingsForm({ slug, settings }: { slug: string; settings
     </label>
   );
   return (
-    <form action={action} className="space-y-3">
+    <form onSubmit={onSubmit} className="space-y-3">
       <label className="block text-sm font-medium">Name<input name="name" defaultValue={settings.name} className={inputClass} aria-invalid={invalid("name")} /></label>
       <div className="grid gap-3 md:grid-cols-4">
         {number("overlapK", "Rankings per prompt (k)", { min: 1, max: 100 })}

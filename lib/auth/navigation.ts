@@ -4,6 +4,7 @@ import type { Role } from "@/generated/prisma/client";
 export const NAVIGATION: Record<Role, { href: string; label: string }[]> = {
   ADMIN: [
     { href: "/projects", label: "Projects" },
+    { href: "/admin/judges", label: "Judges" },
     { href: "/admin/users", label: "Users" },
     { href: "/admin/audit", label: "Audit log" },
   ],

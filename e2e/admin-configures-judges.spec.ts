@@ -1,0 +1,20 @@
+import { expect, test } from "@playwright/test";
+import { signInAs } from "./support/sign-in";
+
+test("an admin adds a judge endpoint by the name of its key's variable, and a pasted key is refused", async ({ page }) => {
+  await signInAs(page, "admin");
+  await page.goto("/admin/judges");
+  const endpoints = page.getByRole("region", { name: "Endpoints" });
+  await endpoints.getByLabel("Name", { exact: true }).fill("Local vLLM");
+  await endpoints.getByLabel("Base URL").fill("http://127.0.0.1:8000/v1");
+  await endpoints.getByLabel("Environment variable holding the API key").fill("sk-proj-1234567890abcdef");
+  await endpoints.getByRole("button", { name: "Add endpoint" }).click();
+  await expect(endpoints.getByRole("alert")).toContainText("This looks like an API key");
+  await endpoints.getByLabel("Environment variable holding the API key").fill("VLLM_API_KEY");
+  await endpoints.getByLabel(/Prices per 1M tokens/).fill("llama-3-70b = 0.5 / 0.8");
+  await endpoints.getByRole("button", { name: "Add endpoint" }).click();
+  await expect(endpoints.getByRole("status")).toHaveText("Added the endpoint Local vLLM.");
+  await expect(endpoints.getByRole("cell", { name: /VLLM_API_KEY \(not set on this server\)/ })).toBeVisible();
+  await expect(page.getByText("Open-ended biomedical question")).toBeVisible();
+  expect(await page.content()).not.toContain("sk-proj-1234567890abcdef");
+});
