@@ -13,11 +13,15 @@ try {
 const { connectDatabase } = await import("@/lib/db/connect");
 const { startQueue, stopQueue } = await import("@/lib/jobs/queue");
 const { registerMaintenance, runMaintenance } = await import("@/lib/jobs/maintenance");
+const { registerJudgeWorker } = await import("@/lib/judge/runs/judge-queue");
+const { ensureBuiltInTemplates } = await import("@/lib/judge/judge-templates");
 const { logger } = await import("@/lib/logger");
 
 const connection = await connectDatabase();
 const boss = await startQueue();
 await registerMaintenance(boss);
+await ensureBuiltInTemplates();
+await registerJudgeWorker(boss, Number(process.env.MEDPREF_WORKER_CONCURRENCY ?? 16));
 await runMaintenance();
 logger.info("worker started");
 

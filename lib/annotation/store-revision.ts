@@ -16,7 +16,7 @@ export function assertValidSubmission(candidateIds: string[], submission: Submis
 }
 
 interface RevisionContent {
-  authorId: string;
+  authorId: string | null;
   submission: Submission;
   shownOrder: string[];
   idempotencyKey: string | null;
@@ -59,6 +59,25 @@ export async function insertRankingWithRevision(
     [...revisionParams(options), options.promptId, options.kind, options.raterId, options.assignmentId],
   );
   return { rankingId: rows[0]!.ranking_id, revisionId: rows[0]!.revision_id };
+}
+
+/**
+ * Stores one judge permutation's ranking unless it is already stored: a retried job, a crash
+ * after the call or a duplicate delivery never stores twice. Returns null when it was there.
+ */
+export async function insertJudgeRanking(
+  tx: Tx,
+  options: RevisionContent & { promptId: string; judgeRunId: string; permutationIndex: number },
+): Promise<{ rankingId: string } | null> {
+  const { rows } = await tx.query<{ ranking_id: string }>(
+    `WITH ranking AS (
+       INSERT INTO rankings (prompt_id, kind, judge_run_id, permutation_index) VALUES ($7, 'JUDGE', $8, $9)
+       ON CONFLICT (judge_run_id, prompt_id, permutation_index) DO NOTHING RETURNING id, revision),
+     ${REVISION_CTES}
+     SELECT ranking.id AS ranking_id FROM ranking, revision`,
+    [...revisionParams(options), options.promptId, options.judgeRunId, options.permutationIndex],
+  );
+  return rows[0] ? { rankingId: rows[0].ranking_id } : null;
 }
 
 /** Adds the next revision to an existing ranking (and moves its pointer), in one statement. */
