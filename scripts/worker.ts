@@ -2,6 +2,9 @@
 // several machines, share the queue's jobs.
 export {};
 process.env.MEDPREF_PROCESS ??= "worker";
+// Calls in flight hold no connection (their slots live on one shared lock connection), but each
+// stores its outcome in a short transaction: half the concurrency plus a few covers it.
+process.env.MEDPREF_DB_POOL_MAX ??= String(Math.ceil((Number(process.env.MEDPREF_WORKER_CONCURRENCY) || 16) / 2) + 6);
 
 const { env, EnvError } = await import("@/lib/config/env");
 try {
@@ -15,13 +18,14 @@ const { startQueue, stopQueue } = await import("@/lib/jobs/queue");
 const { registerMaintenance, runMaintenance } = await import("@/lib/jobs/maintenance");
 const { registerJudgeWorker } = await import("@/lib/judge/runs/judge-queue");
 const { ensureBuiltInTemplates } = await import("@/lib/judge/judge-templates");
+const { closeRunSlots } = await import("@/lib/judge/runs/run-slots");
 const { logger } = await import("@/lib/logger");
 
 const connection = await connectDatabase();
 const boss = await startQueue();
 await registerMaintenance(boss);
 await ensureBuiltInTemplates();
-await registerJudgeWorker(boss, Number(process.env.MEDPREF_WORKER_CONCURRENCY ?? 16));
+const stopReaper = await registerJudgeWorker(boss, env().MEDPREF_WORKER_CONCURRENCY);
 await runMaintenance();
 logger.info("worker started");
 
@@ -30,7 +34,9 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, "worker stopping");
+  stopReaper();
   await stopQueue().catch((e) => logger.error({ err: e }, "queue stop failed"));
+  await closeRunSlots();
   await connection.close().catch(() => undefined);
   process.exit(0);
 }

@@ -34,6 +34,9 @@ export const envSchema = z
     MEDPREF_LOGIN_WINDOW_MINUTES: int(1, 24 * 60).default(15),
     MEDPREF_TRUSTED_PROXIES: int(0, 10).default(0),
     MEDPREF_SEED_DEMO: booleanFlag.optional(),
+    MEDPREF_WORKER_CONCURRENCY: int(1, 512).default(16),
+    MEDPREF_JUDGE_TIMEOUT_MS: int(100, 3_600_000).default(120_000),
+    MEDPREF_BATCH_POLL_SECONDS: int(1, 3600).default(30),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((env, ctx) => {

@@ -1,4 +1,5 @@
 import OpenAI from "openai";
+import { env } from "@/lib/config/env";
 import { judgeAnswerJsonSchema, parseJudgeAnswer, repairMessage, type JudgeAnswer } from "@/lib/judge/judge-answer";
 
 /** One HTTP exchange with the judge, as stored (the API key is never part of it). */
@@ -12,7 +13,8 @@ export interface JudgeAttempt {
   latencyMs: number;
 }
 
-export type JudgeOutcome = { ok: true; answer: JudgeAnswer; attempts: JudgeAttempt[] } | { ok: false; attempts: JudgeAttempt[]; problems: string[] };
+/** `transport` marks a call that got no answer at all (after the SDK's own retries). */
+export type JudgeOutcome = { ok: true; answer: JudgeAnswer; attempts: JudgeAttempt[] } | { ok: false; attempts: JudgeAttempt[]; problems: string[]; transport: boolean };
 
 export interface JudgeCallOptions {
   client: OpenAI;
@@ -31,7 +33,7 @@ export interface JudgeCallOptions {
  * schema; otherwise the JSON is extracted from the text. An answer that does not rank exactly
  * the shown candidates gets a short repair message, up to `maxRepairs` times; then the call has
  * failed, every raw response kept. Transport errors (429 with Retry-After, 5xx, timeouts) are
- * retried by the SDK with exponential backoff and jitter, and thrown when they persist.
+ * retried by the SDK with exponential backoff and jitter; when they persist the outcome says so.
  */
 export async function callJudge(o: JudgeCallOptions): Promise<JudgeOutcome> {
   const messages: JudgeAttempt["request"]["messages"] = [
@@ -47,7 +49,14 @@ export async function callJudge(o: JudgeCallOptions): Promise<JudgeOutcome> {
       ...(o.structuredOutputs ? { response_format: { type: "json_schema", json_schema: judgeAnswerJsonSchema(o.candidates) } } : {}),
     };
     const started = performance.now();
-    const completion = await o.client.chat.completions.create(request as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming);
+    let completion: OpenAI.Chat.ChatCompletion;
+    try {
+      completion = await o.client.chat.completions.create(request as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming);
+    } catch (error) {
+      const problem = transportProblem(error);
+      attempts.push({ request, response: null, content: null, problems: [problem], inputTokens: 0, outputTokens: 0, latencyMs: Math.round(performance.now() - started) });
+      return { ok: false, attempts, problems: [problem], transport: true };
+    }
     const content = completion.choices[0]?.message?.content ?? null;
     const parsed = content === null ? { ok: false as const, problems: ["the answer is empty"] } : parseJudgeAnswer(content, o.candidates);
     attempts.push({
@@ -62,12 +71,28 @@ export async function callJudge(o: JudgeCallOptions): Promise<JudgeOutcome> {
     if (parsed.ok) return { ok: true, answer: parsed.answer, attempts };
     messages.push({ role: "assistant", content: content ?? "" }, { role: "user", content: repairMessage(parsed.problems, o.candidates) });
   }
-  return { ok: false, attempts, problems: attempts.at(-1)?.problems ?? [] };
+  return { ok: false, attempts, problems: attempts.at(-1)?.problems ?? [], transport: false };
+}
+
+/** "HTTP 500: …", "Request timed out.", "Connection error." — what a person reading the failure needs. */
+export function transportProblem(error: unknown): string {
+  const e = error as { status?: number; message?: string };
+  return `${e.status ? `HTTP ${e.status}: ` : ""}${e.message ?? String(error)}`.slice(0, 2000);
 }
 
 /** An SDK client for an endpoint; the key is read from the named environment variable, never stored. */
 export function judgeClient(endpoint: { baseUrl: string; apiKeyEnv: string }, options: { timeoutMs?: number; maxRetries?: number } = {}): OpenAI {
   const apiKey = process.env[endpoint.apiKeyEnv];
   if (!apiKey) throw new Error(`The environment variable ${endpoint.apiKeyEnv} (this endpoint's API key) is not set on this server.`);
-  return new OpenAI({ baseURL: endpoint.baseUrl, apiKey, timeout: options.timeoutMs ?? 120_000, maxRetries: options.maxRetries ?? 4 });
+  const timeout = options.timeoutMs ?? env().MEDPREF_JUDGE_TIMEOUT_MS;
+  const maxRetries = options.maxRetries ?? 4;
+  // One client (and its keep-alive connections) per endpoint and key, not one per call.
+  const cacheKey = JSON.stringify([endpoint.baseUrl, apiKey, timeout, maxRetries]);
+  let client = clients.get(cacheKey);
+  if (!client) {
+    client = new OpenAI({ baseURL: endpoint.baseUrl, apiKey, timeout, maxRetries });
+    clients.set(cacheKey, client);
+  }
+  return client;
 }
+const clients = new Map<string, OpenAI>();

@@ -1,92 +1,69 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type PgBoss from "pg-boss";
-import { pool } from "@/lib/db/pool";
 import { db } from "@/lib/db/prisma";
-import { aggregatePermutations, positionConsistency, type PermutationResult } from "@/lib/judge/aggregate";
-import { createEndpoint } from "@/lib/judge/endpoints";
-import { ensureBuiltInTemplates, latestTemplates } from "@/lib/judge/judge-templates";
+import { aggregatePermutations } from "@/lib/judge/aggregate";
 import { createJudgeRun } from "@/lib/judge/runs/create-judge-run";
-import { registerJudgeWorker, resumeJudgeRun, startJudgeRun } from "@/lib/judge/runs/judge-queue";
+import { cancelJudgeRun, pauseJudgeRun, registerJudgeWorker, resumeJudgeRun, startJudgeRun } from "@/lib/judge/runs/judge-queue";
+import { permutationResultsOf, positionReport } from "@/lib/judge/runs/run-report";
 import { startQueue, stopQueue } from "@/lib/jobs/queue";
+import { closeRunSlots } from "@/lib/judge/runs/run-slots";
 import { importText, jsonl, makeProject } from "../support/fixtures";
 import { startFakeOpenAI, type FakeOpenAI } from "../support/fake-openai-server";
+import { judgeSetup, projectWithQualities, rankedModels, resultsOf, waitFor, waitForStatus } from "../support/judge-runs";
 import { useFreshDatabase } from "../support/test-database";
 
 let fake: FakeOpenAI;
 let boss: PgBoss;
+let stopReaper: () => void;
 let endpointId: string;
 let templateId: string;
+let pairwiseTemplateId: string;
 
 beforeAll(async () => {
   await useFreshDatabase();
   fake = await startFakeOpenAI();
-  process.env.MEDPREF_TEST_RUN_KEY = "sk-run-test";
-  endpointId = (await createEndpoint({ name: "fake", baseUrl: fake.url, apiKeyEnv: "MEDPREF_TEST_RUN_KEY", modelPrices: { judge: { inputPerMTok: 1, outputPerMTok: 2 } } }, null)).id;
-  await ensureBuiltInTemplates();
-  templateId = (await latestTemplates()).find((t) => t.key === "open-ended")!.id;
+  ({ endpointId, templateId, pairwiseTemplateId } = await judgeSetup(fake.url));
   boss = await startQueue();
-  await registerJudgeWorker(boss, 8);
+  stopReaper = await registerJudgeWorker(boss, 8);
 });
 afterAll(async () => {
+  stopReaper();
   await stopQueue();
+  await closeRunSlots();
   await fake.close();
 });
 
-/** Prompts whose 4 candidates carry hidden qualities; the fake judge ranks by them. */
-async function projectWithQualities(prompts: number) {
-  const project = await makeProject();
-  await importText(project.id, jsonl(Array.from({ length: prompts }, (_, i) => ({ prompt: `Judge me ${i}`, completions: [3, 9, 1, 6].map((q, j) => ({ model: `m${j}`, text: `Answer ${j} of ${i} [[q=${q}]]` })) }))));
-  return project;
-}
-
-async function waitForStatus(runId: string, statuses: string[]) {
-  for (let i = 0; i < 600; i++) {
-    const run = await db().judgeRun.findUniqueOrThrow({ where: { id: runId }, select: { status: true } });
-    if (statuses.includes(run.status)) return run.status;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("the run did not finish");
-}
-
-async function resultsOf(runId: string) {
-  const { rows } = await pool().query<{ prompt_id: string; permutation_index: number; shown_order: string[]; completion_id: string; rank: number; score: number | null; model: string }>(
-    `SELECT r.prompt_id, r.permutation_index, rr.shown_order, e.completion_id, e.rank, e.score, c.model
-       FROM rankings r JOIN ranking_revisions rr ON rr.ranking_id = r.id JOIN ranking_entries e ON e.revision_id = rr.id JOIN completions c ON c.id = e.completion_id
-      WHERE r.judge_run_id = $1`,
-    [runId],
-  );
-  return rows;
-}
-
 describe("a judge run", () => {
-  it("ranks 50 prompts in 2 permutations, maps positions back to the right completions, and reports consistency", async () => {
+  it("ranks 50 prompts in 2 permutations, maps positions back to the right completions, and reports position consistency", async () => {
     const project = await projectWithQualities(50);
     const run = await createJudgeRun({ projectSlug: project.slug, name: "fake judge", endpointId, model: "judge", templateId, permutations: 2, seed: 7 }, null);
     expect(run).toMatchObject({ prompts: 50, calls: 100 });
     await startJudgeRun(boss, run.id, null);
     expect(await waitForStatus(run.id, ["COMPLETED", "FAILED"])).toBe("COMPLETED");
     const rows = await resultsOf(run.id);
-    const perPrompt = new Map<string, typeof rows>();
-    for (const r of rows) perPrompt.set(r.prompt_id, [...(perPrompt.get(r.prompt_id) ?? []), r]);
-    expect(perPrompt.size).toBe(50);
-    for (const entries of perPrompt.values()) {
-      expect(new Set(entries.map((e) => e.permutation_index))).toEqual(new Set([0, 1]));
+    const prompts = [...new Set(rows.map((r) => r.prompt_id))];
+    expect(prompts).toHaveLength(50);
+    const results = await permutationResultsOf(run.id);
+    for (const promptId of prompts) {
       // Qualities 3, 9, 1, 6 for m0..m3: the right ranking is m1, m3, m0, m2 in every permutation.
-      for (const perm of [0, 1]) {
-        expect(entries.filter((e) => e.permutation_index === perm).sort((a, b) => a.rank - b.rank).map((e) => e.model)).toEqual(["m1", "m3", "m0", "m2"]);
-      }
-      const results: PermutationResult[] = [0, 1].map((perm) => {
-        const own = entries.filter((e) => e.permutation_index === perm);
-        const order = own[0]!.shown_order;
-        return { order, ranks: new Map(own.map((e) => [order.indexOf(e.completion_id) + 1, e.rank])), scores: new Map(own.map((e) => [order.indexOf(e.completion_id) + 1, e.score])) };
-      });
-      expect(results[0]!.order).not.toEqual(results[1]!.order);
-      expect(positionConsistency(results)).toEqual({ kendallTauB: 1, top1Agreement: true });
-      expect(aggregatePermutations(results).tiers.flat().map((id) => entries.find((e) => e.completion_id === id)!.model)).toEqual(["m1", "m3", "m0", "m2"]);
+      for (const perm of [0, 1]) expect(rankedModels(rows, promptId, perm)).toEqual(["m1", "m3", "m0", "m2"]);
+      const perms = results.get(promptId)!;
+      expect(perms[0]!.order).not.toEqual(perms[1]!.order);
+      expect(aggregatePermutations(perms).tiers.flat().map((id) => rows.find((e) => e.completion_id === id)!.model)).toEqual(["m1", "m3", "m0", "m2"]);
     }
+    // The fake judge is position-blind: permutations agree fully and every shown position gets the mean rank 2.5.
+    const report = positionReport(results);
+    expect(report).toMatchObject({ promptsCompared: 50, meanKendallTauB: 1, top1AgreementRate: 1, candidates: 4 });
+    for (const r of report.meanRankByShownPosition) expect(r).toBeGreaterThan(1.5), expect(r).toBeLessThan(3.5);
+    expect(report.meanRankByShownPosition.reduce((a, b) => a + b, 0) / 4).toBeCloseTo(2.5);
     const calls = await db().judgeCall.findMany({ where: { runId: run.id } });
     expect(calls).toHaveLength(100);
     expect(calls.every((c) => c.status === "SUCCEEDED" && c.costUsd !== null && !JSON.stringify(c.request).includes("sk-run-test"))).toBe(true);
+    // Each request names only "Response i", never a model.
+    for (const c of fake.calls.slice(-100)) expect(JSON.stringify(c.body.messages)).not.toMatch(/\bm[0-3]\b/);
+    const finished = await db().judgeRun.findUniqueOrThrow({ where: { id: run.id } });
+    expect(finished).toMatchObject({ unitsTotal: 100, unitsDone: 100, unitsFailed: 0, callsMade: 100 });
+    expect(finished.costUsd).toBeGreaterThan(0);
   });
 
   it("pauses when its call budget is spent, and a resume finishes only what is missing", async () => {
@@ -95,14 +72,70 @@ describe("a judge run", () => {
     await startJudgeRun(boss, run.id, null);
     expect(await waitForStatus(run.id, ["PAUSED"])).toBe("PAUSED");
     await new Promise((r) => setTimeout(r, 1500));
-    const spent = await db().judgeCall.count({ where: { runId: run.id } });
-    expect(spent).toBe(4);
+    expect(await db().judgeCall.count({ where: { runId: run.id } })).toBe(4);
     expect((await db().judgeRun.findUniqueOrThrow({ where: { id: run.id } })).pausedReason).toMatch(/calls budget/);
     await db().judgeRun.update({ where: { id: run.id }, data: { budgetCalls: null } });
-    const enqueued = await resumeJudgeRun(boss, run.id, null);
-    expect(enqueued).toBe(6);
+    expect(await resumeJudgeRun(boss, run.id, null)).toBe(6);
     expect(await waitForStatus(run.id, ["COMPLETED"])).toBe("COMPLETED");
     expect(await db().ranking.count({ where: { judgeRunId: run.id } })).toBe(10);
     expect(await db().judgeCall.count({ where: { runId: run.id } })).toBe(10);
+  });
+
+  it("stops calling when paused or cancelled by an admin", async () => {
+    const slow = await startFakeOpenAI({ delayMs: 150 });
+    const { endpointId: slowEndpoint } = await judgeSetup(slow.url, { name: "slow" });
+    try {
+      const project = await projectWithQualities(30);
+      const run = await createJudgeRun({ projectSlug: project.slug, name: "stoppable", endpointId: slowEndpoint, model: "judge", templateId, permutations: 1, maxConcurrency: 2 }, null);
+      await startJudgeRun(boss, run.id, null);
+      await waitFor(async () => (await db().ranking.count({ where: { judgeRunId: run.id } })) >= 3);
+      await pauseJudgeRun(run.id, null);
+      await new Promise((r) => setTimeout(r, 800));
+      const afterPause = slow.calls.length;
+      await new Promise((r) => setTimeout(r, 800));
+      expect(slow.calls.length).toBe(afterPause);
+      expect(afterPause).toBeLessThan(30);
+      await resumeJudgeRun(boss, run.id, null);
+      await waitFor(async () => (await db().ranking.count({ where: { judgeRunId: run.id } })) >= afterPause + 2);
+      await cancelJudgeRun(run.id, null);
+      await new Promise((r) => setTimeout(r, 800));
+      const afterCancel = slow.calls.length;
+      await new Promise((r) => setTimeout(r, 800));
+      expect(slow.calls.length).toBe(afterCancel);
+      expect((await db().judgeRun.findUniqueOrThrow({ where: { id: run.id } })).status).toBe("CANCELLED");
+      await expect(resumeJudgeRun(boss, run.id, null)).rejects.toThrow(/can be resumed/);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it("judges two-candidate prompts with the pairwise A/B template, both orders", async () => {
+    const project = await makeProject();
+    await importText(project.id, jsonl([
+      { prompt: "Pair 1", completions: [{ model: "a", text: "weak [[q=2]]" }, { model: "b", text: "strong [[q=8]]" }] },
+      { prompt: "Pair 2", completions: [{ model: "a", text: "strong [[q=9]]" }, { model: "b", text: "weak [[q=1]]" }] },
+      { prompt: "Not a pair", completions: [{ model: "a", text: "x [[q=1]]" }, { model: "b", text: "y [[q=2]]" }, { model: "c", text: "z [[q=3]]" }] },
+    ]));
+    const run = await createJudgeRun({ projectSlug: project.slug, name: "pairwise", endpointId, model: "judge", templateId: pairwiseTemplateId, permutations: 2 }, null);
+    expect(run).toMatchObject({ prompts: 2, calls: 4 });
+    await startJudgeRun(boss, run.id, null);
+    expect(await waitForStatus(run.id, ["COMPLETED"])).toBe("COMPLETED");
+    const rows = await resultsOf(run.id);
+    const prompts = await db().prompt.findMany({ where: { projectId: project.id }, select: { id: true, messages: true } });
+    const idOf = (text: string) => prompts.find((p) => JSON.stringify(p.messages).includes(text))!.id;
+    for (const perm of [0, 1]) {
+      expect(rankedModels(rows, idOf("Pair 1"), perm)).toEqual(["b", "a"]);
+      expect(rankedModels(rows, idOf("Pair 2"), perm)).toEqual(["a", "b"]);
+    }
+    const orders = (await permutationResultsOf(run.id)).get(idOf("Pair 1"))!.map((p) => p.order.join());
+    expect(new Set(orders).size).toBe(2);
+  });
+
+  it("refuses runs it cannot do, saying why", async () => {
+    const project = await projectWithQualities(2);
+    await expect(createJudgeRun({ projectSlug: project.slug, name: "pairwise", endpointId, model: "judge", templateId: pairwiseTemplateId }, null)).rejects.toThrow(/exactly two candidates/);
+    await expect(createJudgeRun({ projectSlug: project.slug, name: "batch", endpointId, model: "judge", templateId, mode: "BATCH" }, null)).rejects.toThrow(/does not support the Batch API/);
+    await expect(createJudgeRun({ projectSlug: project.slug, name: "none", endpointId, model: "judge", templateId, filter: { sources: ["nowhere"] } }, null)).rejects.toThrow(/No prompt/);
+    await expect(createJudgeRun({ projectSlug: project.slug, name: "p", endpointId, model: "judge", templateId, permutations: 0 }, null)).rejects.toThrow();
   });
 });

@@ -2,11 +2,13 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 
 /**
- * A local OpenAI-compatible server for tests (the only test double MedPref allows: no hosted LLM
- * is reachable). Its "judge" ranks the responses of a prompt by a hidden quality marker in each
- * text, `[[q=7]]` (higher is better), so tests know the right ranking. Faults are scripted per
- * request: 429 with Retry-After, 500, slow answers, malformed JSON, a ranking that misses or
- * repeats a candidate, prose around the JSON.
+ * A local OpenAI-compatible server for tests and benchmarks (the only test double MedPref allows:
+ * no hosted LLM is reachable). Chat completions with and without Structured Outputs, files and
+ * batches. Its "judge" ranks the responses of a prompt by a hidden quality marker in each text,
+ * `[[q=7]]` (higher is better), so tests know the right ranking; asked without responses it acts
+ * as a generator and answers with a text naming the model. Faults are scripted per request (per
+ * line in a batch): 429 with Retry-After, 500, slow answers, malformed JSON, a ranking that
+ * misses or repeats a candidate, prose around the JSON, an empty answer.
  */
 export type Fault =
   | { kind: "status"; status: 429 | 500 | 503; retryAfterSeconds?: number }
@@ -14,20 +16,44 @@ export type Fault =
   | { kind: "malformed" }
   | { kind: "missing" }
   | { kind: "repeat" }
-  | { kind: "prose" };
+  | { kind: "prose" }
+  | { kind: "empty" };
+
+export interface FakeBatch {
+  id: string;
+  object: "batch";
+  endpoint: string;
+  input_file_id: string;
+  completion_window: string;
+  status: "validating" | "in_progress" | "finalizing" | "completed" | "failed" | "expired" | "cancelling" | "cancelled";
+  output_file_id: string | null;
+  error_file_id: string | null;
+  created_at: number;
+  metadata: Record<string, string> | null;
+  request_counts: { total: number; completed: number; failed: number };
+}
 
 export interface FakeOpenAI {
   url: string;
+  /** Every chat completion request received (real-time), in order. */
   calls: { body: ChatBody; authorization: string | undefined }[];
+  /** Real-time requests received whose answer has not been sent yet. */
+  inFlight(): number;
+  batches: Map<string, FakeBatch>;
+  /** Lines of all batches, in order of processing. */
+  batchLines: { custom_id: string; body: ChatBody }[];
   script(...faults: Fault[]): void;
+  /** Batches stay in progress until released (to test restarts and cancel mid-batch). */
+  holdBatches(hold: boolean): void;
   close(): Promise<void>;
 }
 
-interface ChatBody {
+export interface ChatBody {
   model: string;
   messages: { role: string; content: string }[];
   response_format?: { type: string };
   temperature?: number;
+  max_tokens?: number;
 }
 
 /** Responses in a judge prompt: "[Response i]\n…\n[End of Response i]". */
@@ -44,53 +70,179 @@ export function judgeAnswerFor(text: string) {
   };
 }
 
-export async function startFakeOpenAI(options: { delayMs?: number } = {}): Promise<FakeOpenAI> {
-  const faults: Fault[] = [];
-  const calls: FakeOpenAI["calls"] = [];
-  const server = http.createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    if (req.method !== "POST" || !req.url?.endsWith("/chat/completions")) {
-      res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "not found" } }));
-      return;
-    }
-    const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as ChatBody;
-    calls.push({ body, authorization: req.headers.authorization });
-    const fault = faults.shift();
-    if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
-    if (fault?.kind === "status") {
-      const headers: Record<string, string> = { "content-type": "application/json" };
-      if (fault.retryAfterSeconds !== undefined) headers["retry-after"] = String(fault.retryAfterSeconds);
-      res.writeHead(fault.status, headers).end(JSON.stringify({ error: { message: `scripted ${fault.status}`, type: "server_error" } }));
-      return;
-    }
-    if (fault?.kind === "slow") await new Promise((r) => setTimeout(r, fault.ms));
-    const prompt = [...body.messages].reverse().find((m) => m.role === "user" && m.content.includes("[Response 1]"))?.content ?? body.messages.find((m) => m.content.includes("[Response 1]"))?.content ?? "";
-    const answer = judgeAnswerFor(prompt);
-    let content = JSON.stringify(answer);
+/** What the fake model says to a chat request under a fault: an HTTP status and a JSON body. */
+function answerChat(body: ChatBody, fault: Fault | undefined, id: string): { status: number; headers: Record<string, string>; json: unknown } {
+  if (fault?.kind === "status") {
+    const headers: Record<string, string> = {};
+    if (fault.retryAfterSeconds !== undefined) headers["retry-after"] = String(fault.retryAfterSeconds);
+    return { status: fault.status, headers, json: { error: { message: `scripted ${fault.status}`, type: "server_error" } } };
+  }
+  const judgePrompt = [...body.messages].reverse().find((m) => m.role === "user" && m.content.includes("[Response 1]"))?.content ?? body.messages.find((m) => m.content.includes("[Response 1]"))?.content;
+  let content: string;
+  if (judgePrompt === undefined) {
+    const question = [...body.messages].reverse().find((m) => m.role === "user")?.content ?? "";
+    content = fault?.kind === "empty" ? "" : `${body.model} answers: ${question.slice(0, 60)}`;
+  } else {
+    const answer = judgeAnswerFor(judgePrompt);
+    content = JSON.stringify(answer);
     if (fault?.kind === "malformed") content = content.slice(0, -5);
     if (fault?.kind === "missing") content = JSON.stringify({ ...answer, ranking: answer.ranking.slice(0, -1) });
     if (fault?.kind === "repeat") content = JSON.stringify({ ...answer, ranking: [...answer.ranking.slice(0, -1), { rank: answer.ranking.length, response: answer.ranking[0]!.response }] });
     if (fault?.kind === "prose") content = `Here is my careful evaluation.\n\n\`\`\`json\n${JSON.stringify(answer, null, 2)}\n\`\`\`\n\nI hope this helps.`;
-    const promptTokens = Math.ceil(body.messages.reduce((n, m) => n + m.content.length, 0) / 4);
-    const completionTokens = Math.ceil(content.length / 4);
-    res.writeHead(200, { "content-type": "application/json" }).end(
-      JSON.stringify({
-        id: `chatcmpl-${calls.length}`,
-        object: "chat.completion",
-        created: Math.floor(Date.now() / 1000),
-        model: body.model,
-        choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: "stop" }],
-        usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
-      }),
-    );
+    if (fault?.kind === "empty") content = "";
+  }
+  const promptTokens = Math.ceil(body.messages.reduce((n, m) => n + m.content.length, 0) / 4);
+  const completionTokens = Math.ceil(content.length / 4);
+  return {
+    status: 200,
+    headers: {},
+    json: {
+      id,
+      object: "chat.completion",
+      created: Math.floor(Date.now() / 1000),
+      model: body.model,
+      choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: "stop" }],
+      usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+    },
+  };
+}
+
+/** The file part of a multipart/form-data upload (the SDK sends one file and a purpose). */
+function multipartFile(raw: Buffer, contentType: string): string {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
+  const marker = `--${boundary?.[1] ?? boundary?.[2]}`;
+  const text = raw.toString("utf8");
+  for (const part of text.split(marker)) {
+    if (!/name="file"/.test(part)) continue;
+    const start = part.indexOf("\r\n\r\n");
+    return part.slice(start + 4).replace(/\r\n$/, "");
+  }
+  throw new Error("no file part");
+}
+
+export async function startFakeOpenAI(options: { delayMs?: number; batchDelayMs?: number } = {}): Promise<FakeOpenAI> {
+  const faults: Fault[] = [];
+  const calls: FakeOpenAI["calls"] = [];
+  const files = new Map<string, string>();
+  const batches = new Map<string, FakeBatch>();
+  const batchLines: FakeOpenAI["batchLines"] = [];
+  let pending = 0;
+  let held = false;
+  let seq = 0;
+  const send = (res: http.ServerResponse, status: number, json: unknown, headers: Record<string, string> = {}) => {
+    res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(json));
+  };
+
+  const runBatch = (batch: FakeBatch) => {
+    if (held || batch.status !== "in_progress") return;
+    const out: string[] = [];
+    const err: string[] = [];
+    for (const line of (files.get(batch.input_file_id) ?? "").split("\n").filter((l) => l.trim())) {
+      const { custom_id, body } = JSON.parse(line) as { custom_id: string; body: ChatBody };
+      batchLines.push({ custom_id, body });
+      const r = answerChat(body, faults.shift(), `chatcmpl-b${++seq}`);
+      const record = { id: `batch_req_${seq}`, custom_id, response: { status_code: r.status, request_id: `req_${seq}`, body: r.json }, error: null };
+      (r.status === 200 ? out : err).push(JSON.stringify(record));
+      batch.request_counts[r.status === 200 ? "completed" : "failed"]++;
+    }
+    const outId = `file-out-${++seq}`;
+    files.set(outId, out.join("\n") + (out.length ? "\n" : ""));
+    batch.output_file_id = outId;
+    if (err.length) {
+      const errId = `file-err-${++seq}`;
+      files.set(errId, `${err.join("\n")}\n`);
+      batch.error_file_id = errId;
+    }
+    batch.status = "completed";
+  };
+
+  const server = http.createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks);
+    const url = new URL(req.url ?? "/", "http://x");
+    const path = url.pathname.replace(/^\/v1/, "");
+
+    if (req.method === "POST" && path === "/chat/completions") {
+      const body = JSON.parse(raw.toString("utf8")) as ChatBody;
+      calls.push({ body, authorization: req.headers.authorization });
+      pending++;
+      try {
+        const fault = faults.shift();
+        if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
+        if (fault?.kind === "slow") await new Promise((r) => setTimeout(r, fault.ms));
+        if (res.destroyed) return;
+        const r = answerChat(body, fault, `chatcmpl-${calls.length}`);
+        send(res, r.status, r.json, r.headers);
+      } finally {
+        pending--;
+      }
+      return;
+    }
+    if (req.method === "POST" && path === "/files") {
+      const id = `file-${++seq}`;
+      const content = multipartFile(raw, req.headers["content-type"] ?? "");
+      files.set(id, content);
+      send(res, 200, { id, object: "file", bytes: Buffer.byteLength(content), created_at: Math.floor(Date.now() / 1000), filename: "input.jsonl", purpose: "batch", status: "processed" });
+      return;
+    }
+    const fileContent = /^\/files\/([^/]+)\/content$/.exec(path);
+    if (req.method === "GET" && fileContent) {
+      const content = files.get(fileContent[1]!);
+      if (content === undefined) return send(res, 404, { error: { message: "no such file" } });
+      res.writeHead(200, { "content-type": "application/octet-stream" }).end(content);
+      return;
+    }
+    if (req.method === "POST" && path === "/batches") {
+      const body = JSON.parse(raw.toString("utf8")) as { input_file_id: string; endpoint: string; completion_window: string; metadata?: Record<string, string> };
+      if (!files.has(body.input_file_id)) return send(res, 400, { error: { message: "no such input file" } });
+      const total = (files.get(body.input_file_id) ?? "").split("\n").filter((l) => l.trim()).length;
+      const batch: FakeBatch = {
+        id: `batch_${++seq}`, object: "batch", endpoint: body.endpoint, input_file_id: body.input_file_id, completion_window: body.completion_window,
+        status: "in_progress", output_file_id: null, error_file_id: null, created_at: Math.floor(Date.now() / 1000), metadata: body.metadata ?? null,
+        request_counts: { total, completed: 0, failed: 0 },
+      };
+      batches.set(batch.id, batch);
+      setTimeout(() => runBatch(batch), options.batchDelayMs ?? 50);
+      send(res, 200, { ...batch, status: "validating" });
+      return;
+    }
+    if (req.method === "GET" && path === "/batches") {
+      const data = [...batches.values()].reverse();
+      send(res, 200, { object: "list", data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null });
+      return;
+    }
+    const batchPath = /^\/batches\/([^/]+)(\/cancel)?$/.exec(path);
+    if (batchPath) {
+      const batch = batches.get(batchPath[1]!);
+      if (!batch) return send(res, 404, { error: { message: "no such batch" } });
+      if (req.method === "POST" && batchPath[2]) {
+        if (batch.status === "in_progress" || batch.status === "validating") batch.status = "cancelled";
+        return send(res, 200, batch);
+      }
+      if (req.method === "GET") {
+        if (!held) runBatch(batch);
+        return send(res, 200, batch);
+      }
+    }
+    send(res, 404, { error: { message: "not found" } });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/v1`,
     calls,
+    inFlight: () => pending,
+    batches,
+    batchLines,
     script: (...f) => faults.push(...f),
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    holdBatches: (hold) => {
+      held = hold;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -1,11 +1,12 @@
-import type pg from "pg";
 import { insertJudgeRanking } from "@/lib/annotation/store-revision";
 import { pool } from "@/lib/db/pool";
-import { withTransaction } from "@/lib/db/transaction";
+import { withTransaction, type Tx } from "@/lib/db/transaction";
 import { callJudge, judgeClient, type JudgeAttempt } from "@/lib/judge/call-judge";
-import { estimateCostUsd } from "@/lib/judge/endpoints";
+import type { JudgeAnswer } from "@/lib/judge/judge-answer";
 import { judgePermutations } from "@/lib/judge/permutations";
 import { renderJudgePrompt } from "@/lib/judge/templates";
+import { ACTIVE_RUN_STATUSES, inRunSlot, RetryLaterError, type JobContext, type UnitResult } from "@/lib/judge/runs/run-unit";
+import { recordUnitOutcome, type CallRecord } from "@/lib/judge/runs/unit-outcome";
 import type { Message } from "@/lib/import/types";
 
 export interface JudgeJob {
@@ -14,121 +15,97 @@ export interface JudgeJob {
   permutation: number;
 }
 
-/** Thrown when every concurrency slot of the run is taken: the queue retries the job later. */
-export class RunBusyError extends Error {}
+interface JudgeUnitContext {
+  run: { id: string; model: string; temperature: number; permutations: number; max_concurrency: number; max_retries: number; seed: number; model_prices: unknown; base_url: string; api_key_env: string; supports_structured_output: boolean; system_prompt: string; user_template: string; status: string; unit_state: string | null };
+  order: string[];
+  userPrompt: string;
+}
 
-/**
- * One (run, prompt, permutation) job: skipped when the run is paused or cancelled or the result
- * is already stored; pauses the run when a budget is spent; holds one of the run's
- * `maxConcurrency` slots (Postgres advisory locks, so the limit holds across all workers)
- * during the call; stores the attempts and, for a valid answer, the ranking (once).
- */
-export async function runJudgeCall(job: JudgeJob): Promise<"stored" | "exists" | "skipped" | "failed" | "budget"> {
+/** Everything one (run, prompt, permutation) needs, in one query: run settings, unit state, prompt, shown order. */
+export async function loadJudgeUnit(job: JudgeJob): Promise<JudgeUnitContext | null> {
   const { rows } = await pool().query(
     `SELECT r.id, r.status, r.model, r.temperature, r.permutations, r.max_concurrency, r.max_retries, r.seed,
-            r.budget_calls, r.budget_tokens::float8 AS budget_tokens, r.budget_cost_usd,
             e.base_url, e.api_key_env, e.model_prices, e.supports_structured_output, t.system_prompt, t.user_template,
-            EXISTS (SELECT 1 FROM rankings x WHERE x.judge_run_id = r.id AND x.prompt_id = $2 AND x.permutation_index = $3) AS done
+            (SELECT u.state FROM judge_units u WHERE u.run_id = r.id AND u.prompt_id = $2 AND u.unit_index = $3) AS unit_state,
+            p.messages, p.reference_answer,
+            (SELECT json_agg(json_build_object('id', c.id, 'text', c.text) ORDER BY c.position) FROM completions c WHERE c.prompt_id = p.id) AS completions
        FROM judge_runs r JOIN llm_endpoints e ON e.id = r.endpoint_id JOIN judge_templates t ON t.id = r.template_id
+       JOIN prompts p ON p.id = $2
       WHERE r.id = $1`,
     [job.runId, job.promptId, job.permutation],
   );
-  const run = rows[0];
-  if (!run || run.status === "PAUSED" || run.status === "CANCELLED" || run.status === "COMPLETED") return "skipped";
-  if (run.done) return "exists";
-  const slot = await takeSlot(job.runId, run.max_concurrency);
-  try {
-    // Spending is counted while the slot is held: at most the calls in flight can overshoot.
-    const { rows: spent } = await pool().query<{ calls: number; tokens: number; cost: number }>(
-      `SELECT count(*)::int AS calls, coalesce(sum(coalesce(input_tokens, 0) + coalesce(output_tokens, 0)), 0)::float8 AS tokens, coalesce(sum(cost_usd), 0)::float8 AS cost
-         FROM judge_calls WHERE run_id = $1`,
-      [job.runId],
-    );
-    const { calls, tokens, cost } = spent[0]!;
-    const over =
-      (run.budget_calls !== null && calls >= run.budget_calls && "calls") ||
-      (run.budget_tokens !== null && tokens >= run.budget_tokens && "tokens") ||
-      (run.budget_cost_usd !== null && cost >= run.budget_cost_usd && "cost");
-    if (over) {
-      await pool().query(`UPDATE judge_runs SET status = 'PAUSED', paused_reason = $2 WHERE id = $1 AND status IN ('QUEUED', 'RUNNING')`, [job.runId, `The ${over} budget is spent; raise it and resume.`]);
-      return "budget";
-    }
-    const { rows: promptRows } = await pool().query<{ messages: Message[]; reference_answer: string | null; completions: { id: string; text: string }[] }>(
-      `SELECT p.messages, p.reference_answer, (SELECT json_agg(json_build_object('id', c.id, 'text', c.text) ORDER BY c.position) FROM completions c WHERE c.prompt_id = p.id) AS completions
-         FROM prompts p WHERE p.id = $1`,
-      [job.promptId],
-    );
-    const prompt = promptRows[0]!;
-    const order = judgePermutations(prompt.completions.map((c) => c.id), run.permutations, `${run.seed}:${job.promptId}`)[job.permutation]!;
-    const textOf = new Map(prompt.completions.map((c) => [c.id, c.text]));
-    const question = prompt.messages.filter((m) => m.role === "user").map((m) => m.content).join("\n\n");
-    await pool().query(`UPDATE judge_runs SET status = 'RUNNING', started_at = coalesce(started_at, now()) WHERE id = $1 AND status = 'QUEUED'`, [job.runId]);
+  const row = rows[0] as (JudgeUnitContext["run"] & { messages: Message[]; reference_answer: string | null; completions: { id: string; text: string }[] }) | undefined;
+  if (!row) return null;
+  const order = judgePermutations(row.completions.map((c) => c.id), row.permutations, `${row.seed}:${job.promptId}`)[job.permutation]!;
+  const textOf = new Map(row.completions.map((c) => [c.id, c.text]));
+  const question = row.messages.filter((m) => m.role === "user").map((m) => m.content).join("\n\n");
+  const userPrompt = renderJudgePrompt({ userTemplate: row.user_template }, { question, reference: row.reference_answer, responses: order.map((id) => textOf.get(id)!) });
+  return { run: row, order, userPrompt };
+}
+
+/**
+ * One (run, prompt, permutation) job: skipped when the run is not active or the unit is done;
+ * otherwise, holding one of the run's slots, asks the judge and stores every attempt and, for a
+ * valid answer, the ranking (once). A transport failure is retried by the queue with backoff;
+ * on the job's last delivery it is recorded as the unit's failure.
+ */
+export async function runJudgeCall(job: JudgeJob, ctx: JobContext): Promise<UnitResult> {
+  const unit = await loadJudgeUnit(job);
+  if (!unit || !ACTIVE_RUN_STATUSES.has(unit.run.status)) return "skipped";
+  if (unit.run.unit_state !== "PENDING") return "exists";
+  const { run, order, userPrompt } = unit;
+  return inRunSlot(job.runId, run.max_concurrency, async () => {
     const outcome = await callJudge({
       client: judgeClient({ baseUrl: run.base_url, apiKeyEnv: run.api_key_env }),
       model: run.model,
       temperature: run.temperature,
       systemPrompt: run.system_prompt,
-      userPrompt: renderJudgePrompt({ userTemplate: run.user_template }, { question, reference: prompt.reference_answer, responses: order.map((id) => textOf.get(id)!) }),
+      userPrompt,
       candidates: order.length,
       structuredOutputs: run.supports_structured_output,
       maxRepairs: run.max_retries,
     });
-    return await withTransaction(async (tx) => {
-      await storeAttempts(tx, job, order, outcome.attempts, run.model_prices, run.model, outcome.ok);
-      if (!outcome.ok) return "failed";
-      const scores = new Map(outcome.answer.feedback.map((f) => [f.position, f]));
-      const stored = await insertJudgeRanking(tx, {
-        promptId: job.promptId,
-        judgeRunId: job.runId,
-        permutationIndex: job.permutation,
-        authorId: null,
-        shownOrder: order,
-        idempotencyKey: null,
-        submission: {
-          tiers: [...new Set(outcome.answer.ranks.values())].sort((a, b) => a - b).map((rank) => order.filter((_, i) => outcome.answer.ranks.get(i + 1) === rank)),
-          details: Object.fromEntries(order.map((id, i) => {
-            const f = scores.get(i + 1);
-            const score = f?.score ?? null;
-            return [id, { score: score !== null && score >= 1 && score <= 5 ? Math.round(score) : null, flags: [], comment: f?.evaluation || null }];
-          })),
-          rationale: null,
-          timeOnTaskMs: outcome.attempts.reduce((n, a) => n + a.latencyMs, 0),
-        },
-      });
-      return stored ? "stored" : "exists";
-    });
-  } finally {
-    await slot.release();
-  }
-}
-
-async function storeAttempts(tx: pg.PoolClient, job: JudgeJob, order: string[], attempts: JudgeAttempt[], prices: unknown, model: string, succeeded: boolean) {
-  const { rows } = await tx.query<{ next: number }>(`SELECT coalesce(max(attempt), 0) + 1 AS next FROM judge_calls WHERE run_id = $1 AND prompt_id = $2 AND permutation_index = $3`, [job.runId, job.promptId, job.permutation]);
-  let attempt = rows[0]!.next;
-  for (const [i, a] of attempts.entries()) {
-    const last = i === attempts.length - 1;
-    await tx.query(
-      `INSERT INTO judge_calls (run_id, prompt_id, permutation_index, attempt, status, shown_order, request, response, error, input_tokens, output_tokens, cost_usd, latency_ms, finished_at)
-       VALUES ($1, $2, $3, $4, $5, $6::uuid[], $7::jsonb, $8::jsonb, $9, $10, $11, $12, $13, now())`,
-      [job.runId, job.promptId, job.permutation, attempt++, last && succeeded ? "SUCCEEDED" : "FAILED", order, JSON.stringify(a.request), JSON.stringify(a.response), a.problems.join("; ") || null, a.inputTokens, a.outputTokens, estimateCostUsd(prices, model, a.inputTokens, a.outputTokens), a.latencyMs],
+    const retry = !outcome.ok && outcome.transport && !ctx.lastDelivery;
+    const result = await withTransaction((tx) =>
+      recordUnitOutcome(tx, { runId: job.runId, promptId: job.promptId, unitIndex: job.permutation }, {
+        calls: outcome.attempts.map((a, i) => attemptRecord(a, order, outcome.ok && i === outcome.attempts.length - 1)),
+        prices: run.model_prices,
+        model: run.model,
+        outcome: outcome.ok ? "DONE" : retry ? "RETRY" : "FAILED",
+        storeResult: outcome.ok ? () => storeJudgeRanking(tx, job, order, outcome.answer, outcome.attempts) : undefined,
+      }),
     );
-  }
+    if (retry) throw new RetryLaterError(outcome.problems.join("; "));
+    return result;
+  });
 }
 
-/** One of the run's concurrency slots, as a session advisory lock held on a dedicated connection. */
-async function takeSlot(runId: string, slots: number): Promise<{ release: () => Promise<void> }> {
-  const client = await pool().connect();
-  for (let slot = 0; slot < slots; slot++) {
-    const { rows } = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(hashtext($1), $2) AS ok`, [`judge-run:${runId}`, slot]);
-    if (rows[0]!.ok) {
-      return {
-        release: async () => {
-          await client.query(`SELECT pg_advisory_unlock(hashtext($1), $2)`, [`judge-run:${runId}`, slot]).catch(() => undefined);
-          client.release();
-        },
-      };
-    }
-  }
-  client.release();
-  throw new RunBusyError(`all ${slots} slots of run ${runId} are busy`);
+export function attemptRecord(a: JudgeAttempt, order: string[], succeeded: boolean, batchId: string | null = null): CallRecord {
+  return { status: succeeded ? "SUCCEEDED" : "FAILED", shownOrder: order, request: a.request, response: a.response, error: a.problems.join("; ") || null, inputTokens: a.inputTokens, outputTokens: a.outputTokens, latencyMs: a.latencyMs, batchId };
+}
+
+/** The judge's answer, mapped from shown positions back to completion ids, as the unit's ranking. */
+export async function storeJudgeRanking(tx: Tx, job: JudgeJob, order: string[], answer: JudgeAnswer, attempts: { latencyMs: number }[]): Promise<boolean> {
+  const scores = new Map(answer.feedback.map((f) => [f.position, f]));
+  const stored = await insertJudgeRanking(tx, {
+    promptId: job.promptId,
+    judgeRunId: job.runId,
+    permutationIndex: job.permutation,
+    authorId: null,
+    shownOrder: order,
+    idempotencyKey: null,
+    submission: {
+      tiers: [...new Set(answer.ranks.values())].sort((a, b) => a - b).map((rank) => order.filter((_, i) => answer.ranks.get(i + 1) === rank)),
+      details: Object.fromEntries(
+        order.map((id, i) => {
+          const f = scores.get(i + 1);
+          const score = f?.score ?? null;
+          return [id, { score: score !== null && score >= 1 && score <= 5 ? Math.round(score) : null, flags: [], comment: f?.evaluation || null }];
+        }),
+      ),
+      rationale: null,
+      timeOnTaskMs: attempts.reduce((n, a) => n + a.latencyMs, 0),
+    },
+  });
+  return stored !== null;
 }

@@ -1,0 +1,87 @@
+import type OpenAI from "openai";
+import { pool } from "@/lib/db/pool";
+import { withTransaction, type Tx } from "@/lib/db/transaction";
+import { judgeClient, transportProblem } from "@/lib/judge/call-judge";
+import { completionContentHash } from "@/lib/import/content-hash";
+import type { Message } from "@/lib/import/types";
+import type { GeneratorModel } from "@/lib/judge/runs/create-generation-run";
+import type { UnitJob } from "@/lib/judge/runs/judge-queue";
+import { ACTIVE_RUN_STATUSES, inRunSlot, RetryLaterError, type JobContext, type UnitResult } from "@/lib/judge/runs/run-unit";
+import { recordUnitOutcome, type CallRecord } from "@/lib/judge/runs/unit-outcome";
+
+/**
+ * One (run, prompt, generator model) job of a generation run: samples one completion from the
+ * model and stores it as a candidate of the prompt under the model's name (once: a prompt holds
+ * one candidate per model). An empty answer is asked again up to the run's repair limit.
+ */
+export async function runGenerationCall(job: UnitJob, ctx: JobContext): Promise<UnitResult> {
+  const { rows } = await pool().query(
+    `SELECT r.status, r.max_concurrency, r.max_retries, r.config, p.messages,
+            (SELECT u.state FROM judge_units u WHERE u.run_id = r.id AND u.prompt_id = $2 AND u.unit_index = $3) AS unit_state
+       FROM judge_runs r JOIN prompts p ON p.id = $2 WHERE r.id = $1`,
+    [job.runId, job.promptId, job.permutation],
+  );
+  const row = rows[0] as { status: string; max_concurrency: number; max_retries: number; config: { models: GeneratorModel[]; targetCandidates: number }; messages: Message[]; unit_state: string | null } | undefined;
+  if (!row || !ACTIVE_RUN_STATUSES.has(row.status)) return "skipped";
+  if (row.unit_state !== "PENDING") return "exists";
+  const spec = row.config.models[job.permutation];
+  if (!spec) throw new Error(`The run has no generator model #${job.permutation}.`);
+  const { rows: endpoints } = await pool().query<{ base_url: string; api_key_env: string; model_prices: unknown }>(`SELECT base_url, api_key_env, model_prices FROM llm_endpoints WHERE id = $1`, [spec.endpointId]);
+  const endpoint = endpoints[0];
+  if (!endpoint) throw new Error(`The endpoint of the generator model "${spec.model}" was deleted.`);
+  return inRunSlot(job.runId, row.max_concurrency, async () => {
+    const client = judgeClient({ baseUrl: endpoint.base_url, apiKeyEnv: endpoint.api_key_env });
+    const request = {
+      model: spec.model,
+      temperature: spec.temperature,
+      max_tokens: spec.maxTokens,
+      messages: [...(spec.systemPrompt.trim() ? [{ role: "system" as const, content: spec.systemPrompt }] : []), ...row.messages.map((m) => ({ role: m.role, content: m.content }))],
+    };
+    const calls: CallRecord[] = [];
+    let text: string | null = null;
+    let transport = false;
+    for (let attempt = 0; attempt <= row.max_retries && text === null; attempt++) {
+      const started = performance.now();
+      try {
+        const completion = await client.chat.completions.create(request as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming);
+        const content = completion.choices[0]?.message?.content?.trim() ?? "";
+        const ok = content.length > 0;
+        if (ok) text = content;
+        calls.push({ status: ok ? "SUCCEEDED" : "FAILED", shownOrder: null, request, response: completion, error: ok ? null : "the model returned an empty answer", inputTokens: completion.usage?.prompt_tokens ?? 0, outputTokens: completion.usage?.completion_tokens ?? 0, latencyMs: Math.round(performance.now() - started) });
+      } catch (error) {
+        transport = true;
+        calls.push({ status: "FAILED", shownOrder: null, request, response: null, error: transportProblem(error), inputTokens: 0, outputTokens: 0, latencyMs: Math.round(performance.now() - started) });
+        break;
+      }
+    }
+    const retry = text === null && transport && !ctx.lastDelivery;
+    const result = await withTransaction((tx) =>
+      recordUnitOutcome(tx, { runId: job.runId, promptId: job.promptId, unitIndex: job.permutation }, {
+        calls,
+        prices: endpoint.model_prices,
+        model: spec.model,
+        outcome: text !== null ? "DONE" : retry ? "RETRY" : "FAILED",
+        storeResult: text !== null ? () => storeGeneratedCompletion(tx, job, spec.model, text!, row.config.targetCandidates) : undefined,
+      }),
+    );
+    if (retry) throw new RetryLaterError(calls.at(-1)?.error ?? "transport failure");
+    return result;
+  });
+}
+
+/**
+ * Adds the completion at the prompt's next position, unless the prompt already has one from this
+ * model or has reached N meanwhile (the prompt row is locked, so concurrent jobs of the same
+ * prompt take positions one after another).
+ */
+async function storeGeneratedCompletion(tx: Tx, job: UnitJob, model: string, text: string, target: number): Promise<boolean> {
+  await tx.query(`SELECT 1 FROM prompts WHERE id = $1 FOR UPDATE`, [job.promptId]);
+  const { rowCount } = await tx.query(
+    `INSERT INTO completions (prompt_id, model, text, position, content_hash, generated_by_run_id)
+     SELECT $1, $2, $3, coalesce(max(position), -1) + 1, $4, $5 FROM completions WHERE prompt_id = $1
+     HAVING count(*) < $6
+     ON CONFLICT (prompt_id, model) DO NOTHING`,
+    [job.promptId, model, text, completionContentHash(text), job.runId, target],
+  );
+  return (rowCount ?? 0) > 0;
+}

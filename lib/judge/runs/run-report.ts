@@ -1,0 +1,76 @@
+import { pool } from "@/lib/db/pool";
+import { meanRankByShownPosition, positionConsistency, type PermutationResult } from "@/lib/judge/aggregate";
+
+interface EntryRow {
+  prompt_id: string;
+  permutation_index: number;
+  shown_order: string[];
+  completion_id: string;
+  rank: number;
+  score: number | null;
+}
+
+/** The P permutation results of each prompt of a run, keyed by prompt. */
+export async function permutationResultsOf(runId: string, promptId?: string): Promise<Map<string, PermutationResult[]>> {
+  const { rows } = await pool().query<EntryRow>(
+    `SELECT r.prompt_id, r.permutation_index, rr.shown_order, e.completion_id, e.rank, e.score
+       FROM rankings r JOIN ranking_revisions rr ON rr.ranking_id = r.id AND rr.revision = r.revision
+       JOIN ranking_entries e ON e.revision_id = rr.id
+      WHERE r.judge_run_id = $1 AND ($2::uuid IS NULL OR r.prompt_id = $2)
+      ORDER BY r.prompt_id, r.permutation_index`,
+    [runId, promptId ?? null],
+  );
+  const byUnit = new Map<string, EntryRow[]>();
+  for (const row of rows) {
+    const key = `${row.prompt_id}:${row.permutation_index}`;
+    byUnit.set(key, [...(byUnit.get(key) ?? []), row]);
+  }
+  const out = new Map<string, PermutationResult[]>();
+  for (const entries of byUnit.values()) {
+    const order = entries[0]!.shown_order;
+    const result: PermutationResult = {
+      order,
+      ranks: new Map(entries.map((e) => [order.indexOf(e.completion_id) + 1, e.rank])),
+      scores: new Map(entries.map((e) => [order.indexOf(e.completion_id) + 1, e.score])),
+    };
+    out.set(entries[0]!.prompt_id, [...(out.get(entries[0]!.prompt_id) ?? []), result]);
+  }
+  return out;
+}
+
+export interface PositionReport {
+  /** Prompts with at least two stored permutations (the ones consistency can be measured on). */
+  promptsCompared: number;
+  meanKendallTauB: number | null;
+  top1AgreementRate: number | null;
+  /** Mean rank given to what was shown at position 1..N (over prompts with N candidates = the most common N). */
+  meanRankByShownPosition: number[];
+  candidates: number | null;
+}
+
+/**
+ * How much the run's judge depends on the order it sees the candidates in: agreement between
+ * the permutations of each prompt (mean Kendall tau-b, share of prompts whose permutations pick
+ * the same best), and the mean rank by shown position (flat, at (N+1)/2, means no position bias).
+ */
+export function positionReport(results: Map<string, PermutationResult[]>): PositionReport {
+  const taus: number[] = [];
+  const tops: boolean[] = [];
+  for (const perms of results.values()) {
+    const c = positionConsistency(perms);
+    if (c.kendallTauB !== null) taus.push(c.kendallTauB);
+    if (c.top1Agreement !== null) tops.push(c.top1Agreement);
+  }
+  const sizes = new Map<number, number>();
+  for (const perms of results.values()) for (const p of perms) sizes.set(p.order.length, (sizes.get(p.order.length) ?? 0) + 1);
+  const n = [...sizes].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0]?.[0] ?? null;
+  const sameSize = [...results.values()].flat().filter((p) => p.order.length === n);
+  const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+  return {
+    promptsCompared: tops.length,
+    meanKendallTauB: mean(taus),
+    top1AgreementRate: tops.length ? tops.filter(Boolean).length / tops.length : null,
+    meanRankByShownPosition: n === null ? [] : meanRankByShownPosition(sameSize),
+    candidates: n,
+  };
+}

@@ -1,0 +1,103 @@
+import pg from "pg";
+import { databaseUrl, pool } from "@/lib/db/pool";
+
+/**
+ * Concurrency slots of a run and liveness of the jobs holding them, as Postgres session advisory
+ * locks. One dedicated connection per process holds all of this process's locks, so 64 calls in
+ * flight do not need 64 connections, and a worker that dies (even by kill -9) loses its
+ * connection and with it every lock: its slots free up at once and its jobs can be recognised as
+ * orphans.
+ */
+let holder: Promise<pg.Client> | null = null;
+/** Slots this process holds: advisory locks are re-entrant within a session, so track them here. */
+const heldSlots = new Set<string>();
+
+function lockHolder(): Promise<pg.Client> {
+  holder ??= (async () => {
+    const client = new pg.Client({ connectionString: databaseUrl(), application_name: "medpref-run-slots" });
+    client.on("error", () => {
+      // The locks died with the session; take a new connection next time.
+      holder = null;
+      heldSlots.clear();
+    });
+    await client.connect();
+    return client;
+  })().catch((e) => {
+    holder = null;
+    throw e;
+  });
+  return holder;
+}
+
+/** Runs `fn` on the lock connection, one query at a time (a pg client must not be used concurrently). */
+let turn: Promise<unknown> = Promise.resolve();
+function onHolder<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const next = turn.then(async () => fn(await lockHolder()));
+  turn = next.catch(() => undefined);
+  return next;
+}
+
+const jobKey = (jobId: string) => `judge-job:${jobId}`;
+const slotKey = (runId: string, slot: number) => `judge-run:${runId}:${slot}`;
+
+/** Marks a queue job as alive for as long as this process lives (released by `release`). */
+export async function holdJobLock(jobId: string): Promise<void> {
+  await onHolder((client) => client.query(`SELECT pg_advisory_lock(hashtextextended($1, 0))`, [jobKey(jobId)]));
+}
+
+export async function releaseJobLock(jobId: string): Promise<void> {
+  await onHolder((client) => client.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [jobKey(jobId)])).catch(() => undefined);
+}
+
+/** Takes a free slot of the run (0 … slots-1) or returns null when all are taken, by any worker. */
+export async function tryTakeRunSlot(runId: string, slots: number): Promise<{ release: () => Promise<void> } | null> {
+  const mine = [...Array(slots).keys()].filter((s) => heldSlots.has(slotKey(runId, s)));
+  const { rows } = await onHolder((client) => client.query<{ slot: number }>(
+    `SELECT s AS slot FROM generate_series(0, $2::int - 1) s
+      WHERE NOT (s = ANY($3::int[])) AND pg_try_advisory_lock(hashtextextended($1 || ':' || s, 0))
+      LIMIT 1`,
+    [`judge-run:${runId}`, slots, mine],
+  ));
+  const slot = rows[0]?.slot;
+  if (slot === undefined) return null;
+  const key = slotKey(runId, slot);
+  heldSlots.add(key);
+  return {
+    release: async () => {
+      heldSlots.delete(key);
+      await onHolder((client) => client.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [key])).catch(() => undefined);
+    },
+  };
+}
+
+/** Waits for a free slot, polling; null after `timeoutMs` (the job is then retried later). */
+export async function takeRunSlot(runId: string, slots: number, timeoutMs: number): Promise<{ release: () => Promise<void> } | null> {
+  const deadline = Date.now() + timeoutMs;
+  for (let wait = 20; ; wait = Math.min(wait * 2, 500)) {
+    const slot = await tryTakeRunSlot(runId, slots);
+    if (slot || Date.now() >= deadline) return slot;
+    await new Promise((r) => setTimeout(r, wait));
+  }
+}
+
+/**
+ * Active jobs of `queue` whose worker is gone: started more than `graceSeconds` ago and their job
+ * lock is free (a live worker takes it right after fetching the job).
+ */
+export async function orphanedJobs(queue: string, graceSeconds: number): Promise<string[]> {
+  const { rows } = await pool().query<{ id: string }>(
+    `SELECT j.id FROM pgboss.job j
+      WHERE j.name = $1 AND j.state = 'active' AND j.started_on < now() - make_interval(secs => $2)
+        AND CASE WHEN pg_try_advisory_lock(hashtextextended('judge-job:' || j.id, 0))
+                 THEN pg_advisory_unlock(hashtextextended('judge-job:' || j.id, 0)) ELSE false END`,
+    [queue, graceSeconds],
+  );
+  return rows.map((r) => r.id);
+}
+
+export async function closeRunSlots(): Promise<void> {
+  const h = holder;
+  holder = null;
+  heldSlots.clear();
+  await (await h?.catch(() => null))?.end().catch(() => undefined);
+}

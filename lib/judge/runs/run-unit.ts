@@ -1,0 +1,53 @@
+import { pool } from "@/lib/db/pool";
+import { takeRunSlot } from "@/lib/judge/runs/run-slots";
+import { spentBudget, type CallRecord } from "@/lib/judge/runs/unit-outcome";
+
+export type UnitResult = "stored" | "exists" | "skipped" | "failed" | "retry" | "budget";
+
+/** Where a job stands in the queue: its last delivery records a transport failure as final. */
+export interface JobContext {
+  lastDelivery: boolean;
+}
+
+/** Thrown when every concurrency slot of the run stays taken: the queue retries the job later. */
+export class RunBusyError extends Error {}
+
+/** Thrown after a transport failure was recorded, so the queue retries the job with backoff. */
+export class RetryLaterError extends Error {}
+
+export const ACTIVE_RUN_STATUSES = new Set(["QUEUED", "RUNNING"]);
+
+/**
+ * Runs `fn` holding one of the run's `maxConcurrency` slots (across all workers), unless the
+ * run stopped or a budget is spent (then the run pauses). Spending is read while the slot is
+ * held, so a budget is overshot by at most the calls in flight.
+ */
+export async function inRunSlot<T>(runId: string, maxConcurrency: number, fn: () => Promise<T>): Promise<T | "skipped" | "budget"> {
+  const slot = await takeRunSlot(runId, maxConcurrency, 60_000);
+  if (!slot) throw new RunBusyError(`all ${maxConcurrency} slots of run ${runId} stayed busy`);
+  try {
+    const { rows } = await pool().query(
+      `SELECT status, budget_calls, budget_tokens::float8 AS budget_tokens, budget_cost_usd, calls_made, tokens_used::float8 AS tokens_used, cost_usd
+         FROM judge_runs WHERE id = $1`,
+      [runId],
+    );
+    const run = rows[0];
+    if (!run || !ACTIVE_RUN_STATUSES.has(run.status)) return "skipped";
+    const reason = spentBudget(run);
+    if (reason) {
+      await pool().query(`UPDATE judge_runs SET status = 'PAUSED', paused_reason = $2 WHERE id = $1 AND status IN ('QUEUED', 'RUNNING')`, [runId, reason]);
+      return "budget";
+    }
+    if (run.status === "QUEUED") await pool().query(`UPDATE judge_runs SET status = 'RUNNING', started_at = coalesce(started_at, now()) WHERE id = $1 AND status = 'QUEUED'`, [runId]);
+    return await fn();
+  } finally {
+    await slot.release();
+  }
+}
+
+/** A call that never got an answer (connection refused, 5xx or 429 after the SDK's retries, timeout). */
+export function transportFailure(request: unknown, error: unknown, shownOrder: string[] | null, latencyMs: number): CallRecord {
+  const e = error as { status?: number; message?: string; name?: string };
+  const message = `${e.status ? `HTTP ${e.status}: ` : ""}${e.message ?? String(error)}`.slice(0, 2000);
+  return { status: "FAILED", shownOrder, request, response: null, error: message, inputTokens: 0, outputTokens: 0, latencyMs };
+}
