@@ -1,0 +1,107 @@
+import "../support/short-judge-timeout";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type PgBoss from "pg-boss";
+import { db } from "@/lib/db/prisma";
+import { createJudgeRun } from "@/lib/judge/runs/create-judge-run";
+import { registerJudgeWorker, resumeJudgeRun, startJudgeRun } from "@/lib/judge/runs/judge-queue";
+import { closeRunSlots } from "@/lib/judge/runs/run-slots";
+import { startQueue, stopQueue } from "@/lib/jobs/queue";
+import { startFakeOpenAI, type FakeOpenAI } from "../support/fake-openai-server";
+import { judgeSetup, projectWithQualities, rankedModels, resultsOf, waitForStatus } from "../support/judge-runs";
+import { useFreshDatabase } from "../support/test-database";
+
+/**
+ * Faults of a judge endpoint during a run, one prompt per run so each fault meets a known call:
+ * every fault is either retried until the ranking is right or recorded with what came back.
+ */
+let fake: FakeOpenAI;
+let boss: PgBoss;
+let stopReaper: () => void;
+let endpointId: string;
+let templateId: string;
+
+beforeAll(async () => {
+  await useFreshDatabase();
+  fake = await startFakeOpenAI();
+  ({ endpointId, templateId } = await judgeSetup(fake.url));
+  boss = await startQueue();
+  stopReaper = await registerJudgeWorker(boss, 2);
+});
+afterAll(async () => {
+  stopReaper();
+  await stopQueue();
+  await closeRunSlots();
+  await fake.close();
+});
+
+async function oneCallRun(...faults: Parameters<FakeOpenAI["script"]>) {
+  const project = await projectWithQualities(1);
+  const run = await createJudgeRun({ projectSlug: project.slug, name: "fault", endpointId, model: "judge", templateId, permutations: 1, maxConcurrency: 1 }, null);
+  fake.script(...faults);
+  await startJudgeRun(boss, run.id, null);
+  const status = await waitForStatus(run.id, ["COMPLETED", "FAILED"], 45_000);
+  const calls = await db().judgeCall.findMany({ where: { runId: run.id }, orderBy: { attempt: "asc" } });
+  const rows = await resultsOf(run.id);
+  const ranking = rows.length ? rankedModels(rows, rows[0]!.prompt_id, 0) : null;
+  const unit = await db().judgeUnit.findFirstOrThrow({ where: { runId: run.id } });
+  return { run, status, calls, ranking, unit };
+}
+
+const RIGHT = ["m1", "m3", "m0", "m2"];
+
+describe("faults of the judge endpoint during a run", () => {
+  it("429 with Retry-After: waited out and retried, one stored call", async () => {
+    const r = await oneCallRun({ kind: "status", status: 429, retryAfterSeconds: 1 });
+    expect(r.ranking).toEqual(RIGHT);
+    expect(r.calls.map((c) => c.status)).toEqual(["SUCCEEDED"]);
+  });
+
+  it("500: retried with backoff", async () => {
+    const r = await oneCallRun({ kind: "status", status: 500 }, { kind: "status", status: 500 });
+    expect(r.ranking).toEqual(RIGHT);
+    expect(r.unit.state).toBe("DONE");
+  });
+
+  it("malformed JSON, a ranking that misses or repeats a candidate: repaired, each invalid answer kept", async () => {
+    for (const kind of ["malformed", "missing", "repeat"] as const) {
+      const r = await oneCallRun({ kind });
+      expect(r.ranking, kind).toEqual(RIGHT);
+      expect(r.calls.map((c) => c.status), kind).toEqual(["FAILED", "SUCCEEDED"]);
+      expect(r.calls[0]!.response, kind).not.toBeNull();
+      // The repair round carries the invalid answer and a message naming the problem.
+      const repair = (r.calls[1]!.request as { messages: { role: string; content: string }[] }).messages;
+      expect(repair.at(-2)!.role).toBe("assistant");
+      expect(repair.at(-1)!.content).toMatch(/could not be used/);
+    }
+  });
+
+  it("prose around the JSON: extracted without a repair", async () => {
+    const r = await oneCallRun({ kind: "prose" });
+    expect(r.ranking).toEqual(RIGHT);
+    expect(r.calls).toHaveLength(1);
+  });
+
+  it("invalid answers beyond the repair limit: the unit fails with every raw response kept, and a resume retries it", async () => {
+    const r = await oneCallRun({ kind: "malformed" }, { kind: "missing" }, { kind: "repeat" });
+    expect(r.status).toBe("COMPLETED");
+    expect(r.ranking).toBeNull();
+    expect(r.unit.state).toBe("FAILED");
+    expect(r.calls.map((c) => c.status)).toEqual(["FAILED", "FAILED", "FAILED"]);
+    expect(r.calls.every((c) => c.response !== null && c.error)).toBe(true);
+    expect(r.calls[1]!.error).toMatch(/leaves out Response/);
+    expect(await db().judgeRun.findUniqueOrThrow({ where: { id: r.run.id } })).toMatchObject({ unitsFailed: 1, unitsDone: 0 });
+    await resumeJudgeRun(boss, r.run.id, null);
+    expect(await waitForStatus(r.run.id, ["COMPLETED"])).toBe("COMPLETED");
+    expect(await db().judgeRun.findUniqueOrThrow({ where: { id: r.run.id } })).toMatchObject({ unitsFailed: 0, unitsDone: 1 });
+    expect((await db().judgeUnit.findFirstOrThrow({ where: { runId: r.run.id } })).state).toBe("DONE");
+  });
+
+  it("answers slower than the timeout, past the SDK's own retries: a transport failure recorded, then retried by the queue", async () => {
+    // The SDK retries a timed-out request 4 times; five slow answers exhaust it.
+    const r = await oneCallRun(...Array.from({ length: 5 }, () => ({ kind: "slow" as const, ms: 3_000 })));
+    expect(r.ranking).toEqual(RIGHT);
+    expect(r.calls.map((c) => c.status)).toEqual(["FAILED", "SUCCEEDED"]);
+    expect(r.calls[0]!.error).toMatch(/timed out/i);
+    expect(r.calls[0]!.response).toBeNull();
+  });
+});

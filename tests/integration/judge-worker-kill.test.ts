@@ -1,0 +1,66 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pool } from "@/lib/db/pool";
+import { db } from "@/lib/db/prisma";
+import { createJudgeRun } from "@/lib/judge/runs/create-judge-run";
+import { startJudgeRun } from "@/lib/judge/runs/judge-queue";
+import { startQueue, stopQueue } from "@/lib/jobs/queue";
+import { startFakeOpenAI, type FakeOpenAI } from "../support/fake-openai-server";
+import { judgeSetup, projectWithQualities, waitFor, waitForStatus } from "../support/judge-runs";
+import { useFreshDatabase } from "../support/test-database";
+
+let databaseUrl: string;
+let fake: FakeOpenAI;
+const workers: ChildProcess[] = [];
+
+beforeAll(async () => {
+  databaseUrl = await useFreshDatabase();
+  fake = await startFakeOpenAI({ delayMs: 250 });
+});
+afterAll(async () => {
+  for (const w of workers) w.kill("SIGKILL");
+  await stopQueue();
+  await fake.close();
+});
+
+/** `npm run worker` as its own process, on the test database. */
+function startWorker(): ChildProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, MEDPREF_DATABASE_URL: "", MEDPREF_WORKER_CONCURRENCY: "4", LOG_LEVEL: "silent", MEDPREF_TEST_RUN_KEY: "sk-run-test" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  workers.push(child);
+  return child;
+}
+
+describe("a worker killed mid-run", () => {
+  it("loses nothing and pays for nothing twice: after a restart every (prompt, permutation) has exactly one result", async () => {
+    const { endpointId, templateId } = await judgeSetup(fake.url);
+    const project = await projectWithQualities(30);
+    const run = await createJudgeRun({ projectSlug: project.slug, name: "killed", endpointId, model: "judge", templateId, permutations: 2, maxConcurrency: 4 }, null);
+    await startJudgeRun(await startQueue(), run.id, null);
+    const first = startWorker();
+    const stored = async () => (await db().ranking.count({ where: { judgeRunId: run.id } }));
+    await waitFor(async () => (await stored()) >= 16, 60_000);
+
+    first.kill("SIGKILL");
+    await new Promise((r) => first.once("exit", r));
+    // Calls the dead worker made but whose result it did not store may be made again, nothing else.
+    const callsAtKill = fake.calls.length;
+    const storedAtKill = await stored();
+    const inFlightAtKill = callsAtKill - storedAtKill;
+    expect(storedAtKill).toBeLessThan(60);
+
+    startWorker();
+    expect(await waitForStatus(run.id, ["COMPLETED", "FAILED"], 90_000)).toBe("COMPLETED");
+    const { rows } = await pool().query<{ prompt_id: string; permutation_index: number; n: number }>(
+      `SELECT prompt_id, permutation_index, count(*)::int AS n FROM rankings WHERE judge_run_id = $1 GROUP BY 1, 2`,
+      [run.id],
+    );
+    expect(rows).toHaveLength(60);
+    expect(rows.every((r) => r.n === 1)).toBe(true);
+    expect(fake.calls.length).toBeLessThanOrEqual(60 + inFlightAtKill);
+    expect(await db().judgeUnit.count({ where: { runId: run.id, state: "DONE" } })).toBe(60);
+    expect(await db().judgeRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({ unitsDone: 60, unitsFailed: 0 });
+  });
+});
