@@ -1,0 +1,94 @@
+import "../support/fast-batch-poll";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type PgBoss from "pg-boss";
+import { db } from "@/lib/db/prisma";
+import { createJudgeRun } from "@/lib/judge/runs/create-judge-run";
+import { cancelJudgeRun, registerJudgeWorker, startJudgeRun } from "@/lib/judge/runs/judge-queue";
+import { closeRunSlots } from "@/lib/judge/runs/run-slots";
+import { startQueue, stopQueue } from "@/lib/jobs/queue";
+import { startFakeOpenAI, type FakeOpenAI } from "../support/fake-openai-server";
+import { judgeSetup, projectWithQualities, rankedModels, resultsOf, waitFor, waitForStatus } from "../support/judge-runs";
+import { useFreshDatabase } from "../support/test-database";
+
+let fake: FakeOpenAI;
+let boss: PgBoss;
+let stopReaper: () => void;
+let endpointId: string;
+let templateId: string;
+
+async function startWorker() {
+  boss = await startQueue();
+  stopReaper = await registerJudgeWorker(boss, 2);
+}
+async function stopWorker() {
+  stopReaper();
+  await stopQueue();
+}
+
+beforeAll(async () => {
+  await useFreshDatabase();
+  fake = await startFakeOpenAI();
+  ({ endpointId, templateId } = await judgeSetup(fake.url, { supportsBatch: true, supportsStructuredOutput: true }));
+  await startWorker();
+});
+afterAll(async () => {
+  await stopWorker();
+  await closeRunSlots();
+  await fake.close();
+});
+
+describe("OpenAI Batch mode", () => {
+  it("uploads the JSONL, creates the batch, survives a restart, ingests output and error files, repairs invalid answers in a follow-up batch", async () => {
+    const project = await projectWithQualities(10);
+    const run = await createJudgeRun({ projectSlug: project.slug, name: "batch", endpointId, model: "judge", templateId, permutations: 2, mode: "BATCH" }, null);
+    fake.holdBatches(true);
+    // Line 1 answers with a broken ranking (repaired in the next batch), line 2 fails with a 500 (retried).
+    fake.script({ kind: "missing" }, { kind: "status", status: 500 });
+    await startJudgeRun(boss, run.id, null);
+    await waitFor(async () => (await db().judgeBatch.count({ where: { runId: run.id, remoteBatchId: { not: null } } })) === 1);
+    expect(fake.calls).toHaveLength(0);
+
+    // The worker stops while the batch is in progress; a new one takes over from the stored batch id.
+    await stopWorker();
+    fake.holdBatches(false);
+    await startWorker();
+    expect(await waitForStatus(run.id, ["COMPLETED", "FAILED"], 60_000)).toBe("COMPLETED");
+
+    const batches = await db().judgeBatch.findMany({ where: { runId: run.id }, orderBy: { createdAt: "asc" } });
+    expect(batches.map((b) => b.requestCount)).toEqual([20, 2]);
+    expect(batches.every((b) => b.status === "completed" && b.outputFileId && b.finishedAt)).toBe(true);
+    expect(fake.batches.size).toBe(2);
+    expect(fake.batchLines).toHaveLength(22);
+    expect(fake.calls).toHaveLength(0);
+    // Structured Outputs were requested in the batch lines, and the repair line carries the invalid answer.
+    expect(fake.batchLines[0]!.body.response_format?.type).toBe("json_schema");
+    const repair = fake.batchLines.slice(20).find((l) => l.body.messages.length > 2)!;
+    expect(repair.body.messages.at(-1)!.content).toMatch(/leaves out Response/);
+
+    const rows = await resultsOf(run.id);
+    for (const promptId of new Set(rows.map((r) => r.prompt_id))) for (const perm of [0, 1]) expect(rankedModels(rows, promptId, perm)).toEqual(["m1", "m3", "m0", "m2"]);
+    expect(new Set(rows.map((r) => `${r.prompt_id}:${r.permutation_index}`)).size).toBe(20);
+    const calls = await db().judgeCall.findMany({ where: { runId: run.id } });
+    expect(calls).toHaveLength(22);
+    expect(calls.every((c) => c.batchId !== null)).toBe(true);
+    expect(calls.filter((c) => c.status === "FAILED").map((c) => c.error).sort()).toEqual([expect.stringMatching(/batch error: scripted 500/), expect.stringMatching(/leaves out/)].sort());
+    // Half price: the same tokens cost half what the real-time price list says.
+    const ok = calls.find((c) => c.status === "SUCCEEDED")!;
+    expect(ok.costUsd).toBeCloseTo(((ok.inputTokens! * 1 + ok.outputTokens! * 2) / 1_000_000) * 0.5, 12);
+  });
+
+  it("cancels the remote batch with the run", async () => {
+    const project = await projectWithQualities(3);
+    const run = await createJudgeRun({ projectSlug: project.slug, name: "cancelled batch", endpointId, model: "judge", templateId, permutations: 1, mode: "BATCH" }, null);
+    fake.holdBatches(true);
+    await startJudgeRun(boss, run.id, null);
+    await waitFor(async () => (await db().judgeBatch.count({ where: { runId: run.id, remoteBatchId: { not: null } } })) === 1);
+    await cancelJudgeRun(run.id, null);
+    const batch = await db().judgeBatch.findFirstOrThrow({ where: { runId: run.id } });
+    expect(fake.batches.get(batch.remoteBatchId!)!.status).toBe("cancelled");
+    expect(batch.status).toBe("cancelled");
+    fake.holdBatches(false);
+    expect((await db().judgeRun.findUniqueOrThrow({ where: { id: run.id } })).status).toBe("CANCELLED");
+    expect(await db().ranking.count({ where: { judgeRunId: run.id } })).toBe(0);
+  });
+});
