@@ -1,5 +1,6 @@
 import { describeError, UsageError, type CliIO, type Command } from "@/lib/cli/command";
 import { importCommand } from "@/lib/cli/commands/import";
+import { importRankingsCommand } from "@/lib/cli/commands/import-rankings";
 import { migrateCommand } from "@/lib/cli/commands/migrate";
 import { projectCommand } from "@/lib/cli/commands/project";
 import { seedCommand } from "@/lib/cli/commands/seed";
@@ -7,7 +8,7 @@ import { userCommand } from "@/lib/cli/commands/user";
 import { connectDatabase } from "@/lib/db/connect";
 import { AppError } from "@/lib/errors/app-error";
 
-const COMMANDS: Command[] = [userCommand, projectCommand, importCommand, seedCommand, migrateCommand];
+const COMMANDS: Command[] = [userCommand, projectCommand, importCommand, importRankingsCommand, seedCommand, migrateCommand];
 
 export function usage(): string {
   return ["Usage: npm run medpref -- <command>", "", ...COMMANDS.map((c) => `       ${c.usage}`), "", "Exit codes: 0 ok, 1 failure, 2 usage error."].join("\n");

@@ -9,7 +9,7 @@ import { createUserInput, passwordSchema, roleSchema, type CreateUserInput } fro
 /** What the rest of the app may see of a user (never the hash). */
 export const publicUserFields = { id: true, email: true, name: true, role: true, specialties: true, active: true, isExternal: true, pseudonym: true, lastLoginAt: true, createdAt: true } as const;
 
-function newPseudonym(): string {
+export function newPseudonym(): string {
   return `rater-${randomBytes(4).toString("hex")}`;
 }
 

@@ -54,7 +54,7 @@ describe("candidate generation", () => {
     const ranked = (await db().prompt.findMany({ where: { projectId: project.id }, include: { completions: true } })).find((p) => JSON.stringify(p.messages).includes("Ranked"))!;
     const admin = await db().user.create({ data: { email: "gen-admin@example.org", name: "Admin", role: "ADMIN", pseudonym: "gen-admin" } });
     await withTransaction((tx) =>
-      insertRankingWithRevision(tx, { promptId: ranked.id, kind: "HUMAN", raterId: admin.id, assignmentId: null, authorId: admin.id, shownOrder: ranked.completions.map((c) => c.id), idempotencyKey: null, submission: { tiers: ranked.completions.map((c) => [c.id]), details: {}, rationale: null, timeOnTaskMs: null } }),
+      insertRankingWithRevision(tx, { promptId: ranked.id, kind: "HUMAN", raterId: admin.id, assignmentId: null, authorId: admin.id, shownOrder: ranked.completions.map((c) => c.id), idempotencyKey: null, submission: { tiers: ranked.completions.map((c) => [c.id]), details: {}, rationale: null, timeOnTaskMs: 0 } }),
     );
     const models = ["gen-a", "gen-b", "gen-c", "gen-d"].map((model) => ({ endpointId, model, temperature: 0.7, maxTokens: 256, systemPrompt: "You are a careful physician." }));
     fake.script({ kind: "empty" });

@@ -1,0 +1,42 @@
+import fs from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { parseFlags, parseValues, UsageError, type Command } from "@/lib/cli/command";
+import { importRankings } from "@/lib/import/rankings/import-rankings";
+import { formatProblem } from "@/lib/import/problem-list";
+import { getProjectBySlug } from "@/lib/projects/queries";
+
+export const importRankingsCommand: Command = {
+  name: "import-rankings",
+  usage: "import-rankings --project SLUG --file PATH --kind judge|human [--annotator NAME]",
+  needsDatabase: true,
+  async run(args, io) {
+    const { values } = parseFlags(args, { project: { type: "string" }, file: { type: "string" }, kind: { type: "string" }, annotator: { type: "string" } });
+    const input = parseValues(
+      z.object({
+        project: z.string({ error: "required" }),
+        file: z.string({ error: "required" }),
+        kind: z.enum(["judge", "human"], { error: "required: judge or human" }),
+        annotator: z.string().trim().min(1, "must not be blank").max(200).optional(),
+      }),
+      values,
+    );
+    if (!fs.existsSync(input.file) || !fs.statSync(input.file).isFile()) throw new UsageError(`--file: cannot read ${input.file}`);
+    const project = await getProjectBySlug(input.project);
+    const summary = await importRankings({
+      projectId: project.id,
+      input: fs.createReadStream(input.file, { highWaterMark: 1 << 20 }),
+      fileName: path.basename(input.file),
+      kind: input.kind,
+      annotator: input.annotator ?? null,
+      actorId: null,
+    });
+    for (const p of summary.problems) io.err(formatProblem(p));
+    if (summary.problemsNotShown > 0) io.err(`… and ${summary.problemsNotShown} more problems.`);
+    if (!summary.ok) {
+      io.err(summary.message);
+      return 1;
+    }
+    io.out(summary.message);
+  },
+};

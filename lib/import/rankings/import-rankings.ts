@@ -1,0 +1,149 @@
+import { createHash } from "node:crypto";
+import { auditInsertQuery } from "@/lib/audit/audit-entry";
+import { insertJudgeRanking, insertRankingWithRevision } from "@/lib/annotation/store-revision";
+import { pool } from "@/lib/db/pool";
+import { withTransaction, type Tx } from "@/lib/db/transaction";
+import { ProblemList } from "@/lib/import/problem-list";
+import { parseRankingRecord, resolveRankingClaim, type Candidate, type RankingClaim } from "@/lib/import/rankings/ranking-records";
+import { readRecords } from "@/lib/import/read-records";
+import type { RecordProblem } from "@/lib/import/types";
+import type { Submission } from "@/lib/ranking/submission-schema";
+import { newPseudonym } from "@/lib/users/manage-users";
+
+export interface RankingImportOptions {
+  projectId: string;
+  input: AsyncIterable<Buffer | string>;
+  fileName: string;
+  kind: "judge" | "human";
+  /** Used for records without their own `annotator` field. */
+  annotator: string | null;
+  actorId: string | null;
+}
+
+export interface RankingImportSummary {
+  ok: boolean;
+  imported: number;
+  /** Human rankings already stored for the same prompt and rater (a file imported twice). */
+  alreadyThere: number;
+  annotators: string[];
+  judgeRunIds: string[];
+  problems: RecordProblem[];
+  problemsNotShown: number;
+  message: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DEFAULT_JUDGE = "imported judge";
+
+/** An outside rater's account: it owns rankings and cannot sign in. The same name maps to the same account. */
+async function externalRater(tx: Tx, name: string): Promise<string> {
+  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 40) || "rater";
+  const email = `${slug}-${createHash("sha256").update(name).digest("hex").slice(0, 8)}@external-raters.invalid`;
+  const { rows } = await tx.query<{ id: string }>(
+    `INSERT INTO users (email, name, role, is_external, active, pseudonym) VALUES ($1, $2, 'CLINICIAN', true, false, $3)
+     ON CONFLICT (email) DO UPDATE SET email = EXCLUDED.email RETURNING id`,
+    [email, name, newPseudonym()],
+  );
+  return rows[0]!.id;
+}
+
+/**
+ * Loads rankings made outside MedPref (UltraMedical judge output or MedPref JSONL) into a project:
+ * every record is checked first (its prompt exists, it ranks exactly that prompt's candidates);
+ * any problem and nothing is written. Judge rankings become one completed judge run per judge;
+ * human rankings belong to external raters, one per annotator name.
+ */
+export async function importRankings(o: RankingImportOptions): Promise<RankingImportSummary> {
+  const problems = new ProblemList();
+  const claims: { location: string; claim: RankingClaim }[] = [];
+  let recordsRead = 0;
+  for await (const raw of readRecords(o.input, { maxRecordBytes: 64 * 1024 * 1024 })) {
+    recordsRead++;
+    if ("error" in raw) {
+      problems.addRecord(raw.location, [{ field: "record", reason: raw.error }]);
+      continue;
+    }
+    const parsed = parseRankingRecord(raw.value);
+    if (parsed.ok) claims.push({ location: raw.location, claim: parsed.value });
+    else problems.addRecord(raw.location, [parsed]);
+  }
+  const refs = [...new Set(claims.map((c) => c.claim.promptRef))];
+  const { rows } = await pool().query<{ id: string; external_id: string | null; candidates: Candidate[] }>(
+    `SELECT p.id, p.external_id, (SELECT json_agg(json_build_object('id', c.id, 'model', c.model, 'position', c.position)) FROM completions c WHERE c.prompt_id = p.id) AS candidates
+       FROM prompts p WHERE p.project_id = $1 AND (p.external_id = ANY($2::text[]) OR p.id = ANY($3::uuid[]))`,
+    [o.projectId, refs, refs.filter((r) => UUID.test(r))],
+  );
+  const byRef = new Map<string, (typeof rows)[number]>();
+  for (const r of rows) {
+    byRef.set(r.id, r);
+    if (r.external_id !== null) byRef.set(r.external_id, r);
+  }
+  const ready: { location: string; promptId: string; annotator: string; submission: Submission; shownOrder: string[] }[] = [];
+  const seen = new Map<string, string>();
+  for (const { location, claim } of claims) {
+    const prompt = byRef.get(claim.promptRef);
+    if (!prompt) {
+      problems.addRecord(location, [{ field: claim.shape === "medpref" ? "prompt_id" : "id", reason: `no prompt "${claim.promptRef}" in this project (matched by MedPref id or by the id in the imported file)` }]);
+      continue;
+    }
+    const annotator = claim.annotator ?? o.annotator ?? (o.kind === "judge" ? DEFAULT_JUDGE : null);
+    if (!annotator) {
+      problems.addRecord(location, [{ field: "annotator", reason: "a human ranking needs its annotator: an \"annotator\" field or --annotator NAME" }]);
+      continue;
+    }
+    const key = `${annotator}\u0000${prompt.id}`;
+    if (seen.has(key)) {
+      problems.addRecord(location, [{ field: "prompt_id", reason: `"${annotator}" ranks this prompt twice in the file (also at ${seen.get(key)})` }]);
+      continue;
+    }
+    seen.set(key, location);
+    const resolved = resolveRankingClaim(claim, prompt.candidates);
+    if (!resolved.ok) problems.addRecord(location, [resolved]);
+    else ready.push({ location, promptId: prompt.id, annotator, submission: resolved.value, shownOrder: [...prompt.candidates].sort((a, b) => a.position - b.position).map((c) => c.id) });
+  }
+  const annotators = [...new Set(ready.map((r) => r.annotator))];
+  const base = { annotators, problems: problems.shown, problemsNotShown: problems.notShown };
+  if (problems.total > 0 || ready.length === 0) {
+    const message = problems.total > 0
+      ? `Nothing was imported: ${problems.rejectedRecords} of ${recordsRead} records have problems. Fix them and import the file again.`
+      : "Nothing was imported: the file holds no rankings.";
+    return { ok: false, imported: 0, alreadyThere: 0, judgeRunIds: [], ...base, message };
+  }
+  return withTransaction(async (tx) => {
+    const judgeRunIds: string[] = [];
+    let imported = 0;
+    let alreadyThere = 0;
+    for (const annotator of annotators) {
+      const mine = ready.filter((r) => r.annotator === annotator);
+      if (o.kind === "judge") {
+        const { rows: run } = await tx.query<{ id: string }>(
+          `INSERT INTO judge_runs (project_id, kind, status, name, model, permutations, units_total, units_done, config, created_by_id, started_at, finished_at)
+           VALUES ($1, 'JUDGE', 'COMPLETED', $2, $3, 1, $4, $4, $5::jsonb, $6, now(), now()) RETURNING id`,
+          [o.projectId, `Imported: ${annotator} (${o.fileName})`, annotator, mine.length, JSON.stringify({ imported: { file: o.fileName, annotator } }), o.actorId],
+        );
+        const runId = run[0]!.id;
+        judgeRunIds.push(runId);
+        for (const r of mine) {
+          await insertJudgeRanking(tx, { promptId: r.promptId, judgeRunId: runId, permutationIndex: 0, authorId: null, shownOrder: r.shownOrder, idempotencyKey: null, submission: r.submission });
+          imported++;
+        }
+      } else {
+        const raterId = await externalRater(tx, annotator);
+        const { rows: existing } = await tx.query<{ prompt_id: string }>(`SELECT prompt_id FROM rankings WHERE kind = 'HUMAN' AND rater_id = $1 AND prompt_id = ANY($2::uuid[])`, [raterId, mine.map((r) => r.promptId)]);
+        const done = new Set(existing.map((e) => e.prompt_id));
+        for (const r of mine) {
+          if (done.has(r.promptId)) {
+            alreadyThere++;
+            continue;
+          }
+          await insertRankingWithRevision(tx, { promptId: r.promptId, kind: "HUMAN", raterId, assignmentId: null, authorId: raterId, shownOrder: r.shownOrder, idempotencyKey: null, submission: r.submission });
+          imported++;
+        }
+      }
+    }
+    const audit = auditInsertQuery({ actorId: o.actorId, action: "rankings.import", entityType: "project", entityId: o.projectId, after: { file: o.fileName, kind: o.kind, imported, alreadyThere, annotators } });
+    await tx.query(audit.text, audit.values);
+    const message = `Imported ${imported} ${o.kind} ranking${imported === 1 ? "" : "s"} by ${annotators.map((a) => `"${a}"`).join(", ")}${alreadyThere ? ` (${alreadyThere} already there, skipped)` : ""}.`;
+    return { ok: true, imported, alreadyThere, judgeRunIds, ...base, message };
+  });
+}

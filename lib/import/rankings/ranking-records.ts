@@ -1,0 +1,112 @@
+import { z } from "zod";
+import { extractJson } from "@/lib/judge/extract-json";
+import { normalizeJudgeAnswer } from "@/lib/judge/judge-answer";
+import type { Submission } from "@/lib/ranking/submission-schema";
+import { validateTiers } from "@/lib/ranking/validate-ranking";
+
+/**
+ * Rankings from outside MedPref, one per record, in two shapes:
+ * - UltraMedical's judge output as its feedback script writes it: the pipeline record
+ *   (`{id, conversations, model_outputs, ...}`) with `feedback` (a raw string with fenced JSON)
+ *   and/or the parsed `feedback.json` (`{feedback: {"Model i": {Evaluation, Score}}, ranking:
+ *   [{rank, model: "Model i"}]}`). "Model i" is the i-th candidate in file order, counting from 1,
+ *   or from 0 when a "Model 0" appears (as UltraMedical's own script wrote).
+ * - MedPref JSONL: `{prompt_id, annotator?, ranking: ["<model>", ["<tied>", "<models>"], ...],
+ *   scores?: {"<model>": n}}`, best first.
+ */
+export type RankingClaim =
+  | { shape: "ultramedical"; promptRef: string; annotator: string | null; modelOrder: string[] | null; answer: Record<string, unknown> }
+  | { shape: "medpref"; promptRef: string; annotator: string | null; tiers: string[][]; scores: Record<string, number> };
+
+export interface Candidate {
+  id: string;
+  model: string;
+  position: number;
+}
+
+type Parsed<T> = { ok: true; value: T } | { ok: false; field: string; reason: string };
+
+const medprefRecord = z.object({
+  prompt_id: z.union([z.string().trim().min(1), z.number()]).transform(String),
+  annotator: z.string().trim().min(1).max(200).nullish(),
+  ranking: z
+    .array(z.union([z.string().trim().min(1), z.array(z.string().trim().min(1)).min(1)]))
+    .min(2, "rank at least two candidates")
+    .max(16),
+  scores: z.record(z.string(), z.number().min(0).max(10)).optional(),
+});
+
+const lowerKeys = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k.toLowerCase(), v]));
+
+/** Reads one record into a claim (which prompt, whose ranking, what it says), or says what is wrong. */
+export function parseRankingRecord(value: unknown): Parsed<RankingClaim> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return { ok: false, field: "record", reason: "is not a JSON object" };
+  const record = value as Record<string, unknown>;
+  const annotator = typeof record.annotator === "string" && record.annotator.trim() ? record.annotator.trim() : null;
+  if ("feedback" in record || "feedback.json" in record || "feedback_json" in record) {
+    const id = record.id;
+    if (typeof id !== "string" && typeof id !== "number") return { ok: false, field: "id", reason: "is missing: UltraMedical records are matched to prompts by their id" };
+    let answer = record["feedback.json"] ?? record.feedback_json;
+    if (answer === undefined && typeof record.feedback === "object") answer = record.feedback;
+    if (answer === undefined || answer === null) {
+      if (typeof record.feedback !== "string") return { ok: false, field: "feedback", reason: "is neither the judge's text nor its parsed JSON" };
+      const extracted = extractJson(record.feedback);
+      if (!extracted.ok) return { ok: false, field: "feedback", reason: `holds no readable JSON (${extracted.reason})` };
+      answer = extracted.value;
+    }
+    if (typeof answer !== "object" || answer === null || Array.isArray(answer)) return { ok: false, field: "feedback", reason: "is not a JSON object with feedback and ranking" };
+    const outputs = record.model_outputs;
+    const modelOrder = Array.isArray(outputs) ? outputs.map((o) => (typeof o === "object" && o !== null ? Object.keys(o)[0] ?? "" : "")) : null;
+    return { ok: true, value: { shape: "ultramedical", promptRef: String(id), annotator, modelOrder, answer: lowerKeys(answer as Record<string, unknown>) } };
+  }
+  const parsed = medprefRecord.safeParse(record);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return { ok: false, field: issue.path.join(".") || "record", reason: issue.message };
+  }
+  const tiers = parsed.data.ranking.map((t) => (Array.isArray(t) ? t : [t]));
+  return { ok: true, value: { shape: "medpref", promptRef: parsed.data.prompt_id, annotator: parsed.data.annotator ?? annotator, tiers, scores: parsed.data.scores ?? {} } };
+}
+
+/**
+ * Turns a claim into a ranking of the prompt's candidates (completion ids), checking that it
+ * ranks exactly those candidates, each once.
+ */
+export function resolveRankingClaim(claim: RankingClaim, candidates: Candidate[]): Parsed<Submission> {
+  const byPosition = [...candidates].sort((a, b) => a.position - b.position);
+  const byModel = new Map(candidates.map((c) => [c.model, c]));
+  let tiers: string[][];
+  const details: Submission["details"] = {};
+  if (claim.shape === "ultramedical") {
+    const n = claim.modelOrder?.length || candidates.length;
+    if (n !== candidates.length) return { ok: false, field: "model_outputs", reason: `lists ${n} candidates, the prompt has ${candidates.length}` };
+    const answer = normalizeJudgeAnswer(claim.answer, n);
+    if (!answer.ok) return { ok: false, field: "feedback", reason: answer.problems.join("; ").replaceAll("Response ", "Model ") };
+    // "Model i" is the i-th candidate of the file: by its model name when the record lists them.
+    const candidateAt = (position: number): Candidate | undefined => {
+      const name = claim.modelOrder?.[position - 1];
+      return name ? byModel.get(name) : byPosition[position - 1];
+    };
+    const unknown = claim.modelOrder?.find((m) => !byModel.has(m));
+    if (unknown !== undefined) return { ok: false, field: "model_outputs", reason: `names the model "${unknown}", which is not a candidate of the prompt` };
+    const ranks = [...new Set(answer.answer.ranks.values())].sort((a, b) => a - b);
+    tiers = ranks.map((rank) => [...answer.answer.ranks].filter(([, r]) => r === rank).map(([p]) => candidateAt(p)!.id));
+    for (const f of answer.answer.feedback) {
+      const c = candidateAt(f.position);
+      if (c) details[c.id] = { score: f.score !== null && f.score >= 1 && f.score <= 5 ? Math.round(f.score) : null, flags: [], comment: f.evaluation.slice(0, 5000) || null };
+    }
+  } else {
+    const unknown = claim.tiers.flat().find((m) => !byModel.has(m));
+    if (unknown !== undefined) return { ok: false, field: "ranking", reason: `names "${unknown}", which is not a model of this prompt's candidates (${candidates.map((c) => c.model).join(", ")})` };
+    tiers = claim.tiers.map((t) => t.map((m) => byModel.get(m)!.id));
+    for (const [model, score] of Object.entries(claim.scores)) {
+      const c = byModel.get(model);
+      if (!c) return { ok: false, field: "scores", reason: `names "${model}", which is not a model of this prompt's candidates` };
+      details[c.id] = { score: Number.isInteger(score) && score >= 1 && score <= 5 ? score : null, flags: [], comment: null };
+    }
+  }
+  const modelOf = new Map(candidates.map((c) => [c.id, c.model]));
+  const problems = validateTiers(candidates.map((c) => c.id), tiers, true, (id) => `"${modelOf.get(id)}"`);
+  if (problems.length) return { ok: false, field: "ranking", reason: problems.map((p) => p.message).join(" ") };
+  return { ok: true, value: { tiers, details, rationale: null, timeOnTaskMs: 0 } };
+}
