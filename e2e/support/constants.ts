@@ -15,5 +15,8 @@ export const E2E_USERS = {
 export const E2E_ANNOTATE_PROJECT = "e2e-annotate";
 export const E2E_XSS_PROJECT = "e2e-xss";
 export const E2E_PROJECT = "e2e-project";
+export const E2E_JUDGE_PROJECT = "e2e-judge";
+/** The environment variable holding the e2e judge endpoint's key, set for the app and its worker. */
+export const E2E_JUDGE_KEY_ENV = "E2E_JUDGE_KEY";
 /** Where global setup leaves what teardown needs (pids, temp folder). */
 export const E2E_STATE_FILE = "test-results/e2e-state.json";

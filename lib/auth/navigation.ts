@@ -5,11 +5,15 @@ export const NAVIGATION: Record<Role, { href: string; label: string }[]> = {
   ADMIN: [
     { href: "/projects", label: "Projects" },
     { href: "/admin/judges", label: "Judges" },
+    { href: "/runs", label: "Runs" },
     { href: "/admin/users", label: "Users" },
     { href: "/admin/audit", label: "Audit log" },
   ],
   CLINICIAN: [{ href: "/annotate", label: "Annotate" }],
-  RESEARCHER: [{ href: "/projects", label: "Projects" }],
+  RESEARCHER: [
+    { href: "/projects", label: "Projects" },
+    { href: "/runs", label: "Runs" },
+  ],
 };
 
 export function homePath(role: Role): string {

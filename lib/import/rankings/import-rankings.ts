@@ -12,7 +12,7 @@ import { newPseudonym } from "@/lib/users/manage-users";
 
 export interface RankingImportOptions {
   projectId: string;
-  input: AsyncIterable<Buffer | string>;
+  input: AsyncIterable<Buffer | string> | Iterable<Buffer | string>;
   fileName: string;
   kind: "judge" | "human";
   /** Used for records without their own `annotator` field. */

@@ -11,6 +11,11 @@ import { getPromptDetail } from "@/lib/projects/prompt-detail";
 export const metadata: Metadata = { title: "Prompt" };
 export const dynamic = "force-dynamic";
 
+function scoreText(entries: { completionId: string; score: number | null }[], id: string): string {
+  const score = entries.find((e) => e.completionId === id)?.score;
+  return score == null ? "" : ` (score ${score})`;
+}
+
 export default async function PromptPage({ params }: { params: Promise<{ slug: string; promptId: string }> }) {
   const user = await requireRole("ADMIN", "RESEARCHER");
   const { slug, promptId } = await params;
@@ -20,6 +25,11 @@ export default async function PromptPage({ params }: { params: Promise<{ slug: s
   const labelOf = new Map(prompt.completions.map((c, i) => [c.id, i + 1]));
   const modelOf = new Map(prompt.completions.map((c) => [c.id, c.model]));
   const gold = prompt.rankings.find((r) => r.kind === "GOLD");
+  const humans = prompt.rankings.filter((r) => r.kind !== "JUDGE");
+  const judgeRuns = [...new Map(prompt.rankings.filter((r) => r.kind === "JUDGE" && r.judgeRun).map((r) => [r.judgeRun!.id, r.judgeRun!])).values()].map((run) => ({
+    run,
+    perms: prompt.rankings.filter((r) => r.judgeRun?.id === run.id).sort((a, b) => (a.permutationIndex ?? 0) - (b.permutationIndex ?? 0)),
+  }));
   return (
     <div className="space-y-4">
       <p className="text-sm"><Link href={`/projects/${slug}`} className="text-brand-700 underline">← {prompt.project.name}</Link></p>
@@ -33,21 +43,52 @@ export default async function PromptPage({ params }: { params: Promise<{ slug: s
           </article>
         ))}
       </div>
-      <section aria-labelledby="rankings-heading" className="rounded-lg border border-slate-200 bg-white p-4">
-        <h2 id="rankings-heading" className="font-semibold">Rankings ({prompt.rankings.length})</h2>
-        {prompt.rankings.length === 0 && <p className="text-sm text-slate-600">No rankings yet.</p>}
-        <ul className="mt-2 space-y-2 text-sm">
-          {prompt.rankings.map((r) => (
-            <li key={r.id} className="rounded border border-slate-100 p-2">
-              <div className="font-medium">{r.kind.toLowerCase()} · {r.rater} · revision {r.revision}</div>
-              <ol className="mt-1 list-decimal pl-6">
-                {r.tiers.map((tier, i) => <li key={i}>{tier.map((id) => `${labelOf.get(id)}. ${modelOf.get(id)}`).join(" = ")}</li>)}
-              </ol>
-              {r.rationale && <p className="mt-1 text-slate-600">“{r.rationale}”</p>}
-            </li>
+      <div className="grid gap-4 xl:grid-cols-2">
+        <section aria-labelledby="rankings-heading" className="rounded-lg border border-slate-200 bg-white p-4">
+          <h2 id="rankings-heading" className="font-semibold">Human rankings ({humans.length})</h2>
+          {humans.length === 0 && <p className="text-sm text-slate-600">No human rankings yet.</p>}
+          <ul className="mt-2 space-y-2 text-sm">
+            {humans.map((r) => (
+              <li key={r.id} className="rounded border border-slate-100 p-2">
+                <div className="font-medium">{r.kind.toLowerCase()} · {r.rater} · revision {r.revision}</div>
+                <ol className="mt-1 list-decimal pl-6">
+                  {r.tiers.map((tier, i) => <li key={i}>{tier.map((id) => `${labelOf.get(id)}. ${modelOf.get(id)}${scoreText(r.entries, id)}`).join(" = ")}</li>)}
+                </ol>
+                {r.rationale && <p className="mt-1 text-slate-600">“{r.rationale}”</p>}
+              </li>
+            ))}
+          </ul>
+        </section>
+        <section aria-labelledby="judges-heading" className="rounded-lg border border-slate-200 bg-white p-4">
+          <h2 id="judges-heading" className="font-semibold">Judge rankings ({judgeRuns.length} {judgeRuns.length === 1 ? "run" : "runs"})</h2>
+          {judgeRuns.length === 0 && <p className="text-sm text-slate-600">No judge has ranked this prompt.</p>}
+          {judgeRuns.map(({ run, perms }) => (
+            <div key={run.id} className="mt-2 space-y-2">
+              <h3 className="text-sm font-medium"><Link href={`/runs/${run.id}`} className="text-brand-700 underline">{run.name}</Link> · {run.model}</h3>
+              {perms.map((r) => (
+                <details key={r.id} open={perms.length <= 2} className="rounded border border-slate-100 p-2 text-sm">
+                  <summary className="cursor-pointer">Permutation {(r.permutationIndex ?? 0) + 1}: shown as {r.shownOrder.map((id, i) => `R${i + 1}=${modelOf.get(id)}`).join(", ")}</summary>
+                  <ol className="mt-1 list-decimal space-y-1 pl-6">
+                    {r.tiers.map((tier, i) => (
+                      <li key={i}>
+                        {tier.map((id) => {
+                          const e = r.entries.find((x) => x.completionId === id);
+                          return (
+                            <div key={id}>
+                              <span className="font-medium">{modelOf.get(id)}</span> <span className="text-slate-500">(Response {r.shownOrder.indexOf(id) + 1}{e?.score != null ? `, score ${e.score}` : ""})</span>
+                              {e?.comment && <p className="text-slate-600">{e.comment}</p>}
+                            </div>
+                          );
+                        })}
+                      </li>
+                    ))}
+                  </ol>
+                </details>
+              ))}
+            </div>
           ))}
-        </ul>
-      </section>
+        </section>
+      </div>
       {user.role === "ADMIN" && (
         <section aria-labelledby="gold-heading" className="rounded-lg border border-amber-200 bg-amber-50 p-4">
           <h2 id="gold-heading" className="font-semibold">Gold ranking</h2>

@@ -1,0 +1,12 @@
+// GET /api/runs/:id - a run's progress (counters, spending, pace, ETA), polled by the run page.
+import { AppError } from "@/lib/errors/app-error";
+import { idParam, noStore, route } from "@/lib/http/route";
+import { runProgress } from "@/lib/judge/runs/run-views";
+
+export const dynamic = "force-dynamic";
+
+export const GET = route<{ id: string }>(["ADMIN", "RESEARCHER"], async ({ params }) => {
+  const progress = await runProgress(idParam(params.id, "a run"));
+  if (!progress) throw new AppError("NOT_FOUND", "No such run.");
+  return Response.json(progress, noStore);
+});

@@ -1,0 +1,77 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useTransition, useState } from "react";
+import { controlRunAction } from "@/app/(app)/runs/actions";
+import type { ActionResult } from "@/lib/actions/action-result";
+import type { RunProgress } from "@/lib/judge/runs/run-views";
+import { FormMessage } from "@/components/ui/form-message";
+
+const LIVE = new Set(["QUEUED", "RUNNING"]);
+const fmt = new Intl.NumberFormat("en", { maximumFractionDigits: 1 });
+const usd = new Intl.NumberFormat("en", { style: "currency", currency: "USD", maximumFractionDigits: 4 });
+
+function eta(minutes: number | null): string {
+  if (minutes === null) return "—";
+  if (minutes < 1) return "under a minute";
+  if (minutes < 90) return `${Math.round(minutes)} min`;
+  return `${fmt.format(minutes / 60)} h`;
+}
+
+/** A run's progress, refreshed every 2 s while it runs, with its pause/resume/cancel controls. */
+export function RunLive({ initial, canControl }: { initial: RunProgress; canControl: boolean }) {
+  const router = useRouter();
+  const { data } = useQuery({
+    queryKey: ["run", initial.id],
+    queryFn: async (): Promise<RunProgress> => {
+      const res = await fetch(`/api/runs/${initial.id}`, { cache: "no-store" });
+      if (!res.ok) throw new Error(`progress: HTTP ${res.status}`);
+      return res.json();
+    },
+    initialData: initial,
+    refetchInterval: (q) => (LIVE.has(q.state.data?.status ?? "") ? 2000 : false),
+  });
+  const p = data ?? initial;
+  const [result, setResult] = useState<ActionResult | null>(null);
+  const [pending, start] = useTransition();
+  const control = (command: "pause" | "resume" | "cancel" | "start") =>
+    start(async () => {
+      setResult(await controlRunAction(initial.id, command));
+      router.refresh();
+    });
+  const pct = (n: number) => (p.total ? (100 * n) / p.total : 0);
+  return (
+    <section aria-labelledby="progress-heading" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <h2 id="progress-heading" className="font-semibold">Progress <span className="ml-2 rounded bg-slate-100 px-2 py-0.5 text-sm font-normal" data-testid="run-status">{p.status.toLowerCase()}</span></h2>
+        {canControl && (
+          <div className="flex gap-2">
+            {p.status === "QUEUED" && <button type="button" disabled={pending} onClick={() => control("start")} className="rounded-md border border-slate-300 px-3 py-1 text-sm">Start</button>}
+            {LIVE.has(p.status) && <button type="button" disabled={pending} onClick={() => control("pause")} className="rounded-md border border-slate-300 px-3 py-1 text-sm">Pause</button>}
+            {(p.status === "PAUSED" || ((p.status === "COMPLETED" || p.status === "FAILED") && p.failed > 0)) && (
+              <button type="button" disabled={pending} onClick={() => control("resume")} className="rounded-md border border-slate-300 px-3 py-1 text-sm">{p.status === "PAUSED" ? "Resume" : "Retry failed"}</button>
+            )}
+            {(LIVE.has(p.status) || p.status === "PAUSED") && <button type="button" disabled={pending} onClick={() => control("cancel")} className="rounded-md border border-red-300 px-3 py-1 text-sm text-red-700">Cancel</button>}
+          </div>
+        )}
+      </div>
+      {p.pausedReason && p.status !== "RUNNING" && <p className="text-sm text-amber-800">{p.pausedReason}</p>}
+      <div role="progressbar" aria-label="Run progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(pct(p.done + p.failed))} className="flex h-4 w-full overflow-hidden rounded-full bg-slate-200">
+        <div className="h-full bg-emerald-600" style={{ width: `${pct(p.done)}%` }} title={`${p.done} done`} />
+        <div className="h-full bg-red-500" style={{ width: `${pct(p.failed)}%` }} title={`${p.failed} failed`} />
+      </div>
+      <dl className="grid grid-cols-2 gap-3 text-sm md:grid-cols-4 xl:grid-cols-8" data-testid="run-figures">
+        <div><dt className="text-slate-500">Done</dt><dd className="font-semibold text-emerald-700">{p.done}</dd></div>
+        <div><dt className="text-slate-500">Failed</dt><dd className="font-semibold text-red-700">{p.failed}</dd></div>
+        <div><dt className="text-slate-500">Pending</dt><dd className="font-semibold">{p.pending}</dd></div>
+        <div><dt className="text-slate-500">Calls made</dt><dd className="font-semibold">{p.callsMade}</dd></div>
+        <div><dt className="text-slate-500">Calls per minute</dt><dd className="font-semibold">{fmt.format(p.callsPerMinute)}</dd></div>
+        <div><dt className="text-slate-500">Tokens</dt><dd className="font-semibold">{p.tokensUsed.toLocaleString("en")}</dd></div>
+        <div><dt className="text-slate-500">Estimated cost</dt><dd className="font-semibold">{usd.format(p.costUsd)}</dd></div>
+        <div><dt className="text-slate-500">ETA</dt><dd className="font-semibold">{eta(p.etaMinutes)}</dd></div>
+      </dl>
+      <FormMessage state={result} />
+    </section>
+  );
+}

@@ -1,0 +1,110 @@
+import { pool } from "@/lib/db/pool";
+import { permutationResultsOf, positionReport, type PositionReport } from "@/lib/judge/runs/run-report";
+
+export interface RunProgress {
+  id: string;
+  status: string;
+  pausedReason: string | null;
+  total: number;
+  done: number;
+  failed: number;
+  pending: number;
+  callsMade: number;
+  tokensUsed: number;
+  costUsd: number;
+  /** Calls finished over the last 5 minutes, per minute. */
+  callsPerMinute: number;
+  /** Minutes until the pending units are done at the last 5 minutes' pace (null when idle or finished). */
+  etaMinutes: number | null;
+}
+
+/** Where a run stands: progress counters, spending, pace and ETA. Cheap: counters plus two indexed counts. */
+export async function runProgress(runId: string): Promise<RunProgress | null> {
+  const { rows } = await pool().query(
+    `SELECT r.id, r.status, r.paused_reason, r.units_total, r.units_done, r.units_failed, r.calls_made, r.tokens_used::float8 AS tokens_used, r.cost_usd,
+            (SELECT count(*)::int FROM judge_calls c WHERE c.run_id = r.id AND c.created_at > now() - interval '5 minutes') AS recent_calls,
+            (SELECT count(*)::int FROM judge_units u WHERE u.run_id = r.id AND u.state <> 'PENDING' AND u.updated_at > now() - interval '5 minutes') AS recent_units
+       FROM judge_runs r WHERE r.id = $1`,
+    [runId],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  const pending = r.units_total - r.units_done - r.units_failed;
+  const unitsPerMinute = r.recent_units / 5;
+  return {
+    id: r.id,
+    status: r.status,
+    pausedReason: r.paused_reason,
+    total: r.units_total,
+    done: r.units_done,
+    failed: r.units_failed,
+    pending,
+    callsMade: r.calls_made,
+    tokensUsed: r.tokens_used,
+    costUsd: r.cost_usd,
+    callsPerMinute: r.recent_calls / 5,
+    etaMinutes: r.status === "RUNNING" && pending > 0 && unitsPerMinute > 0 ? pending / unitsPerMinute : null,
+  };
+}
+
+export async function listRuns() {
+  const { rows } = await pool().query<{
+    id: string; name: string; kind: string; mode: string; status: string; project_slug: string; project_name: string; model: string | null;
+    units_total: number; units_done: number; units_failed: number; cost_usd: number; created_at: Date; imported: boolean;
+  }>(
+    `SELECT r.id, r.name, r.kind, r.mode, r.status, p.slug AS project_slug, p.name AS project_name, r.model, r.units_total, r.units_done, r.units_failed, r.cost_usd, r.created_at,
+            r.config ? 'imported' AS imported
+       FROM judge_runs r JOIN projects p ON p.id = r.project_id ORDER BY r.created_at DESC LIMIT 200`,
+  );
+  return rows;
+}
+
+export async function runDetail(runId: string) {
+  const { rows } = await pool().query(
+    `SELECT r.id, r.name, r.kind, r.mode, r.status, r.model, r.temperature, r.permutations, r.max_concurrency, r.max_retries, r.seed, r.filter, r.config,
+            r.budget_calls, r.budget_tokens::float8 AS budget_tokens, r.budget_cost_usd, r.created_at, r.started_at, r.finished_at,
+            p.slug AS project_slug, p.name AS project_name, e.name AS endpoint_name, t.name AS template_name, t.version AS template_version, t.key AS template_key
+       FROM judge_runs r JOIN projects p ON p.id = r.project_id LEFT JOIN llm_endpoints e ON e.id = r.endpoint_id LEFT JOIN judge_templates t ON t.id = r.template_id
+      WHERE r.id = $1`,
+    [runId],
+  );
+  return rows[0] ?? null;
+}
+
+/** The last failures of a run with what came back (the raw response, or the transport error). */
+export async function runFailures(runId: string, limit = 50) {
+  const { rows } = await pool().query<{ id: string; prompt_id: string; external_id: string | null; permutation_index: number; attempt: number; error: string | null; response: unknown; created_at: Date }>(
+    `SELECT c.id, c.prompt_id, p.external_id, c.permutation_index, c.attempt, c.error, c.response, c.created_at
+       FROM judge_calls c JOIN prompts p ON p.id = c.prompt_id
+      WHERE c.run_id = $1 AND c.status = 'FAILED' ORDER BY c.created_at DESC LIMIT $2`,
+    [runId, limit],
+  );
+  return rows;
+}
+
+export async function runBatches(runId: string) {
+  const { rows } = await pool().query<{ id: string; remote_batch_id: string | null; status: string; request_count: number; created_at: Date; finished_at: Date | null }>(
+    `SELECT id, remote_batch_id, status, request_count, created_at, finished_at FROM judge_batches WHERE run_id = $1 ORDER BY created_at`,
+    [runId],
+  );
+  return rows;
+}
+
+/** Position consistency over the run's prompts (at most the first `maxPrompts`, to keep the page quick). */
+export async function runPositionReport(runId: string, maxPrompts = 5_000): Promise<PositionReport & { promptsWithResults: number }> {
+  const results = await permutationResultsOf(runId);
+  const limited = new Map([...results].slice(0, maxPrompts));
+  return { ...positionReport(limited), promptsWithResults: results.size };
+}
+
+/** Prompts of a run with how many of their units are done, for the run page's prompt list. */
+export async function runPrompts(runId: string, limit = 100) {
+  const { rows } = await pool().query<{ prompt_id: string; external_id: string | null; done: number; failed: number; total: number; preview: string }>(
+    `SELECT u.prompt_id, p.external_id, count(*) FILTER (WHERE u.state = 'DONE')::int AS done, count(*) FILTER (WHERE u.state = 'FAILED')::int AS failed, count(*)::int AS total,
+            left(p.messages->-1->>'content', 120) AS preview
+       FROM judge_units u JOIN prompts p ON p.id = u.prompt_id WHERE u.run_id = $1
+      GROUP BY u.prompt_id, p.external_id, p.messages ORDER BY u.prompt_id LIMIT $2`,
+    [runId, limit],
+  );
+  return rows;
+}
