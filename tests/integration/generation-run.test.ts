@@ -9,9 +9,9 @@ import { importText, jsonl, makeProject } from "../support/fixtures";
 import { startFakeOpenAI, type FakeOpenAI } from "../support/fake-openai-server";
 import { judgeSetup, waitForStatus } from "../support/judge-runs";
 import { useFreshDatabase } from "../support/test-database";
+import { runProgress } from "@/lib/judge/runs/run-views";
 import { insertRankingWithRevision } from "@/lib/annotation/store-revision";
 import { withTransaction } from "@/lib/db/transaction";
-import { pool } from "@/lib/db/pool";
 
 let fake: FakeOpenAI;
 let boss: PgBoss;
@@ -80,8 +80,7 @@ describe("candidate generation", () => {
     expect(calls.filter((c) => c.status === "FAILED").map((c) => c.error)).toEqual(["the model returned an empty answer"]);
     expect(calls.filter((c) => c.status === "SUCCEEDED")).toHaveLength(4);
     expect(fake.calls.slice(-5).every((c) => c.body.messages[0]!.content === "You are a careful physician." && c.body.max_tokens === 256)).toBe(true);
-    const { rows } = await pool().query(`SELECT units_done, units_total, calls_made FROM judge_runs WHERE id = $1`, [run.id]);
-    expect(rows[0]).toEqual({ units_done: 4, units_total: 4, calls_made: 5 });
+    expect(await runProgress(run.id)).toMatchObject({ done: 4, total: 4, callsMade: 5 });
   });
 
   it("refuses a list with the same model twice, and a project with nothing to fill", async () => {

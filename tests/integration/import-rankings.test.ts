@@ -8,6 +8,7 @@ import { db } from "@/lib/db/prisma";
 import { importRankings } from "@/lib/import/rankings/import-rankings";
 import { HAS_SHARED_FIXTURES, importFile, importText, jsonl, makeProject, ULTRAMEDICAL_DIR } from "../support/fixtures";
 import { useFreshDatabase } from "../support/test-database";
+import { runProgress } from "@/lib/judge/runs/run-views";
 
 let databaseUrl: string;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "medpref-rankings-"));
@@ -68,7 +69,8 @@ describe.skipIf(!HAS_SHARED_FIXTURES)("import-rankings on real UltraMedical file
       expect(r.models.map((t) => t[0])).toEqual([...models].reverse());
     }
     const run = await db().judgeRun.findFirstOrThrow({ where: { projectId: project.id } });
-    expect(run).toMatchObject({ status: "COMPLETED", model: "gpt-4-judge", unitsTotal: 9, unitsDone: 9 });
+    expect(run).toMatchObject({ status: "COMPLETED", model: "gpt-4-judge", unitsTotal: 9 });
+    expect(await runProgress(run.id)).toMatchObject({ done: 9, pending: 0 });
   });
 });
 

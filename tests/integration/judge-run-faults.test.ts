@@ -9,6 +9,7 @@ import { startQueue, stopQueue } from "@/lib/jobs/queue";
 import { startFakeOpenAI, type FakeOpenAI } from "../support/fake-openai-server";
 import { judgeSetup, projectWithQualities, rankedModels, resultsOf, waitForStatus } from "../support/judge-runs";
 import { useFreshDatabase } from "../support/test-database";
+import { runProgress } from "@/lib/judge/runs/run-views";
 
 /**
  * Faults of a judge endpoint during a run, one prompt per run so each fault meets a known call:
@@ -89,10 +90,10 @@ describe("faults of the judge endpoint during a run", () => {
     expect(r.calls.map((c) => c.status)).toEqual(["FAILED", "FAILED", "FAILED"]);
     expect(r.calls.every((c) => c.response !== null && c.error)).toBe(true);
     expect(r.calls[1]!.error).toMatch(/leaves out Response/);
-    expect(await db().judgeRun.findUniqueOrThrow({ where: { id: r.run.id } })).toMatchObject({ unitsFailed: 1, unitsDone: 0 });
+    expect(await runProgress(r.run.id)).toMatchObject({ failed: 1, done: 0 });
     await resumeJudgeRun(boss, r.run.id, null);
     expect(await waitForStatus(r.run.id, ["COMPLETED"])).toBe("COMPLETED");
-    expect(await db().judgeRun.findUniqueOrThrow({ where: { id: r.run.id } })).toMatchObject({ unitsFailed: 0, unitsDone: 1 });
+    expect(await runProgress(r.run.id)).toMatchObject({ failed: 0, done: 1 });
     expect((await db().judgeUnit.findFirstOrThrow({ where: { runId: r.run.id } })).state).toBe("DONE");
   });
 

@@ -11,6 +11,7 @@ import { importText, jsonl, makeProject } from "../support/fixtures";
 import { startFakeOpenAI, type FakeOpenAI } from "../support/fake-openai-server";
 import { judgeSetup, projectWithQualities, rankedModels, resultsOf, waitFor, waitForStatus } from "../support/judge-runs";
 import { useFreshDatabase } from "../support/test-database";
+import { runProgress } from "@/lib/judge/runs/run-views";
 
 let fake: FakeOpenAI;
 let boss: PgBoss;
@@ -61,8 +62,8 @@ describe("a judge run", () => {
     expect(calls.every((c) => c.status === "SUCCEEDED" && c.costUsd !== null && !JSON.stringify(c.request).includes("sk-run-test"))).toBe(true);
     // Each request names only "Response i", never a model.
     for (const c of fake.calls.slice(-100)) expect(JSON.stringify(c.body.messages)).not.toMatch(/\bm[0-3]\b/);
-    const finished = await db().judgeRun.findUniqueOrThrow({ where: { id: run.id } });
-    expect(finished).toMatchObject({ unitsTotal: 100, unitsDone: 100, unitsFailed: 0, callsMade: 100 });
+    const finished = (await runProgress(run.id))!;
+    expect(finished).toMatchObject({ total: 100, done: 100, failed: 0, pending: 0, callsMade: 100 });
     expect(finished.costUsd).toBeGreaterThan(0);
   });
 

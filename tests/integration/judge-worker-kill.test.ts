@@ -8,6 +8,7 @@ import { startQueue, stopQueue } from "@/lib/jobs/queue";
 import { startFakeOpenAI, type FakeOpenAI } from "../support/fake-openai-server";
 import { judgeSetup, projectWithQualities, waitFor, waitForStatus } from "../support/judge-runs";
 import { useFreshDatabase } from "../support/test-database";
+import { runProgress } from "@/lib/judge/runs/run-views";
 
 let databaseUrl: string;
 let fake: FakeOpenAI;
@@ -61,6 +62,6 @@ describe("a worker killed mid-run", () => {
     expect(rows.every((r) => r.n === 1)).toBe(true);
     expect(fake.calls.length).toBeLessThanOrEqual(60 + inFlightAtKill);
     expect(await db().judgeUnit.count({ where: { runId: run.id, state: "DONE" } })).toBe(60);
-    expect(await db().judgeRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({ unitsDone: 60, unitsFailed: 0 });
+    expect(await runProgress(run.id)).toMatchObject({ done: 60, failed: 0, pending: 0 });
   });
 });

@@ -117,12 +117,13 @@ export async function importRankings(o: RankingImportOptions): Promise<RankingIm
       const mine = ready.filter((r) => r.annotator === annotator);
       if (o.kind === "judge") {
         const { rows: run } = await tx.query<{ id: string }>(
-          `INSERT INTO judge_runs (project_id, kind, status, name, model, permutations, units_total, units_done, config, created_by_id, started_at, finished_at)
-           VALUES ($1, 'JUDGE', 'COMPLETED', $2, $3, 1, $4, $4, $5::jsonb, $6, now(), now()) RETURNING id`,
+          `INSERT INTO judge_runs (project_id, kind, status, name, model, permutations, units_total, config, created_by_id, started_at, finished_at)
+           VALUES ($1, 'JUDGE', 'COMPLETED', $2, $3, 1, $4, $5::jsonb, $6, now(), now()) RETURNING id`,
           [o.projectId, `Imported: ${annotator} (${o.fileName})`, annotator, mine.length, JSON.stringify({ imported: { file: o.fileName, annotator } }), o.actorId],
         );
         const runId = run[0]!.id;
         judgeRunIds.push(runId);
+        await tx.query(`INSERT INTO judge_units (run_id, prompt_id, unit_index, state) SELECT $1, p, 0, 'DONE' FROM unnest($2::uuid[]) p`, [runId, mine.map((r) => r.promptId)]);
         for (const r of mine) {
           await insertJudgeRanking(tx, { promptId: r.promptId, judgeRunId: runId, permutationIndex: 0, authorId: null, shownOrder: r.shownOrder, idempotencyKey: null, submission: r.submission });
           imported++;

@@ -5,7 +5,7 @@ import { withTransaction } from "@/lib/db/transaction";
 import { judgeClient, type JudgeAttempt } from "@/lib/judge/call-judge";
 import { judgeAnswerJsonSchema, parseJudgeAnswer, repairMessage } from "@/lib/judge/judge-answer";
 import { attemptRecord, loadJudgeUnit, storeJudgeRanking } from "@/lib/judge/runs/run-judge-call";
-import { recordUnitOutcome, spentBudget } from "@/lib/judge/runs/unit-outcome";
+import { completeRunIfDone, recordUnitOutcome, SPEND_SQL, spentBudget } from "@/lib/judge/runs/unit-outcome";
 import { logger } from "@/lib/logger";
 
 /**
@@ -41,7 +41,7 @@ interface BatchRun {
 async function loadBatchRun(runId: string): Promise<BatchRun | undefined> {
   const { rows } = await pool().query<BatchRun>(
     `SELECT r.id, r.status, r.model, r.max_retries, e.supports_structured_output, e.base_url, e.api_key_env, e.model_prices,
-            r.budget_calls, r.budget_tokens::float8 AS budget_tokens, r.budget_cost_usd, r.calls_made, r.tokens_used::float8 AS tokens_used, r.cost_usd
+            r.budget_calls, r.budget_tokens::float8 AS budget_tokens, r.budget_cost_usd, ${SPEND_SQL}
        FROM judge_runs r JOIN llm_endpoints e ON e.id = r.endpoint_id WHERE r.id = $1`,
     [runId],
   );
@@ -186,6 +186,7 @@ async function pollOnce(runId: string): Promise<"again" | "done"> {
     if (remote.output_file_id) await ingestOutput(run, b.id, client, remote.output_file_id, "output");
     if (remote.error_file_id) await ingestOutput(run, b.id, client, remote.error_file_id, "error");
     await pool().query(`UPDATE judge_batches SET finished_at = now() WHERE id = $1`, [b.id]);
+    await completeRunIfDone(runId);
   }
   const fresh = await loadBatchRun(runId);
   if (!fresh || fresh.status !== "RUNNING") return "done";

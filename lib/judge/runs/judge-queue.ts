@@ -11,7 +11,7 @@ import { judgeJobId } from "@/lib/judge/runs/job-id";
 import { runJudgeCall } from "@/lib/judge/runs/run-judge-call";
 import { holdJobLock, orphanedJobs, releaseJobLock } from "@/lib/judge/runs/run-slots";
 import { RetryLaterError, type UnitResult } from "@/lib/judge/runs/run-unit";
-import { recordUnitOutcome } from "@/lib/judge/runs/unit-outcome";
+import { completeRunIfDone, recordUnitOutcome } from "@/lib/judge/runs/unit-outcome";
 import { logger } from "@/lib/logger";
 
 /** One queue for every unit of every run (judge or generation); the job says which unit. */
@@ -74,7 +74,7 @@ export async function startJudgeRun(boss: PgBoss, runId: string, actorId: string
   const enqueued = await enqueuePending(boss, runId);
   await withTransaction(async (tx) => {
     // A run with nothing left to do is complete at once.
-    await tx.query(`UPDATE judge_runs SET status = 'COMPLETED', finished_at = now() WHERE id = $1 AND status = 'RUNNING' AND units_done + units_failed >= units_total`, [runId]);
+    await tx.query(`UPDATE judge_runs SET status = 'COMPLETED', finished_at = now() WHERE id = $1 AND status = 'RUNNING' AND NOT EXISTS (SELECT 1 FROM judge_units WHERE run_id = $1 AND state = 'PENDING')`, [runId]);
     const audit = auditInsertQuery({ actorId, action: "judge-run.start", entityType: "judge_run", entityId: runId, after: { enqueued } });
     await tx.query(audit.text, audit.values);
   });
@@ -100,12 +100,12 @@ export async function resumeJudgeRun(boss: PgBoss, runId: string, actorId: strin
     const { rows } = await tx.query<{ status: string }>(`SELECT status FROM judge_runs WHERE id = $1 FOR UPDATE`, [runId]);
     if (!rows[0]) throw new AppError("NOT_FOUND", "No such run.");
     if (!["PAUSED", "FAILED", "COMPLETED"].includes(rows[0].status)) throw new AppError("CONFLICT", `Only a paused run, or one with failed calls, can be resumed (this one is ${rows[0].status.toLowerCase()}).`);
-    const reset = await tx.query(`UPDATE judge_units SET state = 'PENDING', updated_at = now() WHERE run_id = $1 AND state = 'FAILED'`, [runId]);
+    await tx.query(`UPDATE judge_units SET state = 'PENDING', updated_at = now() WHERE run_id = $1 AND state = 'FAILED'`, [runId]);
     await tx.query(
-      `UPDATE judge_runs SET units_failed = units_failed - $2, status = 'PAUSED', finished_at = NULL,
+      `UPDATE judge_runs SET status = 'PAUSED', finished_at = NULL,
               config = jsonb_set(config, '{generation}', to_jsonb(coalesce((config->>'generation')::int, 0) + 1))
         WHERE id = $1`,
-      [runId, reset.rowCount ?? 0],
+      [runId],
     );
   });
   return startJudgeRun(boss, runId, actorId);
@@ -133,6 +133,7 @@ async function recordUnitError(job: UnitJob, error: unknown): Promise<void> {
       outcome: "FAILED",
     }),
   );
+  await completeRunIfDone(job.runId);
 }
 
 export function runUnitJob(data: UnitJob, ctx: { lastDelivery: boolean }): Promise<UnitResult> {

@@ -7,7 +7,7 @@ import type { Message } from "@/lib/import/types";
 import type { GeneratorModel } from "@/lib/judge/runs/create-generation-run";
 import type { UnitJob } from "@/lib/judge/runs/judge-queue";
 import { ACTIVE_RUN_STATUSES, inRunSlot, RetryLaterError, type JobContext, type UnitResult } from "@/lib/judge/runs/run-unit";
-import { recordUnitOutcome, type CallRecord } from "@/lib/judge/runs/unit-outcome";
+import { completeRunIfDone, recordUnitOutcome, type CallRecord } from "@/lib/judge/runs/unit-outcome";
 
 /**
  * One (run, prompt, generator model) job of a generation run: samples one completion from the
@@ -29,7 +29,7 @@ export async function runGenerationCall(job: UnitJob, ctx: JobContext): Promise<
   const { rows: endpoints } = await pool().query<{ base_url: string; api_key_env: string; model_prices: unknown }>(`SELECT base_url, api_key_env, model_prices FROM llm_endpoints WHERE id = $1`, [spec.endpointId]);
   const endpoint = endpoints[0];
   if (!endpoint) throw new Error(`The endpoint of the generator model "${spec.model}" was deleted.`);
-  return inRunSlot(job.runId, row.max_concurrency, async () => {
+  return inRunSlot(job.runId, row.max_concurrency, async (slot) => {
     const client = judgeClient({ baseUrl: endpoint.base_url, apiKeyEnv: endpoint.api_key_env });
     const request = {
       model: spec.model,
@@ -60,11 +60,13 @@ export async function runGenerationCall(job: UnitJob, ctx: JobContext): Promise<
         calls,
         prices: endpoint.model_prices,
         model: spec.model,
+        shard: slot,
         outcome: text !== null ? "DONE" : retry ? "RETRY" : "FAILED",
         storeResult: text !== null ? () => storeGeneratedCompletion(tx, job, spec.model, text!, row.config.targetCandidates) : undefined,
       }),
     );
     if (retry) throw new RetryLaterError(calls.at(-1)?.error ?? "transport failure");
+    await completeRunIfDone(job.runId);
     return result;
   });
 }

@@ -6,7 +6,7 @@ import type { JudgeAnswer } from "@/lib/judge/judge-answer";
 import { judgePermutations } from "@/lib/judge/permutations";
 import { renderJudgePrompt } from "@/lib/judge/templates";
 import { ACTIVE_RUN_STATUSES, inRunSlot, RetryLaterError, type JobContext, type UnitResult } from "@/lib/judge/runs/run-unit";
-import { recordUnitOutcome, type CallRecord } from "@/lib/judge/runs/unit-outcome";
+import { completeRunIfDone, recordUnitOutcome, type CallRecord } from "@/lib/judge/runs/unit-outcome";
 import type { Message } from "@/lib/import/types";
 
 export interface JudgeJob {
@@ -54,7 +54,7 @@ export async function runJudgeCall(job: JudgeJob, ctx: JobContext): Promise<Unit
   if (!unit || !ACTIVE_RUN_STATUSES.has(unit.run.status)) return "skipped";
   if (unit.run.unit_state !== "PENDING") return "exists";
   const { run, order, userPrompt } = unit;
-  return inRunSlot(job.runId, run.max_concurrency, async () => {
+  return inRunSlot(job.runId, run.max_concurrency, async (slot) => {
     const outcome = await callJudge({
       client: judgeClient({ baseUrl: run.base_url, apiKeyEnv: run.api_key_env }),
       model: run.model,
@@ -71,11 +71,13 @@ export async function runJudgeCall(job: JudgeJob, ctx: JobContext): Promise<Unit
         calls: outcome.attempts.map((a, i) => attemptRecord(a, order, outcome.ok && i === outcome.attempts.length - 1)),
         prices: run.model_prices,
         model: run.model,
+        shard: slot,
         outcome: outcome.ok ? "DONE" : retry ? "RETRY" : "FAILED",
         storeResult: outcome.ok ? () => storeJudgeRanking(tx, job, order, outcome.answer, outcome.attempts) : undefined,
       }),
     );
     if (retry) throw new RetryLaterError(outcome.problems.join("; "));
+    await completeRunIfDone(job.runId);
     return result;
   });
 }

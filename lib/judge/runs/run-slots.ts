@@ -50,7 +50,12 @@ export async function releaseJobLock(jobId: string): Promise<void> {
 }
 
 /** Takes a free slot of the run (0 … slots-1) or returns null when all are taken, by any worker. */
-export async function tryTakeRunSlot(runId: string, slots: number): Promise<{ release: () => Promise<void> } | null> {
+export interface RunSlot {
+  slot: number;
+  release: () => Promise<void>;
+}
+
+export async function tryTakeRunSlot(runId: string, slots: number): Promise<RunSlot | null> {
   const mine = [...Array(slots).keys()].filter((s) => heldSlots.has(slotKey(runId, s)));
   const { rows } = await onHolder((client) => client.query<{ slot: number }>(
     `SELECT s AS slot FROM generate_series(0, $2::int - 1) s
@@ -63,6 +68,7 @@ export async function tryTakeRunSlot(runId: string, slots: number): Promise<{ re
   const key = slotKey(runId, slot);
   heldSlots.add(key);
   return {
+    slot,
     release: async () => {
       heldSlots.delete(key);
       await onHolder((client) => client.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [key])).catch(() => undefined);
@@ -71,7 +77,7 @@ export async function tryTakeRunSlot(runId: string, slots: number): Promise<{ re
 }
 
 /** Waits for a free slot, polling; null after `timeoutMs` (the job is then retried later). */
-export async function takeRunSlot(runId: string, slots: number, timeoutMs: number): Promise<{ release: () => Promise<void> } | null> {
+export async function takeRunSlot(runId: string, slots: number, timeoutMs: number): Promise<RunSlot | null> {
   const deadline = Date.now() + timeoutMs;
   for (let wait = 20; ; wait = Math.min(wait * 2, 500)) {
     const slot = await tryTakeRunSlot(runId, slots);

@@ -1,6 +1,6 @@
 import { pool } from "@/lib/db/pool";
 import { takeRunSlot } from "@/lib/judge/runs/run-slots";
-import { spentBudget, type CallRecord } from "@/lib/judge/runs/unit-outcome";
+import { SPEND_SQL, spentBudget, type CallRecord } from "@/lib/judge/runs/unit-outcome";
 
 export type UnitResult = "stored" | "exists" | "skipped" | "failed" | "retry" | "budget";
 
@@ -22,13 +22,13 @@ export const ACTIVE_RUN_STATUSES = new Set(["QUEUED", "RUNNING"]);
  * run stopped or a budget is spent (then the run pauses). Spending is read while the slot is
  * held, so a budget is overshot by at most the calls in flight.
  */
-export async function inRunSlot<T>(runId: string, maxConcurrency: number, fn: () => Promise<T>): Promise<T | "skipped" | "budget"> {
+export async function inRunSlot<T>(runId: string, maxConcurrency: number, fn: (slot: number) => Promise<T>): Promise<T | "skipped" | "budget"> {
   const slot = await takeRunSlot(runId, maxConcurrency, 60_000);
   if (!slot) throw new RunBusyError(`all ${maxConcurrency} slots of run ${runId} stayed busy`);
   try {
     const { rows } = await pool().query(
-      `SELECT status, budget_calls, budget_tokens::float8 AS budget_tokens, budget_cost_usd, calls_made, tokens_used::float8 AS tokens_used, cost_usd
-         FROM judge_runs WHERE id = $1`,
+      `SELECT r.status, r.budget_calls, r.budget_tokens::float8 AS budget_tokens, r.budget_cost_usd, ${SPEND_SQL}
+         FROM judge_runs r WHERE r.id = $1`,
       [runId],
     );
     const run = rows[0];
@@ -39,7 +39,7 @@ export async function inRunSlot<T>(runId: string, maxConcurrency: number, fn: ()
       return "budget";
     }
     if (run.status === "QUEUED") await pool().query(`UPDATE judge_runs SET status = 'RUNNING', started_at = coalesce(started_at, now()) WHERE id = $1 AND status = 'QUEUED'`, [runId]);
-    return await fn();
+    return await fn(slot.slot);
   } finally {
     await slot.release();
   }

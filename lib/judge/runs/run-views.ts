@@ -1,4 +1,5 @@
 import { pool } from "@/lib/db/pool";
+import { SPEND_SQL } from "@/lib/judge/runs/unit-outcome";
 import { permutationResultsOf, positionReport, type PositionReport } from "@/lib/judge/runs/run-report";
 
 export interface RunProgress {
@@ -21,7 +22,9 @@ export interface RunProgress {
 /** Where a run stands: progress counters, spending, pace and ETA. Cheap: counters plus two indexed counts. */
 export async function runProgress(runId: string): Promise<RunProgress | null> {
   const { rows } = await pool().query(
-    `SELECT r.id, r.status, r.paused_reason, r.units_total, r.units_done, r.units_failed, r.calls_made, r.tokens_used::float8 AS tokens_used, r.cost_usd,
+    `SELECT r.id, r.status, r.paused_reason, r.units_total, ${SPEND_SQL},
+            (SELECT count(*)::int FROM judge_units u WHERE u.run_id = r.id AND u.state = 'DONE') AS units_done,
+            (SELECT count(*)::int FROM judge_units u WHERE u.run_id = r.id AND u.state = 'FAILED') AS units_failed,
             (SELECT count(*)::int FROM judge_calls c WHERE c.run_id = r.id AND c.created_at > now() - interval '5 minutes') AS recent_calls,
             (SELECT count(*)::int FROM judge_units u WHERE u.run_id = r.id AND u.state <> 'PENDING' AND u.updated_at > now() - interval '5 minutes') AS recent_units
        FROM judge_runs r WHERE r.id = $1`,
@@ -52,7 +55,10 @@ export async function listRuns() {
     id: string; name: string; kind: string; mode: string; status: string; project_slug: string; project_name: string; model: string | null;
     units_total: number; units_done: number; units_failed: number; cost_usd: number; created_at: Date; imported: boolean;
   }>(
-    `SELECT r.id, r.name, r.kind, r.mode, r.status, p.slug AS project_slug, p.name AS project_name, r.model, r.units_total, r.units_done, r.units_failed, r.cost_usd, r.created_at,
+    `SELECT r.id, r.name, r.kind, r.mode, r.status, p.slug AS project_slug, p.name AS project_name, r.model, r.units_total, r.created_at,
+            (SELECT count(*)::int FROM judge_units u WHERE u.run_id = r.id AND u.state = 'DONE') AS units_done,
+            (SELECT count(*)::int FROM judge_units u WHERE u.run_id = r.id AND u.state = 'FAILED') AS units_failed,
+            (SELECT coalesce(sum(cost_usd), 0)::float8 FROM judge_run_spend s WHERE s.run_id = r.id) AS cost_usd,
             r.config ? 'imported' AS imported
        FROM judge_runs r JOIN projects p ON p.id = r.project_id ORDER BY r.created_at DESC LIMIT 200`,
   );

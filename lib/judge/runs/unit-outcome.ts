@@ -1,4 +1,5 @@
 import type { Tx } from "@/lib/db/transaction";
+import { pool } from "@/lib/db/pool";
 import { estimateCostUsd } from "@/lib/judge/endpoints";
 
 /** One HTTP exchange of a unit as stored: the raw request and response (never the API key). */
@@ -22,14 +23,15 @@ export interface UnitKey {
 
 /**
  * Stores what happened to one unit, in the caller's transaction: its calls (attempt numbers
- * continue from earlier ones), the run's spending, and the unit's new state with the run's
- * progress counters; the run completes when no unit is pending. `storeResult` writes the result
- * (ranking or completion) and says whether it was new; a unit already DONE never counts twice.
+ * continue from earlier ones), what they cost (in the run's spend row for `shard`, the caller's
+ * concurrency slot, so concurrent calls never wait on one row), and the unit's new state.
+ * `storeResult` writes the result (ranking or completion) and says whether it was new; a unit
+ * already DONE never changes. Call `completeRunIfDone` after the commit.
  */
 export async function recordUnitOutcome(
   tx: Tx,
   unit: UnitKey,
-  o: { calls: CallRecord[]; prices: unknown; model: string; priceFactor?: number; outcome: "DONE" | "FAILED" | "RETRY"; storeResult?: () => Promise<boolean> },
+  o: { calls: CallRecord[]; prices: unknown; model: string; priceFactor?: number; shard?: number; outcome: "DONE" | "FAILED" | "RETRY"; storeResult?: () => Promise<boolean> },
 ): Promise<"stored" | "exists" | "failed" | "retry"> {
   const costs = o.calls.map((c) => {
     const cost = estimateCostUsd(o.prices, o.model, c.inputTokens, c.outputTokens);
@@ -56,37 +58,38 @@ export async function recordUnitOutcome(
         ),
       ],
     );
-  }
-  let result: "stored" | "exists" | "failed" | "retry" = o.outcome === "RETRY" ? "retry" : o.outcome === "FAILED" ? "failed" : "exists";
-  let done = 0;
-  let failed = 0;
-  if (o.outcome !== "RETRY") {
-    const stored = o.outcome === "DONE" && o.storeResult ? await o.storeResult() : false;
-    if (stored) result = "stored";
-    const { rows } = await tx.query<{ was: "PENDING" | "FAILED" }>(
-      `UPDATE judge_units u SET state = $4::unit_state, updated_at = now()
-         FROM (SELECT state FROM judge_units WHERE run_id = $1 AND prompt_id = $2 AND unit_index = $3 FOR UPDATE) old
-        WHERE u.run_id = $1 AND u.prompt_id = $2 AND u.unit_index = $3
-          AND (old.state = 'PENDING' OR ($4 = 'DONE' AND old.state = 'FAILED'))
-        RETURNING old.state AS was`,
-      [unit.runId, unit.promptId, unit.unitIndex, o.outcome],
+    const tokens = o.calls.reduce((n, c) => n + c.inputTokens + c.outputTokens, 0);
+    const cost = costs.reduce<number>((n, c) => n + (c ?? 0), 0);
+    await tx.query(
+      `INSERT INTO judge_run_spend (run_id, shard, calls, tokens, cost_usd) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (run_id, shard) DO UPDATE SET calls = judge_run_spend.calls + EXCLUDED.calls, tokens = judge_run_spend.tokens + EXCLUDED.tokens, cost_usd = judge_run_spend.cost_usd + EXCLUDED.cost_usd`,
+      [unit.runId, o.shard ?? Math.floor(Math.random() * 1024), o.calls.length, tokens, cost],
     );
-    const was = rows[0]?.was;
-    if (was && o.outcome === "DONE") [done, failed] = [1, was === "FAILED" ? -1 : 0];
-    if (was && o.outcome === "FAILED") failed = 1;
   }
-  const tokens = o.calls.reduce((n, c) => n + c.inputTokens + c.outputTokens, 0);
-  const cost = costs.reduce<number>((n, c) => n + (c ?? 0), 0);
+  if (o.outcome === "RETRY") return "retry";
+  const stored = o.outcome === "DONE" && o.storeResult ? await o.storeResult() : false;
+  // PENDING → DONE or FAILED; FAILED → DONE (a late success); DONE stays DONE.
   await tx.query(
-    `UPDATE judge_runs SET calls_made = calls_made + $2, tokens_used = tokens_used + $3, cost_usd = cost_usd + $4,
-            units_done = units_done + $5, units_failed = units_failed + $6,
-            status = CASE WHEN status = 'RUNNING' AND units_done + $5 + units_failed + $6 >= units_total THEN 'COMPLETED'::run_status ELSE status END,
-            finished_at = CASE WHEN status = 'RUNNING' AND units_done + $5 + units_failed + $6 >= units_total THEN now() ELSE finished_at END
-      WHERE id = $1`,
-    [unit.runId, o.calls.length, tokens, cost, done, failed],
+    `UPDATE judge_units SET state = $4::unit_state, updated_at = now()
+      WHERE run_id = $1 AND prompt_id = $2 AND unit_index = $3 AND (state = 'PENDING' OR ($4 = 'DONE' AND state = 'FAILED'))`,
+    [unit.runId, unit.promptId, unit.unitIndex, o.outcome],
   );
-  return result;
+  return stored ? "stored" : o.outcome === "FAILED" ? "failed" : "exists";
 }
+
+/** Marks a running run completed once none of its units is pending (run after the outcome's commit). */
+export async function completeRunIfDone(runId: string): Promise<void> {
+  await pool().query(
+    `UPDATE judge_runs SET status = 'COMPLETED', finished_at = now()
+      WHERE id = $1 AND status = 'RUNNING' AND NOT EXISTS (SELECT 1 FROM judge_units WHERE run_id = $1 AND state = 'PENDING')`,
+    [runId],
+  );
+}
+
+/** What a run has spent so far: calls, tokens, estimated cost. */
+export const SPEND_SQL = `(SELECT coalesce(sum(calls), 0)::int FROM judge_run_spend s WHERE s.run_id = r.id) AS calls_made,
+  (SELECT coalesce(sum(tokens), 0)::float8 FROM judge_run_spend s WHERE s.run_id = r.id) AS tokens_used,
+  (SELECT coalesce(sum(cost_usd), 0)::float8 FROM judge_run_spend s WHERE s.run_id = r.id) AS cost_usd`;
 
 /** The budget a run has spent, if any is spent: the run pauses with this reason. */
 export function spentBudget(run: { budget_calls: number | null; budget_tokens: number | null; budget_cost_usd: number | null; calls_made: number; tokens_used: number; cost_usd: number }): string | null {

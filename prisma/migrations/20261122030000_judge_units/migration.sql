@@ -16,11 +16,19 @@ CREATE INDEX "judge_units_run_id_state_idx" ON "judge_units"("run_id", "state");
 ALTER TABLE "judge_units" ADD CONSTRAINT "judge_units_run_id_fkey" FOREIGN KEY ("run_id") REFERENCES "judge_runs"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 ALTER TABLE "judge_units" ADD CONSTRAINT "judge_units_prompt_id_fkey" FOREIGN KEY ("prompt_id") REFERENCES "prompts"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
-ALTER TABLE "judge_runs"
-    ADD COLUMN "units_total" INTEGER NOT NULL DEFAULT 0,
-    ADD COLUMN "units_done" INTEGER NOT NULL DEFAULT 0,
-    ADD COLUMN "units_failed" INTEGER NOT NULL DEFAULT 0,
-    ADD COLUMN "calls_made" INTEGER NOT NULL DEFAULT 0,
-    ADD COLUMN "tokens_used" BIGINT NOT NULL DEFAULT 0,
-    ADD COLUMN "cost_usd" DOUBLE PRECISION NOT NULL DEFAULT 0,
-    ADD CONSTRAINT "judge_runs_counters_non_negative" CHECK ("units_done" >= 0 AND "units_failed" >= 0 AND "units_done" + "units_failed" <= "units_total" AND "calls_made" >= 0 AND "tokens_used" >= 0 AND "cost_usd" >= 0);
+ALTER TABLE "judge_runs" ADD COLUMN "units_total" INTEGER NOT NULL DEFAULT 0,
+    ADD CONSTRAINT "judge_runs_units_total_non_negative" CHECK ("units_total" >= 0);
+
+-- What a run has spent, for its budgets: one row per concurrency slot that stored an outcome,
+-- so concurrent calls of a run never wait on each other's row (the run's own row stays untouched
+-- in the hot path); a budget check sums the run's rows.
+CREATE TABLE "judge_run_spend" (
+    "run_id" UUID NOT NULL,
+    "shard" INTEGER NOT NULL,
+    "calls" INTEGER NOT NULL DEFAULT 0,
+    "tokens" BIGINT NOT NULL DEFAULT 0,
+    "cost_usd" DOUBLE PRECISION NOT NULL DEFAULT 0,
+    CONSTRAINT "judge_run_spend_pkey" PRIMARY KEY ("run_id", "shard"),
+    CONSTRAINT "judge_run_spend_non_negative" CHECK ("calls" >= 0 AND "tokens" >= 0 AND "cost_usd" >= 0)
+);
+ALTER TABLE "judge_run_spend" ADD CONSTRAINT "judge_run_spend_run_id_fkey" FOREIGN KEY ("run_id") REFERENCES "judge_runs"("id") ON DELETE CASCADE ON UPDATE CASCADE;

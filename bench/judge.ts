@@ -1,0 +1,106 @@
+// npm run bench:judge [-- --levels 8,32,64 --seconds 12 --delay-ms 200 --json]
+//
+// Judge-run throughput of the real worker (`scripts/worker.ts`, its own process) against the local
+// OpenAI-compatible server answering every call after a fixed delay. For each concurrency c, a
+// run sized to last about `seconds` at the ideal pace is executed with max concurrency c (and a
+// worker with c job loops); calls per second are compared with the ideal c / delay. Also
+// reported: the mean overhead per call (time a slot is held beyond the server's delay) and the
+// worker's peak RSS (VmHWM). Not part of `npm test`.
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import { benchArgs, benchDatabase } from "./support";
+import { startFakeOpenAI } from "../tests/support/fake-openai-server";
+
+const args = benchArgs({ levels: "8,32,64", seconds: "12", "delay-ms": "200", permutations: "2" });
+const levels = args.levels!.split(",").map(Number);
+const delayMs = Number(args["delay-ms"]);
+const seconds = Number(args.seconds);
+const permutations = Number(args.permutations);
+const log = (line: string) => {
+  if (!args.json) process.stdout.write(`${line}\n`);
+};
+
+const database = await benchDatabase();
+process.env.MEDPREF_DATABASE_URL = database.url;
+process.env.MEDPREF_BENCH_JUDGE_KEY = "bench-key";
+process.env.LOG_LEVEL ??= "warn";
+const { closePool } = await import("@/lib/db/pool");
+const { createEndpoint } = await import("@/lib/judge/endpoints");
+const { ensureBuiltInTemplates, latestTemplates } = await import("@/lib/judge/judge-templates");
+const { createJudgeRun } = await import("@/lib/judge/runs/create-judge-run");
+const { startJudgeRun } = await import("@/lib/judge/runs/judge-queue");
+const { runProgress } = await import("@/lib/judge/runs/run-views");
+const { startQueue, stopQueue } = await import("@/lib/jobs/queue");
+const { createProject } = await import("@/lib/projects/create-project");
+const { importPrompts } = await import("@/lib/import/import-prompts");
+const { DEFAULT_IMPORT_LIMITS } = await import("@/lib/import/types");
+
+const fake = await startFakeOpenAI({ delayMs });
+const endpoint = await createEndpoint({ name: "bench", baseUrl: fake.url, apiKeyEnv: "MEDPREF_BENCH_JUDGE_KEY", modelPrices: { judge: { inputPerMTok: 2.5, outputPerMTok: 10 } } }, null);
+await ensureBuiltInTemplates();
+const template = (await latestTemplates()).find((t) => t.key === "open-ended")!;
+const boss = await startQueue();
+
+function peakRssMb(pid: number): number {
+  try {
+    const kb = Number(/VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+    return kb / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+async function startWorker(concurrency: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+    env: { ...process.env, DATABASE_URL: database.url, MEDPREF_DATABASE_URL: "", MEDPREF_WORKER_CONCURRENCY: String(concurrency), LOG_LEVEL: "warn" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  // Ready once its job loops are registered: pg-boss lists them as queue workers.
+  await new Promise((r) => setTimeout(r, 4000));
+  return child;
+}
+
+const results: { concurrency: number; callsPerSecond: number; ideal: number; efficiency: number; calls: number; seconds: number; overheadMsPerCall: number }[] = [];
+let peakRss = 0;
+log(`bench:judge — ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "?"}, Node ${process.version}; server delay ${delayMs} ms, P = ${permutations}`);
+for (const concurrency of levels) {
+  const ideal = concurrency / (delayMs / 1000);
+  const calls = Math.ceil((ideal * seconds) / permutations) * permutations;
+  const prompts = calls / permutations;
+  const project = await createProject({ slug: `bench-judge-${concurrency}`, name: `Bench ${concurrency}`, overlapK: 1 }, null);
+  const records = Array.from({ length: prompts }, (_, i) => JSON.stringify({ prompt: `Bench question ${concurrency}-${i}: which drug?`, completions: Array.from({ length: 8 }, (_, j) => ({ model: `model-${j}`, text: `Candidate ${j} for ${i}, with a paragraph of reasoning about the drug of choice. [[q=${(i + j * 7) % 10}]]` })) }));
+  const imported = await importPrompts({ projectId: project.id, input: [Buffer.from(records.join("\n"))], fileName: "bench.jsonl", bytesTotal: 0, format: "jsonl", skipInvalid: false, limits: DEFAULT_IMPORT_LIMITS, actorId: null });
+  if (!imported.ok) throw new Error(imported.message);
+  const run = await createJudgeRun({ projectSlug: project.slug, name: `bench ${concurrency}`, endpointId: endpoint.id, model: "judge", templateId: template.id, permutations, maxConcurrency: concurrency }, null);
+  const worker = await startWorker(concurrency);
+  const callsBefore = fake.calls.length;
+  const started = performance.now();
+  await startJudgeRun(boss, run.id, null);
+  for (;;) {
+    const r = (await runProgress(run.id))!;
+    if (r.status !== "RUNNING" && r.status !== "QUEUED") {
+      if (r.status !== "COMPLETED" || r.failed > 0) throw new Error(`run ended ${r.status} with ${r.failed} failed units`);
+      break;
+    }
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  const elapsed = (performance.now() - started) / 1000;
+  peakRss = Math.max(peakRss, peakRssMb(worker.pid!));
+  worker.kill("SIGTERM");
+  await new Promise((r) => worker.once("exit", r));
+  const made = fake.calls.length - callsBefore;
+  const callsPerSecond = made / elapsed;
+  const overheadMsPerCall = ((concurrency * elapsed) / made) * 1000 - delayMs;
+  results.push({ concurrency, callsPerSecond, ideal, efficiency: callsPerSecond / ideal, calls: made, seconds: elapsed, overheadMsPerCall });
+  log(`c=${String(concurrency).padStart(3)}: ${made} calls in ${elapsed.toFixed(2)} s = ${callsPerSecond.toFixed(1)} calls/s; ideal ${ideal.toFixed(0)}; efficiency ${(100 * callsPerSecond / ideal).toFixed(1)}%; overhead ${overheadMsPerCall.toFixed(1)} ms per call`);
+}
+log(`worker peak RSS: ${peakRss.toFixed(0)} MB`);
+if (args.json) {
+  process.stdout.write(`${JSON.stringify({ levels: results.map(({ concurrency, callsPerSecond, ideal, efficiency }) => ({ concurrency, callsPerSecond, ideal, efficiency })), peakRssMb: Math.round(peakRss), details: results })}\n`);
+}
+await stopQueue();
+await fake.close();
+await closePool();
+await database.close();
+process.exit(0);
