@@ -12,7 +12,7 @@ import os from "node:os";
 import { benchArgs, benchDatabase } from "./support";
 import { startFakeOpenAI } from "../tests/support/fake-openai-server";
 
-const args = benchArgs({ levels: "8,32,64", seconds: "12", "delay-ms": "200", permutations: "2" });
+const args = benchArgs({ levels: "8,32,64", seconds: "12", "delay-ms": "200", permutations: "2", "pg-stats": "false" });
 const levels = args.levels!.split(",").map(Number);
 const delayMs = Number(args["delay-ms"]);
 const seconds = Number(args.seconds);
@@ -21,7 +21,8 @@ const log = (line: string) => {
   if (!args.json) process.stdout.write(`${line}\n`);
 };
 
-const database = await benchDatabase();
+const pgStats = args["pg-stats"] === "true";
+const database = await benchDatabase({ statementStats: pgStats });
 process.env.MEDPREF_DATABASE_URL = database.url;
 process.env.MEDPREF_BENCH_JUDGE_KEY = "bench-key";
 process.env.LOG_LEVEL ??= "warn";
@@ -31,6 +32,7 @@ const { ensureBuiltInTemplates, latestTemplates } = await import("@/lib/judge/ju
 const { createJudgeRun } = await import("@/lib/judge/runs/create-judge-run");
 const { startJudgeRun } = await import("@/lib/judge/runs/judge-queue");
 const { runProgress } = await import("@/lib/judge/runs/run-views");
+const { db } = await import("@/lib/db/prisma");
 const { startQueue, stopQueue } = await import("@/lib/jobs/queue");
 const { createProject } = await import("@/lib/projects/create-project");
 const { importPrompts } = await import("@/lib/import/import-prompts");
@@ -41,6 +43,29 @@ const endpoint = await createEndpoint({ name: "bench", baseUrl: fake.url, apiKey
 await ensureBuiltInTemplates();
 const template = (await latestTemplates()).find((t) => t.key === "open-ended")!;
 const boss = await startQueue();
+
+const TICK_MS = 10; // USER_HZ = 100 on Linux
+/** CPU time (ms) a process has used, from /proc. */
+function cpuMs(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return 0;
+  }
+}
+/** CPU time of every PostgreSQL process on this machine (the embedded server's backends). */
+function postgresCpuMs(): number {
+  let total = 0;
+  for (const pid of fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "postgres") total += cpuMs(Number(pid));
+    } catch {
+      // gone
+    }
+  }
+  return total;
+}
 
 function peakRssMb(pid: number): number {
   try {
@@ -61,7 +86,7 @@ async function startWorker(concurrency: number): Promise<ChildProcess> {
   return child;
 }
 
-const results: { concurrency: number; callsPerSecond: number; ideal: number; efficiency: number; calls: number; seconds: number; overheadMsPerCall: number }[] = [];
+const results: { concurrency: number; callsPerSecond: number; ideal: number; efficiency: number; calls: number; seconds: number; overheadMsPerCall: number; cpuMsPerCall: Record<string, number> }[] = [];
 let peakRss = 0;
 log(`bench:judge — ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "?"}, Node ${process.version}; server delay ${delayMs} ms, P = ${permutations}`);
 for (const concurrency of levels) {
@@ -75,27 +100,41 @@ for (const concurrency of levels) {
   const run = await createJudgeRun({ projectSlug: project.slug, name: `bench ${concurrency}`, endpointId: endpoint.id, model: "judge", templateId: template.id, permutations, maxConcurrency: concurrency }, null);
   const worker = await startWorker(concurrency);
   const callsBefore = fake.calls.length;
+  const cpuBefore = { worker: cpuMs(worker.pid!), self: process.cpuUsage(), pg: postgresCpuMs() };
   const started = performance.now();
   await startJudgeRun(boss, run.id, null);
+  // A cheap status poll (the run page's progress query counts units: too heavy to ask 20 times a second).
   for (;;) {
-    const r = (await runProgress(run.id))!;
-    if (r.status !== "RUNNING" && r.status !== "QUEUED") {
-      if (r.status !== "COMPLETED" || r.failed > 0) throw new Error(`run ended ${r.status} with ${r.failed} failed units`);
-      break;
-    }
-    await new Promise((res) => setTimeout(res, 50));
+    const { status } = await db().judgeRun.findUniqueOrThrow({ where: { id: run.id }, select: { status: true } });
+    if (status !== "RUNNING" && status !== "QUEUED") break;
+    await new Promise((res) => setTimeout(res, 100));
   }
   const elapsed = (performance.now() - started) / 1000;
+  const final = (await runProgress(run.id))!;
+  if (final.status !== "COMPLETED" || final.failed > 0) throw new Error(`run ended ${final.status} with ${final.failed} failed units`);
   peakRss = Math.max(peakRss, peakRssMb(worker.pid!));
+  const selfCpu = process.cpuUsage(cpuBefore.self);
+  const cpu = { worker: cpuMs(worker.pid!) - cpuBefore.worker, postgres: postgresCpuMs() - cpuBefore.pg, benchAndTestServer: (selfCpu.user + selfCpu.system) / 1000 };
   worker.kill("SIGTERM");
   await new Promise((r) => worker.once("exit", r));
   const made = fake.calls.length - callsBefore;
   const callsPerSecond = made / elapsed;
   const overheadMsPerCall = ((concurrency * elapsed) / made) * 1000 - delayMs;
-  results.push({ concurrency, callsPerSecond, ideal, efficiency: callsPerSecond / ideal, calls: made, seconds: elapsed, overheadMsPerCall });
+  const cpuPerCall = Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, Number((v / made).toFixed(2))]));
+  results.push({ concurrency, callsPerSecond, ideal, efficiency: callsPerSecond / ideal, calls: made, seconds: elapsed, overheadMsPerCall, cpuMsPerCall: cpuPerCall });
   log(`c=${String(concurrency).padStart(3)}: ${made} calls in ${elapsed.toFixed(2)} s = ${callsPerSecond.toFixed(1)} calls/s; ideal ${ideal.toFixed(0)}; efficiency ${(100 * callsPerSecond / ideal).toFixed(1)}%; overhead ${overheadMsPerCall.toFixed(1)} ms per call`);
+  log(`        CPU per call: worker ${cpuPerCall.worker} ms, PostgreSQL ${cpuPerCall.postgres} ms, this process (test server, polling) ${cpuPerCall.benchAndTestServer} ms; machine busy ${((100 * (cpu.worker + cpu.postgres + cpu.benchAndTestServer)) / (elapsed * 1000 * os.cpus().length)).toFixed(0)}%`);
 }
 log(`worker peak RSS: ${peakRss.toFixed(0)} MB`);
+if (pgStats) {
+  // Where the database's time went (--pg-stats): the statements with the most total time.
+  const { pool } = await import("@/lib/db/pool");
+  await pool().query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+  const { rows } = await pool().query<{ calls: number; total_ms: number; mean_ms: number; query: string }>(
+    `SELECT calls::int, total_exec_time::float8 AS total_ms, mean_exec_time::float8 AS mean_ms, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15`,
+  );
+  for (const r of rows) log(`${r.total_ms.toFixed(0).padStart(7)} ms ${String(r.calls).padStart(7)}× ${r.mean_ms.toFixed(2).padStart(6)} ms  ${r.query}`);
+}
 if (args.json) {
   process.stdout.write(`${JSON.stringify({ levels: results.map(({ concurrency, callsPerSecond, ideal, efficiency }) => ({ concurrency, callsPerSecond, ideal, efficiency })), peakRssMb: Math.round(peakRss), details: results })}\n`);
 }

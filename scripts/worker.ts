@@ -34,7 +34,7 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, "worker stopping");
-  stopReaper();
+  await stopReaper();
   await stopQueue().catch((e) => logger.error({ err: e }, "queue stop failed"));
   await closeRunSlots();
   await connection.close().catch(() => undefined);

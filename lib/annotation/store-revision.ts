@@ -69,14 +69,15 @@ export async function insertJudgeRanking(
   tx: Tx,
   options: RevisionContent & { promptId: string; judgeRunId: string; permutationIndex: number },
 ): Promise<{ rankingId: string } | null> {
-  const { rows } = await tx.query<{ ranking_id: string }>(
-    `WITH ranking AS (
+  const { rows } = await tx.query<{ ranking_id: string }>({
+    name: "insert-judge-ranking",
+    text: `WITH ranking AS (
        INSERT INTO rankings (prompt_id, kind, judge_run_id, permutation_index) VALUES ($7, 'JUDGE', $8, $9)
        ON CONFLICT (judge_run_id, prompt_id, permutation_index) DO NOTHING RETURNING id, revision),
      ${REVISION_CTES}
      SELECT ranking.id AS ranking_id FROM ranking, revision`,
-    [...revisionParams(options), options.promptId, options.judgeRunId, options.permutationIndex],
-  );
+    values: [...revisionParams(options), options.promptId, options.judgeRunId, options.permutationIndex],
+  });
   return rows[0] ? { rankingId: rows[0].ranking_id } : null;
 }
 

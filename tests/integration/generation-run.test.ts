@@ -15,7 +15,7 @@ import { withTransaction } from "@/lib/db/transaction";
 
 let fake: FakeOpenAI;
 let boss: PgBoss;
-let stopReaper: () => void;
+let stopReaper: () => Promise<void>;
 let endpointId: string;
 
 beforeAll(async () => {
@@ -26,7 +26,7 @@ beforeAll(async () => {
   stopReaper = await registerJudgeWorker(boss, 4);
 });
 afterAll(async () => {
-  stopReaper();
+  await stopReaper();
   await stopQueue();
   await closeRunSlots();
   await fake.close();

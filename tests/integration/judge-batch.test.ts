@@ -12,7 +12,7 @@ import { useFreshDatabase } from "../support/test-database";
 
 let fake: FakeOpenAI;
 let boss: PgBoss;
-let stopReaper: () => void;
+let stopReaper: () => Promise<void>;
 let endpointId: string;
 let templateId: string;
 
@@ -21,7 +21,7 @@ async function startWorker() {
   stopReaper = await registerJudgeWorker(boss, 2);
 }
 async function stopWorker() {
-  stopReaper();
+  await stopReaper();
   await stopQueue();
 }
 

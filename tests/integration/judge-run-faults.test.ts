@@ -17,7 +17,7 @@ import { runProgress } from "@/lib/judge/runs/run-views";
  */
 let fake: FakeOpenAI;
 let boss: PgBoss;
-let stopReaper: () => void;
+let stopReaper: () => Promise<void>;
 let endpointId: string;
 let templateId: string;
 
@@ -29,7 +29,7 @@ beforeAll(async () => {
   stopReaper = await registerJudgeWorker(boss, 2);
 });
 afterAll(async () => {
-  stopReaper();
+  await stopReaper();
   await stopQueue();
   await closeRunSlots();
   await fake.close();

@@ -15,7 +15,7 @@ import { runProgress } from "@/lib/judge/runs/run-views";
 
 let fake: FakeOpenAI;
 let boss: PgBoss;
-let stopReaper: () => void;
+let stopReaper: () => Promise<void>;
 let endpointId: string;
 let templateId: string;
 let pairwiseTemplateId: string;
@@ -28,7 +28,7 @@ beforeAll(async () => {
   stopReaper = await registerJudgeWorker(boss, 8);
 });
 afterAll(async () => {
-  stopReaper();
+  await stopReaper();
   await stopQueue();
   await closeRunSlots();
   await fake.close();

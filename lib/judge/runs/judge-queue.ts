@@ -9,8 +9,9 @@ import { BATCH_POLL_JOB, cancelRemoteBatches, pollJudgeBatches } from "@/lib/jud
 import { runGenerationCall } from "@/lib/judge/runs/run-generation-call";
 import { judgeJobId } from "@/lib/judge/runs/job-id";
 import { runJudgeCall } from "@/lib/judge/runs/run-judge-call";
-import { holdJobLock, orphanedJobs, releaseJobLock } from "@/lib/judge/runs/run-slots";
-import { RetryLaterError, type UnitResult } from "@/lib/judge/runs/run-unit";
+import { orphanedJobs } from "@/lib/judge/runs/run-slots";
+import { dispatchJobs } from "@/lib/judge/runs/unit-dispatcher";
+import { RetryLaterError, type JobContext, type UnitResult } from "@/lib/judge/runs/run-unit";
 import { completeRunIfDone, recordUnitOutcome } from "@/lib/judge/runs/unit-outcome";
 import { logger } from "@/lib/logger";
 
@@ -136,37 +137,27 @@ async function recordUnitError(job: UnitJob, error: unknown): Promise<void> {
   await completeRunIfDone(job.runId);
 }
 
-export function runUnitJob(data: UnitJob, ctx: { lastDelivery: boolean }): Promise<UnitResult> {
+export function runUnitJob(data: UnitJob, ctx: JobContext): Promise<UnitResult> {
   return data.kind === "GENERATE" ? runGenerationCall(data, ctx) : runJudgeCall(data, ctx);
 }
 
 /**
- * Registers `concurrency` job loops of this worker for run units, the batch poller, and the
- * reaper that hands the jobs of a dead worker (kill -9, power loss) back to the queue at once
- * instead of after their expiry.
+ * Runs up to `concurrency` run units of this worker at once, the batch poller, and the reaper
+ * that hands the jobs of a dead worker (kill -9, power loss) back to the queue at once instead of
+ * after their expiry. Returns the function that stops them (in-flight units finish first).
  */
-export async function registerJudgeWorker(boss: PgBoss, concurrency = 16): Promise<() => void> {
+export async function registerJudgeWorker(boss: PgBoss, concurrency = 16): Promise<() => Promise<void>> {
   await ensureRunQueues(boss);
-  for (let i = 0; i < concurrency; i++) {
-    let workerId = "";
-    workerId = await boss.work<UnitJob>(JUDGE_CALL_JOB, { batchSize: 1, pollingIntervalSeconds: 0.5, includeMetadata: true }, async ([job]) => {
-      if (!job) return;
-      const lastDelivery = job.retryCount >= job.retryLimit;
-      await holdJobLock(job.id);
-      try {
-        const outcome = await runUnitJob(job.data, { lastDelivery });
-        logger.debug({ job: job.data, outcome }, "run unit");
-      } catch (error) {
-        if (lastDelivery && !(error instanceof RetryLaterError)) await recordUnitError(job.data, error);
-        throw error;
-      } finally {
-        await releaseJobLock(job.id);
-        // pg-boss waits out the polling interval after every job; a loop that just finished one
-        // fetches the next at once instead (it still waits when the queue is empty).
-        boss.notifyWorker(workerId);
-      }
-    });
-  }
+  const units = dispatchJobs<UnitJob>(boss, JUDGE_CALL_JOB, concurrency, async (job) => {
+    const lastDelivery = job.retryCount >= job.retryLimit;
+    try {
+      const outcome = await runUnitJob(job.data, { lastDelivery, jobId: job.id });
+      logger.debug({ job: job.data, outcome }, "run unit");
+    } catch (error) {
+      if (lastDelivery && !(error instanceof RetryLaterError)) await recordUnitError(job.data, error);
+      throw error;
+    }
+  });
   await boss.work<{ runId: string }>(BATCH_POLL_JOB, { batchSize: 1, pollingIntervalSeconds: 2 }, async ([job]) => {
     if (!job) return;
     const next = await pollJudgeBatches(job.data.runId);
@@ -182,5 +173,8 @@ export async function registerJudgeWorker(boss: PgBoss, concurrency = 16): Promi
   const timer = setInterval(() => void reap().catch((e) => logger.warn({ err: e }, "reaper failed")), 5_000);
   timer.unref();
   await reap().catch((e) => logger.warn({ err: e }, "reaper failed"));
-  return () => clearInterval(timer);
+  return async () => {
+    clearInterval(timer);
+    await units.stop();
+  };
 }

@@ -23,8 +23,9 @@ interface JudgeUnitContext {
 
 /** Everything one (run, prompt, permutation) needs, in one query: run settings, unit state, prompt, shown order. */
 export async function loadJudgeUnit(job: JudgeJob): Promise<JudgeUnitContext | null> {
-  const { rows } = await pool().query(
-    `SELECT r.id, r.status, r.model, r.temperature, r.permutations, r.max_concurrency, r.max_retries, r.seed,
+  const { rows } = await pool().query({
+    name: "load-judge-unit",
+    text: `SELECT r.id, r.status, r.model, r.temperature, r.permutations, r.max_concurrency, r.max_retries, r.seed,
             e.base_url, e.api_key_env, e.model_prices, e.supports_structured_output, t.system_prompt, t.user_template,
             (SELECT u.state FROM judge_units u WHERE u.run_id = r.id AND u.prompt_id = $2 AND u.unit_index = $3) AS unit_state,
             p.messages, p.reference_answer,
@@ -32,8 +33,8 @@ export async function loadJudgeUnit(job: JudgeJob): Promise<JudgeUnitContext | n
        FROM judge_runs r JOIN llm_endpoints e ON e.id = r.endpoint_id JOIN judge_templates t ON t.id = r.template_id
        JOIN prompts p ON p.id = $2
       WHERE r.id = $1`,
-    [job.runId, job.promptId, job.permutation],
-  );
+    values: [job.runId, job.promptId, job.permutation],
+  });
   const row = rows[0] as (JudgeUnitContext["run"] & { messages: Message[]; reference_answer: string | null; completions: { id: string; text: string }[] }) | undefined;
   if (!row) return null;
   const order = judgePermutations(row.completions.map((c) => c.id), row.permutations, `${row.seed}:${job.promptId}`)[job.permutation]!;
@@ -54,7 +55,7 @@ export async function runJudgeCall(job: JudgeJob, ctx: JobContext): Promise<Unit
   if (!unit || !ACTIVE_RUN_STATUSES.has(unit.run.status)) return "skipped";
   if (unit.run.unit_state !== "PENDING") return "exists";
   const { run, order, userPrompt } = unit;
-  return inRunSlot(job.runId, run.max_concurrency, async (slot) => {
+  return inRunSlot(job.runId, run.max_concurrency, ctx.jobId, async (slot) => {
     const outcome = await callJudge({
       client: judgeClient({ baseUrl: run.base_url, apiKeyEnv: run.api_key_env }),
       model: run.model,

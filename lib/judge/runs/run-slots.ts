@@ -40,48 +40,78 @@ function onHolder<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
 const jobKey = (jobId: string) => `judge-job:${jobId}`;
 const slotKey = (runId: string, slot: number) => `judge-run:${runId}:${slot}`;
 
-/** Marks a queue job as alive for as long as this process lives (released by `release`). */
-export async function holdJobLock(jobId: string): Promise<void> {
-  await onHolder((client) => client.query(`SELECT pg_advisory_lock(hashtextextended($1, 0))`, [jobKey(jobId)]));
-}
-
-export async function releaseJobLock(jobId: string): Promise<void> {
-  await onHolder((client) => client.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [jobKey(jobId)])).catch(() => undefined);
-}
-
-/** Takes a free slot of the run (0 … slots-1) or returns null when all are taken, by any worker. */
 export interface RunSlot {
   slot: number;
+  /** Frees the slot and ends the job's liveness lock, in one round trip. */
   release: () => Promise<void>;
 }
 
-export async function tryTakeRunSlot(runId: string, slots: number): Promise<RunSlot | null> {
-  const mine = [...Array(slots).keys()].filter((s) => heldSlots.has(slotKey(runId, s)));
-  const { rows } = await onHolder((client) => client.query<{ slot: number }>(
-    `SELECT s AS slot FROM generate_series(0, $2::int - 1) s
-      WHERE NOT (s = ANY($3::int[])) AND pg_try_advisory_lock(hashtextextended($1 || ':' || s, 0))
-      LIMIT 1`,
-    [`judge-run:${runId}`, slots, mine],
-  ));
-  const slot = rows[0]?.slot;
+/**
+ * Takes a free slot of the run (0 … slots-1), by any worker, or returns null when all are taken.
+ * With `jobId`, also marks that queue job alive (its lock is held until `release`, or until this
+ * process dies), in the same round trip.
+ */
+export async function tryTakeRunSlot(runId: string, slots: number, jobId?: string): Promise<RunSlot | null> {
+  // Which slots this process holds is read and updated in the holder's turn: two takers in one
+  // process must not both "take" a slot the session already holds (advisory locks re-enter).
+  const slot = await onHolder(async (client) => {
+    const mine = [...Array(slots).keys()].filter((s) => heldSlots.has(slotKey(runId, s)));
+    const { rows } = await client.query<{ slot: number | null }>({
+      name: "take-run-slot",
+      text: `SELECT CASE WHEN $4::text IS NULL THEN NULL ELSE pg_try_advisory_lock(hashtextextended($4, 0)) END AS job_locked,
+                    (SELECT s FROM generate_series(0, $2::int - 1) s
+                      WHERE NOT (s = ANY($3::int[])) AND pg_try_advisory_lock(hashtextextended($1 || ':' || s, 0)) LIMIT 1) AS slot`,
+      values: [`judge-run:${runId}`, slots, mine, jobId ? jobKey(jobId) : null],
+    });
+    const taken = rows[0]?.slot ?? undefined;
+    if (taken !== undefined) heldSlots.add(slotKey(runId, taken));
+    return taken;
+  });
   if (slot === undefined) return null;
   const key = slotKey(runId, slot);
-  heldSlots.add(key);
   return {
     slot,
     release: async () => {
-      heldSlots.delete(key);
-      await onHolder((client) => client.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [key])).catch(() => undefined);
+      await onHolder(async (client) => {
+        await client.query({
+          name: "release-run-slot",
+          text: `SELECT pg_advisory_unlock(hashtextextended($1, 0)), CASE WHEN $2::text IS NULL THEN NULL ELSE pg_advisory_unlock(hashtextextended($2, 0)) END`,
+          values: [key, jobId ? jobKey(jobId) : null],
+        });
+        heldSlots.delete(key);
+      }).catch(() => heldSlots.delete(key));
     },
   };
 }
 
-/** Waits for a free slot, polling; null after `timeoutMs` (the job is then retried later). */
-export async function takeRunSlot(runId: string, slots: number, timeoutMs: number): Promise<RunSlot | null> {
+/** Ends a job's liveness lock taken while its slot stayed busy (the slot itself was never held). */
+async function releaseJobLock(jobId: string): Promise<void> {
+  await onHolder((client) => client.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [jobKey(jobId)])).catch(() => undefined);
+}
+
+/**
+ * Waits for a free slot, polling; null after `timeoutMs` (the job is then retried later). The
+ * job's liveness lock is taken with the first attempt, so a job waiting for a slot is not
+ * mistaken for an orphan.
+ */
+export async function takeRunSlot(runId: string, slots: number, timeoutMs: number, jobId?: string): Promise<RunSlot | null> {
   const deadline = Date.now() + timeoutMs;
+  let first = true;
   for (let wait = 20; ; wait = Math.min(wait * 2, 500)) {
-    const slot = await tryTakeRunSlot(runId, slots);
-    if (slot || Date.now() >= deadline) return slot;
+    const slot = await tryTakeRunSlot(runId, slots, first ? jobId : undefined);
+    if (slot) {
+      if (!first && jobId) {
+        // The job lock was taken on the first attempt: release it with the slot.
+        const release = slot.release;
+        return { slot: slot.slot, release: async () => { await release(); await releaseJobLock(jobId); } };
+      }
+      return slot;
+    }
+    first = false;
+    if (Date.now() >= deadline) {
+      if (jobId) await releaseJobLock(jobId);
+      return null;
+    }
     await new Promise((r) => setTimeout(r, wait));
   }
 }

@@ -7,6 +7,8 @@ export type UnitResult = "stored" | "exists" | "skipped" | "failed" | "retry" | 
 /** Where a job stands in the queue: its last delivery records a transport failure as final. */
 export interface JobContext {
   lastDelivery: boolean;
+  /** The queue job's id: its liveness lock is held with the run slot. */
+  jobId?: string;
 }
 
 /** Thrown when every concurrency slot of the run stays taken: the queue retries the job later. */
@@ -22,15 +24,16 @@ export const ACTIVE_RUN_STATUSES = new Set(["QUEUED", "RUNNING"]);
  * run stopped or a budget is spent (then the run pauses). Spending is read while the slot is
  * held, so a budget is overshot by at most the calls in flight.
  */
-export async function inRunSlot<T>(runId: string, maxConcurrency: number, fn: (slot: number) => Promise<T>): Promise<T | "skipped" | "budget"> {
-  const slot = await takeRunSlot(runId, maxConcurrency, 60_000);
+export async function inRunSlot<T>(runId: string, maxConcurrency: number, jobId: string | undefined, fn: (slot: number) => Promise<T>): Promise<T | "skipped" | "budget"> {
+  const slot = await takeRunSlot(runId, maxConcurrency, 60_000, jobId);
   if (!slot) throw new RunBusyError(`all ${maxConcurrency} slots of run ${runId} stayed busy`);
   try {
-    const { rows } = await pool().query(
-      `SELECT r.status, r.budget_calls, r.budget_tokens::float8 AS budget_tokens, r.budget_cost_usd, ${SPEND_SQL}
+    const { rows } = await pool().query({
+      name: "run-slot-check",
+      text: `SELECT r.status, r.budget_calls, r.budget_tokens::float8 AS budget_tokens, r.budget_cost_usd, ${SPEND_SQL}
          FROM judge_runs r WHERE r.id = $1`,
-      [runId],
-    );
+      values: [runId],
+    });
     const run = rows[0];
     if (!run || !ACTIVE_RUN_STATUSES.has(run.status)) return "skipped";
     const reason = spentBudget(run);

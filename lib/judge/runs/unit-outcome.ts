@@ -38,15 +38,16 @@ export async function recordUnitOutcome(
     return cost === null ? null : cost * (o.priceFactor ?? 1);
   });
   if (o.calls.length > 0) {
-    await tx.query(
-      `INSERT INTO judge_calls (run_id, prompt_id, permutation_index, attempt, status, shown_order, request, response, error,
+    await tx.query({
+      name: "insert-judge-calls",
+      text: `INSERT INTO judge_calls (run_id, prompt_id, permutation_index, attempt, status, shown_order, request, response, error,
                                 input_tokens, output_tokens, cost_usd, latency_ms, batch_id, finished_at)
        SELECT $1, $2, $3, base.next + c.ord, c.status::call_status, ARRAY(SELECT jsonb_array_elements_text(c.shown_order))::uuid[],
               c.request, c.response, c.error, c.input_tokens, c.output_tokens, c.cost_usd, c.latency_ms, c.batch_id, now()
          FROM (SELECT coalesce(max(attempt), 0) + 1 AS next FROM judge_calls WHERE run_id = $1 AND prompt_id = $2 AND permutation_index = $3) base,
               jsonb_to_recordset($4::jsonb) AS c(ord int, status text, shown_order jsonb, request jsonb, response jsonb, error text,
                                                  input_tokens int, output_tokens int, cost_usd float8, latency_ms int, batch_id uuid)`,
-      [
+      values: [
         unit.runId,
         unit.promptId,
         unit.unitIndex,
@@ -57,33 +58,36 @@ export async function recordUnitOutcome(
           })),
         ),
       ],
-    );
+    });
     const tokens = o.calls.reduce((n, c) => n + c.inputTokens + c.outputTokens, 0);
     const cost = costs.reduce<number>((n, c) => n + (c ?? 0), 0);
-    await tx.query(
-      `INSERT INTO judge_run_spend (run_id, shard, calls, tokens, cost_usd) VALUES ($1, $2, $3, $4, $5)
+    await tx.query({
+      name: "add-run-spend",
+      text: `INSERT INTO judge_run_spend (run_id, shard, calls, tokens, cost_usd) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (run_id, shard) DO UPDATE SET calls = judge_run_spend.calls + EXCLUDED.calls, tokens = judge_run_spend.tokens + EXCLUDED.tokens, cost_usd = judge_run_spend.cost_usd + EXCLUDED.cost_usd`,
-      [unit.runId, o.shard ?? Math.floor(Math.random() * 1024), o.calls.length, tokens, cost],
-    );
+      values: [unit.runId, o.shard ?? Math.floor(Math.random() * 1024), o.calls.length, tokens, cost],
+    });
   }
   if (o.outcome === "RETRY") return "retry";
   const stored = o.outcome === "DONE" && o.storeResult ? await o.storeResult() : false;
   // PENDING → DONE or FAILED; FAILED → DONE (a late success); DONE stays DONE.
-  await tx.query(
-    `UPDATE judge_units SET state = $4::unit_state, updated_at = now()
+  await tx.query({
+    name: "set-unit-state",
+    text: `UPDATE judge_units SET state = $4::unit_state, updated_at = now()
       WHERE run_id = $1 AND prompt_id = $2 AND unit_index = $3 AND (state = 'PENDING' OR ($4 = 'DONE' AND state = 'FAILED'))`,
-    [unit.runId, unit.promptId, unit.unitIndex, o.outcome],
-  );
+    values: [unit.runId, unit.promptId, unit.unitIndex, o.outcome],
+  });
   return stored ? "stored" : o.outcome === "FAILED" ? "failed" : "exists";
 }
 
 /** Marks a running run completed once none of its units is pending (run after the outcome's commit). */
 export async function completeRunIfDone(runId: string): Promise<void> {
-  await pool().query(
-    `UPDATE judge_runs SET status = 'COMPLETED', finished_at = now()
+  await pool().query({
+    name: "complete-run-if-done",
+    text: `UPDATE judge_runs SET status = 'COMPLETED', finished_at = now()
       WHERE id = $1 AND status = 'RUNNING' AND NOT EXISTS (SELECT 1 FROM judge_units WHERE run_id = $1 AND state = 'PENDING')`,
-    [runId],
-  );
+    values: [runId],
+  });
 }
 
 /** What a run has spent so far: calls, tokens, estimated cost. */
