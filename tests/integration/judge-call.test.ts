@@ -63,10 +63,12 @@ describe("calling an LLM judge", () => {
     expect(fake.calls.length - before).toBe(3);
   });
 
-  it("gives up with an error when the endpoint keeps failing or times out", async () => {
+  it("gives up, saying why, when the endpoint keeps failing or times out", async () => {
     fake.script({ kind: "status", status: 500 }, { kind: "status", status: 500 });
-    await expect(judge({ maxRetries: 1 })).rejects.toThrow(/500/);
+    const failing = await judge({ maxRetries: 1 });
+    expect(failing).toMatchObject({ ok: false, transport: true, problems: [expect.stringMatching(/^HTTP 500/)] });
+    expect(failing.attempts[0]!.response).toBeNull();
     fake.script({ kind: "slow", ms: 3_000 });
-    await expect(judge({ maxRetries: 0 })).rejects.toThrow(/timed out/i);
+    expect(await judge({ maxRetries: 0 })).toMatchObject({ ok: false, transport: true, problems: [expect.stringMatching(/timed out/i)] });
   });
 });
