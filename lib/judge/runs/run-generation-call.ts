@@ -55,16 +55,19 @@ export async function runGenerationCall(job: UnitJob, ctx: JobContext): Promise<
       }
     }
     const retry = text === null && transport && !ctx.lastDelivery;
-    const result = await withTransaction((tx) =>
-      recordUnitOutcome(tx, { runId: job.runId, promptId: job.promptId, unitIndex: job.permutation }, {
+    const result = await withTransaction(async (tx) => {
+      // The prompt row is locked before anything else: storing the call records takes a key-share
+      // lock on it (foreign key), and taking FOR UPDATE only later deadlocks two jobs of one prompt.
+      if (text !== null) await tx.query(`SELECT 1 FROM prompts WHERE id = $1 FOR UPDATE`, [job.promptId]);
+      return recordUnitOutcome(tx, { runId: job.runId, promptId: job.promptId, unitIndex: job.permutation }, {
         calls,
         prices: endpoint.model_prices,
         model: spec.model,
         shard: slot,
         outcome: text !== null ? "DONE" : retry ? "RETRY" : "FAILED",
         storeResult: text !== null ? () => storeGeneratedCompletion(tx, job, spec.model, text!, row.config.targetCandidates) : undefined,
-      }),
-    );
+      });
+    });
     if (retry) throw new RetryLaterError(calls.at(-1)?.error ?? "transport failure");
     await completeRunIfDone(job.runId);
     return result;
@@ -73,11 +76,10 @@ export async function runGenerationCall(job: UnitJob, ctx: JobContext): Promise<
 
 /**
  * Adds the completion at the prompt's next position, unless the prompt already has one from this
- * model or has reached N meanwhile (the prompt row is locked, so concurrent jobs of the same
- * prompt take positions one after another).
+ * model or has reached N meanwhile (the caller holds the prompt row's lock, so concurrent jobs
+ * of the same prompt take positions one after another).
  */
 async function storeGeneratedCompletion(tx: Tx, job: UnitJob, model: string, text: string, target: number): Promise<boolean> {
-  await tx.query(`SELECT 1 FROM prompts WHERE id = $1 FOR UPDATE`, [job.promptId]);
   const { rowCount } = await tx.query(
     `INSERT INTO completions (prompt_id, model, text, position, content_hash, generated_by_run_id)
      SELECT $1, $2, $3, coalesce(max(position), -1) + 1, $4, $5 FROM completions WHERE prompt_id = $1
