@@ -1,26 +1,22 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { createGenerationRunAction } from "@/app/(app)/runs/actions";
 import type { RunFormOptions } from "@/components/runs/judge-run-form";
 import { RunFilterFields } from "@/components/runs/run-filter-fields";
+import { useOpenCreatedRun } from "@/components/runs/use-open-created-run";
 import { buttonClass, FormMessage, inputClass } from "@/components/ui/form-message";
 import { useFormSubmit } from "@/components/ui/use-form-submit";
 
 interface GeneratorRow { key: number; endpointId: string; model: string; temperature: string; maxTokens: string; systemPrompt: string }
 
 export function GenerationRunForm({ projects, endpoints }: Omit<RunFormOptions, "templates">) {
-  const router = useRouter();
   const { state, onSubmit, pending } = useFormSubmit(createGenerationRunAction);
   const invalid = (f: string) => (state && !state.ok && state.field === f ? true : undefined);
   const blank = (key: number): GeneratorRow => ({ key, endpointId: endpoints[0]?.id ?? "", model: "", temperature: "0.7", maxTokens: "1024", systemPrompt: "" });
   const [rows, setRows] = useState<GeneratorRow[]>([blank(0)]);
   const update = (key: number, patch: Partial<GeneratorRow>) => setRows((rs) => rs.map((r) => (r.key === key ? { ...r, ...patch } : r)));
-  const createdId = state?.ok ? (state.data as { id: string } | undefined)?.id : undefined;
-  useEffect(() => {
-    if (createdId) router.push(`/runs/${createdId}`);
-  }, [createdId, router]);
+  useOpenCreatedRun(state);
   return (
     <form onSubmit={onSubmit} className="space-y-3" aria-label="New generation run">
       <div className="grid gap-3 md:grid-cols-3">

@@ -1,9 +1,8 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useEffect } from "react";
 import { createJudgeRunAction } from "@/app/(app)/runs/actions";
 import { RunFilterFields } from "@/components/runs/run-filter-fields";
+import { useOpenCreatedRun } from "@/components/runs/use-open-created-run";
 import { buttonClass, FormMessage, inputClass } from "@/components/ui/form-message";
 import { useFormSubmit } from "@/components/ui/use-form-submit";
 
@@ -14,13 +13,9 @@ export interface RunFormOptions {
 }
 
 export function JudgeRunForm({ projects, endpoints, templates }: RunFormOptions) {
-  const router = useRouter();
   const { state, onSubmit, pending } = useFormSubmit(createJudgeRunAction);
   const invalid = (f: string) => (state && !state.ok && state.field === f ? true : undefined);
-  const createdId = state?.ok ? (state.data as { id: string } | undefined)?.id : undefined;
-  useEffect(() => {
-    if (createdId) router.push(`/runs/${createdId}`);
-  }, [createdId, router]);
+  useOpenCreatedRun(state);
   return (
     <form onSubmit={onSubmit} className="space-y-3" aria-label="New judge run">
       <div className="grid gap-3 md:grid-cols-3">

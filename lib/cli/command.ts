@@ -1,6 +1,8 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { z } from "zod";
 import { AppError } from "@/lib/errors/app-error";
+import { formatProblem } from "@/lib/import/problem-list";
+import type { RecordProblem } from "@/lib/import/types";
 
 /** A usage error: wrong flags or values. Exit code 2. */
 export class UsageError extends Error {}
@@ -39,6 +41,18 @@ export function parseValues<S extends z.ZodType>(schema: S, values: unknown, fla
     throw new UsageError(`${flagNames[key] ?? `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`}: ${issue.message}`);
   }
   return result.data;
+}
+
+/** Prints a file's problems (first 100 and a count) and its outcome; returns the exit code. */
+export function reportFileOutcome(io: CliIO, summary: { ok: boolean; message: string; problems: RecordProblem[]; problemsNotShown: number }): number {
+  for (const p of summary.problems) io.err(formatProblem(p));
+  if (summary.problemsNotShown > 0) io.err(`… and ${summary.problemsNotShown} more problems.`);
+  if (!summary.ok) {
+    io.err(summary.message);
+    return 1;
+  }
+  io.out(summary.message);
+  return 0;
 }
 
 export function describeError(error: unknown): string {

@@ -1,34 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type PgBoss from "pg-boss";
 import { db } from "@/lib/db/prisma";
 import { createGenerationRun, planGeneration } from "@/lib/judge/runs/create-generation-run";
-import { registerJudgeWorker, startJudgeRun } from "@/lib/judge/runs/judge-queue";
-import { closeRunSlots } from "@/lib/judge/runs/run-slots";
-import { startQueue, stopQueue } from "@/lib/jobs/queue";
+import { startJudgeRun } from "@/lib/judge/runs/judge-queue";
 import { importText, jsonl, makeProject } from "../support/fixtures";
 import { startFakeOpenAI, type FakeOpenAI } from "../support/fake-openai-server";
-import { judgeSetup, waitForStatus } from "../support/judge-runs";
+import { judgeSetup, waitForStatus, startInProcessWorker } from "../support/judge-runs";
 import { useFreshDatabase } from "../support/test-database";
 import { runProgress } from "@/lib/judge/runs/run-views";
 import { insertRankingWithRevision } from "@/lib/annotation/store-revision";
 import { withTransaction } from "@/lib/db/transaction";
 
 let fake: FakeOpenAI;
-let boss: PgBoss;
-let stopReaper: () => Promise<void>;
+let worker: Awaited<ReturnType<typeof startInProcessWorker>>;
 let endpointId: string;
 
 beforeAll(async () => {
   await useFreshDatabase();
   fake = await startFakeOpenAI();
   ({ endpointId } = await judgeSetup(fake.url));
-  boss = await startQueue();
-  stopReaper = await registerJudgeWorker(boss, 4);
+  worker = await startInProcessWorker(4);
 });
 afterAll(async () => {
-  await stopReaper();
-  await stopQueue();
-  await closeRunSlots();
+  await worker.stop();
   await fake.close();
 });
 
@@ -60,7 +53,7 @@ describe("candidate generation", () => {
     fake.script({ kind: "empty" });
     const run = await createGenerationRun({ projectSlug: project.slug, name: "fill to 4", targetCandidates: 4, models, maxConcurrency: 2 }, null);
     expect(run).toMatchObject({ prompts: 2, completions: 4, promptsShort: 0 });
-    await startJudgeRun(boss, run.id, null);
+    await startJudgeRun(worker.boss, run.id, null);
     expect(await waitForStatus(run.id, ["COMPLETED", "FAILED"])).toBe("COMPLETED");
 
     const prompts = await db().prompt.findMany({ where: { projectId: project.id }, include: { completions: { orderBy: { position: "asc" } } } });

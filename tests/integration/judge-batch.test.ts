@@ -1,28 +1,22 @@
 import "../support/fast-batch-poll";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type PgBoss from "pg-boss";
 import { db } from "@/lib/db/prisma";
 import { createJudgeRun } from "@/lib/judge/runs/create-judge-run";
-import { cancelJudgeRun, registerJudgeWorker, startJudgeRun } from "@/lib/judge/runs/judge-queue";
-import { closeRunSlots } from "@/lib/judge/runs/run-slots";
-import { startQueue, stopQueue } from "@/lib/jobs/queue";
+import { cancelJudgeRun, startJudgeRun } from "@/lib/judge/runs/judge-queue";
 import { startFakeOpenAI, type FakeOpenAI } from "../support/fake-openai-server";
-import { judgeSetup, projectWithQualities, rankedModels, resultsOf, waitFor, waitForStatus } from "../support/judge-runs";
+import { judgeSetup, projectWithQualities, rankedModels, resultsOf, startInProcessWorker, waitFor, waitForStatus } from "../support/judge-runs";
 import { useFreshDatabase } from "../support/test-database";
 
 let fake: FakeOpenAI;
-let boss: PgBoss;
-let stopReaper: () => Promise<void>;
+let worker: Awaited<ReturnType<typeof startInProcessWorker>>;
 let endpointId: string;
 let templateId: string;
 
 async function startWorker() {
-  boss = await startQueue();
-  stopReaper = await registerJudgeWorker(boss, 2);
+  worker = await startInProcessWorker(2);
 }
 async function stopWorker() {
-  await stopReaper();
-  await stopQueue();
+  await worker.stop();
 }
 
 beforeAll(async () => {
@@ -33,7 +27,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await stopWorker();
-  await closeRunSlots();
   await fake.close();
 });
 
@@ -44,7 +37,7 @@ describe("OpenAI Batch mode", () => {
     fake.holdBatches(true);
     // Line 1 answers with a broken ranking (repaired in the next batch), line 2 fails with a 500 (retried).
     fake.script({ kind: "missing" }, { kind: "status", status: 500 });
-    await startJudgeRun(boss, run.id, null);
+    await startJudgeRun(worker.boss, run.id, null);
     await waitFor(async () => (await db().judgeBatch.count({ where: { runId: run.id, remoteBatchId: { not: null } } })) === 1);
     expect(fake.calls).toHaveLength(0);
 
@@ -81,7 +74,7 @@ describe("OpenAI Batch mode", () => {
     const project = await projectWithQualities(3);
     const run = await createJudgeRun({ projectSlug: project.slug, name: "cancelled batch", endpointId, model: "judge", templateId, permutations: 1, mode: "BATCH" }, null);
     fake.holdBatches(true);
-    await startJudgeRun(boss, run.id, null);
+    await startJudgeRun(worker.boss, run.id, null);
     await waitFor(async () => (await db().judgeBatch.count({ where: { runId: run.id, remoteBatchId: { not: null } } })) === 1);
     await cancelJudgeRun(run.id, null);
     const batch = await db().judgeBatch.findFirstOrThrow({ where: { runId: run.id } });

@@ -1,13 +1,10 @@
 import "../support/short-judge-timeout";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type PgBoss from "pg-boss";
 import { db } from "@/lib/db/prisma";
 import { createJudgeRun } from "@/lib/judge/runs/create-judge-run";
-import { registerJudgeWorker, resumeJudgeRun, startJudgeRun } from "@/lib/judge/runs/judge-queue";
-import { closeRunSlots } from "@/lib/judge/runs/run-slots";
-import { startQueue, stopQueue } from "@/lib/jobs/queue";
+import { resumeJudgeRun, startJudgeRun } from "@/lib/judge/runs/judge-queue";
 import { startFakeOpenAI, type FakeOpenAI } from "../support/fake-openai-server";
-import { judgeSetup, projectWithQualities, rankedModels, resultsOf, waitForStatus } from "../support/judge-runs";
+import { judgeSetup, projectWithQualities, rankedModels, resultsOf, waitForStatus, startInProcessWorker } from "../support/judge-runs";
 import { useFreshDatabase } from "../support/test-database";
 import { runProgress } from "@/lib/judge/runs/run-views";
 
@@ -16,8 +13,7 @@ import { runProgress } from "@/lib/judge/runs/run-views";
  * every fault is either retried until the ranking is right or recorded with what came back.
  */
 let fake: FakeOpenAI;
-let boss: PgBoss;
-let stopReaper: () => Promise<void>;
+let worker: Awaited<ReturnType<typeof startInProcessWorker>>;
 let endpointId: string;
 let templateId: string;
 
@@ -25,13 +21,10 @@ beforeAll(async () => {
   await useFreshDatabase();
   fake = await startFakeOpenAI();
   ({ endpointId, templateId } = await judgeSetup(fake.url));
-  boss = await startQueue();
-  stopReaper = await registerJudgeWorker(boss, 2);
+  worker = await startInProcessWorker(2);
 });
 afterAll(async () => {
-  await stopReaper();
-  await stopQueue();
-  await closeRunSlots();
+  await worker.stop();
   await fake.close();
 });
 
@@ -39,7 +32,7 @@ async function oneCallRun(...faults: Parameters<FakeOpenAI["script"]>) {
   const project = await projectWithQualities(1);
   const run = await createJudgeRun({ projectSlug: project.slug, name: "fault", endpointId, model: "judge", templateId, permutations: 1, maxConcurrency: 1 }, null);
   fake.script(...faults);
-  await startJudgeRun(boss, run.id, null);
+  await startJudgeRun(worker.boss, run.id, null);
   const status = await waitForStatus(run.id, ["COMPLETED", "FAILED"], 45_000);
   const calls = await db().judgeCall.findMany({ where: { runId: run.id }, orderBy: { attempt: "asc" } });
   const rows = await resultsOf(run.id);
@@ -91,7 +84,7 @@ describe("faults of the judge endpoint during a run", () => {
     expect(r.calls.every((c) => c.response !== null && c.error)).toBe(true);
     expect(r.calls[1]!.error).toMatch(/leaves out Response/);
     expect(await runProgress(r.run.id)).toMatchObject({ failed: 1, done: 0 });
-    await resumeJudgeRun(boss, r.run.id, null);
+    await resumeJudgeRun(worker.boss, r.run.id, null);
     expect(await waitForStatus(r.run.id, ["COMPLETED"])).toBe("COMPLETED");
     expect(await runProgress(r.run.id)).toMatchObject({ failed: 0, done: 1 });
     expect((await db().judgeUnit.findFirstOrThrow({ where: { runId: r.run.id } })).state).toBe("DONE");

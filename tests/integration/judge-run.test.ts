@@ -1,21 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type PgBoss from "pg-boss";
 import { db } from "@/lib/db/prisma";
 import { aggregatePermutations } from "@/lib/judge/aggregate";
 import { createJudgeRun } from "@/lib/judge/runs/create-judge-run";
-import { cancelJudgeRun, pauseJudgeRun, registerJudgeWorker, resumeJudgeRun, startJudgeRun } from "@/lib/judge/runs/judge-queue";
+import { cancelJudgeRun, pauseJudgeRun, resumeJudgeRun, startJudgeRun } from "@/lib/judge/runs/judge-queue";
 import { permutationResultsOf, positionReport } from "@/lib/judge/runs/run-report";
-import { startQueue, stopQueue } from "@/lib/jobs/queue";
-import { closeRunSlots } from "@/lib/judge/runs/run-slots";
 import { importText, jsonl, makeProject } from "../support/fixtures";
 import { startFakeOpenAI, type FakeOpenAI } from "../support/fake-openai-server";
-import { judgeSetup, projectWithQualities, rankedModels, resultsOf, waitFor, waitForStatus } from "../support/judge-runs";
+import { judgeSetup, projectWithQualities, rankedModels, resultsOf, waitFor, waitForStatus, startInProcessWorker } from "../support/judge-runs";
 import { useFreshDatabase } from "../support/test-database";
 import { runProgress } from "@/lib/judge/runs/run-views";
 
 let fake: FakeOpenAI;
-let boss: PgBoss;
-let stopReaper: () => Promise<void>;
+let worker: Awaited<ReturnType<typeof startInProcessWorker>>;
 let endpointId: string;
 let templateId: string;
 let pairwiseTemplateId: string;
@@ -24,13 +20,10 @@ beforeAll(async () => {
   await useFreshDatabase();
   fake = await startFakeOpenAI();
   ({ endpointId, templateId, pairwiseTemplateId } = await judgeSetup(fake.url));
-  boss = await startQueue();
-  stopReaper = await registerJudgeWorker(boss, 8);
+  worker = await startInProcessWorker(8);
 });
 afterAll(async () => {
-  await stopReaper();
-  await stopQueue();
-  await closeRunSlots();
+  await worker.stop();
   await fake.close();
 });
 
@@ -39,7 +32,7 @@ describe("a judge run", () => {
     const project = await projectWithQualities(50);
     const run = await createJudgeRun({ projectSlug: project.slug, name: "fake judge", endpointId, model: "judge", templateId, permutations: 2, seed: 7 }, null);
     expect(run).toMatchObject({ prompts: 50, calls: 100 });
-    await startJudgeRun(boss, run.id, null);
+    await startJudgeRun(worker.boss, run.id, null);
     expect(await waitForStatus(run.id, ["COMPLETED", "FAILED"])).toBe("COMPLETED");
     const rows = await resultsOf(run.id);
     const prompts = [...new Set(rows.map((r) => r.prompt_id))];
@@ -70,13 +63,13 @@ describe("a judge run", () => {
   it("pauses when its call budget is spent, and a resume finishes only what is missing", async () => {
     const project = await projectWithQualities(10);
     const run = await createJudgeRun({ projectSlug: project.slug, name: "budgeted", endpointId, model: "judge", templateId, permutations: 1, budgetCalls: 4, maxConcurrency: 1 }, null);
-    await startJudgeRun(boss, run.id, null);
+    await startJudgeRun(worker.boss, run.id, null);
     expect(await waitForStatus(run.id, ["PAUSED"])).toBe("PAUSED");
     await new Promise((r) => setTimeout(r, 1500));
     expect(await db().judgeCall.count({ where: { runId: run.id } })).toBe(4);
     expect((await db().judgeRun.findUniqueOrThrow({ where: { id: run.id } })).pausedReason).toMatch(/calls budget/);
     await db().judgeRun.update({ where: { id: run.id }, data: { budgetCalls: null } });
-    expect(await resumeJudgeRun(boss, run.id, null)).toBe(6);
+    expect(await resumeJudgeRun(worker.boss, run.id, null)).toBe(6);
     expect(await waitForStatus(run.id, ["COMPLETED"])).toBe("COMPLETED");
     expect(await db().ranking.count({ where: { judgeRunId: run.id } })).toBe(10);
     expect(await db().judgeCall.count({ where: { runId: run.id } })).toBe(10);
@@ -88,7 +81,7 @@ describe("a judge run", () => {
     try {
       const project = await projectWithQualities(30);
       const run = await createJudgeRun({ projectSlug: project.slug, name: "stoppable", endpointId: slowEndpoint, model: "judge", templateId, permutations: 1, maxConcurrency: 2 }, null);
-      await startJudgeRun(boss, run.id, null);
+      await startJudgeRun(worker.boss, run.id, null);
       await waitFor(async () => (await db().ranking.count({ where: { judgeRunId: run.id } })) >= 3);
       await pauseJudgeRun(run.id, null);
       await new Promise((r) => setTimeout(r, 800));
@@ -96,7 +89,7 @@ describe("a judge run", () => {
       await new Promise((r) => setTimeout(r, 800));
       expect(slow.calls.length).toBe(afterPause);
       expect(afterPause).toBeLessThan(30);
-      await resumeJudgeRun(boss, run.id, null);
+      await resumeJudgeRun(worker.boss, run.id, null);
       await waitFor(async () => (await db().ranking.count({ where: { judgeRunId: run.id } })) >= afterPause + 2);
       await cancelJudgeRun(run.id, null);
       await new Promise((r) => setTimeout(r, 800));
@@ -104,7 +97,7 @@ describe("a judge run", () => {
       await new Promise((r) => setTimeout(r, 800));
       expect(slow.calls.length).toBe(afterCancel);
       expect((await db().judgeRun.findUniqueOrThrow({ where: { id: run.id } })).status).toBe("CANCELLED");
-      await expect(resumeJudgeRun(boss, run.id, null)).rejects.toThrow(/can be resumed/);
+      await expect(resumeJudgeRun(worker.boss, run.id, null)).rejects.toThrow(/can be resumed/);
     } finally {
       await slow.close();
     }
@@ -119,7 +112,7 @@ describe("a judge run", () => {
     ]));
     const run = await createJudgeRun({ projectSlug: project.slug, name: "pairwise", endpointId, model: "judge", templateId: pairwiseTemplateId, permutations: 2 }, null);
     expect(run).toMatchObject({ prompts: 2, calls: 4 });
-    await startJudgeRun(boss, run.id, null);
+    await startJudgeRun(worker.boss, run.id, null);
     expect(await waitForStatus(run.id, ["COMPLETED"])).toBe("COMPLETED");
     const rows = await resultsOf(run.id);
     const prompts = await db().prompt.findMany({ where: { projectId: project.id }, select: { id: true, messages: true } });

@@ -1,3 +1,7 @@
+import type PgBoss from "pg-boss";
+import { startQueue, stopQueue } from "@/lib/jobs/queue";
+import { registerJudgeWorker } from "@/lib/judge/runs/judge-queue";
+import { closeRunSlots } from "@/lib/judge/runs/run-slots";
 import { pool } from "@/lib/db/pool";
 import { db } from "@/lib/db/prisma";
 import { createEndpoint } from "@/lib/judge/endpoints";
@@ -54,4 +58,18 @@ export async function resultsOf(runId: string) {
 /** Models of one permutation's ranking, best first. */
 export function rankedModels(rows: Awaited<ReturnType<typeof resultsOf>>, promptId: string, permutation: number): string[] {
   return rows.filter((e) => e.prompt_id === promptId && e.permutation_index === permutation).sort((a, b) => a.rank - b.rank).map((e) => e.model);
+}
+
+/** This test process as a worker: the queue and `concurrency` unit loops; `stop` ends them (and the lock connection). */
+export async function startInProcessWorker(concurrency: number): Promise<{ boss: PgBoss; stop: () => Promise<void> }> {
+  const boss = await startQueue();
+  const stopUnits = await registerJudgeWorker(boss, concurrency);
+  return {
+    boss,
+    stop: async () => {
+      await stopUnits();
+      await stopQueue();
+      await closeRunSlots();
+    },
+  };
 }

@@ -1,9 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { parseFlags, parseValues, UsageError, type Command } from "@/lib/cli/command";
+import { parseFlags, parseValues, reportFileOutcome, UsageError, type Command } from "@/lib/cli/command";
 import { importRankings } from "@/lib/import/rankings/import-rankings";
-import { formatProblem } from "@/lib/import/problem-list";
 import { getProjectBySlug } from "@/lib/projects/queries";
 
 export const importRankingsCommand: Command = {
@@ -31,12 +30,6 @@ export const importRankingsCommand: Command = {
       annotator: input.annotator ?? null,
       actorId: null,
     });
-    for (const p of summary.problems) io.err(formatProblem(p));
-    if (summary.problemsNotShown > 0) io.err(`… and ${summary.problemsNotShown} more problems.`);
-    if (!summary.ok) {
-      io.err(summary.message);
-      return 1;
-    }
-    io.out(summary.message);
+    return reportFileOutcome(io, summary);
   },
 };

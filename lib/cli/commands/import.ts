@@ -1,10 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { parseFlags, parseValues, UsageError, type Command } from "@/lib/cli/command";
+import { parseFlags, parseValues, reportFileOutcome, UsageError, type Command } from "@/lib/cli/command";
 import { env } from "@/lib/config/env";
 import { importPrompts } from "@/lib/import/import-prompts";
-import { formatProblem } from "@/lib/import/problem-list";
 import { DEFAULT_IMPORT_LIMITS, IMPORT_FORMATS } from "@/lib/import/types";
 import { getProjectBySlug } from "@/lib/projects/queries";
 
@@ -65,13 +64,8 @@ export const importCommand: Command = {
       },
     });
     if (interactive) process.stderr.write("\n");
-    for (const p of summary.problems) io.err(formatProblem(p));
-    if (summary.problemsNotShown > 0) io.err(`… and ${summary.problemsNotShown} more problems.`);
-    if (!summary.ok) {
-      io.err(summary.message);
-      return 1;
-    }
-    io.out(summary.message);
-    if (summary.rejectedReportPath) io.out(`Rejected records and their reasons: ${summary.rejectedReportPath}`);
+    const code = reportFileOutcome(io, summary);
+    if (code === 0 && summary.rejectedReportPath) io.out(`Rejected records and their reasons: ${summary.rejectedReportPath}`);
+    return code;
   },
 };

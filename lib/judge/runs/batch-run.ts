@@ -51,15 +51,15 @@ async function loadBatchRun(runId: string): Promise<BatchRun | undefined> {
 const clientOf = (run: BatchRun) => judgeClient({ baseUrl: run.base_url, apiKeyEnv: run.api_key_env });
 const customId = (promptId: string, unit: number) => `${promptId}:${unit}`;
 
+type LoadedUnit = NonNullable<Awaited<ReturnType<typeof loadJudgeUnit>>>;
+
 /** The request of a unit: fresh, or the last invalid answer followed by a repair message. */
-async function unitRequest(run: BatchRun, runId: string, promptId: string, unit: number): Promise<JudgeAttempt["request"] | null> {
-  const loaded = await loadJudgeUnit({ runId, promptId, permutation: unit });
-  if (!loaded) return null;
+async function unitRequest(run: BatchRun, promptId: string, unit: number, loaded: LoadedUnit): Promise<JudgeAttempt["request"]> {
   const { rows } = await pool().query<{ request: JudgeAttempt["request"]; content: string | null; error: string | null }>(
     `SELECT request, response->'choices'->0->'message'->>'content' AS content, error FROM judge_calls
       WHERE run_id = $1 AND prompt_id = $2 AND permutation_index = $3 AND status = 'FAILED' AND response IS NOT NULL
       ORDER BY attempt DESC LIMIT 1`,
-    [runId, promptId, unit],
+    [run.id, promptId, unit],
   );
   const previous = rows[0];
   const n = loaded.order.length;
@@ -79,8 +79,10 @@ export async function submitJudgeBatch(run: BatchRun): Promise<number> {
   if (units.length === 0) return 0;
   const lines: string[] = [];
   for (const u of units) {
-    const body = await unitRequest(run, run.id, u.prompt_id, u.unit_index);
-    if (body) lines.push(JSON.stringify({ custom_id: customId(u.prompt_id, u.unit_index), method: "POST", url: "/v1/chat/completions", body }));
+    const loaded = await loadJudgeUnit({ runId: run.id, promptId: u.prompt_id, permutation: u.unit_index });
+    if (!loaded) continue;
+    const body = await unitRequest(run, u.prompt_id, u.unit_index, loaded);
+    lines.push(JSON.stringify({ custom_id: customId(u.prompt_id, u.unit_index), method: "POST", url: "/v1/chat/completions", body }));
   }
   const { rows } = await pool().query<{ id: string }>(`INSERT INTO judge_batches (run_id, status, request_count) VALUES ($1, 'submitting', $2) RETURNING id`, [run.id, lines.length]);
   const local = rows[0]!.id;
@@ -123,7 +125,7 @@ async function ingestOutput(run: BatchRun, local: string, client: OpenAI, fileId
     const parsed = content === null ? null : parseJudgeAnswer(content, loaded.order.length);
     const problems = !ok ? [`batch ${kind}: ${record.error?.message ?? (record.response?.body as { error?: { message?: string } } | undefined)?.error?.message ?? `HTTP ${record.response?.status_code ?? "?"}`}`] : parsed === null ? ["the answer is empty"] : parsed.ok ? [] : parsed.problems;
     const attempt: JudgeAttempt = {
-      request: { model: run.model, temperature: loaded.run.temperature, messages: [] },
+      request: await unitRequest(run, promptId, unit, loaded),
       response: body ?? record,
       content,
       problems,
@@ -131,7 +133,6 @@ async function ingestOutput(run: BatchRun, local: string, client: OpenAI, fileId
       outputTokens: ok ? (body.usage?.completion_tokens ?? 0) : 0,
       latencyMs: 0,
     };
-    attempt.request = (await unitRequest(run, run.id, promptId, unit)) ?? attempt.request;
     const { rows: tries } = await pool().query<{ n: number }>(`SELECT count(*)::int AS n FROM judge_calls WHERE run_id = $1 AND prompt_id = $2 AND permutation_index = $3 AND status = 'FAILED'`, [run.id, promptId, unit]);
     const valid = parsed?.ok === true;
     const outcome = valid ? "DONE" : tries[0]!.n + 1 > run.max_retries ? "FAILED" : "RETRY";

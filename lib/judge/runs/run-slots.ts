@@ -51,7 +51,7 @@ export interface RunSlot {
  * With `jobId`, also marks that queue job alive (its lock is held until `release`, or until this
  * process dies), in the same round trip.
  */
-export async function tryTakeRunSlot(runId: string, slots: number, jobId?: string): Promise<RunSlot | null> {
+async function tryTakeRunSlot(runId: string, slots: number, jobId?: string): Promise<RunSlot | null> {
   // Which slots this process holds is read and updated in the holder's turn: two takers in one
   // process must not both "take" a slot the session already holds (advisory locks re-enter).
   const slot = await onHolder(async (client) => {

@@ -1,6 +1,6 @@
 import { pool } from "@/lib/db/pool";
 import { takeRunSlot } from "@/lib/judge/runs/run-slots";
-import { SPEND_SQL, spentBudget, type CallRecord } from "@/lib/judge/runs/unit-outcome";
+import { SPEND_SQL, spentBudget } from "@/lib/judge/runs/unit-outcome";
 
 export type UnitResult = "stored" | "exists" | "skipped" | "failed" | "retry" | "budget";
 
@@ -46,11 +46,4 @@ export async function inRunSlot<T>(runId: string, maxConcurrency: number, jobId:
   } finally {
     await slot.release();
   }
-}
-
-/** A call that never got an answer (connection refused, 5xx or 429 after the SDK's retries, timeout). */
-export function transportFailure(request: unknown, error: unknown, shownOrder: string[] | null, latencyMs: number): CallRecord {
-  const e = error as { status?: number; message?: string; name?: string };
-  const message = `${e.status ? `HTTP ${e.status}: ` : ""}${e.message ?? String(error)}`.slice(0, 2000);
-  return { status: "FAILED", shownOrder, request, response: null, error: message, inputTokens: 0, outputTokens: 0, latencyMs };
 }

@@ -98,9 +98,11 @@ export async function runBatches(runId: string) {
 
 /** Position consistency over the run's prompts (at most the first `maxPrompts`, to keep the page quick). */
 export async function runPositionReport(runId: string, maxPrompts = 5_000): Promise<PositionReport & { promptsWithResults: number }> {
-  const results = await permutationResultsOf(runId);
-  const limited = new Map([...results].slice(0, maxPrompts));
-  return { ...positionReport(limited), promptsWithResults: results.size };
+  const [results, counted] = await Promise.all([
+    permutationResultsOf(runId, { maxPrompts }),
+    pool().query<{ n: number }>(`SELECT count(DISTINCT prompt_id)::int AS n FROM rankings WHERE judge_run_id = $1`, [runId]),
+  ]);
+  return { ...positionReport(results), promptsWithResults: counted.rows[0]!.n };
 }
 
 /** Prompts of a run with how many of their units are done, for the run page's prompt list. */
