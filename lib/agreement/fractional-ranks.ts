@@ -1,0 +1,46 @@
+/**
+ * Fractional ("average") ranks: 1 = best; candidates that tie share the mean of the positions
+ * they span, so [1, 1, 3] and [1, 1, 2] both become [1.5, 1.5, 3]. Lower input = better.
+ * Fractional ranks are always multiples of 0.5, which `rankValueIndex` relies on.
+ */
+export function fractionalRanks(values: ArrayLike<number>): Float64Array {
+  const n = values.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a]! - values[b]!);
+  const out = new Float64Array(n);
+  let start = 0;
+  while (start < n) {
+    let end = start;
+    while (end + 1 < n && values[order[end + 1]!] === values[order[start]!]) end += 1;
+    const shared = (start + end) / 2 + 1;
+    for (let k = start; k <= end; k++) out[order[k]!] = shared;
+    start = end + 1;
+  }
+  return out;
+}
+
+/** Index of a fractional rank among 1, 1.5, 2, 2.5, …: a dense integer for coincidence matrices. */
+export function rankValueIndex(fractionalRank: number): number {
+  return Math.round(fractionalRank * 2) - 2;
+}
+
+/**
+ * The consensus of several rankings of the same candidates: fractional ranks of their mean
+ * fractional ranks (candidates with equal means stay tied).
+ */
+export function meanRankConsensus(rankings: readonly Float64Array[]): Float64Array {
+  const n = rankings[0]?.length ?? 0;
+  const means = new Float64Array(n);
+  for (const r of rankings) for (let i = 0; i < n; i++) means[i]! += r[i]! / rankings.length;
+  // Round away float noise so equal means compare equal (means of halves over ≤ 64 raters).
+  for (let i = 0; i < n; i++) means[i] = Math.round(means[i]! * 1e9) / 1e9;
+  return fractionalRanks(means);
+}
+
+/** Indices of the best-ranked candidates (several when the top is tied). */
+export function bestCandidates(ranks: ArrayLike<number>): number[] {
+  let min = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < ranks.length; i++) min = Math.min(min, ranks[i]!);
+  const out: number[] = [];
+  for (let i = 0; i < ranks.length; i++) if (ranks[i] === min) out.push(i);
+  return out;
+}

@@ -1,0 +1,29 @@
+/**
+ * Kendall's coefficient of concordance W with the correction for ties, for m raters ranking the
+ * same n candidates:
+ *
+ *   W = 12 S / (m² (n³ − n) − m Σ T),  S = Σᵢ (Rᵢ − R̄)²,  T = Σ over each rater's tie groups of (t³ − t)
+ *
+ * where Rᵢ is candidate i's sum of fractional ranks. 1 = perfect concordance, 0 = none.
+ * NaN when undefined (fewer than 2 raters or candidates, or every rater ties everything).
+ */
+export function kendallW(rankings: readonly ArrayLike<number>[]): number {
+  const m = rankings.length;
+  const n = rankings[0]?.length ?? 0;
+  if (m < 2 || n < 2) return Number.NaN;
+  const sums = new Float64Array(n);
+  let tieCorrection = 0;
+  for (const r of rankings) {
+    const counts = new Map<number, number>();
+    for (let i = 0; i < n; i++) {
+      sums[i]! += r[i]!;
+      counts.set(r[i]!, (counts.get(r[i]!) ?? 0) + 1);
+    }
+    for (const t of counts.values()) tieCorrection += t * t * t - t;
+  }
+  const mean = (m * (n + 1)) / 2;
+  let s = 0;
+  for (let i = 0; i < n; i++) s += (sums[i]! - mean) ** 2;
+  const denominator = m * m * (n * n * n - n) - m * tieCorrection;
+  return denominator <= 0 ? Number.NaN : (12 * s) / denominator;
+}
