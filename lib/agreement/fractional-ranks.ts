@@ -5,7 +5,16 @@
  */
 export function fractionalRanks(values: ArrayLike<number>): Float64Array {
   const n = values.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a]! - values[b]!);
+  // Insertion sort of indices: rankings have at most a few dozen candidates, and this runs per ranking.
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let j = i;
+    while (j > 0 && values[order[j - 1]!]! > values[i]!) {
+      order[j] = order[j - 1]!;
+      j -= 1;
+    }
+    order[j] = i;
+  }
   const out = new Float64Array(n);
   let start = 0;
   while (start < n) {

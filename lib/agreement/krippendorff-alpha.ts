@@ -23,9 +23,10 @@ export class Coincidences {
     for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) if (i !== j) this.matrix[values[i]! * this.size + values[j]!]! += w;
   }
 
-  /** Adds another (sparse) set of coincidences, e.g. one prompt's, with a bootstrap weight. */
-  addSparse(cells: SparseCoincidences, weight: number): void {
-    for (let k = 0; k < cells.index.length; k++) this.matrix[cells.index[k]!]! += cells.count[k]! * weight;
+  /** Completes a matrix filled from sparse contributions, which hold only the cells c ≤ k. */
+  mirrorUpperTriangle(): void {
+    const v = this.size;
+    for (let c = 0; c < v; c++) for (let k = c + 1; k < v; k++) this.matrix[k * v + c] = this.matrix[c * v + k]!;
   }
 
   alphaOrdinal(): number {
@@ -62,18 +63,31 @@ export interface SparseCoincidences {
   count: Float64Array;
 }
 
+/** One prompt's coincidences; the matrix is symmetric, so only the cells c ≤ k are kept (see `mirrorUpperTriangle`). */
 export function sparseCoincidences(units: readonly ArrayLike<number>[], size: number): SparseCoincidences {
-  const cells = new Map<number, number>();
+  const dense = new Float64Array(size * size);
   for (const values of units) {
     const m = values.length;
     if (m < 2) continue;
     const w = 1 / (m - 1);
     for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) if (i !== j) {
-      const key = values[i]! * size + values[j]!;
-      cells.set(key, (cells.get(key) ?? 0) + w);
+      const a = values[i]!;
+      const b = values[j]!;
+      if (a === b) dense[a * size + a]! += w;
+      else dense[a < b ? a * size + b : b * size + a]! += w / 2;
     }
   }
-  return { index: Int32Array.from(cells.keys()), count: Float64Array.from(cells.values()) };
+  let nonZero = 0;
+  for (const x of dense) if (x !== 0) nonZero += 1;
+  const index = new Int32Array(nonZero);
+  const count = new Float64Array(nonZero);
+  for (let cell = 0, k = 0; cell < dense.length; cell++) {
+    if (dense[cell] !== 0) {
+      index[k] = cell;
+      count[k++] = dense[cell]!;
+    }
+  }
+  return { index, count };
 }
 
 /**
