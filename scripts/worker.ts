@@ -16,6 +16,7 @@ try {
 const { connectDatabase } = await import("@/lib/db/connect");
 const { startQueue, stopQueue } = await import("@/lib/jobs/queue");
 const { registerMaintenance, runMaintenance } = await import("@/lib/jobs/maintenance");
+const { registerAgreementRefresh } = await import("@/lib/jobs/agreement-refresh");
 const { registerJudgeWorker } = await import("@/lib/judge/runs/judge-queue");
 const { ensureBuiltInTemplates } = await import("@/lib/judge/judge-templates");
 const { closeRunSlots } = await import("@/lib/judge/runs/run-slots");
@@ -24,6 +25,7 @@ const { logger } = await import("@/lib/logger");
 const connection = await connectDatabase();
 const boss = await startQueue();
 await registerMaintenance(boss);
+await registerAgreementRefresh(boss);
 await ensureBuiltInTemplates();
 const stopReaper = await registerJudgeWorker(boss, env().MEDPREF_WORKER_CONCURRENCY);
 await runMaintenance();
