@@ -26,7 +26,7 @@ export async function assignBatch(options: { projectSlug: string; clinicianIds: 
           WHERE p.project_id = $1
             AND NOT EXISTS (SELECT 1 FROM rankings g WHERE g.prompt_id = p.id AND g.kind = 'GOLD')
             AND NOT EXISTS (SELECT 1 FROM assignments mine WHERE mine.prompt_id = p.id AND mine.user_id = $2)
-            AND p.human_load < $3
+            AND p.human_load < $3 + p.extra_rankings
           ORDER BY p.created_at, p.id LIMIT $4 FOR UPDATE OF p`,
         [project.id, userId, project.overlap_k, options.count],
       );
@@ -44,14 +44,17 @@ export async function assignBatch(options: { projectSlug: string; clinicianIds: 
   });
 }
 
-/** Sets (or revises) a prompt's gold ranking: the reference clinicians' rankings are compared with. */
-export async function setGoldRanking(options: { promptId: string; submission: Submission; actorId: string }): Promise<{ rankingId: string; revision: number }> {
+/**
+ * Sets (or revises) an admin's reference ranking of a prompt: GOLD (what clinicians' rankings are
+ * compared with) or ADJUDICATED (the resolution of a disagreement, kept beside the raw rankings).
+ */
+export async function setReferenceRanking(options: { promptId: string; kind: "GOLD" | "ADJUDICATED"; submission: Submission; actorId: string }): Promise<{ rankingId: string; revision: number }> {
   return withTransaction(async (tx) => {
     const { rows: completions } = await tx.query<{ id: string }>(`SELECT c.id FROM completions c WHERE c.prompt_id = $1 ORDER BY c.position FOR SHARE`, [options.promptId]);
     if (completions.length === 0) throw new AppError("NOT_FOUND", "No such prompt.");
     const order = completions.map((c) => c.id);
     assertValidSubmission(order, options.submission, true);
-    const { rows: existing } = await tx.query<{ id: string }>(`SELECT id FROM rankings WHERE prompt_id = $1 AND kind = 'GOLD' FOR UPDATE`, [options.promptId]);
+    const { rows: existing } = await tx.query<{ id: string }>(`SELECT id FROM rankings WHERE prompt_id = $1 AND kind = $2 FOR UPDATE`, [options.promptId, options.kind]);
     const content = { authorId: options.actorId, submission: options.submission, shownOrder: order, idempotencyKey: null };
     let rankingId: string;
     let revision: number;
@@ -59,10 +62,27 @@ export async function setGoldRanking(options: { promptId: string; submission: Su
       rankingId = existing[0].id;
       revision = (await insertNextRevision(tx, { ...content, rankingId })).revision;
     } else {
-      rankingId = (await insertRankingWithRevision(tx, { ...content, promptId: options.promptId, kind: "GOLD", raterId: options.actorId, assignmentId: null })).rankingId;
+      rankingId = (await insertRankingWithRevision(tx, { ...content, promptId: options.promptId, kind: options.kind, raterId: options.actorId, assignmentId: null })).rankingId;
       revision = 1;
     }
-    await tx.query(auditInsertQuery({ actorId: options.actorId, action: "gold.set", entityType: "prompt", entityId: options.promptId, after: { rankingId, revision, tiers: options.submission.tiers } }));
+    await tx.query(auditInsertQuery({ actorId: options.actorId, action: options.kind === "GOLD" ? "gold.set" : "adjudication.set", entityType: "prompt", entityId: options.promptId, after: { rankingId, revision, tiers: options.submission.tiers } }));
     return { rankingId, revision };
+  });
+}
+
+/** Sends a prompt back for `extra` more human rankings than the project's k (cumulative, at most 20). */
+export async function sendBackForRankings(options: { promptId: string; extra: number; actorId: string }): Promise<{ extraRankings: number }> {
+  return withTransaction(async (tx) => {
+    const { rows } = await tx.query<{ extra_rankings: number }>(
+      `UPDATE prompts SET extra_rankings = extra_rankings + $2 WHERE id = $1 AND extra_rankings + $2 <= 20 RETURNING extra_rankings`,
+      [options.promptId, options.extra],
+    );
+    if (!rows[0]) {
+      const { rows: found } = await tx.query(`SELECT 1 FROM prompts WHERE id = $1`, [options.promptId]);
+      if (!found[0]) throw new AppError("NOT_FOUND", "No such prompt.");
+      throw new AppError("INVALID_INPUT", "A prompt can ask for at most 20 rankings beyond the project's k.", "extra");
+    }
+    await tx.query(auditInsertQuery({ actorId: options.actorId, action: "prompt.send-back", entityType: "prompt", entityId: options.promptId, after: { extra: options.extra, extraRankings: rows[0].extra_rankings } }));
+    return { extraRankings: rows[0].extra_rankings };
   });
 }

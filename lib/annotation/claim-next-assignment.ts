@@ -91,7 +91,7 @@ async function pickPrompt(tx: Tx, project: ProjectRow, user: ClaimUser, gold: bo
   const conditions = [`p.project_id = $1`, `${gold ? "" : "NOT "}${IS_GOLD}`, `NOT EXISTS (SELECT 1 FROM assignments mine WHERE mine.prompt_id = p.id AND mine.user_id = $2 AND mine.status IN ('SUBMITTED', 'SKIPPED', 'ACTIVE'))`];
   if (!gold) {
     params.push(project.overlap_k);
-    conditions.push(`p.human_load < $${params.length}`);
+    conditions.push(`p.human_load < $${params.length} + p.extra_rankings`);
     if (project.specialty_matching) {
       params.push(user.specialties);
       conditions.push(`(cardinality(p.tags) = 0 OR p.tags && $${params.length}::text[])`);
@@ -116,7 +116,7 @@ async function createAssignment(tx: Tx, promptId: string, user: ClaimUser, proje
     `INSERT INTO assignments (prompt_id, user_id, status, lease_expires_at, shown_order, is_gold)
      SELECT $1, $2, 'ACTIVE', now() + make_interval(mins => $3),
             ${SHUFFLED_CANDIDATES}, $4
-      WHERE $4 OR ${LIVE_LOAD.replaceAll("p.id", "$1::uuid")} < $5
+      WHERE $4 OR ${LIVE_LOAD.replaceAll("p.id", "$1::uuid")} < $5 + (SELECT extra_rankings FROM prompts WHERE id = $1)
      ON CONFLICT (prompt_id, user_id) DO UPDATE SET status = 'ACTIVE', lease_expires_at = EXCLUDED.lease_expires_at, finished_at = NULL
        WHERE assignments.status IN ('EXPIRED', 'RELEASED')
      RETURNING id`,

@@ -50,7 +50,7 @@ function revisionParams(c: RevisionContent): unknown[] {
 /** Creates a ranking with its first revision and one entry per candidate, in one statement. */
 export async function insertRankingWithRevision(
   tx: Tx,
-  options: RevisionContent & { promptId: string; kind: "HUMAN" | "GOLD"; raterId: string; assignmentId: string | null },
+  options: RevisionContent & { promptId: string; kind: "HUMAN" | "GOLD" | "ADJUDICATED"; raterId: string; assignmentId: string | null },
 ): Promise<{ rankingId: string; revisionId: string }> {
   const { rows } = await tx.query<{ ranking_id: string; revision_id: string }>(
     `WITH ranking AS (INSERT INTO rankings (prompt_id, kind, rater_id, assignment_id) VALUES ($7, $8, $9, $10) RETURNING id, revision),

@@ -1,11 +1,81 @@
-import { db } from "@/lib/db/prisma";
+import { z } from "zod";
+import { pool } from "@/lib/db/pool";
 
-/** The newest audit entries with the actor's email. */
-export async function listAuditEntries(limit = 200) {
-  const rows = await db().auditLog.findMany({
-    orderBy: { id: "desc" },
-    take: limit,
-    select: { id: true, action: true, entityType: true, entityId: true, before: true, after: true, createdAt: true, actor: { select: { email: true } } },
-  });
-  return rows.map(({ actor, id, ...r }) => ({ ...r, id: id.toString(), actor: actor?.email ?? "system (CLI or worker)" }));
+/** What the audit log viewer and its CSV download filter on. */
+export const auditFilterSchema = z.object({
+  actor: z.string().trim().max(200).optional(),
+  action: z.string().trim().max(100).optional(),
+  entityType: z.string().trim().max(100).optional(),
+  entityId: z.string().trim().max(100).optional(),
+  from: z.iso.date("a date as YYYY-MM-DD").optional(),
+  to: z.iso.date("a date as YYYY-MM-DD").optional(),
+});
+export type AuditFilter = z.infer<typeof auditFilterSchema>;
+
+export interface AuditRow {
+  id: string;
+  createdAt: Date;
+  actor: string;
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  before: unknown;
+  after: unknown;
+}
+
+/** WHERE clause and values for a filter: actor email or name contains, action prefix, exact entity, [from, to] days. */
+function where(filter: AuditFilter, values: unknown[]): string {
+  const conditions: string[] = [];
+  const add = (sql: (n: number) => string, value: unknown) => {
+    values.push(value);
+    conditions.push(sql(values.length));
+  };
+  if (filter.actor) add((n) => `(u.email ILIKE '%' || $${n} || '%' OR u.name ILIKE '%' || $${n} || '%')`, filter.actor.replace(/[\\%_]/g, (c) => `\\${c}`));
+  if (filter.action) add((n) => `a.action LIKE $${n} || '%'`, filter.action.replace(/[\\%_]/g, (c) => `\\${c}`));
+  if (filter.entityType) add((n) => `a.entity_type = $${n}`, filter.entityType);
+  if (filter.entityId) add((n) => `a.entity_id = $${n}`, filter.entityId);
+  if (filter.from) add((n) => `a.created_at >= $${n}::date`, filter.from);
+  if (filter.to) add((n) => `a.created_at < $${n}::date + 1`, filter.to);
+  return conditions.length ? `WHERE ${conditions.join(" AND ")}` : "";
+}
+
+const SELECT = `SELECT a.id::text, a.created_at AS "createdAt", coalesce(u.email, 'system (CLI or worker)') AS actor, a.action,
+                       a.entity_type AS "entityType", a.entity_id AS "entityId", a.before, a.after
+                  FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id`;
+
+/** The newest matching entries (newest first), and older ones page by page with `beforeId`. */
+export async function listAuditEntries(filter: AuditFilter = {}, options: { limit?: number; beforeId?: string } = {}): Promise<AuditRow[]> {
+  const values: unknown[] = [];
+  let clause = where(filter, values);
+  if (options.beforeId) {
+    values.push(options.beforeId);
+    clause += `${clause ? " AND" : "WHERE"} a.id < $${values.length}::bigint`;
+  }
+  values.push(options.limit ?? 200);
+  const { rows } = await pool().query<AuditRow>(`${SELECT} ${clause} ORDER BY a.id DESC LIMIT $${values.length}`, values);
+  return rows;
+}
+
+/** The distinct actions recorded so far, for the filter's suggestions. */
+export async function auditActions(): Promise<string[]> {
+  const { rows } = await pool().query<{ action: string }>(`SELECT DISTINCT action FROM audit_log ORDER BY action`);
+  return rows.map((r) => r.action);
+}
+
+const csvCell = (v: unknown) => {
+  const s = v === null || v === undefined ? "" : typeof v === "string" ? v : v instanceof Date ? v.toISOString() : JSON.stringify(v);
+  // Quote every cell; a leading formula character is neutralised for spreadsheets.
+  return `"${(/^[=+\-@\t\r]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`;
+};
+
+/** Every matching entry as CSV, newest first, read in pages of 1,000 (memory stays flat). */
+export async function* auditCsv(filter: AuditFilter): AsyncGenerator<string> {
+  yield ["id", "time_utc", "actor", "action", "entity_type", "entity_id", "before", "after"].join(",") + "\n";
+  let beforeId: string | undefined;
+  for (;;) {
+    const rows = await listAuditEntries(filter, { limit: 1000, beforeId });
+    if (rows.length === 0) return;
+    yield rows.map((r) => [r.id, r.createdAt, r.actor, r.action, r.entityType, r.entityId, r.before, r.after].map(csvCell).join(",")).join("\n") + "\n";
+    beforeId = rows.at(-1)!.id;
+  }
 }

@@ -7,7 +7,7 @@ export async function getPromptDetail(projectSlug: string, promptId: string) {
   const prompt = await db().prompt.findFirst({
     where: { id: promptId, project: { slug: projectSlug } },
     select: {
-      id: true, externalId: true, messages: true, referenceAnswer: true, source: true, promptType: true, tags: true, metadata: true,
+      id: true, externalId: true, extraRankings: true, messages: true, referenceAnswer: true, source: true, promptType: true, tags: true, metadata: true,
       project: { select: { slug: true, name: true, allowTies: true } },
       completions: { orderBy: { position: "asc" }, select: { id: true, model: true, text: true, position: true } },
       rankings: {
@@ -16,7 +16,7 @@ export async function getPromptDetail(projectSlug: string, promptId: string) {
           id: true, kind: true, revision: true, createdAt: true, permutationIndex: true,
           rater: { select: { name: true, pseudonym: true, isExternal: true } },
           judgeRun: { select: { id: true, name: true, model: true } },
-          revisions: { orderBy: { revision: "desc" }, take: 1, select: { rationale: true, timeOnTaskMs: true, shownOrder: true, entries: { select: { completionId: true, rank: true, score: true, flags: true, comment: true } } } },
+          revisions: { orderBy: { revision: "desc" }, take: 1, select: { rationale: true, flags: true, timeOnTaskMs: true, shownOrder: true, entries: { select: { completionId: true, rank: true, score: true, flags: true, comment: true } } } },
         },
       },
     },
@@ -37,6 +37,7 @@ export async function getPromptDetail(projectSlug: string, promptId: string) {
         permutationIndex: r.permutationIndex,
         shownOrder: latest?.shownOrder ?? [],
         rationale: latest?.rationale ?? null,
+        flags: latest?.flags ?? [],
         tiers: latest ? ranksToTiers(Object.fromEntries(latest.entries.map((e) => [e.completionId, e.rank]))) : [],
         entries: latest?.entries ?? [],
       };

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { claimNextAssignment, type ClaimUser } from "@/lib/annotation/claim-next-assignment";
 import { submitRanking } from "@/lib/annotation/submit-ranking";
 import { saveDraft, skipAssignment } from "@/lib/annotation/manage-assignment";
-import { assignBatch, setGoldRanking } from "@/lib/annotation/admin-annotation";
+import { assignBatch, setReferenceRanking } from "@/lib/annotation/admin-annotation";
 import { assignmentPayload } from "@/lib/annotation/assignment-payload";
 import { reviseRanking } from "@/lib/annotation/revise-ranking";
 import { annotationProgress } from "@/lib/annotation/annotation-progress";
@@ -239,7 +239,7 @@ describe("gold prompts", () => {
     await db().project.update({ where: { id: project.id }, data: { goldRate: 1 } });
     const admin = await createUser({ email: `admin-${randomUUID()}@hospital.example`, role: "admin" }, null);
     const prompt = await db().prompt.findFirstOrThrow({ where: { projectId: project.id, externalId: "q0" }, include: { completions: { orderBy: { position: "asc" } } } });
-    await setGoldRanking({ promptId: prompt.id, submission: { tiers: prompt.completions.map((c) => [c.id]), details: {}, rationale: "reference", timeOnTaskMs: 0 }, actorId: admin.user.id });
+    await setReferenceRanking({ promptId: prompt.id, kind: "GOLD", submission: { tiers: prompt.completions.map((c) => [c.id]), details: {}, rationale: "reference", timeOnTaskMs: 0 }, actorId: admin.user.id });
     const [a, b] = await clinicians(2);
     for (const user of [a!, b!]) {
       const next = await claimNextAssignment(user, project.slug);

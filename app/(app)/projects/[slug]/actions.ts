@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { actionResult } from "@/lib/actions/action-result";
-import { assignBatch, setGoldRanking } from "@/lib/annotation/admin-annotation";
+import { assignBatch, sendBackForRankings, setReferenceRanking } from "@/lib/annotation/admin-annotation";
 import { requireRole } from "@/lib/auth/guard";
 import { updateProjectSettings } from "@/lib/projects/update-project";
 import { submissionSchema, type SubmissionInput } from "@/lib/ranking/submission-schema";
@@ -44,12 +44,23 @@ export async function assignBatchAction(slug: string, _: unknown, form: FormData
   });
 }
 
-export async function setGoldAction(slug: string, promptId: string, submission: SubmissionInput) {
+export async function setReferenceRankingAction(slug: string, promptId: string, kind: "GOLD" | "ADJUDICATED", submission: SubmissionInput) {
   const admin = await requireRole("ADMIN");
   return actionResult(async () => {
     const parsed = submissionSchema.parse(submission);
-    const { revision } = await setGoldRanking({ promptId: z.uuid().parse(promptId), submission: parsed, actorId: admin.id });
+    const { revision } = await setReferenceRanking({ promptId: z.uuid().parse(promptId), kind: z.enum(["GOLD", "ADJUDICATED"]).parse(kind), submission: parsed, actorId: admin.id });
     revalidatePath(`/projects/${slug}/prompts/${promptId}`);
+    if (kind === "ADJUDICATED") return { message: revision === 1 ? "Adjudicated ranking saved beside the raw rankings." : `Adjudicated ranking revised (revision ${revision}).` };
     return { message: revision === 1 ? "Gold ranking saved: this prompt is now a gold item." : `Gold ranking revised (revision ${revision}).` };
+  });
+}
+
+export async function sendBackAction(slug: string, promptId: string, _: unknown, form: FormData) {
+  const admin = await requireRole("ADMIN");
+  return actionResult(async () => {
+    const extra = z.coerce.number({ error: "a number of rankings" }).int("a whole number").min(1, "at least 1").max(10, "at most 10 at a time").parse(form.get("extra"));
+    const { extraRankings } = await sendBackForRankings({ promptId: z.uuid().parse(promptId), extra, actorId: admin.id });
+    revalidatePath(`/projects/${slug}/prompts/${promptId}`);
+    return { message: `Sent back: the queue now wants ${extraRankings} more ranking${extraRankings === 1 ? "" : "s"} of this prompt than the project's k.` };
   });
 }

@@ -37,11 +37,16 @@ export default async function ProjectPage({ params }: { params: Promise<{ slug: 
             {project.slug} · {project.overlapK} human rankings per prompt · ties {project.allowTies ? "allowed" : "not allowed"} · reference answers {project.showReference ? "shown" : "hidden"} to clinicians
           </p>
         </div>
+        <div className="flex gap-2">
+        <Link href={`/projects/${project.slug}/agreement`} className="rounded-md border border-brand-600 px-4 py-2 text-sm font-medium text-brand-700 hover:bg-brand-50">
+          Agreement
+        </Link>
         {user.role === "ADMIN" && (
           <Link href={`/admin/projects/${project.slug}/import`} className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">
             Import prompts
           </Link>
         )}
+        </div>
       </div>
       <div className="grid grid-cols-2 gap-3 md:grid-cols-4">
         {stat("Prompts", summary.prompts)}

@@ -4,16 +4,18 @@ import { notFound } from "next/navigation";
 import { z } from "zod";
 import { PromptView } from "@/components/annotation/prompt-view";
 import { SafeMarkdown } from "@/components/markdown/safe-markdown";
-import { GoldRankingEditor } from "@/components/projects/gold-ranking-editor";
+import { ReferenceRankingEditor } from "@/components/projects/reference-ranking-editor";
+import { SendBackForm } from "@/components/projects/send-back-form";
 import { requireRole } from "@/lib/auth/guard";
 import { getPromptDetail } from "@/lib/projects/prompt-detail";
 
 export const metadata: Metadata = { title: "Prompt" };
 export const dynamic = "force-dynamic";
 
-function scoreText(entries: { completionId: string; score: number | null }[], id: string): string {
-  const score = entries.find((e) => e.completionId === id)?.score;
-  return score == null ? "" : ` (score ${score})`;
+function entryText(entries: { completionId: string; score: number | null; flags: string[] }[], id: string): string {
+  const e = entries.find((x) => x.completionId === id);
+  const parts = [e?.score == null ? null : `score ${e.score}`, e?.flags.length ? `flagged: ${e.flags.join(", ")}` : null].filter(Boolean);
+  return parts.length ? ` (${parts.join("; ")})` : "";
 }
 
 export default async function PromptPage({ params }: { params: Promise<{ slug: string; promptId: string }> }) {
@@ -25,6 +27,8 @@ export default async function PromptPage({ params }: { params: Promise<{ slug: s
   const labelOf = new Map(prompt.completions.map((c, i) => [c.id, i + 1]));
   const modelOf = new Map(prompt.completions.map((c) => [c.id, c.model]));
   const gold = prompt.rankings.find((r) => r.kind === "GOLD");
+  const adjudicated = prompt.rankings.find((r) => r.kind === "ADJUDICATED");
+  const candidates = prompt.completions.map((c, i) => ({ id: c.id, label: i + 1 }));
   const humans = prompt.rankings.filter((r) => r.kind !== "JUDGE");
   const judgeRuns = [...new Map(prompt.rankings.filter((r) => r.kind === "JUDGE" && r.judgeRun).map((r) => [r.judgeRun!.id, r.judgeRun!])).values()].map((run) => ({
     run,
@@ -52,8 +56,9 @@ export default async function PromptPage({ params }: { params: Promise<{ slug: s
               <li key={r.id} className="rounded border border-slate-100 p-2">
                 <div className="font-medium">{r.kind.toLowerCase()} · {r.rater} · revision {r.revision}</div>
                 <ol className="mt-1 list-decimal pl-6">
-                  {r.tiers.map((tier, i) => <li key={i}>{tier.map((id) => `${labelOf.get(id)}. ${modelOf.get(id)}${scoreText(r.entries, id)}`).join(" = ")}</li>)}
+                  {r.tiers.map((tier, i) => <li key={i}>{tier.map((id) => `${labelOf.get(id)}. ${modelOf.get(id)}${entryText(r.entries, id)}`).join(" = ")}</li>)}
                 </ol>
+                {r.flags.length > 0 && <p className="mt-1 text-red-800">Prompt flagged: {r.flags.join(", ")}</p>}
                 {r.rationale && <p className="mt-1 text-slate-600">“{r.rationale}”</p>}
               </li>
             ))}
@@ -90,10 +95,18 @@ export default async function PromptPage({ params }: { params: Promise<{ slug: s
         </section>
       </div>
       {user.role === "ADMIN" && (
+        <section aria-labelledby="adjudication-heading" className="rounded-lg border border-sky-200 bg-sky-50 p-4">
+          <h2 id="adjudication-heading" className="font-semibold">Adjudication</h2>
+          <p className="mb-3 text-sm text-slate-700">Record the ranking this prompt should have after reading the rankings above. It is kept beside them (they are never changed) and exports prefer it. Or send the prompt back to the queue for more clinician rankings.</p>
+          <ReferenceRankingEditor slug={slug} promptId={prompt.id} kind="ADJUDICATED" candidates={candidates} current={adjudicated?.tiers ?? null} />
+          <div className="mt-4 border-t border-sky-200 pt-3"><SendBackForm slug={slug} promptId={prompt.id} extraRankings={prompt.extraRankings} /></div>
+        </section>
+      )}
+      {user.role === "ADMIN" && (
         <section aria-labelledby="gold-heading" className="rounded-lg border border-amber-200 bg-amber-50 p-4">
           <h2 id="gold-heading" className="font-semibold">Gold ranking</h2>
           <p className="mb-3 text-sm text-slate-700">A gold prompt is served to clinicians at the project&apos;s gold rate, looks like any other, and each clinician&apos;s agreement with this reference is stored.</p>
-          <GoldRankingEditor slug={slug} promptId={prompt.id} candidates={prompt.completions.map((c, i) => ({ id: c.id, label: i + 1 }))} current={gold?.tiers ?? null} />
+          <ReferenceRankingEditor slug={slug} promptId={prompt.id} kind="GOLD" candidates={candidates} current={gold?.tiers ?? null} />
         </section>
       )}
     </div>
