@@ -7,7 +7,7 @@ test.describe("a clinician is refused by the server, not only by hidden links", 
     await signInAs(page, "clinician");
   });
 
-  for (const path of ["/admin/users", "/admin/audit", "/admin/judges", `/admin/projects/${E2E_PROJECT}/import`, "/projects", "/runs"]) {
+  for (const path of ["/admin/users", "/admin/audit", "/admin/judges", `/admin/projects/${E2E_PROJECT}/import`, "/projects", "/runs", `/projects/${E2E_PROJECT}/agreement`, `/projects/${E2E_PROJECT}/agreement/disagreements`]) {
     test(`the page ${path} answers 403`, async ({ page }) => {
       const response = await page.goto(path);
       expect(response?.status()).toBe(403);
@@ -15,6 +15,11 @@ test.describe("a clinician is refused by the server, not only by hidden links", 
       await expect(page.getByRole("link", { name: "Users" })).toHaveCount(0);
     });
   }
+
+  test("the audit CSV route answers 403", async ({ page }) => {
+    const response = await page.request.get("/api/audit/export");
+    expect(response.status()).toBe(403);
+  });
 
   test("the import route handler answers 403 and imports nothing", async ({ page }) => {
     const id = crypto.randomUUID();

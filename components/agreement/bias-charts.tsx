@@ -13,10 +13,10 @@ export interface RankSeries {
  * Mean rank (1 = best) by a candidate property numbered 1..N (shown position, or length order),
  * one line per rater group. Without bias each line is flat at (N+1)/2, the dashed line.
  */
-export function MeanRankChart({ title, xLabel, series }: { title: string; xLabel: (i: number) => string; series: RankSeries[] }) {
+export function MeanRankChart({ title, xLabels, series }: { title: string; xLabels: string[]; series: RankSeries[] }) {
   const n = Math.max(0, ...series.map((s) => s.values.length));
   const data = Array.from({ length: n }, (_, i) => ({
-    x: xLabel(i),
+    x: xLabels[i] ?? String(i + 1),
     ...Object.fromEntries(series.map((s) => [s.label, s.values[i] === null || s.values[i] === undefined ? null : Number(s.values[i]!.toFixed(3))])),
   }));
   return (

@@ -16,6 +16,9 @@ export const E2E_ANNOTATE_PROJECT = "e2e-annotate";
 export const E2E_XSS_PROJECT = "e2e-xss";
 export const E2E_PROJECT = "e2e-project";
 export const E2E_JUDGE_PROJECT = "e2e-judge";
+/** Seeded with three annotators' and a judge's rankings for the agreement dashboard. */
+export const E2E_AGREEMENT_PROJECT = "e2e-agreement";
+export const E2E_AGREEMENT_ANNOTATORS = ["Dr. Ames", "Dr. Bello", "Dr. Chu"];
 /** The environment variable holding the e2e judge endpoint's key, set for the app and its worker. */
 export const E2E_JUDGE_KEY_ENV = "E2E_JUDGE_KEY";
 /** Where global setup leaves what teardown needs (pids, temp folder). */

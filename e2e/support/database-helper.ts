@@ -36,6 +36,29 @@ for (const [slug, records] of [[E2E_ANNOTATE_PROJECT, annotationPrompts], [E2E_X
   });
   if (!summary.ok) throw new Error(summary.message);
 }
+// The agreement dashboard's data: 12 prompts ranked by three (external) annotators and one judge.
+{
+  const { importRankings } = await import("@/lib/import/rankings/import-rankings");
+  const { E2E_AGREEMENT_PROJECT, E2E_AGREEMENT_ANNOTATORS } = await import("./constants");
+  const models = ["gpt-4", "llama-3", "mixtral", "qwen"];
+  const project = await createProject({ slug: E2E_AGREEMENT_PROJECT, name: "E2E agreement", overlapK: 3 }, null);
+  const prompts = Array.from({ length: 12 }, (_, i) => ({ id: `agree-${i}`, prompt: `Agreement question ${i}?`, source: i % 2 ? "PubMedQA" : "MedQA", type: "exam", completions: models.map((model, j) => ({ model, text: `Answer ${j} to ${i}. ${"Detail. ".repeat(j * 4)}` })) }));
+  const summary = await importPrompts({ projectId: project.id, input: [Buffer.from(prompts.map((r) => JSON.stringify(r)).join("\n"))], fileName: "agreement.jsonl", bytesTotal: 0, format: "jsonl", skipInvalid: false, limits: DEFAULT_IMPORT_LIMITS, actorId: null });
+  if (!summary.ok) throw new Error(summary.message);
+  // Mostly the same order, each annotator swapping a different pair now and then; the third disagrees most.
+  const rotate = (i: number, a: number) => {
+    const order = [...models];
+    if ((i + a) % 3 === 0) [order[a % 3], order[(a % 3) + 1]] = [order[(a % 3) + 1]!, order[a % 3]!];
+    if (a === 2 && i % 2 === 0) order.reverse();
+    return order;
+  };
+  const human = prompts.flatMap((p, i) => E2E_AGREEMENT_ANNOTATORS.map((annotator, a) => ({ prompt_id: p.id, annotator, ranking: rotate(i, a) })));
+  const judge = prompts.map((p, i) => ({ prompt_id: p.id, ranking: rotate(i, 1) }));
+  for (const [kind, lines, annotator] of [["human", human, null], ["judge", judge, "gpt-4o"]] as const) {
+    const result = await importRankings({ projectId: project.id, input: [Buffer.from(lines.map((l) => JSON.stringify(l)).join("\n"))], fileName: `${kind}.jsonl`, kind, annotator, actorId: null });
+    if (!result.ok) throw new Error(result.message);
+  }
+}
 process.stdout.write(`READY ${JSON.stringify({ url: connection.url, fakeOpenAIUrl: fakeOpenAI.url })}\n`);
 
 const stop = async () => {

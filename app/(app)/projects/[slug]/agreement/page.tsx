@@ -205,12 +205,12 @@ export default async function AgreementPage({ params, searchParams }: { params: 
             <div>
               <h3 className="font-medium">Position bias: mean rank by shown position</h3>
               <p className="text-xs text-slate-500">Prompts with {report.bias.candidates} candidates. Flat at {((report.bias.candidates + 1) / 2).toFixed(1)} (dashed) = no position bias; a low first point = favours what is read first.</p>
-              <MeanRankChart title="Mean rank by shown position" xLabel={(i) => `Shown ${i + 1}`} series={report.bias.series.map((s) => ({ label: s.label, values: s.meanRankByShownPosition }))} />
+              <MeanRankChart title="Mean rank by shown position" xLabels={Array.from({ length: report.bias.candidates }, (_, i) => `Shown ${i + 1}`)} series={report.bias.series.map((s) => ({ label: s.label, values: s.meanRankByShownPosition }))} />
             </div>
             <div>
               <h3 className="font-medium">Length bias: mean rank by length order</h3>
               <p className="text-xs text-slate-500">1 = the prompt&apos;s shortest candidate. Falling line = longer answers ranked better. Tau-b of length vs rank: {report.bias.series.map((s) => `${s.label} ${formatFigure(s.lengthTauB)}`).join(" · ")} (negative = longer preferred).</p>
-              <MeanRankChart title="Mean rank by length order" xLabel={(i) => `${i + 1}${i === 0 ? " (shortest)" : ""}`} series={report.bias.series.map((s) => ({ label: s.label, values: s.meanRankByLength }))} />
+              <MeanRankChart title="Mean rank by length order" xLabels={Array.from({ length: report.bias.candidates }, (_, i) => `${i + 1}${i === 0 ? " (shortest)" : ""}`)} series={report.bias.series.map((s) => ({ label: s.label, values: s.meanRankByLength }))} />
             </div>
             <div className="xl:col-span-2">
               <h3 className="font-medium">Self-preference</h3>
