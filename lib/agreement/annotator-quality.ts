@@ -27,10 +27,13 @@ export interface AnnotatorRow {
   outlier: string[];
 }
 
-/** Whether the ranking is exactly the order the candidates were shown in, with no ties. */
+/**
+ * Whether the ranking is exactly the order the candidates were shown in, with no ties (null for
+ * rankings not made on an assignment: an imported file's order is not a shuffle we chose).
+ */
 export function keptShownOrder(r: ReportRanking): boolean | null {
   const n = r.ranks.length;
-  if (n < 2 || r.shownPositions.some((p) => p < 0)) return null;
+  if (!r.fromAssignment || n < 2 || r.shownPositions.some((p) => p < 0)) return null;
   for (let i = 0; i < n; i++) if (r.ranks[i] !== r.shownPositions[i]! + 1) return false;
   return true;
 }

@@ -27,6 +27,7 @@ interface RankingRow {
   rater_id: string | null;
   judge_run_id: string | null;
   permutation_index: number | null;
+  from_assignment: boolean;
   /** "position rank shown score;…" per entry (text: far cheaper to transfer and parse than arrays). */
   entries: string;
   time_on_task_ms: number | null;
@@ -69,7 +70,7 @@ export async function loadReportData(projectId: string, filter: ReportFilter = {
       [projectId],
     ),
     rankingRows<RankingRow>(
-      `SELECT r.prompt_id, r.kind, r.rater_id, r.judge_run_id, r.permutation_index,
+      `SELECT r.prompt_id, r.kind, r.rater_id, r.judge_run_id, r.permutation_index, r.assignment_id IS NOT NULL AS from_assignment,
               string_agg(c.position || ' ' || e.rank || ' ' || coalesce(e.shown_position, -1) || ' ' || coalesce(e.score::text, ''), ';') AS entries,
               rr.time_on_task_ms,
               (cardinality(rr.flags) > 0 OR bool_or(cardinality(e.flags) > 0)) AS flagged, rr.created_at
@@ -123,6 +124,7 @@ export async function loadReportData(projectId: string, filter: ReportFilter = {
       raterId: row.rater_id,
       runId: row.judge_run_id,
       permutation: row.permutation_index,
+      fromAssignment: row.from_assignment,
       ranks: fractionalRanks(raw),
       shownPositions: shown,
       scores,

@@ -13,6 +13,8 @@ export interface ReportRanking {
   permutation: number | null;
   /** Fractional ranks, one per candidate in candidate order (1 = best). */
   ranks: Float64Array;
+  /** Made through an assignment (its shown order was a shuffle MedPref chose, not a file's order). */
+  fromAssignment: boolean;
   /** 0-based position each candidate was shown at (−1 where unknown). */
   shownPositions: Int16Array;
   scores: (number | null)[];
