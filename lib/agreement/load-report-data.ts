@@ -2,6 +2,7 @@ import type pg from "pg";
 import { fractionalRanks } from "@/lib/agreement/fractional-ranks";
 import type { ReportData, ReportPrompt, ReportRanking, RankingSource } from "@/lib/agreement/report-data";
 import { pool } from "@/lib/db/pool";
+import { withTransaction } from "@/lib/db/transaction";
 
 /** Which rankings the report looks at. Dates bound when human rankings were (last) submitted. */
 export interface ReportFilter {
@@ -39,20 +40,11 @@ interface RankingRow {
  * The rankings query sorts ~8 rows per ranking: with the default work_mem it spills to disk, and
  * its cost crosses the JIT threshold (compiling takes longer than running it). Both set per query.
  */
-async function rankingRows<T extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<pg.QueryResult<T>> {
-  const client = await pool().connect();
-  try {
-    await client.query("BEGIN READ ONLY");
-    await client.query("SET LOCAL work_mem = '256MB'; SET LOCAL jit = off");
-    const result = await client.query<T>(text, values);
-    await client.query("COMMIT");
-    return result;
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+function rankingRows<T extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<pg.QueryResult<T>> {
+  return withTransaction(async (tx) => {
+    await tx.query("SET LOCAL work_mem = '256MB'; SET LOCAL jit = off");
+    return tx.query<T>(text, values);
+  });
 }
 
 /**

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { beforeAll, describe, expect, it } from "vitest";
 import { agreementFigures, FIGURE_KEYS, type RatedPrompt } from "@/lib/agreement/agreement-figures";
 import { fractionalRanks, meanRankConsensus } from "@/lib/agreement/fractional-ranks";
@@ -10,6 +9,7 @@ import { pool } from "@/lib/db/pool";
 import { importRankings } from "@/lib/import/rankings/import-rankings";
 import { seededRandom } from "@/lib/judge/seeded-random";
 import { importText, jsonl, makeProject } from "../support/fixtures";
+import { runCli } from "../support/cli";
 import { useFreshDatabase } from "../support/test-database";
 
 let databaseUrl: string;
@@ -57,14 +57,7 @@ async function seededProject() {
   return { project, humans, judges };
 }
 
-function cli(args: string[]) {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/medpref.ts", ...args], { env: { ...process.env, DATABASE_URL: databaseUrl, MEDPREF_DATABASE_URL: "", LOG_LEVEL: "silent" }, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => (stdout += d));
-  child.stderr.on("data", (d) => (stderr += d));
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
-}
+const cli = (args: string[]) => runCli(databaseUrl, args);
 
 describe("agreement report on stored rankings", () => {
   it("gives the same figures as the pure functions on the same rankings, for clinicians and for the judge", async () => {

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -7,6 +6,7 @@ import { pool } from "@/lib/db/pool";
 import { db } from "@/lib/db/prisma";
 import { importRankings } from "@/lib/import/rankings/import-rankings";
 import { HAS_SHARED_FIXTURES, importFile, importText, jsonl, makeProject, ULTRAMEDICAL_DIR } from "../support/fixtures";
+import { runCli } from "../support/cli";
 import { useFreshDatabase } from "../support/test-database";
 import { runProgress } from "@/lib/judge/runs/run-views";
 
@@ -16,14 +16,7 @@ beforeAll(async () => {
   databaseUrl = await useFreshDatabase();
 });
 
-function cli(args: string[]) {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/medpref.ts", ...args], { env: { ...process.env, DATABASE_URL: databaseUrl, MEDPREF_DATABASE_URL: "", LOG_LEVEL: "silent" }, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => (stdout += d));
-  child.stderr.on("data", (d) => (stderr += d));
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
-}
+const cli = (args: string[]) => runCli(databaseUrl, args);
 
 const fromText = (text: string) => [Buffer.from(text)];
 
