@@ -161,6 +161,7 @@ class PackedContributions {
       for (let k = cellOffsets[i]!, end = cellOffsets[i + 1]!; k < end; k++) matrix[cellIndex[k]!]! += w * cellCount[k]!;
     }
     const sums = [same, pairs, untiedSame, untiedPairs, tauSum, tauCount, wSum, wCount, top1Same, top1Pairs];
+    // Fleiss' kappa as in `fleissKappa`, from the packed per-prompt sums.
     let fleiss: number | null = null;
     if (fleissItems > 0) {
       let chance = 0;

@@ -1,4 +1,3 @@
-import { bestCandidates } from "@/lib/agreement/fractional-ranks";
 import { pairVerdicts, tiedPairShare } from "@/lib/agreement/pair-verdicts";
 import type { ReportPrompt, ReportRater, ReportRanking } from "@/lib/agreement/report-data";
 import { humanConsensus, humanRankings, latestOfKind, mean, median } from "@/lib/agreement/rating-views";
@@ -157,6 +156,3 @@ export function annotatorHeatmap(prompts: readonly ReportPrompt[]): HeatmapCell[
     return { a, b, prompts: c.prompts, agreement: c.pairs ? c.same / c.pairs : null };
   });
 }
-
-/** Whether two rankings put the same candidates first. */
-export const sameBest = (a: ArrayLike<number>, b: ArrayLike<number>) => bestCandidates(a).join() === bestCandidates(b).join();

@@ -19,26 +19,24 @@ export function fleissItem(choices: readonly number[]): FleissItem {
   return { categories: Int32Array.from(counts.keys()), counts: Int32Array.from(counts.values()) };
 }
 
-export function fleissKappa(items: readonly FleissItem[], weights?: ArrayLike<number>): number {
+export function fleissKappa(items: readonly FleissItem[]): number {
   let agreementSum = 0;
   let itemWeight = 0;
   let ratings = 0;
   const categoryTotals = new Map<number, number>();
-  items.forEach((item, i) => {
-    const w = weights ? weights[i]! : 1;
-    if (w === 0) return;
+  for (const item of items) {
     let n = 0;
     let squares = 0;
     for (let k = 0; k < item.counts.length; k++) {
       n += item.counts[k]!;
       squares += item.counts[k]! * item.counts[k]!;
     }
-    if (n < 2) return;
-    agreementSum += (w * (squares - n)) / (n * (n - 1));
-    itemWeight += w;
-    ratings += w * n;
-    for (let k = 0; k < item.counts.length; k++) categoryTotals.set(item.categories[k]!, (categoryTotals.get(item.categories[k]!) ?? 0) + w * item.counts[k]!);
-  });
+    if (n < 2) continue;
+    agreementSum += (squares - n) / (n * (n - 1));
+    itemWeight += 1;
+    ratings += n;
+    for (let k = 0; k < item.counts.length; k++) categoryTotals.set(item.categories[k]!, (categoryTotals.get(item.categories[k]!) ?? 0) + item.counts[k]!);
+  }
   if (itemWeight === 0) return Number.NaN;
   const observed = agreementSum / itemWeight;
   let chance = 0;

@@ -53,3 +53,6 @@ export function bestCandidates(ranks: ArrayLike<number>): number[] {
   for (let i = 0; i < ranks.length; i++) if (ranks[i] === min) out.push(i);
   return out;
 }
+
+/** Whether two rankings put the same candidates first. */
+export const sameBest = (a: ArrayLike<number>, b: ArrayLike<number>) => bestCandidates(a).join() === bestCandidates(b).join();

@@ -1,5 +1,5 @@
 import type { AgreementFigures } from "@/lib/agreement/agreement-figures";
-import { sameBest } from "@/lib/agreement/annotator-quality";
+import { sameBest } from "@/lib/agreement/fractional-ranks";
 import { pairVerdicts } from "@/lib/agreement/pair-verdicts";
 import type { ReportPrompt, ReportRater, ReportRun } from "@/lib/agreement/report-data";
 import { humanRankings, judgeAggregate, mean } from "@/lib/agreement/rating-views";

@@ -16,10 +16,10 @@ export class Coincidences {
   }
 
   /** Adds one unit's values (one per rater who rated it). */
-  addUnit(values: ArrayLike<number>, weight = 1): void {
+  addUnit(values: ArrayLike<number>): void {
     const m = values.length;
     if (m < 2) return;
-    const w = weight / (m - 1);
+    const w = 1 / (m - 1);
     for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) if (i !== j) this.matrix[values[i]! * this.size + values[j]!]! += w;
   }
 

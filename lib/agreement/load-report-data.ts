@@ -29,11 +29,10 @@ interface RankingRow {
   judge_run_id: string | null;
   permutation_index: number | null;
   from_assignment: boolean;
-  /** "position rank shown score;…" per entry (text: far cheaper to transfer and parse than arrays). */
+  /** "position rank shown;…" per entry (text: far cheaper to transfer and parse than arrays). */
   entries: string;
   time_on_task_ms: number | null;
   flagged: boolean;
-  created_at: Date;
 }
 
 /**
@@ -63,9 +62,9 @@ export async function loadReportData(projectId: string, filter: ReportFilter = {
     ),
     rankingRows<RankingRow>(
       `SELECT r.prompt_id, r.kind, r.rater_id, r.judge_run_id, r.permutation_index, r.assignment_id IS NOT NULL AS from_assignment,
-              string_agg(c.position || ' ' || e.rank || ' ' || coalesce(e.shown_position, -1) || ' ' || coalesce(e.score::text, ''), ';') AS entries,
+              string_agg(c.position || ' ' || e.rank || ' ' || coalesce(e.shown_position, -1), ';') AS entries,
               rr.time_on_task_ms,
-              (cardinality(rr.flags) > 0 OR bool_or(cardinality(e.flags) > 0)) AS flagged, rr.created_at
+              (cardinality(rr.flags) > 0 OR bool_or(cardinality(e.flags) > 0)) AS flagged
          FROM rankings r
          JOIN prompts p ON p.id = r.prompt_id AND p.project_id = $1
          JOIN ranking_revisions rr ON rr.ranking_id = r.id AND rr.revision = r.revision
@@ -82,8 +81,8 @@ export async function loadReportData(projectId: string, filter: ReportFilter = {
         WHERE u.id IN (SELECT r.rater_id FROM rankings r JOIN prompts p ON p.id = r.prompt_id WHERE p.project_id = $1 AND r.rater_id IS NOT NULL)`,
       [projectId],
     ),
-    pool().query<{ id: string; name: string; model: string | null; created_at: Date }>(
-      `SELECT id, name, model, created_at FROM judge_runs WHERE project_id = $1 AND kind = 'JUDGE' ORDER BY created_at`,
+    pool().query<{ id: string; name: string; model: string | null }>(
+      `SELECT id, name, model FROM judge_runs WHERE project_id = $1 AND kind = 'JUDGE' ORDER BY created_at`,
       [projectId],
     ),
   ]);
@@ -103,13 +102,11 @@ export async function loadReportData(projectId: string, filter: ReportFilter = {
     if (entries.length !== n) continue;
     const raw = new Float64Array(n);
     const shown = new Int16Array(n).fill(-1);
-    const scores: (number | null)[] = Array(n).fill(null);
     for (const entry of entries) {
-      const [position, rank, shownAt, score] = entry.split(" ");
+      const [position, rank, shownAt] = entry.split(" ");
       const i = target.index.get(Number(position))!;
       raw[i] = Number(rank);
       shown[i] = Number(shownAt);
-      scores[i] = score ? Number(score) : null;
     }
     const ranking: ReportRanking = {
       kind: row.kind,
@@ -119,16 +116,14 @@ export async function loadReportData(projectId: string, filter: ReportFilter = {
       fromAssignment: row.from_assignment,
       ranks: fractionalRanks(raw),
       shownPositions: shown,
-      scores,
       timeOnTaskMs: row.time_on_task_ms,
       flagged: row.flagged,
-      createdAt: row.created_at.getTime(),
     };
     target.prompt.rankings.push(ranking);
   }
   return {
     prompts: [...byId.values()].map((v) => v.prompt).sort((a, b) => (a.id < b.id ? -1 : 1)),
     raters: new Map(raters.rows.map((r) => [r.id, { id: r.id, name: r.name, pseudonym: r.pseudonym, external: r.is_external }])),
-    runs: new Map(runs.rows.map((r) => [r.id, { id: r.id, name: r.name, model: r.model, createdAt: r.created_at.getTime() }])),
+    runs: new Map(runs.rows.map((r) => [r.id, { id: r.id, name: r.name, model: r.model }])),
   };
 }

@@ -17,11 +17,9 @@ export interface ReportRanking {
   fromAssignment: boolean;
   /** 0-based position each candidate was shown at (−1 where unknown). */
   shownPositions: Int16Array;
-  scores: (number | null)[];
   timeOnTaskMs: number | null;
   /** Any flag on the prompt or on a candidate. */
   flagged: boolean;
-  createdAt: number;
 }
 
 export interface ReportPrompt {
@@ -46,7 +44,6 @@ export interface ReportRun {
   id: string;
   name: string;
   model: string | null;
-  createdAt: number;
 }
 
 export interface ReportData {
