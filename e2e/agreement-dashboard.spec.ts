@@ -30,7 +30,8 @@ test("an admin reads the agreement dashboard: figures with intervals, the annota
   await expect(page.getByRole("figure", { name: "Mean rank by length order" })).toBeVisible();
   await expect(page.getByRole("figure", { name: "Bradley–Terry strengths (Clinicians)" })).toBeVisible();
   await expect(page.getByRole("table", { name: "Win rates (Clinicians)" })).toBeVisible();
-  await expect(page.getByRole("table", { name: "Source dataset" }).getByRole("row", { name: /^MedQA 6/ })).toBeVisible();
+  await expect(page.getByRole("table", { name: "Source dataset" }).getByRole("row", { name: /^MedQA 6 \(6 compared\) Clinicians/ })).toBeVisible();
+  await expect(page.getByRole("table", { name: "Prompt type" }).getByRole("row", { name: /^exam 12 \(12 compared\) Imported: gpt-4o .* vs consensus/ })).toBeVisible();
   await page.screenshot({ path: "test-results/agreement-dashboard.png", fullPage: true });
 
   // Filtering by one annotator leaves nothing to compare among clinicians.

@@ -5,7 +5,8 @@ import { AnnotatorHeatmap } from "@/components/agreement/annotator-heatmap";
 import { MeanRankChart, StrengthChart } from "@/components/agreement/bias-charts";
 import { FigureTable } from "@/components/agreement/figure-table";
 import { WinRateMatrix } from "@/components/agreement/win-rate-matrix";
-import { formatFigure, formatShare } from "@/lib/agreement/agreement-summary";
+import { FIGURE_KEYS, FIGURE_LABELS } from "@/lib/agreement/agreement-figures";
+import { formatFigure, formatInterval, formatShare } from "@/lib/agreement/agreement-summary";
 import type { BreakdownGroup } from "@/lib/agreement/agreement-report";
 import { projectAgreement, reportFilterSchema } from "@/lib/agreement/project-agreement";
 import { requireRole } from "@/lib/auth/guard";
@@ -48,27 +49,27 @@ export default async function AgreementPage({ params, searchParams }: { params: 
       {hint && <div className="text-xs text-slate-500">{hint}</div>}
     </div>
   );
+  // Every figure for each group: one row for the clinicians, one per judge run against their consensus.
   const breakdownTable = (title: string, groups: BreakdownGroup[]) => (
     <div className="overflow-x-auto">
       <table className="w-full text-sm" aria-label={title}>
         <thead className="bg-slate-50 text-left">
           <tr>
-            <th className="px-3 py-2">{title}</th><th className="px-3 py-2">Prompts</th><th className="px-3 py-2">Pairwise agreement</th><th className="px-3 py-2">Tau-b</th>
-            <th className="px-3 py-2">Kendall&apos;s W</th><th className="px-3 py-2">Alpha</th><th className="px-3 py-2">Top-1</th><th className="px-3 py-2">Fleiss&apos; kappa</th>
-            {report.runs.map((r) => <th key={r.id} className="px-3 py-2">{r.name}: tau-b vs consensus</th>)}
+            <th className="px-3 py-2">{title}</th><th className="px-3 py-2">Prompts</th><th className="px-3 py-2">Raters</th>
+            {FIGURE_KEYS.map((k) => <th key={k} className="px-3 py-2">{FIGURE_LABELS[k]}</th>)}
           </tr>
         </thead>
         <tbody>
-          {groups.map((g) => (
-            <tr key={g.value} className="border-t border-slate-100">
+          {groups.flatMap((g) => [{ label: "Clinicians", figures: g.humanHuman }, ...g.judges.map((j) => ({ label: `${runName.get(j.runId)} vs consensus`, figures: j.vsConsensus }))].map((row) => (
+            <tr key={`${g.value}|${row.label}`} className="border-t border-slate-100">
               <th scope="row" className="px-3 py-2 text-left font-medium">{g.value}</th>
-              <td className="px-3 py-2">{g.prompts} <span className="text-xs text-slate-500">({g.humanHuman.prompts} with ≥ 2)</span></td>
-              {(["pairwiseAgreement", "kendallTauB", "kendallW", "krippendorffAlphaOrdinal", "top1Agreement", "fleissKappaTop1"] as const).map((k) => (
-                <td key={k} className="px-3 py-2 font-mono" title={g.humanHuman.ci95[k] ? `95% interval ${g.humanHuman.ci95[k]![0].toFixed(3)} – ${g.humanHuman.ci95[k]![1].toFixed(3)}` : ""}>{formatFigure(g.humanHuman[k])}</td>
+              <td className="px-3 py-2">{g.prompts} <span className="text-xs text-slate-500">({row.figures.prompts} compared)</span></td>
+              <td className="px-3 py-2">{row.label}</td>
+              {FIGURE_KEYS.map((k) => (
+                <td key={k} className="px-3 py-2 font-mono" title={row.figures.ci95[k] ? `95% interval ${formatInterval(row.figures.ci95[k])}` : ""}>{formatFigure(row.figures[k])}</td>
               ))}
-              {g.judges.map((j) => <td key={j.runId} className="px-3 py-2 font-mono" title={j.vsConsensus.ci95.kendallTauB ? `95% interval ${j.vsConsensus.ci95.kendallTauB[0].toFixed(3)} – ${j.vsConsensus.ci95.kendallTauB[1].toFixed(3)}` : ""}>{formatFigure(j.vsConsensus.kendallTauB)}</td>)}
             </tr>
-          ))}
+          )))}
         </tbody>
       </table>
     </div>
