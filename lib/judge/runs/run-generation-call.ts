@@ -29,7 +29,7 @@ export async function runGenerationCall(job: UnitJob, ctx: JobContext): Promise<
   const { rows: endpoints } = await pool().query<{ base_url: string; api_key_env: string; model_prices: unknown }>(`SELECT base_url, api_key_env, model_prices FROM llm_endpoints WHERE id = $1`, [spec.endpointId]);
   const endpoint = endpoints[0];
   if (!endpoint) throw new Error(`The endpoint of the generator model "${spec.model}" was deleted.`);
-  return inRunSlot(job.runId, row.max_concurrency, ctx.jobId, async (slot) => {
+  return inRunSlot(job.runId, row.max_concurrency, ctx.jobId, { promptId: job.promptId, unitIndex: job.permutation }, async (slot) => {
     const client = judgeClient({ baseUrl: endpoint.base_url, apiKeyEnv: endpoint.api_key_env });
     const request = {
       model: spec.model,

@@ -55,7 +55,7 @@ export async function runJudgeCall(job: JudgeJob, ctx: JobContext): Promise<Unit
   if (!unit || !ACTIVE_RUN_STATUSES.has(unit.run.status)) return "skipped";
   if (unit.run.unit_state !== "PENDING") return "exists";
   const { run, order, userPrompt } = unit;
-  return inRunSlot(job.runId, run.max_concurrency, ctx.jobId, async (slot) => {
+  return inRunSlot(job.runId, run.max_concurrency, ctx.jobId, { promptId: job.promptId, unitIndex: job.permutation }, async (slot) => {
     const outcome = await callJudge({
       client: judgeClient({ baseUrl: run.base_url, apiKeyEnv: run.api_key_env }),
       model: run.model,

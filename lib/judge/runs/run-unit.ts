@@ -20,22 +20,32 @@ export class RetryLaterError extends Error {}
 export const ACTIVE_RUN_STATUSES = new Set(["QUEUED", "RUNNING"]);
 
 /**
- * Runs `fn` holding one of the run's `maxConcurrency` slots (across all workers), unless the
- * run stopped or a budget is spent (then the run pauses). Spending is read while the slot is
- * held, so a budget is overshot by at most the calls in flight.
+ * Runs `fn` for one unit holding one of the run's `maxConcurrency` slots (across all workers),
+ * unless the run stopped, a budget is spent (then the run pauses), or the unit is no longer
+ * pending. Spending and the unit's state are read while the slot is held: a budget is overshot by
+ * at most the calls in flight, and two jobs of one unit (an old generation's and a resume's) that
+ * both passed their first check cannot both call.
  */
-export async function inRunSlot<T>(runId: string, maxConcurrency: number, jobId: string | undefined, fn: (slot: number) => Promise<T>): Promise<T | "skipped" | "budget"> {
+export async function inRunSlot<T>(
+  runId: string,
+  maxConcurrency: number,
+  jobId: string | undefined,
+  unit: { promptId: string; unitIndex: number },
+  fn: (slot: number) => Promise<T>,
+): Promise<T | "skipped" | "budget" | "exists"> {
   const slot = await takeRunSlot(runId, maxConcurrency, 60_000, jobId);
   if (!slot) throw new RunBusyError(`all ${maxConcurrency} slots of run ${runId} stayed busy`);
   try {
     const { rows } = await pool().query({
       name: "run-slot-check",
-      text: `SELECT r.status, r.budget_calls, r.budget_tokens::float8 AS budget_tokens, r.budget_cost_usd, ${SPEND_SQL}
+      text: `SELECT r.status, r.budget_calls, r.budget_tokens::float8 AS budget_tokens, r.budget_cost_usd, ${SPEND_SQL},
+              (SELECT u.state FROM judge_units u WHERE u.run_id = r.id AND u.prompt_id = $2 AND u.unit_index = $3) AS unit_state
          FROM judge_runs r WHERE r.id = $1`,
-      values: [runId],
+      values: [runId, unit.promptId, unit.unitIndex],
     });
     const run = rows[0];
     if (!run || !ACTIVE_RUN_STATUSES.has(run.status)) return "skipped";
+    if (run.unit_state !== "PENDING") return "exists";
     const reason = spentBudget(run);
     if (reason) {
       await pool().query(`UPDATE judge_runs SET status = 'PAUSED', paused_reason = $2 WHERE id = $1 AND status IN ('QUEUED', 'RUNNING')`, [runId, reason]);
