@@ -2,6 +2,7 @@ import "server-only";
 import { getServerSession } from "next-auth";
 import { forbidden, redirect } from "next/navigation";
 import type { Role } from "@/generated/prisma/client";
+import { userForBearerToken, type ApiTokenScope } from "@/lib/auth/api-tokens";
 import { authOptions } from "@/lib/auth/auth-options";
 import { pool } from "@/lib/db/pool";
 
@@ -40,6 +41,8 @@ export async function requireRole(...roles: Role[]): Promise<SessionUser> {
   return user;
 }
 
+const wrongRole = (roles: Role[]) => Response.json({ error: `This needs the ${roles.map((r) => r.toLowerCase()).join(" or ")} role.` }, { status: 403 });
+
 export type ApiAuth = { ok: true; user: SessionUser } | { ok: false; response: Response };
 
 /** For route handlers: 401 without a session, 403 for a role that may not call the route. */
@@ -47,7 +50,24 @@ export async function authorizeApi(...roles: Role[]): Promise<ApiAuth> {
   const user = await currentUser();
   if (!user) return { ok: false, response: Response.json({ error: "Sign in first." }, { status: 401 }) };
   if (roles.length > 0 && !roles.includes(user.role)) {
-    return { ok: false, response: Response.json({ error: `This needs the ${roles.map((r) => r.toLowerCase()).join(" or ")} role.` }, { status: 403 }) };
+    return { ok: false, response: wrongRole(roles) };
   }
   return { ok: true, user };
+}
+
+/**
+ * For routes scripts may call: an `Authorization: Bearer` API token with the scope (its owner's
+ * role must still fit), else the session as in `authorizeApi`.
+ */
+export async function authorizeApiOrToken(request: Request, scope: ApiTokenScope, ...roles: Role[]): Promise<ApiAuth> {
+  const header = request.headers.get("authorization");
+  if (!header) return authorizeApi(...roles);
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match) return { ok: false, response: Response.json({ error: 'Send the token as "Authorization: Bearer <token>".' }, { status: 401 }) };
+  const check = await userForBearerToken(match[1]!, scope);
+  if (!check.ok) return { ok: false, response: Response.json({ error: check.reason }, { status: 401 }) };
+  if (roles.length > 0 && !roles.includes(check.user.role)) {
+    return { ok: false, response: wrongRole(roles) };
+  }
+  return { ok: true, user: check.user };
 }

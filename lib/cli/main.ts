@@ -1,5 +1,6 @@
 import { describeError, UsageError, type CliIO, type Command } from "@/lib/cli/command";
 import { agreementCommand } from "@/lib/cli/commands/agreement";
+import { exportCommand } from "@/lib/cli/commands/export";
 import { importCommand } from "@/lib/cli/commands/import";
 import { importRankingsCommand } from "@/lib/cli/commands/import-rankings";
 import { migrateCommand } from "@/lib/cli/commands/migrate";
@@ -9,7 +10,7 @@ import { userCommand } from "@/lib/cli/commands/user";
 import { connectDatabase } from "@/lib/db/connect";
 import { AppError } from "@/lib/errors/app-error";
 
-const COMMANDS: Command[] = [userCommand, projectCommand, importCommand, importRankingsCommand, agreementCommand, seedCommand, migrateCommand];
+const COMMANDS: Command[] = [userCommand, projectCommand, importCommand, importRankingsCommand, agreementCommand, exportCommand, seedCommand, migrateCommand];
 
 export function usage(): string {
   return ["Usage: npm run medpref -- <command>", "", ...COMMANDS.map((c) => `       ${c.usage}`), "", "Exit codes: 0 ok, 1 failure, 2 usage error."].join("\n");

@@ -1,0 +1,119 @@
+import { mkdir, readdir, rename, rm } from "node:fs/promises";
+import path from "node:path";
+import { parseFlags, UsageError, type Command } from "@/lib/cli/command";
+import { buildExportPackage } from "@/lib/export/build-export";
+import { parseSourceChoice, parseSplitList, type ExportConfigInput } from "@/lib/export/export-config";
+import { validateExportConfig } from "@/lib/export/export-jobs";
+
+function numberFlag(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new UsageError(`--${name}: "${value}" is not a number`);
+  return n;
+}
+
+async function isEmptyOrMissing(dir: string): Promise<boolean> {
+  try {
+    return (await readdir(dir)).length === 0;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return true;
+    throw e;
+  }
+}
+
+export const exportCommand: Command = {
+  name: "export",
+  usage: [
+    "export --project SLUG [--project SLUG]... --format h4|dpo|kto|rm|sft|rankings --strategy best-random|best-worst|all-pairs|topk|quantile",
+    "  [--margin M] [--top-k K] [--quantile Q] [--source humans|judge:RUN|humans+judge:RUN|both:RUN] [--aggregation borda|bradley-terry|majority]",
+    "  [--min-human-rankings N] [--min-agreement X] [--source-dataset NAME]... [--prompt-type TYPE]... [--include-flagged] [--exclude-gold]",
+    "  [--style conversational|standard] [--file-type jsonl|parquet] [--splits train=0.9,validation=0.05,test=0.05] [--seed 42]",
+    "  [--categories] [--license ID] --out DIR",
+  ].join("\n         "),
+  needsDatabase: true,
+  async run(args, io) {
+    const { values } = parseFlags(args, {
+      project: { type: "string", multiple: true },
+      format: { type: "string" },
+      strategy: { type: "string" },
+      margin: { type: "string" },
+      "top-k": { type: "string" },
+      quantile: { type: "string" },
+      source: { type: "string" },
+      aggregation: { type: "string" },
+      "min-human-rankings": { type: "string" },
+      "min-agreement": { type: "string" },
+      "source-dataset": { type: "string", multiple: true },
+      "prompt-type": { type: "string", multiple: true },
+      "include-flagged": { type: "boolean" },
+      "exclude-gold": { type: "boolean" },
+      style: { type: "string" },
+      "file-type": { type: "string" },
+      splits: { type: "string" },
+      seed: { type: "string" },
+      categories: { type: "boolean" },
+      license: { type: "string" },
+      out: { type: "string" },
+    });
+    if (!values.project?.length) throw new UsageError("--project: required (the project's slug)");
+    if (!values.out) throw new UsageError("--out: required (a new or empty directory for the package)");
+    let source: ReturnType<typeof parseSourceChoice> | undefined;
+    let splits: ReturnType<typeof parseSplitList> | undefined;
+    try {
+      source = values.source ? parseSourceChoice(values.source) : undefined;
+      splits = values.splits ? parseSplitList(values.splits) : undefined;
+    } catch (e) {
+      throw new UsageError(`${values.source && !source ? "--source" : "--splits"}: ${(e as Error).message}`);
+    }
+    const input = {
+      projects: values.project,
+      format: values.format,
+      strategy: values.strategy,
+      margin: numberFlag("margin", values.margin),
+      topK: numberFlag("top-k", values["top-k"]),
+      quantile: numberFlag("quantile", values.quantile),
+      source: source?.source,
+      judgeRuns: source?.judgeRuns,
+      aggregation: values.aggregation,
+      minHumanRankings: numberFlag("min-human-rankings", values["min-human-rankings"]),
+      minAgreement: numberFlag("min-agreement", values["min-agreement"]),
+      sourceDatasets: values["source-dataset"],
+      promptTypes: values["prompt-type"],
+      excludeFlaggedChosen: values["include-flagged"] ? false : undefined,
+      excludeGold: values["exclude-gold"] || undefined,
+      dpoStyle: values.style,
+      fileType: values["file-type"],
+      splits,
+      seed: numberFlag("seed", values.seed),
+      categories: values.categories || undefined,
+      license: values.license,
+    } as ExportConfigInput;
+    // Impossible configurations stop here, before any file is written.
+    const config = await validateExportConfig(input);
+    const out = path.resolve(values.out);
+    if (!(await isEmptyOrMissing(out))) throw new UsageError(`--out: ${out} exists and is not empty; choose a new directory`);
+    const partial = `${out}.partial-${process.pid}`;
+    await rm(partial, { recursive: true, force: true });
+    await mkdir(partial, { recursive: true });
+    let reported = -1;
+    try {
+      const manifest = await buildExportPackage({
+        config,
+        directory: partial,
+        onProgress: ({ promptsDone, promptsTotal, rowsWritten }) => {
+          const tenth = promptsTotal ? Math.floor((promptsDone / promptsTotal) * 10) : 10;
+          if (tenth === reported) return;
+          reported = tenth;
+          io.err(`exporting: ${promptsDone}/${promptsTotal} prompts, ${rowsWritten} rows`);
+        },
+      });
+      await rm(out, { recursive: true, force: true });
+      await rename(partial, out);
+      for (const f of manifest.files) io.out(`${f.path}\t${f.rows} rows\t${f.bytes} bytes\tsha256 ${f.sha256}`);
+      io.out(`Export ${manifest.exportVersion}: ${manifest.statistics.promptsUsed} prompts, ${manifest.files.reduce((s, f) => s + f.rows, 0)} rows → ${out}`);
+    } catch (error) {
+      await rm(partial, { recursive: true, force: true });
+      throw error;
+    }
+  },
+};

@@ -1,0 +1,110 @@
+import { fractionalRanks, meanRankConsensus } from "@/lib/agreement/fractional-ranks";
+import { pairVerdicts } from "@/lib/agreement/pair-verdicts";
+import type { Aggregation } from "@/lib/export/export-config";
+
+/**
+ * Several rankings of one prompt's candidates → one ranking (fractional ranks, 1 = best, equal
+ * ranks = tie). Every method is symmetric in the candidates, so a tie in the data stays a tie.
+ */
+export function aggregateRankings(rankings: readonly Float64Array[], method: Aggregation): Float64Array {
+  if (rankings.length === 1) return Float64Array.from(rankings[0]!);
+  switch (method) {
+    case "borda":
+      return meanRankConsensus(rankings);
+    case "bradley-terry":
+      return ranksFromStrengths(bradleyTerryStrengths(rankings));
+    case "majority":
+      return ranksFromStrengths(copelandScores(rankings));
+  }
+}
+
+/** Higher strength = better; strengths equal to 1e-9 tie. */
+function ranksFromStrengths(strengths: Float64Array): Float64Array {
+  return fractionalRanks(Array.from(strengths, (s) => -Math.round(s * 1e9) / 1e9));
+}
+
+/** Pairwise wins w[i][j] (i over j) summed over rankings; a tie gives each side half. */
+function pairwiseWins(rankings: readonly Float64Array[]): Float64Array[] {
+  const n = rankings[0]!.length;
+  const wins = Array.from({ length: n }, () => new Float64Array(n));
+  for (const r of rankings) {
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        if (i === j) continue;
+        if (r[i]! < r[j]!) wins[i]![j]! += 1;
+        else if (r[i] === r[j]) wins[i]![j]! += 0.5;
+      }
+    }
+  }
+  return wins;
+}
+
+/**
+ * Bradley–Terry strengths by Hunter's (2004) MM iterations over the rankings' pairwise outcomes
+ * (a ranking of N is N(N−1)/2 comparisons — the pairwise breaking of Plackett–Luce). Each pair
+ * gets one virtual tie as a prior, so a candidate that never loses keeps a finite strength.
+ */
+export function bradleyTerryStrengths(rankings: readonly Float64Array[], iterations = 200): Float64Array {
+  const wins = pairwiseWins(rankings);
+  const n = wins.length;
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) wins[i]![j]! += 0.5;
+  let p = new Float64Array(n).fill(1);
+  for (let iter = 0; iter < iterations; iter++) {
+    const next = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let w = 0;
+      let denominator = 0;
+      for (let j = 0; j < n; j++) {
+        if (i === j) continue;
+        w += wins[i]![j]!;
+        denominator += (wins[i]![j]! + wins[j]![i]!) / (p[i]! + p[j]!);
+      }
+      next[i] = w / denominator;
+    }
+    const sum = next.reduce((s, x) => s + x, 0);
+    for (let i = 0; i < n; i++) next[i]! /= sum / n;
+    let change = 0;
+    for (let i = 0; i < n; i++) change = Math.max(change, Math.abs(next[i]! - p[i]!));
+    p = next;
+    if (change < 1e-12) break;
+  }
+  return Float64Array.from(p, (x) => Math.log(x));
+}
+
+/** Copeland scores of the pairwise majority: pairs won by a majority of rankings minus pairs lost. */
+export function copelandScores(rankings: readonly Float64Array[]): Float64Array {
+  const wins = pairwiseWins(rankings);
+  const n = wins.length;
+  const score = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      if (i === j) continue;
+      if (wins[i]![j]! > wins[j]![i]!) score[i]! += 1;
+      else if (wins[i]![j]! < wins[j]![i]!) score[i]! -= 1;
+    }
+  }
+  return score;
+}
+
+/** Mean of the scores given to each candidate (null when nobody scored it). */
+export function meanScores(scores: readonly (readonly (number | null)[])[], n: number): (number | null)[] {
+  return Array.from({ length: n }, (_, i) => {
+    const given = scores.map((s) => s[i]).filter((x): x is number => x !== null && x !== undefined);
+    return given.length === 0 ? null : given.reduce((a, b) => a + b, 0) / given.length;
+  });
+}
+
+/** Mean pairwise agreement (same verdict on a candidate pair) over pairs of rankings; null for one ranking. */
+export function rankingAgreement(rankings: readonly Float64Array[]): number | null {
+  let total = 0;
+  let count = 0;
+  for (let a = 0; a < rankings.length; a++) {
+    for (let b = a + 1; b < rankings.length; b++) {
+      const v = pairVerdicts(rankings[a]!, rankings[b]!);
+      if (v.pairs === 0) continue;
+      total += v.same / v.pairs;
+      count += 1;
+    }
+  }
+  return count === 0 ? null : total / count;
+}

@@ -1,0 +1,177 @@
+import { createHash } from "node:crypto";
+import { mkdir, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { pool } from "@/lib/db/pool";
+import { seededRandom } from "@/lib/judge/seeded-random";
+import { datasetCard } from "@/lib/export/dataset-card";
+import { canonicalJson, configHash, type ExportConfig } from "@/lib/export/export-config";
+import { columnsFor, h4GenRow, h4SftRow, pairRows, rankingsRow, sftRow, type RowContext } from "@/lib/export/export-rows";
+import { ExportStatistics, type ExportSummary } from "@/lib/export/export-statistics";
+import { countPrompts, streamExportPrompts, streamPromptTexts, type PromptScope } from "@/lib/export/load-export-prompts";
+import { normalizedPromptKey } from "@/lib/export/normalize-prompt";
+import { packageLayout, type PackageFile } from "@/lib/export/package-layout";
+import { pairCategories } from "@/lib/export/pair-categories";
+import { pairCandidates, topCandidate } from "@/lib/export/pairing";
+import { ratePrompt } from "@/lib/export/rate-prompt";
+import { exportDataVersion, resolveExport, type ResolvedProject } from "@/lib/export/resolve-export";
+import { openRowFile, sha256File, type RowFile } from "@/lib/export/row-files";
+import { assignSplits, type SplitItem } from "@/lib/export/splits";
+
+export const EXPORT_PACKAGE_FORMAT = "medpref-export/1";
+
+export interface ManifestFile {
+  path: string;
+  bytes: number;
+  sha256: string;
+  rows: number;
+}
+
+export interface ExportManifest {
+  format: typeof EXPORT_PACKAGE_FORMAT;
+  exportVersion: string;
+  configHash: string;
+  dataVersion: string;
+  config: ExportConfig;
+  projects: { slug: string; name: string; judgeRun: string | null }[];
+  statistics: ExportSummary;
+  /** Every file of the package but this manifest: data files, then README.md. */
+  files: ManifestFile[];
+}
+
+export interface ExportProgress {
+  promptsDone: number;
+  promptsTotal: number;
+  rowsWritten: number;
+}
+
+export interface BuildExportOptions {
+  config: ExportConfig;
+  /** An empty or missing directory; the package is written into it. */
+  directory: string;
+  onProgress?: (progress: ExportProgress) => void | Promise<void>;
+}
+
+const PROGRESS_EVERY_PROMPTS = 250;
+
+/**
+ * Builds an export package: data files per split, README.md (dataset card) and manifest.json.
+ * Reads one consistent snapshot (a REPEATABLE READ transaction) in two streamed passes — prompt
+ * texts to assign splits, then prompts with candidates and rankings to write rows — so memory
+ * holds the split assignment and one prompt, never the dataset. Same config + same data ⇒ same bytes.
+ */
+export async function buildExportPackage({ config, directory, onProgress }: BuildExportOptions): Promise<ExportManifest> {
+  const client = await pool().connect();
+  try {
+    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    await client.query("SET LOCAL jit = off");
+    const projects = await resolveExport(client, config);
+    const dataVersion = await exportDataVersion(client, projects.map((p) => p.id));
+    const hash = configHash(config);
+    const exportVersion = createHash("sha256").update(`${hash}:${dataVersion}`).digest("hex").slice(0, 16);
+    const scopes = projects.map((p) => ({ project: p, scope: scopeOf(p, config) }));
+
+    let promptsTotal = 0;
+    for (const { scope } of scopes) promptsTotal += await countPrompts(client, scope);
+    const items: SplitItem[] = [];
+    for (const { scope } of scopes) {
+      for await (const p of streamPromptTexts(client, scope)) items.push({ promptId: p.id, groupKey: normalizedPromptKey(p.text ?? ""), stratum: p.source ?? "" });
+    }
+    const splitOf = assignSplits(items, config.splits, config.seed);
+    items.length = 0;
+
+    await mkdir(path.join(directory, "data"), { recursive: true });
+    const layout = packageLayout(config);
+    const columns = columnsFor(config);
+    const files = new Map<PackageFile, RowFile>(layout.map((f) => [f, openRowFile(config.fileType, path.join(directory, f.path), columns)]));
+    const fileOf = (split: string, part: PackageFile["part"], category: PackageFile["category"] = null) =>
+      [...files.keys()].find((f) => f.source === split && f.part === part && f.category === category)!;
+    const stats = new ExportStatistics();
+    const context: RowContext = { config, exportVersion };
+    let rowsWritten = 0;
+    const write = async (file: PackageFile, row: Record<string, unknown>) => {
+      await files.get(file)!.write(row);
+      stats.row(file.split);
+      rowsWritten += 1;
+    };
+
+    for (const { project, scope } of scopes) {
+      for await (const prompt of streamExportPrompts(client, scope)) {
+        stats.promptsConsidered += 1;
+        if (onProgress && stats.promptsConsidered % PROGRESS_EVERY_PROMPTS === 0) await onProgress({ promptsDone: stats.promptsConsidered, promptsTotal, rowsWritten });
+        const rated = ratePrompt(prompt, config, project.judgeRun);
+        if (typeof rated === "string") {
+          stats.skip(rated);
+          continue;
+        }
+        const split = splitOf.get(prompt.id)!;
+        const random = seededRandom(`${config.seed}:${prompt.id}`);
+        if (config.format === "sft" || config.format === "rankings") {
+          stats.usePrompt(rated, split);
+          await write(fileOf(split, "rows"), config.format === "sft" ? sftRow(rated, topCandidate(rated.ranks, random), context) : rankingsRow(rated, context));
+          continue;
+        }
+        const pairs = pairCandidates(rated.ranks, config, random);
+        if (pairs.length === 0) {
+          stats.skip("no-pairs");
+          continue;
+        }
+        stats.usePrompt(rated, split);
+        const ktoSeen = new Set<string>();
+        for (const pair of pairs) {
+          stats.pair(rated, pair, split);
+          const categories = config.categories ? pairCategories(rated, pair, project.judgeRun) : [];
+          for (const row of pairRows(rated, pair, context)) {
+            if (config.format === "kto") {
+              const key = `${(row.provenance as { completion_id: string }).completion_id}:${row.label}`;
+              if (ktoSeen.has(key)) continue;
+              ktoSeen.add(key);
+            }
+            await write(fileOf(split, "pairs"), row);
+            for (const category of categories) {
+              const file = [...files.keys()].find((f) => f.source === split && f.category === category);
+              if (file) await write(file, row);
+            }
+          }
+        }
+        if (config.format === "h4") {
+          await write(fileOf(split, "sft"), h4SftRow(rated, topCandidate(rated.ranks, random), context));
+          await write(fileOf(split, "gen"), h4GenRow(rated, context));
+        }
+      }
+    }
+    await client.query("COMMIT");
+
+    const written: ManifestFile[] = [];
+    for (const [file, rowFile] of files) {
+      const { rows, bytes, sha256 } = await rowFile.close();
+      written.push({ path: file.path, bytes, sha256, rows });
+    }
+    const summary = stats.summary();
+    const card = datasetCard({ config, exportVersion, projects, layout, files: written, statistics: summary });
+    const readmePath = path.join(directory, "README.md");
+    await writeFile(readmePath, card);
+    written.push({ path: "README.md", bytes: (await stat(readmePath)).size, sha256: await sha256File(readmePath), rows: 0 });
+    const manifest: ExportManifest = {
+      format: EXPORT_PACKAGE_FORMAT,
+      exportVersion,
+      configHash: hash,
+      dataVersion,
+      config,
+      projects: projects.map((p) => ({ slug: p.slug, name: p.name, judgeRun: p.judgeRun })),
+      statistics: summary,
+      files: written,
+    };
+    await writeFile(path.join(directory, "manifest.json"), JSON.stringify(JSON.parse(canonicalJson(manifest)), null, 2) + "\n");
+    await onProgress?.({ promptsDone: promptsTotal, promptsTotal, rowsWritten });
+    return manifest;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+function scopeOf(project: ResolvedProject, config: ExportConfig): PromptScope {
+  return { projectId: project.id, projectSlug: project.slug, sourceDatasets: config.sourceDatasets, promptTypes: config.promptTypes };
+}

@@ -1,0 +1,137 @@
+import { stringify } from "yaml";
+import type { ExportConfig } from "@/lib/export/export-config";
+import type { ExportSummary } from "@/lib/export/export-statistics";
+import { CATEGORY_RULES } from "@/lib/export/pair-categories";
+import type { PackageFile } from "@/lib/export/package-layout";
+
+interface CardInput {
+  config: ExportConfig;
+  exportVersion: string;
+  projects: { slug: string; name: string; judgeRun: string | null }[];
+  layout: PackageFile[];
+  files: { path: string; rows: number; bytes: number; sha256: string }[];
+  statistics: ExportSummary;
+}
+
+const FORMAT_DESCRIPTIONS: Record<ExportConfig["format"], string> = {
+  h4: "HuggingFaceH4/ultrafeedback_binarized layout: `prompt`, `prompt_id` (sha256 of the prompt), `chosen` / `rejected` / `messages` as lists of `{role, content}`, `score_chosen`, `score_rejected`; `*_prefs` splits hold pairs, `*_sft` the top-ranked completion, `*_gen` the prompt alone.",
+  dpo: "TRL preference data with an explicit prompt: `prompt`, `chosen`, `rejected`.",
+  kto: "TRL unpaired preference data: `prompt`, `completion`, `label` (true = desirable).",
+  rm: "Reward-model pairs: `chosen` and `rejected` conversations (prompt included) and `margin`, the aggregated rank gap (float). OpenRLHF: `--chosen_key chosen --rejected_key rejected --apply_chat_template`.",
+  sft: "Supervised fine-tuning conversations: `messages` ending with the top-ranked completion.",
+  rankings: "One row per prompt: every candidate with its aggregated rank and score, and every individual ranking (per annotator and per judge permutation), ranks and scores in candidate order.",
+};
+
+const STRATEGY_DESCRIPTIONS: Record<ExportConfig["strategy"], (c: ExportConfig) => string> = {
+  "best-random": () => "the best-ranked candidate against a randomly drawn lower-ranked one (as HuggingFaceH4/ultrafeedback_binarized)",
+  "best-worst": () => "the best-ranked candidate against the worst-ranked one",
+  "all-pairs": (c) => `every ordered pair whose aggregated ranks differ by at least ${c.margin} (InstructGPT-style; 28 pairs for 8 untied candidates at margin 1)`,
+  topk: (c) => `each of the top ${c.topK} candidates against each of the bottom ${c.topK}`,
+  quantile: (c) => `the best-ranked candidate against the candidate at rank quantile ${c.quantile} (the first strictly worse one from there)`,
+};
+
+const AGGREGATION_DESCRIPTIONS: Record<ExportConfig["aggregation"], string> = {
+  borda: "mean rank (Borda)",
+  "bradley-terry": "Bradley–Terry strengths fitted to the rankings' pairwise outcomes (MM algorithm, one virtual tie per pair as a prior)",
+  majority: "majority over pairs (Copeland: pairs won by a majority of rankings minus pairs lost)",
+};
+
+const SOURCE_DESCRIPTIONS: Record<ExportConfig["source"], string> = {
+  humans: "clinicians' rankings",
+  judge: "the LLM judge run's rankings (each position permutation counts as one ranking)",
+  "humans+judge": "clinicians' rankings, falling back to the judge run where a prompt has too few",
+  both: "clinicians and the judge run as separate raters (the run's permutations averaged into one ranking)",
+};
+
+function table(header: string[], rows: (string | number)[][]): string {
+  return [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+}
+
+/**
+ * README.md of an export: YAML front matter that `datasets.load_dataset(<dir>)` and the Hub read
+ * (configs → data_files per split, license), then how the data was made and what it contains.
+ */
+export function datasetCard({ config, exportVersion, projects, layout, files, statistics }: CardInput): string {
+  const front = {
+    license: config.license,
+    pretty_name: `MedPref ${config.format} export ${exportVersion}`,
+    language: ["en"],
+    tags: ["medical", "preference", "rlhf", config.format, "medpref"],
+    task_categories: ["text-generation"],
+    configs: [{ config_name: "default", data_files: layout.map((f) => ({ split: f.split, path: f.path })) }],
+  };
+  const rowsOf = new Map(files.map((f) => [f.path, f]));
+  const s = statistics;
+  const lines = [
+    "---",
+    stringify(front, { lineWidth: 0 }).trimEnd(),
+    "---",
+    "",
+    `# MedPref export ${exportVersion}`,
+    "",
+    `Preference data exported by MedPref from ${projects.map((p) => `**${p.name}** (\`${p.slug}\`${p.judgeRun ? `, judge run \`${p.judgeRun}\`` : ""})`).join(", ")}.`,
+    "",
+    "## Format",
+    "",
+    FORMAT_DESCRIPTIONS[config.format],
+    config.format === "dpo" || config.format === "kto" ? `Style: ${config.dpoStyle} (${config.dpoStyle === "conversational" ? "lists of `{role, content}`" : "plain strings"}).` : "",
+    "Every row carries a `provenance` struct: the MedPref prompt id, project, source dataset, the chosen and rejected completion ids, models, aggregated ranks and scores, the rank gap, the number of rankings and their agreement on the prompt, the rating source with annotator pseudonyms and judge run, the pairing strategy and this export's version.",
+    "",
+    "```python",
+    "from datasets import load_dataset",
+    `ds = load_dataset("path/to/this/directory")  # splits: ${layout.map((f) => f.split).join(", ")}`,
+    "```",
+    "",
+    "## How the data was made",
+    "",
+    `- **Rankings**: ${SOURCE_DESCRIPTIONS[config.source]}; at least ${config.minHumanRankings} human ranking(s) per prompt where humans are used. Adjudicated rankings take precedence over everything, then gold reference rankings${config.excludeGold ? " (gold items are excluded here)" : ""}.`,
+    `- **Aggregation** of several rankings of a prompt: ${AGGREGATION_DESCRIPTIONS[config.aggregation]}. Candidates with equal aggregates stay tied.`,
+    `- **Pairs**: ${STRATEGY_DESCRIPTIONS[config.strategy](config)}. Tied candidates never form a pair; a prompt whose candidates are all tied gives none. Random choices are seeded (seed ${config.seed}) per prompt.`,
+    `- **Filters**: ${[
+      config.sourceDatasets.length ? `source datasets ${config.sourceDatasets.join(", ")}` : "all source datasets",
+      config.promptTypes.length ? `prompt types ${config.promptTypes.join(", ")}` : "all prompt types",
+      config.minAgreement !== null ? `rankings agreeing on at least ${config.minAgreement} of candidate pairs (prompts with two or more rankings)` : null,
+      config.excludeFlaggedChosen ? "prompts whose best candidate anyone flagged unsafe or factually incorrect are excluded" : null,
+    ]
+      .filter(Boolean)
+      .join("; ")}.`,
+    `- **Splits** by prompt (${config.splits.map((x) => `${x.name} ${x.fraction}`).join(", ")}): prompts are grouped by normalized text (case, whitespace and punctuation folded) and each group goes to one split, so no prompt — or near-identical prompt — appears in two splits; assignment is stratified by source dataset and seeded (seed ${config.seed}).`,
+    ...(config.categories
+      ? ["- **Test categories** (subsets of the pairs of the test split):", ...Object.entries(CATEGORY_RULES).map(([name, rule]) => `  - \`${name}\`: ${rule}.`)]
+      : []),
+    "",
+    "## Statistics",
+    "",
+    `${s.promptsUsed} of ${s.promptsConsidered} prompts used; ${s.meanRankingsPerPrompt ?? 0} rankings per prompt on average. Agreement of the rankings used (mean pairwise agreement over ${s.agreement.prompts} prompts with two or more rankings): ${s.agreement.meanPairwise ?? "n/a"}.`,
+    Object.keys(s.promptsSkipped).length ? `Prompts left out: ${Object.entries(s.promptsSkipped).map(([k, v]) => `${k} ${v}`).join(", ")}.` : "",
+    "",
+    table(
+      ["split", "file", "rows"],
+      layout.map((f) => [f.split, f.path, rowsOf.get(f.path)?.rows ?? 0]),
+    ),
+    "",
+    ...(Object.keys(s.pairsPerSource).length
+      ? ["Pairs per source dataset:", "", table(["source", "pairs"], Object.entries(s.pairsPerSource)), "", "Model win rates (share of its pairs in which the model's completion was chosen):", "", table(["model", "pairs", "wins", "win rate"], s.modelWinRates.map((m) => [m.model, m.pairs, m.wins, m.winRate])), ""]
+      : []),
+    "## Files",
+    "",
+    "`manifest.json` holds the full configuration, the counts and the sha256 of every file.",
+    "",
+    "## Citation",
+    "",
+    "```bibtex",
+    `@misc{medpref_export_${exportVersion},`,
+    `  title = {MedPref preference export ${exportVersion}},`,
+    "  note = {Exported with MedPref, an open platform for preference annotation of medical LLM outputs},",
+    "}",
+    "@inproceedings{zhang2024ultramedical,",
+    "  title = {UltraMedical: Building Specialized Generalists in Biomedicine},",
+    "  author = {Zhang, Kaiyan and Zeng, Sihang and Hua, Ermo and Ding, Ning and Chen, Zhang-Ren and Ma, Zhiyuan and Li, Haoxin and Cui, Ganqu and Qi, Biqing and Zhu, Xuekai and Lv, Xingtai and Jinfang, Hu and Liu, Zhiyuan and Zhou, Bowen},",
+    "  booktitle = {Advances in Neural Information Processing Systems},",
+    "  year = {2024}",
+    "}",
+    "```",
+    "",
+  ];
+  return lines.filter((l, i, all) => !(l === "" && all[i - 1] === "")).join("\n");
+}

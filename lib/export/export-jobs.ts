@@ -1,0 +1,109 @@
+import { mkdir, rename, rm } from "node:fs/promises";
+import path from "node:path";
+import type PgBoss from "pg-boss";
+import { recordAudit } from "@/lib/audit/audit-entry";
+import { env } from "@/lib/config/env";
+import { pool } from "@/lib/db/pool";
+import { db } from "@/lib/db/prisma";
+import { AppError } from "@/lib/errors/app-error";
+import { buildExportPackage } from "@/lib/export/build-export";
+import { configHash, exportConfigSchema, type ExportConfig, type ExportConfigInput } from "@/lib/export/export-config";
+import { resolveExport } from "@/lib/export/resolve-export";
+import { logger } from "@/lib/logger";
+
+/** Builds run in the worker: one job per export, its id the export's id (enqueueing twice is harmless). */
+export const EXPORT_BUILD_JOB = "export-build";
+const EXPORT_JOB_OPTIONS = { retryLimit: 2, retryDelay: 10, expireInSeconds: 3600 } as const;
+const PROGRESS_WRITE_MS = 500;
+
+/** Where published packages live: MEDPREF_HOME/exports/<id>/ (shared by web servers and workers). */
+export function exportDirectory(exportId: string): string {
+  return path.resolve(env().MEDPREF_HOME, "exports", exportId);
+}
+
+/** Parses and checks a configuration against the database; throws an AppError naming the problem. */
+export async function validateExportConfig(input: ExportConfigInput): Promise<ExportConfig> {
+  const parsed = exportConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new AppError("INVALID_INPUT", issue.message, String(issue.path[0] ?? "config"));
+  }
+  await resolveExport(pool(), parsed.data);
+  return parsed.data;
+}
+
+const defaultName = (c: ExportConfig) => `${c.projects.join("+")} · ${c.format} · ${c.strategy}`;
+
+/** Records an export (QUEUED) after checking its configuration, and queues its build. */
+export async function createExport(boss: PgBoss, input: ExportConfigInput, options: { name?: string | null; actorId: string }): Promise<string> {
+  const config = await validateExportConfig(input);
+  const name = options.name?.trim() || defaultName(config);
+  const created = await db().$transaction(async (tx) => {
+    const row = await tx.export.create({ data: { name, config, configHash: configHash(config), createdById: options.actorId } });
+    await recordAudit(tx, { actorId: options.actorId, action: "export.create", entityType: "export", entityId: row.id, after: { name, config } });
+    return row;
+  });
+  await enqueueExport(boss, created.id);
+  return created.id;
+}
+
+async function enqueueExport(boss: PgBoss, exportId: string): Promise<void> {
+  await boss.createQueue(EXPORT_BUILD_JOB);
+  await boss.send(EXPORT_BUILD_JOB, { exportId }, { ...EXPORT_JOB_OPTIONS, id: exportId });
+}
+
+/**
+ * Builds one export into `<id>.partial/`, then renames it to `<id>/` and marks it READY with its
+ * files in one transaction: a failed or killed build never looks ready, and a retried job
+ * starts again from an empty directory.
+ */
+export async function runExportBuild(exportId: string): Promise<void> {
+  const row = await db().export.findUnique({ where: { id: exportId } });
+  if (!row || row.status === "READY" || row.status === "FAILED") return;
+  const final = exportDirectory(exportId);
+  const partial = `${final}.partial`;
+  await rm(partial, { recursive: true, force: true });
+  await mkdir(partial, { recursive: true });
+  await db().export.update({ where: { id: exportId }, data: { status: "RUNNING", startedAt: new Date(), progress: 0, rowsWritten: 0, error: null } });
+  let lastWrite = 0;
+  try {
+    const config = exportConfigSchema.parse(row.config);
+    const manifest = await buildExportPackage({
+      config,
+      directory: partial,
+      onProgress: async ({ promptsDone, promptsTotal, rowsWritten }) => {
+        if (Date.now() - lastWrite < PROGRESS_WRITE_MS && promptsDone < promptsTotal) return;
+        lastWrite = Date.now();
+        // Published at 1 only with the files: building reaches 0.99 at most.
+        const progress = promptsTotal === 0 ? 0 : Math.min(0.99, promptsDone / promptsTotal);
+        await pool().query(`UPDATE exports SET progress = $2, rows_written = $3 WHERE id = $1 AND status = 'RUNNING'`, [exportId, progress, rowsWritten]);
+      },
+    });
+    await rm(final, { recursive: true, force: true });
+    await rename(partial, final);
+    await db().$transaction(async (tx) => {
+      await tx.exportFile.deleteMany({ where: { exportId } });
+      await tx.exportFile.createMany({
+        data: [...manifest.files.map((f) => ({ exportId, path: f.path, bytes: BigInt(f.bytes), sha256: f.sha256, rows: f.rows }))],
+      });
+      const rows = manifest.files.reduce((s, f) => s + f.rows, 0);
+      await tx.export.update({ where: { id: exportId }, data: { status: "READY", progress: 1, rowsWritten: rows, manifest: JSON.parse(JSON.stringify(manifest)), finishedAt: new Date() } });
+      await recordAudit(tx, { actorId: null, action: "export.ready", entityType: "export", entityId: exportId, after: { exportVersion: manifest.exportVersion, rows } });
+    });
+  } catch (error) {
+    await rm(partial, { recursive: true, force: true });
+    const message = error instanceof AppError ? error.message : `The build failed: ${(error as Error).message}`;
+    logger[error instanceof AppError ? "warn" : "error"]({ err: error, exportId }, "export build failed");
+    await db().export.update({ where: { id: exportId }, data: { status: "FAILED", error: message, finishedAt: new Date() } });
+  }
+}
+
+/** Worker side: builds exports, and re-queues any left queued or running by a stopped worker. */
+export async function registerExportWorker(boss: PgBoss): Promise<void> {
+  await boss.createQueue(EXPORT_BUILD_JOB);
+  await boss.work<{ exportId: string }>(EXPORT_BUILD_JOB, { batchSize: 1 }, async ([job]) => {
+    if (job) await runExportBuild(job.data.exportId);
+  });
+  const { rows } = await pool().query<{ id: string }>(`SELECT id FROM exports WHERE status IN ('QUEUED', 'RUNNING')`);
+  for (const r of rows) await enqueueExport(boss, r.id);
+}

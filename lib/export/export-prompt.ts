@@ -1,0 +1,40 @@
+/** One prompt as an export reads it: its candidates and the latest revision of every ranking. */
+export interface ChatMessage {
+  role: string;
+  content: string;
+}
+
+export interface ExportCandidate {
+  completionId: string;
+  model: string;
+  text: string;
+}
+
+export type ExportRankingKind = "HUMAN" | "JUDGE" | "GOLD" | "ADJUDICATED";
+
+export interface ExportRanking {
+  kind: ExportRankingKind;
+  /** Annotator pseudonym for people; "judge:<run id>" for judge rankings. */
+  rater: string;
+  runId: string | null;
+  permutation: number | null;
+  /** Fractional ranks in candidate order (1 = best). */
+  ranks: Float64Array;
+  /** Scores in candidate order (null where none was given). */
+  scores: (number | null)[];
+  /** Candidate flags in candidate order (e.g. "unsafe", "factually-incorrect"). */
+  flags: string[][];
+}
+
+export interface ExportPrompt {
+  id: string;
+  project: string;
+  messages: ChatMessage[];
+  source: string | null;
+  promptType: string | null;
+  candidates: ExportCandidate[];
+  rankings: ExportRanking[];
+}
+
+/** The text a prompt is identified and grouped by: every turn's content. */
+export const promptText = (messages: readonly ChatMessage[]) => messages.map((m) => m.content).join("\n\n");

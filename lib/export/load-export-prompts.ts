@@ -1,0 +1,106 @@
+import type pg from "pg";
+import { fractionalRanks } from "@/lib/agreement/fractional-ranks";
+import { copyLinesOut, parseCopiedJson } from "@/lib/db/copy-to";
+import type { ExportPrompt, ExportRanking, ExportRankingKind } from "@/lib/export/export-prompt";
+
+/** The prompts of one project an export reads, narrowed by its SQL-level filters. */
+export interface PromptScope {
+  projectId: string;
+  projectSlug: string;
+  sourceDatasets: string[];
+  promptTypes: string[];
+}
+
+function scopeWhere(client: pg.PoolClient, scope: PromptScope): string {
+  const list = (values: string[]) => values.map((v) => client.escapeLiteral(v)).join(", ");
+  return [
+    `p.project_id = ${client.escapeLiteral(scope.projectId)}`,
+    scope.sourceDatasets.length ? `p.source IN (${list(scope.sourceDatasets)})` : null,
+    scope.promptTypes.length ? `p.prompt_type IN (${list(scope.promptTypes)})` : null,
+  ]
+    .filter(Boolean)
+    .join(" AND ");
+}
+
+/** Ids, sources and texts of the prompts in scope (pass 1: splits), ordered by content hash. */
+export async function* streamPromptTexts(client: pg.PoolClient, scope: PromptScope): AsyncGenerator<{ id: string; source: string | null; text: string }> {
+  const query = `SELECT json_build_object('id', p.id, 'source', p.source,
+      'text', (SELECT string_agg(m ->> 'content', E'\\n\\n' ORDER BY i) FROM jsonb_array_elements(p.messages) WITH ORDINALITY AS t(m, i)))
+    FROM prompts p WHERE ${scopeWhere(client, scope)} ORDER BY p.content_hash`;
+  for await (const line of copyLinesOut(client, query)) yield parseCopiedJson(line);
+}
+
+/** The number of prompts in scope. */
+export async function countPrompts(client: pg.PoolClient, scope: PromptScope): Promise<number> {
+  const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM prompts p WHERE ${scopeWhere(client, scope)}`);
+  return rows[0]!.n;
+}
+
+interface PromptLine {
+  id: string;
+  messages: { role: string; content: string }[];
+  source: string | null;
+  type: string | null;
+  candidates: { id: string; model: string; text: string }[];
+  rankings:
+    | {
+        kind: ExportRankingKind;
+        rater: string | null;
+        run: string | null;
+        perm: number | null;
+        entries: { c: string; r: number; s: number | null; f: string[] }[];
+      }[]
+    | null;
+}
+
+/** The SQL of pass 2, one JSON document per prompt; also what bench:export times as raw COPY. */
+export function promptDocumentsQuery(client: pg.PoolClient, scope: PromptScope): string {
+  return `SELECT json_build_object('id', p.id, 'messages', p.messages, 'source', p.source, 'type', p.prompt_type,
+      'candidates', (SELECT json_agg(json_build_object('id', c.id, 'model', c.model, 'text', c.text) ORDER BY c.position)
+                       FROM completions c WHERE c.prompt_id = p.id),
+      'rankings', (SELECT json_agg(json_build_object('kind', r.kind, 'rater', u.pseudonym, 'run', r.judge_run_id, 'perm', r.permutation_index,
+                            'entries', (SELECT json_agg(json_build_object('c', e.completion_id, 'r', e.rank, 's', e.score, 'f', e.flags))
+                                          FROM ranking_entries e WHERE e.revision_id = rr.id))
+                          ORDER BY r.kind, u.pseudonym, r.judge_run_id, r.permutation_index, r.id)
+                     FROM rankings r
+                     JOIN ranking_revisions rr ON rr.ranking_id = r.id AND rr.revision = r.revision
+                     LEFT JOIN users u ON u.id = r.rater_id
+                    WHERE r.prompt_id = p.id))
+    FROM prompts p WHERE ${scopeWhere(client, scope)} ORDER BY p.content_hash`;
+}
+
+/**
+ * Streams the prompts in scope with their candidates and the latest revision of every ranking
+ * (pass 2), one at a time: memory holds one prompt, whatever the project's size.
+ */
+export async function* streamExportPrompts(client: pg.PoolClient, scope: PromptScope): AsyncGenerator<ExportPrompt> {
+  for await (const line of copyLinesOut(client, promptDocumentsQuery(client, scope))) {
+    const doc = parseCopiedJson<PromptLine>(line);
+    const candidates = (doc.candidates ?? []).map((c) => ({ completionId: c.id, model: c.model, text: c.text }));
+    const index = new Map(candidates.map((c, i) => [c.completionId, i]));
+    const rankings: ExportRanking[] = [];
+    for (const r of doc.rankings ?? []) {
+      // A ranking made before a candidate was added does not rank every candidate: left out.
+      if (r.entries.length !== candidates.length) continue;
+      const raw = new Float64Array(candidates.length);
+      const scores: (number | null)[] = new Array<number | null>(candidates.length).fill(null);
+      const flags: string[][] = candidates.map(() => []);
+      for (const e of r.entries) {
+        const i = index.get(e.c)!;
+        raw[i] = e.r;
+        scores[i] = e.s;
+        flags[i] = e.f;
+      }
+      rankings.push({
+        kind: r.kind,
+        rater: r.kind === "JUDGE" ? `judge:${r.run}` : (r.rater ?? "unknown"),
+        runId: r.run,
+        permutation: r.perm,
+        ranks: fractionalRanks(raw),
+        scores,
+        flags,
+      });
+    }
+    yield { id: doc.id, project: scope.projectSlug, messages: doc.messages, source: doc.source, promptType: doc.type, candidates, rankings };
+  }
+}

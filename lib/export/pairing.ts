@@ -1,0 +1,75 @@
+import type { PairingStrategy } from "@/lib/export/export-config";
+
+/** A preference pair: indices of the chosen and the rejected candidate. */
+export interface CandidatePair {
+  chosen: number;
+  rejected: number;
+}
+
+export interface PairingOptions {
+  strategy: PairingStrategy;
+  /** all-pairs: minimum rank gap. */
+  margin: number;
+  /** topk: how many from the top and from the bottom. */
+  topK: number;
+  /** quantile: where in the ranking the rejected candidate sits (0 = best, 1 = worst). */
+  quantile: number;
+}
+
+/** Candidate indices best first (ties by index, so the order is total and deterministic). */
+function bestFirst(ranks: ArrayLike<number>): number[] {
+  return Array.from({ length: ranks.length }, (_, i) => i).sort((a, b) => ranks[a]! - ranks[b]! || a - b);
+}
+
+const pick = (items: readonly number[], random: () => number) => items[Math.floor(random() * items.length)]!;
+
+/**
+ * Binarizes one prompt's aggregated ranking (fractional ranks, 1 = best) into preference pairs.
+ * A pair always has the chosen candidate strictly better ranked than the rejected one, so tied
+ * candidates never form a pair and an all-tied prompt yields none. Where several candidates tie
+ * for a role (best, worst), `random` — seeded per prompt — picks one.
+ */
+export function pairCandidates(ranks: ArrayLike<number>, options: PairingOptions, random: () => number): CandidatePair[] {
+  const n = ranks.length;
+  if (n < 2) return [];
+  const order = bestFirst(ranks);
+  const bestRank = ranks[order[0]!]!;
+  const worstRank = ranks[order[n - 1]!]!;
+  if (bestRank === worstRank) return [];
+  const best = order.filter((i) => ranks[i] === bestRank);
+  switch (options.strategy) {
+    case "best-random": {
+      const chosen = pick(best, random);
+      return [{ chosen, rejected: pick(order.filter((i) => ranks[i]! > bestRank), random) }];
+    }
+    case "best-worst": {
+      const chosen = pick(best, random);
+      return [{ chosen, rejected: pick(order.filter((i) => ranks[i] === worstRank), random) }];
+    }
+    case "all-pairs": {
+      const pairs: CandidatePair[] = [];
+      for (const chosen of order) for (const rejected of order) if (ranks[rejected]! - ranks[chosen]! >= options.margin) pairs.push({ chosen, rejected });
+      return pairs;
+    }
+    case "topk": {
+      const k = Math.min(options.topK, Math.floor(n / 2));
+      const top = order.slice(0, k);
+      const bottom = order.slice(n - k);
+      const pairs: CandidatePair[] = [];
+      for (const chosen of top) for (const rejected of bottom) if (ranks[chosen]! < ranks[rejected]!) pairs.push({ chosen, rejected });
+      return pairs;
+    }
+    case "quantile": {
+      const chosen = pick(best, random);
+      const from = Math.round(options.quantile * (n - 1));
+      const rejected = order.slice(from).find((i) => ranks[i]! > bestRank);
+      return rejected === undefined ? [] : [{ chosen, rejected }];
+    }
+  }
+}
+
+/** The candidate supervised fine-tuning uses: the best one (a seeded pick among tied bests). */
+export function topCandidate(ranks: ArrayLike<number>, random: () => number): number {
+  const order = bestFirst(ranks);
+  return pick(order.filter((i) => ranks[i] === ranks[order[0]!]), random);
+}

@@ -1,0 +1,131 @@
+import { createHash } from "node:crypto";
+import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
+import { once } from "node:events";
+import { ParquetWriter } from "hyparquet-writer";
+import { fileWriter } from "hyparquet-writer/src/node.js";
+import type { SchemaElement } from "hyparquet";
+import { serializeJsonRow, type Column, type ColumnType } from "@/lib/export/columns";
+
+export interface WrittenFile {
+  rows: number;
+  bytes: number;
+  sha256: string;
+}
+
+/** A file of rows of one column layout, written as they come (memory bounded by a row group). */
+export interface RowFile {
+  write(row: Record<string, unknown>): Promise<void>;
+  close(): Promise<WrittenFile>;
+}
+
+/** Parquet row groups hold at most this many rows, or about this many bytes of text. */
+export const PARQUET_ROW_GROUP_ROWS = 5_000;
+const PARQUET_ROW_GROUP_TEXT_BYTES = 32 * 1024 * 1024;
+const JSONL_CHUNK_CHARS = 1 << 20;
+
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
+async function writeChunk(stream: WriteStream, chunk: string): Promise<void> {
+  if (!stream.write(chunk)) await once(stream, "drain");
+}
+
+export function openJsonlFile(path: string, columns: readonly Column[]): RowFile {
+  const stream = createWriteStream(path);
+  const hash = createHash("sha256");
+  let pending = "";
+  let rows = 0;
+  let bytes = 0;
+  const flush = async () => {
+    if (!pending) return;
+    const buffer = Buffer.from(pending, "utf8");
+    pending = "";
+    hash.update(buffer);
+    bytes += buffer.length;
+    await writeChunk(stream, buffer as unknown as string);
+  };
+  return {
+    async write(row) {
+      pending += serializeJsonRow(columns, row) + "\n";
+      rows += 1;
+      if (pending.length >= JSONL_CHUNK_CHARS) await flush();
+    },
+    async close() {
+      await flush();
+      stream.end();
+      await once(stream, "finish");
+      return { rows, bytes, sha256: hash.digest("hex") };
+    },
+  };
+}
+
+function schemaElements(column: Column, required = !column.nullable): SchemaElement[] {
+  const repetition_type = required ? "REQUIRED" : "OPTIONAL";
+  const { name, type } = column;
+  return elementsFor(name, type, repetition_type);
+}
+
+function elementsFor(name: string, type: ColumnType, repetition_type: "REQUIRED" | "OPTIONAL"): SchemaElement[] {
+  switch (type.kind) {
+    case "string":
+      return [{ name, type: "BYTE_ARRAY", converted_type: "UTF8", logical_type: { type: "STRING" }, repetition_type }];
+    case "double":
+      return [{ name, type: "DOUBLE", repetition_type }];
+    case "int":
+      return [{ name, type: "INT32", repetition_type }];
+    case "bool":
+      return [{ name, type: "BOOLEAN", repetition_type }];
+    case "list":
+      // The standard three-level LIST, which pyarrow, DuckDB and datasets read as list<…>.
+      return [
+        { name, repetition_type, converted_type: "LIST", logical_type: { type: "LIST" }, num_children: 1 },
+        { name: "list", repetition_type: "REPEATED", num_children: 1 },
+        ...elementsFor("element", type.of, type.nullableElements ? "OPTIONAL" : "REQUIRED"),
+      ];
+    case "struct":
+      return [{ name, repetition_type, num_children: type.fields.length }, ...type.fields.flatMap((f) => schemaElements(f))];
+  }
+}
+
+function textBytes(value: unknown): number {
+  if (typeof value === "string") return value.length;
+  if (Array.isArray(value)) return value.reduce((s: number, v) => s + textBytes(v), 0);
+  if (value && typeof value === "object") return Object.values(value).reduce((s: number, v) => s + textBytes(v), 0);
+  return 8;
+}
+
+export function openParquetFile(path: string, columns: readonly Column[]): RowFile {
+  const schema: SchemaElement[] = [{ name: "schema", num_children: columns.length }, ...columns.flatMap((c) => schemaElements(c))];
+  const writer = new ParquetWriter({ writer: fileWriter(path), schema, codec: "SNAPPY", createdBy: "medpref", statistics: false });
+  let buffered: Record<string, unknown>[] = [];
+  let bufferedBytes = 0;
+  let rows = 0;
+  const flush = async () => {
+    if (buffered.length === 0) return;
+    const columnData = columns.map((c) => ({ name: c.name, data: buffered.map((r) => r[c.name] ?? null) }));
+    await writer.write({ columnData, rowGroupSize: buffered.length });
+    buffered = [];
+    bufferedBytes = 0;
+  };
+  return {
+    async write(row) {
+      buffered.push(row);
+      bufferedBytes += textBytes(row);
+      rows += 1;
+      if (buffered.length >= PARQUET_ROW_GROUP_ROWS || bufferedBytes >= PARQUET_ROW_GROUP_TEXT_BYTES) await flush();
+    },
+    async close() {
+      await flush();
+      await writer.finish();
+      const { size } = await import("node:fs/promises").then((fs) => fs.stat(path));
+      return { rows, bytes: size, sha256: await sha256File(path) };
+    },
+  };
+}
+
+export function openRowFile(fileType: "jsonl" | "parquet", path: string, columns: readonly Column[]): RowFile {
+  return fileType === "jsonl" ? openJsonlFile(path, columns) : openParquetFile(path, columns);
+}
