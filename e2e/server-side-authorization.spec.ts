@@ -7,7 +7,7 @@ test.describe("a clinician is refused by the server, not only by hidden links", 
     await signInAs(page, "clinician");
   });
 
-  for (const path of ["/admin/users", "/admin/audit", "/admin/judges", `/admin/projects/${E2E_PROJECT}/import`, "/projects", "/runs", `/projects/${E2E_PROJECT}/agreement`, `/projects/${E2E_PROJECT}/agreement/disagreements`]) {
+  for (const path of ["/admin/users", "/admin/audit", "/admin/judges", `/admin/projects/${E2E_PROJECT}/import`, "/projects", "/runs", `/projects/${E2E_PROJECT}/agreement`, `/projects/${E2E_PROJECT}/agreement/disagreements`, "/exports", "/exports/tokens"]) {
     test(`the page ${path} answers 403`, async ({ page }) => {
       const response = await page.goto(path);
       expect(response?.status()).toBe(403);

@@ -3,9 +3,9 @@ import { E2E_USERS } from "./support/constants";
 import { signInAs } from "./support/sign-in";
 
 const NAV: Record<"admin" | "clinician" | "researcher", string[]> = {
-  admin: ["Projects", "Judges", "Runs", "Users", "Audit log"],
+  admin: ["Projects", "Judges", "Runs", "Exports", "Users", "Audit log"],
   clinician: ["Annotate"],
-  researcher: ["Projects", "Runs"],
+  researcher: ["Projects", "Runs", "Exports"],
 };
 
 for (const who of ["admin", "clinician", "researcher"] as const) {

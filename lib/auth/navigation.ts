@@ -6,6 +6,7 @@ export const NAVIGATION: Record<Role, { href: string; label: string }[]> = {
     { href: "/projects", label: "Projects" },
     { href: "/admin/judges", label: "Judges" },
     { href: "/runs", label: "Runs" },
+    { href: "/exports", label: "Exports" },
     { href: "/admin/users", label: "Users" },
     { href: "/admin/audit", label: "Audit log" },
   ],
@@ -13,6 +14,7 @@ export const NAVIGATION: Record<Role, { href: string; label: string }[]> = {
   RESEARCHER: [
     { href: "/projects", label: "Projects" },
     { href: "/runs", label: "Runs" },
+    { href: "/exports", label: "Exports" },
   ],
 };
 
