@@ -1,0 +1,104 @@
+// `npm run bench:export [-- --prompts 10000] [--repeats 3] [--json]`: a project of N prompts × 8
+// candidates × 3 clinician rankings on a throwaway database; times the export (DPO, best vs a
+// random lower-ranked candidate, the default) to JSONL and to Parquet, next to the raw baseline:
+// `COPY (SELECT …) TO STDOUT` of the same prompt documents the export reads, through pg.
+export {};
+process.env.LOG_LEVEL ??= "warn";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { generateRankedProject } from "./ranked-project";
+import { benchArgs, benchDatabase } from "./support";
+
+const args = benchArgs({ prompts: "10000", repeats: "3", strategy: "best-random", format: "dpo" });
+const promptCount = Number(args.prompts);
+const repeats = Number(args.repeats);
+const log = (line: string) => {
+  if (!args.json) process.stdout.write(line + "\n");
+};
+
+const database = await benchDatabase();
+process.env.MEDPREF_DATABASE_URL = database.url;
+const { pool, closePool } = await import("@/lib/db/pool");
+const { disconnectPrisma } = await import("@/lib/db/prisma");
+const { copyLinesOut } = await import("@/lib/db/copy-to");
+const { promptDocumentsQuery } = await import("@/lib/export/load-export-prompts");
+const { buildExportPackage } = await import("@/lib/export/build-export");
+const { exportConfigSchema } = await import("@/lib/export/export-config");
+
+log(`Generating ${promptCount} prompts × 8 candidates × 3 clinician rankings…`);
+const generated = performance.now();
+const { projectId } = await generateRankedProject(pool(), { slug: "bench-export", name: "Export benchmark", prompts: promptCount, judgePermutations: 0 });
+log(`  generated in ${((performance.now() - generated) / 1000).toFixed(1)} s`);
+
+/** The baseline: the same documents the export streams, read through pg and thrown away. */
+async function rawCopy(): Promise<{ seconds: number; bytes: number }> {
+  const client = await pool().connect();
+  try {
+    const t = performance.now();
+    let bytes = 0;
+    const query = promptDocumentsQuery(client, { projectId, projectSlug: "bench-export", sourceDatasets: [], promptTypes: [] });
+    for await (const line of copyLinesOut(client, query)) bytes += line.length + 1;
+    return { seconds: (performance.now() - t) / 1000, bytes };
+  } finally {
+    client.release();
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const results: Record<"jsonl" | "parquet", { seconds: number[]; copy: number[]; rows: number; bytes: number }> = {
+  jsonl: { seconds: [], copy: [], rows: 0, bytes: 0 },
+  parquet: { seconds: [], copy: [], rows: 0, bytes: 0 },
+};
+const scratch = await mkdtemp(path.join(os.tmpdir(), "medpref-bench-export-"));
+for (let i = 0; i < repeats; i++) {
+  for (const fileType of ["jsonl", "parquet"] as const) {
+    // Interleaved with the baseline so both see the same cache state.
+    const copy = await rawCopy();
+    const directory = path.join(scratch, `${fileType}-${i}`);
+    const config = exportConfigSchema.parse({ projects: ["bench-export"], format: args.format, strategy: args.strategy, fileType, seed: 42 });
+    const t = performance.now();
+    const manifest = await buildExportPackage({ config, directory });
+    const seconds = (performance.now() - t) / 1000;
+    const data = manifest.files.filter((f) => f.path.startsWith("data/"));
+    const r = results[fileType];
+    r.seconds.push(seconds);
+    r.copy.push(copy.seconds);
+    r.rows = data.reduce((s, f) => s + f.rows, 0);
+    r.bytes = data.reduce((s, f) => s + f.bytes, 0);
+    log(`  ${fileType} ${i + 1}: ${seconds.toFixed(2)} s for ${r.rows} rows (${(r.bytes / 1e6).toFixed(1)} MB); raw COPY ${copy.seconds.toFixed(2)} s (${(copy.bytes / 1e6).toFixed(1)} MB)`);
+    await rm(directory, { recursive: true, force: true });
+  }
+}
+await rm(scratch, { recursive: true, force: true });
+const peakRssMb = process.resourceUsage().maxRSS / 1024;
+
+await closePool();
+await disconnectPrisma();
+await database.close();
+
+const figures = (fileType: "jsonl" | "parquet") => {
+  const r = results[fileType];
+  const seconds = median(r.seconds);
+  return { seconds: Number(seconds.toFixed(3)), mbPerSecond: Number((r.bytes / 1e6 / seconds).toFixed(2)), ratio: Number((seconds / median(r.copy)).toFixed(2)), rowsPerSecond: Math.round(r.rows / seconds), copySeconds: Number(median(r.copy).toFixed(3)) };
+};
+const jsonl = figures("jsonl");
+const parquet = figures("parquet");
+if (args.json) {
+  process.stdout.write(
+    JSON.stringify({
+      rows: results.jsonl.rows,
+      jsonl: { seconds: jsonl.seconds, mbPerSecond: jsonl.mbPerSecond, ratio: jsonl.ratio },
+      parquet: { seconds: parquet.seconds, mbPerSecond: parquet.mbPerSecond, ratio: parquet.ratio },
+      peakRssMb: Math.round(peakRssMb),
+    }) + "\n",
+  );
+} else {
+  log("");
+  log(`${promptCount} prompts, ${args.format} / ${args.strategy}: ${results.jsonl.rows} rows (medians of ${repeats})`);
+  log(`| file type | seconds | rows/s | MB/s | raw COPY | ratio to COPY | target |`);
+  log(`| --- | --- | --- | --- | --- | --- | --- |`);
+  log(`| JSONL | ${jsonl.seconds} | ${jsonl.rowsPerSecond} | ${jsonl.mbPerSecond} | ${jsonl.copySeconds} s | ${jsonl.ratio}× | ≤ 2× (${jsonl.ratio <= 2 ? "met" : "missed"}) |`);
+  log(`| Parquet | ${parquet.seconds} | ${parquet.rowsPerSecond} | ${parquet.mbPerSecond} | ${parquet.copySeconds} s | ${parquet.ratio}× | ≤ 4× (${parquet.ratio <= 4 ? "met" : "missed"}) |`);
+  log(`Peak RSS of the whole process (generation included): ${peakRssMb.toFixed(0)} MB (target < 300 MB: ${peakRssMb < 300 ? "met" : "missed"}).`);
+}
