@@ -50,6 +50,8 @@ const results: Record<"jsonl" | "parquet", { seconds: number[]; copy: number[]; 
   jsonl: { seconds: [], copy: [], rows: 0, bytes: 0 },
   parquet: { seconds: [], copy: [], rows: 0, bytes: 0 },
 };
+// RSS sampled every 20 ms while exports run (the generation's memory is not the export's).
+let peakRss = 0;
 const scratch = await mkdtemp(path.join(os.tmpdir(), "medpref-bench-export-"));
 for (let i = 0; i < repeats; i++) {
   for (const fileType of ["jsonl", "parquet"] as const) {
@@ -58,7 +60,9 @@ for (let i = 0; i < repeats; i++) {
     const directory = path.join(scratch, `${fileType}-${i}`);
     const config = exportConfigSchema.parse({ projects: ["bench-export"], format: args.format, strategy: args.strategy, fileType, seed: 42 });
     const t = performance.now();
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
     const manifest = await buildExportPackage({ config, directory });
+    clearInterval(sampler);
     const seconds = (performance.now() - t) / 1000;
     const data = manifest.files.filter((f) => f.path.startsWith("data/"));
     const r = results[fileType];
@@ -71,7 +75,7 @@ for (let i = 0; i < repeats; i++) {
   }
 }
 await rm(scratch, { recursive: true, force: true });
-const peakRssMb = process.resourceUsage().maxRSS / 1024;
+const peakRssMb = peakRss / (1 << 20);
 
 await closePool();
 await disconnectPrisma();
@@ -100,5 +104,5 @@ if (args.json) {
   log(`| --- | --- | --- | --- | --- | --- | --- |`);
   log(`| JSONL | ${jsonl.seconds} | ${jsonl.rowsPerSecond} | ${jsonl.mbPerSecond} | ${jsonl.copySeconds} s | ${jsonl.ratio}× | ≤ 2× (${jsonl.ratio <= 2 ? "met" : "missed"}) |`);
   log(`| Parquet | ${parquet.seconds} | ${parquet.rowsPerSecond} | ${parquet.mbPerSecond} | ${parquet.copySeconds} s | ${parquet.ratio}× | ≤ 4× (${parquet.ratio <= 4 ? "met" : "missed"}) |`);
-  log(`Peak RSS of the whole process (generation included): ${peakRssMb.toFixed(0)} MB (target < 300 MB: ${peakRssMb < 300 ? "met" : "missed"}).`);
+  log(`Peak RSS while exporting (sampled every 20 ms): ${peakRssMb.toFixed(0)} MB (target < 300 MB: ${peakRssMb < 300 ? "met" : "missed"}).`);
 }

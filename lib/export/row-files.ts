@@ -19,8 +19,8 @@ export interface RowFile {
 }
 
 /** Parquet row groups hold at most this many rows, or about this many bytes of text. */
-export const PARQUET_ROW_GROUP_ROWS = 5_000;
-const PARQUET_ROW_GROUP_TEXT_BYTES = 32 * 1024 * 1024;
+export const PARQUET_ROW_GROUP_ROWS = 2_000;
+const PARQUET_ROW_GROUP_TEXT_BYTES = 16 * 1024 * 1024;
 const JSONL_CHUNK_CHARS = 1 << 20;
 
 export async function sha256File(path: string): Promise<string> {

@@ -13,7 +13,7 @@ import { validateExportConfig } from "@/lib/export/export-jobs";
 import { normalizePromptText } from "@/lib/export/normalize-prompt";
 import { importRankings } from "@/lib/import/rankings/import-rankings";
 import { db } from "@/lib/db/prisma";
-import { importText, jsonl, makeProject } from "../support/fixtures";
+import { HAS_SHARED_FIXTURES, importFile, importText, jsonl, makeProject, ULTRAMEDICAL_DIR } from "../support/fixtures";
 import { runCli } from "../support/cli";
 import { useFreshDatabase } from "../support/test-database";
 
@@ -222,5 +222,44 @@ describe("export packages", () => {
     expect(failed.status).toBe("FAILED");
     expect(failed.error).toContain('No project with the slug "gone"');
     expect(failed.files).toHaveLength(0);
+  });
+});
+
+describe.skipIf(!HAS_SHARED_FIXTURES)("export of real UltraMedical prompts (6 candidates each)", () => {
+  it("binarizes a judge's UltraMedical-style rankings into 15 all-pairs per prompt and an h4 package whose card names its files", async () => {
+    const project = await makeProject({ slug: "ultramedical-export" });
+    await importFile(project.id, path.join(ULTRAMEDICAL_DIR, "medqa_outputs.json"));
+    const records = JSON.parse(await readFile(path.join(ULTRAMEDICAL_DIR, "medqa_outputs.json"), "utf8")) as { id: string; model_outputs: Record<string, string>[] }[];
+    // A judge that ranks candidates in file order with scores 5, 4, …, 0: strict rankings (MedPref keeps 1–5 scores; the 0 is dropped).
+    const feedback = records.map((r) => ({
+      ...r,
+      "feedback.json": {
+        feedback: Object.fromEntries(r.model_outputs.map((_, j) => [`Model ${j + 1}`, { Evaluation: `eval ${j + 1}`, Score: 5 - j }])),
+        ranking: r.model_outputs.map((_, j) => ({ rank: j + 1, model: `Model ${j + 1}` })),
+      },
+    }));
+    const imported = await importRankings({ projectId: project.id, input: [Buffer.from(JSON.stringify(feedback))], fileName: "feedback.json", kind: "judge", annotator: "gpt-4-judge", actorId: null });
+    expect(imported).toMatchObject({ ok: true });
+    const run = (await pool().query<{ id: string }>(`SELECT id FROM judge_runs WHERE project_id = $1`, [project.id])).rows[0]!.id;
+    const directory = await tmp();
+    const config = exportConfigSchema.parse({ projects: [project.slug], source: `judge`, judgeRuns: [run], format: "rm", strategy: "all-pairs", splits: [{ name: "train", fraction: 1 }] });
+    const manifest = await buildExportPackage({ config, directory });
+    expect(manifest.statistics.promptsUsed).toBe(records.length);
+    expect(manifest.files[0]!.rows).toBe(records.length * 15);
+    const rows = await readJsonl(path.join(directory, "data/train.jsonl"));
+    const widest = rows.filter((r) => (r.provenance as { rank_gap: number }).rank_gap === 5);
+    expect(widest).toHaveLength(records.length);
+    const firstModels = new Set(records.map((r) => Object.keys(r.model_outputs[0]!)[0]));
+    for (const row of widest) {
+      expect(row.provenance).toMatchObject({ chosen_rank: 1, rejected_rank: 6, chosen_score: 5, rejected_score: null, rating_source: "judge", judge_run: run });
+      expect(firstModels.has((row.provenance as { chosen_model: string }).chosen_model)).toBe(true);
+    }
+
+    const h4 = path.join(await tmp(), "card");
+    const cli = await runCli(databaseUrl, ["export", "--project", project.slug, "--source", `judge:${run}`, "--format", "h4", "--strategy", "best-random", "--file-type", "parquet", "--splits", "train=0.8,test=0.2", "--categories", "--out", h4]);
+    expect(cli.code, cli.stderr).toBe(0);
+    const card = await readFile(path.join(h4, "README.md"), "utf8");
+    expect(card).toContain("path: data/train_prefs.parquet");
+    expect(card).toContain("`hard`: small gap");
   });
 });
