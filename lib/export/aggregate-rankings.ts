@@ -1,4 +1,5 @@
 import { fractionalRanks, meanRankConsensus } from "@/lib/agreement/fractional-ranks";
+import { bradleyTerry } from "@/lib/agreement/model-strengths";
 import { pairVerdicts } from "@/lib/agreement/pair-verdicts";
 import type { Aggregation } from "@/lib/export/export-config";
 
@@ -40,35 +41,16 @@ function pairwiseWins(rankings: readonly Float64Array[]): Float64Array[] {
 }
 
 /**
- * Bradley–Terry strengths by Hunter's (2004) MM iterations over the rankings' pairwise outcomes
- * (a ranking of N is N(N−1)/2 comparisons — the pairwise breaking of Plackett–Luce). Each pair
- * gets one virtual tie as a prior, so a candidate that never loses keeps a finite strength.
+ * Bradley–Terry log-strengths of the candidates from the rankings' pairwise outcomes (a ranking of
+ * N is N(N−1)/2 comparisons — the pairwise breaking of Plackett–Luce), fitted by the same MM
+ * iterations (with a small pseudo-count) as the model strengths of the agreement dashboard.
  */
-export function bradleyTerryStrengths(rankings: readonly Float64Array[], iterations = 200): Float64Array {
+export function bradleyTerryStrengths(rankings: readonly Float64Array[]): Float64Array {
   const wins = pairwiseWins(rankings);
   const n = wins.length;
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) wins[i]![j]! += 0.5;
-  let p = new Float64Array(n).fill(1);
-  for (let iter = 0; iter < iterations; iter++) {
-    const next = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      let w = 0;
-      let denominator = 0;
-      for (let j = 0; j < n; j++) {
-        if (i === j) continue;
-        w += wins[i]![j]!;
-        denominator += (wins[i]![j]! + wins[j]![i]!) / (p[i]! + p[j]!);
-      }
-      next[i] = w / denominator;
-    }
-    const sum = next.reduce((s, x) => s + x, 0);
-    for (let i = 0; i < n; i++) next[i]! /= sum / n;
-    let change = 0;
-    for (let i = 0; i < n; i++) change = Math.max(change, Math.abs(next[i]! - p[i]!));
-    p = next;
-    if (change < 1e-12) break;
-  }
-  return Float64Array.from(p, (x) => Math.log(x));
+  const flat = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) flat.set(wins[i]!, i * n);
+  return bradleyTerry(flat, n);
 }
 
 /** Copeland scores of the pairwise majority: pairs won by a majority of rankings minus pairs lost. */

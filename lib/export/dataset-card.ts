@@ -32,7 +32,7 @@ const STRATEGY_DESCRIPTIONS: Record<ExportConfig["strategy"], (c: ExportConfig) 
 
 const AGGREGATION_DESCRIPTIONS: Record<ExportConfig["aggregation"], string> = {
   borda: "mean rank (Borda)",
-  "bradley-terry": "Bradley–Terry strengths fitted to the rankings' pairwise outcomes (MM algorithm, one virtual tie per pair as a prior)",
+  "bradley-terry": "Bradley–Terry strengths fitted to the rankings' pairwise outcomes (MM algorithm with a 0.1 pseudo-win per compared pair; the pairwise breaking of Plackett–Luce)",
   majority: "majority over pairs (Copeland: pairs won by a majority of rankings minus pairs lost)",
 };
 

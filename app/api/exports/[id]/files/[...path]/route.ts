@@ -1,7 +1,7 @@
 import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
-import { authorizeApiOrToken } from "@/lib/auth/guard";
-import { getExport, publishedFile } from "@/lib/export/export-views";
+import { authorizeExportRead } from "@/lib/export/export-access";
+import { publishedFile } from "@/lib/export/export-views";
 
 export const dynamic = "force-dynamic";
 
@@ -9,11 +9,10 @@ const TYPES: Record<string, string> = { jsonl: "application/jsonl", parquet: "ap
 
 /** GET /api/exports/:id/files/data/train.jsonl — one file of a ready package (session or API token). */
 export async function GET(request: Request, { params }: { params: Promise<{ id: string; path: string[] }> }) {
-  const auth = await authorizeApiOrToken(request, "exports:read", "ADMIN", "RESEARCHER");
-  if (!auth.ok) return auth.response;
   const { id, path } = await params;
-  const exp = await getExport(id);
-  if (!exp) return Response.json({ error: "No such export." }, { status: 404 });
+  const access = await authorizeExportRead(request, id);
+  if (!access.ok) return access.response;
+  const { exp } = access;
   const filePath = path.join("/");
   // Only paths the package lists are served: no way out of the export's directory.
   const file = publishedFile(exp, filePath);
