@@ -84,7 +84,7 @@ export function datasetCard({ config, exportVersion, projects, layout, files, st
     "",
     "## How the data was made",
     "",
-    `- **Rankings**: ${SOURCE_DESCRIPTIONS[config.source]}; at least ${config.minHumanRankings} human ranking(s) per prompt where humans are used. Adjudicated rankings take precedence over everything, then gold reference rankings${config.excludeGold ? " (gold items are excluded here)" : ""}.`,
+    `- **Rankings**: ${SOURCE_DESCRIPTIONS[config.source]}${config.source === "judge" ? "" : `; at least ${config.minHumanRankings} human ranking(s) per prompt`}. Adjudicated rankings take precedence over everything, then gold reference rankings${config.excludeGold ? " (gold items are excluded here)" : ""}.`,
     `- **Aggregation** of several rankings of a prompt: ${AGGREGATION_DESCRIPTIONS[config.aggregation]}. Candidates with equal aggregates stay tied.`,
     `- **Pairs**: ${STRATEGY_DESCRIPTIONS[config.strategy](config)}. Tied candidates never form a pair; a prompt whose candidates are all tied gives none. Random choices are seeded (seed ${config.seed}) per prompt.`,
     `- **Filters**: ${[

@@ -203,6 +203,9 @@ describe("export packages", () => {
     const usage = await runCli(databaseUrl, ["export", "--project", slug, "--source", "robots", "--out", "x"]);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain("--source");
+    const noRun = await runCli(databaseUrl, ["export", "--project", slug, "--source", "judge", "--out", "x"]);
+    expect(noRun.code).toBe(2);
+    expect(noRun.stderr).toContain(judgeRun); // the CLI lists the project's judge runs to choose from
     const margin = await runCli(databaseUrl, ["export", "--project", slug, "--strategy", "all-pairs", "--margin", "9", "--out", path.join(await tmp(), "y")]);
     expect(margin.code).toBe(1);
     expect(margin.stderr).toContain("margin of 9");

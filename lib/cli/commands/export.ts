@@ -1,6 +1,7 @@
 import { mkdir, readdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { parseFlags, UsageError, type Command } from "@/lib/cli/command";
+import { pool } from "@/lib/db/pool";
 import { buildExportPackage } from "@/lib/export/build-export";
 import { parseSourceChoice, parseSplitList, type ExportConfigInput } from "@/lib/export/export-config";
 import { validateExportConfig } from "@/lib/export/export-jobs";
@@ -88,6 +89,14 @@ export const exportCommand: Command = {
       categories: values.categories || undefined,
       license: values.license,
     } as ExportConfigInput;
+    if (source && source.source !== "humans" && source.judgeRuns.length === 0) {
+      const { rows } = await pool().query<{ id: string; name: string; slug: string }>(
+        `SELECT r.id, r.name, p.slug FROM judge_runs r JOIN projects p ON p.id = r.project_id WHERE r.kind = 'JUDGE' AND p.slug = ANY($1) ORDER BY r.created_at`,
+        [values.project],
+      );
+      const runs = rows.map((r) => `  ${r.slug}: ${r.id}  ${r.name}`).join("\n");
+      throw new UsageError(`--source ${source.source}: name the judge run as ${source.source}:RUN_ID. ${rows.length ? `Judge runs:\n${runs}` : "These projects have no judge run."}`);
+    }
     // Impossible configurations stop here, before any file is written.
     const config = await validateExportConfig(input);
     const out = path.resolve(values.out);
