@@ -83,8 +83,10 @@ export async function buildExportPackage({ config, directory, onProgress }: Buil
     const layout = packageLayout(config);
     const columns = columnsFor(config);
     const files = new Map<PackageFile, RowFile>(layout.map((f) => [f, openRowFile(config.fileType, path.join(directory, f.path), columns)]));
-    const fileOf = (split: string, part: PackageFile["part"], category: PackageFile["category"] = null) =>
-      [...files.keys()].find((f) => f.source === split && f.part === part && f.category === category)!;
+    // Looked up once per row: keyed by split, part and category up front.
+    const fileKey = (split: string, part: PackageFile["part"], category: PackageFile["category"] = null) => `${split}\u0000${part}\u0000${category ?? ""}`;
+    const byKey = new Map(layout.map((f) => [fileKey(f.source, f.part, f.category), f]));
+    const fileOf = (split: string, part: PackageFile["part"], category: PackageFile["category"] = null) => byKey.get(fileKey(split, part, category));
     const stats = new ExportStatistics();
     const context: RowContext = { config, exportVersion };
     let rowsWritten = 0;
@@ -107,7 +109,7 @@ export async function buildExportPackage({ config, directory, onProgress }: Buil
         const random = seededRandom(`${config.seed}:${prompt.id}`);
         if (config.format === "sft" || config.format === "rankings") {
           stats.usePrompt(rated, split);
-          await write(fileOf(split, "rows"), config.format === "sft" ? sftRow(rated, topCandidate(rated.ranks, random), context) : rankingsRow(rated, context));
+          await write(fileOf(split, "rows")!, config.format === "sft" ? sftRow(rated, topCandidate(rated.ranks, random), context) : rankingsRow(rated, context));
           continue;
         }
         const pairs = pairCandidates(rated.ranks, config, random);
@@ -126,16 +128,16 @@ export async function buildExportPackage({ config, directory, onProgress }: Buil
               if (ktoSeen.has(key)) continue;
               ktoSeen.add(key);
             }
-            await write(fileOf(split, "pairs"), row);
+            await write(fileOf(split, "pairs")!, row);
             for (const category of categories) {
-              const file = [...files.keys()].find((f) => f.source === split && f.category === category);
+              const file = fileOf(split, "pairs", category);
               if (file) await write(file, row);
             }
           }
         }
         if (config.format === "h4") {
-          await write(fileOf(split, "sft"), h4SftRow(rated, topCandidate(rated.ranks, random), context));
-          await write(fileOf(split, "gen"), h4GenRow(rated, context));
+          await write(fileOf(split, "sft")!, h4SftRow(rated, topCandidate(rated.ranks, random), context));
+          await write(fileOf(split, "gen")!, h4GenRow(rated, context));
         }
       }
     }

@@ -22,6 +22,8 @@ export interface ExportView {
   format: string;
   fileType: string;
   projects: string[];
+  /** The full configuration, as stored. */
+  config: unknown;
   exportVersion: string | null;
   createdBy: string | null;
   createdAt: string;
@@ -48,6 +50,7 @@ function view(e: ExportRow): ExportView {
     format: config.format ?? "",
     fileType: config.fileType ?? "",
     projects: config.projects ?? [],
+    config: e.config,
     exportVersion: manifest?.exportVersion ?? null,
     createdBy: e.createdBy?.name ?? null,
     createdAt: e.createdAt.toISOString(),

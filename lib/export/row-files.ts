@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
+import { stat } from "node:fs/promises";
 import { once } from "node:events";
 import { ParquetWriter } from "hyparquet-writer";
 import { fileWriter } from "hyparquet-writer/src/node.js";
@@ -62,10 +63,8 @@ export function openJsonlFile(path: string, columns: readonly Column[]): RowFile
   };
 }
 
-function schemaElements(column: Column, required = !column.nullable): SchemaElement[] {
-  const repetition_type = required ? "REQUIRED" : "OPTIONAL";
-  const { name, type } = column;
-  return elementsFor(name, type, repetition_type);
+function schemaElements(column: Column): SchemaElement[] {
+  return elementsFor(column.name, column.type, column.nullable ? "OPTIONAL" : "REQUIRED");
 }
 
 function elementsFor(name: string, type: ColumnType, repetition_type: "REQUIRED" | "OPTIONAL"): SchemaElement[] {
@@ -120,7 +119,7 @@ export function openParquetFile(path: string, columns: readonly Column[]): RowFi
     async close() {
       await flush();
       await writer.finish();
-      const { size } = await import("node:fs/promises").then((fs) => fs.stat(path));
+      const { size } = await stat(path);
       return { rows, bytes: size, sha256: await sha256File(path) };
     },
   };

@@ -5,7 +5,6 @@ import { notFound } from "next/navigation";
 import { ExportLive } from "@/components/exports/export-live";
 import { requireRole } from "@/lib/auth/guard";
 import { getExport, publishedFile } from "@/lib/export/export-views";
-import { db } from "@/lib/db/prisma";
 
 export const metadata: Metadata = { title: "Export" };
 export const dynamic = "force-dynamic";
@@ -15,7 +14,6 @@ export default async function ExportPage({ params }: { params: Promise<{ id: str
   const { id } = await params;
   const exp = await getExport(id);
   if (!exp) notFound();
-  const config = (await db().export.findUnique({ where: { id }, select: { config: true } }))?.config;
   const cardPath = publishedFile(exp, "README.md");
   const card = cardPath ? await readFile(cardPath, "utf8").catch(() => null) : null;
   return (
@@ -30,7 +28,7 @@ export default async function ExportPage({ params }: { params: Promise<{ id: str
       <ExportLive initial={exp} />
       <details className="rounded-lg border border-slate-200 bg-white p-4">
         <summary className="cursor-pointer font-semibold">Configuration</summary>
-        <pre className="mt-2 overflow-x-auto text-xs">{JSON.stringify(config, null, 2)}</pre>
+        <pre className="mt-2 overflow-x-auto text-xs">{JSON.stringify(exp.config, null, 2)}</pre>
       </details>
       {card && (
         <details className="rounded-lg border border-slate-200 bg-white p-4" open>
