@@ -65,7 +65,7 @@ test("an admin sets a gold ranking on a prompt and assigns prompts to a clinicia
   await page.getByRole("link", { name: /E2E annotation question 5/ }).click();
   await expect(page.getByRole("heading", { name: "Gold ranking" })).toBeVisible();
   const gold = page.getByRole("region", { name: "Gold ranking" });
-  for (let i = 0; i < 8; i++) await gold.getByRole("button", { name: /^Rank Response \d+ next$/ }).first().click();
+  for (let i = 0; i < 8; i++) await gold.getByRole("button", { name: /^Add Response \d+ to the end of the ranking$/ }).first().click();
   await gold.getByRole("button", { name: "Save as gold ranking" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Gold ranking saved" })).toBeVisible();
   await page.goto("/projects/e2e-annotate");

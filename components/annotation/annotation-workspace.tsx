@@ -83,7 +83,7 @@ export function AnnotationWorkspace({ slug, projectName, guidelines, source }: {
               <p className="mt-1 text-slate-600">Every prompt you can rank in this project is done or taken. Thank you!</p>
             </div>
           )}
-          {current.data && current.data.done === false && !current.isFetching && <RankingScreen key={current.data.assignment.id} payload={current.data} onDone={onDone} />}
+          {current.data && current.data.done === false && !current.isFetching && <RankingScreen key={current.data.assignment.id} payload={current.data} onDone={onDone} onShowGuidelines={() => setShowGuidelines(true)} />}
           {current.data && current.isFetching && <p className="text-slate-600">Loading the next prompt…</p>}
         </div>
         {showGuidelines && (

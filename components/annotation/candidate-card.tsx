@@ -41,7 +41,7 @@ export function CandidateCard(p: Props) {
               Rank next
             </button>
           ) : (
-            <button type="button" onClick={(e) => { e.stopPropagation(); p.onUnrank(); }} className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-50" aria-label={`Remove ${name} from the ranking`}>
+            <button type="button" onClick={(e) => { e.stopPropagation(); p.onUnrank(); }} className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-50" aria-label={`Unrank ${name}`}>
               Unrank
             </button>
           )}

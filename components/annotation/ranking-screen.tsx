@@ -3,22 +3,28 @@
 import { useMemo, useReducer, useRef, useState } from "react";
 import { CandidateCard } from "@/components/annotation/candidate-card";
 import { CandidateViewer } from "@/components/annotation/candidate-viewer";
+import { KeyLegend } from "@/components/annotation/key-legend";
 import { PromptView } from "@/components/annotation/prompt-view";
+import { RankingIntro, introSeen, markIntroSeen } from "@/components/annotation/ranking-intro";
 import { RankingPanel } from "@/components/annotation/ranking-panel";
-import { emptyDetail, initialRankingState, placeOf, rankingReducer, tiersOf } from "@/components/annotation/ranking-state";
+import { emptyDetail, initialRankingState, placeOf, rankedIds, rankingReducer, tiersOf } from "@/components/annotation/ranking-state";
 import { sendRanking } from "@/components/annotation/submit-ranking-request";
 import { noErrors, type AssignmentPayload, type FieldErrors } from "@/components/annotation/types";
 import { useAutosave } from "@/components/annotation/use-autosave";
 import { useRankingKeys } from "@/components/annotation/use-ranking-keys";
 import { useTimeOnTask } from "@/components/annotation/use-time-on-task";
+import { Dialog } from "@/components/ui/dialog";
 import { validateTiers } from "@/lib/ranking/validate-ranking";
 
 interface Props {
   payload: AssignmentPayload;
   onDone: (message: string) => void;
+  onShowGuidelines: () => void;
 }
 
-export function RankingScreen({ payload, onDone }: Props) {
+type Overlay = { kind: "intro" } | { kind: "keys" } | { kind: "confirm"; last: string } | { kind: "skip" } | null;
+
+export function RankingScreen({ payload, onDone, onShowGuidelines }: Props) {
   const ids = useMemo(() => payload.candidates.map((c) => c.id), [payload]);
   const labels = useMemo(() => new Map(payload.candidates.map((c) => [c.id, c.label])), [payload]);
   const labelOf = (id: string) => labels.get(id) ?? 0;
@@ -27,7 +33,12 @@ export function RankingScreen({ payload, onDone }: Props) {
   const [submitting, setSubmitting] = useState(false);
   const [viewer, setViewer] = useState<{ mode: "focus"; id: string } | { mode: "compare" } | null>(null);
   const [comparing, setComparing] = useState<string[]>([]);
-  const [skipOpen, setSkipOpen] = useState(false);
+  // The screen renders only in the browser (its data comes from the client's query), so the
+  // first-visit check can read storage while initialising.
+  const [overlay, setOverlay] = useState<Overlay>(() => (introSeen(payload.project.slug) ? null : { kind: "intro" }));
+  const [dragging, setDragging] = useState(false);
+  // On a phone the ranking is a bottom sheet over the responses, opened from its bar.
+  const [sheetOpen, setSheetOpen] = useState(false);
   const [skipReason, setSkipReason] = useState("");
   const elapsed = useTimeOnTask(payload.draft?.timeOnTaskMs ?? 0);
   const attempt = useRef<{ content: string; body: string; key: string } | null>(null);
@@ -42,12 +53,35 @@ export function RankingScreen({ payload, onDone }: Props) {
   const draft = { tiers, details, rationale: state.rationale || null, unranked: state.unranked };
   const save = useAutosave(isRevision ? null : `/api/assignments/${payload.assignment.id}/draft`, draft, !submitting, () => ({ timeOnTaskMs: elapsed() }));
 
-  useRankingKeys({ state, dispatch, idOfLabel: (n) => payload.candidates.find((c) => c.label === n)?.id, count: ids.length, allowTies: payload.project.allowTies, disabled: viewer !== null || skipOpen });
+  useRankingKeys({
+    state,
+    dispatch,
+    idOfLabel: (n) => payload.candidates.find((c) => c.label === n)?.id,
+    count: ids.length,
+    allowTies: payload.project.allowTies,
+    disabled: viewer !== null || overlay !== null || dragging || submitting,
+    onSubmit: submitFromKeys,
+    onHelp: () => setOverlay({ kind: "keys" }),
+  });
 
-  async function submit() {
+  /** Ctrl/⌘+Enter: submits a complete ranking; with one response left, offers to rank it last. */
+  function submitFromKeys() {
+    if (state.unranked.length === 1) setOverlay({ kind: "confirm", last: state.unranked[0]! });
+    else void submit();
+  }
+
+  function rankLastAndSubmit(id: string) {
+    const next = rankingReducer(state, { type: "place", id });
+    dispatch({ type: "reset", state: next });
+    setOverlay(null);
+    void submit(tiersOf(next));
+  }
+
+  async function submit(tiers = tiersOf(state)) {
     const local = validateTiers(ids, tiers, payload.project.allowTies, (id) => `Response ${labelOf(id)}`);
     if (local.length > 0) {
       setErrors({ ...noErrors, ranking: local.map((p) => p.message).join(" ") });
+      setSheetOpen(true);
       return;
     }
     const content = JSON.stringify({ tiers, details, rationale: state.rationale });
@@ -69,7 +103,7 @@ export function RankingScreen({ payload, onDone }: Props) {
     const res = await fetch(`/api/assignments/${payload.assignment.id}/skip`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ reason: skipReason }) }).catch(() => null);
     setSubmitting(false);
     if (res?.ok) {
-      setSkipOpen(false);
+      setOverlay(null);
       onDone("Prompt skipped.");
       return;
     }
@@ -83,8 +117,22 @@ export function RankingScreen({ payload, onDone }: Props) {
     if (next.length === 2) setViewer({ mode: "compare" });
   };
 
+  const rankedCount = rankedIds(state).length;
+  const closeIntro = () => {
+    markIntroSeen(payload.project.slug);
+    setOverlay(null);
+  };
+  const toolButton = "rounded border border-slate-300 px-2 py-1 hover:bg-slate-50";
+
   return (
-    <div className="space-y-4">
+    <div className="space-y-4 pb-20 xl:pb-0">
+      <a
+        href="#ranking-panel"
+        onClick={() => setSheetOpen(true)}
+        className="sr-only rounded bg-brand-600 px-3 py-1 text-white focus:not-sr-only focus:fixed focus:left-2 focus:top-2 focus:z-50"
+      >
+        Skip to the ranking and Submit
+      </a>
       <PromptView messages={payload.prompt.messages} reference={payload.prompt.reference} />
       {errors.general && <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{errors.general}</p>}
       <div className="flex flex-col gap-4 xl:flex-row xl:items-start">
@@ -109,27 +157,53 @@ export function RankingScreen({ payload, onDone }: Props) {
             />
           ))}
         </div>
-        <aside aria-label="Ranking" className="space-y-3 rounded-lg border border-slate-200 bg-white p-3 xl:sticky xl:top-4 xl:w-80 xl:shrink-0 2xl:w-96">
-          <RankingPanel state={state} dispatch={dispatch} labelOf={labelOf} allowTies={payload.project.allowTies} error={errors.ranking} />
-          <label className="block text-sm font-medium">
-            Rationale (optional)
-            <textarea value={state.rationale} onChange={(e) => dispatch({ type: "rationale", text: e.target.value })} rows={3} className="mt-1 w-full rounded border border-slate-300 px-2 py-1 text-sm" />
-          </label>
-          <button type="button" onClick={submit} disabled={submitting} className="w-full rounded-md bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700 disabled:opacity-60">
-            {submitting ? "Submitting…" : isRevision ? "Save revision" : "Submit ranking"}
-          </button>
-          {!isRevision && (
-            <button type="button" onClick={() => setSkipOpen(true)} disabled={submitting} className="w-full rounded-md border border-slate-300 px-4 py-1.5 text-sm hover:bg-slate-50">
-              Skip this prompt
+        <aside
+          id="ranking-panel"
+          tabIndex={-1}
+          aria-label="Ranking"
+          className="fixed inset-x-0 bottom-0 z-30 max-h-[85vh] overflow-y-auto border-t-2 border-brand-600 bg-white shadow-2xl xl:sticky xl:inset-x-auto xl:bottom-auto xl:top-4 xl:z-auto xl:max-h-[calc(100vh-2rem)] xl:w-80 xl:shrink-0 xl:rounded-lg xl:border xl:border-slate-200 xl:shadow-none 2xl:w-96"
+        >
+          <div className="sticky top-0 z-10 flex items-center gap-2 bg-white px-3 py-2 xl:hidden">
+            <span className="text-sm font-medium" data-testid="ranking-bar-count">
+              Ranked {rankedCount} of {ids.length}
+            </span>
+            <button type="button" onClick={onShowGuidelines} className={`ml-auto text-sm ${toolButton}`}>
+              Guidelines
             </button>
-          )}
-          <p className="text-xs text-slate-500" aria-live="polite">
-            {isRevision ? `Revisable until ${new Date(payload.assignment.editableUntil!).toLocaleString()}` : save.kind === "saving" ? "Saving draft…" : save.kind === "saved" ? `Draft saved ${save.at.toLocaleTimeString()}` : save.kind === "error" ? save.message : "Drafts save automatically."}
-          </p>
-          <details className="text-xs text-slate-600">
-            <summary className="cursor-pointer">Keyboard</summary>
-            <p className="mt-1">1–{ids.length} pick a response · Enter ranks it next · ↑ ↓ move it · {payload.project.allowTies ? "T ties it with the one above · " : ""}Backspace unranks it · Esc clears the pick.</p>
-          </details>
+            <button type="button" aria-expanded={sheetOpen} aria-controls="ranking-sheet-body" onClick={() => setSheetOpen((v) => !v)} className="rounded bg-brand-600 px-3 py-1 text-sm font-medium text-white">
+              {sheetOpen ? "Hide ranking" : "Rank & submit"}
+            </button>
+          </div>
+          <div id="ranking-sheet-body" className={`${sheetOpen ? "block" : "hidden"} space-y-3 p-3 pt-1 xl:block xl:pt-3`}>
+            <div className="flex flex-wrap gap-1 text-xs">
+              <button type="button" onClick={onShowGuidelines} className={`hidden xl:inline-block ${toolButton}`}>
+                Guidelines
+              </button>
+              <button type="button" onClick={() => setOverlay({ kind: "intro" })} className={toolButton}>
+                How to rank
+              </button>
+              <button type="button" onClick={() => setOverlay({ kind: "keys" })} className={toolButton} aria-keyshortcuts="?">
+                Keys (?)
+              </button>
+            </div>
+            <RankingPanel state={state} dispatch={dispatch} labelOf={labelOf} allowTies={payload.project.allowTies} error={errors.ranking} onDraggingChange={setDragging} keysCoverButtons />
+            <label className="block text-sm font-medium">
+              Rationale (optional)
+              <textarea value={state.rationale} onChange={(e) => dispatch({ type: "rationale", text: e.target.value })} rows={3} className="mt-1 w-full rounded border border-slate-300 px-2 py-1 text-sm" />
+            </label>
+            <button type="button" onClick={() => void submit()} disabled={submitting} aria-keyshortcuts="Control+Enter Meta+Enter" className="w-full rounded-md bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700 disabled:opacity-60">
+              {submitting ? "Submitting…" : isRevision ? "Save revision" : "Submit ranking"}
+            </button>
+            <p className="text-center text-xs text-slate-600">or Ctrl+Enter (⌘+Enter)</p>
+            {!isRevision && (
+              <button type="button" onClick={() => setOverlay({ kind: "skip" })} disabled={submitting} className="w-full rounded-md border border-slate-300 px-4 py-1.5 text-sm hover:bg-slate-50">
+                Skip this prompt
+              </button>
+            )}
+            <p className="text-xs text-slate-600" aria-live="polite">
+              {isRevision ? `Revisable until ${new Date(payload.assignment.editableUntil!).toLocaleString()}` : save.kind === "saving" ? "Saving draft…" : save.kind === "saved" ? `Draft saved ${save.at.toLocaleTimeString()}` : save.kind === "error" ? save.message : "Drafts save automatically."}
+            </p>
+          </div>
         </aside>
       </div>
       {viewer && (
@@ -142,20 +216,45 @@ export function RankingScreen({ payload, onDone }: Props) {
           }}
         />
       )}
-      {skipOpen && (
-        <div role="dialog" aria-modal="true" aria-label="Skip this prompt" className="fixed inset-0 z-40 flex items-center justify-center bg-slate-900/50 p-4">
-          <div className="w-full max-w-md space-y-3 rounded-lg bg-white p-4">
-            <h2 className="font-semibold">Skip this prompt</h2>
-            <label className="block text-sm">
-              Why? (helps the admins)
-              <textarea value={skipReason} onChange={(e) => setSkipReason(e.target.value)} rows={3} className="mt-1 w-full rounded border border-slate-300 px-2 py-1" autoFocus />
-            </label>
-            <div className="flex justify-end gap-2">
-              <button type="button" onClick={() => setSkipOpen(false)} className="rounded border border-slate-300 px-3 py-1">Cancel</button>
-              <button type="button" onClick={skip} disabled={submitting} className="rounded bg-slate-800 px-3 py-1 text-white">Skip</button>
-            </div>
+      {overlay?.kind === "intro" && <RankingIntro projectName={payload.project.name} guidelines={payload.project.guidelines} allowTies={payload.project.allowTies} count={ids.length} onClose={closeIntro} />}
+      {overlay?.kind === "keys" && (
+        <Dialog title="Keys" onClose={() => setOverlay(null)}>
+          <KeyLegend count={ids.length} allowTies={payload.project.allowTies} />
+          <div className="flex justify-end">
+            <button type="button" data-autofocus onClick={() => setOverlay(null)} className="rounded border border-slate-300 px-3 py-1">
+              Close
+            </button>
           </div>
-        </div>
+        </Dialog>
+      )}
+      {overlay?.kind === "confirm" && (
+        <Dialog title="Submit with one response left?" onClose={() => setOverlay(null)}>
+          <p className="text-sm">Response {labelOf(overlay.last)} is not ranked yet. Rank it last and submit?</p>
+          <div className="flex justify-end gap-2">
+            <button type="button" onClick={() => setOverlay(null)} className="rounded border border-slate-300 px-3 py-1">
+              Go back
+            </button>
+            <button type="button" data-autofocus onClick={() => rankLastAndSubmit(overlay.last)} className="rounded bg-brand-600 px-3 py-1 font-medium text-white">
+              Rank it last and submit
+            </button>
+          </div>
+        </Dialog>
+      )}
+      {overlay?.kind === "skip" && (
+        <Dialog title="Skip this prompt" onClose={() => setOverlay(null)}>
+          <label className="block text-sm">
+            Why? (helps the admins)
+            <textarea data-autofocus value={skipReason} onChange={(e) => setSkipReason(e.target.value)} rows={3} className="mt-1 w-full rounded border border-slate-300 px-2 py-1" />
+          </label>
+          <div className="flex justify-end gap-2">
+            <button type="button" onClick={() => setOverlay(null)} className="rounded border border-slate-300 px-3 py-1">
+              Cancel
+            </button>
+            <button type="button" onClick={skip} disabled={submitting} className="rounded bg-slate-800 px-3 py-1 text-white">
+              Skip
+            </button>
+          </div>
+        </Dialog>
       )}
     </div>
   );

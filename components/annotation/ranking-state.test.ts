@@ -1,22 +1,24 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { initialRankingState, placeOf, rankingReducer, tiersOf, type RankingAction } from "@/components/annotation/ranking-state";
+import { applyDrop, initialRankingState, placeOf, rankedIds, rankingReducer, tiersOf, type RankingAction, type RankingState } from "@/components/annotation/ranking-state";
 
 const run = (actions: RankingAction[], ids = ["a", "b", "c", "d"]) => actions.reduce(rankingReducer, initialRankingState(ids));
+const ranked = (tiers: string[][], ids = ["a", "b", "c", "d", "e"]): RankingState => initialRankingState(ids, { tiers });
 
 describe("the ranking screen's state", () => {
   it("starts with every candidate unranked", () => {
-    expect(run([])).toMatchObject({ ranked: [], unranked: ["a", "b", "c", "d"] });
+    expect(run([])).toMatchObject({ tiers: [], unranked: ["a", "b", "c", "d"] });
   });
 
-  it("places candidates at the end, or at a given place", () => {
-    const s = run([{ type: "place", id: "c" }, { type: "place", id: "a" }, { type: "place", id: "d", index: 0 }]);
-    expect(s.ranked).toEqual(["d", "c", "a"]);
-    expect(s.unranked).toEqual(["b"]);
+  it("ranks candidates next, each in a place of its own", () => {
+    const s = run([{ type: "place", id: "c" }, { type: "place", id: "a" }]);
+    expect(s.tiers).toEqual([["c"], ["a"]]);
+    expect(s.unranked).toEqual(["b", "d"]);
   });
 
   it("moves a ranked candidate up and down within bounds", () => {
-    const s = run([{ type: "place", id: "a" }, { type: "place", id: "b" }, { type: "place", id: "c" }, { type: "move", id: "c", delta: -1 }, { type: "move", id: "a", delta: -5 }]);
-    expect(s.ranked).toEqual(["a", "c", "b"]);
+    const s = run([{ type: "place", id: "a" }, { type: "place", id: "b" }, { type: "place", id: "c" }, { type: "move", id: "c", delta: -1 }, { type: "move", id: "a", delta: -1 }]);
+    expect(rankedIds(s)).toEqual(["a", "c", "b"]);
   });
 
   it("ties a candidate with the one above, giving both the same place", () => {
@@ -25,17 +27,22 @@ describe("the ranking screen's state", () => {
     expect([placeOf(s, "a"), placeOf(s, "b"), placeOf(s, "c")]).toEqual([1, 1, 3]);
   });
 
-  it("cannot tie the first candidate, and drops a tie when the candidate moves", () => {
-    let s = run([{ type: "place", id: "a" }, { type: "place", id: "b" }, { type: "toggleTie", id: "a" }]);
-    expect(tiersOf(s)).toEqual([["a"], ["b"]]);
-    s = rankingReducer(rankingReducer(s, { type: "toggleTie", id: "b" }), { type: "moveTo", id: "b", index: 0 });
-    expect(tiersOf(s)).toEqual([["b"], ["a"]]);
+  it("splits a tie group where the tie is toggled off", () => {
+    const s = rankingReducer(ranked([["a", "b", "c"], ["d"]]), { type: "toggleTie", id: "b" });
+    expect(s.tiers).toEqual([["a"], ["b", "c"], ["d"]]);
   });
 
-  it("returns an unranked candidate to the pool", () => {
-    const s = run([{ type: "place", id: "a" }, { type: "place", id: "b" }, { type: "unrank", id: "a" }]);
-    expect(s.ranked).toEqual(["b"]);
-    expect(s.unranked).toEqual(["c", "d", "a"]);
+  it("cannot tie the first candidate; a tied candidate moved by a key leaves its group", () => {
+    let s = rankingReducer(ranked([["a"], ["b"]]), { type: "toggleTie", id: "a" });
+    expect(s.tiers).toEqual([["a"], ["b"]]);
+    s = rankingReducer(ranked([["a"], ["b", "c"], ["d"]]), { type: "move", id: "b", delta: -1 });
+    expect(s.tiers).toEqual([["a"], ["b"], ["c"], ["d"]]);
+  });
+
+  it("keeps the rest of a tie group together when its first candidate is unranked", () => {
+    const s = rankingReducer(ranked([["a"], ["b", "c"], ["d"]]), { type: "unrank", id: "b" });
+    expect(s.tiers).toEqual([["a"], ["c"], ["d"]]);
+    expect(s.unranked).toEqual(["e", "b"]);
   });
 
   it("restores a draft's tiers, details and rationale, ignoring unknown candidates", () => {
@@ -44,5 +51,61 @@ describe("the ranking screen's state", () => {
     expect(s.unranked).toEqual(["c"]);
     expect(s.details).toEqual({ a: { score: 4, flags: ["unsafe"], comment: "" } });
     expect(s.rationale).toBe("why");
+  });
+});
+
+describe("a drop", () => {
+  const base = ranked([["a"], ["b"], ["c"]]);
+
+  it("below the last row appends", () => {
+    expect(applyDrop(base, "d", { kind: "gap", index: 3 }).tiers).toEqual([["a"], ["b"], ["c"], ["d"]]);
+  });
+
+  it("before the first row goes to the top", () => {
+    expect(applyDrop(base, "d", { kind: "gap", index: 0 }).tiers).toEqual([["d"], ["a"], ["b"], ["c"]]);
+  });
+
+  it("between two rows lands between them", () => {
+    expect(applyDrop(base, "d", { kind: "gap", index: 2 }).tiers).toEqual([["a"], ["b"], ["d"], ["c"]]);
+  });
+
+  it("within the list reorders, counting gaps with the dragged row still in place", () => {
+    expect(applyDrop(base, "a", { kind: "gap", index: 3 }).tiers).toEqual([["b"], ["c"], ["a"]]);
+    expect(applyDrop(base, "c", { kind: "gap", index: 1 }).tiers).toEqual([["a"], ["c"], ["b"]]);
+  });
+
+  it("next to itself changes nothing", () => {
+    expect(applyDrop(base, "b", { kind: "gap", index: 1 })).toEqual(base);
+    expect(applyDrop(base, "b", { kind: "gap", index: 2 })).toEqual(base);
+  });
+
+  it("on the pool unranks", () => {
+    const s = applyDrop(base, "b", { kind: "pool" });
+    expect(s.tiers).toEqual([["a"], ["c"]]);
+    expect(s.unranked).toContain("b");
+  });
+
+  it("on a row's tie zone joins its group; between two tied rows joins too; outside the group leaves it", () => {
+    const tied = applyDrop(base, "d", { kind: "join", id: "b" });
+    expect(tied.tiers).toEqual([["a"], ["b", "d"], ["c"]]);
+    expect(applyDrop(tied, "e", { kind: "gap", index: 2 }).tiers).toEqual([["a"], ["b", "e", "d"], ["c"]]);
+    expect(applyDrop(tied, "d", { kind: "gap", index: 3 }).tiers).toEqual([["a"], ["b"], ["d"], ["c"]]);
+    expect(applyDrop(tied, "b", { kind: "gap", index: 0 }).tiers).toEqual([["b"], ["a"], ["d"], ["c"]]);
+  });
+
+  it("never loses or duplicates a candidate", () => {
+    const ids = ["a", "b", "c", "d", "e", "f"];
+    const target = fc.oneof(
+      fc.record({ kind: fc.constant("gap" as const), index: fc.integer({ min: 0, max: 6 }) }),
+      fc.record({ kind: fc.constant("join" as const), id: fc.constantFrom(...ids) }),
+      fc.constant({ kind: "pool" as const }),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom(...ids), target), { maxLength: 30 }), (drops) => {
+        const s = drops.reduce((acc, [id, t]) => applyDrop(acc, id, t), initialRankingState(ids));
+        expect([...rankedIds(s), ...s.unranked].sort()).toEqual(ids);
+        expect(s.tiers.every((t) => t.length > 0)).toBe(true);
+      }),
+    );
   });
 });

@@ -1,8 +1,9 @@
 import type { Tiers } from "@/lib/ranking/tiers";
 
 /**
- * The ranking screen's state, as a pure reducer: the ranked list (best first) with a "tied with
- * the one above" mark per candidate, the unranked pool, per-candidate details and the rationale.
+ * The ranking screen's state, as a pure reducer: the ranking as tiers (best first; a tier of two
+ * or more is a tie), the unranked pool, per-candidate details and the rationale. Every way of
+ * ranking (drag and drop, buttons, keys) goes through these actions, so they all mean the same.
  */
 export interface CandidateDetail {
   score: number | null;
@@ -11,92 +12,138 @@ export interface CandidateDetail {
 }
 
 export interface RankingState {
-  ranked: string[];
-  tiedWithAbove: Record<string, boolean>;
+  tiers: Tiers;
   unranked: string[];
   details: Record<string, CandidateDetail>;
   rationale: string;
   selected: string | null;
 }
 
+/**
+ * Where a dragged candidate lands. `gap` is a boundary of the ranked list as shown while dragging
+ * (0 = above the first row, n = below the last), counted with the dragged row still in its place;
+ * `join` puts it in the tie group of a ranked candidate; `pool` unranks it.
+ */
+export type DropTarget = { kind: "gap"; index: number } | { kind: "join"; id: string } | { kind: "pool" };
+
 export type RankingAction =
   | { type: "select"; id: string | null }
-  | { type: "place"; id: string; index?: number }
+  | { type: "place"; id: string }
   | { type: "unrank"; id: string }
-  | { type: "move"; id: string; delta: number }
-  | { type: "moveTo"; id: string; index: number }
+  | { type: "move"; id: string; delta: -1 | 1 }
   | { type: "toggleTie"; id: string }
+  | { type: "drop"; id: string; target: DropTarget }
   | { type: "detail"; id: string; patch: Partial<CandidateDetail> }
   | { type: "rationale"; text: string }
   | { type: "reset"; state: RankingState };
 
 export const emptyDetail: CandidateDetail = { score: null, flags: [], comment: "" };
 
-export function initialRankingState(candidateIds: string[], draft?: { tiers?: string[][]; details?: Record<string, { score?: number | null; flags?: string[]; comment?: string | null }>; rationale?: string | null } | null): RankingState {
+type DraftDetails = Record<string, { score?: number | null; flags?: string[]; comment?: string | null }>;
+
+export function initialRankingState(candidateIds: string[], draft?: { tiers?: string[][]; details?: DraftDetails; rationale?: string | null; unranked?: string[] } | null): RankingState {
   const known = new Set(candidateIds);
-  const ranked: string[] = [];
-  const tiedWithAbove: Record<string, boolean> = {};
+  const seen = new Set<string>();
+  const tiers: Tiers = [];
   for (const tier of draft?.tiers ?? []) {
-    tier.forEach((id, i) => {
-      if (!known.has(id) || ranked.includes(id)) return;
-      if (i > 0) tiedWithAbove[id] = true;
-      ranked.push(id);
-    });
+    const kept = tier.filter((id) => known.has(id) && !seen.has(id));
+    kept.forEach((id) => seen.add(id));
+    if (kept.length > 0) tiers.push(kept);
   }
   const details: Record<string, CandidateDetail> = {};
   for (const [id, d] of Object.entries(draft?.details ?? {})) {
     if (known.has(id)) details[id] = { score: d.score ?? null, flags: d.flags ?? [], comment: d.comment ?? "" };
   }
-  return { ranked, tiedWithAbove, unranked: candidateIds.filter((id) => !ranked.includes(id)), details, rationale: draft?.rationale ?? "", selected: null };
+  // The pool comes back in the order it was left in, then any candidate the draft did not mention.
+  const pool = [...(draft?.unranked ?? []), ...candidateIds].filter((id, i, all) => known.has(id) && !seen.has(id) && all.indexOf(id) === i);
+  return { tiers, unranked: pool, details, rationale: draft?.rationale ?? "", selected: null };
 }
 
-function withoutTieAt(state: RankingState, ranked: string[]): Record<string, boolean> {
-  // The first candidate cannot be tied "with the one above".
-  const ties = { ...state.tiedWithAbove };
-  if (ranked[0]) delete ties[ranked[0]];
-  return ties;
+/** The ranked candidates, best first, as one list (tied ones next to each other). */
+export function rankedIds(state: Pick<RankingState, "tiers">): string[] {
+  return state.tiers.flat();
+}
+
+export function isRanked(state: Pick<RankingState, "tiers">, id: string): boolean {
+  return state.tiers.some((tier) => tier.includes(id));
+}
+
+/** Tiers of the ranked candidates, best first. */
+export function tiersOf(state: Pick<RankingState, "tiers">): Tiers {
+  return state.tiers;
+}
+
+/** The place shown next to a ranked candidate (standard competition ranking: tied ones share it). */
+export function placeOf(state: Pick<RankingState, "tiers">, id: string): number | null {
+  let better = 0;
+  for (const tier of state.tiers) {
+    if (tier.includes(id)) return better + 1;
+    better += tier.length;
+  }
+  return null;
+}
+
+/** True when the candidate shares its place with the one above it in the list. */
+export function isTiedWithAbove(state: Pick<RankingState, "tiers">, id: string): boolean {
+  const tier = state.tiers.find((t) => t.includes(id));
+  return tier !== undefined && tier.indexOf(id) > 0;
+}
+
+const withoutId = (tiers: Tiers, id: string): Tiers => tiers.map((t) => t.filter((x) => x !== id)).filter((t) => t.length > 0);
+const tierIndexOf = (tiers: Tiers, id: string) => tiers.findIndex((t) => t.includes(id));
+
+function rank(state: RankingState, tiers: Tiers, id: string): RankingState {
+  return { ...state, tiers, unranked: state.unranked.filter((x) => x !== id) };
+}
+
+/** Inserts `id` as a tier of its own before tier `index` of `tiers` (which must not contain it). */
+function insertTier(tiers: Tiers, index: number, id: string): Tiers {
+  const next = [...tiers];
+  next.splice(Math.max(0, Math.min(next.length, index)), 0, [id]);
+  return next;
+}
+
+/**
+ * Where a drop lands, in words of its neighbours: between two candidates of one tie group it joins
+ * that group; anywhere else it becomes a place of its own. Neighbours are looked up with the
+ * dragged candidate taken out, so a drop next to itself changes nothing (or, from inside a tie
+ * group to the group's edge, takes it out of the group).
+ */
+export function applyDrop(state: RankingState, id: string, target: DropTarget): RankingState {
+  if (target.kind === "pool") return rankingReducer(state, { type: "unrank", id });
+  if (target.kind === "join") {
+    if (target.id === id || !isRanked(state, target.id)) return state;
+    const tiers = withoutId(state.tiers, id).map((t) => (t.includes(target.id) ? [...t.slice(0, t.indexOf(target.id) + 1), id, ...t.slice(t.indexOf(target.id) + 1)] : t));
+    return rank(state, tiers, id);
+  }
+  const shown = rankedIds(state);
+  const gap = Math.max(0, Math.min(shown.length, target.index));
+  const prev = shown.slice(0, gap).filter((x) => x !== id).at(-1);
+  const next = shown.slice(gap).find((x) => x !== id);
+  const rest = withoutId(state.tiers, id);
+  if (prev !== undefined && next !== undefined && tierIndexOf(rest, prev) === tierIndexOf(rest, next)) {
+    const tiers = rest.map((t) => (t.includes(prev) ? [...t.slice(0, t.indexOf(prev) + 1), id, ...t.slice(t.indexOf(prev) + 1)] : t));
+    return rank(state, tiers, id);
+  }
+  return rank(state, insertTier(rest, prev === undefined ? 0 : tierIndexOf(rest, prev) + 1, id), id);
 }
 
 export function rankingReducer(state: RankingState, action: RankingAction): RankingState {
   switch (action.type) {
     case "select":
       return { ...state, selected: action.id };
-    case "place": {
-      if (state.ranked.includes(action.id)) return rankingReducer(state, { type: "moveTo", id: action.id, index: action.index ?? state.ranked.length - 1 });
-      const ranked = [...state.ranked];
-      ranked.splice(action.index ?? ranked.length, 0, action.id);
-      const tiedWithAbove = { ...state.tiedWithAbove };
-      delete tiedWithAbove[action.id];
-      return { ...state, ranked, unranked: state.unranked.filter((x) => x !== action.id), tiedWithAbove: withoutTieAt({ ...state, tiedWithAbove }, ranked) };
-    }
-    case "unrank": {
-      if (!state.ranked.includes(action.id)) return state;
-      const ranked = state.ranked.filter((x) => x !== action.id);
-      const tiedWithAbove = { ...state.tiedWithAbove };
-      delete tiedWithAbove[action.id];
-      return { ...state, ranked, unranked: [...state.unranked, action.id], tiedWithAbove: withoutTieAt({ ...state, tiedWithAbove }, ranked) };
-    }
-    case "move": {
-      const from = state.ranked.indexOf(action.id);
-      if (from === -1) return state;
-      return rankingReducer(state, { type: "moveTo", id: action.id, index: Math.max(0, Math.min(state.ranked.length - 1, from + action.delta)) });
-    }
-    case "moveTo": {
-      const from = state.ranked.indexOf(action.id);
-      if (from === -1) return rankingReducer(state, { type: "place", id: action.id, index: action.index });
-      const ranked = [...state.ranked];
-      ranked.splice(from, 1);
-      ranked.splice(Math.max(0, Math.min(ranked.length, action.index)), 0, action.id);
-      const tiedWithAbove = { ...state.tiedWithAbove };
-      // A moved candidate leaves its tie; so does the one that took its old place.
-      delete tiedWithAbove[action.id];
-      return { ...state, ranked, tiedWithAbove: withoutTieAt({ ...state, tiedWithAbove }, ranked) };
-    }
-    case "toggleTie": {
-      const index = state.ranked.indexOf(action.id);
-      if (index <= 0) return state;
-      return { ...state, tiedWithAbove: { ...state.tiedWithAbove, [action.id]: !state.tiedWithAbove[action.id] } };
-    }
+    case "place":
+      // "Rank next": a place of its own below every ranked candidate.
+      return rank(state, [...withoutId(state.tiers, action.id), [action.id]], action.id);
+    case "unrank":
+      if (!isRanked(state, action.id)) return state;
+      return { ...state, tiers: withoutId(state.tiers, action.id), unranked: [...state.unranked, action.id] };
+    case "move":
+      return moveOnePlace(state, action.id, action.delta);
+    case "toggleTie":
+      return toggleTie(state, action.id);
+    case "drop":
+      return applyDrop(state, action.id, action.target);
     case "detail":
       return { ...state, details: { ...state.details, [action.id]: { ...(state.details[action.id] ?? emptyDetail), ...action.patch } } };
     case "rationale":
@@ -106,23 +153,32 @@ export function rankingReducer(state: RankingState, action: RankingAction): Rank
   }
 }
 
-/** Tiers of the ranked candidates, best first. */
-export function tiersOf(state: Pick<RankingState, "ranked" | "tiedWithAbove">): Tiers {
-  const tiers: Tiers = [];
-  for (const id of state.ranked) {
-    if (state.tiedWithAbove[id] && tiers.length > 0) tiers.at(-1)!.push(id);
-    else tiers.push([id]);
-  }
-  return tiers;
+/**
+ * One place up or down. A tied candidate first leaves its group (to just above or below it);
+ * a candidate with a place of its own swaps with the place next to it.
+ */
+function moveOnePlace(state: RankingState, id: string, delta: -1 | 1): RankingState {
+  const at = tierIndexOf(state.tiers, id);
+  if (at === -1) return state;
+  const rest = withoutId(state.tiers, id);
+  if (state.tiers[at]!.length > 1) return { ...state, tiers: insertTier(rest, delta < 0 ? at : at + 1, id) };
+  const to = at + delta;
+  if (to < 0 || to >= state.tiers.length) return state;
+  return { ...state, tiers: insertTier(rest, to, id) };
 }
 
-/** The place shown next to a ranked candidate: tied candidates share one. */
-export function placeOf(state: Pick<RankingState, "ranked" | "tiedWithAbove">, id: string): number | null {
-  let place = 0;
-  for (let i = 0; i < state.ranked.length; i++) {
-    const current = state.ranked[i]!;
-    if (!(state.tiedWithAbove[current] && i > 0)) place = i + 1;
-    if (current === id) return place;
-  }
-  return null;
+/**
+ * "Tie with the one above": the candidate's group joins the group above; pressed again on a tied
+ * candidate, the group splits there (it and those below it in the group take the next place).
+ */
+function toggleTie(state: RankingState, id: string): RankingState {
+  const at = tierIndexOf(state.tiers, id);
+  if (at === -1) return state;
+  const tier = state.tiers[at]!;
+  const pos = tier.indexOf(id);
+  const tiers = [...state.tiers];
+  if (pos > 0) tiers.splice(at, 1, tier.slice(0, pos), tier.slice(pos));
+  else if (at > 0) tiers.splice(at - 1, 2, [...tiers[at - 1]!, ...tier]);
+  else return state;
+  return { ...state, tiers };
 }

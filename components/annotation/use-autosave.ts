@@ -1,12 +1,13 @@
 "use client";
 
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useLayoutEffect, useRef, useState } from "react";
 
 export type SaveStatus = { kind: "idle" } | { kind: "saving" } | { kind: "saved"; at: Date } | { kind: "error"; message: string };
 
 /**
- * Saves the draft to the server a moment after each change, and once more with `keepalive`
- * when the page is hidden or closed, so a reload or another device finds it.
+ * Saves the draft to the server a moment after each change, and at once with `keepalive` when
+ * the page is hidden, closed or left, so a reload or another device finds the last state. Each
+ * save carries this page's id and a counter, so a slower, older save never overwrites a newer one.
  */
 export function useAutosave(url: string | null, draft: object, enabled: boolean, extra: () => object = () => ({}), delayMs = 700): SaveStatus {
   const [status, setStatus] = useState<SaveStatus>({ kind: "idle" });
@@ -15,14 +16,21 @@ export function useAutosave(url: string | null, draft: object, enabled: boolean,
   // What the server has: at first, the draft it sent us.
   const saved = useRef<string>(serialized);
   const extraRef = useRef(extra);
-  useEffect(() => {
+  const editor = useRef<string | null>(null);
+  const seq = useRef(0);
+  // Updated as soon as React commits, not after paint: a tab closed right after a change sends it.
+  useLayoutEffect(() => {
     extraRef.current = extra;
+    latest.current = serialized;
   });
   // Fields from `extra` (the time on task) ride along with each save without causing one.
-  const bodyOf = (text: string) => JSON.stringify({ ...JSON.parse(text), ...extraRef.current() });
+  const bodyOf = (text: string) => {
+    editor.current ??= crypto.randomUUID();
+    seq.current += 1;
+    return JSON.stringify({ ...JSON.parse(text), ...extraRef.current(), editor: editor.current, seq: seq.current });
+  };
 
   useEffect(() => {
-    latest.current = serialized;
     if (!enabled || !url || serialized === saved.current) return;
     const timer = setTimeout(async () => {
       const body = latest.current;
@@ -47,7 +55,7 @@ export function useAutosave(url: string | null, draft: object, enabled: boolean,
     if (!enabled || !url) return;
     const flush = () => {
       if (latest.current !== saved.current) {
-        void fetch(url, { method: "PUT", headers: { "content-type": "application/json" }, body: bodyOf(latest.current), keepalive: true });
+        void fetch(url, { method: "PUT", headers: { "content-type": "application/json" }, body: bodyOf(latest.current), keepalive: true }).catch(() => undefined);
         saved.current = latest.current;
       }
     };
@@ -55,6 +63,8 @@ export function useAutosave(url: string | null, draft: object, enabled: boolean,
     const onHidden = () => document.visibilityState === "hidden" && flush();
     document.addEventListener("visibilitychange", onHidden);
     return () => {
+      // Leaving the screen inside the app (another page, the next prompt) saves too.
+      flush();
       window.removeEventListener("pagehide", flush);
       document.removeEventListener("visibilitychange", onHidden);
     };

@@ -19,12 +19,14 @@ export async function saveDraft(options: { userId: string; assignmentId: string;
   const mentioned = [...options.draft.tiers.flat(), ...Object.keys(options.draft.details), ...(options.draft.unranked ?? [])];
   if (mentioned.some((id) => !known.has(id))) throw new AppError("INVALID_INPUT", "The draft mentions a candidate that is not part of this prompt.", "ranking");
   const { rows } = await pool().query<{ lease_expires_at: Date; draft_updated_at: Date }>(
-    `UPDATE assignments a SET draft = $3::jsonb, draft_updated_at = now(),
+    `UPDATE assignments a
+        SET draft = CASE WHEN a.draft->>'editor' = $4 AND (a.draft->>'seq')::bigint > $5 THEN a.draft ELSE $3::jsonb END,
+            draft_updated_at = now(),
             lease_expires_at = greatest(a.lease_expires_at, now() + make_interval(mins => j.lease_minutes))
        FROM prompts p JOIN projects j ON j.id = p.project_id
       WHERE a.id = $1 AND a.user_id = $2 AND p.id = a.prompt_id AND a.status = 'ACTIVE' AND a.lease_expires_at > now()
       RETURNING a.lease_expires_at, a.draft_updated_at`,
-    [options.assignmentId, options.userId, JSON.stringify(options.draft)],
+    [options.assignmentId, options.userId, JSON.stringify(options.draft), options.draft.editor ?? null, options.draft.seq ?? 0],
   );
   if (!rows[0]) return explainMiss(options.assignmentId, options.userId);
   return { leaseExpiresAt: rows[0].lease_expires_at.toISOString(), savedAt: rows[0].draft_updated_at.toISOString() };

@@ -25,6 +25,10 @@ export type SubmissionInput = z.input<typeof submissionSchema>;
 /** An autosaved draft: the same fields, nothing required to be complete. */
 export const draftSchema = submissionSchema.extend({
   unranked: z.array(z.uuid()).max(16).optional(),
+  /** The page that saved it and its save counter: an older save of the same page, arriving late
+   * (a debounced save overtaken by the one sent as the tab closes), never replaces a newer one. */
+  editor: z.uuid().optional(),
+  seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
 });
 export type Draft = z.infer<typeof draftSchema>;
 
