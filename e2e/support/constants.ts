@@ -11,9 +11,17 @@ export const E2E_USERS = {
   watcher: { email: "e2e-watcher@medpref.test", role: "CLINICIAN" },
   intruder: { email: "e2e-intruder@medpref.test", role: "CLINICIAN" },
   checker: { email: "e2e-checker@medpref.test", role: "CLINICIAN" },
+  rankerWide: { email: "e2e-ranker-wide@medpref.test", role: "CLINICIAN" },
+  rankerLaptop: { email: "e2e-ranker-laptop@medpref.test", role: "CLINICIAN" },
+  rankerPhone: { email: "e2e-ranker-phone@medpref.test", role: "CLINICIAN" },
+  rankerKeys: { email: "e2e-ranker-keys@medpref.test", role: "CLINICIAN" },
+  rankerButtons: { email: "e2e-ranker-buttons@medpref.test", role: "CLINICIAN" },
+  rankerDraft: { email: "e2e-ranker-draft@medpref.test", role: "CLINICIAN" },
 } as const;
 export const E2E_ANNOTATE_PROJECT = "e2e-annotate";
 export const E2E_XSS_PROJECT = "e2e-xss";
+/** Like E2E_ANNOTATE_PROJECT, but ties are allowed: the drag-and-drop sequences tie and untie. */
+export const E2E_TIES_PROJECT = "e2e-ties";
 export const E2E_PROJECT = "e2e-project";
 export const E2E_JUDGE_PROJECT = "e2e-judge";
 /** Seeded with three annotators' and a judge's rankings for the agreement dashboard. */

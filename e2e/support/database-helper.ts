@@ -5,7 +5,7 @@ export {};
 const { connectDatabase } = await import("@/lib/db/connect");
 const { createUser } = await import("@/lib/users/manage-users");
 const { createProject } = await import("@/lib/projects/create-project");
-const { E2E_ANNOTATE_PROJECT, E2E_PASSWORD, E2E_PROJECT, E2E_USERS, E2E_XSS_PROJECT } = await import("./constants");
+const { E2E_ANNOTATE_PROJECT, E2E_PASSWORD, E2E_PROJECT, E2E_TIES_PROJECT, E2E_USERS, E2E_XSS_PROJECT } = await import("./constants");
 const { annotationPrompts, xssPrompt } = await import("./annotation-data");
 const { importPrompts } = await import("@/lib/import/import-prompts");
 const { DEFAULT_IMPORT_LIMITS } = await import("@/lib/import/types");
@@ -21,9 +21,9 @@ for (const u of Object.values(E2E_USERS)) {
   await createUser({ email: u.email, role: u.role, name: `E2E ${u.role.toLowerCase()}`, password: E2E_PASSWORD }, null);
 }
 await createProject({ slug: E2E_PROJECT, name: "E2E project", overlapK: 3 }, null);
-const projectNames: Record<string, string> = { [E2E_ANNOTATE_PROJECT]: "E2E annotation", [E2E_XSS_PROJECT]: "E2E hostile candidates", [E2E_JUDGE_PROJECT]: "E2E judge" };
-for (const [slug, records] of [[E2E_ANNOTATE_PROJECT, annotationPrompts], [E2E_XSS_PROJECT, [xssPrompt]], [E2E_JUDGE_PROJECT, judgePrompts]] as const) {
-  const project = await createProject({ slug, name: projectNames[slug]!, overlapK: 4, showReference: true }, null);
+const projectNames: Record<string, string> = { [E2E_ANNOTATE_PROJECT]: "E2E annotation", [E2E_XSS_PROJECT]: "E2E hostile candidates", [E2E_JUDGE_PROJECT]: "E2E judge", [E2E_TIES_PROJECT]: "E2E ties" };
+for (const [slug, records] of [[E2E_ANNOTATE_PROJECT, annotationPrompts], [E2E_XSS_PROJECT, [xssPrompt]], [E2E_JUDGE_PROJECT, judgePrompts], [E2E_TIES_PROJECT, annotationPrompts]] as const) {
+  const project = await createProject({ slug, name: projectNames[slug]!, overlapK: 4, showReference: true, allowTies: slug === E2E_TIES_PROJECT }, null);
   const summary = await importPrompts({
     projectId: project.id,
     input: [Buffer.from(records.map((r) => JSON.stringify(r)).join("\n"))],
