@@ -44,8 +44,8 @@ if (!config.DATABASE_URL || config.MEDPREF_SEED_DEMO) {
 // Children share one session secret when none is configured (sessions end when MedPref stops).
 const childEnv = {
   ...process.env,
-  NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${config.PORT}`,
-  NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? randomBytes(32).toString("base64url"),
+  NEXTAUTH_URL: config.NEXTAUTH_URL ?? `http://localhost:${config.PORT}`,
+  NEXTAUTH_SECRET: config.NEXTAUTH_SECRET ?? randomBytes(32).toString("base64url"),
   MEDPREF_PROCESS: undefined,
 } as NodeJS.ProcessEnv;
 
