@@ -21,15 +21,11 @@ const { markPeerHeaderTrusted, stampPeerAddress } = await import("@/lib/auth/cli
 const { logger } = await import("@/lib/logger");
 const { default: next } = await import("next");
 
-markPeerHeaderTrusted();
-const app = next({ dev, dir: process.cwd(), hostname: config.HOST, port: config.PORT });
-const handle = app.getRequestHandler();
-await app.prepare();
-
 // HSTS only where the public URL is https: on plain http it would be ignored, or lock a
 // developer's localhost out of http.
 const https = (config.NEXTAUTH_URL ?? "").startsWith("https://");
 
+markPeerHeaderTrusted();
 const server = http.createServer((req, res) => {
   stampPeerAddress(req);
   // Headers set before handing over are kept unless Next sets the same one.
@@ -40,6 +36,10 @@ const server = http.createServer((req, res) => {
     res.end();
   });
 });
+// Next gets the server too, for its development-mode websocket (hot reload).
+const app = next({ dev, dir: process.cwd(), hostname: config.HOST, port: config.PORT, httpServer: server });
+const handle = app.getRequestHandler();
+await app.prepare();
 server.listen(config.PORT, config.HOST, () => {
   logger.info({ host: config.HOST, port: config.PORT, dev }, "web server listening");
 });
