@@ -1,8 +1,9 @@
 // `npm start`: builds when needed, starts (or attaches to) the embedded PostgreSQL, migrates,
 // seeds the demo on first start, then runs the web server and the worker until Ctrl-C.
-// `npm start -- --dev` runs `next dev` instead of the production build.
+// A web server or worker that dies is restarted (lib/process/supervisor.ts); Ctrl-C or SIGTERM
+// stops both and the embedded PostgreSQL this process started.
+// `npm start -- --dev` runs Next in development mode instead of the production build.
 export {};
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 
@@ -21,10 +22,10 @@ try {
 }
 const { connectDatabase } = await import("@/lib/db/connect");
 const { formatCredentials, seedDemo } = await import("@/lib/demo/seed-demo");
-const { ensureProductionBuild, nextBin: nextBinOf } = await import("@/lib/build/ensure-build");
+const { ensureProductionBuild } = await import("@/lib/build/ensure-build");
+const { Supervisor } = await import("@/lib/process/supervisor");
 
 const say = (line: string) => process.stdout.write(`[medpref] ${line}\n`);
-const nextBin = nextBinOf(root);
 
 if (!dev) await ensureProductionBuild(root, say);
 
@@ -41,45 +42,35 @@ if (!config.DATABASE_URL || config.MEDPREF_SEED_DEMO) {
 }
 
 // Children share one session secret when none is configured (sessions end when MedPref stops).
-const childEnv: Record<string, string | undefined> = {
+const childEnv = {
   ...process.env,
-  NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${config.PORT}`,
-  NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? randomBytes(32).toString("base64url"),
+  NEXTAUTH_URL: config.NEXTAUTH_URL ?? `http://localhost:${config.PORT}`,
+  NEXTAUTH_SECRET: config.NEXTAUTH_SECRET ?? randomBytes(32).toString("base64url"),
   MEDPREF_PROCESS: undefined,
-};
+} as NodeJS.ProcessEnv;
 
-const children = new Map<string, ChildProcess>();
+const tsxScript = (file: string, ...args: string[]) => ["--import", "tsx", path.join(root, "scripts", file), ...args];
+const supervisor = new Supervisor(
+  [
+    { name: "web", command: process.execPath, args: tsxScript("web-server.ts", ...(dev ? ["--dev"] : [])), env: { ...childEnv, MEDPREF_PROCESS: "web", NODE_ENV: dev ? "development" : "production" } },
+    { name: "worker", command: process.execPath, args: tsxScript("worker.ts"), env: { ...childEnv, MEDPREF_PROCESS: "worker" } },
+  ],
+  { log: say },
+);
+supervisor.start();
+const shownHost = config.HOST === "127.0.0.1" ? "localhost" : config.HOST;
+say(`MedPref is starting at http://${shownHost}:${config.PORT} (Ctrl-C stops it).`);
+
 let stopping = false;
-
-function launch(name: string, command: string, args: string[], extraEnv: Record<string, string> = {}) {
-  const child = spawn(command, args, { stdio: "inherit", env: { ...childEnv, ...extraEnv } as NodeJS.ProcessEnv });
-  children.set(name, child);
-  child.on("exit", (code, signal) => {
-    children.delete(name);
-    if (stopping) return;
-    say(`${name} exited (${signal ?? `code ${code}`}); stopping MedPref.`);
-    void shutdown(1);
-  });
-}
-
-launch("web", process.execPath, [nextBin, dev ? "dev" : "start", "-p", String(config.PORT)], { MEDPREF_PROCESS: "web", NODE_ENV: dev ? "development" : "production" });
-launch("worker", process.execPath, ["--import", "tsx", path.join(root, "scripts", "worker.ts")], { MEDPREF_PROCESS: "worker" });
-say(`MedPref is starting at http://localhost:${config.PORT} (Ctrl-C stops it).`);
-
-async function shutdown(code: number) {
+async function shutdown() {
   if (stopping) return;
   stopping = true;
   say("Stopping…");
-  const exits = [...children.values()].map((child) => new Promise<void>((resolve) => {
-    child.once("exit", () => resolve());
-    child.kill("SIGTERM");
-    setTimeout(() => child.kill("SIGKILL"), 15_000).unref();
-  }));
-  await Promise.all(exits);
+  await supervisor.stop();
   await connection.close();
   say("Stopped.");
-  process.exit(code);
+  process.exit(0);
 }
 
-process.on("SIGINT", () => void shutdown(0));
-process.on("SIGTERM", () => void shutdown(0));
+process.on("SIGINT", () => void shutdown());
+process.on("SIGTERM", () => void shutdown());

@@ -8,7 +8,8 @@ import { E2E_BASE_URL, E2E_JUDGE_KEY_ENV, E2E_PASSWORD, E2E_PORT, E2E_PROJECT, E
 /**
  * Starts a real PostgreSQL (embedded in a temp folder, or a fresh database on DATABASE_URL's
  * server), migrates it, creates one user per role through the app's own code, and starts the
- * production build (`next start`) against it.
+ * production build against it through MedPref's own web server (scripts/web-server.ts, as
+ * `npm start` runs it), so the app sees the real client address.
  */
 export default async function globalSetup() {
   const home = await fs.mkdtemp(path.join(os.tmpdir(), "medpref-e2e-"));
@@ -31,7 +32,7 @@ export default async function globalSetup() {
   });
 
   const appEnv = { ...env, DATABASE_URL: ready.url, [E2E_JUDGE_KEY_ENV]: "e2e-judge-key", NEXTAUTH_URL: E2E_BASE_URL, NEXTAUTH_SECRET: "e2e-secret-0123456789-0123456789-abcdef", NEXT_TELEMETRY_DISABLED: "1" };
-  const server = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(E2E_PORT), "-H", "127.0.0.1"], { env: { ...appEnv, MEDPREF_PROCESS: "web" }, stdio: "inherit" });
+  const server = spawn(process.execPath, ["--import", "tsx", "scripts/web-server.ts"], { env: { ...appEnv, MEDPREF_PROCESS: "web", PORT: String(E2E_PORT), HOST: "127.0.0.1" }, stdio: "inherit" });
   // The background worker, as `npm start` runs it beside the web server: judge runs need it.
   const worker = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], { env: { ...appEnv, MEDPREF_PROCESS: "worker", MEDPREF_WORKER_CONCURRENCY: "4" }, stdio: "inherit" });
   const deadline = Date.now() + 90_000;

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { clientIp } from "@/lib/auth/client-ip";
+import { requestClientIp } from "@/lib/auth/client-ip";
 import { decodeSessionToken, encodeSessionToken } from "@/lib/auth/session-token";
 import { signInWithPassword } from "@/lib/auth/sign-in";
 import { linkOidcAccount } from "@/lib/auth/oidc";
@@ -36,7 +36,7 @@ export function authOptions(): NextAuthOptions {
       name: "Email and password",
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
       async authorize(credentials, req) {
-        const ip = clientIp(headerValue(req?.headers, "x-forwarded-for"), e.MEDPREF_TRUSTED_PROXIES);
+        const ip = requestClientIp((name) => headerValue(req?.headers, name), e.MEDPREF_TRUSTED_PROXIES);
         const result = await signInWithPassword(credentials?.email, credentials?.password, ip);
         // next-auth passes a thrown error's message to the sign-in page.
         if (!result.ok) throw new Error(result.message);

@@ -1,31 +1,47 @@
 import { env } from "@/lib/config/env";
 import { db } from "@/lib/db/prisma";
+import { withTransaction } from "@/lib/db/transaction";
 
 /**
  * Sign-in throttling kept in PostgreSQL, so it holds across several app servers: after too many
  * failures in the window, for one account or from one address, further attempts are refused
  * until the oldest failure leaves the window.
+ *
+ * An attempt is reserved before its password is checked: under advisory locks on the account and
+ * the address, the recent failures are counted and, if the limits allow, the attempt is inserted
+ * as a failure. The check then runs outside any transaction and a right password turns the row
+ * into a success. So parallel attempts can never check more passwords than the limits allow.
  */
-export interface ThrottleVerdict {
-  allowed: boolean;
-  retryAfterMinutes: number;
+export type LoginReservation = { allowed: true; attemptId: bigint } | { allowed: false; retryAfterMinutes: number };
+
+export async function reserveLoginAttempt(email: string, ip: string): Promise<LoginReservation> {
+  const e = env();
+  return withTransaction(async (tx) => {
+    // Both locks, always in the same order, so two attempts never wait on each other in a cycle.
+    const keys = [`login-account:${email}`, `login-address:${ip}`].sort();
+    for (const key of keys) await tx.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [key]);
+    // The failure that, once it leaves the window, lets the next attempt through (null: none blocks).
+    const { rows } = await tx.query<{ retry_after_minutes: number | null }>(
+      `WITH w AS (SELECT clock_timestamp() - make_interval(mins => $3::int) AS since),
+            oldest AS (
+              SELECT (SELECT created_at FROM login_attempts, w WHERE email = $1 AND NOT success AND created_at > w.since
+                        ORDER BY created_at DESC OFFSET $4::int - 1 LIMIT 1) AS at
+              UNION ALL
+              SELECT (SELECT created_at FROM login_attempts, w WHERE ip = $2 AND NOT success AND created_at > w.since
+                        ORDER BY created_at DESC OFFSET $5::int - 1 LIMIT 1))
+       SELECT ceil(extract(epoch FROM max(at) + make_interval(mins => $3::int) - clock_timestamp()) / 60)::int AS retry_after_minutes FROM oldest`,
+      [email, ip, e.MEDPREF_LOGIN_WINDOW_MINUTES, e.MEDPREF_LOGIN_MAX_FAILURES_PER_ACCOUNT, e.MEDPREF_LOGIN_MAX_FAILURES_PER_IP],
+    );
+    const retryAfter = rows[0]?.retry_after_minutes;
+    if (retryAfter !== null && retryAfter !== undefined) return { allowed: false, retryAfterMinutes: Math.max(1, retryAfter) };
+    const inserted = await tx.query<{ id: string }>(`INSERT INTO login_attempts (email, ip, success, created_at) VALUES ($1, $2, false, clock_timestamp()) RETURNING id`, [email, ip]);
+    return { allowed: true, attemptId: BigInt(inserted.rows[0]!.id) };
+  });
 }
 
-export async function checkLoginThrottle(email: string, ip: string, now = new Date()): Promise<ThrottleVerdict> {
-  const e = env();
-  const since = new Date(now.getTime() - e.MEDPREF_LOGIN_WINDOW_MINUTES * 60_000);
-  const [byAccount, byIp] = await Promise.all([
-    db().loginAttempt.findMany({ where: { email, success: false, createdAt: { gt: since } }, orderBy: { createdAt: "desc" }, take: e.MEDPREF_LOGIN_MAX_FAILURES_PER_ACCOUNT, select: { createdAt: true } }),
-    db().loginAttempt.findMany({ where: { ip, success: false, createdAt: { gt: since } }, orderBy: { createdAt: "desc" }, take: e.MEDPREF_LOGIN_MAX_FAILURES_PER_IP, select: { createdAt: true } }),
-  ]);
-  const blockedUntil = [
-    byAccount.length >= e.MEDPREF_LOGIN_MAX_FAILURES_PER_ACCOUNT ? byAccount.at(-1)!.createdAt : null,
-    byIp.length >= e.MEDPREF_LOGIN_MAX_FAILURES_PER_IP ? byIp.at(-1)!.createdAt : null,
-  ]
-    .filter((d): d is Date => d !== null)
-    .map((d) => d.getTime() + e.MEDPREF_LOGIN_WINDOW_MINUTES * 60_000);
-  if (blockedUntil.length === 0) return { allowed: true, retryAfterMinutes: 0 };
-  return { allowed: false, retryAfterMinutes: Math.max(1, Math.ceil((Math.max(...blockedUntil) - now.getTime()) / 60_000)) };
+/** The reserved attempt's password was right. */
+export async function markLoginAttemptSucceeded(attemptId: bigint): Promise<void> {
+  await db().loginAttempt.update({ where: { id: attemptId }, data: { success: true } });
 }
 
 export async function recordLoginAttempt(email: string, ip: string, success: boolean): Promise<void> {

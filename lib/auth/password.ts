@@ -1,16 +1,17 @@
 import { randomBytes } from "node:crypto";
 import argon2 from "argon2";
+import { passwordHashBudget } from "@/lib/auth/hash-budget";
 
 /** argon2id with OWASP's recommended parameters (19 MiB, 2 passes). */
 const OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
 export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, OPTIONS);
+  return passwordHashBudget.run(() => argon2.hash(password, OPTIONS));
 }
 
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {
   try {
-    return await argon2.verify(hash, password);
+    return await passwordHashBudget.run(() => argon2.verify(hash, password));
   } catch {
     return false;
   }

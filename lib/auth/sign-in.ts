@@ -1,4 +1,4 @@
-import { checkLoginThrottle, recordLoginAttempt } from "@/lib/auth/login-throttle";
+import { markLoginAttemptSucceeded, reserveLoginAttempt } from "@/lib/auth/login-throttle";
 import { dummyPasswordHash, verifyPassword } from "@/lib/auth/password";
 import { db } from "@/lib/db/prisma";
 import { emailSchema } from "@/lib/users/schema";
@@ -14,21 +14,20 @@ export async function signInWithPassword(rawEmail: unknown, password: unknown, i
     return { ok: false, message: INVALID_CREDENTIALS };
   }
   const email = parsedEmail.data;
-  const throttle = await checkLoginThrottle(email, ip);
+  // Counted as a failure from here until the password proves right.
+  const throttle = await reserveLoginAttempt(email, ip);
   if (!throttle.allowed) {
     return { ok: false, message: `Too many failed sign-in attempts. Try again in ${throttle.retryAfterMinutes} minute${throttle.retryAfterMinutes === 1 ? "" : "s"}.` };
   }
   const user = await db().user.findUnique({ where: { email }, select: { id: true, email: true, name: true, passwordHash: true, active: true, isExternal: true } });
   const valid = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password);
   if (!user || !valid || !user.passwordHash) {
-    await recordLoginAttempt(email, ip, false);
     return { ok: false, message: INVALID_CREDENTIALS };
   }
   if (!user.active || user.isExternal) {
-    await recordLoginAttempt(email, ip, false);
     return { ok: false, message: "This account is deactivated. Ask an admin to reactivate it." };
   }
-  await recordLoginAttempt(email, ip, true);
+  await markLoginAttemptSucceeded(throttle.attemptId);
   await db().user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
   return { ok: true, user: { id: user.id, email: user.email, name: user.name } };
 }

@@ -19,6 +19,8 @@ export const envSchema = z
     MEDPREF_HOME: z.string().min(1).default(".medpref"),
     MEDPREF_PG_PORT: int(1024, 65535).default(54329),
     PORT: int(1, 65535).default(3000),
+    // Loopback by default: `npm start` seeds demo accounts whose passwords it prints.
+    HOST: z.string().min(1).default("127.0.0.1"),
     NEXTAUTH_URL: z.url().optional(),
     NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)").optional(),
     OIDC_ISSUER: z.url().optional(),
