@@ -13,6 +13,9 @@ const { E2E_JUDGE_PROJECT } = await import("./constants");
 const { startFakeOpenAI } = await import("../../tests/support/fake-openai-server");
 // The local OpenAI-compatible server the e2e worker's judge calls go to (no hosted LLM is reachable).
 const fakeOpenAI = await startFakeOpenAI({ delayMs: 20 });
+// The OpenID provider institutional sign-in goes to (a real one, run here on 127.0.0.1).
+const { startOidcProvider } = await import("./oidc-provider");
+const oidcProvider = await startOidcProvider();
 /** Prompts whose candidates carry hidden qualities the fake judge ranks by (m1 best, then m3, m0, m2). */
 const judgePrompts = Array.from({ length: 6 }, (_, i) => ({ id: `judge-${i}`, prompt: `Which test confirms diagnosis ${i}?`, completions: [3, 9, 1, 6].map((q, j) => ({ model: `m${j}`, text: `Answer ${j} for ${i}. [[q=${q}]]` })) }));
 
@@ -59,10 +62,11 @@ for (const [slug, records] of [[E2E_ANNOTATE_PROJECT, annotationPrompts], [E2E_X
     if (!result.ok) throw new Error(result.message);
   }
 }
-process.stdout.write(`READY ${JSON.stringify({ url: connection.url, fakeOpenAIUrl: fakeOpenAI.url })}\n`);
+process.stdout.write(`READY ${JSON.stringify({ url: connection.url, fakeOpenAIUrl: fakeOpenAI.url, oidcIssuer: oidcProvider.issuer })}\n`);
 
 const stop = async () => {
   await fakeOpenAI.close();
+  await oidcProvider.close();
   await connection.close();
   process.exit(0);
 };
