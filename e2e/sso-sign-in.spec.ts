@@ -58,7 +58,7 @@ test("a researcher signing in through the provider gets the researcher's pages",
 test("an identity without a MedPref account is refused with a message saying so, logged in the audit log", async ({ page }) => {
   await signInAtProvider(page, "e2e-sso-stranger");
   await expect(page).toHaveURL(/\/login\?error=SsoUnknown$/);
-  await expect(page.getByRole("alert")).toHaveText("No MedPref account uses your institutional email address. Ask a MedPref admin to invite that address, then sign in again.");
+  await expect(page.getByRole("main").getByRole("alert")).toHaveText("No MedPref account uses your institutional email address. Ask a MedPref admin to invite that address, then sign in again.");
   expect(await sessionUser(page)).toBeNull();
   const audit = await queryE2eDatabase<{ actor_id: string | null; after: unknown }>("SELECT actor_id, after FROM audit_log WHERE action = 'user.sso-refused' AND after->>'subject' = $1", ["e2e-sso-stranger"]);
   expect(audit).toEqual([{ actor_id: null, after: { reason: "SsoUnknown", subject: "e2e-sso-stranger", email: "e2e-sso-stranger@medpref.test" } }]);
@@ -68,7 +68,7 @@ test("a deactivated account is told it is deactivated, not to ask for an invitat
   const [user] = await queryE2eDatabase<{ id: string }>("UPDATE users SET active = false WHERE email = $1 RETURNING id", ["e2e-sso-deactivated@medpref.test"]);
   await signInAtProvider(page, "e2e-sso-deactivated");
   await expect(page).toHaveURL(/\/login\?error=SsoDeactivated$/);
-  await expect(page.getByRole("alert")).toHaveText("Your MedPref account is deactivated. A MedPref admin can reactivate it.");
+  await expect(page.getByRole("main").getByRole("alert")).toHaveText("Your MedPref account is deactivated. A MedPref admin can reactivate it.");
   expect(await sessionUser(page)).toBeNull();
   const audit = await queryE2eDatabase<{ actor_id: string | null; reason: string }>("SELECT actor_id, after->>'reason' AS reason FROM audit_log WHERE action = 'user.sso-refused' AND entity_id = $1", [user!.id]);
   expect(audit).toEqual([{ actor_id: user!.id, reason: "SsoDeactivated" }]);

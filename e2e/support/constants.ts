@@ -15,11 +15,14 @@ export const E2E_USERS = {
   ssoClinician: { email: "e2e-sso-clinician@medpref.test", role: "CLINICIAN" },
   ssoResearcher: { email: "e2e-sso-researcher@medpref.test", role: "RESEARCHER" },
   ssoDeactivated: { email: "e2e-sso-deactivated@medpref.test", role: "CLINICIAN" },
+  hygiene: { email: "e2e-hygiene@medpref.test", role: "CLINICIAN" },
 } as const;
 export const E2E_ANNOTATE_PROJECT = "e2e-annotate";
 export const E2E_XSS_PROJECT = "e2e-xss";
 export const E2E_PROJECT = "e2e-project";
 export const E2E_JUDGE_PROJECT = "e2e-judge";
+/** Prompts the request-hygiene tests claim and write drafts to, apart from every other test's queue. */
+export const E2E_HYGIENE_PROJECT = "e2e-hygiene";
 /** Seeded with three annotators' and a judge's rankings for the agreement dashboard. */
 export const E2E_AGREEMENT_PROJECT = "e2e-agreement";
 export const E2E_AGREEMENT_ANNOTATORS = ["Dr. Ames", "Dr. Bello", "Dr. Chu"];

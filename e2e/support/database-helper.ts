@@ -24,8 +24,10 @@ for (const u of Object.values(E2E_USERS)) {
   await createUser({ email: u.email, role: u.role, name: `E2E ${u.role.toLowerCase()}`, password: E2E_PASSWORD }, null);
 }
 await createProject({ slug: E2E_PROJECT, name: "E2E project", overlapK: 3 }, null);
-const projectNames: Record<string, string> = { [E2E_ANNOTATE_PROJECT]: "E2E annotation", [E2E_XSS_PROJECT]: "E2E hostile candidates", [E2E_JUDGE_PROJECT]: "E2E judge" };
-for (const [slug, records] of [[E2E_ANNOTATE_PROJECT, annotationPrompts], [E2E_XSS_PROJECT, [xssPrompt]], [E2E_JUDGE_PROJECT, judgePrompts]] as const) {
+const { E2E_HYGIENE_PROJECT } = await import("./constants");
+const hygienePrompts = Array.from({ length: 3 }, (_, i) => ({ id: `hygiene-${i}`, prompt: `Hygiene question ${i}?`, completions: [{ model: "a", text: `A${i}` }, { model: "b", text: `B${i}` }] }));
+const projectNames: Record<string, string> = { [E2E_ANNOTATE_PROJECT]: "E2E annotation", [E2E_XSS_PROJECT]: "E2E hostile candidates", [E2E_JUDGE_PROJECT]: "E2E judge", [E2E_HYGIENE_PROJECT]: "E2E hygiene" };
+for (const [slug, records] of [[E2E_ANNOTATE_PROJECT, annotationPrompts], [E2E_XSS_PROJECT, [xssPrompt]], [E2E_JUDGE_PROJECT, judgePrompts], [E2E_HYGIENE_PROJECT, hygienePrompts]] as const) {
   const project = await createProject({ slug, name: projectNames[slug]!, overlapK: 4, showReference: true }, null);
   const summary = await importPrompts({
     projectId: project.id,
