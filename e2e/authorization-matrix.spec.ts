@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
-import { expect, request as playwrightRequest, test, type APIRequestContext, type APIResponse, type Browser } from "@playwright/test";
+import { expect, request as playwrightRequest, test, type APIRequestContext, type APIResponse } from "@playwright/test";
 import { ACTIONS, CALLERS, discoverEntryPoints, FORM, PAGES, RANDOM_ID, ROUTES, type ActionArg, type Caller } from "./support/authorization-matrix";
-import { E2E_AGREEMENT_PROJECT, E2E_BASE_URL, E2E_HYGIENE_PROJECT, E2E_USERS } from "./support/constants";
+import { E2E_AGREEMENT_PROJECT, E2E_BASE_URL, E2E_HYGIENE_PROJECT, E2E_PASSWORD, E2E_USERS } from "./support/constants";
 import { queryE2eDatabase } from "./support/database";
 import { signInAs } from "./support/sign-in";
 
@@ -37,28 +37,30 @@ let ids: Ids;
 let token: string;
 const contexts = new Map<Caller, { request: APIRequestContext; close: () => Promise<void> }>();
 
-async function callerContext(browser: Browser, caller: Caller) {
-  if (caller === "anonymous" || caller === "token") {
-    const request = await playwrightRequest.newContext({ baseURL: E2E_BASE_URL, extraHTTPHeaders: caller === "token" ? { authorization: `Bearer ${token}` } : {} });
-    return { request, close: () => request.dispose() };
+/** A request context (cookie jar) per caller; staff sign in through next-auth's credentials endpoint, as the login form does. */
+async function callerContext(caller: Caller) {
+  const request = await playwrightRequest.newContext({ baseURL: E2E_BASE_URL, extraHTTPHeaders: caller === "token" ? { authorization: `Bearer ${token}` } : {} });
+  if (caller !== "anonymous" && caller !== "token") {
+    const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
+    // Password hashing is slow on a loaded test machine: no short timeout here.
+    await request.post("/api/auth/callback/credentials", { form: { csrfToken, email: E2E_USERS[caller].email, password: E2E_PASSWORD, json: "true" }, timeout: 120_000 });
+    const session = (await (await request.get("/api/auth/session")).json()) as { user?: { email?: string } };
+    expect(session.user?.email, `${caller} signed in`).toBe(E2E_USERS[caller].email);
   }
-  const context = await browser.newContext({ baseURL: E2E_BASE_URL });
-  const page = await context.newPage();
-  await signInAs(page, caller);
-  return { request: context.request, close: () => context.close() };
+  return { request, close: () => request.dispose() };
 }
 
 test.describe("the authorization matrix", () => {
   test.describe.configure({ timeout: 240_000 });
 
-  test.beforeAll(async ({ browser }) => {
+  test.beforeAll(async () => {
     // A researcher's API token (scope exports:read), stored as the app stores them: sha256 only.
     token = `mpt_${randomBytes(24).toString("base64url")}`;
     await queryE2eDatabase(
       "INSERT INTO api_tokens (user_id, name, token_hash, prefix, scopes) SELECT id, 'matrix', $2, $3, ARRAY['exports:read'] FROM users WHERE email = $1",
       [E2E_USERS.researcher.email, createHash("sha256").update(token).digest("hex"), token.slice(0, 12)],
     );
-    for (const caller of CALLERS) contexts.set(caller, await callerContext(browser, caller));
+    for (const caller of CALLERS) contexts.set(caller, await callerContext(caller));
     // Real ids from the seeded data; the clinician's own assignment is claimed in a project kept for such writes.
     const next = await contexts.get("clinician")!.request.get(`/api/projects/${E2E_HYGIENE_PROJECT}/annotation/next`);
     const claimed = (await next.json()) as { assignment?: { id: string } };
