@@ -3,13 +3,14 @@ import { redirect } from "next/navigation";
 import { LoginForm } from "@/components/auth/login-form";
 import { currentUser } from "@/lib/auth/guard";
 import { homePath } from "@/lib/auth/navigation";
+import { SSO_MESSAGES } from "@/lib/auth/oidc";
 import { env } from "@/lib/config/env";
 
 export const metadata: Metadata = { title: "Sign in" };
 export const dynamic = "force-dynamic";
 
 const ERRORS: Record<string, string> = {
-  NoAccount: "Your institutional account has no MedPref access yet. Ask an admin to invite your email address.",
+  ...SSO_MESSAGES,
   OAuthSignin: "Institutional sign-in could not start. Try again, or use email and password.",
   OAuthCallback: "Institutional sign-in did not complete. Try again.",
   AccessDenied: "Access denied.",

@@ -3,7 +3,7 @@ import { SignOutButton } from "@/components/auth/sign-out-button";
 import type { SessionUser } from "@/lib/auth/guard";
 import { NAVIGATION } from "@/lib/auth/navigation";
 
-export function AppNav({ user }: { user: SessionUser }) {
+export function AppNav({ user, providerSignOutUrl = null }: { user: SessionUser; providerSignOutUrl?: string | null }) {
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-[112rem] flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
@@ -19,7 +19,7 @@ export function AppNav({ user }: { user: SessionUser }) {
           <span className="text-slate-600">
             {user.name} · <span className="font-medium">{user.role.toLowerCase()}</span>
           </span>
-          <SignOutButton />
+          <SignOutButton providerSignOutUrl={providerSignOutUrl} />
         </div>
       </div>
     </header>

@@ -17,6 +17,11 @@ export const E2E_USERS = {
   rankerKeys: { email: "e2e-ranker-keys@medpref.test", role: "CLINICIAN" },
   rankerButtons: { email: "e2e-ranker-buttons@medpref.test", role: "CLINICIAN" },
   rankerDraft: { email: "e2e-ranker-draft@medpref.test", role: "CLINICIAN" },
+  // Institutional sign-in: the local OpenID provider's account "<id>" has the email "<id>@medpref.test".
+  ssoClinician: { email: "e2e-sso-clinician@medpref.test", role: "CLINICIAN" },
+  ssoResearcher: { email: "e2e-sso-researcher@medpref.test", role: "RESEARCHER" },
+  ssoDeactivated: { email: "e2e-sso-deactivated@medpref.test", role: "CLINICIAN" },
+  hygiene: { email: "e2e-hygiene@medpref.test", role: "CLINICIAN" },
 } as const;
 export const E2E_ANNOTATE_PROJECT = "e2e-annotate";
 export const E2E_XSS_PROJECT = "e2e-xss";
@@ -24,10 +29,14 @@ export const E2E_XSS_PROJECT = "e2e-xss";
 export const E2E_TIES_PROJECT = "e2e-ties";
 export const E2E_PROJECT = "e2e-project";
 export const E2E_JUDGE_PROJECT = "e2e-judge";
+/** Prompts the request-hygiene tests claim and write drafts to, apart from every other test's queue. */
+export const E2E_HYGIENE_PROJECT = "e2e-hygiene";
 /** Seeded with three annotators' and a judge's rankings for the agreement dashboard. */
 export const E2E_AGREEMENT_PROJECT = "e2e-agreement";
 export const E2E_AGREEMENT_ANNOTATORS = ["Dr. Ames", "Dr. Bello", "Dr. Chu"];
 /** The environment variable holding the e2e judge endpoint's key, set for the app and its worker. */
 export const E2E_JUDGE_KEY_ENV = "E2E_JUDGE_KEY";
+/** The local OpenID provider's client registration (e2e/support/oidc-provider.ts) and the login button's name. */
+export const E2E_OIDC = { clientId: "medpref-e2e", clientSecret: "e2e-oidc-client-secret", displayName: "Hospital SSO" } as const;
 /** Where global setup leaves what teardown needs (pids, temp folder). */
 export const E2E_STATE_FILE = "test-results/e2e-state.json";

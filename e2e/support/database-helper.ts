@@ -13,6 +13,9 @@ const { E2E_JUDGE_PROJECT } = await import("./constants");
 const { startFakeOpenAI } = await import("../../tests/support/fake-openai-server");
 // The local OpenAI-compatible server the e2e worker's judge calls go to (no hosted LLM is reachable).
 const fakeOpenAI = await startFakeOpenAI({ delayMs: 20 });
+// The OpenID provider institutional sign-in goes to (a real one, run here on 127.0.0.1).
+const { startOidcProvider } = await import("./oidc-provider");
+const oidcProvider = await startOidcProvider();
 /** Prompts whose candidates carry hidden qualities the fake judge ranks by (m1 best, then m3, m0, m2). */
 const judgePrompts = Array.from({ length: 6 }, (_, i) => ({ id: `judge-${i}`, prompt: `Which test confirms diagnosis ${i}?`, completions: [3, 9, 1, 6].map((q, j) => ({ model: `m${j}`, text: `Answer ${j} for ${i}. [[q=${q}]]` })) }));
 
@@ -21,8 +24,10 @@ for (const u of Object.values(E2E_USERS)) {
   await createUser({ email: u.email, role: u.role, name: `E2E ${u.role.toLowerCase()}`, password: E2E_PASSWORD }, null);
 }
 await createProject({ slug: E2E_PROJECT, name: "E2E project", overlapK: 3 }, null);
-const projectNames: Record<string, string> = { [E2E_ANNOTATE_PROJECT]: "E2E annotation", [E2E_XSS_PROJECT]: "E2E hostile candidates", [E2E_JUDGE_PROJECT]: "E2E judge", [E2E_TIES_PROJECT]: "E2E ties" };
-for (const [slug, records] of [[E2E_ANNOTATE_PROJECT, annotationPrompts], [E2E_XSS_PROJECT, [xssPrompt]], [E2E_JUDGE_PROJECT, judgePrompts], [E2E_TIES_PROJECT, annotationPrompts]] as const) {
+const { E2E_HYGIENE_PROJECT } = await import("./constants");
+const hygienePrompts = Array.from({ length: 3 }, (_, i) => ({ id: `hygiene-${i}`, prompt: `Hygiene question ${i}?`, completions: [{ model: "a", text: `A${i}` }, { model: "b", text: `B${i}` }] }));
+const projectNames: Record<string, string> = { [E2E_ANNOTATE_PROJECT]: "E2E annotation", [E2E_XSS_PROJECT]: "E2E hostile candidates", [E2E_JUDGE_PROJECT]: "E2E judge", [E2E_TIES_PROJECT]: "E2E ties", [E2E_HYGIENE_PROJECT]: "E2E hygiene" };
+for (const [slug, records] of [[E2E_ANNOTATE_PROJECT, annotationPrompts], [E2E_XSS_PROJECT, [xssPrompt]], [E2E_JUDGE_PROJECT, judgePrompts], [E2E_TIES_PROJECT, annotationPrompts], [E2E_HYGIENE_PROJECT, hygienePrompts]] as const) {
   const project = await createProject({ slug, name: projectNames[slug]!, overlapK: 4, showReference: true, allowTies: slug === E2E_TIES_PROJECT }, null);
   const summary = await importPrompts({
     projectId: project.id,
@@ -59,10 +64,11 @@ for (const [slug, records] of [[E2E_ANNOTATE_PROJECT, annotationPrompts], [E2E_X
     if (!result.ok) throw new Error(result.message);
   }
 }
-process.stdout.write(`READY ${JSON.stringify({ url: connection.url, fakeOpenAIUrl: fakeOpenAI.url })}\n`);
+process.stdout.write(`READY ${JSON.stringify({ url: connection.url, fakeOpenAIUrl: fakeOpenAI.url, oidcIssuer: oidcProvider.issuer })}\n`);
 
 const stop = async () => {
   await fakeOpenAI.close();
+  await oidcProvider.close();
   await connection.close();
   process.exit(0);
 };

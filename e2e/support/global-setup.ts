@@ -3,7 +3,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { createScratchDatabase } from "../../lib/db/scratch-database";
-import { E2E_BASE_URL, E2E_JUDGE_KEY_ENV, E2E_PASSWORD, E2E_PORT, E2E_PROJECT, E2E_STATE_FILE, E2E_USERS } from "./constants";
+import { E2E_BASE_URL, E2E_JUDGE_KEY_ENV, E2E_OIDC, E2E_PASSWORD, E2E_PORT, E2E_PROJECT, E2E_STATE_FILE, E2E_USERS } from "./constants";
 
 /**
  * Starts a real PostgreSQL (embedded in a temp folder, or a fresh database on DATABASE_URL's
@@ -21,7 +21,7 @@ export default async function globalSetup() {
 
   // The embedded server is owned by a long-running helper, so it outlives this setup function.
   const dbHelper = spawn(process.execPath, ["--import", "tsx", "e2e/support/database-helper.ts"], { env, stdio: ["ignore", "pipe", "inherit"] });
-  const ready = await new Promise<{ url: string; fakeOpenAIUrl: string }>((resolve, reject) => {
+  const ready = await new Promise<{ url: string; fakeOpenAIUrl: string; oidcIssuer: string }>((resolve, reject) => {
     let out = "";
     dbHelper.stdout!.on("data", (d) => {
       out += d;
@@ -31,7 +31,8 @@ export default async function globalSetup() {
     dbHelper.on("exit", (code) => reject(new Error(`database helper exited with ${code}`)));
   });
 
-  const appEnv = { ...env, DATABASE_URL: ready.url, [E2E_JUDGE_KEY_ENV]: "e2e-judge-key", NEXTAUTH_URL: E2E_BASE_URL, NEXTAUTH_SECRET: "e2e-secret-0123456789-0123456789-abcdef", NEXT_TELEMETRY_DISABLED: "1" };
+  const appEnv = { ...env, DATABASE_URL: ready.url, [E2E_JUDGE_KEY_ENV]: "e2e-judge-key", NEXTAUTH_URL: E2E_BASE_URL, NEXTAUTH_SECRET: "e2e-secret-0123456789-0123456789-abcdef", NEXT_TELEMETRY_DISABLED: "1",
+    OIDC_ISSUER: ready.oidcIssuer, OIDC_CLIENT_ID: E2E_OIDC.clientId, OIDC_CLIENT_SECRET: E2E_OIDC.clientSecret, OIDC_DISPLAY_NAME: E2E_OIDC.displayName };
   const server = spawn(process.execPath, ["--import", "tsx", "scripts/web-server.ts"], { env: { ...appEnv, MEDPREF_PROCESS: "web", PORT: String(E2E_PORT), HOST: "127.0.0.1" }, stdio: "inherit" });
   // The background worker, as `npm start` runs it beside the web server: judge runs need it.
   const worker = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], { env: { ...appEnv, MEDPREF_PROCESS: "worker", MEDPREF_WORKER_CONCURRENCY: "4" }, stdio: "inherit" });
@@ -47,5 +48,5 @@ export default async function globalSetup() {
     await new Promise((r) => setTimeout(r, 500));
   }
   await fs.mkdir(path.dirname(E2E_STATE_FILE), { recursive: true });
-  await fs.writeFile(E2E_STATE_FILE, JSON.stringify({ home, serverPid: server.pid, workerPid: worker.pid, dbHelperPid: dbHelper.pid, databaseUrl: ready.url, fakeOpenAIUrl: ready.fakeOpenAIUrl, users: E2E_USERS, password: E2E_PASSWORD, project: E2E_PROJECT }));
+  await fs.writeFile(E2E_STATE_FILE, JSON.stringify({ home, serverPid: server.pid, workerPid: worker.pid, dbHelperPid: dbHelper.pid, databaseUrl: ready.url, fakeOpenAIUrl: ready.fakeOpenAIUrl, oidcIssuer: ready.oidcIssuer, users: E2E_USERS, password: E2E_PASSWORD, project: E2E_PROJECT }));
 }

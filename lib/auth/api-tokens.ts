@@ -5,6 +5,7 @@ import { recordAudit } from "@/lib/audit/audit-entry";
 import { pool } from "@/lib/db/pool";
 import { db } from "@/lib/db/prisma";
 import { AppError } from "@/lib/errors/app-error";
+import { safeName } from "@/lib/text/safe-text";
 
 /**
  * Personal API tokens for scripts (`curl -H "Authorization: Bearer mpt_…"`). Only the sha256 of a
@@ -16,7 +17,7 @@ export type ApiTokenScope = (typeof API_TOKEN_SCOPES)[number];
 const TOKEN_PREFIX = "mpt_";
 
 export const createApiTokenInput = z.object({
-  name: z.string().trim().min(1, "name the token (e.g. the machine or script using it)").max(100),
+  name: safeName().trim().min(1, "name the token (e.g. the machine or script using it)").max(100),
   expiresInDays: z.coerce.number().int().min(1).max(3650).nullable().default(null),
 });
 

@@ -4,7 +4,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { requestClientIp } from "@/lib/auth/client-ip";
 import { decodeSessionToken, encodeSessionToken } from "@/lib/auth/session-token";
 import { signInWithPassword } from "@/lib/auth/sign-in";
-import { linkOidcAccount } from "@/lib/auth/oidc";
+import { linkOidcAccount, oidcProvider, recordSsoRefusal, type OidcClaims } from "@/lib/auth/oidc";
 import { env } from "@/lib/config/env";
 import { logger } from "@/lib/logger";
 
@@ -44,22 +44,7 @@ export function authOptions(): NextAuthOptions {
       },
     }),
   ];
-  if (e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET) {
-    providers.push({
-      id: "oidc",
-      name: e.OIDC_DISPLAY_NAME,
-      type: "oauth",
-      wellKnown: `${e.OIDC_ISSUER.replace(/\/$/, "")}/.well-known/openid-configuration`,
-      clientId: e.OIDC_CLIENT_ID,
-      clientSecret: e.OIDC_CLIENT_SECRET,
-      authorization: { params: { scope: "openid email profile" } },
-      idToken: true,
-      checks: ["pkce", "state"],
-      profile(profile: { sub: string; email?: string; name?: string }) {
-        return { id: profile.sub, email: profile.email ?? null, name: profile.name ?? profile.email ?? profile.sub };
-      },
-    });
-  }
+  if (e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET) providers.push(oidcProvider(e));
   return {
     secret: sessionSecret(),
     session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
@@ -67,22 +52,30 @@ export function authOptions(): NextAuthOptions {
     pages: { signIn: "/login", error: "/login" },
     providers,
     callbacks: {
-      async signIn({ user, account }) {
+      async signIn({ user, account, profile }) {
         if (account?.provider !== "oidc") return true;
         // SSO signs in existing, active MedPref accounts only: an admin invites by email first.
-        const linked = await linkOidcAccount({ subject: account.providerAccountId, email: user.email ?? null });
-        if (!linked) return "/login?error=NoAccount";
+        const claims = profile as OidcClaims | undefined;
+        const identity = { subject: account.providerAccountId, email: user.email ?? null };
+        const linked = await linkOidcAccount({ ...identity, emailVerified: claims?.email_verified });
+        if (!linked.ok) {
+          await recordSsoRefusal({ ...identity, reason: linked.reason, userId: linked.userId });
+          return `/login?error=${linked.reason}`;
+        }
         user.id = linked.id;
         return true;
       },
-      async jwt({ token, user }) {
+      async jwt({ token, user, account }) {
         // Only the user id travels in the token; role and active are read from the database
         // on every request (lib/auth/guard.ts), so changes apply at once.
         if (user) token.sub = user.id;
+        // Sign-out then also ends the provider's session (lib/auth/oidc.ts providerSignOutUrl).
+        if (account) token.sso = account.provider === "oidc";
         return token;
       },
       async session({ session, token }) {
         if (session.user) (session.user as { id?: string }).id = token.sub;
+        (session as { sso?: boolean }).sso = token.sso === true;
         return session;
       },
     },

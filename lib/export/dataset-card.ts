@@ -43,6 +43,20 @@ const SOURCE_DESCRIPTIONS: Record<ExportConfig["source"], string> = {
   both: "clinicians and the judge run as separate raters (the run's permutations averaged into one ranking)",
 };
 
+/**
+ * User-supplied names (projects, runs, sources, models) as inert Markdown text: HTML is escaped
+ * (a viewer rendering the card must not run a name as markup) and inline Markdown syntax is
+ * backslashed (names appear mid-line and in table cells, never at a line start).
+ */
+export function markdownText(value: string): string {
+  return value
+    .replace(/[\r\n]+/g, " ")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/[\\`*_[\]|~]/g, "\\$&");
+}
+
 function table(header: string[], rows: (string | number)[][]): string {
   return [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
 }
@@ -69,7 +83,7 @@ export function datasetCard({ config, exportVersion, projects, layout, files, st
     "",
     `# MedPref export ${exportVersion}`,
     "",
-    `Preference data exported by MedPref from ${projects.map((p) => `**${p.name}** (\`${p.slug}\`${p.judgeRun ? `, judge run \`${p.judgeRun}\`` : ""})`).join(", ")}.`,
+    `Preference data exported by MedPref from ${projects.map((p) => `**${markdownText(p.name)}** (\`${p.slug}\`${p.judgeRun ? `, judge run \`${p.judgeRun}\`` : ""})`).join(", ")}.`,
     "",
     "## Format",
     "",
@@ -88,8 +102,8 @@ export function datasetCard({ config, exportVersion, projects, layout, files, st
     `- **Aggregation** of several rankings of a prompt: ${AGGREGATION_DESCRIPTIONS[config.aggregation]}. Candidates with equal aggregates stay tied.`,
     `- **Pairs**: ${STRATEGY_DESCRIPTIONS[config.strategy](config)}. Tied candidates never form a pair; a prompt whose candidates are all tied gives none. Random choices are seeded (seed ${config.seed}) per prompt.`,
     `- **Filters**: ${[
-      config.sourceDatasets.length ? `source datasets ${config.sourceDatasets.join(", ")}` : "all source datasets",
-      config.promptTypes.length ? `prompt types ${config.promptTypes.join(", ")}` : "all prompt types",
+      config.sourceDatasets.length ? `source datasets ${config.sourceDatasets.map(markdownText).join(", ")}` : "all source datasets",
+      config.promptTypes.length ? `prompt types ${config.promptTypes.map(markdownText).join(", ")}` : "all prompt types",
       config.minAgreement !== null ? `rankings agreeing on at least ${config.minAgreement} of candidate pairs (prompts with two or more rankings)` : null,
       config.excludeFlaggedChosen ? "prompts whose best candidate anyone flagged unsafe or factually incorrect are excluded" : null,
     ]
@@ -111,7 +125,7 @@ export function datasetCard({ config, exportVersion, projects, layout, files, st
     ),
     "",
     ...(Object.keys(s.pairsPerSource).length
-      ? ["Pairs per source dataset:", "", table(["source", "pairs"], Object.entries(s.pairsPerSource)), "", "Model win rates (share of its pairs in which the model's completion was chosen):", "", table(["model", "pairs", "wins", "win rate"], s.modelWinRates.map((m) => [m.model, m.pairs, m.wins, m.winRate])), ""]
+      ? ["Pairs per source dataset:", "", table(["source", "pairs"], Object.entries(s.pairsPerSource).map(([source, pairs]) => [markdownText(source), pairs])), "", "Model win rates (share of its pairs in which the model's completion was chosen):", "", table(["model", "pairs", "wins", "win rate"], s.modelWinRates.map((m) => [markdownText(m.model), m.pairs, m.wins, m.winRate])), ""]
       : []),
     "## Files",
     "",

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import { safeText, safeName } from "@/lib/text/safe-text";
 
 /**
  * Everything that decides an export's content. Stored with the export, hashed for its version,
@@ -34,8 +35,8 @@ export const exportConfigSchema = z
     judgeRuns: z.array(z.uuid("a judge run is named by its id")).max(20).default([]),
     aggregation: z.enum(AGGREGATIONS).default("borda"),
     minHumanRankings: z.number().int().min(0).max(50).default(1),
-    sourceDatasets: z.array(z.string().trim().min(1)).max(50).default([]),
-    promptTypes: z.array(z.string().trim().min(1)).max(50).default([]),
+    sourceDatasets: z.array(safeText().trim().min(1)).max(50).default([]),
+    promptTypes: z.array(safeText().trim().min(1)).max(50).default([]),
     /** Minimum pairwise agreement of the rankings used on a prompt (needs ≥ 2 rankings). */
     minAgreement: z.number().min(0).max(1).nullable().default(null),
     excludeFlaggedChosen: z.boolean().default(true),
@@ -59,7 +60,7 @@ export const exportConfigSchema = z
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
     /** Medical-RewardBench-style categories of the last split (easy, hard, length, human). */
     categories: z.boolean().default(false),
-    license: z.string().trim().min(1).max(64).default("other"),
+    license: safeName().trim().min(1).max(64).default("other"),
   })
   .superRefine((c, ctx) => {
     const total = c.splits.reduce((s, x) => s + x.fraction, 0);

@@ -1,6 +1,7 @@
 import { mkdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import type PgBoss from "pg-boss";
+import { z } from "zod";
 import { recordAudit } from "@/lib/audit/audit-entry";
 import { env } from "@/lib/config/env";
 import { pool } from "@/lib/db/pool";
@@ -10,6 +11,7 @@ import { buildExportPackage } from "@/lib/export/build-export";
 import { configHash, exportConfigSchema, type ExportConfig, type ExportConfigInput } from "@/lib/export/export-config";
 import { resolveExport } from "@/lib/export/resolve-export";
 import { logger } from "@/lib/logger";
+import { safeName } from "@/lib/text/safe-text";
 
 /** Builds run in the worker: one job per export, its id the export's id (enqueueing twice is harmless). */
 export const EXPORT_BUILD_JOB = "export-build";
@@ -34,10 +36,13 @@ export async function validateExportConfig(input: ExportConfigInput): Promise<Ex
 
 const defaultName = (c: ExportConfig) => `${c.projects.join("+")} · ${c.format} · ${c.strategy}`;
 
+/** A person's name for an export; empty means the default name. */
+const exportName = z.object({ name: safeName().max(200, "at most 200 characters") }).transform((v) => v.name);
+
 /** Records an export (QUEUED) after checking its configuration, and queues its build. */
 export async function createExport(boss: PgBoss, input: ExportConfigInput, options: { name?: string | null; actorId: string }): Promise<string> {
   const config = await validateExportConfig(input);
-  const name = options.name?.trim() || defaultName(config);
+  const name = exportName.parse({ name: options.name?.trim() ?? "" }) || defaultName(config);
   const created = await db().$transaction(async (tx) => {
     const row = await tx.export.create({ data: { name, config, configHash: configHash(config), createdById: options.actorId } });
     await recordAudit(tx, { actorId: options.actorId, action: "export.create", entityType: "export", entityId: row.id, after: { name, config } });

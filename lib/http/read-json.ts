@@ -1,7 +1,8 @@
 import type { z } from "zod";
 import { AppError } from "@/lib/errors/app-error";
+import { findUnsafeText } from "@/lib/text/safe-text";
 
-/** Reads a JSON body of at most `maxBytes` and validates it; too large, not JSON or invalid → a 4xx AppError. */
+/** Reads a JSON body of at most `maxBytes` and validates it; too large, not JSON, unstorable text or invalid → a 4xx AppError. */
 export async function readJson<S extends z.ZodType>(request: Request, schema: S, maxBytes: number): Promise<z.output<S>> {
   const declared = Number(request.headers.get("content-length") ?? 0);
   if (declared > maxBytes) throw new AppError("TOO_LARGE", `The request is larger than ${Math.round(maxBytes / 1024)} KB.`);
@@ -19,12 +20,21 @@ export async function readJson<S extends z.ZodType>(request: Request, schema: S,
     }
     chunks.push(value);
   }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new AppError("INVALID_INPUT", "The request body is not UTF-8 text.");
+  }
   let data: unknown;
   try {
-    data = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    data = JSON.parse(text);
   } catch {
     throw new AppError("INVALID_INPUT", "The request body is not valid JSON.");
   }
+  // Any string of the body, wherever the schema puts it: NUL and lone surrogates cannot be stored.
+  const unsafe = findUnsafeText(data);
+  if (unsafe) throw new AppError("INVALID_INPUT", `${unsafe.field}: ${unsafe.reason}`, unsafe.field);
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => ({ field: i.path.map(String).join(".") || "request", message: i.message }));

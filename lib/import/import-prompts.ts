@@ -148,7 +148,7 @@ export async function importPrompts(options: ImportOptions): Promise<ImportSumma
         rejectedReport?.write(JSON.stringify({ location: record.location, problems: fieldProblems, record: raw ?? null }) + "\n");
       };
       if ("error" in record) {
-        reject([{ field: "(record)", reason: record.error }]);
+        reject([{ field: record.field ?? "(record)", reason: record.error }]);
         continue;
       }
       if (!format) {

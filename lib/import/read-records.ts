@@ -1,12 +1,16 @@
 import { Readable } from "node:stream";
 import streamArray from "stream-json/streamers/stream-array.js";
+import { AppError } from "@/lib/errors/app-error";
+import { findUnsafeText, utf8TextOnly } from "@/lib/text/safe-text";
 
 /**
  * Streams the records of a JSON array or JSON Lines file without holding the file in memory.
  * The container is told from the first non-blank character ("[" = JSON array, else JSONL).
- * A UTF-8 BOM, CRLF line ends and blank lines are tolerated.
+ * A UTF-8 BOM, CRLF line ends and blank lines are tolerated. A file that is not UTF-8 text (binary,
+ * NUL bytes, another encoding) stops the read with an AppError; a record holding a string that
+ * cannot be stored (an escaped NUL, a lone surrogate) is reported with its field.
  */
-export type RawRecord = { location: string; value: unknown } | { location: string; error: string };
+export type RawRecord = { location: string; value: unknown } | { location: string; error: string; field?: string };
 
 export interface ReadOptions {
   /** A record (JSONL line or array element) larger than this is reported, not parsed. */
@@ -19,7 +23,7 @@ const NEWLINE = 0x0a;
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 export async function* readRecords(input: AsyncIterable<Buffer | string> | Iterable<Buffer | string>, options: ReadOptions): AsyncGenerator<RawRecord> {
-  const chunks = countBytes(input, options.onBytes);
+  const chunks = countBytes(utf8TextOnly(input, (message) => new AppError("INVALID_INPUT", message, "file")), options.onBytes);
   const head = await firstMeaningfulChunk(chunks);
   if (!head) return;
   if (head.firstChar === "[") {
@@ -72,11 +76,14 @@ async function* readJsonLines(head: Buffer, rest: AsyncGenerator<Buffer>, option
     pendingBytes = 0;
     const trimmed = line.endsWith("\r") ? line.slice(0, -1) : line;
     if (trimmed.trim() === "") return;
+    let value: unknown;
     try {
-      yield { location: `line ${lineNo}`, value: JSON.parse(trimmed) };
+      value = JSON.parse(trimmed);
     } catch (e) {
       yield { location: `line ${lineNo}`, error: `malformed JSON: ${(e as Error).message}` };
+      return;
     }
+    yield checkedRecord(`line ${lineNo}`, value);
   }
 
   const consume = function* (chunk: Buffer): Generator<RawRecord> {
@@ -125,14 +132,20 @@ async function* readJsonArray(head: Buffer, rest: AsyncGenerator<Buffer>, option
         yield { location: `index ${item.key}`, error: `record is larger than ${Math.round(options.maxRecordBytes / 1024)} KB` };
         continue;
       }
-      yield { location: `index ${item.key}`, value };
+      yield checkedRecord(`index ${item.key}`, value);
     }
   } catch (e) {
+    if (e instanceof AppError) throw e;
     const message = (e as Error).message.replace(/^Parser cannot parse input: /, "");
     yield { location: `index ${lastIndex + 1}`, error: `malformed JSON at or after this record (the rest of the file cannot be read): ${message}` };
   } finally {
     source.destroy();
   }
+}
+
+function checkedRecord(location: string, value: unknown): RawRecord {
+  const unsafe = findUnsafeText(value);
+  return unsafe ? { location, field: unsafe.field, error: unsafe.reason } : { location, value };
 }
 
 /** Sum of string lengths in a value, stopping early once over `cap`. */

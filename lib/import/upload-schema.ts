@@ -10,3 +10,9 @@ export const uploadQuery = z.object({
 });
 
 export type UploadQuery = z.infer<typeof uploadQuery>;
+
+/**
+ * What an upload may declare itself as: the upload page sends the file as application/octet-stream.
+ * text/plain and form types are refused: another site's page could send those without a preflight.
+ */
+export const UPLOAD_CONTENT_TYPES = ["application/octet-stream", "application/json", "application/x-ndjson", "application/jsonl", "application/x-jsonlines"] as const;

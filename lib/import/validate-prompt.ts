@@ -1,4 +1,5 @@
 import type { ImportLimits, NormalizedPrompt } from "@/lib/import/types";
+import { unsafeNameReason } from "@/lib/text/safe-text";
 
 export interface FieldProblem {
   field: string;
@@ -6,6 +7,9 @@ export interface FieldProblem {
 }
 
 const utf8Bytes = (s: string) => Buffer.byteLength(s, "utf8");
+
+/** Names and labels are shown inline in tables and exports: short, and without bidi overrides. */
+export const NAME_LIMITS = { modelName: 200, sourceOrType: 200, tags: 50, tag: 100, metadataKeys: 100, metadataKey: 200 } as const;
 
 /** Rules every imported prompt obeys, whatever its file format. */
 export function validateNormalizedPrompt(p: NormalizedPrompt, limits: ImportLimits): FieldProblem[] {
@@ -25,6 +29,18 @@ export function validateNormalizedPrompt(p: NormalizedPrompt, limits: ImportLimi
   if (p.referenceAnswer !== null && utf8Bytes(p.referenceAnswer) > limits.maxFieldBytes) {
     problems.push({ field: "reference", reason: `over the size limit of ${kb(limits.maxFieldBytes)}` });
   }
+  for (const [field, value] of [["source", p.source], ["type", p.promptType]] as const) {
+    if (value !== null && value.length > NAME_LIMITS.sourceOrType) problems.push({ field, reason: `longer than ${NAME_LIMITS.sourceOrType} characters` });
+  }
+  if (p.tags.length > NAME_LIMITS.tags) problems.push({ field: "tags", reason: `${p.tags.length} tags; at most ${NAME_LIMITS.tags}` });
+  p.tags.forEach((tag, i) => {
+    if (tag.length > NAME_LIMITS.tag) problems.push({ field: `tags[${i}]`, reason: `longer than ${NAME_LIMITS.tag} characters` });
+  });
+  const metadataKeys = Object.keys(p.metadata);
+  if (metadataKeys.length > NAME_LIMITS.metadataKeys) problems.push({ field: "metadata", reason: `${metadataKeys.length} keys; at most ${NAME_LIMITS.metadataKeys}` });
+  for (const key of metadataKeys) {
+    if (key.length > NAME_LIMITS.metadataKey) problems.push({ field: "metadata", reason: `a key is longer than ${NAME_LIMITS.metadataKey} characters ("${key.slice(0, 40)}…")` });
+  }
   const n = p.completions.length;
   if (n < limits.minCandidates || n > limits.maxCandidates) {
     problems.push({
@@ -35,6 +51,9 @@ export function validateNormalizedPrompt(p: NormalizedPrompt, limits: ImportLimi
   const seen = new Map<string, number>();
   p.completions.forEach((c, i) => {
     if (c.model.trim() === "") problems.push({ field: `completions[${i}].model`, reason: "empty model name" });
+    if (c.model.length > NAME_LIMITS.modelName) problems.push({ field: `completions[${i}].model`, reason: `model name longer than ${NAME_LIMITS.modelName} characters` });
+    const nameProblem = unsafeNameReason(c.model);
+    if (nameProblem) problems.push({ field: `completions[${i}].model`, reason: `model name ${nameProblem}` });
     const first = seen.get(c.model);
     if (first !== undefined) {
       problems.push({ field: `completions[${i}].model`, reason: `duplicate model name "${c.model}" (also completions[${first}])` });

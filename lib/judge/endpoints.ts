@@ -2,6 +2,7 @@ import { z } from "zod";
 import { recordAudit } from "@/lib/audit/audit-entry";
 import { db } from "@/lib/db/prisma";
 import { AppError, isUniqueViolation } from "@/lib/errors/app-error";
+import { safeName } from "@/lib/text/safe-text";
 
 /**
  * OpenAI-compatible endpoints for judges and generators. The API key itself is never stored:
@@ -10,7 +11,7 @@ import { AppError, isUniqueViolation } from "@/lib/errors/app-error";
 const price = z.object({ inputPerMTok: z.coerce.number().min(0).max(10_000), outputPerMTok: z.coerce.number().min(0).max(10_000) });
 
 export const endpointInput = z.object({
-  name: z.string().trim().min(1, "an endpoint needs a name").max(100),
+  name: safeName().trim().min(1, "an endpoint needs a name").max(100),
   baseUrl: z
     .string()
     .trim()
@@ -21,7 +22,7 @@ export const endpointInput = z.object({
     .string()
     .trim()
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "the NAME of an environment variable (letters, digits, underscores), not the key itself"),
-  modelPrices: z.record(z.string().min(1), price).default({}),
+  modelPrices: z.record(safeName().min(1).max(200), price).default({}),
   supportsStructuredOutput: z.boolean().default(false),
   supportsBatch: z.boolean().default(false),
 });

@@ -3,6 +3,7 @@ import { recordAudit } from "@/lib/audit/audit-entry";
 import { db } from "@/lib/db/prisma";
 import { AppError } from "@/lib/errors/app-error";
 import { BUILT_IN_TEMPLATES } from "@/lib/judge/templates";
+import { safeText, safeName } from "@/lib/text/safe-text";
 
 /**
  * Judge templates are versioned: version 1 of each built-in is written once; an edit writes the
@@ -19,10 +20,9 @@ export async function ensureBuiltInTemplates(): Promise<void> {
 }
 
 export const templateEdit = z.object({
-  name: z.string().trim().min(1).max(200),
-  systemPrompt: z.string().trim().min(1, "the system prompt cannot be empty").max(20_000),
-  userTemplate: z
-    .string()
+  name: safeName().trim().min(1).max(200),
+  systemPrompt: safeText().trim().min(1, "the system prompt cannot be empty").max(20_000),
+  userTemplate: safeText()
     .trim()
     .max(50_000)
     .refine((t) => t.includes("{{responses}}"), "the template must contain {{responses}}, where the candidates go")

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { safeText, safeName } from "@/lib/text/safe-text";
 
 export const projectSlug = z
   .string()
@@ -9,8 +10,8 @@ export const projectSlug = z
 /** Shared by the CLI, the admin form and the server action. */
 export const createProjectInput = z.object({
   slug: projectSlug,
-  name: z.string().trim().min(1, "a project needs a name").max(200),
-  guidelines: z.string().max(100_000).default(""),
+  name: safeName().trim().min(1, "a project needs a name").max(200),
+  guidelines: safeText().max(100_000).default(""),
   overlapK: z.coerce.number().int().min(1, "at least 1 ranking per prompt").max(100).default(3),
   allowTies: z.boolean().default(false),
   showReference: z.boolean().default(false),

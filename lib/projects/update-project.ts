@@ -2,11 +2,12 @@ import { z } from "zod";
 import { recordAudit } from "@/lib/audit/audit-entry";
 import { db } from "@/lib/db/prisma";
 import { AppError } from "@/lib/errors/app-error";
+import { safeText, safeName } from "@/lib/text/safe-text";
 
 /** Settings an admin can change; shared by the settings form and its server action. */
 export const projectSettingsInput = z.object({
-  name: z.string().trim().min(1, "a project needs a name").max(200),
-  guidelines: z.string().max(100_000),
+  name: safeName().trim().min(1, "a project needs a name").max(200),
+  guidelines: safeText().max(100_000),
   overlapK: z.coerce.number().int().min(1, "at least 1 ranking per prompt").max(100),
   allowTies: z.boolean(),
   showReference: z.boolean(),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { FLAG_VALUES } from "@/lib/ranking/rubric";
+import { safeText } from "@/lib/text/safe-text";
 
 /** Largest submission body accepted (a ranking of 16 candidates with long comments fits easily). */
 export const MAX_SUBMISSION_BYTES = 256 * 1024;
@@ -7,7 +8,7 @@ export const MAX_SUBMISSION_BYTES = 256 * 1024;
 export const candidateDetails = z.object({
   score: z.number().int().min(1, "scores go from 1 to 5").max(5, "scores go from 1 to 5").nullish(),
   flags: z.array(z.enum(FLAG_VALUES, { error: "unknown flag" })).max(FLAG_VALUES.length).default([]),
-  comment: z.string().max(5_000, "comments are limited to 5,000 characters").nullish(),
+  comment: safeText().max(5_000, "comments are limited to 5,000 characters").nullish(),
 });
 
 const tiers = z.array(z.array(z.uuid("not a candidate of this prompt")).max(16)).max(16);
@@ -16,7 +17,7 @@ const tiers = z.array(z.array(z.uuid("not a candidate of this prompt")).max(16))
 export const submissionSchema = z.object({
   tiers,
   details: z.record(z.uuid(), candidateDetails).default({}),
-  rationale: z.string().max(20_000, "the rationale is limited to 20,000 characters").nullish(),
+  rationale: safeText().max(20_000, "the rationale is limited to 20,000 characters").nullish(),
   timeOnTaskMs: z.number().int().min(0).max(7 * 24 * 3_600_000).default(0),
 });
 export type Submission = z.infer<typeof submissionSchema>;
@@ -32,4 +33,4 @@ export const draftSchema = submissionSchema.extend({
 });
 export type Draft = z.infer<typeof draftSchema>;
 
-export const skipSchema = z.object({ reason: z.string().trim().min(3, "say briefly why you skip this prompt").max(2_000) });
+export const skipSchema = z.object({ reason: safeText().trim().min(3, "say briefly why you skip this prompt").max(2_000) });

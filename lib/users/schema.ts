@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { safeName } from "@/lib/text/safe-text";
 
 export const ROLES = ["ADMIN", "CLINICIAN", "RESEARCHER"] as const;
 export const roleSchema = z
@@ -14,11 +15,11 @@ export const passwordSchema = z.string().min(12, "at least 12 characters").max(2
 export const specialtiesSchema = z
   .union([z.array(z.string()), z.string()])
   .transform((v) => (typeof v === "string" ? v.split(",") : v).map((s) => s.trim().toLowerCase()).filter(Boolean))
-  .pipe(z.array(z.string().max(60)).max(30));
+  .pipe(z.array(safeName().max(60)).max(30));
 
 export const createUserInput = z.object({
   email: emailSchema,
-  name: z.string().trim().max(200).optional(),
+  name: safeName().trim().max(200).optional(),
   role: roleSchema,
   specialties: specialtiesSchema.default([]),
   password: passwordSchema.optional(),

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { parseFlags, parseValues, reportFileOutcome, UsageError, type Command } from "@/lib/cli/command";
 import { importRankings } from "@/lib/import/rankings/import-rankings";
 import { getProjectBySlug } from "@/lib/projects/queries";
+import { safeName } from "@/lib/text/safe-text";
 
 export const importRankingsCommand: Command = {
   name: "import-rankings",
@@ -16,7 +17,7 @@ export const importRankingsCommand: Command = {
         project: z.string({ error: "required" }),
         file: z.string({ error: "required" }),
         kind: z.enum(["judge", "human"], { error: "required: judge or human" }),
-        annotator: z.string().trim().min(1, "must not be blank").max(200).optional(),
+        annotator: safeName().trim().min(1, "must not be blank").max(200).optional(),
       }),
       values,
     );

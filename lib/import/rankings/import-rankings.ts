@@ -60,7 +60,7 @@ export async function importRankings(o: RankingImportOptions): Promise<RankingIm
   for await (const raw of readRecords(o.input, { maxRecordBytes: 64 * 1024 * 1024 })) {
     recordsRead++;
     if ("error" in raw) {
-      problems.addRecord(raw.location, [{ field: "record", reason: raw.error }]);
+      problems.addRecord(raw.location, [{ field: raw.field ?? "record", reason: raw.error }]);
       continue;
     }
     const parsed = parseRankingRecord(raw.value);

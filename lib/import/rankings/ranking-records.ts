@@ -3,6 +3,7 @@ import { extractJson } from "@/lib/judge/extract-json";
 import { normalizeJudgeAnswer } from "@/lib/judge/judge-answer";
 import type { Submission } from "@/lib/ranking/submission-schema";
 import { validateTiers } from "@/lib/ranking/validate-ranking";
+import { safeName } from "@/lib/text/safe-text";
 
 /**
  * Rankings from outside MedPref, one per record, in two shapes:
@@ -28,7 +29,7 @@ type Parsed<T> = { ok: true; value: T } | { ok: false; field: string; reason: st
 
 const medprefRecord = z.object({
   prompt_id: z.union([z.string().trim().min(1), z.number()]).transform(String),
-  annotator: z.string().trim().min(1).max(200).nullish(),
+  annotator: safeName().trim().min(1).max(200).nullish(),
   ranking: z
     .array(z.union([z.string().trim().min(1), z.array(z.string().trim().min(1)).min(1)]))
     .min(2, "rank at least two candidates")

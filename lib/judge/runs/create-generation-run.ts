@@ -5,13 +5,14 @@ import { db } from "@/lib/db/prisma";
 import { AppError } from "@/lib/errors/app-error";
 import { judgeRunInput, selectPrompts } from "@/lib/judge/runs/create-judge-run";
 import { seededRandom, seededShuffle } from "@/lib/judge/seeded-random";
+import { safeText, safeName } from "@/lib/text/safe-text";
 
 export const generatorModel = z.object({
   endpointId: z.uuid("choose an endpoint for every generator model"),
-  model: z.string().trim().min(1, "name the model").max(200),
+  model: safeName().trim().min(1, "name the model").max(200),
   temperature: z.coerce.number().min(0).max(2).default(0.7),
   maxTokens: z.coerce.number().int().min(1).max(64_000).default(1024),
-  systemPrompt: z.string().max(20_000).default(""),
+  systemPrompt: safeText().max(20_000).default(""),
 });
 export type GeneratorModel = z.infer<typeof generatorModel>;
 

@@ -4,12 +4,13 @@ import { db } from "@/lib/db/prisma";
 import { pool } from "@/lib/db/pool";
 import { AppError } from "@/lib/errors/app-error";
 import { seededRandom, seededShuffle } from "@/lib/judge/seeded-random";
+import { safeText, safeName } from "@/lib/text/safe-text";
 
 export const judgeRunInput = z.object({
   projectSlug: z.string().min(1),
-  name: z.string().trim().min(1).max(200),
+  name: safeName().trim().min(1).max(200),
   endpointId: z.uuid("choose an endpoint"),
-  model: z.string().trim().min(1, "name the model"),
+  model: safeName().trim().min(1, "name the model").max(200, "model names are at most 200 characters"),
   templateId: z.uuid("choose a template"),
   temperature: z.coerce.number().min(0).max(2).default(0),
   permutations: z.coerce.number().int().min(1).max(8).default(2),
@@ -22,8 +23,8 @@ export const judgeRunInput = z.object({
   mode: z.enum(["REALTIME", "BATCH"]).default("REALTIME"),
   filter: z
     .object({
-      sources: z.array(z.string()).optional(),
-      types: z.array(z.string()).optional(),
+      sources: z.array(safeText()).optional(),
+      types: z.array(safeText()).optional(),
       withoutHumanRankings: z.boolean().optional(),
       sample: z.coerce.number().int().positive().optional(),
     })

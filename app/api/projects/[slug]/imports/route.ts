@@ -3,6 +3,7 @@
 import { importUpload } from "@/lib/import/import-upload";
 import { uploadQuery } from "@/lib/import/upload-schema";
 import { route } from "@/lib/http/route";
+import { UPLOAD_CONTENT_TYPES } from "@/lib/import/upload-schema";
 
 export const dynamic = "force-dynamic";
 
@@ -12,4 +13,4 @@ export const POST = route<{ slug: string }>(["ADMIN"], async ({ request, params,
   const contentLength = Number(request.headers.get("content-length") ?? 0);
   const summary = await importUpload({ slug: params.slug, query, body: request.body, contentLength, actorId: user.id });
   return Response.json(summary, { status: summary.ok ? 200 : 422 });
-});
+}, { contentTypes: UPLOAD_CONTENT_TYPES });
