@@ -20,6 +20,6 @@ export const E2E_JUDGE_PROJECT = "e2e-judge";
 export const E2E_AGREEMENT_PROJECT = "e2e-agreement";
 export const E2E_AGREEMENT_ANNOTATORS = ["Dr. Ames", "Dr. Bello", "Dr. Chu"];
 /** The environment variable holding the e2e judge endpoint's key, set for the app and its worker. */
-export const E2E_JUDGE_KEY_ENV = "E2E_JUDGE_KEY";
+export const E2E_JUDGE_KEY_ENV = "MEDPREF_KEY_E2E_JUDGE";
 /** Where global setup leaves what teardown needs (pids, temp folder). */
 export const E2E_STATE_FILE = "test-results/e2e-state.json";
