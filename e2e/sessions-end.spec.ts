@@ -17,6 +17,9 @@ async function replay(browser: Browser, saved: BrowserContext, api: string, page
   return { api: apiStatus, landed };
 }
 
+// Each test signs in two or three times (argon2id each): room for a busy machine.
+test.describe.configure({ timeout: 180_000 });
+
 const CLINICIAN_API = `/api/projects/${E2E_ANNOTATE_PROJECT}/annotation/progress`;
 
 test("signing out ends the session on the server: a saved copy of the cookie gets 401 and the sign-in page", async ({ page, browser }) => {
@@ -38,7 +41,7 @@ test("an admin's password reset ends the user's sessions at once", async ({ page
   await signInAs(adminPage, "admin");
   await adminPage.goto("/admin/users");
   await adminPage.getByRole("button", { name: `Reset password of ${E2E_USERS.resettee.email}` }).click();
-  await expect(adminPage.getByText(/New password \(shown once\): .+\. Their sessions have ended\./)).toBeVisible();
+  await expect(adminPage.getByText(/New password \(shown once\): .+\. Their sessions have ended\./)).toBeVisible({ timeout: 60_000 });
   await admin.close();
   expect(await replay(browser, page.context(), CLINICIAN_API, "/annotate")).toEqual({ api: 401, landed: "/login" });
   await page.goto(`/annotate/${E2E_ANNOTATE_PROJECT}`);
@@ -98,7 +101,7 @@ test("a clinician whose session ends idle mid-ranking loses nothing: the draft k
   await page.getByLabel("Email").fill(E2E_USERS.drafter.email);
   await page.getByLabel("Password").fill(E2E_PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(new RegExp(`/annotate/${E2E_ANNOTATE_PROJECT}$`));
+  await expect(page).toHaveURL(new RegExp(`/annotate/${E2E_ANNOTATE_PROJECT}$`), { timeout: 60_000 });
   await expect(page.getByRole("article", { name: "Response 8" })).toBeVisible();
   await expect.poll(() => rankedLabels(page)).toEqual([3, 1, 4]);
   await expect.poll(() => storedDraft(E2E_USERS.drafter.email)).toBe(3);
