@@ -24,7 +24,7 @@ const log = (line: string) => {
 const pgStats = args["pg-stats"] === "true";
 const database = await benchDatabase({ statementStats: pgStats });
 process.env.MEDPREF_DATABASE_URL = database.url;
-process.env.MEDPREF_BENCH_JUDGE_KEY = "bench-key";
+process.env.MEDPREF_KEY_BENCH_JUDGE = "bench-key";
 process.env.LOG_LEVEL ??= "warn";
 const { closePool } = await import("@/lib/db/pool");
 const { createEndpoint } = await import("@/lib/judge/endpoints");
@@ -39,7 +39,7 @@ const { importPrompts } = await import("@/lib/import/import-prompts");
 const { DEFAULT_IMPORT_LIMITS } = await import("@/lib/import/types");
 
 const fake = await startFakeOpenAI({ delayMs });
-const endpoint = await createEndpoint({ name: "bench", baseUrl: fake.url, apiKeyEnv: "MEDPREF_BENCH_JUDGE_KEY", modelPrices: { judge: { inputPerMTok: 2.5, outputPerMTok: 10 } } }, null);
+const endpoint = await createEndpoint({ name: "bench", baseUrl: fake.url, apiKeyEnv: "MEDPREF_KEY_BENCH_JUDGE", modelPrices: { judge: { inputPerMTok: 2.5, outputPerMTok: 10 } } }, null);
 await ensureBuiltInTemplates();
 const template = (await latestTemplates()).find((t) => t.key === "open-ended")!;
 const boss = await startQueue();

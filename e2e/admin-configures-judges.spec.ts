@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { signInAs } from "./support/sign-in";
 
-test("an admin adds a judge endpoint by the name of its key's variable, and a pasted key is refused", async ({ page }) => {
+test("an admin adds a judge endpoint by the name of its key's variable; a pasted key and NEXTAUTH_SECRET are refused", async ({ page }) => {
   await signInAs(page, "admin");
   await page.goto("/admin/judges");
   const endpoints = page.getByRole("region", { name: "Endpoints" });
@@ -10,6 +10,12 @@ test("an admin adds a judge endpoint by the name of its key's variable, and a pa
   await endpoints.getByLabel("Environment variable holding the API key").fill("sk-proj-1234567890abcdef");
   await endpoints.getByRole("button", { name: "Add endpoint" }).click();
   await expect(endpoints.getByRole("alert")).toContainText("This looks like an API key");
+  await endpoints.getByLabel("Environment variable holding the API key").fill("NEXTAUTH_SECRET");
+  await endpoints.getByRole("button", { name: "Add endpoint" }).click();
+  await expect(endpoints.getByRole("alert")).toHaveText(
+    "Key variable: NEXTAUTH_SECRET is a variable MedPref itself reads, so it can never be an endpoint's key. Put the key in a variable matching MEDPREF_KEY_*, *_API_KEY.",
+  );
+  await expect(endpoints.getByLabel("Environment variable holding the API key")).toHaveAttribute("aria-invalid", "true");
   await endpoints.getByLabel("Environment variable holding the API key").fill("VLLM_API_KEY");
   await endpoints.getByLabel(/Prices per 1M tokens/).fill("llama-3-70b = 0.5 / 0.8");
   await endpoints.getByRole("button", { name: "Add endpoint" }).click();

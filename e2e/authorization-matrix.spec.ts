@@ -141,9 +141,11 @@ test.describe("the authorization matrix", () => {
       const { request } = contexts.get(caller)!;
       const got: Record<string, string> = {};
       const want: Record<string, string> = {};
-      for (const [key, { callers, args }] of Object.entries(ACTIONS)) {
+      for (const [key, { callers, args, endsCallersSessions }] of Object.entries(ACTIONS)) {
         const action = serverAction(key);
-        const res = await callAction(request, { ...action, page: concrete(action.page) }, args);
+        const own = endsCallersSessions ? await callerContext(caller) : null;
+        const res = await callAction(own?.request ?? request, { ...action, page: concrete(action.page) }, args);
+        await own?.close();
         got[key] = actionOutcome(res);
         want[key] = callers.includes(caller) ? "allowed" : "refused";
       }

@@ -16,17 +16,23 @@ const ERRORS: Record<string, string> = {
   AccessDenied: "Access denied.",
 };
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<{ error?: string }> }) {
+/** Where to go after signing in: a path on this site only (never another origin). */
+function returnPath(callbackUrl: string | undefined): string | null {
+  return callbackUrl && /^\/(?![/\\])[^\s]*$/.test(callbackUrl) ? callbackUrl : null;
+}
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ error?: string; callbackUrl?: string }> }) {
+  const { error, callbackUrl } = await searchParams;
+  const returnTo = returnPath(callbackUrl);
   const user = await currentUser();
-  if (user) redirect(homePath(user.role));
-  const { error } = await searchParams;
+  if (user) redirect(returnTo ?? homePath(user.role));
   const e = env();
   return (
     <main className="flex min-h-screen items-center justify-center p-6">
       <div className="w-full max-w-sm rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
         <h1 className="text-2xl font-semibold text-brand-900">MedPref</h1>
         <p className="mt-1 text-sm text-slate-600">Preference annotation of medical LLM outputs</p>
-        <LoginForm initialError={error ? (ERRORS[error] ?? null) : null} oidcName={e.OIDC_ISSUER ? e.OIDC_DISPLAY_NAME : null} />
+        <LoginForm initialError={error ? (ERRORS[error] ?? null) : null} oidcName={e.OIDC_ISSUER ? e.OIDC_DISPLAY_NAME : null} returnTo={returnTo} />
       </div>
     </main>
   );

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState, useTransition } from "react";
-import { changeRoleAction, resetPasswordAction, setActiveAction } from "@/app/(app)/admin/users/actions";
+import { changeRoleAction, endSessionsAction, resetPasswordAction, setActiveAction } from "@/app/(app)/admin/users/actions";
 import { FormMessage } from "@/components/ui/form-message";
 import type { ActionResult } from "@/lib/actions/action-result";
 
@@ -50,6 +50,9 @@ export function UserRow({ user, isSelf }: { user: Row; isSelf: boolean }) {
               </button>
               <button type="button" disabled={pending} onClick={() => run(() => resetPasswordAction(user.id))} className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-50" aria-label={`Reset password of ${user.email}`}>
                 Reset password
+              </button>
+              <button type="button" disabled={pending} onClick={() => run(() => endSessionsAction(user.id))} className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-50" aria-label={`Sign out ${user.email} everywhere`}>
+                Sign out everywhere
               </button>
             </>
           )}

@@ -10,6 +10,7 @@ import { RankingPanel } from "@/components/annotation/ranking-panel";
 import { emptyDetail, initialRankingState, placeOf, rankedIds, rankingReducer, tiersOf } from "@/components/annotation/ranking-state";
 import { sendRanking } from "@/components/annotation/submit-ranking-request";
 import { noErrors, type AssignmentPayload, type FieldErrors } from "@/components/annotation/types";
+import { forgetUnsavedDraft, readUnsavedDraft } from "@/components/annotation/unsaved-draft";
 import { useAutosave } from "@/components/annotation/use-autosave";
 import { useRankingKeys } from "@/components/annotation/use-ranking-keys";
 import { useTimeOnTask } from "@/components/annotation/use-time-on-task";
@@ -28,7 +29,11 @@ export function RankingScreen({ payload, onDone, onShowGuidelines }: Props) {
   const ids = useMemo(() => payload.candidates.map((c) => c.id), [payload]);
   const labels = useMemo(() => new Map(payload.candidates.map((c) => [c.id, c.label])), [payload]);
   const labelOf = (id: string) => labels.get(id) ?? 0;
-  const [state, dispatch] = useReducer(rankingReducer, undefined, () => initialRankingState(ids, payload.draft));
+  const isRevision = payload.assignment.mode === "revision";
+  const draftUrl = isRevision ? null : `/api/assignments/${payload.assignment.id}/draft`;
+  // A draft this browser kept because the server did not confirm it (signed out, offline) wins.
+  const [unsaved] = useState(() => (draftUrl ? readUnsavedDraft(draftUrl) : null));
+  const [state, dispatch] = useReducer(rankingReducer, undefined, () => initialRankingState(ids, (unsaved as Parameters<typeof initialRankingState>[1]) ?? payload.draft));
   const [errors, setErrors] = useState<FieldErrors>(noErrors);
   const [submitting, setSubmitting] = useState(false);
   const [viewer, setViewer] = useState<{ mode: "focus"; id: string } | { mode: "compare" } | null>(null);
@@ -40,9 +45,8 @@ export function RankingScreen({ payload, onDone, onShowGuidelines }: Props) {
   // On a phone the ranking is a bottom sheet over the responses, opened from its bar.
   const [sheetOpen, setSheetOpen] = useState(false);
   const [skipReason, setSkipReason] = useState("");
-  const elapsed = useTimeOnTask(payload.draft?.timeOnTaskMs ?? 0);
+  const elapsed = useTimeOnTask(unsaved?.timeOnTaskMs ?? payload.draft?.timeOnTaskMs ?? 0);
   const attempt = useRef<{ content: string; body: string; key: string } | null>(null);
-  const isRevision = payload.assignment.mode === "revision";
   const tiers = tiersOf(state);
 
   const details = Object.fromEntries(
@@ -51,7 +55,7 @@ export function RankingScreen({ payload, onDone, onShowGuidelines }: Props) {
       .map(([id, d]) => [id, { score: d.score, flags: d.flags, comment: d.comment.trim() || null }]),
   );
   const draft = { tiers, details, rationale: state.rationale || null, unranked: state.unranked };
-  const save = useAutosave(isRevision ? null : `/api/assignments/${payload.assignment.id}/draft`, draft, !submitting, () => ({ timeOnTaskMs: elapsed() }));
+  const save = useAutosave(draftUrl, draft, !submitting, () => ({ timeOnTaskMs: elapsed() }), { unsavedAtStart: unsaved !== null });
 
   useRankingKeys({
     state,
@@ -94,7 +98,10 @@ export function RankingScreen({ payload, onDone, onShowGuidelines }: Props) {
     const url = isRevision ? `/api/rankings/${payload.assignment.rankingId}` : `/api/assignments/${payload.assignment.id}/submit`;
     const outcome = await sendRanking(url, isRevision ? "PUT" : "POST", attempt.current.body, attempt.current.key, ids);
     setSubmitting(false);
-    if (outcome.ok) onDone(isRevision ? "Revision saved." : "Ranking submitted.");
+    if (outcome.ok) {
+      if (draftUrl) forgetUnsavedDraft(draftUrl);
+      onDone(isRevision ? "Revision saved." : "Ranking submitted.");
+    }
     else setErrors(outcome.errors);
   }
 
@@ -103,6 +110,7 @@ export function RankingScreen({ payload, onDone, onShowGuidelines }: Props) {
     const res = await fetch(`/api/assignments/${payload.assignment.id}/skip`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ reason: skipReason }) }).catch(() => null);
     setSubmitting(false);
     if (res?.ok) {
+      if (draftUrl) forgetUnsavedDraft(draftUrl);
       setOverlay(null);
       onDone("Prompt skipped.");
       return;
@@ -201,7 +209,22 @@ export function RankingScreen({ payload, onDone, onShowGuidelines }: Props) {
               </button>
             )}
             <p className="text-xs text-slate-600" aria-live="polite">
-              {isRevision ? `Revisable until ${new Date(payload.assignment.editableUntil!).toLocaleString()}` : save.kind === "saving" ? "Saving draft…" : save.kind === "saved" ? `Draft saved ${save.at.toLocaleTimeString()}` : save.kind === "error" ? save.message : "Drafts save automatically."}
+              {isRevision ? (
+                `Revisable until ${new Date(payload.assignment.editableUntil!).toLocaleString()}`
+              ) : save.kind === "signed-out" ? (
+                <span className="text-red-800">
+                  Your session ended. Your draft is kept on this device:{" "}
+                  <a href={`/login?callbackUrl=${encodeURIComponent(window.location.pathname)}`} className="font-medium underline">sign in again</a> to save it and continue.
+                </span>
+              ) : save.kind === "saving" ? (
+                "Saving draft…"
+              ) : save.kind === "saved" ? (
+                `Draft saved ${save.at.toLocaleTimeString()}`
+              ) : save.kind === "error" ? (
+                save.message
+              ) : (
+                "Drafts save automatically."
+              )}
             </p>
           </div>
         </aside>

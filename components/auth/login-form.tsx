@@ -4,7 +4,7 @@ import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 
-export function LoginForm({ initialError, oidcName }: { initialError: string | null; oidcName: string | null }) {
+export function LoginForm({ initialError, oidcName, returnTo = null }: { initialError: string | null; oidcName: string | null; returnTo?: string | null }) {
   const [error, setError] = useState<string | null>(initialError);
   const [pending, setPending] = useState(false);
   const router = useRouter();
@@ -16,7 +16,7 @@ export function LoginForm({ initialError, oidcName }: { initialError: string | n
     setError(null);
     const result = await signIn("credentials", { email: String(form.get("email") ?? ""), password: String(form.get("password") ?? ""), redirect: false });
     if (result?.ok && !result.error) {
-      router.replace("/");
+      router.replace(returnTo ?? "/");
       router.refresh();
       return;
     }
@@ -43,7 +43,7 @@ export function LoginForm({ initialError, oidcName }: { initialError: string | n
         {pending ? "Signing in…" : "Sign in"}
       </button>
       {oidcName && (
-        <button type="button" onClick={() => signIn("oidc", { callbackUrl: "/" })} className="w-full rounded-md border border-slate-300 px-4 py-2 font-medium hover:bg-slate-50">
+        <button type="button" onClick={() => signIn("oidc", { callbackUrl: returnTo ?? "/" })} className="w-full rounded-md border border-slate-300 px-4 py-2 font-medium hover:bg-slate-50">
           {oidcName}
         </button>
       )}

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { SignOutButton } from "@/components/auth/sign-out-button";
+import { SignOutButton, SignOutEverywhereButton } from "@/components/auth/sign-out-button";
 import type { SessionUser } from "@/lib/auth/guard";
 import { NAVIGATION } from "@/lib/auth/navigation";
 
@@ -19,6 +19,7 @@ export function AppNav({ user, providerSignOutUrl = null }: { user: SessionUser;
           <span className="text-slate-600">
             {user.name} · <span className="font-medium">{user.role.toLowerCase()}</span>
           </span>
+          <SignOutEverywhereButton />
           <SignOutButton providerSignOutUrl={providerSignOutUrl} />
         </div>
       </div>

@@ -73,7 +73,10 @@ export type ActionArg = typeof FORM | typeof RANDOM_ID | string | number | boole
  * Server actions as "file#export", with the arguments the test calls them with: harmless ones
  * (empty forms, ids that do not exist), so an allowed caller gets a validation error, not a change.
  */
-export const ACTIONS: Record<string, { callers: Caller[]; args: ActionArg[] }> = {
+export const ACTIONS: Record<string, { callers: Caller[]; args: ActionArg[]; endsCallersSessions?: true }> = {
+  // Really ends the caller's sessions, so the test calls it from a session of its own.
+  "app/(app)/account/actions.ts#signOutEverywhereAction": { callers: SIGNED_IN, args: [], endsCallersSessions: true },
+  "app/(app)/admin/users/actions.ts#endSessionsAction": { callers: ADMIN, args: [RANDOM_ID] },
   "app/(app)/admin/judges/actions.ts#createEndpointAction": { callers: ADMIN, args: [null, FORM] },
   "app/(app)/admin/judges/actions.ts#editTemplateAction": { callers: ADMIN, args: ["no-such-template", null, FORM] },
   "app/(app)/admin/users/actions.ts#createUserAction": { callers: ADMIN, args: [null, FORM] },

@@ -22,6 +22,11 @@ export const E2E_USERS = {
   ssoResearcher: { email: "e2e-sso-researcher@medpref.test", role: "RESEARCHER" },
   ssoDeactivated: { email: "e2e-sso-deactivated@medpref.test", role: "CLINICIAN" },
   hygiene: { email: "e2e-hygiene@medpref.test", role: "CLINICIAN" },
+  // Session tests: each signs out, is reset or expires, so none shares an account with other tests.
+  leaver: { email: "e2e-leaver@medpref.test", role: "CLINICIAN" },
+  resettee: { email: "e2e-resettee@medpref.test", role: "CLINICIAN" },
+  roamer: { email: "e2e-roamer@medpref.test", role: "RESEARCHER" },
+  drafter: { email: "e2e-drafter@medpref.test", role: "CLINICIAN" },
 } as const;
 export const E2E_ANNOTATE_PROJECT = "e2e-annotate";
 export const E2E_XSS_PROJECT = "e2e-xss";
@@ -34,8 +39,15 @@ export const E2E_HYGIENE_PROJECT = "e2e-hygiene";
 /** Seeded with three annotators' and a judge's rankings for the agreement dashboard. */
 export const E2E_AGREEMENT_PROJECT = "e2e-agreement";
 export const E2E_AGREEMENT_ANNOTATORS = ["Dr. Ames", "Dr. Bello", "Dr. Chu"];
+/**
+ * Ranked by a clinician account with a distinctive name (and by external raters), with a
+ * researcher's export of it: the researcher crawl looks for these names everywhere.
+ */
+export const E2E_PSEUDONYM_PROJECT = "e2e-pseudonyms";
+export const E2E_NAMED_CLINICIAN = { email: "imogen.quarry@hospital.example", name: "Dr. Imogen Quarry" };
+export const E2E_NAMED_EXTERNAL_RATER = "Dr. Lysander Vell";
 /** The environment variable holding the e2e judge endpoint's key, set for the app and its worker. */
-export const E2E_JUDGE_KEY_ENV = "E2E_JUDGE_KEY";
+export const E2E_JUDGE_KEY_ENV = "MEDPREF_KEY_E2E_JUDGE";
 /** The local OpenID provider's client registration (e2e/support/oidc-provider.ts) and the login button's name. */
 export const E2E_OIDC = { clientId: "medpref-e2e", clientSecret: "e2e-oidc-client-secret", displayName: "Hospital SSO" } as const;
 /** Where global setup leaves what teardown needs (pids, temp folder). */

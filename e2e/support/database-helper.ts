@@ -64,6 +64,35 @@ for (const [slug, records] of [[E2E_ANNOTATE_PROJECT, annotationPrompts], [E2E_X
     if (!result.ok) throw new Error(result.message);
   }
 }
+// Rankings by a named clinician account and a named external rater, and a researcher's export of them.
+{
+  const { E2E_PSEUDONYM_PROJECT, E2E_NAMED_CLINICIAN, E2E_NAMED_EXTERNAL_RATER } = await import("./constants");
+  const { claimNextAssignment } = await import("@/lib/annotation/claim-next-assignment");
+  const { submitRanking } = await import("@/lib/annotation/submit-ranking");
+  const { importRankings } = await import("@/lib/import/rankings/import-rankings");
+  const { createExport } = await import("@/lib/export/export-jobs");
+  const { startQueue, stopQueue } = await import("@/lib/jobs/queue");
+  const { db } = await import("@/lib/db/prisma");
+  const project = await createProject({ slug: E2E_PSEUDONYM_PROJECT, name: "E2E pseudonyms", overlapK: 2 }, null);
+  const prompts = Array.from({ length: 3 }, (_, i) => ({ id: `pseudo-${i}`, prompt: `Pseudonym question ${i}?`, completions: ["m-a", "m-b", "m-c"].map((model, j) => ({ model, text: `Answer ${j} to pseudonym question ${i}.` })) }));
+  const summary = await importPrompts({ projectId: project.id, input: [Buffer.from(prompts.map((r) => JSON.stringify(r)).join("\n"))], fileName: "pseudonyms.jsonl", bytesTotal: 0, format: "jsonl", skipInvalid: false, limits: DEFAULT_IMPORT_LIMITS, actorId: null });
+  if (!summary.ok) throw new Error(summary.message);
+  const { user } = await createUser({ email: E2E_NAMED_CLINICIAN.email, name: E2E_NAMED_CLINICIAN.name, role: "clinician", password: E2E_PASSWORD }, null);
+  for (let i = 0; i < prompts.length; i++) {
+    const next = await claimNextAssignment({ id: user.id, specialties: [] }, E2E_PSEUDONYM_PROJECT);
+    if (!next) throw new Error("no prompt left to rank");
+    const result = await submitRanking({ userId: user.id, assignmentId: next.assignment.id, submission: { tiers: next.candidates.map((c) => [c.id]), details: {}, rationale: "Ranked for the pseudonym test.", timeOnTaskMs: 1000 }, idempotencyKey: `seed-pseudonym-${i}` });
+    if (result.status !== 201) throw new Error(`seed ranking refused: ${JSON.stringify(result.body)}`);
+  }
+  const external = prompts.map((p) => ({ prompt_id: p.id, annotator: E2E_NAMED_EXTERNAL_RATER, ranking: ["m-c", "m-a", "m-b"] }));
+  const imported = await importRankings({ projectId: project.id, input: [Buffer.from(external.map((l) => JSON.stringify(l)).join("\n"))], fileName: "external.jsonl", kind: "human", annotator: null, actorId: null });
+  if (!imported.ok) throw new Error(imported.message);
+  const researcher = await db().user.findUniqueOrThrow({ where: { email: E2E_USERS.researcher.email }, select: { id: true } });
+  process.env.MEDPREF_PROCESS = "web"; // this process only enqueues the export; the e2e worker builds it
+  const boss = await startQueue();
+  await createExport(boss, { projects: [E2E_PSEUDONYM_PROJECT], format: "rankings", minHumanRankings: 1 }, { name: "E2E pseudonym export", actorId: researcher.id });
+  await stopQueue();
+}
 process.stdout.write(`READY ${JSON.stringify({ url: connection.url, fakeOpenAIUrl: fakeOpenAI.url, oidcIssuer: oidcProvider.issuer })}\n`);
 
 const stop = async () => {

@@ -3,6 +3,7 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { requestClientIp } from "@/lib/auth/client-ip";
 import { decodeSessionToken, encodeSessionToken } from "@/lib/auth/session-token";
+import { endSession, startSession } from "@/lib/auth/sessions";
 import { signInWithPassword } from "@/lib/auth/sign-in";
 import { linkOidcAccount, oidcProvider, recordSsoRefusal, type OidcClaims } from "@/lib/auth/oidc";
 import { env } from "@/lib/config/env";
@@ -47,7 +48,9 @@ export function authOptions(): NextAuthOptions {
   if (e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET) providers.push(oidcProvider(e));
   return {
     secret: sessionSecret(),
-    session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+    // The cookie lives as long as the absolute lifetime; the server-side session row decides
+    // (lib/auth/sessions.ts: idle timeout, absolute lifetime, sign-out).
+    session: { strategy: "jwt", maxAge: e.MEDPREF_SESSION_MAX_HOURS * 60 * 60 },
     jwt: { encode: encodeSessionToken, decode: decodeSessionToken },
     pages: { signIn: "/login", error: "/login" },
     providers,
@@ -66,17 +69,28 @@ export function authOptions(): NextAuthOptions {
         return true;
       },
       async jwt({ token, user, account }) {
-        // Only the user id travels in the token; role and active are read from the database
-        // on every request (lib/auth/guard.ts), so changes apply at once.
-        if (user) token.sub = user.id;
+        // Only the user id and the server-side session's id travel in the token; role, active
+        // and the session itself are read from the database on every request (lib/auth/guard.ts),
+        // so changes and sign-outs apply at once.
+        if (user) {
+          token.sub = user.id;
+          token.sid = await startSession(user.id);
+        }
         // Sign-out then also ends the provider's session (lib/auth/oidc.ts providerSignOutUrl).
         if (account) token.sso = account.provider === "oidc";
         return token;
       },
       async session({ session, token }) {
-        if (session.user) (session.user as { id?: string }).id = token.sub;
+        if (session.user) Object.assign(session.user, { id: token.sub, sid: token.sid });
         (session as { sso?: boolean }).sso = token.sso === true;
         return session;
+      },
+    },
+    events: {
+      // Sign-out ends the session on the server too: a copy of the cookie is worthless afterwards.
+      async signOut({ token }) {
+        const sid = (token as { sid?: unknown } | null)?.sid;
+        if (typeof sid === "string") await endSession(sid);
       },
     },
     logger: {

@@ -4,33 +4,25 @@ import { forbidden, redirect } from "next/navigation";
 import type { Role } from "@/generated/prisma/client";
 import { userForBearerToken, type ApiTokenScope } from "@/lib/auth/api-tokens";
 import { authOptions } from "@/lib/auth/auth-options";
-import { pool } from "@/lib/db/pool";
+import { sessionUser, type SessionUser } from "@/lib/auth/sessions";
 
 /**
  * The one authorization check. Pages, server actions and route handlers call it first:
  * links hidden in the UI are a convenience, this is the rule.
  */
-export interface SessionUser {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  specialties: string[];
-}
+export type { SessionUser };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The signed-in, active user, read from the database (a deactivated account stops at once). */
+/**
+ * The signed-in, active user of a live server-side session, read from the database on every
+ * request: a deactivation, a sign-out or an ended session stops it at once.
+ */
 export async function currentUser(): Promise<SessionUser | null> {
   const session = await getServerSession(authOptions());
-  const id = (session?.user as { id?: string } | undefined)?.id;
-  if (!id || !UUID.test(id)) return null;
-  // Every request passes here: one indexed lookup, without the ORM's overhead.
-  const { rows } = await pool().query<SessionUser>(
-    `SELECT id, email, name, role, specialties FROM users WHERE id = $1 AND active AND NOT is_external`,
-    [id],
-  );
-  return rows[0] ?? null;
+  const { id, sid } = (session?.user ?? {}) as { id?: string; sid?: string };
+  if (!id || !sid || !UUID.test(id) || !UUID.test(sid)) return null;
+  return sessionUser(id, sid);
 }
 
 /** For pages and server actions: signs out visitors to the login page, answers 403 to wrong roles. */

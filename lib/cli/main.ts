@@ -1,5 +1,6 @@
 import { describeError, UsageError, type CliIO, type Command } from "@/lib/cli/command";
 import { agreementCommand } from "@/lib/cli/commands/agreement";
+import { endpointCommand } from "@/lib/cli/commands/endpoint";
 import { exportCommand } from "@/lib/cli/commands/export";
 import { importCommand } from "@/lib/cli/commands/import";
 import { importRankingsCommand } from "@/lib/cli/commands/import-rankings";
@@ -10,7 +11,7 @@ import { userCommand } from "@/lib/cli/commands/user";
 import { connectDatabase } from "@/lib/db/connect";
 import { AppError } from "@/lib/errors/app-error";
 
-const COMMANDS: Command[] = [userCommand, projectCommand, importCommand, importRankingsCommand, agreementCommand, exportCommand, seedCommand, migrateCommand];
+const COMMANDS: Command[] = [userCommand, projectCommand, importCommand, importRankingsCommand, agreementCommand, exportCommand, endpointCommand, seedCommand, migrateCommand];
 
 export function usage(): string {
   return ["Usage: npm run medpref -- <command>", "", ...COMMANDS.map((c) => `       ${c.usage}`), "", "Exit codes: 0 ok, 1 failure, 2 usage error."].join("\n");

@@ -29,6 +29,14 @@ describe("environment parsing", () => {
     expect(parseEnv({ OIDC_ISSUER: "https://idp.example.org", OIDC_CLIENT_ID: "a", OIDC_CLIENT_SECRET: "b" }).OIDC_ISSUER).toBe("https://idp.example.org");
   });
 
+  it("reads endpoint allow-lists as comma-separated lists, and refuses a malformed one", () => {
+    expect(parseEnv({ MEDPREF_ENDPOINT_KEY_VARS: "VLLM_TOKEN, AZURE_*_KEY,", MEDPREF_ENDPOINT_ALLOWED_HOSTS: "API.openai.com,*.example.org" })).toMatchObject({
+      MEDPREF_ENDPOINT_KEY_VARS: ["VLLM_TOKEN", "AZURE_*_KEY"],
+      MEDPREF_ENDPOINT_ALLOWED_HOSTS: ["api.openai.com", "*.example.org"],
+    });
+    expect(() => parseEnv({ MEDPREF_ENDPOINT_KEY_VARS: "MY KEY" })).toThrow(/MEDPREF_ENDPOINT_KEY_VARS.*: comma-separated variable names or globs/);
+  });
+
   it("refuses a session secret that is too short", () => {
     expect(() => parseEnv({ NEXTAUTH_SECRET: "short" })).toThrow(/NEXTAUTH_SECRET: must be at least 32 characters/);
   });

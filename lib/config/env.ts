@@ -7,6 +7,9 @@ const booleanFlag = z
   })
   .transform((v) => ["1", "true", "yes", "on"].includes(v));
 
+/** "a, b,,c" → ["a", "b", "c"]. */
+const commaList = (v: string) => v.split(",").map((x) => x.trim()).filter(Boolean);
+
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 export const envSchema = z
@@ -39,6 +42,18 @@ export const envSchema = z
     MEDPREF_WORKER_CONCURRENCY: int(1, 512).default(16),
     MEDPREF_JUDGE_TIMEOUT_MS: int(100, 3_600_000).default(120_000),
     MEDPREF_BATCH_POLL_SECONDS: int(1, 3600).default(30),
+    MEDPREF_ENDPOINT_KEY_VARS: z
+      .string()
+      .transform(commaList)
+      .pipe(z.array(z.string().regex(/^[A-Za-z0-9_*?]+$/, "comma-separated variable names or globs (letters, digits, _, * and ?)")).min(1, "name at least one variable or glob"))
+      .optional(),
+    MEDPREF_ENDPOINT_ALLOWED_HOSTS: z
+      .string()
+      .transform((v) => commaList(v.toLowerCase()))
+      .pipe(z.array(z.string().regex(/^[a-z0-9.*:\-]+$/, "comma-separated host names, globs (*.example.org) or IP addresses")).min(1, "name at least one host"))
+      .optional(),
+    MEDPREF_SESSION_IDLE_MINUTES: int(1, 7 * 24 * 60).default(60),
+    MEDPREF_SESSION_MAX_HOURS: int(1, 30 * 24).default(12),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((env, ctx) => {

@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import { withTransaction, type Tx } from "@/lib/db/transaction";
-import { pool } from "@/lib/db/pool";
 import { AppError } from "@/lib/errors/app-error";
 
 export interface StoredResponse {
@@ -8,63 +7,52 @@ export interface StoredResponse {
   body: unknown;
 }
 
-/** An Idempotency-Key left IN_FLIGHT longer than this belongs to a request that died. */
-const IN_FLIGHT_TAKEOVER_MS = 120_000;
-
 export function requestHash(payload: unknown): string {
   return createHash("sha256").update(JSON.stringify(payload)).digest("hex");
 }
 
+const STILL_RUNNING: StoredResponse = { status: 409, body: { error: "This submission is still being processed. Wait a moment and retry with the same key." } };
+
 /**
- * Runs a mutation at most once per (user, Idempotency-Key). The first request records the key
- * as in flight, runs `work` in a transaction and stores its answer in that same transaction; a
- * retry with the same key and payload gets the stored answer (a double click or a retry after a
- * lost response stores one result). The same key while the first is still running: 409; with a
- * different payload: 422. A refusal (AppError) is stored as the answer too; an unexpected
- * failure releases the key so a retry can run.
+ * Runs a mutation at most once per (user, Idempotency-Key). The request takes a
+ * transaction-scoped advisory lock on the key, runs `work` and stores its answer in that same
+ * transaction; a retry with the same key and payload gets the stored answer (a double click or a
+ * retry after a lost response stores one result). The same key while the first is still running:
+ * 409; with a different payload: 422. A refusal (AppError) is stored as the answer too.
+ *
+ * The lock is the in-flight marker: it lives exactly as long as the transaction doing the work, so
+ * a request that dies (process killed, connection lost) rolls back and frees the key as soon as
+ * PostgreSQL ends its session, and a retry runs at once.
  */
 export async function runIdempotent(options: { userId: string; key: string; payload: unknown }, work: (tx: Tx) => Promise<StoredResponse>): Promise<StoredResponse> {
   const hash = requestHash(options.payload);
-  const claimed = await pool().query(
-    `INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3) ON CONFLICT (user_id, key) DO NOTHING RETURNING key`,
-    [options.userId, options.key, hash],
-  );
-  if (claimed.rowCount === 0) {
-    const { rows } = await pool().query<{ request_hash: string; state: string; status_code: number | null; response: unknown; age_ms: number }>(
-      `SELECT request_hash, state, status_code, response, (extract(epoch FROM now() - created_at) * 1000)::float8 AS age_ms FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
+  return withTransaction(async (tx) => {
+    const { rows: locks } = await tx.query<{ held: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtextextended('idempotency:' || $1 || ':' || $2, 0)) AS held`, [options.userId, options.key]);
+    if (!locks[0]?.held) return STILL_RUNNING;
+    const { rows } = await tx.query<{ request_hash: string; state: string; status_code: number | null; response: unknown }>(
+      `SELECT request_hash, state, status_code, response FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
       [options.userId, options.key],
     );
-    const row = rows[0];
-    if (!row) return runIdempotent(options, work);
-    if (row.request_hash !== hash) {
+    const stored = rows[0];
+    if (stored && stored.request_hash !== hash) {
       return { status: 422, body: { error: "This Idempotency-Key was already used for a different submission. Send a new key with a changed payload." } };
     }
-    if (row.state === "DONE") return { status: row.status_code ?? 200, body: row.response };
-    if (row.age_ms < IN_FLIGHT_TAKEOVER_MS) {
-      return { status: 409, body: { error: "This submission is still being processed. Wait a moment and retry with the same key." } };
+    // IN_FLIGHT rows are left by versions that marked keys outside the transaction: their request is gone.
+    if (stored?.state === "DONE") return { status: stored.status_code ?? 200, body: stored.response };
+    await tx.query("SAVEPOINT idempotent_work");
+    let response: StoredResponse;
+    try {
+      response = await work(tx);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      await tx.query("ROLLBACK TO SAVEPOINT idempotent_work");
+      response = { status: error.status, body: error.toJSON() };
     }
-    const takeover = await pool().query(`UPDATE idempotency_keys SET created_at = now() WHERE user_id = $1 AND key = $2 AND state = 'IN_FLIGHT' AND created_at < now() - make_interval(secs => $3)`, [
-      options.userId, options.key, IN_FLIGHT_TAKEOVER_MS / 1000,
-    ]);
-    if (takeover.rowCount === 0) return { status: 409, body: { error: "This submission is still being processed. Wait a moment and retry with the same key." } };
-  }
-  const finish = (tx: Tx | ReturnType<typeof pool>, response: StoredResponse) =>
-    tx.query(`UPDATE idempotency_keys SET state = 'DONE', status_code = $3, response = $4::jsonb WHERE user_id = $1 AND key = $2`, [
-      options.userId, options.key, response.status, JSON.stringify(response.body),
-    ]);
-  try {
-    return await withTransaction(async (tx) => {
-      const response = await work(tx);
-      await finish(tx, response);
-      return response;
-    });
-  } catch (error) {
-    if (error instanceof AppError) {
-      const response = { status: error.status, body: error.toJSON() };
-      await finish(pool(), response);
-      return response;
-    }
-    await pool().query(`DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND state = 'IN_FLIGHT'`, [options.userId, options.key]).catch(() => undefined);
-    throw error;
-  }
+    await tx.query(
+      `INSERT INTO idempotency_keys (user_id, key, request_hash, state, status_code, response) VALUES ($1, $2, $3, 'DONE', $4, $5::jsonb)
+       ON CONFLICT (user_id, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, state = 'DONE', status_code = EXCLUDED.status_code, response = EXCLUDED.response, created_at = now()`,
+      [options.userId, options.key, hash, response.status, JSON.stringify(response.body)],
+    );
+    return response;
+  });
 }

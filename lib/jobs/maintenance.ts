@@ -1,6 +1,7 @@
 import type PgBoss from "pg-boss";
 import { expireLeases, purgeIdempotencyKeys } from "@/lib/annotation/housekeeping";
 import { purgeOldLoginAttempts } from "@/lib/auth/login-throttle";
+import { deleteExpiredSessions } from "@/lib/auth/sessions";
 import { failInterruptedImports } from "@/lib/import/import-prompts";
 import { logger } from "@/lib/logger";
 
@@ -8,7 +9,7 @@ export const MAINTENANCE_JOB = "maintenance";
 
 /**
  * Housekeeping every 5 minutes: interrupted imports are marked failed, expired leases return to
- * the pool, old sign-in attempts and answered idempotency keys are deleted.
+ * the pool, old sign-in attempts, answered idempotency keys and expired sessions are deleted.
  */
 export async function runMaintenance() {
   return {
@@ -16,6 +17,7 @@ export async function runMaintenance() {
     expiredLeases: await expireLeases(),
     loginAttemptsPurged: await purgeOldLoginAttempts(),
     idempotencyKeysPurged: await purgeIdempotencyKeys(),
+    expiredSessionsPurged: await deleteExpiredSessions(),
   };
 }
 

@@ -1,5 +1,6 @@
 import OpenAI from "openai";
 import { env } from "@/lib/config/env";
+import { endpointHostProblem, endpointPolicy, keyVarProblem, type EndpointPolicy } from "@/lib/judge/endpoint-policy";
 import { judgeAnswerJsonSchema, parseJudgeAnswer, repairMessage, type JudgeAnswer } from "@/lib/judge/judge-answer";
 
 /** One HTTP exchange with the judge, as stored (the API key is never part of it). */
@@ -55,7 +56,8 @@ export async function callJudge(o: JudgeCallOptions): Promise<JudgeOutcome> {
     } catch (error) {
       const problem = transportProblem(error);
       attempts.push({ request, response: null, content: null, problems: [problem], inputTokens: 0, outputTokens: 0, latencyMs: Math.round(performance.now() - started) });
-      return { ok: false, attempts, problems: [problem], transport: true };
+      // A refusal by the endpoint policy is final: retrying cannot change it.
+      return { ok: false, attempts, problems: [problem], transport: !((error as { cause?: unknown }).cause instanceof EndpointRefusedError) };
     }
     const content = completion.choices[0]?.message?.content ?? null;
     const parsed = content === null ? { ok: false as const, problems: ["the answer is empty"] } : parseJudgeAnswer(content, o.candidates);
@@ -76,12 +78,33 @@ export async function callJudge(o: JudgeCallOptions): Promise<JudgeOutcome> {
 
 /** "HTTP 500: …", "Request timed out.", "Connection error." — what a person reading the failure needs. */
 export function transportProblem(error: unknown): string {
-  const e = error as { status?: number; message?: string };
+  const e = error as { status?: number; message?: string; cause?: unknown };
+  // The SDK wraps a refusal of the endpoint policy in a generic "Connection error.".
+  if (e.cause instanceof EndpointRefusedError) return e.cause.message;
   return `${e.status ? `HTTP ${e.status}: ` : ""}${e.message ?? String(error)}`.slice(0, 2000);
 }
 
+/**
+ * fetch for endpoint calls: the endpoint policy is checked again before every request (an
+ * endpoint saved before the rules, or a DNS name now pointing at a metadata address, is never
+ * sent to), and redirects are not followed (a 30x could lead anywhere).
+ */
+function policedFetch(policy: EndpointPolicy): typeof fetch {
+  return async (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    const problem = await endpointHostProblem(url, policy);
+    if (problem) throw new EndpointRefusedError(`Refused by the endpoint policy: ${problem}`);
+    return fetch(input, { ...init, redirect: "error" });
+  };
+}
+
+export class EndpointRefusedError extends Error {}
+
 /** An SDK client for an endpoint; the key is read from the named environment variable, never stored. */
 export function judgeClient(endpoint: { baseUrl: string; apiKeyEnv: string }, options: { timeoutMs?: number; maxRetries?: number } = {}): OpenAI {
+  const policy = endpointPolicy(env());
+  const keyProblem = keyVarProblem(endpoint.apiKeyEnv, policy);
+  if (keyProblem) throw new EndpointRefusedError(`Refused by the endpoint policy: ${keyProblem}`);
   const apiKey = process.env[endpoint.apiKeyEnv];
   if (!apiKey) throw new Error(`The environment variable ${endpoint.apiKeyEnv} (this endpoint's API key) is not set on this server.`);
   const timeout = options.timeoutMs ?? env().MEDPREF_JUDGE_TIMEOUT_MS;
@@ -90,7 +113,7 @@ export function judgeClient(endpoint: { baseUrl: string; apiKeyEnv: string }, op
   const cacheKey = JSON.stringify([endpoint.baseUrl, apiKey, timeout, maxRetries]);
   let client = clients.get(cacheKey);
   if (!client) {
-    client = new OpenAI({ baseURL: endpoint.baseUrl, apiKey, timeout, maxRetries });
+    client = new OpenAI({ baseURL: endpoint.baseUrl, apiKey, timeout, maxRetries, fetch: policedFetch(policy) });
     clients.set(cacheKey, client);
   }
   return client;

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { recordAudit } from "@/lib/audit/audit-entry";
+import { env } from "@/lib/config/env";
 import { db } from "@/lib/db/prisma";
+import { endpointHostProblem, endpointPolicy, keyVarProblem } from "@/lib/judge/endpoint-policy";
 import { AppError, isUniqueViolation } from "@/lib/errors/app-error";
 import { safeName } from "@/lib/text/safe-text";
 
@@ -28,6 +30,17 @@ export const endpointInput = z.object({
 });
 export type EndpointInput = z.input<typeof endpointInput>;
 
+/** "gpt-4o = 2.5 / 10" per line → {"gpt-4o": {inputPerMTok: "2.5", outputPerMTok: "10"}} (USD per 1M tokens). */
+export function parsePriceLines(lines: string[]) {
+  const prices: Record<string, { inputPerMTok: string; outputPerMTok: string }> = {};
+  for (const line of lines.map((l) => l.trim()).filter(Boolean)) {
+    const m = /^(.+?)\s*=\s*([\d.]+)\s*\/\s*([\d.]+)$/.exec(line);
+    if (!m) throw new AppError("INVALID_INPUT", `Prices: write each line as "model = input / output" in USD per 1M tokens (got "${line}").`, "prices");
+    prices[m[1]!] = { inputPerMTok: m[2]!, outputPerMTok: m[3]! };
+  }
+  return prices;
+}
+
 /** Looks like a secret pasted where a variable name belongs (sk-…, long random strings). */
 function looksLikeAKey(value: string): boolean {
   return /^(sk|pk|rk)[-_]/i.test(value) || (value.length >= 32 && /\d/.test(value) && /[a-z]/.test(value) && /[A-Z]/.test(value));
@@ -36,6 +49,11 @@ function looksLikeAKey(value: string): boolean {
 export async function createEndpoint(input: EndpointInput, actorId: string | null) {
   if (typeof input.apiKeyEnv === "string" && looksLikeAKey(input.apiKeyEnv.trim())) throw new AppError("INVALID_INPUT", "This looks like an API key. Put the key in an environment variable on the servers and enter the variable's name here.", "apiKeyEnv");
   const data = endpointInput.parse(input);
+  const policy = endpointPolicy(env());
+  const keyProblem = keyVarProblem(data.apiKeyEnv, policy);
+  if (keyProblem) throw new AppError("INVALID_INPUT", `Key variable: ${keyProblem}`, "apiKeyEnv", [{ field: "apiKeyEnv", message: keyProblem }]);
+  const hostProblem = await endpointHostProblem(data.baseUrl, policy, { unresolvable: "allow" });
+  if (hostProblem) throw new AppError("INVALID_INPUT", `Base URL: ${hostProblem}`, "baseUrl", [{ field: "baseUrl", message: hostProblem }]);
   try {
     return await db().$transaction(async (tx) => {
       const endpoint = await tx.llmEndpoint.create({ data, select: { id: true, name: true } });
@@ -48,10 +66,17 @@ export async function createEndpoint(input: EndpointInput, actorId: string | nul
   }
 }
 
-/** Endpoints with whether their key variable is set on this server (never its value). */
+/**
+ * Endpoints with whether their key variable is allowed and set on this server (never its value).
+ * Presence is told only for allowed names, so the page cannot be used to probe other variables.
+ */
 export async function listEndpoints() {
+  const policy = endpointPolicy(env());
   const rows = await db().llmEndpoint.findMany({ orderBy: { name: "asc" } });
-  return rows.map((e) => ({ ...e, keyPresent: Boolean(process.env[e.apiKeyEnv]) }));
+  return rows.map((e) => {
+    const keyRefused = keyVarProblem(e.apiKeyEnv, policy);
+    return { ...e, keyRefused, keyPresent: keyRefused ? null : Boolean(process.env[e.apiKeyEnv]) };
+  });
 }
 
 /** Estimated cost in USD of a call, from the endpoint's per-model prices (null when unpriced). */

@@ -2,8 +2,12 @@ import { db } from "@/lib/db/prisma";
 import type { Message } from "@/lib/import/types";
 import { ranksToTiers } from "@/lib/ranking/tiers";
 
-/** One prompt for admins and researchers: candidates with their model names, and every ranking. */
-export async function getPromptDetail(projectSlug: string, promptId: string) {
+/**
+ * One prompt for admins and researchers: candidates with their model names, and every ranking.
+ * Human raters are named for admins only; researchers see their pseudonyms, as in exports, so
+ * rankings cannot be tied back to a person.
+ */
+export async function getPromptDetail(projectSlug: string, promptId: string, viewer: { showRaterNames: boolean }) {
   const prompt = await db().prompt.findFirst({
     where: { id: promptId, project: { slug: projectSlug } },
     select: {
@@ -32,7 +36,7 @@ export async function getPromptDetail(projectSlug: string, promptId: string) {
         kind: r.kind,
         revision: r.revision,
         createdAt: r.createdAt,
-        rater: r.rater ? `${r.rater.name} (${r.rater.isExternal ? "external rater" : r.rater.pseudonym})` : (r.judgeRun?.model ?? "judge"),
+        rater: r.rater ? raterLabel(r.rater, viewer.showRaterNames) : (r.judgeRun?.model ?? "judge"),
         judgeRun: r.judgeRun,
         permutationIndex: r.permutationIndex,
         shownOrder: latest?.shownOrder ?? [],
@@ -43,4 +47,9 @@ export async function getPromptDetail(projectSlug: string, promptId: string) {
       };
     }),
   };
+}
+
+function raterLabel(rater: { name: string; pseudonym: string; isExternal: boolean }, showName: boolean): string {
+  if (showName) return `${rater.name} (${rater.isExternal ? "external rater" : rater.pseudonym})`;
+  return rater.isExternal ? `${rater.pseudonym} (external rater)` : rater.pseudonym;
 }

@@ -37,13 +37,23 @@ export async function createUser(input: CreateUserInput, actorId: string | null)
   }
 }
 
-async function updateUser(userId: string, actorId: string | null, action: string, change: (before: { role: Role; active: boolean }) => { data: Parameters<ReturnType<typeof db>["user"]["update"]>[0]["data"]; after: Record<string, unknown> }) {
+/**
+ * Changes a user and records it in the audit log, in one transaction. `endSessions` signs the user
+ * out everywhere in that transaction (a password reset, a role change, a deactivation).
+ */
+async function updateUser(
+  userId: string,
+  actorId: string | null,
+  action: string,
+  change: (before: { role: Role; active: boolean }) => { data: Parameters<ReturnType<typeof db>["user"]["update"]>[0]["data"]; after: Record<string, unknown>; endSessions?: boolean },
+) {
   return db().$transaction(async (tx) => {
     const before = await tx.user.findUnique({ where: { id: userId }, select: { ...publicUserFields } });
     if (!before) throw new AppError("NOT_FOUND", "No such user.");
     if (before.isExternal) throw new AppError("CONFLICT", "External raters cannot sign in; their accounts cannot be changed.");
-    const { data, after } = change(before);
+    const { data, after, endSessions } = change(before);
     const updated = await tx.user.update({ where: { id: userId }, data, select: publicUserFields });
+    if (endSessions) await tx.userSession.deleteMany({ where: { userId } });
     const beforeFields = Object.fromEntries(Object.keys(after).map((k) => [k, (before as Record<string, unknown>)[k]]));
     await recordAudit(tx, { actorId, action, entityType: "user", entityId: userId, before: beforeFields, after });
     return updated;
@@ -58,19 +68,30 @@ function refuseSelf(userId: string, actorId: string | null, what: string) {
 export async function changeUserRole(userId: string, role: string, actorId: string | null) {
   const parsed = roleSchema.parse(role);
   refuseSelf(userId, actorId, "change the role of");
-  return updateUser(userId, actorId, "user.role", () => ({ data: { role: parsed }, after: { role: parsed } }));
+  return updateUser(userId, actorId, "user.role", () => ({ data: { role: parsed }, after: { role: parsed }, endSessions: true }));
 }
 
 export async function setUserActive(userId: string, active: boolean, actorId: string | null) {
   if (!active) refuseSelf(userId, actorId, "deactivate");
-  return updateUser(userId, actorId, active ? "user.activate" : "user.deactivate", () => ({ data: { active }, after: { active } }));
+  return updateUser(userId, actorId, active ? "user.activate" : "user.deactivate", () => ({ data: { active }, after: { active }, endSessions: !active }));
 }
 
 export async function resetUserPassword(userId: string, actorId: string | null, newPassword?: string) {
   const password = newPassword === undefined ? generatePassword() : passwordSchema.parse(newPassword);
   const passwordHash = await hashPassword(password);
-  await updateUser(userId, actorId, "user.password-reset", () => ({ data: { passwordHash }, after: { passwordReset: true } }));
+  await updateUser(userId, actorId, "user.password-reset", () => ({ data: { passwordHash }, after: { passwordReset: true }, endSessions: true }));
   return { password: newPassword === undefined ? password : null };
+}
+
+/** "Sign out everywhere": ends every session of the user (their own, or any user's by an admin). */
+export async function endUserSessions(userId: string, actorId: string | null) {
+  return db().$transaction(async (tx) => {
+    const user = await tx.user.findUnique({ where: { id: userId }, select: { email: true } });
+    if (!user) throw new AppError("NOT_FOUND", "No such user.");
+    const { count } = await tx.userSession.deleteMany({ where: { userId } });
+    await recordAudit(tx, { actorId, action: "user.sign-out-everywhere", entityType: "user", entityId: userId, after: { sessionsEnded: count } });
+    return { email: user.email, sessionsEnded: count };
+  });
 }
 
 export async function listUsers() {

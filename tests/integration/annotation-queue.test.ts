@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { claimNextAssignment, type ClaimUser } from "@/lib/annotation/claim-next-assignment";
@@ -12,11 +13,22 @@ import { db } from "@/lib/db/prisma";
 import type { Submission } from "@/lib/ranking/submission-schema";
 import { createUser } from "@/lib/users/manage-users";
 import { importText, jsonl, makeProject, record } from "../support/fixtures";
+import { waitFor } from "../support/judge-runs";
 import { useFreshDatabase } from "../support/test-database";
 
+let databaseUrl: string;
+
 beforeAll(async () => {
-  await useFreshDatabase();
+  databaseUrl = await useFreshDatabase();
 });
+
+/** Submits of this database stopped on a row lock (their transaction holds the Idempotency-Key). */
+async function submitsWaitingOnLock(): Promise<number> {
+  const { rows } = await pool().query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE OF a%'`,
+  );
+  return rows[0]!.n;
+}
 
 async function clinicians(n: number, specialties: string[] = []): Promise<ClaimUser[]> {
   return Promise.all(
@@ -165,15 +177,52 @@ describe("submitting a ranking", () => {
     const [a] = await clinicians(1);
     const next = await claimNextAssignment(a!, project.slug);
     const key = randomUUID();
-    await submitRanking({ userId: a!.id, assignmentId: next!.assignment.id, submission: inShownOrder(next!.candidates), idempotencyKey: key });
+    const submission = inShownOrder(next!.candidates);
+    // Hold the assignment's row so the first submit stops mid-transaction, holding its key.
+    const blocker = await pool().connect();
+    await blocker.query("BEGIN");
+    await blocker.query("SELECT 1 FROM assignments WHERE id = $1 FOR UPDATE", [next!.assignment.id]);
+    const first = submitRanking({ userId: a!.id, assignmentId: next!.assignment.id, submission, idempotencyKey: key });
+    await waitFor(async () => (await submitsWaitingOnLock()) === 1);
+    const inFlight = await submitRanking({ userId: a!.id, assignmentId: next!.assignment.id, submission, idempotencyKey: key });
+    expect(inFlight.status).toBe(409);
+    await blocker.query("COMMIT");
+    blocker.release();
+    expect((await first).status).toBe(201);
     const changed = await submitRanking({ userId: a!.id, assignmentId: next!.assignment.id, submission: inShownOrder([...next!.candidates].reverse()), idempotencyKey: key });
     expect(changed.status).toBe(422);
-    await pool().query(`INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, 'in-flight-key', 'x')`, [a!.id]);
-    const { requestHash } = await import("@/lib/idempotency/run-idempotent");
-    const payload = { assignmentId: next!.assignment.id, submission: inShownOrder(next!.candidates) };
-    await pool().query(`UPDATE idempotency_keys SET request_hash = $2 WHERE key = 'in-flight-key' AND user_id = $1`, [a!.id, requestHash(payload)]);
-    const inFlight = await submitRanking({ userId: a!.id, assignmentId: next!.assignment.id, submission: payload.submission, idempotencyKey: "in-flight-key" });
-    expect(inFlight.status).toBe(409);
+    expect(await submitRanking({ userId: a!.id, assignmentId: next!.assignment.id, submission, idempotencyKey: key })).toEqual(await first);
+  });
+
+  it("lets a retry through within 5 s after the process holding the key was killed mid-transaction, storing one ranking", async () => {
+    const project = await projectWithPrompts(1);
+    const [a] = await clinicians(1);
+    const next = await claimNextAssignment(a!, project.slug);
+    const request = { userId: a!.id, assignmentId: next!.assignment.id, submission: inShownOrder(next!.candidates), idempotencyKey: randomUUID() };
+    const blocker = await pool().connect();
+    await blocker.query("BEGIN");
+    await blocker.query("SELECT 1 FROM assignments WHERE id = $1 FOR UPDATE", [next!.assignment.id]);
+    const child = spawn(process.execPath, ["--import", "tsx", "tests/support/submit-child.ts", JSON.stringify(request)], {
+      env: { ...process.env, DATABASE_URL: databaseUrl, MEDPREF_DATABASE_URL: "", LOG_LEVEL: "silent" },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    try {
+      await waitFor(async () => (await submitsWaitingOnLock()) === 1, 30_000);
+      child.kill("SIGKILL");
+      await new Promise((resolve) => child.once("exit", resolve));
+    } finally {
+      await blocker.query("COMMIT");
+      blocker.release();
+    }
+    let answer: Awaited<ReturnType<typeof submitRanking>> | undefined;
+    await waitFor(async () => {
+      answer = await submitRanking(request);
+      return answer.status !== 409;
+    }, 5_000);
+    expect(answer!.status).toBe(201);
+    expect(await db().ranking.count({ where: { raterId: a!.id } })).toBe(1);
+    expect(await submitRanking(request)).toEqual(answer);
+    expect(await db().ranking.count({ where: { raterId: a!.id } })).toBe(1);
   });
 
   it("refuses a ranking that misses, repeats or adds a candidate, or ties when ties are off, storing nothing", async () => {

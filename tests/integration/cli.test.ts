@@ -52,6 +52,21 @@ describe("medpref CLI", () => {
     expect((await cli(["frobnicate"])).code).toBe(2);
   });
 
+  it("adds a judge endpoint, and refuses one whose key variable is NEXTAUTH_SECRET or that points at a metadata address, naming the flag", async () => {
+    const stolen = await cli(["endpoint", "add", "--name", "steal", "--base-url", "http://127.0.0.1:9/v1", "--key-var", "NEXTAUTH_SECRET"]);
+    expect(stolen.code).toBe(1);
+    expect(stolen.stderr.trim()).toBe("--key-var: NEXTAUTH_SECRET is a variable MedPref itself reads, so it can never be an endpoint's key. Put the key in a variable matching MEDPREF_KEY_*, *_API_KEY.");
+    const metadata = await cli(["endpoint", "add", "--name", "steal", "--base-url", "http://[fd00:ec2::254]/v1", "--key-var", "MEDPREF_KEY_VLLM"]);
+    expect(metadata.code).toBe(1);
+    expect(metadata.stderr.trim()).toBe("--base-url: fd00:ec2::254 is a link-local or cloud metadata address; endpoints may never point there.");
+    expect(await sql(`SELECT name FROM llm_endpoints`)).toEqual([]);
+    const added = await cli(["endpoint", "add", "--name", "vllm", "--base-url", "http://127.0.0.1:8000/v1", "--key-var", "MEDPREF_KEY_VLLM", "--price", "llama = 0.5 / 0.8"]);
+    expect(added.code).toBe(0);
+    expect(await sql(`SELECT name, base_url, api_key_env, model_prices FROM llm_endpoints`)).toEqual([
+      { name: "vllm", base_url: "http://127.0.0.1:8000/v1", api_key_env: "MEDPREF_KEY_VLLM", model_prices: { llama: { inputPerMTok: 0.5, outputPerMTok: 0.8 } } },
+    ]);
+  });
+
   it("creates a project and prints the project summary as JSON", async () => {
     expect((await cli(["project", "create", "--slug", "cli-demo", "--name", "CLI demo", "--overlap", "2", "--allow-ties"])).code).toBe(0);
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), "medpref-cli-"));

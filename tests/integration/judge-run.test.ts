@@ -132,4 +132,21 @@ describe("a judge run", () => {
     await expect(createJudgeRun({ projectSlug: project.slug, name: "none", endpointId, model: "judge", templateId, filter: { sources: ["nowhere"] } }, null)).rejects.toThrow(/No prompt/);
     await expect(createJudgeRun({ projectSlug: project.slug, name: "p", endpointId, model: "judge", templateId, permutations: 0 }, null)).rejects.toThrow();
   });
+
+  it("never sends a call for an endpoint saved with a key variable MedPref itself reads: its units fail, saying why", async () => {
+    process.env.NEXTAUTH_SECRET ??= "the-session-secret-of-this-server-0123456789";
+    const legacy = await judgeSetup(fake.url, { name: "legacy" });
+    // A row saved before the rule existed (the form and the CLI refuse it now).
+    await db().llmEndpoint.update({ where: { id: legacy.endpointId }, data: { apiKeyEnv: "NEXTAUTH_SECRET" } });
+    const project = await projectWithQualities(2);
+    const callsBefore = fake.calls.length;
+    const run = await createJudgeRun({ projectSlug: project.slug, name: "exfiltrate", endpointId: legacy.endpointId, model: "judge", templateId, permutations: 1 }, null);
+    await startJudgeRun(worker.boss, run.id, null);
+    expect(await waitForStatus(run.id, ["COMPLETED", "FAILED"])).toBeDefined();
+    expect(fake.calls.length).toBe(callsBefore);
+    expect(fake.calls.some((c) => c.authorization?.includes(process.env.NEXTAUTH_SECRET!))).toBe(false);
+    expect(await runProgress(run.id)).toMatchObject({ total: 2, done: 0, failed: 2 });
+    const errors = await db().judgeCall.findMany({ where: { runId: run.id }, select: { error: true } });
+    expect(errors.map((e) => e.error)).toEqual(Array(2).fill("Refused by the endpoint policy: NEXTAUTH_SECRET is a variable MedPref itself reads, so it can never be an endpoint's key. Put the key in a variable matching MEDPREF_KEY_*, *_API_KEY."));
+  });
 });

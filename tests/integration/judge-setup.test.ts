@@ -13,10 +13,10 @@ beforeAll(async () => {
 
 describe("judge endpoints", () => {
   it("stores the name of the key's environment variable, never a key, and reports whether it is set", async () => {
-    process.env.MEDPREF_TEST_OPENAI_KEY = "sk-test-value";
-    await createEndpoint({ name: "OpenAI", baseUrl: "https://api.openai.com/v1/", apiKeyEnv: "MEDPREF_TEST_OPENAI_KEY", modelPrices: { "gpt-4o": { inputPerMTok: 2.5, outputPerMTok: 10 } }, supportsStructuredOutput: true, supportsBatch: true }, adminId);
+    process.env.MEDPREF_KEY_TEST_OPENAI = "sk-test-value";
+    await createEndpoint({ name: "OpenAI", baseUrl: "https://api.openai.com/v1/", apiKeyEnv: "MEDPREF_KEY_TEST_OPENAI", modelPrices: { "gpt-4o": { inputPerMTok: 2.5, outputPerMTok: 10 } }, supportsStructuredOutput: true, supportsBatch: true }, adminId);
     const [endpoint] = await listEndpoints();
-    expect(endpoint).toMatchObject({ name: "OpenAI", baseUrl: "https://api.openai.com/v1", apiKeyEnv: "MEDPREF_TEST_OPENAI_KEY", keyPresent: true });
+    expect(endpoint).toMatchObject({ name: "OpenAI", baseUrl: "https://api.openai.com/v1", apiKeyEnv: "MEDPREF_KEY_TEST_OPENAI", keyPresent: true });
     const raw = await db().$queryRaw<unknown[]>`SELECT * FROM llm_endpoints`;
     expect(JSON.stringify(raw)).not.toContain("sk-test-value");
     expect(estimateCostUsd(endpoint!.modelPrices, "gpt-4o", 1_000_000, 100_000)).toBeCloseTo(3.5);
@@ -26,7 +26,32 @@ describe("judge endpoints", () => {
     await expect(createEndpoint({ name: "x", baseUrl: "https://a.example/v1", apiKeyEnv: "sk-live-abcdef" }, adminId)).rejects.toMatchObject({ field: "apiKeyEnv" });
     await expect(createEndpoint({ name: "x", baseUrl: "https://a.example/v1", apiKeyEnv: "MY KEY" }, adminId)).rejects.toThrow(/NAME of an environment variable/);
     await expect(createEndpoint({ name: "x", baseUrl: "ftp://a.example", apiKeyEnv: "K" }, adminId)).rejects.toThrow(/http/);
-    await expect(createEndpoint({ name: "OpenAI", baseUrl: "https://b.example/v1", apiKeyEnv: "K" }, adminId)).rejects.toThrow(/already exists/);
+    await expect(createEndpoint({ name: "OpenAI", baseUrl: "https://b.example/v1", apiKeyEnv: "OPENAI_API_KEY" }, adminId)).rejects.toThrow(/already exists/);
+  });
+
+  it("refuses a key variable MedPref itself reads (NEXTAUTH_SECRET…) or outside the allow-list, and a metadata address, storing nothing", async () => {
+    const before = await db().llmEndpoint.count();
+    for (const name of ["NEXTAUTH_SECRET", "DATABASE_URL", "OIDC_CLIENT_SECRET", "PGPASSWORD", "MEDPREF_DATABASE_URL"]) {
+      await expect(createEndpoint({ name: "steal", baseUrl: "http://127.0.0.1:9/v1", apiKeyEnv: name }, adminId)).rejects.toMatchObject({
+        field: "apiKeyEnv",
+        message: `Key variable: ${name} is a variable MedPref itself reads, so it can never be an endpoint's key. Put the key in a variable matching MEDPREF_KEY_*, *_API_KEY.`,
+      });
+    }
+    await expect(createEndpoint({ name: "steal", baseUrl: "http://127.0.0.1:9/v1", apiKeyEnv: "HOME" }, adminId)).rejects.toMatchObject({ field: "apiKeyEnv", message: expect.stringMatching(/^Key variable: HOME is not an allowed key variable/) });
+    await expect(createEndpoint({ name: "steal", baseUrl: "http://169.254.169.254/latest/meta-data", apiKeyEnv: "OPENAI_API_KEY" }, adminId)).rejects.toMatchObject({
+      field: "baseUrl",
+      message: "Base URL: 169.254.169.254 is a link-local or cloud metadata address; endpoints may never point there.",
+    });
+    expect(await db().llmEndpoint.count()).toBe(before);
+  });
+
+  it("tells whether a key is set only for allowed variable names (an older row naming NEXTAUTH_SECRET is not probed)", async () => {
+    process.env.NEXTAUTH_SECRET ??= "a-secret-that-is-set-on-this-server-0123456789";
+    await db().llmEndpoint.create({ data: { name: "legacy", baseUrl: "http://127.0.0.1:9/v1", apiKeyEnv: "NEXTAUTH_SECRET" } });
+    const legacy = (await listEndpoints()).find((e) => e.name === "legacy")!;
+    expect(legacy.keyPresent).toBeNull();
+    expect(legacy.keyRefused).toMatch(/^NEXTAUTH_SECRET is a variable MedPref itself reads/);
+    expect((await listEndpoints()).find((e) => e.name === "OpenAI")).toMatchObject({ keyPresent: true, keyRefused: null });
   });
 });
 

@@ -27,7 +27,7 @@ afterAll(async () => {
 /** `npm run worker` as its own process, on the test database. */
 function startWorker(): ChildProcess {
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, MEDPREF_DATABASE_URL: "", MEDPREF_WORKER_CONCURRENCY: "4", LOG_LEVEL: "silent", MEDPREF_TEST_RUN_KEY: "sk-run-test" },
+    env: { ...process.env, DATABASE_URL: databaseUrl, MEDPREF_DATABASE_URL: "", MEDPREF_WORKER_CONCURRENCY: "4", LOG_LEVEL: "silent", MEDPREF_KEY_TEST_RUN: "sk-run-test" },
     stdio: ["ignore", "ignore", "inherit"],
   });
   workers.push(child);

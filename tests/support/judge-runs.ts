@@ -10,9 +10,9 @@ import { importText, jsonl, makeProject } from "./fixtures";
 
 /** An endpoint on the fake server (key in an env var) and the built-in templates. */
 export async function judgeSetup(url: string, options: { name?: string; supportsBatch?: boolean; supportsStructuredOutput?: boolean } = {}) {
-  process.env.MEDPREF_TEST_RUN_KEY = "sk-run-test";
+  process.env.MEDPREF_KEY_TEST_RUN = "sk-run-test";
   const endpoint = await createEndpoint(
-    { name: options.name ?? "fake", baseUrl: url, apiKeyEnv: "MEDPREF_TEST_RUN_KEY", supportsBatch: options.supportsBatch ?? false, supportsStructuredOutput: options.supportsStructuredOutput ?? false, modelPrices: { judge: { inputPerMTok: 1, outputPerMTok: 2 } } },
+    { name: options.name ?? "fake", baseUrl: url, apiKeyEnv: "MEDPREF_KEY_TEST_RUN", supportsBatch: options.supportsBatch ?? false, supportsStructuredOutput: options.supportsStructuredOutput ?? false, modelPrices: { judge: { inputPerMTok: 1, outputPerMTok: 2 } } },
     null,
   );
   await ensureBuiltInTemplates();

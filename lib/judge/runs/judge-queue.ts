@@ -7,6 +7,7 @@ import { withTransaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors/app-error";
 import { BATCH_POLL_JOB, cancelRemoteBatches, pollJudgeBatches } from "@/lib/judge/runs/batch-run";
 import { runGenerationCall } from "@/lib/judge/runs/run-generation-call";
+import { EndpointRefusedError } from "@/lib/judge/call-judge";
 import { judgeJobId } from "@/lib/judge/runs/job-id";
 import { runJudgeCall } from "@/lib/judge/runs/run-judge-call";
 import { orphanedJobs } from "@/lib/judge/runs/run-slots";
@@ -154,6 +155,8 @@ export async function registerJudgeWorker(boss: PgBoss, concurrency = 16): Promi
       const outcome = await runUnitJob(job.data, { lastDelivery, jobId: job.id });
       logger.debug({ job: job.data, outcome }, "run unit");
     } catch (error) {
+      // An endpoint the policy refuses (a key variable MedPref reads, a metadata address) fails its units at once.
+      if (error instanceof EndpointRefusedError) return recordUnitError(job.data, error);
       if (lastDelivery && !(error instanceof RetryLaterError)) await recordUnitError(job.data, error);
       throw error;
     }

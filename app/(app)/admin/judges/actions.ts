@@ -3,25 +3,13 @@
 import { revalidatePath } from "next/cache";
 import { actionResult } from "@/lib/actions/action-result";
 import { requireRole } from "@/lib/auth/guard";
-import { AppError } from "@/lib/errors/app-error";
-import { createEndpoint } from "@/lib/judge/endpoints";
+import { createEndpoint, parsePriceLines } from "@/lib/judge/endpoints";
 import { editTemplate } from "@/lib/judge/judge-templates";
-
-/** "gpt-4o = 2.5 / 10" per line → {"gpt-4o": {inputPerMTok: 2.5, outputPerMTok: 10}}. */
-function parsePrices(text: string) {
-  const prices: Record<string, { inputPerMTok: string; outputPerMTok: string }> = {};
-  for (const line of text.split("\n").map((l) => l.trim()).filter(Boolean)) {
-    const m = /^(.+?)\s*=\s*([\d.]+)\s*\/\s*([\d.]+)$/.exec(line);
-    if (!m) throw new AppError("INVALID_INPUT", `Prices: write each line as "model = input / output" in USD per 1M tokens (got "${line}").`, "prices");
-    prices[m[1]!] = { inputPerMTok: m[2]!, outputPerMTok: m[3]! };
-  }
-  return prices;
-}
 
 export async function createEndpointAction(_: unknown, form: FormData) {
   const admin = await requireRole("ADMIN");
   return actionResult(async () => {
-    const modelPrices = parsePrices(String(form.get("prices") ?? ""));
+    const modelPrices = parsePriceLines(String(form.get("prices") ?? "").split("\n"));
     const endpoint = await createEndpoint(
       {
         name: String(form.get("name") ?? ""),

@@ -17,7 +17,7 @@ export default async function JudgesPage() {
       <h1 className="text-2xl font-semibold">LLM judges</h1>
       <section aria-labelledby="endpoints-heading" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
         <h2 id="endpoints-heading" className="font-semibold">Endpoints</h2>
-        <p className="text-sm text-slate-600">Any OpenAI-compatible API (OpenAI, Azure OpenAI, vLLM, Ollama, a gateway). API keys are never stored: give the name of the environment variable that holds the key on the servers.</p>
+        <p className="text-sm text-slate-600">Any OpenAI-compatible API (OpenAI, Azure OpenAI, vLLM, Ollama, a gateway). API keys are never stored: give the name of the environment variable that holds the key on the servers, starting with <code>MEDPREF_KEY_</code> or ending in <code>_API_KEY</code> unless the operator set <code>MEDPREF_ENDPOINT_KEY_VARS</code>. Link-local and cloud metadata addresses are refused.</p>
         {endpoints.length > 0 && (
           <table className="w-full text-sm">
             <thead className="bg-slate-50 text-left"><tr><th className="px-2 py-1">Name</th><th className="px-2 py-1">Base URL</th><th className="px-2 py-1">Key variable</th><th className="px-2 py-1">Structured Outputs</th><th className="px-2 py-1">Batch</th><th className="px-2 py-1">Priced models</th></tr></thead>
@@ -26,7 +26,7 @@ export default async function JudgesPage() {
                 <tr key={e.id} className="border-t border-slate-100">
                   <td className="px-2 py-1 font-medium">{e.name}</td>
                   <td className="px-2 py-1 font-mono text-xs">{e.baseUrl}</td>
-                  <td className="px-2 py-1 font-mono text-xs">{e.apiKeyEnv} {e.keyPresent ? <span className="text-emerald-700">(set)</span> : <span className="text-red-700">(not set on this server)</span>}</td>
+                  <td className="px-2 py-1 font-mono text-xs">{e.apiKeyEnv} {e.keyRefused ? <span className="text-red-700">(not an allowed key variable: never sent)</span> : e.keyPresent ? <span className="text-emerald-700">(set)</span> : <span className="text-red-700">(not set on this server)</span>}</td>
                   <td className="px-2 py-1">{e.supportsStructuredOutput ? "yes" : "no"}</td>
                   <td className="px-2 py-1">{e.supportsBatch ? "yes" : "no"}</td>
                   <td className="px-2 py-1">{Object.keys(e.modelPrices as object).join(", ") || "—"}</td>

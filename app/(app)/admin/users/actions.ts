@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { actionResult } from "@/lib/actions/action-result";
 import { requireRole } from "@/lib/auth/guard";
-import { changeUserRole, createUser, resetUserPassword, setUserActive } from "@/lib/users/manage-users";
+import { changeUserRole, createUser, endUserSessions, resetUserPassword, setUserActive } from "@/lib/users/manage-users";
 
 // Every action re-checks the admin role on the server: the buttons are only shown to admins.
 
@@ -41,6 +41,14 @@ export async function resetPasswordAction(userId: string) {
   const admin = await requireRole("ADMIN");
   return actionResult(async () => {
     const { password } = await resetUserPassword(userId, admin.id);
-    return { message: `New password (shown once): ${password}` };
+    return { message: `New password (shown once): ${password}. Their sessions have ended.` };
+  });
+}
+
+export async function endSessionsAction(userId: string) {
+  const admin = await requireRole("ADMIN");
+  return actionResult(async () => {
+    const { email, sessionsEnded } = await endUserSessions(userId, admin.id);
+    return { message: `${email} is signed out everywhere (${sessionsEnded} session${sessionsEnded === 1 ? "" : "s"} ended).` };
   });
 }

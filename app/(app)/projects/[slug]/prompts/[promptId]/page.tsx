@@ -22,7 +22,7 @@ export default async function PromptPage({ params }: { params: Promise<{ slug: s
   const user = await requireRole("ADMIN", "RESEARCHER");
   const { slug, promptId } = await params;
   if (!z.uuid().safeParse(promptId).success) notFound();
-  const prompt = await getPromptDetail(slug, promptId);
+  const prompt = await getPromptDetail(slug, promptId, { showRaterNames: user.role === "ADMIN" });
   if (!prompt) notFound();
   const labelOf = new Map(prompt.completions.map((c, i) => [c.id, i + 1]));
   const modelOf = new Map(prompt.completions.map((c) => [c.id, c.model]));

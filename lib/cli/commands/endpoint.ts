@@ -1,0 +1,57 @@
+import { z } from "zod";
+import { parseFlags, parseValues, UsageError, type Command } from "@/lib/cli/command";
+import { AppError } from "@/lib/errors/app-error";
+import { createEndpoint, listEndpoints, parsePriceLines } from "@/lib/judge/endpoints";
+
+/** The CLI's flag for each field of an endpoint, so a refusal names what to change. */
+const FLAGS: Record<string, string> = { name: "--name", baseUrl: "--base-url", apiKeyEnv: "--key-var", prices: "--price" };
+
+export const endpointCommand: Command = {
+  name: "endpoint",
+  usage: ["endpoint add --name N --base-url URL --key-var VAR [--price 'model = in / out']... [--structured-outputs] [--batch]", "endpoint list"].join("\n       "),
+  needsDatabase: true,
+  async run(args, io) {
+    const [sub, ...rest] = args;
+    if (sub === "list") {
+      parseFlags(rest, {});
+      for (const e of await listEndpoints()) {
+        const key = e.keyRefused ? "not an allowed key variable: never sent" : e.keyPresent ? "set" : "not set on this machine";
+        io.out(`${e.name.padEnd(20)} ${e.baseUrl.padEnd(40)} ${e.apiKeyEnv} (${key})`);
+      }
+      return;
+    }
+    if (sub !== "add") throw new UsageError(`unknown subcommand "endpoint ${sub ?? ""}"; expected:\n       ${this.usage}`);
+    const { values } = parseFlags(rest, {
+      name: { type: "string" },
+      "base-url": { type: "string" },
+      "key-var": { type: "string" },
+      price: { type: "string", multiple: true },
+      "structured-outputs": { type: "boolean" },
+      batch: { type: "boolean" },
+    });
+    const input = parseValues(z.object({ name: z.string().min(1), "base-url": z.string().min(1), "key-var": z.string().min(1) }), values);
+    try {
+      const endpoint = await createEndpoint(
+        {
+          name: input.name,
+          baseUrl: input["base-url"],
+          apiKeyEnv: input["key-var"],
+          modelPrices: parsePriceLines(values.price ?? []),
+          supportsStructuredOutput: values["structured-outputs"] ?? false,
+          supportsBatch: values.batch ?? false,
+        },
+        null,
+      );
+      io.out(`Added the endpoint ${endpoint.name} (${endpoint.id}).`);
+    } catch (error) {
+      if (error instanceof AppError && error.field && FLAGS[error.field]) {
+        throw new AppError(error.code, `${FLAGS[error.field]}: ${error.problems?.[0]?.message ?? error.message}`, error.field);
+      }
+      if (error instanceof z.ZodError) {
+        const issue = error.issues[0]!;
+        throw new AppError("INVALID_INPUT", `${FLAGS[String(issue.path[0])] ?? String(issue.path[0])}: ${issue.message}`);
+      }
+      throw error;
+    }
+  },
+};
