@@ -49,7 +49,7 @@ async function peakRssOf(pid: number): Promise<number | null> {
 async function cliExport(format: string, fileType: "jsonl" | "parquet", out: string): Promise<{ seconds: number; rows: number; peakRssMb: number }> {
   const t = performance.now();
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/medpref.ts", "export", "--project", "bench-export", "--format", format, "--strategy", args.strategy!, "--file-type", fileType, "--out", out], {
-    env: { ...process.env, MEDPREF_DATABASE_URL: database.url, LOG_LEVEL: "warn" },
+    env: { ...process.env, DATABASE_URL: database.url, MEDPREF_DATABASE_URL: "", LOG_LEVEL: "warn" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";

@@ -92,7 +92,7 @@ export function datasetCard({ config, exportVersion, projects, layout, leftOut, 
     dataset_info: {
       config_name: "default",
       features: hfFeatures(columnsFor(config)),
-      splits: layout.map((f) => ({ name: f.split, num_bytes: rowsOf.get(f.path)?.bytes ?? 0, num_examples: rowsOf.get(f.path)?.rows ?? 0 })),
+      splits: layout.map((f) => ({ name: f.split, num_examples: rowsOf.get(f.path)?.rows ?? 0 })),
     },
   };
   const s = statistics;

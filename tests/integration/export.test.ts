@@ -209,7 +209,7 @@ describe("export packages", () => {
     const margin = await runCli(databaseUrl, ["export", "--project", slug, "--strategy", "all-pairs", "--margin", "9", "--out", path.join(await tmp(), "y")]);
     expect(margin.code).toBe(1);
     expect(margin.stderr).toContain("margin of 9");
-  });
+  }, 180_000);
 
   it("builds an export job into a published, checksummed package; a failed build publishes nothing", async () => {
     const config = exportConfigSchema.parse({ projects: [slug], format: "kto" });
