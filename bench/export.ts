@@ -65,14 +65,17 @@ async function cliExport(format: string, fileType: "jsonl" | "parquet", out: str
   return { seconds: (performance.now() - t) / 1000, rows, peakRssMb: peak };
 }
 
-if (args.format === "all") {
-  const { EXPORT_FORMATS } = await import("@/lib/export/export-config");
+// `--format all` or a list (`--format h4,rankings,rm`), optionally `--file-types parquet`.
+if (args.format === "all" || args.format!.includes(",")) {
+  const { EXPORT_FORMATS: ALL_FORMATS } = await import("@/lib/export/export-config");
+  const EXPORT_FORMATS = args.format === "all" ? ALL_FORMATS : args.format!.split(",");
+  const fileTypes = (args["file-types"] ?? "jsonl,parquet").split(",") as ("jsonl" | "parquet")[];
   const scratch = await mkdtemp(path.join(os.tmpdir(), "medpref-bench-export-"));
   const results: { format: string; fileType: string; rows: number; seconds: number; peakRssMb: number }[] = [];
   log(`| format | file type | rows | seconds | peak RSS (MB) | < 300 MB |`);
   log(`| --- | --- | --- | --- | --- | --- |`);
   for (const format of EXPORT_FORMATS) {
-    for (const fileType of ["jsonl", "parquet"] as const) {
+    for (const fileType of fileTypes) {
       const out = path.join(scratch, `${format}-${fileType}`);
       const r = await cliExport(format, fileType, out);
       await rm(out, { recursive: true, force: true });

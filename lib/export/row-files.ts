@@ -146,7 +146,8 @@ export function openParquetFile(path: string, columns: readonly Column[], buffer
     bufferedBytes: 0,
     async flush() {
       if (buffered.length === 0) return;
-      const columnData = columns.map((c) => ({ name: c.name, data: buffered.map((r) => r[c.name] ?? null) }));
+      // No offset index: readers do not need one, and the writer would hold every chunk's until the file ends.
+      const columnData = columns.map((c) => ({ name: c.name, data: buffered.map((r) => r[c.name] ?? null), offsetIndex: false }));
       const size = buffered.length;
       buffered = [];
       group.bufferedBytes = 0;
