@@ -2,9 +2,12 @@
 // candidates × 3 clinician rankings on a throwaway database; times the export (DPO, best vs a
 // random lower-ranked candidate, the default) to JSONL and to Parquet, next to the raw baseline:
 // `COPY (SELECT …) TO STDOUT` of the same prompt documents the export reads, through pg.
+// `--format all`: every format to JSONL and Parquet, each through the real CLI in its own process,
+// reporting that process's peak RSS (VmHWM), so one export's memory never counts against another's.
 export {};
 process.env.LOG_LEVEL ??= "warn";
-import { mkdtemp, rm } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { generateRankedProject } from "./ranked-project";
@@ -30,6 +33,63 @@ log(`Generating ${promptCount} prompts × 8 candidates × 3 clinician rankings�
 const generated = performance.now();
 const { projectId } = await generateRankedProject(pool(), { slug: "bench-export", name: "Export benchmark", prompts: promptCount, judgePermutations: 0 });
 log(`  generated in ${((performance.now() - generated) / 1000).toFixed(1)} s`);
+
+/** Peak RSS of a running process in MB (its high-water mark, so polling misses nothing but the last moments). */
+async function peakRssOf(pid: number): Promise<number | null> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, "utf8");
+    const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+    return kb ? Number(kb) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** One export through the CLI (`node --import tsx scripts/medpref.ts export …`) in a child process: seconds, rows, peak RSS. */
+async function cliExport(format: string, fileType: "jsonl" | "parquet", out: string): Promise<{ seconds: number; rows: number; peakRssMb: number }> {
+  const t = performance.now();
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/medpref.ts", "export", "--project", "bench-export", "--format", format, "--strategy", args.strategy!, "--file-type", fileType, "--out", out], {
+    env: { ...process.env, DATABASE_URL: database.url, MEDPREF_DATABASE_URL: "", LOG_LEVEL: "warn" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => (stderr += d));
+  let peak = 0;
+  const sampler = setInterval(() => void peakRssOf(child.pid!).then((mb) => (peak = Math.max(peak, mb ?? 0))), 20);
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  clearInterval(sampler);
+  if (code !== 0) throw new Error(`export ${format} ${fileType} failed (${code}): ${stderr}`);
+  const rows = Number(/: \d+ prompts, (\d+) rows/.exec(stdout)?.[1] ?? 0);
+  return { seconds: (performance.now() - t) / 1000, rows, peakRssMb: peak };
+}
+
+// `--format all` or a list (`--format h4,rankings,rm`), optionally `--file-types parquet`.
+if (args.format === "all" || args.format!.includes(",")) {
+  const { EXPORT_FORMATS: ALL_FORMATS } = await import("@/lib/export/export-config");
+  const EXPORT_FORMATS = args.format === "all" ? ALL_FORMATS : args.format!.split(",");
+  const fileTypes = (args["file-types"] ?? "jsonl,parquet").split(",") as ("jsonl" | "parquet")[];
+  const scratch = await mkdtemp(path.join(os.tmpdir(), "medpref-bench-export-"));
+  const results: { format: string; fileType: string; rows: number; seconds: number; peakRssMb: number }[] = [];
+  log(`| format | file type | rows | seconds | peak RSS (MB) | < 300 MB |`);
+  log(`| --- | --- | --- | --- | --- | --- |`);
+  for (const format of EXPORT_FORMATS) {
+    for (const fileType of fileTypes) {
+      const out = path.join(scratch, `${format}-${fileType}`);
+      const r = await cliExport(format, fileType, out);
+      await rm(out, { recursive: true, force: true });
+      results.push({ format, fileType, rows: r.rows, seconds: Number(r.seconds.toFixed(2)), peakRssMb: Math.round(r.peakRssMb) });
+      log(`| ${format} | ${fileType} | ${r.rows} | ${r.seconds.toFixed(2)} | ${Math.round(r.peakRssMb)} | ${r.peakRssMb < 300 ? "yes" : "NO"} |`);
+    }
+  }
+  await rm(scratch, { recursive: true, force: true });
+  await closePool();
+  await disconnectPrisma();
+  await database.close();
+  if (args.json) process.stdout.write(JSON.stringify({ prompts: promptCount, strategy: args.strategy, exports: results }) + "\n");
+  process.exit(results.every((r) => r.peakRssMb < 300) ? 0 : 1);
+}
 
 /** The baseline: the same documents the export streams, read through pg and thrown away. */
 async function rawCopy(): Promise<{ seconds: number; bytes: number }> {

@@ -58,6 +58,28 @@ test("a researcher builds an export, watches it build, downloads the zip, and a 
   await script.dispose();
 });
 
+test("a researcher builds a KTO export with a top-k cut; the split that got no prompt is left out, and the page says why", async ({ page }) => {
+  await signInAs(page, "researcher");
+  await page.goto("/exports");
+  const form = page.getByRole("form", { name: "New export" });
+  if (!(await form.isVisible())) await page.getByText("New export", { exact: true }).click();
+  for (const box of await form.locator('input[name="projects"]').all()) await box.uncheck();
+  await form.getByRole("checkbox", { name: "E2E agreement" }).check();
+  await form.getByLabel("Format").selectOption("kto");
+  await form.getByLabel("KTO labels (from the aggregated ranking; no pairing)").selectOption("top-k");
+  await form.getByRole("spinbutton", { name: "k", exact: true }).fill("1");
+  // 12 prompts, 6 per source: no group's midpoint reaches 0.95, so test gets none.
+  await form.getByRole("textbox", { name: "Splits" }).fill("train=0.95,test=0.05");
+  await form.getByRole("button", { name: "Build export" }).click();
+  await expect(page).toHaveURL(/\/exports\/[0-9a-f-]{36}$/);
+  await expect(page.getByTestId("export-status")).toHaveText("ready", { timeout: 30_000 });
+  await expect(page.getByRole("link", { name: "data/train.jsonl", exact: true })).toBeVisible();
+  await expect(page.getByRole("link", { name: "data/test.jsonl", exact: true })).toHaveCount(0);
+  await expect(page.getByTestId("export-left-out")).toContainText('test: no prompt fell into the split "test" (fraction 0.05 of the prompts in scope).');
+  await expect(page.getByTestId("dataset-card")).toContainText("kto:top-1");
+  await page.screenshot({ path: "test-results/export-left-out.png", fullPage: true });
+});
+
 test("a clinician is refused the export API", async ({ page }) => {
   await signInAs(page, "clinician");
   expect((await page.request.get("/api/exports")).status()).toBe(403);

@@ -30,6 +30,7 @@ export function ExportBuilderForm({ projects, judgeRuns, sourceDatasets, promptT
   const router = useRouter();
   const [source, setSource] = useState("humans");
   const [strategy, setStrategy] = useState("best-random");
+  const [format, setFormat] = useState("dpo");
   const invalid = (f: string) => (state && !state.ok && state.field === f ? true : undefined);
   const createdId = state?.ok ? (state.data as { id: string } | undefined)?.id : undefined;
   useEffect(() => {
@@ -82,7 +83,7 @@ export function ExportBuilderForm({ projects, judgeRuns, sourceDatasets, promptT
       </div>
       <div className="grid gap-3 md:grid-cols-3">
         <label className="text-sm font-medium">Format
-          <select name="format" className={inputClass} aria-invalid={invalid("format")}>{FORMATS.map(([v, l]) => <option key={v} value={v}>{l}</option>)}</select>
+          <select name="format" value={format} onChange={(e) => setFormat(e.target.value)} className={inputClass} aria-invalid={invalid("format")}>{FORMATS.map(([v, l]) => <option key={v} value={v}>{l}</option>)}</select>
         </label>
         <label className="text-sm font-medium">Style (DPO, KTO)
           <select name="dpoStyle" className={inputClass}><option value="conversational">Conversational (message lists)</option><option value="standard">Standard (strings)</option></select>
@@ -90,11 +91,19 @@ export function ExportBuilderForm({ projects, judgeRuns, sourceDatasets, promptT
         <label className="text-sm font-medium">File type
           <select name="fileType" className={inputClass}><option value="jsonl">JSONL</option><option value="parquet">Parquet</option></select>
         </label>
+        {format === "kto" && (
+          <label className="text-sm font-medium">KTO labels (from the aggregated ranking; no pairing)
+            <select name="ktoCut" className={inputClass} aria-invalid={invalid("ktoCut")}>
+              <option value="median">Better than the middle rank = desirable, worse = undesirable</option>
+              <option value="top-k">Top k = desirable, bottom k = undesirable</option>
+            </select>
+          </label>
+        )}
         <label className="text-sm font-medium">Pairing strategy
           <select name="strategy" value={strategy} onChange={(e) => setStrategy(e.target.value)} className={inputClass} aria-invalid={invalid("strategy")}>{STRATEGIES.map(([v, l]) => <option key={v} value={v}>{l}</option>)}</select>
         </label>
         {strategy === "all-pairs" && <label className="text-sm font-medium">Margin m (ranks)<input name="margin" type="number" min={1} defaultValue={1} className={inputClass} aria-invalid={invalid("margin")} /></label>}
-        {strategy === "topk" && <label className="text-sm font-medium">k<input name="topK" type="number" min={1} max={8} defaultValue={2} className={inputClass} aria-invalid={invalid("topK")} /></label>}
+        {(strategy === "topk" || format === "kto") && <label className="text-sm font-medium">k<input name="topK" type="number" min={1} max={8} defaultValue={2} className={inputClass} aria-invalid={invalid("topK")} /></label>}
         {strategy === "quantile" && <label className="text-sm font-medium">Quantile (0–1]<input name="quantile" type="number" min={0.01} max={1} step="0.05" defaultValue={0.5} className={inputClass} aria-invalid={invalid("quantile")} /></label>}
         <label className="text-sm font-medium">Splits<input name="splits" defaultValue="train=0.9,validation=0.05,test=0.05" className={inputClass} aria-invalid={invalid("splits")} /></label>
         <label className="text-sm font-medium">Seed<input name="seed" type="number" min={0} defaultValue={42} className={inputClass} aria-invalid={invalid("seed")} /></label>

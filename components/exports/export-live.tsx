@@ -49,6 +49,14 @@ export function ExportLive({ initial }: { initial: ExportView }) {
               ))}
             </tbody>
           </table>
+          {e.leftOut.length > 0 && (
+            <div className="text-sm" data-testid="export-left-out">
+              <p className="font-medium">Left out (no rows, so no file and no entry in the dataset card):</p>
+              <ul className="list-disc pl-5 text-slate-600">
+                {e.leftOut.map((l) => <li key={l.path}><code>{l.split}</code>: {l.reason}.</li>)}
+              </ul>
+            </div>
+          )}
         </>
       )}
     </section>

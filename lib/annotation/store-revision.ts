@@ -20,31 +20,35 @@ interface RevisionContent {
   submission: Submission;
   shownOrder: string[];
   idempotencyKey: string | null;
+  /** The scale of the scores, [min, max]; the rubric's 1–5 unless an imported file declared another. */
+  scoreScale?: readonly [number, number];
 }
 
-/** One JSON row per candidate for jsonb_to_recordset: rank, details, the position it was shown at. */
-function entriesJson(submission: Submission, shownOrder: string[]): string {
+/** The revision's content as one JSON parameter: its score scale and one entry per candidate (rank, details, the position it was shown at). */
+function revisionJson(submission: Submission, shownOrder: string[], scoreScale: readonly [number, number] = [1, 5]): string {
   const ranks = tiersToRanks(submission.tiers);
-  return JSON.stringify(
-    [...ranks.keys()].map((id) => {
+  return JSON.stringify({
+    score_min: scoreScale[0],
+    score_max: scoreScale[1],
+    entries: [...ranks.keys()].map((id) => {
       const d = submission.details[id];
       return { completion_id: id, rank: ranks.get(id), score: d?.score ?? null, comment: d?.comment?.trim() || null, flags: d?.flags ?? [], shown_position: shownOrder.indexOf(id) };
     }),
-  );
+  });
 }
 
 /** The revision (from CTE `ranking`) and its entries, as CTEs; parameters $1–$6 are taken. */
 const REVISION_CTES = `
   revision AS (
-    INSERT INTO ranking_revisions (ranking_id, revision, author_id, rationale, time_on_task_ms, shown_order, idempotency_key)
-    SELECT ranking.id, ranking.revision, $1, $2, $3, $4::uuid[], $5 FROM ranking RETURNING id),
+    INSERT INTO ranking_revisions (ranking_id, revision, author_id, rationale, time_on_task_ms, shown_order, idempotency_key, score_min, score_max)
+    SELECT ranking.id, ranking.revision, $1, $2, $3, $4::uuid[], $5, ($6::jsonb ->> 'score_min')::float8, ($6::jsonb ->> 'score_max')::float8 FROM ranking RETURNING id),
   entries AS (
     INSERT INTO ranking_entries (revision_id, completion_id, rank, score, comment, flags, shown_position)
     SELECT revision.id, e.completion_id, e.rank, e.score, e.comment, ARRAY(SELECT jsonb_array_elements_text(e.flags)), e.shown_position
-      FROM revision, jsonb_to_recordset($6::jsonb) AS e(completion_id uuid, rank int, score float8, comment text, flags jsonb, shown_position int))`;
+      FROM revision, jsonb_to_recordset($6::jsonb -> 'entries') AS e(completion_id uuid, rank int, score float8, comment text, flags jsonb, shown_position int))`;
 
 function revisionParams(c: RevisionContent): unknown[] {
-  return [c.authorId, c.submission.rationale?.trim() || null, c.submission.timeOnTaskMs, c.shownOrder, c.idempotencyKey, entriesJson(c.submission, c.shownOrder)];
+  return [c.authorId, c.submission.rationale?.trim() || null, c.submission.timeOnTaskMs, c.shownOrder, c.idempotencyKey, revisionJson(c.submission, c.shownOrder, c.scoreScale)];
 }
 
 /** Creates a ranking with its first revision and one entry per candidate, in one statement. */

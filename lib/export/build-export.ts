@@ -5,16 +5,17 @@ import { pool } from "@/lib/db/pool";
 import { seededRandom } from "@/lib/judge/seeded-random";
 import { datasetCard } from "@/lib/export/dataset-card";
 import { canonicalJson, configHash, type ExportConfig } from "@/lib/export/export-config";
-import { columnsFor, h4GenRow, h4SftRow, pairRows, rankingsRow, sftRow, type RowContext } from "@/lib/export/export-rows";
+import { AppError } from "@/lib/errors/app-error";
+import { columnsFor, h4GenRow, h4SftRow, ktoRow, pairRow, rankingsRow, sftRow, type RowContext } from "@/lib/export/export-rows";
 import { ExportStatistics, type ExportSummary } from "@/lib/export/export-statistics";
 import { countPrompts, streamExportPrompts, streamPromptTexts, type PromptScope } from "@/lib/export/load-export-prompts";
 import { normalizedPromptKey } from "@/lib/export/normalize-prompt";
 import { packageLayout, type PackageFile } from "@/lib/export/package-layout";
-import { pairCategories } from "@/lib/export/pair-categories";
-import { pairCandidates, topCandidate } from "@/lib/export/pairing";
+import { CATEGORY_RULES, pairCategories } from "@/lib/export/pair-categories";
+import { allTied, ktoLabels, pairCandidates, topCandidate } from "@/lib/export/pairing";
 import { ratePrompt } from "@/lib/export/rate-prompt";
 import { exportDataVersion, resolveExport, type ResolvedProject } from "@/lib/export/resolve-export";
-import { openRowFile, sha256File, type RowFile } from "@/lib/export/row-files";
+import { openRowFile, ParquetBuffers, sha256File, type RowFile } from "@/lib/export/row-files";
 import { assignSplits, type SplitItem } from "@/lib/export/splits";
 
 export const EXPORT_PACKAGE_FORMAT = "medpref-export/1";
@@ -36,6 +37,14 @@ export interface ExportManifest {
   statistics: ExportSummary;
   /** Every file of the package but this manifest: data files, then README.md. */
   files: ManifestFile[];
+  /** Splits that came out empty: no file is written and the card does not list them. */
+  leftOut: LeftOutSplit[];
+}
+
+export interface LeftOutSplit {
+  split: string;
+  path: string;
+  reason: string;
 }
 
 export interface ExportProgress {
@@ -78,11 +87,15 @@ export async function buildExportPackage({ config, directory, onProgress }: Buil
     }
     const splitOf = assignSplits(items, config.splits, config.seed);
     items.length = 0;
+    const assignedPerSplit = new Map<string, number>();
+    for (const split of splitOf.values()) assignedPerSplit.set(split, (assignedPerSplit.get(split) ?? 0) + 1);
 
     await mkdir(path.join(directory, "data"), { recursive: true });
     const layout = packageLayout(config);
     const columns = columnsFor(config);
-    const files = new Map<PackageFile, RowFile>(layout.map((f) => [f, openRowFile(config.fileType, path.join(directory, f.path), columns)]));
+    // Opened on their first row, so a split or category without rows never becomes a file.
+    const files = new Map<PackageFile, RowFile>();
+    const parquetBuffers = new ParquetBuffers();
     // Looked up once per row: keyed by split, part and category up front.
     const fileKey = (split: string, part: PackageFile["part"], category: PackageFile["category"] = null) => `${split}\u0000${part}\u0000${category ?? ""}`;
     const byKey = new Map(layout.map((f) => [fileKey(f.source, f.part, f.category), f]));
@@ -91,7 +104,12 @@ export async function buildExportPackage({ config, directory, onProgress }: Buil
     const context: RowContext = { config, exportVersion };
     let rowsWritten = 0;
     const write = async (file: PackageFile, row: Record<string, unknown>) => {
-      await files.get(file)!.write(row);
+      let rowFile = files.get(file);
+      if (!rowFile) {
+        rowFile = openRowFile(config.fileType, path.join(directory, file.path), columns, parquetBuffers);
+        files.set(file, rowFile);
+      }
+      await rowFile.write(row);
       stats.row(file.split);
       rowsWritten += 1;
     };
@@ -108,8 +126,26 @@ export async function buildExportPackage({ config, directory, onProgress }: Buil
         const split = splitOf.get(prompt.id)!;
         const random = seededRandom(`${config.seed}:${prompt.id}`);
         if (config.format === "sft" || config.format === "rankings") {
+          // Supervised fine-tuning needs a best answer; all tied, there is none.
+          if (config.format === "sft" && allTied(rated.ranks)) {
+            stats.skip("all-tied");
+            continue;
+          }
           stats.usePrompt(rated, split);
           await write(fileOf(split, "rows")!, config.format === "sft" ? sftRow(rated, topCandidate(rated.ranks, random), context) : rankingsRow(rated, context));
+          continue;
+        }
+        if (config.format === "kto") {
+          const labels = ktoLabels(rated.ranks, config.ktoCut, config.topK);
+          if (labels.length === 0) {
+            stats.skip("all-tied");
+            continue;
+          }
+          stats.usePrompt(rated, split);
+          for (const label of labels) {
+            stats.label(label.desirable);
+            await write(fileOf(split, "pairs")!, ktoRow(rated, label, context));
+          }
           continue;
         }
         const pairs = pairCandidates(rated.ranks, config, random);
@@ -118,38 +154,39 @@ export async function buildExportPackage({ config, directory, onProgress }: Buil
           continue;
         }
         stats.usePrompt(rated, split);
-        const ktoSeen = new Set<string>();
         for (const pair of pairs) {
           stats.pair(rated, pair, split);
           const categories = config.categories ? pairCategories(rated, pair, project.judgeRun) : [];
-          for (const row of pairRows(rated, pair, context)) {
-            if (config.format === "kto") {
-              const key = `${(row.provenance as { completion_id: string }).completion_id}:${row.label}`;
-              if (ktoSeen.has(key)) continue;
-              ktoSeen.add(key);
-            }
-            await write(fileOf(split, "pairs")!, row);
-            for (const category of categories) {
-              const file = fileOf(split, "pairs", category);
-              if (file) await write(file, row);
-            }
+          const row = pairRow(rated, pair, context);
+          await write(fileOf(split, "pairs")!, row);
+          for (const category of categories) {
+            const file = fileOf(split, "pairs", category);
+            if (file) await write(file, row);
           }
         }
         if (config.format === "h4") {
-          await write(fileOf(split, "sft")!, h4SftRow(rated, topCandidate(rated.ranks, random), context));
-          await write(fileOf(split, "gen")!, h4GenRow(rated, context));
+          await write(fileOf(split, "sft")!, h4SftRow(rated, pairs[0]!, context));
+          await write(fileOf(split, "gen")!, h4GenRow(rated, pairs[0]!, context));
         }
       }
     }
     await client.query("COMMIT");
 
     const written: ManifestFile[] = [];
-    for (const [file, rowFile] of files) {
-      const { rows, bytes, sha256 } = await rowFile.close();
-      written.push({ path: file.path, bytes, sha256, rows });
+    const leftOut: LeftOutSplit[] = [];
+    for (const file of layout) {
+      const rowFile = files.get(file);
+      if (rowFile) {
+        const { rows, bytes, sha256 } = await rowFile.close();
+        written.push({ path: file.path, bytes, sha256, rows });
+      } else leftOut.push({ split: file.split, path: file.path, reason: emptyReason(file, assignedPerSplit.get(file.source) ?? 0, config) });
+    }
+    if (written.length === 0) {
+      const skipped = Object.entries(stats.summary().promptsSkipped).map(([k, v]) => `${k} ${v}`).join(", ");
+      throw new AppError("INVALID_INPUT", `Nothing to export: none of the ${stats.promptsConsidered} prompts gave a row${skipped ? ` (left out: ${skipped})` : ""}.`, "source");
     }
     const summary = stats.summary();
-    const card = datasetCard({ config, exportVersion, projects, layout, files: written, statistics: summary });
+    const card = datasetCard({ config, exportVersion, projects, layout: layout.filter((f) => files.has(f)), leftOut, files: written, statistics: summary });
     const readmePath = path.join(directory, "README.md");
     await writeFile(readmePath, card);
     written.push({ path: "README.md", bytes: (await stat(readmePath)).size, sha256: await sha256File(readmePath), rows: 0 });
@@ -162,6 +199,7 @@ export async function buildExportPackage({ config, directory, onProgress }: Buil
       projects: projects.map((p) => ({ slug: p.slug, name: p.name, judgeRun: p.judgeRun })),
       statistics: summary,
       files: written,
+      leftOut,
     };
     await writeFile(path.join(directory, "manifest.json"), JSON.stringify(JSON.parse(canonicalJson(manifest)), null, 2) + "\n");
     await onProgress?.({ promptsDone: promptsTotal, promptsTotal, rowsWritten });
@@ -172,6 +210,14 @@ export async function buildExportPackage({ config, directory, onProgress }: Buil
   } finally {
     client.release();
   }
+}
+
+/** Why a file of the layout got no rows (said in the card, the manifest, the CLI and the UI). */
+function emptyReason(file: PackageFile, assigned: number, config: ExportConfig): string {
+  const fraction = config.splits.find((s) => s.name === file.source)?.fraction;
+  if (assigned === 0) return `no prompt fell into the split "${file.source}" (fraction ${fraction} of the prompts in scope)`;
+  if (file.category) return `no pair of the split "${file.source}" is ${file.category}: ${CATEGORY_RULES[file.category]}`;
+  return `none of the ${assigned} prompt(s) of the split "${file.source}" gave a row (left out by the filters, or no strictly better candidate)`;
 }
 
 function scopeOf(project: ResolvedProject, config: ExportConfig): PromptScope {

@@ -58,7 +58,46 @@ function serializeStruct(columns: readonly Column[], row: Record<string, unknown
   return `{${parts.join(",")}}`;
 }
 
-/** One JSON object with the columns in order; throws on a value that breaks the column's type. */
+const LINE_SEPARATORS = /[\u2028\u2029]/g;
+
+/**
+ * One JSON object with the columns in order; throws on a value that breaks the column's type.
+ * U+2028 and U+2029 are escaped: valid in JSON, but line breaks to JavaScript and to readers
+ * that split lines on Unicode separators, which would cut a JSONL row in two.
+ */
 export function serializeJsonRow(columns: readonly Column[], row: Record<string, unknown>): string {
-  return serializeStruct(columns, row);
+  const line = serializeStruct(columns, row);
+  return line.includes("\u2028") || line.includes("\u2029") ? line.replace(LINE_SEPARATORS, (c) => (c === "\u2028" ? "\\u2028" : "\\u2029")) : line;
+}
+
+/** A Hugging Face `datasets` feature as the dataset card's YAML writes it (dataset_info.features). */
+type HfFeature = Record<string, unknown>;
+
+function hfType(type: ColumnType): HfFeature {
+  switch (type.kind) {
+    case "string":
+      return { dtype: "string" };
+    case "double":
+      return { dtype: "float64" };
+    case "int":
+      return { dtype: "int32" };
+    case "bool":
+      return { dtype: "bool" };
+    case "struct":
+      return { struct: type.fields.map((f) => ({ name: f.name, ...hfType(f.type) })) };
+    case "list":
+      // A list of structs is `list:` (a Python list of dicts); `sequence:` of a struct would mean a dict of lists.
+      if (type.of.kind === "struct") return { list: type.of.fields.map((f) => ({ name: f.name, ...hfType(f.type) })) };
+      return { sequence: sequenceOf(type.of) };
+  }
+}
+
+function sequenceOf(type: ColumnType): unknown {
+  const inner = hfType(type);
+  return "dtype" in inner ? inner.dtype : inner;
+}
+
+/** The columns as `dataset_info.features`, so `datasets` reads every file with one schema. */
+export function hfFeatures(columns: readonly Column[]): HfFeature[] {
+  return columns.map((c) => ({ name: c.name, ...hfType(c.type) }));
 }

@@ -12,6 +12,7 @@ describe("the dataset card of an export", () => {
       exportVersion: "v1",
       projects: [{ slug: "cardio", name: '<img src=x onerror="alert(1)"> Cardiology *Q&A*', judgeRun: null }],
       layout,
+      leftOut: [],
       files: layout.map((f) => ({ path: f.path, rows: 1, bytes: 1, sha256: "0".repeat(64) })),
       statistics: {
         promptsConsidered: 1,
@@ -23,6 +24,7 @@ describe("the dataset card of an export", () => {
         meanRankingsPerPrompt: 1,
         agreement: { meanPairwise: null, prompts: 0 },
         modelWinRates: [{ model: "<iframe src=//evil>|x", pairs: 1, wins: 1, winRate: 1 }],
+        labels: { desirable: 0, undesirable: 0 },
       },
     });
     expect(card).not.toMatch(/<(img|script|iframe|b)\b/i);

@@ -11,18 +11,22 @@ export const PAIRING_STRATEGIES = ["best-random", "best-worst", "all-pairs", "to
 export const RANKING_SOURCES = ["humans", "judge", "humans+judge", "both"] as const;
 export const AGGREGATIONS = ["borda", "bradley-terry", "majority"] as const;
 export const FILE_TYPES = ["jsonl", "parquet"] as const;
+/** KTO labels: where the aggregated ranking is cut into desirable and undesirable completions. */
+export const KTO_CUTS = ["median", "top-k"] as const;
 
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 export type PairingStrategy = (typeof PAIRING_STRATEGIES)[number];
 export type RankingSourceChoice = (typeof RANKING_SOURCES)[number];
 export type Aggregation = (typeof AGGREGATIONS)[number];
+export type KtoCut = (typeof KTO_CUTS)[number];
 
 /** Hugging Face datasets' rule for split names. */
 export const SPLIT_NAME = /^\w+(\.\w+)*$/;
 
 const splitSchema = z.object({
   name: z.string().regex(SPLIT_NAME, "split names are letters, digits and underscores, optionally dotted (e.g. train, test.hard)"),
-  fraction: z.number().min(0, "a split fraction is between 0 and 1").max(1, "a split fraction is between 0 and 1"),
+  // A split of fraction 0 could only ever be an empty file, which readers refuse.
+  fraction: z.number().gt(0, "a split fraction is above 0 (leave the split out instead)").max(1, "a split fraction is between 0 and 1"),
 });
 
 const slug = z.string().trim().min(1).max(100);
@@ -45,6 +49,8 @@ export const exportConfigSchema = z
     margin: z.number().int().min(1, "the margin is a whole number of ranks ≥ 1").max(15).default(1),
     topK: z.number().int().min(1).max(8).default(2),
     quantile: z.number().gt(0).max(1).default(0.5),
+    /** kto: desirable above the cut, undesirable below it; candidates at or tied across it are left out. */
+    ktoCut: z.enum(KTO_CUTS).default("median"),
     format: z.enum(EXPORT_FORMATS).default("dpo"),
     dpoStyle: z.enum(["conversational", "standard"]).default("conversational"),
     fileType: z.enum(FILE_TYPES).default("jsonl"),

@@ -158,6 +158,7 @@ describe("rating a prompt", () => {
     permutation: null,
     ranks: fractionalRanks(ranks),
     scores: [null, null, null],
+    scoreScale: [1, 5] as const,
     flags,
   });
   const config = exportConfigSchema.parse({ projects: ["x"] });

@@ -20,8 +20,10 @@ export interface ExportRanking {
   permutation: number | null;
   /** Fractional ranks in candidate order (1 = best). */
   ranks: Float64Array;
-  /** Scores in candidate order (null where none was given). */
+  /** Scores in candidate order (null where none was given), on `scoreScale`. */
   scores: (number | null)[];
+  /** [min, max] of the ranking's scores: the rubric's [1, 5] unless an imported file declared another. */
+  scoreScale: readonly [number, number];
   /** Candidate flags in candidate order (e.g. "unsafe", "factually-incorrect"). */
   flags: string[][];
 }

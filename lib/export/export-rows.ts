@@ -11,7 +11,7 @@ import {
 } from "@/lib/export/columns";
 import type { ExportConfig } from "@/lib/export/export-config";
 import type { ChatMessage } from "@/lib/export/export-prompt";
-import type { CandidatePair } from "@/lib/export/pairing";
+import type { CandidatePair, KtoLabel } from "@/lib/export/pairing";
 import type { RatedPrompt } from "@/lib/export/rate-prompt";
 
 /**
@@ -35,6 +35,8 @@ const promptProvenance: Column[] = [
   nullableString("prompt_type"),
   { name: "num_rankings", type: intType },
   nullableDouble("agreement"),
+  /** The scale of the score columns, "min-max" (the rubric's 1-5 unless the rankings declared another). */
+  { name: "score_scale", type: stringType },
   { name: "rating_source", type: stringType },
   { name: "raters", type: listOf(stringType) },
   nullableString("judge_run"),
@@ -42,18 +44,18 @@ const promptProvenance: Column[] = [
   { name: "export_version", type: stringType },
 ];
 
-/** Provenance of a pair (h4 and rm rows; sft/gen rows of h4 leave the pair fields empty). */
+/** Provenance of a pair (h4, dpo and rm rows; h4's sft/gen rows carry the prompt's first pair). */
 const pairProvenanceType = structOf([
   ...promptProvenance,
-  nullableString("chosen_id"),
-  nullableString("chosen_model"),
-  nullableDouble("chosen_rank"),
+  { name: "chosen_id", type: stringType },
+  { name: "chosen_model", type: stringType },
+  { name: "chosen_rank", type: doubleType },
   nullableDouble("chosen_score"),
-  nullableString("rejected_id"),
-  nullableString("rejected_model"),
-  nullableDouble("rejected_rank"),
+  { name: "rejected_id", type: stringType },
+  { name: "rejected_model", type: stringType },
+  { name: "rejected_rank", type: doubleType },
   nullableDouble("rejected_score"),
-  nullableDouble("rank_gap"),
+  { name: "rank_gap", type: doubleType },
 ]);
 
 /** Provenance of one completion (kto and sft rows). */
@@ -114,6 +116,7 @@ export function columnsFor(config: Pick<ExportConfig, "format" | "dpoStyle">): C
               { name: "kind", type: stringType },
               nullableString("judge_run"),
               { name: "permutation", type: intType, nullable: true },
+              { name: "score_scale", type: stringType },
               { name: "ranks", type: listOf(doubleType) },
               { name: "scores", type: listOf(doubleType, true) },
               { name: "flags", type: listOf(listOf(stringType)) },
@@ -125,7 +128,12 @@ export function columnsFor(config: Pick<ExportConfig, "format" | "dpoStyle">): C
   }
 }
 
-/** The user's last turn: what h4's `prompt` column holds. */
+/** What kto rows record as their strategy: the cut that labelled them ("kto:median", "kto:top-2"). */
+export function ktoRule(config: Pick<ExportConfig, "ktoCut" | "topK">): string {
+  return config.ktoCut === "median" ? "kto:median" : `kto:top-${config.topK}`;
+}
+
+/** The user's last turn: what h4's `prompt` column holds (the whole conversation is in chosen/rejected/messages). */
 export function promptString(messages: readonly ChatMessage[]): string {
   for (let i = messages.length - 1; i >= 0; i--) if (messages[i]!.role === "user") return messages[i]!.content;
   return messages.at(-1)?.content ?? "";
@@ -150,10 +158,11 @@ function promptFields(rated: RatedPrompt, context: RowContext) {
     prompt_type: prompt.promptType,
     num_rankings: rated.rankingCount,
     agreement: rated.agreement,
+    score_scale: `${rated.scoreScale[0]}-${rated.scoreScale[1]}`,
     rating_source: rated.ratingSource,
     raters: rated.raters,
     judge_run: rated.judgeRun,
-    strategy: context.config.strategy,
+    strategy: context.config.format === "kto" ? ktoRule(context.config) : context.config.strategy,
     export_version: context.exportVersion,
   };
 }
@@ -177,91 +186,66 @@ function completionProvenance(rated: RatedPrompt, index: number, context: RowCon
   return { ...promptFields(rated, context), completion_id: c.completionId, model: c.model, rank: rated.ranks[index]!, score: rated.scores[index] ?? null };
 }
 
-const emptyPairFields = { chosen_id: null, chosen_model: null, chosen_rank: null, chosen_score: null, rejected_id: null, rejected_model: null, rejected_rank: null, rejected_score: null, rank_gap: null };
-
-/** Rows of one preference pair in a pair format (kto: one row per side). */
-export function pairRows(rated: RatedPrompt, pair: CandidatePair, context: RowContext): Record<string, unknown>[] {
+/** The row of one preference pair in a pair format (h4, dpo, rm). */
+export function pairRow(rated: RatedPrompt, pair: CandidatePair, context: RowContext): Record<string, unknown> {
   const { messages, candidates } = rated.prompt;
   const chosenText = candidates[pair.chosen]!.text;
   const rejectedText = candidates[pair.rejected]!.text;
-  const conversational = context.config.dpoStyle === "conversational";
   switch (context.config.format) {
     case "h4": {
       const prompt = promptString(messages);
       const chosen = [...conversation(messages), assistant(chosenText)];
-      return [
-        {
-          prompt,
-          prompt_id: sha256Hex(prompt),
-          chosen,
-          rejected: [...conversation(messages), assistant(rejectedText)],
-          messages: chosen,
-          score_chosen: rated.scores[pair.chosen] ?? null,
-          score_rejected: rated.scores[pair.rejected] ?? null,
-          provenance: pairProvenance(rated, pair, context),
-        },
-      ];
+      return {
+        prompt,
+        prompt_id: sha256Hex(prompt),
+        chosen,
+        rejected: [...conversation(messages), assistant(rejectedText)],
+        messages: chosen,
+        score_chosen: rated.scores[pair.chosen] ?? null,
+        score_rejected: rated.scores[pair.rejected] ?? null,
+        provenance: pairProvenance(rated, pair, context),
+      };
     }
     case "dpo":
-      return [
-        conversational
-          ? { prompt: conversation(messages), chosen: [assistant(chosenText)], rejected: [assistant(rejectedText)], provenance: pairProvenance(rated, pair, context) }
-          : { prompt: promptAsText(messages), chosen: chosenText, rejected: rejectedText, provenance: pairProvenance(rated, pair, context) },
-      ];
+      return context.config.dpoStyle === "conversational"
+        ? { prompt: conversation(messages), chosen: [assistant(chosenText)], rejected: [assistant(rejectedText)], provenance: pairProvenance(rated, pair, context) }
+        : { prompt: promptAsText(messages), chosen: chosenText, rejected: rejectedText, provenance: pairProvenance(rated, pair, context) };
     case "rm":
-      return [
-        {
-          chosen: [...conversation(messages), assistant(chosenText)],
-          rejected: [...conversation(messages), assistant(rejectedText)],
-          margin: rated.ranks[pair.rejected]! - rated.ranks[pair.chosen]!,
-          provenance: pairProvenance(rated, pair, context),
-        },
-      ];
-    case "kto":
-      return [
-        [pair.chosen, true],
-        [pair.rejected, false],
-      ].map(([index, label]) => ({
-        prompt: conversational ? conversation(messages) : promptAsText(messages),
-        completion: conversational ? [assistant(candidates[index as number]!.text)] : candidates[index as number]!.text,
-        label,
-        provenance: completionProvenance(rated, index as number, context),
-      }));
+      return {
+        chosen: [...conversation(messages), assistant(chosenText)],
+        rejected: [...conversation(messages), assistant(rejectedText)],
+        margin: rated.ranks[pair.rejected]! - rated.ranks[pair.chosen]!,
+        provenance: pairProvenance(rated, pair, context),
+      };
     default:
       throw new Error(`${context.config.format} is not a pair format`);
   }
 }
 
-/** h4's train_sft / test_sft row: the top-ranked completion as the conversation. */
-export function h4SftRow(rated: RatedPrompt, top: number, context: RowContext): Record<string, unknown> {
+/** A kto row: one completion of the prompt and whether it is desirable (see ktoLabels). */
+export function ktoRow(rated: RatedPrompt, label: KtoLabel, context: RowContext): Record<string, unknown> {
   const { messages, candidates } = rated.prompt;
-  const prompt = promptString(messages);
-  const chosen = [...conversation(messages), assistant(candidates[top]!.text)];
+  const text = candidates[label.index]!.text;
+  const conversational = context.config.dpoStyle === "conversational";
   return {
-    prompt,
-    prompt_id: sha256Hex(prompt),
-    chosen,
-    rejected: [],
-    messages: chosen,
-    score_chosen: rated.scores[top] ?? null,
-    score_rejected: null,
-    provenance: { ...promptFields(rated, context), ...emptyPairFields, ...candidateFields(rated, top, "chosen") },
+    prompt: conversational ? conversation(messages) : promptAsText(messages),
+    completion: conversational ? [assistant(text)] : text,
+    label: label.desirable,
+    provenance: completionProvenance(rated, label.index, context),
   };
 }
 
-/** h4's train_gen / test_gen row: the prompt alone, for generating on-policy completions. */
-export function h4GenRow(rated: RatedPrompt, context: RowContext): Record<string, unknown> {
-  const prompt = promptString(rated.prompt.messages);
-  return {
-    prompt,
-    prompt_id: sha256Hex(prompt),
-    chosen: [],
-    rejected: [],
-    messages: conversation(rated.prompt.messages),
-    score_chosen: null,
-    score_rejected: null,
-    provenance: { ...promptFields(rated, context), ...emptyPairFields },
-  };
+/**
+ * h4's train_sft row: as in HuggingFaceH4/ultrafeedback_binarized, the prompt's first pair with
+ * `messages` the chosen (top-ranked) conversation, so every split has the same columns, filled.
+ */
+export function h4SftRow(rated: RatedPrompt, firstPair: CandidatePair, context: RowContext): Record<string, unknown> {
+  return pairRow(rated, firstPair, context);
+}
+
+/** h4's train_gen row: the first pair's columns too, with `messages` the prompt alone (for on-policy generation). */
+export function h4GenRow(rated: RatedPrompt, firstPair: CandidatePair, context: RowContext): Record<string, unknown> {
+  return { ...pairRow(rated, firstPair, context), messages: conversation(rated.prompt.messages) };
 }
 
 export function sftRow(rated: RatedPrompt, top: number, context: RowContext): Record<string, unknown> {
@@ -284,6 +268,7 @@ export function rankingsRow(rated: RatedPrompt, context: RowContext): Record<str
       kind: r.kind.toLowerCase(),
       judge_run: r.runId,
       permutation: r.permutation,
+      score_scale: `${r.scoreScale[0]}-${r.scoreScale[1]}`,
       ranks: Array.from(r.ranks),
       scores: r.scores,
       flags: r.flags,

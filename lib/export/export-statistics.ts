@@ -1,11 +1,13 @@
 import type { CandidatePair } from "@/lib/export/pairing";
-import type { RatedPrompt, SkipReason } from "@/lib/export/rate-prompt";
+import type { NoRowsReason, RatedPrompt, SkipReason } from "@/lib/export/rate-prompt";
 
 /** What the dataset card and manifest report, gathered while rows stream past. */
 export class ExportStatistics {
   promptsConsidered = 0;
   promptsUsed = 0;
-  readonly skipped: Partial<Record<SkipReason | "no-pairs", number>> = {};
+  readonly skipped: Partial<Record<SkipReason | NoRowsReason, number>> = {};
+  /** kto: rows labelled desirable and undesirable. */
+  private readonly labels = { desirable: 0, undesirable: 0 };
   readonly rowsPerFile = new Map<string, number>();
   readonly pairsPerSplit = new Map<string, number>();
   readonly pairsPerSource = new Map<string, number>();
@@ -15,7 +17,11 @@ export class ExportStatistics {
   private agreementPrompts = 0;
   private rankingSum = 0;
 
-  skip(reason: SkipReason | "no-pairs") {
+  label(desirable: boolean) {
+    this.labels[desirable ? "desirable" : "undesirable"] += 1;
+  }
+
+  skip(reason: SkipReason | NoRowsReason) {
     this.skipped[reason] = (this.skipped[reason] ?? 0) + 1;
   }
 
@@ -55,6 +61,7 @@ export class ExportStatistics {
       promptsSkipped: sortedObject(new Map(Object.entries(this.skipped))),
       promptsPerSplit: sortedObject(this.promptsPerSplit),
       pairsPerSplit: sortedObject(this.pairsPerSplit),
+      labels: { ...this.labels },
       pairsPerSource: sortedObject(this.pairsPerSource),
       meanRankingsPerPrompt: this.promptsUsed ? round(this.rankingSum / this.promptsUsed) : null,
       agreement: { meanPairwise: this.agreementPrompts ? round(this.agreementSum / this.agreementPrompts) : null, prompts: this.agreementPrompts },

@@ -29,6 +29,8 @@ export interface ExportView {
   createdAt: string;
   finishedAt: string | null;
   files: ExportFileView[];
+  /** Splits the build left out because they had no rows, and why (from the manifest). */
+  leftOut: { split: string; path: string; reason: string }[];
 }
 
 type ExportRow = Awaited<ReturnType<typeof findExports>>[number];
@@ -39,7 +41,7 @@ function findExports(where: { id?: string } = {}, take?: number) {
 
 function view(e: ExportRow): ExportView {
   const config = e.config as { format?: string; fileType?: string; projects?: string[] };
-  const manifest = e.manifest as { exportVersion?: string } | null;
+  const manifest = e.manifest as { exportVersion?: string; leftOut?: ExportView["leftOut"] } | null;
   return {
     id: e.id,
     name: e.name,
@@ -56,6 +58,7 @@ function view(e: ExportRow): ExportView {
     createdAt: e.createdAt.toISOString(),
     finishedAt: e.finishedAt?.toISOString() ?? null,
     files: e.files.map((f) => ({ path: f.path, bytes: Number(f.bytes), sha256: f.sha256, rows: f.rows })),
+    leftOut: manifest?.leftOut ?? [],
   };
 }
 

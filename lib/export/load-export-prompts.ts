@@ -48,6 +48,8 @@ interface PromptLine {
         rater: string | null;
         run: string | null;
         perm: number | null;
+        smin: number;
+        smax: number;
         entries: { c: string; r: number; s: number | null; f: string[] }[];
       }[]
     | null;
@@ -58,7 +60,7 @@ export function promptDocumentsQuery(client: pg.PoolClient, scope: PromptScope):
   return `SELECT json_build_object('id', p.id, 'messages', p.messages, 'source', p.source, 'type', p.prompt_type,
       'candidates', (SELECT json_agg(json_build_object('id', c.id, 'model', c.model, 'text', c.text) ORDER BY c.position)
                        FROM completions c WHERE c.prompt_id = p.id),
-      'rankings', (SELECT json_agg(json_build_object('kind', r.kind, 'rater', u.pseudonym, 'run', r.judge_run_id, 'perm', r.permutation_index,
+      'rankings', (SELECT json_agg(json_build_object('kind', r.kind, 'rater', u.pseudonym, 'run', r.judge_run_id, 'perm', r.permutation_index, 'smin', rr.score_min, 'smax', rr.score_max,
                             'entries', (SELECT json_agg(json_build_object('c', e.completion_id, 'r', e.rank, 's', e.score, 'f', e.flags))
                                           FROM ranking_entries e WHERE e.revision_id = rr.id))
                           ORDER BY r.kind, u.pseudonym, r.judge_run_id, r.permutation_index, r.id)
@@ -98,6 +100,7 @@ export async function* streamExportPrompts(client: pg.PoolClient, scope: PromptS
         permutation: r.perm,
         ranks: fractionalRanks(raw),
         scores,
+        scoreScale: [r.smin ?? 1, r.smax ?? 5],
         flags,
       });
     }

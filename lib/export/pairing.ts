@@ -73,3 +73,44 @@ export function topCandidate(ranks: ArrayLike<number>, random: () => number): nu
   const order = bestFirst(ranks);
   return pick(order.filter((i) => ranks[i] === ranks[order[0]!]), random);
 }
+
+/** A KTO row's completion and its label (true = desirable). */
+export interface KtoLabel {
+  index: number;
+  desirable: boolean;
+}
+
+/**
+ * Labels a prompt's candidates for KTO from its aggregated ranking, each candidate at most once:
+ * - `median`: desirable when ranked strictly better than the middle rank (N + 1) / 2, undesirable
+ *   when strictly worse; a candidate on the middle rank — including a tie spanning it — is left out;
+ * - `top-k`: desirable when it and every candidate tied with it fit in the top k, undesirable when
+ *   they fit in the bottom k (k at most N / 2); the middle and ties across a cut are left out.
+ * An all-tied prompt gets no label. Best first, then by candidate index.
+ */
+export function ktoLabels(ranks: ArrayLike<number>, cut: "median" | "top-k", topK: number): KtoLabel[] {
+  const n = ranks.length;
+  const labels: KtoLabel[] = [];
+  const k = Math.min(topK, Math.floor(n / 2));
+  for (const index of bestFirst(ranks)) {
+    const r = ranks[index]!;
+    let desirable: boolean | null;
+    if (cut === "median") {
+      const middle = (n + 1) / 2;
+      desirable = r < middle ? true : r > middle ? false : null;
+    } else {
+      let atOrAbove = 0;
+      let atOrBelow = 0;
+      for (let j = 0; j < n; j++) {
+        if (ranks[j]! <= r) atOrAbove += 1;
+        if (ranks[j]! >= r) atOrBelow += 1;
+      }
+      desirable = atOrAbove <= k ? true : atOrBelow <= k ? false : null;
+    }
+    if (desirable !== null) labels.push({ index, desirable });
+  }
+  return labels;
+}
+
+/** Whether every candidate shares one aggregated rank (nothing to prefer). */
+export const allTied = (ranks: ArrayLike<number>) => Array.prototype.every.call(ranks, (r: number) => r === ranks[0]);

@@ -1,5 +1,5 @@
 import { bestCandidates, meanRankConsensus } from "@/lib/agreement/fractional-ranks";
-import { aggregateRankings, meanScores, rankingAgreement } from "@/lib/export/aggregate-rankings";
+import { aggregateRankings, meanScoresOnScale, rankingAgreement } from "@/lib/export/aggregate-rankings";
 import type { ExportConfig } from "@/lib/export/export-config";
 import type { ExportPrompt, ExportRanking } from "@/lib/export/export-prompt";
 
@@ -11,8 +11,10 @@ export interface RatedPrompt {
   prompt: ExportPrompt;
   /** Aggregated fractional ranks in candidate order (1 = best). */
   ranks: Float64Array;
-  /** Mean score per candidate over the rankings used (null where none scored it). */
+  /** Mean score per candidate over the rankings used (null where none scored it), on `scoreScale`. */
   scores: (number | null)[];
+  /** [min, max] of `scores`: the rankings' declared scale, or the rubric's 1–5 when they differ. */
+  scoreScale: readonly [number, number];
   /** Rankings behind the aggregate (a judge run counts each permutation). */
   rankingCount: number;
   /** Mean pairwise agreement of those rankings (null for one ranking). */
@@ -26,14 +28,19 @@ export interface RatedPrompt {
 
 export type SkipReason = "gold" | "no-rankings" | "too-few-human-rankings" | "low-agreement" | "flagged-chosen";
 
+/** Why a rated prompt still gives no rows: no strictly better candidate to pair or label (sft: all tied). */
+export type NoRowsReason = "no-pairs" | "all-tied";
+
 export type RatingConfig = Pick<ExportConfig, "source" | "aggregation" | "minHumanRankings" | "minAgreement" | "excludeFlaggedChosen" | "excludeGold">;
 
 function rated(prompt: ExportPrompt, rankings: ExportRanking[], config: RatingConfig, ratingSource: string, judgeRun: string | null, asRaters?: Float64Array[]): RatedPrompt {
   const ranks = asRaters ?? rankings.map((r) => r.ranks);
+  const { scores, scale } = meanScoresOnScale(rankings, prompt.candidates.length);
   return {
     prompt,
     ranks: aggregateRankings(ranks, config.aggregation),
-    scores: meanScores(rankings.map((r) => r.scores), prompt.candidates.length),
+    scores,
+    scoreScale: scale,
     rankingCount: rankings.length,
     agreement: rankingAgreement(rankings.map((r) => r.ranks)),
     ratingSource,

@@ -6,6 +6,7 @@ import { ParquetWriter } from "hyparquet-writer";
 import { fileWriter } from "hyparquet-writer/src/node.js";
 import type { SchemaElement } from "hyparquet";
 import { serializeJsonRow, type Column, type ColumnType } from "@/lib/export/columns";
+import { repairParquetFooter } from "@/lib/export/parquet-footer";
 
 export interface WrittenFile {
   rows: number;
@@ -21,7 +22,14 @@ export interface RowFile {
 
 /** Parquet row groups hold at most this many rows, or about this many bytes of text. */
 export const PARQUET_ROW_GROUP_ROWS = 2_000;
-const PARQUET_ROW_GROUP_TEXT_BYTES = 16 * 1024 * 1024;
+const PARQUET_ROW_GROUP_TEXT_BYTES = 4 * 1024 * 1024;
+/**
+ * Rows buffered for row groups across all Parquet files of a package (h4 writes three splits and
+ * up to four categories at once): past this, the fullest buffer is written out. Encoding a row
+ * group costs a few times its text, so this bounds the export's memory whatever its size
+ * (measured: 16 MB per file let h4, rankings and rm all-pairs exports peak above 300 MB).
+ */
+const PARQUET_PACKAGE_TEXT_BYTES = 8 * 1024 * 1024;
 const JSONL_CHUNK_CHARS = 1 << 20;
 
 export async function sha256File(path: string): Promise<string> {
@@ -96,35 +104,77 @@ function textBytes(value: unknown): number {
   return 8;
 }
 
-export function openParquetFile(path: string, columns: readonly Column[]): RowFile {
+interface BufferedRowGroup {
+  bufferedBytes: number;
+  flush(): Promise<void>;
+}
+
+/** The rows waiting in the row-group buffers of a package's Parquet files, kept under one limit. */
+export class ParquetBuffers {
+  private readonly files = new Set<BufferedRowGroup>();
+  constructor(private readonly limitBytes = PARQUET_PACKAGE_TEXT_BYTES) {}
+
+  add(file: BufferedRowGroup) {
+    this.files.add(file);
+  }
+
+  remove(file: BufferedRowGroup) {
+    this.files.delete(file);
+  }
+
+  /** Writes out the fullest buffers until the total is under the limit. */
+  async settle(): Promise<void> {
+    for (;;) {
+      let total = 0;
+      let fullest: BufferedRowGroup | null = null;
+      for (const f of this.files) {
+        total += f.bufferedBytes;
+        if (!fullest || f.bufferedBytes > fullest.bufferedBytes) fullest = f;
+      }
+      if (total < this.limitBytes || !fullest || fullest.bufferedBytes === 0) return;
+      await fullest.flush();
+    }
+  }
+}
+
+export function openParquetFile(path: string, columns: readonly Column[], buffers = new ParquetBuffers()): RowFile {
   const schema: SchemaElement[] = [{ name: "schema", num_children: columns.length }, ...columns.flatMap((c) => schemaElements(c))];
   const writer = new ParquetWriter({ writer: fileWriter(path), schema, codec: "SNAPPY", createdBy: "medpref", statistics: false });
   let buffered: Record<string, unknown>[] = [];
-  let bufferedBytes = 0;
   let rows = 0;
-  const flush = async () => {
-    if (buffered.length === 0) return;
-    const columnData = columns.map((c) => ({ name: c.name, data: buffered.map((r) => r[c.name] ?? null) }));
-    await writer.write({ columnData, rowGroupSize: buffered.length });
-    buffered = [];
-    bufferedBytes = 0;
+  const group: BufferedRowGroup = {
+    bufferedBytes: 0,
+    async flush() {
+      if (buffered.length === 0) return;
+      // No offset index: readers do not need one, and the writer would hold every chunk's until the file ends.
+      const columnData = columns.map((c) => ({ name: c.name, data: buffered.map((r) => r[c.name] ?? null), offsetIndex: false }));
+      const size = buffered.length;
+      buffered = [];
+      group.bufferedBytes = 0;
+      await writer.write({ columnData, rowGroupSize: size });
+    },
   };
+  buffers.add(group);
   return {
     async write(row) {
       buffered.push(row);
-      bufferedBytes += textBytes(row);
+      group.bufferedBytes += textBytes(row);
       rows += 1;
-      if (buffered.length >= PARQUET_ROW_GROUP_ROWS || bufferedBytes >= PARQUET_ROW_GROUP_TEXT_BYTES) await flush();
+      if (buffered.length >= PARQUET_ROW_GROUP_ROWS || group.bufferedBytes >= PARQUET_ROW_GROUP_TEXT_BYTES) await group.flush();
+      else await buffers.settle();
     },
     async close() {
-      await flush();
+      if (rows === 0) throw new Error(`${path}: a Parquet file without rows is not written (readers refuse its empty row-group list)`);
+      await group.flush();
+      buffers.remove(group);
       await writer.finish();
+      await repairParquetFooter(path);
       const { size } = await stat(path);
       return { rows, bytes: size, sha256: await sha256File(path) };
     },
   };
 }
 
-export function openRowFile(fileType: "jsonl" | "parquet", path: string, columns: readonly Column[]): RowFile {
-  return fileType === "jsonl" ? openJsonlFile(path, columns) : openParquetFile(path, columns);
+export function openRowFile(fileType: "jsonl" | "parquet", path: string, columns: readonly Column[], buffers?: ParquetBuffers): RowFile {
+  return fileType === "jsonl" ? openJsonlFile(path, columns) : openParquetFile(path, columns, buffers);
 }

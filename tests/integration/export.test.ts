@@ -209,7 +209,7 @@ describe("export packages", () => {
     const margin = await runCli(databaseUrl, ["export", "--project", slug, "--strategy", "all-pairs", "--margin", "9", "--out", path.join(await tmp(), "y")]);
     expect(margin.code).toBe(1);
     expect(margin.stderr).toContain("margin of 9");
-  });
+  }, 180_000);
 
   it("builds an export job into a published, checksummed package; a failed build publishes nothing", async () => {
     const config = exportConfigSchema.parse({ projects: [slug], format: "kto" });
@@ -233,7 +233,7 @@ describe.skipIf(!HAS_SHARED_FIXTURES)("export of real UltraMedical prompts (6 ca
     const project = await makeProject({ slug: "ultramedical-export" });
     await importFile(project.id, path.join(ULTRAMEDICAL_DIR, "medqa_outputs.json"));
     const records = JSON.parse(await readFile(path.join(ULTRAMEDICAL_DIR, "medqa_outputs.json"), "utf8")) as { id: string; model_outputs: Record<string, string>[] }[];
-    // A judge that ranks candidates in file order with scores 5, 4, …, 0: strict rankings (MedPref keeps 1–5 scores; the 0 is dropped).
+    // A judge that ranks candidates in file order with scores 5, 4, …, 0: strict rankings, scores on a declared 0–5 scale.
     const feedback = records.map((r) => ({
       ...r,
       "feedback.json": {
@@ -241,7 +241,10 @@ describe.skipIf(!HAS_SHARED_FIXTURES)("export of real UltraMedical prompts (6 ca
         ranking: r.model_outputs.map((_, j) => ({ rank: j + 1, model: `Model ${j + 1}` })),
       },
     }));
-    const imported = await importRankings({ projectId: project.id, input: [Buffer.from(JSON.stringify(feedback))], fileName: "feedback.json", kind: "judge", annotator: "gpt-4-judge", actorId: null });
+    const refused = await importRankings({ projectId: project.id, input: [Buffer.from(JSON.stringify(feedback))], fileName: "feedback.json", kind: "judge", annotator: "gpt-4-judge", actorId: null });
+    expect(refused.ok).toBe(false);
+    expect(refused.problems[0]).toMatchObject({ field: "feedback", reason: expect.stringContaining("Model 6 has the score 0, outside 1–5") });
+    const imported = await importRankings({ projectId: project.id, input: [Buffer.from(JSON.stringify(feedback))], fileName: "feedback.json", kind: "judge", annotator: "gpt-4-judge", actorId: null, scoreScale: [0, 5] });
     expect(imported).toMatchObject({ ok: true });
     const run = (await pool().query<{ id: string }>(`SELECT id FROM judge_runs WHERE project_id = $1`, [project.id])).rows[0]!.id;
     const directory = await tmp();
@@ -254,7 +257,7 @@ describe.skipIf(!HAS_SHARED_FIXTURES)("export of real UltraMedical prompts (6 ca
     expect(widest).toHaveLength(records.length);
     const firstModels = new Set(records.map((r) => Object.keys(r.model_outputs[0]!)[0]));
     for (const row of widest) {
-      expect(row.provenance).toMatchObject({ chosen_rank: 1, rejected_rank: 6, chosen_score: 5, rejected_score: null, rating_source: "judge", judge_run: run });
+      expect(row.provenance).toMatchObject({ chosen_rank: 1, rejected_rank: 6, chosen_score: 5, rejected_score: 0, score_scale: "0-5", rating_source: "judge", judge_run: run });
       expect(firstModels.has((row.provenance as { chosen_model: string }).chosen_model)).toBe(true);
     }
 

@@ -119,4 +119,54 @@ describe("import-rankings", () => {
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/--kind: required: judge or human/);
   });
+
+  it("keeps every score with its declared scale (per record, or --score-scale for the file), refusing out-of-scale scores by line", async () => {
+    const project = await projectWithPrompts();
+    const file = path.join(dir, "scaled.jsonl");
+    fs.writeFileSync(file, jsonl([
+      { prompt_id: "q1", ranking: ["gpt-4", "llama-3", "mixtral"], scores: { "gpt-4": 9.5, "llama-3": 7, mixtral: 0 } },
+      { prompt_id: "q2", ranking: ["mixtral", "gpt-4", "llama-3"], scores: { mixtral: 4.5, "gpt-4": 3, "llama-3": 1 }, score_scale: [1, 5] },
+    ]));
+    // Without a declared scale the rubric's 1–5 applies: 9.5 and 0 are refused, naming the line.
+    const refused = await importRankings({ projectId: project.id, input: fs.createReadStream(file), fileName: "scaled.jsonl", kind: "human", annotator: "Dr. Scale", actorId: null });
+    expect(refused.ok).toBe(false);
+    expect(refused.problems).toEqual([{ location: "line 1", field: "scores", reason: expect.stringMatching(/^"gpt-4" has the score 9.5, outside 1–5/) }]);
+    expect(await db().ranking.count({ where: { prompt: { projectId: project.id } } })).toBe(0);
+
+    const badScale = await cli(["import-rankings", "--project", project.slug, "--file", file, "--kind", "human", "--annotator", "Dr. Scale", "--score-scale", "10-0"]);
+    expect(badScale.code).toBe(2);
+    expect(badScale.stderr).toMatch(/--score-scale: "10-0" is not MIN-MAX/);
+
+    const ok = await cli(["import-rankings", "--project", project.slug, "--file", file, "--kind", "human", "--annotator", "Dr. Scale", "--score-scale", "0-10"]);
+    expect(ok.stderr).toBe("");
+    expect(ok.code).toBe(0);
+    const { rows } = await pool().query<{ external_id: string; model: string; score: number; score_min: number; score_max: number }>(
+      `SELECT p.external_id, c.model, e.score, rr.score_min, rr.score_max FROM ranking_entries e
+         JOIN ranking_revisions rr ON rr.id = e.revision_id JOIN completions c ON c.id = e.completion_id JOIN prompts p ON p.id = c.prompt_id
+        WHERE p.project_id = $1 ORDER BY p.external_id, c.model`,
+      [project.id],
+    );
+    expect(rows).toEqual([
+      { external_id: "q1", model: "gpt-4", score: 9.5, score_min: 0, score_max: 10 },
+      { external_id: "q1", model: "llama-3", score: 7, score_min: 0, score_max: 10 },
+      { external_id: "q1", model: "mixtral", score: 0, score_min: 0, score_max: 10 },
+      { external_id: "q2", model: "gpt-4", score: 3, score_min: 1, score_max: 5 },
+      { external_id: "q2", model: "llama-3", score: 1, score_min: 1, score_max: 5 },
+      { external_id: "q2", model: "mixtral", score: 4.5, score_min: 1, score_max: 5 },
+    ]);
+  }, 180_000);
+
+  it("refuses tied rankings in a project without ties, and accepts them where ties are allowed", async () => {
+    const strict = await makeProject({ allowTies: false });
+    await importText(strict.id, jsonl([{ id: "t1", prompt: "Question t", completions: ["gpt-4", "llama-3", "mixtral"].map((model) => ({ model, text: `${model} on t` })) }]));
+    const tied = jsonl([{ prompt_id: "t1", ranking: ["gpt-4", ["llama-3", "mixtral"]] }]);
+    const refused = await importRankings({ projectId: strict.id, input: fromText(tied), fileName: "t.jsonl", kind: "human", annotator: "Dr. Tie", actorId: null });
+    expect(refused.ok).toBe(false);
+    expect(refused.problems).toEqual([{ location: "line 1", field: "ranking", reason: 'Ties are not allowed in this project: "llama-3" and "mixtral" share place 2.' }]);
+    const judge = await importRankings({ projectId: strict.id, input: fromText(tied), fileName: "t.jsonl", kind: "judge", annotator: "judge", actorId: null });
+    expect(judge.ok).toBe(false);
+    expect(await db().ranking.count({ where: { prompt: { projectId: strict.id } } })).toBe(0);
+    const loose = await projectWithPrompts();
+    expect(await importRankings({ projectId: loose.id, input: fromText(jsonl([{ prompt_id: "q1", ranking: ["gpt-4", ["llama-3", "mixtral"]] }])), fileName: "t.jsonl", kind: "human", annotator: "Dr. Tie", actorId: null })).toMatchObject({ ok: true, imported: 1 });
+  });
 });

@@ -37,6 +37,7 @@ function configFromForm(form: FormData): ExportConfigInput {
     margin: number(form, "margin"),
     topK: number(form, "topK"),
     quantile: number(form, "quantile"),
+    ktoCut: text(form, "ktoCut") || undefined,
     format: text(form, "format") || undefined,
     dpoStyle: text(form, "dpoStyle") || undefined,
     fileType: text(form, "fileType") || undefined,

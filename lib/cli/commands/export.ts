@@ -26,7 +26,7 @@ export const exportCommand: Command = {
   name: "export",
   usage: [
     "export --project SLUG [--project SLUG]... --format h4|dpo|kto|rm|sft|rankings --strategy best-random|best-worst|all-pairs|topk|quantile",
-    "  [--margin M] [--top-k K] [--quantile Q] [--source humans|judge:RUN|humans+judge:RUN|both:RUN] [--aggregation borda|bradley-terry|majority]",
+    "  [--margin M] [--top-k K] [--quantile Q] [--kto-cut median|top-k (kto; top-k uses --top-k)] [--source humans|judge:RUN|humans+judge:RUN|both:RUN] [--aggregation borda|bradley-terry|majority]",
     "  [--min-human-rankings N] [--min-agreement X] [--source-dataset NAME]... [--prompt-type TYPE]... [--include-flagged] [--exclude-gold]",
     "  [--style conversational|standard] [--file-type jsonl|parquet] [--splits train=0.9,validation=0.05,test=0.05] [--seed 42]",
     "  [--categories] [--license ID] --out DIR",
@@ -40,6 +40,7 @@ export const exportCommand: Command = {
       margin: { type: "string" },
       "top-k": { type: "string" },
       quantile: { type: "string" },
+      "kto-cut": { type: "string" },
       source: { type: "string" },
       aggregation: { type: "string" },
       "min-human-rankings": { type: "string" },
@@ -73,6 +74,7 @@ export const exportCommand: Command = {
       margin: numberFlag("margin", values.margin),
       topK: numberFlag("top-k", values["top-k"]),
       quantile: numberFlag("quantile", values.quantile),
+      ktoCut: values["kto-cut"],
       source: source?.source,
       judgeRuns: source?.judgeRuns,
       aggregation: values.aggregation,
@@ -119,6 +121,7 @@ export const exportCommand: Command = {
       await rm(out, { recursive: true, force: true });
       await rename(partial, out);
       for (const f of manifest.files) io.out(`${f.path}\t${f.rows} rows\t${f.bytes} bytes\tsha256 ${f.sha256}`);
+      for (const l of manifest.leftOut) io.out(`left out ${l.split} (${l.path}): no rows: ${l.reason}`);
       io.out(`Export ${manifest.exportVersion}: ${manifest.statistics.promptsUsed} prompts, ${manifest.files.reduce((s, f) => s + f.rows, 0)} rows → ${out}`);
     } catch (error) {
       await rm(partial, { recursive: true, force: true });

@@ -4,7 +4,7 @@ import { insertJudgeRanking, insertRankingWithRevision } from "@/lib/annotation/
 import { pool } from "@/lib/db/pool";
 import { withTransaction, type Tx } from "@/lib/db/transaction";
 import { ProblemList } from "@/lib/import/problem-list";
-import { parseRankingRecord, resolveRankingClaim, type Candidate, type RankingClaim } from "@/lib/import/rankings/ranking-records";
+import { parseRankingRecord, resolveRankingClaim, RUBRIC_SCALE, type Candidate, type RankingClaim, type ScoreScale } from "@/lib/import/rankings/ranking-records";
 import { readRecords } from "@/lib/import/read-records";
 import type { RecordProblem } from "@/lib/import/types";
 import type { Submission } from "@/lib/ranking/submission-schema";
@@ -18,6 +18,8 @@ export interface RankingImportOptions {
   /** Used for records without their own `annotator` field. */
   annotator: string | null;
   actorId: string | null;
+  /** The scale of the file's scores where a record declares none (default: the rubric's 1–5). */
+  scoreScale?: ScoreScale;
 }
 
 export interface RankingImportSummary {
@@ -50,7 +52,9 @@ async function externalRater(tx: Tx, name: string): Promise<string> {
 /**
  * Loads rankings made outside MedPref (UltraMedical judge output or MedPref JSONL) into a project:
  * every record is checked first (its prompt exists, it ranks exactly that prompt's candidates);
- * any problem and nothing is written. Judge rankings become one completed judge run per judge;
+ * any problem and nothing is written. Scores are kept as given with their scale (declared per record,
+ * or for the whole file, default 1–5); a score outside its scale is a problem, and so is a tie in a
+ * project without ties. Judge rankings become one completed judge run per judge;
  * human rankings belong to external raters, one per annotator name.
  */
 export async function importRankings(o: RankingImportOptions): Promise<RankingImportSummary> {
@@ -68,6 +72,8 @@ export async function importRankings(o: RankingImportOptions): Promise<RankingIm
     else problems.addRecord(raw.location, [parsed]);
   }
   const refs = [...new Set(claims.map((c) => c.claim.promptRef))];
+  const { rows: projectRows } = await pool().query<{ allow_ties: boolean }>(`SELECT allow_ties FROM projects WHERE id = $1`, [o.projectId]);
+  const resolveOptions = { defaultScale: o.scoreScale ?? RUBRIC_SCALE, allowTies: projectRows[0]?.allow_ties ?? false };
   const { rows } = await pool().query<{ id: string; external_id: string | null; candidates: Candidate[] }>(
     `SELECT p.id, p.external_id, (SELECT json_agg(json_build_object('id', c.id, 'model', c.model, 'position', c.position)) FROM completions c WHERE c.prompt_id = p.id) AS candidates
        FROM prompts p WHERE p.project_id = $1 AND (p.external_id = ANY($2::text[]) OR p.id = ANY($3::uuid[]))`,
@@ -78,7 +84,7 @@ export async function importRankings(o: RankingImportOptions): Promise<RankingIm
     byRef.set(r.id, r);
     if (r.external_id !== null) byRef.set(r.external_id, r);
   }
-  const ready: { location: string; promptId: string; annotator: string; submission: Submission; shownOrder: string[] }[] = [];
+  const ready: { location: string; promptId: string; annotator: string; submission: Submission; scoreScale: ScoreScale; shownOrder: string[] }[] = [];
   const seen = new Map<string, string>();
   for (const { location, claim } of claims) {
     const prompt = byRef.get(claim.promptRef);
@@ -97,9 +103,9 @@ export async function importRankings(o: RankingImportOptions): Promise<RankingIm
       continue;
     }
     seen.set(key, location);
-    const resolved = resolveRankingClaim(claim, prompt.candidates);
+    const resolved = resolveRankingClaim(claim, prompt.candidates, resolveOptions);
     if (!resolved.ok) problems.addRecord(location, [resolved]);
-    else ready.push({ location, promptId: prompt.id, annotator, submission: resolved.value, shownOrder: [...prompt.candidates].sort((a, b) => a.position - b.position).map((c) => c.id) });
+    else ready.push({ location, promptId: prompt.id, annotator, submission: resolved.value.submission, scoreScale: resolved.value.scoreScale, shownOrder: [...prompt.candidates].sort((a, b) => a.position - b.position).map((c) => c.id) });
   }
   const annotators = [...new Set(ready.map((r) => r.annotator))];
   const base = { annotators, problems: problems.shown, problemsNotShown: problems.notShown };
@@ -125,7 +131,7 @@ export async function importRankings(o: RankingImportOptions): Promise<RankingIm
         judgeRunIds.push(runId);
         await tx.query(`INSERT INTO judge_units (run_id, prompt_id, unit_index, state) SELECT $1, p, 0, 'DONE' FROM unnest($2::uuid[]) p`, [runId, mine.map((r) => r.promptId)]);
         for (const r of mine) {
-          await insertJudgeRanking(tx, { promptId: r.promptId, judgeRunId: runId, permutationIndex: 0, authorId: null, shownOrder: r.shownOrder, idempotencyKey: null, submission: r.submission });
+          await insertJudgeRanking(tx, { promptId: r.promptId, judgeRunId: runId, permutationIndex: 0, authorId: null, shownOrder: r.shownOrder, idempotencyKey: null, submission: r.submission, scoreScale: r.scoreScale });
           imported++;
         }
       } else {
@@ -137,7 +143,7 @@ export async function importRankings(o: RankingImportOptions): Promise<RankingIm
             alreadyThere++;
             continue;
           }
-          await insertRankingWithRevision(tx, { promptId: r.promptId, kind: "HUMAN", raterId, assignmentId: null, authorId: raterId, shownOrder: r.shownOrder, idempotencyKey: null, submission: r.submission });
+          await insertRankingWithRevision(tx, { promptId: r.promptId, kind: "HUMAN", raterId, assignmentId: null, authorId: raterId, shownOrder: r.shownOrder, idempotencyKey: null, submission: r.submission, scoreScale: r.scoreScale });
           imported++;
         }
       }

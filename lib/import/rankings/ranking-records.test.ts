@@ -13,24 +13,24 @@ describe("imported rankings", () => {
   it("reads UltraMedical's fenced feedback string, Model i counting from 1", () => {
     const feedback = '```json\n{"feedback": {"Model 1": {"Evaluation": "ok", "Score": 3}, "Model 2": {"Evaluation": "best", "Score": 5}, "Model 3": {"Evaluation": "bad", "Score": 1}}, "ranking": [{"rank": 1, "model": "Model 2"}, {"rank": 2, "model": "Model 1"}, {"rank": 3, "model": "Model 3"}]}\n```';
     const r = resolve({ id: "medqa,0", feedback });
-    expect(r).toMatchObject({ ok: true, value: { tiers: [["c1"], ["c0"], ["c2"]] } });
-    expect(r.ok && r.value.details.c1).toEqual({ score: 5, flags: [], comment: "best" });
+    expect(r).toMatchObject({ ok: true, value: { submission: { tiers: [["c1"], ["c0"], ["c2"]] } } });
+    expect(r.ok && r.value.submission.details.c1).toEqual({ score: 5, flags: [], comment: "best" });
   });
 
   it("recognises files counting from Model 0, and prefers the parsed feedback.json field", () => {
     const parsed = { feedback: { "Model 0": { Evaluation: "a", Score: 2 }, "Model 1": { Evaluation: "b", Score: 4 }, "Model 2": { Evaluation: "c", Score: 3 } }, ranking: [{ rank: 1, model: "Model 1" }, { rank: 2, model: "Model 2" }, { rank: 3, model: "Model 0" }] };
-    expect(resolve({ id: 1, feedback: "not json at all", "feedback.json": parsed })).toMatchObject({ ok: true, value: { tiers: [["c1"], ["c2"], ["c0"]] } });
+    expect(resolve({ id: 1, feedback: "not json at all", "feedback.json": parsed })).toMatchObject({ ok: true, value: { submission: { tiers: [["c1"], ["c2"], ["c0"]] } } });
   });
 
   it("maps Model i through the record's model_outputs when it lists them", () => {
     const record = { id: "x", model_outputs: [{ mixtral: "…" }, { "gpt-4": "…" }, { "llama-3": "…" }], "feedback.json": { feedback: {}, ranking: [{ rank: 1, model: "Model 1" }, { rank: 2, model: "Model 3" }, { rank: 3, model: "Model 2" }] } };
-    expect(resolve(record)).toMatchObject({ ok: true, value: { tiers: [["c2"], ["c1"], ["c0"]] } });
+    expect(resolve(record)).toMatchObject({ ok: true, value: { submission: { tiers: [["c2"], ["c1"], ["c0"]] } } });
   });
 
   it("reads MedPref JSONL with ties as nested arrays and scores by model", () => {
     expect(resolve({ prompt_id: "q1", annotator: "Dr. A", ranking: [["gpt-4", "mixtral"], "llama-3"], scores: { "gpt-4": 5, mixtral: 5, "llama-3": 2 } })).toMatchObject({
       ok: true,
-      value: { tiers: [["c0", "c2"], ["c1"]], details: { c0: { score: 5 }, c1: { score: 2 } } },
+      value: { submission: { tiers: [["c0", "c2"], ["c1"]], details: { c0: { score: 5 }, c1: { score: 2 } } } },
     });
     expect(parseRankingRecord({ prompt_id: "q1", annotator: "Dr. A", ranking: ["gpt-4", "llama-3", "mixtral"] })).toMatchObject({ ok: true, value: { annotator: "Dr. A" } });
   });

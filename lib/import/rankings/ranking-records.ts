@@ -14,10 +14,35 @@ import { safeName } from "@/lib/text/safe-text";
  *   or from 0 when a "Model 0" appears (as UltraMedical's own script wrote).
  * - MedPref JSONL: `{prompt_id, annotator?, ranking: ["<model>", ["<tied>", "<models>"], ...],
  *   scores?: {"<model>": n}}`, best first.
+ * Either may declare its scores' scale, `score_scale: [min, max]` or `"min-max"`; without one the
+ * importer's scale applies (the rubric's 1–5 unless the import says otherwise).
  */
-export type RankingClaim =
+export type RankingClaim = (
   | { shape: "ultramedical"; promptRef: string; annotator: string | null; modelOrder: string[] | null; answer: Record<string, unknown> }
-  | { shape: "medpref"; promptRef: string; annotator: string | null; tiers: string[][]; scores: Record<string, number> };
+  | { shape: "medpref"; promptRef: string; annotator: string | null; tiers: string[][]; scores: Record<string, number> }
+) & { scoreScale: ScoreScale | null };
+
+/** The lowest and highest score of a scale, min < max. */
+export type ScoreScale = readonly [number, number];
+
+/** MedPref's rubric (UltraMedical's): 1 = inadequate … 5 = excellent. */
+export const RUBRIC_SCALE: ScoreScale = [1, 5];
+
+/** "0-10", "1–5", [0, 10] → a scale; null when it is not one. */
+export function parseScoreScale(value: unknown): ScoreScale | null {
+  let pair: unknown[] | null = null;
+  if (Array.isArray(value)) pair = value;
+  else if (typeof value === "string") {
+    const m = /^\s*(-?\d+(?:\.\d+)?)\s*(?:-|–|\.\.|,)\s*(-?\d+(?:\.\d+)?)\s*$/.exec(value);
+    if (m) pair = [Number(m[1]), Number(m[2])];
+  }
+  if (!pair || pair.length !== 2) return null;
+  const [min, max] = pair;
+  if (typeof min !== "number" || typeof max !== "number" || !Number.isFinite(min) || !Number.isFinite(max) || min >= max) return null;
+  return [min, max];
+}
+
+export const formatScale = (scale: ScoreScale) => `${scale[0]}–${scale[1]}`;
 
 export interface Candidate {
   id: string;
@@ -34,7 +59,7 @@ const medprefRecord = z.object({
     .array(z.union([z.string().trim().min(1), z.array(z.string().trim().min(1)).min(1)]))
     .min(2, "rank at least two candidates")
     .max(16),
-  scores: z.record(z.string(), z.number().min(0).max(10)).optional(),
+  scores: z.record(z.string(), z.number({ error: "scores are numbers" })).optional(),
 });
 
 const lowerKeys = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k.toLowerCase(), v]));
@@ -44,6 +69,11 @@ export function parseRankingRecord(value: unknown): Parsed<RankingClaim> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return { ok: false, field: "record", reason: "is not a JSON object" };
   const record = value as Record<string, unknown>;
   const annotator = typeof record.annotator === "string" && record.annotator.trim() ? record.annotator.trim() : null;
+  let scoreScale: ScoreScale | null = null;
+  if (record.score_scale !== undefined && record.score_scale !== null) {
+    scoreScale = parseScoreScale(record.score_scale);
+    if (!scoreScale) return { ok: false, field: "score_scale", reason: 'is not a scale: give [min, max] or "min-max" with min < max, e.g. [0, 10]' };
+  }
   if ("feedback" in record || "feedback.json" in record || "feedback_json" in record) {
     const id = record.id;
     if (typeof id !== "string" && typeof id !== "number") return { ok: false, field: "id", reason: "is missing: UltraMedical records are matched to prompts by their id" };
@@ -58,7 +88,7 @@ export function parseRankingRecord(value: unknown): Parsed<RankingClaim> {
     if (typeof answer !== "object" || answer === null || Array.isArray(answer)) return { ok: false, field: "feedback", reason: "is not a JSON object with feedback and ranking" };
     const outputs = record.model_outputs;
     const modelOrder = Array.isArray(outputs) ? outputs.map((o) => (typeof o === "object" && o !== null ? Object.keys(o)[0] ?? "" : "")) : null;
-    return { ok: true, value: { shape: "ultramedical", promptRef: String(id), annotator, modelOrder, answer: lowerKeys(answer as Record<string, unknown>) } };
+    return { ok: true, value: { shape: "ultramedical", promptRef: String(id), annotator, modelOrder, answer: lowerKeys(answer as Record<string, unknown>), scoreScale } };
   }
   const parsed = medprefRecord.safeParse(record);
   if (!parsed.success) {
@@ -66,14 +96,31 @@ export function parseRankingRecord(value: unknown): Parsed<RankingClaim> {
     return { ok: false, field: issue.path.join(".") || "record", reason: issue.message };
   }
   const tiers = parsed.data.ranking.map((t) => (Array.isArray(t) ? t : [t]));
-  return { ok: true, value: { shape: "medpref", promptRef: parsed.data.prompt_id, annotator: parsed.data.annotator ?? annotator, tiers, scores: parsed.data.scores ?? {} } };
+  return { ok: true, value: { shape: "medpref", promptRef: parsed.data.prompt_id, annotator: parsed.data.annotator ?? annotator, tiers, scores: parsed.data.scores ?? {}, scoreScale } };
+}
+
+export interface ResolveOptions {
+  /** The scale of claims that declare none (the importer's flag, else the rubric's 1–5). */
+  defaultScale: ScoreScale;
+  /** The project's rule: a project without ties refuses tied rankings. */
+  allowTies: boolean;
+}
+
+/** A resolved ranking: what to store, and the scale its scores are on. */
+export interface ResolvedRanking {
+  submission: Submission;
+  scoreScale: ScoreScale;
 }
 
 /**
  * Turns a claim into a ranking of the prompt's candidates (completion ids), checking that it
- * ranks exactly those candidates, each once.
+ * ranks exactly those candidates, each once (tied only where the project allows ties), and that
+ * every score lies on its scale. Scores are kept as given, on that scale.
  */
-export function resolveRankingClaim(claim: RankingClaim, candidates: Candidate[]): Parsed<Submission> {
+export function resolveRankingClaim(claim: RankingClaim, candidates: Candidate[], options: ResolveOptions = { defaultScale: RUBRIC_SCALE, allowTies: true }): Parsed<ResolvedRanking> {
+  const scale = claim.scoreScale ?? options.defaultScale;
+  const outside = (score: number) => score < scale[0] || score > scale[1];
+  const scaleHint = claim.scoreScale ? "the record's score_scale" : "the import's scale (declare another with score_scale in the record or --score-scale)";
   const byPosition = [...candidates].sort((a, b) => a.position - b.position);
   const byModel = new Map(candidates.map((c) => [c.model, c]));
   let tiers: string[][];
@@ -94,7 +141,8 @@ export function resolveRankingClaim(claim: RankingClaim, candidates: Candidate[]
     tiers = ranks.map((rank) => [...answer.answer.ranks].filter(([, r]) => r === rank).map(([p]) => candidateAt(p)!.id));
     for (const f of answer.answer.feedback) {
       const c = candidateAt(f.position);
-      if (c) details[c.id] = { score: f.score !== null && f.score >= 1 && f.score <= 5 ? Math.round(f.score) : null, flags: [], comment: f.evaluation.slice(0, 5000) || null };
+      if (f.score !== null && outside(f.score)) return { ok: false, field: "feedback", reason: `Model ${f.position} has the score ${f.score}, outside ${formatScale(scale)}, ${scaleHint}` };
+      if (c) details[c.id] = { score: f.score, flags: [], comment: f.evaluation.slice(0, 5000) || null };
     }
   } else {
     const unknown = claim.tiers.flat().find((m) => !byModel.has(m));
@@ -103,11 +151,12 @@ export function resolveRankingClaim(claim: RankingClaim, candidates: Candidate[]
     for (const [model, score] of Object.entries(claim.scores)) {
       const c = byModel.get(model);
       if (!c) return { ok: false, field: "scores", reason: `names "${model}", which is not a model of this prompt's candidates` };
-      details[c.id] = { score: Number.isInteger(score) && score >= 1 && score <= 5 ? score : null, flags: [], comment: null };
+      if (outside(score)) return { ok: false, field: "scores", reason: `"${model}" has the score ${score}, outside ${formatScale(scale)}, ${scaleHint}` };
+      details[c.id] = { score, flags: [], comment: null };
     }
   }
   const modelOf = new Map(candidates.map((c) => [c.id, c.model]));
-  const problems = validateTiers(candidates.map((c) => c.id), tiers, true, (id) => `"${modelOf.get(id)}"`);
+  const problems = validateTiers(candidates.map((c) => c.id), tiers, options.allowTies, (id) => `"${modelOf.get(id)}"`);
   if (problems.length) return { ok: false, field: "ranking", reason: problems.map((p) => p.message).join(" ") };
-  return { ok: true, value: { tiers, details, rationale: null, timeOnTaskMs: 0 } };
+  return { ok: true, value: { submission: { tiers, details, rationale: null, timeOnTaskMs: 0 }, scoreScale: scale } };
 }
