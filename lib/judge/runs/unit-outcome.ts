@@ -80,12 +80,25 @@ export async function recordUnitOutcome(
   return stored ? "stored" : o.outcome === "FAILED" ? "failed" : "exists";
 }
 
-/** Marks a running run completed once none of its units is pending (run after the outcome's commit). */
+/**
+ * Ends a running run once none of its units is pending (run after the outcome's commit):
+ * completed, or failed when not one unit succeeded, with the most frequent error as the cause.
+ */
 export async function completeRunIfDone(runId: string): Promise<void> {
   await pool().query({
     name: "complete-run-if-done",
-    text: `UPDATE judge_runs SET status = 'COMPLETED', finished_at = now()
-      WHERE id = $1 AND status = 'RUNNING' AND NOT EXISTS (SELECT 1 FROM judge_units WHERE run_id = $1 AND state = 'PENDING')`,
+    text: `WITH outcome AS (
+             SELECT NOT EXISTS (SELECT 1 FROM judge_units WHERE run_id = $1 AND state = 'DONE') AS all_failed,
+                    (SELECT count(*)::int FROM judge_units WHERE run_id = $1) AS units,
+                    (SELECT error FROM judge_calls WHERE run_id = $1 AND status = 'FAILED' AND error IS NOT NULL
+                      GROUP BY error ORDER BY count(*) DESC, max(created_at) DESC LIMIT 1) AS cause)
+           UPDATE judge_runs SET
+                  status = CASE WHEN outcome.all_failed THEN 'FAILED'::run_status ELSE 'COMPLETED'::run_status END,
+                  paused_reason = CASE WHEN outcome.all_failed
+                    THEN 'Every unit failed (' || outcome.units || ' of ' || outcome.units || '). Most frequent cause: ' || coalesce(outcome.cause, 'unknown') ELSE NULL END,
+                  finished_at = now()
+             FROM outcome
+            WHERE id = $1 AND status = 'RUNNING' AND NOT EXISTS (SELECT 1 FROM judge_units WHERE run_id = $1 AND state = 'PENDING')`,
     values: [runId],
   });
 }
