@@ -18,17 +18,18 @@ export function assertValidSubmission(candidateIds: string[], submission: Submis
 interface RevisionContent {
   authorId: string | null;
   submission: Submission;
-  shownOrder: string[];
+  /** The order the rater saw the candidates in; null when nobody knows (rankings imported from a file). */
+  shownOrder: string[] | null;
   idempotencyKey: string | null;
 }
 
 /** One JSON row per candidate for jsonb_to_recordset: rank, details, the position it was shown at. */
-function entriesJson(submission: Submission, shownOrder: string[]): string {
+function entriesJson(submission: Submission, shownOrder: string[] | null): string {
   const ranks = tiersToRanks(submission.tiers);
   return JSON.stringify(
     [...ranks.keys()].map((id) => {
       const d = submission.details[id];
-      return { completion_id: id, rank: ranks.get(id), score: d?.score ?? null, comment: d?.comment?.trim() || null, flags: d?.flags ?? [], shown_position: shownOrder.indexOf(id) };
+      return { completion_id: id, rank: ranks.get(id), score: d?.score ?? null, comment: d?.comment?.trim() || null, flags: d?.flags ?? [], shown_position: shownOrder ? shownOrder.indexOf(id) : null };
     }),
   );
 }
