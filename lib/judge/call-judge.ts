@@ -1,5 +1,6 @@
 import OpenAI from "openai";
 import { env } from "@/lib/config/env";
+import { ledgerFetch } from "@/lib/judge/runs/send-ledger";
 import { judgeAnswerJsonSchema, parseJudgeAnswer, repairMessage, type JudgeAnswer } from "@/lib/judge/judge-answer";
 
 /** One HTTP exchange with the judge, as stored (the API key is never part of it). */
@@ -90,7 +91,8 @@ export function judgeClient(endpoint: { baseUrl: string; apiKeyEnv: string }, op
   const cacheKey = JSON.stringify([endpoint.baseUrl, apiKey, timeout, maxRetries]);
   let client = clients.get(cacheKey);
   if (!client) {
-    client = new OpenAI({ baseURL: endpoint.baseUrl, apiKey, timeout, maxRetries });
+    // ledgerFetch writes each request of a run unit down before it is sent (the SDK's retries too).
+    client = new OpenAI({ baseURL: endpoint.baseUrl, apiKey, timeout, maxRetries, fetch: ledgerFetch });
     clients.set(cacheKey, client);
   }
   return client;

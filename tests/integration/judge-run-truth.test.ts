@@ -67,6 +67,22 @@ describe("runs that cannot work", () => {
   });
 });
 
+describe("what a run spent", () => {
+  it("counts every request sent as a call made, the SDK's retries of a 5xx included, and settles what it wrote down", async () => {
+    const project = await projectWithQualities(1);
+    const run = await createJudgeRun({ projectSlug: project.slug, name: "retried", endpointId, model: "judge", templateId, permutations: 1, maxConcurrency: 1 }, null);
+    const before = fake.calls.length;
+    fake.script({ kind: "status", status: 500 }, { kind: "status", status: 503 });
+    await startJudgeRun(worker.boss, run.id, null);
+    expect(await waitForStatus(run.id, ["COMPLETED", "FAILED"])).toBe("COMPLETED");
+    // Three requests reached the endpoint (500, 503, then the answer); one call record holds the answer.
+    expect(fake.calls.length - before).toBe(3);
+    expect(await db().judgeCall.count({ where: { runId: run.id } })).toBe(1);
+    expect(await runProgress(run.id)).toMatchObject({ callsMade: 3, possiblyPaid: null });
+    expect(await db().judgeCallSend.count({ where: { runId: run.id } })).toBe(0);
+  });
+});
+
 describe("endpoints after they are added", () => {
   it("can be edited with the same rules as adding one, and the change is audited", async () => {
     const e = await endpointWithKey("to edit", "MEDPREF_KEY_EDIT", "sk-edit");

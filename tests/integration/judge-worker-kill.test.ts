@@ -64,4 +64,34 @@ describe("a worker killed mid-run", () => {
     expect(await db().judgeUnit.count({ where: { runId: run.id, state: "DONE" } })).toBe(60);
     expect(await runProgress(run.id)).toMatchObject({ done: 60, failed: 0, pending: 0 });
   });
+
+  it("never under-counts spend: requests the dead worker sent but never recorded are counted as possibly paid, apart", async () => {
+    const project = await projectWithQualities(20);
+    const run = await createJudgeRun({ projectSlug: project.slug, name: "killed while sending", endpointId: (await db().llmEndpoint.findFirstOrThrow()).id, model: "judge", templateId: (await db().judgeTemplate.findFirstOrThrow({ where: { key: "open-ended" } })).id, permutations: 2, maxConcurrency: 4 }, null);
+    const sentBefore = fake.calls.length;
+    await startJudgeRun(await startQueue(), run.id, null);
+    const worker = startWorker();
+    // Killed while requests are out: the endpoint has received them, the worker has not recorded them.
+    await waitFor(async () => (await db().ranking.count({ where: { judgeRunId: run.id } })) >= 8 && fake.inFlight() > 0, 60_000);
+    worker.kill("SIGKILL");
+    await new Promise((r) => worker.once("exit", r));
+    const sentAtKill = fake.calls.length - sentBefore;
+    await waitFor(async () => (await runProgress(run.id))!.possiblyPaid !== null);
+    const atKill = (await runProgress(run.id))!;
+    // The recorded spend alone misses the requests in flight; with them nothing is missing.
+    expect(atKill.callsMade).toBeLessThan(sentAtKill);
+    expect(atKill.callsMade + atKill.possiblyPaid!.calls).toBeGreaterThanOrEqual(sentAtKill);
+    expect(atKill.possiblyPaid!.calls).toBeLessThanOrEqual(4);
+    expect(atKill.possiblyPaid!.tokens).toBeGreaterThan(0);
+    expect(atKill.possiblyPaid!.costUsd).toBeGreaterThan(0);
+
+    startWorker();
+    expect(await waitForStatus(run.id, ["COMPLETED", "FAILED"], 90_000)).toBe("COMPLETED");
+    const finished = (await runProgress(run.id))!;
+    const sent = fake.calls.length - sentBefore;
+    expect(finished.possiblyPaid).toEqual(atKill.possiblyPaid);
+    expect(finished.callsMade).toBeLessThanOrEqual(sent);
+    expect(finished.callsMade + finished.possiblyPaid!.calls).toBeGreaterThanOrEqual(sent);
+    expect(finished.done).toBe(40);
+  }, 180_000);
 });
