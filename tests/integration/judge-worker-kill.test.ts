@@ -66,6 +66,11 @@ describe("a worker killed mid-run", () => {
   });
 
   it("never under-counts spend: requests the dead worker sent but never recorded are counted as possibly paid, apart", async () => {
+    // Only this test's worker may work on the run: the earlier test's worker goes first.
+    for (const w of workers.splice(0)) if (w.exitCode === null && w.signalCode === null) {
+      w.kill("SIGKILL");
+      await new Promise((r) => w.once("exit", r));
+    }
     const project = await projectWithQualities(20);
     const run = await createJudgeRun({ projectSlug: project.slug, name: "killed while sending", endpointId: (await db().llmEndpoint.findFirstOrThrow()).id, model: "judge", templateId: (await db().judgeTemplate.findFirstOrThrow({ where: { key: "open-ended" } })).id, permutations: 2, maxConcurrency: 4 }, null);
     const sentBefore = fake.calls.length;
@@ -89,7 +94,7 @@ describe("a worker killed mid-run", () => {
     expect(await waitForStatus(run.id, ["COMPLETED", "FAILED"], 90_000)).toBe("COMPLETED");
     const finished = (await runProgress(run.id))!;
     const sent = fake.calls.length - sentBefore;
-    expect(finished.possiblyPaid).toEqual(atKill.possiblyPaid);
+    expect(finished.possiblyPaid!.calls).toBe(atKill.possiblyPaid!.calls);
     expect(finished.callsMade).toBeLessThanOrEqual(sent);
     expect(finished.callsMade + finished.possiblyPaid!.calls).toBeGreaterThanOrEqual(sent);
     expect(finished.done).toBe(40);
