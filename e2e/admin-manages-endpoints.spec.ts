@@ -24,13 +24,13 @@ test("an admin tests an endpoint's connection, edits it, and archives it (delete
   await row.getByLabel("Model to test with (Managed endpoint)").fill("");
   await expect(row.getByRole("button", { name: "Test connection" })).toBeDisabled();
 
+  await row.getByRole("button", { name: "Edit" }).click();
+  await expect(row.getByRole("button", { name: "Close editor" })).toHaveAttribute("aria-expanded", "true");
+  const edit = page.getByRole("form", { name: "Edit Managed endpoint" });
   for (const width of [390, 1920]) {
     await page.setViewportSize({ width, height: 900 });
     await page.screenshot({ path: `test-results/endpoints-${width}.png`, fullPage: true });
   }
-
-  await row.getByRole("button", { name: "Edit" }).click();
-  const edit = row.getByRole("form", { name: "Edit Managed endpoint" });
   await expect(edit.getByLabel(/Prices per 1M tokens/)).toHaveValue("judge-model = 1 / 2");
   await edit.getByLabel("Environment variable holding the API key").fill("sk-proj-1234567890abcdef");
   await edit.getByRole("button", { name: "Save endpoint" }).click();

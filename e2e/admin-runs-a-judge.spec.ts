@@ -6,7 +6,7 @@ import { signInAs } from "./support/sign-in";
 const state = () => JSON.parse(fs.readFileSync(E2E_STATE_FILE, "utf8")) as { fakeOpenAIUrl: string };
 
 test("an admin starts a judge run from the browser, watches it finish, reads its position consistency and the judge's rankings per prompt", async ({ page, browser }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   await signInAs(page, "admin");
   await page.goto("/admin/judges");
   const endpoints = page.getByRole("region", { name: "Endpoints" });
