@@ -86,7 +86,7 @@ describe("a worker killed mid-run", () => {
     worker.kill("SIGKILL");
     await new Promise((r) => worker.once("exit", r));
     const sentAtKill = sentForRun();
-    await waitFor(async () => (await runProgress(run.id))!.possiblyPaid !== null);
+    await waitFor(async () => (await runProgress(run.id))!.possiblyPaid !== null, 60_000);
     const atKill = (await runProgress(run.id))!;
     // The recorded spend alone misses the requests in flight; with them nothing is missing.
     expect(atKill.callsMade).toBeLessThan(sentAtKill);
