@@ -6,7 +6,7 @@ import { signInAs } from "./support/sign-in";
 const state = () => JSON.parse(fs.readFileSync(E2E_STATE_FILE, "utf8")) as { fakeOpenAIUrl: string };
 
 test("an admin starts a judge run from the browser, watches it finish, reads its position consistency and the judge's rankings per prompt", async ({ page, browser }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   await signInAs(page, "admin");
   await page.goto("/admin/judges");
   const endpoints = page.getByRole("region", { name: "Endpoints" });
@@ -26,23 +26,35 @@ test("an admin starts a judge run from the browser, watches it finish, reads its
   await form.getByLabel("Model").fill("judge-model");
   await form.getByLabel("Template").selectOption({ label: "Open-ended biomedical question (v1)" });
   await form.getByLabel("Permutations per prompt").fill("2");
-  await form.getByRole("button", { name: "Start judge run" }).click();
-
-  await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
+  // The judge answers nothing until the run page is open: the page is watched from start to end.
+  const holdChats = (hold: boolean) => page.request.post(`${state().fakeOpenAIUrl}/_fake/hold-chats`, { data: { hold } });
+  await holdChats(true);
+  try {
+    await form.getByRole("button", { name: "Start judge run" }).click();
+    await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
+    await expect(page.getByTestId("run-status")).toHaveText("running");
+    await expect(page.getByText("Needs prompts with at least two permutations judged.")).toBeVisible();
+    await expect(page.getByRole("region", { name: /Prompts/ }).getByRole("listitem").first()).toContainText("0/2");
+  } finally {
+    await holdChats(false);
+  }
   const runUrl = page.url();
   await expect(page.getByTestId("run-status")).toHaveText("completed", { timeout: 60_000 });
   const figures = page.getByTestId("run-figures");
   await expect(figures.getByText("Done")).toBeVisible();
   await expect(figures).toContainText("Done12");
   await expect(figures).toContainText("Failed0");
+  await expect(figures).toContainText("Calls made12");
   await expect(page.getByRole("progressbar", { name: "Run progress" })).toHaveAttribute("aria-valuenow", "100");
-  // Reload: the position-consistency report is computed from the stored rankings.
-  await page.reload();
+  // No reload: position consistency and the prompt rows follow the run to its end on their own.
   const consistency = page.getByTestId("consistency-figures");
   await expect(consistency).toContainText("Prompts compared6");
   await expect(consistency).toContainText("Mean Kendall tau-b between permutations1.000");
   await expect(consistency).toContainText("100.0%");
   await expect(page.getByRole("figure", { name: "Mean rank by shown position" })).toBeVisible();
+  const promptRows = page.getByRole("region", { name: /Prompts/ }).getByRole("listitem");
+  await expect(promptRows).toHaveCount(6);
+  for (const row of await promptRows.all()) await expect(row).toContainText(/best: m1 · 2\/2$/);
 
   // Per prompt, with model names: both permutations and their shown orders.
   await page.getByRole("region", { name: /Prompts/ }).getByRole("link").first().click();

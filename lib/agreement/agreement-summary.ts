@@ -24,7 +24,8 @@ export function agreementSummaryJson(slug: string, report: AgreementReport) {
   };
 }
 
-export const formatFigure = (x: number | null | undefined, digits = 3) => (x === null || x === undefined || !Number.isFinite(x) ? "—" : x.toFixed(digits));
+/** A figure to `digits` decimals; one that rounds to zero prints "0.000", never "-0.000". */
+export const formatFigure = (x: number | null | undefined, digits = 3) => (x === null || x === undefined || !Number.isFinite(x) ? "—" : (x + 0).toFixed(digits).replace(/^-(0\.?0*)$/, "$1"));
 export const formatInterval = (ci: [number, number] | null | undefined, digits = 3) => (ci ? `[${ci[0].toFixed(digits)}, ${ci[1].toFixed(digits)}]` : "");
 export const formatShare = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? "—" : `${(x * 100).toFixed(1)}%`);
 

@@ -3,6 +3,7 @@ import { sameBest } from "@/lib/agreement/fractional-ranks";
 import { pairVerdicts } from "@/lib/agreement/pair-verdicts";
 import type { ReportPrompt, ReportRater, ReportRun } from "@/lib/agreement/report-data";
 import { humanRankings, judgeAggregate, mean } from "@/lib/agreement/rating-views";
+import { permutationConsistency } from "@/lib/judge/aggregate";
 
 export interface PairAgreement {
   prompts: number;
@@ -38,6 +39,7 @@ export interface JudgeAgreement {
   positionConsistency: { prompts: number; kendallTauB: number | null; top1Agreement: number | null };
 }
 
+/** Position consistency of a run over the prompts it ranked in at least two permutations (per prompt by `permutationConsistency`, the run page's rule). */
 export function positionConsistency(prompts: readonly ReportPrompt[], runId: string): JudgeAgreement["positionConsistency"] {
   const taus: number[] = [];
   let compared = 0;
@@ -46,18 +48,9 @@ export function positionConsistency(prompts: readonly ReportPrompt[], runId: str
     const perms = p.rankings.filter((r) => r.kind === "JUDGE" && r.runId === runId);
     if (perms.length < 2) continue;
     compared += 1;
-    const promptTaus: number[] = [];
-    let allSame = true;
-    for (let i = 0; i < perms.length; i++) {
-      for (let j = i + 1; j < perms.length; j++) {
-        const tau = pairVerdicts(perms[i]!.ranks, perms[j]!.ranks).tauB;
-        if (Number.isFinite(tau)) promptTaus.push(tau);
-        if (!sameBest(perms[i]!.ranks, perms[j]!.ranks)) allSame = false;
-      }
-    }
-    const t = mean(promptTaus);
-    if (t !== null) taus.push(t);
-    if (allSame) sameTop += 1;
+    const c = permutationConsistency(perms.map((r) => r.ranks));
+    if (c.kendallTauB !== null) taus.push(c.kendallTauB);
+    if (c.top1Agreement) sameTop += 1;
   }
   return { prompts: compared, kendallTauB: mean(taus), top1Agreement: compared ? sameTop / compared : null };
 }

@@ -102,11 +102,14 @@ export async function loadReportData(projectId: string, filter: ReportFilter = {
     if (entries.length !== n) continue;
     const raw = new Float64Array(n);
     const shown = new Int16Array(n).fill(-1);
+    // A human ranking not made through an assignment was imported: whatever order was stored
+    // with it (files imported before shown orders were left out kept the file's) nobody saw.
+    const shownKnown = row.kind !== "HUMAN" || row.from_assignment;
     for (const entry of entries) {
       const [position, rank, shownAt] = entry.split(" ");
       const i = target.index.get(Number(position))!;
       raw[i] = Number(rank);
-      shown[i] = Number(shownAt);
+      if (shownKnown) shown[i] = Number(shownAt);
     }
     const ranking: ReportRanking = {
       kind: row.kind,

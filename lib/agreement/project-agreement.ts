@@ -40,8 +40,12 @@ async function dataVersion(projectId: string): Promise<string> {
               WHERE p.project_id = $1) x`,
     [projectId],
   );
-  return rows[0]!.version;
+  // The report's shape is part of its version: a report cached by older code is computed again.
+  return `${REPORT_SHAPE}:${rows[0]!.version}`;
 }
+
+/** Bump when the report's contents change for the same data (e.g. a figure added or its rule changed). */
+const REPORT_SHAPE = "judge-truth-1";
 
 export interface ProjectAgreement {
   project: { id: string; slug: string; name: string };

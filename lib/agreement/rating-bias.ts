@@ -8,7 +8,9 @@ export interface BiasSeries {
   /** "humans" or a judge run id. */
   key: string;
   rankings: number;
-  /** Mean rank by shown position 1..N (position bias), over rankings of N candidates. */
+  /** Rankings with no known shown order (imported from a file): left out of the position figures. */
+  withoutShownOrder: number;
+  /** Mean rank by shown position 1..N (position bias), over rankings of N candidates with a known shown order. */
   meanRankByShownPosition: (number | null)[];
   /** Mean rank by length order 1..N (1 = shortest candidate of the prompt). */
   meanRankByLength: (number | null)[];
@@ -43,17 +45,20 @@ function series(label: string, key: string, items: { prompt: ReportPrompt; ranks
   const byPosition = new MeanBy(n);
   const byLength = new MeanBy(n);
   const taus: number[] = [];
+  let withoutShownOrder = 0;
   for (const { prompt, ranks, shown } of items) {
+    const shownKnown = shown !== null && shown.every((p) => p >= 0 && p < ranks.length);
+    if (!shownKnown) withoutShownOrder += 1;
     const lengthOrder = fractionalRanks(prompt.lengths);
     const tau = pairVerdicts(lengthOrder, ranks).tauB;
     if (Number.isFinite(tau)) taus.push(tau);
     if (ranks.length !== n) continue;
-    if (shown && shown.every((p) => p >= 0 && p < n)) for (let i = 0; i < n; i++) byPosition.add(shown[i]!, ranks[i]!);
+    if (shownKnown) for (let i = 0; i < n; i++) byPosition.add(shown[i]!, ranks[i]!);
     // Length order without ties (first-shown first among equal lengths) for the chart's buckets.
     const strict = prompt.lengths.map((l, i) => [l, i] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     strict.forEach(([, i], order) => byLength.add(order, ranks[i]!));
   }
-  return { label, key, rankings: items.length, meanRankByShownPosition: byPosition.values(), meanRankByLength: byLength.values(), lengthTauB: mean(taus) };
+  return { label, key, rankings: items.length, withoutShownOrder, meanRankByShownPosition: byPosition.values(), meanRankByLength: byLength.values(), lengthTauB: mean(taus) };
 }
 
 /** Position and length bias of the clinicians (every ranking) and of each judge run (every permutation). */

@@ -1,6 +1,7 @@
 import type { RatedPrompt } from "@/lib/agreement/agreement-figures";
 import { meanRankConsensus } from "@/lib/agreement/fractional-ranks";
 import type { ReportPrompt, ReportRanking } from "@/lib/agreement/report-data";
+import { judgeConsensus } from "@/lib/judge/aggregate";
 
 /** The ways the report looks at one prompt's rankings: who ranked it, and as what. */
 
@@ -19,7 +20,7 @@ function remembered(prompt: ReportPrompt, key: string, compute: () => Float64Arr
 export function judgeAggregate(prompt: ReportPrompt, runId: string): Float64Array | null {
   return remembered(prompt, `run:${runId}`, () => {
     const perms = prompt.rankings.filter((r) => r.kind === "JUDGE" && r.runId === runId);
-    return perms.length ? meanRankConsensus(perms.map((r) => r.ranks)) : null;
+    return perms.length ? judgeConsensus(perms.map((r) => r.ranks)) : null;
   });
 }
 

@@ -18,21 +18,22 @@ export function assertValidSubmission(candidateIds: string[], submission: Submis
 interface RevisionContent {
   authorId: string | null;
   submission: Submission;
-  shownOrder: string[];
+  /** The order the rater saw the candidates in; null when nobody knows (rankings imported from a file). */
+  shownOrder: string[] | null;
   idempotencyKey: string | null;
   /** The scale of the scores, [min, max]; the rubric's 1–5 unless an imported file declared another. */
   scoreScale?: readonly [number, number];
 }
 
 /** The revision's content as one JSON parameter: its score scale and one entry per candidate (rank, details, the position it was shown at). */
-function revisionJson(submission: Submission, shownOrder: string[], scoreScale: readonly [number, number] = [1, 5]): string {
+function revisionJson(submission: Submission, shownOrder: string[] | null, scoreScale: readonly [number, number] = [1, 5]): string {
   const ranks = tiersToRanks(submission.tiers);
   return JSON.stringify({
     score_min: scoreScale[0],
     score_max: scoreScale[1],
     entries: [...ranks.keys()].map((id) => {
       const d = submission.details[id];
-      return { completion_id: id, rank: ranks.get(id), score: d?.score ?? null, comment: d?.comment?.trim() || null, flags: d?.flags ?? [], shown_position: shownOrder.indexOf(id) };
+      return { completion_id: id, rank: ranks.get(id), score: d?.score ?? null, comment: d?.comment?.trim() || null, flags: d?.flags ?? [], shown_position: shownOrder ? shownOrder.indexOf(id) : null };
     }),
   });
 }

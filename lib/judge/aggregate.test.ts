@@ -1,5 +1,11 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { aggregatePermutations, meanRankByShownPosition, positionConsistency, type PermutationResult } from "@/lib/judge/aggregate";
+import { fractionalRanks } from "@/lib/agreement/fractional-ranks";
+import { positionConsistency as agreementConsistency } from "@/lib/agreement/judge-agreement";
+import { judgeAggregate } from "@/lib/agreement/rating-views";
+import type { ReportPrompt } from "@/lib/agreement/report-data";
+import { seededRandom, seededShuffle } from "@/lib/judge/seeded-random";
+import { aggregatePermutations, meanRankByShownPosition, positionConsistency, ranksByCompletion, type PermutationResult } from "@/lib/judge/aggregate";
 
 /** A judge result from a best-first list of completion ids and the order they were shown in. */
 function result(order: string[], bestFirst: string[], scores: Record<string, number> = {}): PermutationResult {
@@ -19,12 +25,52 @@ describe("aggregating a judge's permutations", () => {
     expect(tiers).toEqual([["z"], ["x", "y"]]);
   });
 
-  it("breaks equal mean ranks by mean score", () => {
+  it("keeps equal mean ranks tied whatever the scores: the one rule of the agreement report and exports", () => {
     const a = result(["x", "y"], ["x", "y"], { x: 3, y: 5 });
     const b = result(["y", "x"], ["x", "y"], { x: 3, y: 5 });
     const c = result(["x", "y"], ["y", "x"], { x: 3, y: 5 });
     const d = result(["y", "x"], ["y", "x"], { x: 3, y: 5 });
-    expect(aggregatePermutations([a, b, c, d]).tiers).toEqual([["y"], ["x"]]);
+    expect(aggregatePermutations([a, b, c, d]).tiers).toEqual([["x", "y"]]);
+    // P = 2 with the two permutations disagreeing on the top: the top is a tie, not settled by scores.
+    const first = result(["x", "y", "z"], ["x", "y", "z"], { x: 2, y: 5, z: 1 });
+    const second = result(["y", "z", "x"], ["y", "x", "z"], { x: 2, y: 5, z: 1 });
+    expect(aggregatePermutations([first, second]).tiers).toEqual([["x", "y"], ["z"]]);
+  });
+
+  it("gives the run page and the agreement report the same ranking and the same consistency for any permutations", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 6 }), fc.integer({ min: 1, max: 4 }), fc.integer(), (n, p, seed) => {
+        const ids = Array.from({ length: n }, (_, i) => `c${i}`);
+        const random = seededRandom(seed);
+        // Each permutation: a shuffled shown order and ranks with ties (values 1..n, not all distinct).
+        const results = Array.from({ length: p }, () => {
+          const order = seededShuffle(ids, random);
+          const bestFirst = seededShuffle(ids, random);
+          const r = result(order, bestFirst, Object.fromEntries(ids.map((id) => [id, 1 + Math.floor(random() * 5)])));
+          const tied = new Map([...r.ranks].map(([pos, rank]) => [pos, Math.min(rank, 1 + Math.floor(random() * n))]));
+          return { ...r, ranks: tied };
+        });
+        const prompt: ReportPrompt = {
+          id: "p", preview: "", source: null, promptType: null, models: ids, lengths: ids.map(() => 1),
+          rankings: results.map((r, i) => ({
+            kind: "JUDGE" as const, raterId: null, runId: "run", permutation: i, fromAssignment: false, timeOnTaskMs: null, flagged: false,
+            ranks: fractionalRanks(ids.map((id) => ranksByCompletion(r).get(id)!)),
+            shownPositions: Int16Array.from(ids, (id) => r.order.indexOf(id)),
+          })),
+        };
+        const report = judgeAggregate(prompt, "run")!;
+        const levels = [...new Set(report)].sort((a, b) => a - b);
+        expect(aggregatePermutations(results).tiers).toEqual(levels.map((l) => ids.filter((_, i) => report[i] === l)));
+        const page = positionConsistency(results);
+        const agreement = agreementConsistency([prompt], "run");
+        if (p < 2) expect(agreement.prompts).toBe(0);
+        else {
+          expect(agreement.top1Agreement).toBe(page.top1Agreement ? 1 : 0);
+          if (page.kendallTauB === null) expect(agreement.kendallTauB).toBeNull();
+          else expect(agreement.kendallTauB).toBeCloseTo(page.kendallTauB, 12);
+        }
+      }),
+    );
   });
 });
 

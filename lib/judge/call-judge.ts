@@ -1,6 +1,7 @@
 import OpenAI from "openai";
 import { env } from "@/lib/config/env";
 import { endpointHostProblem, endpointPolicy, keyVarProblem, type EndpointPolicy } from "@/lib/judge/endpoint-policy";
+import { ledgerFetch } from "@/lib/judge/runs/send-ledger";
 import { judgeAnswerJsonSchema, parseJudgeAnswer, repairMessage, type JudgeAnswer } from "@/lib/judge/judge-answer";
 
 /** One HTTP exchange with the judge, as stored (the API key is never part of it). */
@@ -89,7 +90,7 @@ export function transportProblem(error: unknown): string {
  * endpoint saved before the rules, or a DNS name now pointing at a metadata address, is never
  * sent to), and redirects are not followed (a 30x could lead anywhere).
  */
-function policedFetch(policy: EndpointPolicy): typeof fetch {
+export function policedFetch(policy: EndpointPolicy): typeof fetch {
   return async (input, init) => {
     const url = input instanceof Request ? input.url : String(input);
     const problem = await endpointHostProblem(url, policy);
@@ -113,7 +114,9 @@ export function judgeClient(endpoint: { baseUrl: string; apiKeyEnv: string }, op
   const cacheKey = JSON.stringify([endpoint.baseUrl, apiKey, timeout, maxRetries]);
   let client = clients.get(cacheKey);
   if (!client) {
-    client = new OpenAI({ baseURL: endpoint.baseUrl, apiKey, timeout, maxRetries, fetch: policedFetch(policy) });
+    // The policy re-checks the host on every request; the ledger writes each request of a run unit
+    // down before it is sent (the SDK's retries too).
+    client = new OpenAI({ baseURL: endpoint.baseUrl, apiKey, timeout, maxRetries, fetch: ledgerFetch(policedFetch(policy)) });
     clients.set(cacheKey, client);
   }
   return client;

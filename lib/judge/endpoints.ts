@@ -42,7 +42,7 @@ export function parsePriceLines(lines: string[]) {
 }
 
 /** Looks like a secret pasted where a variable name belongs (sk-…, long random strings). */
-function looksLikeAKey(value: string): boolean {
+export function looksLikeAKey(value: string): boolean {
   return /^(sk|pk|rk)[-_]/i.test(value) || (value.length >= 32 && /\d/.test(value) && /[a-z]/.test(value) && /[A-Z]/.test(value));
 }
 

@@ -94,6 +94,23 @@ describe("agreement report on stored rankings", () => {
     expect(report.models[0]!.comparison.strengths).toHaveLength(MODELS.length);
   });
 
+  it("stores no shown order for imported human rankings and leaves them out of the position-bias figures, saying how many", async () => {
+    const { project } = await seededProject();
+    const { rows } = await pool().query<{ shown_order: string[] | null; positions: (number | null)[] }>(
+      `SELECT rr.shown_order, array_agg(e.shown_position) AS positions
+         FROM rankings r JOIN prompts p ON p.id = r.prompt_id JOIN ranking_revisions rr ON rr.ranking_id = r.id JOIN ranking_entries e ON e.revision_id = rr.id
+        WHERE p.project_id = $1 AND r.kind = 'HUMAN' GROUP BY rr.id`,
+      [project.id],
+    );
+    expect(rows).toHaveLength(PROMPTS * 3 - PROMPTS / 4);
+    expect(rows.every((r) => r.shown_order === null && r.positions.every((x) => x === null))).toBe(true);
+    const { report } = await projectAgreement(project.slug);
+    const humans = report.bias.series.find((s) => s.key === "humans")!;
+    expect(humans).toMatchObject({ rankings: PROMPTS * 3 - PROMPTS / 4, withoutShownOrder: PROMPTS * 3 - PROMPTS / 4, meanRankByShownPosition: [null, null, null, null] });
+    // Length bias does not need the shown order: still measured.
+    expect(humans.meanRankByLength.every((x) => typeof x === "number")).toBe(true);
+  });
+
   it("serves an unchanged project from the cache, and recomputes once a ranking arrives", async () => {
     const { project } = await seededProject();
     const first = await projectAgreement(project.slug);

@@ -84,4 +84,27 @@ describe("OpenAI Batch mode", () => {
     expect((await db().judgeRun.findUniqueOrThrow({ where: { id: run.id } })).status).toBe("CANCELLED");
     expect(await db().ranking.count({ where: { judgeRunId: run.id } })).toBe(0);
   });
+
+  it("sends a line that failed on the provider's side again as the original request, and repairs only invalid answers", async () => {
+    const project = await projectWithQualities(2);
+    const run = await createJudgeRun({ projectSlug: project.slug, name: "provider failure", endpointId, model: "judge", templateId, permutations: 1, mode: "BATCH" }, null);
+    const before = fake.batchLines.length;
+    // Line 1 fails on the provider's side (HTTP 500); line 2 answers with a ranking that leaves a candidate out.
+    fake.script({ kind: "status", status: 500 }, { kind: "missing" });
+    await startJudgeRun(worker.boss, run.id, null);
+    expect(await waitForStatus(run.id, ["COMPLETED", "FAILED"], 60_000)).toBe("COMPLETED");
+    const lines = fake.batchLines.slice(before);
+    expect(lines).toHaveLength(4);
+    const [failed, invalid] = lines.slice(0, 2);
+    const again = lines.slice(2).find((l) => l.custom_id === failed!.custom_id)!;
+    const repaired = lines.slice(2).find((l) => l.custom_id === invalid!.custom_id)!;
+    // The retry is byte for byte the request that failed: system and user message, no empty assistant turn.
+    expect(again.body).toEqual(failed!.body);
+    expect(again.body.messages.map((m) => m.role)).toEqual(["system", "user"]);
+    // The invalid answer is repaired: the answer itself, then the repair message.
+    expect(repaired.body.messages.map((m) => m.role)).toEqual(["system", "user", "assistant", "user"]);
+    expect((JSON.parse(repaired.body.messages[2]!.content) as { ranking: unknown[] }).ranking).toHaveLength(3);
+    expect(repaired.body.messages[3]!.content).toMatch(/^Your answer could not be used: the ranking leaves out Response/);
+    expect(await db().ranking.count({ where: { judgeRunId: run.id } })).toBe(2);
+  });
 });

@@ -77,7 +77,9 @@ describe("faults of the judge endpoint during a run", () => {
 
   it("invalid answers beyond the repair limit: the unit fails with every raw response kept, and a resume retries it", async () => {
     const r = await oneCallRun({ kind: "malformed" }, { kind: "missing" }, { kind: "repeat" });
-    expect(r.status).toBe("COMPLETED");
+    // Its only unit failed: the run failed, saying why.
+    expect(r.status).toBe("FAILED");
+    expect((await runProgress(r.run.id))!.pausedReason).toMatch(/^Every unit failed \(1 of 1\)\. Most frequent cause: /);
     expect(r.ranking).toBeNull();
     expect(r.unit.state).toBe("FAILED");
     expect(r.calls.map((c) => c.status)).toEqual(["FAILED", "FAILED", "FAILED"]);

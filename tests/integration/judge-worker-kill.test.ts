@@ -7,6 +7,7 @@ import { startJudgeRun } from "@/lib/judge/runs/judge-queue";
 import { startQueue, stopQueue } from "@/lib/jobs/queue";
 import { startFakeOpenAI, type FakeOpenAI } from "../support/fake-openai-server";
 import { judgeSetup, projectWithQualities, waitFor, waitForStatus } from "../support/judge-runs";
+import { importText, jsonl, makeProject } from "../support/fixtures";
 import { useFreshDatabase } from "../support/test-database";
 import { runProgress } from "@/lib/judge/runs/run-views";
 
@@ -63,5 +64,44 @@ describe("a worker killed mid-run", () => {
     expect(fake.calls.length).toBeLessThanOrEqual(60 + inFlightAtKill);
     expect(await db().judgeUnit.count({ where: { runId: run.id, state: "DONE" } })).toBe(60);
     expect(await runProgress(run.id)).toMatchObject({ done: 60, failed: 0, pending: 0 });
-  });
+  }, 180_000);
+
+  it("never under-counts spend: requests the dead worker sent but never recorded are counted as possibly paid, apart", async () => {
+    // Only this test's worker may work on the run: the earlier test's worker goes first.
+    for (const w of workers.splice(0)) if (w.exitCode === null && w.signalCode === null) {
+      w.kill("SIGKILL");
+      await new Promise((r) => w.once("exit", r));
+    }
+    await pool().query(`UPDATE judge_runs SET status = 'CANCELLED' WHERE status IN ('QUEUED', 'RUNNING', 'PAUSED')`);
+    // Prompts of their own, so the endpoint's log tells this run's requests apart.
+    const project = await makeProject();
+    await importText(project.id, jsonl(Array.from({ length: 20 }, (_, i) => ({ prompt: `Kill-count prompt ${i}`, completions: [3, 9, 1, 6].map((q, j) => ({ model: `m${j}`, text: `Answer ${j} of ${i} [[q=${q}]]` })) }))));
+    const sentForRun = () => fake.calls.filter((c) => JSON.stringify(c.body.messages).includes("Kill-count prompt")).length;
+    const { endpointId, templateId } = await judgeSetup(fake.url, { name: "kill-count" });
+    const run = await createJudgeRun({ projectSlug: project.slug, name: "killed while sending", endpointId, model: "judge", templateId, permutations: 2, maxConcurrency: 4 }, null);
+    await startJudgeRun(await startQueue(), run.id, null);
+    const worker = startWorker();
+    // Killed while requests are out: the endpoint has received them, the worker has not recorded them.
+    await waitFor(async () => (await db().ranking.count({ where: { judgeRunId: run.id } })) >= 8 && fake.inFlight() > 0, 60_000);
+    worker.kill("SIGKILL");
+    await new Promise((r) => worker.once("exit", r));
+    const sentAtKill = sentForRun();
+    await waitFor(async () => (await runProgress(run.id))!.possiblyPaid !== null, 60_000);
+    const atKill = (await runProgress(run.id))!;
+    // The recorded spend alone misses the requests in flight; with them nothing is missing.
+    expect(atKill.callsMade).toBeLessThan(sentAtKill);
+    expect(atKill.callsMade + atKill.possiblyPaid!.calls).toBeGreaterThanOrEqual(sentAtKill);
+    expect(atKill.possiblyPaid!.calls).toBeLessThanOrEqual(4);
+    expect(atKill.possiblyPaid!.tokens).toBeGreaterThan(0);
+    expect(atKill.possiblyPaid!.costUsd).toBeGreaterThan(0);
+
+    startWorker();
+    expect(await waitForStatus(run.id, ["COMPLETED", "FAILED"], 90_000)).toBe("COMPLETED");
+    const finished = (await runProgress(run.id))!;
+    const sent = sentForRun();
+    expect(finished.possiblyPaid!.calls).toBe(atKill.possiblyPaid!.calls);
+    expect(finished.callsMade).toBeLessThanOrEqual(sent);
+    expect(finished.callsMade + finished.possiblyPaid!.calls).toBeGreaterThanOrEqual(sent);
+    expect(finished.done).toBe(40);
+  }, 180_000);
 });

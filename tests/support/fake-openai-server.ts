@@ -45,6 +45,11 @@ export interface FakeOpenAI {
   script(...faults: Fault[]): void;
   /** Batches stay in progress until released (to test restarts and cancel mid-batch). */
   holdBatches(hold: boolean): void;
+  /**
+   * Chat requests wait unanswered until released (a run stays running while a page watches it).
+   * Also over HTTP for tests in another process: POST /_fake/hold-chats {"hold": true|false}.
+   */
+  holdChats(hold: boolean): void;
   close(): Promise<void>;
 }
 
@@ -128,6 +133,15 @@ export async function startFakeOpenAI(options: { delayMs?: number; batchDelayMs?
   const batchLines: FakeOpenAI["batchLines"] = [];
   let pending = 0;
   let held = false;
+  let chatsHeld = false;
+  let releaseChats: (() => void)[] = [];
+  const holdChats = (hold: boolean) => {
+    chatsHeld = hold;
+    if (!hold) {
+      for (const release of releaseChats) release();
+      releaseChats = [];
+    }
+  };
   let seq = 0;
   const send = (res: http.ServerResponse, status: number, json: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(json));
@@ -168,6 +182,7 @@ export async function startFakeOpenAI(options: { delayMs?: number; batchDelayMs?
       calls.push({ body, authorization: req.headers.authorization });
       pending++;
       try {
+        if (chatsHeld) await new Promise<void>((resolve) => releaseChats.push(resolve));
         const fault = faults.shift();
         if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
         if (fault?.kind === "slow") await new Promise((r) => setTimeout(r, fault.ms));
@@ -178,6 +193,10 @@ export async function startFakeOpenAI(options: { delayMs?: number; batchDelayMs?
         pending--;
       }
       return;
+    }
+    if (req.method === "POST" && path === "/_fake/hold-chats") {
+      holdChats(Boolean((JSON.parse(raw.toString("utf8") || "{}") as { hold?: boolean }).hold));
+      return send(res, 200, { held: chatsHeld });
     }
     if (req.method === "POST" && path === "/files") {
       const id = `file-${++seq}`;
@@ -239,8 +258,10 @@ export async function startFakeOpenAI(options: { delayMs?: number; batchDelayMs?
     holdBatches: (hold) => {
       held = hold;
     },
+    holdChats,
     close: () =>
       new Promise((resolve) => {
+        holdChats(false);
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -23,7 +23,8 @@ export default async function RunsPage() {
     const [projects, endpoints, templates] = await Promise.all([listProjects(), listEndpoints(), latestTemplates()]);
     const options = {
       projects: projects.map((p) => ({ slug: p.slug, name: p.name })),
-      endpoints: endpoints.map((e) => ({ id: e.id, name: e.name, supportsBatch: e.supportsBatch, models: Object.keys(e.modelPrices as object) })),
+      // Archived endpoints stay with the runs that used them; new runs cannot choose them.
+      endpoints: endpoints.filter((e) => e.archivedAt === null).map((e) => ({ id: e.id, name: e.name, supportsBatch: e.supportsBatch, models: Object.keys(e.modelPrices as object) })),
       templates: templates.map((t) => ({ id: t.id, name: t.name, version: t.version, style: t.style })),
     };
     forms = (

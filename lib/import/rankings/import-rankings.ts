@@ -143,7 +143,9 @@ export async function importRankings(o: RankingImportOptions): Promise<RankingIm
             alreadyThere++;
             continue;
           }
-          await insertRankingWithRevision(tx, { promptId: r.promptId, kind: "HUMAN", raterId, assignmentId: null, authorId: raterId, shownOrder: r.shownOrder, idempotencyKey: null, submission: r.submission, scoreScale: r.scoreScale });
+          // The file's order is not an order anybody was shown: no shown order is stored, so the
+          // ranking stays out of position-bias figures instead of inventing a bias.
+          await insertRankingWithRevision(tx, { promptId: r.promptId, kind: "HUMAN", raterId, assignmentId: null, authorId: raterId, shownOrder: null, idempotencyKey: null, submission: r.submission, scoreScale: r.scoreScale });
           imported++;
         }
       }

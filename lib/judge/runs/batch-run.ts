@@ -53,17 +53,22 @@ const customId = (promptId: string, unit: number) => `${promptId}:${unit}`;
 
 type LoadedUnit = NonNullable<Awaited<ReturnType<typeof loadJudgeUnit>>>;
 
-/** The request of a unit: fresh, or the last invalid answer followed by a repair message. */
+/**
+ * The request of a unit: fresh; after an invalid answer, that answer followed by a repair
+ * message; after a line that failed on the provider's side (no answer at all), the same request
+ * again — a failure that is not the judge's is not a conversation to repair.
+ */
 async function unitRequest(run: BatchRun, promptId: string, unit: number, loaded: LoadedUnit): Promise<JudgeAttempt["request"]> {
-  const { rows } = await pool().query<{ request: JudgeAttempt["request"]; content: string | null; error: string | null }>(
-    `SELECT request, response->'choices'->0->'message'->>'content' AS content, error FROM judge_calls
-      WHERE run_id = $1 AND prompt_id = $2 AND permutation_index = $3 AND status = 'FAILED' AND response IS NOT NULL
+  const { rows } = await pool().query<{ request: JudgeAttempt["request"]; content: string | null; answered: boolean; error: string | null }>(
+    `SELECT request, response->'choices'->0->'message'->>'content' AS content, jsonb_typeof(response->'choices') = 'array' AS answered, error FROM judge_calls
+      WHERE run_id = $1 AND prompt_id = $2 AND permutation_index = $3 AND status = 'FAILED'
       ORDER BY attempt DESC LIMIT 1`,
     [run.id, promptId, unit],
   );
   const previous = rows[0];
   const n = loaded.order.length;
-  const messages: JudgeAttempt["request"]["messages"] = previous
+  if (previous && !previous.answered && Array.isArray(previous.request?.messages)) return previous.request;
+  const messages: JudgeAttempt["request"]["messages"] = previous?.answered
     ? [...previous.request.messages, { role: "assistant", content: previous.content ?? "" }, { role: "user", content: repairMessage((previous.error ?? "").split("; "), n) }]
     : [{ role: "system", content: loaded.run.system_prompt }, { role: "user", content: loaded.userPrompt }];
   return { model: run.model, temperature: loaded.run.temperature, messages, ...(run.supports_structured_output ? { response_format: { type: "json_schema", json_schema: judgeAnswerJsonSchema(n) } } : {}) };

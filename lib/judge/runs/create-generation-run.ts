@@ -3,6 +3,7 @@ import { recordAudit } from "@/lib/audit/audit-entry";
 import { pool } from "@/lib/db/pool";
 import { db } from "@/lib/db/prisma";
 import { AppError } from "@/lib/errors/app-error";
+import { endpointUnusableReason } from "@/lib/judge/endpoint-admin";
 import { judgeRunInput, selectPrompts } from "@/lib/judge/runs/create-judge-run";
 import { seededRandom, seededShuffle } from "@/lib/judge/seeded-random";
 import { safeText, safeName } from "@/lib/text/safe-text";
@@ -58,9 +59,14 @@ export async function createGenerationRun(input: GenerationRunInput, actorId: st
   const data = generationRunInput.parse(input);
   const project = await db().project.findUnique({ where: { slug: data.projectSlug }, select: { id: true } });
   if (!project) throw new AppError("NOT_FOUND", `No project with the slug "${data.projectSlug}".`, "projectSlug");
-  const endpoints = await db().llmEndpoint.findMany({ where: { id: { in: [...new Set(data.models.map((m) => m.endpointId))] } }, select: { id: true } });
-  const missing = data.models.find((m) => !endpoints.some((e) => e.id === m.endpointId));
-  if (missing) throw new AppError("INVALID_INPUT", `No such endpoint for the model "${missing.model}".`, "models");
+  const endpoints = await db().llmEndpoint.findMany({ where: { id: { in: [...new Set(data.models.map((m) => m.endpointId))] } }, select: { id: true, name: true, apiKeyEnv: true, archivedAt: true } });
+  for (const m of data.models) {
+    const endpoint = endpoints.find((e) => e.id === m.endpointId);
+    if (!endpoint) throw new AppError("INVALID_INPUT", `No such endpoint for the model "${m.model}".`, "models");
+    // A run that cannot work (key variable not set, endpoint archived) is refused, not started to fail.
+    const reason = endpointUnusableReason(endpoint);
+    if (reason) throw new AppError("INVALID_INPUT", `${m.model}: ${reason}`, "models");
+  }
   const candidateIds = await selectPrompts(project.id, data.filter, data.seed, { min: 0, max: data.targetCandidates - 1 });
   const { rows } = await pool().query<{ id: string; models: string[] }>(
     `SELECT p.id, coalesce(array_agg(c.model) FILTER (WHERE c.id IS NOT NULL), '{}') AS models

@@ -3,6 +3,7 @@ import { recordAudit } from "@/lib/audit/audit-entry";
 import { db } from "@/lib/db/prisma";
 import { pool } from "@/lib/db/pool";
 import { AppError } from "@/lib/errors/app-error";
+import { assertEndpointUsable } from "@/lib/judge/endpoint-admin";
 import { seededRandom, seededShuffle } from "@/lib/judge/seeded-random";
 import { safeText, safeName } from "@/lib/text/safe-text";
 
@@ -58,11 +59,11 @@ export async function createJudgeRun(input: JudgeRunInput, actorId: string | nul
   const data = judgeRunInput.parse(input);
   const project = await db().project.findUnique({ where: { slug: data.projectSlug }, select: { id: true } });
   if (!project) throw new AppError("NOT_FOUND", `No project with the slug "${data.projectSlug}".`, "projectSlug");
+  // A run that cannot work (key variable not set, endpoint archived) is refused, not started to fail.
   const [endpoint, template] = await Promise.all([
-    db().llmEndpoint.findUnique({ where: { id: data.endpointId }, select: { id: true, supportsBatch: true } }),
+    assertEndpointUsable(data.endpointId, "endpointId"),
     db().judgeTemplate.findUnique({ where: { id: data.templateId }, select: { id: true, style: true } }),
   ]);
-  if (!endpoint) throw new AppError("INVALID_INPUT", "No such endpoint.", "endpointId");
   if (!template) throw new AppError("INVALID_INPUT", "No such template.", "templateId");
   if (data.mode === "BATCH" && !endpoint.supportsBatch) throw new AppError("INVALID_INPUT", "This endpoint does not support the Batch API; choose real-time mode or another endpoint.", "mode");
   // The pairwise A/B template compares two candidates: it judges the prompts that have exactly two.

@@ -130,6 +130,8 @@ async function recordUnitError(job: UnitJob, error: unknown): Promise<void> {
   await withTransaction((tx) =>
     recordUnitOutcome(tx, { runId: job.runId, promptId: job.promptId, unitIndex: job.permutation }, {
       calls: [{ status: "FAILED", shownOrder: null, request: {}, response: null, error: message.slice(0, 2000), inputTokens: 0, outputTokens: 0, latencyMs: null }],
+      // Records the failure, not a request: what this delivery sent is still written down, unsettled.
+      sends: [],
       prices: null,
       model: "",
       outcome: "FAILED",

@@ -7,6 +7,7 @@ import type { Message } from "@/lib/import/types";
 import type { GeneratorModel } from "@/lib/judge/runs/create-generation-run";
 import type { UnitJob } from "@/lib/judge/runs/judge-queue";
 import { ACTIVE_RUN_STATUSES, inRunSlot, RetryLaterError, type JobContext, type UnitResult } from "@/lib/judge/runs/run-unit";
+import { withSendLedger } from "@/lib/judge/runs/send-ledger";
 import { completeRunIfDone, recordUnitOutcome, type CallRecord } from "@/lib/judge/runs/unit-outcome";
 
 /**
@@ -29,7 +30,7 @@ export async function runGenerationCall(job: UnitJob, ctx: JobContext): Promise<
   const { rows: endpoints } = await pool().query<{ base_url: string; api_key_env: string; model_prices: unknown }>(`SELECT base_url, api_key_env, model_prices FROM llm_endpoints WHERE id = $1`, [spec.endpointId]);
   const endpoint = endpoints[0];
   if (!endpoint) throw new Error(`The endpoint of the generator model "${spec.model}" was deleted.`);
-  return inRunSlot(job.runId, row.max_concurrency, ctx.jobId, { promptId: job.promptId, unitIndex: job.permutation }, async (slot) => {
+  return inRunSlot(job.runId, row.max_concurrency, ctx.jobId, { promptId: job.promptId, unitIndex: job.permutation }, (slot) => withSendLedger({ runId: job.runId, promptId: job.promptId, unitIndex: job.permutation, jobId: ctx.jobId }, async (sends) => {
     const client = judgeClient({ baseUrl: endpoint.base_url, apiKeyEnv: endpoint.api_key_env });
     const request = {
       model: spec.model,
@@ -61,6 +62,7 @@ export async function runGenerationCall(job: UnitJob, ctx: JobContext): Promise<
       if (text !== null) await tx.query(`SELECT 1 FROM prompts WHERE id = $1 FOR UPDATE`, [job.promptId]);
       return recordUnitOutcome(tx, { runId: job.runId, promptId: job.promptId, unitIndex: job.permutation }, {
         calls,
+        sends,
         prices: endpoint.model_prices,
         model: spec.model,
         shard: slot,
@@ -71,7 +73,7 @@ export async function runGenerationCall(job: UnitJob, ctx: JobContext): Promise<
     if (retry) throw new RetryLaterError(calls.at(-1)?.error ?? "transport failure");
     await completeRunIfDone(job.runId);
     return result;
-  });
+  }));
 }
 
 /**

@@ -6,6 +6,7 @@ import type { JudgeAnswer } from "@/lib/judge/judge-answer";
 import { judgePermutations } from "@/lib/judge/permutations";
 import { renderJudgePrompt } from "@/lib/judge/templates";
 import { ACTIVE_RUN_STATUSES, inRunSlot, RetryLaterError, type JobContext, type UnitResult } from "@/lib/judge/runs/run-unit";
+import { withSendLedger } from "@/lib/judge/runs/send-ledger";
 import { completeRunIfDone, recordUnitOutcome, type CallRecord } from "@/lib/judge/runs/unit-outcome";
 import type { Message } from "@/lib/import/types";
 
@@ -55,7 +56,7 @@ export async function runJudgeCall(job: JudgeJob, ctx: JobContext): Promise<Unit
   if (!unit || !ACTIVE_RUN_STATUSES.has(unit.run.status)) return "skipped";
   if (unit.run.unit_state !== "PENDING") return "exists";
   const { run, order, userPrompt } = unit;
-  return inRunSlot(job.runId, run.max_concurrency, ctx.jobId, { promptId: job.promptId, unitIndex: job.permutation }, async (slot) => {
+  return inRunSlot(job.runId, run.max_concurrency, ctx.jobId, { promptId: job.promptId, unitIndex: job.permutation }, (slot) => withSendLedger({ runId: job.runId, promptId: job.promptId, unitIndex: job.permutation, jobId: ctx.jobId }, async (sends) => {
     const outcome = await callJudge({
       client: judgeClient({ baseUrl: run.base_url, apiKeyEnv: run.api_key_env }),
       model: run.model,
@@ -70,6 +71,7 @@ export async function runJudgeCall(job: JudgeJob, ctx: JobContext): Promise<Unit
     const result = await withTransaction((tx) =>
       recordUnitOutcome(tx, { runId: job.runId, promptId: job.promptId, unitIndex: job.permutation }, {
         calls: outcome.attempts.map((a, i) => attemptRecord(a, order, outcome.ok && i === outcome.attempts.length - 1)),
+        sends,
         prices: run.model_prices,
         model: run.model,
         shard: slot,
@@ -80,7 +82,7 @@ export async function runJudgeCall(job: JudgeJob, ctx: JobContext): Promise<Unit
     if (retry) throw new RetryLaterError(outcome.problems.join("; "));
     await completeRunIfDone(job.runId);
     return result;
-  });
+  }));
 }
 
 export function attemptRecord(a: JudgeAttempt, order: string[], succeeded: boolean, batchId: string | null = null): CallRecord {

@@ -10,16 +10,16 @@ interface EntryRow {
   score: number | null;
 }
 
-/** The P permutation results of each prompt of a run (or of its first `maxPrompts` prompts), keyed by prompt. */
-export async function permutationResultsOf(runId: string, options: { promptId?: string; maxPrompts?: number } = {}): Promise<Map<string, PermutationResult[]>> {
+/** The P permutation results of each prompt of a run (or of the given prompts, or of its first `maxPrompts`), keyed by prompt. */
+export async function permutationResultsOf(runId: string, options: { promptIds?: string[]; maxPrompts?: number } = {}): Promise<Map<string, PermutationResult[]>> {
   const { rows } = await pool().query<EntryRow>(
     `SELECT r.prompt_id, r.permutation_index, rr.shown_order, e.completion_id, e.rank, e.score
        FROM rankings r JOIN ranking_revisions rr ON rr.ranking_id = r.id AND rr.revision = r.revision
        JOIN ranking_entries e ON e.revision_id = rr.id
-      WHERE r.judge_run_id = $1 AND ($2::uuid IS NULL OR r.prompt_id = $2)
+      WHERE r.judge_run_id = $1 AND ($2::uuid[] IS NULL OR r.prompt_id = ANY($2))
         AND ($3::int IS NULL OR r.prompt_id IN (SELECT DISTINCT x.prompt_id FROM rankings x WHERE x.judge_run_id = $1 ORDER BY x.prompt_id LIMIT $3))
       ORDER BY r.prompt_id, r.permutation_index`,
-    [runId, options.promptId ?? null, options.maxPrompts ?? null],
+    [runId, options.promptIds ?? null, options.maxPrompts ?? null],
   );
   const byUnit = new Map<string, EntryRow[]>();
   for (const row of rows) {

@@ -1,5 +1,8 @@
 import { pool } from "@/lib/db/pool";
+import { PACE_WINDOW_SECONDS, runPace } from "@/lib/judge/runs/run-pace";
+import { possiblyPaid, type PossiblyPaid } from "@/lib/judge/runs/send-ledger";
 import { SPEND_SQL } from "@/lib/judge/runs/unit-outcome";
+import { aggregatePermutations, type PermutationResult } from "@/lib/judge/aggregate";
 import { permutationResultsOf, positionReport, type PositionReport } from "@/lib/judge/runs/run-report";
 
 export interface RunProgress {
@@ -10,30 +13,38 @@ export interface RunProgress {
   done: number;
   failed: number;
   pending: number;
+  /** Every request sent and recorded, the SDK's retries of a 429 or 5xx included. */
   callsMade: number;
   tokensUsed: number;
   costUsd: number;
-  /** Calls finished over the last 5 minutes, per minute. */
+  /** Requests sent but never recorded by a worker that died: estimated, shown apart (null when none). */
+  possiblyPaid: PossiblyPaid | null;
+  /** Calls recorded per minute over the last 5 minutes, or over the time the run ran when shorter. */
   callsPerMinute: number;
-  /** Minutes until the pending units are done at the last 5 minutes' pace (null when idle or finished). */
+  /** Minutes until the pending units are done at that pace (null when idle, finished or nothing finished yet). */
   etaMinutes: number | null;
 }
 
-/** Where a run stands: progress counters, spending, pace and ETA. Cheap: counters plus two indexed counts. */
+/** Where a run stands: progress counters, spending, pace and ETA. Cheap: counters plus a few indexed counts. */
 export async function runProgress(runId: string): Promise<RunProgress | null> {
   const { rows } = await pool().query(
-    `SELECT r.id, r.status, r.paused_reason, r.units_total, ${SPEND_SQL},
+    `WITH w AS (
+       SELECT r.*, greatest(coalesce(r.finished_at, now()) - interval '${PACE_WINDOW_SECONDS} seconds', coalesce(r.started_at, r.created_at)) AS window_start,
+              coalesce(r.finished_at, now()) AS window_end
+         FROM judge_runs r WHERE r.id = $1)
+     SELECT r.id, r.status, r.paused_reason, r.units_total, ${SPEND_SQL},
             (SELECT count(*)::int FROM judge_units u WHERE u.run_id = r.id AND u.state = 'DONE') AS units_done,
             (SELECT count(*)::int FROM judge_units u WHERE u.run_id = r.id AND u.state = 'FAILED') AS units_failed,
-            (SELECT count(*)::int FROM judge_calls c WHERE c.run_id = r.id AND c.created_at > now() - interval '5 minutes') AS recent_calls,
-            (SELECT count(*)::int FROM judge_units u WHERE u.run_id = r.id AND u.state <> 'PENDING' AND u.updated_at > now() - interval '5 minutes') AS recent_units
-       FROM judge_runs r WHERE r.id = $1`,
+            (SELECT count(*)::int FROM judge_calls c WHERE c.run_id = r.id AND c.created_at > r.window_start AND c.created_at <= r.window_end) AS recent_calls,
+            (SELECT count(*)::int FROM judge_units u WHERE u.run_id = r.id AND u.state <> 'PENDING' AND u.updated_at > r.window_start AND u.updated_at <= r.window_end) AS recent_units,
+            extract(epoch FROM r.window_end - r.window_start)::float8 AS window_seconds
+       FROM w r`,
     [runId],
   );
   const r = rows[0];
   if (!r) return null;
   const pending = r.units_total - r.units_done - r.units_failed;
-  const unitsPerMinute = r.recent_units / 5;
+  const pace = runPace({ calls: r.recent_calls, units: r.recent_units, windowSeconds: r.window_seconds, pendingUnits: pending, running: r.status === "RUNNING" });
   return {
     id: r.id,
     status: r.status,
@@ -45,8 +56,9 @@ export async function runProgress(runId: string): Promise<RunProgress | null> {
     callsMade: r.calls_made,
     tokensUsed: r.tokens_used,
     costUsd: r.cost_usd,
-    callsPerMinute: r.recent_calls / 5,
-    etaMinutes: r.status === "RUNNING" && pending > 0 && unitsPerMinute > 0 ? pending / unitsPerMinute : null,
+    possiblyPaid: r.calls_unrecorded > 0 ? await possiblyPaid(runId) : null,
+    callsPerMinute: pace.callsPerMinute,
+    etaMinutes: pace.etaMinutes,
   };
 }
 
@@ -79,9 +91,11 @@ export async function runDetail(runId: string) {
 
 /** The last failures of a run with what came back (the raw response, or the transport error). */
 export async function runFailures(runId: string, limit = 50) {
-  const { rows } = await pool().query<{ id: string; prompt_id: string; external_id: string | null; permutation_index: number; attempt: number; error: string | null; response: unknown; created_at: Date }>(
-    `SELECT c.id, c.prompt_id, p.external_id, c.permutation_index, c.attempt, c.error, c.response, c.created_at
-       FROM judge_calls c JOIN prompts p ON p.id = c.prompt_id
+  const { rows } = await pool().query<{ id: string; prompt_id: string; external_id: string | null; permutation_index: number; attempt: number; error: string | null; response: unknown; created_at: Date; model: string | null }>(
+    `SELECT c.id, c.prompt_id, p.external_id, c.permutation_index, c.attempt, c.error, c.response, c.created_at,
+            -- The model asked: the judge's, or the generator model the unit stands for (its index means nothing to a reader).
+            coalesce(r.model, r.config->'models'->c.permutation_index->>'model') AS model
+       FROM judge_calls c JOIN prompts p ON p.id = c.prompt_id JOIN judge_runs r ON r.id = c.run_id
       WHERE c.run_id = $1 AND c.status = 'FAILED' ORDER BY c.created_at DESC LIMIT $2`,
     [runId, limit],
   );
@@ -105,14 +119,23 @@ export async function runPositionReport(runId: string, maxPrompts = 5_000): Prom
   return { ...positionReport(results), promptsWithResults: counted.rows[0]!.n };
 }
 
-/** Prompts of a run with how many of their units are done, for the run page's prompt list. */
+/**
+ * Prompts of a run with how many of their units are done and, for a judge run, the models its
+ * aggregate ranks best (the one rule of `aggregatePermutations`), for the run page's prompt list.
+ */
 export async function runPrompts(runId: string, limit = 100) {
-  const { rows } = await pool().query<{ prompt_id: string; external_id: string | null; done: number; failed: number; total: number; preview: string }>(
+  const { rows } = await pool().query<{ prompt_id: string; external_id: string | null; done: number; failed: number; total: number; preview: string; models: Record<string, string> }>(
     `SELECT u.prompt_id, p.external_id, count(*) FILTER (WHERE u.state = 'DONE')::int AS done, count(*) FILTER (WHERE u.state = 'FAILED')::int AS failed, count(*)::int AS total,
-            left(p.messages->-1->>'content', 120) AS preview
+            left(p.messages->-1->>'content', 120) AS preview,
+            (SELECT coalesce(jsonb_object_agg(c.id, c.model), '{}'::jsonb) FROM completions c WHERE c.prompt_id = u.prompt_id) AS models
        FROM judge_units u JOIN prompts p ON p.id = u.prompt_id WHERE u.run_id = $1
       GROUP BY u.prompt_id, p.external_id, p.messages ORDER BY u.prompt_id LIMIT $2`,
     [runId, limit],
   );
-  return rows;
+  const results = rows.length ? await permutationResultsOf(runId, { promptIds: rows.map((r) => r.prompt_id) }) : new Map<string, PermutationResult[]>();
+  return rows.map(({ models, ...r }) => {
+    const perms = results.get(r.prompt_id);
+    const best = perms?.length ? aggregatePermutations(perms).tiers[0]!.map((id) => models[id] ?? id) : null;
+    return { ...r, best };
+  });
 }

@@ -31,7 +31,21 @@ export interface UnitKey {
 export async function recordUnitOutcome(
   tx: Tx,
   unit: UnitKey,
-  o: { calls: CallRecord[]; prices: unknown; model: string; priceFactor?: number; shard?: number; outcome: "DONE" | "FAILED" | "RETRY"; storeResult?: () => Promise<boolean> },
+  o: {
+    calls: CallRecord[];
+    /**
+     * The requests this unit's calls sent, as written down before sending (send-ledger): settled
+     * here, and counted as the calls made (retries of a 429 or 5xx included). Without it (batch
+     * lines), each call record counts as one request.
+     */
+    sends?: string[];
+    prices: unknown;
+    model: string;
+    priceFactor?: number;
+    shard?: number;
+    outcome: "DONE" | "FAILED" | "RETRY";
+    storeResult?: () => Promise<boolean>;
+  },
 ): Promise<"stored" | "exists" | "failed" | "retry"> {
   const costs = o.calls.map((c) => {
     const cost = estimateCostUsd(o.prices, o.model, c.inputTokens, c.outputTokens);
@@ -59,13 +73,17 @@ export async function recordUnitOutcome(
         ),
       ],
     });
+  }
+  const requests = o.sends ? o.sends.length : o.calls.length;
+  if (o.sends?.length) await tx.query({ name: "settle-call-sends", text: `DELETE FROM judge_call_sends WHERE id = ANY($1::bigint[])`, values: [o.sends] });
+  if (o.calls.length > 0 || requests > 0) {
     const tokens = o.calls.reduce((n, c) => n + c.inputTokens + c.outputTokens, 0);
     const cost = costs.reduce<number>((n, c) => n + (c ?? 0), 0);
     await tx.query({
       name: "add-run-spend",
       text: `INSERT INTO judge_run_spend (run_id, shard, calls, tokens, cost_usd) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (run_id, shard) DO UPDATE SET calls = judge_run_spend.calls + EXCLUDED.calls, tokens = judge_run_spend.tokens + EXCLUDED.tokens, cost_usd = judge_run_spend.cost_usd + EXCLUDED.cost_usd`,
-      values: [unit.runId, o.shard ?? Math.floor(Math.random() * 1024), o.calls.length, tokens, cost],
+      values: [unit.runId, o.shard ?? Math.floor(Math.random() * 1024), requests, tokens, cost],
     });
   }
   if (o.outcome === "RETRY") return "retry";
@@ -80,25 +98,42 @@ export async function recordUnitOutcome(
   return stored ? "stored" : o.outcome === "FAILED" ? "failed" : "exists";
 }
 
-/** Marks a running run completed once none of its units is pending (run after the outcome's commit). */
+/**
+ * Ends a running run once none of its units is pending (run after the outcome's commit):
+ * completed, or failed when not one unit succeeded, with the most frequent error as the cause.
+ */
 export async function completeRunIfDone(runId: string): Promise<void> {
   await pool().query({
     name: "complete-run-if-done",
-    text: `UPDATE judge_runs SET status = 'COMPLETED', finished_at = now()
-      WHERE id = $1 AND status = 'RUNNING' AND NOT EXISTS (SELECT 1 FROM judge_units WHERE run_id = $1 AND state = 'PENDING')`,
+    text: `WITH outcome AS (
+             SELECT NOT EXISTS (SELECT 1 FROM judge_units WHERE run_id = $1 AND state = 'DONE') AS all_failed,
+                    (SELECT count(*)::int FROM judge_units WHERE run_id = $1) AS units,
+                    (SELECT error FROM judge_calls WHERE run_id = $1 AND status = 'FAILED' AND error IS NOT NULL
+                      GROUP BY error ORDER BY count(*) DESC, max(created_at) DESC LIMIT 1) AS cause)
+           UPDATE judge_runs SET
+                  status = CASE WHEN outcome.all_failed THEN 'FAILED'::run_status ELSE 'COMPLETED'::run_status END,
+                  paused_reason = CASE WHEN outcome.all_failed
+                    THEN 'Every unit failed (' || outcome.units || ' of ' || outcome.units || '). Most frequent cause: ' || coalesce(outcome.cause, 'unknown') ELSE NULL END,
+                  finished_at = now()
+             FROM outcome
+            WHERE id = $1 AND status = 'RUNNING' AND NOT EXISTS (SELECT 1 FROM judge_units WHERE run_id = $1 AND state = 'PENDING')`,
     values: [runId],
   });
 }
 
-/** What a run has spent so far: calls, tokens, estimated cost. */
+/**
+ * What a run has spent so far: calls, tokens, estimated cost; and requests sent whose outcome is
+ * not recorded (in flight, or possibly paid by a worker that died), which budgets count too.
+ */
 export const SPEND_SQL = `(SELECT coalesce(sum(calls), 0)::int FROM judge_run_spend s WHERE s.run_id = r.id) AS calls_made,
+  (SELECT count(*)::int FROM judge_call_sends s WHERE s.run_id = r.id) AS calls_unrecorded,
   (SELECT coalesce(sum(tokens), 0)::float8 FROM judge_run_spend s WHERE s.run_id = r.id) AS tokens_used,
   (SELECT coalesce(sum(cost_usd), 0)::float8 FROM judge_run_spend s WHERE s.run_id = r.id) AS cost_usd`;
 
 /** The budget a run has spent, if any is spent: the run pauses with this reason. */
-export function spentBudget(run: { budget_calls: number | null; budget_tokens: number | null; budget_cost_usd: number | null; calls_made: number; tokens_used: number; cost_usd: number }): string | null {
+export function spentBudget(run: { budget_calls: number | null; budget_tokens: number | null; budget_cost_usd: number | null; calls_made: number; calls_unrecorded?: number; tokens_used: number; cost_usd: number }): string | null {
   const over =
-    (run.budget_calls !== null && run.calls_made >= run.budget_calls && "calls") ||
+    (run.budget_calls !== null && run.calls_made + (run.calls_unrecorded ?? 0) >= run.budget_calls && "calls") ||
     (run.budget_tokens !== null && run.tokens_used >= run.budget_tokens && "tokens") ||
     (run.budget_cost_usd !== null && run.cost_usd >= run.budget_cost_usd && "cost");
   return over ? `The ${over} budget is spent; raise it and resume.` : null;

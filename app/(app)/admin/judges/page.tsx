@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
 import { EndpointForm } from "@/components/judges/endpoint-form";
+import { EndpointRow } from "@/components/judges/endpoint-row";
 import { TemplateForm } from "@/components/judges/template-form";
 import { requireRole } from "@/lib/auth/guard";
+import { formatPrices } from "@/lib/judge/endpoint-prices";
 import { listEndpoints } from "@/lib/judge/endpoints";
 import { ensureBuiltInTemplates, latestTemplates } from "@/lib/judge/judge-templates";
 
@@ -19,21 +21,17 @@ export default async function JudgesPage() {
         <h2 id="endpoints-heading" className="font-semibold">Endpoints</h2>
         <p className="text-sm text-slate-600">Any OpenAI-compatible API (OpenAI, Azure OpenAI, vLLM, Ollama, a gateway). API keys are never stored: give the name of the environment variable that holds the key on the servers, starting with <code>MEDPREF_KEY_</code> or ending in <code>_API_KEY</code> unless the operator set <code>MEDPREF_ENDPOINT_KEY_VARS</code>. Link-local and cloud metadata addresses are refused.</p>
         {endpoints.length > 0 && (
-          <table className="w-full text-sm">
-            <thead className="bg-slate-50 text-left"><tr><th className="px-2 py-1">Name</th><th className="px-2 py-1">Base URL</th><th className="px-2 py-1">Key variable</th><th className="px-2 py-1">Structured Outputs</th><th className="px-2 py-1">Batch</th><th className="px-2 py-1">Priced models</th></tr></thead>
-            <tbody>
-              {endpoints.map((e) => (
-                <tr key={e.id} className="border-t border-slate-100">
-                  <td className="px-2 py-1 font-medium">{e.name}</td>
-                  <td className="px-2 py-1 font-mono text-xs">{e.baseUrl}</td>
-                  <td className="px-2 py-1 font-mono text-xs">{e.apiKeyEnv} {e.keyRefused ? <span className="text-red-700">(not an allowed key variable: never sent)</span> : e.keyPresent ? <span className="text-emerald-700">(set)</span> : <span className="text-red-700">(not set on this server)</span>}</td>
-                  <td className="px-2 py-1">{e.supportsStructuredOutput ? "yes" : "no"}</td>
-                  <td className="px-2 py-1">{e.supportsBatch ? "yes" : "no"}</td>
-                  <td className="px-2 py-1">{Object.keys(e.modelPrices as object).join(", ") || "—"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ul className="divide-y divide-slate-100" aria-label="Endpoints">
+            {[...endpoints].sort((a, b) => Number(Boolean(a.archivedAt)) - Number(Boolean(b.archivedAt))).map((e) => (
+              <EndpointRow
+                key={e.id}
+                endpoint={{
+                  id: e.id, name: e.name, baseUrl: e.baseUrl, apiKeyEnv: e.apiKeyEnv, keyPresent: e.keyPresent === true, keyRefused: e.keyRefused, supportsStructuredOutput: e.supportsStructuredOutput,
+                  supportsBatch: e.supportsBatch, models: Object.keys(e.modelPrices as object), prices: formatPrices(e.modelPrices), archived: e.archivedAt !== null,
+                }}
+              />
+            ))}
+          </ul>
         )}
         <EndpointForm />
       </section>

@@ -4,13 +4,13 @@ import { notFound } from "next/navigation";
 import { z } from "zod";
 import { PositionChart } from "@/components/runs/position-chart";
 import { RunLive } from "@/components/runs/run-live";
+import { formatFigure } from "@/lib/agreement/agreement-summary";
 import { requireRole } from "@/lib/auth/guard";
 import { runBatches, runDetail, runFailures, runPositionReport, runProgress, runPrompts } from "@/lib/judge/runs/run-views";
 
 export const metadata: Metadata = { title: "Run" };
 export const dynamic = "force-dynamic";
 
-const fixed = (x: number | null, digits = 3) => (x === null ? "—" : x.toFixed(digits));
 
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireRole("ADMIN", "RESEARCHER");
@@ -42,7 +42,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
             <>
               <dl className="grid grid-cols-2 gap-3 text-sm md:grid-cols-4" data-testid="consistency-figures">
                 <div><dt className="text-slate-500">Prompts compared</dt><dd className="font-semibold">{report.promptsCompared}</dd></div>
-                <div><dt className="text-slate-500">Mean Kendall tau-b between permutations</dt><dd className="font-semibold">{fixed(report.meanKendallTauB)}</dd></div>
+                <div><dt className="text-slate-500">Mean Kendall tau-b between permutations</dt><dd className="font-semibold">{formatFigure(report.meanKendallTauB)}</dd></div>
                 <div><dt className="text-slate-500">Same best candidate in every permutation</dt><dd className="font-semibold">{report.top1AgreementRate === null ? "—" : `${(100 * report.top1AgreementRate).toFixed(1)}%`}</dd></div>
                 <div><dt className="text-slate-500">No bias would give</dt><dd className="font-semibold">mean rank {report.candidates ? ((report.candidates + 1) / 2).toFixed(1) : "—"} at every position</dd></div>
               </dl>
@@ -69,7 +69,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
           <ul className="space-y-2 text-sm">
             {failures.map((f) => (
               <li key={f.id} className="rounded border border-red-100 p-2">
-                <div><Link href={`/projects/${run.project_slug}/prompts/${f.prompt_id}`} className="underline">{f.external_id ?? f.prompt_id.slice(0, 8)}</Link> · {judge ? "permutation" : "model"} {f.permutation_index + (judge ? 1 : 0)} · attempt {f.attempt} · <span className="text-red-700">{f.error}</span></div>
+                <div><Link href={`/projects/${run.project_slug}/prompts/${f.prompt_id}`} className="underline">{f.external_id ?? f.prompt_id.slice(0, 8)}</Link> · {judge ? <>permutation {f.permutation_index + 1}</> : <>model {f.model ?? `#${f.permutation_index + 1}`}</>} · attempt {f.attempt} · <span className="text-red-700">{f.error}</span></div>
                 <details><summary className="cursor-pointer text-slate-600">Raw response</summary><pre className="mt-1 max-h-64 overflow-auto whitespace-pre-wrap break-words bg-slate-50 p-2 text-xs">{f.response === null ? "(no response: the request itself failed)" : JSON.stringify(f.response, null, 2)}</pre></details>
               </li>
             ))}
@@ -84,7 +84,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
             {prompts.map((p) => (
               <li key={p.prompt_id} className="flex justify-between gap-2 py-1">
                 <Link href={`/projects/${run.project_slug}/prompts/${p.prompt_id}`} className="truncate text-brand-700 underline">{p.external_id ?? p.prompt_id.slice(0, 8)}: {p.preview}</Link>
-                <span className="shrink-0 text-slate-600">{p.done}/{p.total}{p.failed ? <span className="text-red-700"> · {p.failed} failed</span> : null}</span>
+                <span className="shrink-0 text-slate-600">{p.best && <>best: {p.best.join(" = ")} · </>}{p.done}/{p.total}{p.failed ? <span className="text-red-700"> · {p.failed} failed</span> : null}</span>
               </li>
             ))}
           </ul>

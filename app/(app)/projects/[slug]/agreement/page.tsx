@@ -207,6 +207,11 @@ export default async function AgreementPage({ params, searchParams }: { params: 
               <h3 className="font-medium">Position bias: mean rank by shown position</h3>
               <p className="text-xs text-slate-500">Prompts with {report.bias.candidates} candidates. Flat at {((report.bias.candidates + 1) / 2).toFixed(1)} (dashed) = no position bias; a low first point = favours what is read first.</p>
               <MeanRankChart title="Mean rank by shown position" xLabels={Array.from({ length: report.bias.candidates }, (_, i) => `Shown ${i + 1}`)} series={report.bias.series.map((s) => ({ label: s.label, values: s.meanRankByShownPosition }))} />
+              {report.bias.series.some((s) => s.withoutShownOrder > 0) && (
+                <p className="text-xs text-slate-600" data-testid="position-left-out">
+                  Left out of this chart, because nobody knows the order they were seen in: {report.bias.series.filter((s) => s.withoutShownOrder > 0).map((s) => `${s.withoutShownOrder} ${s.label} ranking${s.withoutShownOrder === 1 ? "" : "s"}`).join(", ")} (imported from a file, which stores no shown order).
+                </p>
+              )}
             </div>
             <div>
               <h3 className="font-medium">Length bias: mean rank by length order</h3>

@@ -1,0 +1,99 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { pool } from "@/lib/db/pool";
+import { estimateCostUsd } from "@/lib/judge/endpoints";
+
+/**
+ * Every request a run unit sends is written down before it leaves (one row in judge_call_sends)
+ * and crossed out in the transaction that records the unit's outcome and spend. So "calls made"
+ * counts every request sent, the SDK's own retries of a 429 or 5xx included, and a worker killed
+ * between sending and recording (kill -9, power loss) leaves rows behind: requests the provider
+ * may have answered and billed. Those are shown apart as "possibly paid", with an estimate.
+ */
+interface Ledger {
+  runId: string;
+  promptId: string;
+  unitIndex: number;
+  jobId: string | null;
+  /** Ids of the rows written for this unit's requests, settled with its outcome. */
+  sendIds: string[];
+}
+
+const current = new AsyncLocalStorage<Ledger>();
+
+/** Runs `fn` (one unit's calls) with its requests written down; `fn` gets the ids to settle with the outcome. */
+export function withSendLedger<T>(unit: { runId: string; promptId: string; unitIndex: number; jobId?: string }, fn: (sendIds: string[]) => Promise<T>): Promise<T> {
+  const ledger: Ledger = { runId: unit.runId, promptId: unit.promptId, unitIndex: unit.unitIndex, jobId: unit.jobId ?? null, sendIds: [] };
+  return current.run(ledger, () => fn(ledger.sendIds));
+}
+
+/** What a request body says about its model and size (about 4 characters a token). */
+function describeBody(body: unknown): { model: string; estimatedInputTokens: number } {
+  const text = typeof body === "string" ? body : "";
+  let model = "";
+  try {
+    model = String((JSON.parse(text) as { model?: unknown }).model ?? "");
+  } catch {
+    // Not JSON: no model to name.
+  }
+  return { model, estimatedInputTokens: Math.ceil(text.length / 4) };
+}
+
+/**
+ * The `fetch` of the SDK clients: inside a ledger (a run unit), a chat request is written down,
+ * committed, before it is sent. Elsewhere (batch files, connection tests) it only fetches.
+ */
+export const ledgerFetch = (send: typeof fetch): typeof fetch => async (input, init) => {
+  const ledger = current.getStore();
+  const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+  if (ledger && /\/chat\/completions$/.test(url)) {
+    const { model, estimatedInputTokens } = describeBody(init?.body);
+    const { rows } = await pool().query<{ id: string }>({
+      name: "record-call-send",
+      text: `INSERT INTO judge_call_sends (run_id, prompt_id, unit_index, job_id, model, estimated_input_tokens) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+      values: [ledger.runId, ledger.promptId, ledger.unitIndex, ledger.jobId, model, estimatedInputTokens],
+    });
+    ledger.sendIds.push(rows[0]!.id);
+  }
+  return send(input, init);
+};
+
+export interface PossiblyPaid {
+  calls: number;
+  /** Estimated: the request's size for input, the run's mean answer for output. */
+  tokens: number;
+  costUsd: number | null;
+}
+
+/**
+ * Requests of a run that were sent but never recorded, by a worker that is gone (its job's
+ * liveness lock is free). Requests of live workers are in flight, not counted here.
+ */
+export async function possiblyPaid(runId: string): Promise<PossiblyPaid | null> {
+  const { rows } = await pool().query<{ model: string; calls: number; input_tokens: number; mean_output: number; prices: unknown }>(
+    `WITH orphaned AS (
+       SELECT s.model, s.estimated_input_tokens FROM judge_call_sends s
+        WHERE s.run_id = $1 AND s.job_id IS NOT NULL
+          AND CASE WHEN pg_try_advisory_lock(hashtextextended('judge-job:' || s.job_id, 0))
+                   THEN pg_advisory_unlock(hashtextextended('judge-job:' || s.job_id, 0)) ELSE false END)
+     SELECT o.model, count(*)::int AS calls, sum(o.estimated_input_tokens)::float8 AS input_tokens,
+            (SELECT coalesce(avg(c.output_tokens), 0)::float8 FROM judge_calls c WHERE c.run_id = $1 AND c.status = 'SUCCEEDED') AS mean_output,
+            coalesce(e.model_prices,
+                     (SELECT g.model_prices FROM jsonb_array_elements(CASE WHEN jsonb_typeof(r.config->'models') = 'array' THEN r.config->'models' ELSE '[]'::jsonb END) m
+                        JOIN llm_endpoints g ON g.id::text = m->>'endpointId' WHERE m->>'model' = o.model LIMIT 1)) AS prices
+       FROM orphaned o JOIN judge_runs r ON r.id = $1 LEFT JOIN llm_endpoints e ON e.id = r.endpoint_id
+      GROUP BY o.model, e.model_prices, r.config`,
+    [runId],
+  );
+  if (rows.length === 0) return null;
+  let calls = 0;
+  let tokens = 0;
+  let cost: number | null = 0;
+  for (const r of rows) {
+    const output = Math.round(r.mean_output * r.calls);
+    calls += r.calls;
+    tokens += r.input_tokens + output;
+    const c = estimateCostUsd(r.prices, r.model, r.input_tokens, output);
+    cost = c === null || cost === null ? null : cost + c;
+  }
+  return { calls, tokens, costUsd: cost };
+}
