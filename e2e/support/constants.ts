@@ -11,6 +11,8 @@ export const E2E_USERS = {
   watcher: { email: "e2e-watcher@medpref.test", role: "CLINICIAN" },
   intruder: { email: "e2e-intruder@medpref.test", role: "CLINICIAN" },
   checker: { email: "e2e-checker@medpref.test", role: "CLINICIAN" },
+  /** Changes their saved theme (dark-mode spec); nobody else's pages change colour. */
+  themer: { email: "e2e-themer@medpref.test", role: "RESEARCHER" },
 } as const;
 export const E2E_ANNOTATE_PROJECT = "e2e-annotate";
 export const E2E_XSS_PROJECT = "e2e-xss";

@@ -1,7 +1,8 @@
 import "server-only";
 import { getServerSession } from "next-auth";
 import { forbidden, redirect } from "next/navigation";
-import type { Role } from "@/generated/prisma/client";
+import { cache } from "react";
+import type { Role, Theme } from "@/generated/prisma/client";
 import { userForBearerToken, type ApiTokenScope } from "@/lib/auth/api-tokens";
 import { authOptions } from "@/lib/auth/auth-options";
 import { pool } from "@/lib/db/pool";
@@ -18,23 +19,32 @@ export interface SessionUser {
   specialties: string[];
 }
 
+/** The user behind a browser session, with their display preference (API tokens have none). */
+export interface SignedInUser extends SessionUser {
+  /** Their saved colour theme; null until they pick one. */
+  theme: Theme | null;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The signed-in, active user, read from the database (a deactivated account stops at once). */
-export async function currentUser(): Promise<SessionUser | null> {
+/**
+ * The signed-in, active user, read from the database (a deactivated account stops at once).
+ * Cached per server render: the root layout (for the theme), the app layout and the page all ask.
+ */
+export const currentUser = cache(async (): Promise<SignedInUser | null> => {
   const session = await getServerSession(authOptions());
   const id = (session?.user as { id?: string } | undefined)?.id;
   if (!id || !UUID.test(id)) return null;
   // Every request passes here: one indexed lookup, without the ORM's overhead.
-  const { rows } = await pool().query<SessionUser>(
-    `SELECT id, email, name, role, specialties FROM users WHERE id = $1 AND active AND NOT is_external`,
+  const { rows } = await pool().query<SignedInUser>(
+    `SELECT id, email, name, role, specialties, theme FROM users WHERE id = $1 AND active AND NOT is_external`,
     [id],
   );
   return rows[0] ?? null;
-}
+});
 
 /** For pages and server actions: signs out visitors to the login page, answers 403 to wrong roles. */
-export async function requireRole(...roles: Role[]): Promise<SessionUser> {
+export async function requireRole(...roles: Role[]): Promise<SignedInUser> {
   const user = await currentUser();
   if (!user) redirect("/login");
   if (roles.length > 0 && !roles.includes(user.role)) forbidden();
