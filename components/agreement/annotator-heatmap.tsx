@@ -1,4 +1,4 @@
-import { agreementColor } from "@/components/agreement/figure-table";
+import { agreementColor, DIAGONAL_CELL_COLOR } from "@/components/agreement/figure-table";
 import type { HeatmapCell } from "@/lib/agreement/annotator-quality";
 
 /** Annotator × annotator pairwise agreement over the prompts both ranked (count in each cell's title). */
@@ -23,7 +23,7 @@ export function AnnotatorHeatmap({ raters, cells }: { raters: { id: string; name
                 const value = cell?.agreement ?? null;
                 return (
                   <td key={col.id} title={cell ? `${row.name} × ${col.name}: ${(value! * 100).toFixed(1)}% of candidate pairs over ${cell.prompts} shared prompts` : row.id === col.id ? "" : "no shared prompts"}
-                    className="h-12 w-12 border border-white text-center font-mono" style={{ background: row.id === col.id ? "#e2e8f0" : agreementColor(value) }}>
+                    className="h-12 w-12 border border-white text-center font-mono" style={{ background: row.id === col.id ? DIAGONAL_CELL_COLOR : agreementColor(value) }}>
                     {row.id === col.id ? "" : value === null ? "·" : value.toFixed(2)}
                   </td>
                 );

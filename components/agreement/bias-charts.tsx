@@ -1,8 +1,7 @@
 "use client";
 
 import { Bar, BarChart, CartesianGrid, ErrorBar, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-
-const COLORS = ["#0f766e", "#b45309", "#7c3aed", "#be123c", "#1d4ed8", "#4d7c0f"];
+import { CHART_COLORS as COLORS, CHART_GRID, CHART_REFERENCE, CHART_TEXT, CHART_TICK, CHART_TOOLTIP } from "@/components/ui/chart-theme";
 
 export interface RankSeries {
   label: string;
@@ -23,12 +22,12 @@ export function MeanRankChart({ title, xLabels, series }: { title: string; xLabe
     <figure aria-label={title} className="h-72 w-full">
       <ResponsiveContainer width="100%" height="100%">
         <LineChart data={data} margin={{ top: 10, right: 16, bottom: 0, left: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="x" tick={{ fontSize: 12 }} />
-          <YAxis domain={[1, Math.max(n, 2)]} reversed allowDecimals tick={{ fontSize: 12 }} label={{ value: "mean rank (1 = best)", angle: -90, position: "insideLeft", fontSize: 12 }} />
-          <Tooltip />
+          <CartesianGrid strokeDasharray="3 3" stroke={CHART_GRID} />
+          <XAxis dataKey="x" tick={CHART_TICK} stroke={CHART_REFERENCE} />
+          <YAxis domain={[1, Math.max(n, 2)]} reversed allowDecimals tick={CHART_TICK} stroke={CHART_REFERENCE} label={{ value: "mean rank (1 = best)", angle: -90, position: "insideLeft", fontSize: 12, fill: CHART_TEXT }} />
+          <Tooltip {...CHART_TOOLTIP} />
           <Legend />
-          <ReferenceLine y={(n + 1) / 2} stroke="#64748b" strokeDasharray="6 4" />
+          <ReferenceLine y={(n + 1) / 2} stroke={CHART_REFERENCE} strokeDasharray="6 4" />
           {series.map((s, i) => <Line key={s.label} type="monotone" dataKey={s.label} stroke={COLORS[i % COLORS.length]} strokeWidth={2} isAnimationActive={false} connectNulls />)}
         </LineChart>
       </ResponsiveContainer>
@@ -48,13 +47,13 @@ export function StrengthChart({ title, strengths }: { title: string; strengths: 
     <figure aria-label={title} className="w-full" style={{ height: Math.max(160, 28 * data.length + 40) }}>
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={data} layout="vertical" margin={{ top: 4, right: 16, bottom: 0, left: 8 }}>
-          <CartesianGrid strokeDasharray="3 3" horizontal={false} />
-          <XAxis type="number" tick={{ fontSize: 12 }} />
-          <YAxis type="category" dataKey="model" width={140} tick={{ fontSize: 12 }} />
-          <Tooltip />
-          <ReferenceLine x={0} stroke="#64748b" />
-          <Bar dataKey="strength" fill="#0f766e" isAnimationActive={false}>
-            <ErrorBar dataKey="error" width={4} strokeWidth={1.5} stroke="#334155" direction="x" />
+          <CartesianGrid strokeDasharray="3 3" horizontal={false} stroke={CHART_GRID} />
+          <XAxis type="number" tick={CHART_TICK} stroke={CHART_REFERENCE} />
+          <YAxis type="category" dataKey="model" width={140} tick={CHART_TICK} stroke={CHART_REFERENCE} />
+          <Tooltip {...CHART_TOOLTIP} />
+          <ReferenceLine x={0} stroke={CHART_REFERENCE} />
+          <Bar dataKey="strength" fill={COLORS[0]} isAnimationActive={false}>
+            <ErrorBar dataKey="error" width={4} strokeWidth={1.5} stroke={CHART_TEXT} direction="x" />
           </Bar>
         </BarChart>
       </ResponsiveContainer>

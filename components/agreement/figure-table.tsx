@@ -30,9 +30,15 @@ export function FigureTable({ columns, keys = FIGURE_KEYS, caption }: { columns:
   );
 }
 
-/** A cell background from red (0) through amber to green (1), for agreement shares. */
+/**
+ * A cell background from red (0) through amber to green (1), for agreement shares: pale in light
+ * mode, deep in dark mode (app/globals.css sets the saturation and lightness per theme).
+ */
 export function agreementColor(x: number | null): string {
-  if (x === null) return "#f1f5f9";
+  if (x === null) return "var(--color-slate-100)";
   const hue = Math.round(Math.max(0, Math.min(1, x)) * 120);
-  return `hsl(${hue} 70% 80%)`;
+  return `hsl(${hue} var(--heat-saturation) var(--heat-lightness))`;
 }
+
+/** The background of a heatmap's diagonal (a rater with themselves). */
+export const DIAGONAL_CELL_COLOR = "var(--color-slate-200)";

@@ -1,4 +1,4 @@
-import { agreementColor } from "@/components/agreement/figure-table";
+import { agreementColor, DIAGONAL_CELL_COLOR } from "@/components/agreement/figure-table";
 import type { ModelComparison } from "@/lib/agreement/model-strengths";
 
 /** Row model's win rate against the column model (ties count half), strongest models first. */
@@ -21,7 +21,7 @@ export function WinRateMatrix({ label, comparison }: { label: string; comparison
                 const rate = comparison.winRate[i]![j] ?? null;
                 return (
                   <td key={j} title={i === j ? "" : `${comparison.models[i]} beats ${comparison.models[j]} in ${rate === null ? "—" : (rate * 100).toFixed(1) + "%"} of ${comparison.comparisons[i]![j]} verdicts`}
-                    className="h-8 w-14 border border-white text-center font-mono" style={{ background: i === j ? "#e2e8f0" : agreementColor(rate) }}>
+                    className="h-8 w-14 border border-white text-center font-mono" style={{ background: i === j ? DIAGONAL_CELL_COLOR : agreementColor(rate) }}>
                     {i === j || rate === null ? "" : rate.toFixed(2)}
                   </td>
                 );

@@ -27,6 +27,8 @@ export const E2E_USERS = {
   resettee: { email: "e2e-resettee@medpref.test", role: "CLINICIAN" },
   roamer: { email: "e2e-roamer@medpref.test", role: "RESEARCHER" },
   drafter: { email: "e2e-drafter@medpref.test", role: "CLINICIAN" },
+  /** Changes their saved theme (dark-mode spec); nobody else's pages change colour. */
+  themer: { email: "e2e-themer@medpref.test", role: "RESEARCHER" },
 } as const;
 export const E2E_ANNOTATE_PROJECT = "e2e-annotate";
 export const E2E_XSS_PROJECT = "e2e-xss";

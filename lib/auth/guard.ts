@@ -1,7 +1,8 @@
 import "server-only";
 import { getServerSession } from "next-auth";
 import { forbidden, redirect } from "next/navigation";
-import type { Role } from "@/generated/prisma/client";
+import { cache } from "react";
+import type { Role, Theme } from "@/generated/prisma/client";
 import { userForBearerToken, type ApiTokenScope } from "@/lib/auth/api-tokens";
 import { authOptions } from "@/lib/auth/auth-options";
 import { sessionUser, type SessionUser } from "@/lib/auth/sessions";
@@ -12,21 +13,28 @@ import { sessionUser, type SessionUser } from "@/lib/auth/sessions";
  */
 export type { SessionUser };
 
+/** The user behind a browser session, with their display preference (API tokens have none). */
+export interface SignedInUser extends SessionUser {
+  /** Their saved colour theme; null until they pick one. */
+  theme: Theme | null;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The signed-in, active user of a live server-side session, read from the database on every
- * request: a deactivation, a sign-out or an ended session stops it at once.
+ * request: a deactivation, a sign-out or an ended session stops it at once. Cached per server
+ * render: the root layout (for the theme), the app layout and the page all ask.
  */
-export async function currentUser(): Promise<SessionUser | null> {
+export const currentUser = cache(async (): Promise<SignedInUser | null> => {
   const session = await getServerSession(authOptions());
   const { id, sid } = (session?.user ?? {}) as { id?: string; sid?: string };
   if (!id || !sid || !UUID.test(id) || !UUID.test(sid)) return null;
   return sessionUser(id, sid);
-}
+});
 
 /** For pages and server actions: signs out visitors to the login page, answers 403 to wrong roles. */
-export async function requireRole(...roles: Role[]): Promise<SessionUser> {
+export async function requireRole(...roles: Role[]): Promise<SignedInUser> {
   const user = await currentUser();
   if (!user) redirect("/login");
   if (roles.length > 0 && !roles.includes(user.role)) forbidden();

@@ -1,4 +1,4 @@
-import type { Role } from "@/generated/prisma/client";
+import type { Role, Theme } from "@/generated/prisma/client";
 import { env } from "@/lib/config/env";
 import { pool } from "@/lib/db/pool";
 
@@ -32,11 +32,11 @@ export async function endSession(sessionId: string): Promise<void> {
 }
 
 /** The active user of a live session, or null (ended, idle too long, too old, user deactivated). */
-export async function sessionUser(userId: string, sessionId: string): Promise<SessionUser | null> {
+export async function sessionUser(userId: string, sessionId: string): Promise<(SessionUser & { theme: Theme | null }) | null> {
   const e = env();
   // Every request passes here: one indexed lookup, without the ORM's overhead.
-  const { rows } = await pool().query<SessionUser & { stale: boolean }>(
-    `SELECT u.id, u.email, u.name, u.role, u.specialties, s.last_seen_at < now() - make_interval(secs => $5) AS stale
+  const { rows } = await pool().query<SessionUser & { theme: Theme | null; stale: boolean }>(
+    `SELECT u.id, u.email, u.name, u.role, u.specialties, u.theme, s.last_seen_at < now() - make_interval(secs => $5) AS stale
        FROM user_sessions s JOIN users u ON u.id = s.user_id
       WHERE s.id = $1 AND s.user_id = $2 AND u.active AND NOT u.is_external
         AND s.last_seen_at > now() - make_interval(mins => $3)

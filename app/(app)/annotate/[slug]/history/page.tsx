@@ -29,7 +29,7 @@ export default async function HistoryPage({ params }: { params: Promise<{ slug: 
               {r.editable ? (
                 <Link href={`/annotate/${project.slug}/rankings/${r.id}`} className="text-brand-700 underline">Revise</Link>
               ) : (
-                <span className="text-slate-400">closed</span>
+                <span className="text-slate-500">closed</span>
               )}
             </li>
           ))}
