@@ -32,6 +32,8 @@ export interface ImportProgress {
   bytesRead: number;
   bytesTotal: number;
   recordsRead: number;
+  /** The last call: every record has been read. */
+  done: boolean;
 }
 
 export interface ImportSummary {
@@ -99,7 +101,7 @@ export async function importPrompts(options: ImportOptions): Promise<ImportSumma
     const now = Date.now();
     if (!options.onProgress || (!force && now - lastProgress < PROGRESS_EVERY_MS)) return;
     lastProgress = now;
-    options.onProgress({ bytesRead, bytesTotal: options.bytesTotal, recordsRead });
+    options.onProgress({ bytesRead, bytesTotal: options.bytesTotal, recordsRead, done: force });
   };
   // Progress and liveness go to the import row on another connection, outside the import's
   // transaction, so the upload page and `project show` can follow them.
