@@ -10,3 +10,6 @@ export const uploadQuery = z.object({
 });
 
 export type UploadQuery = z.infer<typeof uploadQuery>;
+
+/** The upload form's checkbox for importing only the valid records (named in the refusal message). */
+export const SKIP_INVALID_LABEL = "Skip invalid records";
