@@ -10,6 +10,8 @@ interface Props {
   state: RankingState;
   dispatch: Dispatch<RankingAction>;
   labelOf: (id: string) => number;
+  /** Shown after "Response N" (the model, for admins' reference rankings); clinicians never get it. */
+  detailOf?: (id: string) => string;
   allowTies: boolean;
   error: string | null;
 }
@@ -19,7 +21,7 @@ interface Props {
  * within them; every move also has a button with an accessible name, and the screen's keys
  * (1–N, Enter, arrows) do the same without a pointer.
  */
-export function RankingPanel({ state, dispatch, labelOf, allowTies, error }: Props) {
+export function RankingPanel({ state, dispatch, labelOf, detailOf, allowTies, error }: Props) {
   const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 4 } }));
   const [dragging, setDragging] = useState<string | null>(null);
 
@@ -51,7 +53,7 @@ export function RankingPanel({ state, dispatch, labelOf, allowTies, error }: Pro
           {state.ranked.map((id, i) => (
             <SortableRow key={id} id={id} container="ranking" label={labelOf(id)} selected={state.selected === id} onSelect={() => dispatch({ type: "select", id })}>
               <span className="w-7 shrink-0 text-right font-mono text-sm">{placeOf(state, id)}.</span>
-              <span className="flex-1 whitespace-nowrap font-medium">Response {labelOf(id)}</span>
+              <CandidateName label={labelOf(id)} detail={detailOf?.(id)} />
               {allowTies && i > 0 && (
                 <label className="flex items-center gap-1 text-xs">
                   <input type="checkbox" checked={Boolean(state.tiedWithAbove[id])} onChange={() => dispatch({ type: "toggleTie", id })} aria-label={`Tie Response ${labelOf(id)} with the one above`} />
@@ -68,7 +70,7 @@ export function RankingPanel({ state, dispatch, labelOf, allowTies, error }: Pro
         <DropList id="pool" label="Responses not ranked yet" items={state.unranked} empty="Every response is ranked.">
           {state.unranked.map((id) => (
             <SortableRow key={id} id={id} container="pool" label={labelOf(id)} selected={state.selected === id} onSelect={() => dispatch({ type: "select", id })}>
-              <span className="flex-1 whitespace-nowrap font-medium">Response {labelOf(id)}</span>
+              <CandidateName label={labelOf(id)} detail={detailOf?.(id)} />
               <button type="button" onClick={() => dispatch({ type: "place", id })} className="rounded bg-brand-600 px-2 py-0.5 text-xs font-medium text-white hover:bg-brand-700" aria-label={`Rank Response ${labelOf(id)} next`}>
                 Rank next
               </button>
@@ -78,6 +80,15 @@ export function RankingPanel({ state, dispatch, labelOf, allowTies, error }: Pro
       </section>
       <DragOverlay>{dragging ? <div className="rounded border border-brand-600 bg-white px-3 py-2 text-sm font-medium shadow-lg">Response {labelOf(dragging)}</div> : null}</DragOverlay>
     </DndContext>
+  );
+}
+
+function CandidateName({ label, detail }: { label: number; detail?: string }) {
+  return (
+    <span className="min-w-0 flex-1 font-medium [overflow-wrap:anywhere]">
+      <span className="whitespace-nowrap">Response {label}</span>
+      {detail && <span className="font-normal text-slate-600"> · {detail}</span>}
+    </span>
   );
 }
 
