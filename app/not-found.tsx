@@ -1,11 +1,18 @@
 import Link from "next/link";
+import { AppNav } from "@/components/layout/app-nav";
+import { currentUser } from "@/lib/auth/guard";
 
-export default function NotFound() {
+// Rendered in place of the app's frame, so it draws the navigation itself for a signed-in user.
+export default async function NotFound() {
+  const user = await currentUser();
   return (
-    <main className="mx-auto max-w-lg p-10 text-center">
-      <h1 className="text-2xl font-semibold">Not found</h1>
-      <p className="mt-3 text-slate-600">There is nothing at this address.</p>
-      <Link href="/" className="mt-6 inline-block text-brand-700 underline">Back to your start page</Link>
-    </main>
+    <div className="min-h-screen">
+      {user && <AppNav user={user} />}
+      <main className="mx-auto max-w-lg p-10 text-center">
+        <h1 className="text-2xl font-semibold">Not found</h1>
+        <p className="mt-3 text-slate-600">There is nothing at this address.</p>
+        <Link href={user ? "/" : "/login"} className="mt-6 inline-block text-brand-700 underline">{user ? "Back to your start page" : "Sign in"}</Link>
+      </main>
+    </div>
   );
 }
