@@ -19,6 +19,8 @@ export const E2E_JUDGE_PROJECT = "e2e-judge";
 /** Seeded with three annotators' and a judge's rankings for the agreement dashboard. */
 export const E2E_AGREEMENT_PROJECT = "e2e-agreement";
 export const E2E_AGREEMENT_ANNOTATORS = ["Dr. Ames", "Dr. Bello", "Dr. Chu"];
+/** The agreement project's candidates, in file order (Response 1…4). */
+export const E2E_AGREEMENT_MODELS = ["gpt-4-1106-preview", "Meta-Llama-3-70B-Instruct", "Mixtral-8x7B-Instruct-v0.1", "Qwen1.5-72B-Chat"];
 /** The environment variable holding the e2e judge endpoint's key, set for the app and its worker. */
 export const E2E_JUDGE_KEY_ENV = "E2E_JUDGE_KEY";
 /** Where global setup leaves what teardown needs (pids, temp folder). */
