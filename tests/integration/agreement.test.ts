@@ -177,8 +177,6 @@ describe("agreement with gold", () => {
       expect(fromJson.top1Agreement).toBeCloseTo(expected.top1Agreement!, 12);
       expect(report.annotators.find((a) => a.name === name)!.agreementWithGold).toEqual(fromJson);
     }
-    // The same figures as stored per submission in gold_comparisons are not available for imported
-    // rankings (they were made before the gold existed); the report computes them from the rankings.
     const text = await cli(["agreement", "--project", project.slug]);
     expect(text.stdout).toMatch(/gold pairwise \d\.\d{3} · tau-b -?\d\.\d{3} · top-1 \d+\.\d% \(3 prompts\)/);
   });
