@@ -5,6 +5,9 @@ import { signInAs } from "./support/sign-in";
 const DASHBOARD = `/projects/${E2E_AGREEMENT_PROJECT}/agreement`;
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
 
+// Each test signs in and renders charts at two widths: slow on a loaded 2-core machine.
+test.describe.configure({ timeout: 180_000 });
+
 /** Nothing sticks out of its card or makes the page scroll sideways; every chart label lies inside its chart. */
 async function layoutProblems(page: Page): Promise<string[]> {
   return page.evaluate(() => {
@@ -91,7 +94,7 @@ test.describe("the prompt list and the prompt page", () => {
     // The clinicians' best differs on the even prompts (Dr. Chu reverses them) and on agree-3 and agree-9.
     await expect.poll(ids).toEqual(["agree-0", "agree-2", "agree-3", "agree-4", "agree-6", "agree-8", "agree-9", "agree-10"]);
     await expect(page.getByRole("status").filter({ hasText: /^Prompts/ })).toHaveText("Prompts 1–8 of 8 matching");
-    await page.getByLabel("Search").fill("question 10");
+    await page.getByRole("searchbox", { name: "Search" }).fill("question 10");
     await page.getByRole("button", { name: "Apply" }).click();
     await expect.poll(ids).toEqual(["agree-10"]);
     await page.goto(`/projects/${E2E_AGREEMENT_PROJECT}?status=gold`);
