@@ -100,7 +100,7 @@ test.describe("the prompt list and the prompt page", () => {
     await page.goto(`/projects/${E2E_AGREEMENT_PROJECT}?status=gold`);
     expect(await ids()).toEqual(["agree-1"]);
     await page.goto(`/projects/${E2E_AGREEMENT_PROJECT}?status=finished`);
-    await expect(page.getByRole("alert")).toContainText("Filter ignored: status: one of needs-rankings, disputed, gold, judged");
+    await expect(page.getByRole("alert").filter({ hasText: "Filter ignored" })).toHaveText("Filter ignored: status: one of needs-rankings, disputed, gold, judged");
   });
 
   for (const width of [390, 1920]) {

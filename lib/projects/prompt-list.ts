@@ -16,7 +16,7 @@ export const promptListQuerySchema = z.object({
   q: z.string().trim().max(200, "at most 200 characters").optional().transform((v) => v || undefined),
   source: z.string().trim().max(200).optional().transform((v) => v || undefined),
   type: z.string().trim().max(200).optional().transform((v) => v || undefined),
-  status: z.enum(PROMPT_STATUSES, { error: `one of ${PROMPT_STATUSES.join(", ")}` }).optional().or(z.literal("").transform(() => undefined)),
+  status: z.preprocess((v) => (v === "" ? undefined : v), z.enum(PROMPT_STATUSES, { error: `one of ${PROMPT_STATUSES.join(", ")}` }).optional()),
   page: z.coerce.number({ error: "a page number" }).int().min(1).max(1_000_000).default(1),
 });
 export type PromptListQuery = z.infer<typeof promptListQuerySchema>;

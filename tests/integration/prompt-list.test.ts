@@ -84,7 +84,7 @@ describe("the project page's prompt list", () => {
   it("refuses an unknown status or page with the field named", () => {
     const bad = promptListQuerySchema.safeParse({ status: "finished", page: "zero" });
     expect(bad.success).toBe(false);
-    expect(bad.error!.issues.map((i) => i.path.join("."))).toEqual(["status", "page"]);
+    expect(bad.error!.issues.map((i) => `${i.path.join(".")}: ${i.message}`)).toEqual(["status: one of needs-rankings, disputed, gold, judged", "page: a page number"]);
     expect(promptListQuerySchema.parse({ q: "  ", status: "", source: "" })).toEqual({ page: 1 });
   });
 });
