@@ -2,7 +2,8 @@ import Link from "next/link";
 import { AppNav } from "@/components/layout/app-nav";
 import { currentUser } from "@/lib/auth/guard";
 
-// Rendered in place of the app's frame, so it draws the navigation itself for a signed-in user.
+// An address no route matches: rendered without the app's frame, so it draws the navigation itself
+// for a signed-in user (notFound() inside the app uses app/(app)/not-found.tsx, within the frame).
 export default async function NotFound() {
   const user = await currentUser();
   return (

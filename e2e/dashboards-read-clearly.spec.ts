@@ -144,7 +144,9 @@ test("the 404 page keeps the navigation", async ({ page }) => {
   await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Projects" })).toBeVisible();
   const missingPrompt = await page.goto(`/projects/${E2E_AGREEMENT_PROJECT}/prompts/00000000-0000-4000-8000-000000000000`);
   expect(missingPrompt?.status()).toBe(404);
-  await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
+  // Exactly one navigation: the app's frame draws it, the not-found page does not add a second.
+  await expect(page.getByRole("navigation", { name: "Main" })).toHaveCount(1);
 });
 
 test("signing in goes to the start page without a blank page in between", async ({ page }) => {
