@@ -38,7 +38,9 @@ test("an invalid file imports nothing and the page lists each problem", async ({
   await page.getByLabel("File").setInputFiles(file([prompt(8), bad]));
   await page.getByRole("button", { name: "Import" }).click();
   const result = page.getByRole("region", { name: "Import result" });
-  await expect(result.getByRole("status")).toContainText("Nothing imported");
+  // The browser's refusal names the checkbox on the page, not the CLI's --skip-invalid flag.
+  await expect(result.getByRole("status")).toHaveText('Nothing imported: 1 of 2 records is invalid. Fix them, or import the valid ones by ticking "Skip invalid records" and importing again.');
+  await expect(page.getByRole("checkbox", { name: /^Skip invalid records/ })).toBeVisible();
   await expect(result.getByRole("row", { name: /line 2 completions 1 candidate; a prompt needs 2 to 16/ })).toBeVisible();
   await page.goto(`/projects/${E2E_PROJECT}`);
   await expect(page.getByText("E2E question 8")).toHaveCount(0);

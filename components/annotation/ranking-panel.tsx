@@ -23,6 +23,8 @@ interface Props {
   state: RankingState;
   dispatch: Dispatch<RankingAction>;
   labelOf: (id: string) => number;
+  /** Shown after "Response N" (the model, for admins' reference rankings); clinicians never get it. */
+  detailOf?: (id: string) => string;
   allowTies: boolean;
   error: string | null;
   onDraggingChange?: (dragging: boolean) => void;
@@ -76,7 +78,7 @@ function pointOf(event: Event | null): { x: number; y: number } | null {
  * (or, for the keyboard, the dragged item) against the rows as they are on screen at that moment,
  * by the same pure functions the tests check. Every move also has a button and a key.
  */
-export function RankingPanel({ state, dispatch, labelOf, allowTies, error, onDraggingChange, keysCoverButtons = false }: Props) {
+export function RankingPanel({ state, dispatch, labelOf, detailOf, allowTies, error, onDraggingChange, keysCoverButtons = false }: Props) {
   const headingId = useId();
   const buttonTabIndex = keysCoverButtons ? -1 : 0;
   const rankingRef = useRef<HTMLOListElement>(null);
@@ -220,7 +222,7 @@ export function RankingPanel({ state, dispatch, labelOf, allowTies, error, onDra
                     {placeOf(state, id)}
                     {group ? "=" : "."}
                   </span>
-                  <span className="min-w-0 flex-1 truncate font-medium">Response {labelOf(id)}</span>
+                  <CandidateName label={labelOf(id)} detail={detailOf?.(id)} />
                   <span className="flex shrink-0 gap-1">
                     {allowTies && (
                       <IconButton tabIndex={buttonTabIndex} label={`Tie Response ${labelOf(id)} with the one above`} pressed={isTiedWithAbove(state, id)} disabled={t === 0 && i === 0} onClick={() => dispatch({ type: "toggleTie", id })}>
@@ -245,7 +247,7 @@ export function RankingPanel({ state, dispatch, labelOf, allowTies, error, onDra
           {state.unranked.length === 0 && <li className="px-2 py-2 text-sm text-slate-600">Every response is ranked.</li>}
           {state.unranked.map((id) => (
             <DraggableRow key={id} id={id} label={labelOf(id)} selected={state.selected === id} onSelect={() => dispatch({ type: "select", id })} group={null} lineAbove={false} tieZone={null}>
-              <span className="min-w-0 flex-1 truncate font-medium">Response {labelOf(id)}</span>
+              <CandidateName label={labelOf(id)} detail={detailOf?.(id)} />
               <button type="button" tabIndex={buttonTabIndex} onClick={() => dispatch({ type: "place", id })} className="shrink-0 rounded bg-brand-600 px-2 py-0.5 text-xs font-medium text-white hover:bg-brand-700" aria-label={`Add Response ${labelOf(id)} to the end of the ranking`}>
                 Add
               </button>
@@ -337,3 +339,12 @@ function IconButton({ label, disabled, pressed, onClick, tabIndex, children }: {
   );
 }
 
+/** "Response 3", and for admins' editors the model after it (never passed on a clinician's screen). */
+function CandidateName({ label, detail }: { label: number; detail?: string }) {
+  return (
+    <span className="min-w-0 flex-1 truncate font-medium" title={detail ? `Response ${label} · ${detail}` : undefined}>
+      Response {label}
+      {detail && <span className="font-normal text-slate-600"> · {detail}</span>}
+    </span>
+  );
+}

@@ -16,8 +16,9 @@ export function LoginForm({ initialError, oidcName, returnTo = null }: { initial
     setError(null);
     const result = await signIn("credentials", { email: String(form.get("email") ?? ""), password: String(form.get("password") ?? ""), redirect: false });
     if (result?.ok && !result.error) {
+      // One soft navigation; the form stays (its button saying "Signing in…") until the start page
+      // has rendered. A refresh() beside it re-rendered this page, now redirecting, in parallel.
       router.replace(returnTo ?? "/");
-      router.refresh();
       return;
     }
     setPending(false);

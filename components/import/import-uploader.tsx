@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { buttonClass, inputClass } from "@/components/ui/form-message";
 import { ProgressBar } from "@/components/ui/progress-bar";
+import { SKIP_INVALID_LABEL } from "@/lib/import/upload-schema";
 
 interface Summary {
   ok: boolean;
@@ -91,7 +92,7 @@ export function ImportUploader({ slug, maxUploadBytes }: { slug: string; maxUplo
             </select>
           </label>
           <label className="flex items-center gap-2 text-sm">
-            <input type="checkbox" name="skipInvalid" disabled={busy} /> Import the valid records and skip invalid ones
+            <input type="checkbox" name="skipInvalid" disabled={busy} /> {SKIP_INVALID_LABEL} <span className="text-slate-500">(import the valid ones, list the others)</span>
           </label>
         </div>
         <button type="submit" disabled={busy} className={buttonClass}>{busy ? "Importing…" : "Import"}</button>

@@ -13,15 +13,17 @@ const LABELS = {
 };
 
 /** An admin's reference ranking of a prompt (gold or adjudicated), with the same controls clinicians use. */
-export function ReferenceRankingEditor({ slug, promptId, kind, candidates, current }: { slug: string; promptId: string; kind: "GOLD" | "ADJUDICATED"; candidates: { id: string; label: number }[]; current: string[][] | null }) {
+export function ReferenceRankingEditor({ slug, promptId, kind, candidates, current }: { slug: string; promptId: string; kind: "GOLD" | "ADJUDICATED"; candidates: { id: string; label: number; model: string }[]; current: string[][] | null }) {
   const [state, dispatch] = useReducer(rankingReducer, undefined, () => initialRankingState(candidates.map((c) => c.id), current ? { tiers: current } : null));
   const [rationale, setRationale] = useState("");
   const [result, setResult] = useState<ActionResult | null>(null);
   const [pending, start] = useTransition();
   const labelOf = (id: string) => candidates.find((c) => c.id === id)?.label ?? 0;
+  // Admins rank with the model names in view (this editor is only on admin pages).
+  const modelOf = (id: string) => candidates.find((c) => c.id === id)?.model ?? "";
   return (
     <div className="space-y-3">
-      <RankingPanel state={state} dispatch={dispatch} labelOf={labelOf} allowTies error={null} />
+      <RankingPanel state={state} dispatch={dispatch} labelOf={labelOf} detailOf={modelOf} allowTies error={null} />
       {kind === "ADJUDICATED" && (
         <label className="block text-sm">
           Why (optional)

@@ -48,6 +48,8 @@ export const E2E_AGREEMENT_ANNOTATORS = ["Dr. Ames", "Dr. Bello", "Dr. Chu"];
 export const E2E_PSEUDONYM_PROJECT = "e2e-pseudonyms";
 export const E2E_NAMED_CLINICIAN = { email: "imogen.quarry@hospital.example", name: "Dr. Imogen Quarry" };
 export const E2E_NAMED_EXTERNAL_RATER = "Dr. Lysander Vell";
+/** The agreement project's candidates, in file order (Response 1…4). */
+export const E2E_AGREEMENT_MODELS = ["gpt-4-1106-preview", "Meta-Llama-3-70B-Instruct", "Mixtral-8x7B-Instruct-v0.1", "Qwen1.5-72B-Chat"];
 /** The environment variable holding the e2e judge endpoint's key, set for the app and its worker. */
 export const E2E_JUDGE_KEY_ENV = "MEDPREF_KEY_E2E_JUDGE";
 /** The local OpenID provider's client registration (e2e/support/oidc-provider.ts) and the login button's name. */

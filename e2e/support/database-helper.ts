@@ -44,8 +44,9 @@ for (const [slug, records] of [[E2E_ANNOTATE_PROJECT, annotationPrompts], [E2E_X
 // The agreement dashboard's data: 12 prompts ranked by three (external) annotators and one judge.
 {
   const { importRankings } = await import("@/lib/import/rankings/import-rankings");
-  const { E2E_AGREEMENT_PROJECT, E2E_AGREEMENT_ANNOTATORS } = await import("./constants");
-  const models = ["gpt-4", "llama-3", "mixtral", "qwen"];
+  const { E2E_AGREEMENT_PROJECT, E2E_AGREEMENT_ANNOTATORS, E2E_AGREEMENT_MODELS } = await import("./constants");
+  // Real model names, long ones included: the dashboard must print them whole.
+  const models = E2E_AGREEMENT_MODELS;
   const project = await createProject({ slug: E2E_AGREEMENT_PROJECT, name: "E2E agreement", overlapK: 3 }, null);
   const prompts = Array.from({ length: 12 }, (_, i) => ({ id: `agree-${i}`, prompt: `Agreement question ${i}?`, source: i % 2 ? "PubMedQA" : "MedQA", type: "exam", completions: models.map((model, j) => ({ model, text: `Answer ${j} to ${i}. ${"Detail. ".repeat(j * 4)}` })) }));
   const summary = await importPrompts({ projectId: project.id, input: [Buffer.from(prompts.map((r) => JSON.stringify(r)).join("\n"))], fileName: "agreement.jsonl", bytesTotal: 0, format: "jsonl", skipInvalid: false, limits: DEFAULT_IMPORT_LIMITS, actorId: null });
@@ -63,6 +64,12 @@ for (const [slug, records] of [[E2E_ANNOTATE_PROJECT, annotationPrompts], [E2E_X
     const result = await importRankings({ projectId: project.id, input: [Buffer.from(lines.map((l) => JSON.stringify(l)).join("\n"))], fileName: `${kind}.jsonl`, kind, annotator, actorId: null });
     if (!result.ok) throw new Error(result.message);
   }
+  // A gold ranking of agree-1 (the models in file order), so the annotators' agreement with gold shows.
+  const { setReferenceRanking } = await import("@/lib/annotation/admin-annotation");
+  const { pool } = await import("@/lib/db/pool");
+  const { rows: admins } = await pool().query<{ id: string }>(`SELECT id FROM users WHERE email = $1`, [E2E_USERS.admin.email]);
+  const { rows: gold } = await pool().query<{ prompt_id: string; id: string }>(`SELECT c.prompt_id, c.id FROM completions c JOIN prompts p ON p.id = c.prompt_id WHERE p.project_id = $1 AND p.external_id = 'agree-1' ORDER BY c.position`, [project.id]);
+  await setReferenceRanking({ promptId: gold[0]!.prompt_id, kind: "GOLD", submission: { tiers: gold.map((c) => [c.id]), details: {}, rationale: null, timeOnTaskMs: 0 }, actorId: admins[0]!.id });
 }
 // Rankings by a named clinician account and a named external rater, and a researcher's export of them.
 {

@@ -1,5 +1,6 @@
 import { FIGURE_KEYS, FIGURE_LABELS, type AgreementFigures } from "@/lib/agreement/agreement-figures";
 import type { AgreementReport } from "@/lib/agreement/agreement-report";
+import type { PairAgreement } from "@/lib/agreement/judge-agreement";
 
 const figuresJson = (f: AgreementFigures) => ({
   prompts: f.prompts,
@@ -29,6 +30,12 @@ export const formatFigure = (x: number | null | undefined, digits = 3) => (x ===
 export const formatInterval = (ci: [number, number] | null | undefined, digits = 3) => (ci ? `[${ci[0].toFixed(digits)}, ${ci[1].toFixed(digits)}]` : "");
 export const formatShare = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? "—" : `${(x * 100).toFixed(1)}%`);
 
+/** Agreement with gold in one line: "pairwise 0.833 · tau-b 0.667 · top-1 50.0% (2 prompts)", or "—" without gold prompts. */
+export function formatGold(g: PairAgreement): string {
+  if (g.prompts === 0) return "—";
+  return `pairwise ${formatFigure(g.pairwiseAgreement)} · tau-b ${formatFigure(g.kendallTauB)} · top-1 ${formatShare(g.top1Agreement)} (${g.prompts} prompt${g.prompts === 1 ? "" : "s"})`;
+}
+
 /** Plain-text lines of the same summary, for the terminal. */
 export function agreementSummaryText(slug: string, report: AgreementReport): string[] {
   const figureLines = (f: AgreementFigures) => FIGURE_KEYS.map((k) => `  ${FIGURE_LABELS[k].padEnd(32)} ${formatFigure(f[k]).padStart(7)}  ${formatInterval(f.ci95[k])}`);
@@ -43,9 +50,9 @@ export function agreementSummaryText(slug: string, report: AgreementReport): str
     lines.push(`  Position consistency between permutations: tau-b ${formatFigure(j.positionConsistency.kendallTauB)}, same best ${formatShare(j.positionConsistency.top1Agreement)} (${j.positionConsistency.prompts} prompts)`);
   }
   if (report.annotators.length) {
-    lines.push("", "Annotators (agreement = pairwise agreement with the others' consensus; gold = with the gold ranking):");
+    lines.push("", "Annotators (agreement = pairwise agreement with the others' consensus; gold = pairwise agreement, tau-b and top-1 with the gold ranking):");
     for (const a of report.annotators) {
-      lines.push(`  ${a.name.padEnd(28)} ${String(a.rankings).padStart(6)} rankings  agreement ${formatFigure(a.agreementWithConsensus)}  gold ${formatFigure(a.agreementWithGold)}${a.outlier.length ? `  ⚠ ${a.outlier.join("; ")}` : ""}`);
+      lines.push(`  ${a.name.padEnd(28)} ${String(a.rankings).padStart(6)} rankings  agreement ${formatFigure(a.agreementWithConsensus)}  gold ${formatGold(a.agreementWithGold)}${a.outlier.length ? `  ⚠ ${a.outlier.join("; ")}` : ""}`);
     }
   }
   return lines;

@@ -1,3 +1,4 @@
+import { pairAgreement, type PairAgreement } from "@/lib/agreement/judge-agreement";
 import { pairVerdicts, tiedPairShare } from "@/lib/agreement/pair-verdicts";
 import type { ReportPrompt, ReportRater, ReportRanking } from "@/lib/agreement/report-data";
 import { humanConsensus, humanRankings, latestOfKind, mean, median } from "@/lib/agreement/rating-views";
@@ -13,9 +14,12 @@ export interface AnnotatorRow {
   agreementWithConsensus: number | null;
   tauBWithConsensus: number | null;
   promptsWithOthers: number;
-  /** Pairwise agreement with the gold ranking, over gold prompts this clinician ranked. */
-  agreementWithGold: number | null;
-  goldCompared: number;
+  /**
+   * Against the gold ranking, over the gold prompts this clinician ranked: pairwise agreement
+   * (pairs pooled), tau-b (mean over prompts) and top-1 (share of prompts with the same best),
+   * the figures stored per submission in gold_comparisons.
+   */
+  agreementWithGold: PairAgreement;
   /** Share of candidate pairs the clinician tied. */
   tieRate: number;
   /** Share of rankings with any flag (on the prompt or a candidate). */
@@ -68,7 +72,7 @@ function markOutliers(rows: AnnotatorRow[]): void {
 
 /** One row per clinician (or external rater) with human rankings in the prompts given. */
 export function annotatorQuality(prompts: readonly ReportPrompt[], raters: ReadonlyMap<string, ReportRater>): AnnotatorRow[] {
-  interface Acc { rankings: number; times: number[]; same: number; pairs: number; taus: number[]; others: number; goldSame: number; goldPairs: number; gold: number; tied: number; flagged: number; kept: number; keptKnown: number }
+  interface Acc { rankings: number; times: number[]; same: number; pairs: number; taus: number[]; others: number; gold: [Float64Array, Float64Array][]; tied: number; flagged: number; kept: number; keptKnown: number }
   const acc = new Map<string, Acc>();
   for (const prompt of prompts) {
     const humans = humanRankings(prompt);
@@ -76,7 +80,7 @@ export function annotatorQuality(prompts: readonly ReportPrompt[], raters: Reado
     for (const r of humans) {
       const id = r.raterId!;
       let a = acc.get(id);
-      if (!a) acc.set(id, (a = { rankings: 0, times: [], same: 0, pairs: 0, taus: [], others: 0, goldSame: 0, goldPairs: 0, gold: 0, tied: 0, flagged: 0, kept: 0, keptKnown: 0 }));
+      if (!a) acc.set(id, (a = { rankings: 0, times: [], same: 0, pairs: 0, taus: [], others: 0, gold: [], tied: 0, flagged: 0, kept: 0, keptKnown: 0 }));
       a.rankings += 1;
       if (r.timeOnTaskMs !== null && r.timeOnTaskMs > 0) a.times.push(r.timeOnTaskMs);
       a.tied += tiedPairShare(r.ranks);
@@ -93,12 +97,7 @@ export function annotatorQuality(prompts: readonly ReportPrompt[], raters: Reado
         if (Number.isFinite(v.tauB)) a.taus.push(v.tauB);
         a.others += 1;
       }
-      if (gold && gold.raterId !== id) {
-        const v = pairVerdicts(r.ranks, gold.ranks);
-        a.goldSame += v.same;
-        a.goldPairs += v.pairs;
-        a.gold += 1;
-      }
+      if (gold && gold.raterId !== id) a.gold.push([r.ranks, gold.ranks]);
     }
   }
   const rows: AnnotatorRow[] = [...acc].map(([id, a]) => {
@@ -114,8 +113,7 @@ export function annotatorQuality(prompts: readonly ReportPrompt[], raters: Reado
       agreementWithConsensus: a.pairs ? a.same / a.pairs : null,
       tauBWithConsensus: mean(a.taus),
       promptsWithOthers: a.others,
-      agreementWithGold: a.goldPairs ? a.goldSame / a.goldPairs : null,
-      goldCompared: a.gold,
+      agreementWithGold: pairAgreement(a.gold),
       tieRate: a.rankings ? a.tied / a.rankings : 0,
       flagRate: a.rankings ? a.flagged / a.rankings : 0,
       keptShownOrderRate: a.keptKnown ? a.kept / a.keptKnown : null,

@@ -22,6 +22,9 @@ export function filterKey(filter: ReportFilter): string {
   return JSON.stringify(key);
 }
 
+/** Bumped whenever the report's shape changes, so a cached report of the old shape is recomputed. */
+const REPORT_FORMAT = 2;
+
 /**
  * What the report depends on, in one cheap query: prompts and candidates, every ranking revision
  * (revisions are append-only, so count + latest time changes with every submission, revision,
@@ -29,7 +32,7 @@ export function filterKey(filter: ReportFilter): string {
  */
 async function dataVersion(projectId: string): Promise<string> {
   const { rows } = await pool().query<{ version: string }>(
-    `SELECT concat_ws(':',
+    `SELECT concat_ws(':', $2::int,
         (SELECT count(*) FROM prompts WHERE project_id = $1),
         (SELECT count(*) FROM completions c JOIN prompts p ON p.id = c.prompt_id WHERE p.project_id = $1),
         x.revisions, x.latest, x.rankings,
@@ -38,7 +41,7 @@ async function dataVersion(projectId: string): Promise<string> {
        FROM (SELECT count(rr.id) AS revisions, coalesce(max(rr.created_at)::text, '') AS latest, count(DISTINCT r.id) AS rankings
                FROM rankings r JOIN prompts p ON p.id = r.prompt_id JOIN ranking_revisions rr ON rr.ranking_id = r.id
               WHERE p.project_id = $1) x`,
-    [projectId],
+    [projectId, REPORT_FORMAT],
   );
   // The report's shape is part of its version: a report cached by older code is computed again.
   return `${REPORT_SHAPE}:${rows[0]!.version}`;

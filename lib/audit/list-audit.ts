@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { idsIn } from "@/lib/audit/audit-diff";
 import { pool } from "@/lib/db/pool";
 
 /** What the audit log viewer and its CSV download filter on. */
@@ -54,6 +55,30 @@ export async function listAuditEntries(filter: AuditFilter = {}, options: { limi
   values.push(options.limit ?? 200);
   const { rows } = await pool().query<AuditRow>(`${SELECT} ${clause} ORDER BY a.id DESC LIMIT $${values.length}`, values);
   return rows;
+}
+
+/**
+ * What the ids in these entries name (for the viewer's readable changes): a candidate as
+ * "Response N · model", a user by name and email, a prompt, project, judge run or export by its name.
+ */
+export async function auditNames(rows: readonly AuditRow[]): Promise<Map<string, string>> {
+  const ids = new Set<string>();
+  for (const r of rows) {
+    idsIn(r.before, ids);
+    idsIn(r.after, ids);
+    if (r.entityId) idsIn(r.entityId, ids);
+  }
+  if (ids.size === 0) return new Map();
+  const { rows: found } = await pool().query<{ id: string; label: string }>(
+    `SELECT id::text, 'Response ' || (position + 1) || ' · ' || model AS label FROM completions WHERE id = ANY($1::uuid[])
+     UNION ALL SELECT id::text, name || ' <' || email || '>' FROM users WHERE id = ANY($1::uuid[])
+     UNION ALL SELECT id::text, 'prompt ' || coalesce(external_id, left(id::text, 8)) FROM prompts WHERE id = ANY($1::uuid[])
+     UNION ALL SELECT id::text, 'project ' || slug FROM projects WHERE id = ANY($1::uuid[])
+     UNION ALL SELECT id::text, 'run "' || name || '"' FROM judge_runs WHERE id = ANY($1::uuid[])
+     UNION ALL SELECT id::text, 'export "' || name || '"' FROM exports WHERE id = ANY($1::uuid[])`,
+    [[...ids]],
+  );
+  return new Map(found.map((r) => [r.id, r.label]));
 }
 
 /** The distinct actions recorded so far, for the filter's suggestions. */

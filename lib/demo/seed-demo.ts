@@ -1,8 +1,8 @@
 import { demoCandidates } from "@/lib/demo/demo-candidates";
+import { seedDemoJudgeRun } from "@/lib/demo/demo-judge-run";
 import { DEMO_PROMPTS } from "@/lib/demo/demo-prompts";
 import { db } from "@/lib/db/prisma";
 import { importPrompts } from "@/lib/import/import-prompts";
-import { importRankings } from "@/lib/import/rankings/import-rankings";
 import { DEFAULT_IMPORT_LIMITS } from "@/lib/import/types";
 import { createProject } from "@/lib/projects/create-project";
 import { createUser } from "@/lib/users/manage-users";
@@ -64,16 +64,15 @@ export async function seedDemo(): Promise<DemoSeedResult> {
     actorId: null,
   });
   if (!summary.ok) throw new Error(`Demo data failed to import: ${summary.message}`);
-  // A synthetic judge's rankings (by the candidates' intended quality, two middle ones swapped on
-  // every other prompt), so the agreement dashboard and exports have data before anyone ranks.
-  const SCORES = [5, 5, 4, 3, 2, 2, 1, 1];
-  const judged = DEMO_PROMPTS.map((p, i) => {
-    const byQuality = demoCandidates(p, i).map((c) => c.model);
-    if (i % 2) [byQuality[2], byQuality[3]] = [byQuality[3]!, byQuality[2]!];
-    return JSON.stringify({ prompt_id: p.id, ranking: byQuality, scores: Object.fromEntries(byQuality.map((m, r) => [m, SCORES[r]!])) });
-  });
-  const rankings = await importRankings({ projectId: project.id, input: [Buffer.from(judged.join("\n") + "\n")], fileName: "demo-judge.jsonl", kind: "judge", annotator: "demo-judge (synthetic)", actorId: null });
-  if (!rankings.ok) throw new Error(`Demo judge rankings failed to import: ${rankings.message}`);
+  // A synthetic judge's rankings, stored like a real run's (two permutations, each in its own
+  // shuffled shown order), so the agreement dashboard and exports have data before anyone ranks.
+  const stored = await db().prompt.findMany({ where: { projectId: project.id }, select: { id: true, externalId: true, completions: { select: { id: true, position: true } } } });
+  const byExternalId = new Map(stored.map((p) => [p.externalId, p]));
+  await seedDemoJudgeRun(project.id, DEMO_PROMPTS.map((p) => {
+    const prompt = byExternalId.get(p.id)!;
+    // Candidates are imported best first (demoCandidates lists them by intended quality).
+    return { id: prompt.id, byQuality: [...prompt.completions].sort((a, b) => a.position - b.position).map((c) => c.id) };
+  }));
   return { created: true, credentials, prompts: summary.promptsAdded };
 }
 

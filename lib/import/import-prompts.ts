@@ -26,12 +26,16 @@ export interface ImportOptions {
   /** An import row created beforehand (the web upload creates it to report progress). */
   importId?: string;
   onProgress?: (progress: ImportProgress) => void;
+  /** How this caller's user imports only the valid records, for the refusal message (default: the CLI flag). */
+  howToSkipInvalid?: string;
 }
 
 export interface ImportProgress {
   bytesRead: number;
   bytesTotal: number;
   recordsRead: number;
+  /** The last call: every record has been read. */
+  done: boolean;
 }
 
 export interface ImportSummary {
@@ -99,7 +103,7 @@ export async function importPrompts(options: ImportOptions): Promise<ImportSumma
     const now = Date.now();
     if (!options.onProgress || (!force && now - lastProgress < PROGRESS_EVERY_MS)) return;
     lastProgress = now;
-    options.onProgress({ bytesRead, bytesTotal: options.bytesTotal, recordsRead });
+    options.onProgress({ bytesRead, bytesTotal: options.bytesTotal, recordsRead, done: force });
   };
   // Progress and liveness go to the import row on another connection, outside the import's
   // transaction, so the upload page and `project show` can follow them.
@@ -201,7 +205,7 @@ export async function importPrompts(options: ImportOptions): Promise<ImportSumma
       rejectedReportPath: options.skipInvalid && options.rejectedReportPath && problems.rejectedRecords > 0 ? options.rejectedReportPath : null,
       message: "",
     };
-    summary.message = summaryMessage(summary);
+    summary.message = summaryMessage(summary, options.howToSkipInvalid);
     if (failed) {
       await client.query("ROLLBACK");
       await finishImportRow(client, importId, summary, "FAILED");
@@ -279,10 +283,12 @@ function* completionRows(prompts: PendingPrompt[]): Generator<string> {
   }
 }
 
-export function summaryMessage(s: ImportSummary): string {
+export const SKIP_INVALID_CLI = "with --skip-invalid";
+
+export function summaryMessage(s: ImportSummary, howToSkipInvalid = SKIP_INVALID_CLI): string {
   const dupes = s.duplicatesExisting + s.duplicatesInFile;
   if (!s.ok) {
-    return `Nothing imported: ${s.recordsRejected} of ${s.recordsRead} record${s.recordsRead === 1 ? "" : "s"} ${s.recordsRejected === 1 ? "is" : "are"} invalid. Fix them, or import the valid ones with --skip-invalid.`;
+    return `Nothing imported: ${s.recordsRejected} of ${s.recordsRead} record${s.recordsRead === 1 ? "" : "s"} ${s.recordsRejected === 1 ? "is" : "are"} invalid. Fix them, or import the valid ones ${howToSkipInvalid}.`;
   }
   if (s.promptsAdded === 0 && dupes > 0 && s.recordsRejected === 0) {
     return `Nothing new: all ${dupes} prompt${dupes === 1 ? " was" : "s were"} already in the project.`;

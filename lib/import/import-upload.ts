@@ -4,6 +4,7 @@ import { env } from "@/lib/config/env";
 import { pool } from "@/lib/db/pool";
 import { AppError, isUniqueViolation } from "@/lib/errors/app-error";
 import { importPrompts, type ImportSummary } from "@/lib/import/import-prompts";
+import { SKIP_INVALID_LABEL } from "@/lib/import/upload-schema";
 import { DEFAULT_IMPORT_LIMITS } from "@/lib/import/types";
 import type { UploadQuery } from "@/lib/import/upload-schema";
 import { getProjectBySlug } from "@/lib/projects/queries";
@@ -41,6 +42,7 @@ export async function importUpload(options: { slug: string; query: UploadQuery; 
     limits: { ...DEFAULT_IMPORT_LIMITS, maxFieldBytes: env().MEDPREF_MAX_COMPLETION_BYTES },
     actorId: options.actorId,
     rejectedReportPath: reportPath,
+    howToSkipInvalid: `by ticking "${SKIP_INVALID_LABEL}" and importing again`,
   });
 }
 

@@ -16,3 +16,6 @@ export type UploadQuery = z.infer<typeof uploadQuery>;
  * text/plain and form types are refused: another site's page could send those without a preflight.
  */
 export const UPLOAD_CONTENT_TYPES = ["application/octet-stream", "application/json", "application/x-ndjson", "application/jsonl", "application/x-jsonlines"] as const;
+
+/** The upload form's checkbox for importing only the valid records (named in the refusal message). */
+export const SKIP_INVALID_LABEL = "Skip invalid records";

@@ -3,7 +3,8 @@ import { agreementFigures, FIGURE_KEYS, type RatedPrompt } from "@/lib/agreement
 import { fractionalRanks, meanRankConsensus } from "@/lib/agreement/fractional-ranks";
 import { pairVerdicts } from "@/lib/agreement/pair-verdicts";
 import { projectAgreement } from "@/lib/agreement/project-agreement";
-import { sendBackForRankings } from "@/lib/annotation/admin-annotation";
+import { sendBackForRankings, setReferenceRanking } from "@/lib/annotation/admin-annotation";
+import { pairAgreement } from "@/lib/agreement/judge-agreement";
 import { auditCsv } from "@/lib/audit/list-audit";
 import { pool } from "@/lib/db/pool";
 import { importRankings } from "@/lib/import/rankings/import-rankings";
@@ -159,6 +160,42 @@ describe("agreement report on stored rankings", () => {
     const badDate = await cli(["agreement", "--project", project.slug, "--from", "yesterday"]);
     expect(badDate.code).toBe(2);
     expect(badDate.stderr).toMatch(/--from: a date as YYYY-MM-DD/);
+  });
+});
+
+describe("agreement with gold", () => {
+  it("gives each annotator tau-b, pairwise agreement and top-1 against gold, on the dashboard report and in agreement --json", async () => {
+    const { project, humans } = await seededProject();
+    const admin = (await pool().query<{ id: string }>(`INSERT INTO users (email, name, role, pseudonym) VALUES ('gold-admin@medpref.test', 'Gold Admin', 'ADMIN', 'gold-admin') RETURNING id`)).rows[0]!;
+    // Gold on q1, q2, q3: MODELS in order for q1 and q2, reversed for q3.
+    const goldTiers: Record<string, string[]> = { q1: MODELS, q2: MODELS, q3: [...MODELS].reverse() };
+    for (const [externalId, order] of Object.entries(goldTiers)) {
+      const { rows } = await pool().query<{ id: string; model: string }>(`SELECT c.id, c.model FROM completions c JOIN prompts p ON p.id = c.prompt_id WHERE p.project_id = $1 AND p.external_id = $2`, [project.id, externalId]);
+      const idOf = new Map(rows.map((r) => [r.model, r.id]));
+      await setReferenceRanking({ promptId: (await pool().query<{ id: string }>(`SELECT prompt_id AS id FROM completions WHERE id = $1`, [idOf.get(order[0]!)])).rows[0]!.id, kind: "GOLD", submission: { tiers: order.map((m) => [idOf.get(m)!]), details: {}, rationale: null, timeOnTaskMs: 0 }, actorId: admin.id });
+    }
+    const result = await cli(["agreement", "--project", project.slug, "--json"]);
+    expect(result.code).toBe(0);
+    const json = JSON.parse(result.stdout) as { annotators: { name: string; agreementWithGold: unknown }[] };
+    const { report } = await projectAgreement(project.slug);
+    for (const name of ANNOTATORS) {
+      const pairs = Object.entries(goldTiers).flatMap(([externalId, order]) => {
+        const mine = humans.find((p) => p.promptId === externalId)!.raters.find((r) => r.rater === name);
+        return mine ? [[mine.ranks, fractionalRanks(MODELS.map((m) => order.indexOf(m) + 1))] as [Float64Array, Float64Array]] : [];
+      });
+      const expected = pairAgreement(pairs);
+      // Dr. Chu skipped every fourth prompt, none of q1–q3: every annotator has the three gold prompts.
+      expect(expected.prompts).toBe(3);
+      const fromJson = json.annotators.find((a) => a.name === name)!.agreementWithGold as typeof expected;
+      expect(Object.keys(fromJson).sort()).toEqual(["kendallTauB", "pairwiseAgreement", "prompts", "top1Agreement"]);
+      expect(fromJson.prompts).toBe(3);
+      expect(fromJson.pairwiseAgreement).toBeCloseTo(expected.pairwiseAgreement!, 12);
+      expect(fromJson.kendallTauB).toBeCloseTo(expected.kendallTauB!, 12);
+      expect(fromJson.top1Agreement).toBeCloseTo(expected.top1Agreement!, 12);
+      expect(report.annotators.find((a) => a.name === name)!.agreementWithGold).toEqual(fromJson);
+    }
+    const text = await cli(["agreement", "--project", project.slug]);
+    expect(text.stdout).toMatch(/gold pairwise \d\.\d{3} · tau-b -?\d\.\d{3} · top-1 \d+\.\d% \(3 prompts\)/);
   });
 });
 

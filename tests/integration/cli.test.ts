@@ -80,6 +80,19 @@ describe("medpref CLI", () => {
     expect(JSON.parse(shown.stdout)).toEqual({ slug: "cli-demo", name: "CLI demo", prompts: 2, completions: 8, rankings: { human: 0, judge: 0 }, assignments: {} });
   });
 
+  it("counts imported prompts in its progress lines, ending with 100% and every prompt", async () => {
+    expect((await cli(["project", "create", "--slug", "cli-progress", "--name", "CLI progress"])).code).toBe(0);
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "medpref-cli-"));
+    const file = path.join(dir, "twenty.jsonl");
+    await fs.writeFile(file, jsonl(Array.from({ length: 20 }, (_, i) => record(i, 3))));
+    const imported = await cli(["import", "--project", "cli-progress", "--file", file]);
+    expect(imported.code).toBe(0);
+    const lines = imported.stderr.split("\n").filter((l) => l.startsWith("Importing "));
+    // Was "Importing twenty.jsonl: 100% (1 records)" and nothing after: the share came from stream chunks.
+    expect(lines.at(-1)).toBe("Importing twenty.jsonl: 100% (20 prompts read)");
+    expect(lines.filter((l) => l.includes("100%"))).toHaveLength(1);
+  });
+
   it("fails with exit code 1 and a message on stderr", async () => {
     const r = await cli(["project", "show", "no-such-project", "--json"]);
     expect(r.code).toBe(1);

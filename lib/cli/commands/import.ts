@@ -3,6 +3,7 @@ import path from "node:path";
 import { z } from "zod";
 import { parseFlags, parseValues, reportFileOutcome, UsageError, type Command } from "@/lib/cli/command";
 import { env } from "@/lib/config/env";
+import { decileProgress, importProgressLine } from "@/lib/cli/import-progress";
 import { importPrompts } from "@/lib/import/import-prompts";
 import { DEFAULT_IMPORT_LIMITS, IMPORT_FORMATS } from "@/lib/import/types";
 import { getProjectBySlug } from "@/lib/projects/queries";
@@ -40,9 +41,9 @@ export const importCommand: Command = {
     const skipInvalid = Boolean(values["skip-invalid"]);
     const reportPath = skipInvalid ? path.resolve(values.report ?? `${input.file}.rejected.jsonl`) : undefined;
     const maxFieldBytes = input["max-completion-kb"] ? input["max-completion-kb"] * 1024 : env().MEDPREF_MAX_COMPLETION_BYTES;
-    // A terminal gets a live line; a log gets a line every 10%.
+    // A terminal gets a live line; a log gets a line every 10% and the final count.
     const interactive = process.stderr.isTTY;
-    let lastDecile = 0;
+    const logLine = decileProgress(path.basename(input.file));
     const summary = await importPrompts({
       projectId: project.id,
       input: fs.createReadStream(input.file, { highWaterMark: 1 << 20 }),
@@ -54,12 +55,10 @@ export const importCommand: Command = {
       actorId: null,
       rejectedReportPath: reportPath,
       onProgress: (p) => {
-        const pct = p.bytesTotal ? Math.floor((100 * p.bytesRead) / p.bytesTotal) : 0;
-        const line = `Importing ${path.basename(input.file)}: ${pct}% (${p.recordsRead} records)`;
-        if (interactive) process.stderr.write(`\r${line}`);
-        else if (Math.floor(pct / 10) > lastDecile) {
-          lastDecile = Math.floor(pct / 10);
-          io.err(line);
+        if (interactive) process.stderr.write(`\r${importProgressLine(path.basename(input.file), p)}`);
+        else {
+          const line = logLine(p);
+          if (line) io.err(line);
         }
       },
     });

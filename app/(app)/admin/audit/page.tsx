@@ -1,12 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireRole } from "@/lib/auth/guard";
-import { auditActions, auditFilterSchema, listAuditEntries } from "@/lib/audit/list-audit";
+import { auditChanges } from "@/lib/audit/audit-diff";
+import { auditActions, auditFilterSchema, auditNames, listAuditEntries } from "@/lib/audit/list-audit";
 
 export const metadata: Metadata = { title: "Audit log" };
 export const dynamic = "force-dynamic";
 
-const show = (v: unknown) => (v === null || v === undefined ? "" : JSON.stringify(v));
 const PAGE = 200;
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -16,6 +16,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const filter = parsed.success ? parsed.data : {};
   const beforeId = typeof raw.before === "string" && /^\d+$/.test(raw.before) ? raw.before : undefined;
   const [entries, actions] = await Promise.all([listAuditEntries(filter, { limit: PAGE, beforeId }), auditActions()]);
+  const names = await auditNames(entries);
   const query = new URLSearchParams(Object.entries(filter).filter(([, v]) => v) as [string, string][]);
   const input = "mt-1 block rounded-md border border-slate-300 px-2 py-1";
   return (
@@ -45,20 +46,28 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               <th className="px-3 py-2">Actor</th>
               <th className="px-3 py-2">Action</th>
               <th className="px-3 py-2">Entity</th>
-              <th className="px-3 py-2">Before</th>
-              <th className="px-3 py-2">After</th>
+              <th className="px-3 py-2">Changes</th>
             </tr>
           </thead>
           <tbody>
-            {entries.length === 0 && <tr><td colSpan={6} className="px-3 py-3 text-slate-600">No entries match.</td></tr>}
+            {entries.length === 0 && <tr><td colSpan={5} className="px-3 py-3 text-slate-600">No entries match.</td></tr>}
             {entries.map((e) => (
               <tr key={e.id} className="border-t border-slate-100 align-top">
                 <td className="whitespace-nowrap px-3 py-2">{e.createdAt.toISOString().slice(0, 19).replace("T", " ")}</td>
                 <td className="px-3 py-2">{e.actor}</td>
                 <td className="px-3 py-2 font-mono text-xs">{e.action}</td>
-                <td className="px-3 py-2 font-mono text-xs">{e.entityType}{e.entityId ? ` ${e.entityId.slice(0, 8)}` : ""}</td>
-                <td className="max-w-xs break-all px-3 py-2 font-mono text-xs">{show(e.before)}</td>
-                <td className="max-w-xs break-all px-3 py-2 font-mono text-xs">{show(e.after)}</td>
+                <td className="px-3 py-2 text-xs"><span className="font-mono">{e.entityType}</span>{e.entityId ? <> {names.get(e.entityId.toLowerCase()) ?? <span className="font-mono">#{e.entityId.slice(0, 8)}</span>}</> : ""}</td>
+                <td className="min-w-[16rem] px-3 py-2 text-xs">
+                  <ul className="space-y-0.5">
+                    {auditChanges(e.before, e.after, names).map((c) => (
+                      <li key={c.field} className="[overflow-wrap:anywhere]">
+                        <span className="font-medium">{c.field}:</span>{" "}
+                        {c.before !== null && <><del className="text-red-800">{c.before}</del>{c.after !== null && " → "}</>}
+                        {c.after !== null && <ins className="text-green-800 no-underline">{c.after}</ins>}
+                      </li>
+                    ))}
+                  </ul>
+                </td>
               </tr>
             ))}
           </tbody>

@@ -8,15 +8,21 @@ import { clinicianProgress } from "@/lib/annotation/clinician-progress";
 import { listActiveClinicians } from "@/lib/users/manage-users";
 import { requireRole } from "@/lib/auth/guard";
 import { AppError } from "@/lib/errors/app-error";
+import { PromptListSection } from "@/components/projects/prompt-list";
 import { getProjectPage } from "@/lib/projects/project-page";
+import { promptListQuerySchema } from "@/lib/projects/prompt-list";
 
 export const metadata: Metadata = { title: "Project" };
 export const dynamic = "force-dynamic";
 
-export default async function ProjectPage({ params }: { params: Promise<{ slug: string }> }) {
+export default async function ProjectPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireRole("ADMIN", "RESEARCHER");
   const { slug } = await params;
-  const page = await getProjectPage(slug).catch((e) => {
+  const search = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
+  const parsed = promptListQuerySchema.safeParse(search);
+  const promptQuery = parsed.success ? parsed.data : promptListQuerySchema.parse({});
+  const promptQueryError = parsed.success ? null : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+  const page = await getProjectPage(slug, promptQuery).catch((e) => {
     if (e instanceof AppError && e.code === "NOT_FOUND") notFound();
     throw e;
   });
@@ -54,38 +60,7 @@ export default async function ProjectPage({ params }: { params: Promise<{ slug: 
         {stat("Human rankings", summary.rankings.human)}
         {stat("Judge rankings", summary.rankings.judge)}
       </div>
-      <section aria-labelledby="prompts-heading" className="rounded-lg border border-slate-200 bg-white">
-        <h2 id="prompts-heading" className="border-b border-slate-200 px-4 py-3 font-semibold">Prompts {summary.prompts > prompts.length && <span className="text-sm font-normal text-slate-500">(first {prompts.length} of {summary.prompts})</span>}</h2>
-        {prompts.length === 0 ? (
-          <p className="px-4 py-3 text-slate-600">No prompts yet.</p>
-        ) : (
-          <table className="w-full text-sm">
-            <thead className="bg-slate-50 text-left">
-              <tr>
-                <th className="px-3 py-2">Prompt</th>
-                <th className="px-3 py-2">Source</th>
-                <th className="px-3 py-2">Type</th>
-                <th className="px-3 py-2">Candidates</th>
-                <th className="px-3 py-2">Reference</th>
-              </tr>
-            </thead>
-            <tbody>
-              {prompts.map((p) => (
-                <tr key={p.id} className="border-t border-slate-100 align-top">
-                  <td className="max-w-xl px-3 py-2">
-                    <Link href={`/projects/${project.slug}/prompts/${p.id}`} className="line-clamp-2 hover:text-brand-700 hover:underline">{p.preview}</Link>
-                    {p.externalId && <div className="text-xs text-slate-500">{p.externalId}{p.isGold && <span className="ml-2 rounded bg-amber-100 px-1 text-amber-900">gold</span>}</div>}
-                  </td>
-                  <td className="px-3 py-2">{p.source ?? "—"}</td>
-                  <td className="px-3 py-2">{p.promptType ?? "—"}</td>
-                  <td className="px-3 py-2">{p.candidates}</td>
-                  <td className="px-3 py-2">{p.hasReference ? "yes" : "no"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
+      <PromptListSection slug={project.slug} list={prompts} query={promptQuery} error={promptQueryError} />
       {user.role === "ADMIN" && imports.length > 0 && (
         <section aria-labelledby="imports-heading" className="rounded-lg border border-slate-200 bg-white">
           <h2 id="imports-heading" className="border-b border-slate-200 px-4 py-3 font-semibold">Imports</h2>

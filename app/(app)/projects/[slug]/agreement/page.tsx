@@ -3,10 +3,12 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AnnotatorHeatmap } from "@/components/agreement/annotator-heatmap";
 import { MeanRankChart, StrengthChart } from "@/components/agreement/bias-charts";
-import { FigureTable } from "@/components/agreement/figure-table";
+import { FigureTable, FigureValue } from "@/components/agreement/figure-table";
 import { WinRateMatrix } from "@/components/agreement/win-rate-matrix";
 import { FIGURE_KEYS, FIGURE_LABELS } from "@/lib/agreement/agreement-figures";
-import { formatFigure, formatInterval, formatShare } from "@/lib/agreement/agreement-summary";
+import { formatFigure, formatShare } from "@/lib/agreement/agreement-summary";
+import { countedFigureCell, FIGURE_HELP, figureCell, METRICS_HELP_PATH } from "@/lib/agreement/figure-display";
+import type { PairAgreement } from "@/lib/agreement/judge-agreement";
 import type { BreakdownGroup } from "@/lib/agreement/agreement-report";
 import { projectAgreement, reportFilterSchema } from "@/lib/agreement/project-agreement";
 import { requireRole } from "@/lib/auth/guard";
@@ -49,6 +51,14 @@ export default async function AgreementPage({ params, searchParams }: { params: 
       {hint && <div className="text-xs text-slate-500">{hint}</div>}
     </div>
   );
+  // Two rankings compared prompt by prompt: pairwise agreement, tau-b, same best.
+  const pairCells = (p: PairAgreement) => (
+    <>
+      <td className="px-3 py-2"><FigureValue cell={countedFigureCell(p.pairwiseAgreement, p.prompts, (x) => formatFigure(x))} /></td>
+      <td className="px-3 py-2"><FigureValue cell={countedFigureCell(p.kendallTauB, p.prompts, (x) => formatFigure(x))} /></td>
+      <td className="px-3 py-2"><FigureValue cell={countedFigureCell(p.top1Agreement, p.prompts, formatShare)} /></td>
+    </>
+  );
   // Every figure for each group: one row for the clinicians, one per judge run against their consensus.
   const breakdownTable = (title: string, groups: BreakdownGroup[]) => (
     <div className="overflow-x-auto">
@@ -56,7 +66,7 @@ export default async function AgreementPage({ params, searchParams }: { params: 
         <thead className="bg-slate-50 text-left">
           <tr>
             <th className="px-3 py-2">{title}</th><th className="px-3 py-2">Prompts</th><th className="px-3 py-2">Raters</th>
-            {FIGURE_KEYS.map((k) => <th key={k} className="px-3 py-2">{FIGURE_LABELS[k]}</th>)}
+            {FIGURE_KEYS.map((k) => <th key={k} className="px-3 py-2" title={FIGURE_HELP[k]}>{FIGURE_LABELS[k]}</th>)}
           </tr>
         </thead>
         <tbody>
@@ -66,7 +76,7 @@ export default async function AgreementPage({ params, searchParams }: { params: 
               <td className="px-3 py-2">{g.prompts} <span className="text-xs text-slate-500">({row.figures.prompts} compared)</span></td>
               <td className="px-3 py-2">{row.label}</td>
               {FIGURE_KEYS.map((k) => (
-                <td key={k} className="px-3 py-2 font-mono" title={row.figures.ci95[k] ? `95% interval ${formatInterval(row.figures.ci95[k])}` : ""}>{formatFigure(row.figures[k])}</td>
+                <td key={k} className="px-3 py-2"><FigureValue intervalAsTitle cell={figureCell(row.figures[k], row.figures.ci95[k], row.figures.prompts)} /></td>
               ))}
             </tr>
           )))}
@@ -81,7 +91,7 @@ export default async function AgreementPage({ params, searchParams }: { params: 
         <h1 className="text-2xl font-semibold">Agreement</h1>
         <p className="text-sm text-slate-600">
           Computed {result.computedAt.toISOString().slice(0, 19).replace("T", " ")} UTC in {(result.computeMs / 1000).toFixed(1)} s{result.fromCache ? " (cached: the data has not changed since)" : ""}.
-          Intervals are 95% bootstrap percentiles over prompts (seeded).{isAdmin && <> <Link href={`/projects/${project.slug}/agreement/disagreements`} className="text-brand-700 underline">Disagreements →</Link></>}
+          Intervals are 95% bootstrap percentiles over prompts (seeded); figures over fewer than 10 prompts are not shown. <Link href={METRICS_HELP_PATH} className="text-brand-700 underline">How each figure is computed</Link>.{isAdmin && <> <Link href={`/projects/${project.slug}/agreement/disagreements`} className="text-brand-700 underline">Disagreements →</Link></>}
         </p>
       </div>
 
@@ -119,50 +129,77 @@ export default async function AgreementPage({ params, searchParams }: { params: 
         {report.humanHuman.prompts === 0 ? (
           <p className="px-4 py-3 text-sm text-slate-600">No prompt has two human rankings yet.</p>
         ) : (
-          <FigureTable columns={[{ label: "Clinicians", figures: report.humanHuman }]} />
+          <FigureTable idPrefix="human-figure" columns={[{ label: "Clinicians", figures: report.humanHuman }]} />
         )}
       </section>
 
-      {report.judges.length > 0 && (
-        <section aria-labelledby="judges-heading" className={section}>
-          <h2 id="judges-heading" className={heading}>Judges against the clinicians&apos; consensus</h2>
-          <FigureTable columns={report.judges.map((j) => ({ label: `${j.name} (${j.model ?? "?"})`, figures: j.vsConsensus }))} caption="Each judge run's aggregated ranking against the mean-rank consensus of the clinicians, as two raters." />
-          <div className="overflow-x-auto border-t border-slate-200">
-            <table className="w-full text-sm" aria-label="Position consistency">
-              <thead className="bg-slate-50 text-left"><tr><th className="px-3 py-2">Judge run</th><th className="px-3 py-2">Prompts with ≥ 2 permutations</th><th className="px-3 py-2">Tau-b between permutations</th><th className="px-3 py-2">Same best in every permutation</th></tr></thead>
-              <tbody>
-                {report.judges.map((j) => (
-                  <tr key={j.runId} className="border-t border-slate-100"><td className="px-3 py-2"><Link href={`/runs/${j.runId}`} className="text-brand-700 underline">{j.name}</Link></td><td className="px-3 py-2">{j.positionConsistency.prompts}</td><td className="px-3 py-2 font-mono">{formatFigure(j.positionConsistency.kendallTauB)}</td><td className="px-3 py-2">{formatShare(j.positionConsistency.top1Agreement)}</td></tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          {report.judgeVsJudge.length > 0 && (
+      <section aria-labelledby="judges-heading" className={section}>
+        <h2 id="judges-heading" className={heading}>Judges against the clinicians&apos; consensus</h2>
+        {report.judges.length === 0 ? (
+          <p className="px-4 py-3 text-sm text-slate-600">
+            {report.counts.judgeRankings === 0 && !filter.runIds?.length
+              ? "No judge has ranked prompts of this project yet: start a judge run (Runs) or import a judge's rankings (import-rankings --kind judge)."
+              : "No judge run's rankings match these filters."}
+          </p>
+        ) : (
+          <>
+            {report.judges.some((j) => j.vsConsensus.prompts > 0) ? (
+              <FigureTable idPrefix="judge-figure" columns={report.judges.map((j) => ({ label: `${j.name} (${j.model ?? "?"})`, figures: j.vsConsensus }))} caption="Each judge run's aggregated ranking against the mean-rank consensus of the clinicians, as two raters." />
+            ) : (
+              <p className="px-4 py-3 text-sm text-slate-600">
+                {report.counts.humanRankings === 0
+                  ? `Nothing to compare yet: no clinician has ranked ${filter.from || filter.to || filter.annotatorIds?.length ? "prompts in this filter" : "a prompt of this project"}, and a judge is measured against the clinicians' consensus. The judges' own position consistency and bias are below.`
+                  : "Nothing to compare yet: no prompt is ranked by both a judge run and a clinician."}
+              </p>
+            )}
             <div className="overflow-x-auto border-t border-slate-200">
-              <table className="w-full text-sm" aria-label="Judge runs against each other">
-                <thead className="bg-slate-50 text-left"><tr><th className="px-3 py-2">Runs</th><th className="px-3 py-2">Shared prompts</th><th className="px-3 py-2">Pairwise agreement</th><th className="px-3 py-2">Tau-b</th><th className="px-3 py-2">Same best</th></tr></thead>
+              <table className="w-full text-sm" aria-label="Position consistency">
+                <thead className="bg-slate-50 text-left"><tr><th className="px-3 py-2">Judge run</th><th className="px-3 py-2">Prompts with ≥ 2 permutations</th><th className="px-3 py-2" title="Mean Kendall's tau-b between the rankings the run gave one prompt in different shown orders: 1 = the order shown changes nothing.">Tau-b between permutations</th><th className="px-3 py-2" title="Share of prompts whose best candidate is the same in every permutation.">Same best in every permutation</th></tr></thead>
                 <tbody>
-                  {report.judgeVsJudge.map((p) => (
-                    <tr key={`${p.a}|${p.b}`} className="border-t border-slate-100"><td className="px-3 py-2">{runName.get(p.a)} × {runName.get(p.b)}</td><td className="px-3 py-2">{p.prompts}</td><td className="px-3 py-2 font-mono">{formatFigure(p.pairwiseAgreement)}</td><td className="px-3 py-2 font-mono">{formatFigure(p.kendallTauB)}</td><td className="px-3 py-2">{formatShare(p.top1Agreement)}</td></tr>
+                  {report.judges.map((j) => (
+                    <tr key={j.runId} className="border-t border-slate-100">
+                      <td className="px-3 py-2"><Link href={`/runs/${j.runId}`} className="text-brand-700 underline">{j.name}</Link></td>
+                      <td className="px-3 py-2">{j.positionConsistency.prompts}</td>
+                      {j.positionConsistency.prompts === 0 ? (
+                        <td colSpan={2} className="px-3 py-2 text-xs italic text-slate-600">one shown order per prompt: consistency needs a run with 2 or more permutations</td>
+                      ) : (
+                        <>
+                          <td className="px-3 py-2"><FigureValue cell={countedFigureCell(j.positionConsistency.kendallTauB, j.positionConsistency.prompts, (x) => formatFigure(x))} /></td>
+                          <td className="px-3 py-2"><FigureValue cell={countedFigureCell(j.positionConsistency.top1Agreement, j.positionConsistency.prompts, formatShare)} /></td>
+                        </>
+                      )}
+                    </tr>
                   ))}
                 </tbody>
               </table>
             </div>
-          )}
-          {isAdmin && (
-            <div className="overflow-x-auto border-t border-slate-200">
-              <table className="w-full text-sm" aria-label="Judges against each clinician">
-                <thead className="bg-slate-50 text-left"><tr><th className="px-3 py-2">Judge run</th><th className="px-3 py-2">Clinician</th><th className="px-3 py-2">Shared prompts</th><th className="px-3 py-2">Pairwise agreement</th><th className="px-3 py-2">Tau-b</th><th className="px-3 py-2">Same best</th></tr></thead>
-                <tbody>
-                  {report.judges.flatMap((j) => j.vsClinicians.map((c) => (
-                    <tr key={`${j.runId}|${c.raterId}`} className="border-t border-slate-100"><td className="px-3 py-2">{j.name}</td><td className="px-3 py-2">{c.name}</td><td className="px-3 py-2">{c.prompts}</td><td className="px-3 py-2 font-mono">{formatFigure(c.pairwiseAgreement)}</td><td className="px-3 py-2 font-mono">{formatFigure(c.kendallTauB)}</td><td className="px-3 py-2">{formatShare(c.top1Agreement)}</td></tr>
-                  )))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </section>
-      )}
+            {report.judgeVsJudge.length > 0 && (
+              <div className="overflow-x-auto border-t border-slate-200">
+                <table className="w-full text-sm" aria-label="Judge runs against each other">
+                  <thead className="bg-slate-50 text-left"><tr><th className="px-3 py-2">Runs</th><th className="px-3 py-2">Shared prompts</th><th className="px-3 py-2" title={FIGURE_HELP.pairwiseAgreement}>Pairwise agreement</th><th className="px-3 py-2" title={FIGURE_HELP.kendallTauB}>Tau-b</th><th className="px-3 py-2" title={FIGURE_HELP.top1Agreement}>Same best</th></tr></thead>
+                  <tbody>
+                    {report.judgeVsJudge.map((p) => (
+                      <tr key={`${p.a}|${p.b}`} className="border-t border-slate-100"><td className="px-3 py-2">{runName.get(p.a)} × {runName.get(p.b)}</td><td className="px-3 py-2">{p.prompts}</td>{pairCells(p)}</tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+            {isAdmin && report.judges.some((j) => j.vsClinicians.length > 0) && (
+              <div className="overflow-x-auto border-t border-slate-200">
+                <table className="w-full text-sm" aria-label="Judges against each clinician">
+                  <thead className="bg-slate-50 text-left"><tr><th className="px-3 py-2">Judge run</th><th className="px-3 py-2">Clinician</th><th className="px-3 py-2">Shared prompts</th><th className="px-3 py-2" title={FIGURE_HELP.pairwiseAgreement}>Pairwise agreement</th><th className="px-3 py-2" title={FIGURE_HELP.kendallTauB}>Tau-b</th><th className="px-3 py-2" title={FIGURE_HELP.top1Agreement}>Same best</th></tr></thead>
+                  <tbody>
+                    {report.judges.flatMap((j) => j.vsClinicians.map((c) => (
+                      <tr key={`${j.runId}|${c.raterId}`} className="border-t border-slate-100"><td className="px-3 py-2">{j.name}</td><td className="px-3 py-2">{c.name}</td><td className="px-3 py-2">{c.prompts}</td>{pairCells(c)}</tr>
+                    )))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </>
+        )}
+      </section>
 
       {isAdmin && (
         <section aria-labelledby="annotators-heading" className={section}>
@@ -173,7 +210,7 @@ export default async function AgreementPage({ params, searchParams }: { params: 
                 <thead className="bg-slate-50 text-left">
                   <tr>
                     <th className="px-3 py-2">Annotator</th><th className="px-3 py-2">Rankings</th><th className="px-3 py-2">Median time</th>
-                    <th className="px-3 py-2">Agreement with the others</th><th className="px-3 py-2">Agreement with gold</th><th className="px-3 py-2">Tie rate</th><th className="px-3 py-2">Flag rate</th><th className="px-3 py-2">Kept shown order</th><th className="px-3 py-2">Attention</th>
+                    <th className="px-3 py-2">Agreement with the others</th><th className="px-3 py-2" title="Against the admins' gold ranking, over the gold prompts the annotator ranked: pairwise agreement, Kendall's tau-b (mean over prompts) and top-1 (share with the same best).">Agreement with gold</th><th className="px-3 py-2">Tie rate</th><th className="px-3 py-2">Flag rate</th><th className="px-3 py-2">Kept shown order</th><th className="px-3 py-2">Attention</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -183,7 +220,9 @@ export default async function AgreementPage({ params, searchParams }: { params: 
                       <td className="px-3 py-2">{a.rankings}</td>
                       <td className="px-3 py-2">{a.medianSeconds === null ? "—" : `${a.medianSeconds} s`}</td>
                       <td className="px-3 py-2"><span className="font-mono">{formatFigure(a.agreementWithConsensus)}</span> <span className="text-xs text-slate-500">tau-b {formatFigure(a.tauBWithConsensus)} · {a.promptsWithOthers} prompts</span></td>
-                      <td className="px-3 py-2"><span className="font-mono">{formatFigure(a.agreementWithGold)}</span> <span className="text-xs text-slate-500">{a.goldCompared} gold</span></td>
+                      <td className="px-3 py-2">{a.agreementWithGold.prompts === 0 ? "—" : (
+                        <span className="block whitespace-nowrap">pairwise <span className="font-mono">{formatFigure(a.agreementWithGold.pairwiseAgreement)}</span> · tau-b <span className="font-mono">{formatFigure(a.agreementWithGold.kendallTauB)}</span> · top-1 <span className="font-mono">{formatShare(a.agreementWithGold.top1Agreement)}</span> <span className="text-xs text-slate-500">({a.agreementWithGold.prompts} gold prompt{a.agreementWithGold.prompts === 1 ? "" : "s"})</span></span>
+                      )}</td>
                       <td className="px-3 py-2">{formatShare(a.tieRate)}</td>
                       <td className="px-3 py-2">{formatShare(a.flagRate)}</td>
                       <td className="px-3 py-2">{formatShare(a.keptShownOrderRate)}</td>
@@ -203,34 +242,34 @@ export default async function AgreementPage({ params, searchParams }: { params: 
         <h2 id="bias-heading" className={heading}>Bias</h2>
         {report.bias.candidates === null ? <p className="px-4 py-3 text-sm text-slate-600">No rankings yet.</p> : (
           <div className="grid gap-4 p-4 xl:grid-cols-2">
-            <div>
+            <div className="min-w-0">
               <h3 className="font-medium">Position bias: mean rank by shown position</h3>
               <p className="text-xs text-slate-500">Prompts with {report.bias.candidates} candidates. Flat at {((report.bias.candidates + 1) / 2).toFixed(1)} (dashed) = no position bias; a low first point = favours what is read first.</p>
-              <MeanRankChart title="Mean rank by shown position" xLabels={Array.from({ length: report.bias.candidates }, (_, i) => `Shown ${i + 1}`)} series={report.bias.series.map((s) => ({ label: s.label, values: s.meanRankByShownPosition }))} />
+              <MeanRankChart title="Mean rank by shown position" xTitle="shown position" xLabels={Array.from({ length: report.bias.candidates }, (_, i) => String(i + 1))} series={report.bias.series.map((s) => ({ label: s.label, values: s.meanRankByShownPosition }))} />
               {report.bias.series.some((s) => s.withoutShownOrder > 0) && (
                 <p className="text-xs text-slate-600" data-testid="position-left-out">
                   Left out of this chart, because nobody knows the order they were seen in: {report.bias.series.filter((s) => s.withoutShownOrder > 0).map((s) => `${s.withoutShownOrder} ${s.label} ranking${s.withoutShownOrder === 1 ? "" : "s"}`).join(", ")} (imported from a file, which stores no shown order).
                 </p>
               )}
             </div>
-            <div>
+            <div className="min-w-0">
               <h3 className="font-medium">Length bias: mean rank by length order</h3>
               <p className="text-xs text-slate-500">1 = the prompt&apos;s shortest candidate. Falling line = longer answers ranked better. Tau-b of length vs rank: {report.bias.series.map((s) => `${s.label} ${formatFigure(s.lengthTauB)}`).join(" · ")} (negative = longer preferred).</p>
-              <MeanRankChart title="Mean rank by length order" xLabels={Array.from({ length: report.bias.candidates }, (_, i) => `${i + 1}${i === 0 ? " (shortest)" : ""}`)} series={report.bias.series.map((s) => ({ label: s.label, values: s.meanRankByLength }))} />
+              <MeanRankChart title="Mean rank by length order" xTitle="length order (1 = shortest)" xLabels={Array.from({ length: report.bias.candidates }, (_, i) => String(i + 1))} series={report.bias.series.map((s) => ({ label: s.label, values: s.meanRankByLength }))} />
             </div>
-            <div className="xl:col-span-2">
+            <div className="min-w-0 xl:col-span-2">
               <h3 className="font-medium">Self-preference</h3>
               {report.bias.selfPreference.length === 0 ? (
                 <p className="text-sm text-slate-600">No judge run ranked candidates from its own model family.</p>
               ) : (
-                <table className="mt-2 w-full text-sm" aria-label="Self-preference">
+                <div className="mt-2 overflow-x-auto"><table className="w-full text-sm" aria-label="Self-preference">
                   <thead className="bg-slate-50 text-left"><tr><th className="px-3 py-2">Judge run</th><th className="px-3 py-2">Family</th><th className="px-3 py-2">Prompts</th><th className="px-3 py-2">Mean rank of own family: judge / clinicians</th><th className="px-3 py-2">Own family ranked best: judge / clinicians</th></tr></thead>
                   <tbody>
                     {report.bias.selfPreference.map((s) => (
                       <tr key={s.runId} className="border-t border-slate-100"><td className="px-3 py-2">{s.label} ({s.judgeModel})</td><td className="px-3 py-2">{s.family}</td><td className="px-3 py-2">{s.prompts}</td><td className="px-3 py-2 font-mono">{formatFigure(s.judgeMeanRank, 2)} / {formatFigure(s.humanMeanRank, 2)}</td><td className="px-3 py-2">{formatShare(s.judgeTop1Rate)} / {formatShare(s.humanTop1Rate)}</td></tr>
                     ))}
                   </tbody>
-                </table>
+                </table></div>
               )}
             </div>
           </div>
@@ -239,9 +278,10 @@ export default async function AgreementPage({ params, searchParams }: { params: 
 
       <section aria-labelledby="models-heading" className={section}>
         <h2 id="models-heading" className={heading}>Models</h2>
+        <p className="px-4 pt-3 text-xs text-slate-600">Bradley–Terry log-strength: how strongly a model wins its comparisons (0 = the average model; +0.7 ≈ twice the odds of winning). Win rate: how often the row&apos;s model is ranked above the column&apos;s (ties count half). <Link href={METRICS_HELP_PATH} className="text-brand-700 underline">Definitions</Link></p>
         <div className="grid gap-6 p-4 xl:grid-cols-2">
           {report.models.filter((m) => m.comparison.strengths.length > 0).map((m) => (
-            <div key={m.key} className="space-y-2">
+            <div key={m.key} className="min-w-0 space-y-2">
               <h3 className="font-medium">{m.label}: Bradley–Terry log-strength (95% interval)</h3>
               <StrengthChart title={`Bradley–Terry strengths (${m.label})`} strengths={m.comparison.strengths} />
               <WinRateMatrix label={m.label} comparison={m.comparison} />

@@ -5,17 +5,20 @@ import { z } from "zod";
 import { PromptView } from "@/components/annotation/prompt-view";
 import { SafeMarkdown } from "@/components/markdown/safe-markdown";
 import { ReferenceRankingEditor } from "@/components/projects/reference-ranking-editor";
+import { RankingLines } from "@/components/projects/ranking-lines";
 import { SendBackForm } from "@/components/projects/send-back-form";
 import { requireRole } from "@/lib/auth/guard";
 import { getPromptDetail } from "@/lib/projects/prompt-detail";
+import { rankingLines } from "@/lib/ranking/ranking-lines";
 
 export const metadata: Metadata = { title: "Prompt" };
 export const dynamic = "force-dynamic";
 
-function entryText(entries: { completionId: string; score: number | null; flags: string[] }[], id: string): string {
+/** A candidate's score and flags in one ranking, as a short note ("score 4; flagged: unsafe"). */
+function entryNotes(entries: { completionId: string; score: number | null; flags: string[] }[], id: string): string | null {
   const e = entries.find((x) => x.completionId === id);
   const parts = [e?.score == null ? null : `score ${e.score}`, e?.flags.length ? `flagged: ${e.flags.join(", ")}` : null].filter(Boolean);
-  return parts.length ? ` (${parts.join("; ")})` : "";
+  return parts.length ? parts.join("; ") : null;
 }
 
 export default async function PromptPage({ params }: { params: Promise<{ slug: string; promptId: string }> }) {
@@ -28,7 +31,8 @@ export default async function PromptPage({ params }: { params: Promise<{ slug: s
   const modelOf = new Map(prompt.completions.map((c) => [c.id, c.model]));
   const gold = prompt.rankings.find((r) => r.kind === "GOLD");
   const adjudicated = prompt.rankings.find((r) => r.kind === "ADJUDICATED");
-  const candidates = prompt.completions.map((c, i) => ({ id: c.id, label: i + 1 }));
+  const candidates = prompt.completions.map((c, i) => ({ id: c.id, label: i + 1, model: c.model }));
+  const candidateOf = (id: string) => ({ label: labelOf.get(id) ?? 0, model: modelOf.get(id) ?? null });
   const humans = prompt.rankings.filter((r) => r.kind !== "JUDGE");
   const judgeRuns = [...new Map(prompt.rankings.filter((r) => r.kind === "JUDGE" && r.judgeRun).map((r) => [r.judgeRun!.id, r.judgeRun!])).values()].map((run) => ({
     run,
@@ -42,7 +46,7 @@ export default async function PromptPage({ params }: { params: Promise<{ slug: s
       <div className="grid gap-3 lg:grid-cols-2 2xl:grid-cols-4">
         {prompt.completions.map((c, i) => (
           <article key={c.id} aria-label={`Candidate ${i + 1}: ${c.model}`} className="rounded-lg border border-slate-200 bg-white">
-            <h2 className="border-b border-slate-100 px-3 py-2 font-semibold">{i + 1}. {c.model}</h2>
+            <h2 className="border-b border-slate-100 px-3 py-2 font-semibold [overflow-wrap:anywhere]">Response {i + 1} <span className="font-normal text-slate-600">· {c.model}</span></h2>
             <div className="max-h-96 overflow-y-auto px-3 py-2 text-sm"><SafeMarkdown text={c.text} /></div>
           </article>
         ))}
@@ -55,9 +59,7 @@ export default async function PromptPage({ params }: { params: Promise<{ slug: s
             {humans.map((r) => (
               <li key={r.id} className="rounded border border-slate-100 p-2">
                 <div className="font-medium">{r.kind.toLowerCase()} · {r.rater} · revision {r.revision}</div>
-                <ol className="mt-1 list-decimal pl-6">
-                  {r.tiers.map((tier, i) => <li key={i}>{tier.map((id) => `${labelOf.get(id)}. ${modelOf.get(id)}${entryText(r.entries, id)}`).join(" = ")}</li>)}
-                </ol>
+                <RankingLines lines={rankingLines(r.tiers, candidateOf, (id) => entryNotes(r.entries, id))} />
                 {r.flags.length > 0 && <p className="mt-1 text-red-800">Prompt flagged: {r.flags.join(", ")}</p>}
                 {r.rationale && <p className="mt-1 text-slate-600">“{r.rationale}”</p>}
               </li>

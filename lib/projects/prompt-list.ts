@@ -1,0 +1,113 @@
+import { z } from "zod";
+import { pool } from "@/lib/db/pool";
+import { naturalCompare, naturalSortSql } from "@/lib/projects/natural-sort";
+
+export const PROMPT_STATUSES = ["needs-rankings", "disputed", "gold", "judged"] as const;
+export type PromptStatus = (typeof PROMPT_STATUSES)[number];
+export const PROMPT_STATUS_LABELS: Record<PromptStatus, string> = {
+  "needs-rankings": "Needs rankings",
+  disputed: "Disputed",
+  gold: "Gold",
+  judged: "Judged",
+};
+
+/** The project page's prompt list query, from its URL. Empty fields mean "any". */
+export const promptListQuerySchema = z.object({
+  q: z.string().trim().max(200, "at most 200 characters").optional().transform((v) => v || undefined),
+  source: z.string().trim().max(200).optional().transform((v) => v || undefined),
+  type: z.string().trim().max(200).optional().transform((v) => v || undefined),
+  status: z.preprocess((v) => (v === "" ? undefined : v), z.enum(PROMPT_STATUSES, { error: `one of ${PROMPT_STATUSES.join(", ")}` }).optional()),
+  page: z.coerce.number({ error: "a page number" }).int().min(1).max(1_000_000).default(1),
+});
+export type PromptListQuery = z.infer<typeof promptListQuerySchema>;
+
+export const PROMPTS_PER_PAGE = 50;
+
+export interface PromptListRow {
+  id: string;
+  externalId: string | null;
+  preview: string;
+  source: string | null;
+  promptType: string | null;
+  candidates: number;
+  hasReference: boolean;
+  humanRankings: number;
+  /** Human rankings the queue wants for this prompt (k plus any sent back for). */
+  wanted: number;
+  gold: boolean;
+  judged: boolean;
+  disputed: boolean;
+}
+
+export interface PromptList {
+  rows: PromptListRow[];
+  total: number;
+  page: number;
+  pages: number;
+  perPage: number;
+  sources: string[];
+  types: string[];
+}
+
+// Per prompt: its submitted human rankings, and whether clinicians disagree on the best candidate
+// (the latest revisions' rank-1 sets differ) with no adjudicated ranking yet.
+const HUMAN_COUNT = `(SELECT count(*) FROM rankings r WHERE r.prompt_id = p.id AND r.kind = 'HUMAN')`;
+const HAS_KIND = (kind: string) => `EXISTS (SELECT 1 FROM rankings r WHERE r.prompt_id = p.id AND r.kind = '${kind}')`;
+const DISPUTED = `(NOT ${HAS_KIND("ADJUDICATED")} AND (
+  SELECT count(DISTINCT b.best) FROM (
+    SELECT (SELECT string_agg(e.completion_id::text, ',' ORDER BY e.completion_id) FROM ranking_entries e WHERE e.revision_id = rr.id AND e.rank = 1) AS best
+      FROM rankings r JOIN ranking_revisions rr ON rr.ranking_id = r.id AND rr.revision = r.revision
+     WHERE r.prompt_id = p.id AND r.kind = 'HUMAN') b) > 1)`;
+const STATUS_SQL: Record<PromptStatus, string> = {
+  "needs-rankings": `(NOT ${HAS_KIND("GOLD")} AND ${HUMAN_COUNT} < proj.overlap_k + p.extra_rankings)`,
+  disputed: DISPUTED,
+  gold: HAS_KIND("GOLD"),
+  judged: HAS_KIND("JUDGE"),
+};
+
+const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * One page of a project's prompts, filtered in the database (text in the id or any message,
+ * source, type, status) and sorted by id in natural order (q2 before q10), then by import time.
+ */
+export async function listPrompts(projectId: string, query: PromptListQuery, perPage = PROMPTS_PER_PAGE): Promise<PromptList> {
+  const values: unknown[] = [projectId];
+  const conditions = ["p.project_id = $1"];
+  const add = (sql: (n: string) => string, value: unknown) => {
+    values.push(value);
+    conditions.push(sql(`$${values.length}`));
+  };
+  if (query.q) add((n) => `(p.external_id ILIKE ${n} OR EXISTS (SELECT 1 FROM jsonb_array_elements(p.messages) m WHERE m->>'content' ILIKE ${n}))`, likePattern(query.q));
+  if (query.source) add((n) => `p.source = ${n}`, query.source);
+  if (query.type) add((n) => `p.prompt_type = ${n}`, query.type);
+  if (query.status) conditions.push(STATUS_SQL[query.status]);
+  const where = conditions.join(" AND ");
+  const [counted, facets] = await Promise.all([
+    pool().query<{ total: number }>(`SELECT count(*)::int AS total FROM prompts p JOIN projects proj ON proj.id = p.project_id WHERE ${where}`, values),
+    pool().query<{ sources: string[] | null; types: string[] | null }>(
+      `SELECT array_agg(DISTINCT source) FILTER (WHERE source IS NOT NULL) AS sources, array_agg(DISTINCT prompt_type) FILTER (WHERE prompt_type IS NOT NULL) AS types FROM prompts WHERE project_id = $1`,
+      [projectId],
+    ),
+  ]);
+  const total = counted.rows[0]!.total;
+  const pages = Math.max(1, Math.ceil(total / perPage));
+  const page = Math.min(query.page, pages);
+  const { rows } = await pool().query<PromptListRow>(
+    `SELECT p.id, p.external_id AS "externalId",
+            left(coalesce((SELECT m.msg->>'content' FROM jsonb_array_elements(p.messages) WITH ORDINALITY AS m(msg, i) WHERE m.msg->>'role' = 'user' ORDER BY m.i DESC LIMIT 1), ''), 300) AS preview,
+            p.source, p.prompt_type AS "promptType", (SELECT count(*)::int FROM completions c WHERE c.prompt_id = p.id) AS candidates,
+            p.reference_answer IS NOT NULL AS "hasReference", ${HUMAN_COUNT}::int AS "humanRankings", (proj.overlap_k + p.extra_rankings) AS wanted,
+            ${STATUS_SQL.gold} AS gold, ${STATUS_SQL.judged} AS judged, ${DISPUTED} AS disputed
+       FROM prompts p JOIN projects proj ON proj.id = p.project_id
+      WHERE ${where}
+      ORDER BY ${naturalSortSql("p.external_id")}, p.created_at, p.id
+      LIMIT ${perPage} OFFSET ${(page - 1) * perPage}`,
+    values,
+  );
+  return {
+    rows, total, page, pages, perPage,
+    sources: (facets.rows[0]?.sources ?? []).sort(naturalCompare),
+    types: (facets.rows[0]?.types ?? []).sort(naturalCompare),
+  };
+}
