@@ -8,7 +8,7 @@ export function CandidateViewer({ title, candidates, onClose }: { title: string;
   const close = useRef<HTMLButtonElement>(null);
   useEffect(() => close.current?.focus(), []);
   return (
-    <div role="dialog" aria-modal="true" aria-label={title} className="fixed inset-0 z-40 flex items-stretch justify-center bg-slate-900/50 p-2 sm:p-6" onKeyDown={(e) => e.key === "Escape" && onClose()}>
+    <div role="dialog" aria-modal="true" aria-label={title} className="fixed inset-0 z-40 flex items-stretch justify-center bg-black/60 p-2 sm:p-6" onKeyDown={(e) => e.key === "Escape" && onClose()}>
       <div className="flex w-full max-w-7xl flex-col rounded-lg bg-white shadow-xl">
         <div className="flex items-center justify-between border-b border-slate-200 px-4 py-2">
           <h2 className="font-semibold">{title}</h2>

@@ -39,7 +39,7 @@ export function Dialog({ title, onClose, children, wide = false }: { title: stri
   }
 
   return (
-    <div role="dialog" aria-modal="true" aria-label={title} onKeyDown={onKeyDown} className="fixed inset-0 z-50 flex items-center justify-center bg-slate-950/60 p-3">
+    <div role="dialog" aria-modal="true" aria-label={title} onKeyDown={onKeyDown} className="fixed inset-0 z-50 flex items-center justify-center bg-black/60 p-3">
       <div ref={panel} className={`max-h-[92vh] w-full ${wide ? "max-w-2xl" : "max-w-md"} space-y-3 overflow-y-auto rounded-lg bg-white p-4 shadow-xl`}>
         <h2 className="text-lg font-semibold">{title}</h2>
         {children}
