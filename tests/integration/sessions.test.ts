@@ -25,7 +25,7 @@ describe("server-side sessions", () => {
   it("answer the user while the session lives, and nothing once it is signed out", async () => {
     const user = await clinician();
     const sid = await startSession(user.id);
-    expect(await sessionUser(user.id, sid)).toEqual({ id: user.id, email: user.email, name: "Dr. Session", role: "CLINICIAN", specialties: [] });
+    expect(await sessionUser(user.id, sid)).toEqual({ id: user.id, email: user.email, name: "Dr. Session", role: "CLINICIAN", specialties: [], theme: null });
     expect(await sessionUser(adminId, sid)).toBeNull();
     await endSession(sid);
     expect(await sessionUser(user.id, sid)).toBeNull();
