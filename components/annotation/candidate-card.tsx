@@ -72,12 +72,14 @@ export function CandidateCard(p: Props) {
             ))}
           </select>
         </label>
-        <fieldset className="flex flex-wrap gap-x-3 gap-y-1">
+        <fieldset className="flex flex-wrap gap-x-4 gap-y-2">
           <legend className="sr-only">Flags for {name}</legend>
           {CANDIDATE_FLAGS.map((f) => (
             <label key={f.value} className="flex items-center gap-1 text-xs">
               <input
                 type="checkbox"
+                // 20 px boxes 8 px apart: touch targets of at least 24 px (WCAG 2.2 target size).
+                className="h-5 w-5 shrink-0"
                 aria-label={`${name}: ${f.label}`}
                 checked={p.detail.flags.includes(f.value)}
                 onChange={(e) => p.onDetail({ flags: e.target.checked ? [...p.detail.flags, f.value] : p.detail.flags.filter((x) => x !== f.value) })}
