@@ -63,7 +63,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                       <li key={c.field} className="[overflow-wrap:anywhere]">
                         <span className="font-medium">{c.field}:</span>{" "}
                         {c.before !== null && <><del className="text-red-800">{c.before}</del>{c.after !== null && " → "}</>}
-                        {c.after !== null && <ins className="text-green-800 no-underline">{c.after}</ins>}
+                        {c.after !== null && <ins className="text-emerald-800 no-underline">{c.after}</ins>}
                       </li>
                     ))}
                   </ul>
