@@ -38,7 +38,8 @@ test("an admin tests an endpoint's connection, edits it, and archives it (delete
   await edit.getByLabel("Environment variable holding the API key").fill(E2E_JUDGE_KEY_ENV);
   await edit.getByLabel("Name", { exact: true }).fill("Renamed endpoint");
   await edit.getByRole("button", { name: "Save endpoint" }).click();
-  await expect(edit.getByRole("status")).toHaveText("Saved the endpoint Renamed endpoint.");
+  // The form is named after the endpoint, so after the save it is the renamed endpoint's form.
+  await expect(page.getByRole("form", { name: "Edit Renamed endpoint" }).getByRole("status")).toHaveText("Saved the endpoint Renamed endpoint.");
   const renamed = endpoints.getByRole("listitem", { name: "Renamed endpoint" });
   await expect(renamed).toBeVisible();
 

@@ -23,6 +23,11 @@ const ICONS: Record<ThemePreference, string> = {
 export function ThemeToggle({ initial, signedIn }: { initial: ThemePreference; signedIn: boolean }) {
   const [theme, setTheme] = useState(initial);
   const [, startTransition] = useTransition();
+  // The root layout is not drawn again on a client-side navigation (signing in, say): the page's
+  // own theme, decided on the server for this user, is applied to <html> here.
+  useEffect(() => {
+    if (document.documentElement.dataset.theme !== initial) setBrowserTheme(initial);
+  }, [initial]);
 
   function choose(next: ThemePreference) {
     setTheme(next);
