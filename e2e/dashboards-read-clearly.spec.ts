@@ -119,7 +119,7 @@ test.describe("the prompt list and the prompt page", () => {
         "4th: Response 4 · Qwen1.5-72B-Chat",
       ]);
       const gold = page.getByRole("region", { name: "Gold ranking" });
-      await expect(gold.getByRole("list", { name: "Responses not ranked yet" }).getByRole("listitem")).toHaveText(E2E_AGREEMENT_MODELS.map((m, i) => new RegExp(`Response ${i + 1} · ${m.replace(/[.]/g, "\\.")}`)));
+      await expect(gold.getByRole("list", { name: "Not ranked yet" }).getByRole("listitem")).toHaveText(E2E_AGREEMENT_MODELS.map((m, i) => new RegExp(`Response ${i + 1} · ${m.replace(/[.]/g, "\\.")}`)));
       await expect(page.getByRole("region", { name: "Adjudication" }).getByText(`Response 3 · ${E2E_AGREEMENT_MODELS[2]}`)).toBeVisible();
       expect(await layoutProblems(page)).toEqual([]);
       await page.screenshot({ path: `test-results/prompt-page-${width}.png`, fullPage: true });
