@@ -38,7 +38,7 @@ test("an invited clinician signs in through the provider, is linked, and signing
   const links = await queryE2eDatabase<{ action: string }>("SELECT a.action FROM audit_log a JOIN users u ON u.id = a.entity_id::uuid WHERE u.email = $1 AND a.action LIKE 'user.sso-%'", ["e2e-sso-clinician@medpref.test"]);
   expect(links).toEqual([{ action: "user.sso-link" }]);
 
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   // The provider's RP-initiated logout page, then back to MedPref's sign-in page.
   await page.getByRole("button", { name: "Yes, sign me out" }).click();
   await expect(page).toHaveURL(/\/login$/);

@@ -4,8 +4,7 @@ import {
   DndContext,
   DragOverlay,
   KeyboardSensor,
-  MouseSensor,
-  TouchSensor,
+  PointerSensor,
   useDraggable,
   useSensor,
   useSensors,
@@ -31,6 +30,14 @@ interface Props {
   /** Where the screen's keys (digits, arrows, T, Backspace) do what the row buttons do, the buttons
    * leave the Tab order so Submit is a few presses away; elsewhere they stay in it. */
   keysCoverButtons?: boolean;
+}
+
+/** Pointer sensors split by pointer type: a mouse drags at once, a finger after a short press. */
+class MousePointerSensor extends PointerSensor {
+  static override activators = [{ eventName: "onPointerDown" as const, handler: ({ nativeEvent }: { nativeEvent: PointerEvent }) => nativeEvent.isPrimary && nativeEvent.button === 0 && nativeEvent.pointerType !== "touch" }];
+}
+class TouchPointerSensor extends PointerSensor {
+  static override activators = [{ eventName: "onPointerDown" as const, handler: ({ nativeEvent }: { nativeEvent: PointerEvent }) => nativeEvent.isPrimary && nativeEvent.pointerType === "touch" }];
 }
 
 const ordinal = (n: number) => `${n}${n % 10 === 1 && n % 100 !== 11 ? "st" : n % 10 === 2 && n % 100 !== 12 ? "nd" : n % 10 === 3 && n % 100 !== 13 ? "rd" : "th"}`;
@@ -102,9 +109,9 @@ export function RankingPanel({ state, dispatch, labelOf, detailOf, allowTies, er
   }, []);
 
   const sensors = useSensors(
-    useSensor(MouseSensor, { activationConstraint: { distance: 4 } }),
+    useSensor(MousePointerSensor, { activationConstraint: { distance: 4 } }),
     // A short press on the handle starts a drag on a touch screen; a swipe elsewhere still scrolls.
-    useSensor(TouchSensor, { activationConstraint: { delay: 120, tolerance: 8 } }),
+    useSensor(TouchPointerSensor, { activationConstraint: { delay: 120, tolerance: 8 } }),
     useSensor(KeyboardSensor, { coordinateGetter: keyboardCoordinates }),
   );
 
