@@ -4,7 +4,8 @@ import {
   DndContext,
   DragOverlay,
   KeyboardSensor,
-  PointerSensor,
+  MouseSensor,
+  TouchSensor,
   useDraggable,
   useSensor,
   useSensors,
@@ -30,14 +31,6 @@ interface Props {
   /** Where the screen's keys (digits, arrows, T, Backspace) do what the row buttons do, the buttons
    * leave the Tab order so Submit is a few presses away; elsewhere they stay in it. */
   keysCoverButtons?: boolean;
-}
-
-/** Pointer sensors split by pointer type: a mouse drags at once, a finger after a short press. */
-class MousePointerSensor extends PointerSensor {
-  static override activators = [{ eventName: "onPointerDown" as const, handler: ({ nativeEvent }: { nativeEvent: PointerEvent }) => nativeEvent.isPrimary && nativeEvent.button === 0 && nativeEvent.pointerType !== "touch" }];
-}
-class TouchPointerSensor extends PointerSensor {
-  static override activators = [{ eventName: "onPointerDown" as const, handler: ({ nativeEvent }: { nativeEvent: PointerEvent }) => nativeEvent.isPrimary && nativeEvent.pointerType === "touch" }];
 }
 
 const ordinal = (n: number) => `${n}${n % 10 === 1 && n % 100 !== 11 ? "st" : n % 10 === 2 && n % 100 !== 12 ? "nd" : n % 10 === 3 && n % 100 !== 13 ? "rd" : "th"}`;
@@ -109,9 +102,9 @@ export function RankingPanel({ state, dispatch, labelOf, detailOf, allowTies, er
   }, []);
 
   const sensors = useSensors(
-    useSensor(MousePointerSensor, { activationConstraint: { distance: 4 } }),
+    useSensor(MouseSensor, { activationConstraint: { distance: 4 } }),
     // A short press on the handle starts a drag on a touch screen; a swipe elsewhere still scrolls.
-    useSensor(TouchPointerSensor, { activationConstraint: { delay: 120, tolerance: 8 } }),
+    useSensor(TouchSensor, { activationConstraint: { delay: 120, tolerance: 8 } }),
     useSensor(KeyboardSensor, { coordinateGetter: keyboardCoordinates }),
   );
 

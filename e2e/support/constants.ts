@@ -14,6 +14,7 @@ export const E2E_USERS = {
   rankerWide: { email: "e2e-ranker-wide@medpref.test", role: "CLINICIAN" },
   rankerLaptop: { email: "e2e-ranker-laptop@medpref.test", role: "CLINICIAN" },
   rankerPhone: { email: "e2e-ranker-phone@medpref.test", role: "CLINICIAN" },
+  rankerTouch: { email: "e2e-ranker-touch@medpref.test", role: "CLINICIAN" },
   rankerKeys: { email: "e2e-ranker-keys@medpref.test", role: "CLINICIAN" },
   rankerButtons: { email: "e2e-ranker-buttons@medpref.test", role: "CLINICIAN" },
   rankerDraft: { email: "e2e-ranker-draft@medpref.test", role: "CLINICIAN" },
