@@ -218,7 +218,7 @@ export function RankingPanel({ state, dispatch, labelOf, detailOf, allowTies, er
               const group = tier.length > 1 ? (i === 0 ? "first" : i === tier.length - 1 ? "last" : "middle") : null;
               return (
                 <DraggableRow key={id} id={id} label={labelOf(id)} selected={state.selected === id} onSelect={() => dispatch({ type: "select", id })} group={group} lineAbove={dragging !== null && target?.kind === "gap" && target.index === index} tieZone={allowTies && dragging !== null && dragging !== id ? (target?.kind === "join" && target.id === id ? "active" : "shown") : null}>
-                  <span className="w-8 shrink-0 text-right font-mono text-sm" title={group ? "tied" : undefined}>
+                  <span className="w-7 shrink-0 text-right font-mono text-sm" title={group ? "tied" : undefined}>
                     {placeOf(state, id)}
                     {group ? "=" : "."}
                   </span>

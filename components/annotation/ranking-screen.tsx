@@ -169,7 +169,7 @@ export function RankingScreen({ payload, onDone, onShowGuidelines }: Props) {
           id="ranking-panel"
           tabIndex={-1}
           aria-label="Ranking"
-          className="fixed inset-x-0 bottom-0 z-30 max-h-[85vh] overflow-y-auto border-t-2 border-brand-600 bg-white shadow-2xl xl:sticky xl:inset-x-auto xl:bottom-auto xl:top-4 xl:z-auto xl:max-h-[calc(100vh-2rem)] xl:w-80 xl:shrink-0 xl:rounded-lg xl:border xl:border-slate-200 xl:shadow-none 2xl:w-96"
+          className="fixed inset-x-0 bottom-0 z-30 max-h-[85vh] overflow-y-auto border-t-2 border-brand-600 bg-white shadow-2xl xl:sticky xl:inset-x-auto xl:bottom-auto xl:top-4 xl:z-auto xl:max-h-[calc(100vh-2rem)] xl:w-[22rem] xl:shrink-0 xl:rounded-lg xl:border xl:border-slate-200 xl:shadow-none 2xl:w-96"
         >
           <div className="sticky top-0 z-10 flex items-center gap-2 bg-white px-3 py-2 xl:hidden">
             <span className="text-sm font-medium" data-testid="ranking-bar-count">
