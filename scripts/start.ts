@@ -12,14 +12,8 @@ process.env.NEXT_TELEMETRY_DISABLED = "1";
 const root = process.cwd();
 const dev = process.argv.includes("--dev");
 
-const { env, EnvError } = await import("@/lib/config/env");
-let config: ReturnType<typeof env>;
-try {
-  config = env();
-} catch (e) {
-  process.stderr.write(`${e instanceof EnvError ? e.message : String(e)}\n`);
-  process.exit(1);
-}
+const { envOrExit } = await import("@/lib/config/env");
+const config = envOrExit();
 const { connectDatabase } = await import("@/lib/db/connect");
 const { formatCredentials, seedDemo } = await import("@/lib/demo/seed-demo");
 const { ensureProductionBuild } = await import("@/lib/build/ensure-build");

@@ -9,14 +9,8 @@ process.env.MEDPREF_PROCESS ??= "web";
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 const dev = process.argv.includes("--dev");
 
-const { env, EnvError } = await import("@/lib/config/env");
-let config: ReturnType<typeof env>;
-try {
-  config = env();
-} catch (e) {
-  process.stderr.write(`${e instanceof EnvError ? e.message : String(e)}\n`);
-  process.exit(1);
-}
+const { envOrExit } = await import("@/lib/config/env");
+const config = envOrExit();
 const { markPeerHeaderTrusted, stampPeerAddress } = await import("@/lib/auth/client-ip");
 const { logger } = await import("@/lib/logger");
 const { default: next } = await import("next");

@@ -90,3 +90,13 @@ export function env(): Env {
   cached ??= parseEnv(process.env);
   return cached;
 }
+
+/** For the start scripts: the configuration, or its problems on stderr and exit code 1. */
+export function envOrExit(): Env {
+  try {
+    return env();
+  } catch (e) {
+    process.stderr.write(`${e instanceof EnvError ? e.message : String(e)}\n`);
+    process.exit(1);
+  }
+}
