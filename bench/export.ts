@@ -12,6 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { generateRankedProject } from "./ranked-project";
 import { benchArgs, benchDatabase } from "./support";
+import { medprefCliArgs } from "@/lib/process/node-commands";
 
 const args = benchArgs({ prompts: "10000", repeats: "3", strategy: "best-random", format: "dpo" });
 const promptCount = Number(args.prompts);
@@ -45,10 +46,10 @@ async function peakRssOf(pid: number): Promise<number | null> {
   }
 }
 
-/** One export through the CLI (`node --import tsx scripts/medpref.ts export …`) in a child process: seconds, rows, peak RSS. */
+/** One export through the CLI (`npm run medpref -- export …`, the same node arguments) in a child process: seconds, rows, peak RSS. */
 async function cliExport(format: string, fileType: "jsonl" | "parquet", out: string): Promise<{ seconds: number; rows: number; peakRssMb: number }> {
   const t = performance.now();
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/medpref.ts", "export", "--project", "bench-export", "--format", format, "--strategy", args.strategy!, "--file-type", fileType, "--out", out], {
+  const child = spawn(process.execPath, medprefCliArgs("export", "--project", "bench-export", "--format", format, "--strategy", args.strategy!, "--file-type", fileType, "--out", out), {
     env: { ...process.env, DATABASE_URL: database.url, MEDPREF_DATABASE_URL: "", LOG_LEVEL: "warn" },
     stdio: ["ignore", "pipe", "pipe"],
   });

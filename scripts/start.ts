@@ -18,6 +18,7 @@ const { connectDatabase } = await import("@/lib/db/connect");
 const { formatCredentials, seedDemo } = await import("@/lib/demo/seed-demo");
 const { ensureProductionBuild } = await import("@/lib/build/ensure-build");
 const { Supervisor } = await import("@/lib/process/supervisor");
+const { jobScriptArgs, tsxScriptArgs } = await import("@/lib/process/node-commands");
 
 const say = (line: string) => process.stdout.write(`[medpref] ${line}\n`);
 
@@ -43,11 +44,10 @@ const childEnv = {
   MEDPREF_PROCESS: undefined,
 } as NodeJS.ProcessEnv;
 
-const tsxScript = (file: string, ...args: string[]) => ["--import", "tsx", path.join(root, "scripts", file), ...args];
 const supervisor = new Supervisor(
   [
-    { name: "web", command: process.execPath, args: tsxScript("web-server.ts", ...(dev ? ["--dev"] : [])), env: { ...childEnv, MEDPREF_PROCESS: "web", NODE_ENV: dev ? "development" : "production" } },
-    { name: "worker", command: process.execPath, args: tsxScript("worker.ts"), env: { ...childEnv, MEDPREF_PROCESS: "worker" } },
+    { name: "web", command: process.execPath, args: tsxScriptArgs(root, "web-server.ts", ...(dev ? ["--dev"] : [])), env: { ...childEnv, MEDPREF_PROCESS: "web", NODE_ENV: dev ? "development" : "production" } },
+    { name: "worker", command: process.execPath, args: jobScriptArgs(root, "worker.ts"), env: { ...childEnv, MEDPREF_PROCESS: "worker" } },
   ],
   { log: say },
 );

@@ -12,9 +12,9 @@ import { meanScoresOnScale } from "@/lib/export/aggregate-rankings";
 import { hfFeatures, serializeJsonRow, stringType } from "@/lib/export/columns";
 import { exportConfigSchema } from "@/lib/export/export-config";
 import { columnsFor } from "@/lib/export/export-rows";
-import { emptyListsWithoutType, repairParquetFooter } from "@/lib/export/parquet-footer";
+import { emptyListsWithoutType, repairEmptyLists } from "@/lib/export/parquet-footer";
 import { allTied, ktoLabels } from "@/lib/export/pairing";
-import { openParquetFile } from "@/lib/export/row-files";
+import { openParquetFile, PARQUET_ROW_GROUP_ROWS } from "@/lib/export/row-files";
 
 const labels = (ranks: number[], cut: "median" | "top-k", k = 2) => ktoLabels(Float64Array.from(ranks), cut, k).map((l) => [l.index, l.desirable]);
 
@@ -114,11 +114,12 @@ describe("Parquet footers", () => {
     expect(() => arrowRows(before)).toThrow(/Parquet error/);
     const footer = before.subarray(before.length - 8 - Buffer.from(before).readUInt32LE(before.length - 8), before.length - 8);
     expect(emptyListsWithoutType(footer)).toEqual([{ offset: 28, type: 12 }]);
-    expect(await repairParquetFooter(file)).toBe(1);
-    const after = new Uint8Array(await readFile(file));
-    expect(after.length).toBe(before.length);
+    const after = before.slice();
+    const repairedFooter = after.subarray(footer.byteOffset, footer.byteOffset + footer.length);
+    expect(repairEmptyLists(repairedFooter)).toBe(1);
+    expect(after[footer.byteOffset + 28]).toBe(12);
     expect(arrowRows(after).numRows).toBe(0);
-    expect(await repairParquetFooter(file)).toBe(0);
+    expect(repairEmptyLists(repairedFooter)).toBe(0);
   });
 
   it("of MedPref's files are read by arrow-rs, nested lists and empty lists included; a 0-row file is never written", async () => {
@@ -139,5 +140,41 @@ describe("Parquet footers", () => {
     expect(JSON.parse(JSON.stringify(table.get(0)!.toJSON().rankings.get(0).toJSON().flags.get(0).toArray()))).toEqual([]);
     const empty = openParquetFile(path.join(dir, "e.parquet"), columns);
     await expect(empty.close()).rejects.toThrow(/without rows is not written/);
+  });
+});
+
+describe("Parquet files written a row group at a time", () => {
+  it("hold every row group's rows in order, read by arrow-rs and hyparquet, however many row groups (list header past 14)", async () => {
+    const { parquetMetadata, parquetReadObjects } = await import("hyparquet");
+    const dir = await mkdtemp(path.join(os.tmpdir(), "medpref-row-groups-"));
+    const file = path.join(dir, "groups.parquet");
+    const columns = [
+      { name: "id", type: stringType, nullable: false },
+      { name: "turns", type: { kind: "list" as const, of: { kind: "struct" as const, fields: [{ name: "role", type: stringType, nullable: false }, { name: "content", type: stringType, nullable: false }] }, nullableElements: false }, nullable: false },
+      { name: "score", type: { kind: "double" as const }, nullable: true },
+    ];
+    const writer = openParquetFile(file, columns, undefined);
+    const rows = Array.from({ length: 40 * PARQUET_ROW_GROUP_ROWS + 7 }, (_, i) => ({
+      id: `row-${i}`,
+      turns: i % 3 === 0 ? [] : [{ role: "user", content: `question ${i}` }, { role: "assistant", content: `answer ${i}` }],
+      score: i % 5 === 0 ? null : i / 4,
+    }));
+    for (const row of rows) await writer.write(row);
+    expect((await writer.close()).rows).toBe(rows.length);
+
+    const bytes = new Uint8Array(await readFile(file));
+    const metadata = parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+    expect(metadata.row_groups.map((g) => Number(g.num_rows))).toEqual([...Array<number>(40).fill(PARQUET_ROW_GROUP_ROWS), 7]);
+    const footer = bytes.subarray(bytes.length - 8 - Buffer.from(bytes).readUInt32LE(bytes.length - 8), bytes.length - 8);
+    expect(emptyListsWithoutType(footer)).toEqual([]);
+
+    const table = arrowRows(bytes);
+    expect(table.numRows).toBe(rows.length);
+    for (const i of [0, 1, 2, PARQUET_ROW_GROUP_ROWS - 1, PARQUET_ROW_GROUP_ROWS, 40 * PARQUET_ROW_GROUP_ROWS + 6]) {
+      const read = JSON.parse(JSON.stringify(table.get(i)!.toJSON())) as Record<string, unknown>;
+      expect({ ...read, turns: (table.get(i)!.toJSON().turns as { toArray(): unknown[] }).toArray().map((t) => JSON.parse(JSON.stringify(t))) }).toEqual(rows[i]);
+    }
+    const sample = await parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer, rowStart: PARQUET_ROW_GROUP_ROWS * 20 - 1, rowEnd: PARQUET_ROW_GROUP_ROWS * 20 + 1 });
+    expect(sample).toEqual(rows.slice(PARQUET_ROW_GROUP_ROWS * 20 - 1, PARQUET_ROW_GROUP_ROWS * 20 + 1));
   });
 });

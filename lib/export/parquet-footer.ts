@@ -1,11 +1,13 @@
-import { open } from "node:fs/promises";
-
 /**
- * hyparquet-writer (0.17, the newest) writes an empty Thrift list with element type 0, which is
- * no Compact Protocol type: arrow-rs (pyarrow ≥ 22's Rust readers, parquet-wasm, Polars) refuse the
- * whole file (apache/arrow-rs#8826, pola-rs/polars#27754). MedPref never writes a 0-row file (whose
- * row-group list is empty), and this repairs any other empty list in place: the header byte keeps
- * its size, so nothing moves. The element type comes from the Parquet Thrift definitions.
+ * A walker over a Parquet footer (Thrift Compact Protocol), for the two things MedPref changes in
+ * the footers hyparquet-writer serializes:
+ * - hyparquet-writer (0.17, the newest) writes an empty Thrift list with element type 0, which is
+ *   no Compact Protocol type: arrow-rs (pyarrow ≥ 22's Rust readers, parquet-wasm, Polars) refuse
+ *   the whole file (apache/arrow-rs#8826, pola-rs/polars#27754). `repairEmptyLists` gives each
+ *   empty list its element type from the Parquet Thrift definitions; the header byte keeps its
+ *   size, so nothing moves.
+ * - the row-group list is written by lib/export/parquet-writer.ts from row groups serialized as
+ *   they were written; `rowGroupListSpan` finds where it goes.
  */
 
 // Compact Protocol types.
@@ -40,6 +42,8 @@ class Reader {
   offset = 0;
   /** Offsets of empty lists' header bytes written with element type 0, and the type they need. */
   readonly repairs: { offset: number; type: number }[] = [];
+  /** Where FileMetaData's row-group list (field 4) starts (its header) and ends. */
+  rowGroups: { start: number; end: number } | null = null;
   constructor(private readonly bytes: Uint8Array) {}
 
   byte(): number {
@@ -69,7 +73,9 @@ class Reader {
         const z = this.varint();
         fid = (z >>> 1) ^ -(z & 1);
       } else fid += delta;
+      const start = this.offset;
       this.value(type, STRUCT_FIELDS[name]?.[fid] ?? "", LIST_ELEMENTS[name]?.[fid] ?? STRUCT);
+      if (name === "FileMetaData" && fid === 4) this.rowGroups = { start, end: this.offset };
     }
   }
 
@@ -127,29 +133,27 @@ class Reader {
   }
 }
 
-/** Offsets (within the footer) of the empty lists with element type 0, and the type each needs. */
-export function emptyListsWithoutType(footer: Uint8Array): { offset: number; type: number }[] {
+function walk(footer: Uint8Array): Reader {
   const reader = new Reader(footer);
   reader.struct("FileMetaData");
-  return reader.repairs;
+  return reader;
 }
 
-/** Rewrites every empty list header of a Parquet file's footer to carry its element type; returns how many. */
-export async function repairParquetFooter(path: string): Promise<number> {
-  const file = await open(path, "r+");
-  try {
-    const { size } = await file.stat();
-    const tail = Buffer.alloc(8);
-    await file.read(tail, 0, 8, size - 8);
-    if (tail.toString("latin1", 4) !== "PAR1") throw new Error(`${path} is not a Parquet file`);
-    const length = tail.readUInt32LE(0);
-    const start = size - 8 - length;
-    const footer = Buffer.alloc(length);
-    await file.read(footer, 0, length, start);
-    const repairs = emptyListsWithoutType(footer);
-    for (const r of repairs) await file.write(Buffer.from([r.type]), 0, 1, start + r.offset);
-    return repairs.length;
-  } finally {
-    await file.close();
-  }
+/** Offsets (within the footer) of the empty lists with element type 0, and the type each needs. */
+export function emptyListsWithoutType(footer: Uint8Array): { offset: number; type: number }[] {
+  return walk(footer).repairs;
+}
+
+/** Gives every empty list of a footer its element type, in place; returns how many were repaired. */
+export function repairEmptyLists(footer: Uint8Array): number {
+  const repairs = emptyListsWithoutType(footer);
+  for (const r of repairs) footer[r.offset] = r.type;
+  return repairs.length;
+}
+
+/** The bytes of FileMetaData's row-group list within a footer: its header and its elements. */
+export function rowGroupListSpan(footer: Uint8Array): { start: number; end: number } {
+  const span = walk(footer).rowGroups;
+  if (!span) throw new Error("Parquet footer without a row-group list");
+  return span;
 }

@@ -2,11 +2,9 @@ import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { once } from "node:events";
-import { ParquetWriter } from "hyparquet-writer";
-import { fileWriter } from "hyparquet-writer/src/node.js";
 import type { SchemaElement } from "hyparquet";
 import { serializeJsonRow, type Column, type ColumnType } from "@/lib/export/columns";
-import { repairParquetFooter } from "@/lib/export/parquet-footer";
+import { ParquetFileWriter } from "@/lib/export/parquet-writer";
 
 export interface WrittenFile {
   rows: number;
@@ -139,19 +137,18 @@ export class ParquetBuffers {
 
 export function openParquetFile(path: string, columns: readonly Column[], buffers = new ParquetBuffers()): RowFile {
   const schema: SchemaElement[] = [{ name: "schema", num_children: columns.length }, ...columns.flatMap((c) => schemaElements(c))];
-  const writer = new ParquetWriter({ writer: fileWriter(path), schema, codec: "SNAPPY", createdBy: "medpref", statistics: false });
+  const writer = new ParquetFileWriter(path, schema);
   let buffered: Record<string, unknown>[] = [];
   let rows = 0;
   const group: BufferedRowGroup = {
     bufferedBytes: 0,
     async flush() {
       if (buffered.length === 0) return;
-      // No offset index: readers do not need one, and the writer would hold every chunk's until the file ends.
-      const columnData = columns.map((c) => ({ name: c.name, data: buffered.map((r) => r[c.name] ?? null), offsetIndex: false }));
+      const columnData = columns.map((c) => ({ name: c.name, data: buffered.map((r) => r[c.name] ?? null) }));
       const size = buffered.length;
       buffered = [];
       group.bufferedBytes = 0;
-      await writer.write({ columnData, rowGroupSize: size });
+      await writer.writeRowGroup(columnData, size);
     },
   };
   buffers.add(group);
@@ -168,7 +165,6 @@ export function openParquetFile(path: string, columns: readonly Column[], buffer
       await group.flush();
       buffers.remove(group);
       await writer.finish();
-      await repairParquetFooter(path);
       const { size } = await stat(path);
       return { rows, bytes: size, sha256: await sha256File(path) };
     },

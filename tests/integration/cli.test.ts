@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
+import { medprefCliArgs } from "@/lib/process/node-commands";
 import { jsonl, record } from "../support/fixtures";
 import { useFreshDatabase } from "../support/test-database";
 
@@ -13,7 +14,7 @@ beforeAll(async () => {
 });
 
 function cli(args: string[], stdin?: string) {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/medpref.ts", ...args], {
+  const child = spawn(process.execPath, medprefCliArgs(...args), {
     env: { ...process.env, DATABASE_URL: databaseUrl, MEDPREF_DATABASE_URL: "", LOG_LEVEL: "silent" },
     stdio: ["pipe", "pipe", "pipe"],
   });
@@ -163,7 +164,7 @@ describe("medpref CLI", () => {
 
 describe("start-up configuration", () => {
   it("stops with a message naming a bad environment variable", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/medpref.ts", "project", "list"], {
+    const child = spawn(process.execPath, medprefCliArgs("project", "list"), {
       env: { ...process.env, DATABASE_URL: databaseUrl, MEDPREF_DB_CONNECT_TIMEOUT_MS: "soon" },
     });
     let stderr = "";
