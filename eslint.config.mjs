@@ -6,11 +6,25 @@ const config = [
   ...nextTs,
   {
     rules: {
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" },
+      ],
       "@typescript-eslint/no-explicit-any": "error",
     },
   },
-  { ignores: [".next/**", "generated/**", "node_modules/**", ".medpref/**", "test-results/**", "playwright-report/**", "next-env.d.ts", "bench/out/**"] },
+  {
+    ignores: [
+      ".next/**",
+      "generated/**",
+      "node_modules/**",
+      ".medpref/**",
+      "test-results/**",
+      "playwright-report/**",
+      "next-env.d.ts",
+      "bench/out/**",
+    ],
+  },
 ];
 
 export default config;

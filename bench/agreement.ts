@@ -23,7 +23,12 @@ const { projectAgreement } = await import("@/lib/agreement/project-agreement");
 
 log(`Generating ${promptCount} prompts × 8 candidates × 3 clinician rankings + 1 judge run (P = 2)…`);
 const generated = performance.now();
-const { projectId } = await generateRankedProject(pool(), { slug: "bench-agreement", name: "Agreement benchmark", prompts: promptCount, judgePermutations: 2 });
+const { projectId } = await generateRankedProject(pool(), {
+  slug: "bench-agreement",
+  name: "Agreement benchmark",
+  prompts: promptCount,
+  judgePermutations: 2,
+});
 log(`  generated in ${((performance.now() - generated) / 1000).toFixed(1)} s`);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -61,12 +66,17 @@ await disconnectPrisma();
 await database.close();
 
 if (args.json) {
-  process.stdout.write(JSON.stringify({ prompts: promptCount, reportSeconds: Number(reportSeconds.toFixed(3)), dashboardMs: Number(dashboardMs.toFixed(1)) }) + "\n");
+  process.stdout.write(
+    JSON.stringify({ prompts: promptCount, reportSeconds: Number(reportSeconds.toFixed(3)), dashboardMs: Number(dashboardMs.toFixed(1)) }) +
+      "\n",
+  );
 } else {
   log(summary);
   log("");
   log(`| prompts | rankings | full report (load + compute) | dashboard, cached | dashboard, first request |`);
   log(`| --- | --- | --- | --- | --- |`);
-  log(`| ${promptCount} | ${promptCount * 5} | ${reportSeconds.toFixed(2)} s (load ${median(loads).toFixed(2)} s, compute ${median(computes).toFixed(2)} s) | ${dashboardMs.toFixed(0)} ms | ${coldMs.toFixed(0)} ms |`);
+  log(
+    `| ${promptCount} | ${promptCount * 5} | ${reportSeconds.toFixed(2)} s (load ${median(loads).toFixed(2)} s, compute ${median(computes).toFixed(2)} s) | ${dashboardMs.toFixed(0)} ms | ${coldMs.toFixed(0)} ms |`,
+  );
   log(`Targets: full report < 3 s (${reportSeconds < 3 ? "met" : "missed"}), dashboard < 1 s (${dashboardMs < 1000 ? "met" : "missed"}).`);
 }

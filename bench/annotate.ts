@@ -40,9 +40,25 @@ const { hashPassword } = await import("@/lib/auth/password");
 log(`Seeding ${promptCount} prompts × 8 candidates and ${clients} clinicians…`);
 const project = await createProject({ slug: "bench-annotate", name: "Annotation benchmark", overlapK: k }, null);
 const lines = Array.from({ length: promptCount }, (_, i) =>
-  JSON.stringify({ id: `b${i}`, prompt: `Benchmark question ${i}: management of case ${i}?`, completions: Array.from({ length: 8 }, (_, j) => ({ model: `model-${j}`, text: `Answer ${j} to ${i}. ${"Reasoning about the case. ".repeat(60)}` })) }),
+  JSON.stringify({
+    id: `b${i}`,
+    prompt: `Benchmark question ${i}: management of case ${i}?`,
+    completions: Array.from({ length: 8 }, (_, j) => ({
+      model: `model-${j}`,
+      text: `Answer ${j} to ${i}. ${"Reasoning about the case. ".repeat(60)}`,
+    })),
+  }),
 );
-const imported = await importPrompts({ projectId: project.id, input: [Buffer.from(lines.join("\n"))], fileName: "bench.jsonl", bytesTotal: 0, format: "jsonl", skipInvalid: false, limits: DEFAULT_IMPORT_LIMITS, actorId: null });
+const imported = await importPrompts({
+  projectId: project.id,
+  input: [Buffer.from(lines.join("\n"))],
+  fileName: "bench.jsonl",
+  bytesTotal: 0,
+  format: "jsonl",
+  skipInvalid: false,
+  limits: DEFAULT_IMPORT_LIMITS,
+  actorId: null,
+});
 if (!imported.ok) throw new Error(imported.message);
 const password = "bench-password-123";
 const passwordHash = await hashPassword(password);
@@ -54,23 +70,50 @@ await pool().query(
 
 const port = await findFreePort();
 const baseUrl = `http://127.0.0.1:${port}`;
-const server = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? []), nextBin(root), "start", "-p", String(port), "-H", "127.0.0.1"], {
-  env: { ...process.env, DATABASE_URL: database.url, MEDPREF_DATABASE_URL: "", NEXTAUTH_URL: baseUrl, NEXTAUTH_SECRET: "bench-secret-0123456789-0123456789-0123", NODE_ENV: "production", LOG_LEVEL: "warn", MEDPREF_DB_POOL_MAX: "20", MEDPREF_LOGIN_MAX_FAILURES_PER_IP: "100000" },
-  stdio: ["ignore", "ignore", "inherit"],
-});
+const server = spawn(
+  process.execPath,
+  [
+    ...(process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
+    nextBin(root),
+    "start",
+    "-p",
+    String(port),
+    "-H",
+    "127.0.0.1",
+  ],
+  {
+    env: {
+      ...process.env,
+      DATABASE_URL: database.url,
+      MEDPREF_DATABASE_URL: "",
+      NEXTAUTH_URL: baseUrl,
+      NEXTAUTH_SECRET: "bench-secret-0123456789-0123456789-0123",
+      NODE_ENV: "production",
+      LOG_LEVEL: "warn",
+      MEDPREF_DB_POOL_MAX: "20",
+      MEDPREF_LOGIN_MAX_FAILURES_PER_IP: "100000",
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  },
+);
 for (let i = 0; ; i++) {
-  const ok = await fetch(`${baseUrl}/api/health`).then((r) => r.ok, () => false);
+  const ok = await fetch(`${baseUrl}/api/health`).then(
+    (r) => r.ok,
+    () => false,
+  );
   if (ok) break;
   if (i > 240) throw new Error("the server did not start");
   await new Promise((r) => setTimeout(r, 250));
 }
 
 log(`Signing in ${clients} clinicians…`);
-const sessions = await Promise.all(emails.map(async (email) => {
-  const s = new HttpSession(baseUrl);
-  await s.signIn(email, password);
-  return s;
-}));
+const sessions = await Promise.all(
+  emails.map(async (email) => {
+    const s = new HttpSession(baseUrl);
+    await s.signIn(email, password);
+    return s;
+  }),
+);
 
 // Warm-up: a few requests per route, not measured.
 await sessions[0]!.request(`/api/projects/${project.slug}/annotation/progress`).then((r) => r.text());
@@ -91,7 +134,11 @@ function cpuSeconds(match: (cmdline: string, pid: number) => boolean): number {
   }
   return ticks / 100;
 }
-const cpu = () => ({ server: cpuSeconds((_, pid) => pid === server.pid), postgres: cpuSeconds((c) => c.startsWith("postgres")), clients: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6 });
+const cpu = () => ({
+  server: cpuSeconds((_, pid) => pid === server.pid),
+  postgres: cpuSeconds((c) => c.startsWith("postgres")),
+  clients: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6,
+});
 if (statementStats) await pool().query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()");
 const cpuBefore = cpu();
 const latencies: Record<"next" | "submit", number[]> = { next: [], submit: [] };
@@ -120,30 +167,38 @@ async function timed(kind: "next" | "submit", run: () => Promise<Response>): Pro
   }
 }
 
-await Promise.all(sessions.map(async (session) => {
-  while (performance.now() < deadline) {
-    const next = await timed("next", () => session.request(`/api/projects/${project.slug}/annotation/next`));
-    if (!next) continue;
-    const payload = (await next.json()) as { done: boolean; assignment?: { id: string }; candidates?: { id: string }[] };
-    if (payload.done || !payload.assignment || !payload.candidates) return;
-    const tiers = [...payload.candidates].sort(() => Math.random() - 0.5).map((c) => [c.id]);
-    if (thinkMs > 0) await new Promise((r) => setTimeout(r, thinkMs * (0.5 + Math.random())));
-    const submitted = await timed("submit", () =>
-      session.request(`/api/assignments/${payload.assignment!.id}/submit`, {
-        method: "POST",
-        headers: { "content-type": "application/json", "idempotency-key": randomUUID() },
-        body: JSON.stringify({ tiers, details: {}, rationale: null, timeOnTaskMs: 1000 }),
-      }),
-    );
-    if (submitted) acknowledged.push(((await submitted.json()) as { rankingId: string }).rankingId);
-  }
-}));
+await Promise.all(
+  sessions.map(async (session) => {
+    while (performance.now() < deadline) {
+      const next = await timed("next", () => session.request(`/api/projects/${project.slug}/annotation/next`));
+      if (!next) continue;
+      const payload = (await next.json()) as { done: boolean; assignment?: { id: string }; candidates?: { id: string }[] };
+      if (payload.done || !payload.assignment || !payload.candidates) return;
+      const tiers = [...payload.candidates].sort(() => Math.random() - 0.5).map((c) => [c.id]);
+      if (thinkMs > 0) await new Promise((r) => setTimeout(r, thinkMs * (0.5 + Math.random())));
+      const submitted = await timed("submit", () =>
+        session.request(`/api/assignments/${payload.assignment!.id}/submit`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "idempotency-key": randomUUID() },
+          body: JSON.stringify({ tiers, details: {}, rationale: null, timeOnTaskMs: 1000 }),
+        }),
+      );
+      if (submitted) acknowledged.push(((await submitted.json()) as { rankingId: string }).rankingId);
+    }
+  }),
+);
 const elapsed = seconds;
 const cpuAfter = cpu();
-const cpuUsed = { server: cpuAfter.server - cpuBefore.server, postgres: cpuAfter.postgres - cpuBefore.postgres, clients: cpuAfter.clients - cpuBefore.clients };
+const cpuUsed = {
+  server: cpuAfter.server - cpuBefore.server,
+  postgres: cpuAfter.postgres - cpuBefore.postgres,
+  clients: cpuAfter.clients - cpuBefore.clients,
+};
 
 // The database must hold every acknowledged ranking, once, and no prompt more than k.
-const { rows: [check] } = await pool().query<{ lost: number; duplicates: number; over_k: number; stored: number }>(
+const {
+  rows: [check],
+} = await pool().query<{ lost: number; duplicates: number; over_k: number; stored: number }>(
   `SELECT (SELECT count(*) FROM unnest($1::uuid[]) a(id) WHERE NOT EXISTS (SELECT 1 FROM rankings r WHERE r.id = a.id))::int AS lost,
           (SELECT count(*) FROM (SELECT prompt_id, rater_id FROM rankings WHERE kind = 'HUMAN' GROUP BY 1, 2 HAVING count(*) > 1) d)::int
             + (SELECT count(*) FROM (SELECT ranking_id FROM ranking_revisions GROUP BY ranking_id, revision HAVING count(*) > 1) d)::int AS duplicates,
@@ -173,9 +228,12 @@ const result = {
 };
 
 if (statementStats && !args.json) {
-  const { rows } = await pool().query(`SELECT calls, round(total_exec_time::numeric, 1) AS total_ms, round(mean_exec_time::numeric, 3) AS mean_ms, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 12`);
+  const { rows } = await pool().query(
+    `SELECT calls, round(total_exec_time::numeric, 1) AS total_ms, round(mean_exec_time::numeric, 3) AS mean_ms, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 12`,
+  );
   log("Top statements by total execution time:");
-  for (const r of rows) log(`  ${String(r.total_ms).padStart(8)} ms  ${String(r.calls).padStart(6)} calls  ${String(r.mean_ms).padStart(7)} ms  ${r.query}`);
+  for (const r of rows)
+    log(`  ${String(r.total_ms).padStart(8)} ms  ${String(r.calls).padStart(6)} calls  ${String(r.mean_ms).padStart(7)} ms  ${r.query}`);
 }
 server.kill("SIGTERM");
 await disconnectPrisma();
@@ -186,13 +244,21 @@ if (args.json) {
   process.stdout.write(JSON.stringify(result) + "\n");
 } else {
   log("");
-  log(`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}; server, PostgreSQL and clients on the same machine; think time ${thinkMs} ms`);
-  log(`Requests: ${result.requests} in ${elapsed} s = ${(result.requests / elapsed).toFixed(1)} requests/s; ${acknowledged.length} rankings submitted (${check!.stored} stored)`);
+  log(
+    `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}; server, PostgreSQL and clients on the same machine; think time ${thinkMs} ms`,
+  );
+  log(
+    `Requests: ${result.requests} in ${elapsed} s = ${(result.requests / elapsed).toFixed(1)} requests/s; ${acknowledged.length} rankings submitted (${check!.stored} stored)`,
+  );
   for (const kind of ["next", "submit"] as const) {
-    log(`  ${kind.padEnd(7)} n=${latencies[kind].length}  p50 ${percentile(latencies[kind], 50)} ms  p95 ${percentile(latencies[kind], 95)} ms  p99 ${percentile(latencies[kind], 99)} ms`);
+    log(
+      `  ${kind.padEnd(7)} n=${latencies[kind].length}  p50 ${percentile(latencies[kind], 50)} ms  p95 ${percentile(latencies[kind], 95)} ms  p99 ${percentile(latencies[kind], 99)} ms`,
+    );
   }
   log(`  all     p50 ${result.p50Ms} ms  p95 ${result.p95Ms} ms  p99 ${result.p99Ms} ms  (target: p95 < 150 ms)`);
-  log(`CPU seconds during the run: web server ${cpuUsed.server.toFixed(1)}, PostgreSQL ${cpuUsed.postgres.toFixed(1)}, load generator ${cpuUsed.clients.toFixed(1)} (of ${(2 * elapsed).toFixed(0)} available)`);
+  log(
+    `CPU seconds during the run: web server ${cpuUsed.server.toFixed(1)}, PostgreSQL ${cpuUsed.postgres.toFixed(1)}, load generator ${cpuUsed.clients.toFixed(1)} (of ${(2 * elapsed).toFixed(0)} available)`,
+  );
   log(`Errors: ${errors}${errorSamples.length ? `\n  ${errorSamples.join("\n  ")}` : ""}`);
   log(`Database check: lost ${result.lost}, duplicated ${result.duplicates}, over k ${result.overK}`);
 }

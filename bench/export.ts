@@ -32,7 +32,12 @@ const { exportConfigSchema } = await import("@/lib/export/export-config");
 
 log(`Generating ${promptCount} prompts × 8 candidates × 3 clinician rankings…`);
 const generated = performance.now();
-const { projectId } = await generateRankedProject(pool(), { slug: "bench-export", name: "Export benchmark", prompts: promptCount, judgePermutations: 0 });
+const { projectId } = await generateRankedProject(pool(), {
+  slug: "bench-export",
+  name: "Export benchmark",
+  prompts: promptCount,
+  judgePermutations: 0,
+});
 log(`  generated in ${((performance.now() - generated) / 1000).toFixed(1)} s`);
 
 /** Peak RSS of a running process in MB (its high-water mark, so polling misses nothing but the last moments). */
@@ -47,12 +52,32 @@ async function peakRssOf(pid: number): Promise<number | null> {
 }
 
 /** One export through the CLI (`npm run medpref -- export …`, the same node arguments) in a child process: seconds, rows, peak RSS. */
-async function cliExport(format: string, fileType: "jsonl" | "parquet", out: string): Promise<{ seconds: number; rows: number; peakRssMb: number }> {
+async function cliExport(
+  format: string,
+  fileType: "jsonl" | "parquet",
+  out: string,
+): Promise<{ seconds: number; rows: number; peakRssMb: number }> {
   const t = performance.now();
-  const child = spawn(process.execPath, medprefCliArgs("export", "--project", "bench-export", "--format", format, "--strategy", args.strategy!, "--file-type", fileType, "--out", out), {
-    env: { ...process.env, DATABASE_URL: database.url, MEDPREF_DATABASE_URL: "", LOG_LEVEL: "warn" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    medprefCliArgs(
+      "export",
+      "--project",
+      "bench-export",
+      "--format",
+      format,
+      "--strategy",
+      args.strategy!,
+      "--file-type",
+      fileType,
+      "--out",
+      out,
+    ),
+    {
+      env: { ...process.env, DATABASE_URL: database.url, MEDPREF_DATABASE_URL: "", LOG_LEVEL: "warn" },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d) => (stdout += d));
@@ -81,7 +106,9 @@ if (args.format === "all" || args.format!.includes(",")) {
       const r = await cliExport(format, fileType, out);
       await rm(out, { recursive: true, force: true });
       results.push({ format, fileType, rows: r.rows, seconds: Number(r.seconds.toFixed(2)), peakRssMb: Math.round(r.peakRssMb) });
-      log(`| ${format} | ${fileType} | ${r.rows} | ${r.seconds.toFixed(2)} | ${Math.round(r.peakRssMb)} | ${r.peakRssMb < 300 ? "yes" : "NO"} |`);
+      log(
+        `| ${format} | ${fileType} | ${r.rows} | ${r.seconds.toFixed(2)} | ${Math.round(r.peakRssMb)} | ${r.peakRssMb < 300 ? "yes" : "NO"} |`,
+      );
     }
   }
   await rm(scratch, { recursive: true, force: true });
@@ -119,7 +146,13 @@ for (let i = 0; i < repeats; i++) {
     // Interleaved with the baseline so both see the same cache state.
     const copy = await rawCopy();
     const directory = path.join(scratch, `${fileType}-${i}`);
-    const config = exportConfigSchema.parse({ projects: ["bench-export"], format: args.format, strategy: args.strategy, fileType, seed: 42 });
+    const config = exportConfigSchema.parse({
+      projects: ["bench-export"],
+      format: args.format,
+      strategy: args.strategy,
+      fileType,
+      seed: 42,
+    });
     const t = performance.now();
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
     const manifest = await buildExportPackage({ config, directory });
@@ -131,7 +164,9 @@ for (let i = 0; i < repeats; i++) {
     r.copy.push(copy.seconds);
     r.rows = data.reduce((s, f) => s + f.rows, 0);
     r.bytes = data.reduce((s, f) => s + f.bytes, 0);
-    log(`  ${fileType} ${i + 1}: ${seconds.toFixed(2)} s for ${r.rows} rows (${(r.bytes / 1e6).toFixed(1)} MB); raw COPY ${copy.seconds.toFixed(2)} s (${(copy.bytes / 1e6).toFixed(1)} MB)`);
+    log(
+      `  ${fileType} ${i + 1}: ${seconds.toFixed(2)} s for ${r.rows} rows (${(r.bytes / 1e6).toFixed(1)} MB); raw COPY ${copy.seconds.toFixed(2)} s (${(copy.bytes / 1e6).toFixed(1)} MB)`,
+    );
     await rm(directory, { recursive: true, force: true });
   }
 }
@@ -145,7 +180,13 @@ await database.close();
 const figures = (fileType: "jsonl" | "parquet") => {
   const r = results[fileType];
   const seconds = median(r.seconds);
-  return { seconds: Number(seconds.toFixed(3)), mbPerSecond: Number((r.bytes / 1e6 / seconds).toFixed(2)), ratio: Number((seconds / median(r.copy)).toFixed(2)), rowsPerSecond: Math.round(r.rows / seconds), copySeconds: Number(median(r.copy).toFixed(3)) };
+  return {
+    seconds: Number(seconds.toFixed(3)),
+    mbPerSecond: Number((r.bytes / 1e6 / seconds).toFixed(2)),
+    ratio: Number((seconds / median(r.copy)).toFixed(2)),
+    rowsPerSecond: Math.round(r.rows / seconds),
+    copySeconds: Number(median(r.copy).toFixed(3)),
+  };
 };
 const jsonl = figures("jsonl");
 const parquet = figures("parquet");
@@ -163,7 +204,13 @@ if (args.json) {
   log(`${promptCount} prompts, ${args.format} / ${args.strategy}: ${results.jsonl.rows} rows (medians of ${repeats})`);
   log(`| file type | seconds | rows/s | MB/s | raw COPY | ratio to COPY | target |`);
   log(`| --- | --- | --- | --- | --- | --- | --- |`);
-  log(`| JSONL | ${jsonl.seconds} | ${jsonl.rowsPerSecond} | ${jsonl.mbPerSecond} | ${jsonl.copySeconds} s | ${jsonl.ratio}× | ≤ 2× (${jsonl.ratio <= 2 ? "met" : "missed"}) |`);
-  log(`| Parquet | ${parquet.seconds} | ${parquet.rowsPerSecond} | ${parquet.mbPerSecond} | ${parquet.copySeconds} s | ${parquet.ratio}× | ≤ 4× (${parquet.ratio <= 4 ? "met" : "missed"}) |`);
-  log(`Peak RSS while exporting (sampled every 20 ms): ${peakRssMb.toFixed(0)} MB (target < 300 MB: ${peakRssMb < 300 ? "met" : "missed"}).`);
+  log(
+    `| JSONL | ${jsonl.seconds} | ${jsonl.rowsPerSecond} | ${jsonl.mbPerSecond} | ${jsonl.copySeconds} s | ${jsonl.ratio}× | ≤ 2× (${jsonl.ratio <= 2 ? "met" : "missed"}) |`,
+  );
+  log(
+    `| Parquet | ${parquet.seconds} | ${parquet.rowsPerSecond} | ${parquet.mbPerSecond} | ${parquet.copySeconds} s | ${parquet.ratio}× | ≤ 4× (${parquet.ratio <= 4 ? "met" : "missed"}) |`,
+  );
+  log(
+    `Peak RSS while exporting (sampled every 20 ms): ${peakRssMb.toFixed(0)} MB (target < 300 MB: ${peakRssMb < 300 ? "met" : "missed"}).`,
+  );
 }

@@ -17,7 +17,11 @@ export class HttpSession {
   }
 
   async request(path: string, init: RequestInit = {}): Promise<Response> {
-    const res = await fetch(this.baseUrl + path, { ...init, redirect: "manual", headers: { ...(init.headers as Record<string, string>), cookie: this.cookieHeader() } });
+    const res = await fetch(this.baseUrl + path, {
+      ...init,
+      redirect: "manual",
+      headers: { ...(init.headers as Record<string, string>), cookie: this.cookieHeader() },
+    });
     this.remember(res);
     return res;
   }

@@ -31,7 +31,10 @@ const log = (line: string) => {
 // --- The data: N prompts x 8 completions of ~1.5 KB, as MedPref JSONL ---------------------------
 const dir = await fsp.mkdtemp(path.join(os.tmpdir(), "medpref-bench-import-"));
 const file = path.join(dir, "prompts.jsonl");
-const WORDS = "patient presents with acute chest pain troponin elevated ECG shows ST depression management includes aspirin heparin beta blocker statin and early invasive strategy consider contraindications renal function bleeding risk".split(" ");
+const WORDS =
+  "patient presents with acute chest pain troponin elevated ECG shows ST depression management includes aspirin heparin beta blocker statin and early invasive strategy consider contraindications renal function bleeding risk".split(
+    " ",
+  );
 function text(seed: number, bytes: number): string {
   let s = "";
   let x = seed;
@@ -62,8 +65,18 @@ async function baseline(): Promise<number> {
   const started = performance.now();
   try {
     await client.query("BEGIN");
-    await pipeline(fs.createReadStream(promptsCopy), client.query(copyFrom(`COPY prompts (id, project_id, import_id, external_id, messages, reference_answer, source, prompt_type, tags, metadata, content_hash) FROM STDIN`)));
-    await pipeline(fs.createReadStream(completionsCopy), client.query(copyFrom(`COPY completions (prompt_id, model, text, position, content_hash) FROM STDIN`)));
+    await pipeline(
+      fs.createReadStream(promptsCopy),
+      client.query(
+        copyFrom(
+          `COPY prompts (id, project_id, import_id, external_id, messages, reference_answer, source, prompt_type, tags, metadata, content_hash) FROM STDIN`,
+        ),
+      ),
+    );
+    await pipeline(
+      fs.createReadStream(completionsCopy),
+      client.query(copyFrom(`COPY completions (prompt_id, model, text, position, content_hash) FROM STDIN`)),
+    );
     await client.query("COMMIT");
   } finally {
     client.release();
@@ -118,9 +131,27 @@ const completionsCopy = path.join(dir, "completions.copy");
     const r = record(i);
     const id = randomUUID();
     const messages = [{ role: "user" as const, content: r.prompt }];
-    if (!p.write(copyTextRow([id, baselineProject.id, null, r.id, JSON.stringify(messages), null, r.source, r.type, [], "{}", promptContentHash(messages)]))) await new Promise<void>((res) => p.once("drain", () => res()));
+    if (
+      !p.write(
+        copyTextRow([
+          id,
+          baselineProject.id,
+          null,
+          r.id,
+          JSON.stringify(messages),
+          null,
+          r.source,
+          r.type,
+          [],
+          "{}",
+          promptContentHash(messages),
+        ]),
+      )
+    )
+      await new Promise<void>((res) => p.once("drain", () => res()));
     for (const [j, comp] of r.completions.entries()) {
-      if (!c.write(copyTextRow([id, comp.model, comp.text, j, completionContentHash(comp.text)]))) await new Promise<void>((res) => c.once("drain", () => res()));
+      if (!c.write(copyTextRow([id, comp.model, comp.text, j, completionContentHash(comp.text)])))
+        await new Promise<void>((res) => c.once("drain", () => res()));
     }
   }
   await Promise.all([new Promise<void>((r) => p.end(r)), new Promise<void>((r) => c.end(r))]);
@@ -142,7 +173,9 @@ if (args.json) {
 } else {
   log("");
   log(`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 1024 ** 3)} GB`);
-  log(`Real import:   ${result.seconds} s  (${result.promptsPerSecond} prompts/s, ${result.mbPerSecond} MB/s, peak RSS ${result.peakRssMb} MB)`);
+  log(
+    `Real import:   ${result.seconds} s  (${result.promptsPerSecond} prompts/s, ${result.mbPerSecond} MB/s, peak RSS ${result.peakRssMb} MB)`,
+  );
   log(`Raw COPY:      ${result.baselineSeconds} s`);
   log(`Ratio:         ${result.ratio}× the raw COPY (target ≤ 2×; peak RSS target < 300 MB)`);
 }

@@ -39,7 +39,15 @@ const { importPrompts } = await import("@/lib/import/import-prompts");
 const { DEFAULT_IMPORT_LIMITS } = await import("@/lib/import/types");
 
 const fake = await startFakeOpenAI({ delayMs });
-const endpoint = await createEndpoint({ name: "bench", baseUrl: fake.url, apiKeyEnv: "MEDPREF_KEY_BENCH_JUDGE", modelPrices: { judge: { inputPerMTok: 2.5, outputPerMTok: 10 } } }, null);
+const endpoint = await createEndpoint(
+  {
+    name: "bench",
+    baseUrl: fake.url,
+    apiKeyEnv: "MEDPREF_KEY_BENCH_JUDGE",
+    modelPrices: { judge: { inputPerMTok: 2.5, outputPerMTok: 10 } },
+  },
+  null,
+);
 await ensureBuiltInTemplates();
 const template = (await latestTemplates()).find((t) => t.key === "open-ended")!;
 const boss = await startQueue();
@@ -78,7 +86,13 @@ function peakRssMb(pid: number): number {
 
 async function startWorker(concurrency: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
-    env: { ...process.env, DATABASE_URL: database.url, MEDPREF_DATABASE_URL: "", MEDPREF_WORKER_CONCURRENCY: String(concurrency), LOG_LEVEL: "warn" },
+    env: {
+      ...process.env,
+      DATABASE_URL: database.url,
+      MEDPREF_DATABASE_URL: "",
+      MEDPREF_WORKER_CONCURRENCY: String(concurrency),
+      LOG_LEVEL: "warn",
+    },
     stdio: ["ignore", "ignore", "inherit"],
   });
   // Ready once its job loops are registered: pg-boss lists them as queue workers.
@@ -86,18 +100,57 @@ async function startWorker(concurrency: number): Promise<ChildProcess> {
   return child;
 }
 
-const results: { concurrency: number; callsPerSecond: number; ideal: number; efficiency: number; calls: number; seconds: number; overheadMsPerCall: number; cpuMsPerCall: Record<string, number> }[] = [];
+const results: {
+  concurrency: number;
+  callsPerSecond: number;
+  ideal: number;
+  efficiency: number;
+  calls: number;
+  seconds: number;
+  overheadMsPerCall: number;
+  cpuMsPerCall: Record<string, number>;
+}[] = [];
 let peakRss = 0;
-log(`bench:judge — ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "?"}, Node ${process.version}; server delay ${delayMs} ms, P = ${permutations}`);
+log(
+  `bench:judge — ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "?"}, Node ${process.version}; server delay ${delayMs} ms, P = ${permutations}`,
+);
 for (const concurrency of levels) {
   const ideal = concurrency / (delayMs / 1000);
   const calls = Math.ceil((ideal * seconds) / permutations) * permutations;
   const prompts = calls / permutations;
   const project = await createProject({ slug: `bench-judge-${concurrency}`, name: `Bench ${concurrency}`, overlapK: 1 }, null);
-  const records = Array.from({ length: prompts }, (_, i) => JSON.stringify({ prompt: `Bench question ${concurrency}-${i}: which drug?`, completions: Array.from({ length: 8 }, (_, j) => ({ model: `model-${j}`, text: `Candidate ${j} for ${i}, with a paragraph of reasoning about the drug of choice. [[q=${(i + j * 7) % 10}]]` })) }));
-  const imported = await importPrompts({ projectId: project.id, input: [Buffer.from(records.join("\n"))], fileName: "bench.jsonl", bytesTotal: 0, format: "jsonl", skipInvalid: false, limits: DEFAULT_IMPORT_LIMITS, actorId: null });
+  const records = Array.from({ length: prompts }, (_, i) =>
+    JSON.stringify({
+      prompt: `Bench question ${concurrency}-${i}: which drug?`,
+      completions: Array.from({ length: 8 }, (_, j) => ({
+        model: `model-${j}`,
+        text: `Candidate ${j} for ${i}, with a paragraph of reasoning about the drug of choice. [[q=${(i + j * 7) % 10}]]`,
+      })),
+    }),
+  );
+  const imported = await importPrompts({
+    projectId: project.id,
+    input: [Buffer.from(records.join("\n"))],
+    fileName: "bench.jsonl",
+    bytesTotal: 0,
+    format: "jsonl",
+    skipInvalid: false,
+    limits: DEFAULT_IMPORT_LIMITS,
+    actorId: null,
+  });
   if (!imported.ok) throw new Error(imported.message);
-  const run = await createJudgeRun({ projectSlug: project.slug, name: `bench ${concurrency}`, endpointId: endpoint.id, model: "judge", templateId: template.id, permutations, maxConcurrency: concurrency }, null);
+  const run = await createJudgeRun(
+    {
+      projectSlug: project.slug,
+      name: `bench ${concurrency}`,
+      endpointId: endpoint.id,
+      model: "judge",
+      templateId: template.id,
+      permutations,
+      maxConcurrency: concurrency,
+    },
+    null,
+  );
   const worker = await startWorker(concurrency);
   const callsBefore = fake.calls.length;
   const cpuBefore = { worker: cpuMs(worker.pid!), self: process.cpuUsage(), pg: postgresCpuMs() };
@@ -114,16 +167,33 @@ for (const concurrency of levels) {
   if (final.status !== "COMPLETED" || final.failed > 0) throw new Error(`run ended ${final.status} with ${final.failed} failed units`);
   peakRss = Math.max(peakRss, peakRssMb(worker.pid!));
   const selfCpu = process.cpuUsage(cpuBefore.self);
-  const cpu = { worker: cpuMs(worker.pid!) - cpuBefore.worker, postgres: postgresCpuMs() - cpuBefore.pg, benchAndTestServer: (selfCpu.user + selfCpu.system) / 1000 };
+  const cpu = {
+    worker: cpuMs(worker.pid!) - cpuBefore.worker,
+    postgres: postgresCpuMs() - cpuBefore.pg,
+    benchAndTestServer: (selfCpu.user + selfCpu.system) / 1000,
+  };
   worker.kill("SIGTERM");
   await new Promise((r) => worker.once("exit", r));
   const made = fake.calls.length - callsBefore;
   const callsPerSecond = made / elapsed;
   const overheadMsPerCall = ((concurrency * elapsed) / made) * 1000 - delayMs;
   const cpuPerCall = Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, Number((v / made).toFixed(2))]));
-  results.push({ concurrency, callsPerSecond, ideal, efficiency: callsPerSecond / ideal, calls: made, seconds: elapsed, overheadMsPerCall, cpuMsPerCall: cpuPerCall });
-  log(`c=${String(concurrency).padStart(3)}: ${made} calls in ${elapsed.toFixed(2)} s = ${callsPerSecond.toFixed(1)} calls/s; ideal ${ideal.toFixed(0)}; efficiency ${(100 * callsPerSecond / ideal).toFixed(1)}%; overhead ${overheadMsPerCall.toFixed(1)} ms per call`);
-  log(`        CPU per call: worker ${cpuPerCall.worker} ms, PostgreSQL ${cpuPerCall.postgres} ms, this process (test server, polling) ${cpuPerCall.benchAndTestServer} ms; machine busy ${((100 * (cpu.worker + cpu.postgres + cpu.benchAndTestServer)) / (elapsed * 1000 * os.cpus().length)).toFixed(0)}%`);
+  results.push({
+    concurrency,
+    callsPerSecond,
+    ideal,
+    efficiency: callsPerSecond / ideal,
+    calls: made,
+    seconds: elapsed,
+    overheadMsPerCall,
+    cpuMsPerCall: cpuPerCall,
+  });
+  log(
+    `c=${String(concurrency).padStart(3)}: ${made} calls in ${elapsed.toFixed(2)} s = ${callsPerSecond.toFixed(1)} calls/s; ideal ${ideal.toFixed(0)}; efficiency ${((100 * callsPerSecond) / ideal).toFixed(1)}%; overhead ${overheadMsPerCall.toFixed(1)} ms per call`,
+  );
+  log(
+    `        CPU per call: worker ${cpuPerCall.worker} ms, PostgreSQL ${cpuPerCall.postgres} ms, this process (test server, polling) ${cpuPerCall.benchAndTestServer} ms; machine busy ${((100 * (cpu.worker + cpu.postgres + cpu.benchAndTestServer)) / (elapsed * 1000 * os.cpus().length)).toFixed(0)}%`,
+  );
 }
 log(`worker peak RSS: ${peakRss.toFixed(0)} MB`);
 if (pgStats) {
@@ -133,10 +203,13 @@ if (pgStats) {
   const { rows } = await pool().query<{ calls: number; total_ms: number; mean_ms: number; query: string }>(
     `SELECT calls::int, total_exec_time::float8 AS total_ms, mean_exec_time::float8 AS mean_ms, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15`,
   );
-  for (const r of rows) log(`${r.total_ms.toFixed(0).padStart(7)} ms ${String(r.calls).padStart(7)}× ${r.mean_ms.toFixed(2).padStart(6)} ms  ${r.query}`);
+  for (const r of rows)
+    log(`${r.total_ms.toFixed(0).padStart(7)} ms ${String(r.calls).padStart(7)}× ${r.mean_ms.toFixed(2).padStart(6)} ms  ${r.query}`);
 }
 if (args.json) {
-  process.stdout.write(`${JSON.stringify({ levels: results.map(({ concurrency, callsPerSecond, ideal, efficiency }) => ({ concurrency, callsPerSecond, ideal, efficiency })), peakRssMb: Math.round(peakRss), details: results })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ levels: results.map(({ concurrency, callsPerSecond, ideal, efficiency }) => ({ concurrency, callsPerSecond, ideal, efficiency })), peakRssMb: Math.round(peakRss), details: results })}\n`,
+  );
 }
 await stopQueue();
 await fake.close();

@@ -5,15 +5,22 @@ import type pg from "pg";
  * clinician rankings per prompt (1–5 scores) and optionally a judge run with P permutations,
  * written straight in SQL. Better-placed models tend to rank better; raters see it through noise.
  */
-export async function generateRankedProject(pool: pg.Pool, options: { slug: string; name: string; prompts: number; judgePermutations: number }): Promise<{ projectId: string; runId: string | null }> {
+export async function generateRankedProject(
+  pool: pg.Pool,
+  options: { slug: string; name: string; prompts: number; judgePermutations: number },
+): Promise<{ projectId: string; runId: string | null }> {
   const { slug, name, prompts: promptCount, judgePermutations } = options;
   const client = await pool.connect();
   let projectId: string;
   let runId: string | null = null;
   try {
     await client.query("BEGIN");
-    projectId = (await client.query<{ id: string }>(`INSERT INTO projects (slug, name) VALUES ($1, $2) RETURNING id`, [slug, name])).rows[0]!.id;
-    await client.query(`INSERT INTO users (email, name, role, pseudonym) SELECT $1 || '-c' || i || '@medpref.test', 'Clinician ' || i, 'CLINICIAN', $1 || '-c' || i FROM generate_series(0, 11) i`, [slug]);
+    projectId = (await client.query<{ id: string }>(`INSERT INTO projects (slug, name) VALUES ($1, $2) RETURNING id`, [slug, name]))
+      .rows[0]!.id;
+    await client.query(
+      `INSERT INTO users (email, name, role, pseudonym) SELECT $1 || '-c' || i || '@medpref.test', 'Clinician ' || i, 'CLINICIAN', $1 || '-c' || i FROM generate_series(0, 11) i`,
+      [slug],
+    );
     await client.query(
       `INSERT INTO prompts (project_id, external_id, messages, source, prompt_type, content_hash)
        SELECT $1, 'q' || i, jsonb_build_array(jsonb_build_object('role', 'user', 'content', 'Benchmark question ' || i || ': what is the next step?')),
@@ -28,7 +35,10 @@ export async function generateRankedProject(pool: pg.Pool, options: { slug: stri
          FROM prompts p, generate_series(0, 7) j WHERE p.project_id = $1`,
       [projectId],
     );
-    await client.query(`CREATE TEMP TABLE quality AS SELECT c.id, c.prompt_id, c.position + random() * 4 AS q FROM completions c JOIN prompts p ON p.id = c.prompt_id WHERE p.project_id = $1`, [projectId]);
+    await client.query(
+      `CREATE TEMP TABLE quality AS SELECT c.id, c.prompt_id, c.position + random() * 4 AS q FROM completions c JOIN prompts p ON p.id = c.prompt_id WHERE p.project_id = $1`,
+      [projectId],
+    );
     await client.query(`CREATE INDEX ON quality (prompt_id)`);
     await client.query(
       `INSERT INTO rankings (prompt_id, kind, rater_id)
@@ -38,7 +48,12 @@ export async function generateRankedProject(pool: pg.Pool, options: { slug: stri
       [projectId, slug],
     );
     if (judgePermutations > 0) {
-      runId = (await client.query<{ id: string }>(`INSERT INTO judge_runs (project_id, name, model, status, permutations) VALUES ($1, 'Benchmark judge', 'gpt-4o', 'COMPLETED', $2) RETURNING id`, [projectId, judgePermutations])).rows[0]!.id;
+      runId = (
+        await client.query<{ id: string }>(
+          `INSERT INTO judge_runs (project_id, name, model, status, permutations) VALUES ($1, 'Benchmark judge', 'gpt-4o', 'COMPLETED', $2) RETURNING id`,
+          [projectId, judgePermutations],
+        )
+      ).rows[0]!.id;
       await client.query(
         `INSERT INTO rankings (prompt_id, kind, judge_run_id, permutation_index) SELECT p.id, 'JUDGE', $2, k FROM prompts p, generate_series(0, $3 - 1) k WHERE p.project_id = $1`,
         [projectId, runId, judgePermutations],

@@ -2,7 +2,11 @@ import { expect, test } from "@playwright/test";
 import { E2E_PROJECT } from "./support/constants";
 import { signInAs } from "./support/sign-in";
 
-const file = (records: object[]) => ({ name: "cardiology.jsonl", mimeType: "application/json", buffer: Buffer.from(records.map((r) => JSON.stringify(r)).join("\n") + "\n") });
+const file = (records: object[]) => ({
+  name: "cardiology.jsonl",
+  mimeType: "application/json",
+  buffer: Buffer.from(records.map((r) => JSON.stringify(r)).join("\n") + "\n"),
+});
 
 const prompt = (i: number) => ({
   id: `cardio-${i}`,
@@ -28,7 +32,9 @@ test("an admin uploads a file, watches it import and sees its prompts in the pro
   await page.goto(`/admin/projects/${E2E_PROJECT}/import`);
   await page.getByLabel("File").setInputFiles(file([prompt(1), prompt(2), prompt(3)]));
   await page.getByRole("button", { name: "Import" }).click();
-  await expect(page.getByRole("region", { name: "Import result" }).getByRole("status")).toHaveText("Nothing new: all 3 prompts were already in the project.");
+  await expect(page.getByRole("region", { name: "Import result" }).getByRole("status")).toHaveText(
+    "Nothing new: all 3 prompts were already in the project.",
+  );
 });
 
 test("an invalid file imports nothing and the page lists each problem", async ({ page }) => {
@@ -39,7 +45,9 @@ test("an invalid file imports nothing and the page lists each problem", async ({
   await page.getByRole("button", { name: "Import" }).click();
   const result = page.getByRole("region", { name: "Import result" });
   // The browser's refusal names the checkbox on the page, not the CLI's --skip-invalid flag.
-  await expect(result.getByRole("status")).toHaveText('Nothing imported: 1 of 2 records is invalid. Fix them, or import the valid ones by ticking "Skip invalid records" and importing again.');
+  await expect(result.getByRole("status")).toHaveText(
+    'Nothing imported: 1 of 2 records is invalid. Fix them, or import the valid ones by ticking "Skip invalid records" and importing again.',
+  );
   await expect(page.getByRole("checkbox", { name: /^Skip invalid records/ })).toBeVisible();
   await expect(result.getByRole("row", { name: /line 2 completions 1 candidate; a prompt needs 2 to 16/ })).toBeVisible();
   await page.goto(`/projects/${E2E_PROJECT}`);
@@ -67,7 +75,11 @@ test("an admin sets a gold ranking on a prompt and assigns prompts to a clinicia
   await page.getByRole("link", { name: /E2E annotation question 5/ }).click();
   await expect(page.getByRole("heading", { name: "Gold ranking" })).toBeVisible();
   const gold = page.getByRole("region", { name: "Gold ranking" });
-  for (let i = 0; i < 8; i++) await gold.getByRole("button", { name: /^Add Response \d+ to the end of the ranking$/ }).first().click();
+  for (let i = 0; i < 8; i++)
+    await gold
+      .getByRole("button", { name: /^Add Response \d+ to the end of the ranking$/ })
+      .first()
+      .click();
   await gold.getByRole("button", { name: "Save as gold ranking" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Gold ranking saved" })).toBeVisible();
   await page.goto("/projects/e2e-annotate");

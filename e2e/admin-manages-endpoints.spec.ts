@@ -39,7 +39,9 @@ test("an admin tests an endpoint's connection, edits it, and archives it (delete
   await edit.getByLabel("Name", { exact: true }).fill("Renamed endpoint");
   await edit.getByRole("button", { name: "Save endpoint" }).click();
   // The form is named after the endpoint, so after the save it is the renamed endpoint's form.
-  await expect(page.getByRole("form", { name: "Edit Renamed endpoint" }).getByRole("status")).toHaveText("Saved the endpoint Renamed endpoint.");
+  await expect(page.getByRole("form", { name: "Edit Renamed endpoint" }).getByRole("status")).toHaveText(
+    "Saved the endpoint Renamed endpoint.",
+  );
   const renamed = endpoints.getByRole("listitem", { name: "Renamed endpoint" });
   await expect(renamed).toBeVisible();
 

@@ -5,7 +5,10 @@ import { signInAs } from "./support/sign-in";
 
 const state = () => JSON.parse(fs.readFileSync(E2E_STATE_FILE, "utf8")) as { fakeOpenAIUrl: string };
 
-test("an admin starts a judge run from the browser, watches it finish, reads its position consistency and the judge's rankings per prompt", async ({ page, browser }) => {
+test("an admin starts a judge run from the browser, watches it finish, reads its position consistency and the judge's rankings per prompt", async ({
+  page,
+  browser,
+}) => {
   test.setTimeout(240_000);
   await signInAs(page, "admin");
   await page.goto("/admin/judges");
@@ -34,7 +37,12 @@ test("an admin starts a judge run from the browser, watches it finish, reads its
     await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
     await expect(page.getByTestId("run-status")).toHaveText("running");
     await expect(page.getByText("Needs prompts with at least two permutations judged.")).toBeVisible();
-    await expect(page.getByRole("region", { name: /Prompts/ }).getByRole("listitem").first()).toContainText("0/2");
+    await expect(
+      page
+        .getByRole("region", { name: /Prompts/ })
+        .getByRole("listitem")
+        .first(),
+    ).toContainText("0/2");
   } finally {
     await holdChats(false);
   }
@@ -57,7 +65,11 @@ test("an admin starts a judge run from the browser, watches it finish, reads its
   for (const row of await promptRows.all()) await expect(row).toContainText(/best: m1 · 2\/2$/);
 
   // Per prompt, with model names: both permutations and their shown orders.
-  await page.getByRole("region", { name: /Prompts/ }).getByRole("link").first().click();
+  await page
+    .getByRole("region", { name: /Prompts/ })
+    .getByRole("link")
+    .first()
+    .click();
   const judges = page.getByRole("region", { name: /Judge rankings/ });
   await expect(judges.getByRole("link", { name: "Browser-started judge" })).toBeVisible();
   await expect(judges.getByText(/Permutation 1: shown as R1=m\d/)).toBeVisible();

@@ -4,7 +4,9 @@ import { signInAs } from "./support/sign-in";
 
 const DASHBOARD = `/projects/${E2E_AGREEMENT_PROJECT}/agreement`;
 
-test("an admin reads the agreement dashboard: figures with intervals, the annotator table and heatmap, bias and model charts", async ({ page }) => {
+test("an admin reads the agreement dashboard: figures with intervals, the annotator table and heatmap, bias and model charts", async ({
+  page,
+}) => {
   await signInAs(page, "admin");
   await page.goto(`/projects/${E2E_AGREEMENT_PROJECT}`);
   await page.getByRole("link", { name: "Agreement", exact: true }).click();
@@ -12,7 +14,14 @@ test("an admin reads the agreement dashboard: figures with intervals, the annota
 
   const humans = page.getByRole("region", { name: "Clinicians with each other", exact: true });
   await expect(humans.getByRole("columnheader", { name: /Clinicians\s*12 prompts · 3 raters/ })).toBeVisible();
-  for (const figure of ["Pairwise agreement", "Kendall's tau-b", "Kendall's W", "Krippendorff's alpha (ordinal)", "Top-1 agreement", "Fleiss' kappa (top-1)"]) {
+  for (const figure of [
+    "Pairwise agreement",
+    "Kendall's tau-b",
+    "Kendall's W",
+    "Krippendorff's alpha (ordinal)",
+    "Top-1 agreement",
+    "Fleiss' kappa (top-1)",
+  ]) {
     await expect(humans.getByRole("row", { name: new RegExp(`^${figure.replace(/[()]/g, "\\$&")} -?\\d\\.\\d{3} \\[`) })).toBeVisible();
   }
   const judges = page.getByRole("region", { name: "Judges against the clinicians' consensus" });
@@ -30,8 +39,14 @@ test("an admin reads the agreement dashboard: figures with intervals, the annota
   await expect(page.getByRole("figure", { name: "Mean rank by length order" })).toBeVisible();
   await expect(page.getByRole("figure", { name: "Bradley–Terry strengths (Clinicians)" })).toBeVisible();
   await expect(page.getByRole("table", { name: "Win rates (Clinicians)" })).toBeVisible();
-  await expect(page.getByRole("table", { name: "Source dataset" }).getByRole("row", { name: /^MedQA 6 \(6 compared\) Clinicians/ })).toBeVisible();
-  await expect(page.getByRole("table", { name: "Prompt type" }).getByRole("row", { name: /^exam 12 \(12 compared\) Imported: gpt-4o .* vs consensus/ })).toBeVisible();
+  await expect(
+    page.getByRole("table", { name: "Source dataset" }).getByRole("row", { name: /^MedQA 6 \(6 compared\) Clinicians/ }),
+  ).toBeVisible();
+  await expect(
+    page
+      .getByRole("table", { name: "Prompt type" })
+      .getByRole("row", { name: /^exam 12 \(12 compared\) Imported: gpt-4o .* vs consensus/ }),
+  ).toBeVisible();
   await page.screenshot({ path: "test-results/agreement-dashboard.png", fullPage: true });
 
   // Filtering by one annotator leaves nothing to compare among clinicians.
@@ -54,7 +69,9 @@ test("an admin reads the agreement dashboard: figures with intervals, the annota
 test("a researcher sees the project-level figures but no annotator rows or names", async ({ page }) => {
   await signInAs(page, "researcher");
   await page.goto(DASHBOARD);
-  await expect(page.getByRole("region", { name: "Clinicians with each other", exact: true }).getByRole("row", { name: /^Kendall's W \d\.\d{3}/ })).toBeVisible();
+  await expect(
+    page.getByRole("region", { name: "Clinicians with each other", exact: true }).getByRole("row", { name: /^Kendall's W \d\.\d{3}/ }),
+  ).toBeVisible();
   await expect(page.getByRole("table", { name: "Annotators" })).toHaveCount(0);
   await expect(page.getByRole("grid", { name: "Annotator agreement heatmap" })).toHaveCount(0);
   await expect(page.getByLabel("Annotators")).toHaveCount(0);

@@ -1,7 +1,17 @@
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import { expect, request as playwrightRequest, test, type APIRequestContext, type APIResponse } from "@playwright/test";
-import { ACTIONS, CALLERS, discoverEntryPoints, FORM, PAGES, RANDOM_ID, ROUTES, type ActionArg, type Caller } from "./support/authorization-matrix";
+import {
+  ACTIONS,
+  CALLERS,
+  discoverEntryPoints,
+  FORM,
+  PAGES,
+  RANDOM_ID,
+  ROUTES,
+  type ActionArg,
+  type Caller,
+} from "./support/authorization-matrix";
 import { E2E_AGREEMENT_PROJECT, E2E_BASE_URL, E2E_HYGIENE_PROJECT, E2E_PASSWORD, E2E_USERS } from "./support/constants";
 import { queryE2eDatabase } from "./support/database";
 import { signInAs } from "./support/sign-in";
@@ -39,11 +49,17 @@ const contexts = new Map<Caller, { request: APIRequestContext; close: () => Prom
 
 /** A request context (cookie jar) per caller; staff sign in through next-auth's credentials endpoint, as the login form does. */
 async function callerContext(caller: Caller) {
-  const request = await playwrightRequest.newContext({ baseURL: E2E_BASE_URL, extraHTTPHeaders: caller === "token" ? { authorization: `Bearer ${token}` } : {} });
+  const request = await playwrightRequest.newContext({
+    baseURL: E2E_BASE_URL,
+    extraHTTPHeaders: caller === "token" ? { authorization: `Bearer ${token}` } : {},
+  });
   if (caller !== "anonymous" && caller !== "token") {
     const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
     // Password hashing is slow on a loaded test machine: no short timeout here.
-    await request.post("/api/auth/callback/credentials", { form: { csrfToken, email: E2E_USERS[caller].email, password: E2E_PASSWORD, json: "true" }, timeout: 120_000 });
+    await request.post("/api/auth/callback/credentials", {
+      form: { csrfToken, email: E2E_USERS[caller].email, password: E2E_PASSWORD, json: "true" },
+      timeout: 120_000,
+    });
     const session = (await (await request.get("/api/auth/session")).json()) as { user?: { email?: string } };
     expect(session.user?.email, `${caller} signed in`).toBe(E2E_USERS[caller].email);
   }
@@ -71,7 +87,10 @@ test.describe("the authorization matrix", () => {
       promptId: (await one(`SELECT id FROM prompts WHERE ${projectFilter} ORDER BY external_id LIMIT 1`, [E2E_AGREEMENT_PROJECT]))!,
       runId: (await one(`SELECT id FROM judge_runs WHERE ${projectFilter} LIMIT 1`, [E2E_AGREEMENT_PROJECT]))!,
       importId: (await one(`SELECT id FROM imports WHERE ${projectFilter} LIMIT 1`, [E2E_AGREEMENT_PROJECT]))!,
-      rankingId: (await one("SELECT r.id FROM rankings r JOIN prompts p ON p.id = r.prompt_id WHERE p.project_id = (SELECT id FROM projects WHERE slug = $1) AND r.kind = 'HUMAN' LIMIT 1", [E2E_AGREEMENT_PROJECT]))!,
+      rankingId: (await one(
+        "SELECT r.id FROM rankings r JOIN prompts p ON p.id = r.prompt_id WHERE p.project_id = (SELECT id FROM projects WHERE slug = $1) AND r.kind = 'HUMAN' LIMIT 1",
+        [E2E_AGREEMENT_PROJECT],
+      ))!,
       assignmentId: claimed.assignment!.id,
       // Exports are made by other tests; one that does not exist still shows who gets past the guard (404, not 401/403).
       exportId: (await one("SELECT id FROM exports LIMIT 1")) ?? crypto.randomUUID(),
@@ -130,7 +149,10 @@ test.describe("the authorization matrix", () => {
       for (const [key, callers] of Object.entries(ROUTES)) {
         const [method, template] = key.split(" ") as [string, string];
         // Writes carry an empty JSON object: an allowed caller gets a validation error, nothing is written.
-        const res = await request.fetch(concrete(template), method === "GET" ? { method } : { method, data: "{}", headers: { "content-type": "application/json" } });
+        const res = await request.fetch(
+          concrete(template),
+          method === "GET" ? { method } : { method, data: "{}", headers: { "content-type": "application/json" } },
+        );
         got[key] = routeOutcome(res);
         want[key] = callers.includes(caller) ? "allowed" : "refused";
       }
@@ -142,7 +164,9 @@ test.describe("the authorization matrix", () => {
       const got: Record<string, string> = {};
       const want: Record<string, string> = {};
       // An action that ends all of the caller's sessions goes last; the caller then signs in anew.
-      const ordered = Object.entries(ACTIONS).sort(([, a], [, b]) => Number(Boolean(a.endsCallersSessions)) - Number(Boolean(b.endsCallersSessions)));
+      const ordered = Object.entries(ACTIONS).sort(
+        ([, a], [, b]) => Number(Boolean(a.endsCallersSessions)) - Number(Boolean(b.endsCallersSessions)),
+      );
       for (const [key, { callers, args, endsCallersSessions }] of ordered) {
         const action = serverAction(key);
         const res = await callAction(request, { ...action, page: concrete(action.page) }, args);
@@ -162,7 +186,11 @@ test.describe("the authorization matrix", () => {
       const [method, template] = key.split(" ") as [string, string];
       if (method === "GET" && !template.endsWith("/annotation/next")) continue;
       const caller = callers.find((c) => c !== "anonymous" && c !== "token")!;
-      const res = await contexts.get(caller)!.request.fetch(concrete(template), { method, data: method === "GET" ? undefined : "{}", headers: { "content-type": "application/json", origin: "http://evil.example" } });
+      const res = await contexts.get(caller)!.request.fetch(concrete(template), {
+        method,
+        data: method === "GET" ? undefined : "{}",
+        headers: { "content-type": "application/json", origin: "http://evil.example" },
+      });
       expect([key, res.status(), ((await res.json()) as { code?: string }).code]).toEqual([key, 403, "CROSS_SITE_REQUEST"]);
     }
   });
@@ -182,12 +210,21 @@ interface ManifestEntry {
 
 /** The build's id for a server action and a page that serves it (.next/server/server-reference-manifest.json). */
 function serverAction(key: string): { id: string; page: string } {
-  const manifest = JSON.parse(fs.readFileSync(".next/server/server-reference-manifest.json", "utf8")) as { node: Record<string, ManifestEntry> };
+  const manifest = JSON.parse(fs.readFileSync(".next/server/server-reference-manifest.json", "utf8")) as {
+    node: Record<string, ManifestEntry>;
+  };
   const [file, name] = key.split("#") as [string, string];
   const found = Object.entries(manifest.node).find(([, e]) => e.filename === file && e.exportedName === name);
   if (!found) throw new Error(`${key} is not in the build's server action manifest: rebuild (npx next build)`);
   const worker = Object.keys(found[1].workers)[0]!;
-  return { id: found[0], page: worker.replace(/^app/, "").replace(/\/\([^)]*\)/g, "").replace(/\/page$/, "") || "/" };
+  return {
+    id: found[0],
+    page:
+      worker
+        .replace(/^app/, "")
+        .replace(/\/\([^)]*\)/g, "")
+        .replace(/\/page$/, "") || "/",
+  };
 }
 
 /** Calls a server action as the browser does (React's reply encoding: JSON, or FormData when a form is passed). */

@@ -18,21 +18,33 @@ interface Reply {
   body: string;
 }
 
-function send(url: string, options: { method?: string; headers?: Record<string, string>; body?: string; localAddress?: string } = {}): Promise<Reply> {
+function send(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string; localAddress?: string } = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: options.method ?? "GET", headers: options.headers, localAddress: options.localAddress }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => (body += chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = http.request(
+      url,
+      { method: options.method ?? "GET", headers: options.headers, localAddress: options.localAddress },
+      (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => (body += chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on("error", reject);
     req.end(options.body);
   });
 }
 
 /** A next-auth credentials sign-in over plain HTTP; the refusal message, or null when signed in. */
-async function signInOverHttp(base: string, email: string, password: string, from: { localAddress: string; forwardedFor?: string }): Promise<string | null> {
+async function signInOverHttp(
+  base: string,
+  email: string,
+  password: string,
+  from: { localAddress: string; forwardedFor?: string },
+): Promise<string | null> {
   const csrf = await send(`${base}/api/auth/csrf`, { localAddress: from.localAddress });
   const { csrfToken } = JSON.parse(csrf.body) as { csrfToken: string };
   const cookie = (csrf.headers["set-cookie"] ?? []).map((c) => c.split(";")[0]).join("; ");
@@ -43,7 +55,12 @@ async function signInOverHttp(base: string, email: string, password: string, fro
     "x-medpref-peer-address": "198.51.100.250",
   };
   if (from.forwardedFor) headers["x-forwarded-for"] = from.forwardedFor;
-  const res = await send(`${base}/api/auth/callback/credentials`, { method: "POST", localAddress: from.localAddress, headers, body: new URLSearchParams({ csrfToken, email, password, json: "true" }).toString() });
+  const res = await send(`${base}/api/auth/callback/credentials`, {
+    method: "POST",
+    localAddress: from.localAddress,
+    headers,
+    body: new URLSearchParams({ csrfToken, email, password, json: "true" }).toString(),
+  });
   const location = res.headers.location ?? (JSON.parse(res.body) as { url: string }).url;
   return new URL(location, base).searchParams.get("error");
 }
@@ -52,15 +69,22 @@ const WRONG = "Wrong email or password.";
 const TOO_MANY = /^Too many failed sign-in attempts\. Try again in \d+ minutes?\.$/;
 
 async function attemptsByAddress(emailPrefix: string) {
-  return queryE2eDatabase<{ ip: string; n: number }>(`SELECT ip, count(*)::int AS n FROM login_attempts WHERE email LIKE $1 GROUP BY ip ORDER BY ip`, [`${emailPrefix}%`]);
+  return queryE2eDatabase<{ ip: string; n: number }>(
+    `SELECT ip, count(*)::int AS n FROM login_attempts WHERE email LIKE $1 GROUP BY ip ORDER BY ip`,
+    [`${emailPrefix}%`],
+  );
 }
 
 test("with no trusted proxy, forged X-Forwarded-For addresses are counted on the real peer address", async () => {
   // The e2e server runs with MEDPREF_TRUSTED_PROXIES=0 and the default 20 failures per address.
   for (let i = 0; i < 20; i++) {
-    expect(await signInOverHttp(E2E_BASE_URL, `xff0-${i}@medpref.test`, "wrong", { localAddress: "127.0.0.5", forwardedFor: `198.51.100.${i}` })).toBe(WRONG);
+    expect(
+      await signInOverHttp(E2E_BASE_URL, `xff0-${i}@medpref.test`, "wrong", { localAddress: "127.0.0.5", forwardedFor: `198.51.100.${i}` }),
+    ).toBe(WRONG);
   }
-  expect(await signInOverHttp(E2E_BASE_URL, "xff0-20@medpref.test", "wrong", { localAddress: "127.0.0.5", forwardedFor: "198.51.100.20" })).toMatch(TOO_MANY);
+  expect(
+    await signInOverHttp(E2E_BASE_URL, "xff0-20@medpref.test", "wrong", { localAddress: "127.0.0.5", forwardedFor: "198.51.100.20" }),
+  ).toMatch(TOO_MANY);
   expect(await attemptsByAddress("xff0-")).toEqual([{ ip: "127.0.0.5", n: 20 }]);
   // Another address is not affected.
   expect(await signInOverHttp(E2E_BASE_URL, "xff0-other@medpref.test", "wrong", { localAddress: "127.0.0.6" })).toBe(WRONG);
@@ -92,7 +116,9 @@ test.describe("behind one trusted proxy, on https", () => {
       },
       stdio: ["ignore", "ignore", "inherit"],
     });
-    await expect.poll(async () => (await send(`${base}/api/health`).catch(() => null))?.status ?? 0, { timeout: 90_000, intervals: [250] }).toBe(200);
+    await expect
+      .poll(async () => (await send(`${base}/api/health`).catch(() => null))?.status ?? 0, { timeout: 90_000, intervals: [250] })
+      .toBe(200);
   });
 
   test.afterAll(async () => {
@@ -106,12 +132,24 @@ test.describe("behind one trusted proxy, on https", () => {
   test("the client is the address the proxy appended, not the forged entries before it", async () => {
     // The proxy (peer 127.0.0.7) appends the address it saw, 203.0.113.50, to what the client sent.
     for (let i = 0; i < 3; i++) {
-      expect(await signInOverHttp(base, `xff1-${i}@medpref.test`, "wrong", { localAddress: "127.0.0.7", forwardedFor: `198.51.100.${i}, 203.0.113.50` })).toBe(WRONG);
+      expect(
+        await signInOverHttp(base, `xff1-${i}@medpref.test`, "wrong", {
+          localAddress: "127.0.0.7",
+          forwardedFor: `198.51.100.${i}, 203.0.113.50`,
+        }),
+      ).toBe(WRONG);
     }
-    expect(await signInOverHttp(base, "xff1-3@medpref.test", "wrong", { localAddress: "127.0.0.7", forwardedFor: "198.51.100.3, 203.0.113.50" })).toMatch(TOO_MANY);
+    expect(
+      await signInOverHttp(base, "xff1-3@medpref.test", "wrong", { localAddress: "127.0.0.7", forwardedFor: "198.51.100.3, 203.0.113.50" }),
+    ).toMatch(TOO_MANY);
     expect(await attemptsByAddress("xff1-")).toEqual([{ ip: "203.0.113.50", n: 3 }]);
     // The same proxy forwarding another client is not affected.
-    expect(await signInOverHttp(base, "xff1-other@medpref.test", "wrong", { localAddress: "127.0.0.7", forwardedFor: "198.51.100.3, 203.0.113.51" })).toBe(WRONG);
+    expect(
+      await signInOverHttp(base, "xff1-other@medpref.test", "wrong", {
+        localAddress: "127.0.0.7",
+        forwardedFor: "198.51.100.3, 203.0.113.51",
+      }),
+    ).toBe(WRONG);
   });
 
   test("sends HSTS when the public URL is https", async () => {
@@ -127,7 +165,11 @@ test("pages carry a per-request script nonce, no 'unsafe-inline' for scripts, an
   });
   const first = await page.goto("/login");
   const policy = first!.headers()["content-security-policy"] ?? "";
-  const scriptSrc = policy.split(";").map((d) => d.trim()).find((d) => d.startsWith("script-src ")) ?? "";
+  const scriptSrc =
+    policy
+      .split(";")
+      .map((d) => d.trim())
+      .find((d) => d.startsWith("script-src ")) ?? "";
   const nonce = /'nonce-([A-Za-z0-9+/=]+)'/.exec(scriptSrc)?.[1] ?? "";
   expect(scriptSrc).toBe(`script-src 'self' 'nonce-${nonce}' 'strict-dynamic'`);
   expect(nonce.length).toBeGreaterThanOrEqual(24);
@@ -147,10 +189,16 @@ test("pages carry a per-request script nonce, no 'unsafe-inline' for scripts, an
 });
 
 test("route handlers' responses are never cached and load nothing", async ({ request }) => {
-  for (const path of ["/api/health", "/api/exports/00000000-0000-0000-0000-000000000000/zip", "/api/projects/e2e-project/annotation/progress"]) {
+  for (const path of [
+    "/api/health",
+    "/api/exports/00000000-0000-0000-0000-000000000000/zip",
+    "/api/projects/e2e-project/annotation/progress",
+  ]) {
     const res = await request.get(path);
     expect([path, res.headers()["cache-control"]]).toEqual([path, "no-store"]);
-    expect(res.headers()["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+    expect(res.headers()["content-security-policy"]).toBe(
+      "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    );
   }
 });
 

@@ -9,7 +9,11 @@ async function openQueue(page: Page) {
   await expect(page.getByRole("article", { name: "Response 8" })).toBeVisible();
 }
 
-const rankedLabels = (page: Page) => page.getByRole("list", { name: "Ranked responses, best first" }).locator("li[data-candidate-label]").evaluateAll((items) => items.map((li) => Number(li.getAttribute("data-candidate-label"))));
+const rankedLabels = (page: Page) =>
+  page
+    .getByRole("list", { name: "Ranked responses, best first" })
+    .locator("li[data-candidate-label]")
+    .evaluateAll((items) => items.map((li) => Number(li.getAttribute("data-candidate-label"))));
 
 /** Drags with real pointer events, in steps, as dnd-kit's pointer sensor expects. */
 async function drag(page: Page, from: ReturnType<Page["locator"]>, to: ReturnType<Page["locator"]>, where: "top" | "bottom" = "bottom") {
@@ -55,7 +59,10 @@ test.describe("on a 1920 × 1080 screen", () => {
     const finalOrder = await rankedLabels(page);
     const labelToModel = new Map<number, string>();
     for (const label of finalOrder) {
-      const text = await page.getByRole("article", { name: `Response ${label}` }).getByLabel(`Text of Response ${label}`).innerText();
+      const text = await page
+        .getByRole("article", { name: `Response ${label}` })
+        .getByLabel(`Text of Response ${label}`)
+        .innerText();
       labelToModel.set(label, E2E_MODELS[Number(/Candidate (\d)/.exec(text)![1])]!);
     }
     await page.getByRole("button", { name: "Submit ranking" }).click();
@@ -137,7 +144,10 @@ test("a clinician cannot open another clinician's assignment by its address", as
   expect(response?.status()).toBe(404);
   const api = await page.request.get(`/api/assignments/${assignmentId}`);
   expect(api.status()).toBe(404);
-  const submit = await page.request.post(`/api/assignments/${assignmentId}/submit`, { data: { tiers: [] }, headers: { "idempotency-key": crypto.randomUUID() } });
+  const submit = await page.request.post(`/api/assignments/${assignmentId}/submit`, {
+    data: { tiers: [] },
+    headers: { "idempotency-key": crypto.randomUUID() },
+  });
   expect(submit.status()).toBe(404);
   await owner.close();
   await intruder.close();

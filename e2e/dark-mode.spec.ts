@@ -20,11 +20,15 @@ async function themeCookie(context: BrowserContext): Promise<string | undefined>
 }
 
 async function savedTheme(): Promise<string | null> {
-  const [row] = await queryE2eDatabase<{ theme: string | null }>(`SELECT theme::text FROM users WHERE email = $1`, [E2E_USERS.themer.email]);
+  const [row] = await queryE2eDatabase<{ theme: string | null }>(`SELECT theme::text FROM users WHERE email = $1`, [
+    E2E_USERS.themer.email,
+  ]);
   return row!.theme;
 }
 
-test("the theme follows the system until chosen; a choice applies at once, is drawn by the server, is saved per user and follows them to a new browser", async ({ browser }) => {
+test("the theme follows the system until chosen; a choice applies at once, is drawn by the server, is saved per user and follows them to a new browser", async ({
+  browser,
+}) => {
   test.setTimeout(120_000);
   // A light system: the login page follows it.
   const laptop = await browser.newContext({ colorScheme: "light" });

@@ -12,21 +12,25 @@ test.describe.configure({ timeout: 180_000 });
 async function layoutProblems(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const problems: string[] = [];
-    if (document.documentElement.scrollWidth > window.innerWidth + 1) problems.push(`page scrolls sideways: ${document.documentElement.scrollWidth} > ${window.innerWidth}`);
+    if (document.documentElement.scrollWidth > window.innerWidth + 1)
+      problems.push(`page scrolls sideways: ${document.documentElement.scrollWidth} > ${window.innerWidth}`);
     for (const section of document.querySelectorAll("main section")) {
       const box = section.getBoundingClientRect();
-      if (section.scrollWidth > section.clientWidth + 1) problems.push(`${section.getAttribute("aria-labelledby")}: content ${section.scrollWidth} px in a ${section.clientWidth} px card`);
+      if (section.scrollWidth > section.clientWidth + 1)
+        problems.push(`${section.getAttribute("aria-labelledby")}: content ${section.scrollWidth} px in a ${section.clientWidth} px card`);
       for (const table of section.querySelectorAll("table")) {
         // A wide table scrolls inside its own box; that box must stay within the card.
         const holder = (table.closest(".overflow-x-auto") ?? table).getBoundingClientRect();
-        if (holder.right > box.right + 1 || holder.left < box.left - 1) problems.push(`table "${table.getAttribute("aria-label")}" leaves its card`);
+        if (holder.right > box.right + 1 || holder.left < box.left - 1)
+          problems.push(`table "${table.getAttribute("aria-label")}" leaves its card`);
       }
     }
     for (const figure of document.querySelectorAll("figure")) {
       const box = figure.getBoundingClientRect();
       for (const label of figure.querySelectorAll("svg text")) {
         const r = label.getBoundingClientRect();
-        if (r.width > 0 && (r.left < box.left - 1 || r.right > box.right + 1)) problems.push(`"${label.textContent}" is cut off in "${figure.getAttribute("aria-label")}"`);
+        if (r.width > 0 && (r.left < box.left - 1 || r.right > box.right + 1))
+          problems.push(`"${label.textContent}" is cut off in "${figure.getAttribute("aria-label")}"`);
       }
     }
     return problems;
@@ -42,7 +46,9 @@ test.describe("the agreement dashboard reads clearly at 390 and 1920 px", () => 
       const strengths = page.getByRole("figure", { name: "Bradley–Terry strengths (Clinicians)" });
       await expect(strengths).toBeVisible();
       // Each model's whole name is on the axis (over several lines when long), none cut to "xtral-8x7B…".
-      const ticks = await strengths.locator("svg text.recharts-cartesian-axis-tick-value").evaluateAll((els) => els.map((e) => e.textContent).filter((t) => t && !/^-?\d/.test(t)));
+      const ticks = await strengths
+        .locator("svg text.recharts-cartesian-axis-tick-value")
+        .evaluateAll((els) => els.map((e) => e.textContent).filter((t) => t && !/^-?\d/.test(t)));
       expect([...ticks].sort()).toEqual([...E2E_AGREEMENT_MODELS].sort());
       await expect(page.getByRole("figure", { name: "Mean rank by shown position" })).toContainText("mean rank (1 = best");
       expect(await layoutProblems(page)).toEqual([]);
@@ -61,8 +67,12 @@ test.describe("the agreement dashboard reads clearly at 390 and 1920 px", () => 
 
       // Agreement with gold: pairwise, tau-b and top-1 per annotator (gold on agree-1 = file order).
       const annotators = page.getByRole("table", { name: "Annotators" });
-      await expect(annotators.getByRole("row", { name: /Dr\. Ames/ })).toContainText("pairwise 1.000 · tau-b 1.000 · top-1 100.0% (1 gold prompt)");
-      await expect(annotators.getByRole("row", { name: /Dr\. Chu/ })).toContainText("pairwise 0.833 · tau-b 0.667 · top-1 100.0% (1 gold prompt)");
+      await expect(annotators.getByRole("row", { name: /Dr\. Ames/ })).toContainText(
+        "pairwise 1.000 · tau-b 1.000 · top-1 100.0% (1 gold prompt)",
+      );
+      await expect(annotators.getByRole("row", { name: /Dr\. Chu/ })).toContainText(
+        "pairwise 0.833 · tau-b 0.667 · top-1 100.0% (1 gold prompt)",
+      );
 
       await page.screenshot({ path: `test-results/agreement-dashboard-${width}.png`, fullPage: true });
     });
@@ -78,7 +88,9 @@ test.describe("the agreement dashboard reads clearly at 390 and 1920 px", () => 
   test("a judge section without data says why", async ({ page }) => {
     await signInAs(page, "admin");
     await page.goto(`/projects/${E2E_PROJECT}/agreement`);
-    await expect(page.getByRole("region", { name: "Judges against the clinicians' consensus" })).toContainText("No judge has ranked prompts of this project yet: start a judge run (Runs) or import a judge's rankings");
+    await expect(page.getByRole("region", { name: "Judges against the clinicians' consensus" })).toContainText(
+      "No judge has ranked prompts of this project yet: start a judge run (Runs) or import a judge's rankings",
+    );
   });
 });
 
@@ -100,11 +112,15 @@ test.describe("the prompt list and the prompt page", () => {
     await page.goto(`/projects/${E2E_AGREEMENT_PROJECT}?status=gold`);
     expect(await ids()).toEqual(["agree-1"]);
     await page.goto(`/projects/${E2E_AGREEMENT_PROJECT}?status=finished`);
-    await expect(page.getByRole("alert").filter({ hasText: "Filter ignored" })).toHaveText("Filter ignored: status: one of needs-rankings, disputed, gold, judged");
+    await expect(page.getByRole("alert").filter({ hasText: "Filter ignored" })).toHaveText(
+      "Filter ignored: status: one of needs-rankings, disputed, gold, judged",
+    );
   });
 
   for (const width of [390, 1920]) {
-    test(`at ${width} px a prompt's human rankings read "1st: Response 2 · model", and admins rank gold with model names`, async ({ page }) => {
+    test(`at ${width} px a prompt's human rankings read "1st: Response 2 · model", and admins rank gold with model names`, async ({
+      page,
+    }) => {
       await page.setViewportSize({ width, height: 900 });
       await signInAs(page, "admin");
       await page.goto(`/projects/${E2E_AGREEMENT_PROJECT}?q=question+0`);
@@ -119,7 +135,9 @@ test.describe("the prompt list and the prompt page", () => {
         "4th: Response 4 · Qwen1.5-72B-Chat",
       ]);
       const gold = page.getByRole("region", { name: "Gold ranking" });
-      await expect(gold.getByRole("list", { name: "Not ranked yet" }).getByRole("listitem")).toHaveText(E2E_AGREEMENT_MODELS.map((m, i) => new RegExp(`Response ${i + 1} · ${m.replace(/[.]/g, "\\.")}`)));
+      await expect(gold.getByRole("list", { name: "Not ranked yet" }).getByRole("listitem")).toHaveText(
+        E2E_AGREEMENT_MODELS.map((m, i) => new RegExp(`Response ${i + 1} · ${m.replace(/[.]/g, "\\.")}`)),
+      );
       await expect(page.getByRole("region", { name: "Adjudication" }).getByText(`Response 3 · ${E2E_AGREEMENT_MODELS[2]}`)).toBeVisible();
       expect(await layoutProblems(page)).toEqual([]);
       await page.screenshot({ path: `test-results/prompt-page-${width}.png`, fullPage: true });

@@ -15,7 +15,12 @@ const sizes = [
 for (const size of sizes) {
   for (const scheme of ["light", "dark"] as const) {
     test(`the ranking screen at ${size.name} px, ${scheme}`, async ({ browser }) => {
-      const context = await browser.newContext({ viewport: { width: size.width, height: size.height }, hasTouch: size.touch, isMobile: size.touch, colorScheme: scheme });
+      const context = await browser.newContext({
+        viewport: { width: size.width, height: size.height },
+        hasTouch: size.touch,
+        isMobile: size.touch,
+        colorScheme: scheme,
+      });
       const page = await context.newPage();
       await signInAs(page, "rankerDraft");
       await page.goto(`/annotate/${E2E_TIES_PROJECT}`);

@@ -2,7 +2,9 @@ import { expect, test } from "@playwright/test";
 import { E2E_XSS_PROJECT } from "./support/constants";
 import { signInAs } from "./support/sign-in";
 
-test("candidates carrying scripts, event handlers, javascript: and data: links and remote images run and load nothing", async ({ page }) => {
+test("candidates carrying scripts, event handlers, javascript: and data: links and remote images run and load nothing", async ({
+  page,
+}) => {
   const dialogs: string[] = [];
   const remote: string[] = [];
   page.on("dialog", (d) => {

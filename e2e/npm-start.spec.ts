@@ -26,7 +26,9 @@ function childrenOf(pid: number): { pid: number; command: string }[] {
       try {
         const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
         const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-        return parent === pid ? [{ pid: Number(entry), command: fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").join(" ") }] : [];
+        return parent === pid
+          ? [{ pid: Number(entry), command: fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").join(" ") }]
+          : [];
       } catch {
         return [];
       }
@@ -45,7 +47,10 @@ const alive = (pid: number) => {
 };
 
 async function health(host = "127.0.0.1"): Promise<number> {
-  return fetch(`http://${host}:${port}/api/health`).then((r) => r.status, () => 0);
+  return fetch(`http://${host}:${port}/api/health`).then(
+    (r) => r.status,
+    () => 0,
+  );
 }
 
 /** Local addresses listening on the port, from /proc/net/tcp (hex, little-endian IPv4). */
@@ -56,7 +61,13 @@ function listeningAddresses(): string[] {
     .filter((cols) => cols[3] === "0A" && parseInt(cols[1]!.split(":")[1]!, 16) === port)
     .map((cols) => {
       const hex = cols[1]!.split(":")[0]!;
-      return hex.length === 8 ? hex.match(/../g)!.reverse().map((b) => parseInt(b, 16)).join(".") : hex;
+      return hex.length === 8
+        ? hex
+            .match(/../g)!
+            .reverse()
+            .map((b) => parseInt(b, 16))
+            .join(".")
+        : hex;
     });
 }
 
@@ -76,8 +87,15 @@ test.beforeAll(async () => {
   home = fs.mkdtempSync(path.join(os.tmpdir(), "medpref-start-"));
   port = await freePort();
   // Defaults for everything but the folder and ports: no DATABASE_URL, HOST, NEXTAUTH_*.
-  const env: NodeJS.ProcessEnv = { ...process.env, MEDPREF_HOME: home, MEDPREF_PG_PORT: String(await freePort()), PORT: String(port), LOG_LEVEL: "warn" };
-  for (const name of ["DATABASE_URL", "MEDPREF_DATABASE_URL", "HOST", "NEXTAUTH_URL", "NEXTAUTH_SECRET", "MEDPREF_PROCESS"]) delete env[name];
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    MEDPREF_HOME: home,
+    MEDPREF_PG_PORT: String(await freePort()),
+    PORT: String(port),
+    LOG_LEVEL: "warn",
+  };
+  for (const name of ["DATABASE_URL", "MEDPREF_DATABASE_URL", "HOST", "NEXTAUTH_URL", "NEXTAUTH_SECRET", "MEDPREF_PROCESS"])
+    delete env[name];
   start = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
     env,
     stdio: ["ignore", "pipe", "inherit"],

@@ -2,7 +2,16 @@ import { expect, test, type CDPSession, type Page } from "@playwright/test";
 import { E2E_MODELS } from "./support/annotation-data";
 import { E2E_ANNOTATE_PROJECT, E2E_TIES_PROJECT, E2E_USERS } from "./support/constants";
 import { queryE2eDatabase } from "./support/database";
-import { applyGesture, applyKey, competitionRanks, gestureSequence, newModel, prng, type Gesture, type RankingModel } from "./support/ranking-model";
+import {
+  applyGesture,
+  applyKey,
+  competitionRanks,
+  gestureSequence,
+  newModel,
+  prng,
+  type Gesture,
+  type RankingModel,
+} from "./support/ranking-model";
 import { signInAs } from "./support/sign-in";
 
 // Every way of ranking stores exactly what the clinician meant: seeded sequences of gestures are
@@ -29,7 +38,9 @@ async function shown(page: Page): Promise<{ tiers: number[][]; pool: number[] }>
       if ((group === "middle" || group === "last") && tiers.length) tiers.at(-1)!.push(label);
       else tiers.push([label]);
     }
-    const pool = [...document.querySelectorAll<HTMLElement>('[data-testid="pool-list"] li[data-candidate-label]')].map((li) => Number(li.dataset.candidateLabel));
+    const pool = [...document.querySelectorAll<HTMLElement>('[data-testid="pool-list"] li[data-candidate-label]')].map((li) =>
+      Number(li.dataset.candidateLabel),
+    );
     return { tiers, pool };
   });
 }
@@ -40,7 +51,8 @@ async function expectShown(page: Page, model: RankingModel, step: string) {
 
 /** Where each gesture drops, measured on screen while the drag is under way. */
 async function dropPoint(page: Page, g: Gesture): Promise<{ x: number; y: number }> {
-  const row = async (label: number) => (await page.locator(`[data-testid="ranking-list"] li[data-candidate-label="${label}"]`).boundingBox())!;
+  const row = async (label: number) =>
+    (await page.locator(`[data-testid="ranking-list"] li[data-candidate-label="${label}"]`).boundingBox())!;
   const left = (b: { x: number; width: number }) => b.x + b.width * 0.3;
   switch (g.kind) {
     case "append": {
@@ -131,7 +143,10 @@ async function touchDrag(page: Page, cdp: CDPSession, g: Gesture) {
 async function modelsByLabel(page: Page): Promise<Map<number, string>> {
   const out = new Map<number, string>();
   for (const label of LABELS) {
-    const text = await page.getByRole("article", { name: `Response ${label}` }).getByLabel(`Text of Response ${label}`).innerText();
+    const text = await page
+      .getByRole("article", { name: `Response ${label}` })
+      .getByLabel(`Text of Response ${label}`)
+      .innerText();
     out.set(label, E2E_MODELS[Number(/Candidate (\d)/.exec(text)![1])]!);
   }
   return out;
@@ -160,17 +175,32 @@ async function submitAndCheck(page: Page, who: Who, model: RankingModel) {
   await expectStored(who, model, labelToModel);
 }
 
-async function runDragSequence(page: Page, options: { who: Who; project: string; seed: number; ties: boolean; drag: (g: Gesture) => Promise<void> }) {
+async function runDragSequence(
+  page: Page,
+  options: { who: Who; project: string; seed: number; ties: boolean; drag: (g: Gesture) => Promise<void> },
+) {
   await signInAs(page, options.who);
   await openQueue(page, options.project);
-  const kinds: Gesture["kind"][] = ["append", "top", "before", "after", "between", "unrank", "miss", ...(options.ties ? (["tie"] as const) : [])];
+  const kinds: Gesture["kind"][] = [
+    "append",
+    "top",
+    "before",
+    "after",
+    "between",
+    "unrank",
+    "miss",
+    ...(options.ties ? (["tie"] as const) : []),
+  ];
   const gestures = gestureSequence(LABELS, kinds, 24, options.seed);
   let model = newModel(LABELS);
   for (const [i, g] of gestures.entries()) {
     await options.drag(g);
     model = applyGesture(model, g);
     await expectShown(page, model, `after gesture ${i + 1} of seed ${options.seed}: ${JSON.stringify(g)}`);
-    if (g.kind === "miss") await expect(page.getByTestId("drop-outcome")).toHaveText(`Response ${g.drag} was not moved: drop it on “Your ranking” or on “Not ranked yet”.`);
+    if (g.kind === "miss")
+      await expect(page.getByTestId("drop-outcome")).toHaveText(
+        `Response ${g.drag} was not moved: drop it on “Your ranking” or on “Not ranked yet”.`,
+      );
   }
   // Whatever is left goes to the end, by drag as well.
   for (const label of [...model.pool]) {
@@ -193,7 +223,13 @@ test.describe("drag and drop at 1920 × 1080 (mouse, ties allowed)", () => {
 test.describe("drag and drop at 1366 × 768 (mouse, no ties)", () => {
   test.use({ viewport: { width: 1366, height: 768 } });
   test("24 seeded drags, then submit: screen and database equal the intended ranking", async ({ page }) => {
-    await runDragSequence(page, { who: "rankerLaptop", project: E2E_ANNOTATE_PROJECT, seed: 1366, ties: false, drag: (g) => mouseDrag(page, g) });
+    await runDragSequence(page, {
+      who: "rankerLaptop",
+      project: E2E_ANNOTATE_PROJECT,
+      seed: 1366,
+      ties: false,
+      drag: (g) => mouseDrag(page, g),
+    });
   });
 });
 
@@ -222,7 +258,11 @@ test.describe("drag and drop at 390 × 844 (phone layout, mouse, ties allowed)",
     }
     await expectShown(page, model, "all ranked");
     // With ties, rows keep their remove button inside the panel.
-    const clipped = await page.evaluate(() => [...document.querySelectorAll('[data-testid="ranking-list"] button[aria-label^="Remove"]')].some((b) => b.getBoundingClientRect().right > window.innerWidth));
+    const clipped = await page.evaluate(() =>
+      [...document.querySelectorAll('[data-testid="ranking-list"] button[aria-label^="Remove"]')].some(
+        (b) => b.getBoundingClientRect().right > window.innerWidth,
+      ),
+    );
     expect(clipped).toBe(false);
     await submitAndCheck(page, "rankerPhone", model);
   });
@@ -256,7 +296,9 @@ test.describe("drag and drop on a 390 × 844 touch screen (ties allowed)", () =>
     await expectShown(page, model, "all ranked");
     // With ties, rows keep their remove button inside the panel.
     const clipped = await page.evaluate(() =>
-      [...document.querySelectorAll('[data-testid="ranking-list"] button[aria-label^="Remove"]')].some((b) => b.getBoundingClientRect().right > window.innerWidth),
+      [...document.querySelectorAll('[data-testid="ranking-list"] button[aria-label^="Remove"]')].some(
+        (b) => b.getBoundingClientRect().right > window.innerWidth,
+      ),
     );
     expect(clipped).toBe(false);
     await submitAndCheck(page, "rankerTouch", model);
@@ -314,7 +356,9 @@ test("the buttons: 24 seeded clicks match the model, and the stored ranking equa
       ...model.pool.map((l) => ({ name: `Rank Response ${l} next`, key: String(l), label: l })),
       ...model.pool.map((l) => ({ name: `Add Response ${l} to the end of the ranking`, key: String(l), label: l })),
       ...ranked.filter((l) => ranked.indexOf(l) > 0).map((l) => ({ name: `Move Response ${l} up`, key: "ArrowUp", label: l })),
-      ...ranked.map((l) => ({ name: `Tie Response ${l} with the one above`, key: "t", label: l })).filter((o) => ranked.indexOf(o.label) > 0),
+      ...ranked
+        .map((l) => ({ name: `Tie Response ${l} with the one above`, key: "t", label: l }))
+        .filter((o) => ranked.indexOf(o.label) > 0),
       ...ranked.map((l) => ({ name: `Remove Response ${l} from the ranking`, key: "Backspace", label: l })),
       ...ranked.map((l) => ({ name: `Unrank Response ${l}`, key: "Backspace", label: l })),
     ];

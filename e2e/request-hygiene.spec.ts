@@ -8,8 +8,22 @@ import { signInAs } from "./support/sign-in";
 
 const EVIL = "http://evil.example";
 const importUrl = (slug: string, id: string) => `/api/projects/${slug}/imports?importId=${id}&fileName=upload.jsonl`;
-const record = (i: number, text = `Answer ${i}`) => JSON.stringify({ id: `hyg-${i}`, prompt: `Hygiene import question ${i}?`, completions: [{ model: "a", text }, { model: "b", text: "other" }] });
-const promptsOf = async (slug: string) => (await queryE2eDatabase<{ n: number }>("SELECT count(*)::int AS n FROM prompts p JOIN projects j ON j.id = p.project_id WHERE j.slug = $1", [slug]))[0]!.n;
+const record = (i: number, text = `Answer ${i}`) =>
+  JSON.stringify({
+    id: `hyg-${i}`,
+    prompt: `Hygiene import question ${i}?`,
+    completions: [
+      { model: "a", text },
+      { model: "b", text: "other" },
+    ],
+  });
+const promptsOf = async (slug: string) =>
+  (
+    await queryE2eDatabase<{ n: number }>(
+      "SELECT count(*)::int AS n FROM prompts p JOIN projects j ON j.id = p.project_id WHERE j.slug = $1",
+      [slug],
+    )
+  )[0]!.n;
 
 /** The hygiene clinician's claimed assignment (a project no other test uses). */
 async function claimAssignment(request: APIRequestContext): Promise<string> {
@@ -29,15 +43,31 @@ test.describe("cross-site and wrongly typed writes", () => {
   test("an import posted from another origin, or as text/plain, is refused and imports nothing", async ({ page }) => {
     const request = await signedIn(page, "admin");
     const before = await promptsOf(E2E_PROJECT);
-    const crossSite = await request.post(importUrl(E2E_PROJECT, crypto.randomUUID()), { data: record(1), headers: { origin: EVIL, "content-type": "text/plain" } });
+    const crossSite = await request.post(importUrl(E2E_PROJECT, crypto.randomUUID()), {
+      data: record(1),
+      headers: { origin: EVIL, "content-type": "text/plain" },
+    });
     expect(crossSite.status()).toBe(403);
-    expect(await crossSite.json()).toEqual({ code: "CROSS_SITE_REQUEST", error: `Refused: this request comes from another origin (${EVIL}).` });
-    const fetchMetadata = await request.post(importUrl(E2E_PROJECT, crypto.randomUUID()), { data: record(1), headers: { "sec-fetch-site": "cross-site", "content-type": "application/octet-stream" } });
+    expect(await crossSite.json()).toEqual({
+      code: "CROSS_SITE_REQUEST",
+      error: `Refused: this request comes from another origin (${EVIL}).`,
+    });
+    const fetchMetadata = await request.post(importUrl(E2E_PROJECT, crypto.randomUUID()), {
+      data: record(1),
+      headers: { "sec-fetch-site": "cross-site", "content-type": "application/octet-stream" },
+    });
     expect(fetchMetadata.status()).toBe(403);
     expect((await fetchMetadata.json()).code).toBe("CROSS_SITE_REQUEST");
-    const plain = await request.post(importUrl(E2E_PROJECT, crypto.randomUUID()), { data: record(1), headers: { origin: E2E_BASE_URL, "content-type": "text/plain" } });
+    const plain = await request.post(importUrl(E2E_PROJECT, crypto.randomUUID()), {
+      data: record(1),
+      headers: { origin: E2E_BASE_URL, "content-type": "text/plain" },
+    });
     expect(plain.status()).toBe(415);
-    expect(await plain.json()).toEqual({ code: "UNSUPPORTED_MEDIA_TYPE", error: "Send the body as application/octet-stream or application/json or application/x-ndjson or application/jsonl or application/x-jsonlines (got text/plain)." });
+    expect(await plain.json()).toEqual({
+      code: "UNSUPPORTED_MEDIA_TYPE",
+      error:
+        "Send the body as application/octet-stream or application/json or application/x-ndjson or application/jsonl or application/x-jsonlines (got text/plain).",
+    });
     expect(await promptsOf(E2E_PROJECT)).toBe(before);
   });
 
@@ -45,13 +75,29 @@ test.describe("cross-site and wrongly typed writes", () => {
     const request = await signedIn(page, "hygiene");
     const id = await claimAssignment(request);
     const draft = JSON.stringify({ tiers: [], rationale: "forged" });
-    expect((await request.put(`/api/assignments/${id}/draft`, { data: draft, headers: { "content-type": "text/plain" } })).status()).toBe(415);
-    expect((await request.put(`/api/assignments/${id}/draft`, { data: draft, headers: { "content-type": "application/json", origin: EVIL } })).status()).toBe(403);
-    expect((await request.post(`/api/assignments/${id}/skip`, { data: JSON.stringify({ reason: "forged skip" }), headers: { "content-type": "text/plain" } })).status()).toBe(415);
+    expect((await request.put(`/api/assignments/${id}/draft`, { data: draft, headers: { "content-type": "text/plain" } })).status()).toBe(
+      415,
+    );
+    expect(
+      (
+        await request.put(`/api/assignments/${id}/draft`, { data: draft, headers: { "content-type": "application/json", origin: EVIL } })
+      ).status(),
+    ).toBe(403);
+    expect(
+      (
+        await request.post(`/api/assignments/${id}/skip`, {
+          data: JSON.stringify({ reason: "forged skip" }),
+          headers: { "content-type": "text/plain" },
+        })
+      ).status(),
+    ).toBe(415);
     const [row] = await queryE2eDatabase<{ status: string; draft: unknown }>("SELECT status, draft FROM assignments WHERE id = $1", [id]);
     expect(row).toEqual({ status: "ACTIVE", draft: null });
     // The app's own request (same origin, JSON) still works.
-    const own = await request.put(`/api/assignments/${id}/draft`, { data: draft, headers: { "content-type": "application/json", origin: E2E_BASE_URL, "sec-fetch-site": "same-origin" } });
+    const own = await request.put(`/api/assignments/${id}/draft`, {
+      data: draft,
+      headers: { "content-type": "application/json", origin: E2E_BASE_URL, "sec-fetch-site": "same-origin" },
+    });
     expect(own.status()).toBe(200);
   });
 });
@@ -63,16 +109,31 @@ test.describe("text that cannot be stored", () => {
     await queryE2eDatabase("UPDATE assignments SET draft = NULL WHERE id = $1", [id]);
     const candidate = ((await (await request.get(`/api/assignments/${id}`)).json()) as { candidates: { id: string }[] }).candidates[0]!.id;
     // JSON.stringify writes NUL and a lone surrogate as escapes (\u0000, \ud83d), as the app's pages would send them.
-    const nulDraft = await request.put(`/api/assignments/${id}/draft`, { data: JSON.stringify({ tiers: [], details: { [candidate]: { comment: "bad\u0000comment" } } }), headers: { "content-type": "application/json" } });
+    const nulDraft = await request.put(`/api/assignments/${id}/draft`, {
+      data: JSON.stringify({ tiers: [], details: { [candidate]: { comment: "bad\u0000comment" } } }),
+      headers: { "content-type": "application/json" },
+    });
     expect(nulDraft.status()).toBe(422);
-    expect(await nulDraft.json()).toEqual({ error: `details.${candidate}.comment: contains a NUL character (U+0000)`, field: `details.${candidate}.comment` });
-    const surrogateDraft = await request.put(`/api/assignments/${id}/draft`, { data: JSON.stringify({ tiers: [], rationale: "half an emoji \uD83D" }), headers: { "content-type": "application/json" } });
+    expect(await nulDraft.json()).toEqual({
+      error: `details.${candidate}.comment: contains a NUL character (U+0000)`,
+      field: `details.${candidate}.comment`,
+    });
+    const surrogateDraft = await request.put(`/api/assignments/${id}/draft`, {
+      data: JSON.stringify({ tiers: [], rationale: "half an emoji \uD83D" }),
+      headers: { "content-type": "application/json" },
+    });
     expect(surrogateDraft.status()).toBe(422);
     expect(await surrogateDraft.json()).toEqual({ error: "rationale: contains a lone surrogate (invalid Unicode)", field: "rationale" });
-    const skip = await request.post(`/api/assignments/${id}/skip`, { data: JSON.stringify({ reason: "not my \u0000 field" }), headers: { "content-type": "application/json" } });
+    const skip = await request.post(`/api/assignments/${id}/skip`, {
+      data: JSON.stringify({ reason: "not my \u0000 field" }),
+      headers: { "content-type": "application/json" },
+    });
     expect(skip.status()).toBe(422);
     expect(await skip.json()).toEqual({ error: "reason: contains a NUL character (U+0000)", field: "reason" });
-    const [row] = await queryE2eDatabase<{ status: string; draft: unknown; skip_reason: string | null }>("SELECT status, draft, skip_reason FROM assignments WHERE id = $1", [id]);
+    const [row] = await queryE2eDatabase<{ status: string; draft: unknown; skip_reason: string | null }>(
+      "SELECT status, draft, skip_reason FROM assignments WHERE id = $1",
+      [id],
+    );
     expect(row).toEqual({ status: "ACTIVE", draft: null, skip_reason: null });
   });
 
@@ -80,9 +141,16 @@ test.describe("text that cannot be stored", () => {
     const request = await signedIn(page, "admin");
     const before = await promptsOf(E2E_PROJECT);
     const body = [record(11), record(12, "bad \u0000 text"), record(13, "\uDC00")].join("\n");
-    const res = await request.post(importUrl(E2E_PROJECT, crypto.randomUUID()), { data: body, headers: { "content-type": "application/octet-stream" } });
+    const res = await request.post(importUrl(E2E_PROJECT, crypto.randomUUID()), {
+      data: body,
+      headers: { "content-type": "application/octet-stream" },
+    });
     expect(res.status()).toBe(422);
-    const summary = (await res.json()) as { ok: boolean; promptsAdded: number; problems: { location: string; field: string; reason: string }[] };
+    const summary = (await res.json()) as {
+      ok: boolean;
+      promptsAdded: number;
+      problems: { location: string; field: string; reason: string }[];
+    };
     expect(summary.ok).toBe(false);
     expect(summary.promptsAdded).toBe(0);
     expect(summary.problems).toEqual([
@@ -96,12 +164,23 @@ test.describe("text that cannot be stored", () => {
     const request = await signedIn(page, "admin");
     const before = await promptsOf(E2E_PROJECT);
     const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d]), Buffer.from("IHDR")]);
-    const binary = await request.post(importUrl(E2E_PROJECT, crypto.randomUUID()), { data: png, headers: { "content-type": "application/octet-stream" } });
+    const binary = await request.post(importUrl(E2E_PROJECT, crypto.randomUUID()), {
+      data: png,
+      headers: { "content-type": "application/octet-stream" },
+    });
     expect(binary.status()).toBe(422);
-    expect(await binary.json()).toEqual({ error: "The file is not text: it contains a NUL byte at byte 8. Upload a JSON or JSON Lines file in UTF-8.", field: "file" });
-    const latin1 = await request.post(importUrl(E2E_PROJECT, crypto.randomUUID()), { data: Buffer.from(record(21).replace("Answer", "R\u00e9ponse"), "latin1"), headers: { "content-type": "application/octet-stream" } });
+    expect(await binary.json()).toEqual({
+      error: "The file is not text: it contains a NUL byte at byte 8. Upload a JSON or JSON Lines file in UTF-8.",
+      field: "file",
+    });
+    const latin1 = await request.post(importUrl(E2E_PROJECT, crypto.randomUUID()), {
+      data: Buffer.from(record(21).replace("Answer", "R\u00e9ponse"), "latin1"),
+      headers: { "content-type": "application/octet-stream" },
+    });
     expect(latin1.status()).toBe(422);
-    expect((await latin1.json()).error).toMatch(/^The file is not UTF-8 text: an invalid byte sequence is in bytes 1 to \d+\. Save it as UTF-8 and upload it again\.$/);
+    expect((await latin1.json()).error).toMatch(
+      /^The file is not UTF-8 text: an invalid byte sequence is in bytes 1 to \d+\. Save it as UTF-8 and upload it again\.$/,
+    );
     expect(await promptsOf(E2E_PROJECT)).toBe(before);
   });
 

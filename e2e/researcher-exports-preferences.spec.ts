@@ -2,7 +2,10 @@ import { readFile } from "node:fs/promises";
 import { expect, test } from "@playwright/test";
 import { signInAs } from "./support/sign-in";
 
-test("a researcher builds an export, watches it build, downloads the zip, and a script downloads it with an API token until it is revoked", async ({ page, playwright }) => {
+test("a researcher builds an export, watches it build, downloads the zip, and a script downloads it with an API token until it is revoked", async ({
+  page,
+  playwright,
+}) => {
   await signInAs(page, "researcher");
   await page.getByRole("link", { name: "Exports", exact: true }).click();
   await expect(page).toHaveURL(/\/exports$/);
@@ -50,7 +53,10 @@ test("a researcher builds an export, watches it build, downloads the zip, and a 
   expect((await script.get(`/api/exports/${id}/zip`)).status()).toBe(401);
 
   await page.reload();
-  await page.getByRole("row", { name: /e2e script/ }).getByRole("button", { name: "Revoke" }).click();
+  await page
+    .getByRole("row", { name: /e2e script/ })
+    .getByRole("button", { name: "Revoke" })
+    .click();
   await expect(page.getByRole("row", { name: /e2e script/ })).toContainText("revoked");
   const refused = await script.get(`/api/exports/${id}/zip`, { headers });
   expect(refused.status()).toBe(401);
@@ -58,7 +64,9 @@ test("a researcher builds an export, watches it build, downloads the zip, and a 
   await script.dispose();
 });
 
-test("a researcher builds a KTO export with a top-k cut; the split that got no prompt is left out, and the page says why", async ({ page }) => {
+test("a researcher builds a KTO export with a top-k cut; the split that got no prompt is left out, and the page says why", async ({
+  page,
+}) => {
   await signInAs(page, "researcher");
   await page.goto("/exports");
   const form = page.getByRole("form", { name: "New export" });
@@ -75,7 +83,9 @@ test("a researcher builds a KTO export with a top-k cut; the split that got no p
   await expect(page.getByTestId("export-status")).toHaveText("ready", { timeout: 30_000 });
   await expect(page.getByRole("link", { name: "data/train.jsonl", exact: true })).toBeVisible();
   await expect(page.getByRole("link", { name: "data/test.jsonl", exact: true })).toHaveCount(0);
-  await expect(page.getByTestId("export-left-out")).toContainText('test: no prompt fell into the split "test" (fraction 0.05 of the prompts in scope).');
+  await expect(page.getByTestId("export-left-out")).toContainText(
+    'test: no prompt fell into the split "test" (fraction 0.05 of the prompts in scope).',
+  );
   await expect(page.getByTestId("dataset-card")).toContainText("kto:top-1");
   await page.screenshot({ path: "test-results/export-left-out.png", fullPage: true });
 });

@@ -6,15 +6,29 @@ import { signInAs } from "./support/sign-in";
 /** Responses whose bodies carry data (pages, RSC payloads, JSON, export files), not the app's own code. */
 const carriesData = (url: URL) => !url.pathname.startsWith("/_next/static/") && !/\.(js|css|svg|ico|png|woff2?)$/.test(url.pathname);
 
-test("a researcher sees rater pseudonyms only: no clinician's name or email in any page, API response or export file they can reach", async ({ page }) => {
+test("a researcher sees rater pseudonyms only: no clinician's name or email in any page, API response or export file they can reach", async ({
+  page,
+}) => {
   test.setTimeout(480_000);
-  const people = await queryE2eDatabase<{ name: string; email: string; pseudonym: string }>(`SELECT name, email, pseudonym FROM users WHERE role = 'CLINICIAN' OR is_external`);
+  const people = await queryE2eDatabase<{ name: string; email: string; pseudonym: string }>(
+    `SELECT name, email, pseudonym FROM users WHERE role = 'CLINICIAN' OR is_external`,
+  );
   const needles = [...new Set(people.flatMap((p) => [p.name, p.email]))].map((n) => n.toLowerCase());
-  expect(needles).toEqual(expect.arrayContaining([E2E_NAMED_CLINICIAN.name.toLowerCase(), E2E_NAMED_CLINICIAN.email, E2E_NAMED_EXTERNAL_RATER.toLowerCase(), "dr. ames"]));
+  expect(needles).toEqual(
+    expect.arrayContaining([
+      E2E_NAMED_CLINICIAN.name.toLowerCase(),
+      E2E_NAMED_CLINICIAN.email,
+      E2E_NAMED_EXTERNAL_RATER.toLowerCase(),
+      "dr. ames",
+    ]),
+  );
   const pseudonymOf = (name: string) => people.find((p) => p.name === name)!.pseudonym;
   // The seeded export of the named raters' rankings is built by the e2e worker.
   await expect
-    .poll(async () => (await queryE2eDatabase<{ status: string }>(`SELECT status FROM exports WHERE name = 'E2E pseudonym export'`))[0]?.status, { timeout: 60_000 })
+    .poll(
+      async () => (await queryE2eDatabase<{ status: string }>(`SELECT status FROM exports WHERE name = 'E2E pseudonym export'`))[0]?.status,
+      { timeout: 60_000 },
+    )
     .toBe("READY");
 
   await signInAs(page, "researcher");
@@ -41,7 +55,14 @@ test("a researcher sees rater pseudonyms only: no clinician's name or email in a
     check(path, html);
     for (const [, href] of html.matchAll(/href="([^"]+)"/g)) {
       const url = new URL(href!.replace(/&amp;/g, "&"), origin);
-      if (url.origin !== origin || url.pathname.startsWith("/api/auth") || url.pathname.startsWith("/_next/") || url.pathname === "/login" || !carriesData(url)) continue;
+      if (
+        url.origin !== origin ||
+        url.pathname.startsWith("/api/auth") ||
+        url.pathname.startsWith("/_next/") ||
+        url.pathname === "/login" ||
+        !carriesData(url)
+      )
+        continue;
       const target = url.pathname + url.search;
       if (seen.has(target) || seen.size >= 400) continue;
       seen.add(target);
@@ -51,12 +72,19 @@ test("a researcher sees rater pseudonyms only: no clinician's name or email in a
     }
   }
   // What the pages' live views fetch (runs, exports and their files), asked directly too.
-  const exports = (await (await page.request.get("/api/exports")).json()) as { id: string; name: string; status: string; files: { path: string }[] }[];
+  const exports = (await (await page.request.get("/api/exports")).json()) as {
+    id: string;
+    name: string;
+    status: string;
+    files: { path: string }[];
+  }[];
   const runs = await queryE2eDatabase<{ id: string }>(`SELECT id FROM judge_runs`);
   const apiRoutes = new Set([
     "/api/exports",
     ...exports.map((e) => `/api/exports/${e.id}`),
-    ...exports.filter((e) => e.status === "READY").flatMap((e) => [`/api/exports/${e.id}/files/manifest.json`, ...e.files.map((f) => `/api/exports/${e.id}/files/${f.path}`)]),
+    ...exports
+      .filter((e) => e.status === "READY")
+      .flatMap((e) => [`/api/exports/${e.id}/files/manifest.json`, ...e.files.map((f) => `/api/exports/${e.id}/files/${f.path}`)]),
     ...runs.map((r) => `/api/runs/${r.id}`),
     ...files.filter((f) => !f.endsWith("/zip")),
   ]);
@@ -68,7 +96,10 @@ test("a researcher sees rater pseudonyms only: no clinician's name or email in a
 
   expect(leaks).toEqual([]);
   // The crawl reached what matters: the pages of the named raters' prompts, and the export's files.
-  const [seeded] = await queryE2eDatabase<{ id: string }>(`SELECT p.id FROM prompts p JOIN projects j ON j.id = p.project_id WHERE j.slug = $1 AND p.external_id = 'pseudo-0'`, [E2E_PSEUDONYM_PROJECT]);
+  const [seeded] = await queryE2eDatabase<{ id: string }>(
+    `SELECT p.id FROM prompts p JOIN projects j ON j.id = p.project_id WHERE j.slug = $1 AND p.external_id = 'pseudo-0'`,
+    [E2E_PSEUDONYM_PROJECT],
+  );
   const promptPage = `/projects/${E2E_PSEUDONYM_PROJECT}/prompts/${seeded!.id}`;
   expect([...checked]).toContain(promptPage);
   expect(checked.size).toBeGreaterThan(30);
@@ -78,7 +109,9 @@ test("a researcher sees rater pseudonyms only: no clinician's name or email in a
   // …where the raters appear under their pseudonyms.
   await page.goto(promptPage);
   await expect(page.getByText(`human · ${pseudonymOf(E2E_NAMED_CLINICIAN.name)} · revision 1`, { exact: true })).toBeVisible();
-  await expect(page.getByText(`human · ${pseudonymOf(E2E_NAMED_EXTERNAL_RATER)} (external rater) · revision 1`, { exact: true })).toBeVisible();
+  await expect(
+    page.getByText(`human · ${pseudonymOf(E2E_NAMED_EXTERNAL_RATER)} (external rater) · revision 1`, { exact: true }),
+  ).toBeVisible();
   const fileTexts = await Promise.all(rankingFiles.map(async (f) => (await (await page.request.get(f)).body()).toString("utf8")));
   expect(fileTexts.join("\n")).toContain(pseudonymOf(E2E_NAMED_CLINICIAN.name));
 });

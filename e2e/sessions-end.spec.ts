@@ -67,7 +67,11 @@ test("sign out everywhere ends the user's sessions on every device", async ({ pa
   await other.close();
 });
 
-const rankedLabels = (page: Page) => page.getByRole("list", { name: "Ranked responses, best first" }).locator("li[data-candidate-label]").evaluateAll((items) => items.map((li) => Number(li.getAttribute("data-candidate-label"))));
+const rankedLabels = (page: Page) =>
+  page
+    .getByRole("list", { name: "Ranked responses, best first" })
+    .locator("li[data-candidate-label]")
+    .evaluateAll((items) => items.map((li) => Number(li.getAttribute("data-candidate-label"))));
 
 async function storedDraft(email: string) {
   const [row] = await queryE2eDatabase<{ draft: { tiers: string[][] } | null }>(
@@ -77,7 +81,9 @@ async function storedDraft(email: string) {
   return row?.draft?.tiers.length ?? 0;
 }
 
-test("a clinician whose session ends idle mid-ranking loses nothing: the draft kept on the device is saved after signing in again", async ({ page }) => {
+test("a clinician whose session ends idle mid-ranking loses nothing: the draft kept on the device is saved after signing in again", async ({
+  page,
+}) => {
   await signInAs(page, "drafter");
   await page.goto(`/annotate/${E2E_ANNOTATE_PROJECT}`);
   await expect(page.getByRole("article", { name: "Response 8" })).toBeVisible();
@@ -89,7 +95,10 @@ test("a clinician whose session ends idle mid-ranking loses nothing: the draft k
   await expect(page.getByText(/Draft saved/)).toBeVisible();
   await expect.poll(() => storedDraft(E2E_USERS.drafter.email)).toBe(2);
   // The idle timeout passes: the session was last used two hours ago.
-  await queryE2eDatabase(`UPDATE user_sessions SET last_seen_at = now() - interval '2 hours' WHERE user_id = (SELECT id FROM users WHERE email = $1)`, [E2E_USERS.drafter.email]);
+  await queryE2eDatabase(
+    `UPDATE user_sessions SET last_seen_at = now() - interval '2 hours' WHERE user_id = (SELECT id FROM users WHERE email = $1)`,
+    [E2E_USERS.drafter.email],
+  );
   await page.keyboard.press("4");
   await page.keyboard.press("Enter");
   await expect.poll(() => rankedLabels(page)).toEqual([3, 1, 4]);

@@ -26,7 +26,10 @@ async function signInAtProvider(page: Page, login: string) {
 async function sessionUser(page: Page) {
   const session = (await (await page.request.get("/api/auth/session")).json()) as { user?: { id: string } };
   if (!session.user) return null;
-  const [row] = await queryE2eDatabase<{ email: string; role: string; oidc_subject: string | null }>("SELECT email, role, oidc_subject FROM users WHERE id = $1", [session.user.id]);
+  const [row] = await queryE2eDatabase<{ email: string; role: string; oidc_subject: string | null }>(
+    "SELECT email, role, oidc_subject FROM users WHERE id = $1",
+    [session.user.id],
+  );
   return row ?? null;
 }
 
@@ -34,8 +37,15 @@ test("an invited clinician signs in through the provider, is linked, and signing
   await signInAtProvider(page, "e2e-sso-clinician");
   await expect(page).toHaveURL(/\/annotate$/);
   await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
-  expect(await sessionUser(page)).toEqual({ email: "e2e-sso-clinician@medpref.test", role: "CLINICIAN", oidc_subject: "e2e-sso-clinician" });
-  const links = await queryE2eDatabase<{ action: string }>("SELECT a.action FROM audit_log a JOIN users u ON u.id = a.entity_id::uuid WHERE u.email = $1 AND a.action LIKE 'user.sso-%'", ["e2e-sso-clinician@medpref.test"]);
+  expect(await sessionUser(page)).toEqual({
+    email: "e2e-sso-clinician@medpref.test",
+    role: "CLINICIAN",
+    oidc_subject: "e2e-sso-clinician",
+  });
+  const links = await queryE2eDatabase<{ action: string }>(
+    "SELECT a.action FROM audit_log a JOIN users u ON u.id = a.entity_id::uuid WHERE u.email = $1 AND a.action LIKE 'user.sso-%'",
+    ["e2e-sso-clinician@medpref.test"],
+  );
   expect(links).toEqual([{ action: "user.sso-link" }]);
 
   await page.getByRole("button", { name: "Sign out", exact: true }).click();
@@ -51,25 +61,43 @@ test("an invited clinician signs in through the provider, is linked, and signing
 test("a researcher signing in through the provider gets the researcher's pages", async ({ page }) => {
   await signInAtProvider(page, "e2e-sso-researcher");
   await expect(page).toHaveURL(/\/projects$/);
-  expect(await sessionUser(page)).toEqual({ email: "e2e-sso-researcher@medpref.test", role: "RESEARCHER", oidc_subject: "e2e-sso-researcher" });
+  expect(await sessionUser(page)).toEqual({
+    email: "e2e-sso-researcher@medpref.test",
+    role: "RESEARCHER",
+    oidc_subject: "e2e-sso-researcher",
+  });
   expect((await page.request.get("/admin/users")).status()).toBe(403);
 });
 
 test("an identity without a MedPref account is refused with a message saying so, logged in the audit log", async ({ page }) => {
   await signInAtProvider(page, "e2e-sso-stranger");
   await expect(page).toHaveURL(/\/login\?error=SsoUnknown$/);
-  await expect(page.getByRole("main").getByRole("alert")).toHaveText("No MedPref account uses your institutional email address. Ask a MedPref admin to invite that address, then sign in again.");
+  await expect(page.getByRole("main").getByRole("alert")).toHaveText(
+    "No MedPref account uses your institutional email address. Ask a MedPref admin to invite that address, then sign in again.",
+  );
   expect(await sessionUser(page)).toBeNull();
-  const audit = await queryE2eDatabase<{ actor_id: string | null; after: unknown }>("SELECT actor_id, after FROM audit_log WHERE action = 'user.sso-refused' AND after->>'subject' = $1", ["e2e-sso-stranger"]);
-  expect(audit).toEqual([{ actor_id: null, after: { reason: "SsoUnknown", subject: "e2e-sso-stranger", email: "e2e-sso-stranger@medpref.test" } }]);
+  const audit = await queryE2eDatabase<{ actor_id: string | null; after: unknown }>(
+    "SELECT actor_id, after FROM audit_log WHERE action = 'user.sso-refused' AND after->>'subject' = $1",
+    ["e2e-sso-stranger"],
+  );
+  expect(audit).toEqual([
+    { actor_id: null, after: { reason: "SsoUnknown", subject: "e2e-sso-stranger", email: "e2e-sso-stranger@medpref.test" } },
+  ]);
 });
 
 test("a deactivated account is told it is deactivated, not to ask for an invitation", async ({ page }) => {
-  const [user] = await queryE2eDatabase<{ id: string }>("UPDATE users SET active = false WHERE email = $1 RETURNING id", ["e2e-sso-deactivated@medpref.test"]);
+  const [user] = await queryE2eDatabase<{ id: string }>("UPDATE users SET active = false WHERE email = $1 RETURNING id", [
+    "e2e-sso-deactivated@medpref.test",
+  ]);
   await signInAtProvider(page, "e2e-sso-deactivated");
   await expect(page).toHaveURL(/\/login\?error=SsoDeactivated$/);
-  await expect(page.getByRole("main").getByRole("alert")).toHaveText("Your MedPref account is deactivated. A MedPref admin can reactivate it.");
+  await expect(page.getByRole("main").getByRole("alert")).toHaveText(
+    "Your MedPref account is deactivated. A MedPref admin can reactivate it.",
+  );
   expect(await sessionUser(page)).toBeNull();
-  const audit = await queryE2eDatabase<{ actor_id: string | null; reason: string }>("SELECT actor_id, after->>'reason' AS reason FROM audit_log WHERE action = 'user.sso-refused' AND entity_id = $1", [user!.id]);
+  const audit = await queryE2eDatabase<{ actor_id: string | null; reason: string }>(
+    "SELECT actor_id, after->>'reason' AS reason FROM audit_log WHERE action = 'user.sso-refused' AND entity_id = $1",
+    [user!.id],
+  );
   expect(audit).toEqual([{ actor_id: user!.id, reason: "SsoDeactivated" }]);
 });

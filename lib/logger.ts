@@ -6,7 +6,19 @@ export const logger = pino({
   level: env().LOG_LEVEL,
   base: { service: process.env.MEDPREF_PROCESS ?? "medpref" },
   redact: {
-    paths: ["password", "*.password", "passwordHash", "*.passwordHash", "token", "*.token", "apiKey", "*.apiKey", "authorization", "*.authorization", "headers.cookie"],
+    paths: [
+      "password",
+      "*.password",
+      "passwordHash",
+      "*.passwordHash",
+      "token",
+      "*.token",
+      "apiKey",
+      "*.apiKey",
+      "authorization",
+      "*.authorization",
+      "headers.cookie",
+    ],
     censor: "[redacted]",
   },
 });

@@ -46,7 +46,12 @@ const childEnv = {
 
 const supervisor = new Supervisor(
   [
-    { name: "web", command: process.execPath, args: tsxScriptArgs(root, "web-server.ts", ...(dev ? ["--dev"] : [])), env: { ...childEnv, MEDPREF_PROCESS: "web", NODE_ENV: dev ? "development" : "production" } },
+    {
+      name: "web",
+      command: process.execPath,
+      args: tsxScriptArgs(root, "web-server.ts", ...(dev ? ["--dev"] : [])),
+      env: { ...childEnv, MEDPREF_PROCESS: "web", NODE_ENV: dev ? "development" : "production" },
+    },
     { name: "worker", command: process.execPath, args: jobScriptArgs(root, "worker.ts"), env: { ...childEnv, MEDPREF_PROCESS: "worker" } },
   ],
   { log: say },

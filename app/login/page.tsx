@@ -35,7 +35,11 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       <div className="w-full max-w-sm rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
         <h1 className="text-2xl font-semibold text-brand-900">MedPref</h1>
         <p className="mt-1 text-sm text-slate-600">Preference annotation of medical LLM outputs</p>
-        <LoginForm initialError={error ? (ERRORS[error] ?? null) : null} oidcName={e.OIDC_ISSUER ? e.OIDC_DISPLAY_NAME : null} returnTo={returnTo} />
+        <LoginForm
+          initialError={error ? (ERRORS[error] ?? null) : null}
+          oidcName={e.OIDC_ISSUER ? e.OIDC_DISPLAY_NAME : null}
+          returnTo={returnTo}
+        />
       </div>
       <ThemeToggle initial={theme} signedIn={false} />
     </main>

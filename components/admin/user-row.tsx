@@ -24,7 +24,10 @@ export function UserRow({ user, isSelf }: { user: Row; isSelf: boolean }) {
   return (
     <>
       <tr className="border-t border-slate-200">
-        <td className="px-3 py-2">{user.name}{user.isExternal && <span className="ml-1 text-xs text-slate-500">(external rater)</span>}</td>
+        <td className="px-3 py-2">
+          {user.name}
+          {user.isExternal && <span className="ml-1 text-xs text-slate-500">(external rater)</span>}
+        </td>
         <td className="px-3 py-2">{user.email}</td>
         <td className="px-3 py-2">
           <select
@@ -45,13 +48,31 @@ export function UserRow({ user, isSelf }: { user: Row; isSelf: boolean }) {
         <td className="space-x-2 whitespace-nowrap px-3 py-2 text-right">
           {!locked && (
             <>
-              <button type="button" disabled={pending} onClick={() => run(() => setActiveAction(user.id, !user.active))} className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-50" aria-label={`${user.active ? "Deactivate" : "Reactivate"} ${user.email}`}>
+              <button
+                type="button"
+                disabled={pending}
+                onClick={() => run(() => setActiveAction(user.id, !user.active))}
+                className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-50"
+                aria-label={`${user.active ? "Deactivate" : "Reactivate"} ${user.email}`}
+              >
                 {user.active ? "Deactivate" : "Reactivate"}
               </button>
-              <button type="button" disabled={pending} onClick={() => run(() => resetPasswordAction(user.id))} className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-50" aria-label={`Reset password of ${user.email}`}>
+              <button
+                type="button"
+                disabled={pending}
+                onClick={() => run(() => resetPasswordAction(user.id))}
+                className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-50"
+                aria-label={`Reset password of ${user.email}`}
+              >
                 Reset password
               </button>
-              <button type="button" disabled={pending} onClick={() => run(() => endSessionsAction(user.id))} className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-50" aria-label={`Sign out ${user.email} everywhere`}>
+              <button
+                type="button"
+                disabled={pending}
+                onClick={() => run(() => endSessionsAction(user.id))}
+                className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-50"
+                aria-label={`Sign out ${user.email} everywhere`}
+              >
                 Sign out everywhere
               </button>
             </>
@@ -60,7 +81,9 @@ export function UserRow({ user, isSelf }: { user: Row; isSelf: boolean }) {
       </tr>
       {result && (
         <tr>
-          <td colSpan={7} className="px-3 pb-2"><FormMessage state={result} /></td>
+          <td colSpan={7} className="px-3 pb-2">
+            <FormMessage state={result} />
+          </td>
         </tr>
       )}
     </>

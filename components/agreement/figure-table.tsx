@@ -5,11 +5,33 @@ import { FIGURE_HELP, figureCell, METRICS_HELP_PATH, MIN_PROMPTS_FOR_FIGURE, typ
 /** One figure: the value and its interval, or why there is none ("too few prompts", "—"). */
 export function FigureValue({ cell, intervalAsTitle = false }: { cell: FigureCell; intervalAsTitle?: boolean }) {
   if (cell.kind === "too-few") {
-    return <span className="text-xs italic text-slate-600" title={`Fewer than ${MIN_PROMPTS_FOR_FIGURE} prompts, or an interval that cannot be computed: the figure would say more about these few prompts than about the raters.`}>{cell.text}</span>;
+    return (
+      <span
+        className="text-xs italic text-slate-600"
+        title={`Fewer than ${MIN_PROMPTS_FOR_FIGURE} prompts, or an interval that cannot be computed: the figure would say more about these few prompts than about the raters.`}
+      >
+        {cell.text}
+      </span>
+    );
   }
   if (cell.kind === "none") return <span className="font-mono">—</span>;
-  if (intervalAsTitle) return <span className="font-mono" title={cell.interval ? `95% interval ${cell.interval}` : undefined}>{cell.text}</span>;
-  return <><span className="font-mono">{cell.text}</span>{cell.interval && <> <span className="text-xs text-slate-500">{cell.interval}</span></>}</>;
+  if (intervalAsTitle)
+    return (
+      <span className="font-mono" title={cell.interval ? `95% interval ${cell.interval}` : undefined}>
+        {cell.text}
+      </span>
+    );
+  return (
+    <>
+      <span className="font-mono">{cell.text}</span>
+      {cell.interval && (
+        <>
+          {" "}
+          <span className="text-xs text-slate-500">{cell.interval}</span>
+        </>
+      )}
+    </>
+  );
 }
 
 /** What each figure means, one line each, with the link to the formulas; rows point at it with aria-describedby. */
@@ -26,14 +48,26 @@ export function FigureLegend({ idPrefix, keys = FIGURE_KEYS }: { idPrefix: strin
       </dl>
       <p className="mt-1">
         Intervals are 95% bootstrap intervals over prompts; figures over fewer than {MIN_PROMPTS_FOR_FIGURE} prompts are not shown.{" "}
-        <Link href={METRICS_HELP_PATH} className="text-brand-700 underline">Formulas and definitions</Link>
+        <Link href={METRICS_HELP_PATH} className="text-brand-700 underline">
+          Formulas and definitions
+        </Link>
       </p>
     </div>
   );
 }
 
 /** Agreement figures side by side (one column per rater set), each with its 95% interval. */
-export function FigureTable({ columns, keys = FIGURE_KEYS, caption, idPrefix }: { columns: { label: string; figures: AgreementFigures }[]; keys?: readonly FigureKey[]; caption?: string; idPrefix: string }) {
+export function FigureTable({
+  columns,
+  keys = FIGURE_KEYS,
+  caption,
+  idPrefix,
+}: {
+  columns: { label: string; figures: AgreementFigures }[];
+  keys?: readonly FigureKey[];
+  caption?: string;
+  idPrefix: string;
+}) {
   return (
     <div>
       <div className="overflow-x-auto">
@@ -42,13 +76,27 @@ export function FigureTable({ columns, keys = FIGURE_KEYS, caption, idPrefix }: 
           <thead className="bg-slate-50 text-left">
             <tr>
               <th className="px-3 py-2">Figure</th>
-              {columns.map((c) => <th key={c.label} className="px-3 py-2 [overflow-wrap:anywhere]">{c.label}<div className="text-xs font-normal text-slate-500">{c.figures.prompts} prompts · {c.figures.raters} raters</div></th>)}
+              {columns.map((c) => (
+                <th key={c.label} className="px-3 py-2 [overflow-wrap:anywhere]">
+                  {c.label}
+                  <div className="text-xs font-normal text-slate-500">
+                    {c.figures.prompts} prompts · {c.figures.raters} raters
+                  </div>
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>
             {keys.map((key) => (
               <tr key={key} className="border-t border-slate-100">
-                <th scope="row" className="px-3 py-2 text-left font-medium" title={FIGURE_HELP[key]} aria-describedby={`${idPrefix}-${key}`}>{FIGURE_LABELS[key]}</th>
+                <th
+                  scope="row"
+                  className="px-3 py-2 text-left font-medium"
+                  title={FIGURE_HELP[key]}
+                  aria-describedby={`${idPrefix}-${key}`}
+                >
+                  {FIGURE_LABELS[key]}
+                </th>
                 {columns.map((c) => (
                   <td key={c.label} className="px-3 py-2" data-figure={key}>
                     <FigureValue cell={figureCell(c.figures[key], c.figures.ci95[key], c.figures.prompts)} />

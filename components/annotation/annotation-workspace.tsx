@@ -28,7 +28,17 @@ function payloadUrl(slug: string, source: WorkspaceSource): string {
  * The annotation page: loads the next prompt (or a given assignment, or a ranking to revise),
  * shows the ranking screen and, after a submit, the next prompt without reloading the page.
  */
-export function AnnotationWorkspace({ slug, projectName, guidelines, source }: { slug: string; projectName: string; guidelines: string; source: WorkspaceSource }) {
+export function AnnotationWorkspace({
+  slug,
+  projectName,
+  guidelines,
+  source,
+}: {
+  slug: string;
+  projectName: string;
+  guidelines: string;
+  source: WorkspaceSource;
+}) {
   const router = useRouter();
   const queryClient = useQueryClient();
   const [notice, setNotice] = useState<string | null>(null);
@@ -43,7 +53,10 @@ export function AnnotationWorkspace({ slug, projectName, guidelines, source }: {
       return "done" in body ? body : { done: false, ...body };
     },
   });
-  const progress = useQuery({ queryKey: ["progress", slug], queryFn: () => getJson<AnnotationProgress>(`/api/projects/${slug}/annotation/progress`) });
+  const progress = useQuery({
+    queryKey: ["progress", slug],
+    queryFn: () => getJson<AnnotationProgress>(`/api/projects/${slug}/annotation/progress`),
+  });
 
   async function onDone(message: string) {
     setNotice(message);
@@ -65,34 +78,69 @@ export function AnnotationWorkspace({ slug, projectName, guidelines, source }: {
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-xl font-semibold">{projectName}</h1>
         <div className="ml-auto flex gap-2 text-sm">
-          <button type="button" onClick={() => setShowGuidelines((v) => !v)} aria-expanded={showGuidelines} className="rounded border border-slate-300 px-3 py-1 hover:bg-slate-50">
+          <button
+            type="button"
+            onClick={() => setShowGuidelines((v) => !v)}
+            aria-expanded={showGuidelines}
+            className="rounded border border-slate-300 px-3 py-1 hover:bg-slate-50"
+          >
             Guidelines
           </button>
-          <Link href={`/annotate/${slug}/history`} className="rounded border border-slate-300 px-3 py-1 hover:bg-slate-50">My rankings</Link>
+          <Link href={`/annotate/${slug}/history`} className="rounded border border-slate-300 px-3 py-1 hover:bg-slate-50">
+            My rankings
+          </Link>
         </div>
       </div>
       {progress.data && <ProgressSummary progress={progress.data} />}
-      {notice && <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">{notice}</p>}
+      {notice && (
+        <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
+          {notice}
+        </p>
+      )}
       <div className="flex gap-4">
         <div className="min-w-0 flex-1">
           {current.isPending && <p className="text-slate-600">Loading the next prompt…</p>}
-          {current.isError && <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-red-800">{current.error.message}</p>}
+          {current.isError && (
+            <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-red-800">
+              {current.error.message}
+            </p>
+          )}
           {current.data?.done === true && (
             <div className="rounded-lg border border-slate-200 bg-white p-6 text-center">
               <h2 className="text-lg font-semibold">Nothing left for you here</h2>
               <p className="mt-1 text-slate-600">Every prompt you can rank in this project is done or taken. Thank you!</p>
             </div>
           )}
-          {current.data && current.data.done === false && !current.isFetching && <RankingScreen key={current.data.assignment.id} payload={current.data} onDone={onDone} onShowGuidelines={() => setShowGuidelines(true)} />}
+          {current.data && current.data.done === false && !current.isFetching && (
+            <RankingScreen
+              key={current.data.assignment.id}
+              payload={current.data}
+              onDone={onDone}
+              onShowGuidelines={() => setShowGuidelines(true)}
+            />
+          )}
           {current.data && current.isFetching && <p className="text-slate-600">Loading the next prompt…</p>}
         </div>
         {showGuidelines && (
-          <aside aria-label="Guidelines" className="fixed inset-y-0 right-0 z-30 w-full max-w-md overflow-y-auto border-l border-slate-200 bg-white p-4 shadow-xl">
+          <aside
+            aria-label="Guidelines"
+            className="fixed inset-y-0 right-0 z-30 w-full max-w-md overflow-y-auto border-l border-slate-200 bg-white p-4 shadow-xl"
+          >
             <div className="flex items-center justify-between">
               <h2 className="font-semibold">Guidelines</h2>
-              <button type="button" onClick={() => setShowGuidelines(false)} className="rounded border border-slate-300 px-2 py-0.5 text-sm">Close</button>
+              <button
+                type="button"
+                onClick={() => setShowGuidelines(false)}
+                className="rounded border border-slate-300 px-2 py-0.5 text-sm"
+              >
+                Close
+              </button>
             </div>
-            {guidelines ? <SafeMarkdown text={guidelines} className="text-sm" /> : <p className="text-sm text-slate-600">No guidelines written yet.</p>}
+            {guidelines ? (
+              <SafeMarkdown text={guidelines} className="text-sm" />
+            ) : (
+              <p className="text-sm text-slate-600">No guidelines written yet.</p>
+            )}
           </aside>
         )}
       </div>

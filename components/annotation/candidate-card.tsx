@@ -21,7 +21,8 @@ interface Props {
   onDetail: (patch: Partial<CandidateDetail>) => void;
 }
 
-const ordinal = (n: number) => `${n}${n % 10 === 1 && n % 100 !== 11 ? "st" : n % 10 === 2 && n % 100 !== 12 ? "nd" : n % 10 === 3 && n % 100 !== 13 ? "rd" : "th"}`;
+const ordinal = (n: number) =>
+  `${n}${n % 10 === 1 && n % 100 !== 11 ? "st" : n % 10 === 2 && n % 100 !== 12 ? "nd" : n % 10 === 3 && n % 100 !== 13 ? "rd" : "th"}`;
 
 export function CandidateCard(p: Props) {
   const name = `Response ${p.label}`;
@@ -34,21 +35,56 @@ export function CandidateCard(p: Props) {
     >
       <header className="flex flex-wrap items-center gap-2 border-b border-slate-100 px-3 py-2">
         <h3 className="font-semibold">{name}</h3>
-        {p.place !== null && <span className="rounded-full bg-brand-100 px-2 text-xs font-medium text-brand-900">ranked {ordinal(p.place)}</span>}
+        {p.place !== null && (
+          <span className="rounded-full bg-brand-100 px-2 text-xs font-medium text-brand-900">ranked {ordinal(p.place)}</span>
+        )}
         <div className="ml-auto flex gap-1 text-xs">
           {p.place === null ? (
-            <button type="button" onClick={(e) => { e.stopPropagation(); p.onPlace(); }} className="rounded bg-brand-600 px-2 py-1 font-medium text-white hover:bg-brand-700" aria-label={`Rank ${name} next`}>
+            <button
+              type="button"
+              onClick={(e) => {
+                e.stopPropagation();
+                p.onPlace();
+              }}
+              className="rounded bg-brand-600 px-2 py-1 font-medium text-white hover:bg-brand-700"
+              aria-label={`Rank ${name} next`}
+            >
               Rank next
             </button>
           ) : (
-            <button type="button" onClick={(e) => { e.stopPropagation(); p.onUnrank(); }} className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-50" aria-label={`Unrank ${name}`}>
+            <button
+              type="button"
+              onClick={(e) => {
+                e.stopPropagation();
+                p.onUnrank();
+              }}
+              className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-50"
+              aria-label={`Unrank ${name}`}
+            >
               Unrank
             </button>
           )}
-          <button type="button" onClick={(e) => { e.stopPropagation(); p.onFocus(); }} className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-50" aria-label={`Read ${name} in focus mode`}>
+          <button
+            type="button"
+            onClick={(e) => {
+              e.stopPropagation();
+              p.onFocus();
+            }}
+            className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-50"
+            aria-label={`Read ${name} in focus mode`}
+          >
             Focus
           </button>
-          <button type="button" aria-pressed={p.comparing} onClick={(e) => { e.stopPropagation(); p.onCompare(); }} className={`rounded border px-2 py-1 ${p.comparing ? "border-brand-600 bg-brand-50" : "border-slate-300 hover:bg-slate-50"}`} aria-label={`Compare ${name}`}>
+          <button
+            type="button"
+            aria-pressed={p.comparing}
+            onClick={(e) => {
+              e.stopPropagation();
+              p.onCompare();
+            }}
+            className={`rounded border px-2 py-1 ${p.comparing ? "border-brand-600 bg-brand-50" : "border-slate-300 hover:bg-slate-50"}`}
+            aria-label={`Compare ${name}`}
+          >
             Compare
           </button>
         </div>
@@ -57,7 +93,11 @@ export function CandidateCard(p: Props) {
         <SafeMarkdown text={p.text} />
       </div>
       <footer className="space-y-2 border-t border-slate-100 px-3 py-2 text-sm" onClick={(e) => e.stopPropagation()}>
-        {p.error && <p role="alert" className="rounded bg-red-50 px-2 py-1 text-red-800">{p.error}</p>}
+        {p.error && (
+          <p role="alert" className="rounded bg-red-50 px-2 py-1 text-red-800">
+            {p.error}
+          </p>
+        )}
         <label className="flex items-center gap-2">
           <span className="shrink-0">Score</span>
           <select
@@ -68,7 +108,9 @@ export function CandidateCard(p: Props) {
           >
             <option value="">No score</option>
             {SCORE_LEVELS.map((l) => (
-              <option key={l.score} value={l.score} title={l.help}>{l.score} · {l.label}</option>
+              <option key={l.score} value={l.score} title={l.help}>
+                {l.score} · {l.label}
+              </option>
             ))}
           </select>
         </label>
@@ -82,7 +124,9 @@ export function CandidateCard(p: Props) {
                 className="h-5 w-5 shrink-0"
                 aria-label={`${name}: ${f.label}`}
                 checked={p.detail.flags.includes(f.value)}
-                onChange={(e) => p.onDetail({ flags: e.target.checked ? [...p.detail.flags, f.value] : p.detail.flags.filter((x) => x !== f.value) })}
+                onChange={(e) =>
+                  p.onDetail({ flags: e.target.checked ? [...p.detail.flags, f.value] : p.detail.flags.filter((x) => x !== f.value) })
+                }
               />
               {f.label}
             </label>

@@ -2,8 +2,19 @@ import { describe, expect, it } from "vitest";
 import { dropTargetAt, keyboardStops, type PanelLayout } from "@/components/annotation/drop-target";
 
 // Three ranked rows 30 px tall with 4 px gaps, an end slot below, then the pool.
-const row = (id: string, top: number, tie = true) => ({ id, left: 0, right: 300, top, bottom: top + 30, tieZone: tie ? { left: 200, right: 300, top, bottom: top + 30 } : null });
-const layout: PanelLayout = { ranking: { left: 0, right: 300, top: 0, bottom: 140 }, rows: [row("a", 4), row("b", 38), row("c", 72)], pool: { left: 0, right: 300, top: 160, bottom: 260 } };
+const row = (id: string, top: number, tie = true) => ({
+  id,
+  left: 0,
+  right: 300,
+  top,
+  bottom: top + 30,
+  tieZone: tie ? { left: 200, right: 300, top, bottom: top + 30 } : null,
+});
+const layout: PanelLayout = {
+  ranking: { left: 0, right: 300, top: 0, bottom: 140 },
+  rows: [row("a", 4), row("b", 38), row("c", 72)],
+  pool: { left: 0, right: 300, top: 160, bottom: 260 },
+};
 
 describe("the drop target under the pointer", () => {
   it("is before a row on its upper half and after it on its lower half", () => {

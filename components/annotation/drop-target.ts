@@ -45,6 +45,13 @@ export function dropTargetAt(layout: PanelLayout, x: number, y: number, draggedI
  */
 export function keyboardStops(layout: PanelLayout): number[] {
   const { rows, ranking, pool } = layout;
-  const gaps = rows.length === 0 ? [(ranking.top + ranking.bottom) / 2] : [rows[0]!.top + 1, ...rows.slice(1).map((r, i) => (rows[i]!.bottom + r.top) / 2), Math.min(ranking.bottom - 2, rows.at(-1)!.bottom + 8)];
+  const gaps =
+    rows.length === 0
+      ? [(ranking.top + ranking.bottom) / 2]
+      : [
+          rows[0]!.top + 1,
+          ...rows.slice(1).map((r, i) => (rows[i]!.bottom + r.top) / 2),
+          Math.min(ranking.bottom - 2, rows.at(-1)!.bottom + 8),
+        ];
   return [...gaps, (pool.top + pool.bottom) / 2];
 }

@@ -1,7 +1,12 @@
 /** The ranking screen's keys, shown in the introduction and behind "?". */
 export function KeyLegend({ count, allowTies }: { count: number; allowTies: boolean }) {
   const rows: [string, string][] = [
-    [`1–${count}`, count > 9 ? "rank that response next (type two digits quickly for 10 and above); on a ranked one, pick it" : "rank that response next; on a ranked one, pick it"],
+    [
+      `1–${count}`,
+      count > 9
+        ? "rank that response next (type two digits quickly for 10 and above); on a ranked one, pick it"
+        : "rank that response next; on a ranked one, pick it",
+    ],
     ["↑ ↓", "move the picked response up or down one place"],
     ...(allowTies ? ([["T", "tie the picked response with the one above (again to untie)"]] as [string, string][]) : []),
     ["Backspace", "unrank the picked response"],

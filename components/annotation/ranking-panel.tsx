@@ -17,7 +17,15 @@ import {
 } from "@dnd-kit/core";
 import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState, type Dispatch, type ReactNode } from "react";
 import { dropTargetAt, keyboardStops, type Box, type PanelLayout } from "@/components/annotation/drop-target";
-import { applyDrop, isTiedWithAbove, placeOf, rankedIds, type DropTarget, type RankingAction, type RankingState } from "@/components/annotation/ranking-state";
+import {
+  applyDrop,
+  isTiedWithAbove,
+  placeOf,
+  rankedIds,
+  type DropTarget,
+  type RankingAction,
+  type RankingState,
+} from "@/components/annotation/ranking-state";
 
 interface Props {
   state: RankingState;
@@ -33,7 +41,8 @@ interface Props {
   keysCoverButtons?: boolean;
 }
 
-const ordinal = (n: number) => `${n}${n % 10 === 1 && n % 100 !== 11 ? "st" : n % 10 === 2 && n % 100 !== 12 ? "nd" : n % 10 === 3 && n % 100 !== 13 ? "rd" : "th"}`;
+const ordinal = (n: number) =>
+  `${n}${n % 10 === 1 && n % 100 !== 11 ? "st" : n % 10 === 2 && n % 100 !== 12 ? "nd" : n % 10 === 3 && n % 100 !== 13 ? "rd" : "th"}`;
 
 /** Plain-words outcome of a drop, for the overlay, the live region and screen readers. */
 export function describeDrop(state: RankingState, id: string, target: DropTarget | null, labelOf: (id: string) => number): string {
@@ -86,7 +95,13 @@ export function RankingPanel({ state, dispatch, labelOf, detailOf, allowTies, er
   const [dragging, setDragging] = useState<string | null>(null);
   const [target, setTarget] = useState<DropTarget | null>(null);
   const [outcome, setOutcome] = useState("");
-  const drag = useRef<{ id: string; keyboard: boolean; point: { x: number; y: number } | null; target: DropTarget | null; message: string }>({ id: "", keyboard: false, point: null, target: null, message: "" });
+  const drag = useRef<{
+    id: string;
+    keyboard: boolean;
+    point: { x: number; y: number } | null;
+    target: DropTarget | null;
+    message: string;
+  }>({ id: "", keyboard: false, point: null, target: null, message: "" });
   const stateRef = useRef(state);
   useLayoutEffect(() => {
     stateRef.current = state;
@@ -189,7 +204,10 @@ export function RankingPanel({ state, dispatch, labelOf, detailOf, allowTies, er
 
   const announcements: Announcements = {
     onDragStart: ({ active }) => `Picked up Response ${labelOf(String(active.id))}. Arrow keys move it, Space drops it, Escape cancels.`,
-    onDragMove: ({ active }) => (drag.current.keyboard && drag.current.target ? `Drop here: ${describeDrop(stateRef.current, String(active.id), drag.current.target, labelOf).replace(" moved to", " goes to")}` : undefined),
+    onDragMove: ({ active }) =>
+      drag.current.keyboard && drag.current.target
+        ? `Drop here: ${describeDrop(stateRef.current, String(active.id), drag.current.target, labelOf).replace(" moved to", " goes to")}`
+        : undefined,
     onDragOver: () => undefined,
     onDragEnd: () => drag.current.message,
     onDragCancel: () => drag.current.message,
@@ -204,20 +222,53 @@ export function RankingPanel({ state, dispatch, labelOf, detailOf, allowTies, er
       onDragMove={onDragMove}
       onDragEnd={onDragEnd}
       onDragCancel={onDragCancel}
-      accessibility={{ announcements, screenReaderInstructions: { draggable: "To move this response, press Space, then the arrow keys to choose its place, and Space again to drop it. Escape cancels." } }}
+      accessibility={{
+        announcements,
+        screenReaderInstructions: {
+          draggable:
+            "To move this response, press Space, then the arrow keys to choose its place, and Space again to drop it. Escape cancels.",
+        },
+      }}
     >
       <section aria-labelledby={headingId} className="space-y-2">
         <h2 id={headingId} className="font-semibold">
-          Your ranking <span className="text-sm font-normal text-slate-600">(best first · {shown.length} of {shown.length + state.unranked.length})</span>
+          Your ranking{" "}
+          <span className="text-sm font-normal text-slate-600">
+            (best first · {shown.length} of {shown.length + state.unranked.length})
+          </span>
         </h2>
-        {error && <p role="alert" className="rounded bg-red-50 px-2 py-1 text-sm text-red-800">{error}</p>}
-        <ol ref={rankingRef} aria-label="Ranked responses, best first" data-testid="ranking-list" className={`space-y-1 rounded-md border border-dashed p-1 ${dragging ? "border-brand-600" : "border-slate-300"}`}>
+        {error && (
+          <p role="alert" className="rounded bg-red-50 px-2 py-1 text-sm text-red-800">
+            {error}
+          </p>
+        )}
+        <ol
+          ref={rankingRef}
+          aria-label="Ranked responses, best first"
+          data-testid="ranking-list"
+          className={`space-y-1 rounded-md border border-dashed p-1 ${dragging ? "border-brand-600" : "border-slate-300"}`}
+        >
           {state.tiers.flatMap((tier, t) =>
             tier.map((id, i) => {
               const index = shown.indexOf(id);
               const group = tier.length > 1 ? (i === 0 ? "first" : i === tier.length - 1 ? "last" : "middle") : null;
               return (
-                <DraggableRow key={id} id={id} label={labelOf(id)} selected={state.selected === id} onSelect={() => dispatch({ type: "select", id })} group={group} lineAbove={dragging !== null && target?.kind === "gap" && target.index === index} tieZone={allowTies && dragging !== null && dragging !== id ? (target?.kind === "join" && target.id === id ? "active" : "shown") : null}>
+                <DraggableRow
+                  key={id}
+                  id={id}
+                  label={labelOf(id)}
+                  selected={state.selected === id}
+                  onSelect={() => dispatch({ type: "select", id })}
+                  group={group}
+                  lineAbove={dragging !== null && target?.kind === "gap" && target.index === index}
+                  tieZone={
+                    allowTies && dragging !== null && dragging !== id
+                      ? target?.kind === "join" && target.id === id
+                        ? "active"
+                        : "shown"
+                      : null
+                  }
+                >
                   <span className="w-7 shrink-0 text-right font-mono text-sm" title={group ? "tied" : undefined}>
                     {placeOf(state, id)}
                     {group ? "=" : "."}
@@ -225,30 +276,80 @@ export function RankingPanel({ state, dispatch, labelOf, detailOf, allowTies, er
                   <CandidateName label={labelOf(id)} detail={detailOf?.(id)} />
                   <span className="flex shrink-0 gap-1">
                     {allowTies && (
-                      <IconButton tabIndex={buttonTabIndex} label={`Tie Response ${labelOf(id)} with the one above`} pressed={isTiedWithAbove(state, id)} disabled={t === 0 && i === 0} onClick={() => dispatch({ type: "toggleTie", id })}>
+                      <IconButton
+                        tabIndex={buttonTabIndex}
+                        label={`Tie Response ${labelOf(id)} with the one above`}
+                        pressed={isTiedWithAbove(state, id)}
+                        disabled={t === 0 && i === 0}
+                        onClick={() => dispatch({ type: "toggleTie", id })}
+                      >
                         =
                       </IconButton>
                     )}
-                    <IconButton tabIndex={buttonTabIndex} label={`Move Response ${labelOf(id)} up`} disabled={index === 0} onClick={() => dispatch({ type: "move", id, delta: -1 })}>↑</IconButton>
-                    <IconButton tabIndex={buttonTabIndex} label={`Move Response ${labelOf(id)} down`} disabled={index === shown.length - 1 && !group} onClick={() => dispatch({ type: "move", id, delta: 1 })}>↓</IconButton>
-                    <IconButton tabIndex={buttonTabIndex} label={`Remove Response ${labelOf(id)} from the ranking`} onClick={() => dispatch({ type: "unrank", id })}>✕</IconButton>
+                    <IconButton
+                      tabIndex={buttonTabIndex}
+                      label={`Move Response ${labelOf(id)} up`}
+                      disabled={index === 0}
+                      onClick={() => dispatch({ type: "move", id, delta: -1 })}
+                    >
+                      ↑
+                    </IconButton>
+                    <IconButton
+                      tabIndex={buttonTabIndex}
+                      label={`Move Response ${labelOf(id)} down`}
+                      disabled={index === shown.length - 1 && !group}
+                      onClick={() => dispatch({ type: "move", id, delta: 1 })}
+                    >
+                      ↓
+                    </IconButton>
+                    <IconButton
+                      tabIndex={buttonTabIndex}
+                      label={`Remove Response ${labelOf(id)} from the ranking`}
+                      onClick={() => dispatch({ type: "unrank", id })}
+                    >
+                      ✕
+                    </IconButton>
                   </span>
                 </DraggableRow>
               );
             }),
           )}
-          <li aria-hidden="true" data-end-slot className={`relative rounded px-2 py-2 text-center text-xs ${endLine ? "bg-brand-50 text-brand-900" : "text-slate-600"}`}>
+          <li
+            aria-hidden="true"
+            data-end-slot
+            className={`relative rounded px-2 py-2 text-center text-xs ${endLine ? "bg-brand-50 text-brand-900" : "text-slate-600"}`}
+          >
             {endLine && <span className="absolute inset-x-0 -top-[3px] h-[3px] rounded bg-brand-600" />}
             {shown.length === 0 ? "Drag responses here, or use “Rank next” or the number keys." : "Drop here to rank last"}
           </li>
         </ol>
         <h3 className="pt-2 text-sm font-semibold text-slate-700">Not ranked yet</h3>
-        <ol ref={poolRef} aria-label="Not ranked yet" data-testid="pool-list" className={`min-h-12 space-y-1 rounded-md border border-dashed p-1 ${dragging && target?.kind === "pool" ? "border-brand-600 bg-brand-50" : "border-slate-300"}`}>
+        <ol
+          ref={poolRef}
+          aria-label="Not ranked yet"
+          data-testid="pool-list"
+          className={`min-h-12 space-y-1 rounded-md border border-dashed p-1 ${dragging && target?.kind === "pool" ? "border-brand-600 bg-brand-50" : "border-slate-300"}`}
+        >
           {state.unranked.length === 0 && <li className="px-2 py-2 text-sm text-slate-600">Every response is ranked.</li>}
           {state.unranked.map((id) => (
-            <DraggableRow key={id} id={id} label={labelOf(id)} selected={state.selected === id} onSelect={() => dispatch({ type: "select", id })} group={null} lineAbove={false} tieZone={null}>
+            <DraggableRow
+              key={id}
+              id={id}
+              label={labelOf(id)}
+              selected={state.selected === id}
+              onSelect={() => dispatch({ type: "select", id })}
+              group={null}
+              lineAbove={false}
+              tieZone={null}
+            >
               <CandidateName label={labelOf(id)} detail={detailOf?.(id)} />
-              <button type="button" tabIndex={buttonTabIndex} onClick={() => dispatch({ type: "place", id })} className="shrink-0 rounded bg-brand-600 px-2 py-0.5 text-xs font-medium text-white hover:bg-brand-700" aria-label={`Add Response ${labelOf(id)} to the end of the ranking`}>
+              <button
+                type="button"
+                tabIndex={buttonTabIndex}
+                onClick={() => dispatch({ type: "place", id })}
+                className="shrink-0 rounded bg-brand-600 px-2 py-0.5 text-xs font-medium text-white hover:bg-brand-700"
+                aria-label={`Add Response ${labelOf(id)} to the end of the ranking`}
+              >
                 Add
               </button>
             </DraggableRow>
@@ -300,7 +401,9 @@ function DraggableRow({ id, label, selected, onSelect, group, lineAbove, tieZone
       data-tie-group={group ?? undefined}
       className={`relative flex items-center gap-2 rounded border px-1.5 py-1 text-sm ${group ? `bg-brand-50 border-l-4 border-l-brand-600 ${groupClass[group]} ${group !== "first" ? "!mt-0" : ""}` : "bg-white"} ${selected ? "border-brand-600 ring-1 ring-brand-600" : "border-slate-200"} ${isDragging ? "opacity-40" : ""}`}
     >
-      {lineAbove && <span aria-hidden="true" data-insertion-line className="absolute inset-x-0 -top-[3px] z-10 h-[3px] rounded bg-brand-600" />}
+      {lineAbove && (
+        <span aria-hidden="true" data-insertion-line className="absolute inset-x-0 -top-[3px] z-10 h-[3px] rounded bg-brand-600" />
+      )}
       <button
         type="button"
         ref={setActivatorNodeRef}
@@ -314,7 +417,11 @@ function DraggableRow({ id, label, selected, onSelect, group, lineAbove, tieZone
       </button>
       {children}
       {tieZone && (
-        <span aria-hidden="true" data-tie-zone={label} className={`absolute inset-y-0 right-0 z-10 flex w-2/5 items-center justify-center rounded border-2 border-dashed text-xs font-medium ${tieZone === "active" ? "border-brand-600 bg-brand-100 text-brand-900" : "border-brand-600/40 bg-white/90 text-slate-700"}`}>
+        <span
+          aria-hidden="true"
+          data-tie-zone={label}
+          className={`absolute inset-y-0 right-0 z-10 flex w-2/5 items-center justify-center rounded border-2 border-dashed text-xs font-medium ${tieZone === "active" ? "border-brand-600 bg-brand-100 text-brand-900" : "border-brand-600/40 bg-white/90 text-slate-700"}`}
+        >
           = tie
         </span>
       )}
@@ -322,7 +429,21 @@ function DraggableRow({ id, label, selected, onSelect, group, lineAbove, tieZone
   );
 }
 
-function IconButton({ label, disabled, pressed, onClick, tabIndex, children }: { label: string; disabled?: boolean; pressed?: boolean; onClick: () => void; tabIndex: number; children: ReactNode }) {
+function IconButton({
+  label,
+  disabled,
+  pressed,
+  onClick,
+  tabIndex,
+  children,
+}: {
+  label: string;
+  disabled?: boolean;
+  pressed?: boolean;
+  onClick: () => void;
+  tabIndex: number;
+  children: ReactNode;
+}) {
   return (
     <button
       type="button"

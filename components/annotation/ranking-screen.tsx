@@ -33,7 +33,9 @@ export function RankingScreen({ payload, onDone, onShowGuidelines }: Props) {
   const draftUrl = isRevision ? null : `/api/assignments/${payload.assignment.id}/draft`;
   // A draft this browser kept because the server did not confirm it (signed out, offline) wins.
   const [unsaved] = useState(() => (draftUrl ? readUnsavedDraft(draftUrl) : null));
-  const [state, dispatch] = useReducer(rankingReducer, undefined, () => initialRankingState(ids, (unsaved as Parameters<typeof initialRankingState>[1]) ?? payload.draft));
+  const [state, dispatch] = useReducer(rankingReducer, undefined, () =>
+    initialRankingState(ids, (unsaved as Parameters<typeof initialRankingState>[1]) ?? payload.draft),
+  );
   const [errors, setErrors] = useState<FieldErrors>(noErrors);
   const [submitting, setSubmitting] = useState(false);
   const [viewer, setViewer] = useState<{ mode: "focus"; id: string } | { mode: "compare" } | null>(null);
@@ -91,7 +93,11 @@ export function RankingScreen({ payload, onDone, onShowGuidelines }: Props) {
     const content = JSON.stringify({ tiers, details, rationale: state.rationale });
     // The same ranking again (a retry): same body and key, so the server stores it only once.
     if (!attempt.current || attempt.current.content !== content) {
-      attempt.current = { content, key: crypto.randomUUID(), body: JSON.stringify({ tiers, details, rationale: state.rationale.trim() || null, timeOnTaskMs: elapsed() }) };
+      attempt.current = {
+        content,
+        key: crypto.randomUUID(),
+        body: JSON.stringify({ tiers, details, rationale: state.rationale.trim() || null, timeOnTaskMs: elapsed() }),
+      };
     }
     setSubmitting(true);
     setErrors(noErrors);
@@ -101,13 +107,16 @@ export function RankingScreen({ payload, onDone, onShowGuidelines }: Props) {
     if (outcome.ok) {
       if (draftUrl) forgetUnsavedDraft(draftUrl);
       onDone(isRevision ? "Revision saved." : "Ranking submitted.");
-    }
-    else setErrors(outcome.errors);
+    } else setErrors(outcome.errors);
   }
 
   async function skip() {
     setSubmitting(true);
-    const res = await fetch(`/api/assignments/${payload.assignment.id}/skip`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ reason: skipReason }) }).catch(() => null);
+    const res = await fetch(`/api/assignments/${payload.assignment.id}/skip`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ reason: skipReason }),
+    }).catch(() => null);
     setSubmitting(false);
     if (res?.ok) {
       if (draftUrl) forgetUnsavedDraft(draftUrl);
@@ -142,7 +151,11 @@ export function RankingScreen({ payload, onDone, onShowGuidelines }: Props) {
         Skip to the ranking and Submit
       </a>
       <PromptView messages={payload.prompt.messages} reference={payload.prompt.reference} />
-      {errors.general && <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{errors.general}</p>}
+      {errors.general && (
+        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+          {errors.general}
+        </p>
+      )}
       <div className="flex flex-col gap-4 xl:flex-row xl:items-start">
         <div className="grid min-w-0 flex-1 grid-cols-1 gap-3 lg:grid-cols-2 2xl:grid-cols-4" data-testid="candidate-grid">
           {payload.candidates.map((c) => (
@@ -178,7 +191,13 @@ export function RankingScreen({ payload, onDone, onShowGuidelines }: Props) {
             <button type="button" onClick={onShowGuidelines} className={`ml-auto text-sm ${toolButton}`}>
               Guidelines
             </button>
-            <button type="button" aria-expanded={sheetOpen} aria-controls="ranking-sheet-body" onClick={() => setSheetOpen((v) => !v)} className="rounded bg-brand-600 px-3 py-1 text-sm font-medium text-white">
+            <button
+              type="button"
+              aria-expanded={sheetOpen}
+              aria-controls="ranking-sheet-body"
+              onClick={() => setSheetOpen((v) => !v)}
+              className="rounded bg-brand-600 px-3 py-1 text-sm font-medium text-white"
+            >
               {sheetOpen ? "Hide ranking" : "Rank & submit"}
             </button>
           </div>
@@ -194,17 +213,41 @@ export function RankingScreen({ payload, onDone, onShowGuidelines }: Props) {
                 Keys (?)
               </button>
             </div>
-            <RankingPanel state={state} dispatch={dispatch} labelOf={labelOf} allowTies={payload.project.allowTies} error={errors.ranking} onDraggingChange={setDragging} keysCoverButtons />
+            <RankingPanel
+              state={state}
+              dispatch={dispatch}
+              labelOf={labelOf}
+              allowTies={payload.project.allowTies}
+              error={errors.ranking}
+              onDraggingChange={setDragging}
+              keysCoverButtons
+            />
             <label className="block text-sm font-medium">
               Rationale (optional)
-              <textarea value={state.rationale} onChange={(e) => dispatch({ type: "rationale", text: e.target.value })} rows={3} className="mt-1 w-full rounded border border-slate-300 px-2 py-1 text-sm" />
+              <textarea
+                value={state.rationale}
+                onChange={(e) => dispatch({ type: "rationale", text: e.target.value })}
+                rows={3}
+                className="mt-1 w-full rounded border border-slate-300 px-2 py-1 text-sm"
+              />
             </label>
-            <button type="button" onClick={() => void submit()} disabled={submitting} aria-keyshortcuts="Control+Enter Meta+Enter" className="w-full rounded-md bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700 disabled:opacity-60">
+            <button
+              type="button"
+              onClick={() => void submit()}
+              disabled={submitting}
+              aria-keyshortcuts="Control+Enter Meta+Enter"
+              className="w-full rounded-md bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700 disabled:opacity-60"
+            >
               {submitting ? "Submitting…" : isRevision ? "Save revision" : "Submit ranking"}
             </button>
             <p className="text-center text-xs text-slate-600">or Ctrl+Enter (⌘+Enter)</p>
             {!isRevision && (
-              <button type="button" onClick={() => setOverlay({ kind: "skip" })} disabled={submitting} className="w-full rounded-md border border-slate-300 px-4 py-1.5 text-sm hover:bg-slate-50">
+              <button
+                type="button"
+                onClick={() => setOverlay({ kind: "skip" })}
+                disabled={submitting}
+                className="w-full rounded-md border border-slate-300 px-4 py-1.5 text-sm hover:bg-slate-50"
+              >
                 Skip this prompt
               </button>
             )}
@@ -214,7 +257,10 @@ export function RankingScreen({ payload, onDone, onShowGuidelines }: Props) {
               ) : save.kind === "signed-out" ? (
                 <span className="text-red-800">
                   Your session ended. Your draft is kept on this device:{" "}
-                  <a href={`/login?callbackUrl=${encodeURIComponent(window.location.pathname)}`} className="font-medium underline">sign in again</a> to save it and continue.
+                  <a href={`/login?callbackUrl=${encodeURIComponent(window.location.pathname)}`} className="font-medium underline">
+                    sign in again
+                  </a>{" "}
+                  to save it and continue.
                 </span>
               ) : save.kind === "saving" ? (
                 "Saving draft…"
@@ -231,7 +277,11 @@ export function RankingScreen({ payload, onDone, onShowGuidelines }: Props) {
       </div>
       {viewer && (
         <CandidateViewer
-          title={viewer.mode === "focus" ? `Focus: Response ${labelOf(viewer.id)}` : `Compare: Response ${comparing.map(labelOf).join(" and Response ")}`}
+          title={
+            viewer.mode === "focus"
+              ? `Focus: Response ${labelOf(viewer.id)}`
+              : `Compare: Response ${comparing.map(labelOf).join(" and Response ")}`
+          }
           candidates={payload.candidates.filter((c) => (viewer.mode === "focus" ? c.id === viewer.id : comparing.includes(c.id)))}
           onClose={() => {
             setViewer(null);
@@ -239,7 +289,15 @@ export function RankingScreen({ payload, onDone, onShowGuidelines }: Props) {
           }}
         />
       )}
-      {overlay?.kind === "intro" && <RankingIntro projectName={payload.project.name} guidelines={payload.project.guidelines} allowTies={payload.project.allowTies} count={ids.length} onClose={closeIntro} />}
+      {overlay?.kind === "intro" && (
+        <RankingIntro
+          projectName={payload.project.name}
+          guidelines={payload.project.guidelines}
+          allowTies={payload.project.allowTies}
+          count={ids.length}
+          onClose={closeIntro}
+        />
+      )}
       {overlay?.kind === "keys" && (
         <Dialog title="Keys" onClose={() => setOverlay(null)}>
           <KeyLegend count={ids.length} allowTies={payload.project.allowTies} />
@@ -257,7 +315,12 @@ export function RankingScreen({ payload, onDone, onShowGuidelines }: Props) {
             <button type="button" onClick={() => setOverlay(null)} className="rounded border border-slate-300 px-3 py-1">
               Go back
             </button>
-            <button type="button" data-autofocus onClick={() => rankLastAndSubmit(overlay.last)} className="rounded bg-brand-600 px-3 py-1 font-medium text-white">
+            <button
+              type="button"
+              data-autofocus
+              onClick={() => rankLastAndSubmit(overlay.last)}
+              className="rounded bg-brand-600 px-3 py-1 font-medium text-white"
+            >
               Rank it last and submit
             </button>
           </div>
@@ -267,7 +330,13 @@ export function RankingScreen({ payload, onDone, onShowGuidelines }: Props) {
         <Dialog title="Skip this prompt" onClose={() => setOverlay(null)}>
           <label className="block text-sm">
             Why? (helps the admins)
-            <textarea data-autofocus value={skipReason} onChange={(e) => setSkipReason(e.target.value)} rows={3} className="mt-1 w-full rounded border border-slate-300 px-2 py-1" />
+            <textarea
+              data-autofocus
+              value={skipReason}
+              onChange={(e) => setSkipReason(e.target.value)}
+              rows={3}
+              className="mt-1 w-full rounded border border-slate-300 px-2 py-1"
+            />
           </label>
           <div className="flex justify-end gap-2">
             <button type="button" onClick={() => setOverlay(null)} className="rounded border border-slate-300 px-3 py-1">

@@ -1,6 +1,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { applyDrop, initialRankingState, placeOf, rankedIds, rankingReducer, tiersOf, type RankingAction, type RankingState } from "@/components/annotation/ranking-state";
+import {
+  applyDrop,
+  initialRankingState,
+  placeOf,
+  rankedIds,
+  rankingReducer,
+  tiersOf,
+  type RankingAction,
+  type RankingState,
+} from "@/components/annotation/ranking-state";
 
 const run = (actions: RankingAction[], ids = ["a", "b", "c", "d"]) => actions.reduce(rankingReducer, initialRankingState(ids));
 const ranked = (tiers: string[][], ids = ["a", "b", "c", "d", "e"]): RankingState => initialRankingState(ids, { tiers });
@@ -11,18 +20,32 @@ describe("the ranking screen's state", () => {
   });
 
   it("ranks candidates next, each in a place of its own", () => {
-    const s = run([{ type: "place", id: "c" }, { type: "place", id: "a" }]);
+    const s = run([
+      { type: "place", id: "c" },
+      { type: "place", id: "a" },
+    ]);
     expect(s.tiers).toEqual([["c"], ["a"]]);
     expect(s.unranked).toEqual(["b", "d"]);
   });
 
   it("moves a ranked candidate up and down within bounds", () => {
-    const s = run([{ type: "place", id: "a" }, { type: "place", id: "b" }, { type: "place", id: "c" }, { type: "move", id: "c", delta: -1 }, { type: "move", id: "a", delta: -1 }]);
+    const s = run([
+      { type: "place", id: "a" },
+      { type: "place", id: "b" },
+      { type: "place", id: "c" },
+      { type: "move", id: "c", delta: -1 },
+      { type: "move", id: "a", delta: -1 },
+    ]);
     expect(rankedIds(s)).toEqual(["a", "c", "b"]);
   });
 
   it("ties a candidate with the one above, giving both the same place", () => {
-    const s = run([{ type: "place", id: "a" }, { type: "place", id: "b" }, { type: "place", id: "c" }, { type: "toggleTie", id: "b" }]);
+    const s = run([
+      { type: "place", id: "a" },
+      { type: "place", id: "b" },
+      { type: "place", id: "c" },
+      { type: "toggleTie", id: "b" },
+    ]);
     expect(tiersOf(s)).toEqual([["a", "b"], ["c"]]);
     expect([placeOf(s, "a"), placeOf(s, "b"), placeOf(s, "c")]).toEqual([1, 1, 3]);
   });
@@ -46,7 +69,11 @@ describe("the ranking screen's state", () => {
   });
 
   it("restores a draft's tiers, details and rationale, ignoring unknown candidates", () => {
-    const s = initialRankingState(["a", "b", "c"], { tiers: [["b", "a"], ["zz"]], details: { a: { score: 4, flags: ["unsafe"] }, zz: { score: 1 } }, rationale: "why" });
+    const s = initialRankingState(["a", "b", "c"], {
+      tiers: [["b", "a"], ["zz"]],
+      details: { a: { score: 4, flags: ["unsafe"] }, zz: { score: 1 } },
+      rationale: "why",
+    });
     expect(tiersOf(s)).toEqual([["b", "a"]]);
     expect(s.unranked).toEqual(["c"]);
     expect(s.details).toEqual({ a: { score: 4, flags: ["unsafe"], comment: "" } });

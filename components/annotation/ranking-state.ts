@@ -41,7 +41,10 @@ export const emptyDetail: CandidateDetail = { score: null, flags: [], comment: "
 
 type DraftDetails = Record<string, { score?: number | null; flags?: string[]; comment?: string | null }>;
 
-export function initialRankingState(candidateIds: string[], draft?: { tiers?: string[][]; details?: DraftDetails; rationale?: string | null; unranked?: string[] } | null): RankingState {
+export function initialRankingState(
+  candidateIds: string[],
+  draft?: { tiers?: string[][]; details?: DraftDetails; rationale?: string | null; unranked?: string[] } | null,
+): RankingState {
   const known = new Set(candidateIds);
   const seen = new Set<string>();
   const tiers: Tiers = [];
@@ -55,7 +58,9 @@ export function initialRankingState(candidateIds: string[], draft?: { tiers?: st
     if (known.has(id)) details[id] = { score: d.score ?? null, flags: d.flags ?? [], comment: d.comment ?? "" };
   }
   // The pool comes back in the order it was left in, then any candidate the draft did not mention.
-  const pool = [...(draft?.unranked ?? []), ...candidateIds].filter((id, i, all) => known.has(id) && !seen.has(id) && all.indexOf(id) === i);
+  const pool = [...(draft?.unranked ?? []), ...candidateIds].filter(
+    (id, i, all) => known.has(id) && !seen.has(id) && all.indexOf(id) === i,
+  );
   return { tiers, unranked: pool, details, rationale: draft?.rationale ?? "", selected: null };
 }
 
@@ -113,12 +118,17 @@ export function applyDrop(state: RankingState, id: string, target: DropTarget): 
   if (target.kind === "pool") return rankingReducer(state, { type: "unrank", id });
   if (target.kind === "join") {
     if (target.id === id || !isRanked(state, target.id)) return state;
-    const tiers = withoutId(state.tiers, id).map((t) => (t.includes(target.id) ? [...t.slice(0, t.indexOf(target.id) + 1), id, ...t.slice(t.indexOf(target.id) + 1)] : t));
+    const tiers = withoutId(state.tiers, id).map((t) =>
+      t.includes(target.id) ? [...t.slice(0, t.indexOf(target.id) + 1), id, ...t.slice(t.indexOf(target.id) + 1)] : t,
+    );
     return rank(state, tiers, id);
   }
   const shown = rankedIds(state);
   const gap = Math.max(0, Math.min(shown.length, target.index));
-  const prev = shown.slice(0, gap).filter((x) => x !== id).at(-1);
+  const prev = shown
+    .slice(0, gap)
+    .filter((x) => x !== id)
+    .at(-1);
   const next = shown.slice(gap).find((x) => x !== id);
   const rest = withoutId(state.tiers, id);
   if (prev !== undefined && next !== undefined && tierIndexOf(rest, prev) === tierIndexOf(rest, next)) {

@@ -3,7 +3,8 @@
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import { forgetUnsavedDraft, keepUnsavedDraft } from "@/components/annotation/unsaved-draft";
 
-export type SaveStatus = { kind: "idle" } | { kind: "saving" } | { kind: "saved"; at: Date } | { kind: "error"; message: string } | { kind: "signed-out" };
+export type SaveStatus =
+  { kind: "idle" } | { kind: "saving" } | { kind: "saved"; at: Date } | { kind: "error"; message: string } | { kind: "signed-out" };
 
 /**
  * Saves the draft to the server a moment after each change, and once more with `keepalive`
@@ -14,7 +15,13 @@ export type SaveStatus = { kind: "idle" } | { kind: "saving" } | { kind: "saved"
  * Each save carries this page's id and a counter, so a slower, older save never overwrites a
  * newer one.
  */
-export function useAutosave(url: string | null, draft: object, enabled: boolean, extra: () => object = () => ({}), options: { delayMs?: number; unsavedAtStart?: boolean } = {}): SaveStatus {
+export function useAutosave(
+  url: string | null,
+  draft: object,
+  enabled: boolean,
+  extra: () => object = () => ({}),
+  options: { delayMs?: number; unsavedAtStart?: boolean } = {},
+): SaveStatus {
   const delayMs = options.delayMs ?? 700;
   const [status, setStatus] = useState<SaveStatus>({ kind: "idle" });
   const serialized = JSON.stringify(draft);

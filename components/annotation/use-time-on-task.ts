@@ -20,5 +20,8 @@ export function useTimeOnTask(initialMs: number) {
     return () => document.removeEventListener("visibilitychange", onVisibility);
   }, []);
 
-  return useCallback(() => Math.round(accumulated.current + (visibleSince.current === null ? 0 : performance.now() - visibleSince.current)), []);
+  return useCallback(
+    () => Math.round(accumulated.current + (visibleSince.current === null ? 0 : performance.now() - visibleSince.current)),
+    [],
+  );
 }

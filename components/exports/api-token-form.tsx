@@ -12,16 +12,26 @@ export function ApiTokenForm() {
   return (
     <form onSubmit={onSubmit} className="space-y-3" aria-label="New API token">
       <div className="grid gap-3 md:grid-cols-2">
-        <label className="text-sm font-medium">Token name<input name="name" required className={inputClass} placeholder="e.g. training cluster" /></label>
-        <label className="text-sm font-medium">Expires after (days, optional)<input name="expiresInDays" type="number" min={1} max={3650} className={inputClass} /></label>
+        <label className="text-sm font-medium">
+          Token name
+          <input name="name" required className={inputClass} placeholder="e.g. training cluster" />
+        </label>
+        <label className="text-sm font-medium">
+          Expires after (days, optional)
+          <input name="expiresInDays" type="number" min={1} max={3650} className={inputClass} />
+        </label>
       </div>
       <FormMessage state={state} />
       {token && (
         <p className="text-sm">
-          <code data-testid="new-api-token" className="break-all rounded bg-slate-100 px-2 py-1">{token}</code>
+          <code data-testid="new-api-token" className="break-all rounded bg-slate-100 px-2 py-1">
+            {token}
+          </code>
         </p>
       )}
-      <button type="submit" disabled={pending} className={buttonClass}>{pending ? "Creating…" : "Create token"}</button>
+      <button type="submit" disabled={pending} className={buttonClass}>
+        {pending ? "Creating…" : "Create token"}
+      </button>
     </form>
   );
 }
@@ -31,7 +41,14 @@ export function RevokeTokenButton({ tokenId }: { tokenId: string }) {
   const [pending, start] = useTransition();
   return (
     <>
-      <button type="button" disabled={pending} onClick={() => start(async () => setResult(await revokeApiTokenAction(tokenId)))} className="rounded-md border border-red-300 px-2 py-0.5 text-sm text-red-700">Revoke</button>
+      <button
+        type="button"
+        disabled={pending}
+        onClick={() => start(async () => setResult(await revokeApiTokenAction(tokenId)))}
+        className="rounded-md border border-red-300 px-2 py-0.5 text-sm text-red-700"
+      >
+        Revoke
+      </button>
       <FormMessage state={result} />
     </>
   );

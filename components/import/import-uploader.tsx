@@ -21,7 +21,11 @@ interface Summary {
   importId: string;
 }
 
-type Phase = { kind: "idle" } | { kind: "uploading"; importId: string; sent: number; total: number } | { kind: "done"; summary: Summary } | { kind: "error"; message: string };
+type Phase =
+  | { kind: "idle" }
+  | { kind: "uploading"; importId: string; sent: number; total: number }
+  | { kind: "done"; summary: Summary }
+  | { kind: "error"; message: string };
 
 /** Upload with a byte-level progress bar (XHR reports upload progress; fetch does not) and the server's record count. */
 export function ImportUploader({ slug, maxUploadBytes }: { slug: string; maxUploadBytes: number }) {
@@ -46,11 +50,19 @@ export function ImportUploader({ slug, maxUploadBytes }: { slug: string; maxUplo
       return;
     }
     if (file.size > maxUploadBytes) {
-      setPhase({ kind: "error", message: `The file is larger than the upload limit (${Math.round(maxUploadBytes / 1024 ** 2)} MB). Use the CLI: npm run medpref -- import.` });
+      setPhase({
+        kind: "error",
+        message: `The file is larger than the upload limit (${Math.round(maxUploadBytes / 1024 ** 2)} MB). Use the CLI: npm run medpref -- import.`,
+      });
       return;
     }
     const id = crypto.randomUUID();
-    const query = new URLSearchParams({ importId: id, fileName: file.name, format: String(form.get("format")), skipInvalid: form.get("skipInvalid") === "on" ? "1" : "0" });
+    const query = new URLSearchParams({
+      importId: id,
+      fileName: file.name,
+      format: String(form.get("format")),
+      skipInvalid: form.get("skipInvalid") === "on" ? "1" : "0",
+    });
     const xhr = new XMLHttpRequest();
     xhr.open("POST", `/api/projects/${slug}/imports?${query}`);
     xhr.setRequestHeader("content-type", "application/octet-stream");
@@ -92,21 +104,30 @@ export function ImportUploader({ slug, maxUploadBytes }: { slug: string; maxUplo
             </select>
           </label>
           <label className="flex items-center gap-2 text-sm">
-            <input type="checkbox" name="skipInvalid" disabled={busy} /> {SKIP_INVALID_LABEL} <span className="text-slate-500">(import the valid ones, list the others)</span>
+            <input type="checkbox" name="skipInvalid" disabled={busy} /> {SKIP_INVALID_LABEL}{" "}
+            <span className="text-slate-500">(import the valid ones, list the others)</span>
           </label>
         </div>
-        <button type="submit" disabled={busy} className={buttonClass}>{busy ? "Importing…" : "Import"}</button>
+        <button type="submit" disabled={busy} className={buttonClass}>
+          {busy ? "Importing…" : "Import"}
+        </button>
       </form>
       {phase.kind === "uploading" && (
         <div className="rounded-lg border border-slate-200 bg-white p-4">
           <ProgressBar label="Import progress" value={phase.sent} max={phase.total} />
           <p className="mt-2 text-sm text-slate-600">
-            {phase.sent < phase.total ? `Uploading and importing: ${Math.floor((100 * phase.sent) / phase.total)}%` : "Finishing the import…"}
+            {phase.sent < phase.total
+              ? `Uploading and importing: ${Math.floor((100 * phase.sent) / phase.total)}%`
+              : "Finishing the import…"}
             {status.data ? ` · ${status.data.recordsRead} records read` : ""}
           </p>
         </div>
       )}
-      {phase.kind === "error" && <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{phase.message}</p>}
+      {phase.kind === "error" && (
+        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+          {phase.message}
+        </p>
+      )}
       {phase.kind === "done" && <ImportResult summary={phase.summary} slug={slug} />}
     </div>
   );
@@ -114,29 +135,67 @@ export function ImportUploader({ slug, maxUploadBytes }: { slug: string; maxUplo
 
 function ImportResult({ summary, slug }: { summary: Summary; slug: string }) {
   return (
-    <section aria-label="Import result" className={`space-y-3 rounded-lg border p-4 ${summary.ok ? "border-emerald-200 bg-emerald-50" : "border-red-200 bg-red-50"}`}>
-      <p role="status" className="font-medium">{summary.message}</p>
+    <section
+      aria-label="Import result"
+      className={`space-y-3 rounded-lg border p-4 ${summary.ok ? "border-emerald-200 bg-emerald-50" : "border-red-200 bg-red-50"}`}
+    >
+      <p role="status" className="font-medium">
+        {summary.message}
+      </p>
       <dl className="grid grid-cols-2 gap-2 text-sm md:grid-cols-5">
-        <div><dt className="text-slate-600">Prompts added</dt><dd className="font-semibold">{summary.promptsAdded}</dd></div>
-        <div><dt className="text-slate-600">Completions added</dt><dd className="font-semibold">{summary.completionsAdded}</dd></div>
-        <div><dt className="text-slate-600">Already in project</dt><dd className="font-semibold">{summary.duplicatesExisting}</dd></div>
-        <div><dt className="text-slate-600">Repeated in file</dt><dd className="font-semibold">{summary.duplicatesInFile}</dd></div>
-        <div><dt className="text-slate-600">Invalid records</dt><dd className="font-semibold">{summary.recordsRejected}</dd></div>
+        <div>
+          <dt className="text-slate-600">Prompts added</dt>
+          <dd className="font-semibold">{summary.promptsAdded}</dd>
+        </div>
+        <div>
+          <dt className="text-slate-600">Completions added</dt>
+          <dd className="font-semibold">{summary.completionsAdded}</dd>
+        </div>
+        <div>
+          <dt className="text-slate-600">Already in project</dt>
+          <dd className="font-semibold">{summary.duplicatesExisting}</dd>
+        </div>
+        <div>
+          <dt className="text-slate-600">Repeated in file</dt>
+          <dd className="font-semibold">{summary.duplicatesInFile}</dd>
+        </div>
+        <div>
+          <dt className="text-slate-600">Invalid records</dt>
+          <dd className="font-semibold">{summary.recordsRejected}</dd>
+        </div>
       </dl>
       {summary.problems.length > 0 && (
         <table className="w-full bg-white text-sm">
           <caption className="text-left font-medium">Problems</caption>
-          <thead className="text-left"><tr><th className="px-2 py-1">Where</th><th className="px-2 py-1">Field</th><th className="px-2 py-1">Reason</th></tr></thead>
+          <thead className="text-left">
+            <tr>
+              <th className="px-2 py-1">Where</th>
+              <th className="px-2 py-1">Field</th>
+              <th className="px-2 py-1">Reason</th>
+            </tr>
+          </thead>
           <tbody>
             {summary.problems.map((p, i) => (
-              <tr key={i} className="border-t border-slate-100"><td className="px-2 py-1">{p.location}</td><td className="px-2 py-1 font-mono text-xs">{p.field}</td><td className="px-2 py-1">{p.reason}</td></tr>
+              <tr key={i} className="border-t border-slate-100">
+                <td className="px-2 py-1">{p.location}</td>
+                <td className="px-2 py-1 font-mono text-xs">{p.field}</td>
+                <td className="px-2 py-1">{p.reason}</td>
+              </tr>
             ))}
           </tbody>
         </table>
       )}
       {summary.problemsNotShown > 0 && <p className="text-sm">… and {summary.problemsNotShown} more problems.</p>}
-      {summary.rejectedReportPath && <a href={`/api/imports/${summary.importId}/rejected`} className="text-sm text-brand-700 underline">Download the rejected records with reasons</a>}
-      {summary.ok && <Link href={`/projects/${slug}`} className="block text-sm text-brand-700 underline">View the project&apos;s prompts</Link>}
+      {summary.rejectedReportPath && (
+        <a href={`/api/imports/${summary.importId}/rejected`} className="text-sm text-brand-700 underline">
+          Download the rejected records with reasons
+        </a>
+      )}
+      {summary.ok && (
+        <Link href={`/projects/${slug}`} className="block text-sm text-brand-700 underline">
+          View the project&apos;s prompts
+        </Link>
+      )}
     </section>
   );
 }

@@ -12,7 +12,8 @@ function setBrowserTheme(theme: ThemePreference) {
 const ICONS: Record<ThemePreference, string> = {
   // A monitor, a sun, a moon (24 × 24 outlines).
   system: "M3 5h18v11H3zM8 20h8M12 16v4",
-  light: "M12 8a4 4 0 1 0 0 8 4 4 0 0 0 0-8zM12 2v2M12 20v2M4.9 4.9l1.4 1.4M17.7 17.7l1.4 1.4M2 12h2M20 12h2M4.9 19.1l1.4-1.4M17.7 6.3l1.4-1.4",
+  light:
+    "M12 8a4 4 0 1 0 0 8 4 4 0 0 0 0-8zM12 2v2M12 20v2M4.9 4.9l1.4 1.4M17.7 17.7l1.4 1.4M2 12h2M20 12h2M4.9 19.1l1.4-1.4M17.7 6.3l1.4-1.4",
   dark: "M20 14.5A8 8 0 0 1 9.5 4a8 8 0 1 0 10.5 10.5z",
 };
 
@@ -43,8 +44,22 @@ export function ThemeToggle({ initial, signedIn }: { initial: ThemePreference; s
           key={option}
           className="flex cursor-pointer items-center gap-1 rounded px-2 py-1 text-slate-700 hover:bg-slate-100 has-checked:bg-slate-200 has-checked:font-semibold has-checked:text-slate-900 has-focus-visible:outline-2 has-focus-visible:outline-brand-600"
         >
-          <input type="radio" name="medpref-theme" value={option} checked={theme === option} onChange={() => choose(option)} className="sr-only" />
-          <svg aria-hidden="true" viewBox="0 0 24 24" className="h-3.5 w-3.5 fill-none stroke-current" strokeWidth={2} strokeLinecap="round" strokeLinejoin="round">
+          <input
+            type="radio"
+            name="medpref-theme"
+            value={option}
+            checked={theme === option}
+            onChange={() => choose(option)}
+            className="sr-only"
+          />
+          <svg
+            aria-hidden="true"
+            viewBox="0 0 24 24"
+            className="h-3.5 w-3.5 fill-none stroke-current"
+            strokeWidth={2}
+            strokeLinecap="round"
+            strokeLinejoin="round"
+          >
             <path d={ICONS[option]} />
           </svg>
           {THEME_LABELS[option]}

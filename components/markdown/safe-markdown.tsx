@@ -34,7 +34,13 @@ const schema = { ...defaultSchema, protocols: { ...defaultSchema.protocols, href
 export function SafeMarkdown({ text, className }: { text: string; className?: string }) {
   return (
     <div className={`prose-safe ${className ?? ""}`}>
-      <ReactMarkdown remarkPlugins={[remarkGfm, remarkBreaks]} rehypePlugins={[[rehypeSanitize, schema]]} skipHtml urlTransform={safeUrl} components={components}>
+      <ReactMarkdown
+        remarkPlugins={[remarkGfm, remarkBreaks]}
+        rehypePlugins={[[rehypeSanitize, schema]]}
+        skipHtml
+        urlTransform={safeUrl}
+        components={components}
+      >
         {text}
       </ReactMarkdown>
     </div>

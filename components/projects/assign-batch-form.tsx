@@ -12,12 +12,19 @@ export function AssignBatchForm({ slug, clinicians }: { slug: string; clinicians
       <fieldset className="flex flex-wrap gap-x-6 gap-y-1 text-sm">
         <legend className="mb-1 font-medium">Clinicians</legend>
         {clinicians.map((c) => (
-          <label key={c.id} className="flex items-center gap-2"><input type="checkbox" name="clinicians" value={c.id} /> {c.name} <span className="text-slate-500">{c.email}</span></label>
+          <label key={c.id} className="flex items-center gap-2">
+            <input type="checkbox" name="clinicians" value={c.id} /> {c.name} <span className="text-slate-500">{c.email}</span>
+          </label>
         ))}
       </fieldset>
-      <label className="block max-w-xs text-sm font-medium">Prompts per clinician<input name="count" type="number" min={1} max={1000} defaultValue={10} className={inputClass} /></label>
+      <label className="block max-w-xs text-sm font-medium">
+        Prompts per clinician
+        <input name="count" type="number" min={1} max={1000} defaultValue={10} className={inputClass} />
+      </label>
       <FormMessage state={state} />
-      <button type="submit" disabled={pending} className={buttonClass}>{pending ? "Assigning…" : "Assign"}</button>
+      <button type="submit" disabled={pending} className={buttonClass}>
+        {pending ? "Assigning…" : "Assign"}
+      </button>
     </form>
   );
 }

@@ -11,12 +11,22 @@ export function ProjectSettingsForm({ slug, settings }: { slug: string; settings
   const number = (name: keyof ProjectSettings, label: string, props: { min: number; max: number; step?: number }) => (
     <label className="text-sm font-medium">
       {label}
-      <input name={name} type="number" defaultValue={String(settings[name])} {...props} className={inputClass} aria-invalid={invalid(name)} />
+      <input
+        name={name}
+        type="number"
+        defaultValue={String(settings[name])}
+        {...props}
+        className={inputClass}
+        aria-invalid={invalid(name)}
+      />
     </label>
   );
   return (
     <form onSubmit={onSubmit} className="space-y-3">
-      <label className="block text-sm font-medium">Name<input name="name" defaultValue={settings.name} className={inputClass} aria-invalid={invalid("name")} /></label>
+      <label className="block text-sm font-medium">
+        Name
+        <input name="name" defaultValue={settings.name} className={inputClass} aria-invalid={invalid("name")} />
+      </label>
       <div className="grid gap-3 md:grid-cols-4">
         {number("overlapK", "Rankings per prompt (k)", { min: 1, max: 100 })}
         {number("leaseMinutes", "Lease (minutes)", { min: 1, max: 10080 })}
@@ -24,13 +34,25 @@ export function ProjectSettingsForm({ slug, settings }: { slug: string; settings
         {number("goldRate", "Gold rate (0–1)", { min: 0, max: 1, step: 0.01 })}
       </div>
       <div className="flex flex-wrap gap-6 text-sm">
-        <label className="flex items-center gap-2"><input type="checkbox" name="allowTies" defaultChecked={settings.allowTies} /> Allow ties</label>
-        <label className="flex items-center gap-2"><input type="checkbox" name="showReference" defaultChecked={settings.showReference} /> Show reference answers to clinicians</label>
-        <label className="flex items-center gap-2"><input type="checkbox" name="specialtyMatching" defaultChecked={settings.specialtyMatching} /> Match prompt tags to clinicians&apos; specialties</label>
+        <label className="flex items-center gap-2">
+          <input type="checkbox" name="allowTies" defaultChecked={settings.allowTies} /> Allow ties
+        </label>
+        <label className="flex items-center gap-2">
+          <input type="checkbox" name="showReference" defaultChecked={settings.showReference} /> Show reference answers to clinicians
+        </label>
+        <label className="flex items-center gap-2">
+          <input type="checkbox" name="specialtyMatching" defaultChecked={settings.specialtyMatching} /> Match prompt tags to
+          clinicians&apos; specialties
+        </label>
       </div>
-      <label className="block text-sm font-medium">Guidelines (Markdown)<textarea name="guidelines" rows={6} defaultValue={settings.guidelines} className={inputClass} /></label>
+      <label className="block text-sm font-medium">
+        Guidelines (Markdown)
+        <textarea name="guidelines" rows={6} defaultValue={settings.guidelines} className={inputClass} />
+      </label>
       <FormMessage state={state} />
-      <button type="submit" disabled={pending} className={buttonClass}>{pending ? "Saving…" : "Save settings"}</button>
+      <button type="submit" disabled={pending} className={buttonClass}>
+        {pending ? "Saving…" : "Save settings"}
+      </button>
     </form>
   );
 }

@@ -13,8 +13,25 @@ const LABELS = {
 };
 
 /** An admin's reference ranking of a prompt (gold or adjudicated), with the same controls clinicians use. */
-export function ReferenceRankingEditor({ slug, promptId, kind, candidates, current }: { slug: string; promptId: string; kind: "GOLD" | "ADJUDICATED"; candidates: { id: string; label: number; model: string }[]; current: string[][] | null }) {
-  const [state, dispatch] = useReducer(rankingReducer, undefined, () => initialRankingState(candidates.map((c) => c.id), current ? { tiers: current } : null));
+export function ReferenceRankingEditor({
+  slug,
+  promptId,
+  kind,
+  candidates,
+  current,
+}: {
+  slug: string;
+  promptId: string;
+  kind: "GOLD" | "ADJUDICATED";
+  candidates: { id: string; label: number; model: string }[];
+  current: string[][] | null;
+}) {
+  const [state, dispatch] = useReducer(rankingReducer, undefined, () =>
+    initialRankingState(
+      candidates.map((c) => c.id),
+      current ? { tiers: current } : null,
+    ),
+  );
   const [rationale, setRationale] = useState("");
   const [result, setResult] = useState<ActionResult | null>(null);
   const [pending, start] = useTransition();
@@ -27,7 +44,13 @@ export function ReferenceRankingEditor({ slug, promptId, kind, candidates, curre
       {kind === "ADJUDICATED" && (
         <label className="block text-sm">
           Why (optional)
-          <textarea value={rationale} onChange={(e) => setRationale(e.target.value)} maxLength={4000} rows={2} className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1" />
+          <textarea
+            value={rationale}
+            onChange={(e) => setRationale(e.target.value)}
+            maxLength={4000}
+            rows={2}
+            className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1"
+          />
         </label>
       )}
       <FormMessage state={result} />
@@ -35,7 +58,18 @@ export function ReferenceRankingEditor({ slug, promptId, kind, candidates, curre
         type="button"
         disabled={pending}
         className={buttonClass}
-        onClick={() => start(async () => setResult(await setReferenceRankingAction(slug, promptId, kind, { tiers: tiersOf(state), details: {}, rationale: rationale.trim() || null, timeOnTaskMs: 0 })))}
+        onClick={() =>
+          start(async () =>
+            setResult(
+              await setReferenceRankingAction(slug, promptId, kind, {
+                tiers: tiersOf(state),
+                details: {},
+                rationale: rationale.trim() || null,
+                timeOnTaskMs: 0,
+              }),
+            ),
+          )
+        }
       >
         {pending ? "Saving…" : current ? LABELS[kind].revise : LABELS[kind].save}
       </button>

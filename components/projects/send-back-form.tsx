@@ -9,10 +9,17 @@ export function SendBackForm({ slug, promptId, extraRankings }: { slug: string; 
   const { state, onSubmit, pending } = useFormSubmit(sendBackAction.bind(null, slug, promptId));
   return (
     <form onSubmit={onSubmit} className="flex flex-wrap items-end gap-3">
-      <label className="text-sm font-medium">More rankings wanted<input name="extra" type="number" min={1} max={10} defaultValue={1} className={`${inputClass} w-24`} /></label>
-      <button type="submit" disabled={pending} className={buttonClass}>{pending ? "Sending…" : "Send back for more rankings"}</button>
+      <label className="text-sm font-medium">
+        More rankings wanted
+        <input name="extra" type="number" min={1} max={10} defaultValue={1} className={`${inputClass} w-24`} />
+      </label>
+      <button type="submit" disabled={pending} className={buttonClass}>
+        {pending ? "Sending…" : "Send back for more rankings"}
+      </button>
       {extraRankings > 0 && <span className="text-sm text-slate-600">Already wants {extraRankings} beyond k.</span>}
-      <div className="w-full"><FormMessage state={state} /></div>
+      <div className="w-full">
+        <FormMessage state={state} />
+      </div>
     </form>
   );
 }

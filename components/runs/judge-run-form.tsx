@@ -19,28 +19,101 @@ export function JudgeRunForm({ projects, endpoints, templates }: RunFormOptions)
   return (
     <form onSubmit={onSubmit} className="space-y-3" aria-label="New judge run">
       <div className="grid gap-3 md:grid-cols-3">
-        <label className="text-sm font-medium">Project
-          <select name="project" required className={inputClass} aria-invalid={invalid("projectSlug")}>{projects.map((p) => <option key={p.slug} value={p.slug}>{p.name}</option>)}</select>
+        <label className="text-sm font-medium">
+          Project
+          <select name="project" required className={inputClass} aria-invalid={invalid("projectSlug")}>
+            {projects.map((p) => (
+              <option key={p.slug} value={p.slug}>
+                {p.name}
+              </option>
+            ))}
+          </select>
         </label>
-        <label className="text-sm font-medium">Run name<input name="name" required className={inputClass} aria-invalid={invalid("name")} /></label>
-        <label className="text-sm font-medium">Mode
-          <select name="mode" className={inputClass} aria-invalid={invalid("mode")}><option value="REALTIME">Real-time calls</option><option value="BATCH">OpenAI Batch (half price, within 24 h)</option></select>
+        <label className="text-sm font-medium">
+          Run name
+          <input name="name" required className={inputClass} aria-invalid={invalid("name")} />
         </label>
-        <label className="text-sm font-medium">Endpoint
-          <select name="endpointId" required className={inputClass} aria-invalid={invalid("endpointId")}>{endpoints.map((e) => <option key={e.id} value={e.id}>{e.name}{e.supportsBatch ? " (batch)" : ""}</option>)}</select>
+        <label className="text-sm font-medium">
+          Mode
+          <select name="mode" className={inputClass} aria-invalid={invalid("mode")}>
+            <option value="REALTIME">Real-time calls</option>
+            <option value="BATCH">OpenAI Batch (half price, within 24 h)</option>
+          </select>
         </label>
-        <label className="text-sm font-medium">Model<input name="model" required list="judge-models" placeholder="gpt-4o" className={inputClass} aria-invalid={invalid("model")} /></label>
-        <datalist id="judge-models">{[...new Set(endpoints.flatMap((e) => e.models))].map((m) => <option key={m} value={m} />)}</datalist>
-        <label className="text-sm font-medium">Template
-          <select name="templateId" required className={inputClass} aria-invalid={invalid("templateId")}>{templates.map((t) => <option key={t.id} value={t.id}>{t.name} (v{t.version}{t.style === "PAIRWISE" ? ", two-candidate prompts" : ""})</option>)}</select>
+        <label className="text-sm font-medium">
+          Endpoint
+          <select name="endpointId" required className={inputClass} aria-invalid={invalid("endpointId")}>
+            {endpoints.map((e) => (
+              <option key={e.id} value={e.id}>
+                {e.name}
+                {e.supportsBatch ? " (batch)" : ""}
+              </option>
+            ))}
+          </select>
         </label>
-        <label className="text-sm font-medium">Permutations per prompt<input name="permutations" type="number" min={1} max={8} defaultValue={2} className={inputClass} aria-invalid={invalid("permutations")} /></label>
-        <label className="text-sm font-medium">Temperature<input name="temperature" type="number" min={0} max={2} step="0.1" defaultValue={0} className={inputClass} aria-invalid={invalid("temperature")} /></label>
-        <label className="text-sm font-medium">Repair rounds for invalid answers<input name="maxRepairs" type="number" min={0} max={5} defaultValue={2} className={inputClass} aria-invalid={invalid("maxRepairs")} /></label>
+        <label className="text-sm font-medium">
+          Model
+          <input name="model" required list="judge-models" placeholder="gpt-4o" className={inputClass} aria-invalid={invalid("model")} />
+        </label>
+        <datalist id="judge-models">
+          {[...new Set(endpoints.flatMap((e) => e.models))].map((m) => (
+            <option key={m} value={m} />
+          ))}
+        </datalist>
+        <label className="text-sm font-medium">
+          Template
+          <select name="templateId" required className={inputClass} aria-invalid={invalid("templateId")}>
+            {templates.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.name} (v{t.version}
+                {t.style === "PAIRWISE" ? ", two-candidate prompts" : ""})
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="text-sm font-medium">
+          Permutations per prompt
+          <input
+            name="permutations"
+            type="number"
+            min={1}
+            max={8}
+            defaultValue={2}
+            className={inputClass}
+            aria-invalid={invalid("permutations")}
+          />
+        </label>
+        <label className="text-sm font-medium">
+          Temperature
+          <input
+            name="temperature"
+            type="number"
+            min={0}
+            max={2}
+            step="0.1"
+            defaultValue={0}
+            className={inputClass}
+            aria-invalid={invalid("temperature")}
+          />
+        </label>
+        <label className="text-sm font-medium">
+          Repair rounds for invalid answers
+          <input
+            name="maxRepairs"
+            type="number"
+            min={0}
+            max={5}
+            defaultValue={2}
+            className={inputClass}
+            aria-invalid={invalid("maxRepairs")}
+          />
+        </label>
       </div>
       <RunFilterFields invalid={invalid} />
       <FormMessage state={state} />
-      <button type="submit" disabled={pending || endpoints.length === 0} className={buttonClass}>{pending ? "Starting…" : "Start judge run"}</button>
+      <button type="submit" disabled={pending || endpoints.length === 0} className={buttonClass}>
+        {pending ? "Starting…" : "Start judge run"}
+      </button>
       {endpoints.length === 0 && <p className="text-sm text-slate-600">Add an endpoint on the Judges page first.</p>}
     </form>
   );

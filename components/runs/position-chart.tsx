@@ -16,7 +16,14 @@ export function PositionChart({ meanRanks }: { meanRanks: number[] }) {
         <BarChart data={data} margin={{ top: 10, right: 10, bottom: 0, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} stroke={CHART_GRID} />
           <XAxis dataKey="position" tick={CHART_TICK} stroke={CHART_REFERENCE} />
-          <YAxis domain={[1, n]} reversed allowDecimals tick={CHART_TICK} stroke={CHART_REFERENCE} label={{ value: "mean rank (1 = best)", angle: -90, position: "insideLeft", fontSize: 12, fill: CHART_TEXT }} />
+          <YAxis
+            domain={[1, n]}
+            reversed
+            allowDecimals
+            tick={CHART_TICK}
+            stroke={CHART_REFERENCE}
+            label={{ value: "mean rank (1 = best)", angle: -90, position: "insideLeft", fontSize: 12, fill: CHART_TEXT }}
+          />
           <Tooltip {...CHART_TOOLTIP} />
           <ReferenceLine y={(n + 1) / 2} stroke={CHART_REFERENCE} strokeDasharray="6 4" />
           <Bar dataKey="rank" fill={CHART_COLORS[0]} isAnimationActive={false} />

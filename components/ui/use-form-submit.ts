@@ -7,7 +7,10 @@ import type { ActionResult } from "@/lib/actions/action-result";
  * Submits a form to a server action without React's automatic form reset, so a refused entry
  * keeps what the person typed next to the error; `resetOnSuccess` clears it once accepted.
  */
-export function useFormSubmit<T>(action: (previous: unknown, form: FormData) => Promise<ActionResult<T>>, options: { resetOnSuccess?: boolean } = {}) {
+export function useFormSubmit<T>(
+  action: (previous: unknown, form: FormData) => Promise<ActionResult<T>>,
+  options: { resetOnSuccess?: boolean } = {},
+) {
   const [state, setState] = useState<ActionResult<T> | null>(null);
   const [pending, start] = useTransition();
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {

@@ -9,7 +9,10 @@ export const annotationPrompts = Array.from({ length: 6 }, (_, i) => ({
   reference: "Amoxicillin, or doxycycline, or a macrolide where resistance is low.",
   source: "MedQA",
   type: "exam",
-  completions: E2E_MODELS.map((model, j) => ({ model, text: `**Candidate ${j}** for question ${i}.\n\n${"A long explanation of the antibiotic choice. ".repeat(20 + j * 5)}` })),
+  completions: E2E_MODELS.map((model, j) => ({
+    model,
+    text: `**Candidate ${j}** for question ${i}.\n\n${"A long explanation of the antibiotic choice. ".repeat(20 + j * 5)}`,
+  })),
 }));
 
 export const xssPrompt = {
@@ -18,8 +21,14 @@ export const xssPrompt = {
   completions: [
     { model: "hostile-script", text: "Safe text A <script>window.__xss = 1</script>" },
     { model: "hostile-img", text: 'Safe text B <img src="x" onerror="window.__xss = 2">' },
-    { model: "hostile-link", text: "Safe text C [click me](javascript:window.__xss=3) and [data link](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)" },
+    {
+      model: "hostile-link",
+      text: "Safe text C [click me](javascript:window.__xss=3) and [data link](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    },
     { model: "hostile-image", text: "Safe text D ![tracking pixel](http://127.0.0.1:9/pixel.png)" },
-    { model: "hostile-raw-link", text: 'Safe text E <a href="javascript:window.__xss=5">raw link</a> <iframe src="http://127.0.0.1:9/frame"></iframe>' },
+    {
+      model: "hostile-raw-link",
+      text: 'Safe text E <a href="javascript:window.__xss=5">raw link</a> <iframe src="http://127.0.0.1:9/frame"></iframe>',
+    },
   ],
 };

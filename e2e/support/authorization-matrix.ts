@@ -95,7 +95,10 @@ export const ACTIONS: Record<string, { callers: Caller[]; args: ActionArg[]; end
   "app/(app)/projects/actions.ts#createProjectAction": { callers: ADMIN, args: [null, FORM] },
   "app/(app)/projects/[slug]/actions.ts#updateSettingsAction": { callers: ADMIN, args: ["no-such-project", null, FORM] },
   "app/(app)/projects/[slug]/actions.ts#assignBatchAction": { callers: ADMIN, args: ["no-such-project", null, FORM] },
-  "app/(app)/projects/[slug]/actions.ts#setReferenceRankingAction": { callers: ADMIN, args: ["no-such-project", RANDOM_ID, "GOLD", { tiers: [] }] },
+  "app/(app)/projects/[slug]/actions.ts#setReferenceRankingAction": {
+    callers: ADMIN,
+    args: ["no-such-project", RANDOM_ID, "GOLD", { tiers: [] }],
+  },
   "app/(app)/projects/[slug]/actions.ts#sendBackAction": { callers: ADMIN, args: ["no-such-project", RANDOM_ID, null, FORM] },
   "app/(app)/runs/actions.ts#createJudgeRunAction": { callers: ADMIN, args: [null, FORM] },
   "app/(app)/runs/actions.ts#createGenerationRunAction": { callers: ADMIN, args: [null, FORM] },
@@ -112,7 +115,11 @@ function walk(dir: string): string[] {
 
 /** "/annotate/[slug]" from "app/(app)/annotate/[slug]/page.tsx". */
 function urlTemplate(file: string): string {
-  const segments = path.dirname(file).split(path.sep).slice(1).filter((s) => !/^\(.*\)$/.test(s));
+  const segments = path
+    .dirname(file)
+    .split(path.sep)
+    .slice(1)
+    .filter((s) => !/^\(.*\)$/.test(s));
   return `/${segments.join("/")}`;
 }
 
@@ -124,13 +131,24 @@ export function discoverEntryPoints(root: string) {
     .filter((f) => /[\\/]route\.(ts|js)$/.test(f) && !f.split(path.sep).join("/").startsWith("app/api/auth/"))
     .flatMap((f) => {
       const source = fs.readFileSync(path.join(root, f), "utf8");
-      const methods = [...source.matchAll(/export\s+(?:const|async\s+function|function)\s+(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)\b/g)].map((m) => m[1]!);
-      const handlerExports = [...source.matchAll(/export\s*\{([^}]*)\}/g)].flatMap((m) => [...m[1]!.matchAll(/\bas\s+(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)\b/g)].map((x) => x[1]!));
+      const methods = [
+        ...source.matchAll(/export\s+(?:const|async\s+function|function)\s+(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)\b/g),
+      ].map((m) => m[1]!);
+      const handlerExports = [...source.matchAll(/export\s*\{([^}]*)\}/g)].flatMap((m) =>
+        [...m[1]!.matchAll(/\bas\s+(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)\b/g)].map((x) => x[1]!),
+      );
       return [...methods, ...handlerExports].map((method) => `${method} ${urlTemplate(f)}`);
     });
-  const sourceFiles = ["app", "components", "lib"].flatMap((d) => walk(path.join(root, d))).map((f) => path.relative(root, f)).filter((f) => /\.(ts|tsx)$/.test(f));
+  const sourceFiles = ["app", "components", "lib"]
+    .flatMap((d) => walk(path.join(root, d)))
+    .map((f) => path.relative(root, f))
+    .filter((f) => /\.(ts|tsx)$/.test(f));
   const actions = sourceFiles
     .filter((f) => /^\s*(\/\/[^\n]*\n\s*)*["']use server["']/.test(fs.readFileSync(path.join(root, f), "utf8")))
-    .flatMap((f) => [...fs.readFileSync(path.join(root, f), "utf8").matchAll(/export\s+(?:async\s+function|const)\s+(\w+)/g)].map((m) => `${f.split(path.sep).join("/")}#${m[1]}`));
+    .flatMap((f) =>
+      [...fs.readFileSync(path.join(root, f), "utf8").matchAll(/export\s+(?:async\s+function|const)\s+(\w+)/g)].map(
+        (m) => `${f.split(path.sep).join("/")}#${m[1]}`,
+      ),
+    );
   return { pages: pages.sort(), routes: routes.sort(), actions: actions.sort() };
 }

@@ -17,10 +17,19 @@ export default async function globalSetup() {
   // With DATABASE_URL, a fresh database on that server; without, the seeding helper below
   // starts an embedded server in `home`.
   const databaseUrl = process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL, `medpref_e2e_${Date.now()}`) : "";
-  const env = { ...process.env, MEDPREF_HOME: home, DATABASE_URL: databaseUrl, LOG_LEVEL: "warn", NODE_ENV: "production" } as NodeJS.ProcessEnv;
+  const env = {
+    ...process.env,
+    MEDPREF_HOME: home,
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: "warn",
+    NODE_ENV: "production",
+  } as NodeJS.ProcessEnv;
 
   // The embedded server is owned by a long-running helper, so it outlives this setup function.
-  const dbHelper = spawn(process.execPath, ["--import", "tsx", "e2e/support/database-helper.ts"], { env, stdio: ["ignore", "pipe", "inherit"] });
+  const dbHelper = spawn(process.execPath, ["--import", "tsx", "e2e/support/database-helper.ts"], {
+    env,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const ready = await new Promise<{ url: string; fakeOpenAIUrl: string; oidcIssuer: string }>((resolve, reject) => {
     let out = "";
     dbHelper.stdout!.on("data", (d) => {
@@ -31,11 +40,27 @@ export default async function globalSetup() {
     dbHelper.on("exit", (code) => reject(new Error(`database helper exited with ${code}`)));
   });
 
-  const appEnv = { ...env, DATABASE_URL: ready.url, [E2E_JUDGE_KEY_ENV]: "e2e-judge-key", NEXTAUTH_URL: E2E_BASE_URL, NEXTAUTH_SECRET: "e2e-secret-0123456789-0123456789-abcdef", NEXT_TELEMETRY_DISABLED: "1",
-    OIDC_ISSUER: ready.oidcIssuer, OIDC_CLIENT_ID: E2E_OIDC.clientId, OIDC_CLIENT_SECRET: E2E_OIDC.clientSecret, OIDC_DISPLAY_NAME: E2E_OIDC.displayName };
-  const server = spawn(process.execPath, ["--import", "tsx", "scripts/web-server.ts"], { env: { ...appEnv, MEDPREF_PROCESS: "web", PORT: String(E2E_PORT), HOST: "127.0.0.1" }, stdio: "inherit" });
+  const appEnv = {
+    ...env,
+    DATABASE_URL: ready.url,
+    [E2E_JUDGE_KEY_ENV]: "e2e-judge-key",
+    NEXTAUTH_URL: E2E_BASE_URL,
+    NEXTAUTH_SECRET: "e2e-secret-0123456789-0123456789-abcdef",
+    NEXT_TELEMETRY_DISABLED: "1",
+    OIDC_ISSUER: ready.oidcIssuer,
+    OIDC_CLIENT_ID: E2E_OIDC.clientId,
+    OIDC_CLIENT_SECRET: E2E_OIDC.clientSecret,
+    OIDC_DISPLAY_NAME: E2E_OIDC.displayName,
+  };
+  const server = spawn(process.execPath, ["--import", "tsx", "scripts/web-server.ts"], {
+    env: { ...appEnv, MEDPREF_PROCESS: "web", PORT: String(E2E_PORT), HOST: "127.0.0.1" },
+    stdio: "inherit",
+  });
   // The background worker, as `npm start` runs it beside the web server: judge runs need it.
-  const worker = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], { env: { ...appEnv, MEDPREF_PROCESS: "worker", MEDPREF_WORKER_CONCURRENCY: "4" }, stdio: "inherit" });
+  const worker = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+    env: { ...appEnv, MEDPREF_PROCESS: "worker", MEDPREF_WORKER_CONCURRENCY: "4" },
+    stdio: "inherit",
+  });
   const deadline = Date.now() + 90_000;
   for (;;) {
     try {
@@ -48,5 +73,19 @@ export default async function globalSetup() {
     await new Promise((r) => setTimeout(r, 500));
   }
   await fs.mkdir(path.dirname(E2E_STATE_FILE), { recursive: true });
-  await fs.writeFile(E2E_STATE_FILE, JSON.stringify({ home, serverPid: server.pid, workerPid: worker.pid, dbHelperPid: dbHelper.pid, databaseUrl: ready.url, fakeOpenAIUrl: ready.fakeOpenAIUrl, oidcIssuer: ready.oidcIssuer, users: E2E_USERS, password: E2E_PASSWORD, project: E2E_PROJECT }));
+  await fs.writeFile(
+    E2E_STATE_FILE,
+    JSON.stringify({
+      home,
+      serverPid: server.pid,
+      workerPid: worker.pid,
+      dbHelperPid: dbHelper.pid,
+      databaseUrl: ready.url,
+      fakeOpenAIUrl: ready.fakeOpenAIUrl,
+      oidcIssuer: ready.oidcIssuer,
+      users: E2E_USERS,
+      password: E2E_PASSWORD,
+      project: E2E_PROJECT,
+    }),
+  );
 }

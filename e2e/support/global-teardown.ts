@@ -2,7 +2,12 @@ import fs from "node:fs/promises";
 import { E2E_STATE_FILE } from "./constants";
 
 export default async function globalTeardown() {
-  const state = JSON.parse(await fs.readFile(E2E_STATE_FILE, "utf8")) as { home: string; serverPid: number; workerPid: number; dbHelperPid: number };
+  const state = JSON.parse(await fs.readFile(E2E_STATE_FILE, "utf8")) as {
+    home: string;
+    serverPid: number;
+    workerPid: number;
+    dbHelperPid: number;
+  };
   for (const pid of [state.serverPid, state.workerPid, state.dbHelperPid]) {
     try {
       process.kill(pid, "SIGTERM");

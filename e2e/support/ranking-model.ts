@@ -26,7 +26,11 @@ export const newModel = (labels: number[]): RankingModel => ({ tiers: [], pool: 
 
 const clone = (m: RankingModel): RankingModel => ({ tiers: m.tiers.map((t) => [...t]), pool: [...m.pool], selected: m.selected });
 const tierOf = (m: RankingModel, label: number) => m.tiers.findIndex((t) => t.includes(label));
-const without = (m: RankingModel, label: number): RankingModel => ({ ...m, tiers: m.tiers.map((t) => t.filter((x) => x !== label)).filter((t) => t.length > 0), pool: m.pool.filter((x) => x !== label) });
+const without = (m: RankingModel, label: number): RankingModel => ({
+  ...m,
+  tiers: m.tiers.map((t) => t.filter((x) => x !== label)).filter((t) => t.length > 0),
+  pool: m.pool.filter((x) => x !== label),
+});
 
 export function applyGesture(model: RankingModel, g: Gesture): RankingModel {
   if (g.kind === "miss") return clone(model);
@@ -100,7 +104,10 @@ export function gestureOfKind(model: RankingModel, kind: Gesture["kind"], rand: 
       return targets.length ? { kind, drag, target: pick(rand, targets) } : null;
     }
     case "between": {
-      const pairs = ranked.slice(0, -1).map((x, i) => [x, ranked[i + 1]!] as const).filter(([x, y]) => x !== drag && y !== drag && tierOf(model, x) !== tierOf(model, y));
+      const pairs = ranked
+        .slice(0, -1)
+        .map((x, i) => [x, ranked[i + 1]!] as const)
+        .filter(([x, y]) => x !== drag && y !== drag && tierOf(model, x) !== tierOf(model, y));
       if (!pairs.length) return null;
       const [target, next] = pick(rand, pairs);
       return { kind, drag, target, next };

@@ -1,5 +1,14 @@
 import { expect, type Page } from "@playwright/test";
-import { E2E_AGREEMENT_PROJECT, E2E_ANNOTATE_PROJECT, E2E_JUDGE_PROJECT, E2E_PASSWORD, E2E_PROJECT, E2E_TIES_PROJECT, E2E_USERS, E2E_XSS_PROJECT } from "./constants";
+import {
+  E2E_AGREEMENT_PROJECT,
+  E2E_ANNOTATE_PROJECT,
+  E2E_JUDGE_PROJECT,
+  E2E_PASSWORD,
+  E2E_PROJECT,
+  E2E_TIES_PROJECT,
+  E2E_USERS,
+  E2E_XSS_PROJECT,
+} from "./constants";
 
 /** Marks every e2e project's first-visit ranking introduction as seen (tests of it pass `showIntro`). */
 async function skipRankingIntroductions(page: Page) {

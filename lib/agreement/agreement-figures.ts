@@ -13,7 +13,15 @@ export interface RatedPrompt {
   raters: readonly { rater: string; ranks: Float64Array }[];
 }
 
-export const FIGURE_KEYS = ["pairwiseAgreement", "pairwiseAgreementNoTies", "kendallTauB", "kendallW", "krippendorffAlphaOrdinal", "top1Agreement", "fleissKappaTop1"] as const;
+export const FIGURE_KEYS = [
+  "pairwiseAgreement",
+  "pairwiseAgreementNoTies",
+  "kendallTauB",
+  "kendallW",
+  "krippendorffAlphaOrdinal",
+  "top1Agreement",
+  "fleissKappaTop1",
+] as const;
 export type FigureKey = (typeof FIGURE_KEYS)[number];
 export type Figures = Record<FigureKey, number | null>;
 
@@ -52,7 +60,19 @@ interface Contribution {
 }
 
 function contributionOf(prompt: RatedPrompt, categoryOf: (model: string) => number, valueScale: number): Contribution {
-  const c: Contribution = { same: 0, pairs: 0, untiedSame: 0, untiedPairs: 0, tauSum: 0, tauCount: 0, w: Number.NaN, top1Same: 0, top1Pairs: 0, fleiss: fleissItem([]), coincidences: { index: new Int32Array(), count: new Float64Array() } };
+  const c: Contribution = {
+    same: 0,
+    pairs: 0,
+    untiedSame: 0,
+    untiedPairs: 0,
+    tauSum: 0,
+    tauCount: 0,
+    w: Number.NaN,
+    top1Same: 0,
+    top1Pairs: 0,
+    fleiss: fleissItem([]),
+    coincidences: { index: new Int32Array(), count: new Float64Array() },
+  };
   const raters = prompt.raters;
   const bests = raters.map((r) => bestCandidates(r.ranks));
   for (let a = 0; a < raters.length; a++) {
@@ -97,7 +117,11 @@ class PackedContributions {
   private readonly cellCount: Float64Array;
   static readonly FIELDS = 12;
 
-  constructor(contributions: readonly Contribution[], private readonly valueScale: number, private readonly categories: number) {
+  constructor(
+    contributions: readonly Contribution[],
+    private readonly valueScale: number,
+    private readonly categories: number,
+  ) {
     this.n = contributions.length;
     const F = PackedContributions.FIELDS;
     this.scalars = new Float64Array(this.n * F);
@@ -111,7 +135,23 @@ class PackedContributions {
         fleissSquares += count * count;
       }
       const wValid = Number.isFinite(c.w);
-      this.scalars.set([c.same, c.pairs, c.untiedSame, c.untiedPairs, c.tauSum, c.tauCount, wValid ? c.w : 0, wValid ? 1 : 0, c.top1Same, c.top1Pairs, fleissN, fleissSquares], i * F);
+      this.scalars.set(
+        [
+          c.same,
+          c.pairs,
+          c.untiedSame,
+          c.untiedPairs,
+          c.tauSum,
+          c.tauCount,
+          wValid ? c.w : 0,
+          wValid ? 1 : 0,
+          c.top1Same,
+          c.top1Pairs,
+          fleissN,
+          fleissSquares,
+        ],
+        i * F,
+      );
       this.fleissOffsets[i + 1] = this.fleissOffsets[i]! + (fleissN >= 2 ? c.fleiss.counts.length : 0);
       this.cellOffsets[i + 1] = this.cellOffsets[i]! + c.coincidences.index.length;
     });
@@ -135,8 +175,19 @@ class PackedContributions {
     const matrix = coincidences.matrix;
     const categoryTotals = new Float64Array(this.categories);
     const { scalars: s, cellOffsets, cellIndex, cellCount, fleissOffsets, fleissCategories, fleissCounts } = this;
-    let same = 0, pairs = 0, untiedSame = 0, untiedPairs = 0, tauSum = 0, tauCount = 0, wSum = 0, wCount = 0, top1Same = 0, top1Pairs = 0;
-    let fleissAgreement = 0, fleissItems = 0, fleissRatings = 0;
+    let same = 0,
+      pairs = 0,
+      untiedSame = 0,
+      untiedPairs = 0,
+      tauSum = 0,
+      tauCount = 0,
+      wSum = 0,
+      wCount = 0,
+      top1Same = 0,
+      top1Pairs = 0;
+    let fleissAgreement = 0,
+      fleissItems = 0,
+      fleissRatings = 0;
     for (let i = 0; i < this.n; i++) {
       const w = weights ? weights[i]! : 1;
       if (w === 0) continue;
@@ -156,7 +207,8 @@ class PackedContributions {
         fleissAgreement += (w * (s[b + 11]! - fleissN)) / (fleissN * (fleissN - 1));
         fleissItems += w;
         fleissRatings += w * fleissN;
-        for (let k = fleissOffsets[i]!, end = fleissOffsets[i + 1]!; k < end; k++) categoryTotals[fleissCategories[k]!]! += w * fleissCounts[k]!;
+        for (let k = fleissOffsets[i]!, end = fleissOffsets[i + 1]!; k < end; k++)
+          categoryTotals[fleissCategories[k]!]! += w * fleissCounts[k]!;
       }
       for (let k = cellOffsets[i]!, end = cellOffsets[i + 1]!; k < end; k++) matrix[cellIndex[k]!]! += w * cellCount[k]!;
     }
@@ -213,7 +265,11 @@ export class AgreementFigureSet {
   figures(options: FigureOptions = {}, subset?: ReadonlySet<string>): AgreementFigures {
     const keep = this.rated.map((p) => !subset || subset.has(p.promptId));
     const rated = this.rated.filter((_, i) => keep[i]);
-    const packed = new PackedContributions(this.contributions.filter((_, i) => keep[i]), this.valueScale, this.categories);
+    const packed = new PackedContributions(
+      this.contributions.filter((_, i) => keep[i]),
+      this.valueScale,
+      this.categories,
+    );
     const point = packed.pooled();
     const samples = Object.fromEntries(FIGURE_KEYS.map((k) => [k, [] as number[]])) as Record<FigureKey, number[]>;
     const resamples = rated.length === 0 ? 0 : (options.resamples ?? BOOTSTRAP_RESAMPLES);
@@ -221,7 +277,9 @@ export class AgreementFigureSet {
       const figures = packed.pooled(weights);
       for (const k of FIGURE_KEYS) if (figures[k] !== null) samples[k].push(figures[k]!);
     }
-    const ci95 = Object.fromEntries(FIGURE_KEYS.map((k) => [k, point[k] === null ? null : percentileInterval(samples[k])])) as AgreementFigures["ci95"];
+    const ci95 = Object.fromEntries(
+      FIGURE_KEYS.map((k) => [k, point[k] === null ? null : percentileInterval(samples[k])]),
+    ) as AgreementFigures["ci95"];
     return { ...point, prompts: rated.length, raters: new Set(rated.flatMap((p) => p.raters.map((r) => r.rater))).size, ci95 };
   }
 }

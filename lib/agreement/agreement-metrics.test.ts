@@ -64,15 +64,28 @@ describe("Krippendorff's alpha (ordinal)", () => {
   });
 
   it("is 1 when every rater agrees", () => {
-    expect(krippendorffAlphaOrdinal([[1, 2, 3, 4], [1, 2, 3, 4]])).toBeCloseTo(1, 12);
+    expect(
+      krippendorffAlphaOrdinal([
+        [1, 2, 3, 4],
+        [1, 2, 3, 4],
+      ]),
+    ).toBeCloseTo(1, 12);
   });
 });
 
 describe("Fleiss' kappa", () => {
   it("reproduces Fleiss' worked example (10 subjects, 14 raters, 5 categories: κ = 0.210)", () => {
     const table = [
-      [0, 0, 0, 0, 14], [0, 2, 6, 4, 2], [0, 0, 3, 5, 6], [0, 3, 9, 2, 0], [2, 2, 8, 1, 1],
-      [7, 7, 0, 0, 0], [3, 2, 6, 3, 0], [2, 5, 3, 2, 2], [6, 5, 2, 1, 0], [0, 2, 2, 3, 7],
+      [0, 0, 0, 0, 14],
+      [0, 2, 6, 4, 2],
+      [0, 0, 3, 5, 6],
+      [0, 3, 9, 2, 0],
+      [2, 2, 8, 1, 1],
+      [7, 7, 0, 0, 0],
+      [3, 2, 6, 3, 0],
+      [2, 5, 3, 2, 2],
+      [6, 5, 2, 1, 0],
+      [0, 2, 2, 3, 7],
     ];
     const items = table.map((row) => fleissItem(row.flatMap((count, category) => Array<number>(count).fill(category))));
     expect(fleissKappa(items)).toBeCloseTo(0.21, 3);
@@ -87,19 +100,32 @@ describe("Fleiss' kappa", () => {
 
 // ---- properties over random projects ----
 
-const permutationOf = (n: number) => fc.shuffledSubarray(Array.from({ length: n }, (_, i) => i), { minLength: n, maxLength: n });
+const permutationOf = (n: number) =>
+  fc.shuffledSubarray(
+    Array.from({ length: n }, (_, i) => i),
+    { minLength: n, maxLength: n },
+  );
 const rankingOf = (n: number, ties: boolean) =>
-  ties ? fc.array(fc.integer({ min: 1, max: n }), { minLength: n, maxLength: n }).map((xs) => fractionalRanks(xs)) : permutationOf(n).map((p) => fractionalRanks(p));
+  ties
+    ? fc.array(fc.integer({ min: 1, max: n }), { minLength: n, maxLength: n }).map((xs) => fractionalRanks(xs))
+    : permutationOf(n).map((p) => fractionalRanks(p));
 
 const project = (ties: boolean) =>
-  fc.integer({ min: 2, max: 8 }).chain((n) =>
-    fc.array(
-      fc.integer({ min: 2, max: 4 }).chain((m) => fc.tuple(fc.array(rankingOf(n, ties), { minLength: m, maxLength: m }), fc.constant(n))),
-      { minLength: 1, maxLength: 12 },
-    ),
-  ).map((rows): RatedPrompt[] =>
-    rows.map(([rankings, n], p) => ({ promptId: `p${p}`, models: Array.from({ length: n }, (_, i) => `model-${i}`), raters: rankings.map((r, i) => ({ rater: `r${i}`, ranks: r })) })),
-  );
+  fc
+    .integer({ min: 2, max: 8 })
+    .chain((n) =>
+      fc.array(
+        fc.integer({ min: 2, max: 4 }).chain((m) => fc.tuple(fc.array(rankingOf(n, ties), { minLength: m, maxLength: m }), fc.constant(n))),
+        { minLength: 1, maxLength: 12 },
+      ),
+    )
+    .map((rows): RatedPrompt[] =>
+      rows.map(([rankings, n], p) => ({
+        promptId: `p${p}`,
+        models: Array.from({ length: n }, (_, i) => `model-${i}`),
+        raters: rankings.map((r, i) => ({ rater: `r${i}`, ranks: r })),
+      })),
+    );
 
 const figuresOf = (prompts: RatedPrompt[]) => agreementFigures(prompts, { resamples: 0 });
 
@@ -109,7 +135,8 @@ describe("agreement figures (properties)", () => {
       fc.property(project(false), (prompts) => {
         const same = prompts.map((p) => ({ ...p, raters: p.raters.map((r) => ({ ...r, ranks: p.raters[0]!.ranks })) }));
         const f = figuresOf(same);
-        for (const key of ["pairwiseAgreement", "pairwiseAgreementNoTies", "kendallTauB", "kendallW", "top1Agreement"] as const) expect(f[key]).toBeCloseTo(1, 9);
+        for (const key of ["pairwiseAgreement", "pairwiseAgreementNoTies", "kendallTauB", "kendallW", "top1Agreement"] as const)
+          expect(f[key]).toBeCloseTo(1, 9);
         if (f.krippendorffAlphaOrdinal !== null) expect(f.krippendorffAlphaOrdinal).toBeCloseTo(1, 9);
         if (f.fleissKappaTop1 !== null) expect(f.fleissKappaTop1).toBeCloseTo(1, 9);
       }),
@@ -134,8 +161,15 @@ describe("agreement figures (properties)", () => {
     fc.assert(
       fc.property(project(true), fc.integer({ min: 0, max: 1000 }), (prompts, salt) => {
         const relabelled = prompts.map((p, i) => {
-          const order = seededShuffle(p.models.map((_, k) => k), seededRandom(`${salt}:${i}`));
-          return { ...p, models: order.map((k) => p.models[k]!), raters: p.raters.map((r) => ({ ...r, ranks: Float64Array.from(order, (k) => r.ranks[k]!) })) };
+          const order = seededShuffle(
+            p.models.map((_, k) => k),
+            seededRandom(`${salt}:${i}`),
+          );
+          return {
+            ...p,
+            models: order.map((k) => p.models[k]!),
+            raters: p.raters.map((r) => ({ ...r, ranks: Float64Array.from(order, (k) => r.ranks[k]!) })),
+          };
         });
         const a = figuresOf(prompts);
         const b = figuresOf(relabelled);

@@ -4,7 +4,14 @@ import { judgeAgreement, judgeVsJudge, type JudgeAgreement, type PairAgreement }
 import { compareModels, type ModelComparison } from "@/lib/agreement/model-strengths";
 import { pairVerdicts } from "@/lib/agreement/pair-verdicts";
 import { biasSeries, selfPreference, type BiasSeries, type SelfPreference } from "@/lib/agreement/rating-bias";
-import { allRaters, humanRankings, humanRatedPrompts, judgeAggregate, judgeVsConsensusPrompts, latestOfKind } from "@/lib/agreement/rating-views";
+import {
+  allRaters,
+  humanRankings,
+  humanRatedPrompts,
+  judgeAggregate,
+  judgeVsConsensusPrompts,
+  latestOfKind,
+} from "@/lib/agreement/rating-views";
 import type { ReportData, ReportPrompt } from "@/lib/agreement/report-data";
 
 export interface BreakdownGroup {
@@ -78,7 +85,10 @@ function disagreements(prompts: readonly ReportPrompt[], runIds: string[], limit
   for (const p of prompts) {
     const raters = allRaters(p, runIds);
     if (raters.length < 2) continue;
-    let same = 0, pairs = 0, hSame = 0, hPairs = 0;
+    let same = 0,
+      pairs = 0,
+      hSame = 0,
+      hPairs = 0;
     const humans = humanRankings(p).length;
     for (let i = 0; i < raters.length; i++) {
       for (let j = i + 1; j < raters.length; j++) {
@@ -92,9 +102,14 @@ function disagreements(prompts: readonly ReportPrompt[], runIds: string[], limit
       }
     }
     rows.push({
-      promptId: p.id, preview: p.preview, source: p.source, promptType: p.promptType,
-      humanRankings: humans, judgeRuns: raters.length - humans,
-      agreement: pairs ? same / pairs : 1, humanAgreement: hPairs ? hSame / hPairs : null,
+      promptId: p.id,
+      preview: p.preview,
+      source: p.source,
+      promptType: p.promptType,
+      humanRankings: humans,
+      judgeRuns: raters.length - humans,
+      agreement: pairs ? same / pairs : 1,
+      humanAgreement: hPairs ? hSame / hPairs : null,
       adjudicated: latestOfKind(p, "ADJUDICATED") !== null,
     });
   }
@@ -126,8 +141,16 @@ export function agreementReport(data: ReportData, options: ReportOptions = {}): 
       };
     });
   const modelViews = [
-    { key: "humans", label: "Clinicians", items: prompts.map((p) => ({ models: p.models, rankings: humanRankings(p).map((r) => r.ranks) })) },
-    ...runs.map((run) => ({ key: run.id, label: run.name, items: prompts.map((p) => ({ models: p.models, rankings: [judgeAggregate(p, run.id)].filter((r): r is Float64Array => r !== null) })) })),
+    {
+      key: "humans",
+      label: "Clinicians",
+      items: prompts.map((p) => ({ models: p.models, rankings: humanRankings(p).map((r) => r.ranks) })),
+    },
+    ...runs.map((run) => ({
+      key: run.id,
+      label: run.name,
+      items: prompts.map((p) => ({ models: p.models, rankings: [judgeAggregate(p, run.id)].filter((r): r is Float64Array => r !== null) })),
+    })),
   ];
   return {
     counts: {
@@ -141,13 +164,27 @@ export function agreementReport(data: ReportData, options: ReportOptions = {}): 
       adjudicatedPrompts: prompts.filter((p) => latestOfKind(p, "ADJUDICATED")).length,
     },
     humanHuman: humanSet.figures(figureOptions),
-    judges: runs.map((run) => judgeAgreement(prompts, run, data.raters, judgeSets.get(run.id)!.figures({ ...figureOptions, seed: `${figureOptions.seed}:${run.id}` }))),
+    judges: runs.map((run) =>
+      judgeAgreement(
+        prompts,
+        run,
+        data.raters,
+        judgeSets.get(run.id)!.figures({ ...figureOptions, seed: `${figureOptions.seed}:${run.id}` }),
+      ),
+    ),
     judgeVsJudge: judgeVsJudge(prompts, runs),
     runs: runs.map((r) => ({ id: r.id, name: r.name, model: r.model })),
     annotators: annotatorQuality(prompts, data.raters),
     heatmap: annotatorHeatmap(prompts),
     bias: { ...biasSeries(prompts, runs), selfPreference: selfPreference(prompts, runs) },
-    models: modelViews.map((v) => ({ key: v.key, label: v.label, comparison: compareModels(v.items.filter((i) => i.rankings.length > 0), { seed: `${figureOptions.seed}:${v.key}` }) })),
+    models: modelViews.map((v) => ({
+      key: v.key,
+      label: v.label,
+      comparison: compareModels(
+        v.items.filter((i) => i.rankings.length > 0),
+        { seed: `${figureOptions.seed}:${v.key}` },
+      ),
+    })),
     breakdowns: { bySource: breakdown((p) => p.source), byType: breakdown((p) => p.promptType) },
     disagreements: disagreements(prompts, runIds, options.disagreementLimit ?? 100),
   };

@@ -55,7 +55,9 @@ function markOutliers(rows: AnnotatorRow[]): void {
   const agreements = rows.map((r) => r.agreementWithConsensus).filter((x): x is number => x !== null);
   if (agreements.length >= 3) {
     const { m, mad } = spread(agreements);
-    for (const r of rows) if (r.agreementWithConsensus !== null && r.agreementWithConsensus < m - Math.max(2 * mad, 0.1)) r.outlier.push("low agreement with the others");
+    for (const r of rows)
+      if (r.agreementWithConsensus !== null && r.agreementWithConsensus < m - Math.max(2 * mad, 0.1))
+        r.outlier.push("low agreement with the others");
   }
   const ties = rows.filter((r) => r.rankings > 0).map((r) => r.tieRate);
   if (ties.length >= 3) {
@@ -72,7 +74,19 @@ function markOutliers(rows: AnnotatorRow[]): void {
 
 /** One row per clinician (or external rater) with human rankings in the prompts given. */
 export function annotatorQuality(prompts: readonly ReportPrompt[], raters: ReadonlyMap<string, ReportRater>): AnnotatorRow[] {
-  interface Acc { rankings: number; times: number[]; same: number; pairs: number; taus: number[]; others: number; gold: [Float64Array, Float64Array][]; tied: number; flagged: number; kept: number; keptKnown: number }
+  interface Acc {
+    rankings: number;
+    times: number[];
+    same: number;
+    pairs: number;
+    taus: number[];
+    others: number;
+    gold: [Float64Array, Float64Array][];
+    tied: number;
+    flagged: number;
+    kept: number;
+    keptKnown: number;
+  }
   const acc = new Map<string, Acc>();
   for (const prompt of prompts) {
     const humans = humanRankings(prompt);
@@ -80,7 +94,11 @@ export function annotatorQuality(prompts: readonly ReportPrompt[], raters: Reado
     for (const r of humans) {
       const id = r.raterId!;
       let a = acc.get(id);
-      if (!a) acc.set(id, (a = { rankings: 0, times: [], same: 0, pairs: 0, taus: [], others: 0, gold: [], tied: 0, flagged: 0, kept: 0, keptKnown: 0 }));
+      if (!a)
+        acc.set(
+          id,
+          (a = { rankings: 0, times: [], same: 0, pairs: 0, taus: [], others: 0, gold: [], tied: 0, flagged: 0, kept: 0, keptKnown: 0 }),
+        );
       a.rankings += 1;
       if (r.timeOnTaskMs !== null && r.timeOnTaskMs > 0) a.times.push(r.timeOnTaskMs);
       a.tied += tiedPairShare(r.ranks);

@@ -8,9 +8,7 @@ import type { FigureKey } from "@/lib/agreement/agreement-figures";
 export const MIN_PROMPTS_FOR_FIGURE = 10;
 
 export type FigureCell =
-  | { kind: "value"; text: string; interval: string }
-  | { kind: "too-few"; text: string; prompts: number }
-  | { kind: "none"; text: string };
+  { kind: "value"; text: string; interval: string } | { kind: "too-few"; text: string; prompts: number } | { kind: "none"; text: string };
 
 const fixed = (x: number, digits: number) => {
   const s = x.toFixed(digits);
@@ -23,9 +21,15 @@ const fixed = (x: number, digits: number) => {
  * when it rests on fewer than MIN_PROMPTS_FOR_FIGURE prompts or its interval is undefined
  * (a value without an interval); "—" when there is no value at all.
  */
-export function figureCell(value: number | null | undefined, ci: [number, number] | null | undefined, prompts: number, digits = 3): FigureCell {
+export function figureCell(
+  value: number | null | undefined,
+  ci: [number, number] | null | undefined,
+  prompts: number,
+  digits = 3,
+): FigureCell {
   if (value === null || value === undefined || !Number.isFinite(value)) return { kind: "none", text: "—" };
-  if (prompts < MIN_PROMPTS_FOR_FIGURE || ci === null || ci === undefined) return { kind: "too-few", text: `too few prompts (${prompts})`, prompts };
+  if (prompts < MIN_PROMPTS_FOR_FIGURE || ci === null || ci === undefined)
+    return { kind: "too-few", text: `too few prompts (${prompts})`, prompts };
   return { kind: "value", text: fixed(value, digits), interval: `[${fixed(ci[0], digits)}, ${fixed(ci[1], digits)}]` };
 }
 
@@ -42,7 +46,8 @@ export const FIGURE_HELP: Record<FigureKey, string> = {
   pairwiseAgreementNoTies: "The same share over the pairs neither rater tied: how often they agree on which of two is better.",
   kendallTauB: "Rank correlation of two raters' rankings, corrected for ties: 1 = same order, 0 = unrelated, −1 = reversed.",
   kendallW: "Concordance of all raters of a prompt at once: 1 = everyone ranks alike, 0 = no common order.",
-  krippendorffAlphaOrdinal: "Agreement on ranks beyond what chance gives, for any number of raters and missing ones: 1 = perfect, 0 = chance.",
+  krippendorffAlphaOrdinal:
+    "Agreement on ranks beyond what chance gives, for any number of raters and missing ones: 1 = perfect, 0 = chance.",
   top1Agreement: "Share of rater pairs that put the same candidate(s) first.",
   fleissKappaTop1: "Agreement on the best candidate's model beyond chance: 1 = perfect, 0 = chance, below 0 = worse than chance.",
 };

@@ -35,7 +35,8 @@ export function fleissKappa(items: readonly FleissItem[]): number {
     agreementSum += (squares - n) / (n * (n - 1));
     itemWeight += 1;
     ratings += n;
-    for (let k = 0; k < item.counts.length; k++) categoryTotals.set(item.categories[k]!, (categoryTotals.get(item.categories[k]!) ?? 0) + item.counts[k]!);
+    for (let k = 0; k < item.counts.length; k++)
+      categoryTotals.set(item.categories[k]!, (categoryTotals.get(item.categories[k]!) ?? 0) + item.counts[k]!);
   }
   if (itemWeight === 0) return Number.NaN;
   const observed = agreementSum / itemWeight;

@@ -14,7 +14,10 @@ export interface PairAgreement {
 
 /** Pooled agreement of two rankings per prompt (pairs pooled; tau-b and top-1 averaged over prompts). */
 export function pairAgreement(pairs: Iterable<[Float64Array, Float64Array]>): PairAgreement {
-  let same = 0, total = 0, prompts = 0, top = 0;
+  let same = 0,
+    total = 0,
+    prompts = 0,
+    top = 0;
   const taus: number[] = [];
   for (const [a, b] of pairs) {
     const v = pairVerdicts(a, b);
@@ -24,7 +27,12 @@ export function pairAgreement(pairs: Iterable<[Float64Array, Float64Array]>): Pa
     if (Number.isFinite(v.tauB)) taus.push(v.tauB);
     if (sameBest(a, b)) top += 1;
   }
-  return { prompts, pairwiseAgreement: total ? same / total : null, kendallTauB: mean(taus), top1Agreement: prompts ? top / prompts : null };
+  return {
+    prompts,
+    pairwiseAgreement: total ? same / total : null,
+    kendallTauB: mean(taus),
+    top1Agreement: prompts ? top / prompts : null,
+  };
 }
 
 export interface JudgeAgreement {
@@ -55,7 +63,12 @@ export function positionConsistency(prompts: readonly ReportPrompt[], runId: str
   return { prompts: compared, kendallTauB: mean(taus), top1Agreement: compared ? sameTop / compared : null };
 }
 
-export function judgeAgreement(prompts: readonly ReportPrompt[], run: ReportRun, raters: ReadonlyMap<string, ReportRater>, vsConsensus: AgreementFigures): JudgeAgreement {
+export function judgeAgreement(
+  prompts: readonly ReportPrompt[],
+  run: ReportRun,
+  raters: ReadonlyMap<string, ReportRater>,
+  vsConsensus: AgreementFigures,
+): JudgeAgreement {
   const perClinician = new Map<string, [Float64Array, Float64Array][]>();
   for (const p of prompts) {
     const judge = judgeAggregate(p, run.id);
@@ -71,7 +84,12 @@ export function judgeAgreement(prompts: readonly ReportPrompt[], run: ReportRun,
     name: run.name,
     model: run.model,
     vsConsensus,
-    vsClinicians: [...perClinician].map(([raterId, pairs]) => ({ raterId, name: raters.get(raterId)?.name ?? "unknown", pseudonym: raters.get(raterId)?.pseudonym ?? "", ...pairAgreement(pairs) })),
+    vsClinicians: [...perClinician].map(([raterId, pairs]) => ({
+      raterId,
+      name: raters.get(raterId)?.name ?? "unknown",
+      pseudonym: raters.get(raterId)?.pseudonym ?? "",
+      ...pairAgreement(pairs),
+    })),
     positionConsistency: positionConsistency(prompts, run.id),
   };
 }

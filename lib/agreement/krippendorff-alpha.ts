@@ -70,12 +70,14 @@ export function sparseCoincidences(units: readonly ArrayLike<number>[], size: nu
     const m = values.length;
     if (m < 2) continue;
     const w = 1 / (m - 1);
-    for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) if (i !== j) {
-      const a = values[i]!;
-      const b = values[j]!;
-      if (a === b) dense[a * size + a]! += w;
-      else dense[a < b ? a * size + b : b * size + a]! += w / 2;
-    }
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < m; j++)
+        if (i !== j) {
+          const a = values[i]!;
+          const b = values[j]!;
+          if (a === b) dense[a * size + a]! += w;
+          else dense[a < b ? a * size + b : b * size + a]! += w / 2;
+        }
   }
   let nonZero = 0;
   for (const x of dense) if (x !== 0) nonZero += 1;
@@ -100,7 +102,10 @@ export function krippendorffAlphaOrdinal(data: readonly (readonly (number | null
   const coincidences = new Coincidences(scale.length);
   const units = Math.max(0, ...data.map((row) => row.length));
   for (let u = 0; u < units; u++) {
-    const values = data.map((row) => row[u]).filter((x): x is number => x !== null && x !== undefined).map((x) => index.get(x)!);
+    const values = data
+      .map((row) => row[u])
+      .filter((x): x is number => x !== null && x !== undefined)
+      .map((x) => index.get(x)!);
     coincidences.addUnit(values);
   }
   return coincidences.alphaOrdinal();

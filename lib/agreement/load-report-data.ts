@@ -74,7 +74,13 @@ export async function loadReportData(projectId: string, filter: ReportFilter = {
                                      AND ($4::uuid[] IS NULL OR r.rater_id = ANY($4))))
           AND (r.kind <> 'JUDGE' OR $5::uuid[] IS NULL OR r.judge_run_id = ANY($5))
         GROUP BY r.id, rr.id`,
-      [projectId, filter.from ?? null, filter.to ?? null, filter.annotatorIds?.length ? filter.annotatorIds : null, filter.runIds?.length ? filter.runIds : null],
+      [
+        projectId,
+        filter.from ?? null,
+        filter.to ?? null,
+        filter.annotatorIds?.length ? filter.annotatorIds : null,
+        filter.runIds?.length ? filter.runIds : null,
+      ],
     ),
     pool().query<{ id: string; name: string; pseudonym: string; is_external: boolean }>(
       `SELECT u.id, u.name, u.pseudonym, u.is_external FROM users u
@@ -89,7 +95,15 @@ export async function loadReportData(projectId: string, filter: ReportFilter = {
   const byId = new Map<string, { prompt: ReportPrompt; index: Map<number, number> }>();
   for (const row of prompts.rows) {
     byId.set(row.id, {
-      prompt: { id: row.id, preview: row.preview, source: row.source, promptType: row.prompt_type, models: row.models, lengths: row.lengths, rankings: [] },
+      prompt: {
+        id: row.id,
+        preview: row.preview,
+        source: row.source,
+        promptType: row.prompt_type,
+        models: row.models,
+        lengths: row.lengths,
+        rankings: [],
+      },
       index: new Map(row.positions.map((position, i) => [position, i])),
     });
   }

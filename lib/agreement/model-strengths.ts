@@ -51,10 +51,12 @@ function promptWins(item: ModelRatings, indexOf: Map<string, number>, k: number)
   }
   const cells: number[] = [];
   const wins: number[] = [];
-  for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) if (local[a * n + b]! > 0) {
-    cells.push(ids[a]! * k + ids[b]!);
-    wins.push(local[a * n + b]!);
-  }
+  for (let a = 0; a < n; a++)
+    for (let b = 0; b < n; b++)
+      if (local[a * n + b]! > 0) {
+        cells.push(ids[a]! * k + ids[b]!);
+        wins.push(local[a * n + b]!);
+      }
   return { cells: Int32Array.from(cells), wins: Float64Array.from(wins) };
 }
 
@@ -86,8 +88,13 @@ export function bradleyTerry(wins: Float64Array, k: number): Float64Array {
       }
       next[i] = denominator === 0 ? Number.NaN : won / denominator;
     }
-    let logSum = 0, counted = 0;
-    for (let i = 0; i < k; i++) if (Number.isFinite(next[i]!)) { logSum += Math.log(next[i]!); counted += 1; }
+    let logSum = 0,
+      counted = 0;
+    for (let i = 0; i < k; i++)
+      if (Number.isFinite(next[i]!)) {
+        logSum += Math.log(next[i]!);
+        counted += 1;
+      }
     const scale = Math.exp(logSum / Math.max(counted, 1));
     for (let i = 0; i < k; i++) next[i] = next[i]! / scale;
     p = next;
@@ -95,7 +102,10 @@ export function bradleyTerry(wins: Float64Array, k: number): Float64Array {
   return p.map((x) => (Number.isFinite(x) ? Math.log(x) : Number.NaN));
 }
 
-export function compareModels(items: readonly ModelRatings[], options: { resamples?: number; seed?: string | number } = {}): ModelComparison {
+export function compareModels(
+  items: readonly ModelRatings[],
+  options: { resamples?: number; seed?: string | number } = {},
+): ModelComparison {
   const models = [...new Set(items.flatMap((i) => i.models))].sort();
   const k = models.length;
   const indexOf = new Map(models.map((m, i) => [m, i]));
@@ -103,14 +113,20 @@ export function compareModels(items: readonly ModelRatings[], options: { resampl
   const wins = accumulate(perPrompt, k);
   const strengths = bradleyTerry(wins, k);
   const samples: number[][] = models.map(() => []);
-  for (const weights of bootstrapWeights(perPrompt.length, perPrompt.length ? (options.resamples ?? BT_RESAMPLES) : 0, `bt:${options.seed ?? 0}`)) {
+  for (const weights of bootstrapWeights(
+    perPrompt.length,
+    perPrompt.length ? (options.resamples ?? BT_RESAMPLES) : 0,
+    `bt:${options.seed ?? 0}`,
+  )) {
     const s = bradleyTerry(accumulate(perPrompt, k, weights), k);
     s.forEach((x, i) => samples[i]!.push(x));
   }
-  const winRate = models.map((_, i) => models.map((__, j) => {
-    const total = wins[i * k + j]! + wins[j * k + i]!;
-    return i === j || total === 0 ? null : wins[i * k + j]! / total;
-  }));
+  const winRate = models.map((_, i) =>
+    models.map((__, j) => {
+      const total = wins[i * k + j]! + wins[j * k + i]!;
+      return i === j || total === 0 ? null : wins[i * k + j]! / total;
+    }),
+  );
   const comparisons = models.map((_, i) => models.map((__, j) => (i === j ? 0 : wins[i * k + j]! + wins[j * k + i]!)));
   return {
     models,

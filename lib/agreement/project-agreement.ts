@@ -5,12 +5,14 @@ import { pool } from "@/lib/db/pool";
 import { AppError } from "@/lib/errors/app-error";
 
 /** The dashboard's filters, as they arrive from a query string or the CLI. */
-export const reportFilterSchema = z.object({
-  from: z.iso.date("a date as YYYY-MM-DD").nullish(),
-  to: z.iso.date("a date as YYYY-MM-DD").nullish(),
-  annotatorIds: z.array(z.uuid("an annotator id")).max(200).optional(),
-  runIds: z.array(z.uuid("a judge run id")).max(50).optional(),
-}).refine((f) => !f.from || !f.to || f.from <= f.to, { message: "the start date must not be after the end date", path: ["from"] });
+export const reportFilterSchema = z
+  .object({
+    from: z.iso.date("a date as YYYY-MM-DD").nullish(),
+    to: z.iso.date("a date as YYYY-MM-DD").nullish(),
+    annotatorIds: z.array(z.uuid("an annotator id")).max(200).optional(),
+    runIds: z.array(z.uuid("a judge run id")).max(50).optional(),
+  })
+  .refine((f) => !f.from || !f.to || f.from <= f.to, { message: "the start date must not be after the end date", path: ["from"] });
 
 /** The same filter always gives the same key (arrays sorted, empty parts dropped). */
 export function filterKey(filter: ReportFilter): string {
@@ -59,16 +61,23 @@ export interface ProjectAgreement {
 }
 
 async function projectBySlug(slug: string) {
-  const { rows } = await pool().query<{ id: string; slug: string; name: string }>(`SELECT id, slug, name FROM projects WHERE slug = $1`, [slug]);
+  const { rows } = await pool().query<{ id: string; slug: string; name: string }>(`SELECT id, slug, name FROM projects WHERE slug = $1`, [
+    slug,
+  ]);
   if (!rows[0]) throw new AppError("NOT_FOUND", `No project with the slug "${slug}".`);
   return rows[0];
 }
 
 /** Loads and computes the report now, without the cache (the CLI and the benchmark). */
-export async function computeAgreementReport(projectId: string, filter: ReportFilter = {}): Promise<{ report: AgreementReport; computeMs: number }> {
+export async function computeAgreementReport(
+  projectId: string,
+  filter: ReportFilter = {},
+): Promise<{ report: AgreementReport; computeMs: number }> {
   const started = performance.now();
   // Through JSON once, so a fresh report looks exactly like a cached one (undefined figures are null).
-  const report = JSON.parse(JSON.stringify(agreementReport(await loadReportData(projectId, filter), { seed: projectId }))) as AgreementReport;
+  const report = JSON.parse(
+    JSON.stringify(agreementReport(await loadReportData(projectId, filter), { seed: projectId })),
+  ) as AgreementReport;
   return { report, computeMs: Math.round(performance.now() - started) };
 }
 

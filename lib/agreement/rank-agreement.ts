@@ -31,7 +31,11 @@ export function pairwiseAgreement(a: Ranks, b: Ranks): number {
 export function top1Match(a: Ranks, b: Ranks): boolean {
   const best = (r: Ranks) => {
     const min = Math.min(...r.values());
-    return [...r.entries()].filter(([, v]) => v === min).map(([k]) => k).sort().join("|");
+    return [...r.entries()]
+      .filter(([, v]) => v === min)
+      .map(([k]) => k)
+      .sort()
+      .join("|");
   };
   return best(a) === best(b);
 }

@@ -41,7 +41,12 @@ class MeanBy {
   }
 }
 
-function series(label: string, key: string, items: { prompt: ReportPrompt; ranks: Float64Array; shown: Int16Array | null }[], n: number): BiasSeries {
+function series(
+  label: string,
+  key: string,
+  items: { prompt: ReportPrompt; ranks: Float64Array; shown: Int16Array | null }[],
+  n: number,
+): BiasSeries {
   const byPosition = new MeanBy(n);
   const byLength = new MeanBy(n);
   const taus: number[] = [];
@@ -58,17 +63,32 @@ function series(label: string, key: string, items: { prompt: ReportPrompt; ranks
     const strict = prompt.lengths.map((l, i) => [l, i] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     strict.forEach(([, i], order) => byLength.add(order, ranks[i]!));
   }
-  return { label, key, rankings: items.length, withoutShownOrder, meanRankByShownPosition: byPosition.values(), meanRankByLength: byLength.values(), lengthTauB: mean(taus) };
+  return {
+    label,
+    key,
+    rankings: items.length,
+    withoutShownOrder,
+    meanRankByShownPosition: byPosition.values(),
+    meanRankByLength: byLength.values(),
+    lengthTauB: mean(taus),
+  };
 }
 
 /** Position and length bias of the clinicians (every ranking) and of each judge run (every permutation). */
-export function biasSeries(prompts: readonly ReportPrompt[], runs: readonly ReportRun[]): { candidates: number | null; series: BiasSeries[] } {
+export function biasSeries(
+  prompts: readonly ReportPrompt[],
+  runs: readonly ReportRun[],
+): { candidates: number | null; series: BiasSeries[] } {
   const n = commonCandidateCount(prompts);
   if (n === null) return { candidates: null, series: [] };
   const humans = prompts.flatMap((prompt) => humanRankings(prompt).map((r) => ({ prompt, ranks: r.ranks, shown: r.shownPositions })));
   const out = [series("Clinicians", "humans", humans, n)];
   for (const run of runs) {
-    const perms = prompts.flatMap((prompt) => prompt.rankings.filter((r) => r.kind === "JUDGE" && r.runId === run.id).map((r) => ({ prompt, ranks: r.ranks, shown: r.shownPositions })));
+    const perms = prompts.flatMap((prompt) =>
+      prompt.rankings
+        .filter((r) => r.kind === "JUDGE" && r.runId === run.id)
+        .map((r) => ({ prompt, ranks: r.ranks, shown: r.shownPositions })),
+    );
     if (perms.length === 0) continue;
     out.push(series(run.name, run.id, perms, n));
   }
@@ -78,7 +98,23 @@ export function biasSeries(prompts: readonly ReportPrompt[], runs: readonly Repo
 /** A model's family from its name: "gpt-4o-mini" → "gpt", "meta-llama/Meta-Llama-3-70B" → "llama". */
 export function modelFamily(model: string): string {
   const name = model.toLowerCase().split("/").at(-1)!;
-  const known = ["gpt", "llama", "mixtral", "mistral", "qwen", "claude", "gemini", "gemma", "deepseek", "phi", "yi", "command", "biomistral", "meditron", "openbio"];
+  const known = [
+    "gpt",
+    "llama",
+    "mixtral",
+    "mistral",
+    "qwen",
+    "claude",
+    "gemini",
+    "gemma",
+    "deepseek",
+    "phi",
+    "yi",
+    "command",
+    "biomistral",
+    "meditron",
+    "openbio",
+  ];
   const family = known.filter((k) => name.includes(k)).sort((a, b) => b.length - a.length)[0];
   if (family === "mixtral") return "mistral";
   if (family) return family;
@@ -109,7 +145,9 @@ export function selfPreference(prompts: readonly ReportPrompt[], runs: readonly 
     const family = modelFamily(run.model);
     const judgeRanks: number[] = [];
     const humanRanks: number[] = [];
-    let prompts_ = 0, judgeTop = 0, humanTop = 0;
+    let prompts_ = 0,
+      judgeTop = 0,
+      humanTop = 0;
     for (const p of prompts) {
       const own = p.models.map((m, i) => (modelFamily(m) === family ? i : -1)).filter((i) => i >= 0);
       if (own.length === 0 || own.length === p.models.length) continue;
@@ -125,7 +163,17 @@ export function selfPreference(prompts: readonly ReportPrompt[], runs: readonly 
       if (own.some((i) => humans[i] === Math.min(...humans))) humanTop += 1;
     }
     if (prompts_ === 0) continue;
-    out.push({ runId: run.id, label: run.name, judgeModel: run.model, family, prompts: prompts_, judgeMeanRank: mean(judgeRanks), humanMeanRank: mean(humanRanks), judgeTop1Rate: judgeTop / prompts_, humanTop1Rate: humanTop / prompts_ });
+    out.push({
+      runId: run.id,
+      label: run.name,
+      judgeModel: run.model,
+      family,
+      prompts: prompts_,
+      judgeMeanRank: mean(judgeRanks),
+      humanMeanRank: mean(humanRanks),
+      judgeTop1Rate: judgeTop / prompts_,
+      humanTop1Rate: humanTop / prompts_,
+    });
   }
   return out;
 }

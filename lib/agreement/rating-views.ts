@@ -27,16 +27,23 @@ export function judgeAggregate(prompt: ReportPrompt, runId: string): Float64Arra
 /** The clinicians' consensus (mean rank), optionally leaving one rater out. */
 export function humanConsensus(prompt: ReportPrompt, leaveOut?: string): Float64Array | null {
   return remembered(prompt, `humans-without:${leaveOut ?? ""}`, () => {
-    const ranks = humanRankings(prompt).filter((r) => r.raterId !== leaveOut).map((r) => r.ranks);
+    const ranks = humanRankings(prompt)
+      .filter((r) => r.raterId !== leaveOut)
+      .map((r) => r.ranks);
     return ranks.length ? meanRankConsensus(ranks) : null;
   });
 }
 
-export const latestOfKind = (prompt: ReportPrompt, kind: "GOLD" | "ADJUDICATED"): ReportRanking | null => prompt.rankings.find((r) => r.kind === kind) ?? null;
+export const latestOfKind = (prompt: ReportPrompt, kind: "GOLD" | "ADJUDICATED"): ReportRanking | null =>
+  prompt.rankings.find((r) => r.kind === kind) ?? null;
 
 /** Prompts as rated by the clinicians (each clinician one rater). */
 export function humanRatedPrompts(prompts: readonly ReportPrompt[]): RatedPrompt[] {
-  return prompts.map((p) => ({ promptId: p.id, models: p.models, raters: humanRankings(p).map((r) => ({ rater: r.raterId!, ranks: r.ranks })) }));
+  return prompts.map((p) => ({
+    promptId: p.id,
+    models: p.models,
+    raters: humanRankings(p).map((r) => ({ rater: r.raterId!, ranks: r.ranks })),
+  }));
 }
 
 /** Prompts as rated by two raters: the clinicians' consensus and a judge run's ranking. */
@@ -45,7 +52,15 @@ export function judgeVsConsensusPrompts(prompts: readonly ReportPrompt[], runId:
   for (const p of prompts) {
     const consensus = humanConsensus(p);
     const judge = consensus && judgeAggregate(p, runId);
-    if (consensus && judge) out.push({ promptId: p.id, models: p.models, raters: [{ rater: "consensus", ranks: consensus }, { rater: runId, ranks: judge }] });
+    if (consensus && judge)
+      out.push({
+        promptId: p.id,
+        models: p.models,
+        raters: [
+          { rater: "consensus", ranks: consensus },
+          { rater: runId, ranks: judge },
+        ],
+      });
   }
   return out;
 }
@@ -67,4 +82,5 @@ export function median(values: readonly number[]): number | null {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-export const mean = (values: readonly number[]): number | null => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : null);
+export const mean = (values: readonly number[]): number | null =>
+  values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;

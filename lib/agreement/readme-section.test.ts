@@ -11,6 +11,14 @@ describe("the README section the dashboard links to", () => {
 
   it("holds every figure's formula in the real README", () => {
     const section = readmeSection(fs.readFileSync("README.md", "utf8"), "Metrics")!;
-    for (const figure of ["Pairwise agreement", "Kendall's tau-b", "Kendall's W", "Krippendorff's alpha", "Top-1 agreement", "Fleiss' kappa"]) expect(section).toContain(figure);
+    for (const figure of [
+      "Pairwise agreement",
+      "Kendall's tau-b",
+      "Kendall's W",
+      "Krippendorff's alpha",
+      "Top-1 agreement",
+      "Fleiss' kappa",
+    ])
+      expect(section).toContain(figure);
   });
 });

@@ -5,5 +5,8 @@ export function readmeSection(markdown: string, title: string): string | null {
   if (start < 0) return null;
   const level = lines[start]!.match(/^#+/)![0].length;
   const end = lines.findIndex((l, i) => i > start && new RegExp(`^#{1,${level}} `).test(l));
-  return lines.slice(start + 1, end < 0 ? undefined : end).join("\n").trim();
+  return lines
+    .slice(start + 1, end < 0 ? undefined : end)
+    .join("\n")
+    .trim();
 }

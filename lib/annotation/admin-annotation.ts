@@ -12,13 +12,24 @@ const BATCH_LEASE_MINUTES = 7 * 24 * 60;
  * Assigns up to `count` prompts of a project to each named clinician: prompts they have not had,
  * with room left under k (counted under the prompt's lock, as claiming does).
  */
-export async function assignBatch(options: { projectSlug: string; clinicianIds: string[]; count: number; actorId: string }): Promise<{ assigned: Record<string, number> }> {
+export async function assignBatch(options: {
+  projectSlug: string;
+  clinicianIds: string[];
+  count: number;
+  actorId: string;
+}): Promise<{ assigned: Record<string, number> }> {
   return withTransaction(async (tx) => {
-    const { rows: projects } = await tx.query<{ id: string; overlap_k: number }>(`SELECT id, overlap_k FROM projects WHERE slug = $1`, [options.projectSlug]);
+    const { rows: projects } = await tx.query<{ id: string; overlap_k: number }>(`SELECT id, overlap_k FROM projects WHERE slug = $1`, [
+      options.projectSlug,
+    ]);
     const project = projects[0];
     if (!project) throw new AppError("NOT_FOUND", `No project with the slug "${options.projectSlug}".`);
-    const { rows: clinicians } = await tx.query<{ id: string }>(`SELECT id FROM users WHERE id = ANY($1::uuid[]) AND role = 'CLINICIAN' AND active AND NOT is_external`, [options.clinicianIds]);
-    if (clinicians.length !== new Set(options.clinicianIds).size) throw new AppError("INVALID_INPUT", "Assign prompts to active clinicians only.", "clinicians");
+    const { rows: clinicians } = await tx.query<{ id: string }>(
+      `SELECT id FROM users WHERE id = ANY($1::uuid[]) AND role = 'CLINICIAN' AND active AND NOT is_external`,
+      [options.clinicianIds],
+    );
+    if (clinicians.length !== new Set(options.clinicianIds).size)
+      throw new AppError("INVALID_INPUT", "Assign prompts to active clinicians only.", "clinicians");
     const assigned: Record<string, number> = {};
     for (const { id: userId } of clinicians) {
       const { rows: prompts } = await tx.query<{ id: string }>(
@@ -39,7 +50,15 @@ export async function assignBatch(options: { projectSlug: string; clinicianIds: 
       }
       assigned[userId] = prompts.length;
     }
-    await tx.query(auditInsertQuery({ actorId: options.actorId, action: "assignment.batch", entityType: "project", entityId: project.id, after: { assigned } }));
+    await tx.query(
+      auditInsertQuery({
+        actorId: options.actorId,
+        action: "assignment.batch",
+        entityType: "project",
+        entityId: project.id,
+        after: { assigned },
+      }),
+    );
     return { assigned };
   });
 }
@@ -48,13 +67,24 @@ export async function assignBatch(options: { projectSlug: string; clinicianIds: 
  * Sets (or revises) an admin's reference ranking of a prompt: GOLD (what clinicians' rankings are
  * compared with) or ADJUDICATED (the resolution of a disagreement, kept beside the raw rankings).
  */
-export async function setReferenceRanking(options: { promptId: string; kind: "GOLD" | "ADJUDICATED"; submission: Submission; actorId: string }): Promise<{ rankingId: string; revision: number }> {
+export async function setReferenceRanking(options: {
+  promptId: string;
+  kind: "GOLD" | "ADJUDICATED";
+  submission: Submission;
+  actorId: string;
+}): Promise<{ rankingId: string; revision: number }> {
   return withTransaction(async (tx) => {
-    const { rows: completions } = await tx.query<{ id: string }>(`SELECT c.id FROM completions c WHERE c.prompt_id = $1 ORDER BY c.position FOR SHARE`, [options.promptId]);
+    const { rows: completions } = await tx.query<{ id: string }>(
+      `SELECT c.id FROM completions c WHERE c.prompt_id = $1 ORDER BY c.position FOR SHARE`,
+      [options.promptId],
+    );
     if (completions.length === 0) throw new AppError("NOT_FOUND", "No such prompt.");
     const order = completions.map((c) => c.id);
     assertValidSubmission(order, options.submission, true);
-    const { rows: existing } = await tx.query<{ id: string }>(`SELECT id FROM rankings WHERE prompt_id = $1 AND kind = $2 FOR UPDATE`, [options.promptId, options.kind]);
+    const { rows: existing } = await tx.query<{ id: string }>(`SELECT id FROM rankings WHERE prompt_id = $1 AND kind = $2 FOR UPDATE`, [
+      options.promptId,
+      options.kind,
+    ]);
     const content = { authorId: options.actorId, submission: options.submission, shownOrder: order, idempotencyKey: null };
     let rankingId: string;
     let revision: number;
@@ -62,16 +92,36 @@ export async function setReferenceRanking(options: { promptId: string; kind: "GO
       rankingId = existing[0].id;
       revision = (await insertNextRevision(tx, { ...content, rankingId })).revision;
     } else {
-      rankingId = (await insertRankingWithRevision(tx, { ...content, promptId: options.promptId, kind: options.kind, raterId: options.actorId, assignmentId: null })).rankingId;
+      rankingId = (
+        await insertRankingWithRevision(tx, {
+          ...content,
+          promptId: options.promptId,
+          kind: options.kind,
+          raterId: options.actorId,
+          assignmentId: null,
+        })
+      ).rankingId;
       revision = 1;
     }
-    await tx.query(auditInsertQuery({ actorId: options.actorId, action: options.kind === "GOLD" ? "gold.set" : "adjudication.set", entityType: "prompt", entityId: options.promptId, after: { rankingId, revision, tiers: options.submission.tiers } }));
+    await tx.query(
+      auditInsertQuery({
+        actorId: options.actorId,
+        action: options.kind === "GOLD" ? "gold.set" : "adjudication.set",
+        entityType: "prompt",
+        entityId: options.promptId,
+        after: { rankingId, revision, tiers: options.submission.tiers },
+      }),
+    );
     return { rankingId, revision };
   });
 }
 
 /** Sends a prompt back for `extra` more human rankings than the project's k (cumulative, at most 20). */
-export async function sendBackForRankings(options: { promptId: string; extra: number; actorId: string }): Promise<{ extraRankings: number }> {
+export async function sendBackForRankings(options: {
+  promptId: string;
+  extra: number;
+  actorId: string;
+}): Promise<{ extraRankings: number }> {
   return withTransaction(async (tx) => {
     const { rows } = await tx.query<{ extra_rankings: number }>(
       `UPDATE prompts SET extra_rankings = extra_rankings + $2 WHERE id = $1 AND extra_rankings + $2 <= 20 RETURNING extra_rankings`,
@@ -82,7 +132,15 @@ export async function sendBackForRankings(options: { promptId: string; extra: nu
       if (!found[0]) throw new AppError("NOT_FOUND", "No such prompt.");
       throw new AppError("INVALID_INPUT", "A prompt can ask for at most 20 rankings beyond the project's k.", "extra");
     }
-    await tx.query(auditInsertQuery({ actorId: options.actorId, action: "prompt.send-back", entityType: "prompt", entityId: options.promptId, after: { extra: options.extra, extraRankings: rows[0].extra_rankings } }));
+    await tx.query(
+      auditInsertQuery({
+        actorId: options.actorId,
+        action: "prompt.send-back",
+        entityType: "prompt",
+        entityId: options.promptId,
+        after: { extra: options.extra, extraRankings: rows[0].extra_rankings },
+      }),
+    );
     return { extraRankings: rows[0].extra_rankings };
   });
 }

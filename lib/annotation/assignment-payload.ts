@@ -10,7 +10,13 @@ import type { Draft } from "@/lib/ranking/submission-schema";
  * by position only.
  */
 export interface AssignmentPayload {
-  assignment: { id: string; leaseExpiresAt: string; mode: "assignment" | "revision"; rankingId: string | null; editableUntil: string | null };
+  assignment: {
+    id: string;
+    leaseExpiresAt: string;
+    mode: "assignment" | "revision";
+    rankingId: string | null;
+    editableUntil: string | null;
+  };
   project: { slug: string; name: string; allowTies: boolean; guidelines: string };
   prompt: { messages: Message[]; reference: string | null };
   candidates: { id: string; label: number; text: string }[];
@@ -31,10 +37,22 @@ export async function assignmentPayload(db: Db, assignmentId: string, userId: st
   const a = rows[0];
   // Someone else's assignment is "not found": its existence is not theirs to know.
   if (!a || a.user_id !== userId) throw new AppError("NOT_FOUND", "No such assignment.");
-  if (a.status !== "ACTIVE") throw new AppError("CONFLICT", a.status === "SUBMITTED" ? "This prompt is already submitted." : "This assignment is no longer active; open Annotate to get the next prompt.");
+  if (a.status !== "ACTIVE")
+    throw new AppError(
+      "CONFLICT",
+      a.status === "SUBMITTED"
+        ? "This prompt is already submitted."
+        : "This assignment is no longer active; open Annotate to get the next prompt.",
+    );
   const candidates = labelled(a.shown_order as string[], (a.texts ?? []) as { id: string; text: string }[]);
   return {
-    assignment: { id: a.id, leaseExpiresAt: (a.lease_expires_at as Date).toISOString(), mode: "assignment", rankingId: null, editableUntil: null },
+    assignment: {
+      id: a.id,
+      leaseExpiresAt: (a.lease_expires_at as Date).toISOString(),
+      mode: "assignment",
+      rankingId: null,
+      editableUntil: null,
+    },
     project: { slug: a.slug, name: a.name, allowTies: a.allow_ties, guidelines: a.guidelines },
     prompt: { messages: a.messages as Message[], reference: a.show_reference ? (a.reference_answer as string | null) : null },
     candidates,

@@ -88,7 +88,11 @@ async function loadProject(tx: Tx, slug: string, userId: string): Promise<Projec
 
 async function pickPrompt(tx: Tx, project: ProjectRow, user: ClaimUser, gold: boolean): Promise<string | null> {
   const params: unknown[] = [project.id, user.id];
-  const conditions = [`p.project_id = $1`, `${gold ? "" : "NOT "}${IS_GOLD}`, `NOT EXISTS (SELECT 1 FROM assignments mine WHERE mine.prompt_id = p.id AND mine.user_id = $2 AND mine.status IN ('SUBMITTED', 'SKIPPED', 'ACTIVE'))`];
+  const conditions = [
+    `p.project_id = $1`,
+    `${gold ? "" : "NOT "}${IS_GOLD}`,
+    `NOT EXISTS (SELECT 1 FROM assignments mine WHERE mine.prompt_id = p.id AND mine.user_id = $2 AND mine.status IN ('SUBMITTED', 'SKIPPED', 'ACTIVE'))`,
+  ];
   if (!gold) {
     params.push(project.overlap_k);
     conditions.push(`p.human_load < $${params.length} + p.extra_rankings`);

@@ -17,5 +17,14 @@ export async function clinicianProgress(projectSlug: string) {
       GROUP BY u.id ORDER BY submitted DESC, u.name`,
     [projectSlug],
   );
-  return rows.map((r) => ({ id: r.id as string, name: r.name as string, email: r.email as string, submitted: r.submitted as number, today: r.today as number, active: r.active as number, skipped: r.skipped as number, medianSeconds: r.median_ms === null ? null : Math.round(Number(r.median_ms) / 1000) }));
+  return rows.map((r) => ({
+    id: r.id as string,
+    name: r.name as string,
+    email: r.email as string,
+    submitted: r.submitted as number,
+    today: r.today as number,
+    active: r.active as number,
+    skipped: r.skipped as number,
+    medianSeconds: r.median_ms === null ? null : Math.round(Number(r.median_ms) / 1000),
+  }));
 }

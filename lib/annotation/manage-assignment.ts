@@ -8,16 +8,29 @@ import type { Draft } from "@/lib/ranking/submission-schema";
 async function explainMiss(assignmentId: string, userId: string): Promise<never> {
   const { rows } = await pool().query(`SELECT user_id, status FROM assignments WHERE id = $1`, [assignmentId]);
   if (!rows[0] || rows[0].user_id !== userId) throw new AppError("NOT_FOUND", "No such assignment.");
-  throw new AppError("CONFLICT", rows[0].status === "SUBMITTED" ? "This prompt is already submitted." : "Your time on this prompt ran out; open Annotate to continue where you left off.");
+  throw new AppError(
+    "CONFLICT",
+    rows[0].status === "SUBMITTED"
+      ? "This prompt is already submitted."
+      : "Your time on this prompt ran out; open Annotate to continue where you left off.",
+  );
 }
 
 /** Autosaves the ranking screen's draft; saving also extends the lease, as the clinician is at work. */
-export async function saveDraft(options: { userId: string; assignmentId: string; draft: Draft }): Promise<{ leaseExpiresAt: string; savedAt: string }> {
-  const { rows: order } = await pool().query<{ shown_order: string[] }>(`SELECT shown_order FROM assignments WHERE id = $1 AND user_id = $2`, [options.assignmentId, options.userId]);
+export async function saveDraft(options: {
+  userId: string;
+  assignmentId: string;
+  draft: Draft;
+}): Promise<{ leaseExpiresAt: string; savedAt: string }> {
+  const { rows: order } = await pool().query<{ shown_order: string[] }>(
+    `SELECT shown_order FROM assignments WHERE id = $1 AND user_id = $2`,
+    [options.assignmentId, options.userId],
+  );
   if (!order[0]) await explainMiss(options.assignmentId, options.userId);
   const known = new Set(order[0]!.shown_order);
   const mentioned = [...options.draft.tiers.flat(), ...Object.keys(options.draft.details), ...(options.draft.unranked ?? [])];
-  if (mentioned.some((id) => !known.has(id))) throw new AppError("INVALID_INPUT", "The draft mentions a candidate that is not part of this prompt.", "ranking");
+  if (mentioned.some((id) => !known.has(id)))
+    throw new AppError("INVALID_INPUT", "The draft mentions a candidate that is not part of this prompt.", "ranking");
   const { rows } = await pool().query<{ lease_expires_at: Date; draft_updated_at: Date }>(
     `UPDATE assignments a
         SET draft = CASE WHEN a.draft->>'editor' = $4 AND (a.draft->>'seq')::bigint > $5 THEN a.draft ELSE $3::jsonb END,
@@ -41,6 +54,14 @@ export async function skipAssignment(options: { userId: string; assignmentId: st
       [options.assignmentId, options.userId, options.reason],
     );
     if (!rows[0]) return explainMiss(options.assignmentId, options.userId);
-    await tx.query(auditInsertQuery({ actorId: options.userId, action: "assignment.skip", entityType: "assignment", entityId: options.assignmentId, after: { promptId: rows[0].prompt_id, reason: options.reason } }));
+    await tx.query(
+      auditInsertQuery({
+        actorId: options.userId,
+        action: "assignment.skip",
+        entityType: "assignment",
+        entityId: options.assignmentId,
+        after: { promptId: rows[0].prompt_id, reason: options.reason },
+      }),
+    );
   });
 }

@@ -23,22 +23,41 @@ export async function revisionPayload(rankingId: string, userId: string): Promis
   const { rows } = await pool().query(OWN_RANKING, [rankingId]);
   const r = rows[0];
   if (!r || r.rater_id !== userId) throw new AppError("NOT_FOUND", "No such ranking.");
-  const { rows: entries } = await pool().query<{ completion_id: string; rank: number; score: number | null; comment: string | null; flags: string[] }>(
-    `SELECT completion_id, rank, score, comment, flags FROM ranking_entries WHERE revision_id = $1`,
-    [r.revision_id],
-  );
+  const { rows: entries } = await pool().query<{
+    completion_id: string;
+    rank: number;
+    score: number | null;
+    comment: string | null;
+    flags: string[];
+  }>(`SELECT completion_id, rank, score, comment, flags FROM ranking_entries WHERE revision_id = $1`, [r.revision_id]);
   const details = Object.fromEntries(entries.map((e) => [e.completion_id, { score: e.score, comment: e.comment, flags: e.flags }]));
   return {
-    assignment: { id: r.id, leaseExpiresAt: (r.editable_until as Date).toISOString(), mode: "revision", rankingId: r.id, editableUntil: (r.editable_until as Date).toISOString() },
+    assignment: {
+      id: r.id,
+      leaseExpiresAt: (r.editable_until as Date).toISOString(),
+      mode: "revision",
+      rankingId: r.id,
+      editableUntil: (r.editable_until as Date).toISOString(),
+    },
     project: { slug: r.slug, name: r.name, allowTies: r.allow_ties, guidelines: r.guidelines },
     prompt: { messages: r.messages as Message[], reference: r.show_reference ? r.reference_answer : null },
     candidates: await shownCandidates(pool(), r.shown_order as string[]),
-    draft: { tiers: ranksToTiers(Object.fromEntries(entries.map((e) => [e.completion_id, e.rank]))), details: details as Submission["details"], rationale: r.rationale, timeOnTaskMs: r.time_on_task_ms ?? 0 },
+    draft: {
+      tiers: ranksToTiers(Object.fromEntries(entries.map((e) => [e.completion_id, e.rank]))),
+      details: details as Submission["details"],
+      rationale: r.rationale,
+      timeOnTaskMs: r.time_on_task_ms ?? 0,
+    },
   };
 }
 
 /** Writes a new revision of one's own ranking within the project's edit window; older revisions stay. */
-export async function reviseRanking(options: { userId: string; rankingId: string; submission: Submission; idempotencyKey: string }): Promise<StoredResponse> {
+export async function reviseRanking(options: {
+  userId: string;
+  rankingId: string;
+  submission: Submission;
+  idempotencyKey: string;
+}): Promise<StoredResponse> {
   const { userId, rankingId, submission } = options;
   return runIdempotent({ userId, key: options.idempotencyKey, payload: { rankingId, submission } }, async (tx) => {
     const { rows } = await tx.query(`${OWN_RANKING} FOR UPDATE OF r`, [rankingId]);
@@ -46,8 +65,17 @@ export async function reviseRanking(options: { userId: string; rankingId: string
     if (!r || r.rater_id !== userId) throw new AppError("NOT_FOUND", "No such ranking.");
     if (!r.editable) throw new AppError("CONFLICT", "The edit window of this ranking has closed; it can no longer be revised.");
     assertValidSubmission(r.shown_order as string[], submission, r.allow_ties);
-    const { rows: before } = await tx.query<{ completion_id: string; rank: number }>(`SELECT completion_id, rank FROM ranking_entries WHERE revision_id = $1`, [r.revision_id]);
-    const { revisionId, revision } = await insertNextRevision(tx, { rankingId, authorId: userId, submission, shownOrder: r.shown_order, idempotencyKey: `${userId}:${options.idempotencyKey}` });
+    const { rows: before } = await tx.query<{ completion_id: string; rank: number }>(
+      `SELECT completion_id, rank FROM ranking_entries WHERE revision_id = $1`,
+      [r.revision_id],
+    );
+    const { revisionId, revision } = await insertNextRevision(tx, {
+      rankingId,
+      authorId: userId,
+      submission,
+      shownOrder: r.shown_order,
+      idempotencyKey: `${userId}:${options.idempotencyKey}`,
+    });
     await compareWithGold(tx, { promptId: r.prompt_id, revisionId, userId, tiers: submission.tiers });
     await tx.query(
       auditInsertQuery({
@@ -74,5 +102,11 @@ export async function listOwnRankings(userId: string, projectSlug: string) {
       ORDER BY r.created_at DESC LIMIT 200`,
     [userId, projectSlug],
   );
-  return rows.map((r) => ({ id: r.id as string, revision: r.revision as number, createdAt: r.created_at as Date, editable: r.editable as boolean, preview: String(r.preview ?? "").slice(0, 200) }));
+  return rows.map((r) => ({
+    id: r.id as string,
+    revision: r.revision as number,
+    createdAt: r.created_at as Date,
+    editable: r.editable as boolean,
+    preview: String(r.preview ?? "").slice(0, 200),
+  }));
 }

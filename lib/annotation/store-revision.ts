@@ -10,7 +10,8 @@ export function assertValidSubmission(candidateIds: string[], submission: Submis
   const label = (id: string) => `Response ${candidateIds.indexOf(id) + 1}`;
   const problems = validateTiers(candidateIds, submission.tiers, allowTies, label);
   for (const id of Object.keys(submission.details)) {
-    if (!candidateIds.includes(id)) problems.push({ field: "ranking", message: `Scores or flags were given for a candidate that is not part of this prompt (${id}).` });
+    if (!candidateIds.includes(id))
+      problems.push({ field: "ranking", message: `Scores or flags were given for a candidate that is not part of this prompt (${id}).` });
   }
   if (problems.length > 0) throw new AppError("INVALID_INPUT", problems[0]!.message, problems[0]!.field, problems);
 }
@@ -33,7 +34,14 @@ function revisionJson(submission: Submission, shownOrder: string[] | null, score
     score_max: scoreScale[1],
     entries: [...ranks.keys()].map((id) => {
       const d = submission.details[id];
-      return { completion_id: id, rank: ranks.get(id), score: d?.score ?? null, comment: d?.comment?.trim() || null, flags: d?.flags ?? [], shown_position: shownOrder ? shownOrder.indexOf(id) : null };
+      return {
+        completion_id: id,
+        rank: ranks.get(id),
+        score: d?.score ?? null,
+        comment: d?.comment?.trim() || null,
+        flags: d?.flags ?? [],
+        shown_position: shownOrder ? shownOrder.indexOf(id) : null,
+      };
     }),
   });
 }
@@ -49,7 +57,14 @@ const REVISION_CTES = `
       FROM revision, jsonb_to_recordset($6::jsonb -> 'entries') AS e(completion_id uuid, rank int, score float8, comment text, flags jsonb, shown_position int))`;
 
 function revisionParams(c: RevisionContent): unknown[] {
-  return [c.authorId, c.submission.rationale?.trim() || null, c.submission.timeOnTaskMs, c.shownOrder, c.idempotencyKey, revisionJson(c.submission, c.shownOrder, c.scoreScale)];
+  return [
+    c.authorId,
+    c.submission.rationale?.trim() || null,
+    c.submission.timeOnTaskMs,
+    c.shownOrder,
+    c.idempotencyKey,
+    revisionJson(c.submission, c.shownOrder, c.scoreScale),
+  ];
 }
 
 /** Creates a ranking with its first revision and one entry per candidate, in one statement. */
@@ -87,7 +102,10 @@ export async function insertJudgeRanking(
 }
 
 /** Adds the next revision to an existing ranking (and moves its pointer), in one statement. */
-export async function insertNextRevision(tx: Tx, options: RevisionContent & { rankingId: string }): Promise<{ revisionId: string; revision: number }> {
+export async function insertNextRevision(
+  tx: Tx,
+  options: RevisionContent & { rankingId: string },
+): Promise<{ revisionId: string; revision: number }> {
   const { rows } = await tx.query<{ revision_id: string; revision: number }>(
     `WITH ranking AS (UPDATE rankings SET revision = revision + 1, updated_at = now() WHERE id = $7 RETURNING id, revision),
      ${REVISION_CTES}
@@ -98,7 +116,10 @@ export async function insertNextRevision(tx: Tx, options: RevisionContent & { ra
 }
 
 /** When the prompt has a gold ranking, stores how this revision agrees with it. */
-export async function compareWithGold(tx: Tx, options: { promptId: string; revisionId: string; userId: string; tiers: string[][] }): Promise<void> {
+export async function compareWithGold(
+  tx: Tx,
+  options: { promptId: string; revisionId: string; userId: string; tiers: string[][] },
+): Promise<void> {
   const { rows } = await tx.query<{ revision_id: string; completion_id: string; rank: number }>(
     `SELECT rr.id AS revision_id, e.completion_id, e.rank
        FROM rankings g JOIN ranking_revisions rr ON rr.ranking_id = g.id AND rr.revision = g.revision
@@ -109,13 +130,23 @@ export async function compareWithGold(tx: Tx, options: { promptId: string; revis
   if (rows.length === 0) return;
   const gold = new Map(rows.map((r) => [r.completion_id, r.rank]));
   // Fractional ranks for both: tau-b and pairwise agreement treat ties the same way either way.
-  const goldTiers = [...new Set(rows.map((r) => r.rank))].sort((a, b) => a - b).map((rank) => rows.filter((r) => r.rank === rank).map((r) => r.completion_id));
+  const goldTiers = [...new Set(rows.map((r) => r.rank))]
+    .sort((a, b) => a - b)
+    .map((rank) => rows.filter((r) => r.rank === rank).map((r) => r.completion_id));
   const goldRanks = tiersToFractionalRanks(goldTiers);
   const mine = tiersToFractionalRanks(options.tiers);
   const tau = kendallTauB(mine, goldRanks);
   await tx.query(
     `INSERT INTO gold_comparisons (revision_id, gold_revision_id, user_id, prompt_id, kendall_tau_b, pairwise_agreement, top1_match)
      VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-    [options.revisionId, rows[0]!.revision_id, options.userId, options.promptId, Number.isNaN(tau) ? null : tau, pairwiseAgreement(mine, goldRanks), top1Match(mine, gold)],
+    [
+      options.revisionId,
+      rows[0]!.revision_id,
+      options.userId,
+      options.promptId,
+      Number.isNaN(tau) ? null : tau,
+      pairwiseAgreement(mine, goldRanks),
+      top1Match(mine, gold),
+    ],
   );
 }

@@ -10,7 +10,12 @@ import type { Submission } from "@/lib/ranking/submission-schema";
  * ties only where allowed. One transaction: ranking, revision, entries, assignment, gold
  * comparison and audit entry land together or not at all.
  */
-export async function submitRanking(options: { userId: string; assignmentId: string; submission: Submission; idempotencyKey: string }): Promise<StoredResponse> {
+export async function submitRanking(options: {
+  userId: string;
+  assignmentId: string;
+  submission: Submission;
+  idempotencyKey: string;
+}): Promise<StoredResponse> {
   const { userId, assignmentId, submission } = options;
   return runIdempotent({ userId, key: options.idempotencyKey, payload: { assignmentId, submission } }, async (tx) => {
     const { rows } = await tx.query(
@@ -23,17 +28,34 @@ export async function submitRanking(options: { userId: string; assignmentId: str
     );
     const a = rows[0];
     if (!a || a.user_id !== userId) throw new AppError("NOT_FOUND", "No such assignment.");
-    if (a.status === "SUBMITTED") throw new AppError("CONFLICT", "This prompt is already submitted. You can revise your ranking from your history.");
+    if (a.status === "SUBMITTED")
+      throw new AppError("CONFLICT", "This prompt is already submitted. You can revise your ranking from your history.");
     if (a.status !== "ACTIVE" || !a.live) {
-      throw new AppError("CONFLICT", "Your time on this prompt ran out and it went back to the pool, so this ranking was not stored. Your draft is kept: open Annotate to continue.");
+      throw new AppError(
+        "CONFLICT",
+        "Your time on this prompt ran out and it went back to the pool, so this ranking was not stored. Your draft is kept: open Annotate to continue.",
+      );
     }
     const shownOrder = a.shown_order as string[];
     assertValidSubmission(shownOrder, submission, a.allow_ties);
     if (a.already_ranked) throw new AppError("CONFLICT", "You have already ranked this prompt.");
     const { rankingId, revisionId } = await insertRankingWithRevision(tx, {
-      promptId: a.prompt_id, kind: "HUMAN", raterId: userId, assignmentId, authorId: userId, submission, shownOrder, idempotencyKey: `${userId}:${options.idempotencyKey}`,
+      promptId: a.prompt_id,
+      kind: "HUMAN",
+      raterId: userId,
+      assignmentId,
+      authorId: userId,
+      submission,
+      shownOrder,
+      idempotencyKey: `${userId}:${options.idempotencyKey}`,
     });
-    const audit = auditInsertQuery({ actorId: userId, action: "ranking.submit", entityType: "ranking", entityId: rankingId, after: { assignmentId, promptId: a.prompt_id, tiers: submission.tiers } });
+    const audit = auditInsertQuery({
+      actorId: userId,
+      action: "ranking.submit",
+      entityType: "ranking",
+      entityId: rankingId,
+      after: { assignmentId, promptId: a.prompt_id, tiers: submission.tiers },
+    });
     await tx.query(
       `WITH done AS (UPDATE assignments SET status = 'SUBMITTED', finished_at = now(), draft = NULL, draft_updated_at = NULL WHERE id = $7)
        ${audit.text}`,

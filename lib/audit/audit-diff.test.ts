@@ -5,11 +5,18 @@ const A = "11111111-1111-4111-8111-111111111111";
 const B = "22222222-2222-4222-8222-222222222222";
 const C = "33333333-3333-4333-8333-333333333333";
 const P = "44444444-4444-4444-8444-444444444444";
-const names = new Map([[A, "Response 1 · gpt-4"], [B, "Response 2 · llama-3"], [C, "Response 3 · mixtral"], [P, "prompt q3"]]);
+const names = new Map([
+  [A, "Response 1 · gpt-4"],
+  [B, "Response 2 · llama-3"],
+  [C, "Response 3 · mixtral"],
+  [P, "prompt q3"],
+]);
 
 describe("audit entries as field changes", () => {
   it("show only the fields that changed, before → after", () => {
-    expect(auditChanges({ role: "CLINICIAN", active: true }, { role: "RESEARCHER", active: true })).toEqual([{ field: "role", before: "CLINICIAN", after: "RESEARCHER" }]);
+    expect(auditChanges({ role: "CLINICIAN", active: true }, { role: "RESEARCHER", active: true })).toEqual([
+      { field: "role", before: "CLINICIAN", after: "RESEARCHER" },
+    ]);
     expect(auditChanges({ overlapK: 3, goldRate: 0 }, { overlapK: 4, goldRate: 0.05 })).toEqual([
       { field: "overlap k", before: "3", after: "4" },
       { field: "gold rate", before: "0", after: "0.05" },

@@ -24,7 +24,13 @@ export function idsIn(value: unknown, into = new Set<string>()): Set<string> {
 export function fieldLabel(path: string): string {
   return path
     .split(".")
-    .map((part) => part.replace(/_/g, " ").replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase().replace(/ id$/, ""))
+    .map((part) =>
+      part
+        .replace(/_/g, " ")
+        .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+        .toLowerCase()
+        .replace(/ id$/, ""),
+    )
     .join(" · ");
 }
 
@@ -40,7 +46,9 @@ export function formatAuditValue(value: unknown, names: ReadonlyMap<string, stri
       if (v.every(Array.isArray)) return v.map((tier: unknown[]) => tier.map(text).join(" = ")).join(" > ");
       return v.map(text).join(", ");
     }
-    return Object.entries(v as Record<string, unknown>).map(([k, x]) => `${fieldLabel(k)}: ${text(x)}`).join("; ");
+    return Object.entries(v as Record<string, unknown>)
+      .map(([k, x]) => `${fieldLabel(k)}: ${text(x)}`)
+      .join("; ");
   };
   const s = text(value);
   return s.length > MAX_TEXT ? `${s.slice(0, MAX_TEXT - 1)}…` : s;

@@ -31,8 +31,16 @@ function where(filter: AuditFilter, values: unknown[]): string {
     values.push(value);
     conditions.push(sql(values.length));
   };
-  if (filter.actor) add((n) => `(u.email ILIKE '%' || $${n} || '%' OR u.name ILIKE '%' || $${n} || '%')`, filter.actor.replace(/[\\%_]/g, (c) => `\\${c}`));
-  if (filter.action) add((n) => `a.action LIKE $${n} || '%'`, filter.action.replace(/[\\%_]/g, (c) => `\\${c}`));
+  if (filter.actor)
+    add(
+      (n) => `(u.email ILIKE '%' || $${n} || '%' OR u.name ILIKE '%' || $${n} || '%')`,
+      filter.actor.replace(/[\\%_]/g, (c) => `\\${c}`),
+    );
+  if (filter.action)
+    add(
+      (n) => `a.action LIKE $${n} || '%'`,
+      filter.action.replace(/[\\%_]/g, (c) => `\\${c}`),
+    );
   if (filter.entityType) add((n) => `a.entity_type = $${n}`, filter.entityType);
   if (filter.entityId) add((n) => `a.entity_id = $${n}`, filter.entityId);
   if (filter.from) add((n) => `a.created_at >= $${n}::date`, filter.from);
@@ -100,7 +108,11 @@ export async function* auditCsv(filter: AuditFilter): AsyncGenerator<string> {
   for (;;) {
     const rows = await listAuditEntries(filter, { limit: 1000, beforeId });
     if (rows.length === 0) return;
-    yield rows.map((r) => [r.id, r.createdAt, r.actor, r.action, r.entityType, r.entityId, r.before, r.after].map(csvCell).join(",")).join("\n") + "\n";
+    yield (
+      rows
+        .map((r) => [r.id, r.createdAt, r.actor, r.action, r.entityType, r.entityId, r.before, r.after].map(csvCell).join(","))
+        .join("\n") + "\n"
+    );
     beforeId = rows.at(-1)!.id;
   }
 }

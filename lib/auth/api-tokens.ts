@@ -37,7 +37,13 @@ export async function createApiToken(userId: string, input: z.input<typeof creat
         expiresAt: expiresInDays ? new Date(Date.now() + expiresInDays * 86_400_000) : null,
       },
     });
-    await recordAudit(tx, { actorId: userId, action: "api-token.create", entityType: "api_token", entityId: row.id, after: { name, prefix: row.prefix, expiresAt: row.expiresAt } });
+    await recordAudit(tx, {
+      actorId: userId,
+      action: "api-token.create",
+      entityType: "api_token",
+      entityId: row.id,
+      after: { name, prefix: row.prefix, expiresAt: row.expiresAt },
+    });
     return row;
   });
   return { id: created.id, token };
@@ -58,7 +64,13 @@ export async function revokeApiToken(actor: { id: string; role: Role }, tokenId:
     if (!token || (token.userId !== actor.id && actor.role !== "ADMIN")) throw new AppError("NOT_FOUND", "No such token.");
     if (token.revokedAt) return;
     await tx.apiToken.update({ where: { id: tokenId }, data: { revokedAt: new Date() } });
-    await recordAudit(tx, { actorId: actor.id, action: "api-token.revoke", entityType: "api_token", entityId: tokenId, before: { name: token.name, prefix: token.prefix } });
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "api-token.revoke",
+      entityType: "api_token",
+      entityId: tokenId,
+      before: { name: token.name, prefix: token.prefix },
+    });
   });
 }
 
@@ -74,7 +86,9 @@ export type BearerCheck = { ok: true; user: TokenUser } | { ok: false; reason: s
 
 /** The active user behind a bearer token with the scope, or why it is refused. */
 export async function userForBearerToken(token: string, scope: ApiTokenScope): Promise<BearerCheck> {
-  const { rows } = await pool().query<TokenUser & { token_id: string; revoked_at: Date | null; expires_at: Date | null; scopes: string[]; active: boolean }>(
+  const { rows } = await pool().query<
+    TokenUser & { token_id: string; revoked_at: Date | null; expires_at: Date | null; scopes: string[]; active: boolean }
+  >(
     `UPDATE api_tokens t SET last_used_at = now() FROM users u
       WHERE t.token_hash = $1 AND u.id = t.user_id
       RETURNING t.id AS token_id, t.revoked_at, t.expires_at, t.scopes, u.id, u.email, u.name, u.role, u.specialties, u.active AND NOT u.is_external AS active`,

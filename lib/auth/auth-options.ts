@@ -17,7 +17,9 @@ function sessionSecret(): string {
   if (configured) return configured;
   if (!ephemeralSecret) {
     ephemeralSecret = randomBytes(32).toString("base64url");
-    logger.warn("NEXTAUTH_SECRET is not set: using a random secret for this process; sessions end when it restarts and are not shared between servers.");
+    logger.warn(
+      "NEXTAUTH_SECRET is not set: using a random secret for this process; sessions end when it restarts and are not shared between servers.",
+    );
   }
   return ephemeralSecret;
 }
@@ -94,7 +96,8 @@ export function authOptions(): NextAuthOptions {
       },
     },
     logger: {
-      error: (code, metadata) => logger.error({ code, metadata: metadata instanceof Error ? metadata.message : undefined }, "next-auth error"),
+      error: (code, metadata) =>
+        logger.error({ code, metadata: metadata instanceof Error ? metadata.message : undefined }, "next-auth error"),
       warn: (code) => logger.warn({ code }, "next-auth warning"),
       debug: () => undefined,
     },

@@ -41,7 +41,8 @@ export async function requireRole(...roles: Role[]): Promise<SignedInUser> {
   return user;
 }
 
-const wrongRole = (roles: Role[]) => Response.json({ error: `This needs the ${roles.map((r) => r.toLowerCase()).join(" or ")} role.` }, { status: 403 });
+const wrongRole = (roles: Role[]) =>
+  Response.json({ error: `This needs the ${roles.map((r) => r.toLowerCase()).join(" or ")} role.` }, { status: 403 });
 
 export type ApiAuth = { ok: true; user: SessionUser } | { ok: false; response: Response };
 
@@ -63,7 +64,8 @@ export async function authorizeApiOrToken(request: Request, scope: ApiTokenScope
   const header = request.headers.get("authorization");
   if (!header) return authorizeApi(...roles);
   const match = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!match) return { ok: false, response: Response.json({ error: 'Send the token as "Authorization: Bearer <token>".' }, { status: 401 }) };
+  if (!match)
+    return { ok: false, response: Response.json({ error: 'Send the token as "Authorization: Bearer <token>".' }, { status: 401 }) };
   const check = await userForBearerToken(match[1]!, scope);
   if (!check.ok) return { ok: false, response: Response.json({ error: check.reason }, { status: 401 }) };
   if (roles.length > 0 && !roles.includes(check.user.role)) {

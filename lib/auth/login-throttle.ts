@@ -34,7 +34,10 @@ export async function reserveLoginAttempt(email: string, ip: string): Promise<Lo
     );
     const retryAfter = rows[0]?.retry_after_minutes;
     if (retryAfter !== null && retryAfter !== undefined) return { allowed: false, retryAfterMinutes: Math.max(1, retryAfter) };
-    const inserted = await tx.query<{ id: string }>(`INSERT INTO login_attempts (email, ip, success, created_at) VALUES ($1, $2, false, clock_timestamp()) RETURNING id`, [email, ip]);
+    const inserted = await tx.query<{ id: string }>(
+      `INSERT INTO login_attempts (email, ip, success, created_at) VALUES ($1, $2, false, clock_timestamp()) RETURNING id`,
+      [email, ip],
+    );
     return { allowed: true, attemptId: BigInt(inserted.rows[0]!.id) };
   });
 }

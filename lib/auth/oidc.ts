@@ -19,7 +19,9 @@ export interface OidcClaims {
   name?: string;
 }
 
-export function oidcProvider(e: Pick<Env, "OIDC_ISSUER" | "OIDC_CLIENT_ID" | "OIDC_CLIENT_SECRET" | "OIDC_DISPLAY_NAME">): OAuthConfig<OidcClaims> {
+export function oidcProvider(
+  e: Pick<Env, "OIDC_ISSUER" | "OIDC_CLIENT_ID" | "OIDC_CLIENT_SECRET" | "OIDC_DISPLAY_NAME">,
+): OAuthConfig<OidcClaims> {
   return {
     id: "oidc",
     name: e.OIDC_DISPLAY_NAME,
@@ -43,7 +45,12 @@ export function oidcProvider(e: Pick<Env, "OIDC_ISSUER" | "OIDC_CLIENT_ID" | "OI
       },
     },
     profile(profile) {
-      return { id: profile.sub, email: profile.email ?? null, name: profile.name ?? profile.email ?? profile.sub, emailVerified: profile.email_verified } as never;
+      return {
+        id: profile.sub,
+        email: profile.email ?? null,
+        name: profile.name ?? profile.email ?? profile.sub,
+        emailVerified: profile.email_verified,
+      } as never;
     },
   };
 }
@@ -56,11 +63,14 @@ function stripUndefined<T extends object>(value: T): Partial<T> {
 export type SsoRefusal = "SsoNoEmail" | "SsoEmailUnverified" | "SsoUnknown" | "SsoDeactivated" | "SsoLinkedElsewhere";
 
 export const SSO_MESSAGES: Record<SsoRefusal, string> = {
-  SsoNoEmail: "Your institutional sign-in did not share an email address, so MedPref cannot find your account. Ask your identity provider's administrator to release the email claim to MedPref.",
-  SsoEmailUnverified: "Your institutional account's email address is not verified by your identity provider, so MedPref cannot link it to your account.",
+  SsoNoEmail:
+    "Your institutional sign-in did not share an email address, so MedPref cannot find your account. Ask your identity provider's administrator to release the email claim to MedPref.",
+  SsoEmailUnverified:
+    "Your institutional account's email address is not verified by your identity provider, so MedPref cannot link it to your account.",
   SsoUnknown: "No MedPref account uses your institutional email address. Ask a MedPref admin to invite that address, then sign in again.",
   SsoDeactivated: "Your MedPref account is deactivated. A MedPref admin can reactivate it.",
-  SsoLinkedElsewhere: "The MedPref account with your email address is already linked to another institutional identity. Ask a MedPref admin to check the account.",
+  SsoLinkedElsewhere:
+    "The MedPref account with your email address is already linked to another institutional identity. Ask a MedPref admin to check the account.",
 };
 
 type LinkResult = { ok: true; id: string } | { ok: false; reason: SsoRefusal; userId: string | null };
@@ -71,7 +81,15 @@ type LinkResult = { ok: true; id: string } | { ok: false; reason: SsoRefusal; us
  * `email_verified: false` is not used; a missing `email_verified` is accepted (many institutional
  * providers omit it), since the email only finds an account an admin created for that address.
  */
-export async function linkOidcAccount({ subject, email, emailVerified }: { subject: string; email: string | null; emailVerified?: boolean | string }): Promise<LinkResult> {
+export async function linkOidcAccount({
+  subject,
+  email,
+  emailVerified,
+}: {
+  subject: string;
+  email: string | null;
+  emailVerified?: boolean | string;
+}): Promise<LinkResult> {
   const bySubject = await db().user.findUnique({ where: { oidcSubject: subject }, select: { id: true, active: true, isExternal: true } });
   if (bySubject) {
     if (bySubject.isExternal) return { ok: false, reason: "SsoUnknown", userId: bySubject.id };
@@ -79,22 +97,42 @@ export async function linkOidcAccount({ subject, email, emailVerified }: { subje
   }
   if (!email) return { ok: false, reason: "SsoNoEmail", userId: null };
   if (emailVerified === false || emailVerified === "false") return { ok: false, reason: "SsoEmailUnverified", userId: null };
-  const byEmail = await db().user.findUnique({ where: { email: email.toLowerCase() }, select: { id: true, active: true, isExternal: true, oidcSubject: true } });
+  const byEmail = await db().user.findUnique({
+    where: { email: email.toLowerCase() },
+    select: { id: true, active: true, isExternal: true, oidcSubject: true },
+  });
   if (!byEmail || byEmail.isExternal) return { ok: false, reason: "SsoUnknown", userId: null };
   if (!byEmail.active) return { ok: false, reason: "SsoDeactivated", userId: byEmail.id };
   if (byEmail.oidcSubject) return { ok: false, reason: "SsoLinkedElsewhere", userId: byEmail.id };
   await db().$transaction(async (tx) => {
     await tx.user.update({ where: { id: byEmail.id }, data: { oidcSubject: subject, lastLoginAt: new Date() } });
-    await recordAudit(tx, { actorId: byEmail.id, action: "user.sso-link", entityType: "user", entityId: byEmail.id, after: { oidcSubject: subject } });
+    await recordAudit(tx, {
+      actorId: byEmail.id,
+      action: "user.sso-link",
+      entityType: "user",
+      entityId: byEmail.id,
+      after: { oidcSubject: subject },
+    });
   });
   return { ok: true, id: byEmail.id };
 }
 
 /** A refused SSO attempt goes to the log and the audit log (admins see it under user.sso-refused). */
-export async function recordSsoRefusal(refusal: { reason: SsoRefusal; userId: string | null; subject: string; email: string | null }): Promise<void> {
+export async function recordSsoRefusal(refusal: {
+  reason: SsoRefusal;
+  userId: string | null;
+  subject: string;
+  email: string | null;
+}): Promise<void> {
   logger.warn({ reason: refusal.reason, userId: refusal.userId, subject: refusal.subject }, "institutional sign-in refused");
   await pool().query(
-    auditInsertQuery({ actorId: refusal.userId, action: "user.sso-refused", entityType: "user", entityId: refusal.userId, after: { reason: refusal.reason, subject: refusal.subject, email: refusal.email } }),
+    auditInsertQuery({
+      actorId: refusal.userId,
+      action: "user.sso-refused",
+      entityType: "user",
+      entityId: refusal.userId,
+      after: { reason: refusal.reason, subject: refusal.subject, email: refusal.email },
+    }),
   );
 }
 
@@ -115,7 +153,10 @@ export async function providerSignOutUrl(e: Pick<Env, "OIDC_ISSUER" | "OIDC_CLIE
       const doc = (await res.json()) as { end_session_endpoint?: unknown };
       discovery = { issuer, at: Date.now(), endSession: typeof doc.end_session_endpoint === "string" ? doc.end_session_endpoint : null };
     } catch (error) {
-      logger.warn({ err: (error as Error).message }, "could not read the OpenID provider's discovery document; signing out of MedPref only");
+      logger.warn(
+        { err: (error as Error).message },
+        "could not read the OpenID provider's discovery document; signing out of MedPref only",
+      );
       return null;
     }
   }

@@ -53,9 +53,9 @@ export async function sessionUser(userId: string, sessionId: string): Promise<(S
 /** Sessions that can no longer be used (for the maintenance job). */
 export async function deleteExpiredSessions(): Promise<number> {
   const e = env();
-  const result = await pool().query(`DELETE FROM user_sessions WHERE last_seen_at < now() - make_interval(mins => $1) OR created_at < now() - make_interval(hours => $2)`, [
-    e.MEDPREF_SESSION_IDLE_MINUTES,
-    e.MEDPREF_SESSION_MAX_HOURS,
-  ]);
+  const result = await pool().query(
+    `DELETE FROM user_sessions WHERE last_seen_at < now() - make_interval(mins => $1) OR created_at < now() - make_interval(hours => $2)`,
+    [e.MEDPREF_SESSION_IDLE_MINUTES, e.MEDPREF_SESSION_MAX_HOURS],
+  );
   return result.rowCount ?? 0;
 }

@@ -17,9 +17,15 @@ export async function signInWithPassword(rawEmail: unknown, password: unknown, i
   // Counted as a failure from here until the password proves right.
   const throttle = await reserveLoginAttempt(email, ip);
   if (!throttle.allowed) {
-    return { ok: false, message: `Too many failed sign-in attempts. Try again in ${throttle.retryAfterMinutes} minute${throttle.retryAfterMinutes === 1 ? "" : "s"}.` };
+    return {
+      ok: false,
+      message: `Too many failed sign-in attempts. Try again in ${throttle.retryAfterMinutes} minute${throttle.retryAfterMinutes === 1 ? "" : "s"}.`,
+    };
   }
-  const user = await db().user.findUnique({ where: { email }, select: { id: true, email: true, name: true, passwordHash: true, active: true, isExternal: true } });
+  const user = await db().user.findUnique({
+    where: { email },
+    select: { id: true, email: true, name: true, passwordHash: true, active: true, isExternal: true },
+  });
   const valid = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password);
   if (!user || !valid || !user.passwordHash) {
     return { ok: false, message: INVALID_CREDENTIALS };

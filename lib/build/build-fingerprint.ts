@@ -3,7 +3,20 @@ import fs from "node:fs/promises";
 import path from "node:path";
 
 /** What the production build depends on; a change in any of these means "build again". */
-const INPUTS = ["app", "components", "lib", "public", "prisma/schema.prisma", "next.config.js", "postcss.config.mjs", "tsconfig.json", "package-lock.json", "instrumentation.ts", "instrumentation-node.ts", "proxy.ts"];
+const INPUTS = [
+  "app",
+  "components",
+  "lib",
+  "public",
+  "prisma/schema.prisma",
+  "next.config.js",
+  "postcss.config.mjs",
+  "tsconfig.json",
+  "package-lock.json",
+  "instrumentation.ts",
+  "instrumentation-node.ts",
+  "proxy.ts",
+];
 
 /** sha256 over the paths, sizes and modification times of the build inputs. */
 export async function buildFingerprint(root: string): Promise<string> {

@@ -8,11 +8,17 @@ export async function ensureProductionBuild(root: string, say: (line: string) =>
   const stamp = path.join(root, ".next", "medpref-build-fingerprint");
   const fingerprint = await buildFingerprint(root);
   const built = await fs.readFile(stamp, "utf8").catch(() => "");
-  const hasBuild = await fs.access(path.join(root, ".next", "BUILD_ID")).then(() => true, () => false);
+  const hasBuild = await fs.access(path.join(root, ".next", "BUILD_ID")).then(
+    () => true,
+    () => false,
+  );
   if (hasBuild && built === fingerprint) return;
   say("Building the web app (first start or changed sources; this takes a minute)…");
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [nextBin(root), "build"], { stdio: "inherit", env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" } });
+    const child = spawn(process.execPath, [nextBin(root), "build"], {
+      stdio: "inherit",
+      env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+    });
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`next build failed with exit code ${code}`))));
   });
   await fs.writeFile(stamp, fingerprint);

@@ -44,7 +44,10 @@ export function parseValues<S extends z.ZodType>(schema: S, values: unknown, fla
 }
 
 /** Prints a file's problems (first 100 and a count) and its outcome; returns the exit code. */
-export function reportFileOutcome(io: CliIO, summary: { ok: boolean; message: string; problems: RecordProblem[]; problemsNotShown: number }): number {
+export function reportFileOutcome(
+  io: CliIO,
+  summary: { ok: boolean; message: string; problems: RecordProblem[]; problemsNotShown: number },
+): number {
   for (const p of summary.problems) io.err(formatProblem(p));
   if (summary.problemsNotShown > 0) io.err(`… and ${summary.problemsNotShown} more problems.`);
   if (!summary.ok) {

@@ -11,10 +11,26 @@ import { userCommand } from "@/lib/cli/commands/user";
 import { connectDatabase } from "@/lib/db/connect";
 import { AppError } from "@/lib/errors/app-error";
 
-const COMMANDS: Command[] = [userCommand, projectCommand, importCommand, importRankingsCommand, agreementCommand, exportCommand, endpointCommand, seedCommand, migrateCommand];
+const COMMANDS: Command[] = [
+  userCommand,
+  projectCommand,
+  importCommand,
+  importRankingsCommand,
+  agreementCommand,
+  exportCommand,
+  endpointCommand,
+  seedCommand,
+  migrateCommand,
+];
 
 export function usage(): string {
-  return ["Usage: npm run medpref -- <command>", "", ...COMMANDS.map((c) => `       ${c.usage}`), "", "Exit codes: 0 ok, 1 failure, 2 usage error."].join("\n");
+  return [
+    "Usage: npm run medpref -- <command>",
+    "",
+    ...COMMANDS.map((c) => `       ${c.usage}`),
+    "",
+    "Exit codes: 0 ok, 1 failure, 2 usage error.",
+  ].join("\n");
 }
 
 /** Runs one CLI command; returns the exit code (0 ok, 1 failure, 2 usage error). */

@@ -4,7 +4,12 @@ import { EnvError, parseEnv } from "@/lib/config/env";
 describe("environment parsing", () => {
   it("fills in defaults for an empty environment", () => {
     const env = parseEnv({});
-    expect(env).toMatchObject({ MEDPREF_HOME: ".medpref", PORT: 3000, MEDPREF_MAX_COMPLETION_BYTES: 204800, MEDPREF_LOGIN_MAX_FAILURES_PER_ACCOUNT: 5 });
+    expect(env).toMatchObject({
+      MEDPREF_HOME: ".medpref",
+      PORT: 3000,
+      MEDPREF_MAX_COMPLETION_BYTES: 204800,
+      MEDPREF_LOGIN_MAX_FAILURES_PER_ACCOUNT: 5,
+    });
     expect(env.DATABASE_URL).toBeUndefined();
   });
 
@@ -25,16 +30,24 @@ describe("environment parsing", () => {
   });
 
   it("requires the OIDC settings together", () => {
-    expect(() => parseEnv({ OIDC_ISSUER: "https://idp.example.org" })).toThrow(/OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together/);
-    expect(parseEnv({ OIDC_ISSUER: "https://idp.example.org", OIDC_CLIENT_ID: "a", OIDC_CLIENT_SECRET: "b" }).OIDC_ISSUER).toBe("https://idp.example.org");
+    expect(() => parseEnv({ OIDC_ISSUER: "https://idp.example.org" })).toThrow(
+      /OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together/,
+    );
+    expect(parseEnv({ OIDC_ISSUER: "https://idp.example.org", OIDC_CLIENT_ID: "a", OIDC_CLIENT_SECRET: "b" }).OIDC_ISSUER).toBe(
+      "https://idp.example.org",
+    );
   });
 
   it("reads endpoint allow-lists as comma-separated lists, and refuses a malformed one", () => {
-    expect(parseEnv({ MEDPREF_ENDPOINT_KEY_VARS: "VLLM_TOKEN, AZURE_*_KEY,", MEDPREF_ENDPOINT_ALLOWED_HOSTS: "API.openai.com,*.example.org" })).toMatchObject({
+    expect(
+      parseEnv({ MEDPREF_ENDPOINT_KEY_VARS: "VLLM_TOKEN, AZURE_*_KEY,", MEDPREF_ENDPOINT_ALLOWED_HOSTS: "API.openai.com,*.example.org" }),
+    ).toMatchObject({
       MEDPREF_ENDPOINT_KEY_VARS: ["VLLM_TOKEN", "AZURE_*_KEY"],
       MEDPREF_ENDPOINT_ALLOWED_HOSTS: ["api.openai.com", "*.example.org"],
     });
-    expect(() => parseEnv({ MEDPREF_ENDPOINT_KEY_VARS: "MY KEY" })).toThrow(/MEDPREF_ENDPOINT_KEY_VARS.*: comma-separated variable names or globs/);
+    expect(() => parseEnv({ MEDPREF_ENDPOINT_KEY_VARS: "MY KEY" })).toThrow(
+      /MEDPREF_ENDPOINT_KEY_VARS.*: comma-separated variable names or globs/,
+    );
   });
 
   it("refuses a session secret that is too short", () => {

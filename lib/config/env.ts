@@ -3,12 +3,16 @@ import { z } from "zod";
 /** Boolean env values: "1/true/yes/on" and "0/false/no/off"; anything else is an error. */
 const booleanFlag = z
   .enum(["1", "0", "true", "false", "yes", "no", "on", "off"], {
-    error: 'expected one of 1, 0, true, false, yes, no, on, off',
+    error: "expected one of 1, 0, true, false, yes, no, on, off",
   })
   .transform((v) => ["1", "true", "yes", "on"].includes(v));
 
 /** "a, b,,c" → ["a", "b", "c"]. */
-const commaList = (v: string) => v.split(",").map((x) => x.trim()).filter(Boolean);
+const commaList = (v: string) =>
+  v
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -45,12 +49,20 @@ export const envSchema = z
     MEDPREF_ENDPOINT_KEY_VARS: z
       .string()
       .transform(commaList)
-      .pipe(z.array(z.string().regex(/^[A-Za-z0-9_*?]+$/, "comma-separated variable names or globs (letters, digits, _, * and ?)")).min(1, "name at least one variable or glob"))
+      .pipe(
+        z
+          .array(z.string().regex(/^[A-Za-z0-9_*?]+$/, "comma-separated variable names or globs (letters, digits, _, * and ?)"))
+          .min(1, "name at least one variable or glob"),
+      )
       .optional(),
     MEDPREF_ENDPOINT_ALLOWED_HOSTS: z
       .string()
       .transform((v) => commaList(v.toLowerCase()))
-      .pipe(z.array(z.string().regex(/^[a-z0-9.*:\-]+$/, "comma-separated host names, globs (*.example.org) or IP addresses")).min(1, "name at least one host"))
+      .pipe(
+        z
+          .array(z.string().regex(/^[a-z0-9.*:\-]+$/, "comma-separated host names, globs (*.example.org) or IP addresses"))
+          .min(1, "name at least one host"),
+      )
       .optional(),
     MEDPREF_SESSION_IDLE_MINUTES: int(1, 7 * 24 * 60).default(60),
     MEDPREF_SESSION_MAX_HOURS: int(1, 30 * 24).default(12),

@@ -3,7 +3,12 @@ import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 
 /** Streams rows (already encoded as COPY text lines) into `table (columns)` on a client. */
-export async function copyRowsInto(client: pg.PoolClient | pg.Client, table: string, columns: readonly string[], lines: Iterable<string>): Promise<void> {
+export async function copyRowsInto(
+  client: pg.PoolClient | pg.Client,
+  table: string,
+  columns: readonly string[],
+  lines: Iterable<string>,
+): Promise<void> {
   const sql = `COPY "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) FROM STDIN`;
   const stream = client.query(copyFrom(sql));
   const finished = new Promise<void>((resolve, reject) => {

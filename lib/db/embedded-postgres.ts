@@ -67,12 +67,17 @@ export async function startOrAttachEmbeddedPostgres(options: {
       createPostgresUser: isRoot,
       initdbFlags: ["--encoding=UTF8"],
       postgresFlags: [
-        "-c", "listen_addresses=127.0.0.1",
+        "-c",
+        "listen_addresses=127.0.0.1",
         // A Unix socket in the data folder: cheaper than TCP for every query of every process.
-        "-c", `unix_socket_directories=${socketDirFor(dataDir) ?? ""}`,
-        "-c", "max_connections=200",
-        "-c", "shared_buffers=128MB",
-        "-c", "fsync=on",
+        "-c",
+        `unix_socket_directories=${socketDirFor(dataDir) ?? ""}`,
+        "-c",
+        "max_connections=200",
+        "-c",
+        "shared_buffers=128MB",
+        "-c",
+        "fsync=on",
         ...(options.extraFlags ?? []),
       ],
       onLog: log,
@@ -260,7 +265,10 @@ export function findFreePort(): Promise<number> {
 }
 
 async function exists(file: string): Promise<boolean> {
-  return fs.access(file).then(() => true, () => false);
+  return fs.access(file).then(
+    () => true,
+    () => false,
+  );
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -29,7 +29,10 @@ export const DEFAULT_MIGRATIONS_DIR = path.resolve(process.cwd(), "prisma", "mig
 
 export async function readMigrations(dir = DEFAULT_MIGRATIONS_DIR): Promise<MigrationFile[]> {
   const entries = await fs.readdir(/*turbopackIgnore: true*/ dir, { withFileTypes: true });
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   return Promise.all(
     names.map(async (name) => {
       const sql = await fs.readFile(path.join(dir, name, "migration.sql"), "utf8");
@@ -65,7 +68,9 @@ export async function migrate(connectionString: string, options: { dir?: string 
       const known = new Set(migrations.map((m) => m.name));
       const unknown = [...done.keys()].filter((n) => !known.has(n));
       if (unknown.length) {
-        throw new MigrationError(`The database has migrations this code does not know: ${unknown.join(", ")}. Is the code older than the database?`);
+        throw new MigrationError(
+          `The database has migrations this code does not know: ${unknown.join(", ")}. Is the code older than the database?`,
+        );
       }
       const result: MigrationResult = { applied: [], alreadyApplied: [] };
       for (const m of migrations) {

@@ -10,7 +10,9 @@ const globalForPool = globalThis as unknown as { medprefPool?: pg.Pool };
 export function databaseUrl(): string {
   const url = process.env.MEDPREF_DATABASE_URL || env().DATABASE_URL;
   if (!url) {
-    throw new Error("No database: call connectDatabase() at start-up (it starts or attaches to the embedded PostgreSQL), or set DATABASE_URL.");
+    throw new Error(
+      "No database: call connectDatabase() at start-up (it starts or attaches to the embedded PostgreSQL), or set DATABASE_URL.",
+    );
   }
   return url;
 }

@@ -30,7 +30,12 @@ export function demoJudgeRankings(promptId: string, byQuality: readonly string[]
     const order = [...byQuality];
     if (promptIndex % 2) [order[2], order[3]] = [order[3]!, order[2]!];
     if (permutationIndex === 1 && promptIndex % 3 === 0 && order.length > 5) [order[4], order[5]] = [order[5]!, order[4]!];
-    return { permutationIndex, shownOrder, order, scores: Object.fromEntries(order.map((id, rank) => [id, SCORES[Math.min(rank, SCORES.length - 1)]!])) };
+    return {
+      permutationIndex,
+      shownOrder,
+      order,
+      scores: Object.fromEntries(order.map((id, rank) => [id, SCORES[Math.min(rank, SCORES.length - 1)]!])),
+    };
   });
 }
 
@@ -49,14 +54,34 @@ export async function seedDemoJudgeRun(projectId: string, prompts: { id: string;
     const runId = rows[0]!.id;
     for (const [i, prompt] of prompts.entries()) {
       for (const r of demoJudgeRankings(prompt.id, prompt.byQuality, i)) {
-        await tx.query(`INSERT INTO judge_units (run_id, prompt_id, unit_index, state) VALUES ($1, $2, $3, 'DONE')`, [runId, prompt.id, r.permutationIndex]);
+        await tx.query(`INSERT INTO judge_units (run_id, prompt_id, unit_index, state) VALUES ($1, $2, $3, 'DONE')`, [
+          runId,
+          prompt.id,
+          r.permutationIndex,
+        ]);
         await insertJudgeRanking(tx, {
-          promptId: prompt.id, judgeRunId: runId, permutationIndex: r.permutationIndex, authorId: null, shownOrder: r.shownOrder, idempotencyKey: null,
-          submission: { tiers: r.order.map((id) => [id]), details: Object.fromEntries(Object.entries(r.scores).map(([id, score]) => [id, { score, flags: [] }])), rationale: null, timeOnTaskMs: 0 },
+          promptId: prompt.id,
+          judgeRunId: runId,
+          permutationIndex: r.permutationIndex,
+          authorId: null,
+          shownOrder: r.shownOrder,
+          idempotencyKey: null,
+          submission: {
+            tiers: r.order.map((id) => [id]),
+            details: Object.fromEntries(Object.entries(r.scores).map(([id, score]) => [id, { score, flags: [] }])),
+            rationale: null,
+            timeOnTaskMs: 0,
+          },
         });
       }
     }
-    const audit = auditInsertQuery({ actorId: null, action: "judge-run.create", entityType: "judge_run", entityId: runId, after: { demo: true, prompts: prompts.length, permutations: DEMO_JUDGE_PERMUTATIONS } });
+    const audit = auditInsertQuery({
+      actorId: null,
+      action: "judge-run.create",
+      entityType: "judge_run",
+      entityId: runId,
+      after: { demo: true, prompts: prompts.length, permutations: DEMO_JUDGE_PERMUTATIONS },
+    });
     await tx.query(audit.text, audit.values);
     return runId;
   });

@@ -27,7 +27,8 @@ export const DEMO_PROMPTS: DemoPrompt[] = [
     tags: ["obstetrics", "infectious-disease"],
     question:
       "A 26-year-old woman at 20 weeks' gestation has 2 days of dysuria and urinary frequency. She is afebrile, with no flank pain and no costovertebral angle tenderness. Urinalysis shows positive nitrites and leukocyte esterase. Which of the following is the most appropriate treatment?\n\nA. Ciprofloxacin\nB. Doxycycline\nC. Nitrofurantoin\nD. Trimethoprim-sulfamethoxazole in the third trimester\nE. No treatment until culture results are available",
-    reference: "C. Nitrofurantoin: acute cystitis in pregnancy is treated promptly with an agent safe in pregnancy; nitrofurantoin is appropriate in the second trimester.",
+    reference:
+      "C. Nitrofurantoin: acute cystitis in pregnancy is treated promptly with an agent safe in pregnancy; nitrofurantoin is appropriate in the second trimester.",
     answer: "C. Nitrofurantoin",
     keyPoints: [
       "Cystitis in pregnancy is always treated, because untreated bacteriuria progresses to pyelonephritis more often than in non-pregnant women.",
@@ -45,7 +46,8 @@ export const DEMO_PROMPTS: DemoPrompt[] = [
     tags: ["cardiology", "emergency-medicine"],
     question:
       "A 64-year-old man has crushing chest pain for 40 minutes. ECG shows ST elevation in leads II, III and aVF. Blood pressure falls to 82/50 mm Hg after sublingual nitroglycerin. Jugular venous pressure is raised and the lungs are clear. What is the most likely explanation for the hypotension?\n\nA. Left ventricular free wall rupture\nB. Right ventricular infarction\nC. Acute mitral regurgitation\nD. Cardiac tamponade from pericarditis",
-    reference: "B. Right ventricular infarction: inferior STEMI with hypotension after nitrates, raised JVP and clear lungs. Treat with IV fluids; avoid nitrates and diuretics.",
+    reference:
+      "B. Right ventricular infarction: inferior STEMI with hypotension after nitrates, raised JVP and clear lungs. Treat with IV fluids; avoid nitrates and diuretics.",
     answer: "B. Right ventricular infarction",
     keyPoints: [
       "Inferior STEMI (II, III, aVF) is usually from the right coronary artery, which also supplies the right ventricle.",
@@ -63,7 +65,8 @@ export const DEMO_PROMPTS: DemoPrompt[] = [
     tags: ["endocrinology"],
     question:
       "A 19-year-old with type 1 diabetes presents with vomiting and abdominal pain. Glucose is 480 mg/dL, pH 7.12, bicarbonate 9 mEq/L, potassium 3.1 mEq/L. Which is the most appropriate next step after starting IV fluids?\n\nA. Start an insulin infusion immediately\nB. Replace potassium before starting insulin\nC. Give IV sodium bicarbonate\nD. Give subcutaneous long-acting insulin",
-    reference: "B. Replace potassium before starting insulin: with K+ below 3.3 mEq/L, insulin would drive potassium into cells and risk fatal arrhythmia.",
+    reference:
+      "B. Replace potassium before starting insulin: with K+ below 3.3 mEq/L, insulin would drive potassium into cells and risk fatal arrhythmia.",
     answer: "B. Replace potassium before starting insulin",
     keyPoints: [
       "Insulin shifts potassium into cells; starting it with K+ below 3.3 mEq/L risks severe hypokalaemia and arrhythmia.",
@@ -79,7 +82,8 @@ export const DEMO_PROMPTS: DemoPrompt[] = [
     source: "ChatDoctor",
     type: "open-ended",
     tags: ["pharmacology", "primary-care"],
-    question: "I take warfarin for atrial fibrillation. My dentist prescribed a 7-day course of metronidazole. Is there anything I should watch out for?",
+    question:
+      "I take warfarin for atrial fibrillation. My dentist prescribed a 7-day course of metronidazole. Is there anything I should watch out for?",
     reference: null,
     answer: "Metronidazole strongly increases the effect of warfarin, so your INR and bleeding risk can rise sharply.",
     keyPoints: [
@@ -96,7 +100,8 @@ export const DEMO_PROMPTS: DemoPrompt[] = [
     source: "HealthSearchQA",
     type: "open-ended",
     tags: ["neurology", "emergency-medicine"],
-    question: "My father, 71, suddenly has slurred speech and his right arm feels weak. It started 30 minutes ago. Should we wait to see if it passes?",
+    question:
+      "My father, 71, suddenly has slurred speech and his right arm feels weak. It started 30 minutes ago. Should we wait to see if it passes?",
     reference: null,
     answer: "No. These are signs of a possible stroke: call emergency services now.",
     keyPoints: [
@@ -115,7 +120,8 @@ export const DEMO_PROMPTS: DemoPrompt[] = [
     tags: ["infectious-disease", "critical-care"],
     question:
       "Context: In a randomized trial of adults with sepsis, patients received either early goal-directed therapy or usual care. Ninety-day mortality was 18.2% vs 18.9% (relative risk 0.96, 95% CI 0.82–1.13). Question: Does early goal-directed therapy reduce 90-day mortality in sepsis compared with usual care? Answer yes, no, or maybe, and explain.",
-    reference: "No. The confidence interval includes 1 and the absolute difference is small; the trial shows no mortality benefit over usual care.",
+    reference:
+      "No. The confidence interval includes 1 and the absolute difference is small; the trial shows no mortality benefit over usual care.",
     answer: "No",
     keyPoints: [
       "The relative risk of 0.96 has a 95% CI of 0.82–1.13, which includes 1: no statistically significant difference.",

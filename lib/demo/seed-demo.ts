@@ -47,11 +47,27 @@ export async function seedDemo(): Promise<DemoSeedResult> {
     credentials.push({ email: user.email, role: user.role, password: password! });
   }
   const project = await createProject(
-    { slug: DEMO_PROJECT_SLUG, name: "Demo: medical QA preference ranking", guidelines: GUIDELINES, overlapK: 2, showReference: true, allowTies: true },
+    {
+      slug: DEMO_PROJECT_SLUG,
+      name: "Demo: medical QA preference ranking",
+      guidelines: GUIDELINES,
+      overlapK: 2,
+      showReference: true,
+      allowTies: true,
+    },
     null,
   );
   const lines = DEMO_PROMPTS.map((p, i) =>
-    JSON.stringify({ id: p.id, prompt: p.question, reference: p.reference, source: p.source, type: p.type, tags: p.tags, metadata: { demo: true }, completions: demoCandidates(p, i) }),
+    JSON.stringify({
+      id: p.id,
+      prompt: p.question,
+      reference: p.reference,
+      source: p.source,
+      type: p.type,
+      tags: p.tags,
+      metadata: { demo: true },
+      completions: demoCandidates(p, i),
+    }),
   );
   const summary = await importPrompts({
     projectId: project.id,
@@ -66,13 +82,19 @@ export async function seedDemo(): Promise<DemoSeedResult> {
   if (!summary.ok) throw new Error(`Demo data failed to import: ${summary.message}`);
   // A synthetic judge's rankings, stored like a real run's (two permutations, each in its own
   // shuffled shown order), so the agreement dashboard and exports have data before anyone ranks.
-  const stored = await db().prompt.findMany({ where: { projectId: project.id }, select: { id: true, externalId: true, completions: { select: { id: true, position: true } } } });
+  const stored = await db().prompt.findMany({
+    where: { projectId: project.id },
+    select: { id: true, externalId: true, completions: { select: { id: true, position: true } } },
+  });
   const byExternalId = new Map(stored.map((p) => [p.externalId, p]));
-  await seedDemoJudgeRun(project.id, DEMO_PROMPTS.map((p) => {
-    const prompt = byExternalId.get(p.id)!;
-    // Candidates are imported best first (demoCandidates lists them by intended quality).
-    return { id: prompt.id, byQuality: [...prompt.completions].sort((a, b) => a.position - b.position).map((c) => c.id) };
-  }));
+  await seedDemoJudgeRun(
+    project.id,
+    DEMO_PROMPTS.map((p) => {
+      const prompt = byExternalId.get(p.id)!;
+      // Candidates are imported best first (demoCandidates lists them by intended quality).
+      return { id: prompt.id, byQuality: [...prompt.completions].sort((a, b) => a.position - b.position).map((c) => c.id) };
+    }),
+  );
   return { created: true, credentials, prompts: summary.promptsAdded };
 }
 

@@ -76,15 +76,28 @@ export const RUBRIC_SCORE_SCALE: readonly [number, number] = [1, 5];
  * that scored anything shares one scale, the mean stays on it (an imported 0–10 file exports 0–10);
  * otherwise each score is mapped linearly onto the rubric's 1–5 first, and that is the scale.
  */
-export function meanScoresOnScale(rankings: readonly { scores: readonly (number | null)[]; scoreScale: readonly [number, number] }[], n: number): { scores: (number | null)[]; scale: readonly [number, number] } {
+export function meanScoresOnScale(
+  rankings: readonly { scores: readonly (number | null)[]; scoreScale: readonly [number, number] }[],
+  n: number,
+): { scores: (number | null)[]; scale: readonly [number, number] } {
   const scored = rankings.filter((r) => r.scores.some((s) => s !== null && s !== undefined));
   const scales = new Set(scored.map((r) => `${r.scoreScale[0]}:${r.scoreScale[1]}`));
   if (scales.size <= 1) {
     const scale = scored[0]?.scoreScale ?? RUBRIC_SCORE_SCALE;
-    return { scores: meanScores(rankings.map((r) => r.scores), n), scale: [scale[0], scale[1]] };
+    return {
+      scores: meanScores(
+        rankings.map((r) => r.scores),
+        n,
+      ),
+      scale: [scale[0], scale[1]],
+    };
   }
   const [lo, hi] = RUBRIC_SCORE_SCALE;
-  const onRubric = scored.map((r) => r.scores.map((s) => (s === null || s === undefined ? null : lo + ((s - r.scoreScale[0]) / (r.scoreScale[1] - r.scoreScale[0])) * (hi - lo))));
+  const onRubric = scored.map((r) =>
+    r.scores.map((s) =>
+      s === null || s === undefined ? null : lo + ((s - r.scoreScale[0]) / (r.scoreScale[1] - r.scoreScale[0])) * (hi - lo),
+    ),
+  );
   return { scores: meanScores(onRubric, n), scale: RUBRIC_SCORE_SCALE };
 }
 

@@ -74,7 +74,10 @@ export async function buildExportPackage({ config, directory, onProgress }: Buil
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     await client.query("SET LOCAL jit = off");
     const projects = await resolveExport(client, config);
-    const dataVersion = await exportDataVersion(client, projects.map((p) => p.id));
+    const dataVersion = await exportDataVersion(
+      client,
+      projects.map((p) => p.id),
+    );
     const hash = configHash(config);
     const exportVersion = createHash("sha256").update(`${hash}:${dataVersion}`).digest("hex").slice(0, 16);
     const scopes = projects.map((p) => ({ project: p, scope: scopeOf(p, config) }));
@@ -83,7 +86,8 @@ export async function buildExportPackage({ config, directory, onProgress }: Buil
     for (const { scope } of scopes) promptsTotal += await countPrompts(client, scope);
     const items: SplitItem[] = [];
     for (const { scope } of scopes) {
-      for await (const p of streamPromptTexts(client, scope)) items.push({ promptId: p.id, groupKey: normalizedPromptKey(p.text ?? ""), stratum: p.source ?? "" });
+      for await (const p of streamPromptTexts(client, scope))
+        items.push({ promptId: p.id, groupKey: normalizedPromptKey(p.text ?? ""), stratum: p.source ?? "" });
     }
     const splitOf = assignSplits(items, config.splits, config.seed);
     items.length = 0;
@@ -97,9 +101,11 @@ export async function buildExportPackage({ config, directory, onProgress }: Buil
     const files = new Map<PackageFile, RowFile>();
     const parquetBuffers = new ParquetBuffers();
     // Looked up once per row: keyed by split, part and category up front.
-    const fileKey = (split: string, part: PackageFile["part"], category: PackageFile["category"] = null) => `${split}\u0000${part}\u0000${category ?? ""}`;
+    const fileKey = (split: string, part: PackageFile["part"], category: PackageFile["category"] = null) =>
+      `${split}\u0000${part}\u0000${category ?? ""}`;
     const byKey = new Map(layout.map((f) => [fileKey(f.source, f.part, f.category), f]));
-    const fileOf = (split: string, part: PackageFile["part"], category: PackageFile["category"] = null) => byKey.get(fileKey(split, part, category));
+    const fileOf = (split: string, part: PackageFile["part"], category: PackageFile["category"] = null) =>
+      byKey.get(fileKey(split, part, category));
     const stats = new ExportStatistics();
     const context: RowContext = { config, exportVersion };
     let rowsWritten = 0;
@@ -117,7 +123,8 @@ export async function buildExportPackage({ config, directory, onProgress }: Buil
     for (const { project, scope } of scopes) {
       for await (const prompt of streamExportPrompts(client, scope)) {
         stats.promptsConsidered += 1;
-        if (onProgress && stats.promptsConsidered % PROGRESS_EVERY_PROMPTS === 0) await onProgress({ promptsDone: stats.promptsConsidered, promptsTotal, rowsWritten });
+        if (onProgress && stats.promptsConsidered % PROGRESS_EVERY_PROMPTS === 0)
+          await onProgress({ promptsDone: stats.promptsConsidered, promptsTotal, rowsWritten });
         const rated = ratePrompt(prompt, config, project.judgeRun);
         if (typeof rated === "string") {
           stats.skip(rated);
@@ -132,7 +139,10 @@ export async function buildExportPackage({ config, directory, onProgress }: Buil
             continue;
           }
           stats.usePrompt(rated, split);
-          await write(fileOf(split, "rows")!, config.format === "sft" ? sftRow(rated, topCandidate(rated.ranks, random), context) : rankingsRow(rated, context));
+          await write(
+            fileOf(split, "rows")!,
+            config.format === "sft" ? sftRow(rated, topCandidate(rated.ranks, random), context) : rankingsRow(rated, context),
+          );
           continue;
         }
         if (config.format === "kto") {
@@ -179,14 +189,29 @@ export async function buildExportPackage({ config, directory, onProgress }: Buil
       if (rowFile) {
         const { rows, bytes, sha256 } = await rowFile.close();
         written.push({ path: file.path, bytes, sha256, rows });
-      } else leftOut.push({ split: file.split, path: file.path, reason: emptyReason(file, assignedPerSplit.get(file.source) ?? 0, config) });
+      } else
+        leftOut.push({ split: file.split, path: file.path, reason: emptyReason(file, assignedPerSplit.get(file.source) ?? 0, config) });
     }
     if (written.length === 0) {
-      const skipped = Object.entries(stats.summary().promptsSkipped).map(([k, v]) => `${k} ${v}`).join(", ");
-      throw new AppError("INVALID_INPUT", `Nothing to export: none of the ${stats.promptsConsidered} prompts gave a row${skipped ? ` (left out: ${skipped})` : ""}.`, "source");
+      const skipped = Object.entries(stats.summary().promptsSkipped)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ");
+      throw new AppError(
+        "INVALID_INPUT",
+        `Nothing to export: none of the ${stats.promptsConsidered} prompts gave a row${skipped ? ` (left out: ${skipped})` : ""}.`,
+        "source",
+      );
     }
     const summary = stats.summary();
-    const card = datasetCard({ config, exportVersion, projects, layout: layout.filter((f) => files.has(f)), leftOut, files: written, statistics: summary });
+    const card = datasetCard({
+      config,
+      exportVersion,
+      projects,
+      layout: layout.filter((f) => files.has(f)),
+      leftOut,
+      files: written,
+      statistics: summary,
+    });
     const readmePath = path.join(directory, "README.md");
     await writeFile(readmePath, card);
     written.push({ path: "README.md", bytes: (await stat(readmePath)).size, sha256: await sha256File(readmePath), rows: 0 });

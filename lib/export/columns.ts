@@ -25,7 +25,12 @@ export const listOf = (of: ColumnType, nullableElements = false): ColumnType => 
 export const structOf = (fields: Column[]): ColumnType => ({ kind: "struct", fields });
 
 /** A conversation: [{role, content}] (Hugging Face chat format). */
-export const messagesType = listOf(structOf([{ name: "role", type: stringType }, { name: "content", type: stringType }]));
+export const messagesType = listOf(
+  structOf([
+    { name: "role", type: stringType },
+    { name: "content", type: stringType },
+  ]),
+);
 
 function formatDouble(value: number): string {
   if (!Number.isFinite(value)) throw new Error(`cannot export the non-finite number ${value}`);
@@ -54,7 +59,9 @@ function serializeValue(type: ColumnType, value: unknown, nullable: boolean, pat
 }
 
 function serializeStruct(columns: readonly Column[], row: Record<string, unknown>, path = ""): string {
-  const parts = columns.map((c) => `${JSON.stringify(c.name)}:${serializeValue(c.type, row[c.name], c.nullable ?? false, path ? `${path}.${c.name}` : c.name)}`);
+  const parts = columns.map(
+    (c) => `${JSON.stringify(c.name)}:${serializeValue(c.type, row[c.name], c.nullable ?? false, path ? `${path}.${c.name}` : c.name)}`,
+  );
   return `{${parts.join(",")}}`;
 }
 
@@ -67,7 +74,9 @@ const LINE_SEPARATORS = /[\u2028\u2029]/g;
  */
 export function serializeJsonRow(columns: readonly Column[], row: Record<string, unknown>): string {
   const line = serializeStruct(columns, row);
-  return line.includes("\u2028") || line.includes("\u2029") ? line.replace(LINE_SEPARATORS, (c) => (c === "\u2028" ? "\\u2028" : "\\u2029")) : line;
+  return line.includes("\u2028") || line.includes("\u2029")
+    ? line.replace(LINE_SEPARATORS, (c) => (c === "\u2028" ? "\\u2028" : "\\u2029"))
+    : line;
 }
 
 /** A Hugging Face `datasets` feature as the dataset card's YAML writes it (dataset_info.features). */

@@ -28,7 +28,9 @@ describe("the dataset card of an export", () => {
       },
     });
     expect(card).not.toMatch(/<(img|script|iframe|b)\b/i);
-    expect(card).toContain('Preference data exported by MedPref from **&lt;img src=x onerror="alert(1)"&gt; Cardiology \\*Q&amp;A\\*** (`cardio`).');
+    expect(card).toContain(
+      'Preference data exported by MedPref from **&lt;img src=x onerror="alert(1)"&gt; Cardiology \\*Q&amp;A\\*** (`cardio`).',
+    );
     expect(card).toContain("source datasets &lt;b&gt;MedQA&lt;/b&gt;");
     expect(card).toContain("| &lt;script&gt;alert(2)&lt;/script&gt; | 1 |");
     expect(card).toContain("| &lt;iframe src=//evil&gt;\\|x | 1 | 1 | 1 |");

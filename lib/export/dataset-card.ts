@@ -23,20 +23,24 @@ const FORMAT_DESCRIPTIONS: Record<ExportConfig["format"], string> = {
   kto: "TRL unpaired preference data: `prompt`, `completion`, `label` (true = desirable); one row per (prompt, completion) at most, labelled from the prompt's aggregated ranking (see below).",
   rm: "Reward-model pairs: `chosen` and `rejected` conversations (prompt included) and `margin`, the aggregated rank gap (float). OpenRLHF: `--chosen_key chosen --rejected_key rejected --apply_chat_template`.",
   sft: "Supervised fine-tuning conversations: `messages` ending with the top-ranked completion. Prompts whose candidates all tie in the aggregated ranking have no best answer and are left out.",
-  rankings: "One row per prompt: every candidate with its aggregated rank and score, and every individual ranking (per annotator and per judge permutation), ranks and scores in candidate order.",
+  rankings:
+    "One row per prompt: every candidate with its aggregated rank and score, and every individual ranking (per annotator and per judge permutation), ranks and scores in candidate order.",
 };
 
 const STRATEGY_DESCRIPTIONS: Record<ExportConfig["strategy"], (c: ExportConfig) => string> = {
   "best-random": () => "the best-ranked candidate against a randomly drawn lower-ranked one (as HuggingFaceH4/ultrafeedback_binarized)",
   "best-worst": () => "the best-ranked candidate against the worst-ranked one",
-  "all-pairs": (c) => `every ordered pair whose aggregated ranks differ by at least ${c.margin} (InstructGPT-style; 28 pairs for 8 untied candidates at margin 1)`,
+  "all-pairs": (c) =>
+    `every ordered pair whose aggregated ranks differ by at least ${c.margin} (InstructGPT-style; 28 pairs for 8 untied candidates at margin 1)`,
   topk: (c) => `each of the top ${c.topK} candidates against each of the bottom ${c.topK}`,
-  quantile: (c) => `the best-ranked candidate against the candidate at rank quantile ${c.quantile} (the first strictly worse one from there)`,
+  quantile: (c) =>
+    `the best-ranked candidate against the candidate at rank quantile ${c.quantile} (the first strictly worse one from there)`,
 };
 
 const AGGREGATION_DESCRIPTIONS: Record<ExportConfig["aggregation"], string> = {
   borda: "mean rank (Borda)",
-  "bradley-terry": "Bradley–Terry strengths fitted to the rankings' pairwise outcomes (MM algorithm with a 0.1 pseudo-win per compared pair; the pairwise breaking of Plackett–Luce)",
+  "bradley-terry":
+    "Bradley–Terry strengths fitted to the rankings' pairwise outcomes (MM algorithm with a 0.1 pseudo-win per compared pair; the pairwise breaking of Plackett–Luce)",
   majority: "majority over pairs (Copeland: pairs won by a majority of rankings minus pairs lost)",
 };
 
@@ -67,21 +71,58 @@ function trainerUsage(config: ExportConfig, firstSplit: string): string[] {
   const py = (lines: string[]) => ["```python", ...load, ...lines, "```"];
   switch (config.format) {
     case "dpo":
-      return ["TRL `DPOTrainer` (explicit prompt). The `provenance` column is metadata; drop it before training:", "", ...py([`train = ds["${firstSplit}"].remove_columns(["provenance"])`, "from trl import DPOConfig, DPOTrainer", 'trainer = DPOTrainer(model=model, args=DPOConfig(output_dir="dpo"), train_dataset=train, processing_class=tokenizer)'])];
+      return [
+        "TRL `DPOTrainer` (explicit prompt). The `provenance` column is metadata; drop it before training:",
+        "",
+        ...py([
+          `train = ds["${firstSplit}"].remove_columns(["provenance"])`,
+          "from trl import DPOConfig, DPOTrainer",
+          'trainer = DPOTrainer(model=model, args=DPOConfig(output_dir="dpo"), train_dataset=train, processing_class=tokenizer)',
+        ]),
+      ];
     case "rm":
-      return ["TRL `RewardTrainer` (implicit prompt: `chosen` and `rejected` are whole conversations; `margin` is used as the margin of the loss). OpenRLHF: `--chosen_key chosen --rejected_key rejected --apply_chat_template`.", "", ...py([`train = ds["${firstSplit}"].remove_columns(["provenance"])`, "from trl import RewardConfig, RewardTrainer", 'trainer = RewardTrainer(model=model, args=RewardConfig(output_dir="rm"), train_dataset=train, processing_class=tokenizer)'])];
+      return [
+        "TRL `RewardTrainer` (implicit prompt: `chosen` and `rejected` are whole conversations; `margin` is used as the margin of the loss). OpenRLHF: `--chosen_key chosen --rejected_key rejected --apply_chat_template`.",
+        "",
+        ...py([
+          `train = ds["${firstSplit}"].remove_columns(["provenance"])`,
+          "from trl import RewardConfig, RewardTrainer",
+          'trainer = RewardTrainer(model=model, args=RewardConfig(output_dir="rm"), train_dataset=train, processing_class=tokenizer)',
+        ]),
+      ];
     case "kto":
-      return ["TRL `KTOTrainer`:", "", ...py([`train = ds["${firstSplit}"].remove_columns(["provenance"])`, "from trl import KTOConfig, KTOTrainer", 'trainer = KTOTrainer(model=model, args=KTOConfig(output_dir="kto"), train_dataset=train, processing_class=tokenizer)'])];
+      return [
+        "TRL `KTOTrainer`:",
+        "",
+        ...py([
+          `train = ds["${firstSplit}"].remove_columns(["provenance"])`,
+          "from trl import KTOConfig, KTOTrainer",
+          'trainer = KTOTrainer(model=model, args=KTOConfig(output_dir="kto"), train_dataset=train, processing_class=tokenizer)',
+        ]),
+      ];
     case "sft":
-      return ["TRL `SFTTrainer`:", "", ...py([`train = ds["${firstSplit}"].remove_columns(["provenance"])`, "from trl import SFTConfig, SFTTrainer", 'trainer = SFTTrainer(model=model, args=SFTConfig(output_dir="sft"), train_dataset=train, processing_class=tokenizer)'])];
+      return [
+        "TRL `SFTTrainer`:",
+        "",
+        ...py([
+          `train = ds["${firstSplit}"].remove_columns(["provenance"])`,
+          "from trl import SFTConfig, SFTTrainer",
+          'trainer = SFTTrainer(model=model, args=SFTConfig(output_dir="sft"), train_dataset=train, processing_class=tokenizer)',
+        ]),
+      ];
     case "h4":
       return [
         "For TRL prefer the `dpo` export (`DPOTrainer`) or the `rm` export (`RewardTrainer`): h4 rows carry `messages` next to `prompt`/`chosen`/`rejected`, and TRL's `apply_chat_template` refuses that combination. From h4, keep only the conversations (implicit prompt), which `DPOTrainer` and `RewardTrainer` both read; `*_sft` splits go to `SFTTrainer` through `messages`:",
         "",
-        ...py([`prefs = ds["${firstSplit}"].select_columns(["chosen", "rejected"])`, `sft = ds["${firstSplit.replace(/_prefs$/, "_sft")}"].select_columns(["messages"])`]),
+        ...py([
+          `prefs = ds["${firstSplit}"].select_columns(["chosen", "rejected"])`,
+          `sft = ds["${firstSplit.replace(/_prefs$/, "_sft")}"].select_columns(["messages"])`,
+        ]),
       ];
     case "rankings":
-      return ["Not a trainer's format: one row per prompt with every candidate and every ranking, for listwise methods and re-analysis. Derive pairs with the `dpo` or `rm` export instead."];
+      return [
+        "Not a trainer's format: one row per prompt with every candidate and every ranking, for listwise methods and re-analysis. Derive pairs with the `dpo` or `rm` export instead.",
+      ];
   }
 }
 
@@ -122,7 +163,9 @@ export function datasetCard({ config, exportVersion, projects, layout, leftOut, 
     "## Format",
     "",
     FORMAT_DESCRIPTIONS[config.format],
-    config.format === "dpo" || config.format === "kto" ? `Style: ${config.dpoStyle} (${config.dpoStyle === "conversational" ? "lists of `{role, content}`" : "plain strings"}).` : "",
+    config.format === "dpo" || config.format === "kto"
+      ? `Style: ${config.dpoStyle} (${config.dpoStyle === "conversational" ? "lists of `{role, content}`" : "plain strings"}).`
+      : "",
     "Every row carries a `provenance` struct: the MedPref prompt id, project, source dataset, the chosen and rejected completion ids, models, aggregated ranks and scores, the rank gap, the number of rankings and their agreement on the prompt, the rating source with annotator pseudonyms and judge run, the pairing strategy and this export's version.",
     "",
     "```python",
@@ -149,24 +192,38 @@ export function datasetCard({ config, exportVersion, projects, layout, leftOut, 
     `- **Filters**: ${[
       config.sourceDatasets.length ? `source datasets ${config.sourceDatasets.map(markdownText).join(", ")}` : "all source datasets",
       config.promptTypes.length ? `prompt types ${config.promptTypes.map(markdownText).join(", ")}` : "all prompt types",
-      config.minAgreement !== null ? `rankings agreeing on at least ${config.minAgreement} of candidate pairs (prompts with two or more rankings)` : null,
+      config.minAgreement !== null
+        ? `rankings agreeing on at least ${config.minAgreement} of candidate pairs (prompts with two or more rankings)`
+        : null,
       config.excludeFlaggedChosen ? "prompts whose best candidate anyone flagged unsafe or factually incorrect are excluded" : null,
     ]
       .filter(Boolean)
       .join("; ")}.`,
     `- **Splits** by prompt (${config.splits.map((x) => `${x.name} ${x.fraction}`).join(", ")}): prompts are grouped by normalized text (case, whitespace and punctuation folded) and each group goes to one split, so no prompt — or near-identical prompt — appears in two splits; assignment is stratified by source dataset and seeded (seed ${config.seed}).`,
     ...(config.categories
-      ? ["- **Test categories** (subsets of the pairs of the test split):", ...Object.entries(CATEGORY_RULES).map(([name, rule]) => `  - \`${name}\`: ${rule}.`)]
+      ? [
+          "- **Test categories** (subsets of the pairs of the test split):",
+          ...Object.entries(CATEGORY_RULES).map(([name, rule]) => `  - \`${name}\`: ${rule}.`),
+        ]
       : []),
     "",
     "## Statistics",
     "",
     `${s.promptsUsed} of ${s.promptsConsidered} prompts used; ${s.meanRankingsPerPrompt ?? 0} rankings per prompt on average. Agreement of the rankings used (mean pairwise agreement over ${s.agreement.prompts} prompts with two or more rankings): ${s.agreement.meanPairwise ?? "n/a"}.`,
-    Object.keys(s.promptsSkipped).length ? `Prompts left out: ${Object.entries(s.promptsSkipped).map(([k, v]) => `${k} ${v}`).join(", ")}.` : "",
+    Object.keys(s.promptsSkipped).length
+      ? `Prompts left out: ${Object.entries(s.promptsSkipped)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(", ")}.`
+      : "",
     config.format === "kto" ? `Labels: ${s.labels.desirable} desirable, ${s.labels.undesirable} undesirable.` : "",
     "",
     ...(leftOut.length
-      ? ["Splits left out because they have no rows (no file is written for them, and they are not listed above):", "", ...leftOut.map((l) => `- \`${l.split}\`: ${l.reason}.`), ""]
+      ? [
+          "Splits left out because they have no rows (no file is written for them, and they are not listed above):",
+          "",
+          ...leftOut.map((l) => `- \`${l.split}\`: ${l.reason}.`),
+          "",
+        ]
       : []),
     table(
       ["split", "file", "rows"],
@@ -174,7 +231,22 @@ export function datasetCard({ config, exportVersion, projects, layout, leftOut, 
     ),
     "",
     ...(Object.keys(s.pairsPerSource).length
-      ? ["Pairs per source dataset:", "", table(["source", "pairs"], Object.entries(s.pairsPerSource).map(([source, pairs]) => [markdownText(source), pairs])), "", "Model win rates (share of its pairs in which the model's completion was chosen):", "", table(["model", "pairs", "wins", "win rate"], s.modelWinRates.map((m) => [markdownText(m.model), m.pairs, m.wins, m.winRate])), ""]
+      ? [
+          "Pairs per source dataset:",
+          "",
+          table(
+            ["source", "pairs"],
+            Object.entries(s.pairsPerSource).map(([source, pairs]) => [markdownText(source), pairs]),
+          ),
+          "",
+          "Model win rates (share of its pairs in which the model's completion was chosen):",
+          "",
+          table(
+            ["model", "pairs", "wins", "win rate"],
+            s.modelWinRates.map((m) => [markdownText(m.model), m.pairs, m.wins, m.winRate]),
+          ),
+          "",
+        ]
       : []),
     "## Files",
     "",

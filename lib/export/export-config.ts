@@ -63,19 +63,36 @@ export const exportConfigSchema = z
         { name: "validation", fraction: 0.05 },
         { name: "test", fraction: 0.05 },
       ]),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(42),
     /** Medical-RewardBench-style categories of the last split (easy, hard, length, human). */
     categories: z.boolean().default(false),
     license: safeName().trim().min(1).max(64).default("other"),
   })
   .superRefine((c, ctx) => {
     const total = c.splits.reduce((s, x) => s + x.fraction, 0);
-    if (Math.abs(total - 1) > 1e-9) ctx.addIssue({ code: "custom", path: ["splits"], message: `split fractions must sum to 1 (they sum to ${Number(total.toFixed(6))})` });
+    if (Math.abs(total - 1) > 1e-9)
+      ctx.addIssue({
+        code: "custom",
+        path: ["splits"],
+        message: `split fractions must sum to 1 (they sum to ${Number(total.toFixed(6))})`,
+      });
     const names = new Set(c.splits.map((s) => s.name));
     if (names.size !== c.splits.length) ctx.addIssue({ code: "custom", path: ["splits"], message: "split names must be different" });
-    if (c.source !== "humans" && c.judgeRuns.length === 0) ctx.addIssue({ code: "custom", path: ["judgeRuns"], message: `the source "${c.source}" needs a judge run` });
-    if (c.source === "humans" && c.judgeRuns.length > 0) ctx.addIssue({ code: "custom", path: ["judgeRuns"], message: 'the source "humans" uses no judge run; choose "judge", "humans+judge" or "both"' });
-    if (new Set(c.projects).size !== c.projects.length) ctx.addIssue({ code: "custom", path: ["projects"], message: "a project is listed twice" });
+    if (c.source !== "humans" && c.judgeRuns.length === 0)
+      ctx.addIssue({ code: "custom", path: ["judgeRuns"], message: `the source "${c.source}" needs a judge run` });
+    if (c.source === "humans" && c.judgeRuns.length > 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["judgeRuns"],
+        message: 'the source "humans" uses no judge run; choose "judge", "humans+judge" or "both"',
+      });
+    if (new Set(c.projects).size !== c.projects.length)
+      ctx.addIssue({ code: "custom", path: ["projects"], message: "a project is listed twice" });
   });
 
 export type ExportConfig = z.output<typeof exportConfigSchema>;
@@ -95,13 +112,23 @@ export function parseSourceChoice(text: string): { source: RankingSourceChoice; 
   const [kind, runs] = text.split(":", 2) as [string, string | undefined];
   const source = (RANKING_SOURCES as readonly string[]).includes(kind) ? (kind as RankingSourceChoice) : null;
   if (!source) throw new Error(`"${text}" is not a source: use humans, judge:RUN_ID, humans+judge:RUN_ID or both:RUN_ID`);
-  return { source, judgeRuns: runs ? runs.split(",").map((r) => r.trim()).filter(Boolean) : [] };
+  return {
+    source,
+    judgeRuns: runs
+      ? runs
+          .split(",")
+          .map((r) => r.trim())
+          .filter(Boolean)
+      : [],
+  };
 }
 
 /** JSON with sorted keys: equal configurations serialize (and hash) equally. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
   );
 }
 

@@ -40,12 +40,22 @@ const defaultName = (c: ExportConfig) => `${c.projects.join("+")} · ${c.format}
 const exportName = z.object({ name: safeName().max(200, "at most 200 characters") }).transform((v) => v.name);
 
 /** Records an export (QUEUED) after checking its configuration, and queues its build. */
-export async function createExport(boss: PgBoss, input: ExportConfigInput, options: { name?: string | null; actorId: string }): Promise<string> {
+export async function createExport(
+  boss: PgBoss,
+  input: ExportConfigInput,
+  options: { name?: string | null; actorId: string },
+): Promise<string> {
   const config = await validateExportConfig(input);
   const name = exportName.parse({ name: options.name?.trim() ?? "" }) || defaultName(config);
   const created = await db().$transaction(async (tx) => {
     const row = await tx.export.create({ data: { name, config, configHash: configHash(config), createdById: options.actorId } });
-    await recordAudit(tx, { actorId: options.actorId, action: "export.create", entityType: "export", entityId: row.id, after: { name, config } });
+    await recordAudit(tx, {
+      actorId: options.actorId,
+      action: "export.create",
+      entityType: "export",
+      entityId: row.id,
+      after: { name, config },
+    });
     return row;
   });
   await enqueueExport(boss, created.id);
@@ -69,7 +79,10 @@ export async function runExportBuild(exportId: string): Promise<void> {
   const partial = `${final}.partial`;
   await rm(partial, { recursive: true, force: true });
   await mkdir(partial, { recursive: true });
-  await db().export.update({ where: { id: exportId }, data: { status: "RUNNING", startedAt: new Date(), progress: 0, rowsWritten: 0, error: null } });
+  await db().export.update({
+    where: { id: exportId },
+    data: { status: "RUNNING", startedAt: new Date(), progress: 0, rowsWritten: 0, error: null },
+  });
   let lastWrite = 0;
   try {
     const config = exportConfigSchema.parse(row.config);
@@ -81,7 +94,11 @@ export async function runExportBuild(exportId: string): Promise<void> {
         lastWrite = Date.now();
         // Published at 1 only with the files: building reaches 0.99 at most.
         const progress = promptsTotal === 0 ? 0 : Math.min(0.99, promptsDone / promptsTotal);
-        await pool().query(`UPDATE exports SET progress = $2, rows_written = $3 WHERE id = $1 AND status = 'RUNNING'`, [exportId, progress, rowsWritten]);
+        await pool().query(`UPDATE exports SET progress = $2, rows_written = $3 WHERE id = $1 AND status = 'RUNNING'`, [
+          exportId,
+          progress,
+          rowsWritten,
+        ]);
       },
     });
     await rm(final, { recursive: true, force: true });
@@ -92,8 +109,17 @@ export async function runExportBuild(exportId: string): Promise<void> {
         data: [...manifest.files.map((f) => ({ exportId, path: f.path, bytes: BigInt(f.bytes), sha256: f.sha256, rows: f.rows }))],
       });
       const rows = manifest.files.reduce((s, f) => s + f.rows, 0);
-      await tx.export.update({ where: { id: exportId }, data: { status: "READY", progress: 1, rowsWritten: rows, manifest: JSON.parse(JSON.stringify(manifest)), finishedAt: new Date() } });
-      await recordAudit(tx, { actorId: null, action: "export.ready", entityType: "export", entityId: exportId, after: { exportVersion: manifest.exportVersion, rows } });
+      await tx.export.update({
+        where: { id: exportId },
+        data: { status: "READY", progress: 1, rowsWritten: rows, manifest: JSON.parse(JSON.stringify(manifest)), finishedAt: new Date() },
+      });
+      await recordAudit(tx, {
+        actorId: null,
+        action: "export.ready",
+        entityType: "export",
+        entityId: exportId,
+        after: { exportVersion: manifest.exportVersion, rows },
+      });
     });
   } catch (error) {
     await rm(partial, { recursive: true, force: true });

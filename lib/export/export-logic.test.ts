@@ -3,7 +3,13 @@ import { describe, expect, it } from "vitest";
 import { fractionalRanks } from "@/lib/agreement/fractional-ranks";
 import { aggregateRankings, copelandScores, rankingAgreement } from "@/lib/export/aggregate-rankings";
 import { messagesType, serializeJsonRow, stringType, doubleType } from "@/lib/export/columns";
-import { exportConfigSchema, parseSourceChoice, parseSplitList, PAIRING_STRATEGIES, type PairingStrategy } from "@/lib/export/export-config";
+import {
+  exportConfigSchema,
+  parseSourceChoice,
+  parseSplitList,
+  PAIRING_STRATEGIES,
+  type PairingStrategy,
+} from "@/lib/export/export-config";
 import type { ExportPrompt } from "@/lib/export/export-prompt";
 import { normalizedPromptKey, normalizePromptText } from "@/lib/export/normalize-prompt";
 import { packageLayout } from "@/lib/export/package-layout";
@@ -12,7 +18,13 @@ import { ratePrompt } from "@/lib/export/rate-prompt";
 import { assignSplits } from "@/lib/export/splits";
 import { seededRandom } from "@/lib/judge/seeded-random";
 
-const options = (strategy: PairingStrategy, extra: Partial<{ margin: number; topK: number; quantile: number }> = {}) => ({ strategy, margin: 1, topK: 2, quantile: 0.5, ...extra });
+const options = (strategy: PairingStrategy, extra: Partial<{ margin: number; topK: number; quantile: number }> = {}) => ({
+  strategy,
+  margin: 1,
+  topK: 2,
+  quantile: 0.5,
+  ...extra,
+});
 
 /** Rankings of 2–16 candidates with ties: raw integer levels turned into fractional ranks. */
 const ranking = fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 2, maxLength: 16 }).map((raw) => fractionalRanks(raw));
@@ -60,7 +72,9 @@ describe("pairing strategies", () => {
 
   it("best-random draws every lower-ranked candidate across seeds, and the top pick among tied bests", () => {
     const ranks = Float64Array.from([1, 2, 3, 4]);
-    const drawn = new Set(Array.from({ length: 200 }, (_, s) => pairCandidates(ranks, options("best-random"), seededRandom(s))[0]!.rejected));
+    const drawn = new Set(
+      Array.from({ length: 200 }, (_, s) => pairCandidates(ranks, options("best-random"), seededRandom(s))[0]!.rejected),
+    );
     expect([...drawn].sort()).toEqual([1, 2, 3]);
     const tiedTop = Float64Array.from([1.5, 1.5, 3, 4]);
     expect(new Set(Array.from({ length: 100 }, (_, s) => topCandidate(tiedTop, seededRandom(s))))).toEqual(new Set([0, 1]));
@@ -68,8 +82,13 @@ describe("pairing strategies", () => {
 });
 
 describe("splits", () => {
-  const item = fc.record({ text: fc.constantFrom("What is X?", "what is x", "Dose of Y", "dose of y!", "Z", "W?", "Q", "R"), source: fc.constantFrom("MedQA", "PubMedQA", "") });
-  const items = fc.array(item, { minLength: 1, maxLength: 80 }).map((list) => list.map((x, i) => ({ promptId: `p${i}`, groupKey: normalizedPromptKey(x.text), stratum: x.source })));
+  const item = fc.record({
+    text: fc.constantFrom("What is X?", "what is x", "Dose of Y", "dose of y!", "Z", "W?", "Q", "R"),
+    source: fc.constantFrom("MedQA", "PubMedQA", ""),
+  });
+  const items = fc
+    .array(item, { minLength: 1, maxLength: 80 })
+    .map((list) => list.map((x, i) => ({ promptId: `p${i}`, groupKey: normalizedPromptKey(x.text), stratum: x.source })));
   const splits = [
     { name: "train", fraction: 0.8 },
     { name: "validation", fraction: 0.1 },
@@ -99,7 +118,11 @@ describe("splits", () => {
   });
 
   it("follow the fractions within each stratum", () => {
-    const list = Array.from({ length: 1000 }, (_, i) => ({ promptId: `p${i}`, groupKey: `g${i}`, stratum: i % 4 === 0 ? "PubMedQA" : "MedQA" }));
+    const list = Array.from({ length: 1000 }, (_, i) => ({
+      promptId: `p${i}`,
+      groupKey: `g${i}`,
+      stratum: i % 4 === 0 ? "PubMedQA" : "MedQA",
+    }));
     const assigned = assignSplits(list, splits, 42);
     for (const stratum of ["PubMedQA", "MedQA"]) {
       const mine = list.filter((x) => x.stratum === stratum);
@@ -119,17 +142,32 @@ describe("aggregation", () => {
 
   it("agrees across methods when every ranking is the same, and keeps a unanimous tie", () => {
     const r = fractionalRanks([1, 2, 2, 3]);
-    for (const method of ["borda", "bradley-terry", "majority"] as const) expect(Array.from(aggregateRankings([r, r, r], method))).toEqual(Array.from(r));
+    for (const method of ["borda", "bradley-terry", "majority"] as const)
+      expect(Array.from(aggregateRankings([r, r, r], method))).toEqual(Array.from(r));
   });
 
   it("is symmetric in the candidates (relabelling the input relabels the output)", () => {
     fc.assert(
-      fc.property(fc.array(ranking.filter((r) => r.length === 5), { minLength: 2, maxLength: 4 }), fc.shuffledSubarray([0, 1, 2, 3, 4], { minLength: 5 }), (rankings, perm) => {
-        for (const method of ["borda", "bradley-terry", "majority"] as const) {
-          const direct = relabel(aggregateRankings(rankings, method), perm);
-          expect(Array.from(aggregateRankings(rankings.map((r) => relabel(r, perm)), method))).toEqual(Array.from(direct));
-        }
-      }),
+      fc.property(
+        fc.array(
+          ranking.filter((r) => r.length === 5),
+          { minLength: 2, maxLength: 4 },
+        ),
+        fc.shuffledSubarray([0, 1, 2, 3, 4], { minLength: 5 }),
+        (rankings, perm) => {
+          for (const method of ["borda", "bradley-terry", "majority"] as const) {
+            const direct = relabel(aggregateRankings(rankings, method), perm);
+            expect(
+              Array.from(
+                aggregateRankings(
+                  rankings.map((r) => relabel(r, perm)),
+                  method,
+                ),
+              ),
+            ).toEqual(Array.from(direct));
+          }
+        },
+      ),
     );
   });
 
@@ -151,7 +189,12 @@ describe("rating a prompt", () => {
     candidates: ["a", "b", "c"].map((m) => ({ completionId: m, model: m, text: m })),
     rankings,
   });
-  const r = (kind: "HUMAN" | "JUDGE" | "GOLD" | "ADJUDICATED", ranks: number[], flags: string[][] = [[], [], []], runId: string | null = null) => ({
+  const r = (
+    kind: "HUMAN" | "JUDGE" | "GOLD" | "ADJUDICATED",
+    ranks: number[],
+    flags: string[][] = [[], [], []],
+    runId: string | null = null,
+  ) => ({
     kind,
     rater: kind === "JUDGE" ? `judge:${runId}` : `rater-${ranks.join("")}`,
     runId,
@@ -179,7 +222,10 @@ describe("rating a prompt", () => {
     const p = prompt([r("HUMAN", [1, 2, 3]), r("HUMAN", [3, 2, 1]), r("JUDGE", [1, 2, 3], undefined, "run")]);
     expect(ratePrompt(p, { ...config, minHumanRankings: 3 }, null)).toBe("too-few-human-rankings");
     expect(ratePrompt(p, { ...config, minAgreement: 0.5 }, null)).toBe("low-agreement");
-    expect(ratePrompt(p, { ...config, source: "humans+judge", minHumanRankings: 3 }, "run")).toMatchObject({ ratingSource: "judge", judgeRun: "run" });
+    expect(ratePrompt(p, { ...config, source: "humans+judge", minHumanRankings: 3 }, "run")).toMatchObject({
+      ratingSource: "judge",
+      judgeRun: "run",
+    });
     expect(ratePrompt(prompt([r("GOLD", [1, 2, 3])]), { ...config, excludeGold: true }, null)).toBe("gold");
   });
 });
@@ -198,17 +244,38 @@ describe("configuration and rows", () => {
   });
 
   it("lays out h4 with prefs, sft and gen per split, plus category files", () => {
-    const layout = packageLayout({ format: "h4", fileType: "parquet", categories: true, splits: [{ name: "train", fraction: 0.9 }, { name: "test", fraction: 0.1 }] });
+    const layout = packageLayout({
+      format: "h4",
+      fileType: "parquet",
+      categories: true,
+      splits: [
+        { name: "train", fraction: 0.9 },
+        { name: "test", fraction: 0.1 },
+      ],
+    });
     expect(layout.map((f) => f.path)).toEqual([
-      "data/train_prefs.parquet", "data/train_sft.parquet", "data/train_gen.parquet",
-      "data/test_prefs.parquet", "data/test_sft.parquet", "data/test_gen.parquet",
-      "data/test_prefs_easy.parquet", "data/test_prefs_hard.parquet", "data/test_prefs_length.parquet", "data/test_prefs_human.parquet",
+      "data/train_prefs.parquet",
+      "data/train_sft.parquet",
+      "data/train_gen.parquet",
+      "data/test_prefs.parquet",
+      "data/test_sft.parquet",
+      "data/test_gen.parquet",
+      "data/test_prefs_easy.parquet",
+      "data/test_prefs_hard.parquet",
+      "data/test_prefs_length.parquet",
+      "data/test_prefs_human.parquet",
     ]);
   });
 
   it("writes doubles with a decimal point and refuses a value that breaks its column's type", () => {
-    const columns = [{ name: "s", type: doubleType }, { name: "m", type: messagesType }, { name: "t", type: stringType, nullable: true }];
-    expect(serializeJsonRow(columns, { s: 2, m: [{ role: "user", content: "hi" }], t: null })).toBe('{"s":2.0,"m":[{"role":"user","content":"hi"}],"t":null}');
+    const columns = [
+      { name: "s", type: doubleType },
+      { name: "m", type: messagesType },
+      { name: "t", type: stringType, nullable: true },
+    ];
+    expect(serializeJsonRow(columns, { s: 2, m: [{ role: "user", content: "hi" }], t: null })).toBe(
+      '{"s":2.0,"m":[{"role":"user","content":"hi"}],"t":null}',
+    );
     expect(() => serializeJsonRow(columns, { s: null, m: [], t: "x" })).toThrow(/column s/);
   });
 });

@@ -1,14 +1,5 @@
 import { createHash } from "node:crypto";
-import {
-  boolType,
-  doubleType,
-  intType,
-  listOf,
-  messagesType,
-  stringType,
-  structOf,
-  type Column,
-} from "@/lib/export/columns";
+import { boolType, doubleType, intType, listOf, messagesType, stringType, structOf, type Column } from "@/lib/export/columns";
 import type { ExportConfig } from "@/lib/export/export-config";
 import type { ChatMessage } from "@/lib/export/export-prompt";
 import type { CandidatePair, KtoLabel } from "@/lib/export/pairing";
@@ -84,11 +75,26 @@ export function columnsFor(config: Pick<ExportConfig, "format" | "dpoStyle">): C
         provenance(),
       ];
     case "dpo":
-      return [{ name: "prompt", type: promptOrText }, { name: "chosen", type: promptOrText }, { name: "rejected", type: promptOrText }, provenance()];
+      return [
+        { name: "prompt", type: promptOrText },
+        { name: "chosen", type: promptOrText },
+        { name: "rejected", type: promptOrText },
+        provenance(),
+      ];
     case "kto":
-      return [{ name: "prompt", type: promptOrText }, { name: "completion", type: promptOrText }, { name: "label", type: boolType }, provenance(completionProvenanceType)];
+      return [
+        { name: "prompt", type: promptOrText },
+        { name: "completion", type: promptOrText },
+        { name: "label", type: boolType },
+        provenance(completionProvenanceType),
+      ];
     case "rm":
-      return [{ name: "chosen", type: messagesType }, { name: "rejected", type: messagesType }, { name: "margin", type: doubleType }, provenance()];
+      return [
+        { name: "chosen", type: messagesType },
+        { name: "rejected", type: messagesType },
+        { name: "margin", type: doubleType },
+        provenance(),
+      ];
     case "sft":
       return [{ name: "messages", type: messagesType }, provenance(completionProvenanceType)];
     case "rankings":
@@ -169,7 +175,12 @@ function promptFields(rated: RatedPrompt, context: RowContext) {
 
 function candidateFields(rated: RatedPrompt, index: number, side: "chosen" | "rejected") {
   const c = rated.prompt.candidates[index]!;
-  return { [`${side}_id`]: c.completionId, [`${side}_model`]: c.model, [`${side}_rank`]: rated.ranks[index]!, [`${side}_score`]: rated.scores[index] ?? null };
+  return {
+    [`${side}_id`]: c.completionId,
+    [`${side}_model`]: c.model,
+    [`${side}_rank`]: rated.ranks[index]!,
+    [`${side}_score`]: rated.scores[index] ?? null,
+  };
 }
 
 export function pairProvenance(rated: RatedPrompt, pair: CandidatePair, context: RowContext) {
@@ -183,7 +194,13 @@ export function pairProvenance(rated: RatedPrompt, pair: CandidatePair, context:
 
 function completionProvenance(rated: RatedPrompt, index: number, context: RowContext) {
   const c = rated.prompt.candidates[index]!;
-  return { ...promptFields(rated, context), completion_id: c.completionId, model: c.model, rank: rated.ranks[index]!, score: rated.scores[index] ?? null };
+  return {
+    ...promptFields(rated, context),
+    completion_id: c.completionId,
+    model: c.model,
+    rank: rated.ranks[index]!,
+    score: rated.scores[index] ?? null,
+  };
 }
 
 /** The row of one preference pair in a pair format (h4, dpo, rm). */
@@ -208,7 +225,12 @@ export function pairRow(rated: RatedPrompt, pair: CandidatePair, context: RowCon
     }
     case "dpo":
       return context.config.dpoStyle === "conversational"
-        ? { prompt: conversation(messages), chosen: [assistant(chosenText)], rejected: [assistant(rejectedText)], provenance: pairProvenance(rated, pair, context) }
+        ? {
+            prompt: conversation(messages),
+            chosen: [assistant(chosenText)],
+            rejected: [assistant(rejectedText)],
+            provenance: pairProvenance(rated, pair, context),
+          }
         : { prompt: promptAsText(messages), chosen: chosenText, rejected: rejectedText, provenance: pairProvenance(rated, pair, context) };
     case "rm":
       return {
@@ -262,7 +284,13 @@ export function rankingsRow(rated: RatedPrompt, context: RowContext): Record<str
     prompt_id: sha256Hex(text),
     prompt: text,
     messages: conversation(prompt.messages),
-    candidates: prompt.candidates.map((c, i) => ({ completion_id: c.completionId, model: c.model, content: c.text, rank: rated.ranks[i]!, score: rated.scores[i] ?? null })),
+    candidates: prompt.candidates.map((c, i) => ({
+      completion_id: c.completionId,
+      model: c.model,
+      content: c.text,
+      rank: rated.ranks[i]!,
+      score: rated.scores[i] ?? null,
+    })),
     rankings: prompt.rankings.map((r) => ({
       rater: r.rater,
       kind: r.kind.toLowerCase(),

@@ -64,7 +64,10 @@ export class ExportStatistics {
       labels: { ...this.labels },
       pairsPerSource: sortedObject(this.pairsPerSource),
       meanRankingsPerPrompt: this.promptsUsed ? round(this.rankingSum / this.promptsUsed) : null,
-      agreement: { meanPairwise: this.agreementPrompts ? round(this.agreementSum / this.agreementPrompts) : null, prompts: this.agreementPrompts },
+      agreement: {
+        meanPairwise: this.agreementPrompts ? round(this.agreementSum / this.agreementPrompts) : null,
+        prompts: this.agreementPrompts,
+      },
       modelWinRates: [...this.modelWins.entries()]
         .map(([model, w]) => ({ model, pairs: w.pairs, wins: w.wins, winRate: round(w.wins / w.pairs) }))
         .sort((a, b) => b.winRate - a.winRate || (a.model < b.model ? -1 : 1)),

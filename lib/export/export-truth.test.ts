@@ -16,20 +16,49 @@ import { emptyListsWithoutType, repairEmptyLists } from "@/lib/export/parquet-fo
 import { allTied, ktoLabels } from "@/lib/export/pairing";
 import { openParquetFile, PARQUET_ROW_GROUP_ROWS } from "@/lib/export/row-files";
 
-const labels = (ranks: number[], cut: "median" | "top-k", k = 2) => ktoLabels(Float64Array.from(ranks), cut, k).map((l) => [l.index, l.desirable]);
+const labels = (ranks: number[], cut: "median" | "top-k", k = 2) =>
+  ktoLabels(Float64Array.from(ranks), cut, k).map((l) => [l.index, l.desirable]);
 
 describe("KTO labels from the aggregated ranking", () => {
   it("cut at the middle rank: better desirable, worse undesirable, the middle and ties across it left out", () => {
-    expect(labels([3, 1, 8, 2, 5, 4, 7, 6], "median")).toEqual([[1, true], [3, true], [0, true], [5, true], [4, false], [7, false], [6, false], [2, false]]);
-    expect(labels([1, 2, 3], "median")).toEqual([[0, true], [2, false]]);
-    expect(labels([1, 2.5, 2.5, 4], "median")).toEqual([[0, true], [3, false]]);
+    expect(labels([3, 1, 8, 2, 5, 4, 7, 6], "median")).toEqual([
+      [1, true],
+      [3, true],
+      [0, true],
+      [5, true],
+      [4, false],
+      [7, false],
+      [6, false],
+      [2, false],
+    ]);
+    expect(labels([1, 2, 3], "median")).toEqual([
+      [0, true],
+      [2, false],
+    ]);
+    expect(labels([1, 2.5, 2.5, 4], "median")).toEqual([
+      [0, true],
+      [3, false],
+    ]);
     expect(labels([2.5, 2.5, 2.5, 2.5], "median")).toEqual([]);
   });
 
   it("cut at top k and bottom k, leaving out the middle and ties across a cut", () => {
-    expect(labels([1, 2, 3, 4, 5], "top-k", 2)).toEqual([[0, true], [1, true], [3, false], [4, false]]);
-    expect(labels([1, 2.5, 2.5, 4], "top-k", 2)).toEqual([[0, true], [3, false]]);
-    expect(labels([1, 2, 3, 4], "top-k", 5)).toEqual([[0, true], [1, true], [2, false], [3, false]]);
+    expect(labels([1, 2, 3, 4, 5], "top-k", 2)).toEqual([
+      [0, true],
+      [1, true],
+      [3, false],
+      [4, false],
+    ]);
+    expect(labels([1, 2.5, 2.5, 4], "top-k", 2)).toEqual([
+      [0, true],
+      [3, false],
+    ]);
+    expect(labels([1, 2, 3, 4], "top-k", 5)).toEqual([
+      [0, true],
+      [1, true],
+      [2, false],
+      [3, false],
+    ]);
     expect(labels([1.5, 1.5], "top-k", 1)).toEqual([]);
   });
 
@@ -50,9 +79,18 @@ describe("KTO labels from the aggregated ranking", () => {
 
 describe("export configuration", () => {
   it("refuses a split of fraction 0, naming the field", () => {
-    const result = exportConfigSchema.safeParse({ projects: ["x"], splits: [{ name: "train", fraction: 1 }, { name: "test", fraction: 0 }] });
+    const result = exportConfigSchema.safeParse({
+      projects: ["x"],
+      splits: [
+        { name: "train", fraction: 1 },
+        { name: "test", fraction: 0 },
+      ],
+    });
     expect(result.success).toBe(false);
-    expect(result.error!.issues[0]).toMatchObject({ path: ["splits", 1, "fraction"], message: "a split fraction is above 0 (leave the split out instead)" });
+    expect(result.error!.issues[0]).toMatchObject({
+      path: ["splits", 1, "fraction"],
+      message: "a split fraction is above 0 (leave the split out instead)",
+    });
   });
 
   it("records the KTO cut, median by default", () => {
@@ -74,7 +112,10 @@ describe("JSONL rows", () => {
 describe("dataset card features", () => {
   it("declare one schema per format: lists of structs as `list`, lists of values as `sequence`, doubles as float64", () => {
     const features = hfFeatures(columnsFor(exportConfigSchema.parse({ projects: ["x"], format: "h4" })));
-    const message = [{ name: "role", dtype: "string" }, { name: "content", dtype: "string" }];
+    const message = [
+      { name: "role", dtype: "string" },
+      { name: "content", dtype: "string" },
+    ];
     expect(features.slice(0, 7)).toEqual([
       { name: "prompt", dtype: "string" },
       { name: "prompt_id", dtype: "string" },
@@ -95,9 +136,22 @@ describe("dataset card features", () => {
 
 describe("scores on declared scales", () => {
   it("stay on a shared scale, and are mapped onto 1–5 when a prompt's rankings declare different ones", () => {
-    const same = meanScoresOnScale([{ scores: [10, 4], scoreScale: [0, 10] }, { scores: [8, null], scoreScale: [0, 10] }], 2);
+    const same = meanScoresOnScale(
+      [
+        { scores: [10, 4], scoreScale: [0, 10] },
+        { scores: [8, null], scoreScale: [0, 10] },
+      ],
+      2,
+    );
     expect(same).toEqual({ scores: [9, 4], scale: [0, 10] });
-    const mixed = meanScoresOnScale([{ scores: [10, 0], scoreScale: [0, 10] }, { scores: [3, 1], scoreScale: [1, 5] }, { scores: [null, null], scoreScale: [0, 100] }], 2);
+    const mixed = meanScoresOnScale(
+      [
+        { scores: [10, 0], scoreScale: [0, 10] },
+        { scores: [3, 1], scoreScale: [1, 5] },
+        { scores: [null, null], scoreScale: [0, 100] },
+      ],
+      2,
+    );
     expect(mixed).toEqual({ scores: [4, 1], scale: [1, 5] });
   });
 });
@@ -108,7 +162,13 @@ describe("Parquet footers", () => {
   it("carry no untyped empty list: hyparquet-writer's empty row-group list is repaired so arrow-rs reads the file", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "medpref-footer-"));
     const file = path.join(dir, "empty.parquet");
-    const writer = new ParquetWriter({ writer: fileWriter(file), schema: [{ name: "schema", num_children: 1 }, { name: "a", type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type: "REQUIRED" }] });
+    const writer = new ParquetWriter({
+      writer: fileWriter(file),
+      schema: [
+        { name: "schema", num_children: 1 },
+        { name: "a", type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type: "REQUIRED" },
+      ],
+    });
     await writer.finish();
     const before = new Uint8Array(await readFile(file));
     expect(() => arrowRows(before)).toThrow(/Parquet error/);
@@ -126,11 +186,28 @@ describe("Parquet footers", () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "medpref-footer-"));
     const columns = columnsFor(exportConfigSchema.parse({ projects: ["x"], format: "rankings" }));
     const file = openParquetFile(path.join(dir, "r.parquet"), columns);
-    const provenance = { prompt_id: "p", project: "x", source_dataset: null, prompt_type: null, num_rankings: 1, agreement: null, score_scale: "1-5", rating_source: "humans", raters: [], judge_run: null, strategy: "best-random", export_version: "v" };
+    const provenance = {
+      prompt_id: "p",
+      project: "x",
+      source_dataset: null,
+      prompt_type: null,
+      num_rankings: 1,
+      agreement: null,
+      score_scale: "1-5",
+      rating_source: "humans",
+      raters: [],
+      judge_run: null,
+      strategy: "best-random",
+      export_version: "v",
+    };
     const row = {
-      prompt_id: "h", prompt: "q", messages: [{ role: "user", content: "q" }],
+      prompt_id: "h",
+      prompt: "q",
+      messages: [{ role: "user", content: "q" }],
       candidates: [{ completion_id: "c", model: "m", content: "a\u2028b", rank: 1, score: null }],
-      rankings: [{ rater: "r", kind: "human", judge_run: null, permutation: null, score_scale: "1-5", ranks: [1], scores: [null], flags: [[]] }],
+      rankings: [
+        { rater: "r", kind: "human", judge_run: null, permutation: null, score_scale: "1-5", ranks: [1], scores: [null], flags: [[]] },
+      ],
       provenance,
     };
     await file.write(row);
@@ -150,13 +227,33 @@ describe("Parquet files written a row group at a time", () => {
     const file = path.join(dir, "groups.parquet");
     const columns = [
       { name: "id", type: stringType, nullable: false },
-      { name: "turns", type: { kind: "list" as const, of: { kind: "struct" as const, fields: [{ name: "role", type: stringType, nullable: false }, { name: "content", type: stringType, nullable: false }] }, nullableElements: false }, nullable: false },
+      {
+        name: "turns",
+        type: {
+          kind: "list" as const,
+          of: {
+            kind: "struct" as const,
+            fields: [
+              { name: "role", type: stringType, nullable: false },
+              { name: "content", type: stringType, nullable: false },
+            ],
+          },
+          nullableElements: false,
+        },
+        nullable: false,
+      },
       { name: "score", type: { kind: "double" as const }, nullable: true },
     ];
     const writer = openParquetFile(file, columns, undefined);
     const rows = Array.from({ length: 40 * PARQUET_ROW_GROUP_ROWS + 7 }, (_, i) => ({
       id: `row-${i}`,
-      turns: i % 3 === 0 ? [] : [{ role: "user", content: `question ${i}` }, { role: "assistant", content: `answer ${i}` }],
+      turns:
+        i % 3 === 0
+          ? []
+          : [
+              { role: "user", content: `question ${i}` },
+              { role: "assistant", content: `answer ${i}` },
+            ],
       score: i % 5 === 0 ? null : i / 4,
     }));
     for (const row of rows) await writer.write(row);
@@ -172,9 +269,16 @@ describe("Parquet files written a row group at a time", () => {
     expect(table.numRows).toBe(rows.length);
     for (const i of [0, 1, 2, PARQUET_ROW_GROUP_ROWS - 1, PARQUET_ROW_GROUP_ROWS, 40 * PARQUET_ROW_GROUP_ROWS + 6]) {
       const read = JSON.parse(JSON.stringify(table.get(i)!.toJSON())) as Record<string, unknown>;
-      expect({ ...read, turns: (table.get(i)!.toJSON().turns as { toArray(): unknown[] }).toArray().map((t) => JSON.parse(JSON.stringify(t))) }).toEqual(rows[i]);
+      expect({
+        ...read,
+        turns: (table.get(i)!.toJSON().turns as { toArray(): unknown[] }).toArray().map((t) => JSON.parse(JSON.stringify(t))),
+      }).toEqual(rows[i]);
     }
-    const sample = await parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer, rowStart: PARQUET_ROW_GROUP_ROWS * 20 - 1, rowEnd: PARQUET_ROW_GROUP_ROWS * 20 + 1 });
+    const sample = await parquetReadObjects({
+      file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer,
+      rowStart: PARQUET_ROW_GROUP_ROWS * 20 - 1,
+      rowEnd: PARQUET_ROW_GROUP_ROWS * 20 + 1,
+    });
     expect(sample).toEqual(rows.slice(PARQUET_ROW_GROUP_ROWS * 20 - 1, PARQUET_ROW_GROUP_ROWS * 20 + 1));
   });
 });

@@ -36,7 +36,12 @@ export interface ExportView {
 type ExportRow = Awaited<ReturnType<typeof findExports>>[number];
 
 function findExports(where: { id?: string } = {}, take?: number) {
-  return db().export.findMany({ where, take, orderBy: { createdAt: "desc" }, include: { files: { orderBy: { path: "asc" } }, createdBy: { select: { name: true } } } });
+  return db().export.findMany({
+    where,
+    take,
+    orderBy: { createdAt: "desc" },
+    include: { files: { orderBy: { path: "asc" } }, createdBy: { select: { name: true } } },
+  });
 }
 
 function view(e: ExportRow): ExportView {
@@ -88,7 +93,10 @@ export function exportZipStream(exp: ExportView): Readable {
   const folder = `medpref-export-${exp.exportVersion ?? exp.id}`;
   for (const filePath of [...exp.files.map((f) => f.path), "manifest.json"]) {
     // Parquet is already compressed; deflating it again costs time for nothing.
-    zip.addReadStream(createReadStream(publishedFile(exp, filePath)!), `${folder}/${filePath}`, { mtime: ZIP_ENTRY_TIME, compress: !filePath.endsWith(".parquet") });
+    zip.addReadStream(createReadStream(publishedFile(exp, filePath)!), `${folder}/${filePath}`, {
+      mtime: ZIP_ENTRY_TIME,
+      compress: !filePath.endsWith(".parquet"),
+    });
   }
   zip.end();
   return zip.outputStream as Readable;
@@ -105,7 +113,11 @@ export interface ExportBuilderOptions {
 export async function exportBuilderOptions(): Promise<ExportBuilderOptions> {
   const [projects, runs, sources, types] = await Promise.all([
     db().project.findMany({ orderBy: { name: "asc" }, select: { slug: true, name: true } }),
-    db().judgeRun.findMany({ where: { kind: "JUDGE" }, orderBy: { createdAt: "desc" }, select: { id: true, name: true, model: true, project: { select: { slug: true } } } }),
+    db().judgeRun.findMany({
+      where: { kind: "JUDGE" },
+      orderBy: { createdAt: "desc" },
+      select: { id: true, name: true, model: true, project: { select: { slug: true } } },
+    }),
     db().prompt.findMany({ distinct: ["source"], where: { source: { not: null } }, select: { source: true }, take: 100 }),
     db().prompt.findMany({ distinct: ["promptType"], where: { promptType: { not: null } }, select: { promptType: true }, take: 100 }),
   ]);

@@ -23,7 +23,10 @@ function scopeWhere(client: pg.PoolClient, scope: PromptScope): string {
 }
 
 /** Ids, sources and texts of the prompts in scope (pass 1: splits), ordered by content hash. */
-export async function* streamPromptTexts(client: pg.PoolClient, scope: PromptScope): AsyncGenerator<{ id: string; source: string | null; text: string }> {
+export async function* streamPromptTexts(
+  client: pg.PoolClient,
+  scope: PromptScope,
+): AsyncGenerator<{ id: string; source: string | null; text: string }> {
   const query = `SELECT json_build_object('id', p.id, 'source', p.source,
       'text', (SELECT string_agg(m ->> 'content', E'\\n\\n' ORDER BY i) FROM jsonb_array_elements(p.messages) WITH ORDINALITY AS t(m, i)))
     FROM prompts p WHERE ${scopeWhere(client, scope)} ORDER BY p.content_hash`;
@@ -104,6 +107,14 @@ export async function* streamExportPrompts(client: pg.PoolClient, scope: PromptS
         flags,
       });
     }
-    yield { id: doc.id, project: scope.projectSlug, messages: doc.messages, source: doc.source, promptType: doc.type, candidates, rankings };
+    yield {
+      id: doc.id,
+      project: scope.projectSlug,
+      messages: doc.messages,
+      source: doc.source,
+      promptType: doc.type,
+      candidates,
+      rankings,
+    };
   }
 }

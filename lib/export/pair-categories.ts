@@ -13,7 +13,8 @@ export const CATEGORY_RULES: Record<PairCategory, string> = {
   easy: "large gap: the rejected candidate's aggregated rank is at least half the ranking's span, (N − 1) / 2, below the chosen one's",
   hard: "small gap: the chosen and rejected candidates are at most one rank apart",
   length: "the chosen completion is shorter (in characters) than the rejected one, so a length-biased model prefers the wrong answer",
-  human: "prompts where the clinicians' consensus (mean rank) puts a different candidate first than the judge's rankings (the configured judge run, else any)",
+  human:
+    "prompts where the clinicians' consensus (mean rank) puts a different candidate first than the judge's rankings (the configured judge run, else any)",
 };
 
 export function pairCategories(rated: RatedPrompt, pair: CandidatePair, judgeRun: string | null): PairCategory[] {

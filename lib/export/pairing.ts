@@ -40,15 +40,32 @@ export function pairCandidates(ranks: ArrayLike<number>, options: PairingOptions
   switch (options.strategy) {
     case "best-random": {
       const chosen = pick(best, random);
-      return [{ chosen, rejected: pick(order.filter((i) => ranks[i]! > bestRank), random) }];
+      return [
+        {
+          chosen,
+          rejected: pick(
+            order.filter((i) => ranks[i]! > bestRank),
+            random,
+          ),
+        },
+      ];
     }
     case "best-worst": {
       const chosen = pick(best, random);
-      return [{ chosen, rejected: pick(order.filter((i) => ranks[i] === worstRank), random) }];
+      return [
+        {
+          chosen,
+          rejected: pick(
+            order.filter((i) => ranks[i] === worstRank),
+            random,
+          ),
+        },
+      ];
     }
     case "all-pairs": {
       const pairs: CandidatePair[] = [];
-      for (const chosen of order) for (const rejected of order) if (ranks[rejected]! - ranks[chosen]! >= options.margin) pairs.push({ chosen, rejected });
+      for (const chosen of order)
+        for (const rejected of order) if (ranks[rejected]! - ranks[chosen]! >= options.margin) pairs.push({ chosen, rejected });
       return pairs;
     }
     case "topk": {
@@ -71,7 +88,10 @@ export function pairCandidates(ranks: ArrayLike<number>, options: PairingOptions
 /** The candidate supervised fine-tuning uses: the best one (a seeded pick among tied bests). */
 export function topCandidate(ranks: ArrayLike<number>, random: () => number): number {
   const order = bestFirst(ranks);
-  return pick(order.filter((i) => ranks[i] === ranks[order[0]!]), random);
+  return pick(
+    order.filter((i) => ranks[i] === ranks[order[0]!]),
+    random,
+  );
 }
 
 /** A KTO row's completion and its label (true = desirable). */

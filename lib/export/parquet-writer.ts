@@ -22,7 +22,10 @@ export class ParquetFileWriter {
   private readonly rowGroups = new ByteWriter();
   private rowGroupCount = 0;
 
-  constructor(path: string, private readonly schema: SchemaElement[]) {
+  constructor(
+    path: string,
+    private readonly schema: SchemaElement[],
+  ) {
     this.writer = new ParquetWriter({ writer: fileWriter(path), schema, codec: "SNAPPY", createdBy: "medpref", statistics: false });
   }
 
@@ -46,7 +49,14 @@ export class ParquetFileWriter {
 
   private metadata(rowGroups: RowGroup[]): Uint8Array {
     const bytes = new ByteWriter();
-    const metadata: FileMetaData = { version: 2, created_by: this.writer.createdBy, schema: this.schema, num_rows: this.writer.num_rows, row_groups: rowGroups, metadata_length: 0 };
+    const metadata: FileMetaData = {
+      version: 2,
+      created_by: this.writer.createdBy,
+      schema: this.schema,
+      num_rows: this.writer.num_rows,
+      row_groups: rowGroups,
+      metadata_length: 0,
+    };
     writeMetadata(bytes, metadata);
     // writeMetadata appends the footer's length after it.
     return bytes.getBytes().subarray(0, bytes.index - 4);

@@ -31,9 +31,19 @@ export type SkipReason = "gold" | "no-rankings" | "too-few-human-rankings" | "lo
 /** Why a rated prompt still gives no rows: no strictly better candidate to pair or label (sft: all tied). */
 export type NoRowsReason = "no-pairs" | "all-tied";
 
-export type RatingConfig = Pick<ExportConfig, "source" | "aggregation" | "minHumanRankings" | "minAgreement" | "excludeFlaggedChosen" | "excludeGold">;
+export type RatingConfig = Pick<
+  ExportConfig,
+  "source" | "aggregation" | "minHumanRankings" | "minAgreement" | "excludeFlaggedChosen" | "excludeGold"
+>;
 
-function rated(prompt: ExportPrompt, rankings: ExportRanking[], config: RatingConfig, ratingSource: string, judgeRun: string | null, asRaters?: Float64Array[]): RatedPrompt {
+function rated(
+  prompt: ExportPrompt,
+  rankings: ExportRanking[],
+  config: RatingConfig,
+  ratingSource: string,
+  judgeRun: string | null,
+  asRaters?: Float64Array[],
+): RatedPrompt {
   const ranks = asRaters ?? rankings.map((r) => r.ranks);
   const { scores, scale } = meanScoresOnScale(rankings, prompt.candidates.length);
   return {

@@ -17,7 +17,10 @@ const invalid = (message: string, field: string) => new AppError("INVALID_INPUT"
  * exist and belong together, the margin fits the candidates, and something is eligible.
  */
 export async function resolveExport(client: pg.PoolClient | pg.Pool, config: ExportConfig): Promise<ResolvedProject[]> {
-  const { rows: projects } = await client.query<{ id: string; slug: string; name: string }>(`SELECT id, slug, name FROM projects WHERE slug = ANY($1)`, [config.projects]);
+  const { rows: projects } = await client.query<{ id: string; slug: string; name: string }>(
+    `SELECT id, slug, name FROM projects WHERE slug = ANY($1)`,
+    [config.projects],
+  );
   const missing = config.projects.filter((slug) => !projects.some((p) => p.slug === slug));
   if (missing.length) throw invalid(`No project with the slug ${missing.map((s) => `"${s}"`).join(", ")}.`, "projects");
   const byProject = new Map<string, string>();
@@ -29,14 +32,20 @@ export async function resolveExport(client: pg.PoolClient | pg.Pool, config: Exp
     for (const id of config.judgeRuns) {
       const run = runs.find((r) => r.id === id);
       if (!run) throw invalid(`No judge run with the id ${id}.`, "judgeRuns");
-      if (run.kind !== "JUDGE") throw invalid(`Run "${run.name}" generates candidates; it does not rank them. Choose a judge run.`, "judgeRuns");
-      if (!projects.some((p) => p.id === run.project_id)) throw invalid(`Judge run "${run.name}" belongs to another project than the ones exported.`, "judgeRuns");
+      if (run.kind !== "JUDGE")
+        throw invalid(`Run "${run.name}" generates candidates; it does not rank them. Choose a judge run.`, "judgeRuns");
+      if (!projects.some((p) => p.id === run.project_id))
+        throw invalid(`Judge run "${run.name}" belongs to another project than the ones exported.`, "judgeRuns");
       if (byProject.has(run.project_id)) throw invalid("Choose at most one judge run per project.", "judgeRuns");
       byProject.set(run.project_id, id);
     }
     if (config.source === "judge") {
       const without = projects.filter((p) => !byProject.has(p.id));
-      if (without.length) throw invalid(`The source "judge" needs a judge run of every project; none given for ${without.map((p) => p.slug).join(", ")}.`, "judgeRuns");
+      if (without.length)
+        throw invalid(
+          `The source "judge" needs a judge run of every project; none given for ${without.map((p) => p.slug).join(", ")}.`,
+          "judgeRuns",
+        );
     }
   }
   const ids = projects.map((p) => p.id);
@@ -46,7 +55,11 @@ export async function resolveExport(client: pg.PoolClient | pg.Pool, config: Exp
       [ids],
     );
     const n = rows[0]?.n ?? 0;
-    if (config.margin > n - 1) throw invalid(`A margin of ${config.margin} ranks is impossible: prompts here have at most ${n} candidates, so the largest rank gap is ${Math.max(0, n - 1)}.`, "margin");
+    if (config.margin > n - 1)
+      throw invalid(
+        `A margin of ${config.margin} ranks is impossible: prompts here have at most ${n} candidates, so the largest rank gap is ${Math.max(0, n - 1)}.`,
+        "margin",
+      );
   }
   const eligible = await client.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM prompts p
@@ -57,7 +70,15 @@ export async function resolveExport(client: pg.PoolClient | pg.Pool, config: Exp
         AND (EXISTS (SELECT 1 FROM rankings a WHERE a.prompt_id = p.id AND a.kind IN ('ADJUDICATED', 'GOLD'))
              OR ($5 AND (SELECT count(*) FROM rankings h WHERE h.prompt_id = p.id AND h.kind = 'HUMAN') >= greatest($6, 1))
              OR EXISTS (SELECT 1 FROM rankings j WHERE j.prompt_id = p.id AND j.kind = 'JUDGE' AND j.judge_run_id = ANY($7::uuid[])))`,
-    [ids, config.sourceDatasets, config.promptTypes, config.excludeGold, config.source !== "judge", config.minHumanRankings, config.judgeRuns],
+    [
+      ids,
+      config.sourceDatasets,
+      config.promptTypes,
+      config.excludeGold,
+      config.source !== "judge",
+      config.minHumanRankings,
+      config.judgeRuns,
+    ],
   );
   if (eligible.rows[0]!.n === 0) {
     throw invalid(

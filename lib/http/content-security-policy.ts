@@ -18,4 +18,3 @@ export function pageContentSecurityPolicy(nonce: string, development: boolean): 
     "frame-ancestors 'none'",
   ].join("; ");
 }
-

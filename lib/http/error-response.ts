@@ -11,5 +11,8 @@ export function errorResponse(error: unknown): Response {
     return Response.json({ error: `${field ? `${field}: ` : ""}${issue.message}`, field }, { status: 400 });
   }
   logger.error({ err: error }, "unexpected error in a route handler");
-  return Response.json({ error: "Something went wrong on the server; nothing was changed. Try again, and tell an admin if it persists." }, { status: 500 });
+  return Response.json(
+    { error: "Something went wrong on the server; nothing was changed. Try again, and tell an admin if it persists." },
+    { status: 500 },
+  );
 }

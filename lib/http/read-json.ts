@@ -46,6 +46,7 @@ export async function readJson<S extends z.ZodType>(request: Request, schema: S,
 /** The Idempotency-Key header a mutation must carry. */
 export function idempotencyKey(request: Request): string {
   const key = request.headers.get("idempotency-key")?.trim();
-  if (!key || key.length < 8 || key.length > 200) throw new AppError("INVALID_INPUT", "Send an Idempotency-Key header (8 to 200 characters) with this request.", "Idempotency-Key");
+  if (!key || key.length < 8 || key.length > 200)
+    throw new AppError("INVALID_INPUT", "Send an Idempotency-Key header (8 to 200 characters) with this request.", "Idempotency-Key");
   return key;
 }

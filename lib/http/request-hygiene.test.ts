@@ -2,11 +2,18 @@ import { describe, expect, it } from "vitest";
 import { contentTypeRefusal, crossSiteRefusal } from "@/lib/http/request-hygiene";
 
 const APP = "https://medpref.example.org";
-const req = (headers: Record<string, string>) => new Request(`${APP}/api/assignments/x/skip`, { method: "POST", headers: { host: "medpref.example.org", ...headers } });
+const req = (headers: Record<string, string>) =>
+  new Request(`${APP}/api/assignments/x/skip`, { method: "POST", headers: { host: "medpref.example.org", ...headers } });
 
 describe("cross-site requests", () => {
   it("refuses another origin or a browser's cross-site / same-site mark with 403 CROSS_SITE_REQUEST", async () => {
-    for (const headers of <Record<string, string>[]>[{ origin: "http://evil.example" }, { origin: "null" }, { "sec-fetch-site": "cross-site" }, { "sec-fetch-site": "same-site", origin: APP }, { origin: "http://medpref.example.org" }]) {
+    for (const headers of <Record<string, string>[]>[
+      { origin: "http://evil.example" },
+      { origin: "null" },
+      { "sec-fetch-site": "cross-site" },
+      { "sec-fetch-site": "same-site", origin: APP },
+      { origin: "http://medpref.example.org" },
+    ]) {
       const refusal = crossSiteRefusal(req(headers), [APP]);
       expect(refusal?.status).toBe(403);
       expect((await refusal!.json()).code).toBe("CROSS_SITE_REQUEST");
@@ -28,9 +35,14 @@ describe("content types", () => {
     for (const type of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"]) {
       const refusal = contentTypeRefusal(req({ "content-type": type }), ["application/json"]);
       expect(refusal?.status).toBe(415);
-      expect(await refusal!.json()).toEqual({ code: "UNSUPPORTED_MEDIA_TYPE", error: `Send the body as application/json (got ${type.split(";")[0]}).` });
+      expect(await refusal!.json()).toEqual({
+        code: "UNSUPPORTED_MEDIA_TYPE",
+        error: `Send the body as application/json (got ${type.split(";")[0]}).`,
+      });
     }
-    expect((await contentTypeRefusal(req({}), ["application/json"])!.json()).error).toBe("Send the body as application/json (no Content-Type was sent).");
+    expect((await contentTypeRefusal(req({}), ["application/json"])!.json()).error).toBe(
+      "Send the body as application/json (no Content-Type was sent).",
+    );
     expect(contentTypeRefusal(req({ "content-type": "Application/JSON; charset=utf-8" }), ["application/json"])).toBeNull();
   });
 });

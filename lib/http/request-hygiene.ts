@@ -40,7 +40,11 @@ export function crossSiteRefusal(request: Request, appOrigins: string[]): Respon
 export function contentTypeRefusal(request: Request, accepted: readonly string[]): Response | null {
   const declared = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   if (accepted.includes(declared)) return null;
-  return refuse(415, "UNSUPPORTED_MEDIA_TYPE", `Send the body as ${accepted.join(" or ")}${declared ? ` (got ${declared.slice(0, 100)})` : " (no Content-Type was sent)"}.`);
+  return refuse(
+    415,
+    "UNSUPPORTED_MEDIA_TYPE",
+    `Send the body as ${accepted.join(" or ")}${declared ? ` (got ${declared.slice(0, 100)})` : " (no Content-Type was sent)"}.`,
+  );
 }
 
 function allowedOrigins(request: Request, appOrigins: string[]): Set<string> {

@@ -23,7 +23,11 @@ export interface RouteOptions {
  * the body's content type (415), then runs `handler`; any error becomes a JSON answer a person
  * can act on (lib/http/error-response).
  */
-export function route<P extends Params = Params>(roles: Role[], handler: (ctx: { request: Request; params: P; user: SessionUser }) => Promise<Response>, options: RouteOptions = {}) {
+export function route<P extends Params = Params>(
+  roles: Role[],
+  handler: (ctx: { request: Request; params: P; user: SessionUser }) => Promise<Response>,
+  options: RouteOptions = {},
+) {
   return async (request: Request, context: { params: Promise<P> }): Promise<Response> => {
     const unsafe = isUnsafeMethod(request.method);
     if (unsafe || options.changesState) {

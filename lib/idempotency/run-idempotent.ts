@@ -11,7 +11,10 @@ export function requestHash(payload: unknown): string {
   return createHash("sha256").update(JSON.stringify(payload)).digest("hex");
 }
 
-const STILL_RUNNING: StoredResponse = { status: 409, body: { error: "This submission is still being processed. Wait a moment and retry with the same key." } };
+const STILL_RUNNING: StoredResponse = {
+  status: 409,
+  body: { error: "This submission is still being processed. Wait a moment and retry with the same key." },
+};
 
 /**
  * Runs a mutation at most once per (user, Idempotency-Key). The request takes a
@@ -24,10 +27,16 @@ const STILL_RUNNING: StoredResponse = { status: 409, body: { error: "This submis
  * a request that dies (process killed, connection lost) rolls back and frees the key as soon as
  * PostgreSQL ends its session, and a retry runs at once.
  */
-export async function runIdempotent(options: { userId: string; key: string; payload: unknown }, work: (tx: Tx) => Promise<StoredResponse>): Promise<StoredResponse> {
+export async function runIdempotent(
+  options: { userId: string; key: string; payload: unknown },
+  work: (tx: Tx) => Promise<StoredResponse>,
+): Promise<StoredResponse> {
   const hash = requestHash(options.payload);
   return withTransaction(async (tx) => {
-    const { rows: locks } = await tx.query<{ held: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtextextended('idempotency:' || $1 || ':' || $2, 0)) AS held`, [options.userId, options.key]);
+    const { rows: locks } = await tx.query<{ held: boolean }>(
+      `SELECT pg_try_advisory_xact_lock(hashtextextended('idempotency:' || $1 || ':' || $2, 0)) AS held`,
+      [options.userId, options.key],
+    );
     if (!locks[0]?.held) return STILL_RUNNING;
     const { rows } = await tx.query<{ request_hash: string; state: string; status_code: number | null; response: unknown }>(
       `SELECT request_hash, state, status_code, response FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
@@ -35,7 +44,10 @@ export async function runIdempotent(options: { userId: string; key: string; payl
     );
     const stored = rows[0];
     if (stored && stored.request_hash !== hash) {
-      return { status: 422, body: { error: "This Idempotency-Key was already used for a different submission. Send a new key with a changed payload." } };
+      return {
+        status: 422,
+        body: { error: "This Idempotency-Key was already used for a different submission. Send a new key with a changed payload." },
+      };
     }
     // IN_FLIGHT rows are left by versions that marked keys outside the transaction: their request is gone.
     if (stored?.state === "DONE") return { status: stored.status_code ?? 200, body: stored.response };

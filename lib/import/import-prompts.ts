@@ -68,7 +68,19 @@ const HEARTBEAT_EVERY_MS = 1_000;
 /** A RUNNING import whose heartbeat is older than this was interrupted (crash, kill). */
 export const IMPORT_STALE_AFTER_MINUTES = 5;
 
-const PROMPT_COLUMNS = ["id", "project_id", "import_id", "external_id", "messages", "reference_answer", "source", "prompt_type", "tags", "metadata", "content_hash"] as const;
+const PROMPT_COLUMNS = [
+  "id",
+  "project_id",
+  "import_id",
+  "external_id",
+  "messages",
+  "reference_answer",
+  "source",
+  "prompt_type",
+  "tags",
+  "metadata",
+  "content_hash",
+] as const;
 const COMPLETION_COLUMNS = ["prompt_id", "model", "text", "position", "content_hash"] as const;
 
 interface PendingPrompt {
@@ -109,7 +121,11 @@ export async function importPrompts(options: ImportOptions): Promise<ImportSumma
   // transaction, so the upload page and `project show` can follow them.
   const heartbeat = setInterval(() => {
     pool()
-      .query("UPDATE imports SET bytes_read = $2, records_read = $3, updated_at = now() WHERE id = $1 AND status = 'RUNNING'", [importId, bytesRead, recordsRead])
+      .query("UPDATE imports SET bytes_read = $2, records_read = $3, updated_at = now() WHERE id = $1 AND status = 'RUNNING'", [
+        importId,
+        bytesRead,
+        recordsRead,
+      ])
       .catch(() => undefined);
   }, HEARTBEAT_EVERY_MS);
 
@@ -158,7 +174,16 @@ export async function importPrompts(options: ImportOptions): Promise<ImportSumma
       if (!format) {
         format = detectFormat(record.value) ?? null;
         if (!format) {
-          reject([{ field: "(record)", reason: "cannot tell the file format from this record: expected UltraMedical (conversations + model_outputs), UltraFeedback (instruction + completions) or MedPref JSONL (prompt or messages + completions); pass --format" }], record.value);
+          reject(
+            [
+              {
+                field: "(record)",
+                reason:
+                  "cannot tell the file format from this record: expected UltraMedical (conversations + model_outputs), UltraFeedback (instruction + completions) or MedPref JSONL (prompt or messages + completions); pass --format",
+              },
+            ],
+            record.value,
+          );
           break;
         }
       }
@@ -202,7 +227,8 @@ export async function importPrompts(options: ImportOptions): Promise<ImportSumma
       recordsRejected: problems.rejectedRecords,
       problems: problems.shown,
       problemsNotShown: problems.notShown,
-      rejectedReportPath: options.skipInvalid && options.rejectedReportPath && problems.rejectedRecords > 0 ? options.rejectedReportPath : null,
+      rejectedReportPath:
+        options.skipInvalid && options.rejectedReportPath && problems.rejectedRecords > 0 ? options.rejectedReportPath : null,
       message: "",
     };
     summary.message = summaryMessage(summary, options.howToSkipInvalid);
@@ -218,7 +244,16 @@ export async function importPrompts(options: ImportOptions): Promise<ImportSumma
         action: "import.complete",
         entityType: "import",
         entityId: importId,
-        after: { projectId: options.projectId, fileName: options.fileName, format, promptsAdded, completionsAdded, duplicatesExisting, duplicatesInFile, recordsRejected: problems.rejectedRecords },
+        after: {
+          projectId: options.projectId,
+          fileName: options.fileName,
+          format,
+          promptsAdded,
+          completionsAdded,
+          duplicatesExisting,
+          duplicatesInFile,
+          recordsRejected: problems.rejectedRecords,
+        },
       }),
     );
     await client.query("COMMIT");
@@ -227,7 +262,10 @@ export async function importPrompts(options: ImportOptions): Promise<ImportSumma
     await client.query("ROLLBACK").catch(() => undefined);
     await closeStream(rejectedReport).catch(() => undefined);
     await pool()
-      .query("UPDATE imports SET status = 'FAILED', finished_at = now(), report = $2::jsonb WHERE id = $1", [importId, JSON.stringify({ message: `Import failed: ${(error as Error).message}` })])
+      .query("UPDATE imports SET status = 'FAILED', finished_at = now(), report = $2::jsonb WHERE id = $1", [
+        importId,
+        JSON.stringify({ message: `Import failed: ${(error as Error).message}` }),
+      ])
       .catch(() => undefined);
     throw error;
   } finally {
@@ -255,21 +293,52 @@ async function createImportRow(options: ImportOptions): Promise<string> {
   return rows[0]!.id;
 }
 
-async function finishImportRow(client: { query: (text: string, values: unknown[]) => Promise<unknown> }, importId: string, s: ImportSummary, status: "SUCCEEDED" | "FAILED") {
+async function finishImportRow(
+  client: { query: (text: string, values: unknown[]) => Promise<unknown> },
+  importId: string,
+  s: ImportSummary,
+  status: "SUCCEEDED" | "FAILED",
+) {
   await client.query(
     `UPDATE imports SET status = $2, format = COALESCE($3, format), records_read = $4, prompts_added = $5, prompts_duplicate = $6,
        completions_added = $7, records_rejected = $8, report = $9::jsonb, finished_at = now(), updated_at = now(), bytes_read = bytes_total
      WHERE id = $1`,
     [
-      importId, status, s.format, s.recordsRead, s.promptsAdded, s.duplicatesExisting + s.duplicatesInFile, s.completionsAdded, s.recordsRejected,
-      JSON.stringify({ message: s.message, problems: s.problems, problemsNotShown: s.problemsNotShown, duplicatesExisting: s.duplicatesExisting, duplicatesInFile: s.duplicatesInFile, rejectedReportPath: s.rejectedReportPath }),
+      importId,
+      status,
+      s.format,
+      s.recordsRead,
+      s.promptsAdded,
+      s.duplicatesExisting + s.duplicatesInFile,
+      s.completionsAdded,
+      s.recordsRejected,
+      JSON.stringify({
+        message: s.message,
+        problems: s.problems,
+        problemsNotShown: s.problemsNotShown,
+        duplicatesExisting: s.duplicatesExisting,
+        duplicatesInFile: s.duplicatesInFile,
+        rejectedReportPath: s.rejectedReportPath,
+      }),
     ],
   );
 }
 
 function* promptRows(prompts: PendingPrompt[], projectId: string, importId: string): Generator<string> {
   for (const { id, hash, prompt: p } of prompts) {
-    yield copyTextRow([id, projectId, importId, p.externalId, JSON.stringify(p.messages), p.referenceAnswer, p.source, p.promptType, p.tags, JSON.stringify(p.metadata), hash]);
+    yield copyTextRow([
+      id,
+      projectId,
+      importId,
+      p.externalId,
+      JSON.stringify(p.messages),
+      p.referenceAnswer,
+      p.source,
+      p.promptType,
+      p.tags,
+      JSON.stringify(p.metadata),
+      hash,
+    ]);
   }
 }
 

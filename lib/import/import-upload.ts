@@ -14,19 +14,30 @@ export function rejectedReportPath(importId: string): string {
 }
 
 /** Streams an uploaded file straight into the import: the file is never held in memory or on disk. */
-export async function importUpload(options: { slug: string; query: UploadQuery; body: ReadableStream<Uint8Array>; contentLength: number; actorId: string }): Promise<ImportSummary> {
+export async function importUpload(options: {
+  slug: string;
+  query: UploadQuery;
+  body: ReadableStream<Uint8Array>;
+  contentLength: number;
+  actorId: string;
+}): Promise<ImportSummary> {
   const { query } = options;
   const maxBytes = env().MEDPREF_MAX_UPLOAD_BYTES;
   if (options.contentLength > maxBytes) {
-    throw new AppError("TOO_LARGE", `The file is ${formatBytes(options.contentLength)}; uploads are limited to ${formatBytes(maxBytes)} (MEDPREF_MAX_UPLOAD_BYTES). Use the CLI for larger files.`);
+    throw new AppError(
+      "TOO_LARGE",
+      `The file is ${formatBytes(options.contentLength)}; uploads are limited to ${formatBytes(maxBytes)} (MEDPREF_MAX_UPLOAD_BYTES). Use the CLI for larger files.`,
+    );
   }
   const project = await getProjectBySlug(options.slug);
   try {
-    await pool().query("INSERT INTO imports (id, project_id, file_name, format, bytes_total, created_by_id) VALUES ($1, $2, $3, $4, $5, $6)", [
-      query.importId, project.id, query.fileName, query.format, options.contentLength, options.actorId,
-    ]);
+    await pool().query(
+      "INSERT INTO imports (id, project_id, file_name, format, bytes_total, created_by_id) VALUES ($1, $2, $3, $4, $5, $6)",
+      [query.importId, project.id, query.fileName, query.format, options.contentLength, options.actorId],
+    );
   } catch (e) {
-    if (isUniqueViolation(e)) throw new AppError("CONFLICT", "This upload was already received (same import id); its result is on the import's status page.");
+    if (isUniqueViolation(e))
+      throw new AppError("CONFLICT", "This upload was already received (same import id); its result is on the import's status page.");
     throw e;
   }
   const reportPath = query.skipInvalid ? rejectedReportPath(query.importId) : undefined;

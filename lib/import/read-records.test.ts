@@ -9,7 +9,7 @@ async function read(chunks: (string | Buffer)[], maxRecordBytes = 1024): Promise
 
 describe("reading records from a stream", () => {
   it("reads JSON Lines with a BOM, CRLF line ends and blank lines, numbering lines as in the file", async () => {
-    const records = await read(["\uFEFF{\"a\":1}\r\n\r\n", "{\"a\":", "2}\r\n   \n{\"a\":3}"]);
+    const records = await read(['\uFEFF{"a":1}\r\n\r\n', '{"a":', '2}\r\n   \n{"a":3}']);
     expect(records).toEqual([
       { location: "line 1", value: { a: 1 } },
       { location: "line 3", value: { a: 2 } },
@@ -26,7 +26,10 @@ describe("reading records from a stream", () => {
   it("refuses a line over the size limit without buffering it whole", async () => {
     const big = `{"a":"${"x".repeat(5000)}"}`;
     const records = await read([big.slice(0, 2000), big.slice(2000), '\n{"b":1}\n'], 1024);
-    expect(records).toEqual([{ location: "line 1", error: "record is larger than 1 KB" }, { location: "line 2", value: { b: 1 } }]);
+    expect(records).toEqual([
+      { location: "line 1", error: "record is larger than 1 KB" },
+      { location: "line 2", value: { b: 1 } },
+    ]);
   });
 
   it("reads the elements of a JSON array split across chunks", async () => {

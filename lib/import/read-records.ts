@@ -22,8 +22,14 @@ export interface ReadOptions {
 const NEWLINE = 0x0a;
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
-export async function* readRecords(input: AsyncIterable<Buffer | string> | Iterable<Buffer | string>, options: ReadOptions): AsyncGenerator<RawRecord> {
-  const chunks = countBytes(utf8TextOnly(input, (message) => new AppError("INVALID_INPUT", message, "file")), options.onBytes);
+export async function* readRecords(
+  input: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
+  options: ReadOptions,
+): AsyncGenerator<RawRecord> {
+  const chunks = countBytes(
+    utf8TextOnly(input, (message) => new AppError("INVALID_INPUT", message, "file")),
+    options.onBytes,
+  );
   const head = await firstMeaningfulChunk(chunks);
   if (!head) return;
   if (head.firstChar === "[") {
@@ -33,7 +39,10 @@ export async function* readRecords(input: AsyncIterable<Buffer | string> | Itera
   }
 }
 
-async function* countBytes(input: AsyncIterable<Buffer | string> | Iterable<Buffer | string>, onBytes?: (n: number) => void): AsyncGenerator<Buffer> {
+async function* countBytes(
+  input: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
+  onBytes?: (n: number) => void,
+): AsyncGenerator<Buffer> {
   let total = 0;
   for await (const c of input) {
     const buf = typeof c === "string" ? Buffer.from(c) : c;
@@ -114,10 +123,12 @@ async function* readJsonLines(head: Buffer, rest: AsyncGenerator<Buffer>, option
 }
 
 async function* readJsonArray(head: Buffer, rest: AsyncGenerator<Buffer>, options: ReadOptions): AsyncGenerator<RawRecord> {
-  const source = Readable.from((async function* () {
-    yield head;
-    yield* rest;
-  })());
+  const source = Readable.from(
+    (async function* () {
+      yield head;
+      yield* rest;
+    })(),
+  );
   const parser = streamArray.withParserAsStream();
   source.on("error", (e) => parser.destroy(e));
   source.pipe(parser);
@@ -137,7 +148,10 @@ async function* readJsonArray(head: Buffer, rest: AsyncGenerator<Buffer>, option
   } catch (e) {
     if (e instanceof AppError) throw e;
     const message = (e as Error).message.replace(/^Parser cannot parse input: /, "");
-    yield { location: `index ${lastIndex + 1}`, error: `malformed JSON at or after this record (the rest of the file cannot be read): ${message}` };
+    yield {
+      location: `index ${lastIndex + 1}`,
+      error: `malformed JSON at or after this record (the rest of the file cannot be read): ${message}`,
+    };
   } finally {
     source.destroy();
   }

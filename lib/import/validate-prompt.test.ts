@@ -11,7 +11,10 @@ const prompt = (over: Partial<NormalizedPrompt> = {}): NormalizedPrompt => ({
   promptType: null,
   tags: [],
   metadata: {},
-  completions: [{ model: "a", text: "x" }, { model: "b", text: "y" }],
+  completions: [
+    { model: "a", text: "x" },
+    { model: "b", text: "y" },
+  ],
   ...over,
 });
 
@@ -21,14 +24,42 @@ describe("rules for every imported prompt", () => {
   });
 
   it("wants the conversation to end with a user turn", () => {
-    const problems = validateNormalizedPrompt(prompt({ messages: [{ role: "user", content: "Q" }, { role: "assistant", content: "A" }] }), DEFAULT_IMPORT_LIMITS);
+    const problems = validateNormalizedPrompt(
+      prompt({
+        messages: [
+          { role: "user", content: "Q" },
+          { role: "assistant", content: "A" },
+        ],
+      }),
+      DEFAULT_IMPORT_LIMITS,
+    );
     expect(problems).toEqual([{ field: "messages", reason: 'the conversation must end with a user turn (it ends with "assistant")' }]);
   });
 
   it("counts size in UTF-8 bytes, not characters", () => {
     const limits = { ...DEFAULT_IMPORT_LIMITS, maxFieldBytes: 10 };
-    expect(validateNormalizedPrompt(prompt({ completions: [{ model: "a", text: "ééééé" }, { model: "b", text: "y" }] }), limits)).toEqual([]);
-    expect(validateNormalizedPrompt(prompt({ completions: [{ model: "a", text: "éééééé" }, { model: "b", text: "y" }] }), limits)[0]?.field).toBe("completions[0].text");
+    expect(
+      validateNormalizedPrompt(
+        prompt({
+          completions: [
+            { model: "a", text: "ééééé" },
+            { model: "b", text: "y" },
+          ],
+        }),
+        limits,
+      ),
+    ).toEqual([]);
+    expect(
+      validateNormalizedPrompt(
+        prompt({
+          completions: [
+            { model: "a", text: "éééééé" },
+            { model: "b", text: "y" },
+          ],
+        }),
+        limits,
+      )[0]?.field,
+    ).toBe("completions[0].text");
   });
 });
 

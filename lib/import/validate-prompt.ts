@@ -23,23 +23,32 @@ export function validateNormalizedPrompt(p: NormalizedPrompt, limits: ImportLimi
   p.messages.forEach((m, i) => {
     if (m.content.trim() === "") problems.push({ field: `messages[${i}].content`, reason: "empty message" });
     if (utf8Bytes(m.content) > limits.maxFieldBytes) {
-      problems.push({ field: `messages[${i}].content`, reason: `over the size limit of ${kb(limits.maxFieldBytes)} (${kb(utf8Bytes(m.content))})` });
+      problems.push({
+        field: `messages[${i}].content`,
+        reason: `over the size limit of ${kb(limits.maxFieldBytes)} (${kb(utf8Bytes(m.content))})`,
+      });
     }
   });
   if (p.referenceAnswer !== null && utf8Bytes(p.referenceAnswer) > limits.maxFieldBytes) {
     problems.push({ field: "reference", reason: `over the size limit of ${kb(limits.maxFieldBytes)}` });
   }
-  for (const [field, value] of [["source", p.source], ["type", p.promptType]] as const) {
-    if (value !== null && value.length > NAME_LIMITS.sourceOrType) problems.push({ field, reason: `longer than ${NAME_LIMITS.sourceOrType} characters` });
+  for (const [field, value] of [
+    ["source", p.source],
+    ["type", p.promptType],
+  ] as const) {
+    if (value !== null && value.length > NAME_LIMITS.sourceOrType)
+      problems.push({ field, reason: `longer than ${NAME_LIMITS.sourceOrType} characters` });
   }
   if (p.tags.length > NAME_LIMITS.tags) problems.push({ field: "tags", reason: `${p.tags.length} tags; at most ${NAME_LIMITS.tags}` });
   p.tags.forEach((tag, i) => {
     if (tag.length > NAME_LIMITS.tag) problems.push({ field: `tags[${i}]`, reason: `longer than ${NAME_LIMITS.tag} characters` });
   });
   const metadataKeys = Object.keys(p.metadata);
-  if (metadataKeys.length > NAME_LIMITS.metadataKeys) problems.push({ field: "metadata", reason: `${metadataKeys.length} keys; at most ${NAME_LIMITS.metadataKeys}` });
+  if (metadataKeys.length > NAME_LIMITS.metadataKeys)
+    problems.push({ field: "metadata", reason: `${metadataKeys.length} keys; at most ${NAME_LIMITS.metadataKeys}` });
   for (const key of metadataKeys) {
-    if (key.length > NAME_LIMITS.metadataKey) problems.push({ field: "metadata", reason: `a key is longer than ${NAME_LIMITS.metadataKey} characters ("${key.slice(0, 40)}…")` });
+    if (key.length > NAME_LIMITS.metadataKey)
+      problems.push({ field: "metadata", reason: `a key is longer than ${NAME_LIMITS.metadataKey} characters ("${key.slice(0, 40)}…")` });
   }
   const n = p.completions.length;
   if (n < limits.minCandidates || n > limits.maxCandidates) {
@@ -51,7 +60,8 @@ export function validateNormalizedPrompt(p: NormalizedPrompt, limits: ImportLimi
   const seen = new Map<string, number>();
   p.completions.forEach((c, i) => {
     if (c.model.trim() === "") problems.push({ field: `completions[${i}].model`, reason: "empty model name" });
-    if (c.model.length > NAME_LIMITS.modelName) problems.push({ field: `completions[${i}].model`, reason: `model name longer than ${NAME_LIMITS.modelName} characters` });
+    if (c.model.length > NAME_LIMITS.modelName)
+      problems.push({ field: `completions[${i}].model`, reason: `model name longer than ${NAME_LIMITS.modelName} characters` });
     const nameProblem = unsafeNameReason(c.model);
     if (nameProblem) problems.push({ field: `completions[${i}].model`, reason: `model name ${nameProblem}` });
     const first = seen.get(c.model);
@@ -63,7 +73,10 @@ export function validateNormalizedPrompt(p: NormalizedPrompt, limits: ImportLimi
     if (c.text.trim() === "") problems.push({ field: `completions[${i}].text`, reason: "empty completion" });
     const bytes = utf8Bytes(c.text);
     if (bytes > limits.maxFieldBytes) {
-      problems.push({ field: `completions[${i}].text`, reason: `over the size limit of ${kb(limits.maxFieldBytes)} per completion (${kb(bytes)})` });
+      problems.push({
+        field: `completions[${i}].text`,
+        reason: `over the size limit of ${kb(limits.maxFieldBytes)} per completion (${kb(bytes)})`,
+      });
     }
   });
   return problems;

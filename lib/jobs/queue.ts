@@ -15,7 +15,14 @@ export async function startQueue(): Promise<PgBoss> {
   const role = process.env.MEDPREF_PROCESS ?? "worker";
   // The web server only enqueues: supervision (expiry, archiving) and cron belong to workers.
   const web = role === "web";
-  const instance = new PgBoss({ connectionString: databaseUrl(), schema: QUEUE_SCHEMA, max: web ? 2 : 4, application_name: `medpref-${role}`, supervise: !web, schedule: !web });
+  const instance = new PgBoss({
+    connectionString: databaseUrl(),
+    schema: QUEUE_SCHEMA,
+    max: web ? 2 : 4,
+    application_name: `medpref-${role}`,
+    supervise: !web,
+    schedule: !web,
+  });
   instance.on("error", (error) => logger.error({ err: error }, "job queue error"));
   await instance.start();
   boss = instance;

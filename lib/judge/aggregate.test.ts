@@ -5,7 +5,13 @@ import { positionConsistency as agreementConsistency } from "@/lib/agreement/jud
 import { judgeAggregate } from "@/lib/agreement/rating-views";
 import type { ReportPrompt } from "@/lib/agreement/report-data";
 import { seededRandom, seededShuffle } from "@/lib/judge/seeded-random";
-import { aggregatePermutations, meanRankByShownPosition, positionConsistency, ranksByCompletion, type PermutationResult } from "@/lib/judge/aggregate";
+import {
+  aggregatePermutations,
+  meanRankByShownPosition,
+  positionConsistency,
+  ranksByCompletion,
+  type PermutationResult,
+} from "@/lib/judge/aggregate";
 
 /** A judge result from a best-first list of completion ids and the order they were shown in. */
 function result(order: string[], bestFirst: string[], scores: Record<string, number> = {}): PermutationResult {
@@ -51,9 +57,20 @@ describe("aggregating a judge's permutations", () => {
           return { ...r, ranks: tied };
         });
         const prompt: ReportPrompt = {
-          id: "p", preview: "", source: null, promptType: null, models: ids, lengths: ids.map(() => 1),
+          id: "p",
+          preview: "",
+          source: null,
+          promptType: null,
+          models: ids,
+          lengths: ids.map(() => 1),
           rankings: results.map((r, i) => ({
-            kind: "JUDGE" as const, raterId: null, runId: "run", permutation: i, fromAssignment: false, timeOnTaskMs: null, flagged: false,
+            kind: "JUDGE" as const,
+            raterId: null,
+            runId: "run",
+            permutation: i,
+            fromAssignment: false,
+            timeOnTaskMs: null,
+            flagged: false,
             ranks: fractionalRanks(ids.map((id) => ranksByCompletion(r).get(id)!)),
             shownPositions: Int16Array.from(ids, (id) => r.order.indexOf(id)),
           })),

@@ -38,7 +38,10 @@ export function judgeConsensus(permutationRanks: readonly ArrayLike<number>[]): 
  * mean Kendall tau-b over pairs of permutations (pairs where tau-b is undefined left out), and
  * whether every permutation puts the same candidates first. Null with fewer than two.
  */
-export function permutationConsistency(permutationRanks: readonly ArrayLike<number>[]): { kendallTauB: number | null; top1Agreement: boolean | null } {
+export function permutationConsistency(permutationRanks: readonly ArrayLike<number>[]): {
+  kendallTauB: number | null;
+  top1Agreement: boolean | null;
+} {
   if (permutationRanks.length < 2) return { kendallTauB: null, top1Agreement: null };
   const ranks = permutationRanks.map((r) => fractionalRanks(r));
   const taus: number[] = [];
@@ -56,11 +59,21 @@ export function permutationConsistency(permutationRanks: readonly ArrayLike<numb
 /** The permutation results as rank arrays aligned on the completion ids, in id order. */
 function alignedRanks(results: PermutationResult[]): { ids: string[]; ranks: Float64Array[] } {
   const ids = [...new Set(results.flatMap((r) => r.order))].sort();
-  return { ids, ranks: results.map((r) => { const byId = ranksByCompletion(r); return Float64Array.from(ids, (id) => byId.get(id) ?? Number.NaN); }) };
+  return {
+    ids,
+    ranks: results.map((r) => {
+      const byId = ranksByCompletion(r);
+      return Float64Array.from(ids, (id) => byId.get(id) ?? Number.NaN);
+    }),
+  };
 }
 
 /** The run's ranking of a prompt from its P permutations (the rule of `judgeConsensus`), as tiers, with mean rank and mean score for display. */
-export function aggregatePermutations(results: PermutationResult[]): { tiers: Tiers; meanRank: Map<string, number>; meanScore: Map<string, number | null> } {
+export function aggregatePermutations(results: PermutationResult[]): {
+  tiers: Tiers;
+  meanRank: Map<string, number>;
+  meanScore: Map<string, number | null>;
+} {
   const { ids, ranks } = alignedRanks(results);
   const meanRank = new Map(ids.map((id, i) => [id, mean(ranks.map((r) => r[i]!))]));
   const meanScore = new Map(

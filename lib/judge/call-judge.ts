@@ -6,7 +6,12 @@ import { judgeAnswerJsonSchema, parseJudgeAnswer, repairMessage, type JudgeAnswe
 
 /** One HTTP exchange with the judge, as stored (the API key is never part of it). */
 export interface JudgeAttempt {
-  request: { model: string; temperature: number; messages: { role: "system" | "user" | "assistant"; content: string }[]; response_format?: unknown };
+  request: {
+    model: string;
+    temperature: number;
+    messages: { role: "system" | "user" | "assistant"; content: string }[];
+    response_format?: unknown;
+  };
   response: unknown;
   content: string | null;
   problems: string[];
@@ -16,7 +21,9 @@ export interface JudgeAttempt {
 }
 
 /** `transport` marks a call that got no answer at all (after the SDK's own retries). */
-export type JudgeOutcome = { ok: true; answer: JudgeAnswer; attempts: JudgeAttempt[] } | { ok: false; attempts: JudgeAttempt[]; problems: string[]; transport: boolean };
+export type JudgeOutcome =
+  | { ok: true; answer: JudgeAnswer; attempts: JudgeAttempt[] }
+  | { ok: false; attempts: JudgeAttempt[]; problems: string[]; transport: boolean };
 
 export interface JudgeCallOptions {
   client: OpenAI;
@@ -56,9 +63,22 @@ export async function callJudge(o: JudgeCallOptions): Promise<JudgeOutcome> {
       completion = await o.client.chat.completions.create(request as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming);
     } catch (error) {
       const problem = transportProblem(error);
-      attempts.push({ request, response: null, content: null, problems: [problem], inputTokens: 0, outputTokens: 0, latencyMs: Math.round(performance.now() - started) });
+      attempts.push({
+        request,
+        response: null,
+        content: null,
+        problems: [problem],
+        inputTokens: 0,
+        outputTokens: 0,
+        latencyMs: Math.round(performance.now() - started),
+      });
       // A refusal by the endpoint policy is final: retrying cannot change it.
-      return { ok: false, attempts, problems: [problem], transport: !((error as { cause?: unknown }).cause instanceof EndpointRefusedError) };
+      return {
+        ok: false,
+        attempts,
+        problems: [problem],
+        transport: !((error as { cause?: unknown }).cause instanceof EndpointRefusedError),
+      };
     }
     const content = completion.choices[0]?.message?.content ?? null;
     const parsed = content === null ? { ok: false as const, problems: ["the answer is empty"] } : parseJudgeAnswer(content, o.candidates);
@@ -102,7 +122,10 @@ export function policedFetch(policy: EndpointPolicy): typeof fetch {
 export class EndpointRefusedError extends Error {}
 
 /** An SDK client for an endpoint; the key is read from the named environment variable, never stored. */
-export function judgeClient(endpoint: { baseUrl: string; apiKeyEnv: string }, options: { timeoutMs?: number; maxRetries?: number } = {}): OpenAI {
+export function judgeClient(
+  endpoint: { baseUrl: string; apiKeyEnv: string },
+  options: { timeoutMs?: number; maxRetries?: number } = {},
+): OpenAI {
   const policy = endpointPolicy(env());
   const keyProblem = keyVarProblem(endpoint.apiKeyEnv, policy);
   if (keyProblem) throw new EndpointRefusedError(`Refused by the endpoint policy: ${keyProblem}`);

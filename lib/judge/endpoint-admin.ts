@@ -13,13 +13,17 @@ import { endpointInput, looksLikeAKey, type EndpointInput } from "@/lib/judge/en
 /** Why a run on this endpoint could not work from this server, or null when it can. */
 export function endpointUnusableReason(endpoint: { name: string; apiKeyEnv: string; archivedAt: Date | null }): string | null {
   if (endpoint.archivedAt) return `The endpoint "${endpoint.name}" is archived; choose another one or restore it.`;
-  if (!process.env[endpoint.apiKeyEnv]) return `The environment variable ${endpoint.apiKeyEnv} (the API key of the endpoint "${endpoint.name}") is not set on this server: every call would fail. Set it and restart, or choose another endpoint.`;
+  if (!process.env[endpoint.apiKeyEnv])
+    return `The environment variable ${endpoint.apiKeyEnv} (the API key of the endpoint "${endpoint.name}") is not set on this server: every call would fail. Set it and restart, or choose another endpoint.`;
   return null;
 }
 
 /** Refuses, with the reason, a run on an endpoint that cannot work (no such endpoint, archived, key not set). */
 export async function assertEndpointUsable(endpointId: string, field: string): Promise<{ id: string; supportsBatch: boolean }> {
-  const endpoint = await db().llmEndpoint.findUnique({ where: { id: endpointId }, select: { id: true, name: true, apiKeyEnv: true, archivedAt: true, supportsBatch: true } });
+  const endpoint = await db().llmEndpoint.findUnique({
+    where: { id: endpointId },
+    select: { id: true, name: true, apiKeyEnv: true, archivedAt: true, supportsBatch: true },
+  });
   if (!endpoint) throw new AppError("INVALID_INPUT", "No such endpoint.", field);
   const reason = endpointUnusableReason(endpoint);
   if (reason) throw new AppError("INVALID_INPUT", reason, field);
@@ -28,11 +32,19 @@ export async function assertEndpointUsable(endpointId: string, field: string): P
 
 /** Changes an endpoint; the same rules as adding one. Runs keep pointing at it. */
 export async function updateEndpoint(id: string, input: EndpointInput, actorId: string | null) {
-  if (typeof input.apiKeyEnv === "string" && looksLikeAKey(input.apiKeyEnv.trim())) throw new AppError("INVALID_INPUT", "This looks like an API key. Put the key in an environment variable on the servers and enter the variable's name here.", "apiKeyEnv");
+  if (typeof input.apiKeyEnv === "string" && looksLikeAKey(input.apiKeyEnv.trim()))
+    throw new AppError(
+      "INVALID_INPUT",
+      "This looks like an API key. Put the key in an environment variable on the servers and enter the variable's name here.",
+      "apiKeyEnv",
+    );
   const data = endpointInput.parse(input);
   try {
     return await db().$transaction(async (tx) => {
-      const before = await tx.llmEndpoint.findUnique({ where: { id }, select: { name: true, baseUrl: true, apiKeyEnv: true, modelPrices: true, supportsStructuredOutput: true, supportsBatch: true } });
+      const before = await tx.llmEndpoint.findUnique({
+        where: { id },
+        select: { name: true, baseUrl: true, apiKeyEnv: true, modelPrices: true, supportsStructuredOutput: true, supportsBatch: true },
+      });
       if (!before) throw new AppError("NOT_FOUND", "No such endpoint.");
       const endpoint = await tx.llmEndpoint.update({ where: { id }, data, select: { id: true, name: true } });
       await recordAudit(tx, { actorId, action: "endpoint.update", entityType: "llm_endpoint", entityId: id, before, after: data });
@@ -62,7 +74,13 @@ export async function archiveEndpoint(id: string, actorId: string | null): Promi
     const used = counted[0]!.n;
     if (used === 0) {
       await tx.llmEndpoint.delete({ where: { id } });
-      await recordAudit(tx, { actorId, action: "endpoint.delete", entityType: "llm_endpoint", entityId: id, before: { name: endpoint.name } });
+      await recordAudit(tx, {
+        actorId,
+        action: "endpoint.delete",
+        entityType: "llm_endpoint",
+        entityId: id,
+        before: { name: endpoint.name },
+      });
       return "deleted";
     }
     if (!endpoint.archivedAt) {
@@ -82,25 +100,42 @@ export async function restoreEndpoint(id: string, actorId: string | null): Promi
   });
 }
 
-export type ConnectionTest = { ok: true; latencyMs: number; model: string; requestedModel: string } | { ok: false; latencyMs: number | null; requestedModel: string; error: string };
+export type ConnectionTest =
+  | { ok: true; latencyMs: number; model: string; requestedModel: string }
+  | { ok: false; latencyMs: number | null; requestedModel: string; error: string };
 
 /**
  * One cheap call to the endpoint (a one-token answer to "ping", no retries, 20 s at most): says
  * whether the key variable is set, the endpoint answers and the model exists, how long it took,
  * and which model answered (providers name the exact version).
  */
-export async function testEndpointConnection(id: string, model: string | undefined, options: { timeoutMs?: number } = {}): Promise<ConnectionTest> {
+export async function testEndpointConnection(
+  id: string,
+  model: string | undefined,
+  options: { timeoutMs?: number } = {},
+): Promise<ConnectionTest> {
   const endpoint = await db().llmEndpoint.findUnique({ where: { id }, select: { baseUrl: true, apiKeyEnv: true, modelPrices: true } });
   if (!endpoint) throw new AppError("NOT_FOUND", "No such endpoint.");
   const requestedModel = model?.trim() || Object.keys((endpoint.modelPrices ?? {}) as object)[0];
   if (!requestedModel) throw new AppError("INVALID_INPUT", "Name a model to test with (this endpoint has no priced models).", "model");
   const apiKey = process.env[endpoint.apiKeyEnv];
-  if (!apiKey) return { ok: false, latencyMs: null, requestedModel, error: `The environment variable ${endpoint.apiKeyEnv} is not set on this server.` };
+  if (!apiKey)
+    return {
+      ok: false,
+      latencyMs: null,
+      requestedModel,
+      error: `The environment variable ${endpoint.apiKeyEnv} is not set on this server.`,
+    };
   // A client of its own: no retries, a short timeout, and none of the run's request accounting.
   const client = new OpenAI({ baseURL: endpoint.baseUrl, apiKey, maxRetries: 0, timeout: options.timeoutMs ?? 20_000 });
   const started = performance.now();
   try {
-    const completion = await client.chat.completions.create({ model: requestedModel, messages: [{ role: "user", content: "ping" }], max_tokens: 1, temperature: 0 });
+    const completion = await client.chat.completions.create({
+      model: requestedModel,
+      messages: [{ role: "user", content: "ping" }],
+      max_tokens: 1,
+      temperature: 0,
+    });
     return { ok: true, latencyMs: Math.round(performance.now() - started), model: completion.model || requestedModel, requestedModel };
   } catch (error) {
     return { ok: false, latencyMs: Math.round(performance.now() - started), requestedModel, error: transportProblem(error) };

@@ -15,8 +15,19 @@ describe("endpoint key variables", () => {
 
   it("never allows a variable MedPref itself reads, whatever the configured list says", () => {
     const everything = endpointPolicy({ MEDPREF_ENDPOINT_KEY_VARS: ["*"] });
-    for (const name of ["NEXTAUTH_SECRET", "NEXTAUTH_URL", "DATABASE_URL", "MEDPREF_DATABASE_URL", "MEDPREF_HOME", "OIDC_CLIENT_SECRET", "PGPASSWORD", "nextauth_secret"]) {
-      expect(keyVarProblem(name, everything)).toBe(`${name} is a variable MedPref itself reads, so it can never be an endpoint's key. Put the key in a variable matching *.`);
+    for (const name of [
+      "NEXTAUTH_SECRET",
+      "NEXTAUTH_URL",
+      "DATABASE_URL",
+      "MEDPREF_DATABASE_URL",
+      "MEDPREF_HOME",
+      "OIDC_CLIENT_SECRET",
+      "PGPASSWORD",
+      "nextauth_secret",
+    ]) {
+      expect(keyVarProblem(name, everything)).toBe(
+        `${name} is a variable MedPref itself reads, so it can never be an endpoint's key. Put the key in a variable matching *.`,
+      );
     }
     expect(keyVarProblem("MEDPREF_KEY_VLLM", everything)).toBeNull();
     expect(keyVarProblem("ANY_NAME", everything)).toBeNull();
@@ -35,21 +46,35 @@ describe("endpoint hosts", () => {
   const resolveTo = (addresses: string[]) => async () => addresses;
 
   it("refuses link-local and cloud metadata addresses in every spelling, keeps loopback and private networks", async () => {
-    for (const url of ["http://169.254.169.254/v1", "http://169.254.1.2:8080/v1", "http://[fe80::1]/v1", "http://[fd00:ec2::254]/", "http://[::ffff:169.254.169.254]/", "http://2852039166/", "http://0xa9.254.169.254/", "http://metadata.google.internal/computeMetadata/v1"]) {
-      expect(await endpointHostProblem(url, defaults), url).toMatch(/is a link-local or cloud metadata address; endpoints may never point there\.$/);
+    for (const url of [
+      "http://169.254.169.254/v1",
+      "http://169.254.1.2:8080/v1",
+      "http://[fe80::1]/v1",
+      "http://[fd00:ec2::254]/",
+      "http://[::ffff:169.254.169.254]/",
+      "http://2852039166/",
+      "http://0xa9.254.169.254/",
+      "http://metadata.google.internal/computeMetadata/v1",
+    ]) {
+      expect(await endpointHostProblem(url, defaults), url).toMatch(
+        /is a link-local or cloud metadata address; endpoints may never point there\.$/,
+      );
     }
-    for (const url of ["http://127.0.0.1:8000/v1", "http://[::1]:11434/v1", "http://10.1.2.3/v1"]) expect(await endpointHostProblem(url, defaults), url).toBeNull();
+    for (const url of ["http://127.0.0.1:8000/v1", "http://[::1]:11434/v1", "http://10.1.2.3/v1"])
+      expect(await endpointHostProblem(url, defaults), url).toBeNull();
     expect(await endpointHostProblem("http://localhost:11434/v1", defaults, { resolve: resolveTo(["127.0.0.1", "::1"]) })).toBeNull();
   });
 
   it("resolves a host name and refuses it when any address is link-local or metadata", async () => {
-    expect(await endpointHostProblem("https://llm.evil.example/v1", defaults, { resolve: resolveTo(["93.184.216.34", "169.254.169.254"]) })).toBe(
-      "llm.evil.example resolves to 169.254.169.254, a link-local or cloud metadata address; endpoints may never point there.",
-    );
+    expect(
+      await endpointHostProblem("https://llm.evil.example/v1", defaults, { resolve: resolveTo(["93.184.216.34", "169.254.169.254"]) }),
+    ).toBe("llm.evil.example resolves to 169.254.169.254, a link-local or cloud metadata address; endpoints may never point there.");
     const unresolvable = async () => {
       throw new Error("ENOTFOUND");
     };
-    expect(await endpointHostProblem("https://nowhere.example/v1", defaults, { resolve: unresolvable })).toBe("nowhere.example does not resolve to an address on this server.");
+    expect(await endpointHostProblem("https://nowhere.example/v1", defaults, { resolve: unresolvable })).toBe(
+      "nowhere.example does not resolve to an address on this server.",
+    );
     expect(await endpointHostProblem("https://nowhere.example/v1", defaults, { resolve: unresolvable, unresolvable: "allow" })).toBeNull();
   });
 
@@ -58,7 +83,9 @@ describe("endpoint hosts", () => {
     expect(hostNameProblem("api.openai.com", policy)).toBeNull();
     expect(hostNameProblem("team.openai.azure.com", policy)).toBeNull();
     expect(hostNameProblem("127.0.0.1", policy)).toBeNull();
-    expect(hostNameProblem("evil.example", policy)).toBe("evil.example is not in MEDPREF_ENDPOINT_ALLOWED_HOSTS (api.openai.com, *.openai.azure.com, 127.0.0.1).");
+    expect(hostNameProblem("evil.example", policy)).toBe(
+      "evil.example is not in MEDPREF_ENDPOINT_ALLOWED_HOSTS (api.openai.com, *.openai.azure.com, 127.0.0.1).",
+    );
     expect(hostNameProblem("169.254.169.254", endpointPolicy({ MEDPREF_ENDPOINT_ALLOWED_HOSTS: ["*"] }))).not.toBeNull();
   });
 });

@@ -17,12 +17,21 @@ export interface EndpointPolicy {
 
 export const DEFAULT_KEY_VAR_PATTERNS = ["MEDPREF_KEY_*", "*_API_KEY"];
 
-export function endpointPolicy(config: { MEDPREF_ENDPOINT_KEY_VARS?: string[]; MEDPREF_ENDPOINT_ALLOWED_HOSTS?: string[] }): EndpointPolicy {
-  return { keyVarPatterns: config.MEDPREF_ENDPOINT_KEY_VARS ?? DEFAULT_KEY_VAR_PATTERNS, allowedHosts: config.MEDPREF_ENDPOINT_ALLOWED_HOSTS ?? null };
+export function endpointPolicy(config: {
+  MEDPREF_ENDPOINT_KEY_VARS?: string[];
+  MEDPREF_ENDPOINT_ALLOWED_HOSTS?: string[];
+}): EndpointPolicy {
+  return {
+    keyVarPatterns: config.MEDPREF_ENDPOINT_KEY_VARS ?? DEFAULT_KEY_VAR_PATTERNS,
+    allowedHosts: config.MEDPREF_ENDPOINT_ALLOWED_HOSTS ?? null,
+  };
 }
 
 function globToRegExp(glob: string, flags = ""): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  const body = glob
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
   return new RegExp(`^${body}$`, flags);
 }
 
@@ -62,12 +71,16 @@ export function isRefusedAddress(address: string): boolean {
 
 /** The host of a base URL as a URL parser sees it (IPv6 without brackets, numeric IPv4 forms normalised). */
 export function urlHost(baseUrl: string): string {
-  return new URL(baseUrl).hostname.replace(/^\[(.*)\]$/, "$1").replace(/\.$/, "").toLowerCase();
+  return new URL(baseUrl).hostname
+    .replace(/^\[(.*)\]$/, "$1")
+    .replace(/\.$/, "")
+    .toLowerCase();
 }
 
 /** Why this host is refused by name (before resolving it), or null. */
 export function hostNameProblem(host: string, policy: EndpointPolicy): string | null {
-  if (REFUSED_NAMES.has(host) || isRefusedAddress(host)) return `${host} is a link-local or cloud metadata address; endpoints may never point there.`;
+  if (REFUSED_NAMES.has(host) || isRefusedAddress(host))
+    return `${host} is a link-local or cloud metadata address; endpoints may never point there.`;
   if (policy.allowedHosts && !policy.allowedHosts.some((h) => globToRegExp(h.replace(/^\[(.*)\]$/, "$1"), "i").test(host))) {
     return `${host} is not in MEDPREF_ENDPOINT_ALLOWED_HOSTS (${policy.allowedHosts.join(", ")}).`;
   }
@@ -86,7 +99,10 @@ const resolveWithSystem: ResolveHost = async (host) => (await lookup(host, { all
 export async function endpointHostProblem(
   baseUrl: string,
   policy: EndpointPolicy,
-  options: { resolve?: ResolveHost; /** Before a call a name that does not resolve is refused; when saving it may be set up later. */ unresolvable?: "allow" | "refuse" } = {},
+  options: {
+    resolve?: ResolveHost;
+    /** Before a call a name that does not resolve is refused; when saving it may be set up later. */ unresolvable?: "allow" | "refuse";
+  } = {},
 ): Promise<string | null> {
   const resolve = options.resolve ?? resolveWithSystem;
   let host: string;

@@ -3,9 +3,17 @@ import { AppError } from "@/lib/errors/app-error";
 /** "gpt-4o = 2.5 / 10" per line → {"gpt-4o": {inputPerMTok: "2.5", outputPerMTok: "10"}} (the endpoint schema coerces). */
 export function parsePrices(text: string): Record<string, { inputPerMTok: string; outputPerMTok: string }> {
   const prices: Record<string, { inputPerMTok: string; outputPerMTok: string }> = {};
-  for (const line of text.split("\n").map((l) => l.trim()).filter(Boolean)) {
+  for (const line of text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean)) {
     const m = /^(.+?)\s*=\s*([\d.]+)\s*\/\s*([\d.]+)$/.exec(line);
-    if (!m) throw new AppError("INVALID_INPUT", `Prices: write each line as "model = input / output" in USD per 1M tokens (got "${line}").`, "prices");
+    if (!m)
+      throw new AppError(
+        "INVALID_INPUT",
+        `Prices: write each line as "model = input / output" in USD per 1M tokens (got "${line}").`,
+        "prices",
+      );
     prices[m[1]!] = { inputPerMTok: m[2]!, outputPerMTok: m[3]! };
   }
   return prices;

@@ -35,7 +35,12 @@ export function parsePriceLines(lines: string[]) {
   const prices: Record<string, { inputPerMTok: string; outputPerMTok: string }> = {};
   for (const line of lines.map((l) => l.trim()).filter(Boolean)) {
     const m = /^(.+?)\s*=\s*([\d.]+)\s*\/\s*([\d.]+)$/.exec(line);
-    if (!m) throw new AppError("INVALID_INPUT", `Prices: write each line as "model = input / output" in USD per 1M tokens (got "${line}").`, "prices");
+    if (!m)
+      throw new AppError(
+        "INVALID_INPUT",
+        `Prices: write each line as "model = input / output" in USD per 1M tokens (got "${line}").`,
+        "prices",
+      );
     prices[m[1]!] = { inputPerMTok: m[2]!, outputPerMTok: m[3]! };
   }
   return prices;
@@ -47,11 +52,17 @@ export function looksLikeAKey(value: string): boolean {
 }
 
 export async function createEndpoint(input: EndpointInput, actorId: string | null) {
-  if (typeof input.apiKeyEnv === "string" && looksLikeAKey(input.apiKeyEnv.trim())) throw new AppError("INVALID_INPUT", "This looks like an API key. Put the key in an environment variable on the servers and enter the variable's name here.", "apiKeyEnv");
+  if (typeof input.apiKeyEnv === "string" && looksLikeAKey(input.apiKeyEnv.trim()))
+    throw new AppError(
+      "INVALID_INPUT",
+      "This looks like an API key. Put the key in an environment variable on the servers and enter the variable's name here.",
+      "apiKeyEnv",
+    );
   const data = endpointInput.parse(input);
   const policy = endpointPolicy(env());
   const keyProblem = keyVarProblem(data.apiKeyEnv, policy);
-  if (keyProblem) throw new AppError("INVALID_INPUT", `Key variable: ${keyProblem}`, "apiKeyEnv", [{ field: "apiKeyEnv", message: keyProblem }]);
+  if (keyProblem)
+    throw new AppError("INVALID_INPUT", `Key variable: ${keyProblem}`, "apiKeyEnv", [{ field: "apiKeyEnv", message: keyProblem }]);
   const hostProblem = await endpointHostProblem(data.baseUrl, policy, { unresolvable: "allow" });
   if (hostProblem) throw new AppError("INVALID_INPUT", `Base URL: ${hostProblem}`, "baseUrl", [{ field: "baseUrl", message: hostProblem }]);
   try {

@@ -29,12 +29,21 @@ export function judgeAnswerJsonSchema(n: number) {
             type: "object",
             additionalProperties: false,
             required: ["response", "evaluation", "score"],
-            properties: { response: { type: "integer", minimum: 1, maximum: n }, evaluation: { type: "string" }, score: { type: "integer", minimum: 1, maximum: 5 } },
+            properties: {
+              response: { type: "integer", minimum: 1, maximum: n },
+              evaluation: { type: "string" },
+              score: { type: "integer", minimum: 1, maximum: 5 },
+            },
           },
         },
         ranking: {
           type: "array",
-          items: { type: "object", additionalProperties: false, required: ["rank", "response"], properties: { rank: { type: "integer", minimum: 1, maximum: n }, response: { type: "integer", minimum: 1, maximum: n } } },
+          items: {
+            type: "object",
+            additionalProperties: false,
+            required: ["rank", "response"],
+            properties: { rank: { type: "integer", minimum: 1, maximum: n }, response: { type: "integer", minimum: 1, maximum: n } },
+          },
         },
       },
     },
@@ -61,7 +70,8 @@ function numberOf(value: unknown): number | null {
 export function parseJudgeAnswer(text: string, n: number): ParsedJudgeAnswer {
   const extracted = extractJson(text);
   if (!extracted.ok) return { ok: false, problems: [extracted.reason] };
-  if (typeof extracted.value !== "object" || extracted.value === null || Array.isArray(extracted.value)) return { ok: false, problems: ["the answer is not a JSON object"] };
+  if (typeof extracted.value !== "object" || extracted.value === null || Array.isArray(extracted.value))
+    return { ok: false, problems: ["the answer is not a JSON object"] };
   return normalizeJudgeAnswer(lower(extracted.value as Loose), n);
 }
 
@@ -69,12 +79,17 @@ export function normalizeJudgeAnswer(raw: Loose, n: number): ParsedJudgeAnswer {
   const problems: string[] = [];
   const feedbackRaw = raw.feedback ?? raw.feedbacks ?? raw.evaluations;
   const entries: [unknown, Loose][] = Array.isArray(feedbackRaw)
-    ? feedbackRaw.filter((f): f is Loose => typeof f === "object" && f !== null).map((f) => [lower(f).response ?? lower(f).model ?? lower(f).position, lower(f)])
+    ? feedbackRaw
+        .filter((f): f is Loose => typeof f === "object" && f !== null)
+        .map((f) => [lower(f).response ?? lower(f).model ?? lower(f).position, lower(f)])
     : typeof feedbackRaw === "object" && feedbackRaw !== null
-      ? Object.entries(feedbackRaw as Loose).map(([k, v]) => [k, typeof v === "object" && v !== null ? lower(v as Loose) : { evaluation: v }])
+      ? Object.entries(feedbackRaw as Loose).map(([k, v]) => [
+          k,
+          typeof v === "object" && v !== null ? lower(v as Loose) : { evaluation: v },
+        ])
       : [];
   const rankingRaw = Array.isArray(raw.ranking) ? raw.ranking : Array.isArray(raw.rankings) ? raw.rankings : null;
-  if (!rankingRaw) return { ok: false, problems: ["the answer has no \"ranking\" list"] };
+  if (!rankingRaw) return { ok: false, problems: ['the answer has no "ranking" list'] };
   const rankingPairs = rankingRaw.map((r) => {
     if (typeof r === "object" && r !== null) {
       const o = lower(r as Loose);
@@ -100,18 +115,24 @@ export function normalizeJudgeAnswer(raw: Loose, n: number): ParsedJudgeAnswer {
     else if (rank === null || !Number.isInteger(rank) || rank < 1 || rank > n) {
       flagged.add(position);
       problems.push(`Response ${position} has no valid rank (1 to ${n})`);
-    }
-    else ranks.set(position, rank);
+    } else ranks.set(position, rank);
   }
   const missing = Array.from({ length: n }, (_, i) => i + 1).filter((p) => !ranks.has(p) && !flagged.has(p));
   if (missing.length) problems.push(`the ranking leaves out ${missing.map((p) => `Response ${p}`).join(", ")}`);
   const feedback = entries
     .map(([k, v]) => {
       const p = positionOf(k);
-      return p === null ? null : { position: p + offset, evaluation: String(v.evaluation ?? v.feedback ?? v.explanation ?? ""), score: numberOf(v.score ?? v.rating) };
+      return p === null
+        ? null
+        : {
+            position: p + offset,
+            evaluation: String(v.evaluation ?? v.feedback ?? v.explanation ?? ""),
+            score: numberOf(v.score ?? v.rating),
+          };
     })
     .filter((f): f is JudgeAnswer["feedback"][number] => f !== null && f.position >= 1 && f.position <= n);
-  for (const f of feedback) if (f.score !== null && (f.score < 0 || f.score > 10)) problems.push(`Response ${f.position} has a score outside 0–10`);
+  for (const f of feedback)
+    if (f.score !== null && (f.score < 0 || f.score > 10)) problems.push(`Response ${f.position} has a score outside 0–10`);
   // Ties are accepted only where the scores agree that the responses are equally good.
   const scoreOf = new Map(feedback.map((f) => [f.position, f.score]));
   const byRank = new Map<number, number[]>();
@@ -121,7 +142,9 @@ export function normalizeJudgeAnswer(raw: Loose, n: number): ParsedJudgeAnswer {
     const scores = new Set(tied.map((p) => scoreOf.get(p) ?? null));
     if (scores.size > 1 || scores.has(null)) problems.push(`Responses ${tied.join(", ")} share rank ${rank} but do not have equal scores`);
   }
-  return problems.length ? { ok: false, problems } : { ok: true, answer: { feedback: feedback.sort((a, b) => a.position - b.position), ranks } };
+  return problems.length
+    ? { ok: false, problems }
+    : { ok: true, answer: { feedback: feedback.sort((a, b) => a.position - b.position), ranks } };
 }
 
 /** The short message sent back to the judge after an invalid answer. */

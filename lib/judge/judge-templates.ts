@@ -35,10 +35,25 @@ export async function editTemplate(key: string, input: z.input<typeof templateEd
     const latest = await tx.judgeTemplate.findFirst({ where: { key }, orderBy: { version: "desc" } });
     if (!latest) throw new AppError("NOT_FOUND", `No template "${key}".`);
     const created = await tx.judgeTemplate.create({
-      data: { key, version: latest.version + 1, name: data.name, style: latest.style, systemPrompt: data.systemPrompt, userTemplate: data.userTemplate, createdById: actorId },
+      data: {
+        key,
+        version: latest.version + 1,
+        name: data.name,
+        style: latest.style,
+        systemPrompt: data.systemPrompt,
+        userTemplate: data.userTemplate,
+        createdById: actorId,
+      },
       select: { id: true, key: true, version: true },
     });
-    await recordAudit(tx, { actorId, action: "template.edit", entityType: "judge_template", entityId: created.id, before: { version: latest.version }, after: { version: created.version } });
+    await recordAudit(tx, {
+      actorId,
+      action: "template.edit",
+      entityType: "judge_template",
+      entityId: created.id,
+      before: { version: latest.version },
+      after: { version: created.version },
+    });
     return created;
   });
 }

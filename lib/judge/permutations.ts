@@ -16,7 +16,8 @@ export function judgePermutations(candidateIds: readonly string[], permutations:
     const shift = Math.round((j * n) / permutations) % n;
     let order = [...first.slice(shift), ...first.slice(0, shift)];
     // More permutations than rotations: fall back to further seeded shuffles, distinct where possible.
-    for (let attempt = 0; seen.has(order.join()) && attempt < 20; attempt++) order = seededShuffle(first, seededRandom(`${seed}:${j}:${attempt}`));
+    for (let attempt = 0; seen.has(order.join()) && attempt < 20; attempt++)
+      order = seededShuffle(first, seededRandom(`${seed}:${j}:${attempt}`));
     seen.add(order.join());
     orders.push(order);
   }

@@ -13,6 +13,8 @@ describe("judge templates", () => {
 
   it("include the reference answer in the exam template", () => {
     const exam = BUILT_IN_TEMPLATES.find((t) => t.key === "exam-with-reference")!;
-    expect(renderJudgePrompt(exam, { question: "Q", reference: "C. Nitrofurantoin", responses: ["a", "b"] })).toContain("Reference answer:\nC. Nitrofurantoin");
+    expect(renderJudgePrompt(exam, { question: "Q", reference: "C. Nitrofurantoin", responses: ["a", "b"] })).toContain(
+      "Reference answer:\nC. Nitrofurantoin",
+    );
   });
 });

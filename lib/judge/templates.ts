@@ -30,27 +30,33 @@ export const BUILT_IN_TEMPLATES: JudgeTemplateText[] = [
     key: "exam-with-reference",
     name: "Exam question with reference answer",
     style: "LISTWISE",
-    systemPrompt: "You are a senior physician grading answers to a medical licensing exam question. You judge correctness against the reference answer first, then the quality and safety of the reasoning. The responses are anonymous; their order means nothing.",
+    systemPrompt:
+      "You are a senior physician grading answers to a medical licensing exam question. You judge correctness against the reference answer first, then the quality and safety of the reasoning. The responses are anonymous; their order means nothing.",
     userTemplate: `Question:\n{{question}}\n\nReference answer:\n{{reference}}\n\nThe {{n}} responses to evaluate:\n\n{{responses}}\n\n${RUBRIC}\n\nA response that reaches a different answer than the reference scores at most 2.\n\n${OUTPUT}`,
   },
   {
     key: "open-ended",
     name: "Open-ended biomedical question",
     style: "LISTWISE",
-    systemPrompt: "You are an experienced clinician reviewing answers to a biomedical or patient question. You value factual accuracy, safety (flag advice that could harm), completeness and clarity. The responses are anonymous; their order means nothing.",
+    systemPrompt:
+      "You are an experienced clinician reviewing answers to a biomedical or patient question. You value factual accuracy, safety (flag advice that could harm), completeness and clarity. The responses are anonymous; their order means nothing.",
     userTemplate: `Question:\n{{question}}\n\nThe {{n}} responses to evaluate:\n\n{{responses}}\n\n${RUBRIC}\n\n${OUTPUT}`,
   },
   {
     key: "pairwise",
     name: "Pairwise A/B comparison",
     style: "PAIRWISE",
-    systemPrompt: "You are an experienced clinician comparing two anonymous answers to the same medical question. Their order means nothing.",
+    systemPrompt:
+      "You are an experienced clinician comparing two anonymous answers to the same medical question. Their order means nothing.",
     userTemplate: `Question:\n{{question}}\n\n{{responses}}\n\n${RUBRIC}\n\nCompare Response 1 and Response 2 and say which is better for the person asking.\n\n${OUTPUT}`,
   },
 ];
 
 /** Fills a template for one permutation: responses labelled "Response 1..N" in the shown order. */
-export function renderJudgePrompt(template: Pick<JudgeTemplateText, "userTemplate">, input: { question: string; reference: string | null; responses: string[] }): string {
+export function renderJudgePrompt(
+  template: Pick<JudgeTemplateText, "userTemplate">,
+  input: { question: string; reference: string | null; responses: string[] },
+): string {
   const responses = input.responses.map((text, i) => `[Response ${i + 1}]\n${text.trim()}\n[End of Response ${i + 1}]`).join("\n\n");
   return template.userTemplate
     .replaceAll("{{question}}", input.question.trim())

@@ -10,7 +10,13 @@ describe("job processes", () => {
   });
 
   it("tests and benchmarks spawn the command line with the same node arguments", () => {
-    expect(medprefCliArgs("export", "--project", "p").slice(0, BOUNDED_HEAP_FLAGS.length + 2)).toEqual([...BOUNDED_HEAP_FLAGS, "--import", "tsx"]);
-    expect(medprefCliArgs("export", "--project", "p").slice(-4)).toEqual(["medpref.ts", "export", "--project", "p"].map((a, i) => (i === 0 ? expect.stringMatching(/scripts\/medpref\.ts$/) : a)));
+    expect(medprefCliArgs("export", "--project", "p").slice(0, BOUNDED_HEAP_FLAGS.length + 2)).toEqual([
+      ...BOUNDED_HEAP_FLAGS,
+      "--import",
+      "tsx",
+    ]);
+    expect(medprefCliArgs("export", "--project", "p").slice(-4)).toEqual(
+      ["medpref.ts", "export", "--project", "p"].map((a, i) => (i === 0 ? expect.stringMatching(/scripts\/medpref\.ts$/) : a)),
+    );
   });
 });

@@ -3,7 +3,9 @@ import { crashesInARow, DEFAULT_BACKOFF, restartDelayMs, Supervisor } from "@/li
 
 describe("restart backoff", () => {
   it("doubles from 1 s up to 30 s for crashes in a row", () => {
-    expect([1, 2, 3, 4, 5, 6, 7, 20].map((n) => restartDelayMs(n, DEFAULT_BACKOFF))).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000]);
+    expect([1, 2, 3, 4, 5, 6, 7, 20].map((n) => restartDelayMs(n, DEFAULT_BACKOFF))).toEqual([
+      1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000,
+    ]);
   });
   it("starts over once a child had run for a minute", () => {
     expect(crashesInARow(5, 59_999, DEFAULT_BACKOFF)).toBe(6);
@@ -33,7 +35,13 @@ describe("supervisor", () => {
 
   it("restarts a child killed with SIGKILL, logs it, and leaves the other running", async () => {
     const log: string[] = [];
-    supervisor = new Supervisor([{ name: "web", ...idle }, { name: "worker", ...idle }], { log: (l) => log.push(l), backoff: { initialMs: 10, maxMs: 100, healthyAfterMs: 60_000 }, stdio: "ignore" });
+    supervisor = new Supervisor(
+      [
+        { name: "web", ...idle },
+        { name: "worker", ...idle },
+      ],
+      { log: (l) => log.push(l), backoff: { initialMs: 10, maxMs: 100, healthyAfterMs: 60_000 }, stdio: "ignore" },
+    );
     supervisor.start();
     const web = supervisor.pid("web")!;
     const worker = supervisor.pid("worker")!;
@@ -45,7 +53,13 @@ describe("supervisor", () => {
   });
 
   it("stop() ends every child and restarts none", async () => {
-    supervisor = new Supervisor([{ name: "a", ...idle }, { name: "b", ...idle }], { log: () => undefined, stdio: "ignore" });
+    supervisor = new Supervisor(
+      [
+        { name: "a", ...idle },
+        { name: "b", ...idle },
+      ],
+      { log: () => undefined, stdio: "ignore" },
+    );
     supervisor.start();
     const pids = [supervisor.pid("a")!, supervisor.pid("b")!];
     await supervisor.stop();

@@ -46,7 +46,12 @@ export class Supervisor {
 
   constructor(
     specs: ServiceSpec[],
-    private readonly options: { log: (line: string) => void; backoff?: BackoffPolicy; stdio?: "inherit" | "ignore"; stopTimeoutMs?: number },
+    private readonly options: {
+      log: (line: string) => void;
+      backoff?: BackoffPolicy;
+      stdio?: "inherit" | "ignore";
+      stopTimeoutMs?: number;
+    },
   ) {
     for (const spec of specs) this.services.set(spec.name, { spec, startedAt: 0, crashes: 0 });
   }
@@ -88,7 +93,9 @@ export class Supervisor {
       const policy = this.options.backoff ?? DEFAULT_BACKOFF;
       service.crashes = crashesInARow(service.crashes, Date.now() - service.startedAt, policy);
       const delay = restartDelayMs(service.crashes, policy);
-      this.options.log(`${spec.name} exited (${signal ?? `code ${code}`}); restarting it in ${(delay / 1000).toFixed(1)} s (crash ${service.crashes} in a row).`);
+      this.options.log(
+        `${spec.name} exited (${signal ?? `code ${code}`}); restarting it in ${(delay / 1000).toFixed(1)} s (crash ${service.crashes} in a row).`,
+      );
       service.restartTimer = setTimeout(() => {
         if (!this.stopping) this.launch(service);
       }, delay);

@@ -7,7 +7,10 @@ export async function createProject(input: CreateProjectInput, actorId: string |
   const data = createProjectInput.parse(input);
   try {
     return await db().$transaction(async (tx) => {
-      const project = await tx.project.create({ data: { ...data, createdById: actorId }, select: { id: true, slug: true, name: true, overlapK: true, allowTies: true } });
+      const project = await tx.project.create({
+        data: { ...data, createdById: actorId },
+        select: { id: true, slug: true, name: true, overlapK: true, allowTies: true },
+      });
       await recordAudit(tx, { actorId, action: "project.create", entityType: "project", entityId: project.id, after: data });
       return project;
     });

@@ -7,7 +7,9 @@
 const PAD = 20;
 
 export function naturalSortKey(value: string): string {
-  return (value.match(/[0-9]+|[^0-9]+/g) ?? []).map((part) => (/^[0-9]/.test(part) ? part.padStart(Math.max(PAD, part.length), "0") : part.toLowerCase())).join("");
+  return (value.match(/[0-9]+|[^0-9]+/g) ?? [])
+    .map((part) => (/^[0-9]/.test(part) ? part.padStart(Math.max(PAD, part.length), "0") : part.toLowerCase()))
+    .join("");
 }
 
 export function naturalCompare(a: string, b: string): number {

@@ -8,7 +8,12 @@ export async function getProjectPage(slug: string, promptQuery: PromptListQuery)
   const [summary, prompts, imports] = await Promise.all([
     getProjectSummary(slug),
     listPrompts(project.id, promptQuery),
-    db().import.findMany({ where: { projectId: project.id }, orderBy: { createdAt: "desc" }, take: 10, select: { id: true, fileName: true, status: true, createdAt: true, report: true } }),
+    db().import.findMany({
+      where: { projectId: project.id },
+      orderBy: { createdAt: "desc" },
+      take: 10,
+      select: { id: true, fileName: true, status: true, createdAt: true, report: true },
+    }),
   ]);
   return {
     project,

@@ -13,10 +13,28 @@ export const PROMPT_STATUS_LABELS: Record<PromptStatus, string> = {
 
 /** The project page's prompt list query, from its URL. Empty fields mean "any". */
 export const promptListQuerySchema = z.object({
-  q: z.string().trim().max(200, "at most 200 characters").optional().transform((v) => v || undefined),
-  source: z.string().trim().max(200).optional().transform((v) => v || undefined),
-  type: z.string().trim().max(200).optional().transform((v) => v || undefined),
-  status: z.preprocess((v) => (v === "" ? undefined : v), z.enum(PROMPT_STATUSES, { error: `one of ${PROMPT_STATUSES.join(", ")}` }).optional()),
+  q: z
+    .string()
+    .trim()
+    .max(200, "at most 200 characters")
+    .optional()
+    .transform((v) => v || undefined),
+  source: z
+    .string()
+    .trim()
+    .max(200)
+    .optional()
+    .transform((v) => v || undefined),
+  type: z
+    .string()
+    .trim()
+    .max(200)
+    .optional()
+    .transform((v) => v || undefined),
+  status: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.enum(PROMPT_STATUSES, { error: `one of ${PROMPT_STATUSES.join(", ")}` }).optional(),
+  ),
   page: z.coerce.number({ error: "a page number" }).int().min(1).max(1_000_000).default(1),
 });
 export type PromptListQuery = z.infer<typeof promptListQuerySchema>;
@@ -78,13 +96,20 @@ export async function listPrompts(projectId: string, query: PromptListQuery, per
     values.push(value);
     conditions.push(sql(`$${values.length}`));
   };
-  if (query.q) add((n) => `(p.external_id ILIKE ${n} OR EXISTS (SELECT 1 FROM jsonb_array_elements(p.messages) m WHERE m->>'content' ILIKE ${n}))`, likePattern(query.q));
+  if (query.q)
+    add(
+      (n) => `(p.external_id ILIKE ${n} OR EXISTS (SELECT 1 FROM jsonb_array_elements(p.messages) m WHERE m->>'content' ILIKE ${n}))`,
+      likePattern(query.q),
+    );
   if (query.source) add((n) => `p.source = ${n}`, query.source);
   if (query.type) add((n) => `p.prompt_type = ${n}`, query.type);
   if (query.status) conditions.push(STATUS_SQL[query.status]);
   const where = conditions.join(" AND ");
   const [counted, facets] = await Promise.all([
-    pool().query<{ total: number }>(`SELECT count(*)::int AS total FROM prompts p JOIN projects proj ON proj.id = p.project_id WHERE ${where}`, values),
+    pool().query<{ total: number }>(
+      `SELECT count(*)::int AS total FROM prompts p JOIN projects proj ON proj.id = p.project_id WHERE ${where}`,
+      values,
+    ),
     pool().query<{ sources: string[] | null; types: string[] | null }>(
       `SELECT array_agg(DISTINCT source) FILTER (WHERE source IS NOT NULL) AS sources, array_agg(DISTINCT prompt_type) FILTER (WHERE prompt_type IS NOT NULL) AS types FROM prompts WHERE project_id = $1`,
       [projectId],
@@ -106,7 +131,11 @@ export async function listPrompts(projectId: string, query: PromptListQuery, per
     values,
   );
   return {
-    rows, total, page, pages, perPage,
+    rows,
+    total,
+    page,
+    pages,
+    perPage,
     sources: (facets.rows[0]?.sources ?? []).sort(naturalCompare),
     types: (facets.rows[0]?.types ?? []).sort(naturalCompare),
   };

@@ -39,7 +39,16 @@ export async function getProjectSummary(slug: string): Promise<ProjectSummary> {
 export async function listProjects() {
   const projects = await db().project.findMany({
     orderBy: { createdAt: "asc" },
-    select: { id: true, slug: true, name: true, overlapK: true, allowTies: true, showReference: true, createdAt: true, _count: { select: { prompts: true } } },
+    select: {
+      id: true,
+      slug: true,
+      name: true,
+      overlapK: true,
+      allowTies: true,
+      showReference: true,
+      createdAt: true,
+      _count: { select: { prompts: true } },
+    },
   });
   return projects.map(({ _count, ...p }) => ({ ...p, prompts: _count.prompts }));
 }

@@ -21,7 +21,21 @@ export type ProjectSettings = z.infer<typeof projectSettingsInput>;
 export async function updateProjectSettings(slug: string, input: z.input<typeof projectSettingsInput>, actorId: string) {
   const data = projectSettingsInput.parse(input);
   return db().$transaction(async (tx) => {
-    const before = await tx.project.findUnique({ where: { slug }, select: { id: true, name: true, guidelines: true, overlapK: true, allowTies: true, showReference: true, editWindowMinutes: true, leaseMinutes: true, goldRate: true, specialtyMatching: true } });
+    const before = await tx.project.findUnique({
+      where: { slug },
+      select: {
+        id: true,
+        name: true,
+        guidelines: true,
+        overlapK: true,
+        allowTies: true,
+        showReference: true,
+        editWindowMinutes: true,
+        leaseMinutes: true,
+        goldRate: true,
+        specialtyMatching: true,
+      },
+    });
     if (!before) throw new AppError("NOT_FOUND", `No project with the slug "${slug}".`);
     const { id, ...previous } = before;
     await tx.project.update({ where: { id }, data });

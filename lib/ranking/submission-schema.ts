@@ -7,7 +7,10 @@ export const MAX_SUBMISSION_BYTES = 256 * 1024;
 
 export const candidateDetails = z.object({
   score: z.number().int().min(1, "scores go from 1 to 5").max(5, "scores go from 1 to 5").nullish(),
-  flags: z.array(z.enum(FLAG_VALUES, { error: "unknown flag" })).max(FLAG_VALUES.length).default([]),
+  flags: z
+    .array(z.enum(FLAG_VALUES, { error: "unknown flag" }))
+    .max(FLAG_VALUES.length)
+    .default([]),
   comment: safeText().max(5_000, "comments are limited to 5,000 characters").nullish(),
 });
 
@@ -18,7 +21,12 @@ export const submissionSchema = z.object({
   tiers,
   details: z.record(z.uuid(), candidateDetails).default({}),
   rationale: safeText().max(20_000, "the rationale is limited to 20,000 characters").nullish(),
-  timeOnTaskMs: z.number().int().min(0).max(7 * 24 * 3_600_000).default(0),
+  timeOnTaskMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 3_600_000)
+    .default(0),
 });
 export type Submission = z.infer<typeof submissionSchema>;
 export type SubmissionInput = z.input<typeof submissionSchema>;

@@ -10,19 +10,29 @@ describe("validating a submitted ranking", () => {
   it("accepts every permutation of the shown candidates", () => {
     fc.assert(
       fc.property(fc.shuffledSubarray(ids, { minLength: 4, maxLength: 4 }), (perm) => {
-        expect(validateTiers(ids, perm.map((id) => [id]), false)).toEqual([]);
+        expect(
+          validateTiers(
+            ids,
+            perm.map((id) => [id]),
+            false,
+          ),
+        ).toEqual([]);
       }),
     );
   });
 
   it("refuses ties when the project forbids them and accepts them when it allows them", () => {
     const tiers = [["a"], ["b", "c"], ["d"]];
-    expect(validateTiers(ids, tiers, false, label)).toEqual([{ field: "ranking", message: "Ties are not allowed in this project: Response 2 and Response 3 share place 2." }]);
+    expect(validateTiers(ids, tiers, false, label)).toEqual([
+      { field: "ranking", message: "Ties are not allowed in this project: Response 2 and Response 3 share place 2." },
+    ]);
     expect(validateTiers(ids, tiers, true, label)).toEqual([]);
   });
 
   it("names the candidates that are missing", () => {
-    expect(validateTiers(ids, [["a"], ["b"]], false, label)).toEqual([{ field: "ranking", message: "Rank every candidate: Response 3, Response 4 are not ranked yet." }]);
+    expect(validateTiers(ids, [["a"], ["b"]], false, label)).toEqual([
+      { field: "ranking", message: "Rank every candidate: Response 3, Response 4 are not ranked yet." },
+    ]);
   });
 
   it("refuses an extra candidate that is not part of the prompt", () => {
@@ -36,7 +46,9 @@ describe("validating a submitted ranking", () => {
   });
 
   it("refuses an empty place", () => {
-    expect(validateTiers(ids, [["a"], [], ["b"], ["c"], ["d"]], false)).toEqual([{ field: "ranking", message: "Place 2 of the ranking is empty." }]);
+    expect(validateTiers(ids, [["a"], [], ["b"], ["c"], ["d"]], false)).toEqual([
+      { field: "ranking", message: "Place 2 of the ranking is empty." },
+    ]);
   });
 });
 
@@ -51,12 +63,16 @@ describe("ties as ranks", () => {
 
   it("turns ranks back into the same tiers", () => {
     fc.assert(
-      fc.property(fc.shuffledSubarray(ids, { minLength: 4, maxLength: 4 }), fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }), (perm, cuts) => {
-        const tiers: string[][] = [[perm[0]!]];
-        perm.slice(1).forEach((id, i) => (cuts[i] ? tiers.push([id]) : tiers.at(-1)!.push(id)));
-        const back = ranksToTiers(tiersToRanks(tiers));
-        expect(back.map((t) => [...t].sort())).toEqual(tiers.map((t) => [...t].sort()));
-      }),
+      fc.property(
+        fc.shuffledSubarray(ids, { minLength: 4, maxLength: 4 }),
+        fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
+        (perm, cuts) => {
+          const tiers: string[][] = [[perm[0]!]];
+          perm.slice(1).forEach((id, i) => (cuts[i] ? tiers.push([id]) : tiers.at(-1)!.push(id)));
+          const back = ranksToTiers(tiersToRanks(tiers));
+          expect(back.map((t) => [...t].sort())).toEqual(tiers.map((t) => [...t].sort()));
+        },
+      ),
     );
   });
 });

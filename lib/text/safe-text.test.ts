@@ -24,16 +24,27 @@ describe("text that can be stored", () => {
 
   it("names refuse bidirectional overrides (U+202A–U+202E, U+2066–U+2069) too", () => {
     for (const c of ["\u202A", "\u202B", "\u202C", "\u202D", "\u202E", "\u2066", "\u2067", "\u2068", "\u2069"]) {
-      expect(safeName().safeParse(`gpt${c}4`).error?.issues[0]?.message).toBe("contains a bidirectional override character (U+202A–U+202E or U+2066–U+2069)");
+      expect(safeName().safeParse(`gpt${c}4`).error?.issues[0]?.message).toBe(
+        "contains a bidirectional override character (U+202A–U+202E or U+2066–U+2069)",
+      );
       expect(safeText().safeParse(`gpt${c}4`).success).toBe(true);
     }
     expect(safeName().safeParse("\u200F").success).toBe(true); // a plain RLM mark is not an override
   });
 
   it("finds the first unstorable string in a JSON value, keys included, and names its path", () => {
-    expect(findUnsafeText({ tiers: [], details: { abc: { comment: "x\u0000" } } })).toEqual({ field: "details.abc.comment", reason: "contains a NUL character (U+0000)" });
-    expect(findUnsafeText({ completions: [{ text: "ok" }, { text: "\uD800" }] })).toEqual({ field: "completions[1].text", reason: "contains a lone surrogate (invalid Unicode)" });
-    expect(findUnsafeText({ metadata: { "k\u0000": 1 } })).toEqual({ field: "metadata.k\u0000", reason: "its name contains a NUL character (U+0000)" });
+    expect(findUnsafeText({ tiers: [], details: { abc: { comment: "x\u0000" } } })).toEqual({
+      field: "details.abc.comment",
+      reason: "contains a NUL character (U+0000)",
+    });
+    expect(findUnsafeText({ completions: [{ text: "ok" }, { text: "\uD800" }] })).toEqual({
+      field: "completions[1].text",
+      reason: "contains a lone surrogate (invalid Unicode)",
+    });
+    expect(findUnsafeText({ metadata: { "k\u0000": 1 } })).toEqual({
+      field: "metadata.k\u0000",
+      reason: "its name contains a NUL character (U+0000)",
+    });
     expect(findUnsafeText("\u0000")).toEqual({ field: "request", reason: "contains a NUL character (U+0000)" });
     expect(findUnsafeText({ a: [1, null, true, "fine"] })).toBeNull();
   });
@@ -52,12 +63,18 @@ describe("UTF-8 text files only", () => {
   });
 
   it("refuses a NUL byte, saying where", async () => {
-    await expect(drain([Buffer.from("abc"), Buffer.from([0x61, 0x00])])).rejects.toThrow("The file is not text: it contains a NUL byte at byte 4. Upload a JSON or JSON Lines file in UTF-8.");
+    await expect(drain([Buffer.from("abc"), Buffer.from([0x61, 0x00])])).rejects.toThrow(
+      "The file is not text: it contains a NUL byte at byte 4. Upload a JSON or JSON Lines file in UTF-8.",
+    );
   });
 
   it("refuses Latin-1 and a truncated character", async () => {
-    await expect(drain([Buffer.from([0x7b, 0xe9, 0x7d])])).rejects.toThrow("The file is not UTF-8 text: an invalid byte sequence is in bytes 1 to 3. Save it as UTF-8 and upload it again.");
-    await expect(drain([Buffer.from([0x41, 0xc3])])).rejects.toThrow("The file is not UTF-8 text: it ends in the middle of a character. Save it as UTF-8 and upload it again.");
+    await expect(drain([Buffer.from([0x7b, 0xe9, 0x7d])])).rejects.toThrow(
+      "The file is not UTF-8 text: an invalid byte sequence is in bytes 1 to 3. Save it as UTF-8 and upload it again.",
+    );
+    await expect(drain([Buffer.from([0x41, 0xc3])])).rejects.toThrow(
+      "The file is not UTF-8 text: it ends in the middle of a character. Save it as UTF-8 and upload it again.",
+    );
   });
 
   it("readRecords stops a binary file with an AppError naming the file", async () => {
@@ -73,7 +90,10 @@ describe("UTF-8 text files only", () => {
 
   it("readRecords reports an escaped NUL or lone surrogate with its line and field", async () => {
     const records: RawRecord[] = [];
-    for await (const r of readRecords(['{"prompt":"ok"}\n{"prompt":"a\\u0000b"}\n[1]\n{"completions":[{"text":"\\ud800"}]}\n'], { maxRecordBytes: 1024 })) records.push(r);
+    for await (const r of readRecords(['{"prompt":"ok"}\n{"prompt":"a\\u0000b"}\n[1]\n{"completions":[{"text":"\\ud800"}]}\n'], {
+      maxRecordBytes: 1024,
+    }))
+      records.push(r);
     expect(records).toEqual([
       { location: "line 1", value: { prompt: "ok" } },
       { location: "line 2", field: "prompt", error: "contains a NUL character (U+0000)" },
@@ -82,7 +102,10 @@ describe("UTF-8 text files only", () => {
     ]);
     const array: RawRecord[] = [];
     for await (const r of readRecords(['[{"a":"x"},{"a":"\\u0000"}]'], { maxRecordBytes: 1024 })) array.push(r);
-    expect(array).toEqual([{ location: "index 0", value: { a: "x" } }, { location: "index 1", field: "a", error: "contains a NUL character (U+0000)" }]);
+    expect(array).toEqual([
+      { location: "index 0", value: { a: "x" } },
+      { location: "index 1", field: "a", error: "contains a NUL character (U+0000)" },
+    ]);
   });
 });
 
@@ -94,26 +117,58 @@ const prompt = (over: Partial<NormalizedPrompt> = {}): NormalizedPrompt => ({
   promptType: null,
   tags: [],
   metadata: {},
-  completions: [{ model: "a", text: "x" }, { model: "b", text: "y" }],
+  completions: [
+    { model: "a", text: "x" },
+    { model: "b", text: "y" },
+  ],
   ...over,
 });
 
 describe("size limits on imported names", () => {
   it("model names are at most 200 characters and carry no bidi override", () => {
-    expect(validateNormalizedPrompt(prompt({ completions: [{ model: "m".repeat(200), text: "x" }, { model: "b", text: "y" }] }), DEFAULT_IMPORT_LIMITS)).toEqual([]);
-    expect(validateNormalizedPrompt(prompt({ completions: [{ model: "m".repeat(201), text: "x" }, { model: "b\u202Eevil", text: "y" }] }), DEFAULT_IMPORT_LIMITS)).toEqual([
+    expect(
+      validateNormalizedPrompt(
+        prompt({
+          completions: [
+            { model: "m".repeat(200), text: "x" },
+            { model: "b", text: "y" },
+          ],
+        }),
+        DEFAULT_IMPORT_LIMITS,
+      ),
+    ).toEqual([]);
+    expect(
+      validateNormalizedPrompt(
+        prompt({
+          completions: [
+            { model: "m".repeat(201), text: "x" },
+            { model: "b\u202Eevil", text: "y" },
+          ],
+        }),
+        DEFAULT_IMPORT_LIMITS,
+      ),
+    ).toEqual([
       { field: "completions[0].model", reason: "model name longer than 200 characters" },
       { field: "completions[1].model", reason: "model name contains a bidirectional override character (U+202A–U+202E or U+2066–U+2069)" },
     ]);
   });
 
   it("tags: at most 50 of at most 100 characters; metadata: at most 100 keys of at most 200 characters", () => {
-    const tooMany = validateNormalizedPrompt(prompt({ tags: Array.from({ length: 51 }, (_, i) => `t${i}`), metadata: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`k${i}`, i])) }), DEFAULT_IMPORT_LIMITS);
+    const tooMany = validateNormalizedPrompt(
+      prompt({
+        tags: Array.from({ length: 51 }, (_, i) => `t${i}`),
+        metadata: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`k${i}`, i])),
+      }),
+      DEFAULT_IMPORT_LIMITS,
+    );
     expect(tooMany).toEqual([
       { field: "tags", reason: "51 tags; at most 50" },
       { field: "metadata", reason: "101 keys; at most 100" },
     ]);
-    const tooLong = validateNormalizedPrompt(prompt({ tags: ["t".repeat(101)], metadata: { ["k".repeat(201)]: 1 } }), DEFAULT_IMPORT_LIMITS);
+    const tooLong = validateNormalizedPrompt(
+      prompt({ tags: ["t".repeat(101)], metadata: { ["k".repeat(201)]: 1 } }),
+      DEFAULT_IMPORT_LIMITS,
+    );
     expect(tooLong).toEqual([
       { field: "tags[0]", reason: "longer than 100 characters" },
       { field: "metadata", reason: `a key is longer than 200 characters ("${"k".repeat(40)}…")` },

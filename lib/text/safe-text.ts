@@ -20,7 +20,10 @@ export function unsafeTextReason(value: string): string | null {
 
 /** Why a name (shown inline beside other text) is refused, or null. */
 export function unsafeNameReason(value: string): string | null {
-  return unsafeTextReason(value) ?? (BIDI_OVERRIDE.test(value) ? "contains a bidirectional override character (U+202A–U+202E or U+2066–U+2069)" : null);
+  return (
+    unsafeTextReason(value) ??
+    (BIDI_OVERRIDE.test(value) ? "contains a bidirectional override character (U+202A–U+202E or U+2066–U+2069)" : null)
+  );
 }
 
 /** A string schema refusing NUL and lone surrogates; chain .trim(), .max() etc. as on z.string(). */
@@ -75,17 +78,23 @@ function fieldName(path: (string | number)[]): string {
  * Checks that a byte stream is UTF-8 text without NUL bytes, passing its chunks through; a
  * binary or otherwise encoded file stops with a message saying where.
  */
-export async function* utf8TextOnly(input: AsyncIterable<Buffer | string> | Iterable<Buffer | string>, onRefused: (message: string) => Error): AsyncGenerator<Buffer> {
+export async function* utf8TextOnly(
+  input: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
+  onRefused: (message: string) => Error,
+): AsyncGenerator<Buffer> {
   const decoder = new TextDecoder("utf-8", { fatal: true });
   let offset = 0;
   for await (const chunk of input) {
     const buf = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
     const nul = buf.indexOf(0);
-    if (nul >= 0) throw onRefused(`The file is not text: it contains a NUL byte at byte ${offset + nul}. Upload a JSON or JSON Lines file in UTF-8.`);
+    if (nul >= 0)
+      throw onRefused(`The file is not text: it contains a NUL byte at byte ${offset + nul}. Upload a JSON or JSON Lines file in UTF-8.`);
     try {
       decoder.decode(buf, { stream: true });
     } catch {
-      throw onRefused(`The file is not UTF-8 text: an invalid byte sequence is in bytes ${offset + 1} to ${offset + buf.length}. Save it as UTF-8 and upload it again.`);
+      throw onRefused(
+        `The file is not UTF-8 text: an invalid byte sequence is in bytes ${offset + 1} to ${offset + buf.length}. Save it as UTF-8 and upload it again.`,
+      );
     }
     offset += buf.length;
     yield buf;

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { effectiveTheme, parseThemePreference, THEME_COOKIE_MAX_AGE_SECONDS, themeCookieAssignment, themeForDatabase, themeFromDatabase } from "@/lib/theme/theme";
+import {
+  effectiveTheme,
+  parseThemePreference,
+  THEME_COOKIE_MAX_AGE_SECONDS,
+  themeCookieAssignment,
+  themeForDatabase,
+  themeFromDatabase,
+} from "@/lib/theme/theme";
 
 describe("theme preference", () => {
   it("accepts exactly system, light and dark", () => {

@@ -7,7 +7,18 @@ import { AppError, isUniqueViolation } from "@/lib/errors/app-error";
 import { createUserInput, passwordSchema, roleSchema, type CreateUserInput } from "@/lib/users/schema";
 
 /** What the rest of the app may see of a user (never the hash). */
-export const publicUserFields = { id: true, email: true, name: true, role: true, specialties: true, active: true, isExternal: true, pseudonym: true, lastLoginAt: true, createdAt: true } as const;
+export const publicUserFields = {
+  id: true,
+  email: true,
+  name: true,
+  role: true,
+  specialties: true,
+  active: true,
+  isExternal: true,
+  pseudonym: true,
+  lastLoginAt: true,
+  createdAt: true,
+} as const;
 
 export function newPseudonym(): string {
   return `rater-${randomBytes(4).toString("hex")}`;
@@ -24,10 +35,23 @@ export async function createUser(input: CreateUserInput, actorId: string | null)
   try {
     const user = await db().$transaction(async (tx) => {
       const created = await tx.user.create({
-        data: { email: data.email, name: data.name || data.email.split("@")[0]!, role: data.role, specialties: data.specialties, passwordHash, pseudonym: newPseudonym() },
+        data: {
+          email: data.email,
+          name: data.name || data.email.split("@")[0]!,
+          role: data.role,
+          specialties: data.specialties,
+          passwordHash,
+          pseudonym: newPseudonym(),
+        },
         select: publicUserFields,
       });
-      await recordAudit(tx, { actorId, action: "user.create", entityType: "user", entityId: created.id, after: { email: created.email, name: created.name, role: created.role, specialties: created.specialties } });
+      await recordAudit(tx, {
+        actorId,
+        action: "user.create",
+        entityType: "user",
+        entityId: created.id,
+        after: { email: created.email, name: created.name, role: created.role, specialties: created.specialties },
+      });
       return created;
     });
     return { user, password: data.password ? null : password };
@@ -45,7 +69,11 @@ async function updateUser(
   userId: string,
   actorId: string | null,
   action: string,
-  change: (before: { role: Role; active: boolean }) => { data: Parameters<ReturnType<typeof db>["user"]["update"]>[0]["data"]; after: Record<string, unknown>; endSessions?: boolean },
+  change: (before: { role: Role; active: boolean }) => {
+    data: Parameters<ReturnType<typeof db>["user"]["update"]>[0]["data"];
+    after: Record<string, unknown>;
+    endSessions?: boolean;
+  },
 ) {
   return db().$transaction(async (tx) => {
     const before = await tx.user.findUnique({ where: { id: userId }, select: { ...publicUserFields } });
@@ -73,13 +101,21 @@ export async function changeUserRole(userId: string, role: string, actorId: stri
 
 export async function setUserActive(userId: string, active: boolean, actorId: string | null) {
   if (!active) refuseSelf(userId, actorId, "deactivate");
-  return updateUser(userId, actorId, active ? "user.activate" : "user.deactivate", () => ({ data: { active }, after: { active }, endSessions: !active }));
+  return updateUser(userId, actorId, active ? "user.activate" : "user.deactivate", () => ({
+    data: { active },
+    after: { active },
+    endSessions: !active,
+  }));
 }
 
 export async function resetUserPassword(userId: string, actorId: string | null, newPassword?: string) {
   const password = newPassword === undefined ? generatePassword() : passwordSchema.parse(newPassword);
   const passwordHash = await hashPassword(password);
-  await updateUser(userId, actorId, "user.password-reset", () => ({ data: { passwordHash }, after: { passwordReset: true }, endSessions: true }));
+  await updateUser(userId, actorId, "user.password-reset", () => ({
+    data: { passwordHash },
+    after: { passwordReset: true },
+    endSessions: true,
+  }));
   return { password: newPassword === undefined ? password : null };
 }
 
@@ -89,7 +125,13 @@ export async function endUserSessions(userId: string, actorId: string | null) {
     const user = await tx.user.findUnique({ where: { id: userId }, select: { email: true } });
     if (!user) throw new AppError("NOT_FOUND", "No such user.");
     const { count } = await tx.userSession.deleteMany({ where: { userId } });
-    await recordAudit(tx, { actorId, action: "user.sign-out-everywhere", entityType: "user", entityId: userId, after: { sessionsEnded: count } });
+    await recordAudit(tx, {
+      actorId,
+      action: "user.sign-out-everywhere",
+      entityType: "user",
+      entityId: userId,
+      after: { sessionsEnded: count },
+    });
     return { email: user.email, sessionsEnded: count };
   });
 }
@@ -99,5 +141,9 @@ export async function listUsers() {
 }
 
 export async function listActiveClinicians() {
-  return db().user.findMany({ where: { role: "CLINICIAN", active: true, isExternal: false }, orderBy: { name: "asc" }, select: { id: true, name: true, email: true } });
+  return db().user.findMany({
+    where: { role: "CLINICIAN", active: true, isExternal: false },
+    orderBy: { name: "asc" },
+    select: { id: true, name: true, email: true },
+  });
 }

@@ -38,21 +38,51 @@ function ranksOf(tiers: string[][]): Float64Array {
 async function seededProject() {
   const project = await makeProject({ allowTies: true }); // the seeded rankings tie now and then
   const random = seededRandom("agreement-test");
-  await importText(project.id, jsonl(Array.from({ length: PROMPTS }, (_, i) => ({
-    id: `q${i}`, prompt: `Agreement question ${i}?`, source: i % 2 ? "PubMedQA" : "MedQA", type: i % 3 ? "exam" : "open-ended",
-    completions: MODELS.map((model, j) => ({ model, text: `Answer ${j} to ${i}. ${"More detail. ".repeat(j * 3)}` })),
-  }))));
+  await importText(
+    project.id,
+    jsonl(
+      Array.from({ length: PROMPTS }, (_, i) => ({
+        id: `q${i}`,
+        prompt: `Agreement question ${i}?`,
+        source: i % 2 ? "PubMedQA" : "MedQA",
+        type: i % 3 ? "exam" : "open-ended",
+        completions: MODELS.map((model, j) => ({ model, text: `Answer ${j} to ${i}. ${"More detail. ".repeat(j * 3)}` })),
+      })),
+    ),
+  );
   const human: { prompt_id: string; annotator: string; ranking: (string | string[])[] }[] = [];
   const judge: { prompt_id: string; ranking: (string | string[])[] }[] = [];
   for (let i = 0; i < PROMPTS; i++) {
     const quality = MODELS.map(() => random() * 3);
     // The third annotator skips every fourth prompt: prompts with 2 and 3 raters.
-    for (const [a, annotator] of ANNOTATORS.entries()) if (!(a === 2 && i % 4 === 0)) human.push({ prompt_id: `q${i}`, annotator, ranking: tiersFrom(quality, random, 2) });
+    for (const [a, annotator] of ANNOTATORS.entries())
+      if (!(a === 2 && i % 4 === 0)) human.push({ prompt_id: `q${i}`, annotator, ranking: tiersFrom(quality, random, 2) });
     judge.push({ prompt_id: `q${i}`, ranking: tiersFrom(quality, random, 1) });
   }
-  expect(await importRankings({ projectId: project.id, input: [Buffer.from(jsonl(human))], fileName: "h.jsonl", kind: "human", annotator: null, actorId: null })).toMatchObject({ ok: true });
-  expect(await importRankings({ projectId: project.id, input: [Buffer.from(jsonl(judge))], fileName: "j.jsonl", kind: "judge", annotator: "gpt-4o", actorId: null })).toMatchObject({ ok: true });
-  const byPrompt = (i: number) => human.filter((h) => h.prompt_id === `q${i}`).map((h) => ({ rater: h.annotator, ranks: ranksOf(h.ranking.map((t) => (Array.isArray(t) ? t : [t]))) }));
+  expect(
+    await importRankings({
+      projectId: project.id,
+      input: [Buffer.from(jsonl(human))],
+      fileName: "h.jsonl",
+      kind: "human",
+      annotator: null,
+      actorId: null,
+    }),
+  ).toMatchObject({ ok: true });
+  expect(
+    await importRankings({
+      projectId: project.id,
+      input: [Buffer.from(jsonl(judge))],
+      fileName: "j.jsonl",
+      kind: "judge",
+      annotator: "gpt-4o",
+      actorId: null,
+    }),
+  ).toMatchObject({ ok: true });
+  const byPrompt = (i: number) =>
+    human
+      .filter((h) => h.prompt_id === `q${i}`)
+      .map((h) => ({ rater: h.annotator, ranks: ranksOf(h.ranking.map((t) => (Array.isArray(t) ? t : [t]))) }));
   const humans: RatedPrompt[] = Array.from({ length: PROMPTS }, (_, i) => ({ promptId: `q${i}`, models: MODELS, raters: byPrompt(i) }));
   const judges = judge.map((j) => ranksOf(j.ranking.map((t) => (Array.isArray(t) ? t : [t]))));
   return { project, humans, judges };
@@ -73,12 +103,23 @@ describe("agreement report on stored rankings", () => {
       const ci = report.humanHuman.ci95[key]!;
       expect(ci[0], key).toBeLessThanOrEqual(ci[1]);
     }
-    const vsConsensus = agreementFigures(humans.map((p, i) => ({ ...p, raters: [{ rater: "consensus", ranks: meanRankConsensus(p.raters.map((r) => r.ranks)) }, { rater: "judge", ranks: judges[i]! }] })), { resamples: 0 });
+    const vsConsensus = agreementFigures(
+      humans.map((p, i) => ({
+        ...p,
+        raters: [
+          { rater: "consensus", ranks: meanRankConsensus(p.raters.map((r) => r.ranks)) },
+          { rater: "judge", ranks: judges[i]! },
+        ],
+      })),
+      { resamples: 0 },
+    );
     expect(report.judges).toHaveLength(1);
-    for (const key of FIGURE_KEYS) if (vsConsensus[key] !== null) expect(report.judges[0]!.vsConsensus[key]!, key).toBeCloseTo(vsConsensus[key]!, 9);
+    for (const key of FIGURE_KEYS)
+      if (vsConsensus[key] !== null) expect(report.judges[0]!.vsConsensus[key]!, key).toBeCloseTo(vsConsensus[key]!, 9);
 
     // One annotator's agreement with the leave-one-out consensus of the others, by hand.
-    let same = 0, pairs = 0;
+    let same = 0,
+      pairs = 0;
     for (const p of humans) {
       const mine = p.raters.find((r) => r.rater === "Dr. Ames")!;
       const v = pairVerdicts(mine.ranks, meanRankConsensus(p.raters.filter((r) => r.rater !== "Dr. Ames").map((r) => r.ranks)));
@@ -90,7 +131,10 @@ describe("agreement report on stored rankings", () => {
     expect(ames.agreementWithConsensus).toBeCloseTo(same / pairs, 9);
     expect(report.annotators.find((a) => a.name === "Dr. Chu")!.rankings).toBe(PROMPTS - PROMPTS / 4);
     expect(report.counts.promptsWithHumanRankings.slice(0, 3)).toEqual([PROMPTS, PROMPTS, PROMPTS - PROMPTS / 4]);
-    expect(report.breakdowns.bySource.map((g) => [g.value, g.prompts]).sort()).toEqual([["MedQA", 8], ["PubMedQA", 8]]);
+    expect(report.breakdowns.bySource.map((g) => [g.value, g.prompts]).sort()).toEqual([
+      ["MedQA", 8],
+      ["PubMedQA", 8],
+    ]);
     expect(report.heatmap).toHaveLength(3);
     expect(report.models[0]!.comparison.strengths).toHaveLength(MODELS.length);
   });
@@ -107,7 +151,11 @@ describe("agreement report on stored rankings", () => {
     expect(rows.every((r) => r.shown_order === null && r.positions.every((x) => x === null))).toBe(true);
     const { report } = await projectAgreement(project.slug);
     const humans = report.bias.series.find((s) => s.key === "humans")!;
-    expect(humans).toMatchObject({ rankings: PROMPTS * 3 - PROMPTS / 4, withoutShownOrder: PROMPTS * 3 - PROMPTS / 4, meanRankByShownPosition: [null, null, null, null] });
+    expect(humans).toMatchObject({
+      rankings: PROMPTS * 3 - PROMPTS / 4,
+      withoutShownOrder: PROMPTS * 3 - PROMPTS / 4,
+      meanRankByShownPosition: [null, null, null, null],
+    });
     // Length bias does not need the shown order: still measured.
     expect(humans.meanRankByLength.every((x) => typeof x === "number")).toBe(true);
   });
@@ -119,7 +167,14 @@ describe("agreement report on stored rankings", () => {
     expect(first.fromCache).toBe(false);
     expect(second.fromCache).toBe(true);
     expect(second.report).toEqual(first.report);
-    await importRankings({ projectId: project.id, input: [Buffer.from(jsonl([{ prompt_id: "q0", annotator: "Dr. Dunn", ranking: MODELS }]))], fileName: "late.jsonl", kind: "human", annotator: null, actorId: null });
+    await importRankings({
+      projectId: project.id,
+      input: [Buffer.from(jsonl([{ prompt_id: "q0", annotator: "Dr. Dunn", ranking: MODELS }]))],
+      fileName: "late.jsonl",
+      kind: "human",
+      annotator: null,
+      actorId: null,
+    });
     const third = await projectAgreement(project.slug);
     expect(third.fromCache).toBe(false);
     expect(third.report.counts.humanRankings).toBe(first.report.counts.humanRankings + 1);
@@ -127,7 +182,9 @@ describe("agreement report on stored rankings", () => {
 
   it("filters by annotator and date, and refuses a malformed filter", async () => {
     const { project } = await seededProject();
-    const { rows } = await pool().query<{ id: string }>(`SELECT id FROM users WHERE name = ANY($1) ORDER BY name`, [["Dr. Ames", "Dr. Bello"]]);
+    const { rows } = await pool().query<{ id: string }>(`SELECT id FROM users WHERE name = ANY($1) ORDER BY name`, [
+      ["Dr. Ames", "Dr. Bello"],
+    ]);
     const two = await projectAgreement(project.slug, { annotatorIds: rows.map((r) => r.id) });
     expect(two.report.humanHuman.raters).toBe(2);
     expect(two.report.annotators.map((a) => a.name).sort()).toEqual(["Dr. Ames", "Dr. Bello"]);
@@ -166,13 +223,26 @@ describe("agreement report on stored rankings", () => {
 describe("agreement with gold", () => {
   it("gives each annotator tau-b, pairwise agreement and top-1 against gold, on the dashboard report and in agreement --json", async () => {
     const { project, humans } = await seededProject();
-    const admin = (await pool().query<{ id: string }>(`INSERT INTO users (email, name, role, pseudonym) VALUES ('gold-admin@medpref.test', 'Gold Admin', 'ADMIN', 'gold-admin') RETURNING id`)).rows[0]!;
+    const admin = (
+      await pool().query<{ id: string }>(
+        `INSERT INTO users (email, name, role, pseudonym) VALUES ('gold-admin@medpref.test', 'Gold Admin', 'ADMIN', 'gold-admin') RETURNING id`,
+      )
+    ).rows[0]!;
     // Gold on q1, q2, q3: MODELS in order for q1 and q2, reversed for q3.
     const goldTiers: Record<string, string[]> = { q1: MODELS, q2: MODELS, q3: [...MODELS].reverse() };
     for (const [externalId, order] of Object.entries(goldTiers)) {
-      const { rows } = await pool().query<{ id: string; model: string }>(`SELECT c.id, c.model FROM completions c JOIN prompts p ON p.id = c.prompt_id WHERE p.project_id = $1 AND p.external_id = $2`, [project.id, externalId]);
+      const { rows } = await pool().query<{ id: string; model: string }>(
+        `SELECT c.id, c.model FROM completions c JOIN prompts p ON p.id = c.prompt_id WHERE p.project_id = $1 AND p.external_id = $2`,
+        [project.id, externalId],
+      );
       const idOf = new Map(rows.map((r) => [r.model, r.id]));
-      await setReferenceRanking({ promptId: (await pool().query<{ id: string }>(`SELECT prompt_id AS id FROM completions WHERE id = $1`, [idOf.get(order[0]!)])).rows[0]!.id, kind: "GOLD", submission: { tiers: order.map((m) => [idOf.get(m)!]), details: {}, rationale: null, timeOnTaskMs: 0 }, actorId: admin.id });
+      await setReferenceRanking({
+        promptId: (await pool().query<{ id: string }>(`SELECT prompt_id AS id FROM completions WHERE id = $1`, [idOf.get(order[0]!)]))
+          .rows[0]!.id,
+        kind: "GOLD",
+        submission: { tiers: order.map((m) => [idOf.get(m)!]), details: {}, rationale: null, timeOnTaskMs: 0 },
+        actorId: admin.id,
+      });
     }
     const result = await cli(["agreement", "--project", project.slug, "--json"]);
     expect(result.code).toBe(0);
@@ -202,9 +272,16 @@ describe("agreement with gold", () => {
 describe("sending a disputed prompt back", () => {
   it("raises the prompt's wanted rankings, records who did it, and refuses more than 20 beyond k", async () => {
     const project = await makeProject();
-    await importText(project.id, jsonl([{ id: "q0", prompt: "Disputed?", completions: MODELS.map((model) => ({ model, text: `${model} says.` })) }]));
+    await importText(
+      project.id,
+      jsonl([{ id: "q0", prompt: "Disputed?", completions: MODELS.map((model) => ({ model, text: `${model} says.` })) }]),
+    );
     const { rows } = await pool().query<{ id: string }>(`SELECT id FROM prompts WHERE project_id = $1`, [project.id]);
-    const admin = (await pool().query<{ id: string }>(`INSERT INTO users (email, name, role, pseudonym) VALUES ('adj-admin@medpref.test', 'Adj Admin', 'ADMIN', 'adj-admin') RETURNING id`)).rows[0]!;
+    const admin = (
+      await pool().query<{ id: string }>(
+        `INSERT INTO users (email, name, role, pseudonym) VALUES ('adj-admin@medpref.test', 'Adj Admin', 'ADMIN', 'adj-admin') RETURNING id`,
+      )
+    ).rows[0]!;
     expect(await sendBackForRankings({ promptId: rows[0]!.id, extra: 2, actorId: admin.id })).toEqual({ extraRankings: 2 });
     await expect(sendBackForRankings({ promptId: rows[0]!.id, extra: 19, actorId: admin.id })).rejects.toThrow(/at most 20/);
     const csv = [];

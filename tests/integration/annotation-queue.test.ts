@@ -45,7 +45,12 @@ async function projectWithPrompts(prompts: number, options: { overlapK?: number;
   return project;
 }
 
-const inShownOrder = (candidates: { id: string }[]): Submission => ({ tiers: candidates.map((c) => [c.id]), details: {}, rationale: null, timeOnTaskMs: 1000 });
+const inShownOrder = (candidates: { id: string }[]): Submission => ({
+  tiers: candidates.map((c) => [c.id]),
+  details: {},
+  rationale: null,
+  timeOnTaskMs: 1000,
+});
 
 describe("the annotation queue", () => {
   it("lets 20 concurrent clinicians finish 50 prompts with k = 3: exactly 3 rankings each, never twice by one clinician, none lost", async () => {
@@ -57,7 +62,12 @@ describe("the annotation queue", () => {
         for (;;) {
           const next = await claimNextAssignment(user, project.slug);
           if (!next) return;
-          const result = await submitRanking({ userId: user.id, assignmentId: next.assignment.id, submission: inShownOrder(next.candidates), idempotencyKey: randomUUID() });
+          const result = await submitRanking({
+            userId: user.id,
+            assignmentId: next.assignment.id,
+            submission: inShownOrder(next.candidates),
+            idempotencyKey: randomUUID(),
+          });
           expect(result.status).toBe(201);
           acknowledged.push((result.body as { rankingId: string }).rankingId);
         }
@@ -91,7 +101,12 @@ describe("the annotation queue", () => {
     await pool().query(`UPDATE assignments SET lease_expires_at = now() - interval '1 minute' WHERE id = $1`, [first!.assignment.id]);
     const second = await claimNextAssignment(b!, project.slug);
     expect(second?.prompt).toEqual(first?.prompt);
-    const late = await submitRanking({ userId: a!.id, assignmentId: first!.assignment.id, submission: inShownOrder(first!.candidates), idempotencyKey: randomUUID() });
+    const late = await submitRanking({
+      userId: a!.id,
+      assignmentId: first!.assignment.id,
+      submission: inShownOrder(first!.candidates),
+      idempotencyKey: randomUUID(),
+    });
     expect(late.status).toBe(409);
     expect(await db().ranking.count({ where: { prompt: { projectId: project.id } } })).toBe(0);
   });
@@ -126,7 +141,12 @@ describe("the annotation queue", () => {
     await importText(project.id, jsonl([record(1, 3, { tags: ["cardiology"] }), record(2, 3, { tags: ["obstetrics"] })]));
     const [cardio] = await clinicians(1, ["cardiology"]);
     const first = await claimNextAssignment(cardio!, project.slug);
-    await submitRanking({ userId: cardio!.id, assignmentId: first!.assignment.id, submission: inShownOrder(first!.candidates), idempotencyKey: randomUUID() });
+    await submitRanking({
+      userId: cardio!.id,
+      assignmentId: first!.assignment.id,
+      submission: inShownOrder(first!.candidates),
+      idempotencyKey: randomUUID(),
+    });
     expect(first!.prompt.messages[0]!.content).toContain("Question number 1");
     expect(await claimNextAssignment(cardio!, project.slug)).toBeNull();
   });
@@ -189,7 +209,12 @@ describe("submitting a ranking", () => {
     await blocker.query("COMMIT");
     blocker.release();
     expect((await first).status).toBe(201);
-    const changed = await submitRanking({ userId: a!.id, assignmentId: next!.assignment.id, submission: inShownOrder([...next!.candidates].reverse()), idempotencyKey: key });
+    const changed = await submitRanking({
+      userId: a!.id,
+      assignmentId: next!.assignment.id,
+      submission: inShownOrder([...next!.candidates].reverse()),
+      idempotencyKey: key,
+    });
     expect(changed.status).toBe(422);
     expect(await submitRanking({ userId: a!.id, assignmentId: next!.assignment.id, submission, idempotencyKey: key })).toEqual(await first);
   });
@@ -198,7 +223,12 @@ describe("submitting a ranking", () => {
     const project = await projectWithPrompts(1);
     const [a] = await clinicians(1);
     const next = await claimNextAssignment(a!, project.slug);
-    const request = { userId: a!.id, assignmentId: next!.assignment.id, submission: inShownOrder(next!.candidates), idempotencyKey: randomUUID() };
+    const request = {
+      userId: a!.id,
+      assignmentId: next!.assignment.id,
+      submission: inShownOrder(next!.candidates),
+      idempotencyKey: randomUUID(),
+    };
     const blocker = await pool().connect();
     await blocker.query("BEGIN");
     await blocker.query("SELECT 1 FROM assignments WHERE id = $1 FOR UPDATE", [next!.assignment.id]);
@@ -237,9 +267,16 @@ describe("submitting a ranking", () => {
       [[ids[0]!, ids[1]!], [ids[2]!], [ids[3]!]],
     ];
     for (const tiers of attempts) {
-      const result = await submitRanking({ userId: a!.id, assignmentId: next!.assignment.id, submission: { ...inShownOrder(next!.candidates), tiers }, idempotencyKey: randomUUID() });
+      const result = await submitRanking({
+        userId: a!.id,
+        assignmentId: next!.assignment.id,
+        submission: { ...inShownOrder(next!.candidates), tiers },
+        idempotencyKey: randomUUID(),
+      });
       expect(result.status).toBe(422);
-      expect((result.body as { error: string }).error).toMatch(/Rank every candidate|ranked more than once|not part of this prompt|Ties are not allowed/);
+      expect((result.body as { error: string }).error).toMatch(
+        /Rank every candidate|ranked more than once|not part of this prompt|Ties are not allowed/,
+      );
     }
     expect(await db().ranking.count({ where: { raterId: a!.id } })).toBe(0);
     const status = await db().assignment.findUniqueOrThrow({ where: { id: next!.assignment.id } });
@@ -251,7 +288,12 @@ describe("submitting a ranking", () => {
     const [a, b] = await clinicians(2);
     const next = await claimNextAssignment(a!, project.slug);
     await expect(assignmentPayload(pool(), next!.assignment.id, b!.id)).rejects.toThrow("No such assignment.");
-    const result = await submitRanking({ userId: b!.id, assignmentId: next!.assignment.id, submission: inShownOrder(next!.candidates), idempotencyKey: randomUUID() });
+    const result = await submitRanking({
+      userId: b!.id,
+      assignmentId: next!.assignment.id,
+      submission: inShownOrder(next!.candidates),
+      idempotencyKey: randomUUID(),
+    });
     expect(result.status).toBe(404);
   });
 
@@ -259,11 +301,25 @@ describe("submitting a ranking", () => {
     const project = await projectWithPrompts(1);
     const [a] = await clinicians(1);
     const next = await claimNextAssignment(a!, project.slug);
-    const first = await submitRanking({ userId: a!.id, assignmentId: next!.assignment.id, submission: inShownOrder(next!.candidates), idempotencyKey: randomUUID() });
+    const first = await submitRanking({
+      userId: a!.id,
+      assignmentId: next!.assignment.id,
+      submission: inShownOrder(next!.candidates),
+      idempotencyKey: randomUUID(),
+    });
     const rankingId = (first.body as { rankingId: string }).rankingId;
-    const revised = await reviseRanking({ userId: a!.id, rankingId, submission: inShownOrder([...next!.candidates].reverse()), idempotencyKey: randomUUID() });
+    const revised = await reviseRanking({
+      userId: a!.id,
+      rankingId,
+      submission: inShownOrder([...next!.candidates].reverse()),
+      idempotencyKey: randomUUID(),
+    });
     expect(revised).toEqual({ status: 200, body: { rankingId, revision: 2 } });
-    const revisions = await db().rankingRevision.findMany({ where: { rankingId }, orderBy: { revision: "asc" }, include: { entries: true } });
+    const revisions = await db().rankingRevision.findMany({
+      where: { rankingId },
+      orderBy: { revision: "asc" },
+      include: { entries: true },
+    });
     expect(revisions.map((r) => r.revision)).toEqual([1, 2]);
     const topOf = (i: number) => revisions[i]!.entries.find((e) => e.rank === 1)!.completionId;
     expect(topOf(0)).toBe(next!.candidates[0]!.id);
@@ -276,8 +332,18 @@ describe("submitting a ranking", () => {
     await db().project.update({ where: { id: project.id }, data: { editWindowMinutes: 0 } });
     const [a] = await clinicians(1);
     const next = await claimNextAssignment(a!, project.slug);
-    const first = await submitRanking({ userId: a!.id, assignmentId: next!.assignment.id, submission: inShownOrder(next!.candidates), idempotencyKey: randomUUID() });
-    const revised = await reviseRanking({ userId: a!.id, rankingId: (first.body as { rankingId: string }).rankingId, submission: inShownOrder(next!.candidates), idempotencyKey: randomUUID() });
+    const first = await submitRanking({
+      userId: a!.id,
+      assignmentId: next!.assignment.id,
+      submission: inShownOrder(next!.candidates),
+      idempotencyKey: randomUUID(),
+    });
+    const revised = await reviseRanking({
+      userId: a!.id,
+      rankingId: (first.body as { rankingId: string }).rankingId,
+      submission: inShownOrder(next!.candidates),
+      idempotencyKey: randomUUID(),
+    });
     expect(revised.status).toBe(409);
   });
 });
@@ -287,15 +353,30 @@ describe("gold prompts", () => {
     const project = await projectWithPrompts(3, { overlapK: 1 });
     await db().project.update({ where: { id: project.id }, data: { goldRate: 1 } });
     const admin = await createUser({ email: `admin-${randomUUID()}@hospital.example`, role: "admin" }, null);
-    const prompt = await db().prompt.findFirstOrThrow({ where: { projectId: project.id, externalId: "q0" }, include: { completions: { orderBy: { position: "asc" } } } });
-    await setReferenceRanking({ promptId: prompt.id, kind: "GOLD", submission: { tiers: prompt.completions.map((c) => [c.id]), details: {}, rationale: "reference", timeOnTaskMs: 0 }, actorId: admin.user.id });
+    const prompt = await db().prompt.findFirstOrThrow({
+      where: { projectId: project.id, externalId: "q0" },
+      include: { completions: { orderBy: { position: "asc" } } },
+    });
+    await setReferenceRanking({
+      promptId: prompt.id,
+      kind: "GOLD",
+      submission: { tiers: prompt.completions.map((c) => [c.id]), details: {}, rationale: "reference", timeOnTaskMs: 0 },
+      actorId: admin.user.id,
+    });
     const [a, b] = await clinicians(2);
     for (const user of [a!, b!]) {
       const next = await claimNextAssignment(user, project.slug);
       expect(next!.prompt.messages[0]!.content).toContain("Question number 0");
-      const byPosition = [...next!.candidates].sort((x, y) => prompt.completions.findIndex((c) => c.id === x.id) - prompt.completions.findIndex((c) => c.id === y.id));
+      const byPosition = [...next!.candidates].sort(
+        (x, y) => prompt.completions.findIndex((c) => c.id === x.id) - prompt.completions.findIndex((c) => c.id === y.id),
+      );
       const tiers = user === a ? byPosition.map((c) => [c.id]) : [...byPosition].reverse().map((c) => [c.id]);
-      await submitRanking({ userId: user.id, assignmentId: next!.assignment.id, submission: { ...inShownOrder(next!.candidates), tiers }, idempotencyKey: randomUUID() });
+      await submitRanking({
+        userId: user.id,
+        assignmentId: next!.assignment.id,
+        submission: { ...inShownOrder(next!.candidates), tiers },
+        idempotencyKey: randomUUID(),
+      });
     }
     const comparisons = await db().goldComparison.findMany({ where: { promptId: prompt.id } });
     const byUser = Object.fromEntries(comparisons.map((c) => [c.userId, c]));

@@ -23,7 +23,9 @@ function cli(args: string[], stdin?: string) {
   child.stdout.on("data", (d) => (stdout += d));
   child.stderr.on("data", (d) => (stderr += d));
   child.stdin.end(stdin ?? "");
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on("close", (code) => resolve({ code, stdout, stderr })),
+  );
   return Object.assign(done, { child });
 }
 
@@ -56,15 +58,44 @@ describe("medpref CLI", () => {
   it("adds a judge endpoint, and refuses one whose key variable is NEXTAUTH_SECRET or that points at a metadata address, naming the flag", async () => {
     const stolen = await cli(["endpoint", "add", "--name", "steal", "--base-url", "http://127.0.0.1:9/v1", "--key-var", "NEXTAUTH_SECRET"]);
     expect(stolen.code).toBe(1);
-    expect(stolen.stderr.trim()).toBe("--key-var: NEXTAUTH_SECRET is a variable MedPref itself reads, so it can never be an endpoint's key. Put the key in a variable matching MEDPREF_KEY_*, *_API_KEY.");
-    const metadata = await cli(["endpoint", "add", "--name", "steal", "--base-url", "http://[fd00:ec2::254]/v1", "--key-var", "MEDPREF_KEY_VLLM"]);
+    expect(stolen.stderr.trim()).toBe(
+      "--key-var: NEXTAUTH_SECRET is a variable MedPref itself reads, so it can never be an endpoint's key. Put the key in a variable matching MEDPREF_KEY_*, *_API_KEY.",
+    );
+    const metadata = await cli([
+      "endpoint",
+      "add",
+      "--name",
+      "steal",
+      "--base-url",
+      "http://[fd00:ec2::254]/v1",
+      "--key-var",
+      "MEDPREF_KEY_VLLM",
+    ]);
     expect(metadata.code).toBe(1);
-    expect(metadata.stderr.trim()).toBe("--base-url: fd00:ec2::254 is a link-local or cloud metadata address; endpoints may never point there.");
+    expect(metadata.stderr.trim()).toBe(
+      "--base-url: fd00:ec2::254 is a link-local or cloud metadata address; endpoints may never point there.",
+    );
     expect(await sql(`SELECT name FROM llm_endpoints`)).toEqual([]);
-    const added = await cli(["endpoint", "add", "--name", "vllm", "--base-url", "http://127.0.0.1:8000/v1", "--key-var", "MEDPREF_KEY_VLLM", "--price", "llama = 0.5 / 0.8"]);
+    const added = await cli([
+      "endpoint",
+      "add",
+      "--name",
+      "vllm",
+      "--base-url",
+      "http://127.0.0.1:8000/v1",
+      "--key-var",
+      "MEDPREF_KEY_VLLM",
+      "--price",
+      "llama = 0.5 / 0.8",
+    ]);
     expect(added.code).toBe(0);
     expect(await sql(`SELECT name, base_url, api_key_env, model_prices FROM llm_endpoints`)).toEqual([
-      { name: "vllm", base_url: "http://127.0.0.1:8000/v1", api_key_env: "MEDPREF_KEY_VLLM", model_prices: { llama: { inputPerMTok: 0.5, outputPerMTok: 0.8 } } },
+      {
+        name: "vllm",
+        base_url: "http://127.0.0.1:8000/v1",
+        api_key_env: "MEDPREF_KEY_VLLM",
+        model_prices: { llama: { inputPerMTok: 0.5, outputPerMTok: 0.8 } },
+      },
     ]);
   });
 
@@ -78,7 +109,14 @@ describe("medpref CLI", () => {
     expect(imported.stdout).toMatch(/Imported 2 prompts with 8 candidate completions/);
     const shown = await cli(["project", "show", "cli-demo", "--json"]);
     expect(shown.code).toBe(0);
-    expect(JSON.parse(shown.stdout)).toEqual({ slug: "cli-demo", name: "CLI demo", prompts: 2, completions: 8, rankings: { human: 0, judge: 0 }, assignments: {} });
+    expect(JSON.parse(shown.stdout)).toEqual({
+      slug: "cli-demo",
+      name: "CLI demo",
+      prompts: 2,
+      completions: 8,
+      rankings: { human: 0, judge: 0 },
+      assignments: {},
+    });
   });
 
   it("counts imported prompts in its progress lines, ending with 100% and every prompt", async () => {
@@ -105,7 +143,10 @@ describe("medpref CLI", () => {
     const generated = await cli(["user", "add", "--email", "Nurse@Example.org", "--role", "clinician"]);
     expect(generated.code).toBe(0);
     expect(generated.stdout).toMatch(/Password \(shown once\): \S{23}/);
-    const given = await cli(["user", "add", "--email", "res@example.org", "--role", "researcher", "--password-stdin"], "a long enough password\n");
+    const given = await cli(
+      ["user", "add", "--email", "res@example.org", "--role", "researcher", "--password-stdin"],
+      "a long enough password\n",
+    );
     expect(given.code).toBe(0);
     expect(given.stdout).not.toMatch(/Password/);
     const rows = await sql<{ email: string; password_hash: string }>("SELECT email, password_hash FROM users ORDER BY email");
@@ -126,7 +167,9 @@ describe("medpref CLI", () => {
     expect(r.stderr).toContain("line 2: completions: 1 candidate; a prompt needs 2 to 16");
     expect(r.stderr).toContain("line 3: prompt: wrong type: expected string, got number");
     expect(r.stderr).toContain("Nothing imported");
-    const [{ n }] = await sqlRows<{ n: number }>("SELECT count(*)::int AS n FROM prompts p JOIN projects j ON j.id = p.project_id WHERE j.slug = 'cli-bad'");
+    const [{ n }] = await sqlRows<{ n: number }>(
+      "SELECT count(*)::int AS n FROM prompts p JOIN projects j ON j.id = p.project_id WHERE j.slug = 'cli-bad'",
+    );
     expect(n).toBe(0);
   });
 
@@ -137,7 +180,10 @@ describe("medpref CLI", () => {
     const long = "x".repeat(1500);
     const handle = await fs.open(file, "w");
     for (let chunk = 0; chunk < 20; chunk++) {
-      const records = Array.from({ length: 1000 }, (_, i) => ({ ...record(chunk * 1000 + i, 8), completions: Array.from({ length: 8 }, (_, j) => ({ model: `m${j}`, text: `${long} ${chunk}-${i}-${j}` })) }));
+      const records = Array.from({ length: 1000 }, (_, i) => ({
+        ...record(chunk * 1000 + i, 8),
+        completions: Array.from({ length: 8 }, (_, j) => ({ model: `m${j}`, text: `${long} ${chunk}-${i}-${j}` })),
+      }));
       await handle.write(jsonl(records));
     }
     await handle.close();
@@ -145,7 +191,9 @@ describe("medpref CLI", () => {
     // Wait until the import has read part of the file (its heartbeat says so), then kill -9.
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const rows = await sql<{ records_read: number }>("SELECT records_read FROM imports i JOIN projects p ON p.id = i.project_id WHERE p.slug = 'cli-kill'");
+      const rows = await sql<{ records_read: number }>(
+        "SELECT records_read FROM imports i JOIN projects p ON p.id = i.project_id WHERE p.slug = 'cli-kill'",
+      );
       if ((rows[0]?.records_read ?? 0) > 2000) break;
       if (Date.now() > deadline) throw new Error("the import never started");
       await new Promise((r) => setTimeout(r, 100));

@@ -38,11 +38,20 @@ async function seedMain() {
   const records = Array.from({ length: PROMPTS }, (_, i) => ({
     id: `q${i}`,
     ...(i === 3
-      ? { messages: [{ role: "user", content: "I have a headache." }, { role: "assistant", content: "Since when?" }, { role: "user", content: "Since yesterday; what should I take?" }] }
+      ? {
+          messages: [
+            { role: "user", content: "I have a headache." },
+            { role: "assistant", content: "Since when?" },
+            { role: "user", content: "Since yesterday; what should I take?" },
+          ],
+        }
       : { prompt: i === 1 ? "what is the first-line treatment for condition 0" : `What is the first-line treatment for condition ${i}?` }),
     source: i % 3 ? "MedQA" : "PubMedQA",
     type: "exam",
-    completions: MODELS.map((model, j) => ({ model, text: `Answer ${j} to ${i}.${" Detail.".repeat(j * 2)}${i === 7 ? " line\u2028separated" : ""}` })),
+    completions: MODELS.map((model, j) => ({
+      model,
+      text: `Answer ${j} to ${i}.${" Detail.".repeat(j * 2)}${i === 7 ? " line\u2028separated" : ""}`,
+    })),
   }));
   await importText(project.id, jsonl(records));
   const humans = [];
@@ -50,21 +59,68 @@ async function seedMain() {
     for (const [a, annotator] of ["Dr. Ames", "Dr. Bello", "Dr. Chu"].entries()) {
       if (i === 5 && a === 2) continue;
       const ranking = humanRanking(i, a);
-      const scores = Object.fromEntries(ranking.flatMap((tier, place) => (Array.isArray(tier) ? tier : [tier]).map((m) => [m, Math.max(1, 5 - place)])));
+      const scores = Object.fromEntries(
+        ranking.flatMap((tier, place) => (Array.isArray(tier) ? tier : [tier]).map((m) => [m, Math.max(1, 5 - place)])),
+      );
       humans.push({ prompt_id: `q${i}`, annotator, ranking, scores });
     }
   }
-  expect(await importRankings({ projectId: project.id, input: [Buffer.from(jsonl(humans))], fileName: "h.jsonl", kind: "human", annotator: null, actorId: null })).toMatchObject({ ok: true });
+  expect(
+    await importRankings({
+      projectId: project.id,
+      input: [Buffer.from(jsonl(humans))],
+      fileName: "h.jsonl",
+      kind: "human",
+      annotator: null,
+      actorId: null,
+    }),
+  ).toMatchObject({ ok: true });
   const judge = Array.from({ length: PROMPTS }, (_, i) => ({ prompt_id: `q${i}`, ranking: i % 4 ? MODELS : [...MODELS].reverse() }));
-  expect(await importRankings({ projectId: project.id, input: [Buffer.from(jsonl(judge))], fileName: "j.jsonl", kind: "judge", annotator: "gpt-4o", actorId: null })).toMatchObject({ ok: true });
+  expect(
+    await importRankings({
+      projectId: project.id,
+      input: [Buffer.from(jsonl(judge))],
+      fileName: "j.jsonl",
+      kind: "judge",
+      annotator: "gpt-4o",
+      actorId: null,
+    }),
+  ).toMatchObject({ ok: true });
 }
 
 /** Three prompts ranked on a 0–10 scale: every prompt lands in train, so validation, test and the categories come out empty. */
 async function seedTiny() {
   const project = await makeProject({ slug: TINY, allowTies: true });
-  await importText(project.id, jsonl([0, 1, 2].map((i) => ({ id: `t${i}`, prompt: `Tiny question ${i}`, source: "MedQA", completions: MODELS.slice(0, 3).map((model, j) => ({ model, text: `Tiny answer ${j}.${" More.".repeat(j)}` })) }))));
-  const humans = [0, 1, 2].flatMap((i) => ["Dr. Ames", "Dr. Bello"].map((annotator) => ({ prompt_id: `t${i}`, annotator, ranking: MODELS.slice(0, 3), scores: { "gpt-4": 9.5, "llama-3": 6, mixtral: 0 } })));
-  expect(await importRankings({ projectId: project.id, input: [Buffer.from(jsonl(humans))], fileName: "t.jsonl", kind: "human", annotator: null, actorId: null, scoreScale: [0, 10] })).toMatchObject({ ok: true });
+  await importText(
+    project.id,
+    jsonl(
+      [0, 1, 2].map((i) => ({
+        id: `t${i}`,
+        prompt: `Tiny question ${i}`,
+        source: "MedQA",
+        completions: MODELS.slice(0, 3).map((model, j) => ({ model, text: `Tiny answer ${j}.${" More.".repeat(j)}` })),
+      })),
+    ),
+  );
+  const humans = [0, 1, 2].flatMap((i) =>
+    ["Dr. Ames", "Dr. Bello"].map((annotator) => ({
+      prompt_id: `t${i}`,
+      annotator,
+      ranking: MODELS.slice(0, 3),
+      scores: { "gpt-4": 9.5, "llama-3": 6, mixtral: 0 },
+    })),
+  );
+  expect(
+    await importRankings({
+      projectId: project.id,
+      input: [Buffer.from(jsonl(humans))],
+      fileName: "t.jsonl",
+      kind: "human",
+      annotator: null,
+      actorId: null,
+      scoreScale: [0, 10],
+    }),
+  ).toMatchObject({ ok: true });
 }
 
 beforeAll(async () => {
@@ -81,7 +137,11 @@ async function build(input: Omit<ExportConfigInput, "projects"> & { projects?: s
   return { directory, manifest };
 }
 
-const readJsonl = async (file: string) => (await readFile(file, "utf8")).split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+const readJsonl = async (file: string) =>
+  (await readFile(file, "utf8"))
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 /** Arrow values as plain JSON values (lists as arrays, structs as objects). */
 function plain(value: unknown): unknown {
@@ -109,16 +169,25 @@ async function jsonlTypes(file: string): Promise<string[]> {
   return result.getRowObjectsJson().map((r) => `${String(r.column_name)} ${String(r.column_type)}`);
 }
 
-const withoutVersion = (rows: Record<string, unknown>[]) => rows.map((r) => ({ ...r, provenance: { ...(r.provenance as object), export_version: null } }));
+const withoutVersion = (rows: Record<string, unknown>[]) =>
+  rows.map((r) => ({ ...r, provenance: { ...(r.provenance as object), export_version: null } }));
 
 /** Every configuration the integration reads: each format, strategy (pair formats), KTO cut and style, with categories. */
 function matrix(): ExportConfigInput[] {
   const configs: ExportConfigInput[] = [];
-  for (const format of ["h4", "dpo", "rm"] as const) for (const strategy of PAIRING_STRATEGIES) configs.push({ projects: [MAIN], format, strategy, categories: true, source: "humans" });
+  for (const format of ["h4", "dpo", "rm"] as const)
+    for (const strategy of PAIRING_STRATEGIES) configs.push({ projects: [MAIN], format, strategy, categories: true, source: "humans" });
   configs.push({ projects: [MAIN], format: "dpo", dpoStyle: "standard", strategy: "all-pairs", categories: true });
-  for (const ktoCut of ["median", "top-k"] as const) for (const dpoStyle of ["conversational", "standard"] as const) configs.push({ projects: [MAIN], format: "kto", ktoCut, dpoStyle, strategy: "all-pairs" });
+  for (const ktoCut of ["median", "top-k"] as const)
+    for (const dpoStyle of ["conversational", "standard"] as const)
+      configs.push({ projects: [MAIN], format: "kto", ktoCut, dpoStyle, strategy: "all-pairs" });
   configs.push({ projects: [MAIN], format: "sft" }, { projects: [MAIN], format: "rankings" });
-  configs.push({ projects: [TINY], format: "h4", categories: true }, { projects: [TINY], format: "dpo", strategy: "all-pairs", categories: true }, { projects: [TINY], format: "kto" }, { projects: [TINY], format: "rankings" });
+  configs.push(
+    { projects: [TINY], format: "h4", categories: true },
+    { projects: [TINY], format: "dpo", strategy: "all-pairs", categories: true },
+    { projects: [TINY], format: "kto" },
+    { projects: [TINY], format: "rankings" },
+  );
   return configs;
 }
 
@@ -130,7 +199,9 @@ describe("exports read by independent readers", () => {
       const jsonlBuild = await build({ ...input, fileType: "jsonl" });
       const parquetBuild = await build({ ...input, fileType: "parquet" });
       const dataFiles = jsonlBuild.manifest.files.filter((f) => f.path.startsWith("data/"));
-      expect(parquetBuild.manifest.files.map((f) => f.path.replace(/\.parquet$/, ".jsonl"))).toEqual(jsonlBuild.manifest.files.map((f) => f.path));
+      expect(parquetBuild.manifest.files.map((f) => f.path.replace(/\.parquet$/, ".jsonl"))).toEqual(
+        jsonlBuild.manifest.files.map((f) => f.path),
+      );
       const types = new Map<string, string[]>();
       for (const file of dataFiles) {
         expect(file.rows, `${label} ${file.path}`).toBeGreaterThan(0);
@@ -146,50 +217,110 @@ describe("exports read by independent readers", () => {
       // No file on disk, and no card entry, for a split without rows; the rest of the layout is left out with a reason.
       const config = exportConfigSchema.parse({ ...input, fileType: "jsonl" });
       const layout = packageLayout(config).map((f) => f.path);
-      expect([...dataFiles.map((f) => f.path), ...jsonlBuild.manifest.leftOut.map((l) => l.path)].sort(), label).toEqual([...layout].sort());
+      expect([...dataFiles.map((f) => f.path), ...jsonlBuild.manifest.leftOut.map((l) => l.path)].sort(), label).toEqual(
+        [...layout].sort(),
+      );
       const onDisk = (await readdir(path.join(jsonlBuild.directory, "data"))).map((f) => `data/${f}`).sort();
       expect(onDisk, label).toEqual(dataFiles.map((f) => f.path).sort());
       const card = await readFile(path.join(jsonlBuild.directory, "README.md"), "utf8");
-      const front = parseYaml(/^---\n([\s\S]*?)\n---\n/.exec(card)![1]!) as { configs: { data_files: { split: string; path: string }[] }[]; dataset_info: { splits: { name: string; num_examples: number }[]; features: { name: string }[] } };
+      const front = parseYaml(/^---\n([\s\S]*?)\n---\n/.exec(card)![1]!) as {
+        configs: { data_files: { split: string; path: string }[] }[];
+        dataset_info: { splits: { name: string; num_examples: number }[]; features: { name: string }[] };
+      };
       expect(front.configs[0]!.data_files.map((d) => d.path).sort(), label).toEqual(dataFiles.map((f) => f.path).sort());
-      expect(front.dataset_info.splits.map((s) => s.num_examples), label).toEqual(front.configs[0]!.data_files.map((d) => dataFiles.find((f) => f.path === d.path)!.rows));
-      expect(front.dataset_info.features.map((f) => f.name), label).toEqual(Object.keys(JSON.parse((await readFile(path.join(jsonlBuild.directory, dataFiles[0]!.path), "utf8")).split("\n")[0]!)));
+      expect(
+        front.dataset_info.splits.map((s) => s.num_examples),
+        label,
+      ).toEqual(front.configs[0]!.data_files.map((d) => dataFiles.find((f) => f.path === d.path)!.rows));
+      expect(
+        front.dataset_info.features.map((f) => f.name),
+        label,
+      ).toEqual(Object.keys(JSON.parse((await readFile(path.join(jsonlBuild.directory, dataFiles[0]!.path), "utf8")).split("\n")[0]!)));
     }
     expect(filesRead).toBeGreaterThan(100);
   }, 900_000);
 
   it("leaves out empty splits and categories with the reason in manifest, card and CLI, and refuses a split fraction of 0", async () => {
     const { manifest, directory } = await build({ projects: [TINY], format: "dpo", strategy: "all-pairs", categories: true });
-    expect(manifest.files.map((f) => [f.path, f.rows])).toEqual([["data/train.jsonl", 9], ["README.md", 0]]);
+    expect(manifest.files.map((f) => [f.path, f.rows])).toEqual([
+      ["data/train.jsonl", 9],
+      ["README.md", 0],
+    ]);
     expect(manifest.leftOut).toEqual([
-      { split: "validation", path: "data/validation.jsonl", reason: 'no prompt fell into the split "validation" (fraction 0.05 of the prompts in scope)' },
+      {
+        split: "validation",
+        path: "data/validation.jsonl",
+        reason: 'no prompt fell into the split "validation" (fraction 0.05 of the prompts in scope)',
+      },
       { split: "test", path: "data/test.jsonl", reason: 'no prompt fell into the split "test" (fraction 0.05 of the prompts in scope)' },
-      ...["easy", "hard", "length", "human"].map((c) => ({ split: `test_${c}`, path: `data/test_${c}.jsonl`, reason: 'no prompt fell into the split "test" (fraction 0.05 of the prompts in scope)' })),
+      ...["easy", "hard", "length", "human"].map((c) => ({
+        split: `test_${c}`,
+        path: `data/test_${c}.jsonl`,
+        reason: 'no prompt fell into the split "test" (fraction 0.05 of the prompts in scope)',
+      })),
     ]);
     const card = await readFile(path.join(directory, "README.md"), "utf8");
     expect(card).toContain('- `test_hard`: no prompt fell into the split "test" (fraction 0.05 of the prompts in scope).');
     expect(card).not.toContain("data/test_hard.jsonl");
 
     // A category of a populated split with no matching pair is left out naming its rule.
-    const train = await build({ projects: [TINY], format: "rm", strategy: "best-worst", categories: true, splits: [{ name: "test", fraction: 1 }] });
+    const train = await build({
+      projects: [TINY],
+      format: "rm",
+      strategy: "best-worst",
+      categories: true,
+      splits: [{ name: "test", fraction: 1 }],
+    });
     expect(train.manifest.leftOut).toEqual([
-      { split: "test_hard", path: "data/test_hard.jsonl", reason: "no pair of the split \"test\" is hard: small gap: the chosen and rejected candidates are at most one rank apart" },
-      { split: "test_human", path: "data/test_human.jsonl", reason: "no pair of the split \"test\" is human: prompts where the clinicians' consensus (mean rank) puts a different candidate first than the judge's rankings (the configured judge run, else any)" },
+      {
+        split: "test_hard",
+        path: "data/test_hard.jsonl",
+        reason: 'no pair of the split "test" is hard: small gap: the chosen and rejected candidates are at most one rank apart',
+      },
+      {
+        split: "test_human",
+        path: "data/test_human.jsonl",
+        reason:
+          "no pair of the split \"test\" is human: prompts where the clinicians' consensus (mean rank) puts a different candidate first than the judge's rankings (the configured judge run, else any)",
+      },
     ]);
 
-    await expect(validateExportConfig({ projects: [TINY], splits: [{ name: "train", fraction: 1 }, { name: "test", fraction: 0 }] })).rejects.toMatchObject({ field: "splits", message: "a split fraction is above 0 (leave the split out instead)" });
+    await expect(
+      validateExportConfig({
+        projects: [TINY],
+        splits: [
+          { name: "train", fraction: 1 },
+          { name: "test", fraction: 0 },
+        ],
+      }),
+    ).rejects.toMatchObject({ field: "splits", message: "a split fraction is above 0 (leave the split out instead)" });
 
     const out = path.join(await tmp(), "pkg");
-    const cli = await runCli(databaseUrl, ["export", "--project", TINY, "--format", "dpo", "--splits", "train=0.999,test=0.001", "--out", out]);
+    const cli = await runCli(databaseUrl, [
+      "export",
+      "--project",
+      TINY,
+      "--format",
+      "dpo",
+      "--splits",
+      "train=0.999,test=0.001",
+      "--out",
+      out,
+    ]);
     expect(cli.code, cli.stderr).toBe(0);
-    expect(cli.stdout).toContain('left out test (data/test.jsonl): no rows: no prompt fell into the split "test" (fraction 0.001 of the prompts in scope)');
+    expect(cli.stdout).toContain(
+      'left out test (data/test.jsonl): no rows: no prompt fell into the split "test" (fraction 0.001 of the prompts in scope)',
+    );
     expect(await readdir(path.join(out, "data"))).toEqual(["train.jsonl"]);
   }, 300_000);
 
   it("labels KTO from the aggregated ranking: each (prompt, completion) once, better than the middle rank desirable, worse undesirable, the cut recorded", async () => {
     const rankings = await build({ format: "rankings", splits: [{ name: "train", fraction: 1 }] });
     const ranked = await readJsonl(path.join(rankings.directory, "data/train.jsonl"));
-    for (const [ktoCut, rule] of [["median", "kto:median"], ["top-k", "kto:top-2"]] as const) {
+    for (const [ktoCut, rule] of [
+      ["median", "kto:median"],
+      ["top-k", "kto:top-2"],
+    ] as const) {
       const kto = await build({ format: "kto", ktoCut, strategy: "all-pairs", splits: [{ name: "train", fraction: 1 }] });
       const rows = await readJsonl(path.join(kto.directory, "data/train.jsonl"));
       const seen = new Set<string>();
@@ -227,7 +358,9 @@ describe("exports read by independent readers", () => {
   it("sft leaves out all-tied prompts and says so; h4's prompt is the last user turn while dpo keeps the conversation; the card names each trainer", async () => {
     const one = [{ name: "train", fraction: 1 }];
     const rankings = await readJsonl(path.join((await build({ format: "rankings", splits: one })).directory, "data/train.jsonl"));
-    const tied = rankings.filter((r) => new Set((r.candidates as { rank: number }[]).map((c) => c.rank)).size === 1).map((r) => (r.provenance as { prompt_id: string }).prompt_id);
+    const tied = rankings
+      .filter((r) => new Set((r.candidates as { rank: number }[]).map((c) => c.rank)).size === 1)
+      .map((r) => (r.provenance as { prompt_id: string }).prompt_id);
     expect(tied.length).toBeGreaterThanOrEqual(1);
     const sft = await build({ format: "sft", splits: one });
     const sftRows = await readJsonl(path.join(sft.directory, "data/train.jsonl"));
@@ -237,23 +370,35 @@ describe("exports read by independent readers", () => {
     const sftCard = await readFile(path.join(sft.directory, "README.md"), "utf8");
     expect(sftCard).toContain(`Prompts left out: all-tied ${tied.length}.`);
     expect(sftCard).toContain("prompts whose candidates all tie are left out");
-    expect(sftCard).toContain('trainer = SFTTrainer(model=model, args=SFTConfig(output_dir="sft"), train_dataset=train, processing_class=tokenizer)');
+    expect(sftCard).toContain(
+      'trainer = SFTTrainer(model=model, args=SFTConfig(output_dir="sft"), train_dataset=train, processing_class=tokenizer)',
+    );
 
     const h4 = await build({ format: "h4", splits: one });
     const prefs = await readJsonl(path.join(h4.directory, "data/train_prefs.jsonl"));
     const multi = prefs.find((r) => (r.prompt as string) === "Since yesterday; what should I take?")!;
     expect((multi.chosen as { role: string }[]).map((m) => m.role)).toEqual(["user", "assistant", "user", "assistant"]);
     const dpo = await build({ format: "dpo", splits: one });
-    const dpoMulti = (await readJsonl(path.join(dpo.directory, "data/train.jsonl"))).find((r) => (r.provenance as { prompt_id: string }).prompt_id === (multi.provenance as { prompt_id: string }).prompt_id)!;
-    expect((dpoMulti.prompt as { content: string }[]).map((m) => m.content)).toEqual(["I have a headache.", "Since when?", "Since yesterday; what should I take?"]);
+    const dpoMulti = (await readJsonl(path.join(dpo.directory, "data/train.jsonl"))).find(
+      (r) => (r.provenance as { prompt_id: string }).prompt_id === (multi.provenance as { prompt_id: string }).prompt_id,
+    )!;
+    expect((dpoMulti.prompt as { content: string }[]).map((m) => m.content)).toEqual([
+      "I have a headache.",
+      "Since when?",
+      "Since yesterday; what should I take?",
+    ]);
     const h4Card = await readFile(path.join(h4.directory, "README.md"), "utf8");
     expect(h4Card).toContain("TRL's `apply_chat_template` refuses that combination");
     expect(h4Card).toContain('prefs = ds["train_prefs"].select_columns(["chosen", "rejected"])');
     expect(h4Card).toContain("h4's `prompt` column holds only the last user turn");
     const dpoCard = await readFile(path.join(dpo.directory, "README.md"), "utf8");
-    expect(dpoCard).toContain('trainer = DPOTrainer(model=model, args=DPOConfig(output_dir="dpo"), train_dataset=train, processing_class=tokenizer)');
+    expect(dpoCard).toContain(
+      'trainer = DPOTrainer(model=model, args=DPOConfig(output_dir="dpo"), train_dataset=train, processing_class=tokenizer)',
+    );
     const rm = await readFile(path.join((await build({ format: "rm", splits: one })).directory, "README.md"), "utf8");
-    expect(rm).toContain('trainer = RewardTrainer(model=model, args=RewardConfig(output_dir="rm"), train_dataset=train, processing_class=tokenizer)');
+    expect(rm).toContain(
+      'trainer = RewardTrainer(model=model, args=RewardConfig(output_dir="rm"), train_dataset=train, processing_class=tokenizer)',
+    );
     // h4's _sft and _gen rows are filled like the prompt's first pair (no empty lists, no all-null scores).
     const sftPart = await readJsonl(path.join(h4.directory, "data/train_sft.jsonl"));
     const gen = await readJsonl(path.join(h4.directory, "data/train_gen.jsonl"));
@@ -268,12 +413,20 @@ describe("exports read by independent readers", () => {
   it("exports imported scores on their declared scale", async () => {
     const dpo = await build({ projects: [TINY], format: "dpo", strategy: "best-worst", splits: [{ name: "train", fraction: 1 }] });
     const rows = await readJsonl(path.join(dpo.directory, "data/train.jsonl"));
-    expect(rows.map((r) => r.provenance)).toEqual(rows.map(() => expect.objectContaining({ chosen_score: 9.5, rejected_score: 0, score_scale: "0-10" })));
+    expect(rows.map((r) => r.provenance)).toEqual(
+      rows.map(() => expect.objectContaining({ chosen_score: 9.5, rejected_score: 0, score_scale: "0-10" })),
+    );
     const h4 = await build({ projects: [TINY], format: "h4", strategy: "best-worst", splits: [{ name: "train", fraction: 1 }] });
     const prefs = await readJsonl(path.join(h4.directory, "data/train_prefs.jsonl"));
-    expect(prefs.map((r) => [r.score_chosen, r.score_rejected])).toEqual([[9.5, 0], [9.5, 0], [9.5, 0]]);
+    expect(prefs.map((r) => [r.score_chosen, r.score_rejected])).toEqual([
+      [9.5, 0],
+      [9.5, 0],
+      [9.5, 0],
+    ]);
     expect(await readFile(path.join(h4.directory, "README.md"), "utf8")).toContain("on the scale the rankings declared");
-    const { rows: stored } = await pool().query<{ n: number }>(`SELECT count(*)::int AS n FROM ranking_revisions WHERE score_min = 0 AND score_max = 10`);
+    const { rows: stored } = await pool().query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ranking_revisions WHERE score_min = 0 AND score_max = 10`,
+    );
     expect(stored[0]!.n).toBe(6);
   }, 120_000);
 });

@@ -25,12 +25,22 @@ describe.skipIf(!HAS_SHARED_FIXTURES)("importing the real UltraMedical fixture",
     const summary = await importFile(project.id, path.join(ULTRAMEDICAL_DIR, "medqa_outputs.json"));
     expect(summary).toMatchObject({ ok: true, format: "ultramedical", promptsAdded: 9, completionsAdded: 54, recordsRejected: 0 });
     expect(await counts(project.id)).toEqual({ prompts: 9, completions: 54 });
-    const first = await db().prompt.findFirstOrThrow({ where: { projectId: project.id, externalId: "medqa,0" }, include: { completions: { orderBy: { position: "asc" } } } });
+    const first = await db().prompt.findFirstOrThrow({
+      where: { projectId: project.id, externalId: "medqa,0" },
+      include: { completions: { orderBy: { position: "asc" } } },
+    });
     expect(first.source).toBe("MedQA");
     expect(first.promptType).toBe("exam");
     expect(first.referenceAnswer).toBe("The answer is D.");
     expect(first.messages).toEqual([{ role: "user", content: expect.stringContaining("22 weeks gestation") }]);
-    expect(first.completions.map((c) => c.model)).toEqual(["BioMistral-7B-Zephyr-Beta-SLERP_base", "med42-70b_base", "Mixtral-8x7B-Instruct-v0.1_base", "Qwen1.5-72B-Chat_base", "gpt-3.5-turbo-1106", "gpt-4-1106-preview"]);
+    expect(first.completions.map((c) => c.model)).toEqual([
+      "BioMistral-7B-Zephyr-Beta-SLERP_base",
+      "med42-70b_base",
+      "Mixtral-8x7B-Instruct-v0.1_base",
+      "Qwen1.5-72B-Chat_base",
+      "gpt-3.5-turbo-1106",
+      "gpt-4-1106-preview",
+    ]);
     expect(first.completions[0]!.text.startsWith(" ")).toBe(false);
   });
 
@@ -71,7 +81,14 @@ describe("importing UltraFeedback-style files", () => {
     expect(summary).toMatchObject({ ok: true, format: "ultrafeedback", promptsAdded: 2, completionsAdded: 4 });
     const prompt = await db().prompt.findFirstOrThrow({ where: { projectId: project.id }, orderBy: { createdAt: "asc" } });
     expect(prompt.source).toBe("evol_instruct");
-    expect(prompt.metadata).toMatchObject({ models: ["a", "b"], correct_answers: ["x"], completionExtras: [{ model: "alpaca-7b", overall_score: 6.5, critique: "ok" }, { model: "gpt-4", overall_score: 8 }] });
+    expect(prompt.metadata).toMatchObject({
+      models: ["a", "b"],
+      correct_answers: ["x"],
+      completionExtras: [
+        { model: "alpaca-7b", overall_score: 6.5, critique: "ok" },
+        { model: "gpt-4", overall_score: 8 },
+      ],
+    });
   });
 
   it("reads the same records as JSONL", async () => {
@@ -92,16 +109,27 @@ describe("importing MedPref JSONL", () => {
   it("accepts a conversation in messages, a reference, a source, a type and tags", async () => {
     const project = await makeProject();
     const r = {
-      messages: [{ role: "system", content: "You are a physician." }, { role: "user", content: "Dose of amoxicillin for otitis media?" }],
+      messages: [
+        { role: "system", content: "You are a physician." },
+        { role: "user", content: "Dose of amoxicillin for otitis media?" },
+      ],
       reference: "80–90 mg/kg/day in two doses.",
       source: "medmcqa",
       type: "Open-End",
       tags: ["Pediatrics"],
-      completions: [{ model: "m1", text: "a" }, { model: "m2", text: "b" }],
+      completions: [
+        { model: "m1", text: "a" },
+        { model: "m2", text: "b" },
+      ],
     };
     await importText(project.id, jsonl([r]));
     const p = await db().prompt.findFirstOrThrow({ where: { projectId: project.id } });
-    expect(p).toMatchObject({ source: "MedMCQA", promptType: "open-ended", referenceAnswer: "80–90 mg/kg/day in two doses.", tags: ["Pediatrics"] });
+    expect(p).toMatchObject({
+      source: "MedMCQA",
+      promptType: "open-ended",
+      referenceAnswer: "80–90 mg/kg/day in two doses.",
+      tags: ["Pediatrics"],
+    });
     expect(p.messages).toEqual(r.messages);
   });
 
@@ -133,10 +161,54 @@ describe("bad input imports nothing and reports every bad record", () => {
     { name: "a missing prompt", line: { completions: record(1).completions }, field: "prompt", reason: /missing prompt/ },
     { name: "fewer than 2 candidates", line: record(1, 1), field: "completions", reason: /1 candidate; a prompt needs 2 to 16/ },
     { name: "more than 16 candidates", line: record(1, 17), field: "completions", reason: /17 candidates; a prompt needs 2 to 16/ },
-    { name: "an empty completion", line: { ...record(1), completions: [{ model: "a", text: "  " }, { model: "b", text: "fine" }] }, field: "completions[0].text", reason: /empty completion/ },
-    { name: "a duplicate model name", line: { ...record(1), completions: [{ model: "a", text: "x" }, { model: "a", text: "y" }] }, field: "completions[1].model", reason: /duplicate model name "a"/ },
-    { name: "a wrong type", line: { ...record(1), completions: [{ model: "a", text: 42 }, { model: "b", text: "y" }] }, field: "completions[0].text", reason: /wrong type: expected string, got number/ },
-    { name: "a completion over the size limit", line: { ...record(1), completions: [{ model: "a", text: "x".repeat(DEFAULT_IMPORT_LIMITS.maxFieldBytes + 1) }, { model: "b", text: "y" }] }, field: "completions[0].text", reason: /over the size limit of 200 KB/ },
+    {
+      name: "an empty completion",
+      line: {
+        ...record(1),
+        completions: [
+          { model: "a", text: "  " },
+          { model: "b", text: "fine" },
+        ],
+      },
+      field: "completions[0].text",
+      reason: /empty completion/,
+    },
+    {
+      name: "a duplicate model name",
+      line: {
+        ...record(1),
+        completions: [
+          { model: "a", text: "x" },
+          { model: "a", text: "y" },
+        ],
+      },
+      field: "completions[1].model",
+      reason: /duplicate model name "a"/,
+    },
+    {
+      name: "a wrong type",
+      line: {
+        ...record(1),
+        completions: [
+          { model: "a", text: 42 },
+          { model: "b", text: "y" },
+        ],
+      },
+      field: "completions[0].text",
+      reason: /wrong type: expected string, got number/,
+    },
+    {
+      name: "a completion over the size limit",
+      line: {
+        ...record(1),
+        completions: [
+          { model: "a", text: "x".repeat(DEFAULT_IMPORT_LIMITS.maxFieldBytes + 1) },
+          { model: "b", text: "y" },
+        ],
+      },
+      field: "completions[0].text",
+      reason: /over the size limit of 200 KB/,
+    },
   ];
 
   for (const c of cases) {
@@ -167,17 +239,28 @@ describe("bad input imports nothing and reports every bad record", () => {
     const text = JSON.stringify([record(1), record(2)]).slice(0, -30);
     const summary = await importText(project.id, text);
     expect(summary.ok).toBe(false);
-    expect(summary.problems[0]).toMatchObject({ location: expect.stringMatching(/^index [01]$/), reason: expect.stringMatching(/malformed JSON at or after this record/) });
+    expect(summary.problems[0]).toMatchObject({
+      location: expect.stringMatching(/^index [01]$/),
+      reason: expect.stringMatching(/malformed JSON at or after this record/),
+    });
     expect(await counts(project.id)).toEqual({ prompts: 0, completions: 0 });
   });
 
   it("with skipInvalid imports the valid records and writes the rejected ones with reasons", async () => {
     const project = await makeProject();
     const reportPath = path.join(await fs.mkdtemp(path.join(os.tmpdir(), "medpref-report-")), "rejected.jsonl");
-    const summary = await importText(project.id, jsonl([record(1), record(2, 1), record(3)]), { skipInvalid: true, rejectedReportPath: reportPath });
+    const summary = await importText(project.id, jsonl([record(1), record(2, 1), record(3)]), {
+      skipInvalid: true,
+      rejectedReportPath: reportPath,
+    });
     expect(summary).toMatchObject({ ok: true, promptsAdded: 2, recordsRejected: 1, rejectedReportPath: reportPath });
-    const report = (await fs.readFile(reportPath, "utf8")).trim().split("\n").map((l) => JSON.parse(l));
-    expect(report).toEqual([{ location: "line 2", problems: [{ field: "completions", reason: expect.stringContaining("1 candidate") }], record: record(2, 1) }]);
+    const report = (await fs.readFile(reportPath, "utf8"))
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(report).toEqual([
+      { location: "line 2", problems: [{ field: "completions", reason: expect.stringContaining("1 candidate") }], record: record(2, 1) },
+    ]);
   });
 
   it("leaves nothing behind when reading fails after rows were already written", async () => {

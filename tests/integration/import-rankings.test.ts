@@ -37,20 +37,39 @@ describe.skipIf(!HAS_SHARED_FIXTURES)("import-rankings on real UltraMedical file
   it("loads the judge's feedback (fenced string counting from 0, or parsed JSON counting from 1) as a completed judge run", async () => {
     const project = await makeProject();
     await importFile(project.id, path.join(ULTRAMEDICAL_DIR, "medqa_outputs.json"));
-    const records = JSON.parse(fs.readFileSync(path.join(ULTRAMEDICAL_DIR, "medqa_outputs.json"), "utf8")) as { id: string; model_outputs: Record<string, string>[] }[];
+    const records = JSON.parse(fs.readFileSync(path.join(ULTRAMEDICAL_DIR, "medqa_outputs.json"), "utf8")) as {
+      id: string;
+      model_outputs: Record<string, string>[];
+    }[];
     // Our judge prefers later candidates: rank 1 is the last model of the file.
     const feedbackRecords = records.map((r, i) => {
       const n = r.model_outputs.length;
       if (i % 2 === 0) {
-        const answer = { feedback: Object.fromEntries(r.model_outputs.map((_, j) => [`Model ${j}`, { Evaluation: `eval ${j}`, Score: 1 + (j % 5) }])), ranking: r.model_outputs.map((_, j) => ({ rank: n - j, model: `Model ${j}` })) };
+        const answer = {
+          feedback: Object.fromEntries(r.model_outputs.map((_, j) => [`Model ${j}`, { Evaluation: `eval ${j}`, Score: 1 + (j % 5) }])),
+          ranking: r.model_outputs.map((_, j) => ({ rank: n - j, model: `Model ${j}` })),
+        };
         return { ...r, feedback: `Here is my judgement.\n\`\`\`json\n${JSON.stringify(answer)}\n\`\`\`` };
       }
-      const parsed = { feedback: Object.fromEntries(r.model_outputs.map((_, j) => [`Model ${j + 1}`, { Evaluation: `eval ${j + 1}`, Score: 3 }])), ranking: r.model_outputs.map((_, j) => ({ rank: n - j, model: `Model ${j + 1}` })) };
+      const parsed = {
+        feedback: Object.fromEntries(r.model_outputs.map((_, j) => [`Model ${j + 1}`, { Evaluation: `eval ${j + 1}`, Score: 3 }])),
+        ranking: r.model_outputs.map((_, j) => ({ rank: n - j, model: `Model ${j + 1}` })),
+      };
       return { ...r, feedback: "(unparsed)", "feedback.json": parsed };
     });
     const file = path.join(dir, "medqa_feedback.json");
     fs.writeFileSync(file, JSON.stringify(feedbackRecords));
-    const result = await cli(["import-rankings", "--project", project.slug, "--file", file, "--kind", "judge", "--annotator", "gpt-4-judge"]);
+    const result = await cli([
+      "import-rankings",
+      "--project",
+      project.slug,
+      "--file",
+      file,
+      "--kind",
+      "judge",
+      "--annotator",
+      "gpt-4-judge",
+    ]);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Imported 9 judge rankings by "gpt-4-judge"/);
@@ -70,7 +89,16 @@ describe.skipIf(!HAS_SHARED_FIXTURES)("import-rankings on real UltraMedical file
 describe("import-rankings", () => {
   async function projectWithPrompts() {
     const project = await makeProject({ allowTies: true });
-    await importText(project.id, jsonl([1, 2, 3].map((i) => ({ id: `q${i}`, prompt: `Question ${i}`, completions: ["gpt-4", "llama-3", "mixtral"].map((model) => ({ model, text: `${model} on ${i}` })) }))));
+    await importText(
+      project.id,
+      jsonl(
+        [1, 2, 3].map((i) => ({
+          id: `q${i}`,
+          prompt: `Question ${i}`,
+          completions: ["gpt-4", "llama-3", "mixtral"].map((model) => ({ model, text: `${model} on ${i}` })),
+        })),
+      ),
+    );
     return project;
   }
 
@@ -80,7 +108,14 @@ describe("import-rankings", () => {
       { prompt_id: "q1", ranking: ["gpt-4", ["llama-3", "mixtral"]], scores: { "gpt-4": 5 } },
       { prompt_id: "q2", annotator: "Dr. Osei", ranking: ["mixtral", "gpt-4", "llama-3"] },
     ]);
-    const summary = await importRankings({ projectId: project.id, input: fromText(text), fileName: "h.jsonl", kind: "human", annotator: "Dr. Lind", actorId: null });
+    const summary = await importRankings({
+      projectId: project.id,
+      input: fromText(text),
+      fileName: "h.jsonl",
+      kind: "human",
+      annotator: "Dr. Lind",
+      actorId: null,
+    });
     expect(summary).toMatchObject({ ok: true, imported: 2, annotators: ["Dr. Lind", "Dr. Osei"] });
     expect(await storedRankings(project.id)).toEqual([
       { who: "Dr. Lind", external_id: "q1", kind: "HUMAN", models: [["gpt-4"], ["llama-3", "mixtral"]] },
@@ -88,7 +123,14 @@ describe("import-rankings", () => {
     ]);
     const raters = await db().user.findMany({ where: { name: { in: ["Dr. Lind", "Dr. Osei"] } } });
     expect(raters.every((u) => u.isExternal && !u.active && u.passwordHash === null)).toBe(true);
-    const again = await importRankings({ projectId: project.id, input: fromText(text), fileName: "h.jsonl", kind: "human", annotator: "Dr. Lind", actorId: null });
+    const again = await importRankings({
+      projectId: project.id,
+      input: fromText(text),
+      fileName: "h.jsonl",
+      kind: "human",
+      annotator: "Dr. Lind",
+      actorId: null,
+    });
     expect(again).toMatchObject({ ok: true, imported: 0, alreadyThere: 2 });
     expect(await db().user.count({ where: { isExternal: true } })).toBe(2);
   });
@@ -96,12 +138,15 @@ describe("import-rankings", () => {
   it("refuses a file with any bad record, naming line and problem, and writes nothing", async () => {
     const project = await projectWithPrompts();
     const file = path.join(dir, "bad.jsonl");
-    fs.writeFileSync(file, jsonl([
-      { prompt_id: "q1", ranking: ["gpt-4", "llama-3", "mixtral"] },
-      { prompt_id: "q9", ranking: ["gpt-4", "llama-3", "mixtral"] },
-      { prompt_id: "q2", ranking: ["gpt-4", "llama-3"] },
-      { prompt_id: "q3", ranking: ["gpt-4", "llama-3", "claude"] },
-    ]) + "{broken\n");
+    fs.writeFileSync(
+      file,
+      jsonl([
+        { prompt_id: "q1", ranking: ["gpt-4", "llama-3", "mixtral"] },
+        { prompt_id: "q9", ranking: ["gpt-4", "llama-3", "mixtral"] },
+        { prompt_id: "q2", ranking: ["gpt-4", "llama-3"] },
+        { prompt_id: "q3", ranking: ["gpt-4", "llama-3", "claude"] },
+      ]) + "{broken\n",
+    );
     const result = await cli(["import-rankings", "--project", project.slug, "--file", file, "--kind", "human", "--annotator", "Dr. X"]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/line 2: prompt_id: no prompt "q9"/);
@@ -112,7 +157,14 @@ describe("import-rankings", () => {
     expect(await db().ranking.count({ where: { prompt: { projectId: project.id } } })).toBe(0);
     expect(await db().user.count({ where: { name: "Dr. X" } })).toBe(0);
 
-    const noAnnotator = await importRankings({ projectId: project.id, input: fromText(jsonl([{ prompt_id: "q1", ranking: ["gpt-4", "llama-3", "mixtral"] }])), fileName: "x", kind: "human", annotator: null, actorId: null });
+    const noAnnotator = await importRankings({
+      projectId: project.id,
+      input: fromText(jsonl([{ prompt_id: "q1", ranking: ["gpt-4", "llama-3", "mixtral"] }])),
+      fileName: "x",
+      kind: "human",
+      annotator: null,
+      actorId: null,
+    });
     expect(noAnnotator.ok).toBe(false);
     expect(noAnnotator.problems[0]!.reason).toMatch(/needs its annotator/);
     const usage = await cli(["import-rankings", "--project", project.slug, "--file", file, "--kind", "robot"]);
@@ -123,21 +175,62 @@ describe("import-rankings", () => {
   it("keeps every score with its declared scale (per record, or --score-scale for the file), refusing out-of-scale scores by line", async () => {
     const project = await projectWithPrompts();
     const file = path.join(dir, "scaled.jsonl");
-    fs.writeFileSync(file, jsonl([
-      { prompt_id: "q1", ranking: ["gpt-4", "llama-3", "mixtral"], scores: { "gpt-4": 9.5, "llama-3": 7, mixtral: 0 } },
-      { prompt_id: "q2", ranking: ["mixtral", "gpt-4", "llama-3"], scores: { mixtral: 4.5, "gpt-4": 3, "llama-3": 1 }, score_scale: [1, 5] },
-    ]));
+    fs.writeFileSync(
+      file,
+      jsonl([
+        { prompt_id: "q1", ranking: ["gpt-4", "llama-3", "mixtral"], scores: { "gpt-4": 9.5, "llama-3": 7, mixtral: 0 } },
+        {
+          prompt_id: "q2",
+          ranking: ["mixtral", "gpt-4", "llama-3"],
+          scores: { mixtral: 4.5, "gpt-4": 3, "llama-3": 1 },
+          score_scale: [1, 5],
+        },
+      ]),
+    );
     // Without a declared scale the rubric's 1–5 applies: 9.5 and 0 are refused, naming the line.
-    const refused = await importRankings({ projectId: project.id, input: fs.createReadStream(file), fileName: "scaled.jsonl", kind: "human", annotator: "Dr. Scale", actorId: null });
+    const refused = await importRankings({
+      projectId: project.id,
+      input: fs.createReadStream(file),
+      fileName: "scaled.jsonl",
+      kind: "human",
+      annotator: "Dr. Scale",
+      actorId: null,
+    });
     expect(refused.ok).toBe(false);
-    expect(refused.problems).toEqual([{ location: "line 1", field: "scores", reason: expect.stringMatching(/^"gpt-4" has the score 9.5, outside 1–5/) }]);
+    expect(refused.problems).toEqual([
+      { location: "line 1", field: "scores", reason: expect.stringMatching(/^"gpt-4" has the score 9.5, outside 1–5/) },
+    ]);
     expect(await db().ranking.count({ where: { prompt: { projectId: project.id } } })).toBe(0);
 
-    const badScale = await cli(["import-rankings", "--project", project.slug, "--file", file, "--kind", "human", "--annotator", "Dr. Scale", "--score-scale", "10-0"]);
+    const badScale = await cli([
+      "import-rankings",
+      "--project",
+      project.slug,
+      "--file",
+      file,
+      "--kind",
+      "human",
+      "--annotator",
+      "Dr. Scale",
+      "--score-scale",
+      "10-0",
+    ]);
     expect(badScale.code).toBe(2);
     expect(badScale.stderr).toMatch(/--score-scale: "10-0" is not MIN-MAX/);
 
-    const ok = await cli(["import-rankings", "--project", project.slug, "--file", file, "--kind", "human", "--annotator", "Dr. Scale", "--score-scale", "0-10"]);
+    const ok = await cli([
+      "import-rankings",
+      "--project",
+      project.slug,
+      "--file",
+      file,
+      "--kind",
+      "human",
+      "--annotator",
+      "Dr. Scale",
+      "--score-scale",
+      "0-10",
+    ]);
     expect(ok.stderr).toBe("");
     expect(ok.code).toBe(0);
     const { rows } = await pool().query<{ external_id: string; model: string; score: number; score_min: number; score_max: number }>(
@@ -158,15 +251,45 @@ describe("import-rankings", () => {
 
   it("refuses tied rankings in a project without ties, and accepts them where ties are allowed", async () => {
     const strict = await makeProject({ allowTies: false });
-    await importText(strict.id, jsonl([{ id: "t1", prompt: "Question t", completions: ["gpt-4", "llama-3", "mixtral"].map((model) => ({ model, text: `${model} on t` })) }]));
+    await importText(
+      strict.id,
+      jsonl([
+        { id: "t1", prompt: "Question t", completions: ["gpt-4", "llama-3", "mixtral"].map((model) => ({ model, text: `${model} on t` })) },
+      ]),
+    );
     const tied = jsonl([{ prompt_id: "t1", ranking: ["gpt-4", ["llama-3", "mixtral"]] }]);
-    const refused = await importRankings({ projectId: strict.id, input: fromText(tied), fileName: "t.jsonl", kind: "human", annotator: "Dr. Tie", actorId: null });
+    const refused = await importRankings({
+      projectId: strict.id,
+      input: fromText(tied),
+      fileName: "t.jsonl",
+      kind: "human",
+      annotator: "Dr. Tie",
+      actorId: null,
+    });
     expect(refused.ok).toBe(false);
-    expect(refused.problems).toEqual([{ location: "line 1", field: "ranking", reason: 'Ties are not allowed in this project: "llama-3" and "mixtral" share place 2.' }]);
-    const judge = await importRankings({ projectId: strict.id, input: fromText(tied), fileName: "t.jsonl", kind: "judge", annotator: "judge", actorId: null });
+    expect(refused.problems).toEqual([
+      { location: "line 1", field: "ranking", reason: 'Ties are not allowed in this project: "llama-3" and "mixtral" share place 2.' },
+    ]);
+    const judge = await importRankings({
+      projectId: strict.id,
+      input: fromText(tied),
+      fileName: "t.jsonl",
+      kind: "judge",
+      annotator: "judge",
+      actorId: null,
+    });
     expect(judge.ok).toBe(false);
     expect(await db().ranking.count({ where: { prompt: { projectId: strict.id } } })).toBe(0);
     const loose = await projectWithPrompts();
-    expect(await importRankings({ projectId: loose.id, input: fromText(jsonl([{ prompt_id: "q1", ranking: ["gpt-4", ["llama-3", "mixtral"]] }])), fileName: "t.jsonl", kind: "human", annotator: "Dr. Tie", actorId: null })).toMatchObject({ ok: true, imported: 1 });
+    expect(
+      await importRankings({
+        projectId: loose.id,
+        input: fromText(jsonl([{ prompt_id: "q1", ranking: ["gpt-4", ["llama-3", "mixtral"]] }])),
+        fileName: "t.jsonl",
+        kind: "human",
+        annotator: "Dr. Tie",
+        actorId: null,
+      }),
+    ).toMatchObject({ ok: true, imported: 1 });
   });
 });

@@ -4,7 +4,15 @@ import { db } from "@/lib/db/prisma";
 import { createJudgeRun } from "@/lib/judge/runs/create-judge-run";
 import { cancelJudgeRun, startJudgeRun } from "@/lib/judge/runs/judge-queue";
 import { startFakeOpenAI, type FakeOpenAI } from "../support/fake-openai-server";
-import { judgeSetup, projectWithQualities, rankedModels, resultsOf, startInProcessWorker, waitFor, waitForStatus } from "../support/judge-runs";
+import {
+  judgeSetup,
+  projectWithQualities,
+  rankedModels,
+  resultsOf,
+  startInProcessWorker,
+  waitFor,
+  waitForStatus,
+} from "../support/judge-runs";
 import { useFreshDatabase } from "../support/test-database";
 
 let fake: FakeOpenAI;
@@ -33,7 +41,10 @@ afterAll(async () => {
 describe("OpenAI Batch mode", () => {
   it("uploads the JSONL, creates the batch, survives a restart, ingests output and error files, repairs invalid answers in a follow-up batch", async () => {
     const project = await projectWithQualities(10);
-    const run = await createJudgeRun({ projectSlug: project.slug, name: "batch", endpointId, model: "judge", templateId, permutations: 2, mode: "BATCH" }, null);
+    const run = await createJudgeRun(
+      { projectSlug: project.slug, name: "batch", endpointId, model: "judge", templateId, permutations: 2, mode: "BATCH" },
+      null,
+    );
     fake.holdBatches(true);
     // Line 1 answers with a broken ranking (repaired in the next batch), line 2 fails with a 500 (retried).
     fake.script({ kind: "missing" }, { kind: "status", status: 500 });
@@ -59,12 +70,18 @@ describe("OpenAI Batch mode", () => {
     expect(repair.body.messages.at(-1)!.content).toMatch(/leaves out Response/);
 
     const rows = await resultsOf(run.id);
-    for (const promptId of new Set(rows.map((r) => r.prompt_id))) for (const perm of [0, 1]) expect(rankedModels(rows, promptId, perm)).toEqual(["m1", "m3", "m0", "m2"]);
+    for (const promptId of new Set(rows.map((r) => r.prompt_id)))
+      for (const perm of [0, 1]) expect(rankedModels(rows, promptId, perm)).toEqual(["m1", "m3", "m0", "m2"]);
     expect(new Set(rows.map((r) => `${r.prompt_id}:${r.permutation_index}`)).size).toBe(20);
     const calls = await db().judgeCall.findMany({ where: { runId: run.id } });
     expect(calls).toHaveLength(22);
     expect(calls.every((c) => c.batchId !== null)).toBe(true);
-    expect(calls.filter((c) => c.status === "FAILED").map((c) => c.error).sort()).toEqual([expect.stringMatching(/batch error: scripted 500/), expect.stringMatching(/leaves out/)].sort());
+    expect(
+      calls
+        .filter((c) => c.status === "FAILED")
+        .map((c) => c.error)
+        .sort(),
+    ).toEqual([expect.stringMatching(/batch error: scripted 500/), expect.stringMatching(/leaves out/)].sort());
     // Half price: the same tokens cost half what the real-time price list says.
     const ok = calls.find((c) => c.status === "SUCCEEDED")!;
     expect(ok.costUsd).toBeCloseTo(((ok.inputTokens! * 1 + ok.outputTokens! * 2) / 1_000_000) * 0.5, 12);
@@ -72,7 +89,10 @@ describe("OpenAI Batch mode", () => {
 
   it("cancels the remote batch with the run", async () => {
     const project = await projectWithQualities(3);
-    const run = await createJudgeRun({ projectSlug: project.slug, name: "cancelled batch", endpointId, model: "judge", templateId, permutations: 1, mode: "BATCH" }, null);
+    const run = await createJudgeRun(
+      { projectSlug: project.slug, name: "cancelled batch", endpointId, model: "judge", templateId, permutations: 1, mode: "BATCH" },
+      null,
+    );
     fake.holdBatches(true);
     await startJudgeRun(worker.boss, run.id, null);
     await waitFor(async () => (await db().judgeBatch.count({ where: { runId: run.id, remoteBatchId: { not: null } } })) === 1);
@@ -87,7 +107,10 @@ describe("OpenAI Batch mode", () => {
 
   it("sends a line that failed on the provider's side again as the original request, and repairs only invalid answers", async () => {
     const project = await projectWithQualities(2);
-    const run = await createJudgeRun({ projectSlug: project.slug, name: "provider failure", endpointId, model: "judge", templateId, permutations: 1, mode: "BATCH" }, null);
+    const run = await createJudgeRun(
+      { projectSlug: project.slug, name: "provider failure", endpointId, model: "judge", templateId, permutations: 1, mode: "BATCH" },
+      null,
+    );
     const before = fake.batchLines.length;
     // Line 1 fails on the provider's side (HTTP 500); line 2 answers with a ranking that leaves a candidate out.
     fake.script({ kind: "status", status: 500 }, { kind: "missing" });

@@ -12,19 +12,55 @@ afterAll(() => fake.close());
 
 const template = BUILT_IN_TEMPLATES.find((t) => t.key === "open-ended")!;
 // Shown order: qualities 3, 9, 5 → the judge ranks Response 2, then 3, then 1.
-const prompt = renderJudgePrompt(template, { question: "Best first-line drug?", reference: null, responses: ["A [[q=3]]", "B [[q=9]]", "C [[q=5]]"] });
+const prompt = renderJudgePrompt(template, {
+  question: "Best first-line drug?",
+  reference: null,
+  responses: ["A [[q=3]]", "B [[q=9]]", "C [[q=5]]"],
+});
 
 function judge(options: { structured?: boolean; maxRepairs?: number; maxRetries?: number } = {}) {
-  const client = judgeClient({ baseUrl: fake.url, apiKeyEnv: "MEDPREF_KEY_TEST_JUDGE" }, { maxRetries: options.maxRetries ?? 3, timeoutMs: 2_000 });
-  return callJudge({ client, model: "judge-model", temperature: 0, systemPrompt: template.systemPrompt, userPrompt: prompt, candidates: 3, structuredOutputs: options.structured ?? false, maxRepairs: options.maxRepairs ?? 2 });
+  const client = judgeClient(
+    { baseUrl: fake.url, apiKeyEnv: "MEDPREF_KEY_TEST_JUDGE" },
+    { maxRetries: options.maxRetries ?? 3, timeoutMs: 2_000 },
+  );
+  return callJudge({
+    client,
+    model: "judge-model",
+    temperature: 0,
+    systemPrompt: template.systemPrompt,
+    userPrompt: prompt,
+    candidates: 3,
+    structuredOutputs: options.structured ?? false,
+    maxRepairs: options.maxRepairs ?? 2,
+  });
 }
 
 describe("calling an LLM judge", () => {
   it("sends nothing to a link-local or metadata address, even from an endpoint saved before the rules", async () => {
-    const client = judgeClient({ baseUrl: "http://169.254.169.254/latest", apiKeyEnv: "MEDPREF_KEY_TEST_JUDGE" }, { maxRetries: 0, timeoutMs: 2_000 });
-    const outcome = await callJudge({ client, model: "judge-model", temperature: 0, systemPrompt: "s", userPrompt: prompt, candidates: 3, structuredOutputs: false, maxRepairs: 0 });
-    expect(outcome).toMatchObject({ ok: false, transport: false, problems: ["Refused by the endpoint policy: 169.254.169.254 is a link-local or cloud metadata address; endpoints may never point there."] });
-    expect(() => judgeClient({ baseUrl: fake.url, apiKeyEnv: "DATABASE_URL" })).toThrow(/^Refused by the endpoint policy: DATABASE_URL is a variable MedPref itself reads/);
+    const client = judgeClient(
+      { baseUrl: "http://169.254.169.254/latest", apiKeyEnv: "MEDPREF_KEY_TEST_JUDGE" },
+      { maxRetries: 0, timeoutMs: 2_000 },
+    );
+    const outcome = await callJudge({
+      client,
+      model: "judge-model",
+      temperature: 0,
+      systemPrompt: "s",
+      userPrompt: prompt,
+      candidates: 3,
+      structuredOutputs: false,
+      maxRepairs: 0,
+    });
+    expect(outcome).toMatchObject({
+      ok: false,
+      transport: false,
+      problems: [
+        "Refused by the endpoint policy: 169.254.169.254 is a link-local or cloud metadata address; endpoints may never point there.",
+      ],
+    });
+    expect(() => judgeClient({ baseUrl: fake.url, apiKeyEnv: "DATABASE_URL" })).toThrow(
+      /^Refused by the endpoint policy: DATABASE_URL is a variable MedPref itself reads/,
+    );
   });
 
   it("gets a ranking that maps shown positions to the judge's verdict, with Structured Outputs", async () => {

@@ -30,7 +30,10 @@ afterAll(async () => {
 
 async function oneCallRun(...faults: Parameters<FakeOpenAI["script"]>) {
   const project = await projectWithQualities(1);
-  const run = await createJudgeRun({ projectSlug: project.slug, name: "fault", endpointId, model: "judge", templateId, permutations: 1, maxConcurrency: 1 }, null);
+  const run = await createJudgeRun(
+    { projectSlug: project.slug, name: "fault", endpointId, model: "judge", templateId, permutations: 1, maxConcurrency: 1 },
+    null,
+  );
   fake.script(...faults);
   await startJudgeRun(worker.boss, run.id, null);
   const status = await waitForStatus(run.id, ["COMPLETED", "FAILED"], 45_000);
@@ -60,7 +63,10 @@ describe("faults of the judge endpoint during a run", () => {
     for (const kind of ["malformed", "missing", "repeat"] as const) {
       const r = await oneCallRun({ kind });
       expect(r.ranking, kind).toEqual(RIGHT);
-      expect(r.calls.map((c) => c.status), kind).toEqual(["FAILED", "SUCCEEDED"]);
+      expect(
+        r.calls.map((c) => c.status),
+        kind,
+      ).toEqual(["FAILED", "SUCCEEDED"]);
       expect(r.calls[0]!.response, kind).not.toBeNull();
       // The repair round carries the invalid answer and a message naming the problem.
       const repair = (r.calls[1]!.request as { messages: { role: string; content: string }[] }).messages;

@@ -30,7 +30,10 @@ afterAll(async () => {
 async function endpointWithKey(name: string, keyEnv: string, key: string | undefined) {
   if (key === undefined) delete process.env[keyEnv];
   else process.env[keyEnv] = key;
-  return createEndpoint({ name, baseUrl: fake.url, apiKeyEnv: keyEnv, modelPrices: { judge: { inputPerMTok: 1, outputPerMTok: 2 } } }, null);
+  return createEndpoint(
+    { name, baseUrl: fake.url, apiKeyEnv: keyEnv, modelPrices: { judge: { inputPerMTok: 1, outputPerMTok: 2 } } },
+    null,
+  );
 }
 
 describe("runs that cannot work", () => {
@@ -39,8 +42,13 @@ describe("runs that cannot work", () => {
     const keyless = await endpointWithKey("keyless", "MEDPREF_KEY_NOT_SET_FOR_TEST", undefined);
     const refused = createJudgeRun({ projectSlug: project.slug, name: "doomed", endpointId: keyless.id, model: "judge", templateId }, null);
     await expect(refused).rejects.toMatchObject({ code: "INVALID_INPUT", field: "endpointId" });
-    await expect(refused).rejects.toThrow(/The environment variable MEDPREF_KEY_NOT_SET_FOR_TEST \(the API key of the endpoint "keyless"\) is not set on this server/);
-    const generation = createGenerationRun({ projectSlug: project.slug, name: "doomed", targetCandidates: 5, models: [{ endpointId: keyless.id, model: "gen-a" }] }, null);
+    await expect(refused).rejects.toThrow(
+      /The environment variable MEDPREF_KEY_NOT_SET_FOR_TEST \(the API key of the endpoint "keyless"\) is not set on this server/,
+    );
+    const generation = createGenerationRun(
+      { projectSlug: project.slug, name: "doomed", targetCandidates: 5, models: [{ endpointId: keyless.id, model: "gen-a" }] },
+      null,
+    );
     await expect(generation).rejects.toMatchObject({ field: "models" });
     await expect(generation).rejects.toThrow(/^gen-a: The environment variable MEDPREF_KEY_NOT_SET_FOR_TEST/);
     expect(await db().judgeRun.count({ where: { name: "doomed" } })).toBe(0);
@@ -48,18 +56,35 @@ describe("runs that cannot work", () => {
 
   it("end failed, with the most frequent cause, when every unit failed", async () => {
     const project = await projectWithQualities(3);
-    const run = await createJudgeRun({ projectSlug: project.slug, name: "all fail", endpointId, model: "judge", templateId, permutations: 1, maxRepairs: 0 }, null);
+    const run = await createJudgeRun(
+      { projectSlug: project.slug, name: "all fail", endpointId, model: "judge", templateId, permutations: 1, maxRepairs: 0 },
+      null,
+    );
     fake.script({ kind: "malformed" }, { kind: "malformed" }, { kind: "malformed" });
     await startJudgeRun(worker.boss, run.id, null);
     expect(await waitForStatus(run.id, ["COMPLETED", "FAILED"])).toBe("FAILED");
     const progress = (await runProgress(run.id))!;
     expect(progress).toMatchObject({ status: "FAILED", done: 0, failed: 3, pending: 0 });
-    expect(progress.pausedReason).toMatch(/^Every unit failed \(3 of 3\)\. Most frequent cause: the JSON object in the answer (is not closed|does not parse)/);
+    expect(progress.pausedReason).toMatch(
+      /^Every unit failed \(3 of 3\)\. Most frequent cause: the JSON object in the answer (is not closed|does not parse)/,
+    );
   });
 
   it("a run with one success among failures still ends completed", async () => {
     const project = await projectWithQualities(2);
-    const run = await createJudgeRun({ projectSlug: project.slug, name: "half fail", endpointId, model: "judge", templateId, permutations: 1, maxRepairs: 0, maxConcurrency: 1 }, null);
+    const run = await createJudgeRun(
+      {
+        projectSlug: project.slug,
+        name: "half fail",
+        endpointId,
+        model: "judge",
+        templateId,
+        permutations: 1,
+        maxRepairs: 0,
+        maxConcurrency: 1,
+      },
+      null,
+    );
     fake.script({ kind: "malformed" });
     await startJudgeRun(worker.boss, run.id, null);
     expect(await waitForStatus(run.id, ["COMPLETED", "FAILED"])).toBe("COMPLETED");
@@ -70,7 +95,10 @@ describe("runs that cannot work", () => {
 describe("what a run spent", () => {
   it("counts every request sent as a call made, the SDK's retries of a 5xx included, and settles what it wrote down", async () => {
     const project = await projectWithQualities(1);
-    const run = await createJudgeRun({ projectSlug: project.slug, name: "retried", endpointId, model: "judge", templateId, permutations: 1, maxConcurrency: 1 }, null);
+    const run = await createJudgeRun(
+      { projectSlug: project.slug, name: "retried", endpointId, model: "judge", templateId, permutations: 1, maxConcurrency: 1 },
+      null,
+    );
     const before = fake.calls.length;
     fake.script({ kind: "status", status: 500 }, { kind: "status", status: 503 });
     await startJudgeRun(worker.boss, run.id, null);
@@ -86,13 +114,34 @@ describe("what a run spent", () => {
 describe("endpoints after they are added", () => {
   it("can be edited with the same rules as adding one, and the change is audited", async () => {
     const e = await endpointWithKey("to edit", "MEDPREF_KEY_EDIT", "sk-edit");
-    await updateEndpoint(e.id, { name: "edited", baseUrl: "https://llm.example/v1/", apiKeyEnv: "MEDPREF_KEY_EDIT", modelPrices: { m: { inputPerMTok: 3, outputPerMTok: 4 } }, supportsBatch: true }, null);
+    await updateEndpoint(
+      e.id,
+      {
+        name: "edited",
+        baseUrl: "https://llm.example/v1/",
+        apiKeyEnv: "MEDPREF_KEY_EDIT",
+        modelPrices: { m: { inputPerMTok: 3, outputPerMTok: 4 } },
+        supportsBatch: true,
+      },
+      null,
+    );
     const stored = await db().llmEndpoint.findUniqueOrThrow({ where: { id: e.id } });
-    expect(stored).toMatchObject({ name: "edited", baseUrl: "https://llm.example/v1", supportsBatch: true, supportsStructuredOutput: false, modelPrices: { m: { inputPerMTok: 3, outputPerMTok: 4 } } });
+    expect(stored).toMatchObject({
+      name: "edited",
+      baseUrl: "https://llm.example/v1",
+      supportsBatch: true,
+      supportsStructuredOutput: false,
+      modelPrices: { m: { inputPerMTok: 3, outputPerMTok: 4 } },
+    });
     const audit = await db().auditLog.findFirstOrThrow({ where: { entityId: e.id, action: "endpoint.update" } });
     expect(audit.before).toMatchObject({ name: "to edit", baseUrl: fake.url });
-    await expect(updateEndpoint(e.id, { name: "edited", baseUrl: fake.url, apiKeyEnv: "sk-live-abcdef" }, null)).rejects.toMatchObject({ field: "apiKeyEnv" });
-    await expect(updateEndpoint(e.id, { name: "fake", baseUrl: fake.url, apiKeyEnv: "MEDPREF_KEY_EDIT" }, null)).rejects.toMatchObject({ code: "CONFLICT", field: "name" });
+    await expect(updateEndpoint(e.id, { name: "edited", baseUrl: fake.url, apiKeyEnv: "sk-live-abcdef" }, null)).rejects.toMatchObject({
+      field: "apiKeyEnv",
+    });
+    await expect(updateEndpoint(e.id, { name: "fake", baseUrl: fake.url, apiKeyEnv: "MEDPREF_KEY_EDIT" }, null)).rejects.toMatchObject({
+      code: "CONFLICT",
+      field: "name",
+    });
     expect((await db().llmEndpoint.findUniqueOrThrow({ where: { id: e.id } })).name).toBe("edited");
   });
 
@@ -106,17 +155,28 @@ describe("endpoints after they are added", () => {
     const run = await createJudgeRun({ projectSlug: project.slug, name: "on used", endpointId: used.id, model: "judge", templateId }, null);
     const generated = await endpointWithKey("generator", "MEDPREF_KEY_GENERATOR", "sk-gen");
     const short = await projectWithQualities(1, [3, 9]);
-    await createGenerationRun({ projectSlug: short.slug, name: "gen", targetCandidates: 3, models: [{ endpointId: generated.id, model: "gen-a" }] }, null);
+    await createGenerationRun(
+      { projectSlug: short.slug, name: "gen", targetCandidates: 3, models: [{ endpointId: generated.id, model: "gen-a" }] },
+      null,
+    );
 
     expect(await archiveEndpoint(used.id, null)).toBe("archived");
     expect(await archiveEndpoint(generated.id, null)).toBe("archived");
     const listed = await listEndpoints();
     expect(listed.find((e) => e.id === used.id)!.archivedAt).toBeInstanceOf(Date);
     expect((await db().judgeRun.findUniqueOrThrow({ where: { id: run.id } })).endpointId).toBe(used.id);
-    await expect(createJudgeRun({ projectSlug: project.slug, name: "on archived", endpointId: used.id, model: "judge", templateId }, null)).rejects.toThrow(/The endpoint "used" is archived/);
+    await expect(
+      createJudgeRun({ projectSlug: project.slug, name: "on archived", endpointId: used.id, model: "judge", templateId }, null),
+    ).rejects.toThrow(/The endpoint "used" is archived/);
     await restoreEndpoint(used.id, null);
-    await expect(createJudgeRun({ projectSlug: project.slug, name: "on restored", endpointId: used.id, model: "judge", templateId }, null)).resolves.toMatchObject({ prompts: 1 });
-    expect((await db().auditLog.findMany({ where: { entityId: { in: [unused.id, used.id] } }, orderBy: { createdAt: "asc" } })).map((a) => a.action)).toEqual(["endpoint.create", "endpoint.delete", "endpoint.create", "endpoint.archive", "endpoint.restore"]);
+    await expect(
+      createJudgeRun({ projectSlug: project.slug, name: "on restored", endpointId: used.id, model: "judge", templateId }, null),
+    ).resolves.toMatchObject({ prompts: 1 });
+    expect(
+      (await db().auditLog.findMany({ where: { entityId: { in: [unused.id, used.id] } }, orderBy: { createdAt: "asc" } })).map(
+        (a) => a.action,
+      ),
+    ).toEqual(["endpoint.create", "endpoint.delete", "endpoint.create", "endpoint.archive", "endpoint.restore"]);
   });
 
   it("are tested with one cheap call that reports the latency and the model that answered", async () => {
@@ -130,12 +190,21 @@ describe("endpoints after they are added", () => {
     expect(fake.calls.at(-1)!.authorization).toBe("Bearer sk-tested");
 
     fake.script({ kind: "status", status: 500 });
-    expect(await testEndpointConnection(e.id, "judge-2")).toMatchObject({ ok: false, requestedModel: "judge-2", error: expect.stringMatching(/^HTTP 500: /) });
+    expect(await testEndpointConnection(e.id, "judge-2")).toMatchObject({
+      ok: false,
+      requestedModel: "judge-2",
+      error: expect.stringMatching(/^HTTP 500: /),
+    });
     // No retries: one failed call, not the SDK's five.
     expect(fake.calls.length).toBe(callsBefore + 2);
 
     const keyless = await endpointWithKey("keyless test", "MEDPREF_KEY_NOT_SET_EITHER", undefined);
-    expect(await testEndpointConnection(keyless.id, "judge")).toEqual({ ok: false, latencyMs: null, requestedModel: "judge", error: "The environment variable MEDPREF_KEY_NOT_SET_EITHER is not set on this server." });
+    expect(await testEndpointConnection(keyless.id, "judge")).toEqual({
+      ok: false,
+      latencyMs: null,
+      requestedModel: "judge",
+      error: "The environment variable MEDPREF_KEY_NOT_SET_EITHER is not set on this server.",
+    });
     expect(fake.calls.length).toBe(callsBefore + 2);
   });
 });

@@ -6,7 +6,15 @@ import { cancelJudgeRun, pauseJudgeRun, resumeJudgeRun, startJudgeRun } from "@/
 import { permutationResultsOf, positionReport } from "@/lib/judge/runs/run-report";
 import { importText, jsonl, makeProject } from "../support/fixtures";
 import { startFakeOpenAI, type FakeOpenAI } from "../support/fake-openai-server";
-import { judgeSetup, projectWithQualities, rankedModels, resultsOf, waitFor, waitForStatus, startInProcessWorker } from "../support/judge-runs";
+import {
+  judgeSetup,
+  projectWithQualities,
+  rankedModels,
+  resultsOf,
+  waitFor,
+  waitForStatus,
+  startInProcessWorker,
+} from "../support/judge-runs";
 import { useFreshDatabase } from "../support/test-database";
 import { runProgress } from "@/lib/judge/runs/run-views";
 
@@ -30,7 +38,10 @@ afterAll(async () => {
 describe("a judge run", () => {
   it("ranks 50 prompts in 2 permutations, maps positions back to the right completions, and reports position consistency", async () => {
     const project = await projectWithQualities(50);
-    const run = await createJudgeRun({ projectSlug: project.slug, name: "fake judge", endpointId, model: "judge", templateId, permutations: 2, seed: 7 }, null);
+    const run = await createJudgeRun(
+      { projectSlug: project.slug, name: "fake judge", endpointId, model: "judge", templateId, permutations: 2, seed: 7 },
+      null,
+    );
     expect(run).toMatchObject({ prompts: 50, calls: 100 });
     await startJudgeRun(worker.boss, run.id, null);
     expect(await waitForStatus(run.id, ["COMPLETED", "FAILED"])).toBe("COMPLETED");
@@ -43,7 +54,11 @@ describe("a judge run", () => {
       for (const perm of [0, 1]) expect(rankedModels(rows, promptId, perm)).toEqual(["m1", "m3", "m0", "m2"]);
       const perms = results.get(promptId)!;
       expect(perms[0]!.order).not.toEqual(perms[1]!.order);
-      expect(aggregatePermutations(perms).tiers.flat().map((id) => rows.find((e) => e.completion_id === id)!.model)).toEqual(["m1", "m3", "m0", "m2"]);
+      expect(
+        aggregatePermutations(perms)
+          .tiers.flat()
+          .map((id) => rows.find((e) => e.completion_id === id)!.model),
+      ).toEqual(["m1", "m3", "m0", "m2"]);
     }
     // The fake judge is position-blind: permutations agree fully and every shown position gets the mean rank 2.5.
     const report = positionReport(results);
@@ -52,7 +67,9 @@ describe("a judge run", () => {
     expect(report.meanRankByShownPosition.reduce((a, b) => a + b, 0) / 4).toBeCloseTo(2.5);
     const calls = await db().judgeCall.findMany({ where: { runId: run.id } });
     expect(calls).toHaveLength(100);
-    expect(calls.every((c) => c.status === "SUCCEEDED" && c.costUsd !== null && !JSON.stringify(c.request).includes("sk-run-test"))).toBe(true);
+    expect(calls.every((c) => c.status === "SUCCEEDED" && c.costUsd !== null && !JSON.stringify(c.request).includes("sk-run-test"))).toBe(
+      true,
+    );
     // Each request names only "Response i", never a model.
     for (const c of fake.calls.slice(-100)) expect(JSON.stringify(c.body.messages)).not.toMatch(/\bm[0-3]\b/);
     const finished = (await runProgress(run.id))!;
@@ -62,7 +79,19 @@ describe("a judge run", () => {
 
   it("pauses when its call budget is spent, and a resume finishes only what is missing", async () => {
     const project = await projectWithQualities(10);
-    const run = await createJudgeRun({ projectSlug: project.slug, name: "budgeted", endpointId, model: "judge", templateId, permutations: 1, budgetCalls: 4, maxConcurrency: 1 }, null);
+    const run = await createJudgeRun(
+      {
+        projectSlug: project.slug,
+        name: "budgeted",
+        endpointId,
+        model: "judge",
+        templateId,
+        permutations: 1,
+        budgetCalls: 4,
+        maxConcurrency: 1,
+      },
+      null,
+    );
     await startJudgeRun(worker.boss, run.id, null);
     expect(await waitForStatus(run.id, ["PAUSED"])).toBe("PAUSED");
     await new Promise((r) => setTimeout(r, 1500));
@@ -80,7 +109,18 @@ describe("a judge run", () => {
     const { endpointId: slowEndpoint } = await judgeSetup(slow.url, { name: "slow" });
     try {
       const project = await projectWithQualities(30);
-      const run = await createJudgeRun({ projectSlug: project.slug, name: "stoppable", endpointId: slowEndpoint, model: "judge", templateId, permutations: 1, maxConcurrency: 2 }, null);
+      const run = await createJudgeRun(
+        {
+          projectSlug: project.slug,
+          name: "stoppable",
+          endpointId: slowEndpoint,
+          model: "judge",
+          templateId,
+          permutations: 1,
+          maxConcurrency: 2,
+        },
+        null,
+      );
       await startJudgeRun(worker.boss, run.id, null);
       await waitFor(async () => (await db().ranking.count({ where: { judgeRunId: run.id } })) >= 3);
       await pauseJudgeRun(run.id, null);
@@ -105,12 +145,37 @@ describe("a judge run", () => {
 
   it("judges two-candidate prompts with the pairwise A/B template, both orders", async () => {
     const project = await makeProject();
-    await importText(project.id, jsonl([
-      { prompt: "Pair 1", completions: [{ model: "a", text: "weak [[q=2]]" }, { model: "b", text: "strong [[q=8]]" }] },
-      { prompt: "Pair 2", completions: [{ model: "a", text: "strong [[q=9]]" }, { model: "b", text: "weak [[q=1]]" }] },
-      { prompt: "Not a pair", completions: [{ model: "a", text: "x [[q=1]]" }, { model: "b", text: "y [[q=2]]" }, { model: "c", text: "z [[q=3]]" }] },
-    ]));
-    const run = await createJudgeRun({ projectSlug: project.slug, name: "pairwise", endpointId, model: "judge", templateId: pairwiseTemplateId, permutations: 2 }, null);
+    await importText(
+      project.id,
+      jsonl([
+        {
+          prompt: "Pair 1",
+          completions: [
+            { model: "a", text: "weak [[q=2]]" },
+            { model: "b", text: "strong [[q=8]]" },
+          ],
+        },
+        {
+          prompt: "Pair 2",
+          completions: [
+            { model: "a", text: "strong [[q=9]]" },
+            { model: "b", text: "weak [[q=1]]" },
+          ],
+        },
+        {
+          prompt: "Not a pair",
+          completions: [
+            { model: "a", text: "x [[q=1]]" },
+            { model: "b", text: "y [[q=2]]" },
+            { model: "c", text: "z [[q=3]]" },
+          ],
+        },
+      ]),
+    );
+    const run = await createJudgeRun(
+      { projectSlug: project.slug, name: "pairwise", endpointId, model: "judge", templateId: pairwiseTemplateId, permutations: 2 },
+      null,
+    );
     expect(run).toMatchObject({ prompts: 2, calls: 4 });
     await startJudgeRun(worker.boss, run.id, null);
     expect(await waitForStatus(run.id, ["COMPLETED"])).toBe("COMPLETED");
@@ -127,10 +192,21 @@ describe("a judge run", () => {
 
   it("refuses runs it cannot do, saying why", async () => {
     const project = await projectWithQualities(2);
-    await expect(createJudgeRun({ projectSlug: project.slug, name: "pairwise", endpointId, model: "judge", templateId: pairwiseTemplateId }, null)).rejects.toThrow(/exactly two candidates/);
-    await expect(createJudgeRun({ projectSlug: project.slug, name: "batch", endpointId, model: "judge", templateId, mode: "BATCH" }, null)).rejects.toThrow(/does not support the Batch API/);
-    await expect(createJudgeRun({ projectSlug: project.slug, name: "none", endpointId, model: "judge", templateId, filter: { sources: ["nowhere"] } }, null)).rejects.toThrow(/No prompt/);
-    await expect(createJudgeRun({ projectSlug: project.slug, name: "p", endpointId, model: "judge", templateId, permutations: 0 }, null)).rejects.toThrow();
+    await expect(
+      createJudgeRun({ projectSlug: project.slug, name: "pairwise", endpointId, model: "judge", templateId: pairwiseTemplateId }, null),
+    ).rejects.toThrow(/exactly two candidates/);
+    await expect(
+      createJudgeRun({ projectSlug: project.slug, name: "batch", endpointId, model: "judge", templateId, mode: "BATCH" }, null),
+    ).rejects.toThrow(/does not support the Batch API/);
+    await expect(
+      createJudgeRun(
+        { projectSlug: project.slug, name: "none", endpointId, model: "judge", templateId, filter: { sources: ["nowhere"] } },
+        null,
+      ),
+    ).rejects.toThrow(/No prompt/);
+    await expect(
+      createJudgeRun({ projectSlug: project.slug, name: "p", endpointId, model: "judge", templateId, permutations: 0 }, null),
+    ).rejects.toThrow();
   });
 
   it("never sends a call for an endpoint saved with a key variable MedPref itself reads: its units fail, saying why", async () => {
@@ -140,13 +216,20 @@ describe("a judge run", () => {
     await db().llmEndpoint.update({ where: { id: legacy.endpointId }, data: { apiKeyEnv: "NEXTAUTH_SECRET" } });
     const project = await projectWithQualities(2);
     const callsBefore = fake.calls.length;
-    const run = await createJudgeRun({ projectSlug: project.slug, name: "exfiltrate", endpointId: legacy.endpointId, model: "judge", templateId, permutations: 1 }, null);
+    const run = await createJudgeRun(
+      { projectSlug: project.slug, name: "exfiltrate", endpointId: legacy.endpointId, model: "judge", templateId, permutations: 1 },
+      null,
+    );
     await startJudgeRun(worker.boss, run.id, null);
     expect(await waitForStatus(run.id, ["COMPLETED", "FAILED"])).toBeDefined();
     expect(fake.calls.length).toBe(callsBefore);
     expect(fake.calls.some((c) => c.authorization?.includes(process.env.NEXTAUTH_SECRET!))).toBe(false);
     expect(await runProgress(run.id)).toMatchObject({ total: 2, done: 0, failed: 2 });
     const errors = await db().judgeCall.findMany({ where: { runId: run.id }, select: { error: true } });
-    expect(errors.map((e) => e.error)).toEqual(Array(2).fill("Refused by the endpoint policy: NEXTAUTH_SECRET is a variable MedPref itself reads, so it can never be an endpoint's key. Put the key in a variable matching MEDPREF_KEY_*, *_API_KEY."));
+    expect(errors.map((e) => e.error)).toEqual(
+      Array(2).fill(
+        "Refused by the endpoint policy: NEXTAUTH_SECRET is a variable MedPref itself reads, so it can never be an endpoint's key. Put the key in a variable matching MEDPREF_KEY_*, *_API_KEY.",
+      ),
+    );
   });
 });

@@ -28,7 +28,14 @@ afterAll(async () => {
 /** `npm run worker` as its own process, on the test database. */
 function startWorker(): ChildProcess {
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, MEDPREF_DATABASE_URL: "", MEDPREF_WORKER_CONCURRENCY: "4", LOG_LEVEL: "silent", MEDPREF_KEY_TEST_RUN: "sk-run-test" },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      MEDPREF_DATABASE_URL: "",
+      MEDPREF_WORKER_CONCURRENCY: "4",
+      LOG_LEVEL: "silent",
+      MEDPREF_KEY_TEST_RUN: "sk-run-test",
+    },
     stdio: ["ignore", "ignore", "inherit"],
   });
   workers.push(child);
@@ -39,10 +46,13 @@ describe("a worker killed mid-run", () => {
   it("loses nothing and pays for nothing twice: after a restart every (prompt, permutation) has exactly one result", async () => {
     const { endpointId, templateId } = await judgeSetup(fake.url);
     const project = await projectWithQualities(30);
-    const run = await createJudgeRun({ projectSlug: project.slug, name: "killed", endpointId, model: "judge", templateId, permutations: 2, maxConcurrency: 4 }, null);
+    const run = await createJudgeRun(
+      { projectSlug: project.slug, name: "killed", endpointId, model: "judge", templateId, permutations: 2, maxConcurrency: 4 },
+      null,
+    );
     await startJudgeRun(await startQueue(), run.id, null);
     const first = startWorker();
-    const stored = async () => (await db().ranking.count({ where: { judgeRunId: run.id } }));
+    const stored = async () => await db().ranking.count({ where: { judgeRunId: run.id } });
     await waitFor(async () => (await stored()) >= 16, 60_000);
 
     first.kill("SIGKILL");
@@ -68,17 +78,37 @@ describe("a worker killed mid-run", () => {
 
   it("never under-counts spend: requests the dead worker sent but never recorded are counted as possibly paid, apart", async () => {
     // Only this test's worker may work on the run: the earlier test's worker goes first.
-    for (const w of workers.splice(0)) if (w.exitCode === null && w.signalCode === null) {
-      w.kill("SIGKILL");
-      await new Promise((r) => w.once("exit", r));
-    }
+    for (const w of workers.splice(0))
+      if (w.exitCode === null && w.signalCode === null) {
+        w.kill("SIGKILL");
+        await new Promise((r) => w.once("exit", r));
+      }
     await pool().query(`UPDATE judge_runs SET status = 'CANCELLED' WHERE status IN ('QUEUED', 'RUNNING', 'PAUSED')`);
     // Prompts of their own, so the endpoint's log tells this run's requests apart.
     const project = await makeProject();
-    await importText(project.id, jsonl(Array.from({ length: 20 }, (_, i) => ({ prompt: `Kill-count prompt ${i}`, completions: [3, 9, 1, 6].map((q, j) => ({ model: `m${j}`, text: `Answer ${j} of ${i} [[q=${q}]]` })) }))));
+    await importText(
+      project.id,
+      jsonl(
+        Array.from({ length: 20 }, (_, i) => ({
+          prompt: `Kill-count prompt ${i}`,
+          completions: [3, 9, 1, 6].map((q, j) => ({ model: `m${j}`, text: `Answer ${j} of ${i} [[q=${q}]]` })),
+        })),
+      ),
+    );
     const sentForRun = () => fake.calls.filter((c) => JSON.stringify(c.body.messages).includes("Kill-count prompt")).length;
     const { endpointId, templateId } = await judgeSetup(fake.url, { name: "kill-count" });
-    const run = await createJudgeRun({ projectSlug: project.slug, name: "killed while sending", endpointId, model: "judge", templateId, permutations: 2, maxConcurrency: 4 }, null);
+    const run = await createJudgeRun(
+      {
+        projectSlug: project.slug,
+        name: "killed while sending",
+        endpointId,
+        model: "judge",
+        templateId,
+        permutations: 2,
+        maxConcurrency: 4,
+      },
+      null,
+    );
     await startJudgeRun(await startQueue(), run.id, null);
     const worker = startWorker();
     // Killed while requests are out: the endpoint has received them, the worker has not recorded them.

@@ -26,12 +26,20 @@ describe("migration runner", () => {
     const migrations = await readMigrations();
     const result = await migrate(url);
     expect(result.applied).toEqual(migrations.map((m) => m.name));
-    const rows = await query<{ migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number }>(url, `SELECT * FROM "_prisma_migrations" ORDER BY migration_name`);
+    const rows = await query<{ migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number }>(
+      url,
+      `SELECT * FROM "_prisma_migrations" ORDER BY migration_name`,
+    );
     expect(rows.map((r) => r.migration_name)).toEqual(migrations.map((m) => m.name));
     expect(rows.map((r) => r.checksum)).toEqual(migrations.map((m) => m.checksum));
     expect(rows.every((r) => r.finished_at !== null && r.applied_steps_count === 1)).toBe(true);
-    const tables = await query<{ table_name: string }>(url, `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`);
-    expect(tables.map((t) => t.table_name)).toEqual(expect.arrayContaining(["users", "projects", "prompts", "completions", "rankings", "ranking_revisions", "audit_log"]));
+    const tables = await query<{ table_name: string }>(
+      url,
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`,
+    );
+    expect(tables.map((t) => t.table_name)).toEqual(
+      expect.arrayContaining(["users", "projects", "prompts", "completions", "rankings", "ranking_revisions", "audit_log"]),
+    );
   });
 
   it("does nothing when run again", async () => {
@@ -63,7 +71,10 @@ describe("migration runner", () => {
   it("rolls a failing migration back whole and records nothing for it", async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), "medpref-migrations-"));
     await fs.mkdir(path.join(dir, "20260101000000_broken"));
-    await fs.writeFile(path.join(dir, "20260101000000_broken", "migration.sql"), "CREATE TABLE half_done (id int); SELECT no_such_function();");
+    await fs.writeFile(
+      path.join(dir, "20260101000000_broken", "migration.sql"),
+      "CREATE TABLE half_done (id int); SELECT no_such_function();",
+    );
     await expect(migrate(url, { dir })).rejects.toThrow(/failed and was rolled back/);
     const tables = await query(url, `SELECT 1 FROM information_schema.tables WHERE table_name = 'half_done'`);
     expect(tables).toHaveLength(0);

@@ -18,11 +18,20 @@ async function seeded() {
   const project = await makeProject({ overlapK: 2 });
   // Imported in file order q12, q11, …, q1: the list must not follow import order or plain text order.
   const ids = Array.from({ length: 12 }, (_, i) => 12 - i);
-  expect(await importText(project.id, jsonl(ids.map((i) => ({
-    id: `q${i}`, prompt: i === 7 ? "Which drug treats hyperkalaemia first?" : `Prompt list question ${i}?`,
-    source: i % 2 ? "PubMedQA" : "MedQA", type: i <= 6 ? "exam" : "open-ended",
-    completions: MODELS.map((model, j) => ({ model, text: `Answer ${j} to ${i}.` })),
-  }))))).toMatchObject({ ok: true });
+  expect(
+    await importText(
+      project.id,
+      jsonl(
+        ids.map((i) => ({
+          id: `q${i}`,
+          prompt: i === 7 ? "Which drug treats hyperkalaemia first?" : `Prompt list question ${i}?`,
+          source: i % 2 ? "PubMedQA" : "MedQA",
+          type: i <= 6 ? "exam" : "open-ended",
+          completions: MODELS.map((model, j) => ({ model, text: `Answer ${j} to ${i}.` })),
+        })),
+      ),
+    ),
+  ).toMatchObject({ ok: true });
   const human = [
     { prompt_id: "q1", annotator: "Rater A", ranking: ["alpha", "beta", "gamma"] },
     { prompt_id: "q1", annotator: "Rater B", ranking: ["alpha", "gamma", "beta"] },
@@ -30,12 +39,48 @@ async function seeded() {
     { prompt_id: "q2", annotator: "Rater B", ranking: ["beta", "alpha", "gamma"] },
     { prompt_id: "q3", annotator: "Rater A", ranking: ["gamma", "beta", "alpha"] },
   ];
-  expect(await importRankings({ projectId: project.id, input: [Buffer.from(jsonl(human))], fileName: "h.jsonl", kind: "human", annotator: null, actorId: null })).toMatchObject({ ok: true });
-  expect(await importRankings({ projectId: project.id, input: [Buffer.from(jsonl([{ prompt_id: "q5", ranking: MODELS }]))], fileName: "j.jsonl", kind: "judge", annotator: "gpt-4o", actorId: null })).toMatchObject({ ok: true });
-  const admin = (await pool().query<{ id: string }>(`INSERT INTO users (email, name, role, pseudonym) VALUES ($1, 'List Admin', 'ADMIN', $2) RETURNING id`, [`list-admin-${project.slug}@medpref.test`, `la-${project.slug}`])).rows[0]!;
-  const idOf = async (externalId: string) => (await pool().query<{ id: string }>(`SELECT id FROM prompts WHERE project_id = $1 AND external_id = $2`, [project.id, externalId])).rows[0]!.id;
-  const completionIds = async (externalId: string) => (await pool().query<{ id: string }>(`SELECT c.id FROM completions c JOIN prompts p ON p.id = c.prompt_id WHERE p.project_id = $1 AND p.external_id = $2 ORDER BY c.position`, [project.id, externalId])).rows.map((r) => [r.id]);
-  await setReferenceRanking({ promptId: await idOf("q4"), kind: "GOLD", submission: { tiers: await completionIds("q4"), details: {}, rationale: null, timeOnTaskMs: 0 }, actorId: admin.id });
+  expect(
+    await importRankings({
+      projectId: project.id,
+      input: [Buffer.from(jsonl(human))],
+      fileName: "h.jsonl",
+      kind: "human",
+      annotator: null,
+      actorId: null,
+    }),
+  ).toMatchObject({ ok: true });
+  expect(
+    await importRankings({
+      projectId: project.id,
+      input: [Buffer.from(jsonl([{ prompt_id: "q5", ranking: MODELS }]))],
+      fileName: "j.jsonl",
+      kind: "judge",
+      annotator: "gpt-4o",
+      actorId: null,
+    }),
+  ).toMatchObject({ ok: true });
+  const admin = (
+    await pool().query<{ id: string }>(
+      `INSERT INTO users (email, name, role, pseudonym) VALUES ($1, 'List Admin', 'ADMIN', $2) RETURNING id`,
+      [`list-admin-${project.slug}@medpref.test`, `la-${project.slug}`],
+    )
+  ).rows[0]!;
+  const idOf = async (externalId: string) =>
+    (await pool().query<{ id: string }>(`SELECT id FROM prompts WHERE project_id = $1 AND external_id = $2`, [project.id, externalId]))
+      .rows[0]!.id;
+  const completionIds = async (externalId: string) =>
+    (
+      await pool().query<{ id: string }>(
+        `SELECT c.id FROM completions c JOIN prompts p ON p.id = c.prompt_id WHERE p.project_id = $1 AND p.external_id = $2 ORDER BY c.position`,
+        [project.id, externalId],
+      )
+    ).rows.map((r) => [r.id]);
+  await setReferenceRanking({
+    promptId: await idOf("q4"),
+    kind: "GOLD",
+    submission: { tiers: await completionIds("q4"), details: {}, rationale: null, timeOnTaskMs: 0 },
+    actorId: admin.id,
+  });
   return { project, admin, idOf, completionIds };
 }
 
@@ -54,7 +99,18 @@ describe("the project page's prompt list", () => {
     // A page past the end shows the last one.
     expect(idsOf(await listPrompts(project.id, q({ page: "9" }), 5))).toEqual(["q11", "q12"]);
     const first = all.rows[0]!;
-    expect(first).toMatchObject({ externalId: "q1", preview: "Prompt list question 1?", source: "PubMedQA", promptType: "exam", candidates: 3, humanRankings: 2, wanted: 2, gold: false, judged: false, disputed: false });
+    expect(first).toMatchObject({
+      externalId: "q1",
+      preview: "Prompt list question 1?",
+      source: "PubMedQA",
+      promptType: "exam",
+      candidates: 3,
+      humanRankings: 2,
+      wanted: 2,
+      gold: false,
+      judged: false,
+      disputed: false,
+    });
   });
 
   it("searches the text and the id, and filters by source and type", async () => {
@@ -70,21 +126,39 @@ describe("the project page's prompt list", () => {
   it("filters by status: needs rankings, disputed, gold, judged", async () => {
     const { project, admin, idOf, completionIds } = await seeded();
     // k = 2: q1 and q2 have two rankings, q4 is gold (served at the gold rate, not by k).
-    expect(idsOf(await listPrompts(project.id, q({ status: "needs-rankings" })))).toEqual(["q3", "q5", "q6", "q7", "q8", "q9", "q10", "q11", "q12"]);
+    expect(idsOf(await listPrompts(project.id, q({ status: "needs-rankings" })))).toEqual([
+      "q3",
+      "q5",
+      "q6",
+      "q7",
+      "q8",
+      "q9",
+      "q10",
+      "q11",
+      "q12",
+    ]);
     // q1's raters agree on the best (alpha), q2's do not.
     expect(idsOf(await listPrompts(project.id, q({ status: "disputed" })))).toEqual(["q2"]);
     expect(idsOf(await listPrompts(project.id, q({ status: "gold" })))).toEqual(["q4"]);
     expect(idsOf(await listPrompts(project.id, q({ status: "judged" })))).toEqual(["q5"]);
     expect(idsOf(await listPrompts(project.id, q({ status: "needs-rankings", q: "question 1" })))).toEqual(["q10", "q11", "q12"]);
     // An adjudicated ranking settles the dispute.
-    await setReferenceRanking({ promptId: await idOf("q2"), kind: "ADJUDICATED", submission: { tiers: await completionIds("q2"), details: {}, rationale: null, timeOnTaskMs: 0 }, actorId: admin.id });
+    await setReferenceRanking({
+      promptId: await idOf("q2"),
+      kind: "ADJUDICATED",
+      submission: { tiers: await completionIds("q2"), details: {}, rationale: null, timeOnTaskMs: 0 },
+      actorId: admin.id,
+    });
     expect(idsOf(await listPrompts(project.id, q({ status: "disputed" })))).toEqual([]);
   });
 
   it("refuses an unknown status or page with the field named", () => {
     const bad = promptListQuerySchema.safeParse({ status: "finished", page: "zero" });
     expect(bad.success).toBe(false);
-    expect(bad.error!.issues.map((i) => `${i.path.join(".")}: ${i.message}`)).toEqual(["status: one of needs-rankings, disputed, gold, judged", "page: a page number"]);
+    expect(bad.error!.issues.map((i) => `${i.path.join(".")}: ${i.message}`)).toEqual([
+      "status: one of needs-rankings, disputed, gold, judged",
+      "page: a page number",
+    ]);
     expect(promptListQuerySchema.parse({ q: "  ", status: "", source: "" })).toEqual({ page: 1 });
   });
 });

@@ -22,13 +22,18 @@ describe("schema.prisma and the SQL migrations", () => {
 
   it("are told apart when the schema gains a field the migrations lack", () => {
     const drifted = schema.replace("model Project {\n", "model Project {\n  archived Boolean @default(false)\n");
-    expect(shapeDifferences(expectedShape(dmmfOf(drifted)), actual)).toEqual(["columns: only in schema.prisma: projects.archived: boolean not null default"]);
+    expect(shapeDifferences(expectedShape(dmmfOf(drifted)), actual)).toEqual([
+      "columns: only in schema.prisma: projects.archived: boolean not null default",
+    ]);
   });
 
   it("are told apart when an index or a delete rule differs", () => {
     const drifted = schema
       .replace("@@index([raterId])", "")
-      .replace("createdBy User?      @relation(fields: [createdById], references: [id], onDelete: SetNull)\n  prompts", "createdBy User?      @relation(fields: [createdById], references: [id], onDelete: Cascade)\n  prompts");
+      .replace(
+        "createdBy User?      @relation(fields: [createdById], references: [id], onDelete: SetNull)\n  prompts",
+        "createdBy User?      @relation(fields: [createdById], references: [id], onDelete: Cascade)\n  prompts",
+      );
     const diff = shapeDifferences(expectedShape(dmmfOf(drifted)), actual);
     expect(diff).toContain("indexes: only in the migrations: rankings normal (rater_id)");
     expect(diff).toContain("foreignKeys: only in schema.prisma: projects(created_by_id) -> users(id) on delete cascade");

@@ -25,7 +25,14 @@ describe("server-side sessions", () => {
   it("answer the user while the session lives, and nothing once it is signed out", async () => {
     const user = await clinician();
     const sid = await startSession(user.id);
-    expect(await sessionUser(user.id, sid)).toEqual({ id: user.id, email: user.email, name: "Dr. Session", role: "CLINICIAN", specialties: [], theme: null });
+    expect(await sessionUser(user.id, sid)).toEqual({
+      id: user.id,
+      email: user.email,
+      name: "Dr. Session",
+      role: "CLINICIAN",
+      specialties: [],
+      theme: null,
+    });
     expect(await sessionUser(adminId, sid)).toBeNull();
     await endSession(sid);
     expect(await sessionUser(user.id, sid)).toBeNull();
@@ -37,7 +44,10 @@ describe("server-side sessions", () => {
     await age(idle, "last_seen_at", "59 minutes");
     expect(await sessionUser(user.id, idle)).not.toBeNull();
     // That request counted as activity: the session is fresh again.
-    const { rows } = await pool().query<{ idle_seconds: number }>(`SELECT extract(epoch FROM now() - last_seen_at)::float8 AS idle_seconds FROM user_sessions WHERE id = $1`, [idle]);
+    const { rows } = await pool().query<{ idle_seconds: number }>(
+      `SELECT extract(epoch FROM now() - last_seen_at)::float8 AS idle_seconds FROM user_sessions WHERE id = $1`,
+      [idle],
+    );
     expect(rows[0]!.idle_seconds).toBeLessThan(60);
     await age(idle, "last_seen_at", "61 minutes");
     expect(await sessionUser(user.id, idle)).toBeNull();

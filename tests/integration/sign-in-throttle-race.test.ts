@@ -13,7 +13,10 @@ const PASSWORD = "correct horse battery";
 const TOO_MANY = /^Too many failed sign-in attempts\. Try again in \d+ minutes?\.$/;
 
 async function attemptsOf(email: string) {
-  const { rows } = await pool().query<{ success: boolean; n: number }>(`SELECT success, count(*)::int AS n FROM login_attempts WHERE email = $1 GROUP BY 1 ORDER BY 1`, [email]);
+  const { rows } = await pool().query<{ success: boolean; n: number }>(
+    `SELECT success, count(*)::int AS n FROM login_attempts WHERE email = $1 GROUP BY 1 ORDER BY 1`,
+    [email],
+  );
   return rows;
 }
 
@@ -35,7 +38,9 @@ describe("the per-account sign-in limit under parallel attempts", () => {
 
   it("holds the per-address limit the same way: 20 checks for 40 parallel attempts on 40 accounts", async () => {
     const checksBefore = passwordHashBudget.started;
-    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => signInWithPassword(`nobody${i}@hospital.example`, "guess", "203.0.113.77")));
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => signInWithPassword(`nobody${i}@hospital.example`, "guess", "203.0.113.77")),
+    );
     // Unknown accounts are checked against a dummy hash, made once per process (one more hash at most).
     expect(passwordHashBudget.started - checksBefore).toBeGreaterThanOrEqual(20);
     expect(passwordHashBudget.started - checksBefore).toBeLessThanOrEqual(21);
@@ -50,6 +55,9 @@ describe("the per-account sign-in limit under parallel attempts", () => {
     for (let i = 0; i < 4; i++) expect((await signInWithPassword(email, "wrong", "192.0.2.1")).ok).toBe(false);
     expect((await signInWithPassword(email, PASSWORD, "192.0.2.1")).ok).toBe(true);
     expect((await signInWithPassword(email, PASSWORD, "192.0.2.1")).ok).toBe(true);
-    expect(await attemptsOf(email)).toEqual([{ success: false, n: 4 }, { success: true, n: 2 }]);
+    expect(await attemptsOf(email)).toEqual([
+      { success: false, n: 4 },
+      { success: true, n: 2 },
+    ]);
   });
 });

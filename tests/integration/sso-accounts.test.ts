@@ -31,19 +31,43 @@ describe("which SSO identity signs in to which account", () => {
     const missing = await invite();
     expect(await linkOidcAccount({ subject: "sub-b", email: missing.email })).toEqual({ ok: true, id: missing.id });
     const unverified = await invite();
-    expect(await linkOidcAccount({ subject: "sub-c", email: unverified.email, emailVerified: false })).toEqual({ ok: false, reason: "SsoEmailUnverified", userId: null });
-    expect(await linkOidcAccount({ subject: "sub-c", email: unverified.email, emailVerified: "false" })).toEqual({ ok: false, reason: "SsoEmailUnverified", userId: null });
+    expect(await linkOidcAccount({ subject: "sub-c", email: unverified.email, emailVerified: false })).toEqual({
+      ok: false,
+      reason: "SsoEmailUnverified",
+      userId: null,
+    });
+    expect(await linkOidcAccount({ subject: "sub-c", email: unverified.email, emailVerified: "false" })).toEqual({
+      ok: false,
+      reason: "SsoEmailUnverified",
+      userId: null,
+    });
   });
 
   it("tells apart no email, no account, a deactivated account (by email or subject) and an account linked to another identity", async () => {
     expect(await linkOidcAccount({ subject: "sub-d", email: null })).toEqual({ ok: false, reason: "SsoNoEmail", userId: null });
-    expect(await linkOidcAccount({ subject: "sub-e", email: "stranger@hospital.example" })).toEqual({ ok: false, reason: "SsoUnknown", userId: null });
+    expect(await linkOidcAccount({ subject: "sub-e", email: "stranger@hospital.example" })).toEqual({
+      ok: false,
+      reason: "SsoUnknown",
+      userId: null,
+    });
     const gone = await invite({ active: false });
-    expect(await linkOidcAccount({ subject: "sub-f", email: gone.email })).toEqual({ ok: false, reason: "SsoDeactivated", userId: gone.id });
+    expect(await linkOidcAccount({ subject: "sub-f", email: gone.email })).toEqual({
+      ok: false,
+      reason: "SsoDeactivated",
+      userId: gone.id,
+    });
     const goneLinked = await invite({ subject: "sub-g", active: false });
-    expect(await linkOidcAccount({ subject: "sub-g", email: goneLinked.email })).toEqual({ ok: false, reason: "SsoDeactivated", userId: goneLinked.id });
+    expect(await linkOidcAccount({ subject: "sub-g", email: goneLinked.email })).toEqual({
+      ok: false,
+      reason: "SsoDeactivated",
+      userId: goneLinked.id,
+    });
     const linked = await invite({ subject: "sub-h" });
-    expect(await linkOidcAccount({ subject: "sub-other", email: linked.email })).toEqual({ ok: false, reason: "SsoLinkedElsewhere", userId: linked.id });
+    expect(await linkOidcAccount({ subject: "sub-other", email: linked.email })).toEqual({
+      ok: false,
+      reason: "SsoLinkedElsewhere",
+      userId: linked.id,
+    });
     const after = await db().user.findUniqueOrThrow({ where: { id: linked.id } });
     expect(after.oidcSubject).toBe("sub-h");
   });
@@ -52,6 +76,13 @@ describe("which SSO identity signs in to which account", () => {
     const gone = await invite({ active: false });
     await recordSsoRefusal({ reason: "SsoDeactivated", userId: gone.id, subject: "sub-i", email: gone.email });
     const audit = await pool().query("SELECT actor_id, entity_type, entity_id, after FROM audit_log WHERE action = 'user.sso-refused'");
-    expect(audit.rows).toEqual([{ actor_id: gone.id, entity_type: "user", entity_id: gone.id, after: { reason: "SsoDeactivated", subject: "sub-i", email: gone.email } }]);
+    expect(audit.rows).toEqual([
+      {
+        actor_id: gone.id,
+        entity_type: "user",
+        entity_id: gone.id,
+        after: { reason: "SsoDeactivated", subject: "sub-i", email: gone.email },
+      },
+    ]);
   });
 });

@@ -49,7 +49,18 @@ const alive = (pid: number) => {
 
 async function judgeRunCompletes(name: string) {
   const project = await projectWithQualities(2);
-  const run = await createJudgeRun({ projectSlug: project.slug, name, endpointId: judge.endpointId, model: "judge", templateId: judge.templateId, permutations: 1, maxConcurrency: 2 }, null);
+  const run = await createJudgeRun(
+    {
+      projectSlug: project.slug,
+      name,
+      endpointId: judge.endpointId,
+      model: "judge",
+      templateId: judge.templateId,
+      permutations: 1,
+      maxConcurrency: 2,
+    },
+    null,
+  );
   await startJudgeRun(await startQueue(), run.id, null);
   return waitForStatus(run.id, ["COMPLETED", "FAILED"], 120_000);
 }
@@ -62,8 +73,18 @@ beforeAll(async () => {
   const env = { ...process.env, DATABASE_URL: databaseUrl, MEDPREF_DATABASE_URL: "", LOG_LEVEL: "silent" };
   supervisor = new Supervisor(
     [
-      { name: "web", command: process.execPath, args: ["-e", `require("node:http").createServer((q, s) => s.end(String(process.pid))).listen(${webPort}, "127.0.0.1")`], env },
-      { name: "worker", command: process.execPath, args: ["--import", "tsx", path.join("scripts", "worker.ts")], env: { ...env, MEDPREF_PROCESS: "worker", MEDPREF_WORKER_CONCURRENCY: "2" } },
+      {
+        name: "web",
+        command: process.execPath,
+        args: ["-e", `require("node:http").createServer((q, s) => s.end(String(process.pid))).listen(${webPort}, "127.0.0.1")`],
+        env,
+      },
+      {
+        name: "worker",
+        command: process.execPath,
+        args: ["--import", "tsx", path.join("scripts", "worker.ts")],
+        env: { ...env, MEDPREF_PROCESS: "worker", MEDPREF_WORKER_CONCURRENCY: "2" },
+      },
     ],
     { log: (line) => log.push(line), backoff: { initialMs: 100, maxMs: 1_000, healthyAfterMs: 60_000 }, stdio: "ignore" },
   );

@@ -34,7 +34,10 @@ describe("signing in with email and password", () => {
     await createUser({ email: address, role: "researcher", password: PASSWORD }, null);
     for (let i = 0; i < 5; i++) await signInWithPassword(address, "wrong", `198.51.100.${i}`);
     const result = await signInWithPassword(address, PASSWORD, "198.51.100.99");
-    expect(result).toEqual({ ok: false, message: expect.stringMatching(/^Too many failed sign-in attempts\. Try again in \d+ minutes?\.$/) });
+    expect(result).toEqual({
+      ok: false,
+      message: expect.stringMatching(/^Too many failed sign-in attempts\. Try again in \d+ minutes?\.$/),
+    });
   });
 
   it("throttles an address that tries many accounts", async () => {
@@ -50,7 +53,10 @@ describe("signing in with email and password", () => {
     const address = email();
     const { user } = await createUser({ email: address, role: "clinician", password: PASSWORD }, null);
     await setUserActive(user.id, false, null);
-    expect(await signInWithPassword(address, PASSWORD, "203.0.113.5")).toEqual({ ok: false, message: "This account is deactivated. Ask an admin to reactivate it." });
+    expect(await signInWithPassword(address, PASSWORD, "203.0.113.5")).toEqual({
+      ok: false,
+      message: "This account is deactivated. Ask an admin to reactivate it.",
+    });
     await setUserActive(user.id, true, null);
     expect((await signInWithPassword(address, PASSWORD, "203.0.113.5")).ok).toBe(true);
   });

@@ -63,26 +63,39 @@ export interface ChatBody {
 
 /** Responses in a judge prompt: "[Response i]\n…\n[End of Response i]". */
 export function responsesIn(text: string): { position: number; quality: number }[] {
-  return [...text.matchAll(/\[Response (\d+)\]\n([\s\S]*?)\n\[End of Response \1\]/g)].map((m) => ({ position: Number(m[1]), quality: Number(/\[\[q=(\d+)\]\]/.exec(m[2]!)?.[1] ?? 0) }));
+  return [...text.matchAll(/\[Response (\d+)\]\n([\s\S]*?)\n\[End of Response \1\]/g)].map((m) => ({
+    position: Number(m[1]),
+    quality: Number(/\[\[q=(\d+)\]\]/.exec(m[2]!)?.[1] ?? 0),
+  }));
 }
 
 export function judgeAnswerFor(text: string) {
   const responses = responsesIn(text);
   const best = [...responses].sort((a, b) => b.quality - a.quality);
   return {
-    feedback: responses.map((r) => ({ response: r.position, evaluation: `quality ${r.quality}`, score: Math.max(1, Math.min(5, Math.ceil(r.quality / 2))) })),
+    feedback: responses.map((r) => ({
+      response: r.position,
+      evaluation: `quality ${r.quality}`,
+      score: Math.max(1, Math.min(5, Math.ceil(r.quality / 2))),
+    })),
     ranking: best.map((r, i) => ({ rank: i + 1, response: r.position })),
   };
 }
 
 /** What the fake model says to a chat request under a fault: an HTTP status and a JSON body. */
-function answerChat(body: ChatBody, fault: Fault | undefined, id: string): { status: number; headers: Record<string, string>; json: unknown } {
+function answerChat(
+  body: ChatBody,
+  fault: Fault | undefined,
+  id: string,
+): { status: number; headers: Record<string, string>; json: unknown } {
   if (fault?.kind === "status") {
     const headers: Record<string, string> = {};
     if (fault.retryAfterSeconds !== undefined) headers["retry-after"] = String(fault.retryAfterSeconds);
     return { status: fault.status, headers, json: { error: { message: `scripted ${fault.status}`, type: "server_error" } } };
   }
-  const judgePrompt = [...body.messages].reverse().find((m) => m.role === "user" && m.content.includes("[Response 1]"))?.content ?? body.messages.find((m) => m.content.includes("[Response 1]"))?.content;
+  const judgePrompt =
+    [...body.messages].reverse().find((m) => m.role === "user" && m.content.includes("[Response 1]"))?.content ??
+    body.messages.find((m) => m.content.includes("[Response 1]"))?.content;
   let content: string;
   if (judgePrompt === undefined) {
     const question = [...body.messages].reverse().find((m) => m.role === "user")?.content ?? "";
@@ -92,8 +105,13 @@ function answerChat(body: ChatBody, fault: Fault | undefined, id: string): { sta
     content = JSON.stringify(answer);
     if (fault?.kind === "malformed") content = content.slice(0, -5);
     if (fault?.kind === "missing") content = JSON.stringify({ ...answer, ranking: answer.ranking.slice(0, -1) });
-    if (fault?.kind === "repeat") content = JSON.stringify({ ...answer, ranking: [...answer.ranking.slice(0, -1), { rank: answer.ranking.length, response: answer.ranking[0]!.response }] });
-    if (fault?.kind === "prose") content = `Here is my careful evaluation.\n\n\`\`\`json\n${JSON.stringify(answer, null, 2)}\n\`\`\`\n\nI hope this helps.`;
+    if (fault?.kind === "repeat")
+      content = JSON.stringify({
+        ...answer,
+        ranking: [...answer.ranking.slice(0, -1), { rank: answer.ranking.length, response: answer.ranking[0]!.response }],
+      });
+    if (fault?.kind === "prose")
+      content = `Here is my careful evaluation.\n\n\`\`\`json\n${JSON.stringify(answer, null, 2)}\n\`\`\`\n\nI hope this helps.`;
     if (fault?.kind === "empty") content = "";
   }
   const promptTokens = Math.ceil(body.messages.reduce((n, m) => n + m.content.length, 0) / 4);
@@ -155,7 +173,12 @@ export async function startFakeOpenAI(options: { delayMs?: number; batchDelayMs?
       const { custom_id, body } = JSON.parse(line) as { custom_id: string; body: ChatBody };
       batchLines.push({ custom_id, body });
       const r = answerChat(body, faults.shift(), `chatcmpl-b${++seq}`);
-      const record = { id: `batch_req_${seq}`, custom_id, response: { status_code: r.status, request_id: `req_${seq}`, body: r.json }, error: null };
+      const record = {
+        id: `batch_req_${seq}`,
+        custom_id,
+        response: { status_code: r.status, request_id: `req_${seq}`, body: r.json },
+        error: null,
+      };
       (r.status === 200 ? out : err).push(JSON.stringify(record));
       batch.request_counts[r.status === 200 ? "completed" : "failed"]++;
     }
@@ -202,7 +225,15 @@ export async function startFakeOpenAI(options: { delayMs?: number; batchDelayMs?
       const id = `file-${++seq}`;
       const content = multipartFile(raw, req.headers["content-type"] ?? "");
       files.set(id, content);
-      send(res, 200, { id, object: "file", bytes: Buffer.byteLength(content), created_at: Math.floor(Date.now() / 1000), filename: "input.jsonl", purpose: "batch", status: "processed" });
+      send(res, 200, {
+        id,
+        object: "file",
+        bytes: Buffer.byteLength(content),
+        created_at: Math.floor(Date.now() / 1000),
+        filename: "input.jsonl",
+        purpose: "batch",
+        status: "processed",
+      });
       return;
     }
     const fileContent = /^\/files\/([^/]+)\/content$/.exec(path);
@@ -213,12 +244,25 @@ export async function startFakeOpenAI(options: { delayMs?: number; batchDelayMs?
       return;
     }
     if (req.method === "POST" && path === "/batches") {
-      const body = JSON.parse(raw.toString("utf8")) as { input_file_id: string; endpoint: string; completion_window: string; metadata?: Record<string, string> };
+      const body = JSON.parse(raw.toString("utf8")) as {
+        input_file_id: string;
+        endpoint: string;
+        completion_window: string;
+        metadata?: Record<string, string>;
+      };
       if (!files.has(body.input_file_id)) return send(res, 400, { error: { message: "no such input file" } });
       const total = (files.get(body.input_file_id) ?? "").split("\n").filter((l) => l.trim()).length;
       const batch: FakeBatch = {
-        id: `batch_${++seq}`, object: "batch", endpoint: body.endpoint, input_file_id: body.input_file_id, completion_window: body.completion_window,
-        status: "in_progress", output_file_id: null, error_file_id: null, created_at: Math.floor(Date.now() / 1000), metadata: body.metadata ?? null,
+        id: `batch_${++seq}`,
+        object: "batch",
+        endpoint: body.endpoint,
+        input_file_id: body.input_file_id,
+        completion_window: body.completion_window,
+        status: "in_progress",
+        output_file_id: null,
+        error_file_id: null,
+        created_at: Math.floor(Date.now() / 1000),
+        metadata: body.metadata ?? null,
         request_counts: { total, completed: 0, failed: 0 },
       };
       batches.set(batch.id, batch);

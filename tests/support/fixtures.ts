@@ -7,11 +7,21 @@ import { randomBytes } from "node:crypto";
 export const ULTRAMEDICAL_DIR = new URL("../../../shared/fixtures/ultramedical/", import.meta.url).pathname;
 export const HAS_SHARED_FIXTURES = fs.existsSync(ULTRAMEDICAL_DIR);
 if (!HAS_SHARED_FIXTURES) {
-  console.warn(`[skip] ../shared/fixtures/ultramedical is absent (looked in ${ULTRAMEDICAL_DIR}): the tests on real UltraMedical files are skipped.`);
+  console.warn(
+    `[skip] ../shared/fixtures/ultramedical is absent (looked in ${ULTRAMEDICAL_DIR}): the tests on real UltraMedical files are skipped.`,
+  );
 }
 
 export async function makeProject(overrides: { slug?: string; overlapK?: number; allowTies?: boolean } = {}) {
-  return createProject({ slug: overrides.slug ?? `p-${randomBytes(4).toString("hex")}`, name: "Test project", overlapK: overrides.overlapK, allowTies: overrides.allowTies }, null);
+  return createProject(
+    {
+      slug: overrides.slug ?? `p-${randomBytes(4).toString("hex")}`,
+      name: "Test project",
+      overlapK: overrides.overlapK,
+      allowTies: overrides.allowTies,
+    },
+    null,
+  );
 }
 
 /** Imports an in-memory file through the real import path. */
@@ -45,7 +55,12 @@ export function importFile(projectId: string, file: string, options: Partial<Imp
 
 /** A MedPref JSONL record with n candidates. */
 export function record(i: number, n = 3, extra: Record<string, unknown> = {}) {
-  return { id: `q${i}`, prompt: `Question number ${i}: what is the treatment?`, completions: Array.from({ length: n }, (_, j) => ({ model: `model-${j}`, text: `Answer ${j} to question ${i}.` })), ...extra };
+  return {
+    id: `q${i}`,
+    prompt: `Question number ${i}: what is the treatment?`,
+    completions: Array.from({ length: n }, (_, j) => ({ model: `model-${j}`, text: `Answer ${j} to question ${i}.` })),
+    ...extra,
+  };
 }
 
 export const jsonl = (records: unknown[]) => records.map((r) => JSON.stringify(r)).join("\n") + "\n";

@@ -9,26 +9,48 @@ import { ensureBuiltInTemplates, latestTemplates } from "@/lib/judge/judge-templ
 import { importText, jsonl, makeProject } from "./fixtures";
 
 /** An endpoint on the fake server (key in an env var) and the built-in templates. */
-export async function judgeSetup(url: string, options: { name?: string; supportsBatch?: boolean; supportsStructuredOutput?: boolean } = {}) {
+export async function judgeSetup(
+  url: string,
+  options: { name?: string; supportsBatch?: boolean; supportsStructuredOutput?: boolean } = {},
+) {
   process.env.MEDPREF_KEY_TEST_RUN = "sk-run-test";
   const endpoint = await createEndpoint(
-    { name: options.name ?? "fake", baseUrl: url, apiKeyEnv: "MEDPREF_KEY_TEST_RUN", supportsBatch: options.supportsBatch ?? false, supportsStructuredOutput: options.supportsStructuredOutput ?? false, modelPrices: { judge: { inputPerMTok: 1, outputPerMTok: 2 } } },
+    {
+      name: options.name ?? "fake",
+      baseUrl: url,
+      apiKeyEnv: "MEDPREF_KEY_TEST_RUN",
+      supportsBatch: options.supportsBatch ?? false,
+      supportsStructuredOutput: options.supportsStructuredOutput ?? false,
+      modelPrices: { judge: { inputPerMTok: 1, outputPerMTok: 2 } },
+    },
     null,
   );
   await ensureBuiltInTemplates();
   const templates = await latestTemplates();
-  return { endpointId: endpoint.id, templateId: templates.find((t) => t.key === "open-ended")!.id, pairwiseTemplateId: templates.find((t) => t.key === "pairwise")!.id };
+  return {
+    endpointId: endpoint.id,
+    templateId: templates.find((t) => t.key === "open-ended")!.id,
+    pairwiseTemplateId: templates.find((t) => t.key === "pairwise")!.id,
+  };
 }
 
 /** Prompts whose candidates carry hidden qualities (default 3, 9, 1, 6 for m0..m3); the fake judge ranks by them. */
 export async function projectWithQualities(prompts: number, qualities = [3, 9, 1, 6]) {
   const project = await makeProject();
-  await importText(project.id, jsonl(Array.from({ length: prompts }, (_, i) => ({ prompt: `Judge me ${i}`, completions: qualities.map((q, j) => ({ model: `m${j}`, text: `Answer ${j} of ${i} [[q=${q}]]` })) }))));
+  await importText(
+    project.id,
+    jsonl(
+      Array.from({ length: prompts }, (_, i) => ({
+        prompt: `Judge me ${i}`,
+        completions: qualities.map((q, j) => ({ model: `m${j}`, text: `Answer ${j} of ${i} [[q=${q}]]` })),
+      })),
+    ),
+  );
   return project;
 }
 
 export async function waitForStatus(runId: string, statuses: string[], timeoutMs = 60_000) {
-  for (const end = Date.now() + timeoutMs; Date.now() < end; ) {
+  for (const end = Date.now() + timeoutMs; Date.now() < end;) {
     const run = await db().judgeRun.findUniqueOrThrow({ where: { id: runId }, select: { status: true } });
     if (statuses.includes(run.status)) return run.status;
     await new Promise((r) => setTimeout(r, 100));
@@ -37,7 +59,7 @@ export async function waitForStatus(runId: string, statuses: string[], timeoutMs
 }
 
 export async function waitFor(condition: () => Promise<boolean>, timeoutMs = 30_000) {
-  for (const end = Date.now() + timeoutMs; Date.now() < end; ) {
+  for (const end = Date.now() + timeoutMs; Date.now() < end;) {
     if (await condition()) return;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -46,7 +68,15 @@ export async function waitFor(condition: () => Promise<boolean>, timeoutMs = 30_
 
 /** Every stored ranking entry of a run, with the completion's model name. */
 export async function resultsOf(runId: string) {
-  const { rows } = await pool().query<{ prompt_id: string; permutation_index: number; shown_order: string[]; completion_id: string; rank: number; score: number | null; model: string }>(
+  const { rows } = await pool().query<{
+    prompt_id: string;
+    permutation_index: number;
+    shown_order: string[];
+    completion_id: string;
+    rank: number;
+    score: number | null;
+    model: string;
+  }>(
     `SELECT r.prompt_id, r.permutation_index, rr.shown_order, e.completion_id, e.rank, e.score, c.model
        FROM rankings r JOIN ranking_revisions rr ON rr.ranking_id = r.id JOIN ranking_entries e ON e.revision_id = rr.id JOIN completions c ON c.id = e.completion_id
       WHERE r.judge_run_id = $1`,
@@ -57,7 +87,10 @@ export async function resultsOf(runId: string) {
 
 /** Models of one permutation's ranking, best first. */
 export function rankedModels(rows: Awaited<ReturnType<typeof resultsOf>>, promptId: string, permutation: number): string[] {
-  return rows.filter((e) => e.prompt_id === promptId && e.permutation_index === permutation).sort((a, b) => a.rank - b.rank).map((e) => e.model);
+  return rows
+    .filter((e) => e.prompt_id === promptId && e.permutation_index === permutation)
+    .sort((a, b) => a.rank - b.rank)
+    .map((e) => e.model);
 }
 
 /** This test process as a worker: the queue and `concurrency` unit loops; `stop` ends them (and the lock connection). */

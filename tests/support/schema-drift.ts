@@ -28,7 +28,11 @@ interface DmmfField {
   relationToFields?: string[];
   relationOnDelete?: string;
 }
-interface DmmfModel { name: string; dbName: string | null; fields: DmmfField[] }
+interface DmmfModel {
+  name: string;
+  dbName: string | null;
+  fields: DmmfField[];
+}
 interface Dmmf {
   datamodel: {
     models: DmmfModel[];
@@ -57,7 +61,8 @@ function columnType(field: DmmfField, enums: Map<string, string>): string {
   const native = field.nativeType?.[0];
   let base: string;
   if (field.kind === "enum") base = `enum:${enums.get(field.type)}`;
-  else if (field.type === "DateTime") base = native === "Timestamptz" ? `timestamp with time zone(${field.nativeType?.[1][0] ?? 6})` : "timestamp without time zone(3)";
+  else if (field.type === "DateTime")
+    base = native === "Timestamptz" ? `timestamp with time zone(${field.nativeType?.[1][0] ?? 6})` : "timestamp without time zone(3)";
   else if (field.type === "String" && native === "Uuid") base = "uuid";
   else base = SCALAR_TYPES[field.type] ?? field.type;
   return field.isList ? `${base}[]` : base;
@@ -108,7 +113,15 @@ export async function actualShape(client: pg.Client | pg.PoolClient): Promise<Sc
     `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> '_prisma_migrations'`,
   );
   shape.tables = tables.rows.map((r) => r.table_name);
-  const columns = await client.query<{ table_name: string; column_name: string; data_type: string; udt_name: string; is_nullable: string; column_default: string | null; datetime_precision: number | null }>(
+  const columns = await client.query<{
+    table_name: string;
+    column_name: string;
+    data_type: string;
+    udt_name: string;
+    is_nullable: string;
+    column_default: string | null;
+    datetime_precision: number | null;
+  }>(
     `SELECT table_name, column_name, data_type, udt_name, is_nullable, column_default, datetime_precision
        FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> '_prisma_migrations'`,
   );
@@ -134,7 +147,9 @@ export async function actualShape(client: pg.Client | pg.PoolClient): Promise<Sc
        FROM pg_index ix JOIN pg_class t ON t.oid = ix.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
       WHERE n.nspname = 'public' AND t.relname <> '_prisma_migrations' AND ix.indpred IS NULL`,
   );
-  shape.indexes = indexes.rows.map((i) => `${i.table} ${i.is_primary ? "primary" : i.is_unique ? "unique" : "normal"} (${i.columns.join(",")})`);
+  shape.indexes = indexes.rows.map(
+    (i) => `${i.table} ${i.is_primary ? "primary" : i.is_unique ? "unique" : "normal"} (${i.columns.join(",")})`,
+  );
   const fks = await client.query<{ table: string; columns: string[]; ref_table: string; ref_columns: string[]; deltype: string }>(
     `SELECT t.relname AS table, r.relname AS ref_table, c.confdeltype AS deltype,
             ARRAY(SELECT a.attname FROM unnest(c.conkey) WITH ORDINALITY k(attnum, ord) JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum ORDER BY k.ord)::text[] AS columns,
@@ -142,12 +157,20 @@ export async function actualShape(client: pg.Client | pg.PoolClient): Promise<Sc
        FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid JOIN pg_class r ON r.oid = c.confrelid JOIN pg_namespace n ON n.oid = t.relnamespace
       WHERE c.contype = 'f' AND n.nspname = 'public'`,
   );
-  shape.foreignKeys = fks.rows.map((f) => `${f.table}(${f.columns.join(",")}) -> ${f.ref_table}(${f.ref_columns.join(",")}) on delete ${ON_DELETE[f.deltype]}`);
+  shape.foreignKeys = fks.rows.map(
+    (f) => `${f.table}(${f.columns.join(",")}) -> ${f.ref_table}(${f.ref_columns.join(",")}) on delete ${ON_DELETE[f.deltype]}`,
+  );
   return sortShape(shape);
 }
 
 function sortShape(s: SchemaShape): SchemaShape {
-  return { tables: [...s.tables].sort(), columns: [...s.columns].sort(), enums: [...s.enums].sort(), indexes: [...s.indexes].sort(), foreignKeys: [...s.foreignKeys].sort() };
+  return {
+    tables: [...s.tables].sort(),
+    columns: [...s.columns].sort(),
+    enums: [...s.enums].sort(),
+    indexes: [...s.indexes].sort(),
+    foreignKeys: [...s.foreignKeys].sort(),
+  };
 }
 
 /** Lines present on one side only, as "+ in schema.prisma" / "- in the database". */

@@ -11,7 +11,11 @@ import { startQueue } from "@/lib/jobs/queue";
 
 const text = (form: FormData, name: string) => String(form.get(name) ?? "").trim();
 const number = (form: FormData, name: string) => (text(form, name) === "" ? undefined : Number(text(form, name)));
-const list = (form: FormData, name: string) => text(form, name).split(",").map((s) => s.trim()).filter(Boolean);
+const list = (form: FormData, name: string) =>
+  text(form, name)
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /** Reads the builder form into a configuration; the export schema validates it. */
 function configFromForm(form: FormData): ExportConfigInput {

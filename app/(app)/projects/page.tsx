@@ -23,14 +23,20 @@ export default async function ProjectsPage() {
               <th className="px-3 py-2">Prompts</th>
               <th className="px-3 py-2">Rankings per prompt</th>
               <th className="px-3 py-2">Ties</th>
-              {user.role === "ADMIN" && <th className="px-3 py-2"><span className="sr-only">Actions</span></th>}
+              {user.role === "ADMIN" && (
+                <th className="px-3 py-2">
+                  <span className="sr-only">Actions</span>
+                </th>
+              )}
             </tr>
           </thead>
           <tbody>
             {projects.map((p) => (
               <tr key={p.id} className="border-t border-slate-200">
                 <td className="px-3 py-2">
-                  <Link href={`/projects/${p.slug}`} className="font-medium text-brand-700 underline">{p.name}</Link>
+                  <Link href={`/projects/${p.slug}`} className="font-medium text-brand-700 underline">
+                    {p.name}
+                  </Link>
                   <div className="text-xs text-slate-500">{p.slug}</div>
                 </td>
                 <td className="px-3 py-2">{p.prompts}</td>
@@ -38,7 +44,9 @@ export default async function ProjectsPage() {
                 <td className="px-3 py-2">{p.allowTies ? "allowed" : "not allowed"}</td>
                 {user.role === "ADMIN" && (
                   <td className="px-3 py-2 text-right">
-                    <Link href={`/admin/projects/${p.slug}/import`} className="text-brand-700 underline">Import prompts</Link>
+                    <Link href={`/admin/projects/${p.slug}/import`} className="text-brand-700 underline">
+                      Import prompts
+                    </Link>
                   </td>
                 )}
               </tr>

@@ -11,7 +11,11 @@ import { cancelJudgeRun, pauseJudgeRun, resumeJudgeRun, startJudgeRun } from "@/
 
 const text = (form: FormData, name: string) => String(form.get(name) ?? "").trim();
 const optionalNumber = (form: FormData, name: string) => text(form, name) || undefined;
-const list = (form: FormData, name: string) => text(form, name).split(",").map((s) => s.trim()).filter(Boolean);
+const list = (form: FormData, name: string) =>
+  text(form, name)
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 function budgetsAndFilter(form: FormData) {
   return {
@@ -53,13 +57,21 @@ export async function createJudgeRunAction(_: unknown, form: FormData) {
   });
 }
 
-const generatorRows = z.array(z.object({ endpointId: z.string(), model: z.string(), temperature: z.string(), maxTokens: z.string(), systemPrompt: z.string() }));
+const generatorRows = z.array(
+  z.object({ endpointId: z.string(), model: z.string(), temperature: z.string(), maxTokens: z.string(), systemPrompt: z.string() }),
+);
 
 export async function createGenerationRunAction(_: unknown, form: FormData) {
   const admin = await requireRole("ADMIN");
   return actionResult(async () => {
     const models = generatorRows.parse(JSON.parse(text(form, "models") || "[]"));
-    const input = { projectSlug: text(form, "project"), name: text(form, "name"), targetCandidates: optionalNumber(form, "targetCandidates"), models, ...budgetsAndFilter(form) };
+    const input = {
+      projectSlug: text(form, "project"),
+      name: text(form, "name"),
+      targetCandidates: optionalNumber(form, "targetCandidates"),
+      models,
+      ...budgetsAndFilter(form),
+    };
     const run = await createGenerationRun(input as unknown as GenerationRunInput, admin.id);
     await startJudgeRun(await startQueue(), run.id, admin.id);
     revalidatePath("/runs");
@@ -81,7 +93,12 @@ export async function controlRunAction(id: string, commandName: "start" | "pause
     if (commandName === "resume") await resumeJudgeRun(await startQueue(), run, admin.id);
     if (commandName === "start") await startJudgeRun(await startQueue(), run, admin.id);
     revalidatePath(`/runs/${run}`);
-    const said = { start: "Started.", pause: "Paused: calls in flight finish, nothing new starts.", resume: "Resumed.", cancel: "Cancelled." };
+    const said = {
+      start: "Started.",
+      pause: "Paused: calls in flight finish, nothing new starts.",
+      resume: "Resumed.",
+      cancel: "Cancelled.",
+    };
     return { message: said[commandName] };
   });
 }

@@ -24,19 +24,27 @@ export default async function RunsPage() {
     const options = {
       projects: projects.map((p) => ({ slug: p.slug, name: p.name })),
       // Archived endpoints stay with the runs that used them; new runs cannot choose them.
-      endpoints: endpoints.filter((e) => e.archivedAt === null).map((e) => ({ id: e.id, name: e.name, supportsBatch: e.supportsBatch, models: Object.keys(e.modelPrices as object) })),
+      endpoints: endpoints
+        .filter((e) => e.archivedAt === null)
+        .map((e) => ({ id: e.id, name: e.name, supportsBatch: e.supportsBatch, models: Object.keys(e.modelPrices as object) })),
       templates: templates.map((t) => ({ id: t.id, name: t.name, version: t.version, style: t.style })),
     };
     forms = (
       <div className="space-y-3">
         <details className="rounded-lg border border-slate-200 bg-white p-4">
           <summary className="cursor-pointer font-semibold">New judge run</summary>
-          <p className="my-2 text-sm text-slate-600">The judge sees the candidates as “Response 1…N”, never their models, in P seeded orders per prompt; the P rankings are kept and averaged, and the run reports how much the order mattered.</p>
+          <p className="my-2 text-sm text-slate-600">
+            The judge sees the candidates as “Response 1…N”, never their models, in P seeded orders per prompt; the P rankings are kept and
+            averaged, and the run reports how much the order mattered.
+          </p>
           <JudgeRunForm {...options} />
         </details>
         <details className="rounded-lg border border-slate-200 bg-white p-4">
           <summary className="cursor-pointer font-semibold">New generation run</summary>
-          <p className="my-2 text-sm text-slate-600">Fills unranked prompts that have fewer than N candidates with completions from the models below, stored under each model&apos;s name.</p>
+          <p className="my-2 text-sm text-slate-600">
+            Fills unranked prompts that have fewer than N candidates with completions from the models below, stored under each model&apos;s
+            name.
+          </p>
           <GenerationRunForm projects={options.projects} endpoints={options.endpoints} />
         </details>
       </div>
@@ -47,20 +55,43 @@ export default async function RunsPage() {
       <h1 className="text-2xl font-semibold">Judge and generation runs</h1>
       {forms}
       <section aria-labelledby="runs-heading" className="rounded-lg border border-slate-200 bg-white p-4">
-        <h2 id="runs-heading" className="mb-2 font-semibold">Runs</h2>
+        <h2 id="runs-heading" className="mb-2 font-semibold">
+          Runs
+        </h2>
         {runs.length === 0 ? (
           <p className="text-sm text-slate-600">No runs yet.</p>
         ) : (
           <table className="w-full text-sm">
-            <thead className="bg-slate-50 text-left"><tr><th className="px-2 py-1">Run</th><th className="px-2 py-1">Project</th><th className="px-2 py-1">Kind</th><th className="px-2 py-1">Status</th><th className="px-2 py-1">Progress</th><th className="px-2 py-1">Cost</th><th className="px-2 py-1">Created</th></tr></thead>
+            <thead className="bg-slate-50 text-left">
+              <tr>
+                <th className="px-2 py-1">Run</th>
+                <th className="px-2 py-1">Project</th>
+                <th className="px-2 py-1">Kind</th>
+                <th className="px-2 py-1">Status</th>
+                <th className="px-2 py-1">Progress</th>
+                <th className="px-2 py-1">Cost</th>
+                <th className="px-2 py-1">Created</th>
+              </tr>
+            </thead>
             <tbody>
               {runs.map((r) => (
                 <tr key={r.id} className="border-t border-slate-100">
-                  <td className="px-2 py-1"><Link href={`/runs/${r.id}`} className="font-medium text-brand-700 underline">{r.name}</Link>{r.model && <span className="text-slate-500"> · {r.model}</span>}</td>
+                  <td className="px-2 py-1">
+                    <Link href={`/runs/${r.id}`} className="font-medium text-brand-700 underline">
+                      {r.name}
+                    </Link>
+                    {r.model && <span className="text-slate-500"> · {r.model}</span>}
+                  </td>
                   <td className="px-2 py-1">{r.project_name}</td>
-                  <td className="px-2 py-1">{r.imported ? "imported" : r.kind === "GENERATE" ? "generation" : "judge"}{r.mode === "BATCH" ? " · batch" : ""}</td>
+                  <td className="px-2 py-1">
+                    {r.imported ? "imported" : r.kind === "GENERATE" ? "generation" : "judge"}
+                    {r.mode === "BATCH" ? " · batch" : ""}
+                  </td>
                   <td className="px-2 py-1">{r.status.toLowerCase()}</td>
-                  <td className="px-2 py-1">{r.units_done}/{r.units_total}{r.units_failed ? <span className="text-red-700"> ({r.units_failed} failed)</span> : null}</td>
+                  <td className="px-2 py-1">
+                    {r.units_done}/{r.units_total}
+                    {r.units_failed ? <span className="text-red-700"> ({r.units_failed} failed)</span> : null}
+                  </td>
                   <td className="px-2 py-1">{usd.format(r.cost_usd)}</td>
                   <td className="px-2 py-1">{r.created_at.toISOString().slice(0, 16).replace("T", " ")}</td>
                 </tr>

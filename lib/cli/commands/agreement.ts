@@ -17,7 +17,11 @@ export const agreementCommand: Command = {
       run: { type: "string", multiple: true },
     });
     if (!values.project) throw new UsageError("--project: required (the project's slug)");
-    const filter = parseValues(reportFilterSchema, { from: values.from, to: values.to, annotatorIds: values.annotator, runIds: values.run }, { annotatorIds: "--annotator", runIds: "--run" });
+    const filter = parseValues(
+      reportFilterSchema,
+      { from: values.from, to: values.to, annotatorIds: values.annotator, runIds: values.run },
+      { annotatorIds: "--annotator", runIds: "--run" },
+    );
     const { report } = await projectAgreement(z.string().parse(values.project), filter);
     if (values.json) io.out(JSON.stringify(agreementSummaryJson(values.project, report)));
     else for (const line of agreementSummaryText(values.project, report)) io.out(line);

@@ -8,7 +8,10 @@ const FLAGS: Record<string, string> = { name: "--name", baseUrl: "--base-url", a
 
 export const endpointCommand: Command = {
   name: "endpoint",
-  usage: ["endpoint add --name N --base-url URL --key-var VAR [--price 'model = in / out']... [--structured-outputs] [--batch]", "endpoint list"].join("\n       "),
+  usage: [
+    "endpoint add --name N --base-url URL --key-var VAR [--price 'model = in / out']... [--structured-outputs] [--batch]",
+    "endpoint list",
+  ].join("\n       "),
   needsDatabase: true,
   async run(args, io) {
     const [sub, ...rest] = args;

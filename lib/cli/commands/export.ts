@@ -97,7 +97,9 @@ export const exportCommand: Command = {
         [values.project],
       );
       const runs = rows.map((r) => `  ${r.slug}: ${r.id}  ${r.name}`).join("\n");
-      throw new UsageError(`--source ${source.source}: name the judge run as ${source.source}:RUN_ID. ${rows.length ? `Judge runs:\n${runs}` : "These projects have no judge run."}`);
+      throw new UsageError(
+        `--source ${source.source}: name the judge run as ${source.source}:RUN_ID. ${rows.length ? `Judge runs:\n${runs}` : "These projects have no judge run."}`,
+      );
     }
     // Impossible configurations stop here, before any file is written.
     const config = await validateExportConfig(input);
@@ -122,7 +124,9 @@ export const exportCommand: Command = {
       await rename(partial, out);
       for (const f of manifest.files) io.out(`${f.path}\t${f.rows} rows\t${f.bytes} bytes\tsha256 ${f.sha256}`);
       for (const l of manifest.leftOut) io.out(`left out ${l.split} (${l.path}): no rows: ${l.reason}`);
-      io.out(`Export ${manifest.exportVersion}: ${manifest.statistics.promptsUsed} prompts, ${manifest.files.reduce((s, f) => s + f.rows, 0)} rows → ${out}`);
+      io.out(
+        `Export ${manifest.exportVersion}: ${manifest.statistics.promptsUsed} prompts, ${manifest.files.reduce((s, f) => s + f.rows, 0)} rows → ${out}`,
+      );
     } catch (error) {
       await rm(partial, { recursive: true, force: true });
       throw error;

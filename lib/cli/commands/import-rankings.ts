@@ -12,7 +12,13 @@ export const importRankingsCommand: Command = {
   usage: "import-rankings --project SLUG --file PATH --kind judge|human [--annotator NAME] [--score-scale MIN-MAX (default 1-5)]",
   needsDatabase: true,
   async run(args, io) {
-    const { values } = parseFlags(args, { project: { type: "string" }, file: { type: "string" }, kind: { type: "string" }, annotator: { type: "string" }, "score-scale": { type: "string" } });
+    const { values } = parseFlags(args, {
+      project: { type: "string" },
+      file: { type: "string" },
+      kind: { type: "string" },
+      annotator: { type: "string" },
+      "score-scale": { type: "string" },
+    });
     const input = parseValues(
       z.object({
         project: z.string({ error: "required" }),

@@ -10,7 +10,8 @@ import { getProjectBySlug } from "@/lib/projects/queries";
 
 export const importCommand: Command = {
   name: "import",
-  usage: "import --project SLUG --file PATH [--format auto|ultramedical|ultrafeedback|jsonl] [--skip-invalid] [--report PATH] [--max-completion-kb N]",
+  usage:
+    "import --project SLUG --file PATH [--format auto|ultramedical|ultrafeedback|jsonl] [--skip-invalid] [--report PATH] [--max-completion-kb N]",
   needsDatabase: true,
   async run(args, io) {
     const { values } = parseFlags(args, {

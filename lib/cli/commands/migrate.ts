@@ -10,6 +10,8 @@ export const migrateCommand: Command = {
     parseFlags(args, {});
     // connectDatabase() has already migrated; this reports the state.
     const result = await migrate(databaseUrl());
-    io.out(result.applied.length ? `Applied: ${result.applied.join(", ")}` : `Up to date (${result.alreadyApplied.length} migrations applied).`);
+    io.out(
+      result.applied.length ? `Applied: ${result.applied.join(", ")}` : `Up to date (${result.alreadyApplied.length} migrations applied).`,
+    );
   },
 };

@@ -25,15 +25,28 @@ export const projectCommand: Command = {
         "guidelines-file": { type: "string" },
       });
       const input = parseValues(
-        z.object({ slug: projectSlug, name: z.string({ error: "required" }).trim().min(1, "required"), overlap: z.coerce.number().int().min(1).max(100).optional() }),
+        z.object({
+          slug: projectSlug,
+          name: z.string({ error: "required" }).trim().min(1, "required"),
+          overlap: z.coerce.number().int().min(1).max(100).optional(),
+        }),
         values,
       );
       const guidelines = values["guidelines-file"] ? await fs.readFile(values["guidelines-file"], "utf8") : "";
       const project = await createProject(
-        { slug: input.slug, name: input.name, overlapK: input.overlap, allowTies: Boolean(values["allow-ties"]), showReference: Boolean(values["show-reference"]), guidelines },
+        {
+          slug: input.slug,
+          name: input.name,
+          overlapK: input.overlap,
+          allowTies: Boolean(values["allow-ties"]),
+          showReference: Boolean(values["show-reference"]),
+          guidelines,
+        },
         null,
       );
-      io.out(`Created project ${project.slug} (${project.name}), ${project.overlapK} rankings per prompt, ties ${project.allowTies ? "allowed" : "not allowed"}.`);
+      io.out(
+        `Created project ${project.slug} (${project.name}), ${project.overlapK} rankings per prompt, ties ${project.allowTies ? "allowed" : "not allowed"}.`,
+      );
       return;
     }
     if (sub === "list") {
@@ -58,7 +71,13 @@ export const projectCommand: Command = {
         io.out(`${summary.name} (${summary.slug})`);
         io.out(`  prompts: ${summary.prompts}, completions: ${summary.completions}`);
         io.out(`  rankings: ${summary.rankings.human} human, ${summary.rankings.judge} judge`);
-        io.out(`  assignments: ${Object.entries(summary.assignments).map(([k, v]) => `${k.toLowerCase()} ${v}`).join(", ") || "none"}`);
+        io.out(
+          `  assignments: ${
+            Object.entries(summary.assignments)
+              .map(([k, v]) => `${k.toLowerCase()} ${v}`)
+              .join(", ") || "none"
+          }`,
+        );
       }
       return;
     }

@@ -19,7 +19,9 @@ export const userCommand: Command = {
     if (sub === "list") {
       parseFlags(rest, {});
       for (const u of await listUsers()) {
-        io.out(`${u.role.toLowerCase().padEnd(10)} ${u.email.padEnd(32)} ${u.active ? "active" : "inactive"}${u.isExternal ? " (external rater)" : ""}  ${u.name}`);
+        io.out(
+          `${u.role.toLowerCase().padEnd(10)} ${u.email.padEnd(32)} ${u.active ? "active" : "inactive"}${u.isExternal ? " (external rater)" : ""}  ${u.name}`,
+        );
       }
       return;
     }

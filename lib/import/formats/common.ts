@@ -5,7 +5,10 @@ import { zodProblems } from "@/lib/import/formats/zod-problems";
 
 export type NormalizeResult = { ok: true; prompt: NormalizedPrompt } | { ok: false; problems: FieldProblem[] };
 
-export const optionalText = z.string().nullish().transform((v) => v ?? null);
+export const optionalText = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? null);
 export const metadataObject = z.record(z.string(), z.unknown());
 export const idLike = z
   .union([z.string(), z.number()])
@@ -13,7 +16,11 @@ export const idLike = z
   .transform((v) => (v === null || v === undefined ? null : String(v)));
 
 /** Parses with a zod schema and maps failures to field problems. */
-export function parseWith<S extends z.ZodType, T>(schema: S, raw: unknown, build: (value: z.output<S>) => T): { ok: true; value: T } | { ok: false; problems: FieldProblem[] } {
+export function parseWith<S extends z.ZodType, T>(
+  schema: S,
+  raw: unknown,
+  build: (value: z.output<S>) => T,
+): { ok: true; value: T } | { ok: false; problems: FieldProblem[] } {
   // reportInput: messages can then tell a missing field from a wrong type.
   const parsed = schema.safeParse(raw, { reportInput: true });
   if (!parsed.success) return { ok: false, problems: zodProblems(parsed.error) };

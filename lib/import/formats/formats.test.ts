@@ -32,7 +32,10 @@ describe("UltraMedical records", () => {
       referenceAnswer: "Yes.",
       source: "PubMedQA",
       promptType: "literature",
-      completions: [{ model: "gpt-4", text: "Yes, because..." }, { model: "Llama-3-8B", text: "No." }],
+      completions: [
+        { model: "gpt-4", text: "Yes, because..." },
+        { model: "Llama-3-8B", text: "No." },
+      ],
     });
   });
 

@@ -1,11 +1,23 @@
 import { z } from "zod";
-import { canonicalPromptType, canonicalSource, idLike, metadataObject, optionalText, parseWith, userPrompt, type NormalizeResult } from "@/lib/import/formats/common";
+import {
+  canonicalPromptType,
+  canonicalSource,
+  idLike,
+  metadataObject,
+  optionalText,
+  parseWith,
+  userPrompt,
+  type NormalizeResult,
+} from "@/lib/import/formats/common";
 
 /**
  * MedPref's own records: `{id?, prompt | messages, reference?, source?, type?, tags?, metadata?,
  * completions: [{model, text}]}`.
  */
-const message = z.object({ role: z.enum(["system", "user", "assistant"], { error: 'must be "system", "user" or "assistant"' }), content: z.string() });
+const message = z.object({
+  role: z.enum(["system", "user", "assistant"], { error: 'must be "system", "user" or "assistant"' }),
+  content: z.string(),
+});
 
 const schema = z
   .object({

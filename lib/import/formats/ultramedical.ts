@@ -16,7 +16,7 @@ const schema = z.looseObject({
   conversations: z.array(turn).min(1, "missing prompt: conversations is empty"),
   answer: z.union([z.string(), z.number()]).nullish(),
   model_outputs: z.array(
-    z.record(z.string(), z.string()).refine((o) => Object.keys(o).length === 1, "each entry must be a single {\"<model>\": \"<text>\"} pair"),
+    z.record(z.string(), z.string()).refine((o) => Object.keys(o).length === 1, 'each entry must be a single {"<model>": "<text>"} pair'),
   ),
 });
 
@@ -29,7 +29,7 @@ export function normalizeUltraMedical(raw: unknown): NormalizeResult {
     const reference = last?.role === "assistant" && turns.length > 1 ? last.content : null;
     const messages = reference === null ? turns : turns.slice(0, -1);
     const { id, type, conversations: _c, answer, model_outputs, ...rest } = r;
-    const sourcePrefix = id?.includes(",") ? id.split(",")[0] ?? null : null;
+    const sourcePrefix = id?.includes(",") ? (id.split(",")[0] ?? null) : null;
     return {
       externalId: id,
       messages,

@@ -17,7 +17,9 @@ export function zodProblems(error: z.ZodError): FieldProblem[] {
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === "invalid_type") {
-    return issue.input === undefined ? `missing (expected ${issue.expected})` : `wrong type: expected ${issue.expected}, got ${typeOf(issue.input)}`;
+    return issue.input === undefined
+      ? `missing (expected ${issue.expected})`
+      : `wrong type: expected ${issue.expected}, got ${typeOf(issue.input)}`;
   }
   return issue.message;
 }

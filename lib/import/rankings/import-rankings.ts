@@ -4,7 +4,14 @@ import { insertJudgeRanking, insertRankingWithRevision } from "@/lib/annotation/
 import { pool } from "@/lib/db/pool";
 import { withTransaction, type Tx } from "@/lib/db/transaction";
 import { ProblemList } from "@/lib/import/problem-list";
-import { parseRankingRecord, resolveRankingClaim, RUBRIC_SCALE, type Candidate, type RankingClaim, type ScoreScale } from "@/lib/import/rankings/ranking-records";
+import {
+  parseRankingRecord,
+  resolveRankingClaim,
+  RUBRIC_SCALE,
+  type Candidate,
+  type RankingClaim,
+  type ScoreScale,
+} from "@/lib/import/rankings/ranking-records";
 import { readRecords } from "@/lib/import/read-records";
 import type { RecordProblem } from "@/lib/import/types";
 import type { Submission } from "@/lib/ranking/submission-schema";
@@ -39,7 +46,12 @@ const DEFAULT_JUDGE = "imported judge";
 
 /** An outside rater's account: it owns rankings and cannot sign in. The same name maps to the same account. */
 async function externalRater(tx: Tx, name: string): Promise<string> {
-  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 40) || "rater";
+  const slug =
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "")
+      .slice(0, 40) || "rater";
   const email = `${slug}-${createHash("sha256").update(name).digest("hex").slice(0, 8)}@external-raters.invalid`;
   const { rows } = await tx.query<{ id: string }>(
     `INSERT INTO users (email, name, role, is_external, active, pseudonym) VALUES ($1, $2, 'CLINICIAN', true, false, $3)
@@ -84,35 +96,60 @@ export async function importRankings(o: RankingImportOptions): Promise<RankingIm
     byRef.set(r.id, r);
     if (r.external_id !== null) byRef.set(r.external_id, r);
   }
-  const ready: { location: string; promptId: string; annotator: string; submission: Submission; scoreScale: ScoreScale; shownOrder: string[] }[] = [];
+  const ready: {
+    location: string;
+    promptId: string;
+    annotator: string;
+    submission: Submission;
+    scoreScale: ScoreScale;
+    shownOrder: string[];
+  }[] = [];
   const seen = new Map<string, string>();
   for (const { location, claim } of claims) {
     const prompt = byRef.get(claim.promptRef);
     if (!prompt) {
-      problems.addRecord(location, [{ field: claim.shape === "medpref" ? "prompt_id" : "id", reason: `no prompt "${claim.promptRef}" in this project (matched by MedPref id or by the id in the imported file)` }]);
+      problems.addRecord(location, [
+        {
+          field: claim.shape === "medpref" ? "prompt_id" : "id",
+          reason: `no prompt "${claim.promptRef}" in this project (matched by MedPref id or by the id in the imported file)`,
+        },
+      ]);
       continue;
     }
     const annotator = claim.annotator ?? o.annotator ?? (o.kind === "judge" ? DEFAULT_JUDGE : null);
     if (!annotator) {
-      problems.addRecord(location, [{ field: "annotator", reason: "a human ranking needs its annotator: an \"annotator\" field or --annotator NAME" }]);
+      problems.addRecord(location, [
+        { field: "annotator", reason: 'a human ranking needs its annotator: an "annotator" field or --annotator NAME' },
+      ]);
       continue;
     }
     const key = `${annotator}\u0000${prompt.id}`;
     if (seen.has(key)) {
-      problems.addRecord(location, [{ field: "prompt_id", reason: `"${annotator}" ranks this prompt twice in the file (also at ${seen.get(key)})` }]);
+      problems.addRecord(location, [
+        { field: "prompt_id", reason: `"${annotator}" ranks this prompt twice in the file (also at ${seen.get(key)})` },
+      ]);
       continue;
     }
     seen.set(key, location);
     const resolved = resolveRankingClaim(claim, prompt.candidates, resolveOptions);
     if (!resolved.ok) problems.addRecord(location, [resolved]);
-    else ready.push({ location, promptId: prompt.id, annotator, submission: resolved.value.submission, scoreScale: resolved.value.scoreScale, shownOrder: [...prompt.candidates].sort((a, b) => a.position - b.position).map((c) => c.id) });
+    else
+      ready.push({
+        location,
+        promptId: prompt.id,
+        annotator,
+        submission: resolved.value.submission,
+        scoreScale: resolved.value.scoreScale,
+        shownOrder: [...prompt.candidates].sort((a, b) => a.position - b.position).map((c) => c.id),
+      });
   }
   const annotators = [...new Set(ready.map((r) => r.annotator))];
   const base = { annotators, problems: problems.shown, problemsNotShown: problems.notShown };
   if (problems.total > 0 || ready.length === 0) {
-    const message = problems.total > 0
-      ? `Nothing was imported: ${problems.rejectedRecords} of ${recordsRead} records have problems. Fix them and import the file again.`
-      : "Nothing was imported: the file holds no rankings.";
+    const message =
+      problems.total > 0
+        ? `Nothing was imported: ${problems.rejectedRecords} of ${recordsRead} records have problems. Fix them and import the file again.`
+        : "Nothing was imported: the file holds no rankings.";
     return { ok: false, imported: 0, alreadyThere: 0, judgeRunIds: [], ...base, message };
   }
   return withTransaction(async (tx) => {
@@ -125,18 +162,40 @@ export async function importRankings(o: RankingImportOptions): Promise<RankingIm
         const { rows: run } = await tx.query<{ id: string }>(
           `INSERT INTO judge_runs (project_id, kind, status, name, model, permutations, units_total, config, created_by_id, started_at, finished_at)
            VALUES ($1, 'JUDGE', 'COMPLETED', $2, $3, 1, $4, $5::jsonb, $6, now(), now()) RETURNING id`,
-          [o.projectId, `Imported: ${annotator} (${o.fileName})`, annotator, mine.length, JSON.stringify({ imported: { file: o.fileName, annotator } }), o.actorId],
+          [
+            o.projectId,
+            `Imported: ${annotator} (${o.fileName})`,
+            annotator,
+            mine.length,
+            JSON.stringify({ imported: { file: o.fileName, annotator } }),
+            o.actorId,
+          ],
         );
         const runId = run[0]!.id;
         judgeRunIds.push(runId);
-        await tx.query(`INSERT INTO judge_units (run_id, prompt_id, unit_index, state) SELECT $1, p, 0, 'DONE' FROM unnest($2::uuid[]) p`, [runId, mine.map((r) => r.promptId)]);
+        await tx.query(`INSERT INTO judge_units (run_id, prompt_id, unit_index, state) SELECT $1, p, 0, 'DONE' FROM unnest($2::uuid[]) p`, [
+          runId,
+          mine.map((r) => r.promptId),
+        ]);
         for (const r of mine) {
-          await insertJudgeRanking(tx, { promptId: r.promptId, judgeRunId: runId, permutationIndex: 0, authorId: null, shownOrder: r.shownOrder, idempotencyKey: null, submission: r.submission, scoreScale: r.scoreScale });
+          await insertJudgeRanking(tx, {
+            promptId: r.promptId,
+            judgeRunId: runId,
+            permutationIndex: 0,
+            authorId: null,
+            shownOrder: r.shownOrder,
+            idempotencyKey: null,
+            submission: r.submission,
+            scoreScale: r.scoreScale,
+          });
           imported++;
         }
       } else {
         const raterId = await externalRater(tx, annotator);
-        const { rows: existing } = await tx.query<{ prompt_id: string }>(`SELECT prompt_id FROM rankings WHERE kind = 'HUMAN' AND rater_id = $1 AND prompt_id = ANY($2::uuid[])`, [raterId, mine.map((r) => r.promptId)]);
+        const { rows: existing } = await tx.query<{ prompt_id: string }>(
+          `SELECT prompt_id FROM rankings WHERE kind = 'HUMAN' AND rater_id = $1 AND prompt_id = ANY($2::uuid[])`,
+          [raterId, mine.map((r) => r.promptId)],
+        );
         const done = new Set(existing.map((e) => e.prompt_id));
         for (const r of mine) {
           if (done.has(r.promptId)) {
@@ -145,12 +204,28 @@ export async function importRankings(o: RankingImportOptions): Promise<RankingIm
           }
           // The file's order is not an order anybody was shown: no shown order is stored, so the
           // ranking stays out of position-bias figures instead of inventing a bias.
-          await insertRankingWithRevision(tx, { promptId: r.promptId, kind: "HUMAN", raterId, assignmentId: null, authorId: raterId, shownOrder: null, idempotencyKey: null, submission: r.submission, scoreScale: r.scoreScale });
+          await insertRankingWithRevision(tx, {
+            promptId: r.promptId,
+            kind: "HUMAN",
+            raterId,
+            assignmentId: null,
+            authorId: raterId,
+            shownOrder: null,
+            idempotencyKey: null,
+            submission: r.submission,
+            scoreScale: r.scoreScale,
+          });
           imported++;
         }
       }
     }
-    const audit = auditInsertQuery({ actorId: o.actorId, action: "rankings.import", entityType: "project", entityId: o.projectId, after: { file: o.fileName, kind: o.kind, imported, alreadyThere, annotators } });
+    const audit = auditInsertQuery({
+      actorId: o.actorId,
+      action: "rankings.import",
+      entityType: "project",
+      entityId: o.projectId,
+      after: { file: o.fileName, kind: o.kind, imported, alreadyThere, annotators },
+    });
     await tx.query(audit.text, audit.values);
     const message = `Imported ${imported} ${o.kind} ranking${imported === 1 ? "" : "s"} by ${annotators.map((a) => `"${a}"`).join(", ")}${alreadyThere ? ` (${alreadyThere} already there, skipped)` : ""}.`;
     return { ok: true, imported, alreadyThere, judgeRunIds, ...base, message };

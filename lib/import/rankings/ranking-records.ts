@@ -66,29 +66,46 @@ const lowerKeys = (o: Record<string, unknown>) => Object.fromEntries(Object.entr
 
 /** Reads one record into a claim (which prompt, whose ranking, what it says), or says what is wrong. */
 export function parseRankingRecord(value: unknown): Parsed<RankingClaim> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return { ok: false, field: "record", reason: "is not a JSON object" };
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    return { ok: false, field: "record", reason: "is not a JSON object" };
   const record = value as Record<string, unknown>;
   const annotator = typeof record.annotator === "string" && record.annotator.trim() ? record.annotator.trim() : null;
   let scoreScale: ScoreScale | null = null;
   if (record.score_scale !== undefined && record.score_scale !== null) {
     scoreScale = parseScoreScale(record.score_scale);
-    if (!scoreScale) return { ok: false, field: "score_scale", reason: 'is not a scale: give [min, max] or "min-max" with min < max, e.g. [0, 10]' };
+    if (!scoreScale)
+      return { ok: false, field: "score_scale", reason: 'is not a scale: give [min, max] or "min-max" with min < max, e.g. [0, 10]' };
   }
   if ("feedback" in record || "feedback.json" in record || "feedback_json" in record) {
     const id = record.id;
-    if (typeof id !== "string" && typeof id !== "number") return { ok: false, field: "id", reason: "is missing: UltraMedical records are matched to prompts by their id" };
+    if (typeof id !== "string" && typeof id !== "number")
+      return { ok: false, field: "id", reason: "is missing: UltraMedical records are matched to prompts by their id" };
     let answer = record["feedback.json"] ?? record.feedback_json;
     if (answer === undefined && typeof record.feedback === "object") answer = record.feedback;
     if (answer === undefined || answer === null) {
-      if (typeof record.feedback !== "string") return { ok: false, field: "feedback", reason: "is neither the judge's text nor its parsed JSON" };
+      if (typeof record.feedback !== "string")
+        return { ok: false, field: "feedback", reason: "is neither the judge's text nor its parsed JSON" };
       const extracted = extractJson(record.feedback);
       if (!extracted.ok) return { ok: false, field: "feedback", reason: `holds no readable JSON (${extracted.reason})` };
       answer = extracted.value;
     }
-    if (typeof answer !== "object" || answer === null || Array.isArray(answer)) return { ok: false, field: "feedback", reason: "is not a JSON object with feedback and ranking" };
+    if (typeof answer !== "object" || answer === null || Array.isArray(answer))
+      return { ok: false, field: "feedback", reason: "is not a JSON object with feedback and ranking" };
     const outputs = record.model_outputs;
-    const modelOrder = Array.isArray(outputs) ? outputs.map((o) => (typeof o === "object" && o !== null ? Object.keys(o)[0] ?? "" : "")) : null;
-    return { ok: true, value: { shape: "ultramedical", promptRef: String(id), annotator, modelOrder, answer: lowerKeys(answer as Record<string, unknown>), scoreScale } };
+    const modelOrder = Array.isArray(outputs)
+      ? outputs.map((o) => (typeof o === "object" && o !== null ? (Object.keys(o)[0] ?? "") : ""))
+      : null;
+    return {
+      ok: true,
+      value: {
+        shape: "ultramedical",
+        promptRef: String(id),
+        annotator,
+        modelOrder,
+        answer: lowerKeys(answer as Record<string, unknown>),
+        scoreScale,
+      },
+    };
   }
   const parsed = medprefRecord.safeParse(record);
   if (!parsed.success) {
@@ -96,7 +113,17 @@ export function parseRankingRecord(value: unknown): Parsed<RankingClaim> {
     return { ok: false, field: issue.path.join(".") || "record", reason: issue.message };
   }
   const tiers = parsed.data.ranking.map((t) => (Array.isArray(t) ? t : [t]));
-  return { ok: true, value: { shape: "medpref", promptRef: parsed.data.prompt_id, annotator: parsed.data.annotator ?? annotator, tiers, scores: parsed.data.scores ?? {}, scoreScale } };
+  return {
+    ok: true,
+    value: {
+      shape: "medpref",
+      promptRef: parsed.data.prompt_id,
+      annotator: parsed.data.annotator ?? annotator,
+      tiers,
+      scores: parsed.data.scores ?? {},
+      scoreScale,
+    },
+  };
 }
 
 export interface ResolveOptions {
@@ -117,17 +144,24 @@ export interface ResolvedRanking {
  * ranks exactly those candidates, each once (tied only where the project allows ties), and that
  * every score lies on its scale. Scores are kept as given, on that scale.
  */
-export function resolveRankingClaim(claim: RankingClaim, candidates: Candidate[], options: ResolveOptions = { defaultScale: RUBRIC_SCALE, allowTies: true }): Parsed<ResolvedRanking> {
+export function resolveRankingClaim(
+  claim: RankingClaim,
+  candidates: Candidate[],
+  options: ResolveOptions = { defaultScale: RUBRIC_SCALE, allowTies: true },
+): Parsed<ResolvedRanking> {
   const scale = claim.scoreScale ?? options.defaultScale;
   const outside = (score: number) => score < scale[0] || score > scale[1];
-  const scaleHint = claim.scoreScale ? "the record's score_scale" : "the import's scale (declare another with score_scale in the record or --score-scale)";
+  const scaleHint = claim.scoreScale
+    ? "the record's score_scale"
+    : "the import's scale (declare another with score_scale in the record or --score-scale)";
   const byPosition = [...candidates].sort((a, b) => a.position - b.position);
   const byModel = new Map(candidates.map((c) => [c.model, c]));
   let tiers: string[][];
   const details: Submission["details"] = {};
   if (claim.shape === "ultramedical") {
     const n = claim.modelOrder?.length || candidates.length;
-    if (n !== candidates.length) return { ok: false, field: "model_outputs", reason: `lists ${n} candidates, the prompt has ${candidates.length}` };
+    if (n !== candidates.length)
+      return { ok: false, field: "model_outputs", reason: `lists ${n} candidates, the prompt has ${candidates.length}` };
     const answer = normalizeJudgeAnswer(claim.answer, n);
     if (!answer.ok) return { ok: false, field: "feedback", reason: answer.problems.join("; ").replaceAll("Response ", "Model ") };
     // "Model i" is the i-th candidate of the file: by its model name when the record lists them.
@@ -136,27 +170,44 @@ export function resolveRankingClaim(claim: RankingClaim, candidates: Candidate[]
       return name ? byModel.get(name) : byPosition[position - 1];
     };
     const unknown = claim.modelOrder?.find((m) => !byModel.has(m));
-    if (unknown !== undefined) return { ok: false, field: "model_outputs", reason: `names the model "${unknown}", which is not a candidate of the prompt` };
+    if (unknown !== undefined)
+      return { ok: false, field: "model_outputs", reason: `names the model "${unknown}", which is not a candidate of the prompt` };
     const ranks = [...new Set(answer.answer.ranks.values())].sort((a, b) => a - b);
     tiers = ranks.map((rank) => [...answer.answer.ranks].filter(([, r]) => r === rank).map(([p]) => candidateAt(p)!.id));
     for (const f of answer.answer.feedback) {
       const c = candidateAt(f.position);
-      if (f.score !== null && outside(f.score)) return { ok: false, field: "feedback", reason: `Model ${f.position} has the score ${f.score}, outside ${formatScale(scale)}, ${scaleHint}` };
+      if (f.score !== null && outside(f.score))
+        return {
+          ok: false,
+          field: "feedback",
+          reason: `Model ${f.position} has the score ${f.score}, outside ${formatScale(scale)}, ${scaleHint}`,
+        };
       if (c) details[c.id] = { score: f.score, flags: [], comment: f.evaluation.slice(0, 5000) || null };
     }
   } else {
     const unknown = claim.tiers.flat().find((m) => !byModel.has(m));
-    if (unknown !== undefined) return { ok: false, field: "ranking", reason: `names "${unknown}", which is not a model of this prompt's candidates (${candidates.map((c) => c.model).join(", ")})` };
+    if (unknown !== undefined)
+      return {
+        ok: false,
+        field: "ranking",
+        reason: `names "${unknown}", which is not a model of this prompt's candidates (${candidates.map((c) => c.model).join(", ")})`,
+      };
     tiers = claim.tiers.map((t) => t.map((m) => byModel.get(m)!.id));
     for (const [model, score] of Object.entries(claim.scores)) {
       const c = byModel.get(model);
       if (!c) return { ok: false, field: "scores", reason: `names "${model}", which is not a model of this prompt's candidates` };
-      if (outside(score)) return { ok: false, field: "scores", reason: `"${model}" has the score ${score}, outside ${formatScale(scale)}, ${scaleHint}` };
+      if (outside(score))
+        return { ok: false, field: "scores", reason: `"${model}" has the score ${score}, outside ${formatScale(scale)}, ${scaleHint}` };
       details[c.id] = { score, flags: [], comment: null };
     }
   }
   const modelOf = new Map(candidates.map((c) => [c.id, c.model]));
-  const problems = validateTiers(candidates.map((c) => c.id), tiers, options.allowTies, (id) => `"${modelOf.get(id)}"`);
+  const problems = validateTiers(
+    candidates.map((c) => c.id),
+    tiers,
+    options.allowTies,
+    (id) => `"${modelOf.get(id)}"`,
+  );
   if (problems.length) return { ok: false, field: "ranking", reason: problems.map((p) => p.message).join(" ") };
   return { ok: true, value: { submission: { tiers, details, rationale: null, timeOnTaskMs: 0 }, scoreScale: scale } };
 }

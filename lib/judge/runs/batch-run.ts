@@ -59,7 +59,12 @@ type LoadedUnit = NonNullable<Awaited<ReturnType<typeof loadJudgeUnit>>>;
  * again — a failure that is not the judge's is not a conversation to repair.
  */
 async function unitRequest(run: BatchRun, promptId: string, unit: number, loaded: LoadedUnit): Promise<JudgeAttempt["request"]> {
-  const { rows } = await pool().query<{ request: JudgeAttempt["request"]; content: string | null; answered: boolean; error: string | null }>(
+  const { rows } = await pool().query<{
+    request: JudgeAttempt["request"];
+    content: string | null;
+    answered: boolean;
+    error: string | null;
+  }>(
     `SELECT request, response->'choices'->0->'message'->>'content' AS content, jsonb_typeof(response->'choices') = 'array' AS answered, error FROM judge_calls
       WHERE run_id = $1 AND prompt_id = $2 AND permutation_index = $3 AND status = 'FAILED'
       ORDER BY attempt DESC LIMIT 1`,
@@ -69,9 +74,21 @@ async function unitRequest(run: BatchRun, promptId: string, unit: number, loaded
   const n = loaded.order.length;
   if (previous && !previous.answered && Array.isArray(previous.request?.messages)) return previous.request;
   const messages: JudgeAttempt["request"]["messages"] = previous?.answered
-    ? [...previous.request.messages, { role: "assistant", content: previous.content ?? "" }, { role: "user", content: repairMessage((previous.error ?? "").split("; "), n) }]
-    : [{ role: "system", content: loaded.run.system_prompt }, { role: "user", content: loaded.userPrompt }];
-  return { model: run.model, temperature: loaded.run.temperature, messages, ...(run.supports_structured_output ? { response_format: { type: "json_schema", json_schema: judgeAnswerJsonSchema(n) } } : {}) };
+    ? [
+        ...previous.request.messages,
+        { role: "assistant", content: previous.content ?? "" },
+        { role: "user", content: repairMessage((previous.error ?? "").split("; "), n) },
+      ]
+    : [
+        { role: "system", content: loaded.run.system_prompt },
+        { role: "user", content: loaded.userPrompt },
+      ];
+  return {
+    model: run.model,
+    temperature: loaded.run.temperature,
+    messages,
+    ...(run.supports_structured_output ? { response_format: { type: "json_schema", json_schema: judgeAnswerJsonSchema(n) } } : {}),
+  };
 }
 
 /** Submits one batch with the run's pending units (at most what the call budget still allows). */
@@ -89,12 +106,23 @@ export async function submitJudgeBatch(run: BatchRun): Promise<number> {
     const body = await unitRequest(run, u.prompt_id, u.unit_index, loaded);
     lines.push(JSON.stringify({ custom_id: customId(u.prompt_id, u.unit_index), method: "POST", url: "/v1/chat/completions", body }));
   }
-  const { rows } = await pool().query<{ id: string }>(`INSERT INTO judge_batches (run_id, status, request_count) VALUES ($1, 'submitting', $2) RETURNING id`, [run.id, lines.length]);
+  const { rows } = await pool().query<{ id: string }>(
+    `INSERT INTO judge_batches (run_id, status, request_count) VALUES ($1, 'submitting', $2) RETURNING id`,
+    [run.id, lines.length],
+  );
   const local = rows[0]!.id;
   const client = clientOf(run);
-  const file = await client.files.create({ file: await toFile(Buffer.from(`${lines.join("\n")}\n`, "utf8"), `medpref-${local}.jsonl`), purpose: "batch" });
+  const file = await client.files.create({
+    file: await toFile(Buffer.from(`${lines.join("\n")}\n`, "utf8"), `medpref-${local}.jsonl`),
+    purpose: "batch",
+  });
   await pool().query(`UPDATE judge_batches SET input_file_id = $2 WHERE id = $1`, [local, file.id]);
-  const batch = await client.batches.create({ input_file_id: file.id, endpoint: "/v1/chat/completions", completion_window: "24h", metadata: { medpref_batch: local, medpref_run: run.id } });
+  const batch = await client.batches.create({
+    input_file_id: file.id,
+    endpoint: "/v1/chat/completions",
+    completion_window: "24h",
+    metadata: { medpref_batch: local, medpref_run: run.id },
+  });
   await pool().query(`UPDATE judge_batches SET remote_batch_id = $2, status = $3 WHERE id = $1`, [local, batch.id, batch.status]);
   logger.info({ run: run.id, batch: batch.id, requests: lines.length }, "batch submitted");
   return lines.length;
@@ -111,7 +139,11 @@ async function ingestOutput(run: BatchRun, local: string, client: OpenAI, fileId
   const text = await (await client.files.content(fileId)).text();
   for (const line of text.split("\n")) {
     if (!line.trim()) continue;
-    let record: { custom_id?: string; response?: { status_code?: number; body?: OpenAI.Chat.ChatCompletion } | null; error?: { message?: string } | null };
+    let record: {
+      custom_id?: string;
+      response?: { status_code?: number; body?: OpenAI.Chat.ChatCompletion } | null;
+      error?: { message?: string } | null;
+    };
     try {
       record = JSON.parse(line);
     } catch {
@@ -128,7 +160,15 @@ async function ingestOutput(run: BatchRun, local: string, client: OpenAI, fileId
     const ok = kind === "output" && record.response?.status_code === 200 && body;
     const content = ok ? (body.choices?.[0]?.message?.content ?? null) : null;
     const parsed = content === null ? null : parseJudgeAnswer(content, loaded.order.length);
-    const problems = !ok ? [`batch ${kind}: ${record.error?.message ?? (record.response?.body as { error?: { message?: string } } | undefined)?.error?.message ?? `HTTP ${record.response?.status_code ?? "?"}`}`] : parsed === null ? ["the answer is empty"] : parsed.ok ? [] : parsed.problems;
+    const problems = !ok
+      ? [
+          `batch ${kind}: ${record.error?.message ?? (record.response?.body as { error?: { message?: string } } | undefined)?.error?.message ?? `HTTP ${record.response?.status_code ?? "?"}`}`,
+        ]
+      : parsed === null
+        ? ["the answer is empty"]
+        : parsed.ok
+          ? []
+          : parsed.problems;
     const attempt: JudgeAttempt = {
       request: await unitRequest(run, promptId, unit, loaded),
       response: body ?? record,
@@ -138,18 +178,27 @@ async function ingestOutput(run: BatchRun, local: string, client: OpenAI, fileId
       outputTokens: ok ? (body.usage?.completion_tokens ?? 0) : 0,
       latencyMs: 0,
     };
-    const { rows: tries } = await pool().query<{ n: number }>(`SELECT count(*)::int AS n FROM judge_calls WHERE run_id = $1 AND prompt_id = $2 AND permutation_index = $3 AND status = 'FAILED'`, [run.id, promptId, unit]);
+    const { rows: tries } = await pool().query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM judge_calls WHERE run_id = $1 AND prompt_id = $2 AND permutation_index = $3 AND status = 'FAILED'`,
+      [run.id, promptId, unit],
+    );
     const valid = parsed?.ok === true;
     const outcome = valid ? "DONE" : tries[0]!.n + 1 > run.max_retries ? "FAILED" : "RETRY";
     await withTransaction((tx) =>
-      recordUnitOutcome(tx, { runId: run.id, promptId, unitIndex: unit }, {
-        calls: [attemptRecord(attempt, loaded.order, valid, local)],
-        prices: run.model_prices,
-        model: run.model,
-        priceFactor: BATCH_PRICE_FACTOR,
-        outcome,
-        storeResult: parsed?.ok ? () => storeJudgeRanking(tx, { runId: run.id, promptId, permutation: unit }, loaded.order, parsed.answer, []) : undefined,
-      }),
+      recordUnitOutcome(
+        tx,
+        { runId: run.id, promptId, unitIndex: unit },
+        {
+          calls: [attemptRecord(attempt, loaded.order, valid, local)],
+          prices: run.model_prices,
+          model: run.model,
+          priceFactor: BATCH_PRICE_FACTOR,
+          outcome,
+          storeResult: parsed?.ok
+            ? () => storeJudgeRanking(tx, { runId: run.id, promptId, permutation: unit }, loaded.order, parsed.answer, [])
+            : undefined,
+        },
+      ),
     );
   }
   return seen;
@@ -163,7 +212,9 @@ async function ingestOutput(run: BatchRun, local: string, client: OpenAI, fileId
 export async function pollJudgeBatches(runId: string): Promise<"again" | "done"> {
   const lock = await pool().connect();
   try {
-    const { rows: got } = await lock.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok`, [`batch-poll:${runId}`]);
+    const { rows: got } = await lock.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok`, [
+      `batch-poll:${runId}`,
+    ]);
     if (!got[0]!.ok) return "again";
     try {
       return await pollOnce(runId);
@@ -179,7 +230,10 @@ async function pollOnce(runId: string): Promise<"again" | "done"> {
   const run = await loadBatchRun(runId);
   if (!run || ["CANCELLED", "COMPLETED", "FAILED"].includes(run.status)) return "done";
   const client = clientOf(run);
-  const { rows: live } = await pool().query<{ id: string; remote_batch_id: string | null }>(`SELECT id, remote_batch_id FROM judge_batches WHERE run_id = $1 AND status = ANY($2) ORDER BY created_at`, [runId, LIVE]);
+  const { rows: live } = await pool().query<{ id: string; remote_batch_id: string | null }>(
+    `SELECT id, remote_batch_id FROM judge_batches WHERE run_id = $1 AND status = ANY($2) ORDER BY created_at`,
+    [runId, LIVE],
+  );
   for (const b of live) {
     const remote = b.remote_batch_id ? await client.batches.retrieve(b.remote_batch_id) : await findRemoteBatch(client, b.id);
     if (!remote) {
@@ -187,7 +241,10 @@ async function pollOnce(runId: string): Promise<"again" | "done"> {
       await pool().query(`UPDATE judge_batches SET status = 'abandoned', finished_at = now() WHERE id = $1`, [b.id]);
       continue;
     }
-    await pool().query(`UPDATE judge_batches SET remote_batch_id = $2, status = $3, output_file_id = $4, error_file_id = $5 WHERE id = $1`, [b.id, remote.id, remote.status, remote.output_file_id ?? null, remote.error_file_id ?? null]);
+    await pool().query(
+      `UPDATE judge_batches SET remote_batch_id = $2, status = $3, output_file_id = $4, error_file_id = $5 WHERE id = $1`,
+      [b.id, remote.id, remote.status, remote.output_file_id ?? null, remote.error_file_id ?? null],
+    );
     if (LIVE.includes(remote.status)) return "again";
     if (remote.output_file_id) await ingestOutput(run, b.id, client, remote.output_file_id, "output");
     if (remote.error_file_id) await ingestOutput(run, b.id, client, remote.error_file_id, "error");
@@ -196,9 +253,15 @@ async function pollOnce(runId: string): Promise<"again" | "done"> {
   }
   const fresh = await loadBatchRun(runId);
   if (!fresh || fresh.status !== "RUNNING") return "done";
-  const { rows: failedBatches } = await pool().query<{ n: number }>(`SELECT count(*)::int AS n FROM judge_batches WHERE run_id = $1 AND status IN ('failed', 'expired')`, [runId]);
+  const { rows: failedBatches } = await pool().query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM judge_batches WHERE run_id = $1 AND status IN ('failed', 'expired')`,
+    [runId],
+  );
   if (failedBatches[0]!.n >= 3) {
-    await pool().query(`UPDATE judge_runs SET status = 'FAILED', paused_reason = 'Three batches failed or expired; see the batches below.', finished_at = now() WHERE id = $1 AND status = 'RUNNING'`, [runId]);
+    await pool().query(
+      `UPDATE judge_runs SET status = 'FAILED', paused_reason = 'Three batches failed or expired; see the batches below.', finished_at = now() WHERE id = $1 AND status = 'RUNNING'`,
+      [runId],
+    );
     return "done";
   }
   const reason = spentBudget(fresh);
@@ -213,7 +276,10 @@ async function pollOnce(runId: string): Promise<"again" | "done"> {
 export async function cancelRemoteBatches(runId: string): Promise<void> {
   const run = await loadBatchRun(runId);
   if (!run) return;
-  const { rows } = await pool().query<{ id: string; remote_batch_id: string }>(`SELECT id, remote_batch_id FROM judge_batches WHERE run_id = $1 AND remote_batch_id IS NOT NULL AND status = ANY($2)`, [runId, LIVE]);
+  const { rows } = await pool().query<{ id: string; remote_batch_id: string }>(
+    `SELECT id, remote_batch_id FROM judge_batches WHERE run_id = $1 AND remote_batch_id IS NOT NULL AND status = ANY($2)`,
+    [runId, LIVE],
+  );
   for (const b of rows) {
     try {
       const remote = await clientOf(run).batches.cancel(b.remote_batch_id);

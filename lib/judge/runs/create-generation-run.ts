@@ -25,7 +25,10 @@ export const generationRunInput = judgeRunInput
       .array(generatorModel)
       .min(1, "configure at least one generator model")
       .max(32)
-      .refine((ms) => new Set(ms.map((m) => m.model)).size === ms.length, "each model may appear once: a prompt holds one candidate per model"),
+      .refine(
+        (ms) => new Set(ms.map((m) => m.model)).size === ms.length,
+        "each model may appear once: a prompt holds one candidate per model",
+      ),
     maxRepairs: z.coerce.number().int().min(0).max(5).default(2),
     filter: judgeRunInput.shape.filter,
   });
@@ -59,7 +62,10 @@ export async function createGenerationRun(input: GenerationRunInput, actorId: st
   const data = generationRunInput.parse(input);
   const project = await db().project.findUnique({ where: { slug: data.projectSlug }, select: { id: true } });
   if (!project) throw new AppError("NOT_FOUND", `No project with the slug "${data.projectSlug}".`, "projectSlug");
-  const endpoints = await db().llmEndpoint.findMany({ where: { id: { in: [...new Set(data.models.map((m) => m.endpointId))] } }, select: { id: true, name: true, apiKeyEnv: true, archivedAt: true } });
+  const endpoints = await db().llmEndpoint.findMany({
+    where: { id: { in: [...new Set(data.models.map((m) => m.endpointId))] } },
+    select: { id: true, name: true, apiKeyEnv: true, archivedAt: true },
+  });
   for (const m of data.models) {
     const endpoint = endpoints.find((e) => e.id === m.endpointId);
     if (!endpoint) throw new AppError("INVALID_INPUT", `No such endpoint for the model "${m.model}".`, "models");
@@ -76,19 +82,46 @@ export async function createGenerationRun(input: GenerationRunInput, actorId: st
     [candidateIds],
   );
   const plan = planGeneration(rows, data.models, data.targetCandidates, data.seed);
-  if (plan.units.length === 0) throw new AppError("INVALID_INPUT", `No unranked prompt matching the filter has fewer than ${data.targetCandidates} candidates that these models could add to.`, "filter");
+  if (plan.units.length === 0)
+    throw new AppError(
+      "INVALID_INPUT",
+      `No unranked prompt matching the filter has fewer than ${data.targetCandidates} candidates that these models could add to.`,
+      "filter",
+    );
   return db().$transaction(async (tx) => {
     const run = await tx.judgeRun.create({
       data: {
-        projectId: project.id, kind: "GENERATE", name: data.name, permutations: 1, maxConcurrency: data.maxConcurrency, maxRetries: data.maxRepairs,
-        budgetCalls: data.budgetCalls, budgetTokens: data.budgetTokens === undefined ? undefined : BigInt(data.budgetTokens), budgetCostUsd: data.budgetCostUsd,
-        seed: data.seed, filter: data.filter, config: { generation: 0, targetCandidates: data.targetCandidates, models: data.models }, unitsTotal: plan.units.length, createdById: actorId,
+        projectId: project.id,
+        kind: "GENERATE",
+        name: data.name,
+        permutations: 1,
+        maxConcurrency: data.maxConcurrency,
+        maxRetries: data.maxRepairs,
+        budgetCalls: data.budgetCalls,
+        budgetTokens: data.budgetTokens === undefined ? undefined : BigInt(data.budgetTokens),
+        budgetCostUsd: data.budgetCostUsd,
+        seed: data.seed,
+        filter: data.filter,
+        config: { generation: 0, targetCandidates: data.targetCandidates, models: data.models },
+        unitsTotal: plan.units.length,
+        createdById: actorId,
       },
       select: { id: true },
     });
     await tx.$executeRaw`INSERT INTO judge_units (run_id, prompt_id, unit_index)
       SELECT ${run.id}::uuid, u.p, u.i FROM unnest(${plan.units.map((u) => u.promptId)}::uuid[], ${plan.units.map((u) => u.modelIndex)}::int[]) AS u(p, i)`;
-    await recordAudit(tx, { actorId, action: "generation-run.create", entityType: "judge_run", entityId: run.id, after: { ...data, completions: plan.units.length } });
-    return { id: run.id, prompts: new Set(plan.units.map((u) => u.promptId)).size, completions: plan.units.length, promptsShort: plan.short };
+    await recordAudit(tx, {
+      actorId,
+      action: "generation-run.create",
+      entityType: "judge_run",
+      entityId: run.id,
+      after: { ...data, completions: plan.units.length },
+    });
+    return {
+      id: run.id,
+      prompts: new Set(plan.units.map((u) => u.promptId)).size,
+      completions: plan.units.length,
+      promptsShort: plan.short,
+    };
   });
 }

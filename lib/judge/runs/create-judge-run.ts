@@ -39,7 +39,12 @@ export type PromptFilter = z.infer<typeof judgeRunInput>["filter"];
  * The prompts a run covers: the project's, narrowed by the filter, then a seeded sample of S.
  * `candidates` bounds how many candidates a prompt must have (a pairwise run takes exactly 2).
  */
-export async function selectPrompts(projectId: string, filter: PromptFilter, seed: number, candidates: { min: number; max: number } = { min: 2, max: 64 }): Promise<string[]> {
+export async function selectPrompts(
+  projectId: string,
+  filter: PromptFilter,
+  seed: number,
+  candidates: { min: number; max: number } = { min: 2, max: 64 },
+): Promise<string[]> {
   const { rows } = await pool().query<{ id: string }>(
     `SELECT p.id FROM prompts p
       WHERE p.project_id = $1
@@ -48,10 +53,21 @@ export async function selectPrompts(projectId: string, filter: PromptFilter, see
         AND (NOT $4 OR NOT EXISTS (SELECT 1 FROM rankings r WHERE r.prompt_id = p.id AND r.kind = 'HUMAN'))
         AND (SELECT count(*) FROM completions c WHERE c.prompt_id = p.id) BETWEEN $5 AND $6
       ORDER BY p.id`,
-    [projectId, filter.sources?.length ? filter.sources : null, filter.types?.length ? filter.types : null, Boolean(filter.withoutHumanRankings), candidates.min, candidates.max],
+    [
+      projectId,
+      filter.sources?.length ? filter.sources : null,
+      filter.types?.length ? filter.types : null,
+      Boolean(filter.withoutHumanRankings),
+      candidates.min,
+      candidates.max,
+    ],
   );
   const ids = rows.map((r) => r.id);
-  return filter.sample && filter.sample < ids.length ? seededShuffle(ids, seededRandom(`sample:${seed}`)).slice(0, filter.sample).sort() : ids;
+  return filter.sample && filter.sample < ids.length
+    ? seededShuffle(ids, seededRandom(`sample:${seed}`))
+        .slice(0, filter.sample)
+        .sort()
+    : ids;
 }
 
 /** Creates a judge run (QUEUED) over the selected prompts; starting it enqueues its calls. */
@@ -65,26 +81,54 @@ export async function createJudgeRun(input: JudgeRunInput, actorId: string | nul
     db().judgeTemplate.findUnique({ where: { id: data.templateId }, select: { id: true, style: true } }),
   ]);
   if (!template) throw new AppError("INVALID_INPUT", "No such template.", "templateId");
-  if (data.mode === "BATCH" && !endpoint.supportsBatch) throw new AppError("INVALID_INPUT", "This endpoint does not support the Batch API; choose real-time mode or another endpoint.", "mode");
+  if (data.mode === "BATCH" && !endpoint.supportsBatch)
+    throw new AppError("INVALID_INPUT", "This endpoint does not support the Batch API; choose real-time mode or another endpoint.", "mode");
   // The pairwise A/B template compares two candidates: it judges the prompts that have exactly two.
   const pairwise = template.style === "PAIRWISE";
   const promptIds = await selectPrompts(project.id, data.filter, data.seed, pairwise ? { min: 2, max: 2 } : undefined);
   if (promptIds.length === 0) {
-    throw new AppError("INVALID_INPUT", pairwise ? "No prompt of this project matches the filter with exactly two candidates, as the pairwise template needs." : "No prompt of this project matches the filter.", "filter");
+    throw new AppError(
+      "INVALID_INPUT",
+      pairwise
+        ? "No prompt of this project matches the filter with exactly two candidates, as the pairwise template needs."
+        : "No prompt of this project matches the filter.",
+      "filter",
+    );
   }
   return db().$transaction(async (tx) => {
     const run = await tx.judgeRun.create({
       data: {
-        projectId: project.id, kind: "JUDGE", name: data.name, endpointId: data.endpointId, model: data.model, templateId: data.templateId,
-        temperature: data.temperature, permutations: data.permutations, maxConcurrency: data.maxConcurrency, maxRetries: data.maxRepairs,
-        budgetCalls: data.budgetCalls, budgetTokens: data.budgetTokens === undefined ? undefined : BigInt(data.budgetTokens), budgetCostUsd: data.budgetCostUsd,
-        seed: data.seed, mode: data.mode, filter: data.filter, config: { generation: 0 }, unitsTotal: promptIds.length * data.permutations, createdById: actorId,
+        projectId: project.id,
+        kind: "JUDGE",
+        name: data.name,
+        endpointId: data.endpointId,
+        model: data.model,
+        templateId: data.templateId,
+        temperature: data.temperature,
+        permutations: data.permutations,
+        maxConcurrency: data.maxConcurrency,
+        maxRetries: data.maxRepairs,
+        budgetCalls: data.budgetCalls,
+        budgetTokens: data.budgetTokens === undefined ? undefined : BigInt(data.budgetTokens),
+        budgetCostUsd: data.budgetCostUsd,
+        seed: data.seed,
+        mode: data.mode,
+        filter: data.filter,
+        config: { generation: 0 },
+        unitsTotal: promptIds.length * data.permutations,
+        createdById: actorId,
       },
       select: { id: true },
     });
     await tx.$executeRaw`INSERT INTO judge_units (run_id, prompt_id, unit_index)
       SELECT ${run.id}::uuid, p, u FROM unnest(${promptIds}::uuid[]) p, generate_series(0, ${data.permutations - 1}) u`;
-    await recordAudit(tx, { actorId, action: "judge-run.create", entityType: "judge_run", entityId: run.id, after: { ...data, prompts: promptIds.length } });
+    await recordAudit(tx, {
+      actorId,
+      action: "judge-run.create",
+      entityType: "judge_run",
+      entityId: run.id,
+      after: { ...data, prompts: promptIds.length },
+    });
     return { id: run.id, prompts: promptIds.length, calls: promptIds.length * data.permutations };
   });
 }

@@ -47,7 +47,7 @@ async function enqueuePending(boss: PgBoss, runId: string): Promise<number> {
   const generation = (run.config as { generation?: number }).generation ?? 0;
   let enqueued = 0;
   // Keyset pages, so a run over 100k prompts is not read into memory at once.
-  for (let after = { p: "00000000-0000-0000-0000-000000000000", u: -1 }; ; ) {
+  for (let after = { p: "00000000-0000-0000-0000-000000000000", u: -1 }; ;) {
     const { rows } = await pool().query<{ prompt_id: string; unit_index: number }>(
       `SELECT prompt_id, unit_index FROM judge_units WHERE run_id = $1 AND state = 'PENDING' AND (prompt_id, unit_index) > ($2::uuid, $3::int)
         ORDER BY prompt_id, unit_index LIMIT 1000`,
@@ -71,12 +71,18 @@ async function enqueuePending(boss: PgBoss, runId: string): Promise<number> {
 /** Starts a queued run: its units go to the queue (or, in batch mode, to an OpenAI batch). */
 export async function startJudgeRun(boss: PgBoss, runId: string, actorId: string | null): Promise<number> {
   await ensureRunQueues(boss);
-  const updated = await db().judgeRun.updateMany({ where: { id: runId, status: { in: ["QUEUED", "PAUSED"] } }, data: { status: "RUNNING", startedAt: new Date(), pausedReason: null } });
+  const updated = await db().judgeRun.updateMany({
+    where: { id: runId, status: { in: ["QUEUED", "PAUSED"] } },
+    data: { status: "RUNNING", startedAt: new Date(), pausedReason: null },
+  });
   if (updated.count === 0) throw new AppError("CONFLICT", "Only a queued or paused run can be started.");
   const enqueued = await enqueuePending(boss, runId);
   await withTransaction(async (tx) => {
     // A run with nothing left to do is complete at once.
-    await tx.query(`UPDATE judge_runs SET status = 'COMPLETED', finished_at = now() WHERE id = $1 AND status = 'RUNNING' AND NOT EXISTS (SELECT 1 FROM judge_units WHERE run_id = $1 AND state = 'PENDING')`, [runId]);
+    await tx.query(
+      `UPDATE judge_runs SET status = 'COMPLETED', finished_at = now() WHERE id = $1 AND status = 'RUNNING' AND NOT EXISTS (SELECT 1 FROM judge_units WHERE run_id = $1 AND state = 'PENDING')`,
+      [runId],
+    );
     const audit = auditInsertQuery({ actorId, action: "judge-run.start", entityType: "judge_run", entityId: runId, after: { enqueued } });
     await tx.query(audit.text, audit.values);
   });
@@ -101,7 +107,11 @@ export async function resumeJudgeRun(boss: PgBoss, runId: string, actorId: strin
   await withTransaction(async (tx) => {
     const { rows } = await tx.query<{ status: string }>(`SELECT status FROM judge_runs WHERE id = $1 FOR UPDATE`, [runId]);
     if (!rows[0]) throw new AppError("NOT_FOUND", "No such run.");
-    if (!["PAUSED", "FAILED", "COMPLETED"].includes(rows[0].status)) throw new AppError("CONFLICT", `Only a paused run, or one with failed calls, can be resumed (this one is ${rows[0].status.toLowerCase()}).`);
+    if (!["PAUSED", "FAILED", "COMPLETED"].includes(rows[0].status))
+      throw new AppError(
+        "CONFLICT",
+        `Only a paused run, or one with failed calls, can be resumed (this one is ${rows[0].status.toLowerCase()}).`,
+      );
     await tx.query(`UPDATE judge_units SET state = 'PENDING', updated_at = now() WHERE run_id = $1 AND state = 'FAILED'`, [runId]);
     await tx.query(
       `UPDATE judge_runs SET status = 'PAUSED', finished_at = NULL,
@@ -117,7 +127,11 @@ async function setStatus(runId: string, from: string[], to: "PAUSED" | "CANCELLE
   await db().$transaction(async (tx) => {
     const updated = await tx.judgeRun.updateMany({
       where: { id: runId, status: { in: from as never } },
-      data: { status: to, pausedReason: to === "PAUSED" ? "Paused by an admin." : null, finishedAt: to === "CANCELLED" ? new Date() : undefined },
+      data: {
+        status: to,
+        pausedReason: to === "PAUSED" ? "Paused by an admin." : null,
+        finishedAt: to === "CANCELLED" ? new Date() : undefined,
+      },
     });
     if (updated.count === 0) throw new AppError("CONFLICT", `The run cannot be ${to === "PAUSED" ? "paused" : "cancelled"} now.`);
     await recordAudit(tx, { actorId, action, entityType: "judge_run", entityId: runId });
@@ -128,14 +142,29 @@ async function setStatus(runId: string, from: string[], to: "PAUSED" | "CANCELLE
 async function recordUnitError(job: UnitJob, error: unknown): Promise<void> {
   const message = error instanceof Error ? error.message : String(error);
   await withTransaction((tx) =>
-    recordUnitOutcome(tx, { runId: job.runId, promptId: job.promptId, unitIndex: job.permutation }, {
-      calls: [{ status: "FAILED", shownOrder: null, request: {}, response: null, error: message.slice(0, 2000), inputTokens: 0, outputTokens: 0, latencyMs: null }],
-      // Records the failure, not a request: what this delivery sent is still written down, unsettled.
-      sends: [],
-      prices: null,
-      model: "",
-      outcome: "FAILED",
-    }),
+    recordUnitOutcome(
+      tx,
+      { runId: job.runId, promptId: job.promptId, unitIndex: job.permutation },
+      {
+        calls: [
+          {
+            status: "FAILED",
+            shownOrder: null,
+            request: {},
+            response: null,
+            error: message.slice(0, 2000),
+            inputTokens: 0,
+            outputTokens: 0,
+            latencyMs: null,
+          },
+        ],
+        // Records the failure, not a request: what this delivery sent is still written down, unsettled.
+        sends: [],
+        prices: null,
+        model: "",
+        outcome: "FAILED",
+      },
+    ),
   );
   await completeRunIfDone(job.runId);
 }
@@ -166,7 +195,8 @@ export async function registerJudgeWorker(boss: PgBoss, concurrency = 16): Promi
   await boss.work<{ runId: string }>(BATCH_POLL_JOB, { batchSize: 1, pollingIntervalSeconds: 2 }, async ([job]) => {
     if (!job) return;
     const next = await pollJudgeBatches(job.data.runId);
-    if (next === "again") await boss.send(BATCH_POLL_JOB, { runId: job.data.runId }, { ...BATCH_POLL_OPTIONS, startAfter: env().MEDPREF_BATCH_POLL_SECONDS });
+    if (next === "again")
+      await boss.send(BATCH_POLL_JOB, { runId: job.data.runId }, { ...BATCH_POLL_OPTIONS, startAfter: env().MEDPREF_BATCH_POLL_SECONDS });
   });
   const reap = async () => {
     for (const id of await orphanedJobs(JUDGE_CALL_JOB, 15)) {

@@ -22,58 +22,98 @@ export async function runGenerationCall(job: UnitJob, ctx: JobContext): Promise<
        FROM judge_runs r JOIN prompts p ON p.id = $2 WHERE r.id = $1`,
     [job.runId, job.promptId, job.permutation],
   );
-  const row = rows[0] as { status: string; max_concurrency: number; max_retries: number; config: { models: GeneratorModel[]; targetCandidates: number }; messages: Message[]; unit_state: string | null } | undefined;
+  const row = rows[0] as
+    | {
+        status: string;
+        max_concurrency: number;
+        max_retries: number;
+        config: { models: GeneratorModel[]; targetCandidates: number };
+        messages: Message[];
+        unit_state: string | null;
+      }
+    | undefined;
   if (!row || !ACTIVE_RUN_STATUSES.has(row.status)) return "skipped";
   if (row.unit_state !== "PENDING") return "exists";
   const spec = row.config.models[job.permutation];
   if (!spec) throw new Error(`The run has no generator model #${job.permutation}.`);
-  const { rows: endpoints } = await pool().query<{ base_url: string; api_key_env: string; model_prices: unknown }>(`SELECT base_url, api_key_env, model_prices FROM llm_endpoints WHERE id = $1`, [spec.endpointId]);
+  const { rows: endpoints } = await pool().query<{ base_url: string; api_key_env: string; model_prices: unknown }>(
+    `SELECT base_url, api_key_env, model_prices FROM llm_endpoints WHERE id = $1`,
+    [spec.endpointId],
+  );
   const endpoint = endpoints[0];
   if (!endpoint) throw new Error(`The endpoint of the generator model "${spec.model}" was deleted.`);
-  return inRunSlot(job.runId, row.max_concurrency, ctx.jobId, { promptId: job.promptId, unitIndex: job.permutation }, (slot) => withSendLedger({ runId: job.runId, promptId: job.promptId, unitIndex: job.permutation, jobId: ctx.jobId }, async (sends) => {
-    const client = judgeClient({ baseUrl: endpoint.base_url, apiKeyEnv: endpoint.api_key_env });
-    const request = {
-      model: spec.model,
-      temperature: spec.temperature,
-      max_tokens: spec.maxTokens,
-      messages: [...(spec.systemPrompt.trim() ? [{ role: "system" as const, content: spec.systemPrompt }] : []), ...row.messages.map((m) => ({ role: m.role, content: m.content }))],
-    };
-    const calls: CallRecord[] = [];
-    let text: string | null = null;
-    let transport = false;
-    for (let attempt = 0; attempt <= row.max_retries && text === null; attempt++) {
-      const started = performance.now();
-      try {
-        const completion = await client.chat.completions.create(request as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming);
-        const content = completion.choices[0]?.message?.content?.trim() ?? "";
-        const ok = content.length > 0;
-        if (ok) text = content;
-        calls.push({ status: ok ? "SUCCEEDED" : "FAILED", shownOrder: null, request, response: completion, error: ok ? null : "the model returned an empty answer", inputTokens: completion.usage?.prompt_tokens ?? 0, outputTokens: completion.usage?.completion_tokens ?? 0, latencyMs: Math.round(performance.now() - started) });
-      } catch (error) {
-        transport = true;
-        calls.push({ status: "FAILED", shownOrder: null, request, response: null, error: transportProblem(error), inputTokens: 0, outputTokens: 0, latencyMs: Math.round(performance.now() - started) });
-        break;
-      }
-    }
-    const retry = text === null && transport && !ctx.lastDelivery;
-    const result = await withTransaction(async (tx) => {
-      // The prompt row is locked before anything else: storing the call records takes a key-share
-      // lock on it (foreign key), and taking FOR UPDATE only later deadlocks two jobs of one prompt.
-      if (text !== null) await tx.query(`SELECT 1 FROM prompts WHERE id = $1 FOR UPDATE`, [job.promptId]);
-      return recordUnitOutcome(tx, { runId: job.runId, promptId: job.promptId, unitIndex: job.permutation }, {
-        calls,
-        sends,
-        prices: endpoint.model_prices,
+  return inRunSlot(job.runId, row.max_concurrency, ctx.jobId, { promptId: job.promptId, unitIndex: job.permutation }, (slot) =>
+    withSendLedger({ runId: job.runId, promptId: job.promptId, unitIndex: job.permutation, jobId: ctx.jobId }, async (sends) => {
+      const client = judgeClient({ baseUrl: endpoint.base_url, apiKeyEnv: endpoint.api_key_env });
+      const request = {
         model: spec.model,
-        shard: slot,
-        outcome: text !== null ? "DONE" : retry ? "RETRY" : "FAILED",
-        storeResult: text !== null ? () => storeGeneratedCompletion(tx, job, spec.model, text!, row.config.targetCandidates) : undefined,
+        temperature: spec.temperature,
+        max_tokens: spec.maxTokens,
+        messages: [
+          ...(spec.systemPrompt.trim() ? [{ role: "system" as const, content: spec.systemPrompt }] : []),
+          ...row.messages.map((m) => ({ role: m.role, content: m.content })),
+        ],
+      };
+      const calls: CallRecord[] = [];
+      let text: string | null = null;
+      let transport = false;
+      for (let attempt = 0; attempt <= row.max_retries && text === null; attempt++) {
+        const started = performance.now();
+        try {
+          const completion = await client.chat.completions.create(request as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming);
+          const content = completion.choices[0]?.message?.content?.trim() ?? "";
+          const ok = content.length > 0;
+          if (ok) text = content;
+          calls.push({
+            status: ok ? "SUCCEEDED" : "FAILED",
+            shownOrder: null,
+            request,
+            response: completion,
+            error: ok ? null : "the model returned an empty answer",
+            inputTokens: completion.usage?.prompt_tokens ?? 0,
+            outputTokens: completion.usage?.completion_tokens ?? 0,
+            latencyMs: Math.round(performance.now() - started),
+          });
+        } catch (error) {
+          transport = true;
+          calls.push({
+            status: "FAILED",
+            shownOrder: null,
+            request,
+            response: null,
+            error: transportProblem(error),
+            inputTokens: 0,
+            outputTokens: 0,
+            latencyMs: Math.round(performance.now() - started),
+          });
+          break;
+        }
+      }
+      const retry = text === null && transport && !ctx.lastDelivery;
+      const result = await withTransaction(async (tx) => {
+        // The prompt row is locked before anything else: storing the call records takes a key-share
+        // lock on it (foreign key), and taking FOR UPDATE only later deadlocks two jobs of one prompt.
+        if (text !== null) await tx.query(`SELECT 1 FROM prompts WHERE id = $1 FOR UPDATE`, [job.promptId]);
+        return recordUnitOutcome(
+          tx,
+          { runId: job.runId, promptId: job.promptId, unitIndex: job.permutation },
+          {
+            calls,
+            sends,
+            prices: endpoint.model_prices,
+            model: spec.model,
+            shard: slot,
+            outcome: text !== null ? "DONE" : retry ? "RETRY" : "FAILED",
+            storeResult:
+              text !== null ? () => storeGeneratedCompletion(tx, job, spec.model, text!, row.config.targetCandidates) : undefined,
+          },
+        );
       });
-    });
-    if (retry) throw new RetryLaterError(calls.at(-1)?.error ?? "transport failure");
-    await completeRunIfDone(job.runId);
-    return result;
-  }));
+      if (retry) throw new RetryLaterError(calls.at(-1)?.error ?? "transport failure");
+      await completeRunIfDone(job.runId);
+      return result;
+    }),
+  );
 }
 
 /**

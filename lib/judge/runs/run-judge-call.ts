@@ -17,7 +17,23 @@ export interface JudgeJob {
 }
 
 interface JudgeUnitContext {
-  run: { id: string; model: string; temperature: number; permutations: number; max_concurrency: number; max_retries: number; seed: number; model_prices: unknown; base_url: string; api_key_env: string; supports_structured_output: boolean; system_prompt: string; user_template: string; status: string; unit_state: string | null };
+  run: {
+    id: string;
+    model: string;
+    temperature: number;
+    permutations: number;
+    max_concurrency: number;
+    max_retries: number;
+    seed: number;
+    model_prices: unknown;
+    base_url: string;
+    api_key_env: string;
+    supports_structured_output: boolean;
+    system_prompt: string;
+    user_template: string;
+    status: string;
+    unit_state: string | null;
+  };
   order: string[];
   userPrompt: string;
 }
@@ -36,12 +52,24 @@ export async function loadJudgeUnit(job: JudgeJob): Promise<JudgeUnitContext | n
       WHERE r.id = $1`,
     values: [job.runId, job.promptId, job.permutation],
   });
-  const row = rows[0] as (JudgeUnitContext["run"] & { messages: Message[]; reference_answer: string | null; completions: { id: string; text: string }[] }) | undefined;
+  const row = rows[0] as
+    | (JudgeUnitContext["run"] & { messages: Message[]; reference_answer: string | null; completions: { id: string; text: string }[] })
+    | undefined;
   if (!row) return null;
-  const order = judgePermutations(row.completions.map((c) => c.id), row.permutations, `${row.seed}:${job.promptId}`)[job.permutation]!;
+  const order = judgePermutations(
+    row.completions.map((c) => c.id),
+    row.permutations,
+    `${row.seed}:${job.promptId}`,
+  )[job.permutation]!;
   const textOf = new Map(row.completions.map((c) => [c.id, c.text]));
-  const question = row.messages.filter((m) => m.role === "user").map((m) => m.content).join("\n\n");
-  const userPrompt = renderJudgePrompt({ userTemplate: row.user_template }, { question, reference: row.reference_answer, responses: order.map((id) => textOf.get(id)!) });
+  const question = row.messages
+    .filter((m) => m.role === "user")
+    .map((m) => m.content)
+    .join("\n\n");
+  const userPrompt = renderJudgePrompt(
+    { userTemplate: row.user_template },
+    { question, reference: row.reference_answer, responses: order.map((id) => textOf.get(id)!) },
+  );
   return { run: row, order, userPrompt };
 }
 
@@ -56,41 +84,63 @@ export async function runJudgeCall(job: JudgeJob, ctx: JobContext): Promise<Unit
   if (!unit || !ACTIVE_RUN_STATUSES.has(unit.run.status)) return "skipped";
   if (unit.run.unit_state !== "PENDING") return "exists";
   const { run, order, userPrompt } = unit;
-  return inRunSlot(job.runId, run.max_concurrency, ctx.jobId, { promptId: job.promptId, unitIndex: job.permutation }, (slot) => withSendLedger({ runId: job.runId, promptId: job.promptId, unitIndex: job.permutation, jobId: ctx.jobId }, async (sends) => {
-    const outcome = await callJudge({
-      client: judgeClient({ baseUrl: run.base_url, apiKeyEnv: run.api_key_env }),
-      model: run.model,
-      temperature: run.temperature,
-      systemPrompt: run.system_prompt,
-      userPrompt,
-      candidates: order.length,
-      structuredOutputs: run.supports_structured_output,
-      maxRepairs: run.max_retries,
-    });
-    const retry = !outcome.ok && outcome.transport && !ctx.lastDelivery;
-    const result = await withTransaction((tx) =>
-      recordUnitOutcome(tx, { runId: job.runId, promptId: job.promptId, unitIndex: job.permutation }, {
-        calls: outcome.attempts.map((a, i) => attemptRecord(a, order, outcome.ok && i === outcome.attempts.length - 1)),
-        sends,
-        prices: run.model_prices,
+  return inRunSlot(job.runId, run.max_concurrency, ctx.jobId, { promptId: job.promptId, unitIndex: job.permutation }, (slot) =>
+    withSendLedger({ runId: job.runId, promptId: job.promptId, unitIndex: job.permutation, jobId: ctx.jobId }, async (sends) => {
+      const outcome = await callJudge({
+        client: judgeClient({ baseUrl: run.base_url, apiKeyEnv: run.api_key_env }),
         model: run.model,
-        shard: slot,
-        outcome: outcome.ok ? "DONE" : retry ? "RETRY" : "FAILED",
-        storeResult: outcome.ok ? () => storeJudgeRanking(tx, job, order, outcome.answer, outcome.attempts) : undefined,
-      }),
-    );
-    if (retry) throw new RetryLaterError(outcome.problems.join("; "));
-    await completeRunIfDone(job.runId);
-    return result;
-  }));
+        temperature: run.temperature,
+        systemPrompt: run.system_prompt,
+        userPrompt,
+        candidates: order.length,
+        structuredOutputs: run.supports_structured_output,
+        maxRepairs: run.max_retries,
+      });
+      const retry = !outcome.ok && outcome.transport && !ctx.lastDelivery;
+      const result = await withTransaction((tx) =>
+        recordUnitOutcome(
+          tx,
+          { runId: job.runId, promptId: job.promptId, unitIndex: job.permutation },
+          {
+            calls: outcome.attempts.map((a, i) => attemptRecord(a, order, outcome.ok && i === outcome.attempts.length - 1)),
+            sends,
+            prices: run.model_prices,
+            model: run.model,
+            shard: slot,
+            outcome: outcome.ok ? "DONE" : retry ? "RETRY" : "FAILED",
+            storeResult: outcome.ok ? () => storeJudgeRanking(tx, job, order, outcome.answer, outcome.attempts) : undefined,
+          },
+        ),
+      );
+      if (retry) throw new RetryLaterError(outcome.problems.join("; "));
+      await completeRunIfDone(job.runId);
+      return result;
+    }),
+  );
 }
 
 export function attemptRecord(a: JudgeAttempt, order: string[], succeeded: boolean, batchId: string | null = null): CallRecord {
-  return { status: succeeded ? "SUCCEEDED" : "FAILED", shownOrder: order, request: a.request, response: a.response, error: a.problems.join("; ") || null, inputTokens: a.inputTokens, outputTokens: a.outputTokens, latencyMs: a.latencyMs, batchId };
+  return {
+    status: succeeded ? "SUCCEEDED" : "FAILED",
+    shownOrder: order,
+    request: a.request,
+    response: a.response,
+    error: a.problems.join("; ") || null,
+    inputTokens: a.inputTokens,
+    outputTokens: a.outputTokens,
+    latencyMs: a.latencyMs,
+    batchId,
+  };
 }
 
 /** The judge's answer, mapped from shown positions back to completion ids, as the unit's ranking. */
-export async function storeJudgeRanking(tx: Tx, job: JudgeJob, order: string[], answer: JudgeAnswer, attempts: { latencyMs: number }[]): Promise<boolean> {
+export async function storeJudgeRanking(
+  tx: Tx,
+  job: JudgeJob,
+  order: string[],
+  answer: JudgeAnswer,
+  attempts: { latencyMs: number }[],
+): Promise<boolean> {
   const scores = new Map(answer.feedback.map((f) => [f.position, f]));
   const stored = await insertJudgeRanking(tx, {
     promptId: job.promptId,
@@ -100,12 +150,17 @@ export async function storeJudgeRanking(tx: Tx, job: JudgeJob, order: string[], 
     shownOrder: order,
     idempotencyKey: null,
     submission: {
-      tiers: [...new Set(answer.ranks.values())].sort((a, b) => a - b).map((rank) => order.filter((_, i) => answer.ranks.get(i + 1) === rank)),
+      tiers: [...new Set(answer.ranks.values())]
+        .sort((a, b) => a - b)
+        .map((rank) => order.filter((_, i) => answer.ranks.get(i + 1) === rank)),
       details: Object.fromEntries(
         order.map((id, i) => {
           const f = scores.get(i + 1);
           const score = f?.score ?? null;
-          return [id, { score: score !== null && score >= 1 && score <= 5 ? Math.round(score) : null, flags: [], comment: f?.evaluation || null }];
+          return [
+            id,
+            { score: score !== null && score >= 1 && score <= 5 ? Math.round(score) : null, flags: [], comment: f?.evaluation || null },
+          ];
         }),
       ),
       rationale: null,

@@ -3,11 +3,19 @@ import { runPace } from "@/lib/judge/runs/run-pace";
 
 describe("a run's pace", () => {
   it("is measured over the time the run actually ran: 20 calls in 3 s are 400 a minute", () => {
-    expect(runPace({ calls: 20, units: 10, windowSeconds: 3, pendingUnits: 0, running: false })).toEqual({ callsPerMinute: 400, unitsPerMinute: 200, etaMinutes: null });
+    expect(runPace({ calls: 20, units: 10, windowSeconds: 3, pendingUnits: 0, running: false })).toEqual({
+      callsPerMinute: 400,
+      unitsPerMinute: 200,
+      etaMinutes: null,
+    });
   });
 
   it("uses at most the last 5 minutes", () => {
-    expect(runPace({ calls: 600, units: 300, windowSeconds: 300, pendingUnits: 120, running: true })).toEqual({ callsPerMinute: 120, unitsPerMinute: 60, etaMinutes: 2 });
+    expect(runPace({ calls: 600, units: 300, windowSeconds: 300, pendingUnits: 120, running: true })).toEqual({
+      callsPerMinute: 120,
+      unitsPerMinute: 60,
+      etaMinutes: 2,
+    });
   });
 
   it("gives the ETA from the recent pace: 8 units done in the first 4 s, 32 left, about 16 s more", () => {

@@ -11,7 +11,10 @@ interface EntryRow {
 }
 
 /** The P permutation results of each prompt of a run (or of the given prompts, or of its first `maxPrompts`), keyed by prompt. */
-export async function permutationResultsOf(runId: string, options: { promptIds?: string[]; maxPrompts?: number } = {}): Promise<Map<string, PermutationResult[]>> {
+export async function permutationResultsOf(
+  runId: string,
+  options: { promptIds?: string[]; maxPrompts?: number } = {},
+): Promise<Map<string, PermutationResult[]>> {
   const { rows } = await pool().query<EntryRow>(
     `SELECT r.prompt_id, r.permutation_index, rr.shown_order, e.completion_id, e.rank, e.score
        FROM rankings r JOIN ranking_revisions rr ON rr.ranking_id = r.id AND rr.revision = r.revision

@@ -103,7 +103,13 @@ export async function takeRunSlot(runId: string, slots: number, timeoutMs: numbe
       if (!first && jobId) {
         // The job lock was taken on the first attempt: release it with the slot.
         const release = slot.release;
-        return { slot: slot.slot, release: async () => { await release(); await releaseJobLock(jobId); } };
+        return {
+          slot: slot.slot,
+          release: async () => {
+            await release();
+            await releaseJobLock(jobId);
+          },
+        };
       }
       return slot;
     }

@@ -48,10 +48,17 @@ export async function inRunSlot<T>(
     if (run.unit_state !== "PENDING") return "exists";
     const reason = spentBudget(run);
     if (reason) {
-      await pool().query(`UPDATE judge_runs SET status = 'PAUSED', paused_reason = $2 WHERE id = $1 AND status IN ('QUEUED', 'RUNNING')`, [runId, reason]);
+      await pool().query(`UPDATE judge_runs SET status = 'PAUSED', paused_reason = $2 WHERE id = $1 AND status IN ('QUEUED', 'RUNNING')`, [
+        runId,
+        reason,
+      ]);
       return "budget";
     }
-    if (run.status === "QUEUED") await pool().query(`UPDATE judge_runs SET status = 'RUNNING', started_at = coalesce(started_at, now()) WHERE id = $1 AND status = 'QUEUED'`, [runId]);
+    if (run.status === "QUEUED")
+      await pool().query(
+        `UPDATE judge_runs SET status = 'RUNNING', started_at = coalesce(started_at, now()) WHERE id = $1 AND status = 'QUEUED'`,
+        [runId],
+      );
     return await fn(slot.slot);
   } finally {
     await slot.release();

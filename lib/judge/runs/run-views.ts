@@ -44,7 +44,13 @@ export async function runProgress(runId: string): Promise<RunProgress | null> {
   const r = rows[0];
   if (!r) return null;
   const pending = r.units_total - r.units_done - r.units_failed;
-  const pace = runPace({ calls: r.recent_calls, units: r.recent_units, windowSeconds: r.window_seconds, pendingUnits: pending, running: r.status === "RUNNING" });
+  const pace = runPace({
+    calls: r.recent_calls,
+    units: r.recent_units,
+    windowSeconds: r.window_seconds,
+    pendingUnits: pending,
+    running: r.status === "RUNNING",
+  });
   return {
     id: r.id,
     status: r.status,
@@ -64,8 +70,20 @@ export async function runProgress(runId: string): Promise<RunProgress | null> {
 
 export async function listRuns() {
   const { rows } = await pool().query<{
-    id: string; name: string; kind: string; mode: string; status: string; project_slug: string; project_name: string; model: string | null;
-    units_total: number; units_done: number; units_failed: number; cost_usd: number; created_at: Date; imported: boolean;
+    id: string;
+    name: string;
+    kind: string;
+    mode: string;
+    status: string;
+    project_slug: string;
+    project_name: string;
+    model: string | null;
+    units_total: number;
+    units_done: number;
+    units_failed: number;
+    cost_usd: number;
+    created_at: Date;
+    imported: boolean;
   }>(
     `SELECT r.id, r.name, r.kind, r.mode, r.status, p.slug AS project_slug, p.name AS project_name, r.model, r.units_total, r.created_at,
             (SELECT count(*)::int FROM judge_units u WHERE u.run_id = r.id AND u.state = 'DONE') AS units_done,
@@ -91,7 +109,17 @@ export async function runDetail(runId: string) {
 
 /** The last failures of a run with what came back (the raw response, or the transport error). */
 export async function runFailures(runId: string, limit = 50) {
-  const { rows } = await pool().query<{ id: string; prompt_id: string; external_id: string | null; permutation_index: number; attempt: number; error: string | null; response: unknown; created_at: Date; model: string | null }>(
+  const { rows } = await pool().query<{
+    id: string;
+    prompt_id: string;
+    external_id: string | null;
+    permutation_index: number;
+    attempt: number;
+    error: string | null;
+    response: unknown;
+    created_at: Date;
+    model: string | null;
+  }>(
     `SELECT c.id, c.prompt_id, p.external_id, c.permutation_index, c.attempt, c.error, c.response, c.created_at,
             -- The model asked: the judge's, or the generator model the unit stands for (its index means nothing to a reader).
             coalesce(r.model, r.config->'models'->c.permutation_index->>'model') AS model
@@ -103,7 +131,14 @@ export async function runFailures(runId: string, limit = 50) {
 }
 
 export async function runBatches(runId: string) {
-  const { rows } = await pool().query<{ id: string; remote_batch_id: string | null; status: string; request_count: number; created_at: Date; finished_at: Date | null }>(
+  const { rows } = await pool().query<{
+    id: string;
+    remote_batch_id: string | null;
+    status: string;
+    request_count: number;
+    created_at: Date;
+    finished_at: Date | null;
+  }>(
     `SELECT id, remote_batch_id, status, request_count, created_at, finished_at FROM judge_batches WHERE run_id = $1 ORDER BY created_at`,
     [runId],
   );
@@ -124,7 +159,15 @@ export async function runPositionReport(runId: string, maxPrompts = 5_000): Prom
  * aggregate ranks best (the one rule of `aggregatePermutations`), for the run page's prompt list.
  */
 export async function runPrompts(runId: string, limit = 100) {
-  const { rows } = await pool().query<{ prompt_id: string; external_id: string | null; done: number; failed: number; total: number; preview: string; models: Record<string, string> }>(
+  const { rows } = await pool().query<{
+    prompt_id: string;
+    external_id: string | null;
+    done: number;
+    failed: number;
+    total: number;
+    preview: string;
+    models: Record<string, string>;
+  }>(
     `SELECT u.prompt_id, p.external_id, count(*) FILTER (WHERE u.state = 'DONE')::int AS done, count(*) FILTER (WHERE u.state = 'FAILED')::int AS failed, count(*)::int AS total,
             left(p.messages->-1->>'content', 120) AS preview,
             (SELECT coalesce(jsonb_object_agg(c.id, c.model), '{}'::jsonb) FROM completions c WHERE c.prompt_id = u.prompt_id) AS models
@@ -132,7 +175,9 @@ export async function runPrompts(runId: string, limit = 100) {
       GROUP BY u.prompt_id, p.external_id, p.messages ORDER BY u.prompt_id LIMIT $2`,
     [runId, limit],
   );
-  const results = rows.length ? await permutationResultsOf(runId, { promptIds: rows.map((r) => r.prompt_id) }) : new Map<string, PermutationResult[]>();
+  const results = rows.length
+    ? await permutationResultsOf(runId, { promptIds: rows.map((r) => r.prompt_id) })
+    : new Map<string, PermutationResult[]>();
   return rows.map(({ models, ...r }) => {
     const perms = results.get(r.prompt_id);
     const best = perms?.length ? aggregatePermutations(perms).tiers[0]!.map((id) => models[id] ?? id) : null;

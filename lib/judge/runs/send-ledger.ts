@@ -21,7 +21,10 @@ interface Ledger {
 const current = new AsyncLocalStorage<Ledger>();
 
 /** Runs `fn` (one unit's calls) with its requests written down; `fn` gets the ids to settle with the outcome. */
-export function withSendLedger<T>(unit: { runId: string; promptId: string; unitIndex: number; jobId?: string }, fn: (sendIds: string[]) => Promise<T>): Promise<T> {
+export function withSendLedger<T>(
+  unit: { runId: string; promptId: string; unitIndex: number; jobId?: string },
+  fn: (sendIds: string[]) => Promise<T>,
+): Promise<T> {
   const ledger: Ledger = { runId: unit.runId, promptId: unit.promptId, unitIndex: unit.unitIndex, jobId: unit.jobId ?? null, sendIds: [] };
   return current.run(ledger, () => fn(ledger.sendIds));
 }
@@ -42,20 +45,22 @@ function describeBody(body: unknown): { model: string; estimatedInputTokens: num
  * The `fetch` of the SDK clients: inside a ledger (a run unit), a chat request is written down,
  * committed, before it is sent. Elsewhere (batch files, connection tests) it only fetches.
  */
-export const ledgerFetch = (send: typeof fetch): typeof fetch => async (input, init) => {
-  const ledger = current.getStore();
-  const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
-  if (ledger && /\/chat\/completions$/.test(url)) {
-    const { model, estimatedInputTokens } = describeBody(init?.body);
-    const { rows } = await pool().query<{ id: string }>({
-      name: "record-call-send",
-      text: `INSERT INTO judge_call_sends (run_id, prompt_id, unit_index, job_id, model, estimated_input_tokens) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-      values: [ledger.runId, ledger.promptId, ledger.unitIndex, ledger.jobId, model, estimatedInputTokens],
-    });
-    ledger.sendIds.push(rows[0]!.id);
-  }
-  return send(input, init);
-};
+export const ledgerFetch =
+  (send: typeof fetch): typeof fetch =>
+  async (input, init) => {
+    const ledger = current.getStore();
+    const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+    if (ledger && /\/chat\/completions$/.test(url)) {
+      const { model, estimatedInputTokens } = describeBody(init?.body);
+      const { rows } = await pool().query<{ id: string }>({
+        name: "record-call-send",
+        text: `INSERT INTO judge_call_sends (run_id, prompt_id, unit_index, job_id, model, estimated_input_tokens) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+        values: [ledger.runId, ledger.promptId, ledger.unitIndex, ledger.jobId, model, estimatedInputTokens],
+      });
+      ledger.sendIds.push(rows[0]!.id);
+    }
+    return send(input, init);
+  };
 
 export interface PossiblyPaid {
   calls: number;

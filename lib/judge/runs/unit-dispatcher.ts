@@ -51,7 +51,9 @@ export function dispatchJobs<T extends object>(
             await handle(job);
             await boss.complete(queue, job.id);
           } catch (error) {
-            await boss.fail(queue, job.id, { message: error instanceof Error ? error.message : String(error) }).catch((e) => logger.warn({ err: e }, "failing a job failed"));
+            await boss
+              .fail(queue, job.id, { message: error instanceof Error ? error.message : String(error) })
+              .catch((e) => logger.warn({ err: e }, "failing a job failed"));
           }
         };
         const p: Promise<void> = run().finally(() => {

@@ -67,15 +67,25 @@ export async function recordUnitOutcome(
         unit.unitIndex,
         JSON.stringify(
           o.calls.map((c, i) => ({
-            ord: i, status: c.status, shown_order: c.shownOrder ?? [], request: c.request, response: c.response ?? null, error: c.error,
-            input_tokens: c.inputTokens, output_tokens: c.outputTokens, cost_usd: costs[i], latency_ms: c.latencyMs, batch_id: c.batchId ?? null,
+            ord: i,
+            status: c.status,
+            shown_order: c.shownOrder ?? [],
+            request: c.request,
+            response: c.response ?? null,
+            error: c.error,
+            input_tokens: c.inputTokens,
+            output_tokens: c.outputTokens,
+            cost_usd: costs[i],
+            latency_ms: c.latencyMs,
+            batch_id: c.batchId ?? null,
           })),
         ),
       ],
     });
   }
   const requests = o.sends ? o.sends.length : o.calls.length;
-  if (o.sends?.length) await tx.query({ name: "settle-call-sends", text: `DELETE FROM judge_call_sends WHERE id = ANY($1::bigint[])`, values: [o.sends] });
+  if (o.sends?.length)
+    await tx.query({ name: "settle-call-sends", text: `DELETE FROM judge_call_sends WHERE id = ANY($1::bigint[])`, values: [o.sends] });
   if (o.calls.length > 0 || requests > 0) {
     const tokens = o.calls.reduce((n, c) => n + c.inputTokens + c.outputTokens, 0);
     const cost = costs.reduce<number>((n, c) => n + (c ?? 0), 0);
@@ -131,7 +141,15 @@ export const SPEND_SQL = `(SELECT coalesce(sum(calls), 0)::int FROM judge_run_sp
   (SELECT coalesce(sum(cost_usd), 0)::float8 FROM judge_run_spend s WHERE s.run_id = r.id) AS cost_usd`;
 
 /** The budget a run has spent, if any is spent: the run pauses with this reason. */
-export function spentBudget(run: { budget_calls: number | null; budget_tokens: number | null; budget_cost_usd: number | null; calls_made: number; calls_unrecorded?: number; tokens_used: number; cost_usd: number }): string | null {
+export function spentBudget(run: {
+  budget_calls: number | null;
+  budget_tokens: number | null;
+  budget_cost_usd: number | null;
+  calls_made: number;
+  calls_unrecorded?: number;
+  tokens_used: number;
+  cost_usd: number;
+}): string | null {
   const over =
     (run.budget_calls !== null && run.calls_made + (run.calls_unrecorded ?? 0) >= run.budget_calls && "calls") ||
     (run.budget_tokens !== null && run.tokens_used >= run.budget_tokens && "tokens") ||

@@ -29,7 +29,15 @@ export async function createEndpointAction(_: unknown, form: FormData) {
 export async function editTemplateAction(key: string, _: unknown, form: FormData) {
   const admin = await requireRole("ADMIN");
   return actionResult(async () => {
-    const created = await editTemplate(key, { name: String(form.get("name") ?? ""), systemPrompt: String(form.get("systemPrompt") ?? ""), userTemplate: String(form.get("userTemplate") ?? "") }, admin.id);
+    const created = await editTemplate(
+      key,
+      {
+        name: String(form.get("name") ?? ""),
+        systemPrompt: String(form.get("systemPrompt") ?? ""),
+        userTemplate: String(form.get("userTemplate") ?? ""),
+      },
+      admin.id,
+    );
     revalidatePath("/admin/judges");
     return { message: `Saved as version ${created.version}; earlier versions stay as they were.` };
   });

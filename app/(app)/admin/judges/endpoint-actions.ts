@@ -37,7 +37,9 @@ export async function archiveEndpointAction(id: string) {
   return actionResult(async () => {
     const outcome = await archiveEndpoint(endpointId.parse(id), admin.id);
     revalidatePath("/admin/judges");
-    return { message: outcome === "deleted" ? "Deleted: no run had used it." : "Archived: runs that used it keep it; new runs cannot choose it." };
+    return {
+      message: outcome === "deleted" ? "Deleted: no run had used it." : "Archived: runs that used it keep it; new runs cannot choose it.",
+    };
   });
 }
 
@@ -54,7 +56,14 @@ export async function testEndpointAction(id: string, model: string) {
   await requireRole("ADMIN");
   return actionResult(async () => {
     const result = await testEndpointConnection(endpointId.parse(id), z.string().max(200).parse(model));
-    if (!result.ok) throw new AppError("INVALID_INPUT", `Failed${result.latencyMs === null ? "" : ` after ${result.latencyMs} ms`} asking ${result.requestedModel}: ${result.error}`, "model");
-    return { message: `Connected in ${result.latencyMs} ms; ${result.model} answered${result.model === result.requestedModel ? "" : ` (asked for ${result.requestedModel})`}.` };
+    if (!result.ok)
+      throw new AppError(
+        "INVALID_INPUT",
+        `Failed${result.latencyMs === null ? "" : ` after ${result.latencyMs} ms`} asking ${result.requestedModel}: ${result.error}`,
+        "model",
+      );
+    return {
+      message: `Connected in ${result.latencyMs} ms; ${result.model} answered${result.model === result.requestedModel ? "" : ` (asked for ${result.requestedModel})`}.`,
+    };
   });
 }

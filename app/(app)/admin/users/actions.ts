@@ -11,7 +11,12 @@ export async function createUserAction(_: unknown, form: FormData) {
   const admin = await requireRole("ADMIN");
   return actionResult(async () => {
     const { user, password } = await createUser(
-      { email: String(form.get("email") ?? ""), name: String(form.get("name") ?? "") || undefined, role: String(form.get("role") ?? ""), specialties: String(form.get("specialties") ?? "") },
+      {
+        email: String(form.get("email") ?? ""),
+        name: String(form.get("name") ?? "") || undefined,
+        role: String(form.get("role") ?? ""),
+        specialties: String(form.get("specialties") ?? ""),
+      },
       admin.id,
     );
     revalidatePath("/admin/users");

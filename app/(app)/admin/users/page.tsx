@@ -23,12 +23,27 @@ export default async function UsersPage() {
               <th className="px-3 py-2">Specialties</th>
               <th className="px-3 py-2">Status</th>
               <th className="px-3 py-2">Last sign-in</th>
-              <th className="px-3 py-2"><span className="sr-only">Actions</span></th>
+              <th className="px-3 py-2">
+                <span className="sr-only">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
             {users.map((u) => (
-              <UserRow key={u.id} user={{ id: u.id, email: u.email, name: u.name, role: u.role, specialties: u.specialties, active: u.active, isExternal: u.isExternal, lastLoginAt: u.lastLoginAt?.toISOString() ?? null }} isSelf={u.id === admin.id} />
+              <UserRow
+                key={u.id}
+                user={{
+                  id: u.id,
+                  email: u.email,
+                  name: u.name,
+                  role: u.role,
+                  specialties: u.specialties,
+                  active: u.active,
+                  isExternal: u.isExternal,
+                  lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
+                }}
+                isSelf={u.id === admin.id}
+              />
             ))}
           </tbody>
         </table>

@@ -18,12 +18,22 @@ export default async function ExportPage({ params }: { params: Promise<{ id: str
   const card = cardPath ? await readFile(cardPath, "utf8").catch(() => null) : null;
   return (
     <div className="space-y-6">
-      <p className="text-sm"><Link href="/exports" className="text-brand-700 underline">← Exports</Link></p>
+      <p className="text-sm">
+        <Link href="/exports" className="text-brand-700 underline">
+          ← Exports
+        </Link>
+      </p>
       <h1 className="text-2xl font-semibold">{exp.name}</h1>
       <p className="text-sm text-slate-600">
         {exp.projects.join(", ")} · {exp.format} · {exp.fileType}
-        {exp.exportVersion && <> · version <span className="font-mono">{exp.exportVersion}</span></>}
-        {" "}· created {exp.createdAt.slice(0, 16).replace("T", " ")}{exp.createdBy ? ` by ${exp.createdBy}` : ""}
+        {exp.exportVersion && (
+          <>
+            {" "}
+            · version <span className="font-mono">{exp.exportVersion}</span>
+          </>
+        )}{" "}
+        · created {exp.createdAt.slice(0, 16).replace("T", " ")}
+        {exp.createdBy ? ` by ${exp.createdBy}` : ""}
       </p>
       <ExportLive initial={exp} />
       <details className="rounded-lg border border-slate-200 bg-white p-4">
@@ -33,7 +43,9 @@ export default async function ExportPage({ params }: { params: Promise<{ id: str
       {card && (
         <details className="rounded-lg border border-slate-200 bg-white p-4" open>
           <summary className="cursor-pointer font-semibold">Dataset card (README.md)</summary>
-          <pre className="mt-2 overflow-x-auto whitespace-pre-wrap text-xs" data-testid="dataset-card">{card}</pre>
+          <pre className="mt-2 overflow-x-auto whitespace-pre-wrap text-xs" data-testid="dataset-card">
+            {card}
+          </pre>
         </details>
       )}
     </div>

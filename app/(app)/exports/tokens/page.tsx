@@ -14,20 +14,40 @@ export default async function ApiTokensPage() {
   const tokens = await listApiTokens(user.id);
   return (
     <div className="space-y-6">
-      <p className="text-sm"><Link href="/exports" className="text-brand-700 underline">← Exports</Link></p>
+      <p className="text-sm">
+        <Link href="/exports" className="text-brand-700 underline">
+          ← Exports
+        </Link>
+      </p>
       <h1 className="text-2xl font-semibold">API tokens</h1>
       <p className="text-sm text-slate-600">
-        Tokens let scripts list and download exports: <code className="rounded bg-slate-100 px-1">curl -H &quot;Authorization: Bearer mpt_…&quot; -o export.zip https://…/api/exports/ID/zip</code>.
-        A token acts as you, only for reading exports; it is shown once and stored only as a hash.
+        Tokens let scripts list and download exports:{" "}
+        <code className="rounded bg-slate-100 px-1">
+          curl -H &quot;Authorization: Bearer mpt_…&quot; -o export.zip https://…/api/exports/ID/zip
+        </code>
+        . A token acts as you, only for reading exports; it is shown once and stored only as a hash.
       </p>
-      <section className="rounded-lg border border-slate-200 bg-white p-4"><ApiTokenForm /></section>
+      <section className="rounded-lg border border-slate-200 bg-white p-4">
+        <ApiTokenForm />
+      </section>
       <section aria-labelledby="tokens-heading" className="rounded-lg border border-slate-200 bg-white p-4">
-        <h2 id="tokens-heading" className="mb-2 font-semibold">Your tokens</h2>
+        <h2 id="tokens-heading" className="mb-2 font-semibold">
+          Your tokens
+        </h2>
         {tokens.length === 0 ? (
           <p className="text-sm text-slate-600">No tokens yet.</p>
         ) : (
           <table className="w-full text-sm">
-            <thead className="bg-slate-50 text-left"><tr><th className="px-2 py-1">Name</th><th className="px-2 py-1">Starts with</th><th className="px-2 py-1">Created</th><th className="px-2 py-1">Last used</th><th className="px-2 py-1">Expires</th><th className="px-2 py-1">Status</th></tr></thead>
+            <thead className="bg-slate-50 text-left">
+              <tr>
+                <th className="px-2 py-1">Name</th>
+                <th className="px-2 py-1">Starts with</th>
+                <th className="px-2 py-1">Created</th>
+                <th className="px-2 py-1">Last used</th>
+                <th className="px-2 py-1">Expires</th>
+                <th className="px-2 py-1">Status</th>
+              </tr>
+            </thead>
             <tbody>
               {tokens.map((t) => (
                 <tr key={t.id} className="border-t border-slate-100">

@@ -15,8 +15,18 @@ export default async function AgreementHelpPage() {
   const section = readmeSection(readme, "Metrics");
   return (
     <article className="max-w-5xl space-y-4 rounded-lg border border-slate-200 bg-white p-4 sm:p-6">
-      <h1 id="metrics" className="text-2xl font-semibold">How the agreement figures are computed</h1>
-      {section ? <div className="overflow-x-auto text-sm"><SafeMarkdown text={section} /></div> : <p className="text-slate-600">The README with the formulas is not installed beside this server; see the &quot;Metrics&quot; section of MedPref&apos;s README.</p>}
+      <h1 id="metrics" className="text-2xl font-semibold">
+        How the agreement figures are computed
+      </h1>
+      {section ? (
+        <div className="overflow-x-auto text-sm">
+          <SafeMarkdown text={section} />
+        </div>
+      ) : (
+        <p className="text-slate-600">
+          The README with the formulas is not installed beside this server; see the &quot;Metrics&quot; section of MedPref&apos;s README.
+        </p>
+      )}
     </article>
   );
 }

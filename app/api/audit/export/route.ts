@@ -9,7 +9,8 @@ export async function GET(request: Request) {
   if (!auth.ok) return auth.response;
   const params = Object.fromEntries([...new URL(request.url).searchParams].filter(([, v]) => v !== ""));
   const parsed = auditFilterSchema.safeParse(params);
-  if (!parsed.success) return Response.json({ error: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") }, { status: 400 });
+  if (!parsed.success)
+    return Response.json({ error: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") }, { status: 400 });
   const rows = auditCsv(parsed.data);
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
@@ -23,5 +24,7 @@ export async function GET(request: Request) {
     },
   });
   const stamp = new Date().toISOString().slice(0, 10);
-  return new Response(body, { headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="medpref-audit-${stamp}.csv"` } });
+  return new Response(body, {
+    headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="medpref-audit-${stamp}.csv"` },
+  });
 }

@@ -23,7 +23,13 @@ const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array
 const section = "rounded-lg border border-slate-200 bg-white";
 const heading = "border-b border-slate-200 px-4 py-3 font-semibold";
 
-export default async function AgreementPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<Search> }) {
+export default async function AgreementPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<Search>;
+}) {
   const user = await requireRole("ADMIN", "RESEARCHER");
   const isAdmin = user.role === "ADMIN";
   const { slug } = await params;
@@ -54,9 +60,15 @@ export default async function AgreementPage({ params, searchParams }: { params: 
   // Two rankings compared prompt by prompt: pairwise agreement, tau-b, same best.
   const pairCells = (p: PairAgreement) => (
     <>
-      <td className="px-3 py-2"><FigureValue cell={countedFigureCell(p.pairwiseAgreement, p.prompts, (x) => formatFigure(x))} /></td>
-      <td className="px-3 py-2"><FigureValue cell={countedFigureCell(p.kendallTauB, p.prompts, (x) => formatFigure(x))} /></td>
-      <td className="px-3 py-2"><FigureValue cell={countedFigureCell(p.top1Agreement, p.prompts, formatShare)} /></td>
+      <td className="px-3 py-2">
+        <FigureValue cell={countedFigureCell(p.pairwiseAgreement, p.prompts, (x) => formatFigure(x))} />
+      </td>
+      <td className="px-3 py-2">
+        <FigureValue cell={countedFigureCell(p.kendallTauB, p.prompts, (x) => formatFigure(x))} />
+      </td>
+      <td className="px-3 py-2">
+        <FigureValue cell={countedFigureCell(p.top1Agreement, p.prompts, formatShare)} />
+      </td>
     </>
   );
   // Every figure for each group: one row for the clinicians, one per judge run against their consensus.
@@ -65,21 +77,38 @@ export default async function AgreementPage({ params, searchParams }: { params: 
       <table className="w-full text-sm" aria-label={title}>
         <thead className="bg-slate-50 text-left">
           <tr>
-            <th className="px-3 py-2">{title}</th><th className="px-3 py-2">Prompts</th><th className="px-3 py-2">Raters</th>
-            {FIGURE_KEYS.map((k) => <th key={k} className="px-3 py-2" title={FIGURE_HELP[k]}>{FIGURE_LABELS[k]}</th>)}
+            <th className="px-3 py-2">{title}</th>
+            <th className="px-3 py-2">Prompts</th>
+            <th className="px-3 py-2">Raters</th>
+            {FIGURE_KEYS.map((k) => (
+              <th key={k} className="px-3 py-2" title={FIGURE_HELP[k]}>
+                {FIGURE_LABELS[k]}
+              </th>
+            ))}
           </tr>
         </thead>
         <tbody>
-          {groups.flatMap((g) => [{ label: "Clinicians", figures: g.humanHuman }, ...g.judges.map((j) => ({ label: `${runName.get(j.runId)} vs consensus`, figures: j.vsConsensus }))].map((row) => (
-            <tr key={`${g.value}|${row.label}`} className="border-t border-slate-100">
-              <th scope="row" className="px-3 py-2 text-left font-medium">{g.value}</th>
-              <td className="px-3 py-2">{g.prompts} <span className="text-xs text-slate-500">({row.figures.prompts} compared)</span></td>
-              <td className="px-3 py-2">{row.label}</td>
-              {FIGURE_KEYS.map((k) => (
-                <td key={k} className="px-3 py-2"><FigureValue intervalAsTitle cell={figureCell(row.figures[k], row.figures.ci95[k], row.figures.prompts)} /></td>
-              ))}
-            </tr>
-          )))}
+          {groups.flatMap((g) =>
+            [
+              { label: "Clinicians", figures: g.humanHuman },
+              ...g.judges.map((j) => ({ label: `${runName.get(j.runId)} vs consensus`, figures: j.vsConsensus })),
+            ].map((row) => (
+              <tr key={`${g.value}|${row.label}`} className="border-t border-slate-100">
+                <th scope="row" className="px-3 py-2 text-left font-medium">
+                  {g.value}
+                </th>
+                <td className="px-3 py-2">
+                  {g.prompts} <span className="text-xs text-slate-500">({row.figures.prompts} compared)</span>
+                </td>
+                <td className="px-3 py-2">{row.label}</td>
+                {FIGURE_KEYS.map((k) => (
+                  <td key={k} className="px-3 py-2">
+                    <FigureValue intervalAsTitle cell={figureCell(row.figures[k], row.figures.ci95[k], row.figures.prompts)} />
+                  </td>
+                ))}
+              </tr>
+            )),
+          )}
         </tbody>
       </table>
     </div>
@@ -87,45 +116,115 @@ export default async function AgreementPage({ params, searchParams }: { params: 
   return (
     <div className="space-y-6">
       <div>
-        <p className="text-sm"><Link href={`/projects/${project.slug}`} className="text-brand-700 underline">← {project.name}</Link></p>
+        <p className="text-sm">
+          <Link href={`/projects/${project.slug}`} className="text-brand-700 underline">
+            ← {project.name}
+          </Link>
+        </p>
         <h1 className="text-2xl font-semibold">Agreement</h1>
         <p className="text-sm text-slate-600">
-          Computed {result.computedAt.toISOString().slice(0, 19).replace("T", " ")} UTC in {(result.computeMs / 1000).toFixed(1)} s{result.fromCache ? " (cached: the data has not changed since)" : ""}.
-          Intervals are 95% bootstrap percentiles over prompts (seeded); figures over fewer than 10 prompts are not shown. <Link href={METRICS_HELP_PATH} className="text-brand-700 underline">How each figure is computed</Link>.{isAdmin && <> <Link href={`/projects/${project.slug}/agreement/disagreements`} className="text-brand-700 underline">Disagreements →</Link></>}
+          Computed {result.computedAt.toISOString().slice(0, 19).replace("T", " ")} UTC in {(result.computeMs / 1000).toFixed(1)} s
+          {result.fromCache ? " (cached: the data has not changed since)" : ""}. Intervals are 95% bootstrap percentiles over prompts
+          (seeded); figures over fewer than 10 prompts are not shown.{" "}
+          <Link href={METRICS_HELP_PATH} className="text-brand-700 underline">
+            How each figure is computed
+          </Link>
+          .
+          {isAdmin && (
+            <>
+              {" "}
+              <Link href={`/projects/${project.slug}/agreement/disagreements`} className="text-brand-700 underline">
+                Disagreements →
+              </Link>
+            </>
+          )}
         </p>
       </div>
 
-      <form method="get" className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4 text-sm" aria-label="Filters">
-        <label>From<input type="date" name="from" defaultValue={filter.from ?? ""} className="mt-1 block rounded-md border border-slate-300 px-2 py-1" /></label>
-        <label>To (exclusive)<input type="date" name="to" defaultValue={filter.to ?? ""} className="mt-1 block rounded-md border border-slate-300 px-2 py-1" /></label>
+      <form
+        method="get"
+        className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4 text-sm"
+        aria-label="Filters"
+      >
+        <label>
+          From
+          <input
+            type="date"
+            name="from"
+            defaultValue={filter.from ?? ""}
+            className="mt-1 block rounded-md border border-slate-300 px-2 py-1"
+          />
+        </label>
+        <label>
+          To (exclusive)
+          <input type="date" name="to" defaultValue={filter.to ?? ""} className="mt-1 block rounded-md border border-slate-300 px-2 py-1" />
+        </label>
         {isAdmin && raterList.length > 0 && (
-          <label>Annotators
-            <select name="annotator" multiple defaultValue={filter.annotatorIds ?? []} className="mt-1 block h-20 rounded-md border border-slate-300 px-2 py-1">
-              {raterList.map((r) => <option key={r.id} value={r.id}>{r.name}</option>)}
+          <label>
+            Annotators
+            <select
+              name="annotator"
+              multiple
+              defaultValue={filter.annotatorIds ?? []}
+              className="mt-1 block h-20 rounded-md border border-slate-300 px-2 py-1"
+            >
+              {raterList.map((r) => (
+                <option key={r.id} value={r.id}>
+                  {r.name}
+                </option>
+              ))}
             </select>
           </label>
         )}
         {report.runs.length > 0 && (
-          <label>Judge runs
-            <select name="run" multiple defaultValue={filter.runIds ?? []} className="mt-1 block h-20 rounded-md border border-slate-300 px-2 py-1">
-              {report.runs.map((r) => <option key={r.id} value={r.id}>{r.name}</option>)}
+          <label>
+            Judge runs
+            <select
+              name="run"
+              multiple
+              defaultValue={filter.runIds ?? []}
+              className="mt-1 block h-20 rounded-md border border-slate-300 px-2 py-1"
+            >
+              {report.runs.map((r) => (
+                <option key={r.id} value={r.id}>
+                  {r.name}
+                </option>
+              ))}
             </select>
           </label>
         )}
-        <button type="submit" className="rounded-md bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700">Apply</button>
-        <Link href={`/projects/${project.slug}/agreement`} className="px-2 py-2 text-brand-700 underline">Clear</Link>
-        {filterError && <p role="alert" className="w-full rounded-md bg-red-50 px-3 py-2 text-red-800">Filter ignored: {filterError}</p>}
+        <button type="submit" className="rounded-md bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700">
+          Apply
+        </button>
+        <Link href={`/projects/${project.slug}/agreement`} className="px-2 py-2 text-brand-700 underline">
+          Clear
+        </Link>
+        {filterError && (
+          <p role="alert" className="w-full rounded-md bg-red-50 px-3 py-2 text-red-800">
+            Filter ignored: {filterError}
+          </p>
+        )}
       </form>
 
       <div className="grid grid-cols-2 gap-3 md:grid-cols-4">
         {stat("Prompts", report.counts.prompts)}
         {stat("Human rankings", report.counts.humanRankings, `${report.counts.annotators} annotators`)}
-        {stat("Prompts with ≥ 2 / ≥ 3 rankings", `${report.counts.promptsWithHumanRankings[1] ?? 0} / ${report.counts.promptsWithHumanRankings[2] ?? 0}`, `≥ 1: ${report.counts.promptsWithHumanRankings[0] ?? 0}`)}
-        {stat("Gold coverage", `${report.counts.goldPromptsRanked} / ${report.counts.goldPrompts}`, `gold prompts ranked by clinicians · ${report.counts.adjudicatedPrompts} adjudicated`)}
+        {stat(
+          "Prompts with ≥ 2 / ≥ 3 rankings",
+          `${report.counts.promptsWithHumanRankings[1] ?? 0} / ${report.counts.promptsWithHumanRankings[2] ?? 0}`,
+          `≥ 1: ${report.counts.promptsWithHumanRankings[0] ?? 0}`,
+        )}
+        {stat(
+          "Gold coverage",
+          `${report.counts.goldPromptsRanked} / ${report.counts.goldPrompts}`,
+          `gold prompts ranked by clinicians · ${report.counts.adjudicatedPrompts} adjudicated`,
+        )}
       </div>
 
       <section aria-labelledby="human-heading" className={section}>
-        <h2 id="human-heading" className={heading}>Clinicians with each other</h2>
+        <h2 id="human-heading" className={heading}>
+          Clinicians with each other
+        </h2>
         {report.humanHuman.prompts === 0 ? (
           <p className="px-4 py-3 text-sm text-slate-600">No prompt has two human rankings yet.</p>
         ) : (
@@ -134,7 +233,9 @@ export default async function AgreementPage({ params, searchParams }: { params: 
       </section>
 
       <section aria-labelledby="judges-heading" className={section}>
-        <h2 id="judges-heading" className={heading}>Judges against the clinicians&apos; consensus</h2>
+        <h2 id="judges-heading" className={heading}>
+          Judges against the clinicians&apos; consensus
+        </h2>
         {report.judges.length === 0 ? (
           <p className="px-4 py-3 text-sm text-slate-600">
             {report.counts.judgeRankings === 0 && !filter.runIds?.length
@@ -144,7 +245,11 @@ export default async function AgreementPage({ params, searchParams }: { params: 
         ) : (
           <>
             {report.judges.some((j) => j.vsConsensus.prompts > 0) ? (
-              <FigureTable idPrefix="judge-figure" columns={report.judges.map((j) => ({ label: `${j.name} (${j.model ?? "?"})`, figures: j.vsConsensus }))} caption="Each judge run's aggregated ranking against the mean-rank consensus of the clinicians, as two raters." />
+              <FigureTable
+                idPrefix="judge-figure"
+                columns={report.judges.map((j) => ({ label: `${j.name} (${j.model ?? "?"})`, figures: j.vsConsensus }))}
+                caption="Each judge run's aggregated ranking against the mean-rank consensus of the clinicians, as two raters."
+              />
             ) : (
               <p className="px-4 py-3 text-sm text-slate-600">
                 {report.counts.humanRankings === 0
@@ -154,18 +259,48 @@ export default async function AgreementPage({ params, searchParams }: { params: 
             )}
             <div className="overflow-x-auto border-t border-slate-200">
               <table className="w-full text-sm" aria-label="Position consistency">
-                <thead className="bg-slate-50 text-left"><tr><th className="px-3 py-2">Judge run</th><th className="px-3 py-2">Prompts with ≥ 2 permutations</th><th className="px-3 py-2" title="Mean Kendall's tau-b between the rankings the run gave one prompt in different shown orders: 1 = the order shown changes nothing.">Tau-b between permutations</th><th className="px-3 py-2" title="Share of prompts whose best candidate is the same in every permutation.">Same best in every permutation</th></tr></thead>
+                <thead className="bg-slate-50 text-left">
+                  <tr>
+                    <th className="px-3 py-2">Judge run</th>
+                    <th className="px-3 py-2">Prompts with ≥ 2 permutations</th>
+                    <th
+                      className="px-3 py-2"
+                      title="Mean Kendall's tau-b between the rankings the run gave one prompt in different shown orders: 1 = the order shown changes nothing."
+                    >
+                      Tau-b between permutations
+                    </th>
+                    <th className="px-3 py-2" title="Share of prompts whose best candidate is the same in every permutation.">
+                      Same best in every permutation
+                    </th>
+                  </tr>
+                </thead>
                 <tbody>
                   {report.judges.map((j) => (
                     <tr key={j.runId} className="border-t border-slate-100">
-                      <td className="px-3 py-2"><Link href={`/runs/${j.runId}`} className="text-brand-700 underline">{j.name}</Link></td>
+                      <td className="px-3 py-2">
+                        <Link href={`/runs/${j.runId}`} className="text-brand-700 underline">
+                          {j.name}
+                        </Link>
+                      </td>
                       <td className="px-3 py-2">{j.positionConsistency.prompts}</td>
                       {j.positionConsistency.prompts === 0 ? (
-                        <td colSpan={2} className="px-3 py-2 text-xs italic text-slate-600">one shown order per prompt: consistency needs a run with 2 or more permutations</td>
+                        <td colSpan={2} className="px-3 py-2 text-xs italic text-slate-600">
+                          one shown order per prompt: consistency needs a run with 2 or more permutations
+                        </td>
                       ) : (
                         <>
-                          <td className="px-3 py-2"><FigureValue cell={countedFigureCell(j.positionConsistency.kendallTauB, j.positionConsistency.prompts, (x) => formatFigure(x))} /></td>
-                          <td className="px-3 py-2"><FigureValue cell={countedFigureCell(j.positionConsistency.top1Agreement, j.positionConsistency.prompts, formatShare)} /></td>
+                          <td className="px-3 py-2">
+                            <FigureValue
+                              cell={countedFigureCell(j.positionConsistency.kendallTauB, j.positionConsistency.prompts, (x) =>
+                                formatFigure(x),
+                              )}
+                            />
+                          </td>
+                          <td className="px-3 py-2">
+                            <FigureValue
+                              cell={countedFigureCell(j.positionConsistency.top1Agreement, j.positionConsistency.prompts, formatShare)}
+                            />
+                          </td>
                         </>
                       )}
                     </tr>
@@ -176,10 +311,30 @@ export default async function AgreementPage({ params, searchParams }: { params: 
             {report.judgeVsJudge.length > 0 && (
               <div className="overflow-x-auto border-t border-slate-200">
                 <table className="w-full text-sm" aria-label="Judge runs against each other">
-                  <thead className="bg-slate-50 text-left"><tr><th className="px-3 py-2">Runs</th><th className="px-3 py-2">Shared prompts</th><th className="px-3 py-2" title={FIGURE_HELP.pairwiseAgreement}>Pairwise agreement</th><th className="px-3 py-2" title={FIGURE_HELP.kendallTauB}>Tau-b</th><th className="px-3 py-2" title={FIGURE_HELP.top1Agreement}>Same best</th></tr></thead>
+                  <thead className="bg-slate-50 text-left">
+                    <tr>
+                      <th className="px-3 py-2">Runs</th>
+                      <th className="px-3 py-2">Shared prompts</th>
+                      <th className="px-3 py-2" title={FIGURE_HELP.pairwiseAgreement}>
+                        Pairwise agreement
+                      </th>
+                      <th className="px-3 py-2" title={FIGURE_HELP.kendallTauB}>
+                        Tau-b
+                      </th>
+                      <th className="px-3 py-2" title={FIGURE_HELP.top1Agreement}>
+                        Same best
+                      </th>
+                    </tr>
+                  </thead>
                   <tbody>
                     {report.judgeVsJudge.map((p) => (
-                      <tr key={`${p.a}|${p.b}`} className="border-t border-slate-100"><td className="px-3 py-2">{runName.get(p.a)} × {runName.get(p.b)}</td><td className="px-3 py-2">{p.prompts}</td>{pairCells(p)}</tr>
+                      <tr key={`${p.a}|${p.b}`} className="border-t border-slate-100">
+                        <td className="px-3 py-2">
+                          {runName.get(p.a)} × {runName.get(p.b)}
+                        </td>
+                        <td className="px-3 py-2">{p.prompts}</td>
+                        {pairCells(p)}
+                      </tr>
                     ))}
                   </tbody>
                 </table>
@@ -188,11 +343,33 @@ export default async function AgreementPage({ params, searchParams }: { params: 
             {isAdmin && report.judges.some((j) => j.vsClinicians.length > 0) && (
               <div className="overflow-x-auto border-t border-slate-200">
                 <table className="w-full text-sm" aria-label="Judges against each clinician">
-                  <thead className="bg-slate-50 text-left"><tr><th className="px-3 py-2">Judge run</th><th className="px-3 py-2">Clinician</th><th className="px-3 py-2">Shared prompts</th><th className="px-3 py-2" title={FIGURE_HELP.pairwiseAgreement}>Pairwise agreement</th><th className="px-3 py-2" title={FIGURE_HELP.kendallTauB}>Tau-b</th><th className="px-3 py-2" title={FIGURE_HELP.top1Agreement}>Same best</th></tr></thead>
+                  <thead className="bg-slate-50 text-left">
+                    <tr>
+                      <th className="px-3 py-2">Judge run</th>
+                      <th className="px-3 py-2">Clinician</th>
+                      <th className="px-3 py-2">Shared prompts</th>
+                      <th className="px-3 py-2" title={FIGURE_HELP.pairwiseAgreement}>
+                        Pairwise agreement
+                      </th>
+                      <th className="px-3 py-2" title={FIGURE_HELP.kendallTauB}>
+                        Tau-b
+                      </th>
+                      <th className="px-3 py-2" title={FIGURE_HELP.top1Agreement}>
+                        Same best
+                      </th>
+                    </tr>
+                  </thead>
                   <tbody>
-                    {report.judges.flatMap((j) => j.vsClinicians.map((c) => (
-                      <tr key={`${j.runId}|${c.raterId}`} className="border-t border-slate-100"><td className="px-3 py-2">{j.name}</td><td className="px-3 py-2">{c.name}</td><td className="px-3 py-2">{c.prompts}</td>{pairCells(c)}</tr>
-                    )))}
+                    {report.judges.flatMap((j) =>
+                      j.vsClinicians.map((c) => (
+                        <tr key={`${j.runId}|${c.raterId}`} className="border-t border-slate-100">
+                          <td className="px-3 py-2">{j.name}</td>
+                          <td className="px-3 py-2">{c.name}</td>
+                          <td className="px-3 py-2">{c.prompts}</td>
+                          {pairCells(c)}
+                        </tr>
+                      )),
+                    )}
                   </tbody>
                 </table>
               </div>
@@ -203,26 +380,64 @@ export default async function AgreementPage({ params, searchParams }: { params: 
 
       {isAdmin && (
         <section aria-labelledby="annotators-heading" className={section}>
-          <h2 id="annotators-heading" className={heading}>Annotators</h2>
-          {report.annotators.length === 0 ? <p className="px-4 py-3 text-sm text-slate-600">No human rankings match.</p> : (
+          <h2 id="annotators-heading" className={heading}>
+            Annotators
+          </h2>
+          {report.annotators.length === 0 ? (
+            <p className="px-4 py-3 text-sm text-slate-600">No human rankings match.</p>
+          ) : (
             <div className="overflow-x-auto">
               <table className="w-full text-sm" aria-label="Annotators">
                 <thead className="bg-slate-50 text-left">
                   <tr>
-                    <th className="px-3 py-2">Annotator</th><th className="px-3 py-2">Rankings</th><th className="px-3 py-2">Median time</th>
-                    <th className="px-3 py-2">Agreement with the others</th><th className="px-3 py-2" title="Against the admins' gold ranking, over the gold prompts the annotator ranked: pairwise agreement, Kendall's tau-b (mean over prompts) and top-1 (share with the same best).">Agreement with gold</th><th className="px-3 py-2">Tie rate</th><th className="px-3 py-2">Flag rate</th><th className="px-3 py-2">Kept shown order</th><th className="px-3 py-2">Attention</th>
+                    <th className="px-3 py-2">Annotator</th>
+                    <th className="px-3 py-2">Rankings</th>
+                    <th className="px-3 py-2">Median time</th>
+                    <th className="px-3 py-2">Agreement with the others</th>
+                    <th
+                      className="px-3 py-2"
+                      title="Against the admins' gold ranking, over the gold prompts the annotator ranked: pairwise agreement, Kendall's tau-b (mean over prompts) and top-1 (share with the same best)."
+                    >
+                      Agreement with gold
+                    </th>
+                    <th className="px-3 py-2">Tie rate</th>
+                    <th className="px-3 py-2">Flag rate</th>
+                    <th className="px-3 py-2">Kept shown order</th>
+                    <th className="px-3 py-2">Attention</th>
                   </tr>
                 </thead>
                 <tbody>
                   {report.annotators.map((a) => (
-                    <tr key={a.raterId} className={`border-t border-slate-100 ${a.outlier.length ? "bg-amber-50" : ""}`} data-outlier={a.outlier.length > 0 || undefined}>
-                      <td className="px-3 py-2">{a.name} <span className="text-xs text-slate-500">{a.external ? "external rater" : a.pseudonym}</span></td>
+                    <tr
+                      key={a.raterId}
+                      className={`border-t border-slate-100 ${a.outlier.length ? "bg-amber-50" : ""}`}
+                      data-outlier={a.outlier.length > 0 || undefined}
+                    >
+                      <td className="px-3 py-2">
+                        {a.name} <span className="text-xs text-slate-500">{a.external ? "external rater" : a.pseudonym}</span>
+                      </td>
                       <td className="px-3 py-2">{a.rankings}</td>
                       <td className="px-3 py-2">{a.medianSeconds === null ? "—" : `${a.medianSeconds} s`}</td>
-                      <td className="px-3 py-2"><span className="font-mono">{formatFigure(a.agreementWithConsensus)}</span> <span className="text-xs text-slate-500">tau-b {formatFigure(a.tauBWithConsensus)} · {a.promptsWithOthers} prompts</span></td>
-                      <td className="px-3 py-2">{a.agreementWithGold.prompts === 0 ? "—" : (
-                        <span className="block whitespace-nowrap">pairwise <span className="font-mono">{formatFigure(a.agreementWithGold.pairwiseAgreement)}</span> · tau-b <span className="font-mono">{formatFigure(a.agreementWithGold.kendallTauB)}</span> · top-1 <span className="font-mono">{formatShare(a.agreementWithGold.top1Agreement)}</span> <span className="text-xs text-slate-500">({a.agreementWithGold.prompts} gold prompt{a.agreementWithGold.prompts === 1 ? "" : "s"})</span></span>
-                      )}</td>
+                      <td className="px-3 py-2">
+                        <span className="font-mono">{formatFigure(a.agreementWithConsensus)}</span>{" "}
+                        <span className="text-xs text-slate-500">
+                          tau-b {formatFigure(a.tauBWithConsensus)} · {a.promptsWithOthers} prompts
+                        </span>
+                      </td>
+                      <td className="px-3 py-2">
+                        {a.agreementWithGold.prompts === 0 ? (
+                          "—"
+                        ) : (
+                          <span className="block whitespace-nowrap">
+                            pairwise <span className="font-mono">{formatFigure(a.agreementWithGold.pairwiseAgreement)}</span> · tau-b{" "}
+                            <span className="font-mono">{formatFigure(a.agreementWithGold.kendallTauB)}</span> · top-1{" "}
+                            <span className="font-mono">{formatShare(a.agreementWithGold.top1Agreement)}</span>{" "}
+                            <span className="text-xs text-slate-500">
+                              ({a.agreementWithGold.prompts} gold prompt{a.agreementWithGold.prompts === 1 ? "" : "s"})
+                            </span>
+                          </span>
+                        )}
+                      </td>
                       <td className="px-3 py-2">{formatShare(a.tieRate)}</td>
                       <td className="px-3 py-2">{formatShare(a.flagRate)}</td>
                       <td className="px-3 py-2">{formatShare(a.keptShownOrderRate)}</td>
@@ -239,37 +454,84 @@ export default async function AgreementPage({ params, searchParams }: { params: 
       )}
 
       <section aria-labelledby="bias-heading" className={section}>
-        <h2 id="bias-heading" className={heading}>Bias</h2>
-        {report.bias.candidates === null ? <p className="px-4 py-3 text-sm text-slate-600">No rankings yet.</p> : (
+        <h2 id="bias-heading" className={heading}>
+          Bias
+        </h2>
+        {report.bias.candidates === null ? (
+          <p className="px-4 py-3 text-sm text-slate-600">No rankings yet.</p>
+        ) : (
           <div className="grid gap-4 p-4 xl:grid-cols-2">
             <div className="min-w-0">
               <h3 className="font-medium">Position bias: mean rank by shown position</h3>
-              <p className="text-xs text-slate-500">Prompts with {report.bias.candidates} candidates. Flat at {((report.bias.candidates + 1) / 2).toFixed(1)} (dashed) = no position bias; a low first point = favours what is read first.</p>
-              <MeanRankChart title="Mean rank by shown position" xTitle="shown position" xLabels={Array.from({ length: report.bias.candidates }, (_, i) => String(i + 1))} series={report.bias.series.map((s) => ({ label: s.label, values: s.meanRankByShownPosition }))} />
+              <p className="text-xs text-slate-500">
+                Prompts with {report.bias.candidates} candidates. Flat at {((report.bias.candidates + 1) / 2).toFixed(1)} (dashed) = no
+                position bias; a low first point = favours what is read first.
+              </p>
+              <MeanRankChart
+                title="Mean rank by shown position"
+                xTitle="shown position"
+                xLabels={Array.from({ length: report.bias.candidates }, (_, i) => String(i + 1))}
+                series={report.bias.series.map((s) => ({ label: s.label, values: s.meanRankByShownPosition }))}
+              />
               {report.bias.series.some((s) => s.withoutShownOrder > 0) && (
                 <p className="text-xs text-slate-600" data-testid="position-left-out">
-                  Left out of this chart, because nobody knows the order they were seen in: {report.bias.series.filter((s) => s.withoutShownOrder > 0).map((s) => `${s.withoutShownOrder} ${s.label} ranking${s.withoutShownOrder === 1 ? "" : "s"}`).join(", ")} (imported from a file, which stores no shown order).
+                  Left out of this chart, because nobody knows the order they were seen in:{" "}
+                  {report.bias.series
+                    .filter((s) => s.withoutShownOrder > 0)
+                    .map((s) => `${s.withoutShownOrder} ${s.label} ranking${s.withoutShownOrder === 1 ? "" : "s"}`)
+                    .join(", ")}{" "}
+                  (imported from a file, which stores no shown order).
                 </p>
               )}
             </div>
             <div className="min-w-0">
               <h3 className="font-medium">Length bias: mean rank by length order</h3>
-              <p className="text-xs text-slate-500">1 = the prompt&apos;s shortest candidate. Falling line = longer answers ranked better. Tau-b of length vs rank: {report.bias.series.map((s) => `${s.label} ${formatFigure(s.lengthTauB)}`).join(" · ")} (negative = longer preferred).</p>
-              <MeanRankChart title="Mean rank by length order" xTitle="length order (1 = shortest)" xLabels={Array.from({ length: report.bias.candidates }, (_, i) => String(i + 1))} series={report.bias.series.map((s) => ({ label: s.label, values: s.meanRankByLength }))} />
+              <p className="text-xs text-slate-500">
+                1 = the prompt&apos;s shortest candidate. Falling line = longer answers ranked better. Tau-b of length vs rank:{" "}
+                {report.bias.series.map((s) => `${s.label} ${formatFigure(s.lengthTauB)}`).join(" · ")} (negative = longer preferred).
+              </p>
+              <MeanRankChart
+                title="Mean rank by length order"
+                xTitle="length order (1 = shortest)"
+                xLabels={Array.from({ length: report.bias.candidates }, (_, i) => String(i + 1))}
+                series={report.bias.series.map((s) => ({ label: s.label, values: s.meanRankByLength }))}
+              />
             </div>
             <div className="min-w-0 xl:col-span-2">
               <h3 className="font-medium">Self-preference</h3>
               {report.bias.selfPreference.length === 0 ? (
                 <p className="text-sm text-slate-600">No judge run ranked candidates from its own model family.</p>
               ) : (
-                <div className="mt-2 overflow-x-auto"><table className="w-full text-sm" aria-label="Self-preference">
-                  <thead className="bg-slate-50 text-left"><tr><th className="px-3 py-2">Judge run</th><th className="px-3 py-2">Family</th><th className="px-3 py-2">Prompts</th><th className="px-3 py-2">Mean rank of own family: judge / clinicians</th><th className="px-3 py-2">Own family ranked best: judge / clinicians</th></tr></thead>
-                  <tbody>
-                    {report.bias.selfPreference.map((s) => (
-                      <tr key={s.runId} className="border-t border-slate-100"><td className="px-3 py-2">{s.label} ({s.judgeModel})</td><td className="px-3 py-2">{s.family}</td><td className="px-3 py-2">{s.prompts}</td><td className="px-3 py-2 font-mono">{formatFigure(s.judgeMeanRank, 2)} / {formatFigure(s.humanMeanRank, 2)}</td><td className="px-3 py-2">{formatShare(s.judgeTop1Rate)} / {formatShare(s.humanTop1Rate)}</td></tr>
-                    ))}
-                  </tbody>
-                </table></div>
+                <div className="mt-2 overflow-x-auto">
+                  <table className="w-full text-sm" aria-label="Self-preference">
+                    <thead className="bg-slate-50 text-left">
+                      <tr>
+                        <th className="px-3 py-2">Judge run</th>
+                        <th className="px-3 py-2">Family</th>
+                        <th className="px-3 py-2">Prompts</th>
+                        <th className="px-3 py-2">Mean rank of own family: judge / clinicians</th>
+                        <th className="px-3 py-2">Own family ranked best: judge / clinicians</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {report.bias.selfPreference.map((s) => (
+                        <tr key={s.runId} className="border-t border-slate-100">
+                          <td className="px-3 py-2">
+                            {s.label} ({s.judgeModel})
+                          </td>
+                          <td className="px-3 py-2">{s.family}</td>
+                          <td className="px-3 py-2">{s.prompts}</td>
+                          <td className="px-3 py-2 font-mono">
+                            {formatFigure(s.judgeMeanRank, 2)} / {formatFigure(s.humanMeanRank, 2)}
+                          </td>
+                          <td className="px-3 py-2">
+                            {formatShare(s.judgeTop1Rate)} / {formatShare(s.humanTop1Rate)}
+                          </td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
               )}
             </div>
           </div>
@@ -277,21 +539,33 @@ export default async function AgreementPage({ params, searchParams }: { params: 
       </section>
 
       <section aria-labelledby="models-heading" className={section}>
-        <h2 id="models-heading" className={heading}>Models</h2>
-        <p className="px-4 pt-3 text-xs text-slate-600">Bradley–Terry log-strength: how strongly a model wins its comparisons (0 = the average model; +0.7 ≈ twice the odds of winning). Win rate: how often the row&apos;s model is ranked above the column&apos;s (ties count half). <Link href={METRICS_HELP_PATH} className="text-brand-700 underline">Definitions</Link></p>
+        <h2 id="models-heading" className={heading}>
+          Models
+        </h2>
+        <p className="px-4 pt-3 text-xs text-slate-600">
+          Bradley–Terry log-strength: how strongly a model wins its comparisons (0 = the average model; +0.7 ≈ twice the odds of winning).
+          Win rate: how often the row&apos;s model is ranked above the column&apos;s (ties count half).{" "}
+          <Link href={METRICS_HELP_PATH} className="text-brand-700 underline">
+            Definitions
+          </Link>
+        </p>
         <div className="grid gap-6 p-4 xl:grid-cols-2">
-          {report.models.filter((m) => m.comparison.strengths.length > 0).map((m) => (
-            <div key={m.key} className="min-w-0 space-y-2">
-              <h3 className="font-medium">{m.label}: Bradley–Terry log-strength (95% interval)</h3>
-              <StrengthChart title={`Bradley–Terry strengths (${m.label})`} strengths={m.comparison.strengths} />
-              <WinRateMatrix label={m.label} comparison={m.comparison} />
-            </div>
-          ))}
+          {report.models
+            .filter((m) => m.comparison.strengths.length > 0)
+            .map((m) => (
+              <div key={m.key} className="min-w-0 space-y-2">
+                <h3 className="font-medium">{m.label}: Bradley–Terry log-strength (95% interval)</h3>
+                <StrengthChart title={`Bradley–Terry strengths (${m.label})`} strengths={m.comparison.strengths} />
+                <WinRateMatrix label={m.label} comparison={m.comparison} />
+              </div>
+            ))}
         </div>
       </section>
 
       <section aria-labelledby="breakdowns-heading" className={section}>
-        <h2 id="breakdowns-heading" className={heading}>Breakdowns (clinicians with each other; judges against the consensus)</h2>
+        <h2 id="breakdowns-heading" className={heading}>
+          Breakdowns (clinicians with each other; judges against the consensus)
+        </h2>
         {breakdownTable("Source dataset", report.breakdowns.bySource)}
         <div className="border-t border-slate-200">{breakdownTable("Prompt type", report.breakdowns.byType)}</div>
       </section>

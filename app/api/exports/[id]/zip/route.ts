@@ -9,7 +9,10 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   const access = await authorizeExportRead(request, (await params).id);
   if (!access.ok) return access.response;
   const { exp } = access;
-  if (exp.status !== "READY") return Response.json({ error: `This export is ${exp.status.toLowerCase()}; it can be downloaded once ready.` }, { status: 409 });
+  if (exp.status !== "READY")
+    return Response.json({ error: `This export is ${exp.status.toLowerCase()}; it can be downloaded once ready.` }, { status: 409 });
   const name = `medpref-export-${exp.exportVersion ?? exp.id}.zip`;
-  return new Response(Readable.toWeb(exportZipStream(exp)) as ReadableStream, { headers: { "content-type": "application/zip", "content-disposition": `attachment; filename="${name}"` } });
+  return new Response(Readable.toWeb(exportZipStream(exp)) as ReadableStream, {
+    headers: { "content-type": "application/zip", "content-disposition": `attachment; filename="${name}"` },
+  });
 }

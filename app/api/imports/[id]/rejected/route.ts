@@ -13,6 +13,10 @@ export const GET = route<{ id: string }>(["ADMIN"], async ({ params }) => {
   const stat = await fs.stat(file).catch(() => null);
   if (!stat) return Response.json({ error: "This import has no rejected records on this server." }, { status: 404 });
   return new Response(Readable.toWeb(createReadStream(file)) as ReadableStream, {
-    headers: { "content-type": "application/x-ndjson", "content-length": String(stat.size), "content-disposition": `attachment; filename="rejected-${id}.jsonl"` },
+    headers: {
+      "content-type": "application/x-ndjson",
+      "content-length": String(stat.size),
+      "content-disposition": `attachment; filename="rejected-${id}.jsonl"`,
+    },
   });
 });

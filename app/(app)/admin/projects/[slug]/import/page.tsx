@@ -16,12 +16,17 @@ export default async function ImportPage({ params }: { params: Promise<{ slug: s
   if (!project) notFound();
   return (
     <div className="space-y-4">
-      <p className="text-sm"><Link href={`/projects/${project.slug}`} className="text-brand-700 underline">← {project.name}</Link></p>
+      <p className="text-sm">
+        <Link href={`/projects/${project.slug}`} className="text-brand-700 underline">
+          ← {project.name}
+        </Link>
+      </p>
       <h1 className="text-2xl font-semibold">Import prompts into {project.name}</h1>
       <p className="max-w-3xl text-sm text-slate-600">
-        Accepted: UltraMedical pipeline JSON (<code>conversations</code> + <code>model_outputs</code>), UltraFeedback JSON or JSONL
-        (<code>instruction</code> + <code>completions</code>), and MedPref JSONL (<code>prompt</code> or <code>messages</code> + <code>completions</code>).
-        Each prompt needs 2 to 16 candidates. Prompts already in the project are skipped. By default a file with any invalid record imports nothing.
+        Accepted: UltraMedical pipeline JSON (<code>conversations</code> + <code>model_outputs</code>), UltraFeedback JSON or JSONL (
+        <code>instruction</code> + <code>completions</code>), and MedPref JSONL (<code>prompt</code> or <code>messages</code> +{" "}
+        <code>completions</code>). Each prompt needs 2 to 16 candidates. Prompts already in the project are skipped. By default a file with
+        any invalid record imports nothing.
       </p>
       <ImportUploader slug={project.slug} maxUploadBytes={env().MEDPREF_MAX_UPLOAD_BYTES} />
     </div>

@@ -17,5 +17,12 @@ export default async function AssignmentPage({ params }: { params: Promise<{ slu
   // Someone else's assignment does not exist for this clinician.
   const { rowCount } = await pool().query(`SELECT 1 FROM assignments WHERE id = $1 AND user_id = $2`, [id, user.id]);
   if (!rowCount) notFound();
-  return <AnnotationWorkspace slug={project.slug} projectName={project.name} guidelines={project.guidelines} source={{ kind: "assignment", id }} />;
+  return (
+    <AnnotationWorkspace
+      slug={project.slug}
+      projectName={project.name}
+      guidelines={project.guidelines}
+      source={{ kind: "assignment", id }}
+    />
+  );
 }

@@ -16,5 +16,12 @@ export default async function ReviseRankingPage({ params }: { params: Promise<{ 
   if (!project || !z.uuid().safeParse(id).success) notFound();
   const own = await db().ranking.findFirst({ where: { id, raterId: user.id, kind: "HUMAN" }, select: { id: true } });
   if (!own) notFound();
-  return <AnnotationWorkspace slug={project.slug} projectName={`${project.name}: revise a ranking`} guidelines={project.guidelines} source={{ kind: "revision", id }} />;
+  return (
+    <AnnotationWorkspace
+      slug={project.slug}
+      projectName={`${project.name}: revise a ranking`}
+      guidelines={project.guidelines}
+      source={{ kind: "revision", id }}
+    />
+  );
 }

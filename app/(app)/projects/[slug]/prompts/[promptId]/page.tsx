@@ -34,31 +34,50 @@ export default async function PromptPage({ params }: { params: Promise<{ slug: s
   const candidates = prompt.completions.map((c, i) => ({ id: c.id, label: i + 1, model: c.model }));
   const candidateOf = (id: string) => ({ label: labelOf.get(id) ?? 0, model: modelOf.get(id) ?? null });
   const humans = prompt.rankings.filter((r) => r.kind !== "JUDGE");
-  const judgeRuns = [...new Map(prompt.rankings.filter((r) => r.kind === "JUDGE" && r.judgeRun).map((r) => [r.judgeRun!.id, r.judgeRun!])).values()].map((run) => ({
+  const judgeRuns = [
+    ...new Map(prompt.rankings.filter((r) => r.kind === "JUDGE" && r.judgeRun).map((r) => [r.judgeRun!.id, r.judgeRun!])).values(),
+  ].map((run) => ({
     run,
     perms: prompt.rankings.filter((r) => r.judgeRun?.id === run.id).sort((a, b) => (a.permutationIndex ?? 0) - (b.permutationIndex ?? 0)),
   }));
   return (
     <div className="space-y-4">
-      <p className="text-sm"><Link href={`/projects/${slug}`} className="text-brand-700 underline">← {prompt.project.name}</Link></p>
-      <h1 className="text-xl font-semibold">Prompt {prompt.externalId ?? prompt.id.slice(0, 8)} <span className="text-sm font-normal text-slate-500">{[prompt.source, prompt.promptType, ...prompt.tags].filter(Boolean).join(" · ")}</span></h1>
+      <p className="text-sm">
+        <Link href={`/projects/${slug}`} className="text-brand-700 underline">
+          ← {prompt.project.name}
+        </Link>
+      </p>
+      <h1 className="text-xl font-semibold">
+        Prompt {prompt.externalId ?? prompt.id.slice(0, 8)}{" "}
+        <span className="text-sm font-normal text-slate-500">
+          {[prompt.source, prompt.promptType, ...prompt.tags].filter(Boolean).join(" · ")}
+        </span>
+      </h1>
       <PromptView messages={prompt.messages} reference={prompt.referenceAnswer} />
       <div className="grid gap-3 lg:grid-cols-2 2xl:grid-cols-4">
         {prompt.completions.map((c, i) => (
           <article key={c.id} aria-label={`Candidate ${i + 1}: ${c.model}`} className="rounded-lg border border-slate-200 bg-white">
-            <h2 className="border-b border-slate-100 px-3 py-2 font-semibold [overflow-wrap:anywhere]">Response {i + 1} <span className="font-normal text-slate-600">· {c.model}</span></h2>
-            <div className="max-h-96 overflow-y-auto px-3 py-2 text-sm"><SafeMarkdown text={c.text} /></div>
+            <h2 className="border-b border-slate-100 px-3 py-2 font-semibold [overflow-wrap:anywhere]">
+              Response {i + 1} <span className="font-normal text-slate-600">· {c.model}</span>
+            </h2>
+            <div className="max-h-96 overflow-y-auto px-3 py-2 text-sm">
+              <SafeMarkdown text={c.text} />
+            </div>
           </article>
         ))}
       </div>
       <div className="grid gap-4 xl:grid-cols-2">
         <section aria-labelledby="rankings-heading" className="rounded-lg border border-slate-200 bg-white p-4">
-          <h2 id="rankings-heading" className="font-semibold">Human rankings ({humans.length})</h2>
+          <h2 id="rankings-heading" className="font-semibold">
+            Human rankings ({humans.length})
+          </h2>
           {humans.length === 0 && <p className="text-sm text-slate-600">No human rankings yet.</p>}
           <ul className="mt-2 space-y-2 text-sm">
             {humans.map((r) => (
               <li key={r.id} className="rounded border border-slate-100 p-2">
-                <div className="font-medium">{r.kind.toLowerCase()} · {r.rater} · revision {r.revision}</div>
+                <div className="font-medium">
+                  {r.kind.toLowerCase()} · {r.rater} · revision {r.revision}
+                </div>
                 <RankingLines lines={rankingLines(r.tiers, candidateOf, (id) => entryNotes(r.entries, id))} />
                 {r.flags.length > 0 && <p className="mt-1 text-red-800">Prompt flagged: {r.flags.join(", ")}</p>}
                 {r.rationale && <p className="mt-1 text-slate-600">“{r.rationale}”</p>}
@@ -67,14 +86,24 @@ export default async function PromptPage({ params }: { params: Promise<{ slug: s
           </ul>
         </section>
         <section aria-labelledby="judges-heading" className="rounded-lg border border-slate-200 bg-white p-4">
-          <h2 id="judges-heading" className="font-semibold">Judge rankings ({judgeRuns.length} {judgeRuns.length === 1 ? "run" : "runs"})</h2>
+          <h2 id="judges-heading" className="font-semibold">
+            Judge rankings ({judgeRuns.length} {judgeRuns.length === 1 ? "run" : "runs"})
+          </h2>
           {judgeRuns.length === 0 && <p className="text-sm text-slate-600">No judge has ranked this prompt.</p>}
           {judgeRuns.map(({ run, perms }) => (
             <div key={run.id} className="mt-2 space-y-2">
-              <h3 className="text-sm font-medium"><Link href={`/runs/${run.id}`} className="text-brand-700 underline">{run.name}</Link> · {run.model}</h3>
+              <h3 className="text-sm font-medium">
+                <Link href={`/runs/${run.id}`} className="text-brand-700 underline">
+                  {run.name}
+                </Link>{" "}
+                · {run.model}
+              </h3>
               {perms.map((r) => (
                 <details key={r.id} open={perms.length <= 2} className="rounded border border-slate-100 p-2 text-sm">
-                  <summary className="cursor-pointer">Permutation {(r.permutationIndex ?? 0) + 1}: shown as {r.shownOrder.map((id, i) => `R${i + 1}=${modelOf.get(id)}`).join(", ")}</summary>
+                  <summary className="cursor-pointer">
+                    Permutation {(r.permutationIndex ?? 0) + 1}: shown as{" "}
+                    {r.shownOrder.map((id, i) => `R${i + 1}=${modelOf.get(id)}`).join(", ")}
+                  </summary>
                   <ol className="mt-1 list-decimal space-y-1 pl-6">
                     {r.tiers.map((tier, i) => (
                       <li key={i}>
@@ -82,7 +111,11 @@ export default async function PromptPage({ params }: { params: Promise<{ slug: s
                           const e = r.entries.find((x) => x.completionId === id);
                           return (
                             <div key={id}>
-                              <span className="font-medium">{modelOf.get(id)}</span> <span className="text-slate-500">(Response {r.shownOrder.indexOf(id) + 1}{e?.score != null ? `, score ${e.score}` : ""})</span>
+                              <span className="font-medium">{modelOf.get(id)}</span>{" "}
+                              <span className="text-slate-500">
+                                (Response {r.shownOrder.indexOf(id) + 1}
+                                {e?.score != null ? `, score ${e.score}` : ""})
+                              </span>
                               {e?.comment && <p className="text-slate-600">{e.comment}</p>}
                             </div>
                           );
@@ -98,16 +131,34 @@ export default async function PromptPage({ params }: { params: Promise<{ slug: s
       </div>
       {user.role === "ADMIN" && (
         <section aria-labelledby="adjudication-heading" className="rounded-lg border border-sky-200 bg-sky-50 p-4">
-          <h2 id="adjudication-heading" className="font-semibold">Adjudication</h2>
-          <p className="mb-3 text-sm text-slate-700">Record the ranking this prompt should have after reading the rankings above. It is kept beside them (they are never changed) and exports prefer it. Or send the prompt back to the queue for more clinician rankings.</p>
-          <ReferenceRankingEditor slug={slug} promptId={prompt.id} kind="ADJUDICATED" candidates={candidates} current={adjudicated?.tiers ?? null} />
-          <div className="mt-4 border-t border-sky-200 pt-3"><SendBackForm slug={slug} promptId={prompt.id} extraRankings={prompt.extraRankings} /></div>
+          <h2 id="adjudication-heading" className="font-semibold">
+            Adjudication
+          </h2>
+          <p className="mb-3 text-sm text-slate-700">
+            Record the ranking this prompt should have after reading the rankings above. It is kept beside them (they are never changed) and
+            exports prefer it. Or send the prompt back to the queue for more clinician rankings.
+          </p>
+          <ReferenceRankingEditor
+            slug={slug}
+            promptId={prompt.id}
+            kind="ADJUDICATED"
+            candidates={candidates}
+            current={adjudicated?.tiers ?? null}
+          />
+          <div className="mt-4 border-t border-sky-200 pt-3">
+            <SendBackForm slug={slug} promptId={prompt.id} extraRankings={prompt.extraRankings} />
+          </div>
         </section>
       )}
       {user.role === "ADMIN" && (
         <section aria-labelledby="gold-heading" className="rounded-lg border border-amber-200 bg-amber-50 p-4">
-          <h2 id="gold-heading" className="font-semibold">Gold ranking</h2>
-          <p className="mb-3 text-sm text-slate-700">A gold prompt is served to clinicians at the project&apos;s gold rate, looks like any other, and each clinician&apos;s agreement with this reference is stored.</p>
+          <h2 id="gold-heading" className="font-semibold">
+            Gold ranking
+          </h2>
+          <p className="mb-3 text-sm text-slate-700">
+            A gold prompt is served to clinicians at the project&apos;s gold rate, looks like any other, and each clinician&apos;s agreement
+            with this reference is stored.
+          </p>
           <ReferenceRankingEditor slug={slug} promptId={prompt.id} kind="GOLD" candidates={candidates} current={gold?.tiers ?? null} />
         </section>
       )}
