@@ -1,5 +1,5 @@
 import type { Tx } from "@/lib/db/transaction";
-import { pool } from "@/lib/db/pool";
+import { type pool } from "@/lib/db/pool";
 import { AppError } from "@/lib/errors/app-error";
 import type { Message } from "@/lib/import/types";
 import type { Draft } from "@/lib/ranking/submission-schema";

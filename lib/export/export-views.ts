@@ -1,6 +1,6 @@
 import { createReadStream } from "node:fs";
 import path from "node:path";
-import { Readable } from "node:stream";
+import { type Readable } from "node:stream";
 import yazl from "yazl";
 import { db } from "@/lib/db/prisma";
 import { exportDirectory } from "@/lib/export/export-jobs";
