@@ -1,5 +1,5 @@
 import { SafeMarkdown } from "@/components/markdown/safe-markdown";
-import type { Message } from "@/lib/import/types";
+import type { Message } from "@/lib/core/messages";
 
 const ROLE_LABEL: Record<Message["role"], string> = { system: "System", user: "Question", assistant: "Earlier answer" };
 

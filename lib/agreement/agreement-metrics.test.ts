@@ -6,7 +6,7 @@ import { fractionalRanks, meanRankConsensus } from "@/lib/agreement/fractional-r
 import { kendallW } from "@/lib/agreement/kendall-w";
 import { krippendorffAlphaOrdinal } from "@/lib/agreement/krippendorff-alpha";
 import { pairVerdicts } from "@/lib/agreement/pair-verdicts";
-import { seededRandom, seededShuffle } from "@/lib/judge/seeded-random";
+import { seededRandom, seededShuffle } from "@/lib/core/seeded-random";
 
 const ranks = (...xs: number[]) => fractionalRanks(xs);
 

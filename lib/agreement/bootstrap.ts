@@ -1,4 +1,4 @@
-import { seededRandom } from "@/lib/judge/seeded-random";
+import { seededRandom } from "@/lib/core/seeded-random";
 
 /** Resamples drawn for every confidence interval (percentile bootstrap over prompts). */
 export const BOOTSTRAP_RESAMPLES = 1000;

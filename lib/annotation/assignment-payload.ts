@@ -1,7 +1,7 @@
 import type { Tx } from "@/lib/db/transaction";
 import { type pool } from "@/lib/db/pool";
 import { AppError } from "@/lib/errors/app-error";
-import type { Message } from "@/lib/import/types";
+import type { Message } from "@/lib/core/messages";
 import type { Draft } from "@/lib/ranking/submission-schema";
 
 /**

@@ -4,7 +4,7 @@ import { assertValidSubmission, compareWithGold, insertNextRevision } from "@/li
 import { pool } from "@/lib/db/pool";
 import { AppError } from "@/lib/errors/app-error";
 import { runIdempotent, type StoredResponse } from "@/lib/idempotency/run-idempotent";
-import type { Message } from "@/lib/import/types";
+import type { Message } from "@/lib/core/messages";
 import type { Submission } from "@/lib/ranking/submission-schema";
 import { ranksToTiers } from "@/lib/ranking/tiers";
 

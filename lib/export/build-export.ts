@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pool } from "@/lib/db/pool";
-import { seededRandom } from "@/lib/judge/seeded-random";
+import { seededRandom } from "@/lib/core/seeded-random";
 import { datasetCard } from "@/lib/export/dataset-card";
 import { canonicalJson, configHash, type ExportConfig } from "@/lib/export/export-config";
 import { AppError } from "@/lib/errors/app-error";

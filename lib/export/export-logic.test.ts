@@ -16,7 +16,7 @@ import { packageLayout } from "@/lib/export/package-layout";
 import { pairCandidates, topCandidate } from "@/lib/export/pairing";
 import { ratePrompt } from "@/lib/export/rate-prompt";
 import { assignSplits } from "@/lib/export/splits";
-import { seededRandom } from "@/lib/judge/seeded-random";
+import { seededRandom } from "@/lib/core/seeded-random";
 
 const options = (strategy: PairingStrategy, extra: Partial<{ margin: number; topK: number; quantile: number }> = {}) => ({
   strategy,

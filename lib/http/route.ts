@@ -1,3 +1,4 @@
+import { idSchema } from "@/lib/core/ids";
 import { z } from "zod";
 import type { Role } from "@/generated/prisma/client";
 import { authorizeApi, type SessionUser } from "@/lib/auth/guard";
@@ -56,7 +57,7 @@ function appOrigins(): string[] {
 
 /** An id from the path; a malformed one is a 400 naming what was expected. */
 export function idParam(value: string | undefined, what: string): string {
-  return z.uuid(`not ${what} id`).parse(value);
+  return idSchema(what).parse(value);
 }
 
 export const noStore = { headers: { "cache-control": "no-store" } };

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Message } from "@/lib/import/types";
+import type { Message } from "@/lib/core/messages";
 
 /**
  * The identity of a prompt within a project: sha256 of its conversation (roles and contents, in

@@ -1,9 +1,4 @@
-export type MessageRole = "system" | "user" | "assistant";
-
-export interface Message {
-  role: MessageRole;
-  content: string;
-}
+import type { Message } from "@/lib/core/messages";
 
 /** A prompt with its candidates, in MedPref's shape, whatever file it came from. */
 export interface NormalizedPrompt {

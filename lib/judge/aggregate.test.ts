@@ -4,7 +4,7 @@ import { fractionalRanks } from "@/lib/agreement/fractional-ranks";
 import { positionConsistency as agreementConsistency } from "@/lib/agreement/judge-agreement";
 import { judgeAggregate } from "@/lib/agreement/rating-views";
 import type { ReportPrompt } from "@/lib/agreement/report-data";
-import { seededRandom, seededShuffle } from "@/lib/judge/seeded-random";
+import { seededRandom, seededShuffle } from "@/lib/core/seeded-random";
 import {
   aggregatePermutations,
   meanRankByShownPosition,

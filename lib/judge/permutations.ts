@@ -1,4 +1,4 @@
-import { seededRandom, seededShuffle } from "@/lib/judge/seeded-random";
+import { seededRandom, seededShuffle } from "@/lib/core/seeded-random";
 
 /**
  * The P orders in which a judge sees a prompt's candidates. The first is a seeded shuffle; the

@@ -1,5 +1,5 @@
 import { db } from "@/lib/db/prisma";
-import type { Message } from "@/lib/import/types";
+import type { Message } from "@/lib/core/messages";
 import { ranksToTiers } from "@/lib/ranking/tiers";
 
 /**

@@ -8,7 +8,7 @@ import { pairAgreement } from "@/lib/agreement/judge-agreement";
 import { auditCsv } from "@/lib/audit/list-audit";
 import { pool } from "@/lib/db/pool";
 import { importRankings } from "@/lib/import/rankings/import-rankings";
-import { seededRandom } from "@/lib/judge/seeded-random";
+import { seededRandom } from "@/lib/core/seeded-random";
 import { importText, jsonl, makeProject } from "../support/fixtures";
 import { runCli } from "../support/cli";
 import { useFreshDatabase } from "../support/test-database";

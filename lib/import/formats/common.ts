@@ -1,5 +1,6 @@
 import { z } from "zod";
-import type { Message, NormalizedPrompt } from "@/lib/import/types";
+import type { Message } from "@/lib/core/messages";
+import type { NormalizedPrompt } from "@/lib/import/types";
 import type { FieldProblem } from "@/lib/import/validate-prompt";
 import { zodProblems } from "@/lib/import/formats/zod-problems";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { canonicalPromptType, canonicalSource, idLike, parseWith, type NormalizeResult } from "@/lib/import/formats/common";
-import type { Message } from "@/lib/import/types";
+import type { Message } from "@/lib/core/messages";
 
 /**
  * UltraMedical preference-pipeline records:

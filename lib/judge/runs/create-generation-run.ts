@@ -5,7 +5,7 @@ import { db } from "@/lib/db/prisma";
 import { AppError } from "@/lib/errors/app-error";
 import { endpointUnusableReason } from "@/lib/judge/endpoint-admin";
 import { judgeRunInput, selectPrompts } from "@/lib/judge/runs/create-judge-run";
-import { seededRandom, seededShuffle } from "@/lib/judge/seeded-random";
+import { seededRandom, seededShuffle } from "@/lib/core/seeded-random";
 import { safeText, safeName } from "@/lib/text/safe-text";
 
 export const generatorModel = z.object({

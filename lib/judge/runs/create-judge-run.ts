@@ -4,7 +4,7 @@ import { db } from "@/lib/db/prisma";
 import { pool } from "@/lib/db/pool";
 import { AppError } from "@/lib/errors/app-error";
 import { assertEndpointUsable } from "@/lib/judge/endpoint-admin";
-import { seededRandom, seededShuffle } from "@/lib/judge/seeded-random";
+import { seededRandom, seededShuffle } from "@/lib/core/seeded-random";
 import { safeText, safeName } from "@/lib/text/safe-text";
 
 export const judgeRunInput = z.object({

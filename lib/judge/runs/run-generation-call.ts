@@ -3,7 +3,7 @@ import { pool } from "@/lib/db/pool";
 import { withTransaction, type Tx } from "@/lib/db/transaction";
 import { judgeClient, transportProblem } from "@/lib/judge/call-judge";
 import { completionContentHash } from "@/lib/import/content-hash";
-import type { Message } from "@/lib/import/types";
+import type { Message } from "@/lib/core/messages";
 import type { GeneratorModel } from "@/lib/judge/runs/create-generation-run";
 import type { UnitJob } from "@/lib/judge/runs/judge-queue";
 import { ACTIVE_RUN_STATUSES, inRunSlot, RetryLaterError, type JobContext, type UnitResult } from "@/lib/judge/runs/run-unit";

@@ -8,7 +8,7 @@ import { renderJudgePrompt } from "@/lib/judge/templates";
 import { ACTIVE_RUN_STATUSES, inRunSlot, RetryLaterError, type JobContext, type UnitResult } from "@/lib/judge/runs/run-unit";
 import { withSendLedger } from "@/lib/judge/runs/send-ledger";
 import { completeRunIfDone, recordUnitOutcome, type CallRecord } from "@/lib/judge/runs/unit-outcome";
-import type { Message } from "@/lib/import/types";
+import type { Message } from "@/lib/core/messages";
 
 export interface JudgeJob {
   runId: string;
