@@ -1,5 +1,4 @@
 import { idSchema } from "@/lib/core/ids";
-import { z } from "zod";
 import type { Role } from "@/generated/prisma/client";
 import { authorizeApi, type SessionUser } from "@/lib/auth/guard";
 import { env } from "@/lib/config/env";
