@@ -7,6 +7,12 @@ export NEXT_TELEMETRY_DISABLED=1
 
 step() { printf '\n== %s\n' "$*"; }
 
+step "Lockfile complete (every optional platform package pinned with its integrity)"
+node scripts/complete-lockfile.mjs --check
+
+step "Formatting (Prettier)"
+npx prettier --check . >/dev/null || { npx prettier --list-different .; echo "Run: npx prettier --write ." >&2; exit 1; }
+
 step "Typecheck"
 npx tsc --noEmit
 
