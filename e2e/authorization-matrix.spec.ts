@@ -12,9 +12,9 @@ import {
   type ActionArg,
   type Caller,
 } from "./support/authorization-matrix";
-import { E2E_AGREEMENT_PROJECT, E2E_BASE_URL, E2E_HYGIENE_PROJECT, E2E_PASSWORD, E2E_USERS } from "./support/constants";
+import { E2E_AGREEMENT_PROJECT, E2E_BASE_URL, E2E_HYGIENE_PROJECT, E2E_USERS } from "./support/constants";
 import { queryE2eDatabase } from "./support/database";
-import { signInAs } from "./support/sign-in";
+import { signInAs, signInThroughApi } from "./support/sign-in";
 
 // Every page, route handler and server action, found on the file system, called as each kind of
 // caller against the production build, and compared with the declared table
@@ -53,16 +53,7 @@ async function callerContext(caller: Caller) {
     baseURL: E2E_BASE_URL,
     extraHTTPHeaders: caller === "token" ? { authorization: `Bearer ${token}` } : {},
   });
-  if (caller !== "anonymous" && caller !== "token") {
-    const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
-    // Password hashing is slow on a loaded test machine: no short timeout here.
-    await request.post("/api/auth/callback/credentials", {
-      form: { csrfToken, email: E2E_USERS[caller].email, password: E2E_PASSWORD, json: "true" },
-      timeout: 120_000,
-    });
-    const session = (await (await request.get("/api/auth/session")).json()) as { user?: { email?: string } };
-    expect(session.user?.email, `${caller} signed in`).toBe(E2E_USERS[caller].email);
-  }
+  if (caller !== "anonymous" && caller !== "token") await signInThroughApi(request, caller);
   return { request, close: () => request.dispose() };
 }
 
