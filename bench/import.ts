@@ -11,6 +11,7 @@ import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { from as copyFrom } from "pg-copy-streams";
 import { benchArgs, benchDatabase } from "./support";
+import { JOB_PROCESS, tsxArgs } from "@/lib/process/node-commands";
 
 const args = benchArgs({ n: "10000" });
 const n = Number(args.n);
@@ -86,7 +87,7 @@ async function baseline(): Promise<number> {
 
 async function realImport(): Promise<{ seconds: number; peakRssMb: number; added: number }> {
   const project = await createProject({ slug: `bench-import-${Date.now()}`, name: "Import" }, null);
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "import-child.ts"), file, project.id], {
+  const child = spawn(process.execPath, tsxArgs(path.join(import.meta.dirname, "import-child.ts"), [file, project.id], JOB_PROCESS), {
     env: { ...process.env, MEDPREF_DATABASE_URL: db.url, LOG_LEVEL: "warn" },
     stdio: ["ignore", "pipe", "inherit"],
   });

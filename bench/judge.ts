@@ -11,6 +11,7 @@ import fs from "node:fs";
 import os from "node:os";
 import { benchArgs, benchDatabase } from "./support";
 import { startFakeOpenAI } from "../tests/support/fake-openai-server";
+import { JOB_PROCESS, tsxArgs } from "@/lib/process/node-commands";
 
 const args = benchArgs({ levels: "8,32,64", seconds: "12", "delay-ms": "200", permutations: "2", "pg-stats": "false" });
 const levels = args.levels!.split(",").map(Number);
@@ -85,7 +86,7 @@ function peakRssMb(pid: number): number {
 }
 
 async function startWorker(concurrency: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+  const child = spawn(process.execPath, tsxArgs("scripts/worker.ts", [], JOB_PROCESS), {
     env: {
       ...process.env,
       DATABASE_URL: database.url,

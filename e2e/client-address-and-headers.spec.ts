@@ -6,6 +6,7 @@ import { expect, test } from "@playwright/test";
 import { E2E_BASE_URL, E2E_STATE_FILE } from "./support/constants";
 import { queryE2eDatabase } from "./support/database";
 import { signInAs } from "./support/sign-in";
+import { WEB_SERVER, tsxArgs } from "@/lib/process/node-commands";
 
 /**
  * The web server counts sign-in failures on the address it can trust: the TCP peer, or N hops
@@ -99,7 +100,7 @@ test.describe("behind one trusted proxy, on https", () => {
     const state = JSON.parse(fs.readFileSync(E2E_STATE_FILE, "utf8")) as { databaseUrl: string; home: string };
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    server = spawn(process.execPath, ["--import", "tsx", "scripts/web-server.ts"], {
+    server = spawn(process.execPath, tsxArgs("scripts/web-server.ts", [], WEB_SERVER), {
       env: {
         ...process.env,
         NODE_ENV: "production",

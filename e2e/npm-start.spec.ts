@@ -5,6 +5,7 @@ import path from "node:path";
 import { createServer } from "node:net";
 import { expect, test } from "@playwright/test";
 import { buildFingerprint } from "../lib/build/build-fingerprint";
+import { SERVER_SCRIPT, tsxArgs } from "@/lib/process/node-commands";
 
 /**
  * `npm start` itself (scripts/start.ts) on the production build, with its embedded PostgreSQL in
@@ -96,7 +97,7 @@ test.beforeAll(async () => {
   };
   for (const name of ["DATABASE_URL", "MEDPREF_DATABASE_URL", "HOST", "NEXTAUTH_URL", "NEXTAUTH_SECRET", "MEDPREF_PROCESS"])
     delete env[name];
-  start = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+  start = spawn(process.execPath, tsxArgs("scripts/start.ts", [], SERVER_SCRIPT), {
     env,
     stdio: ["ignore", "pipe", "inherit"],
   });

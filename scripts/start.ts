@@ -18,7 +18,7 @@ const { connectDatabase } = await import("@/lib/db/connect");
 const { formatCredentials, seedDemo } = await import("@/lib/demo/seed-demo");
 const { ensureProductionBuild } = await import("@/lib/build/ensure-build");
 const { Supervisor } = await import("@/lib/process/supervisor");
-const { jobScriptArgs, tsxScriptArgs } = await import("@/lib/process/node-commands");
+const { JOB_PROCESS, scriptArgs, WEB_SERVER } = await import("@/lib/process/node-commands");
 
 const say = (line: string) => process.stdout.write(`[medpref] ${line}\n`);
 
@@ -49,10 +49,10 @@ const supervisor = new Supervisor(
     {
       name: "web",
       command: process.execPath,
-      args: tsxScriptArgs(root, "web-server.ts", ...(dev ? ["--dev"] : [])),
+      args: scriptArgs(root, "web-server.ts", dev ? ["--dev"] : [], WEB_SERVER),
       env: { ...childEnv, MEDPREF_PROCESS: "web", NODE_ENV: dev ? "development" : "production" },
     },
-    { name: "worker", command: process.execPath, args: jobScriptArgs(root, "worker.ts"), env: { ...childEnv, MEDPREF_PROCESS: "worker" } },
+    { name: "worker", command: process.execPath, args: scriptArgs(root, "worker.ts", [], JOB_PROCESS), env: { ...childEnv, MEDPREF_PROCESS: "worker" } },
   ],
   { log: say },
 );

@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { createScratchDatabase } from "../../lib/db/scratch-database";
 import { E2E_BASE_URL, E2E_JUDGE_KEY_ENV, E2E_OIDC, E2E_PASSWORD, E2E_PORT, E2E_PROJECT, E2E_STATE_FILE, E2E_USERS } from "./constants";
+import { JOB_PROCESS, SERVER_SCRIPT, WEB_SERVER, tsxArgs } from "@/lib/process/node-commands";
 
 /**
  * Starts a real PostgreSQL (embedded in a temp folder, or a fresh database on DATABASE_URL's
@@ -26,7 +27,7 @@ export default async function globalSetup() {
   } as NodeJS.ProcessEnv;
 
   // The embedded server is owned by a long-running helper, so it outlives this setup function.
-  const dbHelper = spawn(process.execPath, ["--import", "tsx", "e2e/support/database-helper.ts"], {
+  const dbHelper = spawn(process.execPath, tsxArgs("e2e/support/database-helper.ts", [], SERVER_SCRIPT), {
     env,
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -52,12 +53,12 @@ export default async function globalSetup() {
     OIDC_CLIENT_SECRET: E2E_OIDC.clientSecret,
     OIDC_DISPLAY_NAME: E2E_OIDC.displayName,
   };
-  const server = spawn(process.execPath, ["--import", "tsx", "scripts/web-server.ts"], {
+  const server = spawn(process.execPath, tsxArgs("scripts/web-server.ts", [], WEB_SERVER), {
     env: { ...appEnv, MEDPREF_PROCESS: "web", PORT: String(E2E_PORT), HOST: "127.0.0.1" },
     stdio: "inherit",
   });
   // The background worker, as `npm start` runs it beside the web server: judge runs need it.
-  const worker = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+  const worker = spawn(process.execPath, tsxArgs("scripts/worker.ts", [], JOB_PROCESS), {
     env: { ...appEnv, MEDPREF_PROCESS: "worker", MEDPREF_WORKER_CONCURRENCY: "4" },
     stdio: "inherit",
   });

@@ -1,22 +1,25 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { BOUNDED_HEAP_FLAGS, MEDPREF_NPM_SCRIPT, medprefCliArgs } from "@/lib/process/node-commands";
+import { JOB_PROCESS, medprefCliArgs, npmScriptFor, SERVER_SCRIPT, WEB_SERVER } from "@/lib/process/node-commands";
 
-describe("job processes", () => {
-  it("`npm run medpref` is the command line with the bounded heap", () => {
-    const scripts = JSON.parse(readFileSync("package.json", "utf8")).scripts as Record<string, string>;
-    expect(scripts.medpref).toBe(MEDPREF_NPM_SCRIPT);
-    expect(MEDPREF_NPM_SCRIPT).toBe("node --max-old-space-size=192 --import tsx scripts/medpref.ts");
+const scripts = JSON.parse(readFileSync("package.json", "utf8")).scripts as Record<string, string>;
+
+describe("MedPref's node processes", () => {
+  it("npm scripts start each process with the flags of its kind", () => {
+    expect(scripts.medpref).toBe("node --max-old-space-size=192 --conditions=react-server --import tsx scripts/medpref.ts");
+    expect(scripts.worker).toBe(npmScriptFor("scripts/worker.ts", JOB_PROCESS));
+    expect(scripts.start).toBe(npmScriptFor("scripts/start.ts", SERVER_SCRIPT));
+    expect(scripts.dev).toBe(npmScriptFor("scripts/start.ts", SERVER_SCRIPT, ["--dev"]));
+    expect(scripts.web).toBe(npmScriptFor("scripts/web-server.ts", WEB_SERVER));
+    for (const [name, line] of Object.entries(scripts).filter(([n]) => n.startsWith("bench:"))) {
+      expect(line, name).toBe(npmScriptFor(`bench/${name.slice("bench:".length)}.ts`, SERVER_SCRIPT));
+    }
   });
 
-  it("tests and benchmarks spawn the command line with the same node arguments", () => {
-    expect(medprefCliArgs("export", "--project", "p").slice(0, BOUNDED_HEAP_FLAGS.length + 2)).toEqual([
-      ...BOUNDED_HEAP_FLAGS,
-      "--import",
-      "tsx",
-    ]);
-    expect(medprefCliArgs("export", "--project", "p").slice(-4)).toEqual(
-      ["medpref.ts", "export", "--project", "p"].map((a, i) => (i === 0 ? expect.stringMatching(/scripts\/medpref\.ts$/) : a)),
-    );
+  it("tests and benchmarks spawn the command line exactly as npm run medpref does", () => {
+    const args = medprefCliArgs("export", "--project", "p");
+    expect(args.slice(0, 4)).toEqual(["--max-old-space-size=192", "--conditions=react-server", "--import", "tsx"]);
+    expect(args[4]).toMatch(/\/scripts\/medpref\.ts$/);
+    expect(args.slice(5)).toEqual(["export", "--project", "p"]);
   });
 });

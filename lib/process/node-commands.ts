@@ -1,5 +1,5 @@
-// How MedPref's own Node processes are started, in one place: `npm run medpref`, the worker
-// (scripts/start.ts), tests and benchmarks all spawn the same command line.
+// How MedPref's own Node processes are started, in one place: npm scripts (checked against these
+// in node-commands.test.ts), scripts/start.ts's children, tests and benchmarks spawn the same lines.
 import path from "node:path";
 
 /**
@@ -11,20 +11,46 @@ import path from "node:path";
 export const BOUNDED_HEAP_MB = 192;
 export const BOUNDED_HEAP_FLAGS: readonly string[] = [`--max-old-space-size=${BOUNDED_HEAP_MB}`];
 
-/** Node arguments that run a TypeScript file of scripts/ under tsx. */
-export function tsxScriptArgs(root: string, file: string, ...args: string[]): string[] {
-  return ["--import", "tsx", path.join(root, "scripts", file), ...args];
+/**
+ * Server modules `import "server-only"`, which throws unless resolved with React's "react-server"
+ * condition (Next does that for its server bundles). Node processes outside Next that import them
+ * (the worker, the command line, npm start, benchmarks, test helpers) resolve with it too. The web
+ * server (scripts/web-server.ts) does not: Next resolves React itself, and it imports no server module.
+ */
+export const SERVER_MODULE_FLAGS: readonly string[] = ["--conditions=react-server"];
+
+export interface NodeProcessKind {
+  /** Imports server modules (anything but the web server). */
+  serverModules: boolean;
+  /** Runs jobs: exports, imports, judge runs (the worker, the command line). */
+  boundedHeap: boolean;
 }
 
-/** The same for a process that runs jobs (the worker, the command line): with the bounded heap. */
-export function jobScriptArgs(root: string, file: string, ...args: string[]): string[] {
-  return [...BOUNDED_HEAP_FLAGS, ...tsxScriptArgs(root, file, ...args)];
+/** Node's own flags for a process of this kind. */
+export function nodeFlags(kind: NodeProcessKind): string[] {
+  return [...(kind.boundedHeap ? BOUNDED_HEAP_FLAGS : []), ...(kind.serverModules ? SERVER_MODULE_FLAGS : [])];
 }
 
-/** The `npm run medpref` script of package.json: the command line as a job process. */
-export const MEDPREF_NPM_SCRIPT = `node ${BOUNDED_HEAP_FLAGS.join(" ")} --import tsx scripts/medpref.ts`;
+/** Node arguments that run a TypeScript file (path as given, relative to the working directory or absolute) under tsx. */
+export function tsxArgs(file: string, args: readonly string[], kind: NodeProcessKind): string[] {
+  return [...nodeFlags(kind), "--import", "tsx", file, ...args];
+}
+
+export const JOB_PROCESS: NodeProcessKind = { serverModules: true, boundedHeap: true };
+export const SERVER_SCRIPT: NodeProcessKind = { serverModules: true, boundedHeap: false };
+export const WEB_SERVER: NodeProcessKind = { serverModules: false, boundedHeap: false };
+
+/** Node arguments of a script in scripts/ of the repository at `root`. */
+export function scriptArgs(root: string, file: string, args: readonly string[], kind: NodeProcessKind): string[] {
+  return tsxArgs(path.join(root, "scripts", file), args, kind);
+}
+
+/** The npm script that runs `file` as this kind of process (package.json must say exactly this). */
+export function npmScriptFor(file: string, kind: NodeProcessKind, args: readonly string[] = []): string {
+  return ["node", ...nodeFlags(kind), "--import", "tsx", file, ...args].join(" ");
+}
 
 /** Node arguments equal to `npm run medpref -- <args>` from the repository root. */
 export function medprefCliArgs(...args: string[]): string[] {
-  return jobScriptArgs(process.cwd(), "medpref.ts", ...args);
+  return scriptArgs(process.cwd(), "medpref.ts", args, JOB_PROCESS);
 }

@@ -15,6 +15,7 @@ import { createUser } from "@/lib/users/manage-users";
 import { importText, jsonl, makeProject, record } from "../support/fixtures";
 import { waitFor } from "../support/judge-runs";
 import { useFreshDatabase } from "../support/test-database";
+import { SERVER_SCRIPT, tsxArgs } from "@/lib/process/node-commands";
 
 let databaseUrl: string;
 
@@ -232,7 +233,7 @@ describe("submitting a ranking", () => {
     const blocker = await pool().connect();
     await blocker.query("BEGIN");
     await blocker.query("SELECT 1 FROM assignments WHERE id = $1 FOR UPDATE", [next!.assignment.id]);
-    const child = spawn(process.execPath, ["--import", "tsx", "tests/support/submit-child.ts", JSON.stringify(request)], {
+    const child = spawn(process.execPath, tsxArgs("tests/support/submit-child.ts", [JSON.stringify(request)], SERVER_SCRIPT), {
       env: { ...process.env, DATABASE_URL: databaseUrl, MEDPREF_DATABASE_URL: "", LOG_LEVEL: "silent" },
       stdio: ["ignore", "ignore", "inherit"],
     });

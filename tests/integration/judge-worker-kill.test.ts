@@ -10,6 +10,7 @@ import { judgeSetup, projectWithQualities, waitFor, waitForStatus } from "../sup
 import { importText, jsonl, makeProject } from "../support/fixtures";
 import { useFreshDatabase } from "../support/test-database";
 import { runProgress } from "@/lib/judge/runs/run-views";
+import { JOB_PROCESS, tsxArgs } from "@/lib/process/node-commands";
 
 let databaseUrl: string;
 let fake: FakeOpenAI;
@@ -27,7 +28,7 @@ afterAll(async () => {
 
 /** `npm run worker` as its own process, on the test database. */
 function startWorker(): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+  const child = spawn(process.execPath, tsxArgs("scripts/worker.ts", [], JOB_PROCESS), {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,

@@ -8,6 +8,7 @@ import { Supervisor } from "@/lib/process/supervisor";
 import { startFakeOpenAI, type FakeOpenAI } from "../support/fake-openai-server";
 import { judgeSetup, projectWithQualities, waitFor, waitForStatus } from "../support/judge-runs";
 import { useFreshDatabase } from "../support/test-database";
+import { JOB_PROCESS, tsxArgs } from "@/lib/process/node-commands";
 
 /**
  * `npm start`'s supervision with the real worker (scripts/worker.ts) on a real PostgreSQL. The web
@@ -82,7 +83,7 @@ beforeAll(async () => {
       {
         name: "worker",
         command: process.execPath,
-        args: ["--import", "tsx", path.join("scripts", "worker.ts")],
+        args: tsxArgs(path.join("scripts", "worker.ts"), [], JOB_PROCESS),
         env: { ...env, MEDPREF_PROCESS: "worker", MEDPREF_WORKER_CONCURRENCY: "2" },
       },
     ],
