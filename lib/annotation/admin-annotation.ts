@@ -1,4 +1,4 @@
-import { auditInsertQuery } from "@/lib/audit/audit-entry";
+import { writeAudit } from "@/lib/audit/audit-entry";
 import { SHUFFLED_CANDIDATES } from "@/lib/annotation/shown-order";
 import { assertValidSubmission, insertNextRevision, insertRankingWithRevision } from "@/lib/annotation/store-revision";
 import { withTransaction } from "@/lib/db/transaction";
@@ -50,15 +50,13 @@ export async function assignBatch(options: {
       }
       assigned[userId] = prompts.length;
     }
-    await tx.query(
-      auditInsertQuery({
-        actorId: options.actorId,
-        action: "assignment.batch",
-        entityType: "project",
-        entityId: project.id,
-        after: { assigned },
-      }),
-    );
+    await writeAudit(tx, {
+      actorId: options.actorId,
+      action: "assignment.batch",
+      entityType: "project",
+      entityId: project.id,
+      after: { assigned },
+    });
     return { assigned };
   });
 }
@@ -103,15 +101,13 @@ export async function setReferenceRanking(options: {
       ).rankingId;
       revision = 1;
     }
-    await tx.query(
-      auditInsertQuery({
-        actorId: options.actorId,
-        action: options.kind === "GOLD" ? "gold.set" : "adjudication.set",
-        entityType: "prompt",
-        entityId: options.promptId,
-        after: { rankingId, revision, tiers: options.submission.tiers },
-      }),
-    );
+    await writeAudit(tx, {
+      actorId: options.actorId,
+      action: options.kind === "GOLD" ? "gold.set" : "adjudication.set",
+      entityType: "prompt",
+      entityId: options.promptId,
+      after: { rankingId, revision, tiers: options.submission.tiers },
+    });
     return { rankingId, revision };
   });
 }
@@ -132,15 +128,13 @@ export async function sendBackForRankings(options: {
       if (!found[0]) throw new AppError("NOT_FOUND", "No such prompt.");
       throw new AppError("INVALID_INPUT", "A prompt can ask for at most 20 rankings beyond the project's k.", "extra");
     }
-    await tx.query(
-      auditInsertQuery({
-        actorId: options.actorId,
-        action: "prompt.send-back",
-        entityType: "prompt",
-        entityId: options.promptId,
-        after: { extra: options.extra, extraRankings: rows[0].extra_rankings },
-      }),
-    );
+    await writeAudit(tx, {
+      actorId: options.actorId,
+      action: "prompt.send-back",
+      entityType: "prompt",
+      entityId: options.promptId,
+      after: { extra: options.extra, extraRankings: rows[0].extra_rankings },
+    });
     return { extraRankings: rows[0].extra_rankings };
   });
 }

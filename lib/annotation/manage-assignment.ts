@@ -1,4 +1,4 @@
-import { auditInsertQuery } from "@/lib/audit/audit-entry";
+import { writeAudit } from "@/lib/audit/audit-entry";
 import { pool } from "@/lib/db/pool";
 import { withTransaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors/app-error";
@@ -54,14 +54,12 @@ export async function skipAssignment(options: { userId: string; assignmentId: st
       [options.assignmentId, options.userId, options.reason],
     );
     if (!rows[0]) return explainMiss(options.assignmentId, options.userId);
-    await tx.query(
-      auditInsertQuery({
-        actorId: options.userId,
-        action: "assignment.skip",
-        entityType: "assignment",
-        entityId: options.assignmentId,
-        after: { promptId: rows[0].prompt_id, reason: options.reason },
-      }),
-    );
+    await writeAudit(tx, {
+      actorId: options.userId,
+      action: "assignment.skip",
+      entityType: "assignment",
+      entityId: options.assignmentId,
+      after: { promptId: rows[0].prompt_id, reason: options.reason },
+    });
   });
 }

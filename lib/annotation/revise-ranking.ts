@@ -1,5 +1,5 @@
 import { shownCandidates, type AssignmentPayload } from "@/lib/annotation/assignment-payload";
-import { auditInsertQuery } from "@/lib/audit/audit-entry";
+import { writeAudit } from "@/lib/audit/audit-entry";
 import { assertValidSubmission, compareWithGold, insertNextRevision } from "@/lib/annotation/store-revision";
 import { pool } from "@/lib/db/pool";
 import { AppError } from "@/lib/errors/app-error";
@@ -77,16 +77,14 @@ export async function reviseRanking(options: {
       idempotencyKey: `${userId}:${options.idempotencyKey}`,
     });
     await compareWithGold(tx, { promptId: r.prompt_id, revisionId, userId, tiers: submission.tiers });
-    await tx.query(
-      auditInsertQuery({
-        actorId: userId,
-        action: "ranking.revise",
-        entityType: "ranking",
-        entityId: rankingId,
-        before: { revision: revision - 1, tiers: ranksToTiers(Object.fromEntries(before.map((e) => [e.completion_id, e.rank]))) },
-        after: { revision, tiers: submission.tiers },
-      }),
-    );
+    await writeAudit(tx, {
+      actorId: userId,
+      action: "ranking.revise",
+      entityType: "ranking",
+      entityId: rankingId,
+      before: { revision: revision - 1, tiers: ranksToTiers(Object.fromEntries(before.map((e) => [e.completion_id, e.rank]))) },
+      after: { revision, tiers: submission.tiers },
+    });
     return { status: 200, body: { rankingId, revision } };
   });
 }
