@@ -40,6 +40,13 @@ const config = [
     rules: { "no-restricted-imports": ["error", { patterns: [{ group: ["@/app/*", "@/components/*"], message: "lib/ is below app/ and components/: move the shared code into lib/." }] }] },
   },
   {
+    // Pages, routes and components never touch the pool: their data comes from a lib/<domain>/queries.ts module.
+    files: ["app/**", "components/**"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ group: ["@/lib/db/*", "pg"], message: "Move the query into lib/<domain>/queries.ts (typed result) and call that." }] }],
+    },
+  },
+  {
     files: PURE_CORES,
     ignores: ["**/*.test.ts"],
     rules: {
