@@ -47,6 +47,12 @@ const config = [
     },
   },
   {
+    // One transaction entry: withTransaction (lib/db/transaction.ts), also for Prisma (via: "prisma"). lib/judge/runs moves with the run-state work.
+    files: ["lib/**", "app/**"],
+    ignores: ["lib/db/transaction.ts", "lib/judge/runs/**", "lib/jobs/**"],
+    rules: { "no-restricted-syntax": ["error", { selector: "MemberExpression[property.name='$transaction']", message: "Open transactions with withTransaction from @/lib/db/transaction." }] },
+  },
+  {
     files: PURE_CORES,
     ignores: ["**/*.test.ts"],
     rules: {
