@@ -40,6 +40,19 @@ const config = [
     rules: { "no-restricted-imports": ["error", { patterns: [{ group: ["@/app/*", "@/components/*"], message: "lib/ is below app/ and components/: move the shared code into lib/." }] }] },
   },
   {
+    // Pages, routes and components never touch the pool: their data comes from a lib/<domain>/queries.ts module.
+    files: ["app/**", "components/**"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ group: ["@/lib/db/*", "pg"], message: "Move the query into lib/<domain>/queries.ts (typed result) and call that." }] }],
+    },
+  },
+  {
+    // One transaction entry: withTransaction (lib/db/transaction.ts), also for Prisma (via: "prisma"). lib/judge/runs moves with the run-state work.
+    files: ["lib/**", "app/**"],
+    ignores: ["lib/db/transaction.ts", "lib/judge/runs/**", "lib/jobs/**"],
+    rules: { "no-restricted-syntax": ["error", { selector: "MemberExpression[property.name='$transaction']", message: "Open transactions with withTransaction from @/lib/db/transaction." }] },
+  },
+  {
     files: PURE_CORES,
     ignores: ["**/*.test.ts"],
     rules: {

@@ -1,6 +1,7 @@
+import type { RankingKind } from "@/generated/prisma/enums";
 import type pg from "pg";
 import { fractionalRanks } from "@/lib/agreement/fractional-ranks";
-import type { ReportData, ReportPrompt, ReportRanking, RankingSource } from "@/lib/agreement/report-data";
+import type { ReportData, ReportPrompt, ReportRanking } from "@/lib/agreement/report-data";
 import { pool } from "@/lib/db/pool";
 import { withTransaction } from "@/lib/db/transaction";
 
@@ -24,7 +25,7 @@ interface PromptRow {
 
 interface RankingRow {
   prompt_id: string;
-  kind: RankingSource;
+  kind: RankingKind;
   rater_id: string | null;
   judge_run_id: string | null;
   permutation_index: number | null;

@@ -1,11 +1,11 @@
+import type { RankingKind } from "@/generated/prisma/enums";
+
 /**
  * What the agreement report is computed from: a project's prompts with their candidates and the
  * latest revision of every ranking, ranks already fractional and aligned with the candidates.
  */
-export type RankingSource = "HUMAN" | "JUDGE" | "GOLD" | "ADJUDICATED";
-
 export interface ReportRanking {
-  kind: RankingSource;
+  kind: RankingKind;
   /** The person (human, gold, adjudicated rankings). */
   raterId: string | null;
   /** The judge run and permutation (judge rankings). */

@@ -1,6 +1,8 @@
-import { auditInsertQuery } from "@/lib/audit/audit-entry";
-import { SHUFFLED_CANDIDATES } from "@/lib/annotation/shown-order";
+import { writeAudit } from "@/lib/audit/audit-entry";
+import { shuffledCandidates } from "@/lib/annotation/shown-order";
 import { assertValidSubmission, insertNextRevision, insertRankingWithRevision } from "@/lib/annotation/store-revision";
+import { AssignmentStatus, RankingKind, Role } from "@/generated/prisma/enums";
+import { execute, queryOne, queryRows, sql } from "@/lib/db/sql";
 import { withTransaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors/app-error";
 import type { Submission } from "@/lib/ranking/submission-schema";
@@ -19,46 +21,44 @@ export async function assignBatch(options: {
   actorId: string;
 }): Promise<{ assigned: Record<string, number> }> {
   return withTransaction(async (tx) => {
-    const { rows: projects } = await tx.query<{ id: string; overlap_k: number }>(`SELECT id, overlap_k FROM projects WHERE slug = $1`, [
-      options.projectSlug,
-    ]);
-    const project = projects[0];
+    const project = await queryOne<{ id: string; overlapK: number }>(
+      tx,
+      sql`SELECT id, overlap_k FROM projects WHERE slug = ${options.projectSlug}`,
+    );
     if (!project) throw new AppError("NOT_FOUND", `No project with the slug "${options.projectSlug}".`);
-    const { rows: clinicians } = await tx.query<{ id: string }>(
-      `SELECT id FROM users WHERE id = ANY($1::uuid[]) AND role = 'CLINICIAN' AND active AND NOT is_external`,
-      [options.clinicianIds],
+    const clinicians = await queryRows<{ id: string }>(
+      tx,
+      sql`SELECT id FROM users WHERE id = ANY(${options.clinicianIds}::uuid[]) AND role = ${Role.CLINICIAN} AND active AND NOT is_external`,
     );
     if (clinicians.length !== new Set(options.clinicianIds).size)
       throw new AppError("INVALID_INPUT", "Assign prompts to active clinicians only.", "clinicians");
     const assigned: Record<string, number> = {};
     for (const { id: userId } of clinicians) {
-      const { rows: prompts } = await tx.query<{ id: string }>(
-        `SELECT p.id FROM prompts p
-          WHERE p.project_id = $1
-            AND NOT EXISTS (SELECT 1 FROM rankings g WHERE g.prompt_id = p.id AND g.kind = 'GOLD')
-            AND NOT EXISTS (SELECT 1 FROM assignments mine WHERE mine.prompt_id = p.id AND mine.user_id = $2)
-            AND p.human_load < $3 + p.extra_rankings
-          ORDER BY p.created_at, p.id LIMIT $4 FOR UPDATE OF p`,
-        [project.id, userId, project.overlap_k, options.count],
+      const prompts = await queryRows<{ id: string }>(
+        tx,
+        sql`SELECT p.id FROM prompts p
+          WHERE p.project_id = ${project.id}
+            AND NOT EXISTS (SELECT 1 FROM rankings g WHERE g.prompt_id = p.id AND g.kind = ${RankingKind.GOLD})
+            AND NOT EXISTS (SELECT 1 FROM assignments mine WHERE mine.prompt_id = p.id AND mine.user_id = ${userId})
+            AND p.human_load < ${project.overlapK} + p.extra_rankings
+          ORDER BY p.created_at, p.id LIMIT ${options.count} FOR UPDATE OF p`,
       );
       for (const { id: promptId } of prompts) {
-        await tx.query(
-          `INSERT INTO assignments (prompt_id, user_id, status, lease_expires_at, shown_order, assigned_by_id)
-           VALUES ($1, $2, 'ACTIVE', now() + make_interval(mins => $3), ${SHUFFLED_CANDIDATES}, $4)`,
-          [promptId, userId, BATCH_LEASE_MINUTES, options.actorId],
+        await execute(
+          tx,
+          sql`INSERT INTO assignments (prompt_id, user_id, status, lease_expires_at, shown_order, assigned_by_id)
+           VALUES (${promptId}, ${userId}, ${AssignmentStatus.ACTIVE}, now() + make_interval(mins => ${BATCH_LEASE_MINUTES}), ${shuffledCandidates(promptId)}, ${options.actorId})`,
         );
       }
       assigned[userId] = prompts.length;
     }
-    await tx.query(
-      auditInsertQuery({
-        actorId: options.actorId,
-        action: "assignment.batch",
-        entityType: "project",
-        entityId: project.id,
-        after: { assigned },
-      }),
-    );
+    await writeAudit(tx, {
+      actorId: options.actorId,
+      action: "assignment.batch",
+      entityType: "project",
+      entityId: project.id,
+      after: { assigned },
+    });
     return { assigned };
   });
 }
@@ -74,17 +74,17 @@ export async function setReferenceRanking(options: {
   actorId: string;
 }): Promise<{ rankingId: string; revision: number }> {
   return withTransaction(async (tx) => {
-    const { rows: completions } = await tx.query<{ id: string }>(
-      `SELECT c.id FROM completions c WHERE c.prompt_id = $1 ORDER BY c.position FOR SHARE`,
-      [options.promptId],
+    const completions = await queryRows<{ id: string }>(
+      tx,
+      sql`SELECT c.id FROM completions c WHERE c.prompt_id = ${options.promptId} ORDER BY c.position FOR SHARE`,
     );
     if (completions.length === 0) throw new AppError("NOT_FOUND", "No such prompt.");
     const order = completions.map((c) => c.id);
     assertValidSubmission(order, options.submission, true);
-    const { rows: existing } = await tx.query<{ id: string }>(`SELECT id FROM rankings WHERE prompt_id = $1 AND kind = $2 FOR UPDATE`, [
-      options.promptId,
-      options.kind,
-    ]);
+    const existing = await queryRows<{ id: string }>(
+      tx,
+      sql`SELECT id FROM rankings WHERE prompt_id = ${options.promptId} AND kind = ${options.kind} FOR UPDATE`,
+    );
     const content = { authorId: options.actorId, submission: options.submission, shownOrder: order, idempotencyKey: null };
     let rankingId: string;
     let revision: number;
@@ -103,15 +103,13 @@ export async function setReferenceRanking(options: {
       ).rankingId;
       revision = 1;
     }
-    await tx.query(
-      auditInsertQuery({
-        actorId: options.actorId,
-        action: options.kind === "GOLD" ? "gold.set" : "adjudication.set",
-        entityType: "prompt",
-        entityId: options.promptId,
-        after: { rankingId, revision, tiers: options.submission.tiers },
-      }),
-    );
+    await writeAudit(tx, {
+      actorId: options.actorId,
+      action: options.kind === "GOLD" ? "gold.set" : "adjudication.set",
+      entityType: "prompt",
+      entityId: options.promptId,
+      after: { rankingId, revision, tiers: options.submission.tiers },
+    });
     return { rankingId, revision };
   });
 }
@@ -123,24 +121,22 @@ export async function sendBackForRankings(options: {
   actorId: string;
 }): Promise<{ extraRankings: number }> {
   return withTransaction(async (tx) => {
-    const { rows } = await tx.query<{ extra_rankings: number }>(
-      `UPDATE prompts SET extra_rankings = extra_rankings + $2 WHERE id = $1 AND extra_rankings + $2 <= 20 RETURNING extra_rankings`,
-      [options.promptId, options.extra],
+    const updated = await queryOne<{ extraRankings: number }>(
+      tx,
+      sql`UPDATE prompts SET extra_rankings = extra_rankings + ${options.extra} WHERE id = ${options.promptId} AND extra_rankings + ${options.extra} <= 20 RETURNING extra_rankings`,
     );
-    if (!rows[0]) {
-      const { rows: found } = await tx.query(`SELECT 1 FROM prompts WHERE id = $1`, [options.promptId]);
-      if (!found[0]) throw new AppError("NOT_FOUND", "No such prompt.");
+    if (!updated) {
+      const found = await queryOne<{ found: boolean }>(tx, sql`SELECT true AS found FROM prompts WHERE id = ${options.promptId}`);
+      if (!found) throw new AppError("NOT_FOUND", "No such prompt.");
       throw new AppError("INVALID_INPUT", "A prompt can ask for at most 20 rankings beyond the project's k.", "extra");
     }
-    await tx.query(
-      auditInsertQuery({
-        actorId: options.actorId,
-        action: "prompt.send-back",
-        entityType: "prompt",
-        entityId: options.promptId,
-        after: { extra: options.extra, extraRankings: rows[0].extra_rankings },
-      }),
-    );
-    return { extraRankings: rows[0].extra_rankings };
+    await writeAudit(tx, {
+      actorId: options.actorId,
+      action: "prompt.send-back",
+      entityType: "prompt",
+      entityId: options.promptId,
+      after: { extra: options.extra, extraRankings: updated.extraRankings },
+    });
+    return { extraRankings: updated.extraRankings };
   });
 }

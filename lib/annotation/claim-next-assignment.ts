@@ -1,7 +1,9 @@
 import { randomInt } from "node:crypto";
 import { assignmentPayload, type AssignmentPayload } from "@/lib/annotation/assignment-payload";
-import { SHUFFLED_CANDIDATES } from "@/lib/annotation/shown-order";
+import { shuffledCandidates } from "@/lib/annotation/shown-order";
+import { AssignmentStatus, RankingKind } from "@/generated/prisma/enums";
 import { pool } from "@/lib/db/pool";
+import { queryOne, sql, type Sql } from "@/lib/db/sql";
 import { withTransaction, type Tx } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors/app-error";
 
@@ -12,15 +14,16 @@ export interface ClaimUser {
 
 interface ProjectRow {
   id: string;
-  overlap_k: number;
-  lease_minutes: number;
-  gold_rate: number;
-  specialty_matching: boolean;
+  overlapK: number;
+  leaseMinutes: number;
+  goldRate: number;
+  specialtyMatching: boolean;
 }
 
 /** A prompt's live load: submitted rankings plus unexpired active assignments. */
-const LIVE_LOAD = `(SELECT count(*) FROM assignments x WHERE x.prompt_id = p.id AND (x.status = 'SUBMITTED' OR (x.status = 'ACTIVE' AND x.lease_expires_at > now())))`;
-const IS_GOLD = `EXISTS (SELECT 1 FROM rankings g WHERE g.prompt_id = p.id AND g.kind = 'GOLD')`;
+const liveLoad = (promptId: string) =>
+  sql`(SELECT count(*) FROM assignments x WHERE x.prompt_id = ${promptId}::uuid AND (x.status = ${AssignmentStatus.SUBMITTED} OR (x.status = ${AssignmentStatus.ACTIVE} AND x.lease_expires_at > now())))`;
+const IS_GOLD = sql`EXISTS (SELECT 1 FROM rankings g WHERE g.prompt_id = p.id AND g.kind = ${RankingKind.GOLD})`;
 
 /**
  * The clinician's next prompt in a project, or null when nothing is left for them.
@@ -37,7 +40,7 @@ export async function claimNextAssignment(user: ClaimUser, projectSlug: string):
   const assignmentId = await withTransaction(async (tx) => {
     const project = await loadProject(tx, projectSlug, user.id);
     if (project.resumed) return project.resumed;
-    const wantsGold = project.gold_rate > 0 && randomInt(1_000_000) < project.gold_rate * 1_000_000;
+    const wantsGold = project.goldRate > 0 && randomInt(1_000_000) < project.goldRate * 1_000_000;
     if (wantsGold) {
       const gold = await pickPrompt(tx, project, user, true);
       const created = gold && (await createAssignment(tx, gold, user, project, true));
@@ -49,7 +52,7 @@ export async function claimNextAssignment(user: ClaimUser, projectSlug: string):
       const created = await createAssignment(tx, picked, user, project, false);
       if (created) return created;
     }
-    if (!wantsGold && project.gold_rate > 0) {
+    if (!wantsGold && project.goldRate > 0) {
       // Regular work is done; gold prompts not yet seen still need this clinician.
       const gold = await pickPrompt(tx, project, user, true);
       if (gold) return createAssignment(tx, gold, user, project, true);
@@ -65,49 +68,44 @@ export async function claimNextAssignment(user: ClaimUser, projectSlug: string):
  * clinician's own live assignment in it (renewed), if any.
  */
 async function loadProject(tx: Tx, slug: string, userId: string): Promise<ProjectRow & { resumed: string | null }> {
-  const { rows } = await tx.query<ProjectRow & { resumed: string | null }>(
-    `WITH project AS (SELECT id, overlap_k, lease_minutes, gold_rate, specialty_matching FROM projects WHERE slug = $1),
+  const row = await queryOne<ProjectRow & { resumed: string | null }>(
+    tx,
+    sql`WITH project AS (SELECT id, overlap_k, lease_minutes, gold_rate, specialty_matching FROM projects WHERE slug = ${slug}),
           expired AS (
-            UPDATE assignments a SET status = 'EXPIRED', finished_at = now()
+            UPDATE assignments a SET status = ${AssignmentStatus.EXPIRED}, finished_at = now()
               FROM prompts p, project j
-             WHERE p.id = a.prompt_id AND p.project_id = j.id AND a.status = 'ACTIVE' AND a.lease_expires_at <= now()
+             WHERE p.id = a.prompt_id AND p.project_id = j.id AND a.status = ${AssignmentStatus.ACTIVE} AND a.lease_expires_at <= now()
             RETURNING a.id),
           resumed AS (
             UPDATE assignments a SET lease_expires_at = greatest(a.lease_expires_at, now() + make_interval(mins => j.lease_minutes))
               FROM project j
              WHERE a.id = (SELECT a2.id FROM assignments a2 JOIN prompts p ON p.id = a2.prompt_id
-                            WHERE a2.user_id = $2 AND p.project_id = j.id AND a2.status = 'ACTIVE' AND a2.lease_expires_at > now()
+                            WHERE a2.user_id = ${userId} AND p.project_id = j.id AND a2.status = ${AssignmentStatus.ACTIVE} AND a2.lease_expires_at > now()
                             ORDER BY a2.created_at LIMIT 1)
             RETURNING a.id)
      SELECT j.*, (SELECT id FROM resumed) AS resumed, (SELECT count(*) FROM expired) AS expired FROM project j`,
-    [slug, userId],
   );
-  if (!rows[0]) throw new AppError("NOT_FOUND", `No project with the slug "${slug}".`);
-  return rows[0];
+  if (!row) throw new AppError("NOT_FOUND", `No project with the slug "${slug}".`);
+  return row;
 }
 
 async function pickPrompt(tx: Tx, project: ProjectRow, user: ClaimUser, gold: boolean): Promise<string | null> {
-  const params: unknown[] = [project.id, user.id];
-  const conditions = [
-    `p.project_id = $1`,
-    `${gold ? "" : "NOT "}${IS_GOLD}`,
-    `NOT EXISTS (SELECT 1 FROM assignments mine WHERE mine.prompt_id = p.id AND mine.user_id = $2 AND mine.status IN ('SUBMITTED', 'SKIPPED', 'ACTIVE'))`,
+  const conditions: Sql[] = [
+    sql`p.project_id = ${project.id}`,
+    gold ? IS_GOLD : sql`NOT ${IS_GOLD}`,
+    sql`NOT EXISTS (SELECT 1 FROM assignments mine WHERE mine.prompt_id = p.id AND mine.user_id = ${user.id} AND mine.status IN (${sql.join([AssignmentStatus.SUBMITTED, AssignmentStatus.SKIPPED, AssignmentStatus.ACTIVE])}))`,
   ];
   if (!gold) {
-    params.push(project.overlap_k);
-    conditions.push(`p.human_load < $${params.length} + p.extra_rankings`);
-    if (project.specialty_matching) {
-      params.push(user.specialties);
-      conditions.push(`(cardinality(p.tags) = 0 OR p.tags && $${params.length}::text[])`);
-    }
+    conditions.push(sql`p.human_load < ${project.overlapK} + p.extra_rankings`);
+    if (project.specialtyMatching) conditions.push(sql`(cardinality(p.tags) = 0 OR p.tags && ${user.specialties}::text[])`);
   }
-  const { rows } = await tx.query<{ id: string }>(
-    `SELECT p.id FROM prompts p WHERE ${conditions.join(" AND ")}
-      ORDER BY ${gold ? "p.created_at" : "p.human_load DESC"}
+  const row = await queryOne<{ id: string }>(
+    tx,
+    sql`SELECT p.id FROM prompts p WHERE ${sql.join(conditions, sql` AND `)}
+      ORDER BY ${gold ? sql`p.created_at` : sql`p.human_load DESC`}
       LIMIT 1 FOR UPDATE OF p SKIP LOCKED`,
-    params,
   );
-  return rows[0]?.id ?? null;
+  return row?.id ?? null;
 }
 
 /**
@@ -116,15 +114,15 @@ async function pickPrompt(tx: Tx, project: ProjectRow, user: ClaimUser, gold: bo
  * k (gold prompts have no cap). The shown order is a fresh shuffle of the candidates.
  */
 async function createAssignment(tx: Tx, promptId: string, user: ClaimUser, project: ProjectRow, isGold: boolean): Promise<string | null> {
-  const { rows } = await tx.query<{ id: string }>(
-    `INSERT INTO assignments (prompt_id, user_id, status, lease_expires_at, shown_order, is_gold)
-     SELECT $1, $2, 'ACTIVE', now() + make_interval(mins => $3),
-            ${SHUFFLED_CANDIDATES}, $4
-      WHERE $4 OR ${LIVE_LOAD.replaceAll("p.id", "$1::uuid")} < $5 + (SELECT extra_rankings FROM prompts WHERE id = $1)
-     ON CONFLICT (prompt_id, user_id) DO UPDATE SET status = 'ACTIVE', lease_expires_at = EXCLUDED.lease_expires_at, finished_at = NULL
-       WHERE assignments.status IN ('EXPIRED', 'RELEASED')
+  const row = await queryOne<{ id: string }>(
+    tx,
+    sql`INSERT INTO assignments (prompt_id, user_id, status, lease_expires_at, shown_order, is_gold)
+     SELECT ${promptId}::uuid, ${user.id}::uuid, ${AssignmentStatus.ACTIVE}::assignment_status, now() + make_interval(mins => ${project.leaseMinutes}),
+            ${shuffledCandidates(promptId)}, ${isGold}::boolean
+      WHERE ${isGold}::boolean OR ${liveLoad(promptId)} < ${project.overlapK} + (SELECT extra_rankings FROM prompts WHERE id = ${promptId}::uuid)
+     ON CONFLICT (prompt_id, user_id) DO UPDATE SET status = ${AssignmentStatus.ACTIVE}, lease_expires_at = EXCLUDED.lease_expires_at, finished_at = NULL
+       WHERE assignments.status IN (${sql.join([AssignmentStatus.EXPIRED, AssignmentStatus.RELEASED])})
      RETURNING id`,
-    [promptId, user.id, project.lease_minutes, isGold, project.overlap_k],
   );
-  return rows[0]?.id ?? null;
+  return row?.id ?? null;
 }

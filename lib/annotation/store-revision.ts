@@ -1,4 +1,6 @@
 import { kendallTauB, pairwiseAgreement, top1Match } from "@/lib/agreement/rank-agreement";
+import { RankingKind } from "@/generated/prisma/enums";
+import { execute, queryOne, queryRows, sql, type Sql } from "@/lib/db/sql";
 import type { Tx } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors/app-error";
 import type { Submission } from "@/lib/ranking/submission-schema";
@@ -26,13 +28,11 @@ interface RevisionContent {
   scoreScale?: readonly [number, number];
 }
 
-/** The revision's content as one JSON parameter: its score scale and one entry per candidate (rank, details, the position it was shown at). */
-function revisionJson(submission: Submission, shownOrder: string[] | null, scoreScale: readonly [number, number] = [1, 5]): string {
+/** The revision's entries as one JSON parameter: one per candidate (rank, details, the position it was shown at). */
+function entriesJson(submission: Submission, shownOrder: string[] | null): string {
   const ranks = tiersToRanks(submission.tiers);
-  return JSON.stringify({
-    score_min: scoreScale[0],
-    score_max: scoreScale[1],
-    entries: [...ranks.keys()].map((id) => {
+  return JSON.stringify(
+    [...ranks.keys()].map((id) => {
       const d = submission.details[id];
       return {
         completion_id: id,
@@ -43,42 +43,35 @@ function revisionJson(submission: Submission, shownOrder: string[] | null, score
         shown_position: shownOrder ? shownOrder.indexOf(id) : null,
       };
     }),
-  });
+  );
 }
 
-/** The revision (from CTE `ranking`) and its entries, as CTEs; parameters $1–$6 are taken. */
-const REVISION_CTES = `
+/** The revision (from CTE `ranking`, which the caller's statement defines first) and its entries, as CTEs. */
+function revisionCtes(c: RevisionContent): Sql {
+  const [scoreMin, scoreMax] = c.scoreScale ?? [1, 5];
+  return sql`
   revision AS (
     INSERT INTO ranking_revisions (ranking_id, revision, author_id, rationale, time_on_task_ms, shown_order, idempotency_key, score_min, score_max)
-    SELECT ranking.id, ranking.revision, $1, $2, $3, $4::uuid[], $5, ($6::jsonb ->> 'score_min')::float8, ($6::jsonb ->> 'score_max')::float8 FROM ranking RETURNING id),
+    SELECT ranking.id, ranking.revision, ${c.authorId}, ${c.submission.rationale?.trim() || null}, ${c.submission.timeOnTaskMs}, ${c.shownOrder}::uuid[], ${c.idempotencyKey},
+           ${scoreMin}::float8, ${scoreMax}::float8 FROM ranking RETURNING id),
   entries AS (
     INSERT INTO ranking_entries (revision_id, completion_id, rank, score, comment, flags, shown_position)
     SELECT revision.id, e.completion_id, e.rank, e.score, e.comment, ARRAY(SELECT jsonb_array_elements_text(e.flags)), e.shown_position
-      FROM revision, jsonb_to_recordset($6::jsonb -> 'entries') AS e(completion_id uuid, rank int, score float8, comment text, flags jsonb, shown_position int))`;
-
-function revisionParams(c: RevisionContent): unknown[] {
-  return [
-    c.authorId,
-    c.submission.rationale?.trim() || null,
-    c.submission.timeOnTaskMs,
-    c.shownOrder,
-    c.idempotencyKey,
-    revisionJson(c.submission, c.shownOrder, c.scoreScale),
-  ];
+      FROM revision, jsonb_to_recordset(${entriesJson(c.submission, c.shownOrder)}::jsonb) AS e(completion_id uuid, rank int, score float8, comment text, flags jsonb, shown_position int))`;
 }
 
 /** Creates a ranking with its first revision and one entry per candidate, in one statement. */
 export async function insertRankingWithRevision(
   tx: Tx,
-  options: RevisionContent & { promptId: string; kind: "HUMAN" | "GOLD" | "ADJUDICATED"; raterId: string; assignmentId: string | null },
+  options: RevisionContent & { promptId: string; kind: Exclude<RankingKind, "JUDGE">; raterId: string; assignmentId: string | null },
 ): Promise<{ rankingId: string; revisionId: string }> {
-  const { rows } = await tx.query<{ ranking_id: string; revision_id: string }>(
-    `WITH ranking AS (INSERT INTO rankings (prompt_id, kind, rater_id, assignment_id) VALUES ($7, $8, $9, $10) RETURNING id, revision),
-     ${REVISION_CTES}
+  const row = await queryOne<{ rankingId: string; revisionId: string }>(
+    tx,
+    sql`WITH ranking AS (INSERT INTO rankings (prompt_id, kind, rater_id, assignment_id) VALUES (${options.promptId}, ${options.kind}, ${options.raterId}, ${options.assignmentId}) RETURNING id, revision),
+     ${revisionCtes(options)}
      SELECT ranking.id AS ranking_id, revision.id AS revision_id FROM ranking, revision`,
-    [...revisionParams(options), options.promptId, options.kind, options.raterId, options.assignmentId],
   );
-  return { rankingId: rows[0]!.ranking_id, revisionId: rows[0]!.revision_id };
+  return row!;
 }
 
 /**
@@ -89,16 +82,16 @@ export async function insertJudgeRanking(
   tx: Tx,
   options: RevisionContent & { promptId: string; judgeRunId: string; permutationIndex: number },
 ): Promise<{ rankingId: string } | null> {
-  const { rows } = await tx.query<{ ranking_id: string }>({
-    name: "insert-judge-ranking",
-    text: `WITH ranking AS (
-       INSERT INTO rankings (prompt_id, kind, judge_run_id, permutation_index) VALUES ($7, 'JUDGE', $8, $9)
+  const row = await queryOne<{ rankingId: string }>(
+    tx,
+    sql`WITH ranking AS (
+       INSERT INTO rankings (prompt_id, kind, judge_run_id, permutation_index) VALUES (${options.promptId}, ${RankingKind.JUDGE}, ${options.judgeRunId}, ${options.permutationIndex})
        ON CONFLICT (judge_run_id, prompt_id, permutation_index) DO NOTHING RETURNING id, revision),
-     ${REVISION_CTES}
+     ${revisionCtes(options)}
      SELECT ranking.id AS ranking_id FROM ranking, revision`,
-    values: [...revisionParams(options), options.promptId, options.judgeRunId, options.permutationIndex],
-  });
-  return rows[0] ? { rankingId: rows[0].ranking_id } : null;
+    { name: "insert-judge-ranking" },
+  );
+  return row ? { rankingId: row.rankingId } : null;
 }
 
 /** Adds the next revision to an existing ranking (and moves its pointer), in one statement. */
@@ -106,13 +99,13 @@ export async function insertNextRevision(
   tx: Tx,
   options: RevisionContent & { rankingId: string },
 ): Promise<{ revisionId: string; revision: number }> {
-  const { rows } = await tx.query<{ revision_id: string; revision: number }>(
-    `WITH ranking AS (UPDATE rankings SET revision = revision + 1, updated_at = now() WHERE id = $7 RETURNING id, revision),
-     ${REVISION_CTES}
+  const row = await queryOne<{ revisionId: string; revision: number }>(
+    tx,
+    sql`WITH ranking AS (UPDATE rankings SET revision = revision + 1, updated_at = now() WHERE id = ${options.rankingId} RETURNING id, revision),
+     ${revisionCtes(options)}
      SELECT revision.id AS revision_id, ranking.revision FROM ranking, revision`,
-    [...revisionParams(options), options.rankingId],
   );
-  return { revisionId: rows[0]!.revision_id, revision: rows[0]!.revision };
+  return row!;
 }
 
 /** When the prompt has a gold ranking, stores how this revision agrees with it. */
@@ -120,33 +113,26 @@ export async function compareWithGold(
   tx: Tx,
   options: { promptId: string; revisionId: string; userId: string; tiers: string[][] },
 ): Promise<void> {
-  const { rows } = await tx.query<{ revision_id: string; completion_id: string; rank: number }>(
-    `SELECT rr.id AS revision_id, e.completion_id, e.rank
+  const rows = await queryRows<{ revisionId: string; completionId: string; rank: number }>(
+    tx,
+    sql`SELECT rr.id AS revision_id, e.completion_id, e.rank
        FROM rankings g JOIN ranking_revisions rr ON rr.ranking_id = g.id AND rr.revision = g.revision
        JOIN ranking_entries e ON e.revision_id = rr.id
-      WHERE g.prompt_id = $1 AND g.kind = 'GOLD'`,
-    [options.promptId],
+      WHERE g.prompt_id = ${options.promptId} AND g.kind = ${RankingKind.GOLD}`,
   );
   if (rows.length === 0) return;
-  const gold = new Map(rows.map((r) => [r.completion_id, r.rank]));
+  const gold = new Map(rows.map((r) => [r.completionId, r.rank]));
   // Fractional ranks for both: tau-b and pairwise agreement treat ties the same way either way.
   const goldTiers = [...new Set(rows.map((r) => r.rank))]
     .sort((a, b) => a - b)
-    .map((rank) => rows.filter((r) => r.rank === rank).map((r) => r.completion_id));
+    .map((rank) => rows.filter((r) => r.rank === rank).map((r) => r.completionId));
   const goldRanks = tiersToFractionalRanks(goldTiers);
   const mine = tiersToFractionalRanks(options.tiers);
   const tau = kendallTauB(mine, goldRanks);
-  await tx.query(
-    `INSERT INTO gold_comparisons (revision_id, gold_revision_id, user_id, prompt_id, kendall_tau_b, pairwise_agreement, top1_match)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-    [
-      options.revisionId,
-      rows[0]!.revision_id,
-      options.userId,
-      options.promptId,
-      Number.isNaN(tau) ? null : tau,
-      pairwiseAgreement(mine, goldRanks),
-      top1Match(mine, gold),
-    ],
+  await execute(
+    tx,
+    sql`INSERT INTO gold_comparisons (revision_id, gold_revision_id, user_id, prompt_id, kendall_tau_b, pairwise_agreement, top1_match)
+     VALUES (${options.revisionId}, ${rows[0]!.revisionId}, ${options.userId}, ${options.promptId}, ${Number.isNaN(tau) ? null : tau},
+             ${pairwiseAgreement(mine, goldRanks)}, ${top1Match(mine, gold)}) ON CONFLICT DO NOTHING`,
   );
 }

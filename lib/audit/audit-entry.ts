@@ -1,4 +1,5 @@
-import type { Prisma } from "@/generated/prisma/client";
+import { execute, sql, type Queryable, type Sql } from "@/lib/db/sql";
+import type { PrismaTx } from "@/lib/db/transaction";
 
 /** One line of the audit log: who did what to which entity, with the state before and after. */
 export interface AuditEntry {
@@ -12,17 +13,32 @@ export interface AuditEntry {
 
 const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
 
-/** Writes the entry inside the caller's Prisma transaction, so it lands with the change or not at all. */
-export async function recordAudit(tx: Prisma.TransactionClient, entry: AuditEntry): Promise<void> {
-  await tx.$executeRaw`
-    INSERT INTO audit_log (actor_id, action, entity_type, entity_id, before, after)
+/** The audit insert as a fragment, to put inside a larger statement (e.g. after a CTE) and save a round trip. */
+export function auditInsert(entry: AuditEntry): Sql {
+  return sql`INSERT INTO audit_log (actor_id, action, entity_type, entity_id, before, after)
     VALUES (${entry.actorId}::uuid, ${entry.action}, ${entry.entityType}, ${entry.entityId ?? null}, ${json(entry.before)}::jsonb, ${json(entry.after)}::jsonb)`;
 }
 
-/** The same insert for code on a raw pg client (bulk paths), inside its own transaction. */
+/**
+ * The one audit writer: writes the entry inside the caller's transaction (a pg one or a Prisma
+ * one, see withTransaction), so it lands with the change or not at all. Outside a transaction
+ * (a refusal with nothing else to write) it takes the pool.
+ */
+export async function writeAudit(tx: Queryable | PrismaTx, entry: AuditEntry): Promise<void> {
+  const statement = auditInsert(entry);
+  if ("$executeRawUnsafe" in tx) await tx.$executeRawUnsafe(statement.text, ...statement.values);
+  else await execute(tx, statement);
+}
+
+/**
+ * @deprecated Use writeAudit. Kept only until lib/judge/runs (another branch's area this round) moves to it.
+ */
+export const recordAudit = writeAudit;
+
+/**
+ * @deprecated Use auditInsert (a composable fragment) or writeAudit. Kept only until lib/judge/runs moves to them.
+ */
 export function auditInsertQuery(entry: AuditEntry): { text: string; values: unknown[] } {
-  return {
-    text: `INSERT INTO audit_log (actor_id, action, entity_type, entity_id, before, after) VALUES ($1::uuid, $2, $3, $4, $5::jsonb, $6::jsonb)`,
-    values: [entry.actorId, entry.action, entry.entityType, entry.entityId ?? null, json(entry.before), json(entry.after)],
-  };
+  const statement = auditInsert(entry);
+  return { text: statement.text, values: [...statement.values] };
 }

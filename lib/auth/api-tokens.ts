@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { Role } from "@/generated/prisma/client";
-import { recordAudit } from "@/lib/audit/audit-entry";
+import { writeAudit } from "@/lib/audit/audit-entry";
 import { pool } from "@/lib/db/pool";
 import { db } from "@/lib/db/prisma";
+import { withTransaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors/app-error";
 import { safeName } from "@/lib/text/safe-text";
 
@@ -26,26 +27,29 @@ const hashToken = (token: string) => createHash("sha256").update(token).digest("
 export async function createApiToken(userId: string, input: z.input<typeof createApiTokenInput>): Promise<{ id: string; token: string }> {
   const { name, expiresInDays } = createApiTokenInput.parse(input);
   const token = TOKEN_PREFIX + randomBytes(32).toString("base64url");
-  const created = await db().$transaction(async (tx) => {
-    const row = await tx.apiToken.create({
-      data: {
-        userId,
-        name,
-        tokenHash: hashToken(token),
-        prefix: token.slice(0, 12),
-        scopes: ["exports:read"],
-        expiresAt: expiresInDays ? new Date(Date.now() + expiresInDays * 86_400_000) : null,
-      },
-    });
-    await recordAudit(tx, {
-      actorId: userId,
-      action: "api-token.create",
-      entityType: "api_token",
-      entityId: row.id,
-      after: { name, prefix: row.prefix, expiresAt: row.expiresAt },
-    });
-    return row;
-  });
+  const created = await withTransaction(
+    async (tx) => {
+      const row = await tx.apiToken.create({
+        data: {
+          userId,
+          name,
+          tokenHash: hashToken(token),
+          prefix: token.slice(0, 12),
+          scopes: ["exports:read"],
+          expiresAt: expiresInDays ? new Date(Date.now() + expiresInDays * 86_400_000) : null,
+        },
+      });
+      await writeAudit(tx, {
+        actorId: userId,
+        action: "api-token.create",
+        entityType: "api_token",
+        entityId: row.id,
+        after: { name, prefix: row.prefix, expiresAt: row.expiresAt },
+      });
+      return row;
+    },
+    { via: "prisma" },
+  );
   return { id: created.id, token };
 }
 
@@ -59,19 +63,22 @@ export async function listApiTokens(userId: string) {
 
 /** Revokes one of the user's own tokens (admins may revoke anyone's). */
 export async function revokeApiToken(actor: { id: string; role: Role }, tokenId: string): Promise<void> {
-  await db().$transaction(async (tx) => {
-    const token = await tx.apiToken.findUnique({ where: { id: tokenId } });
-    if (!token || (token.userId !== actor.id && actor.role !== "ADMIN")) throw new AppError("NOT_FOUND", "No such token.");
-    if (token.revokedAt) return;
-    await tx.apiToken.update({ where: { id: tokenId }, data: { revokedAt: new Date() } });
-    await recordAudit(tx, {
-      actorId: actor.id,
-      action: "api-token.revoke",
-      entityType: "api_token",
-      entityId: tokenId,
-      before: { name: token.name, prefix: token.prefix },
-    });
-  });
+  await withTransaction(
+    async (tx) => {
+      const token = await tx.apiToken.findUnique({ where: { id: tokenId } });
+      if (!token || (token.userId !== actor.id && actor.role !== "ADMIN")) throw new AppError("NOT_FOUND", "No such token.");
+      if (token.revokedAt) return;
+      await tx.apiToken.update({ where: { id: tokenId }, data: { revokedAt: new Date() } });
+      await writeAudit(tx, {
+        actorId: actor.id,
+        action: "api-token.revoke",
+        entityType: "api_token",
+        entityId: tokenId,
+        before: { name: token.name, prefix: token.prefix },
+      });
+    },
+    { via: "prisma" },
+  );
 }
 
 export interface TokenUser {

@@ -1,8 +1,9 @@
 import type { OAuthConfig } from "next-auth/providers/oauth";
-import { auditInsertQuery, recordAudit } from "@/lib/audit/audit-entry";
+import { writeAudit } from "@/lib/audit/audit-entry";
 import type { Env } from "@/lib/config/env";
 import { pool } from "@/lib/db/pool";
 import { db } from "@/lib/db/prisma";
+import { withTransaction } from "@/lib/db/transaction";
 import { logger } from "@/lib/logger";
 
 /**
@@ -104,16 +105,19 @@ export async function linkOidcAccount({
   if (!byEmail || byEmail.isExternal) return { ok: false, reason: "SsoUnknown", userId: null };
   if (!byEmail.active) return { ok: false, reason: "SsoDeactivated", userId: byEmail.id };
   if (byEmail.oidcSubject) return { ok: false, reason: "SsoLinkedElsewhere", userId: byEmail.id };
-  await db().$transaction(async (tx) => {
-    await tx.user.update({ where: { id: byEmail.id }, data: { oidcSubject: subject, lastLoginAt: new Date() } });
-    await recordAudit(tx, {
-      actorId: byEmail.id,
-      action: "user.sso-link",
-      entityType: "user",
-      entityId: byEmail.id,
-      after: { oidcSubject: subject },
-    });
-  });
+  await withTransaction(
+    async (tx) => {
+      await tx.user.update({ where: { id: byEmail.id }, data: { oidcSubject: subject, lastLoginAt: new Date() } });
+      await writeAudit(tx, {
+        actorId: byEmail.id,
+        action: "user.sso-link",
+        entityType: "user",
+        entityId: byEmail.id,
+        after: { oidcSubject: subject },
+      });
+    },
+    { via: "prisma" },
+  );
   return { ok: true, id: byEmail.id };
 }
 
@@ -125,15 +129,13 @@ export async function recordSsoRefusal(refusal: {
   email: string | null;
 }): Promise<void> {
   logger.warn({ reason: refusal.reason, userId: refusal.userId, subject: refusal.subject }, "institutional sign-in refused");
-  await pool().query(
-    auditInsertQuery({
-      actorId: refusal.userId,
-      action: "user.sso-refused",
-      entityType: "user",
-      entityId: refusal.userId,
-      after: { reason: refusal.reason, subject: refusal.subject, email: refusal.email },
-    }),
-  );
+  await writeAudit(pool(), {
+    actorId: refusal.userId,
+    action: "user.sso-refused",
+    entityType: "user",
+    entityId: refusal.userId,
+    after: { reason: refusal.reason, subject: refusal.subject, email: refusal.email },
+  });
 }
 
 let discovery: { issuer: string; at: number; endSession: string | null } | undefined;

@@ -1,14 +1,59 @@
 import type pg from "pg";
+import type { Prisma } from "@/generated/prisma/client";
 import { pool } from "@/lib/db/pool";
+import { db } from "@/lib/db/prisma";
 
+/** A transaction on a pooled pg client: run `sql` statements on it (lib/db/sql.ts), COPY, cursors. */
 export type Tx = pg.PoolClient;
+/** A Prisma interactive transaction: typed CRUD through the generated client. */
+export type PrismaTx = Prisma.TransactionClient;
 
-/** Runs `fn` in one transaction on a pooled client: committed if it returns, rolled back if it throws. */
-export async function withTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+export type IsolationLevel = "READ COMMITTED" | "REPEATABLE READ" | "SERIALIZABLE";
+
+export interface TransactionOptions<Via extends "sql" | "prisma" = "sql"> {
+  /** PostgreSQL's default (READ COMMITTED) unless given. */
+  isolation?: IsolationLevel;
+  readOnly?: boolean;
+  /** "prisma" hands `fn` a Prisma transaction client instead of a pg client (same database transaction semantics). */
+  via?: Via;
+}
+
+const PRISMA_ISOLATION: Record<IsolationLevel, Prisma.TransactionIsolationLevel> = {
+  "READ COMMITTED": "ReadCommitted",
+  "REPEATABLE READ": "RepeatableRead",
+  SERIALIZABLE: "Serializable",
+};
+
+/** The BEGIN statement for the options (constant text: the isolation level is one of three literals). */
+export function beginStatement(options: { isolation?: IsolationLevel; readOnly?: boolean } = {}): string {
+  return ["BEGIN", options.isolation && `ISOLATION LEVEL ${options.isolation}`, options.readOnly && "READ ONLY"].filter(Boolean).join(" ");
+}
+
+/**
+ * The one way to open a transaction: `fn` runs in it; committed if it returns, rolled back if it
+ * throws. By default `fn` gets a pg client (SQL, COPY, cursors); with `via: "prisma"` it gets a
+ * Prisma transaction client for typed CRUD. Either kind can write the audit log (lib/audit).
+ */
+export async function withTransaction<T, Via extends "sql" | "prisma" = "sql">(
+  fn: (tx: Via extends "prisma" ? PrismaTx : Tx) => Promise<T>,
+  options: TransactionOptions<Via> = {},
+): Promise<T> {
+  if (options.via === "prisma") {
+    const run = fn as (tx: PrismaTx) => Promise<T>;
+    const isolationLevel = options.isolation && PRISMA_ISOLATION[options.isolation];
+    return db().$transaction(
+      async (tx) => {
+        if (options.readOnly) await tx.$executeRawUnsafe("SET TRANSACTION READ ONLY");
+        return run(tx);
+      },
+      isolationLevel ? { isolationLevel } : undefined,
+    );
+  }
+  const run = fn as (tx: Tx) => Promise<T>;
   const client = await pool().connect();
   try {
-    await client.query("BEGIN");
-    const result = await fn(client);
+    await client.query(beginStatement(options));
+    const result = await run(client);
     await client.query("COMMIT");
     return result;
   } catch (error) {

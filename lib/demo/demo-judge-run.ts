@@ -1,4 +1,4 @@
-import { auditInsertQuery } from "@/lib/audit/audit-entry";
+import { writeAudit } from "@/lib/audit/audit-entry";
 import { insertJudgeRanking } from "@/lib/annotation/store-revision";
 import { withTransaction } from "@/lib/db/transaction";
 import { judgePermutations } from "@/lib/judge/permutations";
@@ -75,14 +75,13 @@ export async function seedDemoJudgeRun(projectId: string, prompts: { id: string;
         });
       }
     }
-    const audit = auditInsertQuery({
+    await writeAudit(tx, {
       actorId: null,
       action: "judge-run.create",
       entityType: "judge_run",
       entityId: runId,
       after: { demo: true, prompts: prompts.length, permutations: DEMO_JUDGE_PERMUTATIONS },
     });
-    await tx.query(audit.text, audit.values);
     return runId;
   });
 }

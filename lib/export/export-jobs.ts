@@ -2,10 +2,11 @@ import { mkdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import type PgBoss from "pg-boss";
 import { z } from "zod";
-import { recordAudit } from "@/lib/audit/audit-entry";
+import { writeAudit } from "@/lib/audit/audit-entry";
 import { env } from "@/lib/config/env";
 import { pool } from "@/lib/db/pool";
 import { db } from "@/lib/db/prisma";
+import { withTransaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors/app-error";
 import { buildExportPackage } from "@/lib/export/build-export";
 import { configHash, exportConfigSchema, type ExportConfig, type ExportConfigInput } from "@/lib/export/export-config";
@@ -47,17 +48,20 @@ export async function createExport(
 ): Promise<string> {
   const config = await validateExportConfig(input);
   const name = exportName.parse({ name: options.name?.trim() ?? "" }) || defaultName(config);
-  const created = await db().$transaction(async (tx) => {
-    const row = await tx.export.create({ data: { name, config, configHash: configHash(config), createdById: options.actorId } });
-    await recordAudit(tx, {
-      actorId: options.actorId,
-      action: "export.create",
-      entityType: "export",
-      entityId: row.id,
-      after: { name, config },
-    });
-    return row;
-  });
+  const created = await withTransaction(
+    async (tx) => {
+      const row = await tx.export.create({ data: { name, config, configHash: configHash(config), createdById: options.actorId } });
+      await writeAudit(tx, {
+        actorId: options.actorId,
+        action: "export.create",
+        entityType: "export",
+        entityId: row.id,
+        after: { name, config },
+      });
+      return row;
+    },
+    { via: "prisma" },
+  );
   await enqueueExport(boss, created.id);
   return created.id;
 }
@@ -103,24 +107,27 @@ export async function runExportBuild(exportId: string): Promise<void> {
     });
     await rm(final, { recursive: true, force: true });
     await rename(partial, final);
-    await db().$transaction(async (tx) => {
-      await tx.exportFile.deleteMany({ where: { exportId } });
-      await tx.exportFile.createMany({
-        data: [...manifest.files.map((f) => ({ exportId, path: f.path, bytes: BigInt(f.bytes), sha256: f.sha256, rows: f.rows }))],
-      });
-      const rows = manifest.files.reduce((s, f) => s + f.rows, 0);
-      await tx.export.update({
-        where: { id: exportId },
-        data: { status: "READY", progress: 1, rowsWritten: rows, manifest: JSON.parse(JSON.stringify(manifest)), finishedAt: new Date() },
-      });
-      await recordAudit(tx, {
-        actorId: null,
-        action: "export.ready",
-        entityType: "export",
-        entityId: exportId,
-        after: { exportVersion: manifest.exportVersion, rows },
-      });
-    });
+    await withTransaction(
+      async (tx) => {
+        await tx.exportFile.deleteMany({ where: { exportId } });
+        await tx.exportFile.createMany({
+          data: [...manifest.files.map((f) => ({ exportId, path: f.path, bytes: BigInt(f.bytes), sha256: f.sha256, rows: f.rows }))],
+        });
+        const rows = manifest.files.reduce((s, f) => s + f.rows, 0);
+        await tx.export.update({
+          where: { id: exportId },
+          data: { status: "READY", progress: 1, rowsWritten: rows, manifest: JSON.parse(JSON.stringify(manifest)), finishedAt: new Date() },
+        });
+        await writeAudit(tx, {
+          actorId: null,
+          action: "export.ready",
+          entityType: "export",
+          entityId: exportId,
+          after: { exportVersion: manifest.exportVersion, rows },
+        });
+      },
+      { via: "prisma" },
+    );
   } catch (error) {
     await rm(partial, { recursive: true, force: true });
     const message = error instanceof AppError ? error.message : `The build failed: ${(error as Error).message}`;

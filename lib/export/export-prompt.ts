@@ -1,3 +1,5 @@
+import type { RankingKind } from "@/generated/prisma/enums";
+
 /** One prompt as an export reads it: its candidates and the latest revision of every ranking. */
 export interface ChatMessage {
   role: string;
@@ -10,10 +12,8 @@ export interface ExportCandidate {
   text: string;
 }
 
-export type ExportRankingKind = "HUMAN" | "JUDGE" | "GOLD" | "ADJUDICATED";
-
 export interface ExportRanking {
-  kind: ExportRankingKind;
+  kind: RankingKind;
   /** Annotator pseudonym for people; "judge:<run id>" for judge rankings. */
   rater: string;
   runId: string | null;

@@ -1,7 +1,8 @@
+import type { RankingKind } from "@/generated/prisma/enums";
 import type pg from "pg";
 import { fractionalRanks } from "@/lib/agreement/fractional-ranks";
 import { copyLinesOut, parseCopiedJson } from "@/lib/db/copy-to";
-import type { ExportPrompt, ExportRanking, ExportRankingKind } from "@/lib/export/export-prompt";
+import type { ExportPrompt, ExportRanking } from "@/lib/export/export-prompt";
 
 /** The prompts of one project an export reads, narrowed by its SQL-level filters. */
 export interface PromptScope {
@@ -47,7 +48,7 @@ interface PromptLine {
   candidates: { id: string; model: string; text: string }[];
   rankings:
     | {
-        kind: ExportRankingKind;
+        kind: RankingKind;
         rater: string | null;
         run: string | null;
         perm: number | null;

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createWriteStream, type WriteStream } from "node:fs";
-import { auditInsertQuery } from "@/lib/audit/audit-entry";
+import { writeAudit } from "@/lib/audit/audit-entry";
 import { copyRowsInto } from "@/lib/db/copy-from";
 import { copyTextRow } from "@/lib/db/copy-text";
 import { pool } from "@/lib/db/pool";
@@ -238,24 +238,22 @@ export async function importPrompts(options: ImportOptions): Promise<ImportSumma
       return summary;
     }
     await finishImportRow(client, importId, summary, "SUCCEEDED");
-    await client.query(
-      auditInsertQuery({
-        actorId: options.actorId,
-        action: "import.complete",
-        entityType: "import",
-        entityId: importId,
-        after: {
-          projectId: options.projectId,
-          fileName: options.fileName,
-          format,
-          promptsAdded,
-          completionsAdded,
-          duplicatesExisting,
-          duplicatesInFile,
-          recordsRejected: problems.rejectedRecords,
-        },
-      }),
-    );
+    await writeAudit(client, {
+      actorId: options.actorId,
+      action: "import.complete",
+      entityType: "import",
+      entityId: importId,
+      after: {
+        projectId: options.projectId,
+        fileName: options.fileName,
+        format,
+        promptsAdded,
+        completionsAdded,
+        duplicatesExisting,
+        duplicatesInFile,
+        recordsRejected: problems.rejectedRecords,
+      },
+    });
     await client.query("COMMIT");
     return summary;
   } catch (error) {

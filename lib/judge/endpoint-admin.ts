@@ -1,6 +1,7 @@
 import OpenAI from "openai";
-import { recordAudit } from "@/lib/audit/audit-entry";
+import { writeAudit } from "@/lib/audit/audit-entry";
 import { db } from "@/lib/db/prisma";
+import { withTransaction } from "@/lib/db/transaction";
 import { AppError, isUniqueViolation } from "@/lib/errors/app-error";
 import { transportProblem } from "@/lib/judge/call-judge";
 import { endpointInput, looksLikeAKey, type EndpointInput } from "@/lib/judge/endpoints";
@@ -40,16 +41,19 @@ export async function updateEndpoint(id: string, input: EndpointInput, actorId: 
     );
   const data = endpointInput.parse(input);
   try {
-    return await db().$transaction(async (tx) => {
-      const before = await tx.llmEndpoint.findUnique({
-        where: { id },
-        select: { name: true, baseUrl: true, apiKeyEnv: true, modelPrices: true, supportsStructuredOutput: true, supportsBatch: true },
-      });
-      if (!before) throw new AppError("NOT_FOUND", "No such endpoint.");
-      const endpoint = await tx.llmEndpoint.update({ where: { id }, data, select: { id: true, name: true } });
-      await recordAudit(tx, { actorId, action: "endpoint.update", entityType: "llm_endpoint", entityId: id, before, after: data });
-      return endpoint;
-    });
+    return await withTransaction(
+      async (tx) => {
+        const before = await tx.llmEndpoint.findUnique({
+          where: { id },
+          select: { name: true, baseUrl: true, apiKeyEnv: true, modelPrices: true, supportsStructuredOutput: true, supportsBatch: true },
+        });
+        if (!before) throw new AppError("NOT_FOUND", "No such endpoint.");
+        const endpoint = await tx.llmEndpoint.update({ where: { id }, data, select: { id: true, name: true } });
+        await writeAudit(tx, { actorId, action: "endpoint.update", entityType: "llm_endpoint", entityId: id, before, after: data });
+        return endpoint;
+      },
+      { via: "prisma" },
+    );
   } catch (e) {
     if (isUniqueViolation(e)) throw new AppError("CONFLICT", `An endpoint named "${data.name}" already exists.`, "name");
     throw e;
@@ -61,43 +65,49 @@ export async function updateEndpoint(id: string, input: EndpointInput, actorId: 
  * deletes one no run used. Either way it no longer appears for new runs.
  */
 export async function archiveEndpoint(id: string, actorId: string | null): Promise<"archived" | "deleted"> {
-  return db().$transaction(async (tx) => {
-    const endpoint = await tx.llmEndpoint.findUnique({ where: { id }, select: { id: true, name: true, archivedAt: true } });
-    if (!endpoint) throw new AppError("NOT_FOUND", "No such endpoint.");
-    // Lock the row: a run created meanwhile must not end up pointing at a deleted endpoint.
-    await tx.$executeRaw`SELECT 1 FROM llm_endpoints WHERE id = ${id}::uuid FOR UPDATE`;
-    // Judge runs point at it; generation runs name it for one of their models.
-    const counted = await tx.$queryRaw<{ n: number }[]>`
+  return withTransaction(
+    async (tx) => {
+      const endpoint = await tx.llmEndpoint.findUnique({ where: { id }, select: { id: true, name: true, archivedAt: true } });
+      if (!endpoint) throw new AppError("NOT_FOUND", "No such endpoint.");
+      // Lock the row: a run created meanwhile must not end up pointing at a deleted endpoint.
+      await tx.$executeRaw`SELECT 1 FROM llm_endpoints WHERE id = ${id}::uuid FOR UPDATE`;
+      // Judge runs point at it; generation runs name it for one of their models.
+      const counted = await tx.$queryRaw<{ n: number }[]>`
       SELECT count(*)::int AS n FROM judge_runs r
        WHERE r.endpoint_id = ${id}::uuid
           OR (jsonb_typeof(r.config->'models') = 'array' AND EXISTS (SELECT 1 FROM jsonb_array_elements(r.config->'models') m WHERE m->>'endpointId' = ${id}))`;
-    const used = counted[0]!.n;
-    if (used === 0) {
-      await tx.llmEndpoint.delete({ where: { id } });
-      await recordAudit(tx, {
-        actorId,
-        action: "endpoint.delete",
-        entityType: "llm_endpoint",
-        entityId: id,
-        before: { name: endpoint.name },
-      });
-      return "deleted";
-    }
-    if (!endpoint.archivedAt) {
-      await tx.llmEndpoint.update({ where: { id }, data: { archivedAt: new Date() } });
-      await recordAudit(tx, { actorId, action: "endpoint.archive", entityType: "llm_endpoint", entityId: id, after: { runs: used } });
-    }
-    return "archived";
-  });
+      const used = counted[0]!.n;
+      if (used === 0) {
+        await tx.llmEndpoint.delete({ where: { id } });
+        await writeAudit(tx, {
+          actorId,
+          action: "endpoint.delete",
+          entityType: "llm_endpoint",
+          entityId: id,
+          before: { name: endpoint.name },
+        });
+        return "deleted";
+      }
+      if (!endpoint.archivedAt) {
+        await tx.llmEndpoint.update({ where: { id }, data: { archivedAt: new Date() } });
+        await writeAudit(tx, { actorId, action: "endpoint.archive", entityType: "llm_endpoint", entityId: id, after: { runs: used } });
+      }
+      return "archived";
+    },
+    { via: "prisma" },
+  );
 }
 
 /** Makes an archived endpoint available to new runs again. */
 export async function restoreEndpoint(id: string, actorId: string | null): Promise<void> {
-  await db().$transaction(async (tx) => {
-    const updated = await tx.llmEndpoint.updateMany({ where: { id, archivedAt: { not: null } }, data: { archivedAt: null } });
-    if (updated.count === 0) throw new AppError("NOT_FOUND", "No archived endpoint with this id.");
-    await recordAudit(tx, { actorId, action: "endpoint.restore", entityType: "llm_endpoint", entityId: id });
-  });
+  await withTransaction(
+    async (tx) => {
+      const updated = await tx.llmEndpoint.updateMany({ where: { id, archivedAt: { not: null } }, data: { archivedAt: null } });
+      if (updated.count === 0) throw new AppError("NOT_FOUND", "No archived endpoint with this id.");
+      await writeAudit(tx, { actorId, action: "endpoint.restore", entityType: "llm_endpoint", entityId: id });
+    },
+    { via: "prisma" },
+  );
 }
 
 export type ConnectionTest =

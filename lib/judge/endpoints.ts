@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { recordAudit } from "@/lib/audit/audit-entry";
+import { writeAudit } from "@/lib/audit/audit-entry";
 import { env } from "@/lib/config/env";
 import { db } from "@/lib/db/prisma";
+import { withTransaction } from "@/lib/db/transaction";
 import { endpointHostProblem, endpointPolicy, keyVarProblem } from "@/lib/judge/endpoint-policy";
 import { AppError, isUniqueViolation } from "@/lib/errors/app-error";
 import { safeName } from "@/lib/text/safe-text";
@@ -66,11 +67,14 @@ export async function createEndpoint(input: EndpointInput, actorId: string | nul
   const hostProblem = await endpointHostProblem(data.baseUrl, policy, { unresolvable: "allow" });
   if (hostProblem) throw new AppError("INVALID_INPUT", `Base URL: ${hostProblem}`, "baseUrl", [{ field: "baseUrl", message: hostProblem }]);
   try {
-    return await db().$transaction(async (tx) => {
-      const endpoint = await tx.llmEndpoint.create({ data, select: { id: true, name: true } });
-      await recordAudit(tx, { actorId, action: "endpoint.create", entityType: "llm_endpoint", entityId: endpoint.id, after: data });
-      return endpoint;
-    });
+    return await withTransaction(
+      async (tx) => {
+        const endpoint = await tx.llmEndpoint.create({ data, select: { id: true, name: true } });
+        await writeAudit(tx, { actorId, action: "endpoint.create", entityType: "llm_endpoint", entityId: endpoint.id, after: data });
+        return endpoint;
+      },
+      { via: "prisma" },
+    );
   } catch (e) {
     if (isUniqueViolation(e)) throw new AppError("CONFLICT", `An endpoint named "${data.name}" already exists.`, "name");
     throw e;

@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { recordAudit } from "@/lib/audit/audit-entry";
+import { writeAudit } from "@/lib/audit/audit-entry";
 import { db } from "@/lib/db/prisma";
+import { withTransaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors/app-error";
 import { BUILT_IN_TEMPLATES } from "@/lib/judge/templates";
 import { safeText, safeName } from "@/lib/text/safe-text";
@@ -31,31 +32,34 @@ export const templateEdit = z.object({
 
 export async function editTemplate(key: string, input: z.input<typeof templateEdit>, actorId: string) {
   const data = templateEdit.parse(input);
-  return db().$transaction(async (tx) => {
-    const latest = await tx.judgeTemplate.findFirst({ where: { key }, orderBy: { version: "desc" } });
-    if (!latest) throw new AppError("NOT_FOUND", `No template "${key}".`);
-    const created = await tx.judgeTemplate.create({
-      data: {
-        key,
-        version: latest.version + 1,
-        name: data.name,
-        style: latest.style,
-        systemPrompt: data.systemPrompt,
-        userTemplate: data.userTemplate,
-        createdById: actorId,
-      },
-      select: { id: true, key: true, version: true },
-    });
-    await recordAudit(tx, {
-      actorId,
-      action: "template.edit",
-      entityType: "judge_template",
-      entityId: created.id,
-      before: { version: latest.version },
-      after: { version: created.version },
-    });
-    return created;
-  });
+  return withTransaction(
+    async (tx) => {
+      const latest = await tx.judgeTemplate.findFirst({ where: { key }, orderBy: { version: "desc" } });
+      if (!latest) throw new AppError("NOT_FOUND", `No template "${key}".`);
+      const created = await tx.judgeTemplate.create({
+        data: {
+          key,
+          version: latest.version + 1,
+          name: data.name,
+          style: latest.style,
+          systemPrompt: data.systemPrompt,
+          userTemplate: data.userTemplate,
+          createdById: actorId,
+        },
+        select: { id: true, key: true, version: true },
+      });
+      await writeAudit(tx, {
+        actorId,
+        action: "template.edit",
+        entityType: "judge_template",
+        entityId: created.id,
+        before: { version: latest.version },
+        after: { version: created.version },
+      });
+      return created;
+    },
+    { via: "prisma" },
+  );
 }
 
 /** The latest version of every template. */

@@ -52,3 +52,8 @@ export async function listProjects() {
   });
   return projects.map(({ _count, ...p }) => ({ ...p, prompts: _count.prompts }));
 }
+
+/** A project's slug and name (page headings and links); null when there is no such project. */
+export async function projectHeading(slug: string): Promise<{ slug: string; name: string } | null> {
+  return db().project.findUnique({ where: { slug }, select: { slug: true, name: true } });
+}

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { recordAudit } from "@/lib/audit/audit-entry";
-import { db } from "@/lib/db/prisma";
+import { writeAudit } from "@/lib/audit/audit-entry";
+import { withTransaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors/app-error";
 import { safeText, safeName } from "@/lib/text/safe-text";
 
@@ -20,28 +20,31 @@ export type ProjectSettings = z.infer<typeof projectSettingsInput>;
 
 export async function updateProjectSettings(slug: string, input: z.input<typeof projectSettingsInput>, actorId: string) {
   const data = projectSettingsInput.parse(input);
-  return db().$transaction(async (tx) => {
-    const before = await tx.project.findUnique({
-      where: { slug },
-      select: {
-        id: true,
-        name: true,
-        guidelines: true,
-        overlapK: true,
-        allowTies: true,
-        showReference: true,
-        editWindowMinutes: true,
-        leaseMinutes: true,
-        goldRate: true,
-        specialtyMatching: true,
-      },
-    });
-    if (!before) throw new AppError("NOT_FOUND", `No project with the slug "${slug}".`);
-    const { id, ...previous } = before;
-    await tx.project.update({ where: { id }, data });
-    const changed = Object.fromEntries(Object.entries(data).filter(([k, v]) => previous[k as keyof typeof previous] !== v));
-    const was = Object.fromEntries(Object.keys(changed).map((k) => [k, previous[k as keyof typeof previous]]));
-    await recordAudit(tx, { actorId, action: "project.settings", entityType: "project", entityId: id, before: was, after: changed });
-    return { changed: Object.keys(changed) };
-  });
+  return withTransaction(
+    async (tx) => {
+      const before = await tx.project.findUnique({
+        where: { slug },
+        select: {
+          id: true,
+          name: true,
+          guidelines: true,
+          overlapK: true,
+          allowTies: true,
+          showReference: true,
+          editWindowMinutes: true,
+          leaseMinutes: true,
+          goldRate: true,
+          specialtyMatching: true,
+        },
+      });
+      if (!before) throw new AppError("NOT_FOUND", `No project with the slug "${slug}".`);
+      const { id, ...previous } = before;
+      await tx.project.update({ where: { id }, data });
+      const changed = Object.fromEntries(Object.entries(data).filter(([k, v]) => previous[k as keyof typeof previous] !== v));
+      const was = Object.fromEntries(Object.keys(changed).map((k) => [k, previous[k as keyof typeof previous]]));
+      await writeAudit(tx, { actorId, action: "project.settings", entityType: "project", entityId: id, before: was, after: changed });
+      return { changed: Object.keys(changed) };
+    },
+    { via: "prisma" },
+  );
 }

@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { recordAudit } from "@/lib/audit/audit-entry";
+import { writeAudit } from "@/lib/audit/audit-entry";
 import { generatePassword, hashPassword } from "@/lib/auth/password";
 import type { Role } from "@/generated/prisma/client";
 import { db } from "@/lib/db/prisma";
+import { withTransaction } from "@/lib/db/transaction";
 import { AppError, isUniqueViolation } from "@/lib/errors/app-error";
 import { createUserInput, passwordSchema, roleSchema, type CreateUserInput } from "@/lib/users/schema";
 
@@ -33,27 +34,30 @@ export async function createUser(input: CreateUserInput, actorId: string | null)
   const password = data.password ?? generatePassword();
   const passwordHash = await hashPassword(password);
   try {
-    const user = await db().$transaction(async (tx) => {
-      const created = await tx.user.create({
-        data: {
-          email: data.email,
-          name: data.name || data.email.split("@")[0]!,
-          role: data.role,
-          specialties: data.specialties,
-          passwordHash,
-          pseudonym: newPseudonym(),
-        },
-        select: publicUserFields,
-      });
-      await recordAudit(tx, {
-        actorId,
-        action: "user.create",
-        entityType: "user",
-        entityId: created.id,
-        after: { email: created.email, name: created.name, role: created.role, specialties: created.specialties },
-      });
-      return created;
-    });
+    const user = await withTransaction(
+      async (tx) => {
+        const created = await tx.user.create({
+          data: {
+            email: data.email,
+            name: data.name || data.email.split("@")[0]!,
+            role: data.role,
+            specialties: data.specialties,
+            passwordHash,
+            pseudonym: newPseudonym(),
+          },
+          select: publicUserFields,
+        });
+        await writeAudit(tx, {
+          actorId,
+          action: "user.create",
+          entityType: "user",
+          entityId: created.id,
+          after: { email: created.email, name: created.name, role: created.role, specialties: created.specialties },
+        });
+        return created;
+      },
+      { via: "prisma" },
+    );
     return { user, password: data.password ? null : password };
   } catch (e) {
     if (isUniqueViolation(e)) throw new AppError("CONFLICT", `A user with the email ${data.email} already exists.`, "email");
@@ -75,17 +79,20 @@ async function updateUser(
     endSessions?: boolean;
   },
 ) {
-  return db().$transaction(async (tx) => {
-    const before = await tx.user.findUnique({ where: { id: userId }, select: { ...publicUserFields } });
-    if (!before) throw new AppError("NOT_FOUND", "No such user.");
-    if (before.isExternal) throw new AppError("CONFLICT", "External raters cannot sign in; their accounts cannot be changed.");
-    const { data, after, endSessions } = change(before);
-    const updated = await tx.user.update({ where: { id: userId }, data, select: publicUserFields });
-    if (endSessions) await tx.userSession.deleteMany({ where: { userId } });
-    const beforeFields = Object.fromEntries(Object.keys(after).map((k) => [k, (before as Record<string, unknown>)[k]]));
-    await recordAudit(tx, { actorId, action, entityType: "user", entityId: userId, before: beforeFields, after });
-    return updated;
-  });
+  return withTransaction(
+    async (tx) => {
+      const before = await tx.user.findUnique({ where: { id: userId }, select: { ...publicUserFields } });
+      if (!before) throw new AppError("NOT_FOUND", "No such user.");
+      if (before.isExternal) throw new AppError("CONFLICT", "External raters cannot sign in; their accounts cannot be changed.");
+      const { data, after, endSessions } = change(before);
+      const updated = await tx.user.update({ where: { id: userId }, data, select: publicUserFields });
+      if (endSessions) await tx.userSession.deleteMany({ where: { userId } });
+      const beforeFields = Object.fromEntries(Object.keys(after).map((k) => [k, (before as Record<string, unknown>)[k]]));
+      await writeAudit(tx, { actorId, action, entityType: "user", entityId: userId, before: beforeFields, after });
+      return updated;
+    },
+    { via: "prisma" },
+  );
 }
 
 /** An admin cannot demote or deactivate themself: the last admin would lock everyone out. */
@@ -121,19 +128,22 @@ export async function resetUserPassword(userId: string, actorId: string | null, 
 
 /** "Sign out everywhere": ends every session of the user (their own, or any user's by an admin). */
 export async function endUserSessions(userId: string, actorId: string | null) {
-  return db().$transaction(async (tx) => {
-    const user = await tx.user.findUnique({ where: { id: userId }, select: { email: true } });
-    if (!user) throw new AppError("NOT_FOUND", "No such user.");
-    const { count } = await tx.userSession.deleteMany({ where: { userId } });
-    await recordAudit(tx, {
-      actorId,
-      action: "user.sign-out-everywhere",
-      entityType: "user",
-      entityId: userId,
-      after: { sessionsEnded: count },
-    });
-    return { email: user.email, sessionsEnded: count };
-  });
+  return withTransaction(
+    async (tx) => {
+      const user = await tx.user.findUnique({ where: { id: userId }, select: { email: true } });
+      if (!user) throw new AppError("NOT_FOUND", "No such user.");
+      const { count } = await tx.userSession.deleteMany({ where: { userId } });
+      await writeAudit(tx, {
+        actorId,
+        action: "user.sign-out-everywhere",
+        entityType: "user",
+        entityId: userId,
+        after: { sessionsEnded: count },
+      });
+      return { email: user.email, sessionsEnded: count };
+    },
+    { via: "prisma" },
+  );
 }
 
 export async function listUsers() {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { auditInsertQuery } from "@/lib/audit/audit-entry";
+import { writeAudit } from "@/lib/audit/audit-entry";
 import { insertJudgeRanking, insertRankingWithRevision } from "@/lib/annotation/store-revision";
 import { pool } from "@/lib/db/pool";
 import { withTransaction, type Tx } from "@/lib/db/transaction";
@@ -219,14 +219,13 @@ export async function importRankings(o: RankingImportOptions): Promise<RankingIm
         }
       }
     }
-    const audit = auditInsertQuery({
+    await writeAudit(tx, {
       actorId: o.actorId,
       action: "rankings.import",
       entityType: "project",
       entityId: o.projectId,
       after: { file: o.fileName, kind: o.kind, imported, alreadyThere, annotators },
     });
-    await tx.query(audit.text, audit.values);
     const message = `Imported ${imported} ${o.kind} ranking${imported === 1 ? "" : "s"} by ${annotators.map((a) => `"${a}"`).join(", ")}${alreadyThere ? ` (${alreadyThere} already there, skipped)` : ""}.`;
     return { ok: true, imported, alreadyThere, judgeRunIds, ...base, message };
   });

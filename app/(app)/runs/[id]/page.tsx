@@ -6,7 +6,8 @@ import { PositionChart } from "@/components/runs/position-chart";
 import { RunLive } from "@/components/runs/run-live";
 import { formatFigure } from "@/lib/agreement/agreement-summary";
 import { requireRole } from "@/lib/auth/guard";
-import { runBatches, runDetail, runFailures, runPositionReport, runProgress, runPrompts } from "@/lib/judge/runs/run-views";
+import { runView } from "@/lib/judge/queries";
+import { runBatches, runFailures, runPositionReport, runProgress, runPrompts } from "@/lib/judge/runs/run-views";
 
 export const metadata: Metadata = { title: "Run" };
 export const dynamic = "force-dynamic";
@@ -15,7 +16,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   const user = await requireRole("ADMIN", "RESEARCHER");
   const { id } = await params;
   if (!z.uuid().safeParse(id).success) notFound();
-  const [run, progress] = await Promise.all([runDetail(id), runProgress(id)]);
+  const [run, progress] = await Promise.all([runView(id), runProgress(id)]);
   if (!run || !progress) notFound();
   const judge = run.kind === "JUDGE";
   const [failures, batches, prompts, report] = await Promise.all([
@@ -24,11 +25,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
     runPrompts(id),
     judge ? runPositionReport(id) : null,
   ]);
-  const config = run.config as {
-    targetCandidates?: number;
-    models?: { model: string; temperature: number; maxTokens: number }[];
-    imported?: { file: string };
-  };
+  const config = run.config;
   return (
     <div className="space-y-4">
       <p className="text-sm">
@@ -39,15 +36,14 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
       <h1 className="text-2xl font-semibold">{run.name}</h1>
       <p className="text-sm text-slate-600">
         {judge ? "Judge run" : "Generation run"} on{" "}
-        <Link href={`/projects/${run.project_slug}`} className="underline">
-          {run.project_name}
+        <Link href={`/projects/${run.projectSlug}`} className="underline">
+          {run.projectName}
         </Link>
         {judge && !config.imported && (
           <>
             {" "}
-            · {run.endpoint_name} / {run.model} · template “{run.template_name}” v{run.template_version} · P = {run.permutations} ·
-            temperature {run.temperature} · {run.mode === "BATCH" ? "Batch API" : `up to ${run.max_concurrency} calls at once`} · seed{" "}
-            {run.seed}
+            · {run.endpointName} / {run.model} · template “{run.templateName}” v{run.templateVersion} · P = {run.permutations} · temperature{" "}
+            {run.temperature} · {run.mode === "BATCH" ? "Batch API" : `up to ${run.maxConcurrency} calls at once`} · seed {run.seed}
           </>
         )}
         {config.imported && <> · imported from {config.imported.file}</>}
@@ -139,7 +135,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
             {failures.map((f) => (
               <li key={f.id} className="rounded border border-red-100 p-2">
                 <div>
-                  <Link href={`/projects/${run.project_slug}/prompts/${f.prompt_id}`} className="underline">
+                  <Link href={`/projects/${run.projectSlug}/prompts/${f.prompt_id}`} className="underline">
                     {f.external_id ?? f.prompt_id.slice(0, 8)}
                   </Link>{" "}
                   · {judge ? <>permutation {f.permutation_index + 1}</> : <>model {f.model ?? `#${f.permutation_index + 1}`}</>} · attempt{" "}
@@ -165,7 +161,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
           <ul className="divide-y divide-slate-100 text-sm">
             {prompts.map((p) => (
               <li key={p.prompt_id} className="flex justify-between gap-2 py-1">
-                <Link href={`/projects/${run.project_slug}/prompts/${p.prompt_id}`} className="truncate text-brand-700 underline">
+                <Link href={`/projects/${run.projectSlug}/prompts/${p.prompt_id}`} className="truncate text-brand-700 underline">
                   {p.external_id ?? p.prompt_id.slice(0, 8)}: {p.preview}
                 </Link>
                 <span className="shrink-0 text-slate-600">

@@ -1,10 +1,9 @@
 // GET /api/assignments/:id - the ranking screen's data for one of the clinician's own assignments.
-import { assignmentPayload } from "@/lib/annotation/assignment-payload";
-import { pool } from "@/lib/db/pool";
+import { ownAssignmentPayload } from "@/lib/annotation/queries";
 import { idParam, noStore, route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
 export const GET = route<{ id: string }>(["CLINICIAN"], async ({ params, user }) =>
-  Response.json(await assignmentPayload(pool(), idParam(params.id, "an assignment"), user.id), noStore),
+  Response.json(await ownAssignmentPayload(idParam(params.id, "an assignment"), user.id), noStore),
 );

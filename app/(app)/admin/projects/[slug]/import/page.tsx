@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { ImportUploader } from "@/components/import/import-uploader";
 import { requireRole } from "@/lib/auth/guard";
 import { env } from "@/lib/config/env";
-import { db } from "@/lib/db/prisma";
+import { projectHeading } from "@/lib/projects/queries";
 
 export const metadata: Metadata = { title: "Import prompts" };
 export const dynamic = "force-dynamic";
@@ -12,7 +12,7 @@ export const dynamic = "force-dynamic";
 export default async function ImportPage({ params }: { params: Promise<{ slug: string }> }) {
   await requireRole("ADMIN");
   const { slug } = await params;
-  const project = await db().project.findUnique({ where: { slug }, select: { slug: true, name: true } });
+  const project = await projectHeading(slug);
   if (!project) notFound();
   return (
     <div className="space-y-4">

@@ -3,7 +3,7 @@ import { notFound } from "next/navigation";
 import { z } from "zod";
 import { AnnotationWorkspace } from "@/components/annotation/annotation-workspace";
 import { requireRole } from "@/lib/auth/guard";
-import { pool } from "@/lib/db/pool";
+import { isOwnAssignment } from "@/lib/annotation/queries";
 import { getAnnotationProject } from "@/lib/projects/annotation-project";
 
 export const metadata: Metadata = { title: "Annotate" };
@@ -15,8 +15,7 @@ export default async function AssignmentPage({ params }: { params: Promise<{ slu
   const project = await getAnnotationProject(slug);
   if (!project || !z.uuid().safeParse(id).success) notFound();
   // Someone else's assignment does not exist for this clinician.
-  const { rowCount } = await pool().query(`SELECT 1 FROM assignments WHERE id = $1 AND user_id = $2`, [id, user.id]);
-  if (!rowCount) notFound();
+  if (!(await isOwnAssignment(id, user.id))) notFound();
   return (
     <AnnotationWorkspace
       slug={project.slug}

@@ -3,7 +3,7 @@ import { notFound } from "next/navigation";
 import { z } from "zod";
 import { AnnotationWorkspace } from "@/components/annotation/annotation-workspace";
 import { requireRole } from "@/lib/auth/guard";
-import { db } from "@/lib/db/prisma";
+import { isOwnHumanRanking } from "@/lib/annotation/queries";
 import { getAnnotationProject } from "@/lib/projects/annotation-project";
 
 export const metadata: Metadata = { title: "Revise ranking" };
@@ -14,8 +14,7 @@ export default async function ReviseRankingPage({ params }: { params: Promise<{ 
   const { slug, id } = await params;
   const project = await getAnnotationProject(slug);
   if (!project || !z.uuid().safeParse(id).success) notFound();
-  const own = await db().ranking.findFirst({ where: { id, raterId: user.id, kind: "HUMAN" }, select: { id: true } });
-  if (!own) notFound();
+  if (!(await isOwnHumanRanking(id, user.id))) notFound();
   return (
     <AnnotationWorkspace
       slug={project.slug}
