@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
-import { createServer } from "node:net";
+import { freePort, killAndWait } from "../tests/support/processes";
 import { expect, test } from "@playwright/test";
 import { E2E_BASE_URL, E2E_STATE_FILE } from "./support/constants";
 import { queryE2eDatabase } from "./support/database";
 import { signInAs } from "./support/sign-in";
-import { WEB_SERVER, tsxArgs } from "@/lib/process/node-commands";
+import { WEB_SERVER, tsxArgs } from "../lib/process/node-commands";
 
 /**
  * The web server counts sign-in failures on the address it can trust: the TCP peer, or N hops
@@ -123,11 +123,7 @@ test.describe("behind one trusted proxy, on https", () => {
   });
 
   test.afterAll(async () => {
-    if (server.exitCode === null) {
-      const exited = new Promise((resolve) => server.once("exit", resolve));
-      server.kill("SIGTERM");
-      await exited;
-    }
+    await killAndWait(server, "SIGTERM");
   });
 
   test("the client is the address the proxy appended, not the forged entries before it", async () => {
@@ -202,11 +198,3 @@ test("route handlers' responses are never cached and load nothing", async ({ req
     );
   }
 });
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}

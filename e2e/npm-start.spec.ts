@@ -2,10 +2,10 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createServer } from "node:net";
 import { expect, test } from "@playwright/test";
 import { buildFingerprint } from "../lib/build/build-fingerprint";
-import { SERVER_SCRIPT, tsxArgs } from "@/lib/process/node-commands";
+import { SERVER_SCRIPT, tsxArgs } from "../lib/process/node-commands";
+import { freePort, isAlive, killAndWait } from "../tests/support/processes";
 
 /**
  * `npm start` itself (scripts/start.ts) on the production build, with its embedded PostgreSQL in
@@ -38,15 +38,6 @@ function childrenOf(pid: number): { pid: number; command: string }[] {
 
 const serviceOf = (name: "web-server.ts" | "worker.ts") => childrenOf(start.pid!).find((c) => c.command.includes(`scripts/${name}`))?.pid;
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 async function health(host = "127.0.0.1"): Promise<number> {
   return fetch(`http://${host}:${port}/api/health`).then(
     (r) => r.status,
@@ -70,14 +61,6 @@ function listeningAddresses(): string[] {
             .join(".")
         : hex;
     });
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port: free } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return free;
 }
 
 test.beforeAll(async () => {
@@ -121,7 +104,7 @@ test("after kill -9 of its worker the web server keeps answering and a new worke
   const web = serviceOf("web-server.ts")!;
   const worker = serviceOf("worker.ts")!;
   process.kill(worker, "SIGKILL");
-  await expect.poll(() => alive(worker)).toBe(false);
+  await expect.poll(() => isAlive(worker)).toBe(false);
   expect(await health()).toBe(200);
   await expect.poll(() => serviceOf("worker.ts") ?? worker, { timeout: 30_000 }).not.toBe(worker);
   expect(output).toContain("[medpref] worker exited (SIGKILL); restarting it in 1.0 s (crash 1 in a row).");
@@ -132,11 +115,9 @@ test("after kill -9 of its worker the web server keeps answering and a new worke
 test("SIGTERM stops the web server, the worker and the embedded PostgreSQL", async () => {
   const services = [serviceOf("web-server.ts")!, serviceOf("worker.ts")!];
   const postmasterPid = Number(fs.readFileSync(path.join(home, "pgdata", "postmaster.pid"), "utf8").split("\n")[0]);
-  expect(alive(postmasterPid)).toBe(true);
-  const exited = new Promise<number | null>((resolve) => start.once("exit", (code) => resolve(code)));
-  start.kill("SIGTERM");
-  expect(await exited).toBe(0);
-  expect([...services, postmasterPid].map(alive)).toEqual([false, false, false]);
+  expect(isAlive(postmasterPid)).toBe(true);
+  expect(await killAndWait(start, "SIGTERM")).toBe(0);
+  expect([...services, postmasterPid].map(isAlive)).toEqual([false, false, false]);
   expect(fs.existsSync(path.join(home, "pgdata", "postmaster.pid"))).toBe(false);
   expect(output).toContain("[medpref] Stopped.");
 });

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { createScratchDatabase } from "../../lib/db/scratch-database";
 import { E2E_BASE_URL, E2E_JUDGE_KEY_ENV, E2E_OIDC, E2E_PASSWORD, E2E_PORT, E2E_PROJECT, E2E_STATE_FILE, E2E_USERS } from "./constants";
-import { JOB_PROCESS, SERVER_SCRIPT, WEB_SERVER, tsxArgs } from "@/lib/process/node-commands";
+import { JOB_PROCESS, SERVER_SCRIPT, WEB_SERVER, tsxArgs } from "../../lib/process/node-commands";
 
 /**
  * Starts a real PostgreSQL (embedded in a temp folder, or a fresh database on DATABASE_URL's

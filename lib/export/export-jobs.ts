@@ -11,12 +11,10 @@ import { AppError } from "@/lib/errors/app-error";
 import { buildExportPackage } from "@/lib/export/build-export";
 import { configHash, exportConfigSchema, type ExportConfig, type ExportConfigInput } from "@/lib/export/export-config";
 import { resolveExport } from "@/lib/export/resolve-export";
+import { exportBuildJob } from "@/lib/jobs/jobs";
 import { logger } from "@/lib/logger";
 import { safeName } from "@/lib/text/safe-text";
 
-/** Builds run in the worker: one job per export, its id the export's id (enqueueing twice is harmless). */
-export const EXPORT_BUILD_JOB = "export-build";
-const EXPORT_JOB_OPTIONS = { retryLimit: 2, retryDelay: 10, expireInSeconds: 3600 } as const;
 const PROGRESS_WRITE_MS = 500;
 
 /** Where published packages live: MEDPREF_HOME/exports/<id>/ (shared by web servers and workers). */
@@ -66,9 +64,9 @@ export async function createExport(
   return created.id;
 }
 
+/** Builds run in the worker: one job per export, its id the export's id (enqueueing twice is harmless). */
 async function enqueueExport(boss: PgBoss, exportId: string): Promise<void> {
-  await boss.createQueue(EXPORT_BUILD_JOB);
-  await boss.send(EXPORT_BUILD_JOB, { exportId }, { ...EXPORT_JOB_OPTIONS, id: exportId });
+  await exportBuildJob.send(boss, { exportId }, { id: exportId });
 }
 
 /**
@@ -138,10 +136,7 @@ export async function runExportBuild(exportId: string): Promise<void> {
 
 /** Worker side: builds exports, and re-queues any left queued or running by a stopped worker. */
 export async function registerExportWorker(boss: PgBoss): Promise<void> {
-  await boss.createQueue(EXPORT_BUILD_JOB);
-  await boss.work<{ exportId: string }>(EXPORT_BUILD_JOB, { batchSize: 1 }, async ([job]) => {
-    if (job) await runExportBuild(job.data.exportId);
-  });
+  await exportBuildJob.work(boss, ({ exportId }) => runExportBuild(exportId));
   const { rows } = await pool().query<{ id: string }>(`SELECT id FROM exports WHERE status IN ('QUEUED', 'RUNNING')`);
   for (const r of rows) await enqueueExport(boss, r.id);
 }

@@ -1,4 +1,5 @@
 import { bestCandidates, meanRankConsensus } from "@/lib/agreement/fractional-ranks";
+import { judgeConsensus } from "@/lib/judge/aggregate";
 import type { CandidatePair } from "@/lib/export/pairing";
 import type { RatedPrompt } from "@/lib/export/rate-prompt";
 
@@ -32,5 +33,5 @@ function cliniciansContradictJudge(rated: RatedPrompt, judgeRun: string | null):
   const humans = rated.prompt.rankings.filter((r) => r.kind === "HUMAN").map((r) => r.ranks);
   const judge = rated.prompt.rankings.filter((r) => r.kind === "JUDGE" && (judgeRun === null || r.runId === judgeRun)).map((r) => r.ranks);
   if (humans.length === 0 || judge.length === 0) return false;
-  return bestCandidates(meanRankConsensus(humans)).join() !== bestCandidates(meanRankConsensus(judge)).join();
+  return bestCandidates(meanRankConsensus(humans)).join() !== bestCandidates(judgeConsensus(judge)).join();
 }

@@ -1,4 +1,5 @@
-import { bestCandidates, meanRankConsensus } from "@/lib/agreement/fractional-ranks";
+import { bestCandidates } from "@/lib/agreement/fractional-ranks";
+import { judgeConsensus } from "@/lib/judge/aggregate";
 import { aggregateRankings, meanScoresOnScale, rankingAgreement } from "@/lib/export/aggregate-rankings";
 import type { ExportConfig } from "@/lib/export/export-config";
 import type { ExportPrompt, ExportRanking } from "@/lib/export/export-prompt";
@@ -85,7 +86,7 @@ export function ratePrompt(prompt: ExportPrompt, config: RatingConfig, judgeRun:
     // both: the judge run's permutations collapse into one rater beside each clinician.
     if (humans.length < config.minHumanRankings) return "too-few-human-rankings";
     if (humans.length === 0 && judge.length === 0) return "no-rankings";
-    const raters = [...humans.map((r) => r.ranks), ...(judge.length > 0 ? [meanRankConsensus(judge.map((r) => r.ranks))] : [])];
+    const raters = [...humans.map((r) => r.ranks), ...(judge.length > 0 ? [judgeConsensus(judge.map((r) => r.ranks))] : [])];
     result = rated(prompt, [...humans, ...judge], config, "humans+judge", judge.length > 0 ? judgeRun : null, raters);
   }
   if (config.minAgreement !== null && (result.agreement === null || result.agreement < config.minAgreement)) return "low-agreement";

@@ -3,9 +3,8 @@ import { expireLeases, purgeIdempotencyKeys } from "@/lib/annotation/housekeepin
 import { purgeOldLoginAttempts } from "@/lib/auth/login-throttle";
 import { deleteExpiredSessions } from "@/lib/auth/sessions";
 import { failInterruptedImports } from "@/lib/import/import-prompts";
+import { maintenanceJob } from "@/lib/jobs/jobs";
 import { logger } from "@/lib/logger";
-
-export const MAINTENANCE_JOB = "maintenance";
 
 /**
  * Housekeeping every 5 minutes: interrupted imports are marked failed, expired leases return to
@@ -22,9 +21,7 @@ export async function runMaintenance() {
 }
 
 export async function registerMaintenance(boss: PgBoss): Promise<void> {
-  await boss.createQueue(MAINTENANCE_JOB);
-  await boss.schedule(MAINTENANCE_JOB, "*/5 * * * *");
-  await boss.work(MAINTENANCE_JOB, async () => {
+  await maintenanceJob.work(boss, async () => {
     const result = await runMaintenance();
     if (Object.values(result).some((n) => n > 0)) logger.info(result, "maintenance");
   });

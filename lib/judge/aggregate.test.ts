@@ -1,12 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fractionalRanks } from "@/lib/agreement/fractional-ranks";
+import { fractionalRanks, meanRankConsensus } from "@/lib/agreement/fractional-ranks";
 import { positionConsistency as agreementConsistency } from "@/lib/agreement/judge-agreement";
 import { judgeAggregate } from "@/lib/agreement/rating-views";
 import type { ReportPrompt } from "@/lib/agreement/report-data";
 import { seededRandom, seededShuffle } from "@/lib/core/seeded-random";
 import {
   aggregatePermutations,
+  judgeConsensus,
   meanRankByShownPosition,
   positionConsistency,
   ranksByCompletion,
@@ -23,6 +24,26 @@ function result(order: string[], bestFirst: string[], scores: Record<string, num
 }
 
 describe("aggregating a judge's permutations", () => {
+  it("is the mean-rank consensus of the permutations' fractional ranks (what exports load), and makes raw ranks fractional first", () => {
+    // Exports hold fractional ranks already: there, judgeConsensus and meanRankConsensus agree exactly.
+    const loaded = [fractionalRanks([1, 2, 3, 4]), fractionalRanks([2, 1, 1, 3]), fractionalRanks([1, 3, 2, 4])];
+    expect([...judgeConsensus(loaded)]).toEqual([...meanRankConsensus(loaded)]);
+    expect([...judgeConsensus(loaded)]).toEqual([1, 2.5, 2.5, 4]);
+    // Raw ranks with a tie written as [1, 1, 2]: the tie counts as 1.5 each, as in the fractional form.
+    expect([
+      ...judgeConsensus([
+        [1, 1, 2],
+        [1, 2, 3],
+      ]),
+    ]).toEqual([...judgeConsensus([fractionalRanks([1, 1, 2]), fractionalRanks([1, 2, 3])])]);
+    expect([
+      ...judgeConsensus([
+        [1, 1, 2],
+        [1, 2, 3],
+      ]),
+    ]).toEqual([1, 2, 3]);
+  });
+
   it("maps shown positions back to completions and orders them by mean rank", () => {
     const a = result(["x", "y", "z"], ["z", "x", "y"]);
     const b = result(["z", "y", "x"], ["z", "y", "x"]);

@@ -1,6 +1,6 @@
 import { AppError } from "@/lib/errors/app-error";
 
-/** "gpt-4o = 2.5 / 10" per line → {"gpt-4o": {inputPerMTok: "2.5", outputPerMTok: "10"}} (the endpoint schema coerces). */
+/** "gpt-4o = 2.5 / 10" per line → {"gpt-4o": {inputPerMTok: "2.5", outputPerMTok: "10"}} (USD per 1M tokens; the endpoint schema coerces). The one parser of prices: the admin forms and the CLI use it. */
 export function parsePrices(text: string): Record<string, { inputPerMTok: string; outputPerMTok: string }> {
   const prices: Record<string, { inputPerMTok: string; outputPerMTok: string }> = {};
   for (const line of text

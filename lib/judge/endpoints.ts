@@ -31,22 +31,6 @@ export const endpointInput = z.object({
 });
 export type EndpointInput = z.input<typeof endpointInput>;
 
-/** "gpt-4o = 2.5 / 10" per line → {"gpt-4o": {inputPerMTok: "2.5", outputPerMTok: "10"}} (USD per 1M tokens). */
-export function parsePriceLines(lines: string[]) {
-  const prices: Record<string, { inputPerMTok: string; outputPerMTok: string }> = {};
-  for (const line of lines.map((l) => l.trim()).filter(Boolean)) {
-    const m = /^(.+?)\s*=\s*([\d.]+)\s*\/\s*([\d.]+)$/.exec(line);
-    if (!m)
-      throw new AppError(
-        "INVALID_INPUT",
-        `Prices: write each line as "model = input / output" in USD per 1M tokens (got "${line}").`,
-        "prices",
-      );
-    prices[m[1]!] = { inputPerMTok: m[2]!, outputPerMTok: m[3]! };
-  }
-  return prices;
-}
-
 /** Looks like a secret pasted where a variable name belongs (sk-…, long random strings). */
 export function looksLikeAKey(value: string): boolean {
   return /^(sk|pk|rk)[-_]/i.test(value) || (value.length >= 32 && /\d/.test(value) && /[a-z]/.test(value) && /[A-Z]/.test(value));

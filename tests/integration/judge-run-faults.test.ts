@@ -1,41 +1,34 @@
 import "../support/short-judge-timeout";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/prisma";
 import { createJudgeRun } from "@/lib/judge/runs/create-judge-run";
 import { resumeJudgeRun, startJudgeRun } from "@/lib/judge/runs/judge-queue";
-import { startFakeOpenAI, type FakeOpenAI } from "../support/fake-openai-server";
-import { judgeSetup, projectWithQualities, rankedModels, resultsOf, waitForStatus, startInProcessWorker } from "../support/judge-runs";
-import { useFreshDatabase } from "../support/test-database";
+import type { FakeOpenAI } from "../support/fake-openai-server";
+import { projectWithQualities, rankedModels, resultsOf, judgeRunHarness, waitForStatus } from "../support/judge-runs";
 import { runProgress } from "@/lib/judge/runs/run-views";
 
 /**
  * Faults of a judge endpoint during a run, one prompt per run so each fault meets a known call:
  * every fault is either retried until the ranking is right or recorded with what came back.
  */
-let fake: FakeOpenAI;
-let worker: Awaited<ReturnType<typeof startInProcessWorker>>;
-let endpointId: string;
-let templateId: string;
-
-beforeAll(async () => {
-  await useFreshDatabase();
-  fake = await startFakeOpenAI();
-  ({ endpointId, templateId } = await judgeSetup(fake.url));
-  worker = await startInProcessWorker(2);
-});
-afterAll(async () => {
-  await worker.stop();
-  await fake.close();
-});
+const h = judgeRunHarness(2);
 
 async function oneCallRun(...faults: Parameters<FakeOpenAI["script"]>) {
   const project = await projectWithQualities(1);
   const run = await createJudgeRun(
-    { projectSlug: project.slug, name: "fault", endpointId, model: "judge", templateId, permutations: 1, maxConcurrency: 1 },
+    {
+      projectSlug: project.slug,
+      name: "fault",
+      endpointId: h.endpointId,
+      model: "judge",
+      templateId: h.templateId,
+      permutations: 1,
+      maxConcurrency: 1,
+    },
     null,
   );
-  fake.script(...faults);
-  await startJudgeRun(worker.boss, run.id, null);
+  h.fake.script(...faults);
+  await startJudgeRun(h.worker.boss, run.id, null);
   const status = await waitForStatus(run.id, ["COMPLETED", "FAILED"], 45_000);
   const calls = await db().judgeCall.findMany({ where: { runId: run.id }, orderBy: { attempt: "asc" } });
   const rows = await resultsOf(run.id);
@@ -92,7 +85,7 @@ describe("faults of the judge endpoint during a run", () => {
     expect(r.calls.every((c) => c.response !== null && c.error)).toBe(true);
     expect(r.calls[1]!.error).toMatch(/leaves out Response/);
     expect(await runProgress(r.run.id)).toMatchObject({ failed: 1, done: 0 });
-    await resumeJudgeRun(worker.boss, r.run.id, null);
+    await resumeJudgeRun(h.worker.boss, r.run.id, null);
     expect(await waitForStatus(r.run.id, ["COMPLETED"])).toBe("COMPLETED");
     expect(await runProgress(r.run.id)).toMatchObject({ failed: 0, done: 1 });
     expect((await db().judgeUnit.findFirstOrThrow({ where: { runId: r.run.id } })).state).toBe("DONE");

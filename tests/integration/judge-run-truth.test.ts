@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/prisma";
 import { archiveEndpoint, restoreEndpoint, testEndpointConnection, updateEndpoint } from "@/lib/judge/endpoint-admin";
 import { createEndpoint, listEndpoints } from "@/lib/judge/endpoints";
@@ -6,32 +6,16 @@ import { createGenerationRun } from "@/lib/judge/runs/create-generation-run";
 import { createJudgeRun } from "@/lib/judge/runs/create-judge-run";
 import { startJudgeRun } from "@/lib/judge/runs/judge-queue";
 import { runProgress } from "@/lib/judge/runs/run-views";
-import { startFakeOpenAI, type FakeOpenAI } from "../support/fake-openai-server";
-import { judgeSetup, projectWithQualities, startInProcessWorker, waitForStatus } from "../support/judge-runs";
-import { useFreshDatabase } from "../support/test-database";
+import { projectWithQualities, waitForStatus, judgeRunHarness } from "../support/judge-runs";
 
-let fake: FakeOpenAI;
-let worker: Awaited<ReturnType<typeof startInProcessWorker>>;
-let endpointId: string;
-let templateId: string;
-
-beforeAll(async () => {
-  await useFreshDatabase();
-  fake = await startFakeOpenAI();
-  ({ endpointId, templateId } = await judgeSetup(fake.url));
-  worker = await startInProcessWorker(4);
-});
-afterAll(async () => {
-  await worker.stop();
-  await fake.close();
-});
+const h = judgeRunHarness(4);
 
 /** An endpoint on the fake server whose key lives in `keyEnv` (set or not, as the test wants). */
 async function endpointWithKey(name: string, keyEnv: string, key: string | undefined) {
   if (key === undefined) delete process.env[keyEnv];
   else process.env[keyEnv] = key;
   return createEndpoint(
-    { name, baseUrl: fake.url, apiKeyEnv: keyEnv, modelPrices: { judge: { inputPerMTok: 1, outputPerMTok: 2 } } },
+    { name, baseUrl: h.fake.url, apiKeyEnv: keyEnv, modelPrices: { judge: { inputPerMTok: 1, outputPerMTok: 2 } } },
     null,
   );
 }
@@ -40,7 +24,10 @@ describe("runs that cannot work", () => {
   it("are refused at creation when the endpoint's key variable is not set, naming the variable", async () => {
     const project = await projectWithQualities(2);
     const keyless = await endpointWithKey("keyless", "MEDPREF_KEY_NOT_SET_FOR_TEST", undefined);
-    const refused = createJudgeRun({ projectSlug: project.slug, name: "doomed", endpointId: keyless.id, model: "judge", templateId }, null);
+    const refused = createJudgeRun(
+      { projectSlug: project.slug, name: "doomed", endpointId: keyless.id, model: "judge", templateId: h.templateId },
+      null,
+    );
     await expect(refused).rejects.toMatchObject({ code: "INVALID_INPUT", field: "endpointId" });
     await expect(refused).rejects.toThrow(
       /The environment variable MEDPREF_KEY_NOT_SET_FOR_TEST \(the API key of the endpoint "keyless"\) is not set on this server/,
@@ -57,11 +44,19 @@ describe("runs that cannot work", () => {
   it("end failed, with the most frequent cause, when every unit failed", async () => {
     const project = await projectWithQualities(3);
     const run = await createJudgeRun(
-      { projectSlug: project.slug, name: "all fail", endpointId, model: "judge", templateId, permutations: 1, maxRepairs: 0 },
+      {
+        projectSlug: project.slug,
+        name: "all fail",
+        endpointId: h.endpointId,
+        model: "judge",
+        templateId: h.templateId,
+        permutations: 1,
+        maxRepairs: 0,
+      },
       null,
     );
-    fake.script({ kind: "malformed" }, { kind: "malformed" }, { kind: "malformed" });
-    await startJudgeRun(worker.boss, run.id, null);
+    h.fake.script({ kind: "malformed" }, { kind: "malformed" }, { kind: "malformed" });
+    await startJudgeRun(h.worker.boss, run.id, null);
     expect(await waitForStatus(run.id, ["COMPLETED", "FAILED"])).toBe("FAILED");
     const progress = (await runProgress(run.id))!;
     expect(progress).toMatchObject({ status: "FAILED", done: 0, failed: 3, pending: 0 });
@@ -76,17 +71,17 @@ describe("runs that cannot work", () => {
       {
         projectSlug: project.slug,
         name: "half fail",
-        endpointId,
+        endpointId: h.endpointId,
         model: "judge",
-        templateId,
+        templateId: h.templateId,
         permutations: 1,
         maxRepairs: 0,
         maxConcurrency: 1,
       },
       null,
     );
-    fake.script({ kind: "malformed" });
-    await startJudgeRun(worker.boss, run.id, null);
+    h.fake.script({ kind: "malformed" });
+    await startJudgeRun(h.worker.boss, run.id, null);
     expect(await waitForStatus(run.id, ["COMPLETED", "FAILED"])).toBe("COMPLETED");
     expect(await runProgress(run.id)).toMatchObject({ done: 1, failed: 1, pausedReason: null });
   });
@@ -96,15 +91,23 @@ describe("what a run spent", () => {
   it("counts every request sent as a call made, the SDK's retries of a 5xx included, and settles what it wrote down", async () => {
     const project = await projectWithQualities(1);
     const run = await createJudgeRun(
-      { projectSlug: project.slug, name: "retried", endpointId, model: "judge", templateId, permutations: 1, maxConcurrency: 1 },
+      {
+        projectSlug: project.slug,
+        name: "retried",
+        endpointId: h.endpointId,
+        model: "judge",
+        templateId: h.templateId,
+        permutations: 1,
+        maxConcurrency: 1,
+      },
       null,
     );
-    const before = fake.calls.length;
-    fake.script({ kind: "status", status: 500 }, { kind: "status", status: 503 });
-    await startJudgeRun(worker.boss, run.id, null);
+    const before = h.fake.calls.length;
+    h.fake.script({ kind: "status", status: 500 }, { kind: "status", status: 503 });
+    await startJudgeRun(h.worker.boss, run.id, null);
     expect(await waitForStatus(run.id, ["COMPLETED", "FAILED"])).toBe("COMPLETED");
     // Three requests reached the endpoint (500, 503, then the answer); one call record holds the answer.
-    expect(fake.calls.length - before).toBe(3);
+    expect(h.fake.calls.length - before).toBe(3);
     expect(await db().judgeCall.count({ where: { runId: run.id } })).toBe(1);
     expect(await runProgress(run.id)).toMatchObject({ callsMade: 3, possiblyPaid: null });
     expect(await db().judgeCallSend.count({ where: { runId: run.id } })).toBe(0);
@@ -134,11 +137,11 @@ describe("endpoints after they are added", () => {
       modelPrices: { m: { inputPerMTok: 3, outputPerMTok: 4 } },
     });
     const audit = await db().auditLog.findFirstOrThrow({ where: { entityId: e.id, action: "endpoint.update" } });
-    expect(audit.before).toMatchObject({ name: "to edit", baseUrl: fake.url });
-    await expect(updateEndpoint(e.id, { name: "edited", baseUrl: fake.url, apiKeyEnv: "sk-live-abcdef" }, null)).rejects.toMatchObject({
+    expect(audit.before).toMatchObject({ name: "to edit", baseUrl: h.fake.url });
+    await expect(updateEndpoint(e.id, { name: "edited", baseUrl: h.fake.url, apiKeyEnv: "sk-live-abcdef" }, null)).rejects.toMatchObject({
       field: "apiKeyEnv",
     });
-    await expect(updateEndpoint(e.id, { name: "fake", baseUrl: fake.url, apiKeyEnv: "MEDPREF_KEY_EDIT" }, null)).rejects.toMatchObject({
+    await expect(updateEndpoint(e.id, { name: "fake", baseUrl: h.fake.url, apiKeyEnv: "MEDPREF_KEY_EDIT" }, null)).rejects.toMatchObject({
       code: "CONFLICT",
       field: "name",
     });
@@ -152,7 +155,10 @@ describe("endpoints after they are added", () => {
 
     const used = await endpointWithKey("used", "MEDPREF_KEY_USED", "sk-used");
     const project = await projectWithQualities(1);
-    const run = await createJudgeRun({ projectSlug: project.slug, name: "on used", endpointId: used.id, model: "judge", templateId }, null);
+    const run = await createJudgeRun(
+      { projectSlug: project.slug, name: "on used", endpointId: used.id, model: "judge", templateId: h.templateId },
+      null,
+    );
     const generated = await endpointWithKey("generator", "MEDPREF_KEY_GENERATOR", "sk-gen");
     const short = await projectWithQualities(1, [3, 9]);
     await createGenerationRun(
@@ -166,11 +172,17 @@ describe("endpoints after they are added", () => {
     expect(listed.find((e) => e.id === used.id)!.archivedAt).toBeInstanceOf(Date);
     expect((await db().judgeRun.findUniqueOrThrow({ where: { id: run.id } })).endpointId).toBe(used.id);
     await expect(
-      createJudgeRun({ projectSlug: project.slug, name: "on archived", endpointId: used.id, model: "judge", templateId }, null),
+      createJudgeRun(
+        { projectSlug: project.slug, name: "on archived", endpointId: used.id, model: "judge", templateId: h.templateId },
+        null,
+      ),
     ).rejects.toThrow(/The endpoint "used" is archived/);
     await restoreEndpoint(used.id, null);
     await expect(
-      createJudgeRun({ projectSlug: project.slug, name: "on restored", endpointId: used.id, model: "judge", templateId }, null),
+      createJudgeRun(
+        { projectSlug: project.slug, name: "on restored", endpointId: used.id, model: "judge", templateId: h.templateId },
+        null,
+      ),
     ).resolves.toMatchObject({ prompts: 1 });
     expect(
       (await db().auditLog.findMany({ where: { entityId: { in: [unused.id, used.id] } }, orderBy: { createdAt: "asc" } })).map(
@@ -181,22 +193,22 @@ describe("endpoints after they are added", () => {
 
   it("are tested with one cheap call that reports the latency and the model that answered", async () => {
     const e = await endpointWithKey("tested", "MEDPREF_KEY_TESTED", "sk-tested");
-    const callsBefore = fake.calls.length;
+    const callsBefore = h.fake.calls.length;
     const result = await testEndpointConnection(e.id, undefined);
     expect(result).toMatchObject({ ok: true, model: "judge", requestedModel: "judge" });
     expect(result.ok && Number.isInteger(result.latencyMs) && result.latencyMs >= 0).toBe(true);
-    expect(fake.calls.length).toBe(callsBefore + 1);
-    expect(fake.calls.at(-1)!.body).toMatchObject({ model: "judge", max_tokens: 1, messages: [{ role: "user", content: "ping" }] });
-    expect(fake.calls.at(-1)!.authorization).toBe("Bearer sk-tested");
+    expect(h.fake.calls.length).toBe(callsBefore + 1);
+    expect(h.fake.calls.at(-1)!.body).toMatchObject({ model: "judge", max_tokens: 1, messages: [{ role: "user", content: "ping" }] });
+    expect(h.fake.calls.at(-1)!.authorization).toBe("Bearer sk-tested");
 
-    fake.script({ kind: "status", status: 500 });
+    h.fake.script({ kind: "status", status: 500 });
     expect(await testEndpointConnection(e.id, "judge-2")).toMatchObject({
       ok: false,
       requestedModel: "judge-2",
       error: expect.stringMatching(/^HTTP 500: /),
     });
     // No retries: one failed call, not the SDK's five.
-    expect(fake.calls.length).toBe(callsBefore + 2);
+    expect(h.fake.calls.length).toBe(callsBefore + 2);
 
     const keyless = await endpointWithKey("keyless test", "MEDPREF_KEY_NOT_SET_EITHER", undefined);
     expect(await testEndpointConnection(keyless.id, "judge")).toEqual({
@@ -205,6 +217,6 @@ describe("endpoints after they are added", () => {
       requestedModel: "judge",
       error: "The environment variable MEDPREF_KEY_NOT_SET_EITHER is not set on this server.",
     });
-    expect(fake.calls.length).toBe(callsBefore + 2);
+    expect(h.fake.calls.length).toBe(callsBefore + 2);
   });
 });

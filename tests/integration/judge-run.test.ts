@@ -1,49 +1,42 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/prisma";
 import { aggregatePermutations } from "@/lib/judge/aggregate";
 import { createJudgeRun } from "@/lib/judge/runs/create-judge-run";
 import { cancelJudgeRun, pauseJudgeRun, resumeJudgeRun, startJudgeRun } from "@/lib/judge/runs/judge-queue";
 import { permutationResultsOf, positionReport } from "@/lib/judge/runs/run-report";
 import { importText, jsonl, makeProject } from "../support/fixtures";
-import { startFakeOpenAI, type FakeOpenAI } from "../support/fake-openai-server";
+import { startFakeOpenAI } from "../support/fake-openai-server";
 import {
+  judgeRunHarness,
   judgeSetup,
   projectWithQualities,
   rankedModels,
   resultsOf,
   waitFor,
+  waitForRunJobsSettled,
   waitForStatus,
-  startInProcessWorker,
 } from "../support/judge-runs";
-import { useFreshDatabase } from "../support/test-database";
 import { runProgress } from "@/lib/judge/runs/run-views";
 
-let fake: FakeOpenAI;
-let worker: Awaited<ReturnType<typeof startInProcessWorker>>;
-let endpointId: string;
-let templateId: string;
-let pairwiseTemplateId: string;
-
-beforeAll(async () => {
-  await useFreshDatabase();
-  fake = await startFakeOpenAI();
-  ({ endpointId, templateId, pairwiseTemplateId } = await judgeSetup(fake.url));
-  worker = await startInProcessWorker(8);
-});
-afterAll(async () => {
-  await worker.stop();
-  await fake.close();
-});
+const h = judgeRunHarness(8);
 
 describe("a judge run", () => {
   it("ranks 50 prompts in 2 permutations, maps positions back to the right completions, and reports position consistency", async () => {
     const project = await projectWithQualities(50);
     const run = await createJudgeRun(
-      { projectSlug: project.slug, name: "fake judge", endpointId, model: "judge", templateId, permutations: 2, seed: 7 },
+      {
+        projectSlug: project.slug,
+        name: "fake judge",
+        endpointId: h.endpointId,
+        model: "judge",
+        templateId: h.templateId,
+        permutations: 2,
+        seed: 7,
+      },
       null,
     );
     expect(run).toMatchObject({ prompts: 50, calls: 100 });
-    await startJudgeRun(worker.boss, run.id, null);
+    await startJudgeRun(h.worker.boss, run.id, null);
     expect(await waitForStatus(run.id, ["COMPLETED", "FAILED"])).toBe("COMPLETED");
     const rows = await resultsOf(run.id);
     const prompts = [...new Set(rows.map((r) => r.prompt_id))];
@@ -71,7 +64,7 @@ describe("a judge run", () => {
       true,
     );
     // Each request names only "Response i", never a model.
-    for (const c of fake.calls.slice(-100)) expect(JSON.stringify(c.body.messages)).not.toMatch(/\bm[0-3]\b/);
+    for (const c of h.fake.calls.slice(-100)) expect(JSON.stringify(c.body.messages)).not.toMatch(/\bm[0-3]\b/);
     const finished = (await runProgress(run.id))!;
     expect(finished).toMatchObject({ total: 100, done: 100, failed: 0, pending: 0, callsMade: 100 });
     expect(finished.costUsd).toBeGreaterThan(0);
@@ -83,22 +76,22 @@ describe("a judge run", () => {
       {
         projectSlug: project.slug,
         name: "budgeted",
-        endpointId,
+        endpointId: h.endpointId,
         model: "judge",
-        templateId,
+        templateId: h.templateId,
         permutations: 1,
         budgetCalls: 4,
         maxConcurrency: 1,
       },
       null,
     );
-    await startJudgeRun(worker.boss, run.id, null);
+    await startJudgeRun(h.worker.boss, run.id, null);
     expect(await waitForStatus(run.id, ["PAUSED"])).toBe("PAUSED");
-    await new Promise((r) => setTimeout(r, 1500));
+    await waitForRunJobsSettled(run.id);
     expect(await db().judgeCall.count({ where: { runId: run.id } })).toBe(4);
     expect((await db().judgeRun.findUniqueOrThrow({ where: { id: run.id } })).pausedReason).toMatch(/calls budget/);
     await db().judgeRun.update({ where: { id: run.id }, data: { budgetCalls: null } });
-    expect(await resumeJudgeRun(worker.boss, run.id, null)).toBe(6);
+    expect(await resumeJudgeRun(h.worker.boss, run.id, null)).toBe(6);
     expect(await waitForStatus(run.id, ["COMPLETED"])).toBe("COMPLETED");
     expect(await db().ranking.count({ where: { judgeRunId: run.id } })).toBe(10);
     expect(await db().judgeCall.count({ where: { runId: run.id } })).toBe(10);
@@ -115,29 +108,28 @@ describe("a judge run", () => {
           name: "stoppable",
           endpointId: slowEndpoint,
           model: "judge",
-          templateId,
+          templateId: h.templateId,
           permutations: 1,
           maxConcurrency: 2,
         },
         null,
       );
-      await startJudgeRun(worker.boss, run.id, null);
+      await startJudgeRun(h.worker.boss, run.id, null);
       await waitFor(async () => (await db().ranking.count({ where: { judgeRunId: run.id } })) >= 3);
       await pauseJudgeRun(run.id, null);
-      await new Promise((r) => setTimeout(r, 800));
+      // Once no job of the run is left in the queue, nothing can call any more: every request sent is a stored call.
+      await waitForRunJobsSettled(run.id);
       const afterPause = slow.calls.length;
-      await new Promise((r) => setTimeout(r, 800));
-      expect(slow.calls.length).toBe(afterPause);
+      expect(await db().judgeCall.count({ where: { runId: run.id } })).toBe(afterPause);
       expect(afterPause).toBeLessThan(30);
-      await resumeJudgeRun(worker.boss, run.id, null);
+      await resumeJudgeRun(h.worker.boss, run.id, null);
       await waitFor(async () => (await db().ranking.count({ where: { judgeRunId: run.id } })) >= afterPause + 2);
       await cancelJudgeRun(run.id, null);
-      await new Promise((r) => setTimeout(r, 800));
+      await waitForRunJobsSettled(run.id);
       const afterCancel = slow.calls.length;
-      await new Promise((r) => setTimeout(r, 800));
-      expect(slow.calls.length).toBe(afterCancel);
+      expect(await db().judgeCall.count({ where: { runId: run.id } })).toBe(afterCancel);
       expect((await db().judgeRun.findUniqueOrThrow({ where: { id: run.id } })).status).toBe("CANCELLED");
-      await expect(resumeJudgeRun(worker.boss, run.id, null)).rejects.toThrow(/can be resumed/);
+      await expect(resumeJudgeRun(h.worker.boss, run.id, null)).rejects.toThrow(/can be resumed/);
     } finally {
       await slow.close();
     }
@@ -173,11 +165,18 @@ describe("a judge run", () => {
       ]),
     );
     const run = await createJudgeRun(
-      { projectSlug: project.slug, name: "pairwise", endpointId, model: "judge", templateId: pairwiseTemplateId, permutations: 2 },
+      {
+        projectSlug: project.slug,
+        name: "pairwise",
+        endpointId: h.endpointId,
+        model: "judge",
+        templateId: h.pairwiseTemplateId,
+        permutations: 2,
+      },
       null,
     );
     expect(run).toMatchObject({ prompts: 2, calls: 4 });
-    await startJudgeRun(worker.boss, run.id, null);
+    await startJudgeRun(h.worker.boss, run.id, null);
     expect(await waitForStatus(run.id, ["COMPLETED"])).toBe("COMPLETED");
     const rows = await resultsOf(run.id);
     const prompts = await db().prompt.findMany({ where: { projectId: project.id }, select: { id: true, messages: true } });
@@ -193,37 +192,60 @@ describe("a judge run", () => {
   it("refuses runs it cannot do, saying why", async () => {
     const project = await projectWithQualities(2);
     await expect(
-      createJudgeRun({ projectSlug: project.slug, name: "pairwise", endpointId, model: "judge", templateId: pairwiseTemplateId }, null),
+      createJudgeRun(
+        { projectSlug: project.slug, name: "pairwise", endpointId: h.endpointId, model: "judge", templateId: h.pairwiseTemplateId },
+        null,
+      ),
     ).rejects.toThrow(/exactly two candidates/);
     await expect(
-      createJudgeRun({ projectSlug: project.slug, name: "batch", endpointId, model: "judge", templateId, mode: "BATCH" }, null),
+      createJudgeRun(
+        { projectSlug: project.slug, name: "batch", endpointId: h.endpointId, model: "judge", templateId: h.templateId, mode: "BATCH" },
+        null,
+      ),
     ).rejects.toThrow(/does not support the Batch API/);
     await expect(
       createJudgeRun(
-        { projectSlug: project.slug, name: "none", endpointId, model: "judge", templateId, filter: { sources: ["nowhere"] } },
+        {
+          projectSlug: project.slug,
+          name: "none",
+          endpointId: h.endpointId,
+          model: "judge",
+          templateId: h.templateId,
+          filter: { sources: ["nowhere"] },
+        },
         null,
       ),
     ).rejects.toThrow(/No prompt/);
     await expect(
-      createJudgeRun({ projectSlug: project.slug, name: "p", endpointId, model: "judge", templateId, permutations: 0 }, null),
+      createJudgeRun(
+        { projectSlug: project.slug, name: "p", endpointId: h.endpointId, model: "judge", templateId: h.templateId, permutations: 0 },
+        null,
+      ),
     ).rejects.toThrow();
   });
 
   it("never sends a call for an endpoint saved with a key variable MedPref itself reads: its units fail, saying why", async () => {
     process.env.NEXTAUTH_SECRET ??= "the-session-secret-of-this-server-0123456789";
-    const legacy = await judgeSetup(fake.url, { name: "legacy" });
+    const legacy = await judgeSetup(h.fake.url, { name: "legacy" });
     // A row saved before the rule existed (the form and the CLI refuse it now).
     await db().llmEndpoint.update({ where: { id: legacy.endpointId }, data: { apiKeyEnv: "NEXTAUTH_SECRET" } });
     const project = await projectWithQualities(2);
-    const callsBefore = fake.calls.length;
+    const callsBefore = h.fake.calls.length;
     const run = await createJudgeRun(
-      { projectSlug: project.slug, name: "exfiltrate", endpointId: legacy.endpointId, model: "judge", templateId, permutations: 1 },
+      {
+        projectSlug: project.slug,
+        name: "exfiltrate",
+        endpointId: legacy.endpointId,
+        model: "judge",
+        templateId: h.templateId,
+        permutations: 1,
+      },
       null,
     );
-    await startJudgeRun(worker.boss, run.id, null);
+    await startJudgeRun(h.worker.boss, run.id, null);
     expect(await waitForStatus(run.id, ["COMPLETED", "FAILED"])).toBeDefined();
-    expect(fake.calls.length).toBe(callsBefore);
-    expect(fake.calls.some((c) => c.authorization?.includes(process.env.NEXTAUTH_SECRET!))).toBe(false);
+    expect(h.fake.calls.length).toBe(callsBefore);
+    expect(h.fake.calls.some((c) => c.authorization?.includes(process.env.NEXTAUTH_SECRET!))).toBe(false);
     expect(await runProgress(run.id)).toMatchObject({ total: 2, done: 0, failed: 2 });
     const errors = await db().judgeCall.findMany({ where: { runId: run.id }, select: { error: true } });
     expect(errors.map((e) => e.error)).toEqual(

@@ -8,6 +8,7 @@ import { startQueue, stopQueue } from "@/lib/jobs/queue";
 import { startFakeOpenAI, type FakeOpenAI } from "../support/fake-openai-server";
 import { judgeSetup, projectWithQualities, waitFor, waitForStatus } from "../support/judge-runs";
 import { importText, jsonl, makeProject } from "../support/fixtures";
+import { killAndWait } from "../support/processes";
 import { useFreshDatabase } from "../support/test-database";
 import { runProgress } from "@/lib/judge/runs/run-views";
 import { JOB_PROCESS, tsxArgs } from "@/lib/process/node-commands";
@@ -56,8 +57,7 @@ describe("a worker killed mid-run", () => {
     const stored = async () => await db().ranking.count({ where: { judgeRunId: run.id } });
     await waitFor(async () => (await stored()) >= 16, 60_000);
 
-    first.kill("SIGKILL");
-    await new Promise((r) => first.once("exit", r));
+    await killAndWait(first);
     // Calls the dead worker made but whose result it did not store may be made again, nothing else.
     const callsAtKill = fake.calls.length;
     const storedAtKill = await stored();
@@ -79,11 +79,7 @@ describe("a worker killed mid-run", () => {
 
   it("never under-counts spend: requests the dead worker sent but never recorded are counted as possibly paid, apart", async () => {
     // Only this test's worker may work on the run: the earlier test's worker goes first.
-    for (const w of workers.splice(0))
-      if (w.exitCode === null && w.signalCode === null) {
-        w.kill("SIGKILL");
-        await new Promise((r) => w.once("exit", r));
-      }
+    for (const w of workers.splice(0)) await killAndWait(w);
     await pool().query(`UPDATE judge_runs SET status = 'CANCELLED' WHERE status IN ('QUEUED', 'RUNNING', 'PAUSED')`);
     // Prompts of their own, so the endpoint's log tells this run's requests apart.
     const project = await makeProject();
@@ -114,8 +110,7 @@ describe("a worker killed mid-run", () => {
     const worker = startWorker();
     // Killed while requests are out: the endpoint has received them, the worker has not recorded them.
     await waitFor(async () => (await db().ranking.count({ where: { judgeRunId: run.id } })) >= 8 && fake.inFlight() > 0, 60_000);
-    worker.kill("SIGKILL");
-    await new Promise((r) => worker.once("exit", r));
+    await killAndWait(worker);
     const sentAtKill = sentForRun();
     await waitFor(async () => (await runProgress(run.id))!.possiblyPaid !== null, 60_000);
     const atKill = (await runProgress(run.id))!;

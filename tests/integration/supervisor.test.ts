@@ -1,4 +1,3 @@
-import { createServer } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startQueue, stopQueue } from "@/lib/jobs/queue";
@@ -7,6 +6,7 @@ import { startJudgeRun } from "@/lib/judge/runs/judge-queue";
 import { Supervisor } from "@/lib/process/supervisor";
 import { startFakeOpenAI, type FakeOpenAI } from "../support/fake-openai-server";
 import { judgeSetup, projectWithQualities, waitFor, waitForStatus } from "../support/judge-runs";
+import { freePort, isAlive } from "../support/processes";
 import { useFreshDatabase } from "../support/test-database";
 import { JOB_PROCESS, tsxArgs } from "@/lib/process/node-commands";
 
@@ -21,14 +21,6 @@ let webPort: number;
 let judge: { endpointId: string; templateId: string };
 const log: string[] = [];
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 /** The pid of the process answering on the web port, or null while none does. */
 async function webAnswers(): Promise<number | null> {
   try {
@@ -38,15 +30,6 @@ async function webAnswers(): Promise<number | null> {
     return null;
   }
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 async function judgeRunCompletes(name: string) {
   const project = await projectWithQualities(2);
@@ -106,7 +89,7 @@ describe("npm start's supervisor", () => {
     const worker = supervisor.pid("worker")!;
 
     process.kill(worker, "SIGKILL");
-    await waitFor(async () => !alive(worker));
+    await waitFor(async () => !isAlive(worker));
     expect(await webAnswers()).toBe(web);
 
     // Queued while no worker runs; the restarted one picks it up.
@@ -133,7 +116,7 @@ describe("npm start's supervisor", () => {
   it("stops both on stop() and restarts neither", async () => {
     const pids = [supervisor.pid("web")!, supervisor.pid("worker")!];
     await supervisor.stop();
-    expect(pids.map(alive)).toEqual([false, false]);
+    expect(pids.map(isAlive)).toEqual([false, false]);
     expect(await webAnswers()).toBeNull();
   }, 60_000);
 });

@@ -1,12 +1,16 @@
 import type PgBoss from "pg-boss";
-import { startQueue, stopQueue } from "@/lib/jobs/queue";
+import { afterAll, beforeAll } from "vitest";
+import { runUnitJob } from "@/lib/jobs/jobs";
+import { QUEUE_SCHEMA, startQueue, stopQueue } from "@/lib/jobs/queue";
 import { registerJudgeWorker } from "@/lib/judge/runs/judge-queue";
 import { closeRunSlots } from "@/lib/judge/runs/run-slots";
 import { pool } from "@/lib/db/pool";
 import { db } from "@/lib/db/prisma";
 import { createEndpoint } from "@/lib/judge/endpoints";
 import { ensureBuiltInTemplates, latestTemplates } from "@/lib/judge/judge-templates";
+import { startFakeOpenAI, type FakeOpenAI } from "./fake-openai-server";
 import { importText, jsonl, makeProject } from "./fixtures";
+import { useFreshDatabase } from "./test-database";
 
 /** An endpoint on the fake server (key in an env var) and the built-in templates. */
 export async function judgeSetup(
@@ -66,6 +70,21 @@ export async function waitFor(condition: () => Promise<boolean>, timeoutMs = 30_
   throw new Error("the condition never held");
 }
 
+/**
+ * Waits until no job of the run is waiting, retrying or running in the queue: from then on nothing
+ * of this run can send a call, so what was sent and stored is final (instead of sleeping and
+ * hoping nothing more happens).
+ */
+export async function waitForRunJobsSettled(runId: string, timeoutMs = 30_000) {
+  await waitFor(async () => {
+    const { rows } = await pool().query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND data->>'runId' = $2 AND state IN ('created', 'retry', 'active')`,
+      [runUnitJob.name, runId],
+    );
+    return rows[0]!.n === 0;
+  }, timeoutMs);
+}
+
 /** Every stored ranking entry of a run, with the completion's model name. */
 export async function resultsOf(runId: string) {
   const { rows } = await pool().query<{
@@ -105,4 +124,33 @@ export async function startInProcessWorker(concurrency: number): Promise<{ boss:
       await closeRunSlots();
     },
   };
+}
+
+/** What a judge-run test file works with: the fake OpenAI server, an endpoint on it, the built-in templates, a worker. */
+export interface JudgeRunHarness {
+  fake: FakeOpenAI;
+  worker: Awaited<ReturnType<typeof startInProcessWorker>>;
+  endpointId: string;
+  templateId: string;
+  pairwiseTemplateId: string;
+}
+
+/**
+ * The setting of a judge-run test file, set up before its tests and torn down after: a fresh
+ * database, the fake OpenAI server, an endpoint and the templates, an in-process worker running
+ * `concurrency` units at once. The returned object is filled in before the first test.
+ */
+export function judgeRunHarness(concurrency: number): JudgeRunHarness {
+  const harness = {} as JudgeRunHarness;
+  beforeAll(async () => {
+    await useFreshDatabase();
+    harness.fake = await startFakeOpenAI();
+    Object.assign(harness, await judgeSetup(harness.fake.url));
+    harness.worker = await startInProcessWorker(concurrency);
+  });
+  afterAll(async () => {
+    await harness.worker.stop();
+    await harness.fake.close();
+  });
+  return harness;
 }

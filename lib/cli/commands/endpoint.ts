@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { parseFlags, parseValues, UsageError, type Command } from "@/lib/cli/command";
 import { AppError } from "@/lib/errors/app-error";
-import { createEndpoint, listEndpoints, parsePriceLines } from "@/lib/judge/endpoints";
+import { parsePrices } from "@/lib/judge/endpoint-prices";
+import { createEndpoint, listEndpoints } from "@/lib/judge/endpoints";
 
 /** The CLI's flag for each field of an endpoint, so a refusal names what to change. */
 const FLAGS: Record<string, string> = { name: "--name", baseUrl: "--base-url", apiKeyEnv: "--key-var", prices: "--price" };
@@ -39,7 +40,7 @@ export const endpointCommand: Command = {
           name: input.name,
           baseUrl: input["base-url"],
           apiKeyEnv: input["key-var"],
-          modelPrices: parsePriceLines(values.price ?? []),
+          modelPrices: parsePrices((values.price ?? []).join("\n")),
           supportsStructuredOutput: values["structured-outputs"] ?? false,
           supportsBatch: values.batch ?? false,
         },

@@ -5,6 +5,8 @@ import { withTransaction } from "@/lib/db/transaction";
 import { judgeClient, type JudgeAttempt } from "@/lib/judge/call-judge";
 import { judgeAnswerJsonSchema, parseJudgeAnswer, repairMessage } from "@/lib/judge/judge-answer";
 import { attemptRecord, loadJudgeUnit, storeJudgeRanking } from "@/lib/judge/runs/run-judge-call";
+import { SETTLED_RUN_STATUSES } from "@/lib/judge/runs/run-state";
+import { changeRunStatus } from "@/lib/judge/runs/run-status";
 import { completeRunIfDone, recordUnitOutcome, SPEND_SQL, spentBudget } from "@/lib/judge/runs/unit-outcome";
 import { logger } from "@/lib/logger";
 
@@ -16,7 +18,6 @@ import { logger } from "@/lib/logger";
  * where it stopped; the remote batch is tagged with the local id, so a crash between creating it
  * and saving its id finds it again instead of paying twice.
  */
-export const BATCH_POLL_JOB = "judge-batch-poll";
 /** Batch calls cost half the real-time price. */
 const BATCH_PRICE_FACTOR = 0.5;
 const LIVE = ["submitting", "validating", "in_progress", "finalizing", "cancelling"];
@@ -228,7 +229,7 @@ export async function pollJudgeBatches(runId: string): Promise<"again" | "done">
 
 async function pollOnce(runId: string): Promise<"again" | "done"> {
   const run = await loadBatchRun(runId);
-  if (!run || ["CANCELLED", "COMPLETED", "FAILED"].includes(run.status)) return "done";
+  if (!run || SETTLED_RUN_STATUSES.has(run.status)) return "done";
   const client = clientOf(run);
   const { rows: live } = await pool().query<{ id: string; remote_batch_id: string | null }>(
     `SELECT id, remote_batch_id FROM judge_batches WHERE run_id = $1 AND status = ANY($2) ORDER BY created_at`,
@@ -258,15 +259,12 @@ async function pollOnce(runId: string): Promise<"again" | "done"> {
     [runId],
   );
   if (failedBatches[0]!.n >= 3) {
-    await pool().query(
-      `UPDATE judge_runs SET status = 'FAILED', paused_reason = 'Three batches failed or expired; see the batches below.', finished_at = now() WHERE id = $1 AND status = 'RUNNING'`,
-      [runId],
-    );
+    await changeRunStatus(pool(), runId, { transition: "fail", reason: "Three batches failed or expired; see the batches below." });
     return "done";
   }
   const reason = spentBudget(fresh);
   if (reason) {
-    await pool().query(`UPDATE judge_runs SET status = 'PAUSED', paused_reason = $2 WHERE id = $1 AND status = 'RUNNING'`, [runId, reason]);
+    await changeRunStatus(pool(), runId, { transition: "budgetPause", reason });
     return "done";
   }
   return (await submitJudgeBatch(fresh)) > 0 ? "again" : "done";

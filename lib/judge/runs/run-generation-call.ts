@@ -5,8 +5,9 @@ import { judgeClient, transportProblem } from "@/lib/judge/call-judge";
 import { completionContentHash } from "@/lib/import/content-hash";
 import type { Message } from "@/lib/core/messages";
 import type { GeneratorModel } from "@/lib/judge/runs/create-generation-run";
-import type { UnitJob } from "@/lib/judge/runs/judge-queue";
-import { ACTIVE_RUN_STATUSES, inRunSlot, RetryLaterError, type JobContext, type UnitResult } from "@/lib/judge/runs/run-unit";
+import type { GenerateUnitJob } from "@/lib/jobs/jobs";
+import { ACTIVE_RUN_STATUSES } from "@/lib/judge/runs/run-state";
+import { inRunSlot, RetryLaterError, type JobContext, type UnitResult } from "@/lib/judge/runs/run-unit";
 import { withSendLedger } from "@/lib/judge/runs/send-ledger";
 import { completeRunIfDone, recordUnitOutcome, type CallRecord } from "@/lib/judge/runs/unit-outcome";
 
@@ -15,12 +16,12 @@ import { completeRunIfDone, recordUnitOutcome, type CallRecord } from "@/lib/jud
  * model and stores it as a candidate of the prompt under the model's name (once: a prompt holds
  * one candidate per model). An empty answer is asked again up to the run's repair limit.
  */
-export async function runGenerationCall(job: UnitJob, ctx: JobContext): Promise<UnitResult> {
+export async function runGenerationCall(job: GenerateUnitJob, ctx: JobContext): Promise<UnitResult> {
   const { rows } = await pool().query(
     `SELECT r.status, r.max_concurrency, r.max_retries, r.config, p.messages,
             (SELECT u.state FROM judge_units u WHERE u.run_id = r.id AND u.prompt_id = $2 AND u.unit_index = $3) AS unit_state
        FROM judge_runs r JOIN prompts p ON p.id = $2 WHERE r.id = $1`,
-    [job.runId, job.promptId, job.permutation],
+    [job.runId, job.promptId, job.modelIndex],
   );
   const row = rows[0] as
     | {
@@ -34,16 +35,16 @@ export async function runGenerationCall(job: UnitJob, ctx: JobContext): Promise<
     | undefined;
   if (!row || !ACTIVE_RUN_STATUSES.has(row.status)) return "skipped";
   if (row.unit_state !== "PENDING") return "exists";
-  const spec = row.config.models[job.permutation];
-  if (!spec) throw new Error(`The run has no generator model #${job.permutation}.`);
+  const spec = row.config.models[job.modelIndex];
+  if (!spec) throw new Error(`The run has no generator model #${job.modelIndex}.`);
   const { rows: endpoints } = await pool().query<{ base_url: string; api_key_env: string; model_prices: unknown }>(
     `SELECT base_url, api_key_env, model_prices FROM llm_endpoints WHERE id = $1`,
     [spec.endpointId],
   );
   const endpoint = endpoints[0];
   if (!endpoint) throw new Error(`The endpoint of the generator model "${spec.model}" was deleted.`);
-  return inRunSlot(job.runId, row.max_concurrency, ctx.jobId, { promptId: job.promptId, unitIndex: job.permutation }, (slot) =>
-    withSendLedger({ runId: job.runId, promptId: job.promptId, unitIndex: job.permutation, jobId: ctx.jobId }, async (sends) => {
+  return inRunSlot(job.runId, row.max_concurrency, ctx.jobId, { promptId: job.promptId, unitIndex: job.modelIndex }, (slot) =>
+    withSendLedger({ runId: job.runId, promptId: job.promptId, unitIndex: job.modelIndex, jobId: ctx.jobId }, async (sends) => {
       const client = judgeClient({ baseUrl: endpoint.base_url, apiKeyEnv: endpoint.api_key_env });
       const request = {
         model: spec.model,
@@ -96,7 +97,7 @@ export async function runGenerationCall(job: UnitJob, ctx: JobContext): Promise<
         if (text !== null) await tx.query(`SELECT 1 FROM prompts WHERE id = $1 FOR UPDATE`, [job.promptId]);
         return recordUnitOutcome(
           tx,
-          { runId: job.runId, promptId: job.promptId, unitIndex: job.permutation },
+          { runId: job.runId, promptId: job.promptId, unitIndex: job.modelIndex },
           {
             calls,
             sends,
@@ -121,7 +122,7 @@ export async function runGenerationCall(job: UnitJob, ctx: JobContext): Promise<
  * model or has reached N meanwhile (the caller holds the prompt row's lock, so concurrent jobs
  * of the same prompt take positions one after another).
  */
-async function storeGeneratedCompletion(tx: Tx, job: UnitJob, model: string, text: string, target: number): Promise<boolean> {
+async function storeGeneratedCompletion(tx: Tx, job: GenerateUnitJob, model: string, text: string, target: number): Promise<boolean> {
   const { rowCount } = await tx.query(
     `INSERT INTO completions (prompt_id, model, text, position, content_hash, generated_by_run_id)
      SELECT $1, $2, $3, coalesce(max(position), -1) + 1, $4, $5 FROM completions WHERE prompt_id = $1

@@ -5,7 +5,8 @@ import { callJudge, judgeClient, type JudgeAttempt } from "@/lib/judge/call-judg
 import type { JudgeAnswer } from "@/lib/judge/judge-answer";
 import { judgePermutations } from "@/lib/judge/permutations";
 import { renderJudgePrompt } from "@/lib/judge/templates";
-import { ACTIVE_RUN_STATUSES, inRunSlot, RetryLaterError, type JobContext, type UnitResult } from "@/lib/judge/runs/run-unit";
+import { ACTIVE_RUN_STATUSES } from "@/lib/judge/runs/run-state";
+import { inRunSlot, RetryLaterError, type JobContext, type UnitResult } from "@/lib/judge/runs/run-unit";
 import { withSendLedger } from "@/lib/judge/runs/send-ledger";
 import { completeRunIfDone, recordUnitOutcome, type CallRecord } from "@/lib/judge/runs/unit-outcome";
 import type { Message } from "@/lib/core/messages";

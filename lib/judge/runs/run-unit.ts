@@ -1,4 +1,6 @@
 import { pool } from "@/lib/db/pool";
+import { ACTIVE_RUN_STATUSES } from "@/lib/judge/runs/run-state";
+import { changeRunStatus } from "@/lib/judge/runs/run-status";
 import { takeRunSlot } from "@/lib/judge/runs/run-slots";
 import { SPEND_SQL, spentBudget } from "@/lib/judge/runs/unit-outcome";
 
@@ -16,8 +18,6 @@ export class RunBusyError extends Error {}
 
 /** Thrown after a transport failure was recorded, so the queue retries the job with backoff. */
 export class RetryLaterError extends Error {}
-
-export const ACTIVE_RUN_STATUSES = new Set(["QUEUED", "RUNNING"]);
 
 /**
  * Runs `fn` for one unit holding one of the run's `maxConcurrency` slots (across all workers),
@@ -48,17 +48,10 @@ export async function inRunSlot<T>(
     if (run.unit_state !== "PENDING") return "exists";
     const reason = spentBudget(run);
     if (reason) {
-      await pool().query(`UPDATE judge_runs SET status = 'PAUSED', paused_reason = $2 WHERE id = $1 AND status IN ('QUEUED', 'RUNNING')`, [
-        runId,
-        reason,
-      ]);
+      await changeRunStatus(pool(), runId, { transition: "budgetPause", reason });
       return "budget";
     }
-    if (run.status === "QUEUED")
-      await pool().query(
-        `UPDATE judge_runs SET status = 'RUNNING', started_at = coalesce(started_at, now()) WHERE id = $1 AND status = 'QUEUED'`,
-        [runId],
-      );
+    if (run.status === "QUEUED") await changeRunStatus(pool(), runId, { transition: "pickUp" });
     return await fn(slot.slot);
   } finally {
     await slot.release();

@@ -1,4 +1,5 @@
 import type PgBoss from "pg-boss";
+import type { JobQueue } from "@/lib/jobs/define-job";
 import { logger } from "@/lib/logger";
 
 /**
@@ -9,11 +10,12 @@ import { logger } from "@/lib/logger";
  */
 export function dispatchJobs<T extends object>(
   boss: PgBoss,
-  queue: string,
+  definition: JobQueue<T>,
   concurrency: number,
-  handle: (job: PgBoss.JobWithMetadata<T>) => Promise<void>,
+  handle: (data: T, job: PgBoss.JobWithMetadata<unknown>) => Promise<void>,
   options: { idleMs?: number } = {},
 ): { stop: () => Promise<void> } {
+  const queue = definition.name;
   let inFlight = 0;
   let stopping = false;
   const waker: { wake: (() => void) | null } = { wake: null };
@@ -38,9 +40,9 @@ export function dispatchJobs<T extends object>(
         await nap(1000);
         continue;
       }
-      let jobs: PgBoss.JobWithMetadata<T>[] = [];
+      let jobs: PgBoss.JobWithMetadata<unknown>[] = [];
       try {
-        jobs = await boss.fetch<T>(queue, { batchSize: room, includeMetadata: true });
+        jobs = await boss.fetch<unknown>(queue, { batchSize: room, includeMetadata: true });
       } catch (e) {
         logger.warn({ err: e, queue }, "fetching jobs failed");
       }
@@ -48,7 +50,8 @@ export function dispatchJobs<T extends object>(
         inFlight++;
         const run = async () => {
           try {
-            await handle(job);
+            // The payload is checked here: a malformed job fails like any other error.
+            await handle(definition.parse(job.data), job);
             await boss.complete(queue, job.id);
           } catch (error) {
             await boss

@@ -1,6 +1,7 @@
 import type { Tx } from "@/lib/db/transaction";
 import { pool } from "@/lib/db/pool";
 import { estimateCostUsd } from "@/lib/judge/endpoints";
+import { settleRunIfDone } from "@/lib/judge/runs/run-status";
 
 /** One HTTP exchange of a unit as stored: the raw request and response (never the API key). */
 export interface CallRecord {
@@ -108,27 +109,9 @@ export async function recordUnitOutcome(
   return stored ? "stored" : o.outcome === "FAILED" ? "failed" : "exists";
 }
 
-/**
- * Ends a running run once none of its units is pending (run after the outcome's commit):
- * completed, or failed when not one unit succeeded, with the most frequent error as the cause.
- */
+/** Ends a running run once none of its units is pending (run after the outcome's commit); see settleRunIfDone. */
 export async function completeRunIfDone(runId: string): Promise<void> {
-  await pool().query({
-    name: "complete-run-if-done",
-    text: `WITH outcome AS (
-             SELECT NOT EXISTS (SELECT 1 FROM judge_units WHERE run_id = $1 AND state = 'DONE') AS all_failed,
-                    (SELECT count(*)::int FROM judge_units WHERE run_id = $1) AS units,
-                    (SELECT error FROM judge_calls WHERE run_id = $1 AND status = 'FAILED' AND error IS NOT NULL
-                      GROUP BY error ORDER BY count(*) DESC, max(created_at) DESC LIMIT 1) AS cause)
-           UPDATE judge_runs SET
-                  status = CASE WHEN outcome.all_failed THEN 'FAILED'::run_status ELSE 'COMPLETED'::run_status END,
-                  paused_reason = CASE WHEN outcome.all_failed
-                    THEN 'Every unit failed (' || outcome.units || ' of ' || outcome.units || '). Most frequent cause: ' || coalesce(outcome.cause, 'unknown') ELSE NULL END,
-                  finished_at = now()
-             FROM outcome
-            WHERE id = $1 AND status = 'RUNNING' AND NOT EXISTS (SELECT 1 FROM judge_units WHERE run_id = $1 AND state = 'PENDING')`,
-    values: [runId],
-  });
+  await settleRunIfDone(pool(), runId);
 }
 
 /**

@@ -3,13 +3,14 @@
 import { revalidatePath } from "next/cache";
 import { actionResult } from "@/lib/actions/action-result";
 import { requireRole } from "@/lib/auth/guard";
-import { createEndpoint, parsePriceLines } from "@/lib/judge/endpoints";
+import { parsePrices } from "@/lib/judge/endpoint-prices";
+import { createEndpoint } from "@/lib/judge/endpoints";
 import { editTemplate } from "@/lib/judge/judge-templates";
 
 export async function createEndpointAction(_: unknown, form: FormData) {
   const admin = await requireRole("ADMIN");
   return actionResult(async () => {
-    const modelPrices = parsePriceLines(String(form.get("prices") ?? "").split("\n"));
+    const modelPrices = parsePrices(String(form.get("prices") ?? ""));
     const endpoint = await createEndpoint(
       {
         name: String(form.get("name") ?? ""),
