@@ -4,6 +4,7 @@
 export {};
 process.env.LOG_LEVEL ??= "warn";
 import { spawn } from "node:child_process";
+import { CLI_IMPORT_HINTS } from "@/lib/cli/import-hints";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -58,6 +59,7 @@ const imported = await importPrompts({
   skipInvalid: false,
   limits: DEFAULT_IMPORT_LIMITS,
   actorId: null,
+  hints: CLI_IMPORT_HINTS,
 });
 if (!imported.ok) throw new Error(imported.message);
 const password = "bench-password-123";

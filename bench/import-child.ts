@@ -1,4 +1,5 @@
 // Child process of bench/import.ts: runs the real import path alone, so the parent can read this
+import { CLI_IMPORT_HINTS } from "@/lib/cli/import-hints";
 // process's peak resident set size (VmHWM) without the benchmark's own allocations in it.
 export {};
 import fs from "node:fs";
@@ -17,6 +18,7 @@ const summary = await importPrompts({
   skipInvalid: false,
   limits: DEFAULT_IMPORT_LIMITS,
   actorId: null,
+  hints: CLI_IMPORT_HINTS,
 });
 const seconds = (performance.now() - started) / 1000;
 await closePool();

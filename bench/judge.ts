@@ -7,6 +7,7 @@
 // reported: the mean overhead per call (time a slot is held beyond the server's delay) and the
 // worker's peak RSS (VmHWM). Not part of `npm test`.
 import { spawn, type ChildProcess } from "node:child_process";
+import { CLI_IMPORT_HINTS } from "@/lib/cli/import-hints";
 import fs from "node:fs";
 import os from "node:os";
 import { benchArgs, benchDatabase } from "./support";
@@ -138,6 +139,7 @@ for (const concurrency of levels) {
     skipInvalid: false,
     limits: DEFAULT_IMPORT_LIMITS,
     actorId: null,
+    hints: CLI_IMPORT_HINTS,
   });
   if (!imported.ok) throw new Error(imported.message);
   const run = await createJudgeRun(

@@ -1,27 +1,22 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect } from "react";
 import { ProgressBar } from "@/components/ui/progress-bar";
+import { useLiveResource } from "@/components/ui/use-live-resource";
 import type { ExportView } from "@/lib/export/export-views";
 
-const LIVE = new Set(["QUEUED", "RUNNING"]);
 const bytes = (n: number) => (n < 1024 ? `${n} B` : n < 1 << 20 ? `${(n / 1024).toFixed(1)} KB` : `${(n / (1 << 20)).toFixed(1)} MB`);
 
 /** An export's status and progress, refreshed every second while it builds; its files once ready. */
 export function ExportLive({ initial }: { initial: ExportView }) {
-  const { data } = useQuery({
+  const e = useLiveResource({
     queryKey: ["export", initial.id],
-    queryFn: async (): Promise<ExportView> => {
-      const res = await fetch(`/api/exports/${initial.id}`, { cache: "no-store" });
-      if (!res.ok) throw new Error(`export: HTTP ${res.status}`);
-      return res.json();
-    },
-    initialData: initial,
-    refetchInterval: (q) => (LIVE.has(q.state.data?.status ?? "") ? 1000 : false),
+    url: `/api/exports/${initial.id}`,
+    initial,
+    everyMs: 1000,
+    what: "export",
   });
-  const e = data ?? initial;
   const router = useRouter();
   // Once the build is published, reload the server-rendered parts (the dataset card).
   useEffect(() => {

@@ -1,14 +1,13 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useTransition, useState } from "react";
 import { controlRunAction } from "@/app/(app)/runs/actions";
 import type { ActionResult } from "@/lib/actions/action-result";
 import type { RunProgress } from "@/lib/judge/runs/run-views";
 import { FormMessage } from "@/components/ui/form-message";
+import { isLiveStatus, useLiveResource } from "@/components/ui/use-live-resource";
 
-const LIVE = new Set(["QUEUED", "RUNNING"]);
 const fmt = new Intl.NumberFormat("en", { maximumFractionDigits: 1 });
 const usd = new Intl.NumberFormat("en", { style: "currency", currency: "USD", maximumFractionDigits: 4 });
 
@@ -26,17 +25,7 @@ function eta(p: RunProgress): string {
 /** A run's progress, refreshed every 2 s while it runs, with its pause/resume/cancel controls. */
 export function RunLive({ initial, canControl }: { initial: RunProgress; canControl: boolean }) {
   const router = useRouter();
-  const { data } = useQuery({
-    queryKey: ["run", initial.id],
-    queryFn: async (): Promise<RunProgress> => {
-      const res = await fetch(`/api/runs/${initial.id}`, { cache: "no-store" });
-      if (!res.ok) throw new Error(`progress: HTTP ${res.status}`);
-      return res.json();
-    },
-    initialData: initial,
-    refetchInterval: (q) => (LIVE.has(q.state.data?.status ?? "") ? 2000 : false),
-  });
-  const p = data ?? initial;
+  const p = useLiveResource({ queryKey: ["run", initial.id], url: `/api/runs/${initial.id}`, initial, everyMs: 2000, what: "progress" });
   // The page's other live figures (position consistency, prompts, failed calls) are rendered on
   // the server: re-render them when the counters move (at most every few seconds while running)
   // and at once when the run stops, so they never stay behind the progress above.
@@ -44,7 +33,7 @@ export function RunLive({ initial, canControl }: { initial: RunProgress; canCont
   useEffect(() => {
     const key = `${p.status}:${p.done}:${p.failed}`;
     if (key === shown.current.key) return;
-    const stopped = !LIVE.has(p.status);
+    const stopped = !isLiveStatus(p.status);
     const wait = stopped ? 0 : Math.max(0, shown.current.at + SECTIONS_REFRESH_MS - Date.now());
     const timer = setTimeout(() => {
       shown.current = { key, at: Date.now() };
@@ -92,7 +81,7 @@ export function RunLive({ initial, canControl }: { initial: RunProgress; canCont
                   Start
                 </button>
               )}
-              {LIVE.has(p.status) && (
+              {isLiveStatus(p.status) && (
                 <button
                   type="button"
                   disabled={pending}
@@ -112,7 +101,7 @@ export function RunLive({ initial, canControl }: { initial: RunProgress; canCont
                   {p.status === "PAUSED" ? "Resume" : "Retry failed"}
                 </button>
               )}
-              {(LIVE.has(p.status) || p.status === "PAUSED") && (
+              {(isLiveStatus(p.status) || p.status === "PAUSED") && (
                 <button
                   type="button"
                   disabled={pending}

@@ -9,6 +9,7 @@ const { E2E_ANNOTATE_PROJECT, E2E_PASSWORD, E2E_PROJECT, E2E_TIES_PROJECT, E2E_U
 const { annotationPrompts, xssPrompt } = await import("./annotation-data");
 const { importPrompts } = await import("@/lib/import/import-prompts");
 const { DEFAULT_IMPORT_LIMITS } = await import("@/lib/import/types");
+const { CLI_IMPORT_HINTS } = await import("@/lib/cli/import-hints");
 const { E2E_JUDGE_PROJECT } = await import("./constants");
 const { startFakeOpenAI } = await import("../../tests/support/fake-openai-server");
 // The local OpenAI-compatible server the e2e worker's judge calls go to (no hosted LLM is reachable).
@@ -64,6 +65,7 @@ for (const [slug, records] of [
     skipInvalid: false,
     limits: DEFAULT_IMPORT_LIMITS,
     actorId: null,
+    hints: CLI_IMPORT_HINTS,
   });
   if (!summary.ok) throw new Error(summary.message);
 }
@@ -90,6 +92,7 @@ for (const [slug, records] of [
     skipInvalid: false,
     limits: DEFAULT_IMPORT_LIMITS,
     actorId: null,
+    hints: CLI_IMPORT_HINTS,
   });
   if (!summary.ok) throw new Error(summary.message);
   // Mostly the same order, each annotator swapping a different pair now and then; the third disagrees most.
@@ -156,6 +159,7 @@ for (const [slug, records] of [
     skipInvalid: false,
     limits: DEFAULT_IMPORT_LIMITS,
     actorId: null,
+    hints: CLI_IMPORT_HINTS,
   });
   if (!summary.ok) throw new Error(summary.message);
   const { user } = await createUser(

@@ -1,4 +1,5 @@
 import { demoCandidates } from "@/lib/demo/demo-candidates";
+import { CLI_IMPORT_HINTS } from "@/lib/cli/import-hints";
 import { seedDemoJudgeRun } from "@/lib/demo/demo-judge-run";
 import { DEMO_PROMPTS } from "@/lib/demo/demo-prompts";
 import { db } from "@/lib/db/prisma";
@@ -78,6 +79,7 @@ export async function seedDemo(): Promise<DemoSeedResult> {
     skipInvalid: false,
     limits: DEFAULT_IMPORT_LIMITS,
     actorId: null,
+    hints: CLI_IMPORT_HINTS,
   });
   if (!summary.ok) throw new Error(`Demo data failed to import: ${summary.message}`);
   // A synthetic judge's rankings, stored like a real run's (two permutations, each in its own

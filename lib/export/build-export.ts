@@ -1,19 +1,21 @@
 import { createHash } from "node:crypto";
 import { mkdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
+import type { PoolClient } from "pg";
 import { withTransaction } from "@/lib/db/transaction";
 import { seededRandom } from "@/lib/core/seeded-random";
+import { AppError } from "@/lib/errors/app-error";
+import type { Column } from "@/lib/export/columns";
 import { datasetCard } from "@/lib/export/dataset-card";
 import { canonicalJson, configHash, type ExportConfig } from "@/lib/export/export-config";
-import { AppError } from "@/lib/errors/app-error";
-import { columnsFor, h4GenRow, h4SftRow, ktoRow, pairRow, rankingsRow, sftRow, type RowContext } from "@/lib/export/export-rows";
 import { ExportStatistics, type ExportSummary } from "@/lib/export/export-statistics";
+import { columnsFor, exportFormat, rowContext } from "@/lib/export/formats";
+import type { FilePart, PromptRows } from "@/lib/export/formats/export-format";
 import { countPrompts, streamExportPrompts, streamPromptTexts, type PromptScope } from "@/lib/export/load-export-prompts";
 import { normalizedPromptKey } from "@/lib/export/normalize-prompt";
 import { packageLayout, type PackageFile } from "@/lib/export/package-layout";
-import { CATEGORY_RULES, pairCategories } from "@/lib/export/pair-categories";
-import { allTied, ktoLabels, pairCandidates, topCandidate } from "@/lib/export/pairing";
-import { ratePrompt } from "@/lib/export/rate-prompt";
+import { CATEGORY_RULES, type PairCategory } from "@/lib/export/pair-categories";
+import { ratePrompt, type RatedPrompt } from "@/lib/export/rate-prompt";
 import { exportDataVersion, resolveExport, type ResolvedProject } from "@/lib/export/resolve-export";
 import { openRowFile, ParquetBuffers, sha256File, type RowFile } from "@/lib/export/row-files";
 import { assignSplits, type SplitItem } from "@/lib/export/splits";
@@ -69,168 +71,222 @@ const PROGRESS_EVERY_PROMPTS = 250;
  * holds the split assignment and one prompt, never the dataset. Same config + same data ⇒ same bytes.
  */
 export async function buildExportPackage({ config, directory, onProgress }: BuildExportOptions): Promise<ExportManifest> {
-  // One snapshot for both passes; held until the manifest is written (the connection was anyway).
+  const { plan, assignment, files, stats } = await inReadOnlySnapshot(async (client) => {
+    const plan = await planExport(client, config);
+    const assignment = await assignPromptSplits(client, plan.scopes, config);
+    await mkdir(path.join(directory, "data"), { recursive: true });
+    const stats = new ExportStatistics();
+    const files = new PackageFiles(directory, config, stats);
+    await writePromptRows(client, { config, plan, assignment, files, stats, onProgress });
+    return { plan, assignment, files, stats };
+  });
+  const { written, leftOut } = await files.close(assignment.assignedPerSplit);
+  if (written.length === 0) throw nothingToExport(stats);
+  const summary = stats.summary();
+  const card = datasetCard({
+    config,
+    exportVersion: plan.exportVersion,
+    projects: plan.projects,
+    layout: files.writtenLayout(),
+    leftOut,
+    files: written,
+    statistics: summary,
+  });
+  written.push(await writeFileOfPackage(directory, "README.md", card));
+  const manifest: ExportManifest = {
+    format: EXPORT_PACKAGE_FORMAT,
+    exportVersion: plan.exportVersion,
+    configHash: plan.configHash,
+    dataVersion: plan.dataVersion,
+    config,
+    projects: plan.projects.map((p) => ({ slug: p.slug, name: p.name, judgeRun: p.judgeRun })),
+    statistics: summary,
+    files: written,
+    leftOut,
+  };
+  await writeFile(path.join(directory, "manifest.json"), JSON.stringify(JSON.parse(canonicalJson(manifest)), null, 2) + "\n");
+  await onProgress?.({ promptsDone: assignment.promptsTotal, promptsTotal: assignment.promptsTotal, rowsWritten: files.rowsWritten });
+  return manifest;
+}
+
+/** Runs the reads of an export in one REPEATABLE READ, READ ONLY snapshot, so both passes see the same data. */
+async function inReadOnlySnapshot<T>(read: (client: PoolClient) => Promise<T>): Promise<T> {
   return withTransaction(
     async (client) => {
       await client.query("SET LOCAL jit = off");
-      const projects = await resolveExport(client, config);
-      const dataVersion = await exportDataVersion(
-        client,
-        projects.map((p) => p.id),
-      );
-      const hash = configHash(config);
-      const exportVersion = createHash("sha256").update(`${hash}:${dataVersion}`).digest("hex").slice(0, 16);
-      const scopes = projects.map((p) => ({ project: p, scope: scopeOf(p, config) }));
-
-      let promptsTotal = 0;
-      for (const { scope } of scopes) promptsTotal += await countPrompts(client, scope);
-      const items: SplitItem[] = [];
-      for (const { scope } of scopes) {
-        for await (const p of streamPromptTexts(client, scope))
-          items.push({ promptId: p.id, groupKey: normalizedPromptKey(p.text ?? ""), stratum: p.source ?? "" });
-      }
-      const splitOf = assignSplits(items, config.splits, config.seed);
-      items.length = 0;
-      const assignedPerSplit = new Map<string, number>();
-      for (const split of splitOf.values()) assignedPerSplit.set(split, (assignedPerSplit.get(split) ?? 0) + 1);
-
-      await mkdir(path.join(directory, "data"), { recursive: true });
-      const layout = packageLayout(config);
-      const columns = columnsFor(config);
-      // Opened on their first row, so a split or category without rows never becomes a file.
-      const files = new Map<PackageFile, RowFile>();
-      const parquetBuffers = new ParquetBuffers();
-      // Looked up once per row: keyed by split, part and category up front.
-      const fileKey = (split: string, part: PackageFile["part"], category: PackageFile["category"] = null) =>
-        `${split}\u0000${part}\u0000${category ?? ""}`;
-      const byKey = new Map(layout.map((f) => [fileKey(f.source, f.part, f.category), f]));
-      const fileOf = (split: string, part: PackageFile["part"], category: PackageFile["category"] = null) =>
-        byKey.get(fileKey(split, part, category));
-      const stats = new ExportStatistics();
-      const context: RowContext = { config, exportVersion };
-      let rowsWritten = 0;
-      const write = async (file: PackageFile, row: Record<string, unknown>) => {
-        let rowFile = files.get(file);
-        if (!rowFile) {
-          rowFile = openRowFile(config.fileType, path.join(directory, file.path), columns, parquetBuffers);
-          files.set(file, rowFile);
-        }
-        await rowFile.write(row);
-        stats.row(file.split);
-        rowsWritten += 1;
-      };
-
-      for (const { project, scope } of scopes) {
-        for await (const prompt of streamExportPrompts(client, scope)) {
-          stats.promptsConsidered += 1;
-          if (onProgress && stats.promptsConsidered % PROGRESS_EVERY_PROMPTS === 0)
-            await onProgress({ promptsDone: stats.promptsConsidered, promptsTotal, rowsWritten });
-          const rated = ratePrompt(prompt, config, project.judgeRun);
-          if (typeof rated === "string") {
-            stats.skip(rated);
-            continue;
-          }
-          const split = splitOf.get(prompt.id)!;
-          const random = seededRandom(`${config.seed}:${prompt.id}`);
-          if (config.format === "sft" || config.format === "rankings") {
-            // Supervised fine-tuning needs a best answer; all tied, there is none.
-            if (config.format === "sft" && allTied(rated.ranks)) {
-              stats.skip("all-tied");
-              continue;
-            }
-            stats.usePrompt(rated, split);
-            await write(
-              fileOf(split, "rows")!,
-              config.format === "sft" ? sftRow(rated, topCandidate(rated.ranks, random), context) : rankingsRow(rated, context),
-            );
-            continue;
-          }
-          if (config.format === "kto") {
-            const labels = ktoLabels(rated.ranks, config.ktoCut, config.topK);
-            if (labels.length === 0) {
-              stats.skip("all-tied");
-              continue;
-            }
-            stats.usePrompt(rated, split);
-            for (const label of labels) {
-              stats.label(label.desirable);
-              await write(fileOf(split, "pairs")!, ktoRow(rated, label, context));
-            }
-            continue;
-          }
-          const pairs = pairCandidates(rated.ranks, config, random);
-          if (pairs.length === 0) {
-            stats.skip("no-pairs");
-            continue;
-          }
-          stats.usePrompt(rated, split);
-          for (const pair of pairs) {
-            stats.pair(rated, pair, split);
-            const categories = config.categories ? pairCategories(rated, pair, project.judgeRun) : [];
-            const row = pairRow(rated, pair, context);
-            await write(fileOf(split, "pairs")!, row);
-            for (const category of categories) {
-              const file = fileOf(split, "pairs", category);
-              if (file) await write(file, row);
-            }
-          }
-          if (config.format === "h4") {
-            await write(fileOf(split, "sft")!, h4SftRow(rated, pairs[0]!, context));
-            await write(fileOf(split, "gen")!, h4GenRow(rated, pairs[0]!, context));
-          }
-        }
-      }
-
-      const written: ManifestFile[] = [];
-      const leftOut: LeftOutSplit[] = [];
-      for (const file of layout) {
-        const rowFile = files.get(file);
-        if (rowFile) {
-          const { rows, bytes, sha256 } = await rowFile.close();
-          written.push({ path: file.path, bytes, sha256, rows });
-        } else
-          leftOut.push({ split: file.split, path: file.path, reason: emptyReason(file, assignedPerSplit.get(file.source) ?? 0, config) });
-      }
-      if (written.length === 0) {
-        const skipped = Object.entries(stats.summary().promptsSkipped)
-          .map(([k, v]) => `${k} ${v}`)
-          .join(", ");
-        throw new AppError(
-          "INVALID_INPUT",
-          `Nothing to export: none of the ${stats.promptsConsidered} prompts gave a row${skipped ? ` (left out: ${skipped})` : ""}.`,
-          "source",
-        );
-      }
-      const summary = stats.summary();
-      const card = datasetCard({
-        config,
-        exportVersion,
-        projects,
-        layout: layout.filter((f) => files.has(f)),
-        leftOut,
-        files: written,
-        statistics: summary,
-      });
-      const readmePath = path.join(directory, "README.md");
-      await writeFile(readmePath, card);
-      written.push({ path: "README.md", bytes: (await stat(readmePath)).size, sha256: await sha256File(readmePath), rows: 0 });
-      const manifest: ExportManifest = {
-        format: EXPORT_PACKAGE_FORMAT,
-        exportVersion,
-        configHash: hash,
-        dataVersion,
-        config,
-        projects: projects.map((p) => ({ slug: p.slug, name: p.name, judgeRun: p.judgeRun })),
-        statistics: summary,
-        files: written,
-        leftOut,
-      };
-      await writeFile(path.join(directory, "manifest.json"), JSON.stringify(JSON.parse(canonicalJson(manifest)), null, 2) + "\n");
-      await onProgress?.({ promptsDone: promptsTotal, promptsTotal, rowsWritten });
-      return manifest;
+      return read(client);
     },
     { isolation: "REPEATABLE READ", readOnly: true },
   );
+}
+
+interface ExportPlan {
+  projects: ResolvedProject[];
+  scopes: { project: ResolvedProject; scope: PromptScope }[];
+  configHash: string;
+  dataVersion: string;
+  exportVersion: string;
+}
+
+/** The projects of the export and its version: the configuration's hash with the data's. */
+async function planExport(client: PoolClient, config: ExportConfig): Promise<ExportPlan> {
+  const projects = await resolveExport(client, config);
+  const dataVersion = await exportDataVersion(
+    client,
+    projects.map((p) => p.id),
+  );
+  const hash = configHash(config);
+  const exportVersion = createHash("sha256").update(`${hash}:${dataVersion}`).digest("hex").slice(0, 16);
+  const scopes = projects.map((p) => ({ project: p, scope: scopeOf(p, config) }));
+  return { projects, scopes, configHash: hash, dataVersion, exportVersion };
+}
+
+interface SplitAssignment {
+  splitOf: Map<string, string>;
+  assignedPerSplit: Map<string, number>;
+  promptsTotal: number;
+}
+
+/** The first pass: every prompt in scope to a split, by its normalized text and source. */
+async function assignPromptSplits(client: PoolClient, scopes: ExportPlan["scopes"], config: ExportConfig): Promise<SplitAssignment> {
+  let promptsTotal = 0;
+  for (const { scope } of scopes) promptsTotal += await countPrompts(client, scope);
+  const items: SplitItem[] = [];
+  for (const { scope } of scopes) {
+    for await (const p of streamPromptTexts(client, scope))
+      items.push({ promptId: p.id, groupKey: normalizedPromptKey(p.text ?? ""), stratum: p.source ?? "" });
+  }
+  const splitOf = assignSplits(items, config.splits, config.seed);
+  items.length = 0;
+  const assignedPerSplit = new Map<string, number>();
+  for (const split of splitOf.values()) assignedPerSplit.set(split, (assignedPerSplit.get(split) ?? 0) + 1);
+  return { splitOf, assignedPerSplit, promptsTotal };
+}
+
+interface RowPass {
+  config: ExportConfig;
+  plan: ExportPlan;
+  assignment: SplitAssignment;
+  files: PackageFiles;
+  stats: ExportStatistics;
+  onProgress?: BuildExportOptions["onProgress"];
+}
+
+/** The second pass: every prompt in scope rated and turned into its format's rows. */
+async function writePromptRows(client: PoolClient, pass: RowPass): Promise<void> {
+  const { config, plan, assignment, files, stats, onProgress } = pass;
+  const format = exportFormat(config.format);
+  const context = rowContext(config, plan.exportVersion);
+  for (const { project, scope } of plan.scopes) {
+    for await (const prompt of streamExportPrompts(client, scope)) {
+      stats.promptsConsidered += 1;
+      if (onProgress && stats.promptsConsidered % PROGRESS_EVERY_PROMPTS === 0)
+        await onProgress({ promptsDone: stats.promptsConsidered, promptsTotal: assignment.promptsTotal, rowsWritten: files.rowsWritten });
+      const rated = ratePrompt(prompt, config, project.judgeRun);
+      if (typeof rated === "string") {
+        stats.skip(rated);
+        continue;
+      }
+      const random = seededRandom(`${config.seed}:${prompt.id}`);
+      const rows = format.rowsFor(rated, { context, random, judgeRun: project.judgeRun });
+      if (typeof rows === "string") {
+        stats.skip(rows);
+        continue;
+      }
+      await writeRated(rated, assignment.splitOf.get(prompt.id)!, rows, files, stats);
+    }
+  }
+}
+
+async function writeRated(rated: RatedPrompt, split: string, prompt: PromptRows, files: PackageFiles, stats: ExportStatistics) {
+  stats.usePrompt(rated, split);
+  for (const pair of prompt.pairs) stats.pair(rated, pair, split);
+  for (const label of prompt.labels) stats.label(label.desirable);
+  for (const { part, category, row } of prompt.rows) {
+    const file = files.fileOf(split, part, category);
+    // Only the category split has category files; every split has the others.
+    if (file) await files.write(file, row);
+    else if (!category) throw new Error(`the package has no ${part} file for the split "${split}"`);
+  }
+}
+
+/** The data files of a package, each opened on its first row, so a split or category without rows never becomes a file. */
+class PackageFiles {
+  readonly layout: PackageFile[];
+  rowsWritten = 0;
+  private readonly columns: Column[];
+  private readonly open = new Map<PackageFile, RowFile>();
+  private readonly parquetBuffers = new ParquetBuffers();
+  // Looked up once per row: keyed by split, part and category up front.
+  private readonly byKey: Map<string, PackageFile>;
+
+  constructor(
+    private readonly directory: string,
+    private readonly config: ExportConfig,
+    private readonly stats: ExportStatistics,
+  ) {
+    this.layout = packageLayout(config);
+    this.columns = columnsFor(config);
+    this.byKey = new Map(this.layout.map((f) => [fileKey(f.source, f.part, f.category), f]));
+  }
+
+  fileOf(split: string, part: FilePart, category: PairCategory | null): PackageFile | undefined {
+    return this.byKey.get(fileKey(split, part, category));
+  }
+
+  async write(file: PackageFile, row: Record<string, unknown>): Promise<void> {
+    let rowFile = this.open.get(file);
+    if (!rowFile) {
+      rowFile = openRowFile(this.config.fileType, path.join(this.directory, file.path), this.columns, this.parquetBuffers);
+      this.open.set(file, rowFile);
+    }
+    await rowFile.write(row);
+    this.stats.row(file.split);
+    this.rowsWritten += 1;
+  }
+
+  /** The files of the layout that got rows. */
+  writtenLayout(): PackageFile[] {
+    return this.layout.filter((f) => this.open.has(f));
+  }
+
+  /** Closes every file in layout order; the files without rows are left out, with the reason. */
+  async close(assignedPerSplit: Map<string, number>): Promise<{ written: ManifestFile[]; leftOut: LeftOutSplit[] }> {
+    const written: ManifestFile[] = [];
+    const leftOut: LeftOutSplit[] = [];
+    for (const file of this.layout) {
+      const rowFile = this.open.get(file);
+      if (rowFile) {
+        const { rows, bytes, sha256 } = await rowFile.close();
+        written.push({ path: file.path, bytes, sha256, rows });
+      } else
+        leftOut.push({
+          split: file.split,
+          path: file.path,
+          reason: emptyReason(file, assignedPerSplit.get(file.source) ?? 0, this.config),
+        });
+    }
+    return { written, leftOut };
+  }
+}
+
+const fileKey = (split: string, part: FilePart, category: PairCategory | null) => `${split}\u0000${part}\u0000${category ?? ""}`;
+
+function nothingToExport(stats: ExportStatistics): AppError {
+  const skipped = Object.entries(stats.summary().promptsSkipped)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(", ");
+  return new AppError(
+    "INVALID_INPUT",
+    `Nothing to export: none of the ${stats.promptsConsidered} prompts gave a row${skipped ? ` (left out: ${skipped})` : ""}.`,
+    "source",
+  );
+}
+
+async function writeFileOfPackage(directory: string, name: string, text: string): Promise<ManifestFile> {
+  const file = path.join(directory, name);
+  await writeFile(file, text);
+  return { path: name, bytes: (await stat(file)).size, sha256: await sha256File(file), rows: 0 };
 }
 
 /** Why a file of the layout got no rows (said in the card, the manifest, the CLI and the UI). */

@@ -1,7 +1,7 @@
 import { stringify } from "yaml";
 import { hfFeatures } from "@/lib/export/columns";
 import type { ExportConfig } from "@/lib/export/export-config";
-import { columnsFor, ktoRule } from "@/lib/export/export-rows";
+import { columnsFor, exportFormat } from "@/lib/export/formats";
 import type { ExportSummary } from "@/lib/export/export-statistics";
 import { CATEGORY_RULES } from "@/lib/export/pair-categories";
 import type { PackageFile } from "@/lib/export/package-layout";
@@ -16,26 +16,6 @@ interface CardInput {
   files: { path: string; rows: number; bytes: number; sha256: string }[];
   statistics: ExportSummary;
 }
-
-const FORMAT_DESCRIPTIONS: Record<ExportConfig["format"], string> = {
-  h4: "HuggingFaceH4/ultrafeedback_binarized layout: `prompt`, `prompt_id` (sha256 of the prompt), `chosen` / `rejected` / `messages` as lists of `{role, content}`, `score_chosen`, `score_rejected`; `*_prefs` splits hold pairs, `*_sft` and `*_gen` one row per prompt with the prompt's first pair (`messages`: the chosen conversation in `*_sft`, the prompt alone in `*_gen`). `prompt` is only the last user turn; the whole conversation is in `chosen`, `rejected` and `messages`.",
-  dpo: "TRL preference data with an explicit prompt: `prompt`, `chosen`, `rejected`.",
-  kto: "TRL unpaired preference data: `prompt`, `completion`, `label` (true = desirable); one row per (prompt, completion) at most, labelled from the prompt's aggregated ranking (see below).",
-  rm: "Reward-model pairs: `chosen` and `rejected` conversations (prompt included) and `margin`, the aggregated rank gap (float). OpenRLHF: `--chosen_key chosen --rejected_key rejected --apply_chat_template`.",
-  sft: "Supervised fine-tuning conversations: `messages` ending with the top-ranked completion. Prompts whose candidates all tie in the aggregated ranking have no best answer and are left out.",
-  rankings:
-    "One row per prompt: every candidate with its aggregated rank and score, and every individual ranking (per annotator and per judge permutation), ranks and scores in candidate order.",
-};
-
-const STRATEGY_DESCRIPTIONS: Record<ExportConfig["strategy"], (c: ExportConfig) => string> = {
-  "best-random": () => "the best-ranked candidate against a randomly drawn lower-ranked one (as HuggingFaceH4/ultrafeedback_binarized)",
-  "best-worst": () => "the best-ranked candidate against the worst-ranked one",
-  "all-pairs": (c) =>
-    `every ordered pair whose aggregated ranks differ by at least ${c.margin} (InstructGPT-style; 28 pairs for 8 untied candidates at margin 1)`,
-  topk: (c) => `each of the top ${c.topK} candidates against each of the bottom ${c.topK}`,
-  quantile: (c) =>
-    `the best-ranked candidate against the candidate at rank quantile ${c.quantile} (the first strictly worse one from there)`,
-};
 
 const AGGREGATION_DESCRIPTIONS: Record<ExportConfig["aggregation"], string> = {
   borda: "mean rank (Borda)",
@@ -65,67 +45,6 @@ export function markdownText(value: string): string {
     .replace(/[\\`*_[\]|~]/g, "\\$&");
 }
 
-/** Which trainer reads which format, with the exact loading code (TRL ≥ 0.12, datasets ≥ 2.19). */
-function trainerUsage(config: ExportConfig, firstSplit: string): string[] {
-  const load = ["from datasets import load_dataset", 'ds = load_dataset("path/to/this/directory")'];
-  const py = (lines: string[]) => ["```python", ...load, ...lines, "```"];
-  switch (config.format) {
-    case "dpo":
-      return [
-        "TRL `DPOTrainer` (explicit prompt). The `provenance` column is metadata; drop it before training:",
-        "",
-        ...py([
-          `train = ds["${firstSplit}"].remove_columns(["provenance"])`,
-          "from trl import DPOConfig, DPOTrainer",
-          'trainer = DPOTrainer(model=model, args=DPOConfig(output_dir="dpo"), train_dataset=train, processing_class=tokenizer)',
-        ]),
-      ];
-    case "rm":
-      return [
-        "TRL `RewardTrainer` (implicit prompt: `chosen` and `rejected` are whole conversations; `margin` is used as the margin of the loss). OpenRLHF: `--chosen_key chosen --rejected_key rejected --apply_chat_template`.",
-        "",
-        ...py([
-          `train = ds["${firstSplit}"].remove_columns(["provenance"])`,
-          "from trl import RewardConfig, RewardTrainer",
-          'trainer = RewardTrainer(model=model, args=RewardConfig(output_dir="rm"), train_dataset=train, processing_class=tokenizer)',
-        ]),
-      ];
-    case "kto":
-      return [
-        "TRL `KTOTrainer`:",
-        "",
-        ...py([
-          `train = ds["${firstSplit}"].remove_columns(["provenance"])`,
-          "from trl import KTOConfig, KTOTrainer",
-          'trainer = KTOTrainer(model=model, args=KTOConfig(output_dir="kto"), train_dataset=train, processing_class=tokenizer)',
-        ]),
-      ];
-    case "sft":
-      return [
-        "TRL `SFTTrainer`:",
-        "",
-        ...py([
-          `train = ds["${firstSplit}"].remove_columns(["provenance"])`,
-          "from trl import SFTConfig, SFTTrainer",
-          'trainer = SFTTrainer(model=model, args=SFTConfig(output_dir="sft"), train_dataset=train, processing_class=tokenizer)',
-        ]),
-      ];
-    case "h4":
-      return [
-        "For TRL prefer the `dpo` export (`DPOTrainer`) or the `rm` export (`RewardTrainer`): h4 rows carry `messages` next to `prompt`/`chosen`/`rejected`, and TRL's `apply_chat_template` refuses that combination. From h4, keep only the conversations (implicit prompt), which `DPOTrainer` and `RewardTrainer` both read; `*_sft` splits go to `SFTTrainer` through `messages`:",
-        "",
-        ...py([
-          `prefs = ds["${firstSplit}"].select_columns(["chosen", "rejected"])`,
-          `sft = ds["${firstSplit.replace(/_prefs$/, "_sft")}"].select_columns(["messages"])`,
-        ]),
-      ];
-    case "rankings":
-      return [
-        "Not a trainer's format: one row per prompt with every candidate and every ranking, for listwise methods and re-analysis. Derive pairs with the `dpo` or `rm` export instead.",
-      ];
-  }
-}
-
 function table(header: string[], rows: (string | number)[][]): string {
   return [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
 }
@@ -151,6 +70,7 @@ export function datasetCard({ config, exportVersion, projects, layout, leftOut, 
     },
   };
   const s = statistics;
+  const format = exportFormat(config.format).card;
   const lines = [
     "---",
     stringify(front, { lineWidth: 0 }).trimEnd(),
@@ -162,10 +82,8 @@ export function datasetCard({ config, exportVersion, projects, layout, leftOut, 
     "",
     "## Format",
     "",
-    FORMAT_DESCRIPTIONS[config.format],
-    config.format === "dpo" || config.format === "kto"
-      ? `Style: ${config.dpoStyle} (${config.dpoStyle === "conversational" ? "lists of `{role, content}`" : "plain strings"}).`
-      : "",
+    format.description,
+    format.styleLine(config),
     "Every row carries a `provenance` struct: the MedPref prompt id, project, source dataset, the chosen and rejected completion ids, models, aggregated ranks and scores, the rank gap, the number of rankings and their agreement on the prompt, the rating source with annotator pseudonyms and judge run, the pairing strategy and this export's version.",
     "",
     "```python",
@@ -175,7 +93,7 @@ export function datasetCard({ config, exportVersion, projects, layout, leftOut, 
     "",
     "## Which trainer",
     "",
-    ...trainerUsage(config, layout[0]!.split),
+    ...format.trainerUsage(config, layout[0]!.split),
     "",
     "Multi-turn prompts: `dpo` and `kto` carry the whole conversation before the answer in `prompt`, `rm` and `sft` inside the conversations; h4's `prompt` column holds only the last user turn (as in HuggingFaceH4/ultrafeedback_binarized), with the whole conversation in `chosen`, `rejected` and `messages`.",
     "",
@@ -183,11 +101,7 @@ export function datasetCard({ config, exportVersion, projects, layout, leftOut, 
     "",
     `- **Rankings**: ${SOURCE_DESCRIPTIONS[config.source]}${config.source === "judge" ? "" : `; at least ${config.minHumanRankings} human ranking(s) per prompt`}. Adjudicated rankings take precedence over everything, then gold reference rankings${config.excludeGold ? " (gold items are excluded here)" : ""}.`,
     `- **Aggregation** of several rankings of a prompt: ${AGGREGATION_DESCRIPTIONS[config.aggregation]}. Candidates with equal aggregates stay tied.`,
-    config.format === "kto"
-      ? `- **Labels** (\`${ktoRule(config)}\`, no pairing): one row per (prompt, completion) at most, from the prompt's aggregated ranking. ${config.ktoCut === "median" ? "Desirable (`label: true`): ranked strictly better than the middle rank (N + 1) / 2; undesirable: strictly worse; a candidate on the middle rank, or tied across it, is left out." : `Desirable (\`label: true\`): the candidate and every candidate tied with it fit in the top ${config.topK} (at most N / 2); undesirable: they fit in the bottom ${config.topK}; the middle, and ties across a cut, are left out.`} A prompt whose candidates all tie gives no row.`
-      : config.format === "sft" || config.format === "rankings"
-        ? `- **Rows**: one per prompt${config.format === "sft" ? " (the top-ranked completion; a seeded pick among tied bests); prompts whose candidates all tie are left out" : ""}. No pairing.`
-        : `- **Pairs**: ${STRATEGY_DESCRIPTIONS[config.strategy](config)}. Tied candidates never form a pair; a prompt whose candidates are all tied gives none. Random choices are seeded (seed ${config.seed}) per prompt.`,
+    format.rowsMade(config),
     `- **Scores** (\`score_*\` columns and provenance) are the mean over the rankings used, on the scale the rankings declared (\`provenance.score_scale\`, "min-max"; MedPref's rubric is 1-5); where a prompt's rankings declared different scales, each score is mapped linearly onto 1-5 first.`,
     `- **Filters**: ${[
       config.sourceDatasets.length ? `source datasets ${config.sourceDatasets.map(markdownText).join(", ")}` : "all source datasets",
@@ -215,7 +129,7 @@ export function datasetCard({ config, exportVersion, projects, layout, leftOut, 
           .map(([k, v]) => `${k} ${v}`)
           .join(", ")}.`
       : "",
-    config.format === "kto" ? `Labels: ${s.labels.desirable} desirable, ${s.labels.undesirable} undesirable.` : "",
+    format.statistics(s),
     "",
     ...(leftOut.length
       ? [

@@ -135,6 +135,3 @@ export function canonicalJson(value: unknown): string {
 export function configHash(config: ExportConfig): string {
   return createHash("sha256").update(canonicalJson(config)).digest("hex");
 }
-
-/** Pairs come from these formats; the others have one row per prompt (or per completion). */
-export const isPairFormat = (format: ExportFormat) => format === "h4" || format === "dpo" || format === "rm" || format === "kto";

@@ -11,7 +11,7 @@ import { fractionalRanks } from "@/lib/agreement/fractional-ranks";
 import { meanScoresOnScale } from "@/lib/export/aggregate-rankings";
 import { hfFeatures, serializeJsonRow, stringType } from "@/lib/export/columns";
 import { exportConfigSchema } from "@/lib/export/export-config";
-import { columnsFor } from "@/lib/export/export-rows";
+import { columnsFor } from "@/lib/export/formats";
 import { emptyListsWithoutType, repairEmptyLists } from "@/lib/export/parquet-footer";
 import { allTied, ktoLabels } from "@/lib/export/pairing";
 import { openParquetFile, PARQUET_ROW_GROUP_ROWS } from "@/lib/export/row-files";

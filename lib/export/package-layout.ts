@@ -1,8 +1,9 @@
-import { isPairFormat, type ExportConfig } from "@/lib/export/export-config";
+import type { ExportConfig } from "@/lib/export/export-config";
+import type { FilePart } from "@/lib/export/formats/export-format";
+import { exportFormat } from "@/lib/export/formats";
 import { PAIR_CATEGORIES, type PairCategory } from "@/lib/export/pair-categories";
 
-/** What a data file of the package holds. */
-export type FilePart = "pairs" | "sft" | "gen" | "rows";
+export type { FilePart } from "@/lib/export/formats/export-format";
 
 export interface PackageFile {
   /** The Hugging Face split name (also the file's stem). */
@@ -20,24 +21,23 @@ export function categorySplit(config: Pick<ExportConfig, "splits">): string {
 }
 
 /**
- * The data files of an export, in a fixed order: one per split (h4: `<split>_prefs`, `_sft`,
- * `_gen`), plus `<split>_<category>` files of the category split's pairs when asked for.
+ * The data files of an export, in a fixed order: the format's files per split (h4: `<split>_prefs`,
+ * `_sft`, `_gen`), plus `<pairs file>_<category>` files of the category split's pairs when asked for.
  */
 export function packageLayout(config: Pick<ExportConfig, "format" | "splits" | "fileType" | "categories">): PackageFile[] {
-  const files: PackageFile[] = [];
-  const add = (split: string, source: string, part: FilePart, category: PairCategory | null) =>
-    files.push({ split, source, part, category, path: `data/${split}.${config.fileType}` });
-  for (const { name } of config.splits) {
-    if (config.format === "h4") {
-      add(`${name}_prefs`, name, "pairs", null);
-      add(`${name}_sft`, name, "sft", null);
-      add(`${name}_gen`, name, "gen", null);
-    } else add(name, name, isPairFormat(config.format) ? "pairs" : "rows", null);
-  }
-  if (config.categories && (config.format === "h4" || config.format === "dpo" || config.format === "rm")) {
+  const format = exportFormat(config.format);
+  const file = (split: string, source: string, part: FilePart, category: PairCategory | null): PackageFile => ({
+    split,
+    source,
+    part,
+    category,
+    path: `data/${split}.${config.fileType}`,
+  });
+  const files = config.splits.flatMap(({ name }) => format.splitFiles(name).map((f) => file(f.split, name, f.part, null)));
+  if (config.categories && format.hasCategories) {
     const split = categorySplit(config);
-    const base = config.format === "h4" ? `${split}_prefs` : split;
-    for (const category of PAIR_CATEGORIES) add(`${base}_${category}`, split, "pairs", category);
+    const pairsFile = format.splitFiles(split).find((f) => f.part === "pairs")!.split;
+    for (const category of PAIR_CATEGORIES) files.push(file(`${pairsFile}_${category}`, split, "pairs", category));
   }
   return files;
 }

@@ -3,13 +3,13 @@ import { createWriteStream, type WriteStream } from "node:fs";
 import { writeAudit } from "@/lib/audit/audit-entry";
 import { copyRowsInto } from "@/lib/db/copy-from";
 import { copyTextRow } from "@/lib/db/copy-text";
+import type { PoolClient } from "pg";
 import { pool } from "@/lib/db/pool";
-import { completionContentHash, promptContentHash } from "@/lib/import/content-hash";
-import { detectFormat, normalizers } from "@/lib/import/formats";
-import { ProblemList } from "@/lib/import/problem-list";
+import { completionContentHash } from "@/lib/import/content-hash";
+import { classifyRecord } from "@/lib/import/classify-record";
+import { ImportTally, type PendingPrompt } from "@/lib/import/import-tally";
 import { readRecords } from "@/lib/import/read-records";
-import type { ImportFormat, ImportLimits, NormalizedPrompt, RecordProblem } from "@/lib/import/types";
-import { validateNormalizedPrompt } from "@/lib/import/validate-prompt";
+import type { ImportFormat, ImportLimits, RecordProblem } from "@/lib/import/types";
 
 export interface ImportOptions {
   projectId: string;
@@ -26,8 +26,15 @@ export interface ImportOptions {
   /** An import row created beforehand (the web upload creates it to report progress). */
   importId?: string;
   onProgress?: (progress: ImportProgress) => void;
-  /** How this caller's user imports only the valid records, for the refusal message (default: the CLI flag). */
-  howToSkipInvalid?: string;
+  /** How the caller's user does what a message asks for (CLI flags, form controls): lib/cli/import-hints.ts for the CLI. */
+  hints: ImportHints;
+}
+
+export interface ImportHints {
+  /** How to import only the valid records ("with --skip-invalid"), ending the refusal message. */
+  skipInvalid: string;
+  /** How to name the format ("pass --format"), ending the problem of a record whose format cannot be told. */
+  chooseFormat: string;
 }
 
 export interface ImportProgress {
@@ -61,8 +68,6 @@ export class ImportRejectedError extends Error {
   }
 }
 
-const BATCH_PROMPTS = 500;
-const BATCH_BYTES = 16 * 1024 * 1024;
 const PROGRESS_EVERY_MS = 250;
 const HEARTBEAT_EVERY_MS = 1_000;
 /** A RUNNING import whose heartbeat is older than this was interrupted (crash, kill). */
@@ -83,70 +88,17 @@ const PROMPT_COLUMNS = [
 ] as const;
 const COMPLETION_COLUMNS = ["prompt_id", "model", "text", "position", "content_hash"] as const;
 
-interface PendingPrompt {
-  id: string;
-  hash: string;
-  prompt: NormalizedPrompt;
-}
-
 /**
- * Imports a prompt file into a project in one transaction: streamed, validated record by record,
- * deduplicated by content hash, written with COPY. Without skipInvalid, one bad record means
- * nothing is written and every problem is reported. A crash at any point leaves nothing behind.
+ * Imports a prompt file into a project in one transaction: streamed, validated record by record
+ * (classifyRecord), deduplicated by content hash, written with COPY. Without skipInvalid, one bad
+ * record means nothing is written and every problem is reported. A crash at any point leaves nothing behind.
  */
 export async function importPrompts(options: ImportOptions): Promise<ImportSummary> {
   const importId = options.importId ?? (await createImportRow(options));
   const client = await pool().connect();
-  const problems = new ProblemList();
-  const seen = new Set<string>();
-  let format: ImportFormat | null = options.format === "auto" ? null : options.format;
-  let recordsRead = 0;
-  let promptsAdded = 0;
-  let completionsAdded = 0;
-  let duplicatesExisting = 0;
-  let duplicatesInFile = 0;
-  let batch: PendingPrompt[] = [];
-  let batchBytes = 0;
+  const tally = new ImportTally(options.format === "auto" ? null : options.format, options.skipInvalid, randomUUID);
+  const progress = new ImportProgressReporter(importId, options);
   let rejectedReport: WriteStream | undefined;
-  let bytesRead = 0;
-  let lastProgress = 0;
-
-  const reportProgress = (force = false) => {
-    const now = Date.now();
-    if (!options.onProgress || (!force && now - lastProgress < PROGRESS_EVERY_MS)) return;
-    lastProgress = now;
-    options.onProgress({ bytesRead, bytesTotal: options.bytesTotal, recordsRead, done: force });
-  };
-  // Progress and liveness go to the import row on another connection, outside the import's
-  // transaction, so the upload page and `project show` can follow them.
-  const heartbeat = setInterval(() => {
-    pool()
-      .query("UPDATE imports SET bytes_read = $2, records_read = $3, updated_at = now() WHERE id = $1 AND status = 'RUNNING'", [
-        importId,
-        bytesRead,
-        recordsRead,
-      ])
-      .catch(() => undefined);
-  }, HEARTBEAT_EVERY_MS);
-
-  const flush = async () => {
-    if (batch.length === 0) return;
-    const existing = await client.query<{ content_hash: string }>(
-      "SELECT content_hash FROM prompts WHERE project_id = $1 AND content_hash = ANY($2::text[])",
-      [options.projectId, batch.map((p) => p.hash)],
-    );
-    const known = new Set(existing.rows.map((r) => r.content_hash));
-    const fresh = batch.filter((p) => !known.has(p.hash));
-    duplicatesExisting += batch.length - fresh.length;
-    batch = [];
-    batchBytes = 0;
-    if (fresh.length === 0) return;
-    await copyRowsInto(client, "prompts", PROMPT_COLUMNS, promptRows(fresh, options.projectId, importId));
-    await copyRowsInto(client, "completions", COMPLETION_COLUMNS, completionRows(fresh));
-    promptsAdded += fresh.length;
-    completionsAdded += fresh.reduce((n, p) => n + p.prompt.completions.length, 0);
-  };
-
   try {
     await client.query("BEGIN");
     // One import at a time per project: concurrent imports of the same file cannot both add it.
@@ -154,107 +106,11 @@ export async function importPrompts(options: ImportOptions): Promise<ImportSumma
     if (options.skipInvalid && options.rejectedReportPath) {
       rejectedReport = createWriteStream(options.rejectedReportPath, { encoding: "utf8" });
     }
-    const records = readRecords(options.input, {
-      maxRecordBytes: options.limits.maxFieldBytes * (options.limits.maxCandidates + 4) + 1024 * 1024,
-      onBytes: (n) => {
-        bytesRead = n;
-      },
-    });
-    for await (const record of records) {
-      recordsRead += 1;
-      reportProgress();
-      const reject = (fieldProblems: { field: string; reason: string }[], raw?: unknown) => {
-        problems.addRecord(record.location, fieldProblems);
-        rejectedReport?.write(JSON.stringify({ location: record.location, problems: fieldProblems, record: raw ?? null }) + "\n");
-      };
-      if ("error" in record) {
-        reject([{ field: record.field ?? "(record)", reason: record.error }]);
-        continue;
-      }
-      if (!format) {
-        format = detectFormat(record.value) ?? null;
-        if (!format) {
-          reject(
-            [
-              {
-                field: "(record)",
-                reason:
-                  "cannot tell the file format from this record: expected UltraMedical (conversations + model_outputs), UltraFeedback (instruction + completions) or MedPref JSONL (prompt or messages + completions); pass --format",
-              },
-            ],
-            record.value,
-          );
-          break;
-        }
-      }
-      const normalized = normalizers[format](record.value);
-      if (!normalized.ok) {
-        reject(normalized.problems, record.value);
-        continue;
-      }
-      const fieldProblems = validateNormalizedPrompt(normalized.prompt, options.limits);
-      if (fieldProblems.length) {
-        reject(fieldProblems, record.value);
-        continue;
-      }
-      // Once a record is bad (and bad records abort the import), keep validating but stop writing.
-      if (problems.rejectedRecords > 0 && !options.skipInvalid) continue;
-      const hash = promptContentHash(normalized.prompt.messages);
-      if (seen.has(hash)) {
-        duplicatesInFile += 1;
-        continue;
-      }
-      seen.add(hash);
-      batch.push({ id: randomUUID(), hash, prompt: normalized.prompt });
-      batchBytes += normalized.prompt.completions.reduce((n, c) => n + c.text.length, 0);
-      if (batch.length >= BATCH_PROMPTS || batchBytes >= BATCH_BYTES) await flush();
-    }
-    if (recordsRead === 0) problems.addRecord("file", [{ field: "(file)", reason: "the file holds no records" }]);
-    const failed = problems.rejectedRecords > 0 && !options.skipInvalid;
-    if (!failed) await flush();
+    await readAndWrite(client, options, importId, tally, progress, rejectedReport);
     await closeStream(rejectedReport);
-    reportProgress(true);
-
-    const summary: ImportSummary = {
-      importId,
-      ok: !failed,
-      format,
-      recordsRead,
-      promptsAdded: failed ? 0 : promptsAdded,
-      completionsAdded: failed ? 0 : completionsAdded,
-      duplicatesExisting,
-      duplicatesInFile,
-      recordsRejected: problems.rejectedRecords,
-      problems: problems.shown,
-      problemsNotShown: problems.notShown,
-      rejectedReportPath:
-        options.skipInvalid && options.rejectedReportPath && problems.rejectedRecords > 0 ? options.rejectedReportPath : null,
-      message: "",
-    };
-    summary.message = summaryMessage(summary, options.howToSkipInvalid);
-    if (failed) {
-      await client.query("ROLLBACK");
-      await finishImportRow(client, importId, summary, "FAILED");
-      return summary;
-    }
-    await finishImportRow(client, importId, summary, "SUCCEEDED");
-    await writeAudit(client, {
-      actorId: options.actorId,
-      action: "import.complete",
-      entityType: "import",
-      entityId: importId,
-      after: {
-        projectId: options.projectId,
-        fileName: options.fileName,
-        format,
-        promptsAdded,
-        completionsAdded,
-        duplicatesExisting,
-        duplicatesInFile,
-        recordsRejected: problems.rejectedRecords,
-      },
-    });
-    await client.query("COMMIT");
+    progress.report(tally, true);
+    const summary = importSummary(importId, tally, options);
+    await finishImport(client, options, summary);
     return summary;
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);
@@ -267,8 +123,149 @@ export async function importPrompts(options: ImportOptions): Promise<ImportSumma
       .catch(() => undefined);
     throw error;
   } finally {
-    clearInterval(heartbeat);
+    progress.stop();
     client.release();
+  }
+}
+
+/** Reads every record, classifies it, and writes the prompts taken in batches (not the last batch of a failing import). */
+async function readAndWrite(
+  client: PoolClient,
+  options: ImportOptions,
+  importId: string,
+  tally: ImportTally,
+  progress: ImportProgressReporter,
+  rejectedReport: WriteStream | undefined,
+): Promise<void> {
+  const records = readRecords(options.input, {
+    maxRecordBytes: options.limits.maxFieldBytes * (options.limits.maxCandidates + 4) + 1024 * 1024,
+    onBytes: (n) => {
+      progress.bytesRead = n;
+    },
+  });
+  for await (const record of records) {
+    tally.recordsRead += 1;
+    progress.report(tally);
+    const result = classifyRecord(record, {
+      format: tally.format,
+      seen: tally.seen,
+      writing: tally.writing,
+      limits: options.limits,
+      howToChooseFormat: options.hints.chooseFormat,
+    });
+    const batchFull = tally.add(record, result);
+    if (result.kind === "invalid") {
+      rejectedReport?.write(JSON.stringify({ location: record.location, problems: result.problems, record: result.raw ?? null }) + "\n");
+      if (result.stopsImport) break;
+    }
+    if (batchFull) await writeBatch(client, options.projectId, importId, tally);
+  }
+  tally.finishReading();
+  if (!tally.failed) await writeBatch(client, options.projectId, importId, tally);
+}
+
+/** Writes the waiting batch with COPY, leaving out the prompts the project already has. */
+async function writeBatch(client: PoolClient, projectId: string, importId: string, tally: ImportTally): Promise<void> {
+  const batch = tally.takeBatch();
+  if (batch.length === 0) return;
+  const existing = await client.query<{ content_hash: string }>(
+    "SELECT content_hash FROM prompts WHERE project_id = $1 AND content_hash = ANY($2::text[])",
+    [projectId, batch.map((p) => p.hash)],
+  );
+  const known = new Set(existing.rows.map((r) => r.content_hash));
+  const fresh = batch.filter((p) => !known.has(p.hash));
+  if (fresh.length > 0) {
+    await copyRowsInto(client, "prompts", PROMPT_COLUMNS, promptRows(fresh, projectId, importId));
+    await copyRowsInto(client, "completions", COMPLETION_COLUMNS, completionRows(fresh));
+  }
+  tally.written(batch.length, fresh);
+}
+
+function importSummary(importId: string, tally: ImportTally, options: ImportOptions): ImportSummary {
+  const { problems, failed } = tally;
+  const summary: ImportSummary = {
+    importId,
+    ok: !failed,
+    format: tally.format,
+    recordsRead: tally.recordsRead,
+    promptsAdded: failed ? 0 : tally.promptsAdded,
+    completionsAdded: failed ? 0 : tally.completionsAdded,
+    duplicatesExisting: tally.duplicatesExisting,
+    duplicatesInFile: tally.duplicatesInFile,
+    recordsRejected: problems.rejectedRecords,
+    problems: problems.shown,
+    problemsNotShown: problems.notShown,
+    rejectedReportPath:
+      options.skipInvalid && options.rejectedReportPath && problems.rejectedRecords > 0 ? options.rejectedReportPath : null,
+    message: "",
+  };
+  summary.message = summaryMessage(summary, options.hints.skipInvalid);
+  return summary;
+}
+
+/** A failed import rolls back and records why; a good one records its counts and the audit entry, then commits. */
+async function finishImport(client: PoolClient, options: ImportOptions, summary: ImportSummary): Promise<void> {
+  if (!summary.ok) {
+    await client.query("ROLLBACK");
+    await finishImportRow(client, summary.importId, summary, "FAILED");
+    return;
+  }
+  await finishImportRow(client, summary.importId, summary, "SUCCEEDED");
+  await writeAudit(client, {
+    actorId: options.actorId,
+    action: "import.complete",
+    entityType: "import",
+    entityId: summary.importId,
+    after: {
+      projectId: options.projectId,
+      fileName: options.fileName,
+      format: summary.format,
+      promptsAdded: summary.promptsAdded,
+      completionsAdded: summary.completionsAdded,
+      duplicatesExisting: summary.duplicatesExisting,
+      duplicatesInFile: summary.duplicatesInFile,
+      recordsRejected: summary.recordsRejected,
+    },
+  });
+  await client.query("COMMIT");
+}
+
+/**
+ * Progress to the caller (at most every 250 ms, and once at the end) and liveness to the import
+ * row, on another connection outside the import's transaction, so the upload page and
+ * `project show` can follow it.
+ */
+class ImportProgressReporter {
+  bytesRead = 0;
+  private recordsRead = 0;
+  private lastProgress = 0;
+  private readonly heartbeat: ReturnType<typeof setInterval>;
+
+  constructor(
+    importId: string,
+    private readonly options: Pick<ImportOptions, "onProgress" | "bytesTotal">,
+  ) {
+    this.heartbeat = setInterval(() => {
+      pool()
+        .query("UPDATE imports SET bytes_read = $2, records_read = $3, updated_at = now() WHERE id = $1 AND status = 'RUNNING'", [
+          importId,
+          this.bytesRead,
+          this.recordsRead,
+        ])
+        .catch(() => undefined);
+    }, HEARTBEAT_EVERY_MS);
+  }
+
+  report(tally: ImportTally, done = false): void {
+    this.recordsRead = tally.recordsRead;
+    const now = Date.now();
+    if (!this.options.onProgress || (!done && now - this.lastProgress < PROGRESS_EVERY_MS)) return;
+    this.lastProgress = now;
+    this.options.onProgress({ bytesRead: this.bytesRead, bytesTotal: this.options.bytesTotal, recordsRead: tally.recordsRead, done });
+  }
+
+  stop(): void {
+    clearInterval(this.heartbeat);
   }
 }
 
@@ -350,9 +347,8 @@ function* completionRows(prompts: PendingPrompt[]): Generator<string> {
   }
 }
 
-export const SKIP_INVALID_CLI = "with --skip-invalid";
-
-export function summaryMessage(s: ImportSummary, howToSkipInvalid = SKIP_INVALID_CLI): string {
+/** The summary's one-line message; `howToSkipInvalid` is how the caller's user imports only the valid records. */
+export function summaryMessage(s: ImportSummary, howToSkipInvalid: string): string {
   const dupes = s.duplicatesExisting + s.duplicatesInFile;
   if (!s.ok) {
     return `Nothing imported: ${s.recordsRejected} of ${s.recordsRead} record${s.recordsRead === 1 ? "" : "s"} ${s.recordsRejected === 1 ? "is" : "are"} invalid. Fix them, or import the valid ones ${howToSkipInvalid}.`;

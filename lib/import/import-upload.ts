@@ -53,7 +53,9 @@ export async function importUpload(options: {
     limits: { ...DEFAULT_IMPORT_LIMITS, maxFieldBytes: env().MEDPREF_MAX_COMPLETION_BYTES },
     actorId: options.actorId,
     rejectedReportPath: reportPath,
-    howToSkipInvalid: `by ticking "${SKIP_INVALID_LABEL}" and importing again`,
+    // The browser names the checkbox. The format hint keeps its wording (the CLI flag) until the
+    // form's own wording is decided: this refactor changes no message.
+    hints: { skipInvalid: `by ticking "${SKIP_INVALID_LABEL}" and importing again`, chooseFormat: "pass --format" },
   });
 }
 

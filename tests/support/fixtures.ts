@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { CLI_IMPORT_HINTS } from "@/lib/cli/import-hints";
 import { createProject } from "@/lib/projects/create-project";
 import { importPrompts, type ImportOptions } from "@/lib/import/import-prompts";
 import { DEFAULT_IMPORT_LIMITS } from "@/lib/import/types";
@@ -35,6 +36,7 @@ export function importText(projectId: string, text: string | Buffer, options: Pa
     skipInvalid: false,
     limits: DEFAULT_IMPORT_LIMITS,
     actorId: null,
+    hints: CLI_IMPORT_HINTS,
     ...options,
   });
 }
@@ -49,6 +51,7 @@ export function importFile(projectId: string, file: string, options: Partial<Imp
     skipInvalid: false,
     limits: DEFAULT_IMPORT_LIMITS,
     actorId: null,
+    hints: CLI_IMPORT_HINTS,
     ...options,
   });
 }

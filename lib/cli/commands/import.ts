@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { CLI_IMPORT_HINTS } from "@/lib/cli/import-hints";
 import path from "node:path";
 import { z } from "zod";
 import { parseFlags, parseValues, reportFileOutcome, UsageError, type Command } from "@/lib/cli/command";
@@ -54,6 +55,7 @@ export const importCommand: Command = {
       skipInvalid,
       limits: { ...DEFAULT_IMPORT_LIMITS, maxFieldBytes },
       actorId: null,
+      hints: CLI_IMPORT_HINTS,
       rejectedReportPath: reportPath,
       onProgress: (p) => {
         if (interactive) process.stderr.write(`\r${importProgressLine(path.basename(input.file), p)}`);
