@@ -22,7 +22,7 @@ const settingsForm = z.object({
 });
 
 const assignBatchForm = z.object({
-  clinicians: formField.all().pipe(z.array(z.uuid()).min(1, "choose at least one clinician")),
+  clinicians: formField.all().pipe(z.array(idSchema("a clinician")).min(1, "choose at least one clinician")),
   count: formField.as(z.coerce.number().int().min(1, "at least 1 prompt").max(1000)),
 });
 

@@ -1,12 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { z } from "zod";
 import { PositionChart } from "@/components/runs/position-chart";
 import { RunLive } from "@/components/runs/run-live";
 import { formatFigure } from "@/lib/agreement/agreement-summary";
 import { requireRole } from "@/lib/auth/guard";
 import { runBatches, runDetail, runFailures, runPositionReport, runProgress, runPrompts } from "@/lib/judge/runs/run-views";
+import { isId } from "@/lib/core/ids";
 
 export const metadata: Metadata = { title: "Run" };
 export const dynamic = "force-dynamic";
@@ -14,7 +14,7 @@ export const dynamic = "force-dynamic";
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireRole("ADMIN", "RESEARCHER");
   const { id } = await params;
-  if (!z.uuid().safeParse(id).success) notFound();
+  if (!isId(id)) notFound();
   const [run, progress] = await Promise.all([runDetail(id), runProgress(id)]);
   if (!run || !progress) notFound();
   const judge = run.kind === "JUDGE";

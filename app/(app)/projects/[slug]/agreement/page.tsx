@@ -13,6 +13,7 @@ import type { BreakdownGroup } from "@/lib/agreement/agreement-report";
 import { projectAgreement, reportFilterSchema } from "@/lib/agreement/project-agreement";
 import { requireRole } from "@/lib/auth/guard";
 import { AppError } from "@/lib/errors/app-error";
+import { describeProblems, zodProblems } from "@/lib/errors/zod-problems";
 
 export const metadata: Metadata = { title: "Agreement" };
 export const dynamic = "force-dynamic";
@@ -41,7 +42,7 @@ export default async function AgreementPage({
     annotatorIds: isAdmin ? list(search.annotator) : [],
     runIds: list(search.run),
   });
-  const filterError = parsed.success ? null : parsed.error.issues.map((i) => `${i.path.join(".") || "filter"}: ${i.message}`).join("; ");
+  const filterError = parsed.success ? null : describeProblems(zodProblems(parsed.error, "filter"));
   const filter = parsed.success ? parsed.data : {};
   const result = await projectAgreement(slug, filter).catch((e) => {
     if (e instanceof AppError && e.code === "NOT_FOUND") notFound();
