@@ -103,5 +103,6 @@ test("an admin filters the audit log and downloads it as CSV", async ({ page }) 
   expect(lines.length).toBeGreaterThan(1);
   expect(lines.slice(1).every((l) => l.includes('"rankings.import"'))).toBe(true);
   const refused = await page.request.get("/api/audit/export?from=not-a-date");
-  expect(refused.status()).toBe(400);
+  expect(refused.status()).toBe(422);
+  expect(((await refused.json()) as { code: string }).code).toBe("INVALID_INPUT");
 });

@@ -116,6 +116,7 @@ test.describe("text that cannot be stored", () => {
     expect(nulDraft.status()).toBe(422);
     expect(await nulDraft.json()).toEqual({
       error: `details.${candidate}.comment: contains a NUL character (U+0000)`,
+      code: "INVALID_INPUT",
       field: `details.${candidate}.comment`,
     });
     const surrogateDraft = await request.put(`/api/assignments/${id}/draft`, {
@@ -123,13 +124,17 @@ test.describe("text that cannot be stored", () => {
       headers: { "content-type": "application/json" },
     });
     expect(surrogateDraft.status()).toBe(422);
-    expect(await surrogateDraft.json()).toEqual({ error: "rationale: contains a lone surrogate (invalid Unicode)", field: "rationale" });
+    expect(await surrogateDraft.json()).toEqual({
+      error: "rationale: contains a lone surrogate (invalid Unicode)",
+      code: "INVALID_INPUT",
+      field: "rationale",
+    });
     const skip = await request.post(`/api/assignments/${id}/skip`, {
       data: JSON.stringify({ reason: "not my \u0000 field" }),
       headers: { "content-type": "application/json" },
     });
     expect(skip.status()).toBe(422);
-    expect(await skip.json()).toEqual({ error: "reason: contains a NUL character (U+0000)", field: "reason" });
+    expect(await skip.json()).toEqual({ error: "reason: contains a NUL character (U+0000)", code: "INVALID_INPUT", field: "reason" });
     const [row] = await queryE2eDatabase<{ status: string; draft: unknown; skip_reason: string | null }>(
       "SELECT status, draft, skip_reason FROM assignments WHERE id = $1",
       [id],
@@ -171,6 +176,7 @@ test.describe("text that cannot be stored", () => {
     expect(binary.status()).toBe(422);
     expect(await binary.json()).toEqual({
       error: "The file is not text: it contains a NUL byte at byte 8. Upload a JSON or JSON Lines file in UTF-8.",
+      code: "INVALID_INPUT",
       field: "file",
     });
     const latin1 = await request.post(importUrl(E2E_PROJECT, crypto.randomUUID()), {

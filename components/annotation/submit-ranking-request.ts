@@ -1,14 +1,12 @@
 "use client";
 
 import type { FieldErrors } from "@/components/annotation/types";
+import type { ErrorBody as AppErrorBody } from "@/lib/errors/app-error";
 
 export type SubmitOutcome = { ok: true } | { ok: false; retryable: boolean; errors: FieldErrors };
 
-interface ErrorBody {
-  error?: string;
-  field?: string;
-  problems?: { field: string; message: string }[];
-}
+/** The app's error shape (lib/errors/app-error), as far as this client reads it. */
+type ErrorBody = Partial<AppErrorBody>;
 
 /** Maps a refusal to the places the screen shows it: the ranking panel, a card, or the top. */
 export function errorsFromBody(body: ErrorBody, candidateIds: string[]): FieldErrors {
@@ -24,7 +22,7 @@ export function errorsFromBody(body: ErrorBody, candidateIds: string[]): FieldEr
   return errors;
 }
 
-/** Sends a ranking with its Idempotency-Key; a 409 "still in flight" is retried with the same key. */
+/** Sends a ranking with its Idempotency-Key; an IN_PROGRESS answer (the first attempt still runs) is retried with the same key. */
 export async function sendRanking(
   url: string,
   method: "POST" | "PUT",
@@ -49,7 +47,7 @@ export async function sendRanking(
     }
     if (res.ok) return { ok: true };
     const parsed = (await res.json().catch(() => ({}))) as ErrorBody;
-    if (res.status === 409 && /still being processed/.test(parsed.error ?? "")) {
+    if (parsed.code === "IN_PROGRESS") {
       await new Promise((r) => setTimeout(r, 800));
       continue;
     }

@@ -6,6 +6,7 @@ import type { Role, Theme } from "@/generated/prisma/client";
 import { userForBearerToken, type ApiTokenScope } from "@/lib/auth/api-tokens";
 import { authOptions } from "@/lib/auth/auth-options";
 import { sessionUser, type SessionUser } from "@/lib/auth/sessions";
+import { errorJson } from "@/lib/errors/app-error";
 
 /**
  * The one authorization check. Pages, server actions and route handlers call it first:
@@ -41,35 +42,29 @@ export async function requireRole(...roles: Role[]): Promise<SignedInUser> {
   return user;
 }
 
-const wrongRole = (roles: Role[]) =>
-  Response.json({ error: `This needs the ${roles.map((r) => r.toLowerCase()).join(" or ")} role.` }, { status: 403 });
+const wrongRole = (roles: readonly Role[]) =>
+  errorJson("FORBIDDEN", `This needs the ${roles.map((r) => r.toLowerCase()).join(" or ")} role.`);
 
 export type ApiAuth = { ok: true; user: SessionUser } | { ok: false; response: Response };
 
-/** For route handlers: 401 without a session, 403 for a role that may not call the route. */
-export async function authorizeApi(...roles: Role[]): Promise<ApiAuth> {
-  const user = await currentUser();
-  if (!user) return { ok: false, response: Response.json({ error: "Sign in first." }, { status: 401 }) };
-  if (roles.length > 0 && !roles.includes(user.role)) {
-    return { ok: false, response: wrongRole(roles) };
-  }
-  return { ok: true, user };
-}
-
 /**
- * For routes scripts may call: an `Authorization: Bearer` API token with the scope (its owner's
- * role must still fit), else the session as in `authorizeApi`.
+ * For route handlers (through lib/http/route): 401 without a session, 403 for a role that may not
+ * call the route. With `tokenScope`, an `Authorization: Bearer` API token with that scope is
+ * taken instead of the session (its owner's role must still fit); without one, the header is ignored.
  */
-export async function authorizeApiOrToken(request: Request, scope: ApiTokenScope, ...roles: Role[]): Promise<ApiAuth> {
-  const header = request.headers.get("authorization");
-  if (!header) return authorizeApi(...roles);
-  const match = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!match)
-    return { ok: false, response: Response.json({ error: 'Send the token as "Authorization: Bearer <token>".' }, { status: 401 }) };
-  const check = await userForBearerToken(match[1]!, scope);
-  if (!check.ok) return { ok: false, response: Response.json({ error: check.reason }, { status: 401 }) };
-  if (roles.length > 0 && !roles.includes(check.user.role)) {
-    return { ok: false, response: wrongRole(roles) };
+export async function authorizeApi(request: Request, roles: readonly Role[], tokenScope?: ApiTokenScope): Promise<ApiAuth> {
+  const header = tokenScope ? request.headers.get("authorization") : null;
+  let user: SessionUser | null;
+  if (header) {
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) return { ok: false, response: errorJson("UNAUTHENTICATED", 'Send the token as "Authorization: Bearer <token>".') };
+    const check = await userForBearerToken(match[1]!, tokenScope!);
+    if (!check.ok) return { ok: false, response: errorJson("UNAUTHENTICATED", check.reason) };
+    user = check.user;
+  } else {
+    user = await currentUser();
+    if (!user) return { ok: false, response: errorJson("UNAUTHENTICATED", "Sign in first.") };
   }
-  return { ok: true, user: check.user };
+  if (roles.length > 0 && !roles.includes(user.role)) return { ok: false, response: wrongRole(roles) };
+  return { ok: true, user };
 }

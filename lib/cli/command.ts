@@ -3,6 +3,7 @@ import { z } from "zod";
 import { AppError } from "@/lib/errors/app-error";
 import { formatProblem } from "@/lib/import/problem-list";
 import type { RecordProblem } from "@/lib/import/types";
+import { describeProblems, zodProblems } from "@/lib/errors/zod-problems";
 
 /** A usage error: wrong flags or values. Exit code 2. */
 export class UsageError extends Error {}
@@ -36,9 +37,9 @@ export function parseFlags<O extends Options>(args: string[], options: O, allowP
 export function parseValues<S extends z.ZodType>(schema: S, values: unknown, flagNames: Record<string, string> = {}): z.output<S> {
   const result = schema.safeParse(values);
   if (!result.success) {
-    const issue = result.error.issues[0]!;
-    const key = String(issue.path[0] ?? "");
-    throw new UsageError(`${flagNames[key] ?? `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`}: ${issue.message}`);
+    const problem = zodProblems(result.error)[0]!;
+    const key = problem.field.split(".")[0]!;
+    throw new UsageError(`${flagNames[key] ?? `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`}: ${problem.message}`);
   }
   return result.data;
 }
@@ -60,6 +61,6 @@ export function reportFileOutcome(
 
 export function describeError(error: unknown): string {
   if (error instanceof AppError || error instanceof UsageError) return error.message;
-  if (error instanceof z.ZodError) return error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+  if (error instanceof z.ZodError) return describeProblems(zodProblems(error));
   return (error as Error)?.message ?? String(error);
 }

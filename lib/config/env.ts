@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { describeProblem, zodProblems } from "@/lib/errors/zod-problems";
 
 /** Boolean env values: "1/true/yes/on" and "0/false/no/off"; anything else is an error. */
 const booleanFlag = z
@@ -89,7 +90,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
   const result = envSchema.safeParse(cleaned);
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join(".") || "(env)"}: ${i.message}`);
+    const lines = zodProblems(result.error, "(env)").map((p) => `  ${describeProblem(p)}`);
     throw new EnvError(`Invalid environment configuration:\n${lines.join("\n")}`);
   }
   return result.data;

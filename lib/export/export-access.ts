@@ -1,15 +1,13 @@
 import "server-only";
-import { authorizeApiOrToken } from "@/lib/auth/guard";
+import { AppError } from "@/lib/errors/app-error";
 import { getExport, type ExportView } from "@/lib/export/export-views";
 
-/** For export routes: a researcher's or admin's session or API token, and the export itself (404 if none). */
-export async function authorizeExportRead(
-  request: Request,
-  id: string,
-): Promise<{ ok: true; exp: ExportView } | { ok: false; response: Response }> {
-  const auth = await authorizeApiOrToken(request, "exports:read", "ADMIN", "RESEARCHER");
-  if (!auth.ok) return auth;
+/** Who may read exports: researchers and admins, by session or by an API token with the exports:read scope. */
+export const EXPORT_READERS = { roles: ["ADMIN", "RESEARCHER"], tokenScope: "exports:read" } as const;
+
+/** The export an export route serves; a 404 NOT_FOUND when there is none. */
+export async function exportToRead(id: string): Promise<ExportView> {
   const exp = await getExport(id);
-  if (!exp) return { ok: false, response: Response.json({ error: "No such export." }, { status: 404 }) };
-  return { ok: true, exp };
+  if (!exp) throw new AppError("NOT_FOUND", "No such export.");
+  return exp;
 }

@@ -14,6 +14,7 @@ import { resolveExport } from "@/lib/export/resolve-export";
 import { exportBuildJob } from "@/lib/jobs/jobs";
 import { logger } from "@/lib/logger";
 import { safeName } from "@/lib/text/safe-text";
+import { zodProblems } from "@/lib/errors/zod-problems";
 
 const PROGRESS_WRITE_MS = 500;
 
@@ -26,8 +27,8 @@ export function exportDirectory(exportId: string): string {
 export async function validateExportConfig(input: ExportConfigInput): Promise<ExportConfig> {
   const parsed = exportConfigSchema.safeParse(input);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new AppError("INVALID_INPUT", issue.message, String(issue.path[0] ?? "config"));
+    const problem = zodProblems(parsed.error, "config")[0]!;
+    throw new AppError("INVALID_INPUT", problem.message, problem.field.split(".")[0]);
   }
   await resolveExport(pool(), parsed.data);
   return parsed.data;

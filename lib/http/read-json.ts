@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { AppError } from "@/lib/errors/app-error";
+import { invalidInput } from "@/lib/errors/zod-problems";
 import { findUnsafeText } from "@/lib/text/safe-text";
 
 /** Reads a JSON body of at most `maxBytes` and validates it; too large, not JSON, unstorable text or invalid → a 4xx AppError. */
@@ -36,10 +37,7 @@ export async function readJson<S extends z.ZodType>(request: Request, schema: S,
   const unsafe = findUnsafeText(data);
   if (unsafe) throw new AppError("INVALID_INPUT", `${unsafe.field}: ${unsafe.reason}`, unsafe.field);
   const parsed = schema.safeParse(data);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => ({ field: i.path.map(String).join(".") || "request", message: i.message }));
-    throw new AppError("INVALID_INPUT", `${problems[0]!.field}: ${problems[0]!.message}`, problems[0]!.field, problems);
-  }
+  if (!parsed.success) throw invalidInput(parsed.error, "request");
   return parsed.data;
 }
 

@@ -8,6 +8,8 @@
  * browser that sends no Origin still cannot be made to write.
  */
 
+import { errorJson } from "@/lib/errors/app-error";
+
 export const JSON_BODY = ["application/json"] as const;
 
 export interface HygieneOptions {
@@ -27,11 +29,11 @@ export function crossSiteRefusal(request: Request, appOrigins: string[]): Respon
   const site = request.headers.get("sec-fetch-site");
   // "none" is the person's own action (address bar, bookmark); "same-site" is a sibling origin.
   if (site !== null && site !== "same-origin" && site !== "none") {
-    return refuse(403, "CROSS_SITE_REQUEST", `Refused: this request comes from another site (Sec-Fetch-Site: ${site}).`);
+    return refuse("CROSS_SITE_REQUEST", `Refused: this request comes from another site (Sec-Fetch-Site: ${site}).`);
   }
   const origin = request.headers.get("origin");
   if (origin !== null && !allowedOrigins(request, appOrigins).has(origin)) {
-    return refuse(403, "CROSS_SITE_REQUEST", `Refused: this request comes from another origin (${origin.slice(0, 100)}).`);
+    return refuse("CROSS_SITE_REQUEST", `Refused: this request comes from another origin (${origin.slice(0, 100)}).`);
   }
   return null;
 }
@@ -41,7 +43,6 @@ export function contentTypeRefusal(request: Request, accepted: readonly string[]
   const declared = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   if (accepted.includes(declared)) return null;
   return refuse(
-    415,
     "UNSUPPORTED_MEDIA_TYPE",
     `Send the body as ${accepted.join(" or ")}${declared ? ` (got ${declared.slice(0, 100)})` : " (no Content-Type was sent)"}.`,
   );
@@ -58,6 +59,6 @@ function allowedOrigins(request: Request, appOrigins: string[]): Set<string> {
   return origins;
 }
 
-function refuse(status: number, code: string, error: string): Response {
-  return Response.json({ error, code }, { status });
+function refuse(code: "CROSS_SITE_REQUEST" | "UNSUPPORTED_MEDIA_TYPE", error: string): Response {
+  return errorJson(code, error);
 }

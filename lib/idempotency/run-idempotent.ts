@@ -11,10 +11,13 @@ export function requestHash(payload: unknown): string {
   return createHash("sha256").update(JSON.stringify(payload)).digest("hex");
 }
 
-const STILL_RUNNING: StoredResponse = {
-  status: 409,
-  body: { error: "This submission is still being processed. Wait a moment and retry with the same key." },
-};
+const STILL_RUNNING = new AppError("IN_PROGRESS", "This submission is still being processed. Wait a moment and retry with the same key.");
+const KEY_REUSED = new AppError(
+  "INVALID_INPUT",
+  "This Idempotency-Key was already used for a different submission. Send a new key with a changed payload.",
+  "Idempotency-Key",
+);
+const answer = (error: AppError): StoredResponse => ({ status: error.status, body: error.toJSON() });
 
 /**
  * Runs a mutation at most once per (user, Idempotency-Key). The request takes a
@@ -37,18 +40,13 @@ export async function runIdempotent(
       `SELECT pg_try_advisory_xact_lock(hashtextextended('idempotency:' || $1 || ':' || $2, 0)) AS held`,
       [options.userId, options.key],
     );
-    if (!locks[0]?.held) return STILL_RUNNING;
+    if (!locks[0]?.held) return answer(STILL_RUNNING);
     const { rows } = await tx.query<{ request_hash: string; state: string; status_code: number | null; response: unknown }>(
       `SELECT request_hash, state, status_code, response FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
       [options.userId, options.key],
     );
     const stored = rows[0];
-    if (stored && stored.request_hash !== hash) {
-      return {
-        status: 422,
-        body: { error: "This Idempotency-Key was already used for a different submission. Send a new key with a changed payload." },
-      };
-    }
+    if (stored && stored.request_hash !== hash) return answer(KEY_REUSED);
     // IN_FLIGHT rows are left by versions that marked keys outside the transaction: their request is gone.
     if (stored?.state === "DONE") return { status: stored.status_code ?? 200, body: stored.response };
     await tx.query("SAVEPOINT idempotent_work");
@@ -58,7 +56,7 @@ export async function runIdempotent(
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       await tx.query("ROLLBACK TO SAVEPOINT idempotent_work");
-      response = { status: error.status, body: error.toJSON() };
+      response = answer(error);
     }
     await tx.query(
       `INSERT INTO idempotency_keys (user_id, key, request_hash, state, status_code, response) VALUES ($1, $2, $3, 'DONE', $4, $5::jsonb)

@@ -1,78 +1,77 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { actionResult } from "@/lib/actions/action-result";
+import { z } from "zod";
+import { action } from "@/lib/actions/action";
+import { formField } from "@/lib/actions/form-data";
 import { createApiToken, revokeApiToken } from "@/lib/auth/api-tokens";
-import { requireRole } from "@/lib/auth/guard";
 import { AppError } from "@/lib/errors/app-error";
-import { parseSplitList, type ExportConfigInput } from "@/lib/export/export-config";
+import { exportConfigSchema, parseSplitList, type ExportConfigInput } from "@/lib/export/export-config";
 import { createExport } from "@/lib/export/export-jobs";
 import { startQueue } from "@/lib/jobs/queue";
 
-const text = (form: FormData, name: string) => String(form.get(name) ?? "").trim();
-const number = (form: FormData, name: string) => (text(form, name) === "" ? undefined : Number(text(form, name)));
-const list = (form: FormData, name: string) =>
-  text(form, name)
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
+const config = exportConfigSchema.shape;
+/** A choice (select or radio): blank takes the export's default, anything else must be one of its options. */
+const choice = <S extends z.ZodType<unknown, string | undefined>>(schema: S) => formField.optional().pipe(schema);
 
-/** Reads the builder form into a configuration; the export schema validates it. */
-function configFromForm(form: FormData): ExportConfigInput {
+/** The builder form; the export schema validates the configuration as a whole. */
+const exportForm = z.object({
+  name: formField.trimmed(),
+  projects: formField.all(),
+  source: choice(config.source),
+  judgeRuns: formField.all().transform((runs) => runs.filter(Boolean)),
+  aggregation: choice(config.aggregation),
+  minHumanRankings: formField.optionalNumber(),
+  sourceDatasets: formField.commaList(),
+  promptTypes: formField.commaList(),
+  minAgreement: formField.optionalNumber().transform((n) => n ?? null),
+  excludeFlaggedChosen: formField.checkbox(),
+  excludeGold: formField.checkbox(),
+  strategy: choice(config.strategy),
+  margin: formField.optionalNumber(),
+  topK: formField.optionalNumber(),
+  quantile: formField.optionalNumber(),
+  ktoCut: choice(config.ktoCut),
+  format: choice(config.format),
+  dpoStyle: choice(config.dpoStyle),
+  fileType: choice(config.fileType),
+  splits: formField.trimmed(),
+  seed: formField.optionalNumber(),
+  categories: formField.checkbox(),
+  license: formField.optional(),
+});
+
+/** The builder form as a configuration: split text parsed, judge runs only for sources that use them. */
+function configFromForm({ name: _name, splits: splitText, ...input }: z.output<typeof exportForm>): ExportConfigInput {
   let splits;
   try {
-    splits = parseSplitList(text(form, "splits") || "train=0.9,validation=0.05,test=0.05");
+    splits = parseSplitList(splitText || "train=0.9,validation=0.05,test=0.05");
   } catch (e) {
     throw new AppError("INVALID_INPUT", (e as Error).message, "splits");
   }
-  const source = text(form, "source") || "humans";
-  return {
-    projects: form.getAll("projects").map(String),
-    source,
-    judgeRuns: source === "humans" ? [] : form.getAll("judgeRuns").map(String).filter(Boolean),
-    aggregation: text(form, "aggregation") || undefined,
-    minHumanRankings: number(form, "minHumanRankings"),
-    sourceDatasets: list(form, "sourceDatasets"),
-    promptTypes: list(form, "promptTypes"),
-    minAgreement: number(form, "minAgreement") ?? null,
-    excludeFlaggedChosen: form.get("excludeFlaggedChosen") === "on",
-    excludeGold: form.get("excludeGold") === "on",
-    strategy: text(form, "strategy") || undefined,
-    margin: number(form, "margin"),
-    topK: number(form, "topK"),
-    quantile: number(form, "quantile"),
-    ktoCut: text(form, "ktoCut") || undefined,
-    format: text(form, "format") || undefined,
-    dpoStyle: text(form, "dpoStyle") || undefined,
-    fileType: text(form, "fileType") || undefined,
-    splits,
-    seed: number(form, "seed"),
-    categories: form.get("categories") === "on",
-    license: text(form, "license") || undefined,
-  } as ExportConfigInput;
+  return { ...input, judgeRuns: input.source === "humans" ? [] : input.judgeRuns, splits };
 }
 
+const tokenForm = z.object({ name: formField.trimmed(), expiresInDays: formField.optionalNumber().transform((n) => n ?? null) });
+
 export async function createExportAction(_: unknown, form: FormData) {
-  const user = await requireRole("ADMIN", "RESEARCHER");
-  return actionResult(async () => {
-    const id = await createExport(await startQueue(), configFromForm(form), { name: text(form, "name"), actorId: user.id });
+  return action({ roles: ["ADMIN", "RESEARCHER"], schema: exportForm, form }, async ({ user, input }) => {
+    const id = await createExport(await startQueue(), configFromForm(input), { name: input.name, actorId: user.id });
     revalidatePath("/exports");
     return { message: "Export queued.", data: { id } };
   });
 }
 
 export async function createApiTokenAction(_: unknown, form: FormData) {
-  const user = await requireRole("ADMIN", "RESEARCHER");
-  return actionResult(async () => {
-    const { token } = await createApiToken(user.id, { name: text(form, "name"), expiresInDays: number(form, "expiresInDays") ?? null });
+  return action({ roles: ["ADMIN", "RESEARCHER"], schema: tokenForm, form }, async ({ user, input }) => {
+    const { token } = await createApiToken(user.id, input);
     revalidatePath("/exports/tokens");
     return { message: "Token created. Copy it now: it is not shown again.", data: { token } };
   });
 }
 
 export async function revokeApiTokenAction(tokenId: string) {
-  const user = await requireRole("ADMIN", "RESEARCHER");
-  return actionResult(async () => {
+  return action({ roles: ["ADMIN", "RESEARCHER"] }, async ({ user }) => {
     await revokeApiToken(user, tokenId);
     revalidatePath("/exports/tokens");
     return { message: "Token revoked." };

@@ -1,24 +1,23 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { actionResult } from "@/lib/actions/action-result";
-import { requireRole } from "@/lib/auth/guard";
+import { z } from "zod";
+import { action } from "@/lib/actions/action";
+import { formField } from "@/lib/actions/form-data";
 import { createProject } from "@/lib/projects/create-project";
 
+const createProjectForm = z.object({
+  slug: formField.text(),
+  name: formField.text(),
+  overlapK: formField.optionalNumber(),
+  allowTies: formField.checkbox(),
+  showReference: formField.checkbox(),
+  guidelines: formField.text(),
+});
+
 export async function createProjectAction(_: unknown, form: FormData) {
-  const admin = await requireRole("ADMIN");
-  return actionResult(async () => {
-    const project = await createProject(
-      {
-        slug: String(form.get("slug") ?? ""),
-        name: String(form.get("name") ?? ""),
-        overlapK: form.get("overlapK") ? Number(form.get("overlapK")) : undefined,
-        allowTies: form.get("allowTies") === "on",
-        showReference: form.get("showReference") === "on",
-        guidelines: String(form.get("guidelines") ?? ""),
-      },
-      admin.id,
-    );
+  return action({ roles: ["ADMIN"], schema: createProjectForm, form }, async ({ user, input }) => {
+    const project = await createProject(input, user.id);
     revalidatePath("/projects");
     return { message: `Created project ${project.name}.` };
   });

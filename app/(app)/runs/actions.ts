@@ -2,96 +2,97 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { actionResult } from "@/lib/actions/action-result";
-import { requireRole } from "@/lib/auth/guard";
+import { action } from "@/lib/actions/action";
+import { formField } from "@/lib/actions/form-data";
+import { idSchema } from "@/lib/core/ids";
 import { startQueue } from "@/lib/jobs/queue";
-import { createGenerationRun, type GenerationRunInput } from "@/lib/judge/runs/create-generation-run";
-import { createJudgeRun, type JudgeRunInput } from "@/lib/judge/runs/create-judge-run";
+import { createGenerationRun } from "@/lib/judge/runs/create-generation-run";
+import { createJudgeRun, judgeRunInput } from "@/lib/judge/runs/create-judge-run";
 import { cancelJudgeRun, pauseJudgeRun, resumeJudgeRun, startJudgeRun } from "@/lib/judge/runs/judge-queue";
 
-const text = (form: FormData, name: string) => String(form.get(name) ?? "").trim();
-const optionalNumber = (form: FormData, name: string) => text(form, name) || undefined;
-const list = (form: FormData, name: string) =>
-  text(form, name)
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
+// Form fields arrive as text; the run schemas coerce and validate them (blank = the schema's default).
 
-function budgetsAndFilter(form: FormData) {
-  return {
-    maxConcurrency: optionalNumber(form, "maxConcurrency"),
-    budgetCalls: optionalNumber(form, "budgetCalls"),
-    budgetTokens: optionalNumber(form, "budgetTokens"),
-    budgetCostUsd: optionalNumber(form, "budgetCostUsd"),
-    seed: optionalNumber(form, "seed"),
-    filter: {
-      sources: list(form, "sources"),
-      types: list(form, "types"),
-      withoutHumanRankings: form.get("withoutHumanRankings") === "on",
-      sample: optionalNumber(form, "sample"),
-    },
-  };
-}
+/** Budgets, seed and prompt filter: the same fields on both run forms. */
+const budgetsAndFilter = {
+  maxConcurrency: formField.optional(),
+  budgetCalls: formField.optional(),
+  budgetTokens: formField.optional(),
+  budgetCostUsd: formField.optional(),
+  seed: formField.optional(),
+  sources: formField.commaList(),
+  types: formField.commaList(),
+  withoutHumanRankings: formField.checkbox(),
+  sample: formField.optional(),
+};
 
-/** Creates a judge run and, when asked, starts it at once. */
-export async function createJudgeRunAction(_: unknown, form: FormData) {
-  const admin = await requireRole("ADMIN");
-  return actionResult(async () => {
-    // Form fields arrive as text; the run schema coerces and validates them.
-    const input = {
-      projectSlug: text(form, "project"),
-      name: text(form, "name"),
-      endpointId: text(form, "endpointId"),
-      model: text(form, "model"),
-      templateId: text(form, "templateId"),
-      temperature: optionalNumber(form, "temperature"),
-      permutations: optionalNumber(form, "permutations"),
-      maxRepairs: optionalNumber(form, "maxRepairs"),
-      mode: text(form, "mode") || "REALTIME",
-      ...budgetsAndFilter(form),
-    };
-    const run = await createJudgeRun(input as unknown as JudgeRunInput, admin.id);
-    await startJudgeRun(await startQueue(), run.id, admin.id);
-    revalidatePath("/runs");
-    return { message: `Started: ${run.prompts} prompts, ${run.calls} calls.`, data: { id: run.id } };
-  });
-}
+const judgeRunForm = z
+  .object({
+    project: formField.trimmed(),
+    name: formField.trimmed(),
+    endpointId: formField.trimmed(),
+    model: formField.trimmed(),
+    templateId: formField.trimmed(),
+    temperature: formField.optional(),
+    permutations: formField.optional(),
+    maxRepairs: formField.optional(),
+    mode: formField.optional().pipe(judgeRunInput.shape.mode),
+    ...budgetsAndFilter,
+  })
+  .transform(({ project, sources, types, withoutHumanRankings, sample, ...run }) => ({
+    ...run,
+    projectSlug: project,
+    filter: { sources, types, withoutHumanRankings, sample },
+  }));
 
 const generatorRows = z.array(
   z.object({ endpointId: z.string(), model: z.string(), temperature: z.string(), maxTokens: z.string(), systemPrompt: z.string() }),
 );
 
+const generationRunForm = z
+  .object({
+    project: formField.trimmed(),
+    name: formField.trimmed(),
+    targetCandidates: formField.optional(),
+    models: formField.json("[]").pipe(generatorRows),
+    ...budgetsAndFilter,
+  })
+  .transform(({ project, sources, types, withoutHumanRankings, sample, ...run }) => ({
+    ...run,
+    projectSlug: project,
+    filter: { sources, types, withoutHumanRankings, sample },
+  }));
+
+/** Creates a judge run and, when asked, starts it at once. */
+export async function createJudgeRunAction(_: unknown, form: FormData) {
+  return action({ roles: ["ADMIN"], schema: judgeRunForm, form }, async ({ user, input }) => {
+    const run = await createJudgeRun(input, user.id);
+    await startJudgeRun(await startQueue(), run.id, user.id);
+    revalidatePath("/runs");
+    return { message: `Started: ${run.prompts} prompts, ${run.calls} calls.`, data: { id: run.id } };
+  });
+}
+
 export async function createGenerationRunAction(_: unknown, form: FormData) {
-  const admin = await requireRole("ADMIN");
-  return actionResult(async () => {
-    const models = generatorRows.parse(JSON.parse(text(form, "models") || "[]"));
-    const input = {
-      projectSlug: text(form, "project"),
-      name: text(form, "name"),
-      targetCandidates: optionalNumber(form, "targetCandidates"),
-      models,
-      ...budgetsAndFilter(form),
-    };
-    const run = await createGenerationRun(input as unknown as GenerationRunInput, admin.id);
-    await startJudgeRun(await startQueue(), run.id, admin.id);
+  return action({ roles: ["ADMIN"], schema: generationRunForm, form }, async ({ user, input }) => {
+    const run = await createGenerationRun(input, user.id);
+    await startJudgeRun(await startQueue(), run.id, user.id);
     revalidatePath("/runs");
     const short = run.promptsShort ? ` ${run.promptsShort} prompts cannot reach the target with these models.` : "";
     return { message: `Started: ${run.completions} completions for ${run.prompts} prompts.${short}`, data: { id: run.id } };
   });
 }
 
-const runId = z.uuid("not a run id");
+const runId = idSchema("a run");
 const command = z.enum(["start", "pause", "resume", "cancel"]);
 
 export async function controlRunAction(id: string, commandName: "start" | "pause" | "resume" | "cancel") {
-  const admin = await requireRole("ADMIN");
-  return actionResult(async () => {
+  return action({ roles: ["ADMIN"] }, async ({ user }) => {
     const run = runId.parse(id);
     command.parse(commandName);
-    if (commandName === "pause") await pauseJudgeRun(run, admin.id);
-    if (commandName === "cancel") await cancelJudgeRun(run, admin.id);
-    if (commandName === "resume") await resumeJudgeRun(await startQueue(), run, admin.id);
-    if (commandName === "start") await startJudgeRun(await startQueue(), run, admin.id);
+    if (commandName === "pause") await pauseJudgeRun(run, user.id);
+    if (commandName === "cancel") await cancelJudgeRun(run, user.id);
+    if (commandName === "resume") await resumeJudgeRun(await startQueue(), run, user.id);
+    if (commandName === "start") await startJudgeRun(await startQueue(), run, user.id);
     revalidatePath(`/runs/${run}`);
     const said = {
       start: "Started.",

@@ -1,11 +1,8 @@
-import { authorizeApiOrToken } from "@/lib/auth/guard";
+// GET /api/exports - every export with its status and files (researchers, admins; session or API token).
+import { EXPORT_READERS } from "@/lib/export/export-access";
 import { listExports } from "@/lib/export/export-views";
+import { route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
-/** GET /api/exports — every export with its status and files (researchers, admins; session or API token). */
-export async function GET(request: Request) {
-  const auth = await authorizeApiOrToken(request, "exports:read", "ADMIN", "RESEARCHER");
-  if (!auth.ok) return auth.response;
-  return Response.json(await listExports());
-}
+export const GET = route(EXPORT_READERS, async () => Response.json(await listExports()));

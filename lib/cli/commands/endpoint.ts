@@ -3,6 +3,7 @@ import { parseFlags, parseValues, UsageError, type Command } from "@/lib/cli/com
 import { AppError } from "@/lib/errors/app-error";
 import { parsePrices } from "@/lib/judge/endpoint-prices";
 import { createEndpoint, listEndpoints } from "@/lib/judge/endpoints";
+import { zodProblems } from "@/lib/errors/zod-problems";
 
 /** The CLI's flag for each field of an endpoint, so a refusal names what to change. */
 const FLAGS: Record<string, string> = { name: "--name", baseUrl: "--base-url", apiKeyEnv: "--key-var", prices: "--price" };
@@ -52,8 +53,9 @@ export const endpointCommand: Command = {
         throw new AppError(error.code, `${FLAGS[error.field]}: ${error.problems?.[0]?.message ?? error.message}`, error.field);
       }
       if (error instanceof z.ZodError) {
-        const issue = error.issues[0]!;
-        throw new AppError("INVALID_INPUT", `${FLAGS[String(issue.path[0])] ?? String(issue.path[0])}: ${issue.message}`);
+        const problem = zodProblems(error)[0]!;
+        const key = problem.field.split(".")[0]!;
+        throw new AppError("INVALID_INPUT", `${FLAGS[key] ?? key}: ${problem.message}`);
       }
       throw error;
     }

@@ -4,6 +4,7 @@ import { normalizeJudgeAnswer } from "@/lib/judge/judge-answer";
 import type { Submission } from "@/lib/ranking/submission-schema";
 import { validateTiers } from "@/lib/ranking/validate-ranking";
 import { safeName } from "@/lib/text/safe-text";
+import { zodProblems } from "@/lib/errors/zod-problems";
 
 /**
  * Rankings from outside MedPref, one per record, in two shapes:
@@ -109,8 +110,8 @@ export function parseRankingRecord(value: unknown): Parsed<RankingClaim> {
   }
   const parsed = medprefRecord.safeParse(record);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    return { ok: false, field: issue.path.join(".") || "record", reason: issue.message };
+    const problem = zodProblems(parsed.error, "record")[0]!;
+    return { ok: false, field: problem.field, reason: problem.message };
   }
   const tiers = parsed.data.ranking.map((t) => (Array.isArray(t) ? t : [t]));
   return {

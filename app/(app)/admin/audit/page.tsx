@@ -3,6 +3,7 @@ import Link from "next/link";
 import { requireRole } from "@/lib/auth/guard";
 import { auditChanges } from "@/lib/audit/audit-diff";
 import { auditActions, auditFilterSchema, auditNames, listAuditEntries } from "@/lib/audit/list-audit";
+import { describeProblems, zodProblems } from "@/lib/errors/zod-problems";
 
 export const metadata: Metadata = { title: "Audit log" };
 export const dynamic = "force-dynamic";
@@ -85,7 +86,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         </a>
         {!parsed.success && (
           <p role="alert" className="w-full rounded-md bg-red-50 px-3 py-2 text-red-800">
-            Filter ignored: {parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}
+            Filter ignored: {describeProblems(zodProblems(parsed.error))}
           </p>
         )}
       </form>

@@ -1,26 +1,28 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { actionResult } from "@/lib/actions/action-result";
-import { requireRole } from "@/lib/auth/guard";
+import { z } from "zod";
+import { action } from "@/lib/actions/action";
+import { formField } from "@/lib/actions/form-data";
+import { endpointForm } from "./endpoint-form";
 import { parsePrices } from "@/lib/judge/endpoint-prices";
 import { createEndpoint } from "@/lib/judge/endpoints";
 import { editTemplate } from "@/lib/judge/judge-templates";
 
+const templateForm = z.object({ name: formField.text(), systemPrompt: formField.text(), userTemplate: formField.text() });
+
 export async function createEndpointAction(_: unknown, form: FormData) {
-  const admin = await requireRole("ADMIN");
-  return actionResult(async () => {
-    const modelPrices = parsePrices(String(form.get("prices") ?? ""));
+  return action({ roles: ["ADMIN"], schema: endpointForm, form }, async ({ user, input }) => {
     const endpoint = await createEndpoint(
       {
-        name: String(form.get("name") ?? ""),
-        baseUrl: String(form.get("baseUrl") ?? ""),
-        apiKeyEnv: String(form.get("apiKeyEnv") ?? ""),
-        modelPrices,
-        supportsStructuredOutput: form.get("structured") === "on",
-        supportsBatch: form.get("batch") === "on",
+        name: input.name,
+        baseUrl: input.baseUrl,
+        apiKeyEnv: input.apiKeyEnv,
+        modelPrices: parsePrices(input.prices),
+        supportsStructuredOutput: input.structured,
+        supportsBatch: input.batch,
       },
-      admin.id,
+      user.id,
     );
     revalidatePath("/admin/judges");
     return { message: `Added the endpoint ${endpoint.name}.` };
@@ -28,17 +30,8 @@ export async function createEndpointAction(_: unknown, form: FormData) {
 }
 
 export async function editTemplateAction(key: string, _: unknown, form: FormData) {
-  const admin = await requireRole("ADMIN");
-  return actionResult(async () => {
-    const created = await editTemplate(
-      key,
-      {
-        name: String(form.get("name") ?? ""),
-        systemPrompt: String(form.get("systemPrompt") ?? ""),
-        userTemplate: String(form.get("userTemplate") ?? ""),
-      },
-      admin.id,
-    );
+  return action({ roles: ["ADMIN"], schema: templateForm, form }, async ({ user, input }) => {
+    const created = await editTemplate(key, input, user.id);
     revalidatePath("/admin/judges");
     return { message: `Saved as version ${created.version}; earlier versions stay as they were.` };
   });

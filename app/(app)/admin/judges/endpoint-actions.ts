@@ -2,30 +2,30 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { actionResult } from "@/lib/actions/action-result";
-import { requireRole } from "@/lib/auth/guard";
+import { action } from "@/lib/actions/action";
+import { idSchema } from "@/lib/core/ids";
 import { AppError } from "@/lib/errors/app-error";
 import { archiveEndpoint, restoreEndpoint, testEndpointConnection, updateEndpoint } from "@/lib/judge/endpoint-admin";
 import { parsePrices } from "@/lib/judge/endpoint-prices";
+import { endpointForm } from "./endpoint-form";
 
 // Editing, archiving and testing an endpoint (adding one lives in ./actions.ts).
 
-const endpointId = z.uuid("not an endpoint id");
+const endpointId = idSchema("an endpoint");
 
 export async function updateEndpointAction(id: string, _: unknown, form: FormData) {
-  const admin = await requireRole("ADMIN");
-  return actionResult(async () => {
+  return action({ roles: ["ADMIN"], schema: endpointForm, form }, async ({ user, input }) => {
     const endpoint = await updateEndpoint(
       endpointId.parse(id),
       {
-        name: String(form.get("name") ?? ""),
-        baseUrl: String(form.get("baseUrl") ?? ""),
-        apiKeyEnv: String(form.get("apiKeyEnv") ?? ""),
-        modelPrices: parsePrices(String(form.get("prices") ?? "")),
-        supportsStructuredOutput: form.get("structured") === "on",
-        supportsBatch: form.get("batch") === "on",
+        name: input.name,
+        baseUrl: input.baseUrl,
+        apiKeyEnv: input.apiKeyEnv,
+        modelPrices: parsePrices(input.prices),
+        supportsStructuredOutput: input.structured,
+        supportsBatch: input.batch,
       },
-      admin.id,
+      user.id,
     );
     revalidatePath("/admin/judges");
     return { message: `Saved the endpoint ${endpoint.name}.` };
@@ -33,9 +33,8 @@ export async function updateEndpointAction(id: string, _: unknown, form: FormDat
 }
 
 export async function archiveEndpointAction(id: string) {
-  const admin = await requireRole("ADMIN");
-  return actionResult(async () => {
-    const outcome = await archiveEndpoint(endpointId.parse(id), admin.id);
+  return action({ roles: ["ADMIN"] }, async ({ user }) => {
+    const outcome = await archiveEndpoint(endpointId.parse(id), user.id);
     revalidatePath("/admin/judges");
     return {
       message: outcome === "deleted" ? "Deleted: no run had used it." : "Archived: runs that used it keep it; new runs cannot choose it.",
@@ -44,17 +43,15 @@ export async function archiveEndpointAction(id: string) {
 }
 
 export async function restoreEndpointAction(id: string) {
-  const admin = await requireRole("ADMIN");
-  return actionResult(async () => {
-    await restoreEndpoint(endpointId.parse(id), admin.id);
+  return action({ roles: ["ADMIN"] }, async ({ user }) => {
+    await restoreEndpoint(endpointId.parse(id), user.id);
     revalidatePath("/admin/judges");
     return { message: "Restored: new runs can choose it again." };
   });
 }
 
 export async function testEndpointAction(id: string, model: string) {
-  await requireRole("ADMIN");
-  return actionResult(async () => {
+  return action({ roles: ["ADMIN"] }, async () => {
     const result = await testEndpointConnection(endpointId.parse(id), z.string().max(200).parse(model));
     if (!result.ok)
       throw new AppError(

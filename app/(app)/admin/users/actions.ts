@@ -1,32 +1,30 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { actionResult } from "@/lib/actions/action-result";
-import { requireRole } from "@/lib/auth/guard";
+import { z } from "zod";
+import { action } from "@/lib/actions/action";
+import { formField } from "@/lib/actions/form-data";
 import { changeUserRole, createUser, endUserSessions, resetUserPassword, setUserActive } from "@/lib/users/manage-users";
 
 // Every action re-checks the admin role on the server: the buttons are only shown to admins.
 
+const createUserForm = z.object({
+  email: formField.text(),
+  name: formField.text().transform((name) => name || undefined),
+  role: formField.text(),
+  specialties: formField.text(),
+});
+
 export async function createUserAction(_: unknown, form: FormData) {
-  const admin = await requireRole("ADMIN");
-  return actionResult(async () => {
-    const { user, password } = await createUser(
-      {
-        email: String(form.get("email") ?? ""),
-        name: String(form.get("name") ?? "") || undefined,
-        role: String(form.get("role") ?? ""),
-        specialties: String(form.get("specialties") ?? ""),
-      },
-      admin.id,
-    );
+  return action({ roles: ["ADMIN"], schema: createUserForm, form }, async ({ user: admin, input }) => {
+    const { user, password } = await createUser(input, admin.id);
     revalidatePath("/admin/users");
     return { message: `Created ${user.email}. Give them this password (shown once): ${password}`, data: { password } };
   });
 }
 
 export async function changeRoleAction(userId: string, role: string) {
-  const admin = await requireRole("ADMIN");
-  return actionResult(async () => {
+  return action({ roles: ["ADMIN"] }, async ({ user: admin }) => {
     const user = await changeUserRole(userId, role, admin.id);
     revalidatePath("/admin/users");
     return { message: `${user.email} is now ${user.role.toLowerCase()}.` };
@@ -34,8 +32,7 @@ export async function changeRoleAction(userId: string, role: string) {
 }
 
 export async function setActiveAction(userId: string, active: boolean) {
-  const admin = await requireRole("ADMIN");
-  return actionResult(async () => {
+  return action({ roles: ["ADMIN"] }, async ({ user: admin }) => {
     const user = await setUserActive(userId, active, admin.id);
     revalidatePath("/admin/users");
     return { message: `${user.email} ${user.active ? "reactivated" : "deactivated"}.` };
@@ -43,16 +40,14 @@ export async function setActiveAction(userId: string, active: boolean) {
 }
 
 export async function resetPasswordAction(userId: string) {
-  const admin = await requireRole("ADMIN");
-  return actionResult(async () => {
+  return action({ roles: ["ADMIN"] }, async ({ user: admin }) => {
     const { password } = await resetUserPassword(userId, admin.id);
     return { message: `New password (shown once): ${password}. Their sessions have ended.` };
   });
 }
 
 export async function endSessionsAction(userId: string) {
-  const admin = await requireRole("ADMIN");
-  return actionResult(async () => {
+  return action({ roles: ["ADMIN"] }, async ({ user: admin }) => {
     const { email, sessionsEnded } = await endUserSessions(userId, admin.id);
     return { message: `${email} is signed out everywhere (${sessionsEnded} session${sessionsEnded === 1 ? "" : "s"} ended).` };
   });

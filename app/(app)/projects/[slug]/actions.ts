@@ -2,45 +2,49 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { actionResult } from "@/lib/actions/action-result";
+import { action } from "@/lib/actions/action";
+import { formField } from "@/lib/actions/form-data";
 import { assignBatch, sendBackForRankings, setReferenceRanking } from "@/lib/annotation/admin-annotation";
-import { requireRole } from "@/lib/auth/guard";
+import { idSchema } from "@/lib/core/ids";
 import { updateProjectSettings } from "@/lib/projects/update-project";
 import { submissionSchema, type SubmissionInput } from "@/lib/ranking/submission-schema";
 
+const settingsForm = z.object({
+  name: formField.text(),
+  guidelines: formField.text(),
+  overlapK: formField.text(),
+  allowTies: formField.checkbox(),
+  showReference: formField.checkbox(),
+  editWindowMinutes: formField.text(),
+  leaseMinutes: formField.text(),
+  goldRate: formField.text(),
+  specialtyMatching: formField.checkbox(),
+});
+
+const assignBatchForm = z.object({
+  clinicians: formField.all().pipe(z.array(idSchema("a clinician")).min(1, "choose at least one clinician")),
+  count: formField.as(z.coerce.number().int().min(1, "at least 1 prompt").max(1000)),
+});
+
+const sendBackForm = z.object({
+  extra: formField.as(
+    z.coerce.number({ error: "a number of rankings" }).int("a whole number").min(1, "at least 1").max(10, "at most 10 at a time"),
+  ),
+});
+
+const promptId = idSchema("a prompt");
+
 export async function updateSettingsAction(slug: string, _: unknown, form: FormData) {
-  const admin = await requireRole("ADMIN");
-  return actionResult(async () => {
-    const { changed } = await updateProjectSettings(
-      slug,
-      {
-        name: String(form.get("name") ?? ""),
-        guidelines: String(form.get("guidelines") ?? ""),
-        overlapK: String(form.get("overlapK") ?? ""),
-        allowTies: form.get("allowTies") === "on",
-        showReference: form.get("showReference") === "on",
-        editWindowMinutes: String(form.get("editWindowMinutes") ?? ""),
-        leaseMinutes: String(form.get("leaseMinutes") ?? ""),
-        goldRate: String(form.get("goldRate") ?? ""),
-        specialtyMatching: form.get("specialtyMatching") === "on",
-      },
-      admin.id,
-    );
+  return action({ roles: ["ADMIN"], schema: settingsForm, form }, async ({ user, input }) => {
+    const { changed } = await updateProjectSettings(slug, input, user.id);
     revalidatePath(`/projects/${slug}`);
     return { message: changed.length ? `Saved: ${changed.join(", ")}.` : "Nothing changed." };
   });
 }
 
 export async function assignBatchAction(slug: string, _: unknown, form: FormData) {
-  const admin = await requireRole("ADMIN");
-  return actionResult(async () => {
-    const { clinicians, count } = z
-      .object({
-        clinicians: z.array(z.uuid()).min(1, "choose at least one clinician"),
-        count: z.coerce.number().int().min(1, "at least 1 prompt").max(1000),
-      })
-      .parse({ clinicians: form.getAll("clinicians").map(String), count: form.get("count") });
-    const { assigned } = await assignBatch({ projectSlug: slug, clinicianIds: clinicians, count, actorId: admin.id });
+  return action({ roles: ["ADMIN"], schema: assignBatchForm, form }, async ({ user, input }) => {
+    const { assigned } = await assignBatch({ projectSlug: slug, clinicianIds: input.clinicians, count: input.count, actorId: user.id });
     revalidatePath(`/projects/${slug}`);
     const total = Object.values(assigned).reduce((a, b) => a + b, 0);
     return {
@@ -49,17 +53,16 @@ export async function assignBatchAction(slug: string, _: unknown, form: FormData
   });
 }
 
-export async function setReferenceRankingAction(slug: string, promptId: string, kind: "GOLD" | "ADJUDICATED", submission: SubmissionInput) {
-  const admin = await requireRole("ADMIN");
-  return actionResult(async () => {
+export async function setReferenceRankingAction(slug: string, prompt: string, kind: "GOLD" | "ADJUDICATED", submission: SubmissionInput) {
+  return action({ roles: ["ADMIN"] }, async ({ user }) => {
     const parsed = submissionSchema.parse(submission);
     const { revision } = await setReferenceRanking({
-      promptId: z.uuid().parse(promptId),
+      promptId: promptId.parse(prompt),
       kind: z.enum(["GOLD", "ADJUDICATED"]).parse(kind),
       submission: parsed,
-      actorId: admin.id,
+      actorId: user.id,
     });
-    revalidatePath(`/projects/${slug}/prompts/${promptId}`);
+    revalidatePath(`/projects/${slug}/prompts/${prompt}`);
     if (kind === "ADJUDICATED")
       return {
         message:
@@ -71,17 +74,10 @@ export async function setReferenceRankingAction(slug: string, promptId: string, 
   });
 }
 
-export async function sendBackAction(slug: string, promptId: string, _: unknown, form: FormData) {
-  const admin = await requireRole("ADMIN");
-  return actionResult(async () => {
-    const extra = z.coerce
-      .number({ error: "a number of rankings" })
-      .int("a whole number")
-      .min(1, "at least 1")
-      .max(10, "at most 10 at a time")
-      .parse(form.get("extra"));
-    const { extraRankings } = await sendBackForRankings({ promptId: z.uuid().parse(promptId), extra, actorId: admin.id });
-    revalidatePath(`/projects/${slug}/prompts/${promptId}`);
+export async function sendBackAction(slug: string, prompt: string, _: unknown, form: FormData) {
+  return action({ roles: ["ADMIN"], schema: sendBackForm, form }, async ({ user, input }) => {
+    const { extraRankings } = await sendBackForRankings({ promptId: promptId.parse(prompt), extra: input.extra, actorId: user.id });
+    revalidatePath(`/projects/${slug}/prompts/${prompt}`);
     return {
       message: `Sent back: the queue now wants ${extraRankings} more ranking${extraRankings === 1 ? "" : "s"} of this prompt than the project's k.`,
     };

@@ -11,6 +11,7 @@ import { AppError } from "@/lib/errors/app-error";
 import { PromptListSection } from "@/components/projects/prompt-list";
 import { getProjectPage } from "@/lib/projects/project-page";
 import { promptListQuerySchema } from "@/lib/projects/prompt-list";
+import { describeProblems, zodProblems } from "@/lib/errors/zod-problems";
 
 export const metadata: Metadata = { title: "Project" };
 export const dynamic = "force-dynamic";
@@ -27,7 +28,7 @@ export default async function ProjectPage({
   const search = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
   const parsed = promptListQuerySchema.safeParse(search);
   const promptQuery = parsed.success ? parsed.data : promptListQuerySchema.parse({});
-  const promptQueryError = parsed.success ? null : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+  const promptQueryError = parsed.success ? null : describeProblems(zodProblems(parsed.error));
   const page = await getProjectPage(slug, promptQuery).catch((e) => {
     if (e instanceof AppError && e.code === "NOT_FOUND") notFound();
     throw e;

@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { z } from "zod";
 import { PositionChart } from "@/components/runs/position-chart";
 import { RunLive } from "@/components/runs/run-live";
 import { formatFigure } from "@/lib/agreement/agreement-summary";
 import { requireRole } from "@/lib/auth/guard";
+import { isId } from "@/lib/core/ids";
 import { runView } from "@/lib/judge/queries";
 import { runBatches, runFailures, runPositionReport, runProgress, runPrompts } from "@/lib/judge/runs/run-views";
 
@@ -15,7 +15,7 @@ export const dynamic = "force-dynamic";
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireRole("ADMIN", "RESEARCHER");
   const { id } = await params;
-  if (!z.uuid().safeParse(id).success) notFound();
+  if (!isId(id)) notFound();
   const [run, progress] = await Promise.all([runView(id), runProgress(id)]);
   if (!run || !progress) notFound();
   const judge = run.kind === "JUDGE";

@@ -4,6 +4,6 @@ import { idParam, noStore, route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route<{ id: string }>(["CLINICIAN"], async ({ params, user }) =>
+export const GET = route<{ id: string }>({ roles: ["CLINICIAN"] }, async ({ params, user }) =>
   Response.json(await ownAssignmentPayload(idParam(params.id, "an assignment"), user.id), noStore),
 );

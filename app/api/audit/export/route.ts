@@ -1,17 +1,13 @@
-import { authorizeApi } from "@/lib/auth/guard";
+// GET /api/audit/export?actor=&action=&entityType=&entityId=&from=&to= - the filtered audit log as CSV (admins).
 import { auditCsv, auditFilterSchema } from "@/lib/audit/list-audit";
+import { route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
-/** GET /api/audit/export?actor=&action=&entityType=&entityId=&from=&to= — the filtered audit log as CSV (admins). */
-export async function GET(request: Request) {
-  const auth = await authorizeApi("ADMIN");
-  if (!auth.ok) return auth.response;
+export const GET = route({ roles: ["ADMIN"] }, async ({ request }) => {
   const params = Object.fromEntries([...new URL(request.url).searchParams].filter(([, v]) => v !== ""));
-  const parsed = auditFilterSchema.safeParse(params);
-  if (!parsed.success)
-    return Response.json({ error: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") }, { status: 400 });
-  const rows = auditCsv(parsed.data);
+  // A bad filter is a ZodError: route answers it as the one 422 INVALID_INPUT.
+  const rows = auditCsv(auditFilterSchema.parse(params));
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -27,4 +23,4 @@ export async function GET(request: Request) {
   return new Response(body, {
     headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="medpref-audit-${stamp}.csv"` },
   });
-}
+});

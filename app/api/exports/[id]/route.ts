@@ -1,10 +1,7 @@
-import { authorizeExportRead } from "@/lib/export/export-access";
+// GET /api/exports/:id - status, progress and files of one export (session or API token).
+import { EXPORT_READERS, exportToRead } from "@/lib/export/export-access";
+import { route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
-/** GET /api/exports/:id — status, progress and files of one export (session or API token). */
-export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const access = await authorizeExportRead(request, (await params).id);
-  if (!access.ok) return access.response;
-  return Response.json(access.exp);
-}
+export const GET = route<{ id: string }>(EXPORT_READERS, async ({ params }) => Response.json(await exportToRead(params.id)));

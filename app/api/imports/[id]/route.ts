@@ -4,6 +4,6 @@ import { idParam, noStore, route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route<{ id: string }>(["ADMIN"], async ({ params }) =>
+export const GET = route<{ id: string }>({ roles: ["ADMIN"] }, async ({ params }) =>
   Response.json(await getImportStatus(idParam(params.id, "an import")), noStore),
 );

@@ -7,11 +7,11 @@ import { MAX_SUBMISSION_BYTES, submissionSchema } from "@/lib/ranking/submission
 
 export const dynamic = "force-dynamic";
 
-export const GET = route<{ id: string }>(["CLINICIAN"], async ({ params, user }) =>
+export const GET = route<{ id: string }>({ roles: ["CLINICIAN"] }, async ({ params, user }) =>
   Response.json(await revisionPayload(idParam(params.id, "a ranking"), user.id), noStore),
 );
 
-export const PUT = route<{ id: string }>(["CLINICIAN"], async ({ request, params, user }) => {
+export const PUT = route<{ id: string }>({ roles: ["CLINICIAN"] }, async ({ request, params, user }) => {
   const rankingId = idParam(params.id, "a ranking");
   const key = idempotencyKey(request);
   const submission = await readJson(request, submissionSchema, MAX_SUBMISSION_BYTES);

@@ -5,7 +5,7 @@ import { runProgress } from "@/lib/judge/runs/run-views";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route<{ id: string }>(["ADMIN", "RESEARCHER"], async ({ params }) => {
+export const GET = route<{ id: string }>({ roles: ["ADMIN", "RESEARCHER"] }, async ({ params }) => {
   const progress = await runProgress(idParam(params.id, "a run"));
   if (!progress) throw new AppError("NOT_FOUND", "No such run.");
   return Response.json(progress, noStore);

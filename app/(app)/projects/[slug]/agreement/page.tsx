@@ -14,6 +14,7 @@ import { METRICS_HELP_PATH } from "@/lib/agreement/figure-display";
 import { projectAgreement, reportFilterSchema, type ProjectAgreement } from "@/lib/agreement/project-agreement";
 import { requireRole } from "@/lib/auth/guard";
 import { AppError } from "@/lib/errors/app-error";
+import { describeProblems, zodProblems } from "@/lib/errors/zod-problems";
 
 export const metadata: Metadata = { title: "Agreement" };
 export const dynamic = "force-dynamic";
@@ -31,7 +32,7 @@ function readFilter(search: Search, isAdmin: boolean) {
     runIds: list(search.run),
   });
   if (parsed.success) return { filter: parsed.data, filterError: null };
-  return { filter: {}, filterError: parsed.error.issues.map((i) => `${i.path.join(".") || "filter"}: ${i.message}`).join("; ") };
+  return { filter: {}, filterError: describeProblems(zodProblems(parsed.error, "filter")) };
 }
 
 export default async function AgreementPage({

@@ -6,7 +6,7 @@ import { draftSchema, MAX_SUBMISSION_BYTES } from "@/lib/ranking/submission-sche
 
 export const dynamic = "force-dynamic";
 
-export const PUT = route<{ id: string }>(["CLINICIAN"], async ({ request, params, user }) => {
+export const PUT = route<{ id: string }>({ roles: ["CLINICIAN"] }, async ({ request, params, user }) => {
   const assignmentId = idParam(params.id, "an assignment");
   const draft = await readJson(request, draftSchema, MAX_SUBMISSION_BYTES);
   return Response.json(await saveDraft({ userId: user.id, assignmentId, draft }));

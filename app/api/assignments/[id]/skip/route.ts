@@ -6,7 +6,7 @@ import { skipSchema } from "@/lib/ranking/submission-schema";
 
 export const dynamic = "force-dynamic";
 
-export const POST = route<{ id: string }>(["CLINICIAN"], async ({ request, params, user }) => {
+export const POST = route<{ id: string }>({ roles: ["CLINICIAN"] }, async ({ request, params, user }) => {
   const assignmentId = idParam(params.id, "an assignment");
   const { reason } = await readJson(request, skipSchema, 8 * 1024);
   await skipAssignment({ userId: user.id, assignmentId, reason });

@@ -8,7 +8,7 @@ import { MAX_SUBMISSION_BYTES, submissionSchema } from "@/lib/ranking/submission
 
 export const dynamic = "force-dynamic";
 
-export const POST = route<{ id: string }>(["CLINICIAN"], async ({ request, params, user }) => {
+export const POST = route<{ id: string }>({ roles: ["CLINICIAN"] }, async ({ request, params, user }) => {
   const assignmentId = idParam(params.id, "an assignment");
   const key = idempotencyKey(request);
   const submission = await readJson(request, submissionSchema, MAX_SUBMISSION_BYTES);

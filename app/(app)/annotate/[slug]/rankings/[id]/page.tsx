@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { z } from "zod";
 import { AnnotationWorkspace } from "@/components/annotation/annotation-workspace";
 import { requireRole } from "@/lib/auth/guard";
 import { isOwnHumanRanking } from "@/lib/annotation/queries";
 import { getAnnotationProject } from "@/lib/projects/annotation-project";
+import { isId } from "@/lib/core/ids";
 
 export const metadata: Metadata = { title: "Revise ranking" };
 export const dynamic = "force-dynamic";
@@ -13,7 +13,7 @@ export default async function ReviseRankingPage({ params }: { params: Promise<{ 
   const user = await requireRole("CLINICIAN");
   const { slug, id } = await params;
   const project = await getAnnotationProject(slug);
-  if (!project || !z.uuid().safeParse(id).success) notFound();
+  if (!project || !isId(id)) notFound();
   if (!(await isOwnHumanRanking(id, user.id))) notFound();
   return (
     <AnnotationWorkspace

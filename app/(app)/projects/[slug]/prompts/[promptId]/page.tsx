@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { z } from "zod";
 import { PromptView } from "@/components/annotation/prompt-view";
 import { SafeMarkdown } from "@/components/markdown/safe-markdown";
 import { ReferenceRankingEditor } from "@/components/projects/reference-ranking-editor";
@@ -10,6 +9,7 @@ import { SendBackForm } from "@/components/projects/send-back-form";
 import { requireRole } from "@/lib/auth/guard";
 import { getPromptDetail } from "@/lib/projects/prompt-detail";
 import { rankingLines } from "@/lib/ranking/ranking-lines";
+import { isId } from "@/lib/core/ids";
 
 export const metadata: Metadata = { title: "Prompt" };
 export const dynamic = "force-dynamic";
@@ -24,7 +24,7 @@ function entryNotes(entries: { completionId: string; score: number | null; flags
 export default async function PromptPage({ params }: { params: Promise<{ slug: string; promptId: string }> }) {
   const user = await requireRole("ADMIN", "RESEARCHER");
   const { slug, promptId } = await params;
-  if (!z.uuid().safeParse(promptId).success) notFound();
+  if (!isId(promptId)) notFound();
   const prompt = await getPromptDetail(slug, promptId, { showRaterNames: user.role === "ADMIN" });
   if (!prompt) notFound();
   const labelOf = new Map(prompt.completions.map((c, i) => [c.id, i + 1]));

@@ -1,7 +1,10 @@
+// GET /api/exports/:id/files/data/train.jsonl - one file of a ready package (session or API token).
 import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
-import { authorizeExportRead } from "@/lib/export/export-access";
+import { AppError } from "@/lib/errors/app-error";
+import { EXPORT_READERS, exportToRead } from "@/lib/export/export-access";
 import { publishedFile } from "@/lib/export/export-views";
+import { route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
@@ -12,19 +15,15 @@ const TYPES: Record<string, string> = {
   json: "application/json",
 };
 
-/** GET /api/exports/:id/files/data/train.jsonl — one file of a ready package (session or API token). */
-export async function GET(request: Request, { params }: { params: Promise<{ id: string; path: string[] }> }) {
-  const { id, path } = await params;
-  const access = await authorizeExportRead(request, id);
-  if (!access.ok) return access.response;
-  const { exp } = access;
-  const filePath = path.join("/");
+export const GET = route<{ id: string; path: string[] }>(EXPORT_READERS, async ({ params }) => {
+  const exp = await exportToRead(params.id);
+  const filePath = params.path.join("/");
   // Only paths the package lists are served: no way out of the export's directory.
   const file = publishedFile(exp, filePath);
   if (!file)
-    return Response.json(
-      { error: exp.status === "READY" ? `The package has no file "${filePath}".` : `This export is ${exp.status.toLowerCase()}.` },
-      { status: 404 },
+    throw new AppError(
+      "NOT_FOUND",
+      exp.status === "READY" ? `The package has no file "${filePath}".` : `This export is ${exp.status.toLowerCase()}.`,
     );
   const extension = filePath.split(".").pop() ?? "";
   return new Response(Readable.toWeb(createReadStream(file)) as ReadableStream, {
@@ -33,4 +32,4 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
       "content-disposition": `attachment; filename="${filePath.split("/").pop()}"`,
     },
   });
-}
+});

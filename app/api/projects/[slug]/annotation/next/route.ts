@@ -6,11 +6,7 @@ import { noStore, route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route<{ slug: string }>(
-  ["CLINICIAN"],
-  async ({ params, user }) => {
-    const next = await claimNextAssignment(user, params.slug);
-    return Response.json(next ? { done: false, ...next } : { done: true }, noStore);
-  },
-  { changesState: true },
-);
+export const GET = route<{ slug: string }>({ roles: ["CLINICIAN"], changesState: true }, async ({ params, user }) => {
+  const next = await claimNextAssignment(user, params.slug);
+  return Response.json(next ? { done: false, ...next } : { done: true }, noStore);
+});

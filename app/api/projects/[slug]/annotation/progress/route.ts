@@ -4,6 +4,6 @@ import { noStore, route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route<{ slug: string }>(["CLINICIAN"], async ({ params, user }) =>
+export const GET = route<{ slug: string }>({ roles: ["CLINICIAN"] }, async ({ params, user }) =>
   Response.json(await annotationProgress(user.id, params.slug), noStore),
 );
