@@ -95,18 +95,6 @@ export async function listRuns() {
   return rows;
 }
 
-export async function runDetail(runId: string) {
-  const { rows } = await pool().query(
-    `SELECT r.id, r.name, r.kind, r.mode, r.status, r.model, r.temperature, r.permutations, r.max_concurrency, r.max_retries, r.seed, r.filter, r.config,
-            r.budget_calls, r.budget_tokens::float8 AS budget_tokens, r.budget_cost_usd, r.created_at, r.started_at, r.finished_at,
-            p.slug AS project_slug, p.name AS project_name, e.name AS endpoint_name, t.name AS template_name, t.version AS template_version, t.key AS template_key
-       FROM judge_runs r JOIN projects p ON p.id = r.project_id LEFT JOIN llm_endpoints e ON e.id = r.endpoint_id LEFT JOIN judge_templates t ON t.id = r.template_id
-      WHERE r.id = $1`,
-    [runId],
-  );
-  return rows[0] ?? null;
-}
-
 /** The last failures of a run with what came back (the raw response, or the transport error). */
 export async function runFailures(runId: string, limit = 50) {
   const { rows } = await pool().query<{
