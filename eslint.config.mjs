@@ -18,7 +18,10 @@ const config = [
   prettier,
   {
     rules: {
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" },
+      ],
       "@typescript-eslint/no-explicit-any": "error",
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
       "import/no-cycle": ["error", { ignoreExternal: true }],
@@ -37,36 +40,90 @@ const config = [
   {
     // Layers: lib never imports the app or its components.
     files: ["lib/**"],
-    rules: { "no-restricted-imports": ["error", { patterns: [{ group: ["@/app/*", "@/components/*"], message: "lib/ is below app/ and components/: move the shared code into lib/." }] }] },
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["@/app/*", "@/components/*"], message: "lib/ is below app/ and components/: move the shared code into lib/." },
+          ],
+        },
+      ],
+    },
   },
   {
     // Pages, routes and components never touch the pool: their data comes from a lib/<domain>/queries.ts module.
     files: ["app/**", "components/**"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ["@/lib/db/*", "pg"], message: "Move the query into lib/<domain>/queries.ts (typed result) and call that." }] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [{ group: ["@/lib/db/*", "pg"], message: "Move the query into lib/<domain>/queries.ts (typed result) and call that." }],
+        },
+      ],
     },
   },
   {
     // One transaction entry: withTransaction (lib/db/transaction.ts), also for Prisma (via: "prisma"). lib/judge/runs moves with the run-state work.
     files: ["lib/**", "app/**"],
     ignores: ["lib/db/transaction.ts", "lib/judge/runs/**", "lib/jobs/**"],
-    rules: { "no-restricted-syntax": ["error", { selector: "MemberExpression[property.name='$transaction']", message: "Open transactions with withTransaction from @/lib/db/transaction." }] },
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "MemberExpression[property.name='$transaction']",
+          message: "Open transactions with withTransaction from @/lib/db/transaction.",
+        },
+      ],
+    },
   },
   {
     files: PURE_CORES,
     ignores: ["**/*.test.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: [...SERVER_ONLY_IMPORTS, "!node:crypto", "@/app/*", "@/components/*", "next/*"], message: "A pure core takes data, not connections: no database, framework or I/O here." }] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: [...SERVER_ONLY_IMPORTS, "!node:crypto", "@/app/*", "@/components/*", "next/*"],
+              message: "A pure core takes data, not connections: no database, framework or I/O here.",
+            },
+          ],
+        },
+      ],
     },
   },
   {
     // Client components take only types from server modules.
     files: ["components/**"],
     rules: {
-      "@typescript-eslint/no-restricted-imports": ["error", { patterns: [{ group: SERVER_ONLY_IMPORTS, allowTypeImports: true, message: "Components run in the browser: take types from server modules, data through props or routes." }] }],
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: SERVER_ONLY_IMPORTS,
+              allowTypeImports: true,
+              message: "Components run in the browser: take types from server modules, data through props or routes.",
+            },
+          ],
+        },
+      ],
     },
   },
-  { ignores: [".next/**", "generated/**", "node_modules/**", ".medpref/**", "test-results/**", "playwright-report/**", "next-env.d.ts", "bench/out/**"] },
+  {
+    ignores: [
+      ".next/**",
+      "generated/**",
+      "node_modules/**",
+      ".medpref/**",
+      "test-results/**",
+      "playwright-report/**",
+      "next-env.d.ts",
+      "bench/out/**",
+    ],
+  },
 ];
 
 export default config;

@@ -71,4 +71,6 @@ if (check) {
 for (const m of missing) packages[m.location] = registryEntry(m.name, m.version, m.parent);
 lock.packages = Object.fromEntries(Object.entries(packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a.localeCompare(b))));
 fs.writeFileSync(file, JSON.stringify(lock, null, 2) + "\n");
-console.log(`package-lock.json: completed ${missing.length} optional platform package entr${missing.length === 1 ? "y" : "ies"} from the registry.`);
+console.log(
+  `package-lock.json: completed ${missing.length} optional platform package entr${missing.length === 1 ? "y" : "ies"} from the registry.`,
+);

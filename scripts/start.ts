@@ -52,7 +52,12 @@ const supervisor = new Supervisor(
       args: scriptArgs(root, "web-server.ts", dev ? ["--dev"] : [], WEB_SERVER),
       env: { ...childEnv, MEDPREF_PROCESS: "web", NODE_ENV: dev ? "development" : "production" },
     },
-    { name: "worker", command: process.execPath, args: scriptArgs(root, "worker.ts", [], JOB_PROCESS), env: { ...childEnv, MEDPREF_PROCESS: "worker" } },
+    {
+      name: "worker",
+      command: process.execPath,
+      args: scriptArgs(root, "worker.ts", [], JOB_PROCESS),
+      env: { ...childEnv, MEDPREF_PROCESS: "worker" },
+    },
   ],
   { log: say },
 );
