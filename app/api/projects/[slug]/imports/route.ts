@@ -12,5 +12,6 @@ export const POST = route<{ slug: string }>({ roles: ["ADMIN"], contentTypes: UP
   if (!request.body) throw new AppError("INVALID_INPUT", "The request has no file in its body.", "file");
   const contentLength = Number(request.headers.get("content-length") ?? 0);
   const summary = await importUpload({ slug: params.slug, query, body: request.body, contentLength, actorId: user.id });
-  return Response.json(summary, { status: summary.ok ? 200 : 422 });
+  // A refused file answers its summary (problems by line), with the code every error answer carries.
+  return summary.ok ? Response.json(summary) : Response.json({ ...summary, code: "INVALID_INPUT" }, { status: 422 });
 });
