@@ -4,7 +4,9 @@ import type PgBoss from "pg-boss";
 import { z } from "zod";
 import { writeAudit } from "@/lib/audit/audit-entry";
 import { env } from "@/lib/config/env";
+import { ExportStatus } from "@/generated/prisma/enums";
 import { pool } from "@/lib/db/pool";
+import { execute, queryRows, sql } from "@/lib/db/sql";
 import { db } from "@/lib/db/prisma";
 import { withTransaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors/app-error";
@@ -97,11 +99,10 @@ export async function runExportBuild(exportId: string): Promise<void> {
         lastWrite = Date.now();
         // Published at 1 only with the files: building reaches 0.99 at most.
         const progress = promptsTotal === 0 ? 0 : Math.min(0.99, promptsDone / promptsTotal);
-        await pool().query(`UPDATE exports SET progress = $2, rows_written = $3 WHERE id = $1 AND status = 'RUNNING'`, [
-          exportId,
-          progress,
-          rowsWritten,
-        ]);
+        await execute(
+          pool(),
+          sql`UPDATE exports SET progress = ${progress}, rows_written = ${rowsWritten} WHERE id = ${exportId} AND status = ${ExportStatus.RUNNING}`,
+        );
       },
     });
     await rm(final, { recursive: true, force: true });
@@ -138,6 +139,9 @@ export async function runExportBuild(exportId: string): Promise<void> {
 /** Worker side: builds exports, and re-queues any left queued or running by a stopped worker. */
 export async function registerExportWorker(boss: PgBoss): Promise<void> {
   await exportBuildJob.work(boss, ({ exportId }) => runExportBuild(exportId));
-  const { rows } = await pool().query<{ id: string }>(`SELECT id FROM exports WHERE status IN ('QUEUED', 'RUNNING')`);
+  const rows = await queryRows<{ id: string }>(
+    pool(),
+    sql`SELECT id FROM exports WHERE status IN (${ExportStatus.QUEUED}, ${ExportStatus.RUNNING})`,
+  );
   for (const r of rows) await enqueueExport(boss, r.id);
 }

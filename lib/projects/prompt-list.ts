@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { RankingKind } from "@/generated/prisma/enums";
 import { pool } from "@/lib/db/pool";
+import { queryOne, queryRows, sql, type Sql } from "@/lib/db/sql";
 import { naturalCompare, naturalSortSql } from "@/lib/projects/natural-sort";
 
 export const PROMPT_STATUSES = ["needs-rankings", "disputed", "gold", "judged"] as const;
@@ -69,18 +71,18 @@ export interface PromptList {
 
 // Per prompt: its submitted human rankings, and whether clinicians disagree on the best candidate
 // (the latest revisions' rank-1 sets differ) with no adjudicated ranking yet.
-const HUMAN_COUNT = `(SELECT count(*) FROM rankings r WHERE r.prompt_id = p.id AND r.kind = 'HUMAN')`;
-const HAS_KIND = (kind: string) => `EXISTS (SELECT 1 FROM rankings r WHERE r.prompt_id = p.id AND r.kind = '${kind}')`;
-const DISPUTED = `(NOT ${HAS_KIND("ADJUDICATED")} AND (
+const HUMAN_COUNT = sql`(SELECT count(*) FROM rankings r WHERE r.prompt_id = p.id AND r.kind = ${RankingKind.HUMAN})`;
+const hasKind = (kind: RankingKind) => sql`EXISTS (SELECT 1 FROM rankings r WHERE r.prompt_id = p.id AND r.kind = ${kind})`;
+const DISPUTED = sql`(NOT ${hasKind(RankingKind.ADJUDICATED)} AND (
   SELECT count(DISTINCT b.best) FROM (
     SELECT (SELECT string_agg(e.completion_id::text, ',' ORDER BY e.completion_id) FROM ranking_entries e WHERE e.revision_id = rr.id AND e.rank = 1) AS best
       FROM rankings r JOIN ranking_revisions rr ON rr.ranking_id = r.id AND rr.revision = r.revision
-     WHERE r.prompt_id = p.id AND r.kind = 'HUMAN') b) > 1)`;
-const STATUS_SQL: Record<PromptStatus, string> = {
-  "needs-rankings": `(NOT ${HAS_KIND("GOLD")} AND ${HUMAN_COUNT} < proj.overlap_k + p.extra_rankings)`,
+     WHERE r.prompt_id = p.id AND r.kind = ${RankingKind.HUMAN}) b) > 1)`;
+const STATUS_SQL: Record<PromptStatus, Sql> = {
+  "needs-rankings": sql`(NOT ${hasKind(RankingKind.GOLD)} AND ${HUMAN_COUNT} < proj.overlap_k + p.extra_rankings)`,
   disputed: DISPUTED,
-  gold: HAS_KIND("GOLD"),
-  judged: HAS_KIND("JUDGE"),
+  gold: hasKind(RankingKind.GOLD),
+  judged: hasKind(RankingKind.JUDGE),
 };
 
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -90,45 +92,41 @@ const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}
  * source, type, status) and sorted by id in natural order (q2 before q10), then by import time.
  */
 export async function listPrompts(projectId: string, query: PromptListQuery, perPage = PROMPTS_PER_PAGE): Promise<PromptList> {
-  const values: unknown[] = [projectId];
-  const conditions = ["p.project_id = $1"];
-  const add = (sql: (n: string) => string, value: unknown) => {
-    values.push(value);
-    conditions.push(sql(`$${values.length}`));
-  };
-  if (query.q)
-    add(
-      (n) => `(p.external_id ILIKE ${n} OR EXISTS (SELECT 1 FROM jsonb_array_elements(p.messages) m WHERE m->>'content' ILIKE ${n}))`,
-      likePattern(query.q),
+  const conditions: Sql[] = [sql`p.project_id = ${projectId}`];
+  if (query.q) {
+    const pattern = likePattern(query.q);
+    conditions.push(
+      sql`(p.external_id ILIKE ${pattern} OR EXISTS (SELECT 1 FROM jsonb_array_elements(p.messages) m WHERE m->>'content' ILIKE ${pattern}))`,
     );
-  if (query.source) add((n) => `p.source = ${n}`, query.source);
-  if (query.type) add((n) => `p.prompt_type = ${n}`, query.type);
+  }
+  if (query.source) conditions.push(sql`p.source = ${query.source}`);
+  if (query.type) conditions.push(sql`p.prompt_type = ${query.type}`);
   if (query.status) conditions.push(STATUS_SQL[query.status]);
-  const where = conditions.join(" AND ");
+  const where = sql.join(conditions, sql` AND `);
   const [counted, facets] = await Promise.all([
-    pool().query<{ total: number }>(
-      `SELECT count(*)::int AS total FROM prompts p JOIN projects proj ON proj.id = p.project_id WHERE ${where}`,
-      values,
+    queryOne<{ total: number }>(
+      pool(),
+      sql`SELECT count(*)::int AS total FROM prompts p JOIN projects proj ON proj.id = p.project_id WHERE ${where}`,
     ),
-    pool().query<{ sources: string[] | null; types: string[] | null }>(
-      `SELECT array_agg(DISTINCT source) FILTER (WHERE source IS NOT NULL) AS sources, array_agg(DISTINCT prompt_type) FILTER (WHERE prompt_type IS NOT NULL) AS types FROM prompts WHERE project_id = $1`,
-      [projectId],
+    queryOne<{ sources: string[] | null; types: string[] | null }>(
+      pool(),
+      sql`SELECT array_agg(DISTINCT source) FILTER (WHERE source IS NOT NULL) AS sources, array_agg(DISTINCT prompt_type) FILTER (WHERE prompt_type IS NOT NULL) AS types FROM prompts WHERE project_id = ${projectId}`,
     ),
   ]);
-  const total = counted.rows[0]!.total;
+  const total = counted!.total;
   const pages = Math.max(1, Math.ceil(total / perPage));
   const page = Math.min(query.page, pages);
-  const { rows } = await pool().query<PromptListRow>(
-    `SELECT p.id, p.external_id AS "externalId",
+  const rows = await queryRows<PromptListRow>(
+    pool(),
+    sql`SELECT p.id, p.external_id,
             left(coalesce((SELECT m.msg->>'content' FROM jsonb_array_elements(p.messages) WITH ORDINALITY AS m(msg, i) WHERE m.msg->>'role' = 'user' ORDER BY m.i DESC LIMIT 1), ''), 300) AS preview,
-            p.source, p.prompt_type AS "promptType", (SELECT count(*)::int FROM completions c WHERE c.prompt_id = p.id) AS candidates,
-            p.reference_answer IS NOT NULL AS "hasReference", ${HUMAN_COUNT}::int AS "humanRankings", (proj.overlap_k + p.extra_rankings) AS wanted,
+            p.source, p.prompt_type, (SELECT count(*)::int FROM completions c WHERE c.prompt_id = p.id) AS candidates,
+            p.reference_answer IS NOT NULL AS has_reference, ${HUMAN_COUNT}::int AS human_rankings, (proj.overlap_k + p.extra_rankings) AS wanted,
             ${STATUS_SQL.gold} AS gold, ${STATUS_SQL.judged} AS judged, ${DISPUTED} AS disputed
        FROM prompts p JOIN projects proj ON proj.id = p.project_id
       WHERE ${where}
-      ORDER BY ${naturalSortSql("p.external_id")}, p.created_at, p.id
+      ORDER BY ${sql.unsafe(naturalSortSql("p.external_id"))}, p.created_at, p.id
       LIMIT ${perPage} OFFSET ${(page - 1) * perPage}`,
-    values,
   );
   return {
     rows,
@@ -136,7 +134,7 @@ export async function listPrompts(projectId: string, query: PromptListQuery, per
     page,
     pages,
     perPage,
-    sources: (facets.rows[0]?.sources ?? []).sort(naturalCompare),
-    types: (facets.rows[0]?.types ?? []).sort(naturalCompare),
+    sources: (facets?.sources ?? []).sort(naturalCompare),
+    types: (facets?.types ?? []).sort(naturalCompare),
   };
 }
