@@ -29,16 +29,3 @@ export async function writeAudit(tx: Queryable | PrismaTx, entry: AuditEntry): P
   if ("$executeRawUnsafe" in tx) await tx.$executeRawUnsafe(statement.text, ...statement.values);
   else await execute(tx, statement);
 }
-
-/**
- * @deprecated Use writeAudit. Kept only until lib/judge/runs (another branch's area this round) moves to it.
- */
-export const recordAudit = writeAudit;
-
-/**
- * @deprecated Use auditInsert (a composable fragment) or writeAudit. Kept only until lib/judge/runs moves to them.
- */
-export function auditInsertQuery(entry: AuditEntry): { text: string; values: unknown[] } {
-  const statement = auditInsert(entry);
-  return { text: statement.text, values: [...statement.values] };
-}

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { recordAudit } from "@/lib/audit/audit-entry";
+import { writeAudit } from "@/lib/audit/audit-entry";
+import { withTransaction } from "@/lib/db/transaction";
 import { pool } from "@/lib/db/pool";
 import { db } from "@/lib/db/prisma";
 import { AppError } from "@/lib/errors/app-error";
@@ -88,40 +89,43 @@ export async function createGenerationRun(input: GenerationRunInput, actorId: st
       `No unranked prompt matching the filter has fewer than ${data.targetCandidates} candidates that these models could add to.`,
       "filter",
     );
-  return db().$transaction(async (tx) => {
-    const run = await tx.judgeRun.create({
-      data: {
-        projectId: project.id,
-        kind: "GENERATE",
-        name: data.name,
-        permutations: 1,
-        maxConcurrency: data.maxConcurrency,
-        maxRetries: data.maxRepairs,
-        budgetCalls: data.budgetCalls,
-        budgetTokens: data.budgetTokens === undefined ? undefined : BigInt(data.budgetTokens),
-        budgetCostUsd: data.budgetCostUsd,
-        seed: data.seed,
-        filter: data.filter,
-        config: { generation: 0, targetCandidates: data.targetCandidates, models: data.models },
-        unitsTotal: plan.units.length,
-        createdById: actorId,
-      },
-      select: { id: true },
-    });
-    await tx.$executeRaw`INSERT INTO judge_units (run_id, prompt_id, unit_index)
+  return withTransaction(
+    async (tx) => {
+      const run = await tx.judgeRun.create({
+        data: {
+          projectId: project.id,
+          kind: "GENERATE",
+          name: data.name,
+          permutations: 1,
+          maxConcurrency: data.maxConcurrency,
+          maxRetries: data.maxRepairs,
+          budgetCalls: data.budgetCalls,
+          budgetTokens: data.budgetTokens === undefined ? undefined : BigInt(data.budgetTokens),
+          budgetCostUsd: data.budgetCostUsd,
+          seed: data.seed,
+          filter: data.filter,
+          config: { generation: 0, targetCandidates: data.targetCandidates, models: data.models },
+          unitsTotal: plan.units.length,
+          createdById: actorId,
+        },
+        select: { id: true },
+      });
+      await tx.$executeRaw`INSERT INTO judge_units (run_id, prompt_id, unit_index)
       SELECT ${run.id}::uuid, u.p, u.i FROM unnest(${plan.units.map((u) => u.promptId)}::uuid[], ${plan.units.map((u) => u.modelIndex)}::int[]) AS u(p, i)`;
-    await recordAudit(tx, {
-      actorId,
-      action: "generation-run.create",
-      entityType: "judge_run",
-      entityId: run.id,
-      after: { ...data, completions: plan.units.length },
-    });
-    return {
-      id: run.id,
-      prompts: new Set(plan.units.map((u) => u.promptId)).size,
-      completions: plan.units.length,
-      promptsShort: plan.short,
-    };
-  });
+      await writeAudit(tx, {
+        actorId,
+        action: "generation-run.create",
+        entityType: "judge_run",
+        entityId: run.id,
+        after: { ...data, completions: plan.units.length },
+      });
+      return {
+        id: run.id,
+        prompts: new Set(plan.units.map((u) => u.promptId)).size,
+        completions: plan.units.length,
+        promptsShort: plan.short,
+      };
+    },
+    { via: "prisma" },
+  );
 }

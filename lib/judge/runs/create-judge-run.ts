@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { recordAudit } from "@/lib/audit/audit-entry";
+import { writeAudit } from "@/lib/audit/audit-entry";
+import { withTransaction } from "@/lib/db/transaction";
 import { db } from "@/lib/db/prisma";
 import { pool } from "@/lib/db/pool";
 import { AppError } from "@/lib/errors/app-error";
@@ -95,40 +96,43 @@ export async function createJudgeRun(input: JudgeRunInput, actorId: string | nul
       "filter",
     );
   }
-  return db().$transaction(async (tx) => {
-    const run = await tx.judgeRun.create({
-      data: {
-        projectId: project.id,
-        kind: "JUDGE",
-        name: data.name,
-        endpointId: data.endpointId,
-        model: data.model,
-        templateId: data.templateId,
-        temperature: data.temperature,
-        permutations: data.permutations,
-        maxConcurrency: data.maxConcurrency,
-        maxRetries: data.maxRepairs,
-        budgetCalls: data.budgetCalls,
-        budgetTokens: data.budgetTokens === undefined ? undefined : BigInt(data.budgetTokens),
-        budgetCostUsd: data.budgetCostUsd,
-        seed: data.seed,
-        mode: data.mode,
-        filter: data.filter,
-        config: { generation: 0 },
-        unitsTotal: promptIds.length * data.permutations,
-        createdById: actorId,
-      },
-      select: { id: true },
-    });
-    await tx.$executeRaw`INSERT INTO judge_units (run_id, prompt_id, unit_index)
+  return withTransaction(
+    async (tx) => {
+      const run = await tx.judgeRun.create({
+        data: {
+          projectId: project.id,
+          kind: "JUDGE",
+          name: data.name,
+          endpointId: data.endpointId,
+          model: data.model,
+          templateId: data.templateId,
+          temperature: data.temperature,
+          permutations: data.permutations,
+          maxConcurrency: data.maxConcurrency,
+          maxRetries: data.maxRepairs,
+          budgetCalls: data.budgetCalls,
+          budgetTokens: data.budgetTokens === undefined ? undefined : BigInt(data.budgetTokens),
+          budgetCostUsd: data.budgetCostUsd,
+          seed: data.seed,
+          mode: data.mode,
+          filter: data.filter,
+          config: { generation: 0 },
+          unitsTotal: promptIds.length * data.permutations,
+          createdById: actorId,
+        },
+        select: { id: true },
+      });
+      await tx.$executeRaw`INSERT INTO judge_units (run_id, prompt_id, unit_index)
       SELECT ${run.id}::uuid, p, u FROM unnest(${promptIds}::uuid[]) p, generate_series(0, ${data.permutations - 1}) u`;
-    await recordAudit(tx, {
-      actorId,
-      action: "judge-run.create",
-      entityType: "judge_run",
-      entityId: run.id,
-      after: { ...data, prompts: promptIds.length },
-    });
-    return { id: run.id, prompts: promptIds.length, calls: promptIds.length * data.permutations };
-  });
+      await writeAudit(tx, {
+        actorId,
+        action: "judge-run.create",
+        entityType: "judge_run",
+        entityId: run.id,
+        after: { ...data, prompts: promptIds.length },
+      });
+      return { id: run.id, prompts: promptIds.length, calls: promptIds.length * data.permutations };
+    },
+    { via: "prisma" },
+  );
 }

@@ -1,5 +1,5 @@
 import type PgBoss from "pg-boss";
-import { auditInsertQuery } from "@/lib/audit/audit-entry";
+import { writeAudit } from "@/lib/audit/audit-entry";
 import { env } from "@/lib/config/env";
 import { pool } from "@/lib/db/pool";
 import { db } from "@/lib/db/prisma";
@@ -62,8 +62,7 @@ async function launchRun(boss: PgBoss, runId: string, actorId: string | null): P
   const enqueued = await enqueuePending(boss, runId);
   await withTransaction(async (tx) => {
     await changeRunStatus(tx, runId, { transition: "complete" });
-    const audit = auditInsertQuery({ actorId, action: "judge-run.start", entityType: "judge_run", entityId: runId, after: { enqueued } });
-    await tx.query(audit.text, audit.values);
+    await writeAudit(tx, { actorId, action: "judge-run.start", entityType: "judge_run", entityId: runId, after: { enqueued } });
   });
   return enqueued;
 }
@@ -108,8 +107,7 @@ async function changeByAdmin(runId: string, change: RunStatusChange, actorId: st
   await withTransaction(async (tx) => {
     const written = await changeRunStatus(tx, runId, change);
     if (!written.changed) throw new AppError("CONFLICT", refused);
-    const audit = auditInsertQuery({ actorId, action, entityType: "judge_run", entityId: runId });
-    await tx.query(audit.text, audit.values);
+    await writeAudit(tx, { actorId, action, entityType: "judge_run", entityId: runId });
   });
 }
 
