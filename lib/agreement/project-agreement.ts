@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { agreementReport, type AgreementReport } from "@/lib/agreement/agreement-report";
 import { loadReportData, type ReportFilter } from "@/lib/agreement/load-report-data";

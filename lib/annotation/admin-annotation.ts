@@ -1,3 +1,4 @@
+import "server-only";
 import { writeAudit } from "@/lib/audit/audit-entry";
 import { shuffledCandidates } from "@/lib/annotation/shown-order";
 import { assertValidSubmission, insertNextRevision, insertRankingWithRevision } from "@/lib/annotation/store-revision";

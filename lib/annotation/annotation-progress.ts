@@ -1,3 +1,4 @@
+import "server-only";
 import { AssignmentStatus, RankingKind } from "@/generated/prisma/enums";
 import { pool } from "@/lib/db/pool";
 import { queryOne, sql } from "@/lib/db/sql";

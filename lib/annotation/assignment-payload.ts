@@ -1,3 +1,4 @@
+import "server-only";
 import type { Tx } from "@/lib/db/transaction";
 import { type pool } from "@/lib/db/pool";
 import { AppError } from "@/lib/errors/app-error";

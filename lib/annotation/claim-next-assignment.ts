@@ -1,3 +1,4 @@
+import "server-only";
 import { randomInt } from "node:crypto";
 import { assignmentPayload, type AssignmentPayload } from "@/lib/annotation/assignment-payload";
 import { shuffledCandidates } from "@/lib/annotation/shown-order";

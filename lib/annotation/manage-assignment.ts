@@ -1,3 +1,4 @@
+import "server-only";
 import { writeAudit } from "@/lib/audit/audit-entry";
 import { AssignmentStatus } from "@/generated/prisma/enums";
 import { pool } from "@/lib/db/pool";

@@ -1,3 +1,4 @@
+import "server-only";
 import { assignmentPayload, type AssignmentPayload } from "@/lib/annotation/assignment-payload";
 import { pool } from "@/lib/db/pool";
 import { db } from "@/lib/db/prisma";

@@ -1,3 +1,4 @@
+import "server-only";
 import { shownCandidates, type AssignmentPayload } from "@/lib/annotation/assignment-payload";
 import { writeAudit } from "@/lib/audit/audit-entry";
 import { assertValidSubmission, compareWithGold, insertNextRevision } from "@/lib/annotation/store-revision";

@@ -1,3 +1,4 @@
+import "server-only";
 import { sql, type Sql } from "@/lib/db/sql";
 
 /**

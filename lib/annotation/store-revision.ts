@@ -1,3 +1,4 @@
+import "server-only";
 import { kendallTauB, pairwiseAgreement, top1Match } from "@/lib/agreement/rank-agreement";
 import { RankingKind } from "@/generated/prisma/enums";
 import { execute, queryOne, queryRows, sql, type Sql } from "@/lib/db/sql";

@@ -1,3 +1,4 @@
+import "server-only";
 import { AssignmentStatus, RankingKind } from "@/generated/prisma/enums";
 import { auditInsert } from "@/lib/audit/audit-entry";
 import { assertValidSubmission, compareWithGold, insertRankingWithRevision } from "@/lib/annotation/store-revision";

@@ -1,3 +1,4 @@
+import "server-only";
 import { execute, sql, type Queryable, type Sql } from "@/lib/db/sql";
 import type { PrismaTx } from "@/lib/db/transaction";
 

@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { idsIn } from "@/lib/audit/audit-diff";
 import { pool } from "@/lib/db/pool";

@@ -1,3 +1,4 @@
+import "server-only";
 import { env } from "@/lib/config/env";
 import { db } from "@/lib/db/prisma";
 import { withTransaction } from "@/lib/db/transaction";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { OAuthConfig } from "next-auth/providers/oauth";
 import { writeAudit } from "@/lib/audit/audit-entry";
 import type { Env } from "@/lib/config/env";

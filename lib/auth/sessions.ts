@@ -1,3 +1,4 @@
+import "server-only";
 import type { Role, Theme } from "@/generated/prisma/client";
 import { env } from "@/lib/config/env";
 import { pool } from "@/lib/db/pool";

@@ -1,3 +1,4 @@
+import "server-only";
 import { markLoginAttemptSucceeded, reserveLoginAttempt } from "@/lib/auth/login-throttle";
 import { dummyPasswordHash, verifyPassword } from "@/lib/auth/password";
 import { db } from "@/lib/db/prisma";

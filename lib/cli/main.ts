@@ -1,3 +1,4 @@
+import "server-only";
 import { describeError, UsageError, type CliIO, type Command } from "@/lib/cli/command";
 import { agreementCommand } from "@/lib/cli/commands/agreement";
 import { endpointCommand } from "@/lib/cli/commands/endpoint";

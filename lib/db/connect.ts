@@ -1,3 +1,4 @@
+import "server-only";
 import path from "node:path";
 import { env } from "@/lib/config/env";
 import { startOrAttachEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/db/embedded-postgres";

@@ -1,3 +1,4 @@
+import "server-only";
 import type pg from "pg";
 import type { Prisma } from "@/generated/prisma/client";
 import { pool } from "@/lib/db/pool";

@@ -1,3 +1,4 @@
+import "server-only";
 import { writeAudit } from "@/lib/audit/audit-entry";
 import { insertJudgeRanking } from "@/lib/annotation/store-revision";
 import { withTransaction } from "@/lib/db/transaction";

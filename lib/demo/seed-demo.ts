@@ -1,3 +1,4 @@
+import "server-only";
 import { demoCandidates } from "@/lib/demo/demo-candidates";
 import { CLI_IMPORT_HINTS } from "@/lib/cli/import-hints";
 import { seedDemoJudgeRun } from "@/lib/demo/demo-judge-run";

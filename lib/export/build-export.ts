@@ -1,3 +1,4 @@
+import "server-only";
 import { createHash } from "node:crypto";
 import { mkdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";

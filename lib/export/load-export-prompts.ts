@@ -1,3 +1,4 @@
+import "server-only";
 import type { RankingKind } from "@/generated/prisma/enums";
 import type pg from "pg";
 import { fractionalRanks } from "@/lib/agreement/fractional-ranks";

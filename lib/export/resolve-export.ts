@@ -1,3 +1,4 @@
+import "server-only";
 import type pg from "pg";
 import { RankingKind, RunKind } from "@/generated/prisma/enums";
 import { queryOne, queryRows, sql } from "@/lib/db/sql";

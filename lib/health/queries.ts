@@ -1,3 +1,4 @@
+import "server-only";
 import { pool } from "@/lib/db/pool";
 import { execute, sql } from "@/lib/db/sql";
 

@@ -1,3 +1,4 @@
+import "server-only";
 import { createHash } from "node:crypto";
 import { withTransaction, type Tx } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors/app-error";

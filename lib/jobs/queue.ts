@@ -1,3 +1,4 @@
+import "server-only";
 import PgBoss from "pg-boss";
 import { databaseUrl } from "@/lib/db/pool";
 import { logger } from "@/lib/logger";

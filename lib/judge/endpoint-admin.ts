@@ -1,3 +1,4 @@
+import "server-only";
 import OpenAI from "openai";
 import { writeAudit } from "@/lib/audit/audit-entry";
 import { db } from "@/lib/db/prisma";

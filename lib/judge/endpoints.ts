@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { writeAudit } from "@/lib/audit/audit-entry";
 import { env } from "@/lib/config/env";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { RunKind, RunMode, RunStatus } from "@/generated/prisma/enums";
 import { pool } from "@/lib/db/pool";
 import { queryOne, sql } from "@/lib/db/sql";

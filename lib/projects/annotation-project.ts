@@ -1,3 +1,4 @@
+import "server-only";
 import { db } from "@/lib/db/prisma";
 
 /** What the annotation pages need of a project, or null when there is no such project. */

@@ -1,3 +1,4 @@
+import "server-only";
 import { db } from "@/lib/db/prisma";
 
 /** Projects with prompts, and how many of their prompts this clinician has ranked. */

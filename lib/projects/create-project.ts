@@ -1,3 +1,4 @@
+import "server-only";
 import { writeAudit } from "@/lib/audit/audit-entry";
 import { withTransaction } from "@/lib/db/transaction";
 import { AppError, isUniqueViolation } from "@/lib/errors/app-error";

@@ -1,3 +1,4 @@
+import "server-only";
 import { db } from "@/lib/db/prisma";
 import { listPrompts, type PromptListQuery } from "@/lib/projects/prompt-list";
 import { getProjectBySlug, getProjectSummary } from "@/lib/projects/queries";

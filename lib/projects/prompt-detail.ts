@@ -1,3 +1,4 @@
+import "server-only";
 import { db } from "@/lib/db/prisma";
 import type { Message } from "@/lib/core/messages";
 import { ranksToTiers } from "@/lib/ranking/tiers";

@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { RankingKind } from "@/generated/prisma/enums";
 import { pool } from "@/lib/db/pool";

@@ -1,3 +1,4 @@
+import "server-only";
 import { db } from "@/lib/db/prisma";
 import { AppError } from "@/lib/errors/app-error";
 

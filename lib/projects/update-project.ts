@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { writeAudit } from "@/lib/audit/audit-entry";
 import { withTransaction } from "@/lib/db/transaction";

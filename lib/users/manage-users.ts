@@ -1,3 +1,4 @@
+import "server-only";
 import { randomBytes } from "node:crypto";
 import { writeAudit } from "@/lib/audit/audit-entry";
 import { generatePassword, hashPassword } from "@/lib/auth/password";

@@ -1,3 +1,4 @@
+import "server-only";
 import { mkdir, readdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { parseFlags, UsageError, type Command } from "@/lib/cli/command";

@@ -1,3 +1,4 @@
+import "server-only";
 import { parseFlags, type Command } from "@/lib/cli/command";
 import { databaseUrl } from "@/lib/db/pool";
 import { migrate } from "@/lib/db/migrate";

@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { parseFlags, parseValues, UsageError, type CliIO, type Command } from "@/lib/cli/command";
 import { db } from "@/lib/db/prisma";

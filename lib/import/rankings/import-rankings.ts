@@ -1,3 +1,4 @@
+import "server-only";
 import { createHash } from "node:crypto";
 import { writeAudit } from "@/lib/audit/audit-entry";
 import { insertJudgeRanking, insertRankingWithRevision } from "@/lib/annotation/store-revision";

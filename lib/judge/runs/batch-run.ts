@@ -1,3 +1,4 @@
+import "server-only";
 import { toFile } from "openai";
 import type OpenAI from "openai";
 import { pool } from "@/lib/db/pool";

@@ -1,3 +1,4 @@
+import "server-only";
 import type PgBoss from "pg-boss";
 import { writeAudit } from "@/lib/audit/audit-entry";
 import { env } from "@/lib/config/env";

@@ -1,3 +1,4 @@
+import "server-only";
 import type OpenAI from "openai";
 import { pool } from "@/lib/db/pool";
 import { withTransaction, type Tx } from "@/lib/db/transaction";

@@ -1,3 +1,4 @@
+import "server-only";
 import { insertJudgeRanking } from "@/lib/annotation/store-revision";
 import { pool } from "@/lib/db/pool";
 import { withTransaction, type Tx } from "@/lib/db/transaction";

@@ -1,3 +1,4 @@
+import "server-only";
 import { pool } from "@/lib/db/pool";
 import { meanRankByShownPosition, positionConsistency, type PermutationResult } from "@/lib/judge/aggregate";
 

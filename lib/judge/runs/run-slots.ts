@@ -1,3 +1,4 @@
+import "server-only";
 import pg from "pg";
 import { databaseUrl, pool } from "@/lib/db/pool";
 

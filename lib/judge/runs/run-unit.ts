@@ -1,3 +1,4 @@
+import "server-only";
 import { pool } from "@/lib/db/pool";
 import { ACTIVE_RUN_STATUSES } from "@/lib/judge/runs/run-state";
 import { changeRunStatus } from "@/lib/judge/runs/run-status";

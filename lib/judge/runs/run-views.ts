@@ -1,3 +1,4 @@
+import "server-only";
 import { pool } from "@/lib/db/pool";
 import { PACE_WINDOW_SECONDS, runPace } from "@/lib/judge/runs/run-pace";
 import { possiblyPaid, type PossiblyPaid } from "@/lib/judge/runs/send-ledger";

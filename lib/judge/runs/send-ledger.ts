@@ -1,3 +1,4 @@
+import "server-only";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { pool } from "@/lib/db/pool";
 import { estimateCostUsd } from "@/lib/judge/endpoints";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Tx } from "@/lib/db/transaction";
 import { pool } from "@/lib/db/pool";
 import { estimateCostUsd } from "@/lib/judge/endpoints";
