@@ -46,10 +46,12 @@ test.describe("the agreement dashboard reads clearly at 390 and 1920 px", () => 
       const strengths = page.getByRole("figure", { name: "Bradley–Terry strengths (Clinicians)" });
       await expect(strengths).toBeVisible();
       // Each model's whole name is on the axis (over several lines when long), none cut to "xtral-8x7B…".
-      const ticks = await strengths
-        .locator("svg text.recharts-cartesian-axis-tick-value")
-        .evaluateAll((els) => els.map((e) => e.textContent).filter((t) => t && !/^-?\d/.test(t)));
-      expect([...ticks].sort()).toEqual([...E2E_AGREEMENT_MODELS].sort());
+      // Recharts draws the axis once it has measured its container: wait for the ticks, then compare.
+      const ticks = () =>
+        strengths
+          .locator("svg text.recharts-cartesian-axis-tick-value")
+          .evaluateAll((els) => els.map((e) => e.textContent).filter((t) => t && !/^-?\d/.test(t)));
+      await expect.poll(async () => [...(await ticks())].sort()).toEqual([...E2E_AGREEMENT_MODELS].sort());
       await expect(page.getByRole("figure", { name: "Mean rank by shown position" })).toContainText("mean rank (1 = best");
       expect(await layoutProblems(page)).toEqual([]);
 
