@@ -14,6 +14,7 @@ export interface ReportFilter {
   runIds?: string[];
 }
 
+/** Aliased in camelCase like RankingRow: rows come back from pg without a renaming copy. */
 interface PromptRow {
   id: string;
   preview: string;
@@ -64,7 +65,7 @@ export async function loadReportData(projectId: string, filter: ReportFilter = {
   const [prompts, rankings, raters, runs] = await Promise.all([
     queryRows<PromptRow>(
       pool(),
-      sql`SELECT p.id, left(coalesce(p.messages -> -1 ->> 'content', ''), 160) AS preview, p.source, p.prompt_type,
+      sql`SELECT p.id, left(coalesce(p.messages -> -1 ->> 'content', ''), 160) AS preview, p.source, p.prompt_type AS "promptType",
               array_agg(c.model ORDER BY c.position) AS models, array_agg(octet_length(c.text) ORDER BY c.position) AS lengths,
               array_agg(c.position ORDER BY c.position) AS positions
          FROM prompts p JOIN completions c ON c.prompt_id = p.id
