@@ -24,6 +24,30 @@ const SERVER_ONLY_IMPORTS = [
   "node:*",
 ];
 
+/** The one transaction entry: withTransaction (lib/db/transaction.ts), also for Prisma (via: "prisma"). */
+const ONE_TRANSACTION_ENTRY = {
+  selector: "MemberExpression[property.name='$transaction']",
+  message: "Open transactions with withTransaction from @/lib/db/transaction.",
+};
+/** Typed reads: SQL goes through lib/db/sql.ts (numbered parameters, camelCase typed rows), never pg's untyped .query(). */
+const TYPED_READS = {
+  selector: "CallExpression[callee.type='MemberExpression'][callee.property.name='query']",
+  message:
+    "Write SQL with sql`…` and run it with queryRows<Row>/queryOne<Row>/query<Row>/execute from @/lib/db/sql (SET LOCAL, SAVEPOINT and locks too: execute(tx, sql`…`)). See docs/decisions/0001-data-access.md.",
+};
+/** Prisma's raw SQL is not a third way to write SQL. */
+const NO_PRISMA_RAW = {
+  selector: "MemberExpression[property.name=/^\\$(queryRaw|executeRaw)(Unsafe)?$/]",
+  message: "Write raw SQL with sql`…` from @/lib/db/sql on a withTransaction client (docs/decisions/0001-data-access.md).",
+};
+/** Files that hand pg raw text and stay allowed to: COPY text built from escaped literals (lib/db/copy-*.ts live under lib/db). */
+const RAW_QUERY_TEXT = ["lib/export/load-export-prompts.ts"];
+/**
+ * Prisma raw SQL still allowed: the audit writer on a Prisma transaction client, and the two run
+ * creations that insert their units in bulk inside a Prisma transaction (to move to sql with their Prisma create).
+ */
+const PRISMA_RAW_LEFT = ["lib/audit/audit-entry.ts", "lib/judge/runs/create-judge-run.ts", "lib/judge/runs/create-generation-run.ts"];
+
 const config = [
   ...nextVitals,
   ...nextTs,
@@ -76,19 +100,18 @@ const config = [
     },
   },
   {
-    // One transaction entry: withTransaction (lib/db/transaction.ts), also for Prisma (via: "prisma").
     files: ["lib/**", "app/**"],
     ignores: ["lib/db/transaction.ts"],
-    rules: {
-      "no-restricted-syntax": [
-        "error",
-        {
-          selector: "MemberExpression[property.name='$transaction']",
-          message: "Open transactions with withTransaction from @/lib/db/transaction.",
-        },
-      ],
-    },
+    rules: { "no-restricted-syntax": ["error", ONE_TRANSACTION_ENTRY] },
   },
+  // Untyped reads fail lint outside lib/db (each object restates the selectors: a later no-restricted-syntax replaces an earlier one).
+  {
+    files: ["lib/**"],
+    ignores: ["lib/db/**", ...RAW_QUERY_TEXT, ...PRISMA_RAW_LEFT],
+    rules: { "no-restricted-syntax": ["error", ONE_TRANSACTION_ENTRY, TYPED_READS, NO_PRISMA_RAW] },
+  },
+  { files: PRISMA_RAW_LEFT, rules: { "no-restricted-syntax": ["error", ONE_TRANSACTION_ENTRY, TYPED_READS] } },
+  { files: RAW_QUERY_TEXT, rules: { "no-restricted-syntax": ["error", ONE_TRANSACTION_ENTRY, NO_PRISMA_RAW] } },
   {
     files: PURE_CORES,
     ignores: ["**/*.test.ts"],

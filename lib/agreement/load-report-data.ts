@@ -1,9 +1,9 @@
 import "server-only";
-import type { RankingKind } from "@/generated/prisma/enums";
-import type pg from "pg";
+import { RunKind, RankingKind } from "@/generated/prisma/enums";
 import { fractionalRanks } from "@/lib/agreement/fractional-ranks";
 import type { ReportData, ReportPrompt, ReportRanking } from "@/lib/agreement/report-data";
 import { pool } from "@/lib/db/pool";
+import { query, queryRows, execute, sql, type Sql } from "@/lib/db/sql";
 import { withTransaction } from "@/lib/db/transaction";
 
 /** Which rankings the report looks at. Dates bound when human rankings were (last) submitted. */
@@ -14,26 +14,31 @@ export interface ReportFilter {
   runIds?: string[];
 }
 
+/** Aliased in camelCase like RankingRow: rows come back from pg without a renaming copy. */
 interface PromptRow {
   id: string;
   preview: string;
   source: string | null;
-  prompt_type: string | null;
+  promptType: string | null;
   models: string[];
   lengths: number[];
   positions: number[];
 }
 
+/**
+ * Columns aliased in camelCase (`AS "promptId"`), so `query` hands pg's rows back as they are instead
+ * of copying 50k rows into renamed objects (lib/db/sql.ts maps only when a column name differs).
+ */
 interface RankingRow {
-  prompt_id: string;
+  promptId: string;
   kind: RankingKind;
-  rater_id: string | null;
-  judge_run_id: string | null;
-  permutation_index: number | null;
-  from_assignment: boolean;
+  raterId: string | null;
+  judgeRunId: string | null;
+  permutationIndex: number | null;
+  fromAssignment: boolean;
   /** "position rank shown;…" per entry (text: far cheaper to transfer and parse than arrays). */
   entries: string;
-  time_on_task_ms: number | null;
+  timeOnTaskMs: number | null;
   flagged: boolean;
 }
 
@@ -41,10 +46,10 @@ interface RankingRow {
  * The rankings query sorts ~8 rows per ranking: with the default work_mem it spills to disk, and
  * its cost crosses the JIT threshold (compiling takes longer than running it). Both set per query.
  */
-function rankingRows<T extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<pg.QueryResult<T>> {
+function rankingRows<Row>(statement: Sql): Promise<{ rows: Row[] }> {
   return withTransaction(async (tx) => {
-    await tx.query("SET LOCAL work_mem = '256MB'; SET LOCAL jit = off");
-    return tx.query<T>(text, values);
+    await execute(tx, sql`SET LOCAL work_mem = '256MB'; SET LOCAL jit = off`);
+    return query<Row>(tx, statement);
   });
 }
 
@@ -53,55 +58,54 @@ function rankingRows<T extends pg.QueryResultRow>(text: string, values: unknown[
  * aggregated per ranking in SQL, so 50k rankings are 50k rows, not 400k).
  */
 export async function loadReportData(projectId: string, filter: ReportFilter = {}): Promise<ReportData> {
+  const from = filter.from ?? null;
+  const to = filter.to ?? null;
+  const annotatorIds = filter.annotatorIds?.length ? filter.annotatorIds : null;
+  const runIds = filter.runIds?.length ? filter.runIds : null;
   const [prompts, rankings, raters, runs] = await Promise.all([
-    pool().query<PromptRow>(
-      `SELECT p.id, left(coalesce(p.messages -> -1 ->> 'content', ''), 160) AS preview, p.source, p.prompt_type,
+    queryRows<PromptRow>(
+      pool(),
+      sql`SELECT p.id, left(coalesce(p.messages -> -1 ->> 'content', ''), 160) AS preview, p.source, p.prompt_type AS "promptType",
               array_agg(c.model ORDER BY c.position) AS models, array_agg(octet_length(c.text) ORDER BY c.position) AS lengths,
               array_agg(c.position ORDER BY c.position) AS positions
          FROM prompts p JOIN completions c ON c.prompt_id = p.id
-        WHERE p.project_id = $1 GROUP BY p.id`,
-      [projectId],
+        WHERE p.project_id = ${projectId} GROUP BY p.id`,
     ),
     rankingRows<RankingRow>(
-      `SELECT r.prompt_id, r.kind, r.rater_id, r.judge_run_id, r.permutation_index, r.assignment_id IS NOT NULL AS from_assignment,
+      sql`SELECT r.prompt_id AS "promptId", r.kind, r.rater_id AS "raterId", r.judge_run_id AS "judgeRunId",
+              r.permutation_index AS "permutationIndex", r.assignment_id IS NOT NULL AS "fromAssignment",
               string_agg(c.position || ' ' || e.rank || ' ' || coalesce(e.shown_position, -1), ';') AS entries,
-              rr.time_on_task_ms,
+              rr.time_on_task_ms AS "timeOnTaskMs",
               (cardinality(rr.flags) > 0 OR bool_or(cardinality(e.flags) > 0)) AS flagged
          FROM rankings r
-         JOIN prompts p ON p.id = r.prompt_id AND p.project_id = $1
+         JOIN prompts p ON p.id = r.prompt_id AND p.project_id = ${projectId}
          JOIN ranking_revisions rr ON rr.ranking_id = r.id AND rr.revision = r.revision
          JOIN ranking_entries e ON e.revision_id = rr.id
          JOIN completions c ON c.id = e.completion_id
-        WHERE (r.kind <> 'HUMAN' OR (($2::timestamptz IS NULL OR rr.created_at >= $2) AND ($3::timestamptz IS NULL OR rr.created_at < $3)
-                                     AND ($4::uuid[] IS NULL OR r.rater_id = ANY($4))))
-          AND (r.kind <> 'JUDGE' OR $5::uuid[] IS NULL OR r.judge_run_id = ANY($5))
+        WHERE (r.kind <> ${RankingKind.HUMAN} OR ((${from}::timestamptz IS NULL OR rr.created_at >= ${from}::timestamptz)
+                                     AND (${to}::timestamptz IS NULL OR rr.created_at < ${to}::timestamptz)
+                                     AND (${annotatorIds}::uuid[] IS NULL OR r.rater_id = ANY(${annotatorIds}::uuid[]))))
+          AND (r.kind <> ${RankingKind.JUDGE} OR ${runIds}::uuid[] IS NULL OR r.judge_run_id = ANY(${runIds}::uuid[]))
         GROUP BY r.id, rr.id`,
-      [
-        projectId,
-        filter.from ?? null,
-        filter.to ?? null,
-        filter.annotatorIds?.length ? filter.annotatorIds : null,
-        filter.runIds?.length ? filter.runIds : null,
-      ],
     ),
-    pool().query<{ id: string; name: string; pseudonym: string; is_external: boolean }>(
-      `SELECT u.id, u.name, u.pseudonym, u.is_external FROM users u
-        WHERE u.id IN (SELECT r.rater_id FROM rankings r JOIN prompts p ON p.id = r.prompt_id WHERE p.project_id = $1 AND r.rater_id IS NOT NULL)`,
-      [projectId],
+    queryRows<{ id: string; name: string; pseudonym: string; isExternal: boolean }>(
+      pool(),
+      sql`SELECT u.id, u.name, u.pseudonym, u.is_external FROM users u
+        WHERE u.id IN (SELECT r.rater_id FROM rankings r JOIN prompts p ON p.id = r.prompt_id WHERE p.project_id = ${projectId} AND r.rater_id IS NOT NULL)`,
     ),
-    pool().query<{ id: string; name: string; model: string | null }>(
-      `SELECT id, name, model FROM judge_runs WHERE project_id = $1 AND kind = 'JUDGE' ORDER BY created_at`,
-      [projectId],
+    queryRows<{ id: string; name: string; model: string | null }>(
+      pool(),
+      sql`SELECT id, name, model FROM judge_runs WHERE project_id = ${projectId} AND kind = ${RunKind.JUDGE} ORDER BY created_at`,
     ),
   ]);
   const byId = new Map<string, { prompt: ReportPrompt; index: Map<number, number> }>();
-  for (const row of prompts.rows) {
+  for (const row of prompts) {
     byId.set(row.id, {
       prompt: {
         id: row.id,
         preview: row.preview,
         source: row.source,
-        promptType: row.prompt_type,
+        promptType: row.promptType,
         models: row.models,
         lengths: row.lengths,
         rankings: [],
@@ -110,7 +114,7 @@ export async function loadReportData(projectId: string, filter: ReportFilter = {
     });
   }
   for (const row of rankings.rows) {
-    const target = byId.get(row.prompt_id);
+    const target = byId.get(row.promptId);
     if (!target) continue;
     const n = target.prompt.models.length;
     const entries = row.entries.split(";");
@@ -120,7 +124,7 @@ export async function loadReportData(projectId: string, filter: ReportFilter = {
     const shown = new Int16Array(n).fill(-1);
     // A human ranking not made through an assignment was imported: whatever order was stored
     // with it (files imported before shown orders were left out kept the file's) nobody saw.
-    const shownKnown = row.kind !== "HUMAN" || row.from_assignment;
+    const shownKnown = row.kind !== RankingKind.HUMAN || row.fromAssignment;
     for (const entry of entries) {
       const [position, rank, shownAt] = entry.split(" ");
       const i = target.index.get(Number(position))!;
@@ -129,20 +133,20 @@ export async function loadReportData(projectId: string, filter: ReportFilter = {
     }
     const ranking: ReportRanking = {
       kind: row.kind,
-      raterId: row.rater_id,
-      runId: row.judge_run_id,
-      permutation: row.permutation_index,
-      fromAssignment: row.from_assignment,
+      raterId: row.raterId,
+      runId: row.judgeRunId,
+      permutation: row.permutationIndex,
+      fromAssignment: row.fromAssignment,
       ranks: fractionalRanks(raw),
       shownPositions: shown,
-      timeOnTaskMs: row.time_on_task_ms,
+      timeOnTaskMs: row.timeOnTaskMs,
       flagged: row.flagged,
     };
     target.prompt.rankings.push(ranking);
   }
   return {
     prompts: [...byId.values()].map((v) => v.prompt).sort((a, b) => (a.id < b.id ? -1 : 1)),
-    raters: new Map(raters.rows.map((r) => [r.id, { id: r.id, name: r.name, pseudonym: r.pseudonym, external: r.is_external }])),
-    runs: new Map(runs.rows.map((r) => [r.id, { id: r.id, name: r.name, model: r.model }])),
+    raters: new Map(raters.map((r) => [r.id, { id: r.id, name: r.name, pseudonym: r.pseudonym, external: r.isExternal }])),
+    runs: new Map(runs.map((r) => [r.id, { id: r.id, name: r.name, model: r.model }])),
   };
 }

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { agreementReport, type AgreementReport } from "@/lib/agreement/agreement-report";
 import { loadReportData, type ReportFilter } from "@/lib/agreement/load-report-data";
 import { pool } from "@/lib/db/pool";
+import { queryOne, queryRows, sql } from "@/lib/db/sql";
 import { AppError } from "@/lib/errors/app-error";
 
 /** The dashboard's filters, as they arrive from a query string or the CLI. */
@@ -34,20 +35,20 @@ const REPORT_FORMAT = 2;
  * import or judge result), judge runs and rater names. Equal version ⇒ the cached report holds.
  */
 async function dataVersion(projectId: string): Promise<string> {
-  const { rows } = await pool().query<{ version: string }>(
-    `SELECT concat_ws(':', $2::int,
-        (SELECT count(*) FROM prompts WHERE project_id = $1),
-        (SELECT count(*) FROM completions c JOIN prompts p ON p.id = c.prompt_id WHERE p.project_id = $1),
+  const row = await queryOne<{ version: string }>(
+    pool(),
+    sql`SELECT concat_ws(':', ${REPORT_FORMAT}::int,
+        (SELECT count(*) FROM prompts WHERE project_id = ${projectId}),
+        (SELECT count(*) FROM completions c JOIN prompts p ON p.id = c.prompt_id WHERE p.project_id = ${projectId}),
         x.revisions, x.latest, x.rankings,
-        (SELECT count(*) || '/' || coalesce(max(created_at)::text, '') FROM judge_runs WHERE project_id = $1),
+        (SELECT count(*) || '/' || coalesce(max(created_at)::text, '') FROM judge_runs WHERE project_id = ${projectId}),
         (SELECT coalesce(max(updated_at)::text, '') FROM users)) AS version
        FROM (SELECT count(rr.id) AS revisions, coalesce(max(rr.created_at)::text, '') AS latest, count(DISTINCT r.id) AS rankings
                FROM rankings r JOIN prompts p ON p.id = r.prompt_id JOIN ranking_revisions rr ON rr.ranking_id = r.id
-              WHERE p.project_id = $1) x`,
-    [projectId, REPORT_FORMAT],
+              WHERE p.project_id = ${projectId}) x`,
   );
   // The report's shape is part of its version: a report cached by older code is computed again.
-  return `${REPORT_SHAPE}:${rows[0]!.version}`;
+  return `${REPORT_SHAPE}:${row!.version}`;
 }
 
 /** Bump when the report's contents change for the same data (e.g. a figure added or its rule changed). */
@@ -62,11 +63,12 @@ export interface ProjectAgreement {
 }
 
 async function projectBySlug(slug: string) {
-  const { rows } = await pool().query<{ id: string; slug: string; name: string }>(`SELECT id, slug, name FROM projects WHERE slug = $1`, [
-    slug,
-  ]);
-  if (!rows[0]) throw new AppError("NOT_FOUND", `No project with the slug "${slug}".`);
-  return rows[0];
+  const project = await queryOne<{ id: string; slug: string; name: string }>(
+    pool(),
+    sql`SELECT id, slug, name FROM projects WHERE slug = ${slug}`,
+  );
+  if (!project) throw new AppError("NOT_FOUND", `No project with the slug "${slug}".`);
+  return project;
 }
 
 /** Loads and computes the report now, without the cache (the CLI and the benchmark). */
@@ -91,25 +93,28 @@ export async function projectAgreement(slug: string, filter: ReportFilter = {}):
   const project = await projectBySlug(slug);
   const key = filterKey(filter);
   const version = await dataVersion(project.id);
-  const { rows } = await pool().query<{ report: AgreementReport; computed_at: Date; compute_ms: number }>(
-    `SELECT report, computed_at, compute_ms FROM agreement_reports WHERE project_id = $1 AND filter_key = $2 AND data_version = $3`,
-    [project.id, key, version],
+  const cached = await queryOne<{ report: AgreementReport; computedAt: Date; computeMs: number }>(
+    pool(),
+    sql`SELECT report, computed_at, compute_ms FROM agreement_reports
+         WHERE project_id = ${project.id} AND filter_key = ${key} AND data_version = ${version}`,
   );
-  if (rows[0]) return { project, report: rows[0].report, computedAt: rows[0].computed_at, computeMs: rows[0].compute_ms, fromCache: true };
+  if (cached) return { project, report: cached.report, computedAt: cached.computedAt, computeMs: cached.computeMs, fromCache: true };
   const { report, computeMs } = await computeAgreementReport(project.id, filter);
-  const stored = await pool().query<{ computed_at: Date }>(
-    `INSERT INTO agreement_reports (project_id, filter_key, data_version, report, compute_ms) VALUES ($1, $2, $3, $4, $5)
+  const stored = await queryOne<{ computedAt: Date }>(
+    pool(),
+    sql`INSERT INTO agreement_reports (project_id, filter_key, data_version, report, compute_ms)
+        VALUES (${project.id}, ${key}, ${version}, ${JSON.stringify(report)}, ${computeMs})
      ON CONFLICT (project_id, filter_key) DO UPDATE SET data_version = EXCLUDED.data_version, report = EXCLUDED.report, compute_ms = EXCLUDED.compute_ms, computed_at = now()
      RETURNING computed_at`,
-    [project.id, key, version, JSON.stringify(report), computeMs],
   );
-  return { project, report, computedAt: stored.rows[0]!.computed_at, computeMs, fromCache: false };
+  return { project, report, computedAt: stored!.computedAt, computeMs, fromCache: false };
 }
 
 /** Recomputes the whole-project reports whose data changed (the worker calls this now and then). */
 export async function refreshStaleAgreementReports(): Promise<number> {
-  const { rows } = await pool().query<{ slug: string }>(
-    `SELECT p.slug FROM projects p WHERE EXISTS (SELECT 1 FROM prompts x JOIN rankings r ON r.prompt_id = x.id WHERE x.project_id = p.id)`,
+  const rows = await queryRows<{ slug: string }>(
+    pool(),
+    sql`SELECT p.slug FROM projects p WHERE EXISTS (SELECT 1 FROM prompts x JOIN rankings r ON r.prompt_id = x.id WHERE x.project_id = p.id)`,
   );
   let refreshed = 0;
   for (const { slug } of rows) {

@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { idsIn } from "@/lib/audit/audit-diff";
 import { pool } from "@/lib/db/pool";
+import { queryRows, sql, type Sql } from "@/lib/db/sql";
 
 /** What the audit log viewer and its CSV download filter on. */
 export const auditFilterSchema = z.object({
@@ -25,45 +26,31 @@ export interface AuditRow {
   after: unknown;
 }
 
-/** WHERE clause and values for a filter: actor email or name contains, action prefix, exact entity, [from, to] days. */
-function where(filter: AuditFilter, values: unknown[]): string {
-  const conditions: string[] = [];
-  const add = (sql: (n: number) => string, value: unknown) => {
-    values.push(value);
-    conditions.push(sql(values.length));
-  };
-  if (filter.actor)
-    add(
-      (n) => `(u.email ILIKE '%' || $${n} || '%' OR u.name ILIKE '%' || $${n} || '%')`,
-      filter.actor.replace(/[\\%_]/g, (c) => `\\${c}`),
-    );
-  if (filter.action)
-    add(
-      (n) => `a.action LIKE $${n} || '%'`,
-      filter.action.replace(/[\\%_]/g, (c) => `\\${c}`),
-    );
-  if (filter.entityType) add((n) => `a.entity_type = $${n}`, filter.entityType);
-  if (filter.entityId) add((n) => `a.entity_id = $${n}`, filter.entityId);
-  if (filter.from) add((n) => `a.created_at >= $${n}::date`, filter.from);
-  if (filter.to) add((n) => `a.created_at < $${n}::date + 1`, filter.to);
-  return conditions.length ? `WHERE ${conditions.join(" AND ")}` : "";
+/** WHERE clause for a filter: actor email or name contains, action prefix, exact entity, [from, to] days. */
+function where(filter: AuditFilter): Sql[] {
+  const conditions: Sql[] = [];
+  if (filter.actor) {
+    const actor = filter.actor.replace(/[\\%_]/g, (c) => `\\${c}`);
+    conditions.push(sql`(u.email ILIKE '%' || ${actor} || '%' OR u.name ILIKE '%' || ${actor} || '%')`);
+  }
+  if (filter.action) conditions.push(sql`a.action LIKE ${filter.action.replace(/[\\%_]/g, (c) => `\\${c}`)} || '%'`);
+  if (filter.entityType) conditions.push(sql`a.entity_type = ${filter.entityType}`);
+  if (filter.entityId) conditions.push(sql`a.entity_id = ${filter.entityId}`);
+  if (filter.from) conditions.push(sql`a.created_at >= ${filter.from}::date`);
+  if (filter.to) conditions.push(sql`a.created_at < ${filter.to}::date + 1`);
+  return conditions;
 }
 
-const SELECT = `SELECT a.id::text, a.created_at AS "createdAt", coalesce(u.email, 'system (CLI or worker)') AS actor, a.action,
+const SELECT = sql`SELECT a.id::text, a.created_at AS "createdAt", coalesce(u.email, 'system (CLI or worker)') AS actor, a.action,
                        a.entity_type AS "entityType", a.entity_id AS "entityId", a.before, a.after
                   FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id`;
 
 /** The newest matching entries (newest first), and older ones page by page with `beforeId`. */
 export async function listAuditEntries(filter: AuditFilter = {}, options: { limit?: number; beforeId?: string } = {}): Promise<AuditRow[]> {
-  const values: unknown[] = [];
-  let clause = where(filter, values);
-  if (options.beforeId) {
-    values.push(options.beforeId);
-    clause += `${clause ? " AND" : "WHERE"} a.id < $${values.length}::bigint`;
-  }
-  values.push(options.limit ?? 200);
-  const { rows } = await pool().query<AuditRow>(`${SELECT} ${clause} ORDER BY a.id DESC LIMIT $${values.length}`, values);
-  return rows;
+  const conditions = where(filter);
+  if (options.beforeId) conditions.push(sql`a.id < ${options.beforeId}::bigint`);
+  const clause = conditions.length ? sql`WHERE ${sql.join(conditions, sql` AND `)}` : sql.empty;
+  return queryRows<AuditRow>(pool(), sql`${SELECT} ${clause} ORDER BY a.id DESC LIMIT ${options.limit ?? 200}`);
 }
 
 /**
@@ -78,21 +65,22 @@ export async function auditNames(rows: readonly AuditRow[]): Promise<Map<string,
     if (r.entityId) idsIn(r.entityId, ids);
   }
   if (ids.size === 0) return new Map();
-  const { rows: found } = await pool().query<{ id: string; label: string }>(
-    `SELECT id::text, 'Response ' || (position + 1) || ' · ' || model AS label FROM completions WHERE id = ANY($1::uuid[])
-     UNION ALL SELECT id::text, name || ' <' || email || '>' FROM users WHERE id = ANY($1::uuid[])
-     UNION ALL SELECT id::text, 'prompt ' || coalesce(external_id, left(id::text, 8)) FROM prompts WHERE id = ANY($1::uuid[])
-     UNION ALL SELECT id::text, 'project ' || slug FROM projects WHERE id = ANY($1::uuid[])
-     UNION ALL SELECT id::text, 'run "' || name || '"' FROM judge_runs WHERE id = ANY($1::uuid[])
-     UNION ALL SELECT id::text, 'export "' || name || '"' FROM exports WHERE id = ANY($1::uuid[])`,
-    [[...ids]],
+  const list = [...ids];
+  const found = await queryRows<{ id: string; label: string }>(
+    pool(),
+    sql`SELECT id::text, 'Response ' || (position + 1) || ' · ' || model AS label FROM completions WHERE id = ANY(${list}::uuid[])
+     UNION ALL SELECT id::text, name || ' <' || email || '>' FROM users WHERE id = ANY(${list}::uuid[])
+     UNION ALL SELECT id::text, 'prompt ' || coalesce(external_id, left(id::text, 8)) FROM prompts WHERE id = ANY(${list}::uuid[])
+     UNION ALL SELECT id::text, 'project ' || slug FROM projects WHERE id = ANY(${list}::uuid[])
+     UNION ALL SELECT id::text, 'run "' || name || '"' FROM judge_runs WHERE id = ANY(${list}::uuid[])
+     UNION ALL SELECT id::text, 'export "' || name || '"' FROM exports WHERE id = ANY(${list}::uuid[])`,
   );
   return new Map(found.map((r) => [r.id, r.label]));
 }
 
 /** The distinct actions recorded so far, for the filter's suggestions. */
 export async function auditActions(): Promise<string[]> {
-  const { rows } = await pool().query<{ action: string }>(`SELECT DISTINCT action FROM audit_log ORDER BY action`);
+  const rows = await queryRows<{ action: string }>(pool(), sql`SELECT DISTINCT action FROM audit_log ORDER BY action`);
   return rows.map((r) => r.action);
 }
 

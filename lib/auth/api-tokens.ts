@@ -5,6 +5,7 @@ import type { Role } from "@/generated/prisma/client";
 import { writeAudit } from "@/lib/audit/audit-entry";
 import { pool } from "@/lib/db/pool";
 import { db } from "@/lib/db/prisma";
+import { queryOne, sql } from "@/lib/db/sql";
 import { withTransaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors/app-error";
 import { safeName } from "@/lib/text/safe-text";
@@ -94,18 +95,17 @@ export type BearerCheck = { ok: true; user: TokenUser } | { ok: false; reason: s
 
 /** The active user behind a bearer token with the scope, or why it is refused. */
 export async function userForBearerToken(token: string, scope: ApiTokenScope): Promise<BearerCheck> {
-  const { rows } = await pool().query<
-    TokenUser & { token_id: string; revoked_at: Date | null; expires_at: Date | null; scopes: string[]; active: boolean }
+  const row = await queryOne<
+    TokenUser & { tokenId: string; revokedAt: Date | null; expiresAt: Date | null; scopes: string[]; active: boolean }
   >(
-    `UPDATE api_tokens t SET last_used_at = now() FROM users u
-      WHERE t.token_hash = $1 AND u.id = t.user_id
+    pool(),
+    sql`UPDATE api_tokens t SET last_used_at = now() FROM users u
+      WHERE t.token_hash = ${hashToken(token)} AND u.id = t.user_id
       RETURNING t.id AS token_id, t.revoked_at, t.expires_at, t.scopes, u.id, u.email, u.name, u.role, u.specialties, u.active AND NOT u.is_external AS active`,
-    [hashToken(token)],
   );
-  const row = rows[0];
   if (!row) return { ok: false, reason: "Unknown API token." };
-  if (row.revoked_at) return { ok: false, reason: "This API token was revoked." };
-  if (row.expires_at && row.expires_at.getTime() < Date.now()) return { ok: false, reason: "This API token has expired." };
+  if (row.revokedAt) return { ok: false, reason: "This API token was revoked." };
+  if (row.expiresAt && row.expiresAt.getTime() < Date.now()) return { ok: false, reason: "This API token has expired." };
   if (!row.active) return { ok: false, reason: "The token's account is deactivated." };
   if (!row.scopes.includes(scope)) return { ok: false, reason: `This API token lacks the ${scope} scope.` };
   return { ok: true, user: { id: row.id, email: row.email, name: row.name, role: row.role, specialties: row.specialties } };

@@ -1,6 +1,7 @@
 import "server-only";
 import { env } from "@/lib/config/env";
 import { db } from "@/lib/db/prisma";
+import { execute, queryOne, sql } from "@/lib/db/sql";
 import { withTransaction } from "@/lib/db/transaction";
 
 /**
@@ -20,26 +21,27 @@ export async function reserveLoginAttempt(email: string, ip: string): Promise<Lo
   return withTransaction(async (tx) => {
     // Both locks, always in the same order, so two attempts never wait on each other in a cycle.
     const keys = [`login-account:${email}`, `login-address:${ip}`].sort();
-    for (const key of keys) await tx.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [key]);
+    for (const key of keys) await execute(tx, sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
     // The failure that, once it leaves the window, lets the next attempt through (null: none blocks).
-    const { rows } = await tx.query<{ retry_after_minutes: number | null }>(
-      `WITH w AS (SELECT clock_timestamp() - make_interval(mins => $3::int) AS since),
+    const windowMinutes = e.MEDPREF_LOGIN_WINDOW_MINUTES;
+    const blocking = await queryOne<{ retryAfterMinutes: number | null }>(
+      tx,
+      sql`WITH w AS (SELECT clock_timestamp() - make_interval(mins => ${windowMinutes}::int) AS since),
             oldest AS (
-              SELECT (SELECT created_at FROM login_attempts, w WHERE email = $1 AND NOT success AND created_at > w.since
-                        ORDER BY created_at DESC OFFSET $4::int - 1 LIMIT 1) AS at
+              SELECT (SELECT created_at FROM login_attempts, w WHERE email = ${email} AND NOT success AND created_at > w.since
+                        ORDER BY created_at DESC OFFSET ${e.MEDPREF_LOGIN_MAX_FAILURES_PER_ACCOUNT}::int - 1 LIMIT 1) AS at
               UNION ALL
-              SELECT (SELECT created_at FROM login_attempts, w WHERE ip = $2 AND NOT success AND created_at > w.since
-                        ORDER BY created_at DESC OFFSET $5::int - 1 LIMIT 1))
-       SELECT ceil(extract(epoch FROM max(at) + make_interval(mins => $3::int) - clock_timestamp()) / 60)::int AS retry_after_minutes FROM oldest`,
-      [email, ip, e.MEDPREF_LOGIN_WINDOW_MINUTES, e.MEDPREF_LOGIN_MAX_FAILURES_PER_ACCOUNT, e.MEDPREF_LOGIN_MAX_FAILURES_PER_IP],
+              SELECT (SELECT created_at FROM login_attempts, w WHERE ip = ${ip} AND NOT success AND created_at > w.since
+                        ORDER BY created_at DESC OFFSET ${e.MEDPREF_LOGIN_MAX_FAILURES_PER_IP}::int - 1 LIMIT 1))
+       SELECT ceil(extract(epoch FROM max(at) + make_interval(mins => ${windowMinutes}::int) - clock_timestamp()) / 60)::int AS retry_after_minutes FROM oldest`,
     );
-    const retryAfter = rows[0]?.retry_after_minutes;
+    const retryAfter = blocking?.retryAfterMinutes;
     if (retryAfter !== null && retryAfter !== undefined) return { allowed: false, retryAfterMinutes: Math.max(1, retryAfter) };
-    const inserted = await tx.query<{ id: string }>(
-      `INSERT INTO login_attempts (email, ip, success, created_at) VALUES ($1, $2, false, clock_timestamp()) RETURNING id`,
-      [email, ip],
+    const inserted = await queryOne<{ id: string }>(
+      tx,
+      sql`INSERT INTO login_attempts (email, ip, success, created_at) VALUES (${email}, ${ip}, false, clock_timestamp()) RETURNING id`,
     );
-    return { allowed: true, attemptId: BigInt(inserted.rows[0]!.id) };
+    return { allowed: true, attemptId: BigInt(inserted!.id) };
   });
 }
 

@@ -2,6 +2,7 @@ import "server-only";
 import type { Role, Theme } from "@/generated/prisma/client";
 import { env } from "@/lib/config/env";
 import { pool } from "@/lib/db/pool";
+import { execute, queryOne, sql } from "@/lib/db/sql";
 
 /**
  * Server-side sessions. The session cookie (a next-auth JWT) carries the user id and the id of a
@@ -21,32 +22,31 @@ export interface SessionUser {
 const TOUCH_AFTER_SECONDS = 60;
 
 export async function startSession(userId: string): Promise<string> {
-  const { rows } = await pool().query<{ id: string }>(`INSERT INTO user_sessions (user_id) VALUES ($1) RETURNING id`, [userId]);
-  return rows[0]!.id;
+  const row = await queryOne<{ id: string }>(pool(), sql`INSERT INTO user_sessions (user_id) VALUES (${userId}) RETURNING id`);
+  return row!.id;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function endSession(sessionId: string): Promise<void> {
   if (!UUID.test(sessionId)) return;
-  await pool().query(`DELETE FROM user_sessions WHERE id = $1`, [sessionId]);
+  await execute(pool(), sql`DELETE FROM user_sessions WHERE id = ${sessionId}`);
 }
 
 /** The active user of a live session, or null (ended, idle too long, too old, user deactivated). */
 export async function sessionUser(userId: string, sessionId: string): Promise<(SessionUser & { theme: Theme | null }) | null> {
   const e = env();
   // Every request passes here: one indexed lookup, without the ORM's overhead.
-  const { rows } = await pool().query<SessionUser & { theme: Theme | null; stale: boolean }>(
-    `SELECT u.id, u.email, u.name, u.role, u.specialties, u.theme, s.last_seen_at < now() - make_interval(secs => $5) AS stale
+  const row = await queryOne<SessionUser & { theme: Theme | null; stale: boolean }>(
+    pool(),
+    sql`SELECT u.id, u.email, u.name, u.role, u.specialties, u.theme, s.last_seen_at < now() - make_interval(secs => ${TOUCH_AFTER_SECONDS}) AS stale
        FROM user_sessions s JOIN users u ON u.id = s.user_id
-      WHERE s.id = $1 AND s.user_id = $2 AND u.active AND NOT u.is_external
-        AND s.last_seen_at > now() - make_interval(mins => $3)
-        AND s.created_at > now() - make_interval(hours => $4)`,
-    [sessionId, userId, e.MEDPREF_SESSION_IDLE_MINUTES, e.MEDPREF_SESSION_MAX_HOURS, TOUCH_AFTER_SECONDS],
+      WHERE s.id = ${sessionId} AND s.user_id = ${userId} AND u.active AND NOT u.is_external
+        AND s.last_seen_at > now() - make_interval(mins => ${e.MEDPREF_SESSION_IDLE_MINUTES})
+        AND s.created_at > now() - make_interval(hours => ${e.MEDPREF_SESSION_MAX_HOURS})`,
   );
-  const row = rows[0];
   if (!row) return null;
-  if (row.stale) await pool().query(`UPDATE user_sessions SET last_seen_at = now() WHERE id = $1`, [sessionId]);
+  if (row.stale) await execute(pool(), sql`UPDATE user_sessions SET last_seen_at = now() WHERE id = ${sessionId}`);
   const { stale: _stale, ...user } = row;
   return user;
 }
@@ -54,9 +54,10 @@ export async function sessionUser(userId: string, sessionId: string): Promise<(S
 /** Sessions that can no longer be used (for the maintenance job). */
 export async function deleteExpiredSessions(): Promise<number> {
   const e = env();
-  const result = await pool().query(
-    `DELETE FROM user_sessions WHERE last_seen_at < now() - make_interval(mins => $1) OR created_at < now() - make_interval(hours => $2)`,
-    [e.MEDPREF_SESSION_IDLE_MINUTES, e.MEDPREF_SESSION_MAX_HOURS],
+  return execute(
+    pool(),
+    sql`DELETE FROM user_sessions
+         WHERE last_seen_at < now() - make_interval(mins => ${e.MEDPREF_SESSION_IDLE_MINUTES})
+            OR created_at < now() - make_interval(hours => ${e.MEDPREF_SESSION_MAX_HOURS})`,
   );
-  return result.rowCount ?? 0;
 }

@@ -1,6 +1,8 @@
 import "server-only";
 import { writeAudit } from "@/lib/audit/audit-entry";
 import { insertJudgeRanking } from "@/lib/annotation/store-revision";
+import { RunKind, RunStatus, UnitState } from "@/generated/prisma/enums";
+import { execute, queryOne, sql } from "@/lib/db/sql";
 import { withTransaction } from "@/lib/db/transaction";
 import { judgePermutations } from "@/lib/judge/permutations";
 
@@ -47,19 +49,19 @@ export function demoJudgeRankings(promptId: string, byQuality: readonly string[]
  */
 export async function seedDemoJudgeRun(projectId: string, prompts: { id: string; byQuality: string[] }[]): Promise<string> {
   return withTransaction(async (tx) => {
-    const { rows } = await tx.query<{ id: string }>(
-      `INSERT INTO judge_runs (project_id, kind, status, name, model, permutations, units_total, config, started_at, finished_at)
-       VALUES ($1, 'JUDGE', 'COMPLETED', 'Demo judge (synthetic)', $2, $3, $4, $5::jsonb, now(), now()) RETURNING id`,
-      [projectId, DEMO_JUDGE_MODEL, DEMO_JUDGE_PERMUTATIONS, prompts.length * DEMO_JUDGE_PERMUTATIONS, JSON.stringify({ demo: true })],
+    const run = await queryOne<{ id: string }>(
+      tx,
+      sql`INSERT INTO judge_runs (project_id, kind, status, name, model, permutations, units_total, config, started_at, finished_at)
+       VALUES (${projectId}, ${RunKind.JUDGE}, ${RunStatus.COMPLETED}, 'Demo judge (synthetic)', ${DEMO_JUDGE_MODEL}, ${DEMO_JUDGE_PERMUTATIONS},
+               ${prompts.length * DEMO_JUDGE_PERMUTATIONS}, ${JSON.stringify({ demo: true })}::jsonb, now(), now()) RETURNING id`,
     );
-    const runId = rows[0]!.id;
+    const runId = run!.id;
     for (const [i, prompt] of prompts.entries()) {
       for (const r of demoJudgeRankings(prompt.id, prompt.byQuality, i)) {
-        await tx.query(`INSERT INTO judge_units (run_id, prompt_id, unit_index, state) VALUES ($1, $2, $3, 'DONE')`, [
-          runId,
-          prompt.id,
-          r.permutationIndex,
-        ]);
+        await execute(
+          tx,
+          sql`INSERT INTO judge_units (run_id, prompt_id, unit_index, state) VALUES (${runId}, ${prompt.id}, ${r.permutationIndex}, ${UnitState.DONE})`,
+        );
         await insertJudgeRanking(tx, {
           promptId: prompt.id,
           judgeRunId: runId,

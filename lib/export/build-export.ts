@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { mkdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { PoolClient } from "pg";
+import { execute, sql } from "@/lib/db/sql";
 import { withTransaction } from "@/lib/db/transaction";
 import { seededRandom } from "@/lib/core/seeded-random";
 import { AppError } from "@/lib/errors/app-error";
@@ -114,7 +115,7 @@ export async function buildExportPackage({ config, directory, onProgress }: Buil
 async function inReadOnlySnapshot<T>(read: (client: PoolClient) => Promise<T>): Promise<T> {
   return withTransaction(
     async (client) => {
-      await client.query("SET LOCAL jit = off");
+      await execute(client, sql`SET LOCAL jit = off`);
       return read(client);
     },
     { isolation: "REPEATABLE READ", readOnly: true },

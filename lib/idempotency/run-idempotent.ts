@@ -1,5 +1,7 @@
 import "server-only";
 import { createHash } from "node:crypto";
+import { IdempotencyState } from "@/generated/prisma/enums";
+import { execute, queryOne, sql } from "@/lib/db/sql";
 import { withTransaction, type Tx } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors/app-error";
 
@@ -37,32 +39,32 @@ export async function runIdempotent(
 ): Promise<StoredResponse> {
   const hash = requestHash(options.payload);
   return withTransaction(async (tx) => {
-    const { rows: locks } = await tx.query<{ held: boolean }>(
-      `SELECT pg_try_advisory_xact_lock(hashtextextended('idempotency:' || $1 || ':' || $2, 0)) AS held`,
-      [options.userId, options.key],
+    const lock = await queryOne<{ held: boolean }>(
+      tx,
+      sql`SELECT pg_try_advisory_xact_lock(hashtextextended('idempotency:' || ${options.userId} || ':' || ${options.key}, 0)) AS held`,
     );
-    if (!locks[0]?.held) return answer(STILL_RUNNING);
-    const { rows } = await tx.query<{ request_hash: string; state: string; status_code: number | null; response: unknown }>(
-      `SELECT request_hash, state, status_code, response FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
-      [options.userId, options.key],
+    if (!lock?.held) return answer(STILL_RUNNING);
+    const stored = await queryOne<{ requestHash: string; state: IdempotencyState; statusCode: number | null; response: unknown }>(
+      tx,
+      sql`SELECT request_hash, state, status_code, response FROM idempotency_keys WHERE user_id = ${options.userId} AND key = ${options.key}`,
     );
-    const stored = rows[0];
-    if (stored && stored.request_hash !== hash) return answer(KEY_REUSED);
+    if (stored && stored.requestHash !== hash) return answer(KEY_REUSED);
     // IN_FLIGHT rows are left by versions that marked keys outside the transaction: their request is gone.
-    if (stored?.state === "DONE") return { status: stored.status_code ?? 200, body: stored.response };
-    await tx.query("SAVEPOINT idempotent_work");
+    if (stored?.state === IdempotencyState.DONE) return { status: stored.statusCode ?? 200, body: stored.response };
+    await execute(tx, sql`SAVEPOINT idempotent_work`);
     let response: StoredResponse;
     try {
       response = await work(tx);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      await tx.query("ROLLBACK TO SAVEPOINT idempotent_work");
+      await execute(tx, sql`ROLLBACK TO SAVEPOINT idempotent_work`);
       response = answer(error);
     }
-    await tx.query(
-      `INSERT INTO idempotency_keys (user_id, key, request_hash, state, status_code, response) VALUES ($1, $2, $3, 'DONE', $4, $5::jsonb)
-       ON CONFLICT (user_id, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, state = 'DONE', status_code = EXCLUDED.status_code, response = EXCLUDED.response, created_at = now()`,
-      [options.userId, options.key, hash, response.status, JSON.stringify(response.body)],
+    await execute(
+      tx,
+      sql`INSERT INTO idempotency_keys (user_id, key, request_hash, state, status_code, response)
+          VALUES (${options.userId}, ${options.key}, ${hash}, ${IdempotencyState.DONE}, ${response.status}, ${JSON.stringify(response.body)}::jsonb)
+       ON CONFLICT (user_id, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, state = EXCLUDED.state, status_code = EXCLUDED.status_code, response = EXCLUDED.response, created_at = now()`,
     );
     return response;
   });

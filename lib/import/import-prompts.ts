@@ -4,8 +4,10 @@ import { createWriteStream, type WriteStream } from "node:fs";
 import { writeAudit } from "@/lib/audit/audit-entry";
 import { copyRowsInto } from "@/lib/db/copy-from";
 import { copyTextRow } from "@/lib/db/copy-text";
-import type { PoolClient } from "pg";
+import { ImportStatus } from "@/generated/prisma/enums";
 import { pool } from "@/lib/db/pool";
+import { execute, queryOne, queryRows, sql, type Queryable } from "@/lib/db/sql";
+import { withTransaction, type Tx } from "@/lib/db/transaction";
 import { completionContentHash } from "@/lib/import/content-hash";
 import { classifyRecord } from "@/lib/import/classify-record";
 import { ImportTally, type PendingPrompt } from "@/lib/import/import-tally";
@@ -96,42 +98,54 @@ const COMPLETION_COLUMNS = ["prompt_id", "model", "text", "position", "content_h
  */
 export async function importPrompts(options: ImportOptions): Promise<ImportSummary> {
   const importId = options.importId ?? (await createImportRow(options));
-  const client = await pool().connect();
   const tally = new ImportTally(options.format === "auto" ? null : options.format, options.skipInvalid, randomUUID);
   const progress = new ImportProgressReporter(importId, options);
   let rejectedReport: WriteStream | undefined;
   try {
-    await client.query("BEGIN");
-    // One import at a time per project: concurrent imports of the same file cannot both add it.
-    await client.query("SELECT pg_advisory_xact_lock(hashtext('medpref-import:' || $1))", [options.projectId]);
-    if (options.skipInvalid && options.rejectedReportPath) {
-      rejectedReport = createWriteStream(options.rejectedReportPath, { encoding: "utf8" });
+    try {
+      return await withTransaction(async (tx) => {
+        // One import at a time per project: concurrent imports of the same file cannot both add it.
+        await execute(tx, sql`SELECT pg_advisory_xact_lock(hashtext('medpref-import:' || ${options.projectId}))`);
+        if (options.skipInvalid && options.rejectedReportPath) {
+          rejectedReport = createWriteStream(options.rejectedReportPath, { encoding: "utf8" });
+        }
+        await readAndWrite(tx, options, importId, tally, progress, rejectedReport);
+        await closeStream(rejectedReport);
+        progress.report(tally, true);
+        const summary = importSummary(importId, tally, options);
+        if (!summary.ok) throw new InvalidImport(summary);
+        await finishImport(tx, options, summary);
+        return summary;
+      });
+    } catch (error) {
+      if (!(error instanceof InvalidImport)) throw error;
+      // Rolled back; the import row (committed before, outside the import's transaction) records why.
+      await finishImportRow(pool(), importId, error.summary, ImportStatus.FAILED);
+      return error.summary;
     }
-    await readAndWrite(client, options, importId, tally, progress, rejectedReport);
-    await closeStream(rejectedReport);
-    progress.report(tally, true);
-    const summary = importSummary(importId, tally, options);
-    await finishImport(client, options, summary);
-    return summary;
   } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
     await closeStream(rejectedReport).catch(() => undefined);
-    await pool()
-      .query("UPDATE imports SET status = 'FAILED', finished_at = now(), report = $2::jsonb WHERE id = $1", [
-        importId,
-        JSON.stringify({ message: `Import failed: ${(error as Error).message}` }),
-      ])
-      .catch(() => undefined);
+    await execute(
+      pool(),
+      sql`UPDATE imports SET status = ${ImportStatus.FAILED}, finished_at = now(), report = ${JSON.stringify({ message: `Import failed: ${(error as Error).message}` })}::jsonb
+           WHERE id = ${importId}`,
+    ).catch(() => undefined);
     throw error;
   } finally {
     progress.stop();
-    client.release();
+  }
+}
+
+/** A file with invalid records (without skipInvalid): thrown to roll the import's transaction back, then reported as its summary. */
+class InvalidImport extends Error {
+  constructor(readonly summary: ImportSummary) {
+    super(summary.message);
   }
 }
 
 /** Reads every record, classifies it, and writes the prompts taken in batches (not the last batch of a failing import). */
 async function readAndWrite(
-  client: PoolClient,
+  client: Tx,
   options: ImportOptions,
   importId: string,
   tally: ImportTally,
@@ -166,14 +180,14 @@ async function readAndWrite(
 }
 
 /** Writes the waiting batch with COPY, leaving out the prompts the project already has. */
-async function writeBatch(client: PoolClient, projectId: string, importId: string, tally: ImportTally): Promise<void> {
+async function writeBatch(client: Tx, projectId: string, importId: string, tally: ImportTally): Promise<void> {
   const batch = tally.takeBatch();
   if (batch.length === 0) return;
-  const existing = await client.query<{ content_hash: string }>(
-    "SELECT content_hash FROM prompts WHERE project_id = $1 AND content_hash = ANY($2::text[])",
-    [projectId, batch.map((p) => p.hash)],
+  const existing = await queryRows<{ contentHash: string }>(
+    client,
+    sql`SELECT content_hash FROM prompts WHERE project_id = ${projectId} AND content_hash = ANY(${batch.map((p) => p.hash)}::text[])`,
   );
-  const known = new Set(existing.rows.map((r) => r.content_hash));
+  const known = new Set(existing.map((r) => r.contentHash));
   const fresh = batch.filter((p) => !known.has(p.hash));
   if (fresh.length > 0) {
     await copyRowsInto(client, "prompts", PROMPT_COLUMNS, promptRows(fresh, projectId, importId));
@@ -204,14 +218,9 @@ function importSummary(importId: string, tally: ImportTally, options: ImportOpti
   return summary;
 }
 
-/** A failed import rolls back and records why; a good one records its counts and the audit entry, then commits. */
-async function finishImport(client: PoolClient, options: ImportOptions, summary: ImportSummary): Promise<void> {
-  if (!summary.ok) {
-    await client.query("ROLLBACK");
-    await finishImportRow(client, summary.importId, summary, "FAILED");
-    return;
-  }
-  await finishImportRow(client, summary.importId, summary, "SUCCEEDED");
+/** A good import records its counts and the audit entry in its transaction (a failed one is rolled back, see importPrompts). */
+async function finishImport(client: Tx, options: ImportOptions, summary: ImportSummary): Promise<void> {
+  await finishImportRow(client, summary.importId, summary, ImportStatus.SUCCEEDED);
   await writeAudit(client, {
     actorId: options.actorId,
     action: "import.complete",
@@ -228,7 +237,6 @@ async function finishImport(client: PoolClient, options: ImportOptions, summary:
       recordsRejected: summary.recordsRejected,
     },
   });
-  await client.query("COMMIT");
 }
 
 /**
@@ -247,13 +255,11 @@ class ImportProgressReporter {
     private readonly options: Pick<ImportOptions, "onProgress" | "bytesTotal">,
   ) {
     this.heartbeat = setInterval(() => {
-      pool()
-        .query("UPDATE imports SET bytes_read = $2, records_read = $3, updated_at = now() WHERE id = $1 AND status = 'RUNNING'", [
-          importId,
-          this.bytesRead,
-          this.recordsRead,
-        ])
-        .catch(() => undefined);
+      execute(
+        pool(),
+        sql`UPDATE imports SET bytes_read = ${this.bytesRead}, records_read = ${this.recordsRead}, updated_at = now()
+             WHERE id = ${importId} AND status = ${ImportStatus.RUNNING}`,
+      ).catch(() => undefined);
     }, HEARTBEAT_EVERY_MS);
   }
 
@@ -272,51 +278,43 @@ class ImportProgressReporter {
 
 /** Marks imports whose process died mid-way as failed (their transaction left nothing behind). */
 export async function failInterruptedImports(): Promise<number> {
-  const result = await pool().query(
-    `UPDATE imports SET status = 'FAILED', finished_at = now(),
+  return execute(
+    pool(),
+    sql`UPDATE imports SET status = ${ImportStatus.FAILED}, finished_at = now(),
             report = jsonb_build_object('message', 'Interrupted: the importing process stopped before finishing. Nothing was imported; run the import again.')
-      WHERE status = 'RUNNING' AND updated_at < now() - make_interval(mins => $1)`,
-    [IMPORT_STALE_AFTER_MINUTES],
+      WHERE status = ${ImportStatus.RUNNING} AND updated_at < now() - make_interval(mins => ${IMPORT_STALE_AFTER_MINUTES})`,
   );
-  return result.rowCount ?? 0;
 }
 
 async function createImportRow(options: ImportOptions): Promise<string> {
-  const { rows } = await pool().query<{ id: string }>(
-    "INSERT INTO imports (project_id, file_name, format, bytes_total, created_by_id) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-    [options.projectId, options.fileName, options.format, options.bytesTotal, options.actorId],
+  const row = await queryOne<{ id: string }>(
+    pool(),
+    sql`INSERT INTO imports (project_id, file_name, format, bytes_total, created_by_id)
+        VALUES (${options.projectId}, ${options.fileName}, ${options.format}, ${options.bytesTotal}, ${options.actorId}) RETURNING id`,
   );
-  return rows[0]!.id;
+  return row!.id;
 }
 
 async function finishImportRow(
-  client: { query: (text: string, values: unknown[]) => Promise<unknown> },
+  client: Queryable,
   importId: string,
   s: ImportSummary,
-  status: "SUCCEEDED" | "FAILED",
+  status: typeof ImportStatus.SUCCEEDED | typeof ImportStatus.FAILED,
 ) {
-  await client.query(
-    `UPDATE imports SET status = $2, format = COALESCE($3, format), records_read = $4, prompts_added = $5, prompts_duplicate = $6,
-       completions_added = $7, records_rejected = $8, report = $9::jsonb, finished_at = now(), updated_at = now(), bytes_read = bytes_total
-     WHERE id = $1`,
-    [
-      importId,
-      status,
-      s.format,
-      s.recordsRead,
-      s.promptsAdded,
-      s.duplicatesExisting + s.duplicatesInFile,
-      s.completionsAdded,
-      s.recordsRejected,
-      JSON.stringify({
-        message: s.message,
-        problems: s.problems,
-        problemsNotShown: s.problemsNotShown,
-        duplicatesExisting: s.duplicatesExisting,
-        duplicatesInFile: s.duplicatesInFile,
-        rejectedReportPath: s.rejectedReportPath,
-      }),
-    ],
+  const report = JSON.stringify({
+    message: s.message,
+    problems: s.problems,
+    problemsNotShown: s.problemsNotShown,
+    duplicatesExisting: s.duplicatesExisting,
+    duplicatesInFile: s.duplicatesInFile,
+    rejectedReportPath: s.rejectedReportPath,
+  });
+  await execute(
+    client,
+    sql`UPDATE imports SET status = ${status}, format = COALESCE(${s.format}, format), records_read = ${s.recordsRead}, prompts_added = ${s.promptsAdded},
+       prompts_duplicate = ${s.duplicatesExisting + s.duplicatesInFile}, completions_added = ${s.completionsAdded}, records_rejected = ${s.recordsRejected},
+       report = ${report}::jsonb, finished_at = now(), updated_at = now(), bytes_read = bytes_total
+     WHERE id = ${importId}`,
   );
 }
 

@@ -2,7 +2,9 @@ import "server-only";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { env } from "@/lib/config/env";
+import type { ImportStatus } from "@/generated/prisma/enums";
 import { pool } from "@/lib/db/pool";
+import { execute, queryOne, sql } from "@/lib/db/sql";
 import { AppError, isUniqueViolation } from "@/lib/errors/app-error";
 import { importPrompts, type ImportSummary } from "@/lib/import/import-prompts";
 import { SKIP_INVALID_LABEL } from "@/lib/import/upload-schema";
@@ -32,9 +34,10 @@ export async function importUpload(options: {
   }
   const project = await getProjectBySlug(options.slug);
   try {
-    await pool().query(
-      "INSERT INTO imports (id, project_id, file_name, format, bytes_total, created_by_id) VALUES ($1, $2, $3, $4, $5, $6)",
-      [query.importId, project.id, query.fileName, query.format, options.contentLength, options.actorId],
+    await execute(
+      pool(),
+      sql`INSERT INTO imports (id, project_id, file_name, format, bytes_total, created_by_id)
+          VALUES (${query.importId}, ${project.id}, ${query.fileName}, ${query.format}, ${options.contentLength}, ${options.actorId})`,
     );
   } catch (e) {
     if (isUniqueViolation(e))
@@ -75,26 +78,38 @@ function formatBytes(n: number): string {
 
 /** The status the upload page polls. */
 export async function getImportStatus(importId: string) {
-  const { rows } = await pool().query(
-    `SELECT i.id, i.status, i.file_name, i.bytes_total::float8 AS bytes_total, i.bytes_read::float8 AS bytes_read, i.records_read, i.prompts_added, i.prompts_duplicate,
+  const r = await queryOne<{
+    id: string;
+    project: string;
+    status: ImportStatus;
+    fileName: string;
+    bytesTotal: number;
+    bytesRead: number;
+    recordsRead: number;
+    promptsAdded: number;
+    promptsDuplicate: number;
+    completionsAdded: number;
+    recordsRejected: number;
+    report: { message?: string; problems?: { location: string; field: string; reason: string }[]; problemsNotShown?: number };
+  }>(
+    pool(),
+    sql`SELECT i.id, i.status, i.file_name, i.bytes_total::float8 AS bytes_total, i.bytes_read::float8 AS bytes_read, i.records_read, i.prompts_added, i.prompts_duplicate,
             i.completions_added, i.records_rejected, i.report, p.slug AS project
-       FROM imports i JOIN projects p ON p.id = i.project_id WHERE i.id = $1`,
-    [importId],
+       FROM imports i JOIN projects p ON p.id = i.project_id WHERE i.id = ${importId}`,
   );
-  const r = rows[0];
   if (!r) throw new AppError("NOT_FOUND", "No such import.");
   return {
-    id: r.id as string,
-    project: r.project as string,
-    status: r.status as "RUNNING" | "SUCCEEDED" | "FAILED",
-    fileName: r.file_name as string,
-    bytesTotal: r.bytes_total as number,
-    bytesRead: r.bytes_read as number,
-    recordsRead: r.records_read as number,
-    promptsAdded: r.prompts_added as number,
-    promptsDuplicate: r.prompts_duplicate as number,
-    completionsAdded: r.completions_added as number,
-    recordsRejected: r.records_rejected as number,
-    report: r.report as { message?: string; problems?: { location: string; field: string; reason: string }[]; problemsNotShown?: number },
+    id: r.id,
+    project: r.project,
+    status: r.status,
+    fileName: r.fileName,
+    bytesTotal: r.bytesTotal,
+    bytesRead: r.bytesRead,
+    recordsRead: r.recordsRead,
+    promptsAdded: r.promptsAdded,
+    promptsDuplicate: r.promptsDuplicate,
+    completionsAdded: r.completionsAdded,
+    recordsRejected: r.recordsRejected,
+    report: r.report,
   };
 }

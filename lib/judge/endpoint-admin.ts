@@ -2,6 +2,7 @@ import "server-only";
 import OpenAI from "openai";
 import { writeAudit } from "@/lib/audit/audit-entry";
 import { db } from "@/lib/db/prisma";
+import { execute, queryOne, sql } from "@/lib/db/sql";
 import { withTransaction } from "@/lib/db/transaction";
 import { AppError, isUniqueViolation } from "@/lib/errors/app-error";
 import { transportProblem } from "@/lib/judge/call-judge";
@@ -66,37 +67,41 @@ export async function updateEndpoint(id: string, input: EndpointInput, actorId: 
  * deletes one no run used. Either way it no longer appears for new runs.
  */
 export async function archiveEndpoint(id: string, actorId: string | null): Promise<"archived" | "deleted"> {
-  return withTransaction(
-    async (tx) => {
-      const endpoint = await tx.llmEndpoint.findUnique({ where: { id }, select: { id: true, name: true, archivedAt: true } });
-      if (!endpoint) throw new AppError("NOT_FOUND", "No such endpoint.");
-      // Lock the row: a run created meanwhile must not end up pointing at a deleted endpoint.
-      await tx.$executeRaw`SELECT 1 FROM llm_endpoints WHERE id = ${id}::uuid FOR UPDATE`;
-      // Judge runs point at it; generation runs name it for one of their models.
-      const counted = await tx.$queryRaw<{ n: number }[]>`
-      SELECT count(*)::int AS n FROM judge_runs r
+  return withTransaction(async (tx) => {
+    const endpoint = await queryOne<{ id: string; name: string; archivedAt: Date | null }>(
+      tx,
+      sql`SELECT id, name, archived_at FROM llm_endpoints WHERE id = ${id}::uuid`,
+    );
+    if (!endpoint) throw new AppError("NOT_FOUND", "No such endpoint.");
+    // Lock the row: a run created meanwhile must not end up pointing at a deleted endpoint.
+    await execute(tx, sql`SELECT 1 FROM llm_endpoints WHERE id = ${id}::uuid FOR UPDATE`);
+    // Judge runs point at it; generation runs name it for one of their models.
+    const counted = await queryOne<{ n: number }>(
+      tx,
+      sql`SELECT count(*)::int AS n FROM judge_runs r
        WHERE r.endpoint_id = ${id}::uuid
-          OR (jsonb_typeof(r.config->'models') = 'array' AND EXISTS (SELECT 1 FROM jsonb_array_elements(r.config->'models') m WHERE m->>'endpointId' = ${id}))`;
-      const used = counted[0]!.n;
-      if (used === 0) {
-        await tx.llmEndpoint.delete({ where: { id } });
-        await writeAudit(tx, {
-          actorId,
-          action: "endpoint.delete",
-          entityType: "llm_endpoint",
-          entityId: id,
-          before: { name: endpoint.name },
-        });
-        return "deleted";
-      }
-      if (!endpoint.archivedAt) {
-        await tx.llmEndpoint.update({ where: { id }, data: { archivedAt: new Date() } });
-        await writeAudit(tx, { actorId, action: "endpoint.archive", entityType: "llm_endpoint", entityId: id, after: { runs: used } });
-      }
-      return "archived";
-    },
-    { via: "prisma" },
-  );
+          OR (jsonb_typeof(r.config->'models') = 'array' AND EXISTS (SELECT 1 FROM jsonb_array_elements(r.config->'models') m WHERE m->>'endpointId' = ${id}))`,
+    );
+    const used = counted!.n;
+    if (used === 0) {
+      await execute(tx, sql`DELETE FROM llm_endpoints WHERE id = ${id}::uuid`);
+      await writeAudit(tx, {
+        actorId,
+        action: "endpoint.delete",
+        entityType: "llm_endpoint",
+        entityId: id,
+        before: { name: endpoint.name },
+      });
+      return "deleted";
+    }
+    if (!endpoint.archivedAt) {
+      // As Prisma's update did: archived_at and the @updatedAt column set from the application's clock.
+      const now = new Date();
+      await execute(tx, sql`UPDATE llm_endpoints SET archived_at = ${now}, updated_at = ${now} WHERE id = ${id}::uuid`);
+      await writeAudit(tx, { actorId, action: "endpoint.archive", entityType: "llm_endpoint", entityId: id, after: { runs: used } });
+    }
+    return "archived";
+  });
 }
 
 /** Makes an archived endpoint available to new runs again. */

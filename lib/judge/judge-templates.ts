@@ -1,7 +1,9 @@
 import "server-only";
 import { z } from "zod";
 import { writeAudit } from "@/lib/audit/audit-entry";
+import { pool } from "@/lib/db/pool";
 import { db } from "@/lib/db/prisma";
+import { execute, sql } from "@/lib/db/sql";
 import { withTransaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors/app-error";
 import { BUILT_IN_TEMPLATES } from "@/lib/judge/templates";
@@ -14,10 +16,12 @@ import { safeText, safeName } from "@/lib/text/safe-text";
  */
 export async function ensureBuiltInTemplates(): Promise<void> {
   for (const t of BUILT_IN_TEMPLATES) {
-    await db().$executeRaw`
-      INSERT INTO judge_templates (key, version, name, style, system_prompt, user_template)
+    await execute(
+      pool(),
+      sql`INSERT INTO judge_templates (key, version, name, style, system_prompt, user_template)
       SELECT ${t.key}, 1, ${t.name}, ${t.style}, ${t.systemPrompt}, ${t.userTemplate}
-       WHERE NOT EXISTS (SELECT 1 FROM judge_templates WHERE key = ${t.key})`;
+       WHERE NOT EXISTS (SELECT 1 FROM judge_templates WHERE key = ${t.key})`,
+    );
   }
 }
 

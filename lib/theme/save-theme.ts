@@ -1,5 +1,6 @@
 import "server-only";
 import { pool } from "@/lib/db/pool";
+import { execute, sql } from "@/lib/db/sql";
 import { themeForDatabase, type ThemePreference } from "@/lib/theme/theme";
 
 /**
@@ -7,5 +8,5 @@ import { themeForDatabase, type ThemePreference } from "@/lib/theme/theme";
  * agreement reports' data version watches (a display preference must not invalidate them).
  */
 export async function saveUserTheme(userId: string, theme: ThemePreference): Promise<void> {
-  await pool().query(`UPDATE users SET theme = $2::theme WHERE id = $1`, [userId, themeForDatabase(theme)]);
+  await execute(pool(), sql`UPDATE users SET theme = ${themeForDatabase(theme)}::theme WHERE id = ${userId}`);
 }

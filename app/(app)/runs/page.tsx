@@ -82,18 +82,18 @@ export default async function RunsPage() {
                     </Link>
                     {r.model && <span className="text-slate-500"> · {r.model}</span>}
                   </td>
-                  <td className="px-2 py-1">{r.project_name}</td>
+                  <td className="px-2 py-1">{r.projectName}</td>
                   <td className="px-2 py-1">
                     {r.imported ? "imported" : r.kind === "GENERATE" ? "generation" : "judge"}
                     {r.mode === "BATCH" ? " · batch" : ""}
                   </td>
                   <td className="px-2 py-1">{r.status.toLowerCase()}</td>
                   <td className="px-2 py-1">
-                    {r.units_done}/{r.units_total}
-                    {r.units_failed ? <span className="text-red-700"> ({r.units_failed} failed)</span> : null}
+                    {r.unitsDone}/{r.unitsTotal}
+                    {r.unitsFailed ? <span className="text-red-700"> ({r.unitsFailed} failed)</span> : null}
                   </td>
-                  <td className="px-2 py-1">{usd.format(r.cost_usd)}</td>
-                  <td className="px-2 py-1">{r.created_at.toISOString().slice(0, 16).replace("T", " ")}</td>
+                  <td className="px-2 py-1">{usd.format(r.costUsd)}</td>
+                  <td className="px-2 py-1">{r.createdAt.toISOString().slice(0, 16).replace("T", " ")}</td>
                 </tr>
               ))}
             </tbody>

@@ -2,7 +2,9 @@ import "server-only";
 import { mkdir, readdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { parseFlags, UsageError, type Command } from "@/lib/cli/command";
+import { RunKind } from "@/generated/prisma/enums";
 import { pool } from "@/lib/db/pool";
+import { queryRows, sql } from "@/lib/db/sql";
 import { buildExportPackage } from "@/lib/export/build-export";
 import { parseSourceChoice, parseSplitList, type ExportConfigInput } from "@/lib/export/export-config";
 import { validateExportConfig } from "@/lib/export/export-jobs";
@@ -93,9 +95,10 @@ export const exportCommand: Command = {
       license: values.license,
     } as ExportConfigInput;
     if (source && source.source !== "humans" && source.judgeRuns.length === 0) {
-      const { rows } = await pool().query<{ id: string; name: string; slug: string }>(
-        `SELECT r.id, r.name, p.slug FROM judge_runs r JOIN projects p ON p.id = r.project_id WHERE r.kind = 'JUDGE' AND p.slug = ANY($1) ORDER BY r.created_at`,
-        [values.project],
+      const rows = await queryRows<{ id: string; name: string; slug: string }>(
+        pool(),
+        sql`SELECT r.id, r.name, p.slug FROM judge_runs r JOIN projects p ON p.id = r.project_id
+             WHERE r.kind = ${RunKind.JUDGE} AND p.slug = ANY(${values.project}) ORDER BY r.created_at`,
       );
       const runs = rows.map((r) => `  ${r.slug}: ${r.id}  ${r.name}`).join("\n");
       throw new UsageError(

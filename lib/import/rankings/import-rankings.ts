@@ -2,7 +2,9 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { writeAudit } from "@/lib/audit/audit-entry";
 import { insertJudgeRanking, insertRankingWithRevision } from "@/lib/annotation/store-revision";
+import { RankingKind, Role, RunKind, RunStatus, UnitState } from "@/generated/prisma/enums";
 import { pool } from "@/lib/db/pool";
+import { execute, queryOne, queryRows, sql } from "@/lib/db/sql";
 import { withTransaction, type Tx } from "@/lib/db/transaction";
 import { ProblemList } from "@/lib/import/problem-list";
 import {
@@ -54,12 +56,12 @@ async function externalRater(tx: Tx, name: string): Promise<string> {
       .replace(/^-|-$/g, "")
       .slice(0, 40) || "rater";
   const email = `${slug}-${createHash("sha256").update(name).digest("hex").slice(0, 8)}@external-raters.invalid`;
-  const { rows } = await tx.query<{ id: string }>(
-    `INSERT INTO users (email, name, role, is_external, active, pseudonym) VALUES ($1, $2, 'CLINICIAN', true, false, $3)
+  const row = await queryOne<{ id: string }>(
+    tx,
+    sql`INSERT INTO users (email, name, role, is_external, active, pseudonym) VALUES (${email}, ${name}, ${Role.CLINICIAN}, true, false, ${newPseudonym()})
      ON CONFLICT (email) DO UPDATE SET email = EXCLUDED.email RETURNING id`,
-    [email, name, newPseudonym()],
   );
-  return rows[0]!.id;
+  return row!.id;
 }
 
 /**
@@ -85,17 +87,17 @@ export async function importRankings(o: RankingImportOptions): Promise<RankingIm
     else problems.addRecord(raw.location, [parsed]);
   }
   const refs = [...new Set(claims.map((c) => c.claim.promptRef))];
-  const { rows: projectRows } = await pool().query<{ allow_ties: boolean }>(`SELECT allow_ties FROM projects WHERE id = $1`, [o.projectId]);
-  const resolveOptions = { defaultScale: o.scoreScale ?? RUBRIC_SCALE, allowTies: projectRows[0]?.allow_ties ?? false };
-  const { rows } = await pool().query<{ id: string; external_id: string | null; candidates: Candidate[] }>(
-    `SELECT p.id, p.external_id, (SELECT json_agg(json_build_object('id', c.id, 'model', c.model, 'position', c.position)) FROM completions c WHERE c.prompt_id = p.id) AS candidates
-       FROM prompts p WHERE p.project_id = $1 AND (p.external_id = ANY($2::text[]) OR p.id = ANY($3::uuid[]))`,
-    [o.projectId, refs, refs.filter((r) => UUID.test(r))],
+  const project = await queryOne<{ allowTies: boolean }>(pool(), sql`SELECT allow_ties FROM projects WHERE id = ${o.projectId}`);
+  const resolveOptions = { defaultScale: o.scoreScale ?? RUBRIC_SCALE, allowTies: project?.allowTies ?? false };
+  const rows = await queryRows<{ id: string; externalId: string | null; candidates: Candidate[] }>(
+    pool(),
+    sql`SELECT p.id, p.external_id, (SELECT json_agg(json_build_object('id', c.id, 'model', c.model, 'position', c.position)) FROM completions c WHERE c.prompt_id = p.id) AS candidates
+       FROM prompts p WHERE p.project_id = ${o.projectId} AND (p.external_id = ANY(${refs}::text[]) OR p.id = ANY(${refs.filter((r) => UUID.test(r))}::uuid[]))`,
   );
   const byRef = new Map<string, (typeof rows)[number]>();
   for (const r of rows) {
     byRef.set(r.id, r);
-    if (r.external_id !== null) byRef.set(r.external_id, r);
+    if (r.externalId !== null) byRef.set(r.externalId, r);
   }
   const ready: {
     location: string;
@@ -160,24 +162,19 @@ export async function importRankings(o: RankingImportOptions): Promise<RankingIm
     for (const annotator of annotators) {
       const mine = ready.filter((r) => r.annotator === annotator);
       if (o.kind === "judge") {
-        const { rows: run } = await tx.query<{ id: string }>(
-          `INSERT INTO judge_runs (project_id, kind, status, name, model, permutations, units_total, config, created_by_id, started_at, finished_at)
-           VALUES ($1, 'JUDGE', 'COMPLETED', $2, $3, 1, $4, $5::jsonb, $6, now(), now()) RETURNING id`,
-          [
-            o.projectId,
-            `Imported: ${annotator} (${o.fileName})`,
-            annotator,
-            mine.length,
-            JSON.stringify({ imported: { file: o.fileName, annotator } }),
-            o.actorId,
-          ],
+        const run = await queryOne<{ id: string }>(
+          tx,
+          sql`INSERT INTO judge_runs (project_id, kind, status, name, model, permutations, units_total, config, created_by_id, started_at, finished_at)
+           VALUES (${o.projectId}, ${RunKind.JUDGE}, ${RunStatus.COMPLETED}, ${`Imported: ${annotator} (${o.fileName})`}, ${annotator}, 1, ${mine.length},
+                   ${JSON.stringify({ imported: { file: o.fileName, annotator } })}::jsonb, ${o.actorId}, now(), now()) RETURNING id`,
         );
-        const runId = run[0]!.id;
+        const runId = run!.id;
         judgeRunIds.push(runId);
-        await tx.query(`INSERT INTO judge_units (run_id, prompt_id, unit_index, state) SELECT $1, p, 0, 'DONE' FROM unnest($2::uuid[]) p`, [
-          runId,
-          mine.map((r) => r.promptId),
-        ]);
+        await execute(
+          tx,
+          sql`INSERT INTO judge_units (run_id, prompt_id, unit_index, state)
+              SELECT ${runId}::uuid, p, 0, ${UnitState.DONE}::unit_state FROM unnest(${mine.map((r) => r.promptId)}::uuid[]) p`,
+        );
         for (const r of mine) {
           await insertJudgeRanking(tx, {
             promptId: r.promptId,
@@ -193,11 +190,11 @@ export async function importRankings(o: RankingImportOptions): Promise<RankingIm
         }
       } else {
         const raterId = await externalRater(tx, annotator);
-        const { rows: existing } = await tx.query<{ prompt_id: string }>(
-          `SELECT prompt_id FROM rankings WHERE kind = 'HUMAN' AND rater_id = $1 AND prompt_id = ANY($2::uuid[])`,
-          [raterId, mine.map((r) => r.promptId)],
+        const existing = await queryRows<{ promptId: string }>(
+          tx,
+          sql`SELECT prompt_id FROM rankings WHERE kind = ${RankingKind.HUMAN} AND rater_id = ${raterId} AND prompt_id = ANY(${mine.map((r) => r.promptId)}::uuid[])`,
         );
-        const done = new Set(existing.map((e) => e.prompt_id));
+        const done = new Set(existing.map((e) => e.promptId));
         for (const r of mine) {
           if (done.has(r.promptId)) {
             alreadyThere++;
@@ -207,7 +204,7 @@ export async function importRankings(o: RankingImportOptions): Promise<RankingIm
           // ranking stays out of position-bias figures instead of inventing a bias.
           await insertRankingWithRevision(tx, {
             promptId: r.promptId,
-            kind: "HUMAN",
+            kind: RankingKind.HUMAN,
             raterId,
             assignmentId: null,
             authorId: raterId,

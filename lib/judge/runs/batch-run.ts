@@ -1,7 +1,9 @@
 import "server-only";
 import { toFile } from "openai";
 import type OpenAI from "openai";
+import { CallStatus, RunStatus, UnitState } from "@/generated/prisma/enums";
 import { pool } from "@/lib/db/pool";
+import { execute, queryOne, queryRows, sql } from "@/lib/db/sql";
 import { withTransaction } from "@/lib/db/transaction";
 import { judgeClient, type JudgeAttempt } from "@/lib/judge/call-judge";
 import { judgeAnswerJsonSchema, parseJudgeAnswer, repairMessage } from "@/lib/judge/judge-answer";
@@ -25,32 +27,31 @@ const LIVE = ["submitting", "validating", "in_progress", "finalizing", "cancelli
 
 interface BatchRun {
   id: string;
-  status: string;
+  status: RunStatus;
   model: string;
-  max_retries: number;
-  supports_structured_output: boolean;
-  base_url: string;
-  api_key_env: string;
-  model_prices: unknown;
-  budget_calls: number | null;
-  budget_tokens: number | null;
-  budget_cost_usd: number | null;
-  calls_made: number;
-  tokens_used: number;
-  cost_usd: number;
+  maxRetries: number;
+  supportsStructuredOutput: boolean;
+  baseUrl: string;
+  apiKeyEnv: string;
+  modelPrices: unknown;
+  budgetCalls: number | null;
+  budgetTokens: number | null;
+  budgetCostUsd: number | null;
+  callsMade: number;
+  tokensUsed: number;
+  costUsd: number;
 }
 
 async function loadBatchRun(runId: string): Promise<BatchRun | undefined> {
-  const { rows } = await pool().query<BatchRun>(
-    `SELECT r.id, r.status, r.model, r.max_retries, e.supports_structured_output, e.base_url, e.api_key_env, e.model_prices,
+  return queryOne<BatchRun>(
+    pool(),
+    sql`SELECT r.id, r.status, r.model, r.max_retries, e.supports_structured_output, e.base_url, e.api_key_env, e.model_prices,
             r.budget_calls, r.budget_tokens::float8 AS budget_tokens, r.budget_cost_usd, ${SPEND_SQL}
-       FROM judge_runs r JOIN llm_endpoints e ON e.id = r.endpoint_id WHERE r.id = $1`,
-    [runId],
+       FROM judge_runs r JOIN llm_endpoints e ON e.id = r.endpoint_id WHERE r.id = ${runId}`,
   );
-  return rows[0];
 }
 
-const clientOf = (run: BatchRun) => judgeClient({ baseUrl: run.base_url, apiKeyEnv: run.api_key_env });
+const clientOf = (run: BatchRun) => judgeClient({ baseUrl: run.baseUrl, apiKeyEnv: run.apiKeyEnv });
 const customId = (promptId: string, unit: number) => `${promptId}:${unit}`;
 
 type LoadedUnit = NonNullable<Awaited<ReturnType<typeof loadJudgeUnit>>>;
@@ -61,18 +62,17 @@ type LoadedUnit = NonNullable<Awaited<ReturnType<typeof loadJudgeUnit>>>;
  * again — a failure that is not the judge's is not a conversation to repair.
  */
 async function unitRequest(run: BatchRun, promptId: string, unit: number, loaded: LoadedUnit): Promise<JudgeAttempt["request"]> {
-  const { rows } = await pool().query<{
+  const previous = await queryOne<{
     request: JudgeAttempt["request"];
     content: string | null;
     answered: boolean;
     error: string | null;
   }>(
-    `SELECT request, response->'choices'->0->'message'->>'content' AS content, jsonb_typeof(response->'choices') = 'array' AS answered, error FROM judge_calls
-      WHERE run_id = $1 AND prompt_id = $2 AND permutation_index = $3 AND status = 'FAILED'
+    pool(),
+    sql`SELECT request, response->'choices'->0->'message'->>'content' AS content, jsonb_typeof(response->'choices') = 'array' AS answered, error FROM judge_calls
+      WHERE run_id = ${run.id} AND prompt_id = ${promptId} AND permutation_index = ${unit} AND status = ${CallStatus.FAILED}
       ORDER BY attempt DESC LIMIT 1`,
-    [run.id, promptId, unit],
   );
-  const previous = rows[0];
   const n = loaded.order.length;
   if (previous && !previous.answered && Array.isArray(previous.request?.messages)) return previous.request;
   const messages: JudgeAttempt["request"]["messages"] = previous?.answered
@@ -82,50 +82,50 @@ async function unitRequest(run: BatchRun, promptId: string, unit: number, loaded
         { role: "user", content: repairMessage((previous.error ?? "").split("; "), n) },
       ]
     : [
-        { role: "system", content: loaded.run.system_prompt },
+        { role: "system", content: loaded.run.systemPrompt },
         { role: "user", content: loaded.userPrompt },
       ];
   return {
     model: run.model,
     temperature: loaded.run.temperature,
     messages,
-    ...(run.supports_structured_output ? { response_format: { type: "json_schema", json_schema: judgeAnswerJsonSchema(n) } } : {}),
+    ...(run.supportsStructuredOutput ? { response_format: { type: "json_schema", json_schema: judgeAnswerJsonSchema(n) } } : {}),
   };
 }
 
 /** Submits one batch with the run's pending units (at most what the call budget still allows). */
 export async function submitJudgeBatch(run: BatchRun): Promise<number> {
-  const limit = run.budget_calls === null ? 50_000 : Math.max(0, Math.min(50_000, run.budget_calls - run.calls_made));
-  const { rows: units } = await pool().query<{ prompt_id: string; unit_index: number }>(
-    `SELECT prompt_id, unit_index FROM judge_units WHERE run_id = $1 AND state = 'PENDING' ORDER BY prompt_id, unit_index LIMIT $2`,
-    [run.id, limit],
+  const limit = run.budgetCalls === null ? 50_000 : Math.max(0, Math.min(50_000, run.budgetCalls - run.callsMade));
+  const units = await queryRows<{ promptId: string; unitIndex: number }>(
+    pool(),
+    sql`SELECT prompt_id, unit_index FROM judge_units WHERE run_id = ${run.id} AND state = ${UnitState.PENDING} ORDER BY prompt_id, unit_index LIMIT ${limit}`,
   );
   if (units.length === 0) return 0;
   const lines: string[] = [];
   for (const u of units) {
-    const loaded = await loadJudgeUnit({ runId: run.id, promptId: u.prompt_id, permutation: u.unit_index });
+    const loaded = await loadJudgeUnit({ runId: run.id, promptId: u.promptId, permutation: u.unitIndex });
     if (!loaded) continue;
-    const body = await unitRequest(run, u.prompt_id, u.unit_index, loaded);
-    lines.push(JSON.stringify({ custom_id: customId(u.prompt_id, u.unit_index), method: "POST", url: "/v1/chat/completions", body }));
+    const body = await unitRequest(run, u.promptId, u.unitIndex, loaded);
+    lines.push(JSON.stringify({ custom_id: customId(u.promptId, u.unitIndex), method: "POST", url: "/v1/chat/completions", body }));
   }
-  const { rows } = await pool().query<{ id: string }>(
-    `INSERT INTO judge_batches (run_id, status, request_count) VALUES ($1, 'submitting', $2) RETURNING id`,
-    [run.id, lines.length],
+  const inserted = await queryOne<{ id: string }>(
+    pool(),
+    sql`INSERT INTO judge_batches (run_id, status, request_count) VALUES (${run.id}, 'submitting', ${lines.length}) RETURNING id`,
   );
-  const local = rows[0]!.id;
+  const local = inserted!.id;
   const client = clientOf(run);
   const file = await client.files.create({
     file: await toFile(Buffer.from(`${lines.join("\n")}\n`, "utf8"), `medpref-${local}.jsonl`),
     purpose: "batch",
   });
-  await pool().query(`UPDATE judge_batches SET input_file_id = $2 WHERE id = $1`, [local, file.id]);
+  await execute(pool(), sql`UPDATE judge_batches SET input_file_id = ${file.id} WHERE id = ${local}`);
   const batch = await client.batches.create({
     input_file_id: file.id,
     endpoint: "/v1/chat/completions",
     completion_window: "24h",
     metadata: { medpref_batch: local, medpref_run: run.id },
   });
-  await pool().query(`UPDATE judge_batches SET remote_batch_id = $2, status = $3 WHERE id = $1`, [local, batch.id, batch.status]);
+  await execute(pool(), sql`UPDATE judge_batches SET remote_batch_id = ${batch.id}, status = ${batch.status} WHERE id = ${local}`);
   logger.info({ run: run.id, batch: batch.id, requests: lines.length }, "batch submitted");
   return lines.length;
 }
@@ -157,7 +157,7 @@ async function ingestOutput(run: BatchRun, local: string, client: OpenAI, fileId
     if (!promptId || !Number.isInteger(unit)) continue;
     seen.add(record.custom_id!);
     const loaded = await loadJudgeUnit({ runId: run.id, promptId, permutation: unit });
-    if (!loaded || loaded.run.unit_state !== "PENDING") continue;
+    if (!loaded || loaded.run.unitState !== UnitState.PENDING) continue;
     const body = record.response?.body;
     const ok = kind === "output" && record.response?.status_code === 200 && body;
     const content = ok ? (body.choices?.[0]?.message?.content ?? null) : null;
@@ -180,19 +180,20 @@ async function ingestOutput(run: BatchRun, local: string, client: OpenAI, fileId
       outputTokens: ok ? (body.usage?.completion_tokens ?? 0) : 0,
       latencyMs: 0,
     };
-    const { rows: tries } = await pool().query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM judge_calls WHERE run_id = $1 AND prompt_id = $2 AND permutation_index = $3 AND status = 'FAILED'`,
-      [run.id, promptId, unit],
+    const tries = await queryOne<{ n: number }>(
+      pool(),
+      sql`SELECT count(*)::int AS n FROM judge_calls
+           WHERE run_id = ${run.id} AND prompt_id = ${promptId} AND permutation_index = ${unit} AND status = ${CallStatus.FAILED}`,
     );
     const valid = parsed?.ok === true;
-    const outcome = valid ? "DONE" : tries[0]!.n + 1 > run.max_retries ? "FAILED" : "RETRY";
+    const outcome = valid ? "DONE" : tries!.n + 1 > run.maxRetries ? "FAILED" : "RETRY";
     await withTransaction((tx) =>
       recordUnitOutcome(
         tx,
         { runId: run.id, promptId, unitIndex: unit },
         {
           calls: [attemptRecord(attempt, loaded.order, valid, local)],
-          prices: run.model_prices,
+          prices: run.modelPrices,
           model: run.model,
           priceFactor: BATCH_PRICE_FACTOR,
           outcome,
@@ -214,14 +215,15 @@ async function ingestOutput(run: BatchRun, local: string, client: OpenAI, fileId
 export async function pollJudgeBatches(runId: string): Promise<"again" | "done"> {
   const lock = await pool().connect();
   try {
-    const { rows: got } = await lock.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok`, [
-      `batch-poll:${runId}`,
-    ]);
-    if (!got[0]!.ok) return "again";
+    const got = await queryOne<{ ok: boolean }>(
+      lock,
+      sql`SELECT pg_try_advisory_lock(hashtextextended(${`batch-poll:${runId}`}, 0)) AS ok`,
+    );
+    if (!got!.ok) return "again";
     try {
       return await pollOnce(runId);
     } finally {
-      await lock.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [`batch-poll:${runId}`]);
+      await execute(lock, sql`SELECT pg_advisory_unlock(hashtextextended(${`batch-poll:${runId}`}, 0))`);
     }
   } finally {
     lock.release();
@@ -232,34 +234,35 @@ async function pollOnce(runId: string): Promise<"again" | "done"> {
   const run = await loadBatchRun(runId);
   if (!run || SETTLED_RUN_STATUSES.has(run.status)) return "done";
   const client = clientOf(run);
-  const { rows: live } = await pool().query<{ id: string; remote_batch_id: string | null }>(
-    `SELECT id, remote_batch_id FROM judge_batches WHERE run_id = $1 AND status = ANY($2) ORDER BY created_at`,
-    [runId, LIVE],
+  const live = await queryRows<{ id: string; remoteBatchId: string | null }>(
+    pool(),
+    sql`SELECT id, remote_batch_id FROM judge_batches WHERE run_id = ${runId} AND status = ANY(${LIVE}) ORDER BY created_at`,
   );
   for (const b of live) {
-    const remote = b.remote_batch_id ? await client.batches.retrieve(b.remote_batch_id) : await findRemoteBatch(client, b.id);
+    const remote = b.remoteBatchId ? await client.batches.retrieve(b.remoteBatchId) : await findRemoteBatch(client, b.id);
     if (!remote) {
       // Never created remotely (the worker stopped before): drop it, its units are still pending.
-      await pool().query(`UPDATE judge_batches SET status = 'abandoned', finished_at = now() WHERE id = $1`, [b.id]);
+      await execute(pool(), sql`UPDATE judge_batches SET status = 'abandoned', finished_at = now() WHERE id = ${b.id}`);
       continue;
     }
-    await pool().query(
-      `UPDATE judge_batches SET remote_batch_id = $2, status = $3, output_file_id = $4, error_file_id = $5 WHERE id = $1`,
-      [b.id, remote.id, remote.status, remote.output_file_id ?? null, remote.error_file_id ?? null],
+    await execute(
+      pool(),
+      sql`UPDATE judge_batches SET remote_batch_id = ${remote.id}, status = ${remote.status}, output_file_id = ${remote.output_file_id ?? null},
+             error_file_id = ${remote.error_file_id ?? null} WHERE id = ${b.id}`,
     );
     if (LIVE.includes(remote.status)) return "again";
     if (remote.output_file_id) await ingestOutput(run, b.id, client, remote.output_file_id, "output");
     if (remote.error_file_id) await ingestOutput(run, b.id, client, remote.error_file_id, "error");
-    await pool().query(`UPDATE judge_batches SET finished_at = now() WHERE id = $1`, [b.id]);
+    await execute(pool(), sql`UPDATE judge_batches SET finished_at = now() WHERE id = ${b.id}`);
     await completeRunIfDone(runId);
   }
   const fresh = await loadBatchRun(runId);
-  if (!fresh || fresh.status !== "RUNNING") return "done";
-  const { rows: failedBatches } = await pool().query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM judge_batches WHERE run_id = $1 AND status IN ('failed', 'expired')`,
-    [runId],
+  if (!fresh || fresh.status !== RunStatus.RUNNING) return "done";
+  const failedBatches = await queryOne<{ n: number }>(
+    pool(),
+    sql`SELECT count(*)::int AS n FROM judge_batches WHERE run_id = ${runId} AND status IN ('failed', 'expired')`,
   );
-  if (failedBatches[0]!.n >= 3) {
+  if (failedBatches!.n >= 3) {
     await changeRunStatus(pool(), runId, { transition: "fail", reason: "Three batches failed or expired; see the batches below." });
     return "done";
   }
@@ -275,16 +278,16 @@ async function pollOnce(runId: string): Promise<"again" | "done"> {
 export async function cancelRemoteBatches(runId: string): Promise<void> {
   const run = await loadBatchRun(runId);
   if (!run) return;
-  const { rows } = await pool().query<{ id: string; remote_batch_id: string }>(
-    `SELECT id, remote_batch_id FROM judge_batches WHERE run_id = $1 AND remote_batch_id IS NOT NULL AND status = ANY($2)`,
-    [runId, LIVE],
+  const rows = await queryRows<{ id: string; remoteBatchId: string }>(
+    pool(),
+    sql`SELECT id, remote_batch_id FROM judge_batches WHERE run_id = ${runId} AND remote_batch_id IS NOT NULL AND status = ANY(${LIVE})`,
   );
   for (const b of rows) {
     try {
-      const remote = await clientOf(run).batches.cancel(b.remote_batch_id);
-      await pool().query(`UPDATE judge_batches SET status = $2, finished_at = now() WHERE id = $1`, [b.id, remote.status]);
+      const remote = await clientOf(run).batches.cancel(b.remoteBatchId);
+      await execute(pool(), sql`UPDATE judge_batches SET status = ${remote.status}, finished_at = now() WHERE id = ${b.id}`);
     } catch (e) {
-      logger.warn({ err: e, batch: b.remote_batch_id }, "batch cancel failed");
+      logger.warn({ err: e, batch: b.remoteBatchId }, "batch cancel failed");
     }
   }
 }

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { writeAudit } from "@/lib/audit/audit-entry";
 import { withTransaction } from "@/lib/db/transaction";
 import { pool } from "@/lib/db/pool";
+import { queryRows, sql } from "@/lib/db/sql";
 import { db } from "@/lib/db/prisma";
 import { AppError } from "@/lib/errors/app-error";
 import { endpointUnusableReason } from "@/lib/judge/endpoint-admin";
@@ -76,12 +77,12 @@ export async function createGenerationRun(input: GenerationRunInput, actorId: st
     if (reason) throw new AppError("INVALID_INPUT", `${m.model}: ${reason}`, "models");
   }
   const candidateIds = await selectPrompts(project.id, data.filter, data.seed, { min: 0, max: data.targetCandidates - 1 });
-  const { rows } = await pool().query<{ id: string; models: string[] }>(
-    `SELECT p.id, coalesce(array_agg(c.model) FILTER (WHERE c.id IS NOT NULL), '{}') AS models
+  const rows = await queryRows<{ id: string; models: string[] }>(
+    pool(),
+    sql`SELECT p.id, coalesce(array_agg(c.model) FILTER (WHERE c.id IS NOT NULL), '{}') AS models
        FROM prompts p LEFT JOIN completions c ON c.prompt_id = p.id
-      WHERE p.id = ANY($1::uuid[]) AND NOT EXISTS (SELECT 1 FROM rankings r WHERE r.prompt_id = p.id)
+      WHERE p.id = ANY(${candidateIds}::uuid[]) AND NOT EXISTS (SELECT 1 FROM rankings r WHERE r.prompt_id = p.id)
       GROUP BY p.id ORDER BY p.id`,
-    [candidateIds],
   );
   const plan = planGeneration(rows, data.models, data.targetCandidates, data.seed);
   if (plan.units.length === 0)

@@ -3,7 +3,9 @@ import { z } from "zod";
 import { writeAudit } from "@/lib/audit/audit-entry";
 import { withTransaction } from "@/lib/db/transaction";
 import { db } from "@/lib/db/prisma";
+import { RankingKind } from "@/generated/prisma/enums";
 import { pool } from "@/lib/db/pool";
+import { queryRows, sql } from "@/lib/db/sql";
 import { AppError } from "@/lib/errors/app-error";
 import { assertEndpointUsable } from "@/lib/judge/endpoint-admin";
 import { seededRandom, seededShuffle } from "@/lib/core/seeded-random";
@@ -47,22 +49,17 @@ export async function selectPrompts(
   seed: number,
   candidates: { min: number; max: number } = { min: 2, max: 64 },
 ): Promise<string[]> {
-  const { rows } = await pool().query<{ id: string }>(
-    `SELECT p.id FROM prompts p
-      WHERE p.project_id = $1
-        AND ($2::text[] IS NULL OR p.source = ANY($2))
-        AND ($3::text[] IS NULL OR p.prompt_type = ANY($3))
-        AND (NOT $4 OR NOT EXISTS (SELECT 1 FROM rankings r WHERE r.prompt_id = p.id AND r.kind = 'HUMAN'))
-        AND (SELECT count(*) FROM completions c WHERE c.prompt_id = p.id) BETWEEN $5 AND $6
+  const sources = filter.sources?.length ? filter.sources : null;
+  const types = filter.types?.length ? filter.types : null;
+  const rows = await queryRows<{ id: string }>(
+    pool(),
+    sql`SELECT p.id FROM prompts p
+      WHERE p.project_id = ${projectId}
+        AND (${sources}::text[] IS NULL OR p.source = ANY(${sources}::text[]))
+        AND (${types}::text[] IS NULL OR p.prompt_type = ANY(${types}::text[]))
+        AND (NOT ${Boolean(filter.withoutHumanRankings)} OR NOT EXISTS (SELECT 1 FROM rankings r WHERE r.prompt_id = p.id AND r.kind = ${RankingKind.HUMAN}))
+        AND (SELECT count(*) FROM completions c WHERE c.prompt_id = p.id) BETWEEN ${candidates.min} AND ${candidates.max}
       ORDER BY p.id`,
-    [
-      projectId,
-      filter.sources?.length ? filter.sources : null,
-      filter.types?.length ? filter.types : null,
-      Boolean(filter.withoutHumanRankings),
-      candidates.min,
-      candidates.max,
-    ],
   );
   const ids = rows.map((r) => r.id);
   return filter.sample && filter.sample < ids.length

@@ -2,7 +2,9 @@ import "server-only";
 import type PgBoss from "pg-boss";
 import { writeAudit } from "@/lib/audit/audit-entry";
 import { env } from "@/lib/config/env";
+import { RunKind, RunMode, UnitState } from "@/generated/prisma/enums";
 import { pool } from "@/lib/db/pool";
+import { execute, queryOne, queryRows, sql } from "@/lib/db/sql";
 import { db } from "@/lib/db/prisma";
 import { withTransaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors/app-error";
@@ -23,31 +25,36 @@ import { logger } from "@/lib/logger";
 async function enqueuePending(boss: PgBoss, runId: string): Promise<number> {
   const run = await db().judgeRun.findUnique({ where: { id: runId }, select: { kind: true, mode: true, config: true } });
   if (!run) throw new AppError("NOT_FOUND", "No such run.");
-  if (run.mode === "BATCH") {
+  if (run.mode === RunMode.BATCH) {
     await batchPollJob.send(boss, { runId });
-    return (await pool().query(`SELECT count(*)::int AS n FROM judge_units WHERE run_id = $1 AND state = 'PENDING'`, [runId])).rows[0].n;
+    const pending = await queryOne<{ n: number }>(
+      pool(),
+      sql`SELECT count(*)::int AS n FROM judge_units WHERE run_id = ${runId} AND state = ${UnitState.PENDING}`,
+    );
+    return pending!.n;
   }
   const generation = (run.config as { generation?: number }).generation ?? 0;
   const unitJob = (promptId: string, unitIndex: number): UnitJob =>
-    run.kind === "GENERATE"
+    run.kind === RunKind.GENERATE
       ? { kind: "GENERATE", runId, promptId, modelIndex: unitIndex }
       : { kind: "JUDGE", runId, promptId, permutation: unitIndex };
   let enqueued = 0;
   // Keyset pages, so a run over 100k prompts is not read into memory at once.
   for (let after = { p: "00000000-0000-0000-0000-000000000000", u: -1 }; ;) {
-    const { rows } = await pool().query<{ prompt_id: string; unit_index: number }>(
-      `SELECT prompt_id, unit_index FROM judge_units WHERE run_id = $1 AND state = 'PENDING' AND (prompt_id, unit_index) > ($2::uuid, $3::int)
+    const rows = await queryRows<{ promptId: string; unitIndex: number }>(
+      pool(),
+      sql`SELECT prompt_id, unit_index FROM judge_units
+           WHERE run_id = ${runId} AND state = ${UnitState.PENDING} AND (prompt_id, unit_index) > (${after.p}::uuid, ${after.u}::int)
         ORDER BY prompt_id, unit_index LIMIT 1000`,
-      [runId, after.p, after.u],
     );
     if (rows.length === 0) return enqueued;
     await runUnitJob.insert(
       boss,
-      rows.map((r) => ({ id: judgeJobId(runId, r.prompt_id, r.unit_index, generation), data: unitJob(r.prompt_id, r.unit_index) })),
+      rows.map((r) => ({ id: judgeJobId(runId, r.promptId, r.unitIndex, generation), data: unitJob(r.promptId, r.unitIndex) })),
     );
     enqueued += rows.length;
     const last = rows.at(-1)!;
-    after = { p: last.prompt_id, u: last.unit_index };
+    after = { p: last.promptId, u: last.unitIndex };
   }
 }
 
@@ -98,7 +105,10 @@ export async function resumeJudgeRun(boss: PgBoss, runId: string, actorId: strin
         `Only a paused run, or one with failed calls, can be resumed (this one is ${resumed.status.toLowerCase()}).`,
       );
     }
-    await tx.query(`UPDATE judge_units SET state = 'PENDING', updated_at = now() WHERE run_id = $1 AND state = 'FAILED'`, [runId]);
+    await execute(
+      tx,
+      sql`UPDATE judge_units SET state = ${UnitState.PENDING}, updated_at = now() WHERE run_id = ${runId} AND state = ${UnitState.FAILED}`,
+    );
   });
   return launchRun(boss, runId, actorId);
 }

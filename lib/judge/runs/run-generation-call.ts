@@ -1,6 +1,8 @@
 import "server-only";
 import type OpenAI from "openai";
+import { type RunStatus, UnitState } from "@/generated/prisma/enums";
 import { pool } from "@/lib/db/pool";
+import { execute, queryOne, sql } from "@/lib/db/sql";
 import { withTransaction, type Tx } from "@/lib/db/transaction";
 import { judgeClient, transportProblem } from "@/lib/judge/call-judge";
 import { completionContentHash } from "@/lib/import/content-hash";
@@ -18,35 +20,31 @@ import { completeRunIfDone, recordUnitOutcome, type CallRecord } from "@/lib/jud
  * one candidate per model). An empty answer is asked again up to the run's repair limit.
  */
 export async function runGenerationCall(job: GenerateUnitJob, ctx: JobContext): Promise<UnitResult> {
-  const { rows } = await pool().query(
-    `SELECT r.status, r.max_concurrency, r.max_retries, r.config, p.messages,
-            (SELECT u.state FROM judge_units u WHERE u.run_id = r.id AND u.prompt_id = $2 AND u.unit_index = $3) AS unit_state
-       FROM judge_runs r JOIN prompts p ON p.id = $2 WHERE r.id = $1`,
-    [job.runId, job.promptId, job.modelIndex],
+  const row = await queryOne<{
+    status: RunStatus;
+    maxConcurrency: number;
+    maxRetries: number;
+    config: { models: GeneratorModel[]; targetCandidates: number };
+    messages: Message[];
+    unitState: UnitState | null;
+  }>(
+    pool(),
+    sql`SELECT r.status, r.max_concurrency, r.max_retries, r.config, p.messages,
+            (SELECT u.state FROM judge_units u WHERE u.run_id = r.id AND u.prompt_id = ${job.promptId}::uuid AND u.unit_index = ${job.modelIndex}) AS unit_state
+       FROM judge_runs r JOIN prompts p ON p.id = ${job.promptId}::uuid WHERE r.id = ${job.runId}`,
   );
-  const row = rows[0] as
-    | {
-        status: string;
-        max_concurrency: number;
-        max_retries: number;
-        config: { models: GeneratorModel[]; targetCandidates: number };
-        messages: Message[];
-        unit_state: string | null;
-      }
-    | undefined;
   if (!row || !ACTIVE_RUN_STATUSES.has(row.status)) return "skipped";
-  if (row.unit_state !== "PENDING") return "exists";
+  if (row.unitState !== UnitState.PENDING) return "exists";
   const spec = row.config.models[job.modelIndex];
   if (!spec) throw new Error(`The run has no generator model #${job.modelIndex}.`);
-  const { rows: endpoints } = await pool().query<{ base_url: string; api_key_env: string; model_prices: unknown }>(
-    `SELECT base_url, api_key_env, model_prices FROM llm_endpoints WHERE id = $1`,
-    [spec.endpointId],
+  const endpoint = await queryOne<{ baseUrl: string; apiKeyEnv: string; modelPrices: unknown }>(
+    pool(),
+    sql`SELECT base_url, api_key_env, model_prices FROM llm_endpoints WHERE id = ${spec.endpointId}`,
   );
-  const endpoint = endpoints[0];
   if (!endpoint) throw new Error(`The endpoint of the generator model "${spec.model}" was deleted.`);
-  return inRunSlot(job.runId, row.max_concurrency, ctx.jobId, { promptId: job.promptId, unitIndex: job.modelIndex }, (slot) =>
+  return inRunSlot(job.runId, row.maxConcurrency, ctx.jobId, { promptId: job.promptId, unitIndex: job.modelIndex }, (slot) =>
     withSendLedger({ runId: job.runId, promptId: job.promptId, unitIndex: job.modelIndex, jobId: ctx.jobId }, async (sends) => {
-      const client = judgeClient({ baseUrl: endpoint.base_url, apiKeyEnv: endpoint.api_key_env });
+      const client = judgeClient({ baseUrl: endpoint.baseUrl, apiKeyEnv: endpoint.apiKeyEnv });
       const request = {
         model: spec.model,
         temperature: spec.temperature,
@@ -59,7 +57,7 @@ export async function runGenerationCall(job: GenerateUnitJob, ctx: JobContext): 
       const calls: CallRecord[] = [];
       let text: string | null = null;
       let transport = false;
-      for (let attempt = 0; attempt <= row.max_retries && text === null; attempt++) {
+      for (let attempt = 0; attempt <= row.maxRetries && text === null; attempt++) {
         const started = performance.now();
         try {
           const completion = await client.chat.completions.create(request as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming);
@@ -95,14 +93,14 @@ export async function runGenerationCall(job: GenerateUnitJob, ctx: JobContext): 
       const result = await withTransaction(async (tx) => {
         // The prompt row is locked before anything else: storing the call records takes a key-share
         // lock on it (foreign key), and taking FOR UPDATE only later deadlocks two jobs of one prompt.
-        if (text !== null) await tx.query(`SELECT 1 FROM prompts WHERE id = $1 FOR UPDATE`, [job.promptId]);
+        if (text !== null) await execute(tx, sql`SELECT 1 FROM prompts WHERE id = ${job.promptId} FOR UPDATE`);
         return recordUnitOutcome(
           tx,
           { runId: job.runId, promptId: job.promptId, unitIndex: job.modelIndex },
           {
             calls,
             sends,
-            prices: endpoint.model_prices,
+            prices: endpoint.modelPrices,
             model: spec.model,
             shard: slot,
             outcome: text !== null ? "DONE" : retry ? "RETRY" : "FAILED",
@@ -124,12 +122,13 @@ export async function runGenerationCall(job: GenerateUnitJob, ctx: JobContext): 
  * of the same prompt take positions one after another).
  */
 async function storeGeneratedCompletion(tx: Tx, job: GenerateUnitJob, model: string, text: string, target: number): Promise<boolean> {
-  const { rowCount } = await tx.query(
-    `INSERT INTO completions (prompt_id, model, text, position, content_hash, generated_by_run_id)
-     SELECT $1, $2, $3, coalesce(max(position), -1) + 1, $4, $5 FROM completions WHERE prompt_id = $1
-     HAVING count(*) < $6
+  const inserted = await execute(
+    tx,
+    sql`INSERT INTO completions (prompt_id, model, text, position, content_hash, generated_by_run_id)
+     SELECT ${job.promptId}::uuid, ${model}, ${text}, coalesce(max(position), -1) + 1, ${completionContentHash(text)}, ${job.runId}::uuid
+       FROM completions WHERE prompt_id = ${job.promptId}::uuid
+     HAVING count(*) < ${target}
      ON CONFLICT (prompt_id, model) DO NOTHING`,
-    [job.promptId, model, text, completionContentHash(text), job.runId, target],
   );
-  return (rowCount ?? 0) > 0;
+  return inserted > 0;
 }

@@ -1,6 +1,8 @@
 import "server-only";
 import { insertJudgeRanking } from "@/lib/annotation/store-revision";
+import { type RunStatus, UnitState } from "@/generated/prisma/enums";
 import { pool } from "@/lib/db/pool";
+import { queryOne, sql } from "@/lib/db/sql";
 import { withTransaction, type Tx } from "@/lib/db/transaction";
 import { callJudge, judgeClient, type JudgeAttempt } from "@/lib/judge/call-judge";
 import type { JudgeAnswer } from "@/lib/judge/judge-answer";
@@ -24,17 +26,17 @@ interface JudgeUnitContext {
     model: string;
     temperature: number;
     permutations: number;
-    max_concurrency: number;
-    max_retries: number;
+    maxConcurrency: number;
+    maxRetries: number;
     seed: number;
-    model_prices: unknown;
-    base_url: string;
-    api_key_env: string;
-    supports_structured_output: boolean;
-    system_prompt: string;
-    user_template: string;
-    status: string;
-    unit_state: string | null;
+    modelPrices: unknown;
+    baseUrl: string;
+    apiKeyEnv: string;
+    supportsStructuredOutput: boolean;
+    systemPrompt: string;
+    userTemplate: string;
+    status: RunStatus;
+    unitState: UnitState | null;
   };
   order: string[];
   userPrompt: string;
@@ -42,21 +44,20 @@ interface JudgeUnitContext {
 
 /** Everything one (run, prompt, permutation) needs, in one query: run settings, unit state, prompt, shown order. */
 export async function loadJudgeUnit(job: JudgeJob): Promise<JudgeUnitContext | null> {
-  const { rows } = await pool().query({
-    name: "load-judge-unit",
-    text: `SELECT r.id, r.status, r.model, r.temperature, r.permutations, r.max_concurrency, r.max_retries, r.seed,
+  const row = await queryOne<
+    JudgeUnitContext["run"] & { messages: Message[]; referenceAnswer: string | null; completions: { id: string; text: string }[] }
+  >(
+    pool(),
+    sql`SELECT r.id, r.status, r.model, r.temperature, r.permutations, r.max_concurrency, r.max_retries, r.seed,
             e.base_url, e.api_key_env, e.model_prices, e.supports_structured_output, t.system_prompt, t.user_template,
-            (SELECT u.state FROM judge_units u WHERE u.run_id = r.id AND u.prompt_id = $2 AND u.unit_index = $3) AS unit_state,
+            (SELECT u.state FROM judge_units u WHERE u.run_id = r.id AND u.prompt_id = ${job.promptId}::uuid AND u.unit_index = ${job.permutation}) AS unit_state,
             p.messages, p.reference_answer,
             (SELECT json_agg(json_build_object('id', c.id, 'text', c.text) ORDER BY c.position) FROM completions c WHERE c.prompt_id = p.id) AS completions
        FROM judge_runs r JOIN llm_endpoints e ON e.id = r.endpoint_id JOIN judge_templates t ON t.id = r.template_id
-       JOIN prompts p ON p.id = $2
-      WHERE r.id = $1`,
-    values: [job.runId, job.promptId, job.permutation],
-  });
-  const row = rows[0] as
-    | (JudgeUnitContext["run"] & { messages: Message[]; reference_answer: string | null; completions: { id: string; text: string }[] })
-    | undefined;
+       JOIN prompts p ON p.id = ${job.promptId}::uuid
+      WHERE r.id = ${job.runId}`,
+    { name: "load-judge-unit" },
+  );
   if (!row) return null;
   const order = judgePermutations(
     row.completions.map((c) => c.id),
@@ -69,8 +70,8 @@ export async function loadJudgeUnit(job: JudgeJob): Promise<JudgeUnitContext | n
     .map((m) => m.content)
     .join("\n\n");
   const userPrompt = renderJudgePrompt(
-    { userTemplate: row.user_template },
-    { question, reference: row.reference_answer, responses: order.map((id) => textOf.get(id)!) },
+    { userTemplate: row.userTemplate },
+    { question, reference: row.referenceAnswer, responses: order.map((id) => textOf.get(id)!) },
   );
   return { run: row, order, userPrompt };
 }
@@ -84,19 +85,19 @@ export async function loadJudgeUnit(job: JudgeJob): Promise<JudgeUnitContext | n
 export async function runJudgeCall(job: JudgeJob, ctx: JobContext): Promise<UnitResult> {
   const unit = await loadJudgeUnit(job);
   if (!unit || !ACTIVE_RUN_STATUSES.has(unit.run.status)) return "skipped";
-  if (unit.run.unit_state !== "PENDING") return "exists";
+  if (unit.run.unitState !== UnitState.PENDING) return "exists";
   const { run, order, userPrompt } = unit;
-  return inRunSlot(job.runId, run.max_concurrency, ctx.jobId, { promptId: job.promptId, unitIndex: job.permutation }, (slot) =>
+  return inRunSlot(job.runId, run.maxConcurrency, ctx.jobId, { promptId: job.promptId, unitIndex: job.permutation }, (slot) =>
     withSendLedger({ runId: job.runId, promptId: job.promptId, unitIndex: job.permutation, jobId: ctx.jobId }, async (sends) => {
       const outcome = await callJudge({
-        client: judgeClient({ baseUrl: run.base_url, apiKeyEnv: run.api_key_env }),
+        client: judgeClient({ baseUrl: run.baseUrl, apiKeyEnv: run.apiKeyEnv }),
         model: run.model,
         temperature: run.temperature,
-        systemPrompt: run.system_prompt,
+        systemPrompt: run.systemPrompt,
         userPrompt,
         candidates: order.length,
-        structuredOutputs: run.supports_structured_output,
-        maxRepairs: run.max_retries,
+        structuredOutputs: run.supportsStructuredOutput,
+        maxRepairs: run.maxRetries,
       });
       const retry = !outcome.ok && outcome.transport && !ctx.lastDelivery;
       const result = await withTransaction((tx) =>
@@ -106,7 +107,7 @@ export async function runJudgeCall(job: JudgeJob, ctx: JobContext): Promise<Unit
           {
             calls: outcome.attempts.map((a, i) => attemptRecord(a, order, outcome.ok && i === outcome.attempts.length - 1)),
             sends,
-            prices: run.model_prices,
+            prices: run.modelPrices,
             model: run.model,
             shard: slot,
             outcome: outcome.ok ? "DONE" : retry ? "RETRY" : "FAILED",

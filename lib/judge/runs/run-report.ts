@@ -1,12 +1,13 @@
 import "server-only";
 import { pool } from "@/lib/db/pool";
+import { queryRows, sql } from "@/lib/db/sql";
 import { meanRankByShownPosition, positionConsistency, type PermutationResult } from "@/lib/judge/aggregate";
 
 interface EntryRow {
-  prompt_id: string;
-  permutation_index: number;
-  shown_order: string[];
-  completion_id: string;
+  promptId: string;
+  permutationIndex: number;
+  shownOrder: string[];
+  completionId: string;
   rank: number;
   score: number | null;
 }
@@ -16,29 +17,32 @@ export async function permutationResultsOf(
   runId: string,
   options: { promptIds?: string[]; maxPrompts?: number } = {},
 ): Promise<Map<string, PermutationResult[]>> {
-  const { rows } = await pool().query<EntryRow>(
-    `SELECT r.prompt_id, r.permutation_index, rr.shown_order, e.completion_id, e.rank, e.score
+  const promptIds = options.promptIds ?? null;
+  const maxPrompts = options.maxPrompts ?? null;
+  const rows = await queryRows<EntryRow>(
+    pool(),
+    sql`SELECT r.prompt_id, r.permutation_index, rr.shown_order, e.completion_id, e.rank, e.score
        FROM rankings r JOIN ranking_revisions rr ON rr.ranking_id = r.id AND rr.revision = r.revision
        JOIN ranking_entries e ON e.revision_id = rr.id
-      WHERE r.judge_run_id = $1 AND ($2::uuid[] IS NULL OR r.prompt_id = ANY($2))
-        AND ($3::int IS NULL OR r.prompt_id IN (SELECT DISTINCT x.prompt_id FROM rankings x WHERE x.judge_run_id = $1 ORDER BY x.prompt_id LIMIT $3))
+      WHERE r.judge_run_id = ${runId}::uuid AND (${promptIds}::uuid[] IS NULL OR r.prompt_id = ANY(${promptIds}::uuid[]))
+        AND (${maxPrompts}::int IS NULL OR r.prompt_id IN (SELECT DISTINCT x.prompt_id FROM rankings x WHERE x.judge_run_id = ${runId}::uuid
+                                                          ORDER BY x.prompt_id LIMIT ${maxPrompts}::int))
       ORDER BY r.prompt_id, r.permutation_index`,
-    [runId, options.promptIds ?? null, options.maxPrompts ?? null],
   );
   const byUnit = new Map<string, EntryRow[]>();
   for (const row of rows) {
-    const key = `${row.prompt_id}:${row.permutation_index}`;
+    const key = `${row.promptId}:${row.permutationIndex}`;
     byUnit.set(key, [...(byUnit.get(key) ?? []), row]);
   }
   const out = new Map<string, PermutationResult[]>();
   for (const entries of byUnit.values()) {
-    const order = entries[0]!.shown_order;
+    const order = entries[0]!.shownOrder;
     const result: PermutationResult = {
       order,
-      ranks: new Map(entries.map((e) => [order.indexOf(e.completion_id) + 1, e.rank])),
-      scores: new Map(entries.map((e) => [order.indexOf(e.completion_id) + 1, e.score])),
+      ranks: new Map(entries.map((e) => [order.indexOf(e.completionId) + 1, e.rank])),
+      scores: new Map(entries.map((e) => [order.indexOf(e.completionId) + 1, e.score])),
     };
-    out.set(entries[0]!.prompt_id, [...(out.get(entries[0]!.prompt_id) ?? []), result]);
+    out.set(entries[0]!.promptId, [...(out.get(entries[0]!.promptId) ?? []), result]);
   }
   return out;
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import pg from "pg";
 import { databaseUrl, pool } from "@/lib/db/pool";
+import { execute, queryOne, queryRows, sql } from "@/lib/db/sql";
 
 /**
  * Concurrency slots of a run and liveness of the jobs holding them, as Postgres session advisory
@@ -57,14 +58,15 @@ async function tryTakeRunSlot(runId: string, slots: number, jobId?: string): Pro
   // process must not both "take" a slot the session already holds (advisory locks re-enter).
   const slot = await onHolder(async (client) => {
     const mine = [...Array(slots).keys()].filter((s) => heldSlots.has(slotKey(runId, s)));
-    const { rows } = await client.query<{ slot: number | null }>({
-      name: "take-run-slot",
-      text: `SELECT CASE WHEN $4::text IS NULL THEN NULL ELSE pg_try_advisory_lock(hashtextextended($4, 0)) END AS job_locked,
-                    (SELECT s FROM generate_series(0, $2::int - 1) s
-                      WHERE NOT (s = ANY($3::int[])) AND pg_try_advisory_lock(hashtextextended($1 || ':' || s, 0)) LIMIT 1) AS slot`,
-      values: [`judge-run:${runId}`, slots, mine, jobId ? jobKey(jobId) : null],
-    });
-    const taken = rows[0]?.slot ?? undefined;
+    const jobLock = jobId ? jobKey(jobId) : null;
+    const row = await queryOne<{ slot: number | null }>(
+      client,
+      sql`SELECT CASE WHEN ${jobLock}::text IS NULL THEN NULL ELSE pg_try_advisory_lock(hashtextextended(${jobLock}::text, 0)) END AS job_locked,
+                    (SELECT s FROM generate_series(0, ${slots}::int - 1) s
+                      WHERE NOT (s = ANY(${mine}::int[])) AND pg_try_advisory_lock(hashtextextended(${`judge-run:${runId}`} || ':' || s, 0)) LIMIT 1) AS slot`,
+      { name: "take-run-slot" },
+    );
+    const taken = row?.slot ?? undefined;
     if (taken !== undefined) heldSlots.add(slotKey(runId, taken));
     return taken;
   });
@@ -74,11 +76,13 @@ async function tryTakeRunSlot(runId: string, slots: number, jobId?: string): Pro
     slot,
     release: async () => {
       await onHolder(async (client) => {
-        await client.query({
-          name: "release-run-slot",
-          text: `SELECT pg_advisory_unlock(hashtextextended($1, 0)), CASE WHEN $2::text IS NULL THEN NULL ELSE pg_advisory_unlock(hashtextextended($2, 0)) END`,
-          values: [key, jobId ? jobKey(jobId) : null],
-        });
+        const jobLock = jobId ? jobKey(jobId) : null;
+        await execute(
+          client,
+          sql`SELECT pg_advisory_unlock(hashtextextended(${key}, 0)),
+                     CASE WHEN ${jobLock}::text IS NULL THEN NULL ELSE pg_advisory_unlock(hashtextextended(${jobLock}::text, 0)) END`,
+          { name: "release-run-slot" },
+        );
         heldSlots.delete(key);
       }).catch(() => heldSlots.delete(key));
     },
@@ -87,7 +91,7 @@ async function tryTakeRunSlot(runId: string, slots: number, jobId?: string): Pro
 
 /** Ends a job's liveness lock taken while its slot stayed busy (the slot itself was never held). */
 async function releaseJobLock(jobId: string): Promise<void> {
-  await onHolder((client) => client.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [jobKey(jobId)])).catch(() => undefined);
+  await onHolder((client) => execute(client, sql`SELECT pg_advisory_unlock(hashtextextended(${jobKey(jobId)}, 0))`)).catch(() => undefined);
 }
 
 /**
@@ -128,12 +132,12 @@ export async function takeRunSlot(runId: string, slots: number, timeoutMs: numbe
  * lock is free (a live worker takes it right after fetching the job).
  */
 export async function orphanedJobs(queue: string, graceSeconds: number): Promise<string[]> {
-  const { rows } = await pool().query<{ id: string }>(
-    `SELECT j.id FROM pgboss.job j
-      WHERE j.name = $1 AND j.state = 'active' AND j.started_on < now() - make_interval(secs => $2)
+  const rows = await queryRows<{ id: string }>(
+    pool(),
+    sql`SELECT j.id FROM pgboss.job j
+      WHERE j.name = ${queue} AND j.state = 'active' AND j.started_on < now() - make_interval(secs => ${graceSeconds})
         AND CASE WHEN pg_try_advisory_lock(hashtextextended('judge-job:' || j.id, 0))
                  THEN pg_advisory_unlock(hashtextextended('judge-job:' || j.id, 0)) ELSE false END`,
-    [queue, graceSeconds],
   );
   return rows.map((r) => r.id);
 }

@@ -1,6 +1,6 @@
-import type pg from "pg";
-import type { RunStatus } from "@/generated/prisma/enums";
-import type { Tx } from "@/lib/db/transaction";
+import "server-only";
+import { CallStatus, UnitState, type RunStatus } from "@/generated/prisma/enums";
+import { queryOne, sql, type Queryable, type Sql } from "@/lib/db/sql";
 import { RUN_TRANSITIONS, type RunTransition } from "@/lib/judge/runs/run-state";
 
 /**
@@ -22,39 +22,41 @@ export type RunStatusChange =
 /** `changed`: the run moved to `status`. Otherwise `status` is where it stays (null: no such run). */
 export type RunStatusWrite = { changed: true; status: RunStatus } | { changed: false; status: RunStatus | null };
 
-type Queryable = pg.Pool | Tx;
+/** No unit of the run is pending (the condition of a completion). */
+const noUnitPending = (runId: string) =>
+  sql`NOT EXISTS (SELECT 1 FROM judge_units WHERE run_id = ${runId} AND state = ${UnitState.PENDING})`;
 
-const NO_UNIT_PENDING = `NOT EXISTS (SELECT 1 FROM judge_units WHERE run_id = $1 AND state = 'PENDING')`;
-
-/** What else a transition writes besides the status ($1 the run, $2 the allowed statuses, $3 the reason). */
-const EFFECTS: Record<RunTransition, { set: string; when?: string; reason?: true }> = {
-  start: { set: `started_at = now(), paused_reason = NULL` },
-  pickUp: { set: `started_at = coalesce(started_at, now())` },
-  pause: { set: `paused_reason = $3`, reason: true },
-  budgetPause: { set: `paused_reason = $3`, reason: true },
+/** What else a transition writes besides the status (`reason`: the change's reason, or null for changes without one). */
+const EFFECTS: Record<RunTransition, { set: (reason: string | null) => Sql; whenNoUnitPending?: true }> = {
+  start: { set: () => sql`started_at = now(), paused_reason = NULL` },
+  pickUp: { set: () => sql`started_at = coalesce(started_at, now())` },
+  pause: { set: (reason) => sql`paused_reason = ${reason}` },
+  budgetPause: { set: (reason) => sql`paused_reason = ${reason}` },
   // A new job generation, so the units still without a result can be enqueued again.
   resume: {
-    set: `started_at = now(), paused_reason = NULL, finished_at = NULL,
+    set: () => sql`started_at = now(), paused_reason = NULL, finished_at = NULL,
           config = jsonb_set(config, '{generation}', to_jsonb(coalesce((config->>'generation')::int, 0) + 1))`,
   },
-  cancel: { set: `paused_reason = NULL, finished_at = now()` },
-  complete: { set: `paused_reason = NULL, finished_at = now()`, when: NO_UNIT_PENDING },
-  fail: { set: `paused_reason = $3, finished_at = now()`, reason: true },
+  cancel: { set: () => sql`paused_reason = NULL, finished_at = now()` },
+  complete: { set: () => sql`paused_reason = NULL, finished_at = now()`, whenNoUnitPending: true },
+  fail: { set: (reason) => sql`paused_reason = ${reason}, finished_at = now()` },
 };
 
 /** Applies one transition to a run, in the caller's transaction or on the pool. */
 export async function changeRunStatus(q: Queryable, runId: string, change: RunStatusChange): Promise<RunStatusWrite> {
   const { from, to } = RUN_TRANSITIONS[change.transition];
   const effect = EFFECTS[change.transition];
-  const values: unknown[] = [runId, from];
-  if (effect.reason) values.push("reason" in change ? change.reason : null);
-  const { rows } = await q.query<Reported>({
-    name: `run-status-${change.transition}`,
-    text: reported(`UPDATE judge_runs SET status = '${to}'::run_status, ${effect.set}
-            WHERE id = $1 AND status = ANY($2::run_status[])${effect.when ? ` AND ${effect.when}` : ""}`),
-    values,
-  });
-  return written(rows);
+  const reason = "reason" in change ? change.reason : null;
+  const row = await queryOne<Reported>(
+    q,
+    reported(
+      runId,
+      sql`UPDATE judge_runs SET status = ${to}::run_status, ${effect.set(reason)}
+            WHERE id = ${runId} AND status = ANY(${from}::run_status[])${effect.whenNoUnitPending ? sql` AND ${noUnitPending(runId)}` : sql.empty}`,
+    ),
+    { name: `run-status-${change.transition}` },
+  );
+  return written(row);
 }
 
 /**
@@ -65,36 +67,39 @@ export async function changeRunStatus(q: Queryable, runId: string, change: RunSt
 export async function settleRunIfDone(q: Queryable, runId: string): Promise<RunStatusWrite> {
   const { complete, fail } = RUN_TRANSITIONS;
   const from = complete.from.filter((s) => (fail.from as readonly RunStatus[]).includes(s));
-  const { rows } = await q.query<Reported>({
-    name: "run-status-settle",
-    text: reported(`WITH outcome AS (
-             SELECT NOT EXISTS (SELECT 1 FROM judge_units WHERE run_id = $1 AND state = 'DONE') AS all_failed,
-                    (SELECT count(*)::int FROM judge_units WHERE run_id = $1) AS units,
-                    (SELECT error FROM judge_calls WHERE run_id = $1 AND status = 'FAILED' AND error IS NOT NULL
+  const row = await queryOne<Reported>(
+    q,
+    reported(
+      runId,
+      sql`WITH outcome AS (
+             SELECT NOT EXISTS (SELECT 1 FROM judge_units WHERE run_id = ${runId} AND state = ${UnitState.DONE}) AS all_failed,
+                    (SELECT count(*)::int FROM judge_units WHERE run_id = ${runId}) AS units,
+                    (SELECT error FROM judge_calls WHERE run_id = ${runId} AND status = ${CallStatus.FAILED} AND error IS NOT NULL
                       GROUP BY error ORDER BY count(*) DESC, max(created_at) DESC LIMIT 1) AS cause)
            UPDATE judge_runs SET
-                  status = CASE WHEN outcome.all_failed THEN '${fail.to}'::run_status ELSE '${complete.to}'::run_status END,
+                  status = CASE WHEN outcome.all_failed THEN ${fail.to}::run_status ELSE ${complete.to}::run_status END,
                   paused_reason = CASE WHEN outcome.all_failed
                     THEN 'Every unit failed (' || outcome.units || ' of ' || outcome.units || '). Most frequent cause: ' || coalesce(outcome.cause, 'unknown') ELSE NULL END,
                   finished_at = now()
              FROM outcome
-            WHERE id = $1 AND status = ANY($2::run_status[]) AND ${NO_UNIT_PENDING}`),
-    values: [runId, from],
-  });
-  return written(rows);
+            WHERE id = ${runId} AND status = ANY(${from}::run_status[]) AND ${noUnitPending(runId)}`,
+    ),
+    { name: "run-status-settle" },
+  );
+  return written(row);
 }
 
 /**
- * Wraps a conditional UPDATE of run $1 so one round trip says both what it wrote and, when it
+ * Wraps a conditional UPDATE of the run so one round trip says both what it wrote and, when it
  * wrote nothing, where the run stands (the outer SELECT reads the row as it was before the UPDATE).
  */
-const reported = (update: string) =>
-  `WITH written AS (${update} RETURNING judge_runs.status)
-   SELECT (SELECT status FROM written) AS written, (SELECT status FROM judge_runs WHERE id = $1) AS current`;
+const reported = (runId: string, update: Sql) =>
+  sql`WITH written AS (${update} RETURNING judge_runs.status)
+   SELECT (SELECT status FROM written) AS written, (SELECT status FROM judge_runs WHERE id = ${runId}) AS current`;
 
 type Reported = { written: RunStatus | null; current: RunStatus | null };
 
-function written(rows: Reported[]): RunStatusWrite {
-  const row = rows[0]!;
+function written(reported: Reported | undefined): RunStatusWrite {
+  const row = reported!;
   return row.written ? { changed: true, status: row.written } : { changed: false, status: row.current };
 }

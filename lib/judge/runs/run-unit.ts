@@ -1,5 +1,7 @@
 import "server-only";
+import { RunStatus, UnitState } from "@/generated/prisma/enums";
 import { pool } from "@/lib/db/pool";
+import { queryOne, sql } from "@/lib/db/sql";
 import { ACTIVE_RUN_STATUSES } from "@/lib/judge/runs/run-state";
 import { changeRunStatus } from "@/lib/judge/runs/run-status";
 import { takeRunSlot } from "@/lib/judge/runs/run-slots";
@@ -37,22 +39,31 @@ export async function inRunSlot<T>(
   const slot = await takeRunSlot(runId, maxConcurrency, 60_000, jobId);
   if (!slot) throw new RunBusyError(`all ${maxConcurrency} slots of run ${runId} stayed busy`);
   try {
-    const { rows } = await pool().query({
-      name: "run-slot-check",
-      text: `SELECT r.status, r.budget_calls, r.budget_tokens::float8 AS budget_tokens, r.budget_cost_usd, ${SPEND_SQL},
-              (SELECT u.state FROM judge_units u WHERE u.run_id = r.id AND u.prompt_id = $2 AND u.unit_index = $3) AS unit_state
-         FROM judge_runs r WHERE r.id = $1`,
-      values: [runId, unit.promptId, unit.unitIndex],
-    });
-    const run = rows[0];
+    const run = await queryOne<{
+      status: RunStatus;
+      budgetCalls: number | null;
+      budgetTokens: number | null;
+      budgetCostUsd: number | null;
+      callsMade: number;
+      callsUnrecorded: number;
+      tokensUsed: number;
+      costUsd: number;
+      unitState: UnitState | null;
+    }>(
+      pool(),
+      sql`SELECT r.status, r.budget_calls, r.budget_tokens::float8 AS budget_tokens, r.budget_cost_usd, ${SPEND_SQL},
+              (SELECT u.state FROM judge_units u WHERE u.run_id = r.id AND u.prompt_id = ${unit.promptId} AND u.unit_index = ${unit.unitIndex}) AS unit_state
+         FROM judge_runs r WHERE r.id = ${runId}`,
+      { name: "run-slot-check" },
+    );
     if (!run || !ACTIVE_RUN_STATUSES.has(run.status)) return "skipped";
-    if (run.unit_state !== "PENDING") return "exists";
+    if (run.unitState !== UnitState.PENDING) return "exists";
     const reason = spentBudget(run);
     if (reason) {
       await changeRunStatus(pool(), runId, { transition: "budgetPause", reason });
       return "budget";
     }
-    if (run.status === "QUEUED") await changeRunStatus(pool(), runId, { transition: "pickUp" });
+    if (run.status === RunStatus.QUEUED) await changeRunStatus(pool(), runId, { transition: "pickUp" });
     return await fn(slot.slot);
   } finally {
     await slot.release();

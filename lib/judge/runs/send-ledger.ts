@@ -1,6 +1,8 @@
 import "server-only";
 import { AsyncLocalStorage } from "node:async_hooks";
+import { CallStatus } from "@/generated/prisma/enums";
 import { pool } from "@/lib/db/pool";
+import { queryOne, queryRows, sql } from "@/lib/db/sql";
 import { estimateCostUsd } from "@/lib/judge/endpoints";
 
 /**
@@ -53,12 +55,13 @@ export const ledgerFetch =
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
     if (ledger && /\/chat\/completions$/.test(url)) {
       const { model, estimatedInputTokens } = describeBody(init?.body);
-      const { rows } = await pool().query<{ id: string }>({
-        name: "record-call-send",
-        text: `INSERT INTO judge_call_sends (run_id, prompt_id, unit_index, job_id, model, estimated_input_tokens) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-        values: [ledger.runId, ledger.promptId, ledger.unitIndex, ledger.jobId, model, estimatedInputTokens],
-      });
-      ledger.sendIds.push(rows[0]!.id);
+      const row = await queryOne<{ id: string }>(
+        pool(),
+        sql`INSERT INTO judge_call_sends (run_id, prompt_id, unit_index, job_id, model, estimated_input_tokens)
+            VALUES (${ledger.runId}, ${ledger.promptId}, ${ledger.unitIndex}, ${ledger.jobId}, ${model}, ${estimatedInputTokens}) RETURNING id`,
+        { name: "record-call-send" },
+      );
+      ledger.sendIds.push(row!.id);
     }
     return send(input, init);
   };
@@ -75,30 +78,30 @@ export interface PossiblyPaid {
  * liveness lock is free). Requests of live workers are in flight, not counted here.
  */
 export async function possiblyPaid(runId: string): Promise<PossiblyPaid | null> {
-  const { rows } = await pool().query<{ model: string; calls: number; input_tokens: number; mean_output: number; prices: unknown }>(
-    `WITH orphaned AS (
+  const rows = await queryRows<{ model: string; calls: number; inputTokens: number; meanOutput: number; prices: unknown }>(
+    pool(),
+    sql`WITH orphaned AS (
        SELECT s.model, s.estimated_input_tokens FROM judge_call_sends s
-        WHERE s.run_id = $1 AND s.job_id IS NOT NULL
+        WHERE s.run_id = ${runId}::uuid AND s.job_id IS NOT NULL
           AND CASE WHEN pg_try_advisory_lock(hashtextextended('judge-job:' || s.job_id, 0))
                    THEN pg_advisory_unlock(hashtextextended('judge-job:' || s.job_id, 0)) ELSE false END)
      SELECT o.model, count(*)::int AS calls, sum(o.estimated_input_tokens)::float8 AS input_tokens,
-            (SELECT coalesce(avg(c.output_tokens), 0)::float8 FROM judge_calls c WHERE c.run_id = $1 AND c.status = 'SUCCEEDED') AS mean_output,
+            (SELECT coalesce(avg(c.output_tokens), 0)::float8 FROM judge_calls c WHERE c.run_id = ${runId}::uuid AND c.status = ${CallStatus.SUCCEEDED}) AS mean_output,
             coalesce(e.model_prices,
                      (SELECT g.model_prices FROM jsonb_array_elements(CASE WHEN jsonb_typeof(r.config->'models') = 'array' THEN r.config->'models' ELSE '[]'::jsonb END) m
                         JOIN llm_endpoints g ON g.id::text = m->>'endpointId' WHERE m->>'model' = o.model LIMIT 1)) AS prices
-       FROM orphaned o JOIN judge_runs r ON r.id = $1 LEFT JOIN llm_endpoints e ON e.id = r.endpoint_id
+       FROM orphaned o JOIN judge_runs r ON r.id = ${runId}::uuid LEFT JOIN llm_endpoints e ON e.id = r.endpoint_id
       GROUP BY o.model, e.model_prices, r.config`,
-    [runId],
   );
   if (rows.length === 0) return null;
   let calls = 0;
   let tokens = 0;
   let cost: number | null = 0;
   for (const r of rows) {
-    const output = Math.round(r.mean_output * r.calls);
+    const output = Math.round(r.meanOutput * r.calls);
     calls += r.calls;
-    tokens += r.input_tokens + output;
-    const c = estimateCostUsd(r.prices, r.model, r.input_tokens, output);
+    tokens += r.inputTokens + output;
+    const c = estimateCostUsd(r.prices, r.model, r.inputTokens, output);
     cost = c === null || cost === null ? null : cost + c;
   }
   return { calls, tokens, costUsd: cost };

@@ -112,11 +112,11 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
             <tbody>
               {batches.map((b) => (
                 <tr key={b.id} className="border-t border-slate-100">
-                  <td className="px-2 py-1 font-mono text-xs">{b.remote_batch_id ?? "(not created)"}</td>
+                  <td className="px-2 py-1 font-mono text-xs">{b.remoteBatchId ?? "(not created)"}</td>
                   <td className="px-2 py-1">{b.status}</td>
-                  <td className="px-2 py-1">{b.request_count}</td>
-                  <td className="px-2 py-1">{b.created_at.toISOString().slice(0, 19).replace("T", " ")}</td>
-                  <td className="px-2 py-1">{b.finished_at?.toISOString().slice(0, 19).replace("T", " ") ?? "—"}</td>
+                  <td className="px-2 py-1">{b.requestCount}</td>
+                  <td className="px-2 py-1">{b.createdAt.toISOString().slice(0, 19).replace("T", " ")}</td>
+                  <td className="px-2 py-1">{b.finishedAt?.toISOString().slice(0, 19).replace("T", " ") ?? "—"}</td>
                 </tr>
               ))}
             </tbody>
@@ -135,10 +135,10 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
             {failures.map((f) => (
               <li key={f.id} className="rounded border border-red-100 p-2">
                 <div>
-                  <Link href={`/projects/${run.projectSlug}/prompts/${f.prompt_id}`} className="underline">
-                    {f.external_id ?? f.prompt_id.slice(0, 8)}
+                  <Link href={`/projects/${run.projectSlug}/prompts/${f.promptId}`} className="underline">
+                    {f.externalId ?? f.promptId.slice(0, 8)}
                   </Link>{" "}
-                  · {judge ? <>permutation {f.permutation_index + 1}</> : <>model {f.model ?? `#${f.permutation_index + 1}`}</>} · attempt{" "}
+                  · {judge ? <>permutation {f.permutationIndex + 1}</> : <>model {f.model ?? `#${f.permutationIndex + 1}`}</>} · attempt{" "}
                   {f.attempt} · <span className="text-red-700">{f.error}</span>
                 </div>
                 <details>
@@ -160,9 +160,9 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
           </h2>
           <ul className="divide-y divide-slate-100 text-sm">
             {prompts.map((p) => (
-              <li key={p.prompt_id} className="flex justify-between gap-2 py-1">
-                <Link href={`/projects/${run.projectSlug}/prompts/${p.prompt_id}`} className="truncate text-brand-700 underline">
-                  {p.external_id ?? p.prompt_id.slice(0, 8)}: {p.preview}
+              <li key={p.promptId} className="flex justify-between gap-2 py-1">
+                <Link href={`/projects/${run.projectSlug}/prompts/${p.promptId}`} className="truncate text-brand-700 underline">
+                  {p.externalId ?? p.promptId.slice(0, 8)}: {p.preview}
                 </Link>
                 <span className="shrink-0 text-slate-600">
                   {p.best && <>best: {p.best.join(" = ")} · </>}
