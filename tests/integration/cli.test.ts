@@ -5,6 +5,7 @@ import path from "node:path";
 import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import { medprefCliArgs } from "@/lib/process/node-commands";
+import { runCli } from "../support/cli";
 import { jsonl, record } from "../support/fixtures";
 import { useFreshDatabase } from "../support/test-database";
 
@@ -13,21 +14,7 @@ beforeAll(async () => {
   databaseUrl = await useFreshDatabase();
 });
 
-function cli(args: string[], stdin?: string) {
-  const child = spawn(process.execPath, medprefCliArgs(...args), {
-    env: { ...process.env, DATABASE_URL: databaseUrl, MEDPREF_DATABASE_URL: "", LOG_LEVEL: "silent" },
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => (stdout += d));
-  child.stderr.on("data", (d) => (stderr += d));
-  child.stdin.end(stdin ?? "");
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on("close", (code) => resolve({ code, stdout, stderr })),
-  );
-  return Object.assign(done, { child });
-}
+const cli = (args: string[], stdin?: string) => runCli(databaseUrl, args, stdin);
 
 async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] = []) {
   const client = new pg.Client({ connectionString: databaseUrl });
