@@ -6,13 +6,12 @@
 // reporting that process's peak RSS (VmHWM), so one export's memory never counts against another's.
 export {};
 process.env.LOG_LEVEL ??= "warn";
-import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { generateRankedProject } from "./ranked-project";
 import { benchArgs, benchDatabase } from "./support";
-import { medprefCliArgs } from "@/lib/process/node-commands";
+import { timeCliExport, timeRawExportCopy } from "./parts/export-measure";
 
 const args = benchArgs({ prompts: "10000", repeats: "3", strategy: "best-random", format: "dpo" });
 const promptCount = Number(args.prompts);
@@ -25,8 +24,6 @@ const database = await benchDatabase();
 process.env.MEDPREF_DATABASE_URL = database.url;
 const { pool, closePool } = await import("@/lib/db/pool");
 const { disconnectPrisma } = await import("@/lib/db/prisma");
-const { copyLinesOut } = await import("@/lib/db/copy-to");
-const { promptDocumentsQuery } = await import("@/lib/export/load-export-prompts");
 const { buildExportPackage } = await import("@/lib/export/build-export");
 const { exportConfigSchema } = await import("@/lib/export/export-config");
 
@@ -40,56 +37,8 @@ const { projectId } = await generateRankedProject(pool(), {
 });
 log(`  generated in ${((performance.now() - generated) / 1000).toFixed(1)} s`);
 
-/** Peak RSS of a running process in MB (its high-water mark, so polling misses nothing but the last moments). */
-async function peakRssOf(pid: number): Promise<number | null> {
-  try {
-    const status = await readFile(`/proc/${pid}/status`, "utf8");
-    const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
-    return kb ? Number(kb) / 1024 : null;
-  } catch {
-    return null;
-  }
-}
-
-/** One export through the CLI (`npm run medpref -- export …`, the same node arguments) in a child process: seconds, rows, peak RSS. */
-async function cliExport(
-  format: string,
-  fileType: "jsonl" | "parquet",
-  out: string,
-): Promise<{ seconds: number; rows: number; peakRssMb: number }> {
-  const t = performance.now();
-  const child = spawn(
-    process.execPath,
-    medprefCliArgs(
-      "export",
-      "--project",
-      "bench-export",
-      "--format",
-      format,
-      "--strategy",
-      args.strategy!,
-      "--file-type",
-      fileType,
-      "--out",
-      out,
-    ),
-    {
-      env: { ...process.env, DATABASE_URL: database.url, MEDPREF_DATABASE_URL: "", LOG_LEVEL: "warn" },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => (stdout += d));
-  child.stderr.on("data", (d) => (stderr += d));
-  let peak = 0;
-  const sampler = setInterval(() => void peakRssOf(child.pid!).then((mb) => (peak = Math.max(peak, mb ?? 0))), 20);
-  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-  clearInterval(sampler);
-  if (code !== 0) throw new Error(`export ${format} ${fileType} failed (${code}): ${stderr}`);
-  const rows = Number(/: \d+ prompts, (\d+) rows/.exec(stdout)?.[1] ?? 0);
-  return { seconds: (performance.now() - t) / 1000, rows, peakRssMb: peak };
-}
+const cliExport = (format: string, fileType: "jsonl" | "parquet", out: string) =>
+  timeCliExport({ databaseUrl: database.url, project: "bench-export", format, fileType, strategy: args.strategy!, out });
 
 // `--format all` or a list (`--format h4,rankings,rm`), optionally `--file-types parquet`.
 if (args.format === "all" || args.format!.includes(",")) {
@@ -119,19 +68,7 @@ if (args.format === "all" || args.format!.includes(",")) {
   process.exit(results.every((r) => r.peakRssMb < 300) ? 0 : 1);
 }
 
-/** The baseline: the same documents the export streams, read through pg and thrown away. */
-async function rawCopy(): Promise<{ seconds: number; bytes: number }> {
-  const client = await pool().connect();
-  try {
-    const t = performance.now();
-    let bytes = 0;
-    const query = promptDocumentsQuery(client, { projectId, projectSlug: "bench-export", sourceDatasets: [], promptTypes: [] });
-    for await (const line of copyLinesOut(client, query)) bytes += line.length + 1;
-    return { seconds: (performance.now() - t) / 1000, bytes };
-  } finally {
-    client.release();
-  }
-}
+const rawCopy = () => timeRawExportCopy(pool(), { id: projectId, slug: "bench-export" });
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const results: Record<"jsonl" | "parquet", { seconds: number[]; copy: number[]; rows: number; bytes: number }> = {

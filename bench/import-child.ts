@@ -1,8 +1,8 @@
-// Child process of bench/import.ts: runs the real import path alone, so the parent can read this
-import { CLI_IMPORT_HINTS } from "@/lib/cli/import-hints";
-// process's peak resident set size (VmHWM) without the benchmark's own allocations in it.
+// Child process of the import benchmarks: runs the real import path alone, so the parent can read
+// this process's peak resident set size (VmHWM) without the benchmark's own allocations in it.
 export {};
 import fs from "node:fs";
+import { CLI_IMPORT_HINTS } from "@/lib/cli/import-hints";
 const [file, projectId] = process.argv.slice(2) as [string, string];
 const { importPrompts } = await import("@/lib/import/import-prompts");
 const { DEFAULT_IMPORT_LIMITS } = await import("@/lib/import/types");

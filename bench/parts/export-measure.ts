@@ -1,0 +1,64 @@
+import { spawn } from "node:child_process";
+import type pg from "pg";
+import { copyLinesOut } from "@/lib/db/copy-to";
+import { promptDocumentsQuery } from "@/lib/export/load-export-prompts";
+import { medprefCliArgs } from "@/lib/process/node-commands";
+import { followPeakRss } from "./peak-rss";
+
+export interface CliExportOptions {
+  databaseUrl: string;
+  project: string;
+  format: string;
+  fileType: "jsonl" | "parquet";
+  strategy: string;
+  out: string;
+}
+
+/** One export through the CLI (`npm run medpref -- export …`, the same node arguments) in its own process: seconds, rows, peak RSS. */
+export async function timeCliExport(o: CliExportOptions): Promise<{ seconds: number; rows: number; peakRssMb: number }> {
+  const t = performance.now();
+  const child = spawn(
+    process.execPath,
+    medprefCliArgs(
+      "export",
+      "--project",
+      o.project,
+      "--format",
+      o.format,
+      "--strategy",
+      o.strategy,
+      "--file-type",
+      o.fileType,
+      "--out",
+      o.out,
+    ),
+    {
+      env: { ...process.env, DATABASE_URL: o.databaseUrl, MEDPREF_DATABASE_URL: "", LOG_LEVEL: "warn" },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => (stderr += d));
+  const peak = followPeakRss(child.pid!);
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  const peakRssMb = peak.stop();
+  if (code !== 0) throw new Error(`export ${o.format} ${o.fileType} failed (${code}): ${stderr}`);
+  const rows = Number(/: \d+ prompts, (\d+) rows/.exec(stdout)?.[1] ?? 0);
+  return { seconds: (performance.now() - t) / 1000, rows, peakRssMb };
+}
+
+/** The export's raw baseline: the prompt documents it streams, `COPY (SELECT …) TO STDOUT` through pg, read and thrown away. */
+export async function timeRawExportCopy(pool: pg.Pool, project: { id: string; slug: string }): Promise<{ seconds: number; bytes: number }> {
+  const client = await pool.connect();
+  try {
+    const t = performance.now();
+    let bytes = 0;
+    const query = promptDocumentsQuery(client, { projectId: project.id, projectSlug: project.slug, sourceDatasets: [], promptTypes: [] });
+    for await (const line of copyLinesOut(client, query)) bytes += line.length + 1;
+    return { seconds: (performance.now() - t) / 1000, bytes };
+  } finally {
+    client.release();
+  }
+}

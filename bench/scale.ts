@@ -1,0 +1,183 @@
+// `npm run bench:scale [-- --prompts 100000] [--skip judge,agreement,pages,exports] [--json]`:
+// UltraMedical's size end to end on a throwaway database, each figure next to its raw baseline
+// measured in the same run: import (the real path vs COPY), 3 clinician rankings per prompt, a
+// judge run (Batch mode over every prompt, live mode over a sample) against the local
+// OpenAI-compatible test server, the agreement report and dashboard, the project, prompt-list and
+// run pages over HTTP (vs their reads issued directly), every export format and file type (vs COPY
+// TO of the documents they read). `--json` prints exactly one object (its shape is an interface).
+export {};
+process.env.LOG_LEVEL ??= "warn";
+import fsp from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { HttpSession } from "./http-session";
+import { timeRawCopy, timeRealImport, writeCopyFiles, emptyPromptTables } from "./parts/import-measure";
+import { timeCliExport, timeRawExportCopy } from "./parts/export-measure";
+import { timePage, type PageFigures } from "./parts/pages-measure";
+import { writePromptFile } from "./parts/prompt-file";
+import { addRankings } from "./ranked-project";
+import { benchArgs, benchDatabase } from "./support";
+
+const STEPS = ["judge", "agreement", "pages", "exports"] as const;
+const args = benchArgs({ prompts: "100000", skip: "", "page-requests": "40", "live-sample": "5000" });
+const promptCount = Number(args.prompts);
+if (!Number.isInteger(promptCount) || promptCount < 100) throw new Error("--prompts must be a whole number ≥ 100");
+const skip = new Set(args.skip!.split(",").filter(Boolean));
+for (const s of skip) if (!STEPS.includes(s as never)) throw new Error(`--skip takes ${STEPS.join(", ")}; "${s}" is none of them`);
+const pageRequests = Number(args["page-requests"]);
+const root = path.resolve(import.meta.dirname, "..");
+const started = performance.now();
+const log = (line: string) => {
+  if (!args.json)
+    process.stdout.write(
+      `[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s, load ${os.loadavg()[0]!.toFixed(1)}] ${line}\n`,
+    );
+};
+
+if (!skip.has("pages") || !skip.has("agreement")) {
+  const { ensureProductionBuild } = await import("@/lib/build/ensure-build");
+  await ensureProductionBuild(root, log);
+}
+const database = await benchDatabase();
+process.env.MEDPREF_DATABASE_URL = database.url;
+const { pool, closePool } = await import("@/lib/db/pool");
+const { disconnectPrisma } = await import("@/lib/db/prisma");
+const { createProject } = await import("@/lib/projects/create-project");
+const { withTransaction } = await import("@/lib/db/transaction");
+
+const SLUG = "scale";
+const result: Record<string, unknown> = { prompts: promptCount };
+
+// --- Import: the real path against COPY of the same rows into empty tables --------------------
+const scratch = await fsp.mkdtemp(path.join(os.tmpdir(), "medpref-bench-scale-"));
+{
+  const file = path.join(scratch, "prompts.jsonl");
+  log(`Writing ${promptCount} prompts × 8 candidates as JSONL…`);
+  const bytes = await writePromptFile(file, promptCount);
+  log(`  ${(bytes / 1e6).toFixed(0)} MB; raw COPY baseline…`);
+  const baselineProject = await createProject({ slug: "scale-baseline", name: "COPY baseline" }, null);
+  const baselineSeconds = await timeRawCopy(pool(), await writeCopyFiles(scratch, promptCount, baselineProject.id));
+  await emptyPromptTables(pool());
+  log(`  COPY ${baselineSeconds.toFixed(1)} s; the real import…`);
+  const project = await createProject({ slug: SLUG, name: "UltraMedical scale", overlapK: 3 }, null);
+  const imported = await timeRealImport({ file, projectId: project.id, databaseUrl: database.url });
+  if (imported.promptsAdded !== promptCount) throw new Error(`the import added ${imported.promptsAdded} of ${promptCount} prompts`);
+  result.import = {
+    seconds: round(imported.seconds),
+    baselineSeconds: round(baselineSeconds),
+    ratio: round(imported.seconds / baselineSeconds),
+    peakRssMb: Math.round(imported.peakRssMb),
+  };
+  log(
+    `  import ${imported.seconds.toFixed(1)} s (${(imported.seconds / baselineSeconds).toFixed(2)}× COPY), peak RSS ${imported.peakRssMb.toFixed(0)} MB`,
+  );
+  await fsp.rm(scratch, { recursive: true, force: true });
+}
+const project = (await pool().query<{ id: string }>("SELECT id FROM projects WHERE slug = $1", [SLUG])).rows[0]!;
+
+// --- Three clinician rankings per prompt, through submitted assignments (written in SQL) -------
+log("Adding 3 clinician rankings per prompt…");
+await withTransaction((client) => addRankings(client, { projectId: project.id, clinicianPrefix: SLUG, humanPerPrompt: 3, judge: null }));
+await pool().query("ANALYZE");
+
+// --- Pages: project page, prompt list (paged, filtered), run page; p95 over HTTP --------------
+if (!skip.has("pages")) {
+  const { startWebServer } = await import("./parts/web-server");
+  const { hashPassword } = await import("@/lib/auth/password");
+  const { getProjectPage } = await import("@/lib/projects/project-page");
+  const { promptListQuerySchema, PROMPTS_PER_PAGE } = await import("@/lib/projects/prompt-list");
+  const { clinicianProgress } = await import("@/lib/annotation/clinician-progress");
+  const { listActiveClinicians } = await import("@/lib/users/manage-users");
+  const password = "scale-bench-password";
+  await pool().query(
+    `INSERT INTO users (email, name, role, password_hash, pseudonym) VALUES ('scale-admin@medpref.test', 'Admin', 'ADMIN', $1, 'scale-admin')`,
+    [await hashPassword(password)],
+  );
+  log("Starting the production web server…");
+  const server = await startWebServer(root, database.url);
+  const admin = new HttpSession(server.baseUrl);
+  await admin.signIn("scale-admin@medpref.test", password);
+  const pages = Math.ceil(promptCount / PROMPTS_PER_PAGE);
+  // Different pages and filters per request: a cache of one answer would not help.
+  const listQueries = (i: number): Record<string, string> => {
+    const page = String(1 + ((i * 7919) % pages));
+    const variants: Record<string, string>[] = [
+      { page },
+      { source: "MedQA", page: String(1 + ((i * 31) % Math.ceil(pages / 4))) },
+      { type: "exam", page: String(1 + ((i * 17) % Math.ceil(pages / 3))) },
+      { status: "needs-rankings" },
+      { status: "disputed", page: String(1 + (i % 5)) },
+      { status: "gold" },
+      { q: `bench-${(i * 104729) % promptCount}` },
+      { q: "invasive strategy", page: String(1 + (i % 20)) },
+    ];
+    return variants[i % variants.length]!;
+  };
+  const adminReads = async (query: Record<string, string>) =>
+    Promise.all([getProjectPage(SLUG, promptListQuerySchema.parse(query)), clinicianProgress(SLUG), listActiveClinicians()]);
+  const projectFigures = await timePage(
+    admin,
+    pageRequests,
+    () => `/projects/${SLUG}`,
+    () => adminReads({}),
+  );
+  log(`  project page p95 ${projectFigures.p95Ms} ms (its reads directly: ${projectFigures.baselineP95Ms} ms)`);
+  const listFigures = await timePage(
+    admin,
+    pageRequests,
+    (i) => `/projects/${SLUG}?${new URLSearchParams(listQueries(i))}`,
+    (i) => adminReads(listQueries(i)),
+  );
+  log(`  prompt list p95 ${listFigures.p95Ms} ms (its reads directly: ${listFigures.baselineP95Ms} ms)`);
+  const pageFigures: Record<string, PageFigures> = { project: projectFigures, promptList: listFigures };
+  result.pages = { projectP95Ms: projectFigures.p95Ms, promptListP95Ms: listFigures.p95Ms, details: pageFigures };
+  await server.stop();
+}
+
+// --- Exports: every format and file type through the CLI, each next to COPY TO of its documents -
+if (!skip.has("exports")) {
+  const { EXPORT_FORMATS } = await import("@/lib/export/export-config");
+  const exports: Record<string, unknown>[] = [];
+  const out = await fsp.mkdtemp(path.join(os.tmpdir(), "medpref-bench-scale-export-"));
+  for (const format of EXPORT_FORMATS) {
+    // The baseline before each format, so both see the same cache state.
+    const copy = await timeRawExportCopy(pool(), { id: project.id, slug: SLUG });
+    for (const fileType of ["jsonl", "parquet"] as const) {
+      const directory = path.join(out, `${format}-${fileType}`);
+      const r = await timeCliExport({
+        databaseUrl: database.url,
+        project: SLUG,
+        format,
+        fileType,
+        strategy: "best-random",
+        out: directory,
+      });
+      await fsp.rm(directory, { recursive: true, force: true });
+      exports.push({
+        format,
+        fileType,
+        rows: r.rows,
+        seconds: round(r.seconds),
+        baselineSeconds: round(copy.seconds),
+        ratio: round(r.seconds / copy.seconds),
+        peakRssMb: Math.round(r.peakRssMb),
+      });
+      log(
+        `  export ${format} ${fileType}: ${r.rows} rows in ${r.seconds.toFixed(1)} s (${(r.seconds / copy.seconds).toFixed(2)}× COPY ${copy.seconds.toFixed(1)} s), peak RSS ${r.peakRssMb.toFixed(0)} MB`,
+      );
+    }
+  }
+  await fsp.rm(out, { recursive: true, force: true });
+  result.exports = exports;
+}
+
+await closePool();
+await disconnectPrisma();
+await database.close();
+log(`Done in ${((performance.now() - started) / 60000).toFixed(1)} min.`);
+if (args.json) process.stdout.write(JSON.stringify(result) + "\n");
+else process.stdout.write(JSON.stringify(result, null, 2) + "\n");
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
