@@ -1,7 +1,7 @@
 /**
  * Natural order of ids: runs of digits compare as numbers, so "q2" comes before "q10" and
  * "medqa,9" before "medqa,10"; letters compare case-insensitively. `naturalSortKey` gives a string
- * whose plain (byte-wise) order is that order; NATURAL_SORT_SQL is the same key in PostgreSQL, so
+ * whose plain (byte-wise) order is that order; naturalSortSql is the same key in PostgreSQL, so
  * the prompt list is sorted and paged in the database.
  */
 const PAD = 20;
@@ -18,9 +18,11 @@ export function naturalCompare(a: string, b: string): number {
   return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
-/** `naturalSortKey` of a text column, as an SQL expression (compare it with COLLATE "C"). */
+/**
+ * `naturalSortKey` of a text column in PostgreSQL: the immutable function of migration
+ * 20261130100355_prompt_natural_order, which `prompts_natural_order_idx` holds for external ids
+ * (ORDER BY this exact expression to read that index).
+ */
 export function naturalSortSql(column: string): string {
-  return `(array_to_string(ARRAY(SELECT CASE WHEN x.part ~ '^[0-9]' THEN lpad(x.part, greatest(${PAD}, length(x.part)), '0') ELSE lower(x.part) END
-            FROM regexp_matches(coalesce(${column}, ''), '[0-9]+|[^0-9]+', 'g') WITH ORDINALITY AS t(parts, i), LATERAL (SELECT t.parts[1] AS part) x
-            ORDER BY t.i), '') COLLATE "C")`;
+  return `(medpref_natural_sort_key(coalesce(${column}, '')) COLLATE "C")`;
 }

@@ -4,7 +4,7 @@ import type pg from "pg";
 /**
  * Compares what prisma/schema.prisma describes with what the migrations built, without
  * Prisma's native engine: the schema's DMMF comes from Prisma's WebAssembly schema module,
- * the database's shape from the catalogs. Partial indexes, checks and triggers are left out on
+ * the database's shape from the catalogs. Partial and expression indexes, checks, functions and triggers are left out on
  * purpose: Prisma cannot express them, so only the SQL holds them.
  */
 export interface SchemaShape {
@@ -145,7 +145,7 @@ export async function actualShape(client: pg.Client | pg.PoolClient): Promise<Sc
               JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum ORDER BY k.ord)::text[] AS columns,
             ix.indisunique AS is_unique, ix.indisprimary AS is_primary
        FROM pg_index ix JOIN pg_class t ON t.oid = ix.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
-      WHERE n.nspname = 'public' AND t.relname <> '_prisma_migrations' AND ix.indpred IS NULL`,
+      WHERE n.nspname = 'public' AND t.relname <> '_prisma_migrations' AND ix.indpred IS NULL AND ix.indexprs IS NULL`,
   );
   shape.indexes = indexes.rows.map(
     (i) => `${i.table} ${i.is_primary ? "primary" : i.is_unique ? "unique" : "normal"} (${i.columns.join(",")})`,
