@@ -31,6 +31,13 @@ export async function generateRankedProject(
          FROM prompts p, generate_series(0, 7) j WHERE p.project_id = $1`,
       [projectId],
     );
+    // Written in SQL, not imported: the project's counts are added as the import would (lib/projects/project-counts.ts).
+    await client.query(
+      `INSERT INTO project_counts (project_id, key, n)
+       SELECT $1, 'prompts', count(*) FROM prompts WHERE project_id = $1
+       UNION ALL SELECT $1, 'completions', count(*) FROM completions c JOIN prompts p ON p.id = c.prompt_id WHERE p.project_id = $1`,
+      [projectId],
+    );
     if (judgePermutations > 0) {
       runId = (
         await client.query<{ id: string }>(

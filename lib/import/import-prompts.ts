@@ -12,6 +12,7 @@ import { completionContentHash } from "@/lib/import/content-hash";
 import { classifyRecord } from "@/lib/import/classify-record";
 import { ImportTally, type PendingPrompt } from "@/lib/import/import-tally";
 import { readRecords } from "@/lib/import/read-records";
+import { addImportedCounts } from "@/lib/projects/project-counts";
 import type { ImportFormat, ImportLimits, RecordProblem } from "@/lib/import/types";
 
 export interface ImportOptions {
@@ -192,6 +193,10 @@ async function writeBatch(client: Tx, projectId: string, importId: string, tally
   if (fresh.length > 0) {
     await copyRowsInto(client, "prompts", PROMPT_COLUMNS, promptRows(fresh, projectId, importId));
     await copyRowsInto(client, "completions", COMPLETION_COLUMNS, completionRows(fresh));
+    await addImportedCounts(client, projectId, {
+      prompts: fresh.length,
+      completions: fresh.reduce((n, p) => n + p.prompt.completions.length, 0),
+    });
   }
   tally.written(batch.length, fresh);
 }

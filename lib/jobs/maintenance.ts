@@ -5,10 +5,12 @@ import { deleteExpiredSessions } from "@/lib/auth/sessions";
 import { failInterruptedImports } from "@/lib/import/import-prompts";
 import { maintenanceJob } from "@/lib/jobs/jobs";
 import { logger } from "@/lib/logger";
+import { foldProjectCounts } from "@/lib/projects/project-counts";
 
 /**
  * Housekeeping every 5 minutes: interrupted imports are marked failed, expired leases return to
- * the pool, old sign-in attempts, answered idempotency keys and expired sessions are deleted.
+ * the pool, old sign-in attempts, answered idempotency keys and expired sessions are deleted, and the
+ * projects' count deltas are folded.
  */
 export async function runMaintenance() {
   return {
@@ -17,6 +19,7 @@ export async function runMaintenance() {
     loginAttemptsPurged: await purgeOldLoginAttempts(),
     idempotencyKeysPurged: await purgeIdempotencyKeys(),
     expiredSessionsPurged: await deleteExpiredSessions(),
+    projectCountRowsFolded: await foldProjectCounts(),
   };
 }
 

@@ -1,5 +1,7 @@
 import "server-only";
+import { RankingKind } from "@/generated/prisma/enums";
 import { db } from "@/lib/db/prisma";
+import { projectCounts } from "@/lib/projects/project-counts";
 import { AppError } from "@/lib/errors/app-error";
 
 export async function getProjectBySlug(slug: string) {
@@ -17,23 +19,20 @@ export interface ProjectSummary {
   assignments: Record<string, number>;
 }
 
-/** Counts for `project show --json` and the project pages. */
+/** Counts for `project show --json` and the project pages: kept by triggers (lib/projects/project-counts.ts), not a count of every row. */
 export async function getProjectSummary(slug: string): Promise<ProjectSummary> {
   const project = await getProjectBySlug(slug);
-  const [prompts, completions, rankings, assignments] = await Promise.all([
-    db().prompt.count({ where: { projectId: project.id } }),
-    db().completion.count({ where: { prompt: { projectId: project.id } } }),
-    db().ranking.groupBy({ by: ["kind"], where: { prompt: { projectId: project.id } }, _count: { _all: true } }),
-    db().assignment.groupBy({ by: ["status"], where: { prompt: { projectId: project.id } }, _count: { _all: true } }),
-  ]);
-  const byKind = Object.fromEntries(rankings.map((r) => [r.kind, r._count._all]));
+  const counts = await projectCounts(project.id);
+  const assignments = [...counts]
+    .filter(([key]) => key.startsWith("assignments:"))
+    .map(([key, n]) => [key.slice("assignments:".length), n]);
   return {
     slug: project.slug,
     name: project.name,
-    prompts,
-    completions,
-    rankings: { human: byKind.HUMAN ?? 0, judge: byKind.JUDGE ?? 0 },
-    assignments: Object.fromEntries(assignments.map((a) => [a.status, a._count._all])),
+    prompts: counts.get("prompts") ?? 0,
+    completions: counts.get("completions") ?? 0,
+    rankings: { human: counts.get(`rankings:${RankingKind.HUMAN}`) ?? 0, judge: counts.get(`rankings:${RankingKind.JUDGE}`) ?? 0 },
+    assignments: Object.fromEntries(assignments),
   };
 }
 

@@ -122,13 +122,17 @@ export async function runGenerationCall(job: GenerateUnitJob, ctx: JobContext): 
  * of the same prompt take positions one after another).
  */
 async function storeGeneratedCompletion(tx: Tx, job: GenerateUnitJob, model: string, text: string, target: number): Promise<boolean> {
+  // The project's completion count grows in the same statement (lib/projects/project-counts.ts).
   const inserted = await execute(
     tx,
-    sql`INSERT INTO completions (prompt_id, model, text, position, content_hash, generated_by_run_id)
-     SELECT ${job.promptId}::uuid, ${model}, ${text}, coalesce(max(position), -1) + 1, ${completionContentHash(text)}, ${job.runId}::uuid
-       FROM completions WHERE prompt_id = ${job.promptId}::uuid
-     HAVING count(*) < ${target}
-     ON CONFLICT (prompt_id, model) DO NOTHING`,
+    sql`WITH added AS (
+          INSERT INTO completions (prompt_id, model, text, position, content_hash, generated_by_run_id)
+          SELECT ${job.promptId}::uuid, ${model}, ${text}, coalesce(max(position), -1) + 1, ${completionContentHash(text)}, ${job.runId}::uuid
+            FROM completions WHERE prompt_id = ${job.promptId}::uuid
+          HAVING count(*) < ${target}
+          ON CONFLICT (prompt_id, model) DO NOTHING
+          RETURNING prompt_id)
+        INSERT INTO project_counts (project_id, key, n) SELECT p.project_id, 'completions', 1 FROM added JOIN prompts p ON p.id = added.prompt_id`,
   );
   return inserted > 0;
 }

@@ -1,0 +1,43 @@
+import "server-only";
+import { pool } from "@/lib/db/pool";
+import { execute, queryRows, sql, type Queryable } from "@/lib/db/sql";
+
+/**
+ * A project's counts by key ('prompts', 'completions', 'rankings:<kind>', 'assignments:<status>'):
+ * the sums of the delta rows inserted with every write (migration 20261130100853_project_counts
+ * says who inserts which); zero counts are left out.
+ */
+export async function projectCounts(projectId: string): Promise<Map<string, number>> {
+  const rows = await queryRows<{ key: string; n: number }>(
+    pool(),
+    sql`SELECT key, sum(n)::float8 AS n FROM project_counts WHERE project_id = ${projectId} GROUP BY key HAVING sum(n) <> 0`,
+  );
+  return new Map(rows.map((r) => [r.key, r.n]));
+}
+
+/** Adds imported prompts and completions to a project's counts, in the importing transaction (rankings and assignments are counted by triggers). */
+export async function addImportedCounts(
+  client: Queryable,
+  projectId: string,
+  added: { prompts: number; completions: number },
+): Promise<void> {
+  await execute(
+    client,
+    sql`INSERT INTO project_counts (project_id, key, n) VALUES (${projectId}, 'prompts', ${added.prompts}), (${projectId}, 'completions', ${added.completions})`,
+  );
+}
+
+/**
+ * Folds each project's delta rows into one row per key (maintenance), so reads sum a few rows.
+ * One statement: deltas committed meanwhile are new rows, either folded here or left for next time;
+ * an open transaction's deltas are invisible to it and stay. Returns the rows removed.
+ */
+export async function foldProjectCounts(): Promise<number> {
+  const [folded] = await queryRows<{ removed: number }>(
+    pool(),
+    sql`WITH gone AS (DELETE FROM project_counts RETURNING project_id, key, n),
+             kept AS (INSERT INTO project_counts (project_id, key, n) SELECT project_id, key, sum(n) FROM gone GROUP BY project_id, key HAVING sum(n) <> 0 RETURNING 1)
+        SELECT ((SELECT count(*) FROM gone) - (SELECT count(*) FROM kept))::int AS removed`,
+  );
+  return folded!.removed;
+}
