@@ -82,6 +82,43 @@ await pool().query(
   [emails, passwordHash],
 );
 
+/** CPU seconds used so far by processes whose command line matches (from /proc). */
+function cpuSeconds(match: (cmdline: string, pid: number) => boolean): number {
+  let ticks = 0;
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").replace(/\0/g, " ");
+      if (!match(cmdline, Number(entry))) continue;
+      const fields = fs.readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1]!.split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the process ended
+    }
+  }
+  return ticks / 100;
+}
+const cpuUsageSeconds = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6;
+/** Fields of /proc/<pid>/stat after the command name (index 1 = ppid, 11/12 = utime/stime, 13/14 = reaped children's). */
+function statFields(pid: number): string[] | null {
+  try {
+    return fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  } catch {
+    return null;
+  }
+}
+// This benchmark's PostgreSQL only (other PostgreSQL servers may run on the machine): its
+// postmaster, with the CPU of the backends it has reaped, and its live backends.
+const {
+  rows: [backend],
+} = await pool().query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+const postmasterPid = Number(statFields(backend!.pid)?.[1] ?? NaN);
+function postgresCpuSeconds(): number {
+  const own = statFields(postmasterPid);
+  if (!own) return NaN; // a PostgreSQL on another machine (DATABASE_URL)
+  const reaped = [11, 12, 13, 14].reduce((n, i) => n + Number(own[i]), 0) / 100;
+  return reaped + cpuSeconds((_, pid) => statFields(pid)?.[1] === String(postmasterPid));
+}
 /**
  * The floor: each client loops claim → submit through the same functions the routes call
  * (claimNextAssignment, submitRanking), in this process, on the twin project. No HTTP, no
@@ -114,7 +151,12 @@ async function measureFloor(): Promise<{ submits: number; seconds: number }> {
   return { submits, seconds: (performance.now() - started) / 1000 };
 }
 log(`Floor: ${clients} clients claiming and submitting through the same SQL on a pg pool of ${SERVER_POOL_MAX}, for ${floorSeconds} s…`);
+const floorCpuBefore = { postgres: postgresCpuSeconds(), client: process.cpuUsage() };
 const floor = await measureFloor();
+const floorCpu = {
+  postgres: postgresCpuSeconds() - floorCpuBefore.postgres,
+  client: cpuUsageSeconds(process.cpuUsage(floorCpuBefore.client)),
+};
 const floorSubmitsPerSecond = floor.submits / floor.seconds;
 
 const port = await findFreePort();
@@ -167,26 +209,10 @@ const sessions = await Promise.all(
 // Warm-up: a few requests per route, not measured.
 await sessions[0]!.request(`/api/projects/${project.slug}/annotation/progress`).then((r) => r.text());
 
-/** CPU seconds used so far by processes whose command line matches (from /proc). */
-function cpuSeconds(match: (cmdline: string, pid: number) => boolean): number {
-  let ticks = 0;
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").replace(/\0/g, " ");
-      if (!match(cmdline, Number(entry))) continue;
-      const fields = fs.readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1]!.split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // the process ended
-    }
-  }
-  return ticks / 100;
-}
 const cpu = () => ({
   server: cpuSeconds((_, pid) => pid === server.pid),
-  postgres: cpuSeconds((c) => c.startsWith("postgres")),
-  clients: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6,
+  postgres: postgresCpuSeconds(),
+  clients: cpuUsageSeconds(process.cpuUsage()),
 });
 if (statementStats) await pool().query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()");
 const cpuBefore = cpu();
@@ -315,6 +341,10 @@ if (args.json) {
   );
   log(
     `Floor (same SQL on a bare pg pool, ${clients} clients): ${floor.submits} submits in ${floor.seconds.toFixed(1)} s = ${result.floorSubmitsPerSecond} submits/s; the app: ${result.submitsPerSecond} submits/s = ${result.ratio} of the floor (target ≥ 0.5)`,
+  );
+  const perSubmit = (cpuSeconds: number, submits: number) => `${((cpuSeconds / submits) * 1000).toFixed(1)} ms`;
+  log(
+    `CPU per submitted ranking (claim + submit): floor — PostgreSQL ${perSubmit(floorCpu.postgres, floor.submits)}, client (the same functions, in process) ${perSubmit(floorCpu.client, floor.submits)}; app — web server ${perSubmit(cpuUsed.server, acknowledged.length)}, PostgreSQL ${perSubmit(cpuUsed.postgres, acknowledged.length)}, load generator ${perSubmit(cpuUsed.clients, acknowledged.length)}`,
   );
   log(`Errors: ${errors}${errorSamples.length ? `\n  ${errorSamples.join("\n  ")}` : ""}`);
   log(`Database check: lost ${result.lost}, duplicated ${result.duplicates}, over k ${result.overK}`);
