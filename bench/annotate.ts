@@ -198,13 +198,20 @@ for (let i = 0; ; i++) {
 }
 
 log(`Signing in ${clients} clinicians…`);
-const sessions = await Promise.all(
-  emails.map(async (email) => {
-    const s = new HttpSession(baseUrl);
-    await s.signIn(email, password);
-    return s;
-  }),
-);
+// Eight at a time: each sign-in holds a connection while it waits for the password-hash budget,
+// and 50 at once on a loaded machine outwait the pool's connection timeout (a 401).
+const sessions: HttpSession[] = [];
+for (let i = 0; i < emails.length; i += 8) {
+  sessions.push(
+    ...(await Promise.all(
+      emails.slice(i, i + 8).map(async (email) => {
+        const s = new HttpSession(baseUrl);
+        await s.signIn(email, password);
+        return s;
+      }),
+    )),
+  );
+}
 
 // Warm-up: a few requests per route, not measured.
 await sessions[0]!.request(`/api/projects/${project.slug}/annotation/progress`).then((r) => r.text());
