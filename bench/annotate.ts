@@ -1,8 +1,15 @@
 // `npm run bench:annotate [-- --clients 50 --seconds 60] [--json]`: simulated clinicians loop
 // fetch-next → submit over HTTP against the production build, signed in, on a throwaway
-// database; then the database is checked for lost, duplicated and over-k rankings.
+// database; then the database is checked for lost, duplicated and over-k rankings. First, the
+// floor: the same claim and submit code (the same SQL statements and transactions) called
+// directly on a pg pool of the server's size, with the same number of clients, on a twin project
+// — what PostgreSQL and the SQL allow without HTTP, Next and sessions. The app's submits per second
+// are reported as a ratio of the floor's.
 export {};
 process.env.LOG_LEVEL ??= "warn";
+/** The web server's pool size (below); the floor's pool is the same. */
+const SERVER_POOL_MAX = "20";
+process.env.MEDPREF_DB_POOL_MAX = SERVER_POOL_MAX;
 import { spawn } from "node:child_process";
 import { CLI_IMPORT_HINTS } from "@/lib/cli/import-hints";
 import { randomUUID } from "node:crypto";
@@ -13,11 +20,13 @@ import { findFreePort } from "@/lib/db/embedded-postgres";
 import { HttpSession } from "./http-session";
 import { benchArgs, benchDatabase } from "./support";
 
-const args = benchArgs({ clients: "50", seconds: "60", prompts: "4000", k: "3", "think-ms": "0" });
+const args = benchArgs({ clients: "50", seconds: "60", prompts: "4000", k: "3", "think-ms": "0", "floor-seconds": "" });
 /** Pause of each simulated clinician between getting a prompt and submitting it (0: a closed loop at full speed). */
 const thinkMs = Number(args["think-ms"]);
 const clients = Number(args.clients);
 const seconds = Number(args.seconds);
+/** How long the floor runs (default: as long as the app). */
+const floorSeconds = Number(args["floor-seconds"] || args.seconds);
 const promptCount = Number(args.prompts);
 const k = Number(args.k);
 const log = (line: string) => {
@@ -40,6 +49,7 @@ const { hashPassword } = await import("@/lib/auth/password");
 
 log(`Seeding ${promptCount} prompts × 8 candidates and ${clients} clinicians…`);
 const project = await createProject({ slug: "bench-annotate", name: "Annotation benchmark", overlapK: k }, null);
+const floorProject = await createProject({ slug: "bench-annotate-floor", name: "Annotation benchmark (floor)", overlapK: k }, null);
 const lines = Array.from({ length: promptCount }, (_, i) =>
   JSON.stringify({
     id: `b${i}`,
@@ -50,18 +60,20 @@ const lines = Array.from({ length: promptCount }, (_, i) =>
     })),
   }),
 );
-const imported = await importPrompts({
-  projectId: project.id,
-  input: [Buffer.from(lines.join("\n"))],
-  fileName: "bench.jsonl",
-  bytesTotal: 0,
-  format: "jsonl",
-  skipInvalid: false,
-  limits: DEFAULT_IMPORT_LIMITS,
-  actorId: null,
-  hints: CLI_IMPORT_HINTS,
-});
-if (!imported.ok) throw new Error(imported.message);
+for (const { id } of [project, floorProject]) {
+  const imported = await importPrompts({
+    projectId: id,
+    input: [Buffer.from(lines.join("\n"))],
+    fileName: "bench.jsonl",
+    bytesTotal: 0,
+    format: "jsonl",
+    skipInvalid: false,
+    limits: DEFAULT_IMPORT_LIMITS,
+    actorId: null,
+    hints: CLI_IMPORT_HINTS,
+  });
+  if (!imported.ok) throw new Error(imported.message);
+}
 const password = "bench-password-123";
 const passwordHash = await hashPassword(password);
 const emails = Array.from({ length: clients }, (_, i) => `bench-clinician-${i}@medpref.test`);
@@ -69,6 +81,83 @@ await pool().query(
   `INSERT INTO users (email, name, role, password_hash, pseudonym) SELECT e, 'Bench ' || e, 'CLINICIAN', $2, 'bench-' || md5(e) FROM unnest($1::text[]) e`,
   [emails, passwordHash],
 );
+
+/** CPU seconds used so far by processes whose command line matches (from /proc). */
+function cpuSeconds(match: (cmdline: string, pid: number) => boolean): number {
+  let ticks = 0;
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").replace(/\0/g, " ");
+      if (!match(cmdline, Number(entry))) continue;
+      const fields = fs.readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1]!.split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the process ended
+    }
+  }
+  return ticks / 100;
+}
+const cpuUsageSeconds = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6;
+/** Fields of /proc/<pid>/stat after the command name (index 1 = ppid, 11/12 = utime/stime, 13/14 = reaped children's). */
+function statFields(pid: number): string[] | null {
+  try {
+    return fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  } catch {
+    return null;
+  }
+}
+// This benchmark's PostgreSQL only (other PostgreSQL servers may run on the machine): its
+// postmaster, with the CPU of the backends it has reaped, and its live backends.
+const {
+  rows: [backend],
+} = await pool().query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+const postmasterPid = Number(statFields(backend!.pid)?.[1] ?? NaN);
+function postgresCpuSeconds(): number {
+  const own = statFields(postmasterPid);
+  if (!own) return NaN; // a PostgreSQL on another machine (DATABASE_URL)
+  const reaped = [11, 12, 13, 14].reduce((n, i) => n + Number(own[i]), 0) / 100;
+  return reaped + cpuSeconds((_, pid) => statFields(pid)?.[1] === String(postmasterPid));
+}
+/**
+ * The floor: each client loops claim → submit through the same functions the routes call
+ * (claimNextAssignment, submitRanking), in this process, on the twin project. No HTTP, no
+ * sign-in or session lookup, no Next: what is left is the SQL and the little JavaScript around it.
+ */
+async function measureFloor(): Promise<{ submits: number; seconds: number }> {
+  const { claimNextAssignment } = await import("@/lib/annotation/claim-next-assignment");
+  const { submitRanking } = await import("@/lib/annotation/submit-ranking");
+  const { rows: users } = await pool().query<{ id: string }>(`SELECT id FROM users WHERE email = ANY($1::text[]) ORDER BY email`, [emails]);
+  let submits = 0;
+  const started = performance.now();
+  const floorDeadline = started + floorSeconds * 1000;
+  await Promise.all(
+    users.map(async (user) => {
+      while (performance.now() < floorDeadline) {
+        const next = await claimNextAssignment({ id: user.id, specialties: [] }, floorProject.slug);
+        if (!next) return;
+        const tiers = [...next.candidates].sort(() => Math.random() - 0.5).map((c) => [c.id]);
+        if (thinkMs > 0) await new Promise((r) => setTimeout(r, thinkMs * (0.5 + Math.random())));
+        const result = await submitRanking({
+          userId: user.id,
+          assignmentId: next.assignment.id,
+          submission: { tiers, details: {}, rationale: null, timeOnTaskMs: 1000 },
+          idempotencyKey: randomUUID(),
+        });
+        if (result.status === 201) submits += 1;
+      }
+    }),
+  );
+  return { submits, seconds: (performance.now() - started) / 1000 };
+}
+log(`Floor: ${clients} clients claiming and submitting through the same SQL on a pg pool of ${SERVER_POOL_MAX}, for ${floorSeconds} s…`);
+const floorCpuBefore = { postgres: postgresCpuSeconds(), client: process.cpuUsage() };
+const floor = await measureFloor();
+const floorCpu = {
+  postgres: postgresCpuSeconds() - floorCpuBefore.postgres,
+  client: cpuUsageSeconds(process.cpuUsage(floorCpuBefore.client)),
+};
+const floorSubmitsPerSecond = floor.submits / floor.seconds;
 
 const port = await findFreePort();
 const baseUrl = `http://127.0.0.1:${port}`;
@@ -92,7 +181,7 @@ const server = spawn(
       NEXTAUTH_SECRET: "bench-secret-0123456789-0123456789-0123",
       NODE_ENV: "production",
       LOG_LEVEL: "warn",
-      MEDPREF_DB_POOL_MAX: "20",
+      MEDPREF_DB_POOL_MAX: SERVER_POOL_MAX,
       MEDPREF_LOGIN_MAX_FAILURES_PER_IP: "100000",
     },
     stdio: ["ignore", "ignore", "inherit"],
@@ -109,37 +198,28 @@ for (let i = 0; ; i++) {
 }
 
 log(`Signing in ${clients} clinicians…`);
-const sessions = await Promise.all(
-  emails.map(async (email) => {
-    const s = new HttpSession(baseUrl);
-    await s.signIn(email, password);
-    return s;
-  }),
-);
+// Eight at a time: each sign-in holds a connection while it waits for the password-hash budget,
+// and 50 at once on a loaded machine outwait the pool's connection timeout (a 401).
+const sessions: HttpSession[] = [];
+for (let i = 0; i < emails.length; i += 8) {
+  sessions.push(
+    ...(await Promise.all(
+      emails.slice(i, i + 8).map(async (email) => {
+        const s = new HttpSession(baseUrl);
+        await s.signIn(email, password);
+        return s;
+      }),
+    )),
+  );
+}
 
 // Warm-up: a few requests per route, not measured.
 await sessions[0]!.request(`/api/projects/${project.slug}/annotation/progress`).then((r) => r.text());
 
-/** CPU seconds used so far by processes whose command line matches (from /proc). */
-function cpuSeconds(match: (cmdline: string, pid: number) => boolean): number {
-  let ticks = 0;
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").replace(/\0/g, " ");
-      if (!match(cmdline, Number(entry))) continue;
-      const fields = fs.readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1]!.split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // the process ended
-    }
-  }
-  return ticks / 100;
-}
 const cpu = () => ({
   server: cpuSeconds((_, pid) => pid === server.pid),
-  postgres: cpuSeconds((c) => c.startsWith("postgres")),
-  clients: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6,
+  postgres: postgresCpuSeconds(),
+  clients: cpuUsageSeconds(process.cpuUsage()),
 });
 if (statementStats) await pool().query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()");
 const cpuBefore = cpu();
@@ -209,6 +289,7 @@ const {
   [acknowledged, k],
 );
 
+const round1 = (x: number) => Math.round(x * 10) / 10;
 const percentile = (values: number[], p: number) => {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
@@ -227,6 +308,10 @@ const result = {
   lost: check!.lost,
   duplicates: check!.duplicates,
   overK: check!.over_k,
+  submitsPerSecond: round1(acknowledged.length / elapsed),
+  floorSubmitsPerSecond: round1(floorSubmitsPerSecond),
+  /** The app's submits per second over the floor's (target ≥ 0.5 at 50 clients). */
+  ratio: Math.round((acknowledged.length / elapsed / floorSubmitsPerSecond) * 1000) / 1000,
 };
 
 if (statementStats && !args.json) {
@@ -260,6 +345,13 @@ if (args.json) {
   log(`  all     p50 ${result.p50Ms} ms  p95 ${result.p95Ms} ms  p99 ${result.p99Ms} ms  (target: p95 < 150 ms)`);
   log(
     `CPU seconds during the run: web server ${cpuUsed.server.toFixed(1)}, PostgreSQL ${cpuUsed.postgres.toFixed(1)}, load generator ${cpuUsed.clients.toFixed(1)} (of ${(2 * elapsed).toFixed(0)} available)`,
+  );
+  log(
+    `Floor (same SQL on a bare pg pool, ${clients} clients): ${floor.submits} submits in ${floor.seconds.toFixed(1)} s = ${result.floorSubmitsPerSecond} submits/s; the app: ${result.submitsPerSecond} submits/s = ${result.ratio} of the floor (target ≥ 0.5)`,
+  );
+  const perSubmit = (cpuSeconds: number, submits: number) => `${((cpuSeconds / submits) * 1000).toFixed(1)} ms`;
+  log(
+    `CPU per submitted ranking (claim + submit): floor — PostgreSQL ${perSubmit(floorCpu.postgres, floor.submits)}, client (the same functions, in process) ${perSubmit(floorCpu.client, floor.submits)}; app — web server ${perSubmit(cpuUsed.server, acknowledged.length)}, PostgreSQL ${perSubmit(cpuUsed.postgres, acknowledged.length)}, load generator ${perSubmit(cpuUsed.clients, acknowledged.length)}`,
   );
   log(`Errors: ${errors}${errorSamples.length ? `\n  ${errorSamples.join("\n  ")}` : ""}`);
   log(`Database check: lost ${result.lost}, duplicated ${result.duplicates}, over k ${result.overK}`);

@@ -17,7 +17,7 @@ interface Summary {
   recordsRejected: number;
   problems: { location: string; field: string; reason: string }[];
   problemsNotShown: number;
-  rejectedReportPath: string | null;
+  rejectedReportStored: boolean;
   importId: string;
 }
 
@@ -186,7 +186,7 @@ function ImportResult({ summary, slug }: { summary: Summary; slug: string }) {
         </table>
       )}
       {summary.problemsNotShown > 0 && <p className="text-sm">… and {summary.problemsNotShown} more problems.</p>}
-      {summary.rejectedReportPath && (
+      {summary.rejectedReportStored && (
         <a href={`/api/imports/${summary.importId}/rejected`} className="text-sm text-brand-700 underline">
           Download the rejected records with reasons
         </a>

@@ -13,7 +13,7 @@ import { logger } from "@/lib/logger";
 let ephemeralSecret: string | undefined;
 
 /** NEXTAUTH_SECRET, or for a single local server a random one per process (sessions end on restart). */
-function sessionSecret(): string {
+export function sessionSecret(): string {
   const configured = env().NEXTAUTH_SECRET;
   if (configured) return configured;
   if (!ephemeralSecret) {
@@ -30,6 +30,11 @@ function headerValue(headers: unknown, name: string): string | undefined {
   if (typeof (headers as Headers).get === "function") return (headers as Headers).get(name) ?? undefined;
   const v = (headers as Record<string, string | string[] | undefined>)[name];
   return Array.isArray(v) ? v.join(",") : v;
+}
+
+/** next-auth's session cookie: `__Secure-` prefixed when the app's URL is https, as next-auth names it. */
+export function sessionCookieName(): string {
+  return (env().NEXTAUTH_URL ?? "").startsWith("https://") ? "__Secure-next-auth.session-token" : "next-auth.session-token";
 }
 
 export function authOptions(): NextAuthOptions {

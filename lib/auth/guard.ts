@@ -1,10 +1,11 @@
 import "server-only";
-import { getServerSession } from "next-auth";
+import { cookies } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import type { Role, Theme } from "@/generated/prisma/client";
 import { userForBearerToken, type ApiTokenScope } from "@/lib/auth/api-tokens";
-import { authOptions } from "@/lib/auth/auth-options";
+import { sessionCookieName, sessionSecret } from "@/lib/auth/auth-options";
+import { decodeSessionToken } from "@/lib/auth/session-token";
 import { sessionUser, type SessionUser } from "@/lib/auth/sessions";
 import { errorJson } from "@/lib/errors/app-error";
 
@@ -28,11 +29,28 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * render: the root layout (for the theme), the app layout and the page all ask.
  */
 export const currentUser = cache(async (): Promise<SignedInUser | null> => {
-  const session = await getServerSession(authOptions());
-  const { id, sid } = (session?.user ?? {}) as { id?: string; sid?: string };
-  if (!id || !sid || !UUID.test(id) || !UUID.test(sid)) return null;
+  const { id, sid } = (await sessionClaims()) ?? {};
+  if (typeof id !== "string" || typeof sid !== "string" || !UUID.test(id) || !UUID.test(sid)) return null;
   return sessionUser(id, sid);
 });
+
+/**
+ * The user id and session id in the session cookie: decrypted and checked (signature, expiry) as
+ * next-auth does. Read directly rather than through getServerSession, which on every request
+ * also rebuilt next-auth's options, made a CSRF token, ran the callbacks and encrypted a fresh
+ * token for a cookie that a page or route handler cannot set (bench:annotate).
+ */
+async function sessionClaims(): Promise<{ id: unknown; sid: unknown } | null> {
+  const token = (await cookies()).get(sessionCookieName())?.value;
+  if (!token) return null;
+  try {
+    const claims = await decodeSessionToken({ token, secret: sessionSecret() });
+    return claims ? { id: claims.sub, sid: claims.sid } : null;
+  } catch {
+    // A token that does not decrypt or has expired is no session (next-auth says the same).
+    return null;
+  }
+}
 
 /** For pages and server actions: signs out visitors to the login page, answers 403 to wrong roles. */
 export async function requireRole(...roles: Role[]): Promise<SignedInUser> {

@@ -1,6 +1,5 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { createWriteStream, type WriteStream } from "node:fs";
 import { writeAudit } from "@/lib/audit/audit-entry";
 import { copyRowsInto } from "@/lib/db/copy-from";
 import { copyTextRow } from "@/lib/db/copy-text";
@@ -12,6 +11,7 @@ import { completionContentHash } from "@/lib/import/content-hash";
 import { classifyRecord } from "@/lib/import/classify-record";
 import { ImportTally, type PendingPrompt } from "@/lib/import/import-tally";
 import { readRecords } from "@/lib/import/read-records";
+import { rejectedReportChunks, rejectedReportFile, teeRejectedReport, type RejectedReportSink } from "@/lib/import/rejected-report";
 import { addImportedCounts } from "@/lib/projects/project-counts";
 import type { ImportFormat, ImportLimits, RecordProblem } from "@/lib/import/types";
 
@@ -27,6 +27,11 @@ export interface ImportOptions {
   actorId: string | null;
   /** With skipInvalid: where the rejected records and their reasons are written (JSONL). */
   rejectedReportPath?: string;
+  /**
+   * With skipInvalid: also store that report in the database (import_rejected_chunks, in the
+   * import's transaction), where any web server can serve it (GET /api/imports/:id/rejected).
+   */
+  storeRejectedReport?: boolean;
   /** An import row created beforehand (the web upload creates it to report progress). */
   importId?: string;
   onProgress?: (progress: ImportProgress) => void;
@@ -62,6 +67,8 @@ export interface ImportSummary {
   problems: RecordProblem[];
   problemsNotShown: number;
   rejectedReportPath: string | null;
+  /** The rejected records are stored in the database (storeRejectedReport and at least one was rejected). */
+  rejectedReportStored: boolean;
   message: string;
 }
 
@@ -101,17 +108,15 @@ export async function importPrompts(options: ImportOptions): Promise<ImportSumma
   const importId = options.importId ?? (await createImportRow(options));
   const tally = new ImportTally(options.format === "auto" ? null : options.format, options.skipInvalid, randomUUID);
   const progress = new ImportProgressReporter(importId, options);
-  let rejectedReport: WriteStream | undefined;
+  let rejectedReport: RejectedReportSink | undefined;
   try {
     try {
       return await withTransaction(async (tx) => {
         // One import at a time per project: concurrent imports of the same file cannot both add it.
         await execute(tx, sql`SELECT pg_advisory_xact_lock(hashtext('medpref-import:' || ${options.projectId}))`);
-        if (options.skipInvalid && options.rejectedReportPath) {
-          rejectedReport = createWriteStream(options.rejectedReportPath, { encoding: "utf8" });
-        }
+        rejectedReport = rejectedReportSink(tx, importId, options);
         await readAndWrite(tx, options, importId, tally, progress, rejectedReport);
-        await closeStream(rejectedReport);
+        await rejectedReport?.close();
         progress.report(tally, true);
         const summary = importSummary(importId, tally, options);
         if (!summary.ok) throw new InvalidImport(summary);
@@ -125,7 +130,7 @@ export async function importPrompts(options: ImportOptions): Promise<ImportSumma
       return error.summary;
     }
   } catch (error) {
-    await closeStream(rejectedReport).catch(() => undefined);
+    await rejectedReport?.abort().catch(() => undefined);
     await execute(
       pool(),
       sql`UPDATE imports SET status = ${ImportStatus.FAILED}, finished_at = now(), report = ${JSON.stringify({ message: `Import failed: ${(error as Error).message}` })}::jsonb
@@ -151,7 +156,7 @@ async function readAndWrite(
   importId: string,
   tally: ImportTally,
   progress: ImportProgressReporter,
-  rejectedReport: WriteStream | undefined,
+  rejectedReport: RejectedReportSink | undefined,
 ): Promise<void> {
   const records = readRecords(options.input, {
     maxRecordBytes: options.limits.maxFieldBytes * (options.limits.maxCandidates + 4) + 1024 * 1024,
@@ -171,7 +176,9 @@ async function readAndWrite(
     });
     const batchFull = tally.add(record, result);
     if (result.kind === "invalid") {
-      rejectedReport?.write(JSON.stringify({ location: record.location, problems: result.problems, record: result.raw ?? null }) + "\n");
+      await rejectedReport?.write(
+        JSON.stringify({ location: record.location, problems: result.problems, record: result.raw ?? null }) + "\n",
+      );
       if (result.stopsImport) break;
     }
     if (batchFull) await writeBatch(client, options.projectId, importId, tally);
@@ -217,6 +224,7 @@ function importSummary(importId: string, tally: ImportTally, options: ImportOpti
     problemsNotShown: problems.notShown,
     rejectedReportPath:
       options.skipInvalid && options.rejectedReportPath && problems.rejectedRecords > 0 ? options.rejectedReportPath : null,
+    rejectedReportStored: Boolean(options.skipInvalid && options.storeRejectedReport && !failed && problems.rejectedRecords > 0),
     message: "",
   };
   summary.message = summaryMessage(summary, options.hints.skipInvalid);
@@ -313,6 +321,7 @@ async function finishImportRow(
     duplicatesExisting: s.duplicatesExisting,
     duplicatesInFile: s.duplicatesInFile,
     rejectedReportPath: s.rejectedReportPath,
+    rejectedReportStored: s.rejectedReportStored,
   });
   await execute(
     client,
@@ -367,7 +376,11 @@ export function summaryMessage(s: ImportSummary, howToSkipInvalid: string): stri
   return parts.join("; ") + ".";
 }
 
-function closeStream(stream: WriteStream | undefined): Promise<void> {
-  if (!stream) return Promise.resolve();
-  return new Promise((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
+/** Where a skip-invalid import's rejected records go: the file asked for, the database, or both. */
+function rejectedReportSink(tx: Tx, importId: string, options: ImportOptions): RejectedReportSink | undefined {
+  if (!options.skipInvalid) return undefined;
+  const sinks: RejectedReportSink[] = [];
+  if (options.rejectedReportPath) sinks.push(rejectedReportFile(options.rejectedReportPath));
+  if (options.storeRejectedReport) sinks.push(rejectedReportChunks(tx, importId));
+  return sinks.length === 0 ? undefined : sinks.length === 1 ? sinks[0] : teeRejectedReport(sinks);
 }

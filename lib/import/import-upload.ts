@@ -1,6 +1,4 @@
 import "server-only";
-import fs from "node:fs/promises";
-import path from "node:path";
 import { env } from "@/lib/config/env";
 import type { ImportStatus } from "@/generated/prisma/enums";
 import { pool } from "@/lib/db/pool";
@@ -11,10 +9,6 @@ import { SKIP_INVALID_LABEL } from "@/lib/import/upload-schema";
 import { DEFAULT_IMPORT_LIMITS } from "@/lib/import/types";
 import type { UploadQuery } from "@/lib/import/upload-schema";
 import { getProjectBySlug } from "@/lib/projects/queries";
-
-export function rejectedReportPath(importId: string): string {
-  return path.resolve(env().MEDPREF_HOME, "import-reports", `${importId}.jsonl`);
-}
 
 /** Streams an uploaded file straight into the import: the file is never held in memory or on disk. */
 export async function importUpload(options: {
@@ -44,8 +38,6 @@ export async function importUpload(options: {
       throw new AppError("CONFLICT", "This upload was already received (same import id); its result is on the import's status page.");
     throw e;
   }
-  const reportPath = query.skipInvalid ? rejectedReportPath(query.importId) : undefined;
-  if (reportPath) await fs.mkdir(path.dirname(reportPath), { recursive: true });
   return importPrompts({
     projectId: project.id,
     importId: query.importId,
@@ -56,7 +48,8 @@ export async function importUpload(options: {
     skipInvalid: query.skipInvalid,
     limits: { ...DEFAULT_IMPORT_LIMITS, maxFieldBytes: env().MEDPREF_MAX_COMPLETION_BYTES },
     actorId: options.actorId,
-    rejectedReportPath: reportPath,
+    // In the database, not on this server's disk: any web server can serve it.
+    storeRejectedReport: true,
     // The browser names the checkbox. The format hint keeps its wording (the CLI flag) until the
     // form's own wording is decided: this refactor changes no message.
     hints: { skipInvalid: `by ticking "${SKIP_INVALID_LABEL}" and importing again`, chooseFormat: "pass --format" },

@@ -3,6 +3,9 @@ import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/prisma";
+import { pool } from "@/lib/db/pool";
+import { queryRows, sql } from "@/lib/db/sql";
+import { readStoredRejectedReport } from "@/lib/import/rejected-report";
 import { DEFAULT_IMPORT_LIMITS } from "@/lib/import/types";
 import { HAS_SHARED_FIXTURES, ULTRAMEDICAL_DIR, importFile, importText, jsonl, makeProject, record } from "../support/fixtures";
 import { useFreshDatabase } from "../support/test-database";
@@ -261,6 +264,51 @@ describe("bad input imports nothing and reports every bad record", () => {
     expect(report).toEqual([
       { location: "line 2", problems: [{ field: "completions", reason: expect.stringContaining("1 candidate") }], record: record(2, 1) },
     ]);
+  });
+
+  it("with storeRejectedReport stores the rejected records in the database in ~1 MB chunks, byte-identical to the file, deleted with the project", async () => {
+    const project = await makeProject();
+    const reportPath = path.join(await fs.mkdtemp(path.join(os.tmpdir(), "medpref-report-")), "rejected.jsonl");
+    // 5 invalid records of ~300 KB each (one candidate only): the report spans two chunks.
+    const big = (i: number) => ({ ...record(i, 1), completions: [{ model: "m", text: `Too alone ${i} ${"é".repeat(150_000)}` }] });
+    const records = [record(1), big(2), record(3), big(4), big(5), big(6), big(7)];
+    const summary = await importText(project.id, jsonl(records), {
+      skipInvalid: true,
+      rejectedReportPath: reportPath,
+      storeRejectedReport: true,
+    });
+    expect(summary).toMatchObject({ ok: true, promptsAdded: 2, recordsRejected: 5, rejectedReportStored: true });
+    const chunks = await queryRows<{ seq: number; bytes: number }>(
+      pool(),
+      sql`SELECT seq, octet_length(body) AS bytes FROM import_rejected_chunks WHERE import_id = ${summary.importId} ORDER BY seq`,
+    );
+    const file = await fs.readFile(reportPath);
+    // 4 records reach 1 MB (1.2 MB), the fifth is the second chunk.
+    expect(chunks.map((c) => c.seq)).toEqual([0, 1]);
+    expect(chunks[0]!.bytes + chunks[1]!.bytes).toBe(file.byteLength);
+    const stored = await readStoredRejectedReport(summary.importId);
+    expect(stored.bytes).toBe(file.byteLength);
+    const downloaded = Buffer.from(await new Response(stored.stream).arrayBuffer());
+    expect(downloaded.equals(file)).toBe(true);
+    expect(
+      downloaded
+        .toString("utf8")
+        .trim()
+        .split("\n")
+        .map((l) => (JSON.parse(l) as { location: string }).location),
+    ).toEqual(["line 2", "line 4", "line 5", "line 6", "line 7"]);
+    await db().project.delete({ where: { id: project.id } });
+    expect(await queryRows(pool(), sql`SELECT 1 FROM import_rejected_chunks WHERE import_id = ${summary.importId}`)).toEqual([]);
+  });
+
+  it("stores no rejected records for an import that fails, or one with nothing rejected", async () => {
+    const project = await makeProject();
+    const failed = await importText(project.id, jsonl([record(1, 1)]), { skipInvalid: false, storeRejectedReport: true });
+    const clean = await importText(project.id, jsonl([record(2)]), { skipInvalid: true, storeRejectedReport: true });
+    expect([failed.ok, failed.rejectedReportStored, clean.ok, clean.rejectedReportStored]).toEqual([false, false, true, false]);
+    for (const id of [failed.importId, clean.importId]) {
+      await expect(readStoredRejectedReport(id)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    }
   });
 
   it("leaves nothing behind when reading fails after rows were already written", async () => {

@@ -1,22 +1,17 @@
-// GET /api/imports/:id/rejected - the rejected records of a --skip-invalid upload, with reasons (JSONL). Admins only.
-import { createReadStream } from "node:fs";
-import fs from "node:fs/promises";
-import { Readable } from "node:stream";
-import { AppError } from "@/lib/errors/app-error";
-import { rejectedReportPath } from "@/lib/import/import-upload";
+// GET /api/imports/:id/rejected - the rejected records of a "skip invalid" upload, with reasons (JSONL),
+// streamed from the database (any web server can answer). Admins only.
+import { readStoredRejectedReport } from "@/lib/import/rejected-report";
 import { idParam, route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
 export const GET = route<{ id: string }>({ roles: ["ADMIN"] }, async ({ params }) => {
   const id = idParam(params.id, "an import");
-  const file = rejectedReportPath(id);
-  const stat = await fs.stat(file).catch(() => null);
-  if (!stat) throw new AppError("NOT_FOUND", "This import has no rejected records on this server.");
-  return new Response(Readable.toWeb(createReadStream(file)) as ReadableStream, {
+  const report = await readStoredRejectedReport(id);
+  return new Response(report.stream, {
     headers: {
       "content-type": "application/x-ndjson",
-      "content-length": String(stat.size),
+      "content-length": String(report.bytes),
       "content-disposition": `attachment; filename="rejected-${id}.jsonl"`,
     },
   });
