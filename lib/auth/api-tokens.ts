@@ -136,7 +136,8 @@ export interface TokenUser {
   specialties: string[];
 }
 
-export type BearerCheck = { ok: true; user: TokenUser } | { ok: false; reason: string };
+/** `forbidden`: a valid token that lacks the scope (403, not 401: it is known who asks). */
+export type BearerCheck = { ok: true; user: TokenUser } | { ok: false; reason: string; forbidden?: true };
 
 /** The active user behind a bearer token with the scope, or why it is refused. */
 export async function userForBearerToken(token: string, scope: ApiTokenScope): Promise<BearerCheck> {
@@ -152,6 +153,6 @@ export async function userForBearerToken(token: string, scope: ApiTokenScope): P
   if (row.revokedAt) return { ok: false, reason: "This API token was revoked." };
   if (row.expiresAt && row.expiresAt.getTime() < Date.now()) return { ok: false, reason: "This API token has expired." };
   if (!row.active) return { ok: false, reason: "The token's account is deactivated." };
-  if (!row.scopes.includes(scope)) return { ok: false, reason: `This API token lacks the ${scope} scope.` };
+  if (!row.scopes.includes(scope)) return { ok: false, reason: `This API token lacks the ${scope} scope.`, forbidden: true };
   return { ok: true, user: { id: row.id, email: row.email, name: row.name, role: row.role, specialties: row.specialties } };
 }

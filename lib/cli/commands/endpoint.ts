@@ -5,6 +5,7 @@ import { parsePrices } from "@/lib/judge/endpoint-prices";
 import { createEndpoint, listEndpoints } from "@/lib/judge/endpoints";
 import { testEndpointConnection } from "@/lib/judge/endpoint-admin";
 import { endpointFromFlag } from "@/lib/cli/judge-lookups";
+import { endpointListing } from "@/lib/api/listings";
 import { zodProblems } from "@/lib/errors/zod-problems";
 
 /** The CLI's flag for each field of an endpoint, so a refusal names what to change. */
@@ -22,21 +23,11 @@ export const endpointCommand: Command = {
     const [sub, ...rest] = args;
     if (sub === "list") {
       const { values } = parseFlags(rest, { json: { type: "boolean" } });
-      const endpoints = await listEndpoints();
       if (values.json) {
-        const listed = endpoints.map((e) => ({
-          id: e.id,
-          name: e.name,
-          baseUrl: e.baseUrl,
-          apiKeyEnv: e.apiKeyEnv,
-          keyPresent: e.keyPresent,
-          supportsBatch: e.supportsBatch,
-          archived: e.archivedAt !== null,
-        }));
-        io.out(JSON.stringify(listed));
+        io.out(JSON.stringify(await endpointListing()));
         return;
       }
-      for (const e of endpoints) {
+      for (const e of await listEndpoints()) {
         const key = e.keyRefused ? "not an allowed key variable: never sent" : e.keyPresent ? "set" : "not set on this machine";
         io.out(`${e.name.padEnd(20)} ${e.baseUrl.padEnd(40)} ${e.apiKeyEnv} (${key})`);
       }

@@ -5,7 +5,8 @@ import { RunStatus } from "@/generated/prisma/enums";
 import { idSchema } from "@/lib/core/ids";
 import { AppError } from "@/lib/errors/app-error";
 import { controlRun, runCommand } from "@/lib/judge/run-commands";
-import { listRuns, runProgress, type RunProgress } from "@/lib/judge/runs/run-views";
+import { runProgress, type RunProgress } from "@/lib/judge/runs/run-views";
+import { runListing } from "@/lib/api/listings";
 import { z } from "zod";
 
 const runIdArg = idSchema("a run id");
@@ -74,28 +75,12 @@ export const runCommandLine: Command = {
     switch (sub) {
       case "list": {
         const { values } = parseFlags(rest, { json: { type: "boolean" } });
-        const runs = await listRuns();
-        if (values.json) {
-          io.out(
-            JSON.stringify(
-              runs.map((r) => ({
-                id: r.id,
-                name: r.name,
-                kind: r.kind,
-                mode: r.mode,
-                status: r.status,
-                project: r.projectSlug,
-                model: r.model,
-                units: r.unitsTotal,
-                done: r.unitsDone,
-                failed: r.unitsFailed,
-              })),
-            ),
-          );
-        } else if (runs.length === 0) io.out("No runs yet.");
+        const runs = await runListing();
+        if (values.json) io.out(JSON.stringify(runs));
+        else if (runs.length === 0) io.out("No runs yet.");
         else
           for (const r of runs)
-            io.out(`${r.id}  ${r.kind.toLowerCase().padEnd(8)} ${r.status.toLowerCase().padEnd(9)} ${r.projectSlug}  ${r.name}`);
+            io.out(`${r.id}  ${r.kind.toLowerCase().padEnd(8)} ${r.status.toLowerCase().padEnd(9)} ${r.project}  ${r.name}`);
         return;
       }
       case "status": {

@@ -1,7 +1,7 @@
 import "server-only";
 import { parseFlags, UsageError, type Command } from "@/lib/cli/command";
 import { templateFromFlag } from "@/lib/cli/judge-lookups";
-import { latestTemplates } from "@/lib/judge/judge-templates";
+import { templateListing } from "@/lib/api/listings";
 
 export const templateCommand: Command = {
   name: "template",
@@ -11,9 +11,9 @@ export const templateCommand: Command = {
     const [sub, ...rest] = args;
     if (sub === "list") {
       const { values } = parseFlags(rest, { json: { type: "boolean" } });
-      const templates = await latestTemplates();
+      const templates = await templateListing();
       if (values.json) {
-        io.out(JSON.stringify(templates.map((t) => ({ id: t.id, key: t.key, version: t.version, name: t.name, style: t.style }))));
+        io.out(JSON.stringify(templates));
         return;
       }
       for (const t of templates) io.out(`${t.key.padEnd(24)} v${String(t.version).padEnd(3)} ${t.style.padEnd(9)} ${t.name}`);
