@@ -62,7 +62,7 @@ const judgeRun = (...extra: string[]) =>
   cli("judge-run", "create", "--project", "runs", "--endpoint", "fake", "--model", "judge", "--template", "open-ended", ...extra);
 
 // Each step is a process of its own (a few seconds each on a busy 2-core machine).
-describe("medpref CLI: endpoints and templates", { timeout: 300_000 }, () => {
+describe("medpref CLI: endpoints and templates", { timeout: 600_000 }, () => {
   it("lists the templates and shows one", async () => {
     const list = await cli("template", "list");
     expect(list.code).toBe(0);
@@ -103,7 +103,7 @@ describe("medpref CLI: endpoints and templates", { timeout: 300_000 }, () => {
   });
 });
 
-describe("medpref CLI: judge runs", { timeout: 300_000 }, () => {
+describe("medpref CLI: judge runs", { timeout: 600_000 }, () => {
   it("refuses bad flags with exit code 2, naming the flag, and writes nothing", async () => {
     const cases: [string[], string][] = [
       [["--name", "x", "--permutations", "9"], "--permutations: Too big: expected number to be <=8"],
@@ -212,7 +212,7 @@ describe("medpref CLI: judge runs", { timeout: 300_000 }, () => {
   });
 });
 
-describe("medpref CLI: generation runs", { timeout: 300_000 }, () => {
+describe("medpref CLI: generation runs", { timeout: 600_000 }, () => {
   it("adds the missing candidates with the named generator models, and names a malformed --model", async () => {
     expect((await cli("project", "create", "--slug", "gen", "--name", "Gen")).code).toBe(0);
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), "medpref-cli-gen-"));
