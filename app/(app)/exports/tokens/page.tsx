@@ -42,32 +42,35 @@ export default async function ApiTokensPage() {
         {tokens.length === 0 ? (
           <p className="text-sm text-slate-600">No tokens yet.</p>
         ) : (
-          <table className="w-full text-sm">
-            <thead className="bg-slate-50 text-left">
-              <tr>
-                <th className="px-2 py-1">Name</th>
-                <th className="px-2 py-1">Starts with</th>
-                <th className="px-2 py-1">Scopes</th>
-                <th className="px-2 py-1">Created</th>
-                <th className="px-2 py-1">Last used</th>
-                <th className="px-2 py-1">Expires</th>
-                <th className="px-2 py-1">Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              {tokens.map((t) => (
-                <tr key={t.id} className="border-t border-slate-100">
-                  <td className="px-2 py-1">{t.name}</td>
-                  <td className="px-2 py-1 font-mono">{t.prefix}…</td>
-                  <td className="px-2 py-1">{t.scopes.join(", ")}</td>
-                  <td className="px-2 py-1">{day(t.createdAt)}</td>
-                  <td className="px-2 py-1">{day(t.lastUsedAt)}</td>
-                  <td className="px-2 py-1">{day(t.expiresAt)}</td>
-                  <td className="px-2 py-1">{t.revokedAt ? `revoked ${day(t.revokedAt)}` : <RevokeTokenButton tokenId={t.id} />}</td>
+          // Seven columns do not fit a phone: the table scrolls inside its card, not the page.
+          <div className="overflow-x-auto" role="region" aria-labelledby="tokens-heading" tabIndex={0}>
+            <table className="w-full text-sm">
+              <thead className="bg-slate-50 text-left">
+                <tr>
+                  <th className="px-2 py-1">Name</th>
+                  <th className="px-2 py-1">Starts with</th>
+                  <th className="px-2 py-1">Scopes</th>
+                  <th className="px-2 py-1">Created</th>
+                  <th className="px-2 py-1">Last used</th>
+                  <th className="px-2 py-1">Expires</th>
+                  <th className="px-2 py-1">Status</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {tokens.map((t) => (
+                  <tr key={t.id} className="border-t border-slate-100">
+                    <td className="px-2 py-1">{t.name}</td>
+                    <td className="px-2 py-1 font-mono">{t.prefix}…</td>
+                    <td className="px-2 py-1">{t.scopes.join(", ")}</td>
+                    <td className="px-2 py-1">{day(t.createdAt)}</td>
+                    <td className="px-2 py-1">{day(t.lastUsedAt)}</td>
+                    <td className="px-2 py-1">{day(t.expiresAt)}</td>
+                    <td className="px-2 py-1">{t.revokedAt ? `revoked ${day(t.revokedAt)}` : <RevokeTokenButton tokenId={t.id} />}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </section>
     </div>
