@@ -61,10 +61,10 @@ test.describe("the authorization matrix", () => {
   test.describe.configure({ timeout: 240_000 });
 
   test.beforeAll(async () => {
-    // A researcher's API token (scope exports:read), stored as the app stores them: sha256 only.
+    // A researcher's API token with every scope a researcher may give one, stored as the app stores them: sha256 only.
     token = `mpt_${randomBytes(24).toString("base64url")}`;
     await queryE2eDatabase(
-      "INSERT INTO api_tokens (user_id, name, token_hash, prefix, scopes) SELECT id, 'matrix', $2, $3, ARRAY['exports:read'] FROM users WHERE email = $1",
+      "INSERT INTO api_tokens (user_id, name, token_hash, prefix, scopes) SELECT id, 'matrix', $2, $3, ARRAY['exports:read', 'projects:read', 'runs:read'] FROM users WHERE email = $1",
       [E2E_USERS.researcher.email, createHash("sha256").update(token).digest("hex"), token.slice(0, 12)],
     );
     for (const caller of CALLERS) contexts.set(caller, await callerContext(caller));
@@ -96,15 +96,21 @@ test.describe("the authorization matrix", () => {
 
   /** "/projects/[slug]/prompts/[promptId]" with seeded values. */
   function concrete(template: string): string {
-    return template
-      .replace("[slug]", ids.slug)
-      .replace("[promptId]", ids.promptId)
-      .replace("[...path]", "README.md")
-      .replace(/\/api\/runs\/\[id\]|\/runs\/\[id\]/, (m) => m.replace("[id]", ids.runId))
-      .replace(/\/imports\/\[id\]/, `/imports/${ids.importId}`)
-      .replace(/\/rankings\/\[id\]/, `/rankings/${ids.rankingId}`)
-      .replace(/\/assignments\/\[id\]/, `/assignments/${ids.assignmentId}`)
-      .replace(/\/exports\/\[id\]/, `/exports/${ids.exportId}`);
+    return (
+      template
+        .replace("[slug]", ids.slug)
+        .replace("[promptId]", ids.promptId)
+        .replace("[...path]", "README.md")
+        // An endpoint that does not exist (404 past the guard) and a run command that is none (404): nothing changes.
+        .replace("/endpoints/[id]", `/endpoints/${crypto.randomUUID()}`)
+        .replace("[key]", "open-ended")
+        .replace("[command]", "no-such-command")
+        .replace(/\/api\/runs\/\[id\]|\/runs\/\[id\]/, (m) => m.replace("[id]", ids.runId))
+        .replace(/\/imports\/\[id\]/, `/imports/${ids.importId}`)
+        .replace(/\/rankings\/\[id\]/, `/rankings/${ids.rankingId}`)
+        .replace(/\/assignments\/\[id\]/, `/assignments/${ids.assignmentId}`)
+        .replace(/\/exports\/\[id\]/, `/exports/${ids.exportId}`)
+    );
   }
 
   /** "allowed" or "refused", as the response shows it, for each kind of entry point. */

@@ -5,8 +5,10 @@ import { createApiTokenAction, revokeApiTokenAction } from "@/app/(app)/exports/
 import { buttonClass, FormMessage, inputClass } from "@/components/ui/form-message";
 import { useFormSubmit } from "@/components/ui/use-form-submit";
 import type { ActionResult } from "@/lib/actions/action-result";
+import type { ApiTokenScope } from "@/lib/auth/api-tokens";
 
-export function ApiTokenForm() {
+/** `scopes`: the ones the user's role may give a token (exports:read, the old only scope, is checked to start with). */
+export function ApiTokenForm({ scopes }: { scopes: readonly ApiTokenScope[] }) {
   const { state, onSubmit, pending } = useFormSubmit(createApiTokenAction, { resetOnSuccess: true });
   const token = state?.ok ? (state.data as { token: string } | undefined)?.token : undefined;
   return (
@@ -21,6 +23,17 @@ export function ApiTokenForm() {
           <input name="expiresInDays" type="number" min={1} max={3650} className={inputClass} />
         </label>
       </div>
+      <fieldset className="text-sm">
+        <legend className="font-medium">Scopes</legend>
+        <div className="mt-1 flex flex-wrap gap-x-4 gap-y-1">
+          {scopes.map((scope) => (
+            <label key={scope} className="inline-flex items-center gap-1">
+              <input type="checkbox" name="scopes" value={scope} defaultChecked={scope === "exports:read"} />
+              <code>{scope}</code>
+            </label>
+          ))}
+        </div>
+      </fieldset>
       <FormMessage state={state} />
       {token && (
         <p className="text-sm">

@@ -14,8 +14,12 @@ const SIGNED_IN: Caller[] = ["clinician", "researcher", "admin"];
 const ADMIN: Caller[] = ["admin"];
 const CLINICIAN: Caller[] = ["clinician"];
 const STAFF: Caller[] = ["admin", "researcher"];
-/** Export reads also take a researcher's API token (Authorization: Bearer, scope exports:read). */
+/**
+ * Reads that also take an API token: the matrix's token is a researcher's with every scope a
+ * researcher may give one (exports:read, projects:read, runs:read); admin-only routes refuse it.
+ */
 const EXPORT_READERS: Caller[] = ["admin", "researcher", "token"];
+const STAFF_OR_TOKEN: Caller[] = ["admin", "researcher", "token"];
 
 /** Pages by their URL template (route groups dropped). */
 export const PAGES: Record<string, Caller[]> = {
@@ -62,7 +66,18 @@ export const ROUTES: Record<string, Caller[]> = {
   "POST /api/projects/[slug]/imports": ADMIN,
   "GET /api/rankings/[id]": CLINICIAN,
   "PUT /api/rankings/[id]": CLINICIAN,
-  "GET /api/runs/[id]": STAFF,
+  "GET /api/runs/[id]": STAFF_OR_TOKEN,
+  "GET /api/runs": STAFF_OR_TOKEN,
+  "POST /api/runs/[id]/[command]": ADMIN,
+  "POST /api/judge-runs": ADMIN,
+  "POST /api/generation-runs": ADMIN,
+  "GET /api/projects": STAFF_OR_TOKEN,
+  "GET /api/endpoints": ADMIN,
+  "POST /api/endpoints": ADMIN,
+  "POST /api/endpoints/[id]/test": ADMIN,
+  "GET /api/templates": ADMIN,
+  "GET /api/templates/[key]": ADMIN,
+  "GET /api/openapi.json": EVERYONE,
 };
 
 /** An argument of a server action call: a form (sent as FormData) or a fresh random id. */

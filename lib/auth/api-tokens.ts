@@ -15,19 +15,64 @@ import { safeName } from "@/lib/text/safe-text";
  * token is stored; the token itself is shown once. Revoked, expired or deactivated-owner tokens
  * are refused.
  */
-export const API_TOKEN_SCOPES = ["exports:read"] as const;
+export const API_TOKEN_SCOPES = [
+  "projects:read",
+  "runs:read",
+  "runs:write",
+  "endpoints:read",
+  "endpoints:write",
+  "templates:read",
+  "exports:read",
+] as const;
 export type ApiTokenScope = (typeof API_TOKEN_SCOPES)[number];
 const TOKEN_PREFIX = "mpt_";
+
+/**
+ * The roles whose tokens may carry each scope: the roles that may do the same in the app (the
+ * pages and actions behind it), so a token never lets its owner do more than the UI does.
+ */
+export const SCOPE_ROLES: Record<ApiTokenScope, readonly Role[]> = {
+  "projects:read": ["ADMIN", "RESEARCHER"],
+  "runs:read": ["ADMIN", "RESEARCHER"],
+  "runs:write": ["ADMIN"],
+  "endpoints:read": ["ADMIN"],
+  "endpoints:write": ["ADMIN"],
+  "templates:read": ["ADMIN"],
+  "exports:read": ["ADMIN", "RESEARCHER"],
+};
+
+/** The scopes a user of this role may give a token. */
+export function scopesForRole(role: Role): ApiTokenScope[] {
+  return API_TOKEN_SCOPES.filter((s) => SCOPE_ROLES[s].includes(role));
+}
 
 export const createApiTokenInput = z.object({
   name: safeName().trim().min(1, "name the token (e.g. the machine or script using it)").max(100),
   expiresInDays: z.coerce.number().int().min(1).max(3650).nullable().default(null),
+  // Tokens made before scopes could be chosen read exports only: that stays the default.
+  scopes: z
+    .array(z.enum(API_TOKEN_SCOPES, { error: (i) => `"${String(i.input)}" is not a scope (${API_TOKEN_SCOPES.join(", ")})` }))
+    .min(1, "choose at least one scope")
+    .default(["exports:read"]),
 });
 
 const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
-export async function createApiToken(userId: string, input: z.input<typeof createApiTokenInput>): Promise<{ id: string; token: string }> {
-  const { name, expiresInDays } = createApiTokenInput.parse(input);
+/** Creates a token for the user; a scope the user's role may not use is refused (422 naming `scopes`). */
+export async function createApiToken(
+  owner: { id: string; role: Role },
+  input: z.input<typeof createApiTokenInput>,
+): Promise<{ id: string; token: string }> {
+  const { name, expiresInDays, scopes: chosen } = createApiTokenInput.parse(input);
+  const scopes = [...new Set(chosen)];
+  const refused = scopes.filter((s) => !SCOPE_ROLES[s].includes(owner.role));
+  if (refused.length > 0)
+    throw new AppError(
+      "INVALID_INPUT",
+      `scopes: a ${owner.role.toLowerCase()} cannot give a token ${refused.join(", ")} (allowed: ${scopesForRole(owner.role).join(", ") || "none"}).`,
+      "scopes",
+    );
+  const userId = owner.id;
   const token = TOKEN_PREFIX + randomBytes(32).toString("base64url");
   const created = await withTransaction(
     async (tx) => {
@@ -37,7 +82,7 @@ export async function createApiToken(userId: string, input: z.input<typeof creat
           name,
           tokenHash: hashToken(token),
           prefix: token.slice(0, 12),
-          scopes: ["exports:read"],
+          scopes,
           expiresAt: expiresInDays ? new Date(Date.now() + expiresInDays * 86_400_000) : null,
         },
       });
@@ -46,7 +91,7 @@ export async function createApiToken(userId: string, input: z.input<typeof creat
         action: "api-token.create",
         entityType: "api_token",
         entityId: row.id,
-        after: { name, prefix: row.prefix, expiresAt: row.expiresAt },
+        after: { name, prefix: row.prefix, expiresAt: row.expiresAt, scopes },
       });
       return row;
     },
@@ -91,7 +136,8 @@ export interface TokenUser {
   specialties: string[];
 }
 
-export type BearerCheck = { ok: true; user: TokenUser } | { ok: false; reason: string };
+/** `forbidden`: a valid token that lacks the scope (403, not 401: it is known who asks). */
+export type BearerCheck = { ok: true; user: TokenUser } | { ok: false; reason: string; forbidden?: true };
 
 /** The active user behind a bearer token with the scope, or why it is refused. */
 export async function userForBearerToken(token: string, scope: ApiTokenScope): Promise<BearerCheck> {
@@ -107,6 +153,6 @@ export async function userForBearerToken(token: string, scope: ApiTokenScope): P
   if (row.revokedAt) return { ok: false, reason: "This API token was revoked." };
   if (row.expiresAt && row.expiresAt.getTime() < Date.now()) return { ok: false, reason: "This API token has expired." };
   if (!row.active) return { ok: false, reason: "The token's account is deactivated." };
-  if (!row.scopes.includes(scope)) return { ok: false, reason: `This API token lacks the ${scope} scope.` };
+  if (!row.scopes.includes(scope)) return { ok: false, reason: `This API token lacks the ${scope} scope.`, forbidden: true };
   return { ok: true, user: { id: row.id, email: row.email, name: row.name, role: row.role, specialties: row.specialties } };
 }

@@ -77,7 +77,7 @@ export async function authorizeApi(request: Request, roles: readonly Role[], tok
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) return { ok: false, response: errorJson("UNAUTHENTICATED", 'Send the token as "Authorization: Bearer <token>".') };
     const check = await userForBearerToken(match[1]!, tokenScope!);
-    if (!check.ok) return { ok: false, response: errorJson("UNAUTHENTICATED", check.reason) };
+    if (!check.ok) return { ok: false, response: errorJson(check.forbidden ? "FORBIDDEN" : "UNAUTHENTICATED", check.reason) };
     user = check.user;
   } else {
     user = await currentUser();

@@ -3,14 +3,19 @@ import { describeError, UsageError, type CliIO, type Command } from "@/lib/cli/c
 import { agreementCommand } from "@/lib/cli/commands/agreement";
 import { endpointCommand } from "@/lib/cli/commands/endpoint";
 import { exportCommand } from "@/lib/cli/commands/export";
+import { generationRunCommand } from "@/lib/cli/commands/generation-run";
 import { importCommand } from "@/lib/cli/commands/import";
 import { importRankingsCommand } from "@/lib/cli/commands/import-rankings";
+import { judgeRunCommand } from "@/lib/cli/commands/judge-run";
 import { migrateCommand } from "@/lib/cli/commands/migrate";
 import { projectCommand } from "@/lib/cli/commands/project";
+import { runCommandLine } from "@/lib/cli/commands/run";
 import { seedCommand } from "@/lib/cli/commands/seed";
+import { templateCommand } from "@/lib/cli/commands/template";
 import { userCommand } from "@/lib/cli/commands/user";
 import { connectDatabase } from "@/lib/db/connect";
 import { AppError } from "@/lib/errors/app-error";
+import { stopQueue } from "@/lib/jobs/queue";
 
 const COMMANDS: Command[] = [
   userCommand,
@@ -20,6 +25,10 @@ const COMMANDS: Command[] = [
   agreementCommand,
   exportCommand,
   endpointCommand,
+  templateCommand,
+  generationRunCommand,
+  judgeRunCommand,
+  runCommandLine,
   seedCommand,
   migrateCommand,
 ];
@@ -59,6 +68,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     io.err(error instanceof AppError ? error.message : `Error: ${describeError(error)}`);
     return 1;
   } finally {
+    // Commands that start runs enqueue jobs; the queue's connections close before the pool's.
+    await stopQueue();
     await connection?.close();
   }
 }

@@ -14,8 +14,8 @@ let boss: PgBoss | undefined;
 export async function startQueue(): Promise<PgBoss> {
   if (boss) return boss;
   const role = process.env.MEDPREF_PROCESS ?? "worker";
-  // The web server only enqueues: supervision (expiry, archiving) and cron belong to workers.
-  const web = role === "web";
+  // The web server and the command line only enqueue: supervision (expiry, archiving) and cron belong to workers.
+  const web = role === "web" || role === "cli";
   const instance = new PgBoss({
     connectionString: databaseUrl(),
     schema: QUEUE_SCHEMA,

@@ -42,3 +42,8 @@ export const draftSchema = submissionSchema.extend({
 export type Draft = z.infer<typeof draftSchema>;
 
 export const skipSchema = z.object({ reason: safeText().trim().min(3, "say briefly why you skip this prompt").max(2_000) });
+
+/** The JSON bodies of the annotation routes (route() reads and validates them; /api/openapi.json describes them). */
+export const SUBMISSION_BODY = { schema: submissionSchema, maxBytes: MAX_SUBMISSION_BYTES };
+export const DRAFT_BODY = { schema: draftSchema, maxBytes: MAX_SUBMISSION_BYTES };
+export const SKIP_BODY = { schema: skipSchema, maxBytes: 8 * 1024 };

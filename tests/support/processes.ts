@@ -1,5 +1,6 @@
-import type { ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
+import { JOB_PROCESS, tsxArgs } from "@/lib/process/node-commands";
 
 /** Helpers for tests that start, kill and watch processes (worker, supervisor, `npm start`). */
 
@@ -33,4 +34,19 @@ export async function freePort(): Promise<number> {
   const { port } = probe.address() as { port: number };
   await new Promise((resolve) => probe.close(resolve));
   return port;
+}
+
+/** `npm run worker` as its own process on the given database (stderr shown, for a test's failure). */
+export function startWorkerProcess(databaseUrl: string, env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, tsxArgs("scripts/worker.ts", [], JOB_PROCESS), {
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      MEDPREF_DATABASE_URL: "",
+      MEDPREF_WORKER_CONCURRENCY: "4",
+      LOG_LEVEL: "silent",
+      ...env,
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
 }

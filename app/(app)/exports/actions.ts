@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { action } from "@/lib/actions/action";
 import { formField } from "@/lib/actions/form-data";
-import { createApiToken, revokeApiToken } from "@/lib/auth/api-tokens";
+import { createApiToken, createApiTokenInput, revokeApiToken } from "@/lib/auth/api-tokens";
 import { AppError } from "@/lib/errors/app-error";
 import { exportConfigSchema, parseSplitList, type ExportConfigInput } from "@/lib/export/export-config";
 import { createExport } from "@/lib/export/export-jobs";
@@ -52,7 +52,11 @@ function configFromForm({ name: _name, splits: splitText, ...input }: z.output<t
   return { ...input, judgeRuns: input.source === "humans" ? [] : input.judgeRuns, splits };
 }
 
-const tokenForm = z.object({ name: formField.trimmed(), expiresInDays: formField.optionalNumber().transform((n) => n ?? null) });
+const tokenForm = z.object({
+  name: formField.trimmed(),
+  expiresInDays: formField.optionalNumber().transform((n) => n ?? null),
+  scopes: formField.all().pipe(createApiTokenInput.shape.scopes.unwrap()),
+});
 
 export async function createExportAction(_: unknown, form: FormData) {
   return action({ roles: ["ADMIN", "RESEARCHER"], schema: exportForm, form }, async ({ user, input }) => {
@@ -64,7 +68,7 @@ export async function createExportAction(_: unknown, form: FormData) {
 
 export async function createApiTokenAction(_: unknown, form: FormData) {
   return action({ roles: ["ADMIN", "RESEARCHER"], schema: tokenForm, form }, async ({ user, input }) => {
-    const { token } = await createApiToken(user.id, input);
+    const { token } = await createApiToken(user, input);
     revalidatePath("/exports/tokens");
     return { message: "Token created. Copy it now: it is not shown again.", data: { token } };
   });

@@ -5,10 +5,8 @@ import { z } from "zod";
 import { action } from "@/lib/actions/action";
 import { formField } from "@/lib/actions/form-data";
 import { idSchema } from "@/lib/core/ids";
-import { startQueue } from "@/lib/jobs/queue";
-import { createGenerationRun } from "@/lib/judge/runs/create-generation-run";
-import { createJudgeRun, judgeRunInput } from "@/lib/judge/runs/create-judge-run";
-import { cancelJudgeRun, pauseJudgeRun, resumeJudgeRun, startJudgeRun } from "@/lib/judge/runs/judge-queue";
+import { judgeRunInput } from "@/lib/judge/runs/create-judge-run";
+import { controlRun, createAndStartGenerationRun, createAndStartJudgeRun, runCommand } from "@/lib/judge/run-commands";
 
 // Form fields arrive as text; the run schemas coerce and validate them (blank = the schema's default).
 
@@ -65,8 +63,7 @@ const generationRunForm = z
 /** Creates a judge run and, when asked, starts it at once. */
 export async function createJudgeRunAction(_: unknown, form: FormData) {
   return action({ roles: ["ADMIN"], schema: judgeRunForm, form }, async ({ user, input }) => {
-    const run = await createJudgeRun(input, user.id);
-    await startJudgeRun(await startQueue(), run.id, user.id);
+    const run = await createAndStartJudgeRun(input, user.id);
     revalidatePath("/runs");
     return { message: `Started: ${run.prompts} prompts, ${run.calls} calls.`, data: { id: run.id } };
   });
@@ -74,8 +71,7 @@ export async function createJudgeRunAction(_: unknown, form: FormData) {
 
 export async function createGenerationRunAction(_: unknown, form: FormData) {
   return action({ roles: ["ADMIN"], schema: generationRunForm, form }, async ({ user, input }) => {
-    const run = await createGenerationRun(input, user.id);
-    await startJudgeRun(await startQueue(), run.id, user.id);
+    const run = await createAndStartGenerationRun(input, user.id);
     revalidatePath("/runs");
     const short = run.promptsShort ? ` ${run.promptsShort} prompts cannot reach the target with these models.` : "";
     return { message: `Started: ${run.completions} completions for ${run.prompts} prompts.${short}`, data: { id: run.id } };
@@ -83,23 +79,12 @@ export async function createGenerationRunAction(_: unknown, form: FormData) {
 }
 
 const runId = idSchema("a run");
-const command = z.enum(["start", "pause", "resume", "cancel"]);
 
 export async function controlRunAction(id: string, commandName: "start" | "pause" | "resume" | "cancel") {
   return action({ roles: ["ADMIN"] }, async ({ user }) => {
     const run = runId.parse(id);
-    command.parse(commandName);
-    if (commandName === "pause") await pauseJudgeRun(run, user.id);
-    if (commandName === "cancel") await cancelJudgeRun(run, user.id);
-    if (commandName === "resume") await resumeJudgeRun(await startQueue(), run, user.id);
-    if (commandName === "start") await startJudgeRun(await startQueue(), run, user.id);
+    const message = await controlRun(run, runCommand.parse(commandName), user.id);
     revalidatePath(`/runs/${run}`);
-    const said = {
-      start: "Started.",
-      pause: "Paused: calls in flight finish, nothing new starts.",
-      resume: "Resumed.",
-      cancel: "Cancelled.",
-    };
-    return { message: said[commandName] };
+    return { message };
   });
 }

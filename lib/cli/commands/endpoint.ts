@@ -3,6 +3,9 @@ import { parseFlags, parseValues, UsageError, type Command } from "@/lib/cli/com
 import { AppError } from "@/lib/errors/app-error";
 import { parsePrices } from "@/lib/judge/endpoint-prices";
 import { createEndpoint, listEndpoints } from "@/lib/judge/endpoints";
+import { testEndpointConnection } from "@/lib/judge/endpoint-admin";
+import { endpointFromFlag } from "@/lib/cli/judge-lookups";
+import { endpointListing } from "@/lib/api/listings";
 import { zodProblems } from "@/lib/errors/zod-problems";
 
 /** The CLI's flag for each field of an endpoint, so a refusal names what to change. */
@@ -12,17 +15,34 @@ export const endpointCommand: Command = {
   name: "endpoint",
   usage: [
     "endpoint add --name N --base-url URL --key-var VAR [--price 'model = in / out']... [--structured-outputs] [--batch]",
-    "endpoint list",
+    "endpoint list [--json]",
+    "endpoint test NAME [--model M]",
   ].join("\n       "),
   needsDatabase: true,
   async run(args, io) {
     const [sub, ...rest] = args;
     if (sub === "list") {
-      parseFlags(rest, {});
+      const { values } = parseFlags(rest, { json: { type: "boolean" } });
+      if (values.json) {
+        io.out(JSON.stringify(await endpointListing()));
+        return;
+      }
       for (const e of await listEndpoints()) {
         const key = e.keyRefused ? "not an allowed key variable: never sent" : e.keyPresent ? "set" : "not set on this machine";
         io.out(`${e.name.padEnd(20)} ${e.baseUrl.padEnd(40)} ${e.apiKeyEnv} (${key})`);
       }
+      return;
+    }
+    if (sub === "test") {
+      const { values, positionals } = parseFlags(rest, { model: { type: "string" } }, true);
+      if (positionals.length !== 1) throw new UsageError("endpoint test takes one NAME (see endpoint list)");
+      const endpoint = await endpointFromFlag("NAME", positionals[0]!);
+      const result = await testEndpointConnection(endpoint.id, values.model);
+      if (!result.ok) {
+        io.err(`${endpoint.name}: ${result.requestedModel} failed: ${result.error}`);
+        return 1;
+      }
+      io.out(`${endpoint.name}: ${result.model} answered in ${result.latencyMs} ms.`);
       return;
     }
     if (sub !== "add") throw new UsageError(`unknown subcommand "endpoint ${sub ?? ""}"; expected:\n       ${this.usage}`);

@@ -2,7 +2,8 @@ import fs from "node:fs/promises";
 import { z } from "zod";
 import { parseFlags, parseValues, UsageError, type Command } from "@/lib/cli/command";
 import { createProject } from "@/lib/projects/create-project";
-import { getProjectSummary, listProjects } from "@/lib/projects/queries";
+import { getProjectSummary } from "@/lib/projects/queries";
+import { projectListing } from "@/lib/api/listings";
 import { projectSlug } from "@/lib/projects/schema";
 
 export const projectCommand: Command = {
@@ -51,9 +52,9 @@ export const projectCommand: Command = {
     }
     if (sub === "list") {
       const { values } = parseFlags(rest, { json: { type: "boolean" } });
-      const projects = await listProjects();
+      const projects = await projectListing();
       if (values.json) {
-        io.out(JSON.stringify(projects.map((p) => ({ slug: p.slug, name: p.name, prompts: p.prompts, overlapK: p.overlapK }))));
+        io.out(JSON.stringify(projects));
       } else if (projects.length === 0) {
         io.out("No projects yet. Create one with: project create --slug S --name N");
       } else {
