@@ -1,4 +1,4 @@
-// npm run bench:judge [-- --levels 8,32,64 --seconds 12 --delay-ms 200 --json]
+// npm run bench:judge [-- --levels 8,32,64 --seconds 12 --delay-ms 200 --json] (the issue's target: --levels 256 --delay-ms 2000)
 //
 // Judge-run throughput of the real worker (`scripts/worker.ts`, its own process) against the local
 // OpenAI-compatible server answering every call after a fixed delay. For each concurrency c, a
@@ -14,7 +14,7 @@ import { benchArgs, benchDatabase } from "./support";
 import { startFakeOpenAI } from "../tests/support/fake-openai-server";
 import { JOB_PROCESS, tsxArgs } from "@/lib/process/node-commands";
 
-const args = benchArgs({ levels: "8,32,64", seconds: "12", "delay-ms": "200", permutations: "2", "pg-stats": "false" });
+const args = benchArgs({ levels: "8,32,64", seconds: "12", "delay-ms": "200", permutations: "2", "pg-stats": "false", "cpu-prof": "" });
 const levels = args.levels!.split(",").map(Number);
 const delayMs = Number(args["delay-ms"]);
 const seconds = Number(args.seconds);
@@ -87,18 +87,32 @@ function peakRssMb(pid: number): number {
 }
 
 async function startWorker(concurrency: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, tsxArgs("scripts/worker.ts", [], JOB_PROCESS), {
+  // --cpu-prof DIR: the worker writes a V8 CPU profile there when it exits (open it in Chrome's DevTools).
+  const profile = args["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", args["cpu-prof"]] : [];
+  const child = spawn(process.execPath, [...profile, ...tsxArgs("scripts/worker.ts", [], JOB_PROCESS)], {
     env: {
       ...process.env,
       DATABASE_URL: database.url,
       MEDPREF_DATABASE_URL: "",
       MEDPREF_WORKER_CONCURRENCY: String(concurrency),
-      LOG_LEVEL: "warn",
+      LOG_LEVEL: "info",
     },
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", "pipe", "inherit"],
   });
-  // Ready once its job loops are registered: pg-boss lists them as queue workers.
-  await new Promise((r) => setTimeout(r, 4000));
+  // Ready once it logs that it started (its boot, under load, must not count as the run's time).
+  await new Promise<void>((resolve, reject) => {
+    let seen = "";
+    const onData = (chunk: Buffer) => {
+      seen = (seen + chunk.toString("utf8")).slice(-4096);
+      if (seen.includes('"msg":"worker started"')) {
+        child.stdout!.off("data", onData);
+        child.stdout!.resume();
+        resolve();
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`the worker exited (${code}) before it started`)));
+  });
   return child;
 }
 
@@ -211,7 +225,18 @@ if (pgStats) {
 }
 if (args.json) {
   process.stdout.write(
-    `${JSON.stringify({ levels: results.map(({ concurrency, callsPerSecond, ideal, efficiency }) => ({ concurrency, callsPerSecond, ideal, efficiency })), peakRssMb: Math.round(peakRss), details: results })}\n`,
+    `${JSON.stringify({
+      latencyMs: delayMs,
+      levels: results.map(({ concurrency, callsPerSecond, ideal, efficiency, cpuMsPerCall }) => ({
+        concurrency,
+        callsPerSecond,
+        ideal,
+        efficiency,
+        workerCpuMsPerCall: cpuMsPerCall.worker,
+      })),
+      peakRssMb: Math.round(peakRss),
+      details: results,
+    })}\n`,
   );
 }
 await stopQueue();

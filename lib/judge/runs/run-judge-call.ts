@@ -3,7 +3,7 @@ import { insertJudgeRanking } from "@/lib/annotation/store-revision";
 import { type RunStatus, UnitState } from "@/generated/prisma/enums";
 import { pool } from "@/lib/db/pool";
 import { queryOne, sql } from "@/lib/db/sql";
-import { withTransaction, type Tx } from "@/lib/db/transaction";
+import type { Tx } from "@/lib/db/transaction";
 import { callJudge, judgeClient, type JudgeAttempt } from "@/lib/judge/call-judge";
 import type { JudgeAnswer } from "@/lib/judge/judge-answer";
 import { judgePermutations } from "@/lib/judge/permutations";
@@ -11,7 +11,7 @@ import { renderJudgePrompt } from "@/lib/judge/templates";
 import { ACTIVE_RUN_STATUSES } from "@/lib/judge/runs/run-state";
 import { inRunSlot, RetryLaterError, type JobContext, type UnitResult } from "@/lib/judge/runs/run-unit";
 import { withSendLedger } from "@/lib/judge/runs/send-ledger";
-import { completeRunIfDone, recordUnitOutcome, type CallRecord } from "@/lib/judge/runs/unit-outcome";
+import { recordUnitOutcomeSoon, type CallRecord } from "@/lib/judge/runs/unit-outcome";
 import type { Message } from "@/lib/core/messages";
 
 export interface JudgeJob {
@@ -100,23 +100,19 @@ export async function runJudgeCall(job: JudgeJob, ctx: JobContext): Promise<Unit
         maxRepairs: run.maxRetries,
       });
       const retry = !outcome.ok && outcome.transport && !ctx.lastDelivery;
-      const result = await withTransaction((tx) =>
-        recordUnitOutcome(
-          tx,
-          { runId: job.runId, promptId: job.promptId, unitIndex: job.permutation },
-          {
-            calls: outcome.attempts.map((a, i) => attemptRecord(a, order, outcome.ok && i === outcome.attempts.length - 1)),
-            sends,
-            prices: run.modelPrices,
-            model: run.model,
-            shard: slot,
-            outcome: outcome.ok ? "DONE" : retry ? "RETRY" : "FAILED",
-            storeResult: outcome.ok ? () => storeJudgeRanking(tx, job, order, outcome.answer, outcome.attempts) : undefined,
-          },
-        ),
+      const result = await recordUnitOutcomeSoon(
+        { runId: job.runId, promptId: job.promptId, unitIndex: job.permutation },
+        {
+          calls: outcome.attempts.map((a, i) => attemptRecord(a, order, outcome.ok && i === outcome.attempts.length - 1)),
+          sends,
+          prices: run.modelPrices,
+          model: run.model,
+          shard: slot,
+          outcome: outcome.ok ? "DONE" : retry ? "RETRY" : "FAILED",
+          storeResult: outcome.ok ? (tx) => storeJudgeRanking(tx, job, order, outcome.answer, outcome.attempts) : undefined,
+        },
       );
       if (retry) throw new RetryLaterError(outcome.problems.join("; "));
-      await completeRunIfDone(job.runId);
       return result;
     }),
   );
