@@ -1,9 +1,7 @@
 import "server-only";
-import { insertJudgeRanking } from "@/lib/annotation/store-revision";
 import { type RunStatus, UnitState } from "@/generated/prisma/enums";
 import { pool } from "@/lib/db/pool";
 import { queryOne, sql } from "@/lib/db/sql";
-import type { Tx } from "@/lib/db/transaction";
 import { callJudge, judgeClient, type JudgeAttempt } from "@/lib/judge/call-judge";
 import type { JudgeAnswer } from "@/lib/judge/judge-answer";
 import { judgePermutations } from "@/lib/judge/permutations";
@@ -11,7 +9,7 @@ import { renderJudgePrompt } from "@/lib/judge/templates";
 import { ACTIVE_RUN_STATUSES } from "@/lib/judge/runs/run-state";
 import { inRunSlot, RetryLaterError, type JobContext, type UnitResult } from "@/lib/judge/runs/run-unit";
 import { withSendLedger } from "@/lib/judge/runs/send-ledger";
-import { recordUnitOutcomeSoon, type CallRecord } from "@/lib/judge/runs/unit-outcome";
+import { recordUnitOutcomeSoon, type CallRecord, type JudgeRankingRow } from "@/lib/judge/runs/unit-outcome";
 import type { Message } from "@/lib/core/messages";
 
 export interface JudgeJob {
@@ -59,21 +57,30 @@ export async function loadJudgeUnit(job: JudgeJob): Promise<JudgeUnitContext | n
     { name: "load-judge-unit" },
   );
   if (!row) return null;
+  return { run: row, ...shownUnit(row, { promptId: job.promptId, ...row }, job.permutation) };
+}
+
+/** What the judge is shown for one permutation of a prompt: the candidates' order and the rendered user prompt. */
+export function shownUnit(
+  run: { permutations: number; seed: number; userTemplate: string },
+  prompt: { promptId: string; messages: Message[]; referenceAnswer: string | null; completions: { id: string; text: string }[] },
+  permutation: number,
+): { order: string[]; userPrompt: string } {
   const order = judgePermutations(
-    row.completions.map((c) => c.id),
-    row.permutations,
-    `${row.seed}:${job.promptId}`,
-  )[job.permutation]!;
-  const textOf = new Map(row.completions.map((c) => [c.id, c.text]));
-  const question = row.messages
+    prompt.completions.map((c) => c.id),
+    run.permutations,
+    `${run.seed}:${prompt.promptId}`,
+  )[permutation]!;
+  const textOf = new Map(prompt.completions.map((c) => [c.id, c.text]));
+  const question = prompt.messages
     .filter((m) => m.role === "user")
     .map((m) => m.content)
     .join("\n\n");
   const userPrompt = renderJudgePrompt(
-    { userTemplate: row.userTemplate },
-    { question, reference: row.referenceAnswer, responses: order.map((id) => textOf.get(id)!) },
+    { userTemplate: run.userTemplate },
+    { question, reference: prompt.referenceAnswer, responses: order.map((id) => textOf.get(id)!) },
   );
-  return { run: row, order, userPrompt };
+  return { order, userPrompt };
 }
 
 /**
@@ -109,7 +116,7 @@ export async function runJudgeCall(job: JudgeJob, ctx: JobContext): Promise<Unit
           model: run.model,
           shard: slot,
           outcome: outcome.ok ? "DONE" : retry ? "RETRY" : "FAILED",
-          storeResult: outcome.ok ? (tx) => storeJudgeRanking(tx, job, order, outcome.answer, outcome.attempts) : undefined,
+          judgeRanking: outcome.ok ? judgeRankingOf(job, order, outcome.answer, outcome.attempts) : undefined,
         },
       );
       if (retry) throw new RetryLaterError(outcome.problems.join("; "));
@@ -133,21 +140,13 @@ export function attemptRecord(a: JudgeAttempt, order: string[], succeeded: boole
 }
 
 /** The judge's answer, mapped from shown positions back to completion ids, as the unit's ranking. */
-export async function storeJudgeRanking(
-  tx: Tx,
-  job: JudgeJob,
-  order: string[],
-  answer: JudgeAnswer,
-  attempts: { latencyMs: number }[],
-): Promise<boolean> {
+export function judgeRankingOf(job: JudgeJob, order: string[], answer: JudgeAnswer, attempts: { latencyMs: number }[]): JudgeRankingRow {
   const scores = new Map(answer.feedback.map((f) => [f.position, f]));
-  const stored = await insertJudgeRanking(tx, {
+  return {
     promptId: job.promptId,
     judgeRunId: job.runId,
     permutationIndex: job.permutation,
-    authorId: null,
     shownOrder: order,
-    idempotencyKey: null,
     submission: {
       tiers: [...new Set(answer.ranks.values())]
         .sort((a, b) => a - b)
@@ -165,6 +164,5 @@ export async function storeJudgeRanking(
       rationale: null,
       timeOnTaskMs: attempts.reduce((n, a) => n + a.latencyMs, 0),
     },
-  });
-  return stored !== null;
+  };
 }

@@ -3,6 +3,7 @@ import { withTransaction, type Tx } from "@/lib/db/transaction";
 import { UnitState } from "@/generated/prisma/enums";
 import { pool } from "@/lib/db/pool";
 import { execute, sql } from "@/lib/db/sql";
+import { insertJudgeRankings } from "@/lib/annotation/store-revision";
 import { estimateCostUsd } from "@/lib/judge/endpoints";
 import { coalesce } from "@/lib/judge/runs/coalesce";
 import { settleRunIfDone } from "@/lib/judge/runs/run-status";
@@ -42,7 +43,11 @@ export interface UnitOutcome {
   outcome: "DONE" | "FAILED" | "RETRY";
   /** Writes the result (ranking or completion) in the transaction; says whether it was new. */
   storeResult?: (tx: Tx) => Promise<boolean>;
+  /** A DONE judge unit's ranking: stored with the other outcomes' rankings in one statement (instead of storeResult). */
+  judgeRanking?: JudgeRankingRow;
 }
+
+export type JudgeRankingRow = Parameters<typeof insertJudgeRankings>[1][number];
 
 export type RecordedOutcome = "stored" | "exists" | "failed" | "retry";
 
@@ -133,6 +138,8 @@ export async function recordUnitOutcomes(tx: Tx, items: { unit: UnitKey; outcome
       { name: "add-run-spend" },
     );
   }
+  const rankings = items.flatMap(({ outcome: o }) => (o.outcome === "DONE" && o.judgeRanking ? [o.judgeRanking] : []));
+  const storedRankings = await insertJudgeRankings(tx, rankings);
   const results: RecordedOutcome[] = [];
   // PENDING → DONE or FAILED; FAILED → DONE (a late success); DONE stays DONE. One state per unit: DONE wins.
   const states = new Map<string, { unit: UnitKey; state: "DONE" | "FAILED" }>();
@@ -141,7 +148,14 @@ export async function recordUnitOutcomes(tx: Tx, items: { unit: UnitKey; outcome
       results.push("retry");
       continue;
     }
-    const stored = o.outcome === "DONE" && o.storeResult ? await o.storeResult(tx) : false;
+    const stored =
+      o.outcome !== "DONE"
+        ? false
+        : o.judgeRanking
+          ? storedRankings.has(`${o.judgeRanking.judgeRunId}:${o.judgeRanking.promptId}:${o.judgeRanking.permutationIndex}`)
+          : o.storeResult
+            ? await o.storeResult(tx)
+            : false;
     const key = unitKeyOf(unit);
     if (states.get(key)?.state !== "DONE") states.set(key, { unit, state: o.outcome });
     results.push(stored ? "stored" : o.outcome === "FAILED" ? "failed" : "exists");
