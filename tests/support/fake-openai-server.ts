@@ -47,6 +47,8 @@ export interface FakeOpenAI {
   holdBatches(hold: boolean): void;
   /** The next file download breaks off after `lines` lines (the connection is dropped): a crash mid-ingestion. */
   breakNextDownload(lines: number): void;
+  /** The text of a file uploaded or produced (an input file's exact bytes). */
+  fileText(id: string): string | undefined;
   /** Milliseconds this server spent working on batches (reading uploads, answering lines, serving files): a benchmark subtracts them. */
   batchWorkMs(): number;
   /**
@@ -254,7 +256,8 @@ export async function startFakeOpenAI(options: { delayMs?: number; batchDelayMs?
         const kept = content.split("\n").slice(0, breakAfterLines).join("\n") + "\n";
         breakAfterLines = null;
         res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(Buffer.byteLength(content)) });
-        res.write(kept, () => res.destroy());
+        // Headers and the kept lines reach the client first; then the connection drops mid-body.
+        res.write(kept, () => setTimeout(() => res.destroy(), 50));
         return;
       }
       res.writeHead(200, { "content-type": "application/octet-stream" }).end(content);
@@ -323,6 +326,7 @@ export async function startFakeOpenAI(options: { delayMs?: number; batchDelayMs?
       breakAfterLines = lines;
     },
     batchWorkMs: () => workMs,
+    fileText: (id) => files.get(id),
     holdChats,
     close: () =>
       new Promise((resolve) => {

@@ -36,10 +36,12 @@ const LIVE = ["submitting", "validating", "in_progress", "finalizing", "cancelli
 /** Units read, and output lines stored, per statement. */
 const PAGE = 1000;
 
-/** The provider's per-file limits; tests set smaller ones. */
+/** The provider's per-file limits and the lines stored per transaction; tests set smaller ones. */
 let fileLimits: BatchFileLimits = OPENAI_BATCH_FILE_LIMITS;
-export function setBatchFileLimits(limits: BatchFileLimits | null): void {
-  fileLimits = limits ?? OPENAI_BATCH_FILE_LIMITS;
+let pageLines = PAGE;
+export function setBatchLimits(limits: { files: BatchFileLimits; pageLines: number } | null): void {
+  fileLimits = limits?.files ?? OPENAI_BATCH_FILE_LIMITS;
+  pageLines = limits?.pageLines ?? PAGE;
 }
 
 interface BatchRun {
@@ -285,7 +287,7 @@ async function ingestOutput(run: BatchRun, local: string, client: OpenAI, fileId
     if (!promptId || !/^[0-9a-f-]{36}$/i.test(promptId) || !Number.isInteger(unit)) continue;
     page.push({ promptId, unit, record });
     lines++;
-    if (page.length >= PAGE) {
+    if (page.length >= pageLines) {
       await ingestPage(run, local, kind, page);
       page = [];
     }
