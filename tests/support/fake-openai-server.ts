@@ -149,7 +149,13 @@ function multipartFile(raw: Buffer, contentType: string): string {
   throw new Error("no file part");
 }
 
-export async function startFakeOpenAI(options: { delayMs?: number; batchDelayMs?: number } = {}): Promise<FakeOpenAI> {
+export async function startFakeOpenAI(
+  options: {
+    delayMs?: number;
+    batchDelayMs?: number;
+    /** false: batchLines stays empty (a benchmark's 200,000 lines) */ keepBatchLines?: boolean;
+  } = {},
+): Promise<FakeOpenAI> {
   const faults: Fault[] = [];
   const calls: FakeOpenAI["calls"] = [];
   const files = new Map<string, string>();
@@ -180,7 +186,7 @@ export async function startFakeOpenAI(options: { delayMs?: number; batchDelayMs?
     const err: string[] = [];
     for (const line of (files.get(batch.input_file_id) ?? "").split("\n").filter((l) => l.trim())) {
       const { custom_id, body } = JSON.parse(line) as { custom_id: string; body: ChatBody };
-      batchLines.push({ custom_id, body });
+      if (options.keepBatchLines !== false) batchLines.push({ custom_id, body });
       const r = answerChat(body, faults.shift(), `chatcmpl-b${++seq}`);
       const record = {
         id: `batch_req_${seq}`,

@@ -273,26 +273,41 @@ interface OutputRecord {
 async function ingestOutput(run: BatchRun, local: string, client: OpenAI, fileId: string, kind: "output" | "error"): Promise<number> {
   let page: { promptId: string; unit: number; record: OutputRecord }[] = [];
   let lines = 0;
-  for await (const line of fileLines(client, fileId)) {
-    if (!line.trim()) continue;
-    let record: OutputRecord;
-    try {
-      record = JSON.parse(line) as OutputRecord;
-    } catch {
-      logger.warn({ batch: local, line: line.slice(0, 200) }, "unreadable batch output line");
-      continue;
+  // Two pages are stored at once (the next one is read and stored while the database writes the
+  // last one); a file lists each unit once, so they never touch the same unit.
+  const writing = new Set<Promise<void>>();
+  const store = async (lines: typeof page) => {
+    const p = ingestPage(run, local, kind, lines).finally(() => writing.delete(p));
+    writing.add(p);
+    if (writing.size >= 2) await Promise.race(writing);
+  };
+  try {
+    for await (const line of fileLines(client, fileId)) {
+      if (!line.trim()) continue;
+      let record: OutputRecord;
+      try {
+        record = JSON.parse(line) as OutputRecord;
+      } catch {
+        logger.warn({ batch: local, line: line.slice(0, 200) }, "unreadable batch output line");
+        continue;
+      }
+      const [promptId, unitText] = (record.custom_id ?? "").split(":");
+      const unit = Number(unitText);
+      if (!promptId || !/^[0-9a-f-]{36}$/i.test(promptId) || !Number.isInteger(unit)) continue;
+      page.push({ promptId, unit, record });
+      lines++;
+      if (page.length >= pageLines) {
+        await store(page);
+        page = [];
+      }
     }
-    const [promptId, unitText] = (record.custom_id ?? "").split(":");
-    const unit = Number(unitText);
-    if (!promptId || !/^[0-9a-f-]{36}$/i.test(promptId) || !Number.isInteger(unit)) continue;
-    page.push({ promptId, unit, record });
-    lines++;
-    if (page.length >= pageLines) {
-      await ingestPage(run, local, kind, page);
-      page = [];
-    }
+    if (page.length > 0) await store(page);
+  } finally {
+    // Every page started is written (or failed) before the file counts as read, or the error is raised.
+    const settled = await Promise.allSettled([...writing]);
+    const failed = settled.find((r) => r.status === "rejected");
+    if (failed) throw (failed as PromiseRejectedResult).reason;
   }
-  if (page.length > 0) await ingestPage(run, local, kind, page);
   return lines;
 }
 
