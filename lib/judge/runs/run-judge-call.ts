@@ -1,7 +1,8 @@
 import "server-only";
 import { type RunStatus, UnitState } from "@/generated/prisma/enums";
 import { pool } from "@/lib/db/pool";
-import { queryOne, sql } from "@/lib/db/sql";
+import { queryRows, sql } from "@/lib/db/sql";
+import { coalesce } from "@/lib/judge/runs/coalesce";
 import { callJudge, judgeClient, type JudgeAttempt } from "@/lib/judge/call-judge";
 import type { JudgeAnswer } from "@/lib/judge/judge-answer";
 import { judgePermutations } from "@/lib/judge/permutations";
@@ -40,25 +41,42 @@ interface JudgeUnitContext {
   userPrompt: string;
 }
 
-/** Everything one (run, prompt, permutation) needs, in one query: run settings, unit state, prompt, shown order. */
+/** Everything one (run, prompt, permutation) needs: run settings, unit state, prompt, shown order. */
 export async function loadJudgeUnit(job: JudgeJob): Promise<JudgeUnitContext | null> {
-  const row = await queryOne<
-    JudgeUnitContext["run"] & { messages: Message[]; referenceAnswer: string | null; completions: { id: string; text: string }[] }
+  return (await loadJudgeUnits([job]))[0]!;
+}
+
+/** What loadJudgeUnit reads, for many units in one query (null for a unit whose run or prompt is gone). */
+export async function loadJudgeUnits(jobs: JudgeJob[]): Promise<(JudgeUnitContext | null)[]> {
+  const rows = await queryRows<
+    JudgeUnitContext["run"] & {
+      ord: string;
+      messages: Message[];
+      referenceAnswer: string | null;
+      completions: { id: string; text: string }[];
+    }
   >(
     pool(),
-    sql`SELECT r.id, r.status, r.model, r.temperature, r.permutations, r.max_concurrency, r.max_retries, r.seed,
+    sql`SELECT k.ord, r.id, r.status, r.model, r.temperature, r.permutations, r.max_concurrency, r.max_retries, r.seed,
             e.base_url, e.api_key_env, e.model_prices, e.supports_structured_output, t.system_prompt, t.user_template,
-            (SELECT u.state FROM judge_units u WHERE u.run_id = r.id AND u.prompt_id = ${job.promptId}::uuid AND u.unit_index = ${job.permutation}) AS unit_state,
-            p.messages, p.reference_answer,
+            u.state AS unit_state, p.messages, p.reference_answer,
             (SELECT json_agg(json_build_object('id', c.id, 'text', c.text) ORDER BY c.position) FROM completions c WHERE c.prompt_id = p.id) AS completions
-       FROM judge_runs r JOIN llm_endpoints e ON e.id = r.endpoint_id JOIN judge_templates t ON t.id = r.template_id
-       JOIN prompts p ON p.id = ${job.promptId}::uuid
-      WHERE r.id = ${job.runId}`,
-    { name: "load-judge-unit" },
+       FROM unnest(${jobs.map((j) => j.runId)}::uuid[], ${jobs.map((j) => j.promptId)}::uuid[], ${jobs.map((j) => j.permutation)}::int[])
+            WITH ORDINALITY AS k(run_id, prompt_id, unit_index, ord)
+       JOIN judge_runs r ON r.id = k.run_id JOIN llm_endpoints e ON e.id = r.endpoint_id JOIN judge_templates t ON t.id = r.template_id
+       JOIN prompts p ON p.id = k.prompt_id
+       LEFT JOIN judge_units u ON u.run_id = k.run_id AND u.prompt_id = k.prompt_id AND u.unit_index = k.unit_index`,
+    { name: "load-judge-units" },
   );
-  if (!row) return null;
-  return { run: row, ...shownUnit(row, { promptId: job.promptId, ...row }, job.permutation) };
+  const byOrd = new Map(rows.map((r) => [Number(r.ord), r]));
+  return jobs.map((job, i) => {
+    const row = byOrd.get(i + 1);
+    return row ? { run: row, ...shownUnit(row, { promptId: job.promptId, ...row }, job.permutation) } : null;
+  });
 }
+
+/** Units of jobs starting together are read in one query (group commit's read side). */
+const loadJudgeUnitSoon = coalesce(loadJudgeUnits, { lingerMs: 5, maxItems: 256 });
 
 /** What the judge is shown for one permutation of a prompt: the candidates' order and the rendered user prompt. */
 export function shownUnit(
@@ -90,7 +108,7 @@ export function shownUnit(
  * on the job's last delivery it is recorded as the unit's failure.
  */
 export async function runJudgeCall(job: JudgeJob, ctx: JobContext): Promise<UnitResult> {
-  const unit = await loadJudgeUnit(job);
+  const unit = await loadJudgeUnitSoon(job);
   if (!unit || !ACTIVE_RUN_STATUSES.has(unit.run.status)) return "skipped";
   if (unit.run.unitState !== UnitState.PENDING) return "exists";
   const { run, order, userPrompt } = unit;
