@@ -1,4 +1,4 @@
-// npm run bench:judge [-- --levels 8,32,64 --seconds 12 --delay-ms 200 --json]
+// npm run bench:judge [-- --levels 8,32,64 --seconds 12 --delay-ms 200 --json] (the issue's target: --levels 256 --delay-ms 2000)
 //
 // Judge-run throughput of the real worker (`scripts/worker.ts`, its own process) against the local
 // OpenAI-compatible server answering every call after a fixed delay. For each concurrency c, a
@@ -14,7 +14,16 @@ import { benchArgs, benchDatabase } from "./support";
 import { startFakeOpenAI } from "../tests/support/fake-openai-server";
 import { JOB_PROCESS, tsxArgs } from "@/lib/process/node-commands";
 
-const args = benchArgs({ levels: "8,32,64", seconds: "12", "delay-ms": "200", permutations: "2", "pg-stats": "false" });
+const args = benchArgs({
+  levels: "8,32,64",
+  seconds: "12",
+  "delay-ms": "200",
+  permutations: "2",
+  "pg-stats": "false",
+  "cpu-prof": "",
+  mode: "live",
+  units: "200000",
+});
 const levels = args.levels!.split(",").map(Number);
 const delayMs = Number(args["delay-ms"]);
 const seconds = Number(args.seconds);
@@ -40,12 +49,13 @@ const { createProject } = await import("@/lib/projects/create-project");
 const { importPrompts } = await import("@/lib/import/import-prompts");
 const { DEFAULT_IMPORT_LIMITS } = await import("@/lib/import/types");
 
-const fake = await startFakeOpenAI({ delayMs });
+const fake = await startFakeOpenAI({ delayMs, keepBatchLines: false });
 const endpoint = await createEndpoint(
   {
     name: "bench",
     baseUrl: fake.url,
     apiKeyEnv: "MEDPREF_KEY_BENCH_JUDGE",
+    supportsBatch: true,
     modelPrices: { judge: { inputPerMTok: 2.5, outputPerMTok: 10 } },
   },
   null,
@@ -87,19 +97,146 @@ function peakRssMb(pid: number): number {
 }
 
 async function startWorker(concurrency: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, tsxArgs("scripts/worker.ts", [], JOB_PROCESS), {
+  // --cpu-prof DIR: the worker writes a V8 CPU profile there when it exits (open it in Chrome's DevTools).
+  const profile = args["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", args["cpu-prof"]] : [];
+  const child = spawn(process.execPath, [...profile, ...tsxArgs("scripts/worker.ts", [], JOB_PROCESS)], {
     env: {
       ...process.env,
       DATABASE_URL: database.url,
       MEDPREF_DATABASE_URL: "",
       MEDPREF_WORKER_CONCURRENCY: String(concurrency),
-      LOG_LEVEL: "warn",
+      LOG_LEVEL: "info",
     },
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", "pipe", "inherit"],
   });
-  // Ready once its job loops are registered: pg-boss lists them as queue workers.
-  await new Promise((r) => setTimeout(r, 4000));
+  // Ready once it logs that it started (its boot, under load, must not count as the run's time).
+  await new Promise<void>((resolve, reject) => {
+    let seen = "";
+    const onData = (chunk: Buffer) => {
+      seen = (seen + chunk.toString("utf8")).slice(-4096);
+      if (seen.includes('"msg":"worker started"')) {
+        child.stdout!.off("data", onData);
+        child.stdout!.resume();
+        resolve();
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`the worker exited (${code}) before it started`)));
+  });
   return child;
+}
+
+/** A project of `prompts` prompts × 8 short candidates, imported through the real import path. */
+async function benchProject(slug: string, prompts: number) {
+  const project = await createProject({ slug, name: slug, overlapK: 1 }, null);
+  const records = Array.from({ length: prompts }, (_, i) =>
+    JSON.stringify({
+      prompt: `Bench question ${slug}-${i}: which drug?`,
+      completions: Array.from({ length: 8 }, (_, j) => ({
+        model: `model-${j}`,
+        text: `Candidate ${j} for ${i}, with a paragraph of reasoning about the drug of choice. [[q=${(i + j * 7) % 10}]]`,
+      })),
+    }),
+  );
+  const imported = await importPrompts({
+    projectId: project.id,
+    input: [Buffer.from(records.join("\n"))],
+    fileName: "bench.jsonl",
+    bytesTotal: 0,
+    format: "jsonl",
+    skipInvalid: false,
+    limits: DEFAULT_IMPORT_LIMITS,
+    actorId: null,
+    hints: CLI_IMPORT_HINTS,
+  });
+  if (!imported.ok) throw new Error(imported.message);
+  return project;
+}
+
+if (args.mode === "batch") {
+  await benchBatch(Number(args.units));
+  await printPgStats();
+  await stopQueue();
+  await fake.close();
+  await closePool();
+  await database.close();
+  process.exit(0);
+}
+
+/** Where the database's time went (--pg-stats): the statements with the most total time. */
+async function printPgStats() {
+  if (!pgStats) return;
+  const { pool } = await import("@/lib/db/pool");
+  await pool().query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+  const { rows } = await pool().query<{ calls: number; total_ms: number; mean_ms: number; query: string }>(
+    `SELECT calls::int, total_exec_time::float8 AS total_ms, mean_exec_time::float8 AS mean_ms, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15`,
+  );
+  for (const r of rows)
+    log(`${r.total_ms.toFixed(0).padStart(7)} ms ${String(r.calls).padStart(7)}× ${r.mean_ms.toFixed(2).padStart(6)} ms  ${r.query}`);
+}
+
+/**
+ * Batch mode: a run of `units` units (P = permutations) submitted and ingested by the batch poller,
+ * driven here in this process. MedPref's own time is the time its polls take (building and
+ * uploading the input files, following the batches, streaming and storing the output) minus the
+ * time the test server spent on the batches meanwhile; the waits between polls are not counted.
+ */
+async function benchBatch(units: number) {
+  const { pollJudgeBatches } = await import("@/lib/judge/runs/batch-run");
+  const prompts = Math.ceil(units / permutations);
+  const importStarted = performance.now();
+  const project = await benchProject("bench-judge-batch", prompts);
+  log(
+    `bench:judge --mode batch: ${prompts} prompts × 8 candidates imported in ${((performance.now() - importStarted) / 1000).toFixed(1)} s`,
+  );
+  const run = await createJudgeRun(
+    {
+      projectSlug: project.slug,
+      name: "bench batch",
+      endpointId: endpoint.id,
+      model: "judge",
+      templateId: template.id,
+      permutations,
+      mode: "BATCH",
+    },
+    null,
+  );
+  await startJudgeRun(boss, run.id, null);
+  let ownMs = 0;
+  let polls = 0;
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  for (;;) {
+    const work = fake.batchWorkMs();
+    const t = performance.now();
+    const next = await pollJudgeBatches(run.id);
+    ownMs += performance.now() - t - (fake.batchWorkMs() - work);
+    polls++;
+    if (next === "done") break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const wallSeconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  const final = (await runProgress(run.id))!;
+  const batches = await db().judgeBatch.count({ where: { runId: run.id } });
+  const stored = await db().ranking.count({ where: { judgeRunId: run.id } });
+  if (final.status !== "COMPLETED" || stored !== prompts * permutations)
+    throw new Error(`run ended ${final.status} with ${stored} rankings of ${prompts * permutations}`);
+  const result = {
+    units: prompts * permutations,
+    batches,
+    overheadSeconds: Number((ownMs / 1000).toFixed(1)),
+    testServerSeconds: Number((fake.batchWorkMs() / 1000).toFixed(1)),
+    wallSeconds: Number(wallSeconds.toFixed(1)),
+    polls,
+    cpuSeconds: Number(((used.user + used.system) / 1e6).toFixed(1)),
+    peakRssMb: Math.round(peakRssMb(process.pid)),
+  };
+  if (args.json) process.stdout.write(`${JSON.stringify({ mode: "batch", ...result })}\n`);
+  else
+    log(
+      `${result.units} units in ${batches} batches: MedPref's own time ${result.overheadSeconds} s (test server ${result.testServerSeconds} s, wall ${result.wallSeconds} s, ${polls} polls; this process's CPU ${result.cpuSeconds} s including the test server's; peak RSS ${result.peakRssMb} MB)`,
+    );
 }
 
 const results: {
@@ -120,28 +257,7 @@ for (const concurrency of levels) {
   const ideal = concurrency / (delayMs / 1000);
   const calls = Math.ceil((ideal * seconds) / permutations) * permutations;
   const prompts = calls / permutations;
-  const project = await createProject({ slug: `bench-judge-${concurrency}`, name: `Bench ${concurrency}`, overlapK: 1 }, null);
-  const records = Array.from({ length: prompts }, (_, i) =>
-    JSON.stringify({
-      prompt: `Bench question ${concurrency}-${i}: which drug?`,
-      completions: Array.from({ length: 8 }, (_, j) => ({
-        model: `model-${j}`,
-        text: `Candidate ${j} for ${i}, with a paragraph of reasoning about the drug of choice. [[q=${(i + j * 7) % 10}]]`,
-      })),
-    }),
-  );
-  const imported = await importPrompts({
-    projectId: project.id,
-    input: [Buffer.from(records.join("\n"))],
-    fileName: "bench.jsonl",
-    bytesTotal: 0,
-    format: "jsonl",
-    skipInvalid: false,
-    limits: DEFAULT_IMPORT_LIMITS,
-    actorId: null,
-    hints: CLI_IMPORT_HINTS,
-  });
-  if (!imported.ok) throw new Error(imported.message);
+  const project = await benchProject(`bench-judge-${concurrency}`, prompts);
   const run = await createJudgeRun(
     {
       projectSlug: project.slug,
@@ -199,19 +315,21 @@ for (const concurrency of levels) {
   );
 }
 log(`worker peak RSS: ${peakRss.toFixed(0)} MB`);
-if (pgStats) {
-  // Where the database's time went (--pg-stats): the statements with the most total time.
-  const { pool } = await import("@/lib/db/pool");
-  await pool().query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
-  const { rows } = await pool().query<{ calls: number; total_ms: number; mean_ms: number; query: string }>(
-    `SELECT calls::int, total_exec_time::float8 AS total_ms, mean_exec_time::float8 AS mean_ms, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15`,
-  );
-  for (const r of rows)
-    log(`${r.total_ms.toFixed(0).padStart(7)} ms ${String(r.calls).padStart(7)}× ${r.mean_ms.toFixed(2).padStart(6)} ms  ${r.query}`);
-}
+await printPgStats();
 if (args.json) {
   process.stdout.write(
-    `${JSON.stringify({ levels: results.map(({ concurrency, callsPerSecond, ideal, efficiency }) => ({ concurrency, callsPerSecond, ideal, efficiency })), peakRssMb: Math.round(peakRss), details: results })}\n`,
+    `${JSON.stringify({
+      latencyMs: delayMs,
+      levels: results.map(({ concurrency, callsPerSecond, ideal, efficiency, cpuMsPerCall }) => ({
+        concurrency,
+        callsPerSecond,
+        ideal,
+        efficiency,
+        workerCpuMsPerCall: cpuMsPerCall.worker,
+      })),
+      peakRssMb: Math.round(peakRss),
+      details: results,
+    })}\n`,
   );
 }
 await stopQueue();

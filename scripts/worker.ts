@@ -2,9 +2,11 @@
 // several machines, share the queue's jobs.
 export {};
 process.env.MEDPREF_PROCESS ??= "worker";
-// Calls in flight hold no connection (their slots live on one shared lock connection), but each
-// stores its outcome in a short transaction: half the concurrency plus a few covers it.
-process.env.MEDPREF_DB_POOL_MAX ??= String(Math.ceil((Number(process.env.MEDPREF_WORKER_CONCURRENCY) || 16) / 2) + 6);
+// Calls in flight hold no connection (their slots live on one shared lock connection) and their
+// outcomes are written by group commit (a few transactions for many calls): a quarter of the
+// concurrency plus a few covers the reads before each call, up to 32 (every connection is a
+// PostgreSQL process, and opening one costs a SCRAM handshake).
+process.env.MEDPREF_DB_POOL_MAX ??= String(Math.min(32, Math.ceil((Number(process.env.MEDPREF_WORKER_CONCURRENCY) || 16) / 4) + 6));
 
 const { env, EnvError } = await import("@/lib/config/env");
 try {

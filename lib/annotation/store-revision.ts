@@ -95,6 +95,50 @@ export async function insertJudgeRanking(
   return row ? { rankingId: row.rankingId } : null;
 }
 
+/**
+ * Stores many judge permutations' rankings in one statement (a batch's results, a group commit of
+ * live calls), each unless it is already stored, like insertJudgeRanking. Returns the keys
+ * (`judgeRunId:promptId:permutationIndex`) of those it stored.
+ */
+export async function insertJudgeRankings(
+  tx: Tx,
+  rankings: { promptId: string; judgeRunId: string; permutationIndex: number; shownOrder: string[]; submission: Submission }[],
+): Promise<Set<string>> {
+  if (rankings.length === 0) return new Set();
+  const input = JSON.stringify(
+    rankings.map((r) => ({
+      prompt_id: r.promptId,
+      judge_run_id: r.judgeRunId,
+      permutation_index: r.permutationIndex,
+      time_on_task_ms: r.submission.timeOnTaskMs,
+      shown_order: r.shownOrder,
+      entries: JSON.parse(entriesJson(r.submission, r.shownOrder)) as unknown,
+    })),
+  );
+  const rows = await queryRows<{ judgeRunId: string; promptId: string; permutationIndex: number }>(
+    tx,
+    sql`WITH input AS (
+       SELECT * FROM jsonb_to_recordset(${input}::jsonb)
+           AS x(prompt_id uuid, judge_run_id uuid, permutation_index int, time_on_task_ms int, shown_order jsonb, entries jsonb)),
+     ranking AS (
+       INSERT INTO rankings (prompt_id, kind, judge_run_id, permutation_index)
+       SELECT prompt_id, ${RankingKind.JUDGE}, judge_run_id, permutation_index FROM input
+       ON CONFLICT (judge_run_id, prompt_id, permutation_index) DO NOTHING RETURNING id, revision, prompt_id, judge_run_id, permutation_index),
+     revision AS (
+       INSERT INTO ranking_revisions (ranking_id, revision, author_id, rationale, time_on_task_ms, shown_order, idempotency_key, score_min, score_max)
+       SELECT ranking.id, ranking.revision, NULL, NULL, i.time_on_task_ms, ARRAY(SELECT jsonb_array_elements_text(i.shown_order))::uuid[], NULL, 1, 5
+         FROM ranking JOIN input i USING (prompt_id, judge_run_id, permutation_index) RETURNING id, ranking_id),
+     entries AS (
+       INSERT INTO ranking_entries (revision_id, completion_id, rank, score, comment, flags, shown_position)
+       SELECT revision.id, e.completion_id, e.rank, e.score, e.comment, ARRAY(SELECT jsonb_array_elements_text(e.flags)), e.shown_position
+         FROM revision JOIN ranking ON ranking.id = revision.ranking_id JOIN input i USING (prompt_id, judge_run_id, permutation_index),
+              jsonb_to_recordset(i.entries) AS e(completion_id uuid, rank int, score float8, comment text, flags jsonb, shown_position int))
+     SELECT judge_run_id, prompt_id, permutation_index FROM ranking`,
+    { name: "insert-judge-rankings" },
+  );
+  return new Set(rows.map((r) => `${r.judgeRunId}:${r.promptId}:${r.permutationIndex}`));
+}
+
 /** Adds the next revision to an existing ranking (and moves its pointer), in one statement. */
 export async function insertNextRevision(
   tx: Tx,

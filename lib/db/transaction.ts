@@ -17,6 +17,8 @@ export interface TransactionOptions<Via extends "sql" | "prisma" = "sql"> {
   readOnly?: boolean;
   /** "prisma" hands `fn` a Prisma transaction client instead of a pg client (same database transaction semantics). */
   via?: Via;
+  /** With "prisma": how long the transaction may take (Prisma's default is 5 s; a pg transaction has no limit). */
+  timeoutMs?: number;
 }
 
 const PRISMA_ISOLATION: Record<IsolationLevel, Prisma.TransactionIsolationLevel> = {
@@ -47,7 +49,7 @@ export async function withTransaction<T, Via extends "sql" | "prisma" = "sql">(
         if (options.readOnly) await tx.$executeRawUnsafe("SET TRANSACTION READ ONLY");
         return run(tx);
       },
-      isolationLevel ? { isolationLevel } : undefined,
+      { ...(isolationLevel ? { isolationLevel } : {}), ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}) },
     );
   }
   const run = fn as (tx: Tx) => Promise<T>;

@@ -45,6 +45,12 @@ export interface FakeOpenAI {
   script(...faults: Fault[]): void;
   /** Batches stay in progress until released (to test restarts and cancel mid-batch). */
   holdBatches(hold: boolean): void;
+  /** The next file download breaks off after `lines` lines (the connection is dropped): a crash mid-ingestion. */
+  breakNextDownload(lines: number): void;
+  /** The text of a file uploaded or produced (an input file's exact bytes). */
+  fileText(id: string): string | undefined;
+  /** Milliseconds this server spent working on batches (reading uploads, answering lines, serving files): a benchmark subtracts them. */
+  batchWorkMs(): number;
   /**
    * Chat requests wait unanswered until released (a run stays running while a page watches it).
    * Also over HTTP for tests in another process: POST /_fake/hold-chats {"hold": true|false}.
@@ -143,7 +149,13 @@ function multipartFile(raw: Buffer, contentType: string): string {
   throw new Error("no file part");
 }
 
-export async function startFakeOpenAI(options: { delayMs?: number; batchDelayMs?: number } = {}): Promise<FakeOpenAI> {
+export async function startFakeOpenAI(
+  options: {
+    delayMs?: number;
+    batchDelayMs?: number;
+    /** false: batchLines stays empty (a benchmark's 200,000 lines) */ keepBatchLines?: boolean;
+  } = {},
+): Promise<FakeOpenAI> {
   const faults: Fault[] = [];
   const calls: FakeOpenAI["calls"] = [];
   const files = new Map<string, string>();
@@ -151,6 +163,8 @@ export async function startFakeOpenAI(options: { delayMs?: number; batchDelayMs?
   const batchLines: FakeOpenAI["batchLines"] = [];
   let pending = 0;
   let held = false;
+  let breakAfterLines: number | null = null;
+  let workMs = 0;
   let chatsHeld = false;
   let releaseChats: (() => void)[] = [];
   const holdChats = (hold: boolean) => {
@@ -167,11 +181,12 @@ export async function startFakeOpenAI(options: { delayMs?: number; batchDelayMs?
 
   const runBatch = (batch: FakeBatch) => {
     if (held || batch.status !== "in_progress") return;
+    const started = performance.now();
     const out: string[] = [];
     const err: string[] = [];
     for (const line of (files.get(batch.input_file_id) ?? "").split("\n").filter((l) => l.trim())) {
       const { custom_id, body } = JSON.parse(line) as { custom_id: string; body: ChatBody };
-      batchLines.push({ custom_id, body });
+      if (options.keepBatchLines !== false) batchLines.push({ custom_id, body });
       const r = answerChat(body, faults.shift(), `chatcmpl-b${++seq}`);
       const record = {
         id: `batch_req_${seq}`,
@@ -191,6 +206,7 @@ export async function startFakeOpenAI(options: { delayMs?: number; batchDelayMs?
       batch.error_file_id = errId;
     }
     batch.status = "completed";
+    workMs += performance.now() - started;
   };
 
   const server = http.createServer(async (req, res) => {
@@ -222,9 +238,11 @@ export async function startFakeOpenAI(options: { delayMs?: number; batchDelayMs?
       return send(res, 200, { held: chatsHeld });
     }
     if (req.method === "POST" && path === "/files") {
+      const started = performance.now();
       const id = `file-${++seq}`;
       const content = multipartFile(raw, req.headers["content-type"] ?? "");
       files.set(id, content);
+      workMs += performance.now() - started;
       send(res, 200, {
         id,
         object: "file",
@@ -240,6 +258,14 @@ export async function startFakeOpenAI(options: { delayMs?: number; batchDelayMs?
     if (req.method === "GET" && fileContent) {
       const content = files.get(fileContent[1]!);
       if (content === undefined) return send(res, 404, { error: { message: "no such file" } });
+      if (breakAfterLines !== null) {
+        const kept = content.split("\n").slice(0, breakAfterLines).join("\n") + "\n";
+        breakAfterLines = null;
+        res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(Buffer.byteLength(content)) });
+        // Headers and the kept lines reach the client first; then the connection drops mid-body.
+        res.write(kept, () => setTimeout(() => res.destroy(), 50));
+        return;
+      }
       res.writeHead(200, { "content-type": "application/octet-stream" }).end(content);
       return;
     }
@@ -302,6 +328,11 @@ export async function startFakeOpenAI(options: { delayMs?: number; batchDelayMs?
     holdBatches: (hold) => {
       held = hold;
     },
+    breakNextDownload: (lines) => {
+      breakAfterLines = lines;
+    },
+    batchWorkMs: () => workMs,
+    fileText: (id) => files.get(id),
     holdChats,
     close: () =>
       new Promise((resolve) => {

@@ -131,6 +131,7 @@ export async function createJudgeRun(input: JudgeRunInput, actorId: string | nul
       });
       return { id: run.id, prompts: promptIds.length, calls: promptIds.length * data.permutations };
     },
-    { via: "prisma" },
+    // 200,000 units take more than Prisma's default 5 s to insert on a busy machine.
+    { via: "prisma", timeoutMs: 300_000 },
   );
 }

@@ -179,7 +179,11 @@ export async function registerJudgeWorker(boss: PgBoss, concurrency = 16): Promi
   await batchPollJob.work(
     boss,
     async ({ runId }) => {
-      const next = await pollJudgeBatches(runId);
+      const next = await pollJudgeBatches(runId).catch((error: unknown) => {
+        // Retried by the queue (an endpoint down for hours included); the cause is worth a line.
+        logger.warn({ err: error, run: runId }, "batch poll failed");
+        throw error;
+      });
       if (next === "again") await batchPollJob.send(boss, { runId }, { startAfter: env().MEDPREF_BATCH_POLL_SECONDS });
     },
     { pollingIntervalSeconds: 2 },

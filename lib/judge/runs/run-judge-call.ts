@@ -1,9 +1,8 @@
 import "server-only";
-import { insertJudgeRanking } from "@/lib/annotation/store-revision";
 import { type RunStatus, UnitState } from "@/generated/prisma/enums";
 import { pool } from "@/lib/db/pool";
-import { queryOne, sql } from "@/lib/db/sql";
-import { withTransaction, type Tx } from "@/lib/db/transaction";
+import { queryRows, sql } from "@/lib/db/sql";
+import { coalesce } from "@/lib/judge/runs/coalesce";
 import { callJudge, judgeClient, type JudgeAttempt } from "@/lib/judge/call-judge";
 import type { JudgeAnswer } from "@/lib/judge/judge-answer";
 import { judgePermutations } from "@/lib/judge/permutations";
@@ -11,7 +10,7 @@ import { renderJudgePrompt } from "@/lib/judge/templates";
 import { ACTIVE_RUN_STATUSES } from "@/lib/judge/runs/run-state";
 import { inRunSlot, RetryLaterError, type JobContext, type UnitResult } from "@/lib/judge/runs/run-unit";
 import { withSendLedger } from "@/lib/judge/runs/send-ledger";
-import { completeRunIfDone, recordUnitOutcome, type CallRecord } from "@/lib/judge/runs/unit-outcome";
+import { recordUnitOutcomeSoon, type CallRecord, type JudgeRankingRow } from "@/lib/judge/runs/unit-outcome";
 import type { Message } from "@/lib/core/messages";
 
 export interface JudgeJob {
@@ -42,38 +41,64 @@ interface JudgeUnitContext {
   userPrompt: string;
 }
 
-/** Everything one (run, prompt, permutation) needs, in one query: run settings, unit state, prompt, shown order. */
+/** Everything one (run, prompt, permutation) needs: run settings, unit state, prompt, shown order. */
 export async function loadJudgeUnit(job: JudgeJob): Promise<JudgeUnitContext | null> {
-  const row = await queryOne<
-    JudgeUnitContext["run"] & { messages: Message[]; referenceAnswer: string | null; completions: { id: string; text: string }[] }
+  return (await loadJudgeUnits([job]))[0]!;
+}
+
+/** What loadJudgeUnit reads, for many units in one query (null for a unit whose run or prompt is gone). */
+export async function loadJudgeUnits(jobs: JudgeJob[]): Promise<(JudgeUnitContext | null)[]> {
+  const rows = await queryRows<
+    JudgeUnitContext["run"] & {
+      ord: string;
+      messages: Message[];
+      referenceAnswer: string | null;
+      completions: { id: string; text: string }[];
+    }
   >(
     pool(),
-    sql`SELECT r.id, r.status, r.model, r.temperature, r.permutations, r.max_concurrency, r.max_retries, r.seed,
+    sql`SELECT k.ord, r.id, r.status, r.model, r.temperature, r.permutations, r.max_concurrency, r.max_retries, r.seed,
             e.base_url, e.api_key_env, e.model_prices, e.supports_structured_output, t.system_prompt, t.user_template,
-            (SELECT u.state FROM judge_units u WHERE u.run_id = r.id AND u.prompt_id = ${job.promptId}::uuid AND u.unit_index = ${job.permutation}) AS unit_state,
-            p.messages, p.reference_answer,
+            u.state AS unit_state, p.messages, p.reference_answer,
             (SELECT json_agg(json_build_object('id', c.id, 'text', c.text) ORDER BY c.position) FROM completions c WHERE c.prompt_id = p.id) AS completions
-       FROM judge_runs r JOIN llm_endpoints e ON e.id = r.endpoint_id JOIN judge_templates t ON t.id = r.template_id
-       JOIN prompts p ON p.id = ${job.promptId}::uuid
-      WHERE r.id = ${job.runId}`,
-    { name: "load-judge-unit" },
+       FROM unnest(${jobs.map((j) => j.runId)}::uuid[], ${jobs.map((j) => j.promptId)}::uuid[], ${jobs.map((j) => j.permutation)}::int[])
+            WITH ORDINALITY AS k(run_id, prompt_id, unit_index, ord)
+       JOIN judge_runs r ON r.id = k.run_id JOIN llm_endpoints e ON e.id = r.endpoint_id JOIN judge_templates t ON t.id = r.template_id
+       JOIN prompts p ON p.id = k.prompt_id
+       LEFT JOIN judge_units u ON u.run_id = k.run_id AND u.prompt_id = k.prompt_id AND u.unit_index = k.unit_index`,
+    { name: "load-judge-units" },
   );
-  if (!row) return null;
+  const byOrd = new Map(rows.map((r) => [Number(r.ord), r]));
+  return jobs.map((job, i) => {
+    const row = byOrd.get(i + 1);
+    return row ? { run: row, ...shownUnit(row, { promptId: job.promptId, ...row }, job.permutation) } : null;
+  });
+}
+
+/** Units of jobs starting together are read in one query (group commit's read side). */
+const loadJudgeUnitSoon = coalesce(loadJudgeUnits, { lingerMs: 5, maxItems: 256 });
+
+/** What the judge is shown for one permutation of a prompt: the candidates' order and the rendered user prompt. */
+export function shownUnit(
+  run: { permutations: number; seed: number; userTemplate: string },
+  prompt: { promptId: string; messages: Message[]; referenceAnswer: string | null; completions: { id: string; text: string }[] },
+  permutation: number,
+): { order: string[]; userPrompt: string } {
   const order = judgePermutations(
-    row.completions.map((c) => c.id),
-    row.permutations,
-    `${row.seed}:${job.promptId}`,
-  )[job.permutation]!;
-  const textOf = new Map(row.completions.map((c) => [c.id, c.text]));
-  const question = row.messages
+    prompt.completions.map((c) => c.id),
+    run.permutations,
+    `${run.seed}:${prompt.promptId}`,
+  )[permutation]!;
+  const textOf = new Map(prompt.completions.map((c) => [c.id, c.text]));
+  const question = prompt.messages
     .filter((m) => m.role === "user")
     .map((m) => m.content)
     .join("\n\n");
   const userPrompt = renderJudgePrompt(
-    { userTemplate: row.userTemplate },
-    { question, reference: row.referenceAnswer, responses: order.map((id) => textOf.get(id)!) },
+    { userTemplate: run.userTemplate },
+    { question, reference: prompt.referenceAnswer, responses: order.map((id) => textOf.get(id)!) },
   );
-  return { run: row, order, userPrompt };
+  return { order, userPrompt };
 }
 
 /**
@@ -83,7 +108,7 @@ export async function loadJudgeUnit(job: JudgeJob): Promise<JudgeUnitContext | n
  * on the job's last delivery it is recorded as the unit's failure.
  */
 export async function runJudgeCall(job: JudgeJob, ctx: JobContext): Promise<UnitResult> {
-  const unit = await loadJudgeUnit(job);
+  const unit = await loadJudgeUnitSoon(job);
   if (!unit || !ACTIVE_RUN_STATUSES.has(unit.run.status)) return "skipped";
   if (unit.run.unitState !== UnitState.PENDING) return "exists";
   const { run, order, userPrompt } = unit;
@@ -100,23 +125,19 @@ export async function runJudgeCall(job: JudgeJob, ctx: JobContext): Promise<Unit
         maxRepairs: run.maxRetries,
       });
       const retry = !outcome.ok && outcome.transport && !ctx.lastDelivery;
-      const result = await withTransaction((tx) =>
-        recordUnitOutcome(
-          tx,
-          { runId: job.runId, promptId: job.promptId, unitIndex: job.permutation },
-          {
-            calls: outcome.attempts.map((a, i) => attemptRecord(a, order, outcome.ok && i === outcome.attempts.length - 1)),
-            sends,
-            prices: run.modelPrices,
-            model: run.model,
-            shard: slot,
-            outcome: outcome.ok ? "DONE" : retry ? "RETRY" : "FAILED",
-            storeResult: outcome.ok ? () => storeJudgeRanking(tx, job, order, outcome.answer, outcome.attempts) : undefined,
-          },
-        ),
+      const result = await recordUnitOutcomeSoon(
+        { runId: job.runId, promptId: job.promptId, unitIndex: job.permutation },
+        {
+          calls: outcome.attempts.map((a, i) => attemptRecord(a, order, outcome.ok && i === outcome.attempts.length - 1)),
+          sends,
+          prices: run.modelPrices,
+          model: run.model,
+          shard: slot,
+          outcome: outcome.ok ? "DONE" : retry ? "RETRY" : "FAILED",
+          judgeRanking: outcome.ok ? judgeRankingOf(job, order, outcome.answer, outcome.attempts) : undefined,
+        },
       );
       if (retry) throw new RetryLaterError(outcome.problems.join("; "));
-      await completeRunIfDone(job.runId);
       return result;
     }),
   );
@@ -137,21 +158,13 @@ export function attemptRecord(a: JudgeAttempt, order: string[], succeeded: boole
 }
 
 /** The judge's answer, mapped from shown positions back to completion ids, as the unit's ranking. */
-export async function storeJudgeRanking(
-  tx: Tx,
-  job: JudgeJob,
-  order: string[],
-  answer: JudgeAnswer,
-  attempts: { latencyMs: number }[],
-): Promise<boolean> {
+export function judgeRankingOf(job: JudgeJob, order: string[], answer: JudgeAnswer, attempts: { latencyMs: number }[]): JudgeRankingRow {
   const scores = new Map(answer.feedback.map((f) => [f.position, f]));
-  const stored = await insertJudgeRanking(tx, {
+  return {
     promptId: job.promptId,
     judgeRunId: job.runId,
     permutationIndex: job.permutation,
-    authorId: null,
     shownOrder: order,
-    idempotencyKey: null,
     submission: {
       tiers: [...new Set(answer.ranks.values())]
         .sort((a, b) => a - b)
@@ -169,6 +182,5 @@ export async function storeJudgeRanking(
       rationale: null,
       timeOnTaskMs: attempts.reduce((n, a) => n + a.latencyMs, 0),
     },
-  });
-  return stored !== null;
+  };
 }

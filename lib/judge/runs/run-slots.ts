@@ -2,6 +2,7 @@ import "server-only";
 import pg from "pg";
 import { databaseUrl, pool } from "@/lib/db/pool";
 import { execute, queryOne, queryRows, sql } from "@/lib/db/sql";
+import { coalesce } from "@/lib/judge/runs/coalesce";
 
 /**
  * Concurrency slots of a run and liveness of the jobs holding them, as Postgres session advisory
@@ -75,23 +76,31 @@ async function tryTakeRunSlot(runId: string, slots: number, jobId?: string): Pro
   return {
     slot,
     release: async () => {
-      await onHolder(async (client) => {
-        const jobLock = jobId ? jobKey(jobId) : null;
-        await execute(
-          client,
-          sql`SELECT pg_advisory_unlock(hashtextextended(${key}, 0)),
-                     CASE WHEN ${jobLock}::text IS NULL THEN NULL ELSE pg_advisory_unlock(hashtextextended(${jobLock}::text, 0)) END`,
-          { name: "release-run-slot" },
-        );
-        heldSlots.delete(key);
-      }).catch(() => heldSlots.delete(key));
+      await releaseLocks([key, ...(jobId ? [jobKey(jobId)] : [])]).catch(() => undefined);
+      heldSlots.delete(key);
     },
   };
 }
 
+/**
+ * Ends advisory locks of this process by group commit: slots and job locks released within a few
+ * milliseconds of each other go in one round trip on the lock connection.
+ */
+const releaseLocks = coalesce(
+  async (keys: string[][]) => {
+    await onHolder((client) =>
+      execute(client, sql`SELECT pg_advisory_unlock(hashtextextended(k, 0)) FROM unnest(${keys.flat()}::text[]) k`, {
+        name: "release-run-slots",
+      }),
+    );
+    return keys;
+  },
+  { lingerMs: 5, maxItems: 256 },
+);
+
 /** Ends a job's liveness lock taken while its slot stayed busy (the slot itself was never held). */
 async function releaseJobLock(jobId: string): Promise<void> {
-  await onHolder((client) => execute(client, sql`SELECT pg_advisory_unlock(hashtextextended(${jobKey(jobId)}, 0))`)).catch(() => undefined);
+  await releaseLocks([jobKey(jobId)]).catch(() => undefined);
 }
 
 /**

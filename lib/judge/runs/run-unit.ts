@@ -5,6 +5,7 @@ import { queryOne, sql } from "@/lib/db/sql";
 import { ACTIVE_RUN_STATUSES } from "@/lib/judge/runs/run-state";
 import { changeRunStatus } from "@/lib/judge/runs/run-status";
 import { takeRunSlot } from "@/lib/judge/runs/run-slots";
+import { coalesce } from "@/lib/judge/runs/coalesce";
 import { SPEND_SQL, spentBudget } from "@/lib/judge/runs/unit-outcome";
 
 export type UnitResult = "stored" | "exists" | "skipped" | "failed" | "retry" | "budget";
@@ -21,6 +22,49 @@ export class RunBusyError extends Error {}
 
 /** Thrown after a transport failure was recorded, so the queue retries the job with backoff. */
 export class RetryLaterError extends Error {}
+
+interface SlotCheck {
+  status: RunStatus;
+  budgetCalls: number | null;
+  budgetTokens: number | null;
+  budgetCostUsd: number | null;
+  callsMade: number;
+  callsUnrecorded: number;
+  tokensUsed: number;
+  costUsd: number;
+  unitState: UnitState | null;
+}
+
+/**
+ * The run's status and spending and the unit's state, read once a slot is held; units of one run
+ * checked at about the same time share one query (the spending is the run's, the same for all).
+ */
+const checkInSlotSoon = coalesce(
+  async (units: { runId: string; promptId: string; unitIndex: number }[]): Promise<(SlotCheck | undefined)[]> => {
+    const checks = new Map<string, SlotCheck | undefined>();
+    for (const runId of new Set(units.map((u) => u.runId))) {
+      const mine = units.filter((u) => u.runId === runId);
+      const row = await queryOne<Omit<SlotCheck, "unitState"> & { units: { p: string; i: number; s: UnitState }[] | null }>(
+        pool(),
+        sql`SELECT r.status, r.budget_calls, r.budget_tokens::float8 AS budget_tokens, r.budget_cost_usd, ${SPEND_SQL},
+                (SELECT json_agg(json_build_object('p', u.prompt_id, 'i', u.unit_index, 's', u.state))
+                   FROM judge_units u JOIN unnest(${mine.map((u) => u.promptId)}::uuid[], ${mine.map((u) => u.unitIndex)}::int[]) AS k(p, i)
+                     ON u.prompt_id = k.p AND u.unit_index = k.i
+                  WHERE u.run_id = r.id) AS units
+           FROM judge_runs r WHERE r.id = ${runId}`,
+        { name: "run-slot-check" },
+      );
+      const states = new Map((row?.units ?? []).map((u) => [`${u.p}:${u.i}`, u.s]));
+      for (const u of mine)
+        checks.set(
+          `${runId}:${u.promptId}:${u.unitIndex}`,
+          row ? { ...row, unitState: states.get(`${u.promptId}:${u.unitIndex}`) ?? null } : undefined,
+        );
+    }
+    return units.map((u) => checks.get(`${u.runId}:${u.promptId}:${u.unitIndex}`));
+  },
+  { lingerMs: 5, maxItems: 256 },
+);
 
 /**
  * Runs `fn` for one unit holding one of the run's `maxConcurrency` slots (across all workers),
@@ -39,23 +83,7 @@ export async function inRunSlot<T>(
   const slot = await takeRunSlot(runId, maxConcurrency, 60_000, jobId);
   if (!slot) throw new RunBusyError(`all ${maxConcurrency} slots of run ${runId} stayed busy`);
   try {
-    const run = await queryOne<{
-      status: RunStatus;
-      budgetCalls: number | null;
-      budgetTokens: number | null;
-      budgetCostUsd: number | null;
-      callsMade: number;
-      callsUnrecorded: number;
-      tokensUsed: number;
-      costUsd: number;
-      unitState: UnitState | null;
-    }>(
-      pool(),
-      sql`SELECT r.status, r.budget_calls, r.budget_tokens::float8 AS budget_tokens, r.budget_cost_usd, ${SPEND_SQL},
-              (SELECT u.state FROM judge_units u WHERE u.run_id = r.id AND u.prompt_id = ${unit.promptId} AND u.unit_index = ${unit.unitIndex}) AS unit_state
-         FROM judge_runs r WHERE r.id = ${runId}`,
-      { name: "run-slot-check" },
-    );
+    const run = await checkInSlotSoon({ runId, ...unit });
     if (!run || !ACTIVE_RUN_STATUSES.has(run.status)) return "skipped";
     if (run.unitState !== UnitState.PENDING) return "exists";
     const reason = spentBudget(run);

@@ -2,7 +2,8 @@ import "server-only";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { CallStatus } from "@/generated/prisma/enums";
 import { pool } from "@/lib/db/pool";
-import { queryOne, queryRows, sql } from "@/lib/db/sql";
+import { queryRows, sql } from "@/lib/db/sql";
+import { coalesce } from "@/lib/judge/runs/coalesce";
 import { estimateCostUsd } from "@/lib/judge/endpoints";
 
 /**
@@ -45,6 +46,34 @@ function describeBody(body: unknown): { model: string; estimatedInputTokens: num
 }
 
 /**
+ * Requests about to leave, written down by group commit: the rows of requests starting within a
+ * few milliseconds of each other go in one INSERT, and each request waits for that commit.
+ */
+const writeSend = coalesce(
+  async (
+    sends: { runId: string; promptId: string; unitIndex: number; jobId: string | null; model: string; estimatedInputTokens: number }[],
+  ) => {
+    const rows = await queryRows<{ id: string }>(
+      pool(),
+      sql`INSERT INTO judge_call_sends (run_id, prompt_id, unit_index, job_id, model, estimated_input_tokens)
+          SELECT s.run_id, s.prompt_id, s.unit_index, s.job_id, s.model, s.estimated_input_tokens
+            FROM unnest(${sends.map((s) => s.runId)}::uuid[], ${sends.map((s) => s.promptId)}::uuid[], ${sends.map((s) => s.unitIndex)}::int[],
+                        ${sends.map((s) => s.jobId)}::text[], ${sends.map((s) => s.model)}::text[], ${sends.map((s) => s.estimatedInputTokens)}::int[])
+                 WITH ORDINALITY AS s(run_id, prompt_id, unit_index, job_id, model, estimated_input_tokens, ord)
+           ORDER BY s.ord
+       RETURNING id`,
+      { name: "record-call-sends" },
+    );
+    // Ids come from one sequence in insertion order: sorted, they line up with the requests.
+    return rows
+      .map((r) => BigInt(r.id))
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(String);
+  },
+  { lingerMs: 5, maxItems: 256 },
+);
+
+/**
  * The `fetch` of the SDK clients: inside a ledger (a run unit), a chat request is written down,
  * committed, before it is sent. Elsewhere (batch files, connection tests) it only fetches.
  */
@@ -55,13 +84,8 @@ export const ledgerFetch =
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
     if (ledger && /\/chat\/completions$/.test(url)) {
       const { model, estimatedInputTokens } = describeBody(init?.body);
-      const row = await queryOne<{ id: string }>(
-        pool(),
-        sql`INSERT INTO judge_call_sends (run_id, prompt_id, unit_index, job_id, model, estimated_input_tokens)
-            VALUES (${ledger.runId}, ${ledger.promptId}, ${ledger.unitIndex}, ${ledger.jobId}, ${model}, ${estimatedInputTokens}) RETURNING id`,
-        { name: "record-call-send" },
-      );
-      ledger.sendIds.push(row!.id);
+      const id = await writeSend({ ...ledger, model, estimatedInputTokens });
+      ledger.sendIds.push(id);
     }
     return send(input, init);
   };

@@ -1,5 +1,6 @@
 import type PgBoss from "pg-boss";
 import type { JobQueue } from "@/lib/jobs/define-job";
+import { coalesce } from "@/lib/judge/runs/coalesce";
 import { logger } from "@/lib/logger";
 
 /**
@@ -16,6 +17,14 @@ export function dispatchJobs<T extends object>(
   options: { idleMs?: number } = {},
 ): { stop: () => Promise<void> } {
   const queue = definition.name;
+  // Jobs ending together are completed in one statement (pg-boss takes a list of ids).
+  const complete = coalesce(
+    async (ids: string[]) => {
+      await boss.complete(queue, ids);
+      return ids;
+    },
+    { lingerMs: 10, maxItems: 500 },
+  );
   let inFlight = 0;
   let stopping = false;
   const waker: { wake: (() => void) | null } = { wake: null };
@@ -52,7 +61,7 @@ export function dispatchJobs<T extends object>(
           try {
             // The payload is checked here: a malformed job fails like any other error.
             await handle(definition.parse(job.data), job);
-            await boss.complete(queue, job.id);
+            await complete(job.id);
           } catch (error) {
             await boss
               .fail(queue, job.id, { message: error instanceof Error ? error.message : String(error) })

@@ -1,9 +1,11 @@
 import "server-only";
-import type { Tx } from "@/lib/db/transaction";
+import { withTransaction, type Tx } from "@/lib/db/transaction";
 import { UnitState } from "@/generated/prisma/enums";
 import { pool } from "@/lib/db/pool";
 import { execute, sql } from "@/lib/db/sql";
+import { insertJudgeRankings } from "@/lib/annotation/store-revision";
 import { estimateCostUsd } from "@/lib/judge/endpoints";
+import { coalesce } from "@/lib/judge/runs/coalesce";
 import { settleRunIfDone } from "@/lib/judge/runs/run-status";
 
 /** One HTTP exchange of a unit as stored: the raw request and response (never the API key). */
@@ -25,40 +27,63 @@ export interface UnitKey {
   unitIndex: number;
 }
 
+/** What happened to one unit, as `recordUnitOutcomes` stores it. */
+export interface UnitOutcome {
+  calls: CallRecord[];
+  /**
+   * The requests this unit's calls sent, as written down before sending (send-ledger): settled
+   * here, and counted as the calls made (retries of a 429 or 5xx included). Without it (batch
+   * lines), each call record counts as one request.
+   */
+  sends?: string[];
+  prices: unknown;
+  model: string;
+  priceFactor?: number;
+  shard?: number;
+  outcome: "DONE" | "FAILED" | "RETRY";
+  /** Writes the result (ranking or completion) in the transaction; says whether it was new. */
+  storeResult?: (tx: Tx) => Promise<boolean>;
+  /** A DONE judge unit's ranking: stored with the other outcomes' rankings in one statement (instead of storeResult). */
+  judgeRanking?: JudgeRankingRow;
+}
+
+export type JudgeRankingRow = Parameters<typeof insertJudgeRankings>[1][number];
+
+export type RecordedOutcome = "stored" | "exists" | "failed" | "retry";
+
+/** Stores what happened to one unit, in the caller's transaction (see recordUnitOutcomes). */
+export async function recordUnitOutcome(tx: Tx, unit: UnitKey, o: UnitOutcome): Promise<RecordedOutcome> {
+  return (await recordUnitOutcomes(tx, [{ unit, outcome: o }]))[0]!;
+}
+
+const unitKeyOf = (u: UnitKey) => `${u.runId}:${u.promptId}:${u.unitIndex}`;
+
 /**
- * Stores what happened to one unit, in the caller's transaction: its calls (attempt numbers
- * continue from earlier ones), what they cost (in the run's spend row for `shard`, the caller's
- * concurrency slot, so concurrent calls never wait on one row), and the unit's new state.
- * `storeResult` writes the result (ranking or completion) and says whether it was new; a unit
- * already DONE never changes. Call `completeRunIfDone` after the commit.
+ * Stores what happened to many units, in the caller's transaction and a few multi-row statements:
+ * their calls (attempt numbers continue from earlier ones), what they cost (in the run's spend row
+ * for `shard`, the caller's concurrency slot, so concurrent writers never wait on one row), the
+ * requests they settle, and each unit's new state. `storeResult` writes a DONE unit's result and
+ * says whether it was new; a unit already DONE never changes. Call `completeRunIfDone` after the commit.
  */
-export async function recordUnitOutcome(
-  tx: Tx,
-  unit: UnitKey,
-  o: {
-    calls: CallRecord[];
-    /**
-     * The requests this unit's calls sent, as written down before sending (send-ledger): settled
-     * here, and counted as the calls made (retries of a 429 or 5xx included). Without it (batch
-     * lines), each call record counts as one request.
-     */
-    sends?: string[];
-    prices: unknown;
-    model: string;
-    priceFactor?: number;
-    shard?: number;
-    outcome: "DONE" | "FAILED" | "RETRY";
-    storeResult?: () => Promise<boolean>;
-  },
-): Promise<"stored" | "exists" | "failed" | "retry"> {
-  const costs = o.calls.map((c) => {
-    const cost = estimateCostUsd(o.prices, o.model, c.inputTokens, c.outputTokens);
-    return cost === null ? null : cost * (o.priceFactor ?? 1);
-  });
-  if (o.calls.length > 0) {
-    const calls = JSON.stringify(
-      o.calls.map((c, i) => ({
-        ord: i,
+export async function recordUnitOutcomes(tx: Tx, items: { unit: UnitKey; outcome: UnitOutcome }[]): Promise<RecordedOutcome[]> {
+  const calls: object[] = [];
+  // Two outcomes of one unit in one list number their calls one after the other.
+  const ordOfUnit = new Map<string, number>();
+  const spend = new Map<string, { runId: string; shard: number; calls: number; tokens: number; cost: number }>();
+  const sends: string[] = [];
+  for (const { unit, outcome: o } of items) {
+    const costs = o.calls.map((c) => {
+      const cost = estimateCostUsd(o.prices, o.model, c.inputTokens, c.outputTokens);
+      return cost === null ? null : cost * (o.priceFactor ?? 1);
+    });
+    const key = unitKeyOf(unit);
+    let ord = ordOfUnit.get(key) ?? 0;
+    o.calls.forEach((c, i) =>
+      calls.push({
+        run_id: unit.runId,
+        prompt_id: unit.promptId,
+        unit_index: unit.unitIndex,
+        ord: ord++,
         status: c.status,
         shown_order: c.shownOrder ?? [],
         request: c.request,
@@ -69,48 +94,125 @@ export async function recordUnitOutcome(
         cost_usd: costs[i],
         latency_ms: c.latencyMs,
         batch_id: c.batchId ?? null,
-      })),
+      }),
     );
-    // The unit's key is bound once per use (the template numbers each value): cast, so every use has the type the original $1–$3 had.
+    ordOfUnit.set(key, ord);
+    if (o.sends) sends.push(...o.sends);
+    const requests = o.sends ? o.sends.length : o.calls.length;
+    if (o.calls.length > 0 || requests > 0) {
+      const shard = o.shard ?? Math.floor(Math.random() * 1024);
+      const row = spend.get(`${unit.runId}:${shard}`) ?? { runId: unit.runId, shard, calls: 0, tokens: 0, cost: 0 };
+      row.calls += requests;
+      row.tokens += o.calls.reduce((n, c) => n + c.inputTokens + c.outputTokens, 0);
+      row.cost += costs.reduce<number>((n, c) => n + (c ?? 0), 0);
+      spend.set(`${unit.runId}:${shard}`, row);
+    }
+  }
+  if (calls.length > 0) {
     await execute(
       tx,
       sql`INSERT INTO judge_calls (run_id, prompt_id, permutation_index, attempt, status, shown_order, request, response, error,
                                 input_tokens, output_tokens, cost_usd, latency_ms, batch_id, finished_at)
-       SELECT ${unit.runId}::uuid, ${unit.promptId}::uuid, ${unit.unitIndex}::int, base.next + c.ord, c.status::call_status,
-              ARRAY(SELECT jsonb_array_elements_text(c.shown_order))::uuid[],
+       SELECT c.run_id, c.prompt_id, c.unit_index,
+              coalesce((SELECT max(j.attempt) FROM judge_calls j
+                         WHERE j.run_id = c.run_id AND j.prompt_id = c.prompt_id AND j.permutation_index = c.unit_index), 0) + 1 + c.ord,
+              c.status::call_status, ARRAY(SELECT jsonb_array_elements_text(c.shown_order))::uuid[],
               c.request, c.response, c.error, c.input_tokens, c.output_tokens, c.cost_usd, c.latency_ms, c.batch_id, now()
-         FROM (SELECT coalesce(max(attempt), 0) + 1 AS next FROM judge_calls
-                WHERE run_id = ${unit.runId}::uuid AND prompt_id = ${unit.promptId}::uuid AND permutation_index = ${unit.unitIndex}::int) base,
-              jsonb_to_recordset(${calls}::jsonb) AS c(ord int, status text, shown_order jsonb, request jsonb, response jsonb, error text,
-                                                 input_tokens int, output_tokens int, cost_usd float8, latency_ms int, batch_id uuid)`,
+         FROM jsonb_to_recordset(${JSON.stringify(calls)}::jsonb) AS c(run_id uuid, prompt_id uuid, unit_index int, ord int, status text,
+              shown_order jsonb, request jsonb, response jsonb, error text, input_tokens int, output_tokens int, cost_usd float8,
+              latency_ms int, batch_id uuid)`,
       { name: "insert-judge-calls" },
     );
   }
-  const requests = o.sends ? o.sends.length : o.calls.length;
-  if (o.sends?.length)
-    await execute(tx, sql`DELETE FROM judge_call_sends WHERE id = ANY(${o.sends}::bigint[])`, { name: "settle-call-sends" });
-  if (o.calls.length > 0 || requests > 0) {
-    const tokens = o.calls.reduce((n, c) => n + c.inputTokens + c.outputTokens, 0);
-    const cost = costs.reduce<number>((n, c) => n + (c ?? 0), 0);
+  if (sends.length > 0)
+    await execute(tx, sql`DELETE FROM judge_call_sends WHERE id = ANY(${sends}::bigint[])`, { name: "settle-call-sends" });
+  if (spend.size > 0) {
+    // Sorted, so two writers touching the same rows take their locks in the same order.
+    const rows = [...spend.values()].sort((a, b) => a.runId.localeCompare(b.runId) || a.shard - b.shard);
     await execute(
       tx,
       sql`INSERT INTO judge_run_spend (run_id, shard, calls, tokens, cost_usd)
-          VALUES (${unit.runId}, ${o.shard ?? Math.floor(Math.random() * 1024)}, ${requests}, ${tokens}, ${cost})
+          SELECT * FROM unnest(${rows.map((r) => r.runId)}::uuid[], ${rows.map((r) => r.shard)}::int[], ${rows.map((r) => r.calls)}::int[],
+                               ${rows.map((r) => r.tokens)}::bigint[], ${rows.map((r) => r.cost)}::float8[])
        ON CONFLICT (run_id, shard) DO UPDATE SET calls = judge_run_spend.calls + EXCLUDED.calls, tokens = judge_run_spend.tokens + EXCLUDED.tokens, cost_usd = judge_run_spend.cost_usd + EXCLUDED.cost_usd`,
       { name: "add-run-spend" },
     );
   }
-  if (o.outcome === "RETRY") return "retry";
-  const stored = o.outcome === "DONE" && o.storeResult ? await o.storeResult() : false;
-  // PENDING → DONE or FAILED; FAILED → DONE (a late success); DONE stays DONE.
-  await execute(
-    tx,
-    sql`UPDATE judge_units SET state = ${o.outcome}::unit_state, updated_at = now()
-      WHERE run_id = ${unit.runId} AND prompt_id = ${unit.promptId} AND unit_index = ${unit.unitIndex}
-        AND (state = ${UnitState.PENDING} OR (${o.outcome}::unit_state = ${UnitState.DONE} AND state = ${UnitState.FAILED}))`,
-    { name: "set-unit-state" },
-  );
-  return stored ? "stored" : o.outcome === "FAILED" ? "failed" : "exists";
+  const rankings = items.flatMap(({ outcome: o }) => (o.outcome === "DONE" && o.judgeRanking ? [o.judgeRanking] : []));
+  const storedRankings = await insertJudgeRankings(tx, rankings);
+  const results: RecordedOutcome[] = [];
+  // PENDING → DONE or FAILED; FAILED → DONE (a late success); DONE stays DONE. One state per unit: DONE wins.
+  const states = new Map<string, { unit: UnitKey; state: "DONE" | "FAILED" }>();
+  for (const { unit, outcome: o } of items) {
+    if (o.outcome === "RETRY") {
+      results.push("retry");
+      continue;
+    }
+    const stored =
+      o.outcome !== "DONE"
+        ? false
+        : o.judgeRanking
+          ? storedRankings.has(`${o.judgeRanking.judgeRunId}:${o.judgeRanking.promptId}:${o.judgeRanking.permutationIndex}`)
+          : o.storeResult
+            ? await o.storeResult(tx)
+            : false;
+    const key = unitKeyOf(unit);
+    if (states.get(key)?.state !== "DONE") states.set(key, { unit, state: o.outcome });
+    results.push(stored ? "stored" : o.outcome === "FAILED" ? "failed" : "exists");
+  }
+  if (states.size > 0) {
+    const rows = [...states.values()].sort((a, b) => unitKeyOf(a.unit).localeCompare(unitKeyOf(b.unit)));
+    await execute(
+      tx,
+      sql`UPDATE judge_units u SET state = v.state, updated_at = now()
+            FROM unnest(${rows.map((r) => r.unit.runId)}::uuid[], ${rows.map((r) => r.unit.promptId)}::uuid[],
+                        ${rows.map((r) => r.unit.unitIndex)}::int[], ${rows.map((r) => r.state)}::unit_state[]) AS v(run_id, prompt_id, unit_index, state)
+           WHERE u.run_id = v.run_id AND u.prompt_id = v.prompt_id AND u.unit_index = v.unit_index
+             AND (u.state = ${UnitState.PENDING} OR (v.state = ${UnitState.DONE} AND u.state = ${UnitState.FAILED}))`,
+      { name: "set-unit-states" },
+    );
+  }
+  return results;
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/**
+ * The outcomes of live calls, written by group commit: outcomes settling within a few
+ * milliseconds of each other share one transaction (and the runs they touch are settled once
+ * after it). Should that transaction fail, each outcome is tried alone, so one bad outcome
+ * cannot fail the others. Resolves once the outcome is committed.
+ */
+const writeOutcomes = coalesce(
+  async (items: { unit: UnitKey; outcome: UnitOutcome }[]): Promise<Settled<RecordedOutcome>[]> => {
+    let settled: Settled<RecordedOutcome>[];
+    try {
+      const values = await withTransaction((tx) => recordUnitOutcomes(tx, items));
+      settled = values.map((value) => ({ ok: true, value }));
+    } catch (error) {
+      if (items.length === 1) settled = [{ ok: false, error }];
+      else {
+        settled = [];
+        for (const item of items) {
+          try {
+            settled.push({ ok: true, value: await withTransaction((tx) => recordUnitOutcome(tx, item.unit, item.outcome)) });
+          } catch (e) {
+            settled.push({ ok: false, error: e });
+          }
+        }
+      }
+    }
+    for (const runId of new Set(items.map((i) => i.unit.runId))) await completeRunIfDone(runId);
+    return settled;
+  },
+  { lingerMs: 15, maxItems: 256 },
+);
+
+/** Stores a live call's outcome with those settling at about the same time (see writeOutcomes); the run is settled after. */
+export async function recordUnitOutcomeSoon(unit: UnitKey, outcome: UnitOutcome): Promise<RecordedOutcome> {
+  const written = await writeOutcomes({ unit, outcome });
+  if (!written.ok) throw written.error;
+  return written.value;
 }
 
 /** Ends a running run once none of its units is pending (run after the outcome's commit); see settleRunIfDone. */
