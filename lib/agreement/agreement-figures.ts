@@ -65,6 +65,8 @@ interface Contribution {
   coincidences: SparseCoincidences;
 }
 
+const sameIndices = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
 function contributionOf(prompt: RatedPrompt, categoryOf: (model: string) => number, valueScale: number): Contribution {
   const c: Contribution = {
     same: 0,
@@ -93,7 +95,7 @@ function contributionOf(prompt: RatedPrompt, categoryOf: (model: string) => numb
         c.tauCount += 1;
       }
       c.top1Pairs += 1;
-      if (bests[a]!.join() === bests[b]!.join()) c.top1Same += 1;
+      if (sameIndices(bests[a]!, bests[b]!)) c.top1Same += 1;
     }
   }
   c.w = kendallW(raters.map((r) => r.ranks));

@@ -33,10 +33,14 @@ interface PromptWins {
   wins: Float64Array;
 }
 
+/** Scratch n×n wins of one prompt, reused across prompts (100k prompts: no per-prompt matrix to collect). */
+let scratch = new Float64Array(64);
+
 function promptWins(item: ModelRatings, indexOf: Map<string, number>, k: number): PromptWins {
-  const ids = item.models.map((m) => indexOf.get(m)!);
-  const n = ids.length;
-  const local = new Float64Array(n * n);
+  const n = item.models.length;
+  if (scratch.length < n * n) scratch = new Float64Array(n * n);
+  const local = scratch;
+  local.fill(0, 0, n * n);
   for (const ranks of item.rankings) {
     for (let a = 0; a < n; a++) {
       for (let b = a + 1; b < n; b++) {
@@ -49,15 +53,19 @@ function promptWins(item: ModelRatings, indexOf: Map<string, number>, k: number)
       }
     }
   }
-  const cells: number[] = [];
-  const wins: number[] = [];
-  for (let a = 0; a < n; a++)
+  let filled = 0;
+  for (let c = 0; c < n * n; c++) if (local[c]! > 0) filled += 1;
+  const cells = new Int32Array(filled);
+  const wins = new Float64Array(filled);
+  for (let a = 0, at = 0; a < n; a++) {
+    const ia = indexOf.get(item.models[a]!)!;
     for (let b = 0; b < n; b++)
       if (local[a * n + b]! > 0) {
-        cells.push(ids[a]! * k + ids[b]!);
-        wins.push(local[a * n + b]!);
+        cells[at] = ia * k + indexOf.get(item.models[b]!)!;
+        wins[at++] = local[a * n + b]!;
       }
-  return { cells: Int32Array.from(cells), wins: Float64Array.from(wins) };
+  }
+  return { cells, wins };
 }
 
 function accumulate(items: readonly PromptWins[], k: number, weights?: ArrayLike<number>): Float64Array {
