@@ -143,23 +143,20 @@ class PackedContributions {
         fleissSquares += count * count;
       }
       const wValid = Number.isFinite(c.w);
-      this.scalars.set(
-        [
-          c.same,
-          c.pairs,
-          c.untiedSame,
-          c.untiedPairs,
-          c.tauSum,
-          c.tauCount,
-          wValid ? c.w : 0,
-          wValid ? 1 : 0,
-          c.top1Same,
-          c.top1Pairs,
-          fleissN,
-          fleissSquares,
-        ],
-        i * F,
-      );
+      const s = this.scalars;
+      const at = i * F;
+      s[at] = c.same;
+      s[at + 1] = c.pairs;
+      s[at + 2] = c.untiedSame;
+      s[at + 3] = c.untiedPairs;
+      s[at + 4] = c.tauSum;
+      s[at + 5] = c.tauCount;
+      s[at + 6] = wValid ? c.w : 0;
+      s[at + 7] = wValid ? 1 : 0;
+      s[at + 8] = c.top1Same;
+      s[at + 9] = c.top1Pairs;
+      s[at + 10] = fleissN;
+      s[at + 11] = fleissSquares;
       this.fleissOffsets[i + 1] = this.fleissOffsets[i]! + (fleissN >= 2 ? c.fleiss.counts.length : 0);
       this.cellOffsets[i + 1] = this.cellOffsets[i]! + c.coincidences.index.length;
     });
