@@ -7,6 +7,8 @@ const DASHBOARD = `/projects/${E2E_AGREEMENT_PROJECT}/agreement`;
 test("an admin reads the agreement dashboard: figures with intervals, the annotator table and heatmap, bias and model charts", async ({
   page,
 }) => {
+  // The first view waits for the worker's first computation of the report (and the filtered one's).
+  test.setTimeout(180_000);
   await signInAs(page, "admin");
   await page.goto(`/projects/${E2E_AGREEMENT_PROJECT}`);
   await page.getByRole("link", { name: "Agreement", exact: true }).click();
