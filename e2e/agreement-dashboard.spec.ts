@@ -7,10 +7,16 @@ const DASHBOARD = `/projects/${E2E_AGREEMENT_PROJECT}/agreement`;
 test("an admin reads the agreement dashboard: figures with intervals, the annotator table and heatmap, bias and model charts", async ({
   page,
 }) => {
+  // The first view waits for the worker's first computation of the report (and the filtered one's).
+  test.setTimeout(180_000);
   await signInAs(page, "admin");
   await page.goto(`/projects/${E2E_AGREEMENT_PROJECT}`);
   await page.getByRole("link", { name: "Agreement", exact: true }).click();
   await expect(page).toHaveURL(new RegExp(`${DASHBOARD}$`));
+  // The request never computes: the stored report (or, on the very first view, "being computed"
+  // while the worker does it, the page re-rendering every 2 s), labelled with its age once shown;
+  // a pending check ends by itself. The first computation waits for the worker to pick up its job.
+  await expect(page.getByTestId("report-age")).toHaveText(/^Computed (just now|\d+ min ago)$/, { timeout: 60_000 });
 
   const humans = page.getByRole("region", { name: "Clinicians with each other", exact: true });
   await expect(humans.getByRole("columnheader", { name: /Clinicians\s*12 prompts · 3 raters/ })).toBeVisible();

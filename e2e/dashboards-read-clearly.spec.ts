@@ -90,8 +90,10 @@ test.describe("the agreement dashboard reads clearly at 390 and 1920 px", () => 
   test("a judge section without data says why", async ({ page }) => {
     await signInAs(page, "admin");
     await page.goto(`/projects/${E2E_PROJECT}/agreement`);
+    // The first view may show the report being computed by the worker: the page updates by itself.
     await expect(page.getByRole("region", { name: "Judges against the clinicians' consensus" })).toContainText(
       "No judge has ranked prompts of this project yet: start a judge run (Runs) or import a judge's rankings",
+      { timeout: 60_000 },
     );
   });
 });

@@ -1,5 +1,11 @@
 import { bestCandidates, rankValueIndex } from "@/lib/agreement/fractional-ranks";
-import { BOOTSTRAP_RESAMPLES, bootstrapWeights, percentileInterval } from "@/lib/agreement/bootstrap";
+import {
+  BOOTSTRAP_RESAMPLES,
+  bootstrapWeights,
+  NORMAL_BOOTSTRAP_MIN_PROMPTS,
+  percentileInterval,
+  SumMoments,
+} from "@/lib/agreement/bootstrap";
 import { fleissItem, type FleissItem } from "@/lib/agreement/fleiss-kappa";
 import { kendallW } from "@/lib/agreement/kendall-w";
 import { Coincidences, sparseCoincidences, type SparseCoincidences } from "@/lib/agreement/krippendorff-alpha";
@@ -59,6 +65,8 @@ interface Contribution {
   coincidences: SparseCoincidences;
 }
 
+const sameIndices = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
 function contributionOf(prompt: RatedPrompt, categoryOf: (model: string) => number, valueScale: number): Contribution {
   const c: Contribution = {
     same: 0,
@@ -87,7 +95,7 @@ function contributionOf(prompt: RatedPrompt, categoryOf: (model: string) => numb
         c.tauCount += 1;
       }
       c.top1Pairs += 1;
-      if (bests[a]!.join() === bests[b]!.join()) c.top1Same += 1;
+      if (sameIndices(bests[a]!, bests[b]!)) c.top1Same += 1;
     }
   }
   c.w = kendallW(raters.map((r) => r.ranks));
@@ -135,23 +143,20 @@ class PackedContributions {
         fleissSquares += count * count;
       }
       const wValid = Number.isFinite(c.w);
-      this.scalars.set(
-        [
-          c.same,
-          c.pairs,
-          c.untiedSame,
-          c.untiedPairs,
-          c.tauSum,
-          c.tauCount,
-          wValid ? c.w : 0,
-          wValid ? 1 : 0,
-          c.top1Same,
-          c.top1Pairs,
-          fleissN,
-          fleissSquares,
-        ],
-        i * F,
-      );
+      const s = this.scalars;
+      const at = i * F;
+      s[at] = c.same;
+      s[at + 1] = c.pairs;
+      s[at + 2] = c.untiedSame;
+      s[at + 3] = c.untiedPairs;
+      s[at + 4] = c.tauSum;
+      s[at + 5] = c.tauCount;
+      s[at + 6] = wValid ? c.w : 0;
+      s[at + 7] = wValid ? 1 : 0;
+      s[at + 8] = c.top1Same;
+      s[at + 9] = c.top1Pairs;
+      s[at + 10] = fleissN;
+      s[at + 11] = fleissSquares;
       this.fleissOffsets[i + 1] = this.fleissOffsets[i]! + (fleissN >= 2 ? c.fleiss.counts.length : 0);
       this.cellOffsets[i + 1] = this.cellOffsets[i]! + c.coincidences.index.length;
     });
@@ -230,12 +235,92 @@ class PackedContributions {
       fleissKappaTop1: fleiss === null ? null : finite(fleiss),
     };
   }
+
+  /**
+   * Each figure over `draws` resamples drawn from the normal approximation of the resampled sums
+   * it is a function of (see NORMAL_BOOTSTRAP_MIN_PROMPTS): the same sums `pooled` forms, so only
+   * the way the resampled sums are drawn differs from resampling prompts.
+   */
+  normalSamples(draws: number, seed: string | number): Record<FigureKey, number[]> {
+    const F = PackedContributions.FIELDS;
+    const s = this.scalars;
+    const samples = Object.fromEntries(FIGURE_KEYS.map((k) => [k, [] as number[]])) as Record<FigureKey, number[]>;
+    const keep = (key: FigureKey, x: number | null) => {
+      if (x !== null && Number.isFinite(x)) samples[key].push(x);
+    };
+    // Figures that are a ratio of two sums: (numerator field, denominator field).
+    const ratios: [FigureKey, number][] = [
+      ["pairwiseAgreement", 0],
+      ["pairwiseAgreementNoTies", 2],
+      ["kendallTauB", 4],
+      ["kendallW", 6],
+      ["top1Agreement", 8],
+    ];
+    const pairDims = Int32Array.of(0, 1);
+    const pairValues = new Float64Array(2);
+    for (const [key, at] of ratios) {
+      const moments = new SumMoments(2);
+      for (let i = 0; i < this.n; i++) {
+        pairValues[0] = s[i * F + at]!;
+        pairValues[1] = s[i * F + at + 1]!;
+        moments.add(pairDims, pairValues);
+      }
+      for (const x of moments.normalDraws(draws, `${seed}:${key}`)) keep(key, ratio(x[0]!, x[1]!));
+    }
+    // Fleiss' kappa: (Σ Pᵢ, items, ratings, total per category).
+    const fleiss = new SumMoments(3 + this.categories);
+    const dims = new Int32Array(3 + this.categories);
+    const values = new Float64Array(3 + this.categories);
+    for (let i = 0; i < this.n; i++) {
+      const fleissN = s[i * F + 10]!;
+      if (fleissN < 2) {
+        fleiss.add(dims, values, 0);
+        continue;
+      }
+      dims.set([0, 1, 2]);
+      values.set([(s[i * F + 11]! - fleissN) / (fleissN * (fleissN - 1)), 1, fleissN]);
+      let length = 3;
+      for (let k = this.fleissOffsets[i]!, end = this.fleissOffsets[i + 1]!; k < end; k++, length++) {
+        dims[length] = 3 + this.fleissCategories[k]!;
+        values[length] = this.fleissCounts[k]!;
+      }
+      fleiss.add(dims, values, length);
+    }
+    for (const x of fleiss.normalDraws(draws, `${seed}:fleissKappaTop1`)) {
+      if (!(x[1]! > 0)) continue;
+      let chance = 0;
+      for (let c = 0; c < this.categories; c++) chance += (x[3 + c]! / x[2]!) ** 2;
+      keep("fleissKappaTop1", chance >= 1 ? null : (x[0]! / x[1]! - chance) / (1 - chance));
+    }
+    // Krippendorff's alpha: the coincidence cells any prompt fills, as dimensions.
+    const cellDim = new Int32Array(this.valueScale * this.valueScale).fill(-1);
+    const cells: number[] = [];
+    for (const cell of this.cellIndex) if (cellDim[cell] === -1) cellDim[cell] = cells.push(cell) - 1;
+    const alpha = new SumMoments(cells.length);
+    const cellDims = new Int32Array(cells.length);
+    for (let i = 0; i < this.n; i++) {
+      const start = this.cellOffsets[i]!;
+      const length = this.cellOffsets[i + 1]! - start;
+      for (let k = 0; k < length; k++) cellDims[k] = cellDim[this.cellIndex[start + k]!]!;
+      alpha.add(cellDims, this.cellCount.subarray(start, start + length), length);
+    }
+    const coincidences = new Coincidences(this.valueScale);
+    for (const x of alpha.normalDraws(draws, `${seed}:krippendorffAlphaOrdinal`)) {
+      coincidences.matrix.fill(0);
+      cells.forEach((cell, d) => (coincidences.matrix[cell] = x[d]!));
+      coincidences.mirrorUpperTriangle();
+      keep("krippendorffAlphaOrdinal", coincidences.alphaOrdinal());
+    }
+    return samples;
+  }
 }
 
 export interface FigureOptions {
   /** Bootstrap resamples for the intervals (0 = no intervals). */
   resamples?: number;
   seed?: string | number;
+  /** From this many prompts on, intervals come from the normal approximation (default NORMAL_BOOTSTRAP_MIN_PROMPTS). */
+  normalBootstrapMinPrompts?: number;
 }
 
 /**
@@ -271,11 +356,17 @@ export class AgreementFigureSet {
       this.categories,
     );
     const point = packed.pooled();
-    const samples = Object.fromEntries(FIGURE_KEYS.map((k) => [k, [] as number[]])) as Record<FigureKey, number[]>;
     const resamples = rated.length === 0 ? 0 : (options.resamples ?? BOOTSTRAP_RESAMPLES);
-    for (const weights of bootstrapWeights(rated.length, resamples, options.seed ?? 0)) {
-      const figures = packed.pooled(weights);
-      for (const k of FIGURE_KEYS) if (figures[k] !== null) samples[k].push(figures[k]!);
+    const seed = options.seed ?? 0;
+    let samples: Record<FigureKey, number[]>;
+    if (rated.length >= (options.normalBootstrapMinPrompts ?? NORMAL_BOOTSTRAP_MIN_PROMPTS)) {
+      samples = packed.normalSamples(resamples, seed);
+    } else {
+      samples = Object.fromEntries(FIGURE_KEYS.map((k) => [k, [] as number[]])) as Record<FigureKey, number[]>;
+      for (const weights of bootstrapWeights(rated.length, resamples, seed)) {
+        const figures = packed.pooled(weights);
+        for (const k of FIGURE_KEYS) if (figures[k] !== null) samples[k].push(figures[k]!);
+      }
     }
     const ci95 = Object.fromEntries(
       FIGURE_KEYS.map((k) => [k, point[k] === null ? null : percentileInterval(samples[k])]),

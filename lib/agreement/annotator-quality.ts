@@ -151,24 +151,29 @@ export interface HeatmapCell {
 
 /** Pairwise agreement between every two clinicians over the prompts both ranked. */
 export function annotatorHeatmap(prompts: readonly ReportPrompt[]): HeatmapCell[] {
-  const cells = new Map<string, { same: number; pairs: number; prompts: number }>();
+  // Keyed by the two rater ids (first < second) in nested maps: no key strings built per pair of every prompt.
+  type Cell = { a: string; b: string; same: number; pairs: number; prompts: number };
+  const cells = new Map<string, Map<string, Cell>>();
+  // In order of each pair's first appearance.
+  const order: Cell[] = [];
   for (const prompt of prompts) {
     const humans = humanRankings(prompt);
     for (let i = 0; i < humans.length; i++) {
       for (let j = i + 1; j < humans.length; j++) {
-        const [a, b] = [humans[i]!, humans[j]!].sort((x, y) => (x.raterId! < y.raterId! ? -1 : 1));
-        const key = `${a!.raterId}|${b!.raterId}`;
-        const cell = cells.get(key) ?? { same: 0, pairs: 0, prompts: 0 };
-        const v = pairVerdicts(a!.ranks, b!.ranks);
+        const [a, b] = humans[i]!.raterId! < humans[j]!.raterId! ? [humans[i]!, humans[j]!] : [humans[j]!, humans[i]!];
+        let row = cells.get(a.raterId!);
+        if (!row) cells.set(a.raterId!, (row = new Map()));
+        let cell = row.get(b.raterId!);
+        if (!cell) {
+          row.set(b.raterId!, (cell = { a: a.raterId!, b: b.raterId!, same: 0, pairs: 0, prompts: 0 }));
+          order.push(cell);
+        }
+        const v = pairVerdicts(a.ranks, b.ranks);
         cell.same += v.same;
         cell.pairs += v.pairs;
         cell.prompts += 1;
-        cells.set(key, cell);
       }
     }
   }
-  return [...cells].map(([key, c]) => {
-    const [a, b] = key.split("|") as [string, string];
-    return { a, b, prompts: c.prompts, agreement: c.pairs ? c.same / c.pairs : null };
-  });
+  return order.map((c) => ({ a: c.a, b: c.b, prompts: c.prompts, agreement: c.pairs ? c.same / c.pairs : null }));
 }

@@ -64,8 +64,13 @@ export interface SparseCoincidences {
 }
 
 /** One prompt's coincidences; the matrix is symmetric, so only the cells c ≤ k are kept (see `mirrorUpperTriangle`). */
+let scratch = new Float64Array(0);
+
 export function sparseCoincidences(units: readonly ArrayLike<number>[], size: number): SparseCoincidences {
-  const dense = new Float64Array(size * size);
+  // One zeroed scratch matrix reused across prompts (a fresh one per prompt was most of the garbage at 100k prompts).
+  if (scratch.length < size * size) scratch = new Float64Array(size * size);
+  const dense = scratch.subarray(0, size * size);
+  dense.fill(0);
   for (const values of units) {
     const m = values.length;
     if (m < 2) continue;

@@ -23,6 +23,8 @@ interface PromptRow {
   models: string[];
   lengths: number[];
   positions: number[];
+  /** Each candidate's position, candidates in completion-id order (the order of a ranking's `entries`). */
+  positionsById: number[];
 }
 
 /**
@@ -36,7 +38,11 @@ interface RankingRow {
   judgeRunId: string | null;
   permutationIndex: number | null;
   fromAssignment: boolean;
-  /** "position rank shown;…" per entry (text: far cheaper to transfer and parse than arrays). */
+  /**
+   * "rank shown;…" per entry in completion-id order (text: far cheaper to transfer and parse than
+   * arrays). Ordered by id rather than joined to completions for their position: that join was 8
+   * index lookups per ranking; the prompt's `positionsById` maps the k-th entry to its candidate.
+   */
   entries: string;
   timeOnTaskMs: number | null;
   flagged: boolean;
@@ -67,21 +73,20 @@ export async function loadReportData(projectId: string, filter: ReportFilter = {
       pool(),
       sql`SELECT p.id, left(coalesce(p.messages -> -1 ->> 'content', ''), 160) AS preview, p.source, p.prompt_type AS "promptType",
               array_agg(c.model ORDER BY c.position) AS models, array_agg(octet_length(c.text) ORDER BY c.position) AS lengths,
-              array_agg(c.position ORDER BY c.position) AS positions
+              array_agg(c.position ORDER BY c.position) AS positions, array_agg(c.position ORDER BY c.id) AS "positionsById"
          FROM prompts p JOIN completions c ON c.prompt_id = p.id
         WHERE p.project_id = ${projectId} GROUP BY p.id`,
     ),
     rankingRows<RankingRow>(
       sql`SELECT r.prompt_id AS "promptId", r.kind, r.rater_id AS "raterId", r.judge_run_id AS "judgeRunId",
               r.permutation_index AS "permutationIndex", r.assignment_id IS NOT NULL AS "fromAssignment",
-              string_agg(c.position || ' ' || e.rank || ' ' || coalesce(e.shown_position, -1), ';') AS entries,
+              string_agg(e.rank || ' ' || coalesce(e.shown_position, -1), ';' ORDER BY e.completion_id) AS entries,
               rr.time_on_task_ms AS "timeOnTaskMs",
               (cardinality(rr.flags) > 0 OR bool_or(cardinality(e.flags) > 0)) AS flagged
          FROM rankings r
          JOIN prompts p ON p.id = r.prompt_id AND p.project_id = ${projectId}
          JOIN ranking_revisions rr ON rr.ranking_id = r.id AND rr.revision = r.revision
          JOIN ranking_entries e ON e.revision_id = rr.id
-         JOIN completions c ON c.id = e.completion_id
         WHERE (r.kind <> ${RankingKind.HUMAN} OR ((${from}::timestamptz IS NULL OR rr.created_at >= ${from}::timestamptz)
                                      AND (${to}::timestamptz IS NULL OR rr.created_at < ${to}::timestamptz)
                                      AND (${annotatorIds}::uuid[] IS NULL OR r.rater_id = ANY(${annotatorIds}::uuid[]))))
@@ -98,8 +103,9 @@ export async function loadReportData(projectId: string, filter: ReportFilter = {
       sql`SELECT id, name, model FROM judge_runs WHERE project_id = ${projectId} AND kind = ${RunKind.JUDGE} ORDER BY created_at`,
     ),
   ]);
-  const byId = new Map<string, { prompt: ReportPrompt; index: Map<number, number> }>();
+  const byId = new Map<string, { prompt: ReportPrompt; slots: Int32Array }>();
   for (const row of prompts) {
+    const index = new Map(row.positions.map((position, i) => [position, i]));
     byId.set(row.id, {
       prompt: {
         id: row.id,
@@ -110,27 +116,21 @@ export async function loadReportData(projectId: string, filter: ReportFilter = {
         lengths: row.lengths,
         rankings: [],
       },
-      index: new Map(row.positions.map((position, i) => [position, i])),
+      // slots[k]: the candidate (in position order) of a ranking's k-th entry.
+      slots: Int32Array.from(row.positionsById, (position) => index.get(position)!),
     });
   }
   for (const row of rankings.rows) {
     const target = byId.get(row.promptId);
     if (!target) continue;
     const n = target.prompt.models.length;
-    const entries = row.entries.split(";");
-    // A ranking covers the candidates it saw; one made before a candidate was added is left out.
-    if (entries.length !== n) continue;
     const raw = new Float64Array(n);
     const shown = new Int16Array(n).fill(-1);
     // A human ranking not made through an assignment was imported: whatever order was stored
     // with it (files imported before shown orders were left out kept the file's) nobody saw.
     const shownKnown = row.kind !== RankingKind.HUMAN || row.fromAssignment;
-    for (const entry of entries) {
-      const [position, rank, shownAt] = entry.split(" ");
-      const i = target.index.get(Number(position))!;
-      raw[i] = Number(rank);
-      if (shownKnown) shown[i] = Number(shownAt);
-    }
+    // A ranking covers the candidates it saw; one made before a candidate was added is left out.
+    if (!parseEntries(row.entries, target.slots, raw, shownKnown ? shown : null)) continue;
     const ranking: ReportRanking = {
       kind: row.kind,
       raterId: row.raterId,
@@ -149,4 +149,35 @@ export async function loadReportData(projectId: string, filter: ReportFilter = {
     raters: new Map(raters.map((r) => [r.id, { id: r.id, name: r.name, pseudonym: r.pseudonym, external: r.isExternal }])),
     runs: new Map(runs.map((r) => [r.id, { id: r.id, name: r.name, model: r.model }])),
   };
+}
+
+/**
+ * Reads "rank shown;rank shown;…" (integers, shown may be −1) into `ranks[slots[k]]` and
+ * `shown[slots[k]]` for the k-th entry, without splitting strings (600k rankings at 100k prompts).
+ * False when the entries are not exactly one per candidate.
+ */
+export function parseEntries(text: string, slots: Int32Array, ranks: Float64Array, shown: Int16Array | null): boolean {
+  let k = 0;
+  let field = 0;
+  let value = 0;
+  let negative = false;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 59; // ';' ends the last entry
+    if (c >= 48 && c <= 57) value = value * 10 + (c - 48);
+    else if (c === 45) negative = true;
+    else {
+      if (k >= slots.length) return false;
+      const x = negative ? -value : value;
+      if (field === 0) ranks[slots[k]!] = x;
+      else if (shown) shown[slots[k]!] = x;
+      value = 0;
+      negative = false;
+      if (c === 32) field = 1;
+      else {
+        field = 0;
+        k += 1;
+      }
+    }
+  }
+  return k === slots.length;
 }

@@ -1,4 +1,4 @@
-import { bootstrapWeights, percentileInterval } from "@/lib/agreement/bootstrap";
+import { bootstrapWeights, NORMAL_BOOTSTRAP_MIN_PROMPTS, percentileInterval, SumMoments } from "@/lib/agreement/bootstrap";
 
 /**
  * Which candidate model beats which: win rates from pairwise verdicts (a tie counts half to each)
@@ -33,10 +33,14 @@ interface PromptWins {
   wins: Float64Array;
 }
 
+/** Scratch n×n wins of one prompt, reused across prompts (100k prompts: no per-prompt matrix to collect). */
+let scratch = new Float64Array(64);
+
 function promptWins(item: ModelRatings, indexOf: Map<string, number>, k: number): PromptWins {
-  const ids = item.models.map((m) => indexOf.get(m)!);
-  const n = ids.length;
-  const local = new Float64Array(n * n);
+  const n = item.models.length;
+  if (scratch.length < n * n) scratch = new Float64Array(n * n);
+  const local = scratch;
+  local.fill(0, 0, n * n);
   for (const ranks of item.rankings) {
     for (let a = 0; a < n; a++) {
       for (let b = a + 1; b < n; b++) {
@@ -49,15 +53,19 @@ function promptWins(item: ModelRatings, indexOf: Map<string, number>, k: number)
       }
     }
   }
-  const cells: number[] = [];
-  const wins: number[] = [];
-  for (let a = 0; a < n; a++)
+  let filled = 0;
+  for (let c = 0; c < n * n; c++) if (local[c]! > 0) filled += 1;
+  const cells = new Int32Array(filled);
+  const wins = new Float64Array(filled);
+  for (let a = 0, at = 0; a < n; a++) {
+    const ia = indexOf.get(item.models[a]!)!;
     for (let b = 0; b < n; b++)
       if (local[a * n + b]! > 0) {
-        cells.push(ids[a]! * k + ids[b]!);
-        wins.push(local[a * n + b]!);
+        cells[at] = ia * k + indexOf.get(item.models[b]!)!;
+        wins[at++] = local[a * n + b]!;
       }
-  return { cells: Int32Array.from(cells), wins: Float64Array.from(wins) };
+  }
+  return { cells, wins };
 }
 
 function accumulate(items: readonly PromptWins[], k: number, weights?: ArrayLike<number>): Float64Array {
@@ -104,7 +112,7 @@ export function bradleyTerry(wins: Float64Array, k: number): Float64Array {
 
 export function compareModels(
   items: readonly ModelRatings[],
-  options: { resamples?: number; seed?: string | number } = {},
+  options: { resamples?: number; seed?: string | number; normalBootstrapMinPrompts?: number } = {},
 ): ModelComparison {
   const models = [...new Set(items.flatMap((i) => i.models))].sort();
   const k = models.length;
@@ -113,13 +121,28 @@ export function compareModels(
   const wins = accumulate(perPrompt, k);
   const strengths = bradleyTerry(wins, k);
   const samples: number[][] = models.map(() => []);
-  for (const weights of bootstrapWeights(
-    perPrompt.length,
-    perPrompt.length ? (options.resamples ?? BT_RESAMPLES) : 0,
-    `bt:${options.seed ?? 0}`,
-  )) {
-    const s = bradleyTerry(accumulate(perPrompt, k, weights), k);
-    s.forEach((x, i) => samples[i]!.push(x));
+  const resamples = perPrompt.length ? (options.resamples ?? BT_RESAMPLES) : 0;
+  const seed = `bt:${options.seed ?? 0}`;
+  const keep = (s: Float64Array) => s.forEach((x, i) => samples[i]!.push(x));
+  if (perPrompt.length >= (options.normalBootstrapMinPrompts ?? NORMAL_BOOTSTRAP_MIN_PROMPTS)) {
+    // The resampled wins matrix from its normal approximation (lib/agreement/bootstrap.ts), over the cells any prompt fills.
+    const cellDim = new Int32Array(k * k).fill(-1);
+    const cells: number[] = [];
+    for (const item of perPrompt) for (const cell of item.cells) if (cellDim[cell] === -1) cellDim[cell] = cells.push(cell) - 1;
+    const moments = new SumMoments(cells.length);
+    const dims = new Int32Array(cells.length);
+    for (const item of perPrompt) {
+      for (let c = 0; c < item.cells.length; c++) dims[c] = cellDim[item.cells[c]!]!;
+      moments.add(dims, item.wins, item.cells.length);
+    }
+    const matrix = new Float64Array(k * k);
+    for (const x of moments.normalDraws(resamples, seed)) {
+      // A draw may dip below zero on a pair that rarely met: wins are never negative.
+      cells.forEach((cell, d) => (matrix[cell] = Math.max(0, x[d]!)));
+      keep(bradleyTerry(matrix, k));
+    }
+  } else {
+    for (const weights of bootstrapWeights(perPrompt.length, resamples, seed)) keep(bradleyTerry(accumulate(perPrompt, k, weights), k));
   }
   const winRate = models.map((_, i) =>
     models.map((__, j) => {

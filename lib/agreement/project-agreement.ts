@@ -1,10 +1,14 @@
 import "server-only";
+import type PgBoss from "pg-boss";
 import { z } from "zod";
 import { agreementReport, type AgreementReport } from "@/lib/agreement/agreement-report";
 import { loadReportData, type ReportFilter } from "@/lib/agreement/load-report-data";
+import type { RefreshPhaseName } from "@/lib/agreement/report-age";
 import { pool } from "@/lib/db/pool";
-import { queryOne, queryRows, sql } from "@/lib/db/sql";
+import { execute, queryOne, queryRows, sql } from "@/lib/db/sql";
+import { withTransaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors/app-error";
+import { agreementReportJob } from "@/lib/jobs/jobs";
 
 /** The dashboard's filters, as they arrive from a query string or the CLI. */
 export const reportFilterSchema = z
@@ -52,7 +56,7 @@ async function dataVersion(projectId: string): Promise<string> {
 }
 
 /** Bump when the report's contents change for the same data (e.g. a figure added or its rule changed). */
-const REPORT_SHAPE = "judge-truth-1";
+const REPORT_SHAPE = "normal-bootstrap-2";
 
 export interface ProjectAgreement {
   project: { id: string; slug: string; name: string };
@@ -62,7 +66,7 @@ export interface ProjectAgreement {
   fromCache: boolean;
 }
 
-async function projectBySlug(slug: string) {
+export async function projectBySlug(slug: string) {
   const project = await queryOne<{ id: string; slug: string; name: string }>(
     pool(),
     sql`SELECT id, slug, name FROM projects WHERE slug = ${slug}`,
@@ -104,22 +108,175 @@ export async function projectAgreement(slug: string, filter: ReportFilter = {}):
     pool(),
     sql`INSERT INTO agreement_reports (project_id, filter_key, data_version, report, compute_ms)
         VALUES (${project.id}, ${key}, ${version}, ${JSON.stringify(report)}, ${computeMs})
-     ON CONFLICT (project_id, filter_key) DO UPDATE SET data_version = EXCLUDED.data_version, report = EXCLUDED.report, compute_ms = EXCLUDED.compute_ms, computed_at = now()
+     ON CONFLICT (project_id, filter_key) DO UPDATE SET data_version = EXCLUDED.data_version, report = EXCLUDED.report, compute_ms = EXCLUDED.compute_ms, computed_at = now(), checked_at = now()
      RETURNING computed_at`,
   );
   return { project, report, computedAt: stored!.computedAt, computeMs, fromCache: false };
 }
 
-/** Recomputes the whole-project reports whose data changed (the worker calls this now and then). */
-export async function refreshStaleAgreementReports(): Promise<number> {
-  const rows = await queryRows<{ slug: string }>(
+/** What a background refresh is doing (stored in `agreement_refreshes.phase`). */
+export type RefreshPhase = RefreshPhaseName;
+
+export interface AgreementRefreshState {
+  phase: RefreshPhase;
+  requestedAt: Date;
+  startedAt: Date | null;
+}
+
+/** What the dashboard shows: the last stored report (whatever its age) and the refresh under way, if any. */
+export interface DashboardAgreement {
+  project: { id: string; slug: string; name: string };
+  stored: { report: AgreementReport; computedAt: Date; computeMs: number; checkedAt: Date } | null;
+  refresh: AgreementRefreshState | null;
+  /** When the dashboard was answered (ages are shown relative to it). */
+  now: Date;
+}
+
+/** A dashboard asks the worker to check its report again at most this often (the schedule checks every minute anyway). */
+export const CHECK_AFTER_SECONDS = 15;
+
+/** A refresh asked for this long ago and not finished (a worker died) may be asked for again. */
+const ABANDONED_AFTER = "15 minutes";
+
+/**
+ * Asks the worker for one refresh of the project's report for the filter, unless one is pending:
+ * the `agreement_refreshes` row is the single-flight ticket (concurrent callers: one inserts it,
+ * the others see it). Returns whether this call enqueued the job.
+ */
+export async function requestAgreementRefresh(boss: PgBoss, projectId: string, filter: ReportFilter = {}): Promise<boolean> {
+  const key = filterKey(filter);
+  const ticket = await queryOne<{ filterKey: string }>(
     pool(),
-    sql`SELECT p.slug FROM projects p WHERE EXISTS (SELECT 1 FROM prompts x JOIN rankings r ON r.prompt_id = x.id WHERE x.project_id = p.id)`,
+    sql`INSERT INTO agreement_refreshes (project_id, filter_key, filter) VALUES (${projectId}, ${key}, ${JSON.stringify(filter)})
+        ON CONFLICT (project_id, filter_key) DO UPDATE SET phase = 'queued', requested_at = now(), started_at = NULL
+         WHERE agreement_refreshes.requested_at < now() - ${ABANDONED_AFTER}::interval
+        RETURNING filter_key`,
   );
-  let refreshed = 0;
-  for (const { slug } of rows) {
-    const result = await projectAgreement(slug, {});
-    if (!result.fromCache) refreshed += 1;
+  if (!ticket) return false;
+  try {
+    await agreementReportJob.send(boss, { projectId, filterKey: key });
+  } catch (error) {
+    await execute(pool(), sql`DELETE FROM agreement_refreshes WHERE project_id = ${projectId} AND filter_key = ${key}`);
+    throw error;
   }
-  return refreshed;
+  return true;
+}
+
+/**
+ * The dashboard's answer, never waiting for a computation: the stored report (any age) and the
+ * refresh under way. With no report, or one not checked for CHECK_AFTER_SECONDS, it asks the
+ * worker for a refresh (which recomputes only when the data version changed).
+ */
+export async function dashboardAgreement(
+  boss: () => Promise<PgBoss>,
+  slug: string,
+  filter: ReportFilter = {},
+): Promise<DashboardAgreement> {
+  const project = await projectBySlug(slug);
+  const key = filterKey(filter);
+  const row = await queryOne<{
+    report: AgreementReport | null;
+    computedAt: Date | null;
+    computeMs: number | null;
+    checkedAt: Date | null;
+    checkDue: boolean;
+    phase: RefreshPhase | null;
+    requestedAt: Date | null;
+    startedAt: Date | null;
+    now: Date;
+  }>(
+    pool(),
+    sql`SELECT r.report, r.computed_at, r.compute_ms, r.checked_at,
+               coalesce(r.checked_at < now() - ${CHECK_AFTER_SECONDS} * interval '1 second', true) AS check_due,
+               f.phase, f.requested_at, f.started_at, now() AS now
+          FROM (SELECT 1) one
+          LEFT JOIN agreement_reports r ON r.project_id = ${project.id} AND r.filter_key = ${key}
+          LEFT JOIN agreement_refreshes f ON f.project_id = ${project.id} AND f.filter_key = ${key}`,
+  );
+  const stored =
+    row!.report && row!.computedAt && row!.checkedAt
+      ? { report: row!.report, computedAt: row!.computedAt, computeMs: row!.computeMs ?? 0, checkedAt: row!.checkedAt }
+      : null;
+  let refresh: AgreementRefreshState | null = row!.phase
+    ? { phase: row!.phase, requestedAt: row!.requestedAt!, startedAt: row!.startedAt }
+    : null;
+  if (!refresh && row!.checkDue && (await requestAgreementRefresh(await boss(), project.id, filter)))
+    refresh = { phase: "queued", requestedAt: row!.now, startedAt: null };
+  return { project, stored, refresh, now: row!.now };
+}
+
+export type RefreshOutcome = "computed" | "unchanged" | "busy" | "not-requested";
+
+/**
+ * Runs the refresh asked for by `requestAgreementRefresh` (the worker's job). Under a session
+ * advisory lock per project and filter, so two workers never compute the same report at once;
+ * the data version is read first, and the report recomputed only when it differs from the stored one.
+ */
+export async function runAgreementRefresh(projectId: string, key: string): Promise<RefreshOutcome> {
+  const client = await pool().connect();
+  const lock = `agreement-report:${projectId}:${key}`;
+  try {
+    const locked = await queryOne<{ locked: boolean }>(client, sql`SELECT pg_try_advisory_lock(hashtextextended(${lock}, 0)) AS locked`);
+    if (!locked?.locked) return "busy";
+    try {
+      const ticket = await queryOne<{ filter: ReportFilter }>(
+        pool(),
+        sql`UPDATE agreement_refreshes SET phase = 'checking', started_at = now()
+             WHERE project_id = ${projectId} AND filter_key = ${key} RETURNING filter`,
+      );
+      if (!ticket) return "not-requested";
+      const phase = (name: RefreshPhase) =>
+        execute(pool(), sql`UPDATE agreement_refreshes SET phase = ${name} WHERE project_id = ${projectId} AND filter_key = ${key}`);
+      const done = sql`DELETE FROM agreement_refreshes WHERE project_id = ${projectId} AND filter_key = ${key}`;
+      try {
+        const version = await dataVersion(projectId);
+        const unchanged = await execute(
+          pool(),
+          sql`UPDATE agreement_reports SET checked_at = now()
+               WHERE project_id = ${projectId} AND filter_key = ${key} AND data_version = ${version}`,
+        );
+        if (unchanged > 0) {
+          await execute(pool(), done);
+          return "unchanged";
+        }
+        const started = performance.now();
+        await phase("loading");
+        const data = await loadReportData(projectId, ticket.filter);
+        await phase("computing");
+        const report = JSON.stringify(agreementReport(data, { seed: projectId }));
+        await phase("storing");
+        const computeMs = Math.round(performance.now() - started);
+        await withTransaction(async (tx) => {
+          await execute(
+            tx,
+            sql`INSERT INTO agreement_reports (project_id, filter_key, data_version, report, compute_ms)
+                VALUES (${projectId}, ${key}, ${version}, ${report}, ${computeMs})
+             ON CONFLICT (project_id, filter_key) DO UPDATE SET data_version = EXCLUDED.data_version, report = EXCLUDED.report,
+                compute_ms = EXCLUDED.compute_ms, computed_at = now(), checked_at = now()`,
+          );
+          await execute(tx, done);
+        });
+        return "computed";
+      } catch (error) {
+        // A failed refresh frees its ticket: the next view or tick asks again.
+        await execute(pool(), done);
+        throw error;
+      }
+    } finally {
+      await queryOne(client, sql`SELECT pg_advisory_unlock(hashtextextended(${lock}, 0))`);
+    }
+  } finally {
+    client.release();
+  }
+}
+
+/** Asks for a refresh of every whole-project report with rankings (the worker's schedule; unchanged ones are only checked). */
+export async function requestWholeProjectRefreshes(boss: PgBoss): Promise<number> {
+  const rows = await queryRows<{ id: string }>(
+    pool(),
+    sql`SELECT p.id FROM projects p WHERE EXISTS (SELECT 1 FROM prompts x JOIN rankings r ON r.prompt_id = x.id WHERE x.project_id = p.id)`,
+  );
+  let requested = 0;
+  for (const { id } of rows) if (await requestAgreementRefresh(boss, id, {})) requested += 1;
+  return requested;
 }

@@ -41,6 +41,18 @@ class MeanBy {
   }
 }
 
+// A prompt's length orders, computed once for all its rankings (5+ per prompt).
+const lengthMemo = new WeakMap<ReportPrompt, { lengthOrder: Float64Array; strict: Int32Array }>();
+function lengthOrders(prompt: ReportPrompt): { lengthOrder: Float64Array; strict: Int32Array } {
+  let orders = lengthMemo.get(prompt);
+  if (!orders) {
+    // Length order without ties (first-shown first among equal lengths) for the chart's buckets.
+    const strict = Int32Array.from(prompt.lengths.map((_, i) => i)).sort((a, b) => prompt.lengths[a]! - prompt.lengths[b]! || a - b);
+    lengthMemo.set(prompt, (orders = { lengthOrder: fractionalRanks(prompt.lengths), strict }));
+  }
+  return orders;
+}
+
 function series(
   label: string,
   key: string,
@@ -54,14 +66,12 @@ function series(
   for (const { prompt, ranks, shown } of items) {
     const shownKnown = shown !== null && shown.every((p) => p >= 0 && p < ranks.length);
     if (!shownKnown) withoutShownOrder += 1;
-    const lengthOrder = fractionalRanks(prompt.lengths);
+    const { lengthOrder, strict } = lengthOrders(prompt);
     const tau = pairVerdicts(lengthOrder, ranks).tauB;
     if (Number.isFinite(tau)) taus.push(tau);
     if (ranks.length !== n) continue;
     if (shownKnown) for (let i = 0; i < n; i++) byPosition.add(shown[i]!, ranks[i]!);
-    // Length order without ties (first-shown first among equal lengths) for the chart's buckets.
-    const strict = prompt.lengths.map((l, i) => [l, i] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    strict.forEach(([, i], order) => byLength.add(order, ranks[i]!));
+    for (let order = 0; order < strict.length; order++) byLength.add(order, ranks[strict[order]!]!);
   }
   return {
     label,

@@ -7,31 +7,44 @@ import { judgeConsensus } from "@/lib/judge/aggregate";
 
 export const humanRankings = (prompt: ReportPrompt): ReportRanking[] => prompt.rankings.filter((r) => r.kind === "HUMAN");
 
-// Consensus rankings are asked for by several views: computed once per prompt.
-const memo = new WeakMap<ReportPrompt, Map<string, Float64Array | null>>();
-function remembered(prompt: ReportPrompt, key: string, compute: () => Float64Array | null): Float64Array | null {
-  let cache = memo.get(prompt);
-  if (!cache) memo.set(prompt, (cache = new Map()));
-  if (!cache.has(key)) cache.set(key, compute());
-  return cache.get(key)!;
+// Consensus rankings are asked for by several views: computed once per prompt (keyed by run id
+// or left-out rater, no string building: this runs ~10 times per prompt).
+interface PromptViews {
+  consensus: Float64Array | null | undefined;
+  withoutRater: Map<string, Float64Array | null>;
+  byRun: Map<string, Float64Array | null>;
+}
+const memo = new WeakMap<ReportPrompt, PromptViews>();
+function views(prompt: ReportPrompt): PromptViews {
+  let v = memo.get(prompt);
+  if (!v) memo.set(prompt, (v = { consensus: undefined, withoutRater: new Map(), byRun: new Map() }));
+  return v;
 }
 
 /** The run's ranking of the prompt: the consensus of its permutations (null when it has none). */
 export function judgeAggregate(prompt: ReportPrompt, runId: string): Float64Array | null {
-  return remembered(prompt, `run:${runId}`, () => {
+  const cache = views(prompt).byRun;
+  let out = cache.get(runId);
+  if (out === undefined) {
     const perms = prompt.rankings.filter((r) => r.kind === "JUDGE" && r.runId === runId);
-    return perms.length ? judgeConsensus(perms.map((r) => r.ranks)) : null;
-  });
+    cache.set(runId, (out = perms.length ? judgeConsensus(perms.map((r) => r.ranks)) : null));
+  }
+  return out;
 }
 
 /** The clinicians' consensus (mean rank), optionally leaving one rater out. */
 export function humanConsensus(prompt: ReportPrompt, leaveOut?: string): Float64Array | null {
-  return remembered(prompt, `humans-without:${leaveOut ?? ""}`, () => {
+  const v = views(prompt);
+  const compute = () => {
     const ranks = humanRankings(prompt)
       .filter((r) => r.raterId !== leaveOut)
       .map((r) => r.ranks);
     return ranks.length ? meanRankConsensus(ranks) : null;
-  });
+  };
+  if (leaveOut === undefined) return v.consensus === undefined ? (v.consensus = compute()) : v.consensus;
+  let out = v.withoutRater.get(leaveOut);
+  if (out === undefined) v.withoutRater.set(leaveOut, (out = compute()));
+  return out;
 }
 
 export const latestOfKind = (prompt: ReportPrompt, kind: "GOLD" | "ADJUDICATED"): ReportRanking | null =>

@@ -1,15 +1,20 @@
+import "server-only";
 import type PgBoss from "pg-boss";
-import { refreshStaleAgreementReports } from "@/lib/agreement/project-agreement";
-import { agreementRefreshJob } from "@/lib/jobs/jobs";
+import { requestWholeProjectRefreshes, runAgreementRefresh } from "@/lib/agreement/project-agreement";
+import { agreementRefreshJob, agreementReportJob } from "@/lib/jobs/jobs";
 import { logger } from "@/lib/logger";
 
 /**
- * Every minute, one worker (pg-boss schedules one job per tick across all workers) recomputes the
- * whole-project agreement reports whose data changed, so dashboards are answered from the cache.
+ * Every minute, one worker (pg-boss schedules one job per tick across all workers) asks for a
+ * check of every whole-project agreement report; each check is an `agreement-report` job, which
+ * recomputes the report only when its data changed, so dashboards are answered from the stored one.
  */
 export async function registerAgreementRefresh(boss: PgBoss): Promise<void> {
   await agreementRefreshJob.work(boss, async () => {
-    const refreshed = await refreshStaleAgreementReports();
-    if (refreshed > 0) logger.info({ refreshed }, "agreement reports refreshed");
+    await requestWholeProjectRefreshes(boss);
+  });
+  await agreementReportJob.work(boss, async ({ projectId, filterKey }) => {
+    const outcome = await runAgreementRefresh(projectId, filterKey);
+    if (outcome === "computed") logger.info({ projectId, filterKey }, "agreement report refreshed");
   });
 }

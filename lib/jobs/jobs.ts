@@ -76,3 +76,14 @@ export const maintenanceJob = defineJob<object>({ name: "maintenance", payload: 
 
 /** Every minute, whole-project agreement reports whose data changed are recomputed (lib/jobs/agreement-refresh.ts). */
 export const agreementRefreshJob = defineJob<object>({ name: "agreement-refresh", payload: noPayload, options: {}, schedule: "* * * * *" });
+
+/**
+ * Computes one agreement report in the background (lib/jobs/agreement-refresh.ts): asked for by a
+ * dashboard whose report is missing or may be stale, and by the schedule above. At most one is
+ * pending per project and filter (the `agreement_refreshes` row), and one runs at a time (an advisory lock).
+ */
+export const agreementReportJob = defineJob<{ projectId: string; filterKey: string }>({
+  name: "agreement-report",
+  payload: z.object({ projectId: idSchema("a project"), filterKey: z.string().max(20_000) }),
+  options: { retryLimit: 1, retryDelay: 10, expireInSeconds: 3600 },
+});

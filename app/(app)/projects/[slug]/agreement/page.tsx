@@ -9,12 +9,16 @@ import { BreakdownTable } from "@/components/agreement/breakdown-table";
 import { FigureTable } from "@/components/agreement/figure-table";
 import { JudgesSection } from "@/components/agreement/judges-section";
 import { ModelsSection } from "@/components/agreement/models-section";
+import { RefreshWhilePending } from "@/components/agreement/refresh-while-pending";
+import { ReportBeingComputed } from "@/components/agreement/report-being-computed";
 import { Card, CardNote } from "@/components/ui/card";
 import { METRICS_HELP_PATH } from "@/lib/agreement/figure-display";
-import { projectAgreement, reportFilterSchema, type ProjectAgreement } from "@/lib/agreement/project-agreement";
+import { dashboardAgreement, reportFilterSchema, type DashboardAgreement } from "@/lib/agreement/project-agreement";
+import { reportAgeLabel } from "@/lib/agreement/report-age";
 import { requireRole } from "@/lib/auth/guard";
 import { AppError } from "@/lib/errors/app-error";
 import { describeProblems, zodProblems } from "@/lib/errors/zod-problems";
+import { startQueue } from "@/lib/jobs/queue";
 
 export const metadata: Metadata = { title: "Agreement" };
 export const dynamic = "force-dynamic";
@@ -46,15 +50,28 @@ export default async function AgreementPage({
   const isAdmin = user.role === "ADMIN";
   const { slug } = await params;
   const { filter, filterError } = readFilter(await searchParams, isAdmin);
-  const result = await projectAgreement(slug, filter).catch((e) => {
+  // Never waits for a computation: the stored report (any age) now, a refresh in the background.
+  const result = await dashboardAgreement(startQueue, slug, filter).catch((e) => {
     if (e instanceof AppError && e.code === "NOT_FOUND") notFound();
     throw e;
   });
-  const { report, project } = result;
+  const { project, stored, refresh } = result;
+  if (!stored) {
+    const since = refresh ? Math.max(0, Math.round((result.now.getTime() - refresh.requestedAt.getTime()) / 1000)) : 0;
+    return (
+      <div className="space-y-6">
+        <RefreshWhilePending pending />
+        <AgreementHeader result={result} isAdmin={isAdmin} />
+        <ReportBeingComputed phase={refresh?.phase ?? "queued"} seconds={since} />
+      </div>
+    );
+  }
+  const { report } = stored;
   const runName = new Map(report.runs.map((r) => [r.id, r.name]));
   const raters = report.annotators.map((a) => ({ id: a.raterId, name: a.name }));
   return (
     <div className="space-y-6">
+      <RefreshWhilePending pending={refresh !== null} />
       <AgreementHeader result={result} isAdmin={isAdmin} />
       <AgreementFilters slug={project.slug} filter={filter} filterError={filterError} raters={isAdmin ? raters : []} runs={report.runs} />
       <AgreementCounts counts={report.counts} />
@@ -79,8 +96,8 @@ export default async function AgreementPage({
   );
 }
 
-function AgreementHeader({ result, isAdmin }: { result: ProjectAgreement; isAdmin: boolean }) {
-  const { project } = result;
+function AgreementHeader({ result, isAdmin }: { result: DashboardAgreement; isAdmin: boolean }) {
+  const { project, stored, refresh, now } = result;
   return (
     <div>
       <p className="text-sm">
@@ -90,9 +107,15 @@ function AgreementHeader({ result, isAdmin }: { result: ProjectAgreement; isAdmi
       </p>
       <h1 className="text-2xl font-semibold">Agreement</h1>
       <p className="text-sm text-slate-600">
-        Computed {result.computedAt.toISOString().slice(0, 19).replace("T", " ")} UTC in {(result.computeMs / 1000).toFixed(1)} s
-        {result.fromCache ? " (cached: the data has not changed since)" : ""}. Intervals are 95% bootstrap percentiles over prompts
-        (seeded); figures over fewer than 10 prompts are not shown.{" "}
+        {stored && (
+          <>
+            <span role="status" data-testid="report-age">
+              {reportAgeLabel(stored.computedAt, now, refresh?.phase ?? null).replace(/^c/, "C")}
+            </span>{" "}
+            ({stored.computedAt.toISOString().slice(0, 16).replace("T", " ")} UTC, in {(stored.computeMs / 1000).toFixed(1)} s).{" "}
+          </>
+        )}
+        Intervals are 95% bootstrap percentiles over prompts (seeded); figures over fewer than 10 prompts are not shown.{" "}
         <Link href={METRICS_HELP_PATH} className="text-brand-700 underline">
           How each figure is computed
         </Link>
