@@ -107,6 +107,10 @@ describe("a project's kept counts", () => {
     expect(await foldProjectCounts()).toBeGreaterThan(0);
     expect(await deltaRows()).toBe(6); // prompts, completions, rankings:HUMAN, rankings:JUDGE, assignments:SUBMITTED, assignments:SKIPPED
     expect(await getProjectSummary(project.slug)).toEqual(after);
+
+    // Deleting the project deletes its counts (its cascaded rows add none).
+    await pool().query(`DELETE FROM projects WHERE id = $1`, [project.id]);
+    expect(await deltaRows()).toBe(0);
   });
 
   it("never make a claim wait for an import's open transaction", async () => {

@@ -15,9 +15,11 @@ CREATE TABLE project_counts (
 );
 CREATE INDEX project_counts_project_id_key_idx ON project_counts (project_id, key);
 
+-- A project being deleted takes its counts with it: deltas of its cascaded rows are dropped.
 CREATE FUNCTION medpref_add_project_counts(deltas jsonb) RETURNS void LANGUAGE sql AS $$
   INSERT INTO project_counts (project_id, key, n)
   SELECT (d->>'project_id')::uuid, d->>'key', (d->>'n')::bigint FROM jsonb_array_elements(deltas) d
+   WHERE EXISTS (SELECT 1 FROM projects p WHERE p.id = (d->>'project_id')::uuid)
 $$;
 
 -- One function per table and direction; the rows come from the statement's transition table.
