@@ -25,12 +25,12 @@ let researcher: { id: string };
 let setup: Awaited<ReturnType<typeof judgeSetup>>;
 let projectSlug: string;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any route handler, whatever its params
-type Handler = (request: Request, context: { params: Promise<any> }) => Promise<Response>;
+/** A route handler as Next calls it, with the route's own params. */
+type Handler<P> = (request: Request, context: { params: Promise<P> }) => Promise<Response>;
 
-async function call(
-  handler: Handler,
-  options: { token?: string; method?: string; body?: unknown; params?: Record<string, string>; key?: string } = {},
+async function call<P extends Record<string, string>>(
+  handler: Handler<P>,
+  options: { token?: string; method?: string; body?: unknown; params?: P; key?: string } = {},
 ) {
   const headers: Record<string, string> = {};
   if (options.token) headers.authorization = `Bearer ${options.token}`;
@@ -41,7 +41,8 @@ async function call(
     headers,
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
   });
-  const response = await handler(request, { params: Promise.resolve(options.params ?? {}) });
+  // A route without params gets none (its P is the empty object).
+  const response = await handler(request, { params: Promise.resolve(options.params ?? ({} as P)) });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> & Record<number, unknown> };
 }
 
