@@ -23,10 +23,10 @@ CREATE FUNCTION medpref_add_project_counts(deltas jsonb) RETURNS void LANGUAGE s
 $$;
 
 -- One function per table and direction; the rows come from the statement's transition table.
-CREATE FUNCTION medpref_count_prompts() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE sign int := CASE WHEN TG_OP = 'INSERT' THEN 1 ELSE -1 END;
+-- Deleted prompts (inserted ones are counted by the import).
+CREATE FUNCTION medpref_uncount_prompts() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM medpref_add_project_counts(coalesce((SELECT jsonb_agg(jsonb_build_object('project_id', project_id, 'key', 'prompts', 'n', sign * n))
+  PERFORM medpref_add_project_counts(coalesce((SELECT jsonb_agg(jsonb_build_object('project_id', project_id, 'key', 'prompts', 'n', -n))
     FROM (SELECT project_id, count(*) AS n FROM changed GROUP BY project_id) g), '[]'));
   RETURN NULL;
 END $$;
@@ -69,7 +69,7 @@ BEGIN
   RETURN OLD;
 END $$;
 
-CREATE TRIGGER prompts_counted_delete AFTER DELETE ON prompts REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION medpref_count_prompts();
+CREATE TRIGGER prompts_counted_delete AFTER DELETE ON prompts REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION medpref_uncount_prompts();
 CREATE TRIGGER prompts_children_uncounted BEFORE DELETE ON prompts FOR EACH ROW EXECUTE FUNCTION medpref_uncount_prompt_children();
 CREATE TRIGGER completions_counted_delete AFTER DELETE ON completions REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION medpref_count_prompt_children();
 CREATE TRIGGER rankings_counted_insert AFTER INSERT ON rankings REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION medpref_count_prompt_children();
