@@ -16,23 +16,18 @@ export interface ProjectSummary {
   prompts: number;
   completions: number;
   rankings: { human: number; judge: number };
-  assignments: Record<string, number>;
 }
 
 /** Counts for `project show --json` and the project pages: kept by triggers (lib/projects/project-counts.ts), not a count of every row. */
 export async function getProjectSummary(slug: string): Promise<ProjectSummary> {
   const project = await getProjectBySlug(slug);
   const counts = await projectCounts(project.id);
-  const assignments = [...counts]
-    .filter(([key]) => key.startsWith("assignments:"))
-    .map(([key, n]) => [key.slice("assignments:".length), n]);
   return {
     slug: project.slug,
     name: project.name,
     prompts: counts.get("prompts") ?? 0,
     completions: counts.get("completions") ?? 0,
     rankings: { human: counts.get(`rankings:${RankingKind.HUMAN}`) ?? 0, judge: counts.get(`rankings:${RankingKind.JUDGE}`) ?? 0 },
-    assignments: Object.fromEntries(assignments),
   };
 }
 

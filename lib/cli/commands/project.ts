@@ -2,7 +2,8 @@ import fs from "node:fs/promises";
 import { z } from "zod";
 import { parseFlags, parseValues, UsageError, type Command } from "@/lib/cli/command";
 import { createProject } from "@/lib/projects/create-project";
-import { getProjectSummary } from "@/lib/projects/queries";
+import { assignmentsByStatus } from "@/lib/projects/project-counts";
+import { getProjectBySlug, getProjectSummary } from "@/lib/projects/queries";
 import { projectListing } from "@/lib/api/listings";
 import { projectSlug } from "@/lib/projects/schema";
 
@@ -65,7 +66,8 @@ export const projectCommand: Command = {
     if (sub === "show") {
       const { values, positionals } = parseFlags(rest, { json: { type: "boolean" } }, true);
       if (positionals.length !== 1) throw new UsageError("project show takes one SLUG");
-      const summary = await getProjectSummary(positionals[0]!);
+      const project = await getProjectBySlug(positionals[0]!);
+      const summary = { ...(await getProjectSummary(project.slug)), assignments: await assignmentsByStatus(project.id) };
       if (values.json) {
         io.out(JSON.stringify(summary));
       } else {
