@@ -36,11 +36,11 @@ BEGIN
   RETURN OLD;
 END $$;
 
--- 3. No foreign key to projects: every delta row's key check took a share lock on its project's
---    one row, and many clinicians' transactions sharing that lock made PostgreSQL build a
---    multixact per lock (the claim's 1 ms became 15 ms once a project had seen a few thousand).
---    medpref_add_project_counts already skips deltas of a deleted project; a project's deletion
---    deletes its rows, and maintenance's fold drops any row whose project is gone.
+-- 3. No foreign key to projects: its check share-locked the project's one row in every
+--    transaction that counts (every submit), a row all of a project's clinicians then contend on.
+--    medpref_add_project_counts and the triggers above skip deltas of a deleted project (they
+--    join its prompts); a project's deletion deletes its rows, and maintenance's fold drops any
+--    row whose project is gone.
 ALTER TABLE project_counts DROP CONSTRAINT project_counts_project_id_fkey;
 CREATE FUNCTION medpref_delete_project_counts() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
