@@ -13,11 +13,11 @@ process.env.MEDPREF_DB_POOL_MAX = SERVER_POOL_MAX;
 import { spawn } from "node:child_process";
 import { CLI_IMPORT_HINTS } from "@/lib/cli/import-hints";
 import { randomUUID } from "node:crypto";
-import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { findFreePort } from "@/lib/db/embedded-postgres";
 import { HttpSession } from "./http-session";
+import { postgresCpuMs, postmasterPidOf, processCpuMs } from "./parts/process-cpu";
 import { benchArgs, benchDatabase } from "./support";
 
 const args = benchArgs({ clients: "50", seconds: "60", prompts: "4000", k: "3", "think-ms": "0", "floor-seconds": "" });
@@ -82,43 +82,10 @@ await pool().query(
   [emails, passwordHash],
 );
 
-/** CPU seconds used so far by processes whose command line matches (from /proc). */
-function cpuSeconds(match: (cmdline: string, pid: number) => boolean): number {
-  let ticks = 0;
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").replace(/\0/g, " ");
-      if (!match(cmdline, Number(entry))) continue;
-      const fields = fs.readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1]!.split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // the process ended
-    }
-  }
-  return ticks / 100;
-}
 const cpuUsageSeconds = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6;
-/** Fields of /proc/<pid>/stat after the command name (index 1 = ppid, 11/12 = utime/stime, 13/14 = reaped children's). */
-function statFields(pid: number): string[] | null {
-  try {
-    return fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  } catch {
-    return null;
-  }
-}
-// This benchmark's PostgreSQL only (other PostgreSQL servers may run on the machine): its
-// postmaster, with the CPU of the backends it has reaped, and its live backends.
-const {
-  rows: [backend],
-} = await pool().query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
-const postmasterPid = Number(statFields(backend!.pid)?.[1] ?? NaN);
-function postgresCpuSeconds(): number {
-  const own = statFields(postmasterPid);
-  if (!own) return NaN; // a PostgreSQL on another machine (DATABASE_URL)
-  const reaped = [11, 12, 13, 14].reduce((n, i) => n + Number(own[i]), 0) / 100;
-  return reaped + cpuSeconds((_, pid) => statFields(pid)?.[1] === String(postmasterPid));
-}
+// This benchmark's PostgreSQL only (other PostgreSQL servers may run on the machine).
+const postmasterPid = await postmasterPidOf(pool());
+const postgresCpuSeconds = () => postgresCpuMs(postmasterPid) / 1000;
 /**
  * The floor: each client loops claim → submit through the same functions the routes call
  * (claimNextAssignment, submitRanking), in this process, on the twin project. No HTTP, no
@@ -217,7 +184,7 @@ for (let i = 0; i < emails.length; i += 8) {
 await sessions[0]!.request(`/api/projects/${project.slug}/annotation/progress`).then((r) => r.text());
 
 const cpu = () => ({
-  server: cpuSeconds((_, pid) => pid === server.pid),
+  server: processCpuMs(server.pid!) / 1000,
   postgres: postgresCpuSeconds(),
   clients: cpuUsageSeconds(process.cpuUsage()),
 });

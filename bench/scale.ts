@@ -7,19 +7,32 @@
 // TO of the documents they read). `--json` prints exactly one object (its shape is an interface).
 export {};
 process.env.LOG_LEVEL ??= "warn";
+// This process enqueues only (as the web server does); the live judge run has its own worker process.
+process.env.MEDPREF_PROCESS ??= "web";
 import fsp from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { HttpSession } from "./http-session";
 import { timeRawCopy, timeRealImport, writeCopyFiles, emptyPromptTables } from "./parts/import-measure";
 import { timeCliExport, timeRawExportCopy } from "./parts/export-measure";
+import { measureAgreement } from "./parts/agreement-measure";
+import { measureBatchRun, measureLiveRun, setUpJudgeBench } from "./parts/judge-measure";
 import { timePage, type PageFigures } from "./parts/pages-measure";
+import { postmasterPidOf } from "./parts/process-cpu";
 import { writePromptFile } from "./parts/prompt-file";
 import { addRankings } from "./ranked-project";
 import { benchArgs, benchDatabase } from "./support";
 
 const STEPS = ["judge", "agreement", "pages", "exports"] as const;
-const args = benchArgs({ prompts: "100000", skip: "", "page-requests": "40", "live-sample": "5000" });
+const args = benchArgs({
+  prompts: "100000",
+  skip: "",
+  "page-requests": "40",
+  "live-sample": "5000",
+  "live-concurrency": "256",
+  "delay-ms": "2000",
+  permutations: "2",
+});
 const promptCount = Number(args.prompts);
 if (!Number.isInteger(promptCount) || promptCount < 100) throw new Error("--prompts must be a whole number ≥ 100");
 const skip = new Set(args.skip!.split(",").filter(Boolean));
@@ -34,7 +47,7 @@ const log = (line: string) => {
     );
 };
 
-if (!skip.has("pages") || !skip.has("agreement")) {
+if (!skip.has("pages")) {
   const { ensureProductionBuild } = await import("@/lib/build/ensure-build");
   await ensureProductionBuild(root, log);
 }
@@ -46,7 +59,10 @@ const { createProject } = await import("@/lib/projects/create-project");
 const { withTransaction } = await import("@/lib/db/transaction");
 
 const SLUG = "scale";
+/** The `--json` interface: exactly these keys (the issue's shape). */
 const result: Record<string, unknown> = { prompts: promptCount };
+/** Everything else measured, printed in the human-readable output only. */
+const details: Record<string, unknown> = {};
 
 // --- Import: the real path against COPY of the same rows into empty tables --------------------
 const scratch = await fsp.mkdtemp(path.join(os.tmpdir(), "medpref-bench-scale-"));
@@ -79,6 +95,53 @@ const project = (await pool().query<{ id: string }>("SELECT id FROM projects WHE
 log("Adding 3 clinician rankings per prompt…");
 await withTransaction((client) => addRankings(client, { projectId: project.id, clinicianPrefix: SLUG, humanPerPrompt: 3, judge: null }));
 await pool().query("ANALYZE");
+
+// --- Judge: Batch mode over every prompt (P permutations), live mode over a seeded sample --------
+let judgeRunId: string | null = null;
+if (!skip.has("judge")) {
+  const delayMs = Number(args["delay-ms"]);
+  const permutations = Number(args.permutations);
+  const bench = await setUpJudgeBench({ databaseUrl: database.url, delayMs, postmasterPid: await postmasterPidOf(pool()) });
+  log(`Judge run in Batch mode over ${promptCount} prompts, P = ${permutations}…`);
+  const batch = await measureBatchRun(bench, { projectSlug: SLUG, name: "Scale batch", permutations });
+  judgeRunId = batch.runId;
+  log(
+    `  ${batch.units} units in ${batch.batches} batches: MedPref's own time ${batch.overheadSeconds.toFixed(1)} s (test server ${batch.testServerSeconds.toFixed(1)} s, wall ${batch.wallSeconds.toFixed(1)} s)`,
+  );
+  const concurrency = Number(args["live-concurrency"]);
+  const sample = Math.min(Number(args["live-sample"]), promptCount);
+  log(
+    `Judge run in live mode over a sample of ${sample} prompts, P = ${permutations}, ${concurrency} calls at once, ${delayMs} ms per answer…`,
+  );
+  const live = await measureLiveRun(bench, { projectSlug: SLUG, name: "Scale live", concurrency, permutations, sample });
+  log(
+    `  ${live.calls} calls in ${live.seconds.toFixed(1)} s = ${live.callsPerSecond.toFixed(1)} calls/s of an ideal ${live.ideal.toFixed(0)} (efficiency ${live.efficiency.toFixed(2)}); worker CPU ${live.cpuMsPerCall.worker} ms per call, PostgreSQL ${live.cpuMsPerCall.postgres} ms`,
+  );
+  await bench.close();
+  result.judge = {
+    live: { concurrency, latencyMs: delayMs, efficiency: round(live.efficiency), workerCpuMsPerCall: live.cpuMsPerCall.worker },
+    batch: { units: batch.units, batches: batch.batches, overheadSeconds: round(batch.overheadSeconds) },
+  };
+  details.judge = { live, batch };
+}
+
+// --- Agreement: the full report and the dashboard -------------------------------------------
+if (!skip.has("agreement")) {
+  log("Agreement report (load + compute, no cache) and the dashboard…");
+  const { stopQueue } = await import("@/lib/jobs/queue");
+  const agreement = await measureAgreement(pool(), { projectId: project.id, slug: SLUG, clinicianPrefix: SLUG, repeats: 1 });
+  await stopQueue();
+  log(
+    `  report ${agreement.reportSeconds.toFixed(1)} s (load ${agreement.loadSeconds.toFixed(1)} s, compute ${agreement.computeSeconds.toFixed(1)} s); dashboard ${agreement.dashboardMs.toFixed(0)} ms, first view after new rankings ${agreement.dashboardFirstMs.toFixed(0)} ms`,
+  );
+  log(`  ${agreement.summary}`);
+  result.agreement = {
+    reportSeconds: round(agreement.reportSeconds),
+    dashboardFirstMs: round(agreement.dashboardFirstMs),
+    dashboardMs: round(agreement.dashboardMs),
+  };
+  details.agreement = agreement;
+}
 
 // --- Pages: project page, prompt list (paged, filtered), run page; p95 over HTTP --------------
 if (!skip.has("pages")) {
@@ -130,7 +193,24 @@ if (!skip.has("pages")) {
   );
   log(`  prompt list p95 ${listFigures.p95Ms} ms (its reads directly: ${listFigures.baselineP95Ms} ms)`);
   const pageFigures: Record<string, PageFigures> = { project: projectFigures, promptList: listFigures };
-  result.pages = { projectP95Ms: projectFigures.p95Ms, promptListP95Ms: listFigures.p95Ms, details: pageFigures };
+  if (judgeRunId) {
+    const { runView } = await import("@/lib/judge/queries");
+    const { runBatches, runFailures, runPositionReport, runProgress, runPrompts } = await import("@/lib/judge/runs/run-views");
+    const id = judgeRunId;
+    pageFigures.run = await timePage(
+      admin,
+      pageRequests,
+      () => `/runs/${id}`,
+      () => Promise.all([runView(id), runProgress(id), runFailures(id), runBatches(id), runPrompts(id), runPositionReport(id)]),
+    );
+    log(`  run page p95 ${pageFigures.run.p95Ms} ms (its reads directly: ${pageFigures.run.baselineP95Ms} ms)`);
+  }
+  result.pages = {
+    projectP95Ms: projectFigures.p95Ms,
+    promptListP95Ms: listFigures.p95Ms,
+    runP95Ms: pageFigures.run?.p95Ms ?? null,
+  };
+  details.pages = pageFigures;
   await server.stop();
 }
 
@@ -156,7 +236,6 @@ if (!skip.has("exports")) {
       exports.push({
         format,
         fileType,
-        rows: r.rows,
         seconds: round(r.seconds),
         baselineSeconds: round(copy.seconds),
         ratio: round(r.seconds / copy.seconds),
@@ -176,7 +255,7 @@ await disconnectPrisma();
 await database.close();
 log(`Done in ${((performance.now() - started) / 60000).toFixed(1)} min.`);
 if (args.json) process.stdout.write(JSON.stringify(result) + "\n");
-else process.stdout.write(JSON.stringify(result, null, 2) + "\n");
+else process.stdout.write(JSON.stringify({ ...result, details }, null, 2) + "\n");
 
 function round(x: number): number {
   return Math.round(x * 100) / 100;
