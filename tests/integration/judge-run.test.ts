@@ -16,7 +16,8 @@ import {
   waitForRunJobsSettled,
   waitForStatus,
 } from "../support/judge-runs";
-import { runProgress } from "@/lib/judge/runs/run-views";
+import { runPositionReport, runProgress, runPrompts } from "@/lib/judge/runs/run-views";
+import { pool } from "@/lib/db/pool";
 
 const h = judgeRunHarness(8);
 
@@ -68,6 +69,19 @@ describe("a judge run", () => {
     const finished = (await runProgress(run.id))!;
     expect(finished).toMatchObject({ total: 100, done: 100, failed: 0, pending: 0, callsMade: 100 });
     expect(finished.costUsd).toBeGreaterThan(0);
+
+    // The run page: its first prompts in id order with their units and the best model; the position report.
+    const listed = await runPrompts(run.id, 20);
+    expect(listed.map((p) => p.promptId)).toEqual([...prompts].sort().slice(0, 20));
+    for (const p of listed) expect(p).toMatchObject({ done: 2, failed: 0, total: 2, best: ["m1"] });
+    expect(await runPositionReport(run.id)).toEqual({ ...report, promptsWithResults: 50 });
+    // Kept on the run: served as stored (here altered to tell it apart) until the run finishes again.
+    await pool().query(`UPDATE judge_runs SET position_report = jsonb_set(position_report, '{promptsCompared}', '-1') WHERE id = $1`, [
+      run.id,
+    ]);
+    expect((await runPositionReport(run.id)).promptsCompared).toBe(-1);
+    await pool().query(`UPDATE judge_runs SET finished_at = now() + interval '1 second' WHERE id = $1`, [run.id]);
+    expect(await runPositionReport(run.id)).toEqual({ ...report, promptsWithResults: 50 });
   });
 
   it("pauses when its call budget is spent, and a resume finishes only what is missing", async () => {

@@ -1,7 +1,7 @@
 import "server-only";
 import { CallStatus, RunStatus, UnitState, type RunKind, type RunMode } from "@/generated/prisma/enums";
 import { pool } from "@/lib/db/pool";
-import { queryOne, queryRows, sql } from "@/lib/db/sql";
+import { execute, queryOne, queryRows, sql } from "@/lib/db/sql";
 import { PACE_WINDOW_SECONDS, runPace } from "@/lib/judge/runs/run-pace";
 import { possiblyPaid, type PossiblyPaid } from "@/lib/judge/runs/send-ledger";
 import { SPEND_SQL } from "@/lib/judge/runs/unit-outcome";
@@ -148,13 +148,38 @@ export async function runBatches(runId: string) {
   );
 }
 
-/** Position consistency over the run's prompts (at most the first `maxPrompts`, to keep the page quick). */
-export async function runPositionReport(runId: string, maxPrompts = 5_000): Promise<PositionReport & { promptsWithResults: number }> {
+/** How long a running run's kept position report is served before the next view recomputes it. */
+export const POSITION_REPORT_MAX_AGE_SECONDS = 30;
+
+type KeptPositionReport = PositionReport & { promptsWithResults: number };
+
+/**
+ * Position consistency over the run's prompts (at most the first `maxPrompts`). Kept on the run:
+ * a finished run's report is recomputed only if the run finished after it was computed (a retry
+ * reopens and finishes it again); an unfinished run's once it is older than
+ * POSITION_REPORT_MAX_AGE_SECONDS.
+ */
+export async function runPositionReport(runId: string, maxPrompts = 5_000): Promise<KeptPositionReport> {
+  const kept = await queryOne<{ report: KeptPositionReport | null; fresh: boolean }>(
+    pool(),
+    sql`SELECT position_report AS report,
+               position_report_at IS NOT NULL
+               AND CASE WHEN status IN (${RunStatus.COMPLETED}, ${RunStatus.FAILED}, ${RunStatus.CANCELLED}) AND finished_at IS NOT NULL
+                        THEN position_report_at >= finished_at
+                        ELSE position_report_at > now() - make_interval(secs => ${POSITION_REPORT_MAX_AGE_SECONDS}) END AS fresh
+          FROM judge_runs WHERE id = ${runId}`,
+  );
+  if (kept?.report && kept.fresh) return kept.report;
   const [results, counted] = await Promise.all([
     permutationResultsOf(runId, { maxPrompts }),
     queryOne<{ n: number }>(pool(), sql`SELECT count(DISTINCT prompt_id)::int AS n FROM rankings WHERE judge_run_id = ${runId}`),
   ]);
-  return { ...positionReport(results), promptsWithResults: counted!.n };
+  const report = { ...positionReport(results), promptsWithResults: counted!.n };
+  await execute(
+    pool(),
+    sql`UPDATE judge_runs SET position_report = ${JSON.stringify(report)}::jsonb, position_report_at = now() WHERE id = ${runId}`,
+  );
+  return report;
 }
 
 /**
@@ -172,12 +197,16 @@ export async function runPrompts(runId: string, limit = 100) {
     models: Record<string, string>;
   }>(
     pool(),
-    sql`SELECT u.prompt_id, p.external_id, count(*) FILTER (WHERE u.state = ${UnitState.DONE})::int AS done,
+    // The page's prompts first (the first `limit` in id order, read from the index), then their
+    // units: grouping every unit of a 200,000-unit run to show 100 would read them all.
+    sql`WITH page AS (SELECT DISTINCT prompt_id FROM judge_units WHERE run_id = ${runId} ORDER BY prompt_id LIMIT ${limit})
+     SELECT page.prompt_id, p.external_id,
+            count(*) FILTER (WHERE u.state = ${UnitState.DONE})::int AS done,
             count(*) FILTER (WHERE u.state = ${UnitState.FAILED})::int AS failed, count(*)::int AS total,
             left(p.messages->-1->>'content', 120) AS preview,
-            (SELECT coalesce(jsonb_object_agg(c.id, c.model), '{}'::jsonb) FROM completions c WHERE c.prompt_id = u.prompt_id) AS models
-       FROM judge_units u JOIN prompts p ON p.id = u.prompt_id WHERE u.run_id = ${runId}
-      GROUP BY u.prompt_id, p.external_id, p.messages ORDER BY u.prompt_id LIMIT ${limit}`,
+            (SELECT coalesce(jsonb_object_agg(c.id, c.model), '{}'::jsonb) FROM completions c WHERE c.prompt_id = page.prompt_id) AS models
+       FROM page JOIN prompts p ON p.id = page.prompt_id JOIN judge_units u ON u.run_id = ${runId} AND u.prompt_id = page.prompt_id
+      GROUP BY page.prompt_id, p.external_id, p.messages ORDER BY page.prompt_id`,
   );
   const results = rows.length
     ? await permutationResultsOf(runId, { promptIds: rows.map((r) => r.promptId) })
