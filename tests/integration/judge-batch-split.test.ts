@@ -69,13 +69,13 @@ describe("Batch mode at scale: input files by the provider's limits, several bat
     const inputLines = batches.map((b) => fake.fileText(b.inputFileId!)!.split("\n").filter(Boolean).length);
     expect(inputLines).toEqual([3, 3, 3, 1]);
 
-    // The first output file (3 lines) breaks off after 2: its first page (2 lines) is stored, then the poll fails.
+    // The first output file (3 lines) breaks off after 2 while downloading: the poll fails and stores nothing of it.
     fake.holdBatches(false);
     fake.breakNextDownload(2);
     await expect(pollJudgeBatches(runId)).rejects.toThrow();
-    expect(await storedCounts(runId)).toEqual({ calls: 2, units: 2, rankings: 2, spent: 2, done: 2 });
+    expect(await storedCounts(runId)).toEqual({ calls: 0, units: 0, rankings: 0, spent: 0, done: 0 });
 
-    // The next poll reads that file again from the start: the two lines stored are not stored twice.
+    // The next poll downloads it again and stores every file.
     expect(await pollJudgeBatches(runId)).toBe("done");
     expect(await storedCounts(runId)).toEqual({ calls: 10, units: 10, rankings: 10, spent: 10, done: 10 });
     expect((await db().judgeRun.findUniqueOrThrow({ where: { id: runId } })).status).toBe("COMPLETED");
@@ -83,6 +83,21 @@ describe("Batch mode at scale: input files by the provider's limits, several bat
     for (const promptId of new Set(rows.map((r) => r.prompt_id)))
       for (const perm of [0, 1]) expect(rankedModels(rows, promptId, perm)).toEqual(["m1", "m3", "m0", "m2"]);
     expect((await db().judgeBatch.findMany({ where: { runId } })).every((b) => b.finishedAt !== null)).toBe(true);
+
+    // A worker that died after storing a file's verdicts but before marking its batch read: the
+    // next poll reads the file again from the start and stores nothing twice.
+    await pool().query(
+      `UPDATE judge_batches SET finished_at = NULL WHERE id = (SELECT id FROM judge_batches WHERE run_id = $1 ORDER BY created_at LIMIT 1)`,
+      [runId],
+    );
+    await pool().query(`UPDATE judge_runs SET status = 'RUNNING', finished_at = NULL WHERE id = $1`, [runId]);
+    // It downloads that file again (a download broken here proves it)…
+    fake.breakNextDownload(1);
+    await expect(pollJudgeBatches(runId)).rejects.toThrow();
+    // …and reads it whole the next time.
+    expect(await pollJudgeBatches(runId)).toBe("done");
+    expect(await storedCounts(runId)).toEqual({ calls: 10, units: 10, rankings: 10, spent: 10, done: 10 });
+    expect((await db().judgeRun.findUniqueOrThrow({ where: { id: runId } })).status).toBe("COMPLETED");
     expect(fake.calls).toHaveLength(0);
   });
 

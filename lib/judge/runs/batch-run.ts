@@ -3,6 +3,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { once } from "node:events";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { toFile } from "openai";
 import type OpenAI from "openai";
 import { CallStatus, RunStatus, UnitState } from "@/generated/prisma/enums";
@@ -248,19 +251,31 @@ async function findRemoteBatch(client: OpenAI, localId: string): Promise<OpenAI.
   return null;
 }
 
-/** The lines of a file, streamed (an output file of 200 MB is never held in memory). */
+/**
+ * The lines of a file. It is first downloaded to a temporary file as fast as it arrives, then read
+ * line by line (an output file of 200 MB is never held in memory): reading the response directly
+ * at the pace pages are stored made fetch's parser pause, and every pause put the unread bytes back
+ * at the front of the socket's buffer, which cost as much as the rest of the ingestion together.
+ */
 async function* fileLines(client: OpenAI, fileId: string): AsyncGenerator<string> {
   const response = await client.files.content(fileId);
-  const decoder = new TextDecoder();
-  let rest = "";
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    rest += decoder.decode(chunk, { stream: true });
-    const lines = rest.split("\n");
-    rest = lines.pop()!;
-    yield* lines;
+  const directory = await fs.promises.mkdtemp(path.join(os.tmpdir(), "medpref-batch-output-"));
+  try {
+    const file = path.join(directory, "output.jsonl");
+    await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), fs.createWriteStream(file));
+    const decoder = new TextDecoder();
+    let rest = "";
+    for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) {
+      rest += decoder.decode(chunk as Buffer, { stream: true });
+      const lines = rest.split("\n");
+      rest = lines.pop()!;
+      yield* lines;
+    }
+    rest += decoder.decode();
+    if (rest) yield rest;
+  } finally {
+    await fs.promises.rm(directory, { recursive: true, force: true });
   }
-  rest += decoder.decode();
-  if (rest) yield rest;
 }
 
 interface OutputRecord {
