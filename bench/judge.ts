@@ -83,13 +83,14 @@ if (args.mode === "batch") {
     testServerSeconds: round1(r.testServerSeconds),
     wallSeconds: round1(r.wallSeconds),
     polls: r.polls,
+    pollSeconds: r.pollSeconds.map(round1),
     cpuSeconds: round1(r.cpuSeconds),
     peakRssMb: Math.round(r.peakRssMb),
   };
   if (args.json) process.stdout.write(`${JSON.stringify({ mode: "batch", ...result })}\n`);
   else
     log(
-      `${result.units} units in ${result.batches} batches: MedPref's own time ${result.overheadSeconds} s (test server ${result.testServerSeconds} s, wall ${result.wallSeconds} s, ${result.polls} polls; this process's CPU ${result.cpuSeconds} s including the test server's; peak RSS ${result.peakRssMb} MB)`,
+      `${result.units} units in ${result.batches} batches: MedPref's own time ${result.overheadSeconds} s (test server ${result.testServerSeconds} s, wall ${result.wallSeconds} s, ${result.polls} polls taking ${result.pollSeconds.join(" + ")} s; this process's CPU ${result.cpuSeconds} s including the test server's; peak RSS ${result.peakRssMb} MB)`,
     );
   await printPgStats();
   await bench.close();
