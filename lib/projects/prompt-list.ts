@@ -71,14 +71,10 @@ export interface PromptList {
 }
 
 // Per prompt: its submitted human rankings, and whether clinicians disagree on the best candidate
-// (the latest revisions' rank-1 sets differ) with no adjudicated ranking yet.
+// (kept on the prompt by triggers: the latest revisions' rank-1 sets differ) with no adjudicated ranking yet.
 const HUMAN_COUNT = sql`(SELECT count(*) FROM rankings r WHERE r.prompt_id = p.id AND r.kind = ${RankingKind.HUMAN})`;
 const hasKind = (kind: RankingKind) => sql`EXISTS (SELECT 1 FROM rankings r WHERE r.prompt_id = p.id AND r.kind = ${kind})`;
-const DISPUTED = sql`(NOT ${hasKind(RankingKind.ADJUDICATED)} AND (
-  SELECT count(DISTINCT b.best) FROM (
-    SELECT (SELECT string_agg(e.completion_id::text, ',' ORDER BY e.completion_id) FROM ranking_entries e WHERE e.revision_id = rr.id AND e.rank = 1) AS best
-      FROM rankings r JOIN ranking_revisions rr ON rr.ranking_id = r.id AND rr.revision = r.revision
-     WHERE r.prompt_id = p.id AND r.kind = ${RankingKind.HUMAN}) b) > 1)`;
+const DISPUTED = sql`(p.human_disputed AND NOT ${hasKind(RankingKind.ADJUDICATED)})`;
 const STATUS_SQL: Record<PromptStatus, Sql> = {
   "needs-rankings": sql`(NOT ${hasKind(RankingKind.GOLD)} AND ${HUMAN_COUNT} < proj.overlap_k + p.extra_rankings)`,
   disputed: DISPUTED,

@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { setReferenceRanking } from "@/lib/annotation/admin-annotation";
+import { insertNextRevision } from "@/lib/annotation/store-revision";
 import { pool } from "@/lib/db/pool";
+import { withTransaction } from "@/lib/db/transaction";
 import { importRankings } from "@/lib/import/rankings/import-rankings";
 import { naturalCompare } from "@/lib/projects/natural-sort";
 import { listPrompts, promptListQuerySchema } from "@/lib/projects/prompt-list";
@@ -150,6 +152,42 @@ describe("the project page's prompt list", () => {
       actorId: admin.id,
     });
     expect(idsOf(await listPrompts(project.id, q({ status: "disputed" })))).toEqual([]);
+  });
+
+  it("keeps the dispute up to date as clinicians revise and rankings go", async () => {
+    const { project, idOf, completionIds } = await seeded();
+    const disputed = async () => idsOf(await listPrompts(project.id, q({ status: "disputed" })));
+    const humanRanking = async (externalId: string, rater: string) =>
+      (
+        await pool().query<{ id: string }>(
+          `SELECT r.id FROM rankings r JOIN users u ON u.id = r.rater_id WHERE r.prompt_id = $1 AND u.name = $2 AND r.kind = 'HUMAN'`,
+          [await idOf(externalId), rater],
+        )
+      ).rows[0]!.id;
+    // A revision storing the ranking a clinician would submit (alpha, beta, gamma = the ids in position order).
+    const revise = async (externalId: string, rater: string, order: number[]) => {
+      const ids = await completionIds(externalId);
+      const rankingId = await humanRanking(externalId, rater);
+      await withTransaction((tx) =>
+        insertNextRevision(tx, {
+          rankingId,
+          authorId: null,
+          shownOrder: null,
+          idempotencyKey: null,
+          submission: { tiers: order.map((i) => ids[i]!), details: {}, rationale: null, timeOnTaskMs: 0 },
+        }),
+      );
+    };
+    expect(await disputed()).toEqual(["q2"]);
+    // Rater B comes round to alpha on q2: no dispute left.
+    await revise("q2", "Rater B", [0, 1, 2]);
+    expect(await disputed()).toEqual([]);
+    // Rater A changes their best on q1 to gamma: q1 is disputed now.
+    await revise("q1", "Rater A", [2, 0, 1]);
+    expect(await disputed()).toEqual(["q1"]);
+    // One of q1's two rankings goes: one rater cannot disagree with themselves.
+    await pool().query(`DELETE FROM rankings WHERE id = $1`, [await humanRanking("q1", "Rater B")]);
+    expect(await disputed()).toEqual([]);
   });
 
   it("refuses an unknown status or page with the field named", () => {
