@@ -83,6 +83,20 @@ export async function startWorker(databaseUrl: string, concurrency: number, cpuP
   return child;
 }
 
+/** A judge run of the bench's endpoint, model and template over the project's prompts. */
+async function createBenchRun(
+  bench: JudgeBench,
+  options: { projectSlug: string; name: string; permutations: number },
+  extra: { maxConcurrency?: number; filter?: { sample: number }; mode?: "BATCH" },
+) {
+  const { createJudgeRun } = await import("@/lib/judge/runs/create-judge-run");
+  const { projectSlug, name, permutations } = options;
+  return createJudgeRun(
+    { projectSlug, name, endpointId: bench.endpointId, model: "judge", templateId: bench.templateId, permutations, ...extra },
+    null,
+  );
+}
+
 export interface LiveRunFigures {
   runId: string;
   concurrency: number;
@@ -109,24 +123,14 @@ export async function measureLiveRun(
   bench: JudgeBench,
   options: { projectSlug: string; name: string; concurrency: number; permutations: number; sample?: number; cpuProfileDir?: string },
 ): Promise<LiveRunFigures> {
-  const { createJudgeRun } = await import("@/lib/judge/runs/create-judge-run");
   const { startJudgeRun } = await import("@/lib/judge/runs/judge-queue");
   const { runProgress } = await import("@/lib/judge/runs/run-views");
   const { db } = await import("@/lib/db/prisma");
-  const { concurrency, permutations } = options;
-  const run = await createJudgeRun(
-    {
-      projectSlug: options.projectSlug,
-      name: options.name,
-      endpointId: bench.endpointId,
-      model: "judge",
-      templateId: bench.templateId,
-      permutations,
-      maxConcurrency: concurrency,
-      ...(options.sample ? { filter: { sample: options.sample } } : {}),
-    },
-    null,
-  );
+  const { concurrency } = options;
+  const run = await createBenchRun(bench, options, {
+    maxConcurrency: concurrency,
+    ...(options.sample ? { filter: { sample: options.sample } } : {}),
+  });
   const worker = await startWorker(bench.databaseUrl, concurrency, options.cpuProfileDir);
   const callsBefore = bench.fake.calls.length;
   const cpuBefore = { worker: processCpuMs(worker.pid!), self: process.cpuUsage(), pg: postgresCpuMs(bench.postmasterPid) };
@@ -192,23 +196,11 @@ export async function measureBatchRun(
   bench: JudgeBench,
   options: { projectSlug: string; name: string; permutations: number },
 ): Promise<BatchRunFigures> {
-  const { createJudgeRun } = await import("@/lib/judge/runs/create-judge-run");
   const { startJudgeRun } = await import("@/lib/judge/runs/judge-queue");
   const { pollJudgeBatches } = await import("@/lib/judge/runs/batch-run");
   const { runProgress } = await import("@/lib/judge/runs/run-views");
   const { db } = await import("@/lib/db/prisma");
-  const run = await createJudgeRun(
-    {
-      projectSlug: options.projectSlug,
-      name: options.name,
-      endpointId: bench.endpointId,
-      model: "judge",
-      templateId: bench.templateId,
-      permutations: options.permutations,
-      mode: "BATCH",
-    },
-    null,
-  );
+  const run = await createBenchRun(bench, options, { mode: "BATCH" });
   await startJudgeRun(bench.boss, run.id, null);
   const pollSeconds: number[] = [];
   const cpu = process.cpuUsage();
