@@ -1,7 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
+import { type Page } from "@playwright/test";
+import { expect, test } from "./support/fixtures";
 import { E2E_AGREEMENT_PROJECT, E2E_ANNOTATE_PROJECT, E2E_PROJECT } from "./support/constants";
-import { signInAs } from "./support/sign-in";
 
 // axe (WCAG 2.0/2.1/2.2 A and AA rules) on every page but the ranking screen, in light and in
 // dark mode (the system setting, emulated: users here never picked a theme). Serious and
@@ -95,10 +95,10 @@ for (const scheme of ["light", "dark"] as const) {
       expect(await auditPages(page, scheme, ["/login"])).toEqual({});
     });
 
-    test(`admin pages have no serious accessibility violations (${scheme})`, async ({ page }) => {
+    test(`admin pages have no serious accessibility violations (${scheme})`, async ({ page, signIn }) => {
       // 14 pages, each analysed in full (axe takes a few seconds on the agreement dashboard).
       test.setTimeout(600_000);
-      await signInAs(page, "admin");
+      await signIn("admin");
       await agreementReportStored(page);
       const problems = await auditPages(page, scheme, [
         "/projects",
@@ -119,21 +119,21 @@ for (const scheme of ["light", "dark"] as const) {
       expect(problems).toEqual({});
     });
 
-    test(`researcher pages have no serious accessibility violations (${scheme})`, async ({ page }) => {
+    test(`researcher pages have no serious accessibility violations (${scheme})`, async ({ page, signIn }) => {
       test.setTimeout(180_000);
-      await signInAs(page, "researcher");
+      await signIn("researcher");
       await agreementReportStored(page);
       expect(await auditPages(page, scheme, ["/projects", `/projects/${E2E_AGREEMENT_PROJECT}/agreement`])).toEqual({});
     });
 
-    test(`clinician pages have no serious accessibility violations (${scheme})`, async ({ page }) => {
+    test(`clinician pages have no serious accessibility violations (${scheme})`, async ({ page, signIn }) => {
       test.setTimeout(180_000);
-      await signInAs(page, "clinician");
+      await signIn("clinician");
       expect(await auditPages(page, scheme, ["/annotate", `/annotate/${E2E_ANNOTATE_PROJECT}/history`])).toEqual({});
     });
 
-    test(`the ranking screen has no serious accessibility violations (${scheme})`, async ({ page }) => {
-      await signInAs(page, "clinician", { showIntro: true });
+    test(`the ranking screen has no serious accessibility violations (${scheme})`, async ({ page, signIn }) => {
+      await signIn("clinician", { showIntro: true });
       await page.goto(`/annotate/${E2E_ANNOTATE_PROJECT}`);
       // The first-visit introduction, then the screen itself with a ranking under way.
       await expect(page.getByRole("dialog", { name: /How to rank/ })).toBeVisible();

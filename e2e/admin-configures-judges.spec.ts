@@ -1,8 +1,10 @@
-import { expect, test } from "@playwright/test";
-import { signInAs } from "./support/sign-in";
+import { expect, test } from "./support/fixtures";
 
-test("an admin adds a judge endpoint by the name of its key's variable; a pasted key and NEXTAUTH_SECRET are refused", async ({ page }) => {
-  await signInAs(page, "admin");
+test("an admin adds a judge endpoint by the name of its key's variable; a pasted key and NEXTAUTH_SECRET are refused", async ({
+  page,
+  signIn,
+}) => {
+  await signIn("admin");
   await page.goto("/admin/judges");
   const endpoints = page.getByRole("region", { name: "Endpoints" });
   await endpoints.getByLabel("Name", { exact: true }).fill("Local vLLM");

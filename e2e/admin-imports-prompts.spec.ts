@@ -1,6 +1,5 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/fixtures";
 import { E2E_PROJECT } from "./support/constants";
-import { signInAs } from "./support/sign-in";
 
 const file = (records: object[]) => ({
   name: "cardiology.jsonl",
@@ -16,8 +15,8 @@ const prompt = (i: number) => ({
   completions: Array.from({ length: 8 }, (_, j) => ({ model: `model-${j}`, text: `Candidate ${j} for question ${i}.` })),
 });
 
-test("an admin uploads a file, watches it import and sees its prompts in the project", async ({ page }) => {
-  await signInAs(page, "admin");
+test("an admin uploads a file, watches it import and sees its prompts in the project", async ({ page, signIn }) => {
+  await signIn("admin");
   await page.goto(`/admin/projects/${E2E_PROJECT}/import`);
   await page.getByLabel("File").setInputFiles(file([prompt(1), prompt(2), prompt(3)]));
   await page.getByRole("button", { name: "Import" }).click();
@@ -37,8 +36,8 @@ test("an admin uploads a file, watches it import and sees its prompts in the pro
   );
 });
 
-test("an invalid file imports nothing and the page lists each problem", async ({ page }) => {
-  await signInAs(page, "admin");
+test("an invalid file imports nothing and the page lists each problem", async ({ page, signIn }) => {
+  await signIn("admin");
   await page.goto(`/admin/projects/${E2E_PROJECT}/import`);
   const bad = { ...prompt(9), completions: [{ model: "a", text: "only one" }] };
   await page.getByLabel("File").setInputFiles(file([prompt(8), bad]));
@@ -54,8 +53,38 @@ test("an invalid file imports nothing and the page lists each problem", async ({
   await expect(page.getByText("E2E question 8")).toHaveCount(0);
 });
 
-test("an admin invites a user, and the audit log records it", async ({ page }) => {
-  await signInAs(page, "admin");
+test("a file whose format cannot be told names the form's format chooser, and the chosen format is the one read", async ({
+  page,
+  signIn,
+}) => {
+  await signIn("admin");
+  await page.goto(`/admin/projects/${E2E_PROJECT}/import`);
+  const unknown = { name: "questions.jsonl", mimeType: "application/json", buffer: Buffer.from('{"question":"Dose of aspirin?"}\n') };
+  await page.getByLabel("File").setInputFiles(unknown);
+  await page.getByRole("button", { name: "Import" }).click();
+  const result = page.getByRole("region", { name: "Import result" });
+  await expect(result.getByRole("status")).toHaveText(
+    'Nothing imported: 1 of 1 record is invalid. Fix them, or import the valid ones by ticking "Skip invalid records" and importing again.',
+  );
+  // The web user is pointed at the form's own chooser (its label, exactly), not at the CLI's --format.
+  await expect(result.getByRole("row").nth(1).getByRole("cell")).toHaveText([
+    "line 1",
+    "(record)",
+    'cannot tell the file format from this record: expected UltraMedical (conversations + model_outputs), UltraFeedback (instruction + completions) or MedPref JSONL (prompt or messages + completions); choose the file\'s format under "Format" and import again',
+  ]);
+  const chooser = page.getByRole("combobox", { name: "Format" });
+  await expect(chooser.getByRole("option")).toHaveText(["Detect automatically", "UltraMedical", "UltraFeedback", "MedPref JSONL"]);
+
+  // Chosen, the format is the one the server reads the file as: its own fields are the ones missing.
+  await chooser.selectOption({ label: "UltraFeedback" });
+  await page.getByLabel("File").setInputFiles(unknown);
+  await page.getByRole("button", { name: "Import" }).click();
+  await expect(result.getByRole("row").nth(1).getByRole("cell")).toHaveText(["line 1", "instruction", "missing prompt: no instruction"]);
+  await expect(result.getByRole("row").nth(2).getByRole("cell")).toHaveText(["line 1", "completions", "missing (expected array)"]);
+});
+
+test("an admin invites a user, and the audit log records it", async ({ page, signIn }) => {
+  await signIn("admin");
   await page.goto("/admin/users");
   await page.getByLabel("Email").fill("new.nurse@medpref.test");
   await page.getByLabel("Name").fill("New Nurse");
@@ -69,8 +98,8 @@ test("an admin invites a user, and the audit log records it", async ({ page }) =
   await expect(page.getByRole("cell", { name: "user.role" }).first()).toBeVisible();
 });
 
-test("an admin sets a gold ranking on a prompt and assigns prompts to a clinician", async ({ page }) => {
-  await signInAs(page, "admin");
+test("an admin sets a gold ranking on a prompt and assigns prompts to a clinician", async ({ page, signIn }) => {
+  await signIn("admin");
   await page.goto("/projects/e2e-annotate");
   await page.getByRole("link", { name: /E2E annotation question 5/ }).click();
   await expect(page.getByRole("heading", { name: "Gold ranking" })).toBeVisible();

@@ -1,12 +1,11 @@
 import fs from "node:fs";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/fixtures";
 import { E2E_JUDGE_KEY_ENV, E2E_STATE_FILE } from "./support/constants";
-import { signInAs } from "./support/sign-in";
 
 const state = () => JSON.parse(fs.readFileSync(E2E_STATE_FILE, "utf8")) as { fakeOpenAIUrl: string };
 
-test("an admin tests an endpoint's connection, edits it, and archives it (deleted, as no run used it)", async ({ page }) => {
-  await signInAs(page, "admin");
+test("an admin tests an endpoint's connection, edits it, and archives it (deleted, as no run used it)", async ({ page, signIn }) => {
+  await signIn("admin");
   await page.goto("/admin/judges");
   const endpoints = page.getByRole("region", { name: "Endpoints" });
   const addForm = endpoints.locator("form").last();

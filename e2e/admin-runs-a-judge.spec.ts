@@ -1,16 +1,16 @@
 import fs from "node:fs";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/fixtures";
 import { E2E_JUDGE_KEY_ENV, E2E_STATE_FILE } from "./support/constants";
-import { signInAs } from "./support/sign-in";
 
 const state = () => JSON.parse(fs.readFileSync(E2E_STATE_FILE, "utf8")) as { fakeOpenAIUrl: string };
 
 test("an admin starts a judge run from the browser, watches it finish, reads its position consistency and the judge's rankings per prompt", async ({
   page,
   browser,
+  signIn,
 }) => {
   test.setTimeout(240_000);
-  await signInAs(page, "admin");
+  await signIn("admin");
   await page.goto("/admin/judges");
   const endpoints = page.getByRole("region", { name: "Endpoints" });
   await endpoints.getByLabel("Name", { exact: true }).fill("E2E judge");
@@ -78,12 +78,12 @@ test("an admin starts a judge run from the browser, watches it finish, reads its
 
   // A researcher sees the run but cannot control it; a clinician cannot see it.
   const researcher = await browser.newPage();
-  await signInAs(researcher, "researcher");
+  await signIn("researcher", { page: researcher });
   await researcher.goto(runUrl);
   await expect(researcher.getByTestId("run-status")).toHaveText("completed");
   await expect(researcher.getByRole("button", { name: /Pause|Resume|Cancel/ })).toHaveCount(0);
   const clinician = await browser.newPage();
-  await signInAs(clinician, "clinician");
+  await signIn("clinician", { page: clinician });
   expect((await clinician.goto(runUrl))?.status()).toBe(403);
   expect((await clinician.request.get(runUrl.replace("/runs/", "/api/runs/"))).status()).toBe(403);
 });

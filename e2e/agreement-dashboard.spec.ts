@@ -1,15 +1,15 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/fixtures";
 import { E2E_AGREEMENT_ANNOTATORS, E2E_AGREEMENT_PROJECT } from "./support/constants";
-import { signInAs } from "./support/sign-in";
 
 const DASHBOARD = `/projects/${E2E_AGREEMENT_PROJECT}/agreement`;
 
 test("an admin reads the agreement dashboard: figures with intervals, the annotator table and heatmap, bias and model charts", async ({
   page,
+  signIn,
 }) => {
   // The first view waits for the worker's first computation of the report (and the filtered one's).
   test.setTimeout(180_000);
-  await signInAs(page, "admin");
+  await signIn("admin");
   await page.goto(`/projects/${E2E_AGREEMENT_PROJECT}`);
   await page.getByRole("link", { name: "Agreement", exact: true }).click();
   await expect(page).toHaveURL(new RegExp(`${DASHBOARD}$`));
@@ -72,8 +72,8 @@ test("an admin reads the agreement dashboard: figures with intervals, the annota
   await expect(page.getByRole("status").filter({ hasText: "Sent back" })).toContainText("1 more ranking");
 });
 
-test("a researcher sees the project-level figures but no annotator rows or names", async ({ page }) => {
-  await signInAs(page, "researcher");
+test("a researcher sees the project-level figures but no annotator rows or names", async ({ page, signIn }) => {
+  await signIn("researcher");
   await page.goto(DASHBOARD);
   await expect(
     page.getByRole("region", { name: "Clinicians with each other", exact: true }).getByRole("row", { name: /^Kendall's W \d\.\d{3}/ }),
@@ -87,14 +87,14 @@ test("a researcher sees the project-level figures but no annotator rows or names
   expect(disagreements?.status()).toBe(403);
 });
 
-test("a clinician is refused the dashboard", async ({ page }) => {
-  await signInAs(page, "clinician");
+test("a clinician is refused the dashboard", async ({ page, signIn }) => {
+  await signIn("clinician");
   const response = await page.goto(DASHBOARD);
   expect(response?.status()).toBe(403);
 });
 
-test("an admin filters the audit log and downloads it as CSV", async ({ page }) => {
-  await signInAs(page, "admin");
+test("an admin filters the audit log and downloads it as CSV", async ({ page, signIn }) => {
+  await signIn("admin");
   await page.goto("/admin/audit");
   await page.getByLabel("Action").fill("rankings.import");
   await page.getByRole("button", { name: "Filter" }).click();

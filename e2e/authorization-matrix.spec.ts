@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
-import { expect, request as playwrightRequest, test, type APIRequestContext, type APIResponse } from "@playwright/test";
+import { request as playwrightRequest, type APIRequestContext, type APIResponse } from "@playwright/test";
+import { expect, test } from "./support/fixtures";
 import {
   ACTIONS,
   CALLERS,
@@ -14,7 +15,7 @@ import {
 } from "./support/authorization-matrix";
 import { E2E_AGREEMENT_PROJECT, E2E_BASE_URL, E2E_HYGIENE_PROJECT, E2E_USERS } from "./support/constants";
 import { queryE2eDatabase } from "./support/database";
-import { signInAs, signInThroughApi } from "./support/sign-in";
+import { signInThroughApi } from "./support/sign-in";
 
 // Every page, route handler and server action, found on the file system, called as each kind of
 // caller against the production build, and compared with the declared table
@@ -234,8 +235,8 @@ async function callAction(request: APIRequestContext, action: { id: string; page
   return request.post(action.page, { headers: { ...headers, "content-type": "text/plain;charset=UTF-8" }, data: JSON.stringify(encoded) });
 }
 
-test("a refused page says so in the page, without the admin's navigation", async ({ page }) => {
-  await signInAs(page, "clinician");
+test("a refused page says so in the page, without the admin's navigation", async ({ page, signIn }) => {
+  await signIn("clinician");
   const response = await page.goto("/admin/users");
   expect(response?.status()).toBe(403);
   await expect(page.getByRole("heading", { name: "Not allowed" })).toBeVisible();

@@ -2,10 +2,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import { freePort, killAndWait } from "../tests/support/processes";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/fixtures";
 import { E2E_BASE_URL, E2E_STATE_FILE } from "./support/constants";
 import { queryE2eDatabase } from "./support/database";
-import { signInAs } from "./support/sign-in";
 import { WEB_SERVER, tsxArgs } from "../lib/process/node-commands";
 
 /**
@@ -155,7 +154,7 @@ test.describe("behind one trusted proxy, on https", () => {
   });
 });
 
-test("pages carry a per-request script nonce, no 'unsafe-inline' for scripts, and still work", async ({ page, request }) => {
+test("pages carry a per-request script nonce, no 'unsafe-inline' for scripts, and still work", async ({ page, request, signIn }) => {
   const violations: string[] = [];
   page.on("console", (message) => {
     if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
@@ -179,7 +178,7 @@ test("pages carry a per-request script nonce, no 'unsafe-inline' for scripts, an
   expect(again.headers()["content-security-policy"]).not.toContain(nonce);
   expect(again.headers()["content-security-policy"]).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'; /);
   // Scripts run: the sign-in form is a client component.
-  await signInAs(page, "clinician");
+  await signIn("clinician");
   expect(violations).toEqual([]);
   // Plain http: no HSTS.
   expect(first!.headers()["strict-transport-security"]).toBeUndefined();

@@ -1,8 +1,8 @@
-import { expect, test, type Page } from "@playwright/test";
+import { type Page } from "@playwright/test";
+import { expect, test } from "./support/fixtures";
 import { E2E_MODELS } from "./support/annotation-data";
 import { E2E_ANNOTATE_PROJECT, E2E_USERS } from "./support/constants";
 import { queryE2eDatabase } from "./support/database";
-import { signInAs } from "./support/sign-in";
 
 async function openQueue(page: Page) {
   await page.goto(`/annotate/${E2E_ANNOTATE_PROJECT}`);
@@ -41,8 +41,8 @@ async function storedTopModel(email: string): Promise<string[]> {
 test.describe("on a 1920 × 1080 screen", () => {
   test.use({ viewport: { width: 1920, height: 1080 } });
 
-  test("a clinician ranks 8 candidates by drag and drop, submits, and gets the next prompt without a reload", async ({ page }) => {
-    await signInAs(page, "dragger");
+  test("a clinician ranks 8 candidates by drag and drop, submits, and gets the next prompt without a reload", async ({ page, signIn }) => {
+    await signIn("dragger");
     await openQueue(page);
     const firstQuestion = await page.getByRole("region", { name: "Prompt" }).innerText();
     await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
@@ -74,8 +74,8 @@ test.describe("on a 1920 × 1080 screen", () => {
   });
 });
 
-test("a clinician ranks by keyboard only, reloads half-way, finds the draft and submits", async ({ page }) => {
-  await signInAs(page, "typist");
+test("a clinician ranks by keyboard only, reloads half-way, finds the draft and submits", async ({ page, signIn }) => {
+  await signIn("typist");
   await openQueue(page);
   await page.locator("body").click({ position: { x: 5, y: 5 } });
   for (const key of ["3", "1", "4"]) {
@@ -103,21 +103,21 @@ test("a clinician ranks by keyboard only, reloads half-way, finds the draft and 
   expect(stored).toHaveLength(8);
 });
 
-test("an incomplete ranking is refused with the message next to the ranking", async ({ page }) => {
-  await signInAs(page, "checker");
+test("an incomplete ranking is refused with the message next to the ranking", async ({ page, signIn }) => {
+  await signIn("checker");
   await openQueue(page);
   await page.getByRole("button", { name: "Rank Response 2 next" }).first().click();
   await page.getByRole("button", { name: "Submit ranking" }).click();
   await expect(page.getByRole("complementary", { name: "Ranking" }).getByRole("alert")).toContainText("Rank every candidate");
 });
 
-test("neither the page nor any response a clinician receives names a model", async ({ page }) => {
+test("neither the page nor any response a clinician receives names a model", async ({ page, signIn }) => {
   const bodies: string[] = [];
   page.on("response", async (response) => {
     const type = response.headers()["content-type"] ?? "";
     if (type.includes("json") || type.includes("html") || type.includes("x-component")) bodies.push(await response.text().catch(() => ""));
   });
-  await signInAs(page, "watcher");
+  await signIn("watcher");
   await openQueue(page);
   await page.getByRole("button", { name: "Rank Response 1 next" }).first().click();
   await expect(page.getByText(/Draft saved/)).toBeVisible();
@@ -131,15 +131,15 @@ test("neither the page nor any response a clinician receives names a model", asy
   }
 });
 
-test("a clinician cannot open another clinician's assignment by its address", async ({ browser }) => {
+test("a clinician cannot open another clinician's assignment by its address", async ({ browser, signIn }) => {
   const owner = await browser.newContext();
   const ownerPage = await owner.newPage();
-  await signInAs(ownerPage, "watcher");
+  await signIn("watcher", { page: ownerPage });
   const next = await ownerPage.request.get(`/api/projects/${E2E_ANNOTATE_PROJECT}/annotation/next`);
   const assignmentId = ((await next.json()) as { assignment: { id: string } }).assignment.id;
   const intruder = await browser.newContext();
   const page = await intruder.newPage();
-  await signInAs(page, "intruder");
+  await signIn("intruder", { page });
   const response = await page.goto(`/annotate/${E2E_ANNOTATE_PROJECT}/assignments/${assignmentId}`);
   expect(response?.status()).toBe(404);
   const api = await page.request.get(`/api/assignments/${assignmentId}`);

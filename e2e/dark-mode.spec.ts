@@ -1,7 +1,7 @@
-import { expect, test, type BrowserContext, type Page } from "@playwright/test";
+import { type BrowserContext, type Page } from "@playwright/test";
+import { expect, test } from "./support/fixtures";
 import { E2E_USERS } from "./support/constants";
 import { queryE2eDatabase } from "./support/database";
-import { signInAs } from "./support/sign-in";
 
 /** The body's background in sRGB channels, read back through a canvas (Chromium reports lab()). */
 async function backgroundRgb(page: Page): Promise<number[]> {
@@ -28,6 +28,7 @@ async function savedTheme(): Promise<string | null> {
 
 test("the theme follows the system until chosen; a choice applies at once, is drawn by the server, is saved per user and follows them to a new browser", async ({
   browser,
+  signIn,
 }) => {
   test.setTimeout(120_000);
   // A light system: the login page follows it.
@@ -48,7 +49,7 @@ test("the theme follows the system until chosen; a choice applies at once, is dr
   expect(await (await page.request.get("/login")).text()).toContain('<html lang="en" data-theme="dark">');
 
   // Signing in keeps this browser's choice; nothing is saved for the user until they choose.
-  await signInAs(page, "themer");
+  await signIn("themer", { page });
   await expect(html).toHaveAttribute("data-theme", "dark");
   expect(await savedTheme()).toBeNull();
 
@@ -77,7 +78,7 @@ test("the theme follows the system until chosen; a choice applies at once, is dr
   await phonePage.goto("/login");
   await expect(phonePage.locator("html")).toHaveAttribute("data-theme", "system");
   expect(await themeCookie(phone)).toBeUndefined();
-  await signInAs(phonePage, "themer");
+  await signIn("themer", { page: phonePage });
   await expect(phonePage.locator("html")).toHaveAttribute("data-theme", "dark");
   expect(await isDark(phonePage)).toBe(true);
   await expect.poll(() => themeCookie(phone)).toBe("dark");

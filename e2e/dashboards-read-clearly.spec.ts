@@ -1,6 +1,6 @@
-import { expect, test, type Page } from "@playwright/test";
+import { type Page } from "@playwright/test";
+import { expect, test } from "./support/fixtures";
 import { E2E_AGREEMENT_MODELS, E2E_AGREEMENT_PROJECT, E2E_PASSWORD, E2E_PROJECT, E2E_USERS } from "./support/constants";
-import { signInAs } from "./support/sign-in";
 
 const DASHBOARD = `/projects/${E2E_AGREEMENT_PROJECT}/agreement`;
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
@@ -39,9 +39,12 @@ async function layoutProblems(page: Page): Promise<string[]> {
 
 test.describe("the agreement dashboard reads clearly at 390 and 1920 px", () => {
   for (const width of [390, 1920]) {
-    test(`at ${width} px: model names whole, tables within their cards, figures explained, too few prompts said`, async ({ page }) => {
+    test(`at ${width} px: model names whole, tables within their cards, figures explained, too few prompts said`, async ({
+      page,
+      signIn,
+    }) => {
       await page.setViewportSize({ width, height: 900 });
-      await signInAs(page, "admin");
+      await signIn("admin");
       await page.goto(DASHBOARD);
       const strengths = page.getByRole("figure", { name: "Bradley–Terry strengths (Clinicians)" });
       await expect(strengths).toBeVisible();
@@ -80,15 +83,15 @@ test.describe("the agreement dashboard reads clearly at 390 and 1920 px", () => 
     });
   }
 
-  test("the formulas page the explanations link to", async ({ page }) => {
-    await signInAs(page, "researcher");
+  test("the formulas page the explanations link to", async ({ page, signIn }) => {
+    await signIn("researcher");
     await page.goto("/help/agreement");
     await expect(page.getByRole("heading", { name: "How the agreement figures are computed" })).toBeVisible();
     await expect(page.getByRole("cell", { name: /^Kendall's tau-b$/ })).toBeVisible();
   });
 
-  test("a judge section without data says why", async ({ page }) => {
-    await signInAs(page, "admin");
+  test("a judge section without data says why", async ({ page, signIn }) => {
+    await signIn("admin");
     await page.goto(`/projects/${E2E_PROJECT}/agreement`);
     // The first view may show the report being computed by the worker: the page updates by itself.
     await expect(page.getByRole("region", { name: "Judges against the clinicians' consensus" })).toContainText(
@@ -99,8 +102,8 @@ test.describe("the agreement dashboard reads clearly at 390 and 1920 px", () => 
 });
 
 test.describe("the prompt list and the prompt page", () => {
-  test("prompts sort naturally, and are searched and filtered on the server, page by page", async ({ page }) => {
-    await signInAs(page, "researcher");
+  test("prompts sort naturally, and are searched and filtered on the server, page by page", async ({ page, signIn }) => {
+    await signIn("researcher");
     await page.goto(`/projects/${E2E_AGREEMENT_PROJECT}`);
     const ids = () => page.getByRole("table", { name: "Prompts" }).locator("tbody tr td:first-child div").allTextContents();
     expect(await ids()).toEqual(Array.from({ length: 12 }, (_, i) => `agree-${i}`));
@@ -124,9 +127,10 @@ test.describe("the prompt list and the prompt page", () => {
   for (const width of [390, 1920]) {
     test(`at ${width} px a prompt's human rankings read "1st: Response 2 · model", and admins rank gold with model names`, async ({
       page,
+      signIn,
     }) => {
       await page.setViewportSize({ width, height: 900 });
-      await signInAs(page, "admin");
+      await signIn("admin");
       await page.goto(`/projects/${E2E_AGREEMENT_PROJECT}?q=question+0`);
       await page.getByRole("link", { name: "Agreement question 0?" }).click();
       const rankings = page.getByRole("region", { name: /Human rankings/ });
@@ -149,8 +153,8 @@ test.describe("the prompt list and the prompt page", () => {
   }
 });
 
-test("the audit log shows readable field changes, not JSON of ids", async ({ page }) => {
-  await signInAs(page, "admin");
+test("the audit log shows readable field changes, not JSON of ids", async ({ page, signIn }) => {
+  await signIn("admin");
   await page.goto("/admin/audit?action=gold.set");
   // Other specs set gold rankings too: the seeded gold ranking of agree-1 is the row looked at.
   const row = page.getByRole("table", { name: "Audit entries" }).getByRole("row").filter({ hasText: "prompt agree-1" }).first();
@@ -159,8 +163,8 @@ test("the audit log shows readable field changes, not JSON of ids", async ({ pag
   expect(await row.textContent()).not.toMatch(UUID);
 });
 
-test("the 404 page keeps the navigation", async ({ page }) => {
-  await signInAs(page, "researcher");
+test("the 404 page keeps the navigation", async ({ page, signIn }) => {
+  await signIn("researcher");
   const response = await page.goto("/no-such-page");
   expect(response?.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();

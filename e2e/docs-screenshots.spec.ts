@@ -1,6 +1,5 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/fixtures";
 import { E2E_TIES_PROJECT } from "./support/constants";
-import { signInAs } from "./support/sign-in";
 
 // Not a check: refreshes the README's screenshots of the ranking screen when asked
 // (MEDPREF_SCREENSHOTS=1 npx playwright test e2e/docs-screenshots.spec.ts).
@@ -14,7 +13,7 @@ const sizes = [
 
 for (const size of sizes) {
   for (const scheme of ["light", "dark"] as const) {
-    test(`the ranking screen at ${size.name} px, ${scheme}`, async ({ browser }) => {
+    test(`the ranking screen at ${size.name} px, ${scheme}`, async ({ browser, signIn }) => {
       const context = await browser.newContext({
         viewport: { width: size.width, height: size.height },
         hasTouch: size.touch,
@@ -22,7 +21,7 @@ for (const size of sizes) {
         colorScheme: scheme,
       });
       const page = await context.newPage();
-      await signInAs(page, "rankerDraft");
+      await signIn("rankerDraft", { page });
       await page.goto(`/annotate/${E2E_TIES_PROJECT}`);
       await expect(page.getByRole("article", { name: "Response 8" })).toBeVisible();
       await page.getByRole("region", { name: "Prompt" }).click();

@@ -1,6 +1,6 @@
-import { expect, test, type Page } from "@playwright/test";
+import { type Page } from "@playwright/test";
+import { expect, test } from "./support/fixtures";
 import { queryE2eDatabase } from "./support/database";
-import { signInAs } from "./support/sign-in";
 
 // A page that fails on the server shows the error page (app/(app)/error.tsx inside the app's
 // frame, app/global-error.tsx when the root layout itself fails): what happened, the digest an
@@ -22,10 +22,10 @@ async function expectErrorPage(page: Page) {
   await expect(page.getByRole("button", { name: "Try again" })).toBeVisible();
 }
 
-test("a page that fails shows the error page inside the app's frame, and Try again recovers it", async ({ page }) => {
+test("a page that fails shows the error page inside the app's frame, and Try again recovers it", async ({ page, signIn }) => {
   await page.emulateMedia({ colorScheme: "light" });
   await page.setViewportSize({ width: 1920, height: 900 });
-  await signInAs(page, "researcher");
+  await signIn("researcher");
   await withTableHidden("api_tokens", async () => {
     const response = await page.goto("/exports/tokens");
     expect(response?.status()).toBe(500);
@@ -41,9 +41,9 @@ test("a page that fails shows the error page inside the app's frame, and Try aga
   await expect(page.getByRole("heading", { level: 1, name: "API tokens" })).toBeVisible();
 });
 
-test("when the root layout itself fails, the global error page stands in for the whole document", async ({ page }) => {
+test("when the root layout itself fails, the global error page stands in for the whole document", async ({ page, signIn }) => {
   await page.emulateMedia({ colorScheme: "dark" });
-  await signInAs(page, "researcher");
+  await signIn("researcher");
   await withTableHidden("user_sessions", async () => {
     const response = await page.goto("/exports");
     expect(response?.status()).toBe(500);

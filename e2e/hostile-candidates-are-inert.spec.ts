@@ -1,9 +1,9 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/fixtures";
 import { E2E_XSS_PROJECT } from "./support/constants";
-import { signInAs } from "./support/sign-in";
 
 test("candidates carrying scripts, event handlers, javascript: and data: links and remote images run and load nothing", async ({
   page,
+  signIn,
 }) => {
   const dialogs: string[] = [];
   const remote: string[] = [];
@@ -14,7 +14,7 @@ test("candidates carrying scripts, event handlers, javascript: and data: links a
   page.on("request", (r) => {
     if (r.url().startsWith("http://127.0.0.1:9")) remote.push(r.url());
   });
-  await signInAs(page, "intruder");
+  await signIn("intruder");
   await page.goto(`/annotate/${E2E_XSS_PROJECT}`);
   for (const label of [1, 2, 3, 4, 5]) await expect(page.getByRole("article", { name: `Response ${label}` })).toBeVisible();
   await expect(page.getByText("Safe text A")).toBeVisible();

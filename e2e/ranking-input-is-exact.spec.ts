@@ -1,4 +1,5 @@
-import { expect, test, type CDPSession, type Page } from "@playwright/test";
+import { type CDPSession, type Page } from "@playwright/test";
+import { expect, test, type SignIn } from "./support/fixtures";
 import { E2E_MODELS } from "./support/annotation-data";
 import { E2E_ANNOTATE_PROJECT, E2E_TIES_PROJECT, E2E_USERS } from "./support/constants";
 import { queryE2eDatabase } from "./support/database";
@@ -12,7 +13,6 @@ import {
   type Gesture,
   type RankingModel,
 } from "./support/ranking-model";
-import { signInAs } from "./support/sign-in";
 
 // Every way of ranking stores exactly what the clinician meant: seeded sequences of gestures are
 // applied to an independent model; after each one the screen must show the model's order, and the
@@ -177,9 +177,10 @@ async function submitAndCheck(page: Page, who: Who, model: RankingModel) {
 
 async function runDragSequence(
   page: Page,
+  signIn: SignIn,
   options: { who: Who; project: string; seed: number; ties: boolean; drag: (g: Gesture) => Promise<void> },
 ) {
-  await signInAs(page, options.who);
+  await signIn(options.who);
   await openQueue(page, options.project);
   const kinds: Gesture["kind"][] = [
     "append",
@@ -215,15 +216,21 @@ async function runDragSequence(
 
 test.describe("drag and drop at 1920 × 1080 (mouse, ties allowed)", () => {
   test.use({ viewport: { width: 1920, height: 1080 } });
-  test("24 seeded drags, then submit: screen and database equal the intended ranking", async ({ page }) => {
-    await runDragSequence(page, { who: "rankerWide", project: E2E_TIES_PROJECT, seed: 1920, ties: true, drag: (g) => mouseDrag(page, g) });
+  test("24 seeded drags, then submit: screen and database equal the intended ranking", async ({ page, signIn }) => {
+    await runDragSequence(page, signIn, {
+      who: "rankerWide",
+      project: E2E_TIES_PROJECT,
+      seed: 1920,
+      ties: true,
+      drag: (g) => mouseDrag(page, g),
+    });
   });
 });
 
 test.describe("drag and drop at 1366 × 768 (mouse, no ties)", () => {
   test.use({ viewport: { width: 1366, height: 768 } });
-  test("24 seeded drags, then submit: screen and database equal the intended ranking", async ({ page }) => {
-    await runDragSequence(page, {
+  test("24 seeded drags, then submit: screen and database equal the intended ranking", async ({ page, signIn }) => {
+    await runDragSequence(page, signIn, {
       who: "rankerLaptop",
       project: E2E_ANNOTATE_PROJECT,
       seed: 1366,
@@ -235,8 +242,8 @@ test.describe("drag and drop at 1366 × 768 (mouse, no ties)", () => {
 
 test.describe("drag and drop at 390 × 844 (phone layout, mouse, ties allowed)", () => {
   test.use({ viewport: { width: 390, height: 844 } });
-  test("the ranking is a bar away; 24 seeded drags, then submit, store the intended ranking", async ({ page }) => {
-    await signInAs(page, "rankerPhone");
+  test("the ranking is a bar away; 24 seeded drags, then submit, store the intended ranking", async ({ page, signIn }) => {
+    await signIn("rankerPhone");
     await openQueue(page, E2E_TIES_PROJECT);
     // The ranking bar is on screen from the start, without scrolling past the responses.
     const bar = page.getByRole("button", { name: "Rank & submit" });
@@ -270,9 +277,9 @@ test.describe("drag and drop at 390 × 844 (phone layout, mouse, ties allowed)",
 
 test.describe("drag and drop on a 390 × 844 touch screen (ties allowed)", () => {
   test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
-  test("the ranking is a bar away; 24 seeded touch drags, then submit, store the intended ranking", async ({ page }) => {
+  test("the ranking is a bar away; 24 seeded touch drags, then submit, store the intended ranking", async ({ page, signIn }) => {
     const cdp = await page.context().newCDPSession(page);
-    await signInAs(page, "rankerTouch");
+    await signIn("rankerTouch");
     await openQueue(page, E2E_TIES_PROJECT);
     // The ranking bar is on screen from the start, without scrolling past the responses.
     const bar = page.getByRole("button", { name: "Rank & submit" });
@@ -305,9 +312,9 @@ test.describe("drag and drop on a 390 × 844 touch screen (ties allowed)", () =>
   });
 });
 
-test("the keyboard path: 24 seeded keys match the model; 8 responses ranked and submitted in N + 1 presses", async ({ page }) => {
+test("the keyboard path: 24 seeded keys match the model; 8 responses ranked and submitted in N + 1 presses", async ({ page, signIn }) => {
   await page.setViewportSize({ width: 1366, height: 768 });
-  await signInAs(page, "rankerKeys");
+  await signIn("rankerKeys");
   await openQueue(page, E2E_TIES_PROJECT);
   await page.getByRole("region", { name: "Prompt" }).click();
   const rand = prng(42);
@@ -344,9 +351,9 @@ test("the keyboard path: 24 seeded keys match the model; 8 responses ranked and 
   await expectStored("rankerKeys", { tiers: [...order, 7].map((l) => [l]), pool: [], selected: null }, labelToModel);
 });
 
-test("the buttons: 24 seeded clicks match the model, and the stored ranking equals it", async ({ page }) => {
+test("the buttons: 24 seeded clicks match the model, and the stored ranking equals it", async ({ page, signIn }) => {
   await page.setViewportSize({ width: 1920, height: 1080 });
-  await signInAs(page, "rankerButtons");
+  await signIn("rankerButtons");
   await openQueue(page, E2E_TIES_PROJECT);
   const rand = prng(7);
   let model = newModel(LABELS);
@@ -375,9 +382,9 @@ test("the buttons: 24 seeded clicks match the model, and the stored ranking equa
   await submitAndCheck(page, "rankerButtons", model);
 });
 
-test("the first visit introduces the project; the last change before a reload is restored exactly", async ({ page }) => {
+test("the first visit introduces the project; the last change before a reload is restored exactly", async ({ page, signIn }) => {
   await page.setViewportSize({ width: 1366, height: 768 });
-  await signInAs(page, "rankerDraft", { showIntro: true });
+  await signIn("rankerDraft", { showIntro: true });
   await page.goto(`/annotate/${E2E_TIES_PROJECT}`);
   const intro = page.getByRole("dialog", { name: "How to rank in E2E ties" });
   await expect(intro).toContainText("Ties are allowed");

@@ -1,7 +1,7 @@
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { type APIRequestContext, type Page } from "@playwright/test";
+import { expect, test, type SignIn } from "./support/fixtures";
 import { E2E_BASE_URL, E2E_HYGIENE_PROJECT, E2E_PROJECT } from "./support/constants";
 import { queryE2eDatabase } from "./support/database";
-import { signInAs } from "./support/sign-in";
 
 // Writes another site could forge, and text that cannot be stored: each is refused with a 4xx
 // that says why (and which field or line), and nothing is written.
@@ -34,14 +34,14 @@ async function claimAssignment(request: APIRequestContext): Promise<string> {
   return body.assignment.id;
 }
 
-async function signedIn(page: Page, who: "admin" | "hygiene") {
-  await signInAs(page, who);
+async function signedIn({ page, signIn }: { page: Page; signIn: SignIn }, who: "admin" | "hygiene") {
+  await signIn(who);
   return page.request;
 }
 
 test.describe("cross-site and wrongly typed writes", () => {
-  test("an import posted from another origin, or as text/plain, is refused and imports nothing", async ({ page }) => {
-    const request = await signedIn(page, "admin");
+  test("an import posted from another origin, or as text/plain, is refused and imports nothing", async ({ page, signIn }) => {
+    const request = await signedIn({ page, signIn }, "admin");
     const before = await promptsOf(E2E_PROJECT);
     const crossSite = await request.post(importUrl(E2E_PROJECT, crypto.randomUUID()), {
       data: record(1),
@@ -71,8 +71,8 @@ test.describe("cross-site and wrongly typed writes", () => {
     expect(await promptsOf(E2E_PROJECT)).toBe(before);
   });
 
-  test("a draft or skip from another site or as text/plain is refused and the assignment is untouched", async ({ page }) => {
-    const request = await signedIn(page, "hygiene");
+  test("a draft or skip from another site or as text/plain is refused and the assignment is untouched", async ({ page, signIn }) => {
+    const request = await signedIn({ page, signIn }, "hygiene");
     const id = await claimAssignment(request);
     const draft = JSON.stringify({ tiers: [], rationale: "forged" });
     expect((await request.put(`/api/assignments/${id}/draft`, { data: draft, headers: { "content-type": "text/plain" } })).status()).toBe(
@@ -103,8 +103,11 @@ test.describe("cross-site and wrongly typed writes", () => {
 });
 
 test.describe("text that cannot be stored", () => {
-  test("a NUL or a lone surrogate in a draft or a skip reason is a 422 naming the field, and nothing is stored", async ({ page }) => {
-    const request = await signedIn(page, "hygiene");
+  test("a NUL or a lone surrogate in a draft or a skip reason is a 422 naming the field, and nothing is stored", async ({
+    page,
+    signIn,
+  }) => {
+    const request = await signedIn({ page, signIn }, "hygiene");
     const id = await claimAssignment(request);
     await queryE2eDatabase("UPDATE assignments SET draft = NULL WHERE id = $1", [id]);
     const candidate = ((await (await request.get(`/api/assignments/${id}`)).json()) as { candidates: { id: string }[] }).candidates[0]!.id;
@@ -142,8 +145,8 @@ test.describe("text that cannot be stored", () => {
     expect(row).toEqual({ status: "ACTIVE", draft: null, skip_reason: null });
   });
 
-  test("an import with an escaped NUL or lone surrogate names the line and field and imports nothing", async ({ page }) => {
-    const request = await signedIn(page, "admin");
+  test("an import with an escaped NUL or lone surrogate names the line and field and imports nothing", async ({ page, signIn }) => {
+    const request = await signedIn({ page, signIn }, "admin");
     const before = await promptsOf(E2E_PROJECT);
     const body = [record(11), record(12, "bad \u0000 text"), record(13, "\uDC00")].join("\n");
     const res = await request.post(importUrl(E2E_PROJECT, crypto.randomUUID()), {
@@ -165,8 +168,8 @@ test.describe("text that cannot be stored", () => {
     expect(await promptsOf(E2E_PROJECT)).toBe(before);
   });
 
-  test("a binary or Latin-1 upload is refused with a message and imports nothing", async ({ page }) => {
-    const request = await signedIn(page, "admin");
+  test("a binary or Latin-1 upload is refused with a message and imports nothing", async ({ page, signIn }) => {
+    const request = await signedIn({ page, signIn }, "admin");
     const before = await promptsOf(E2E_PROJECT);
     const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d]), Buffer.from("IHDR")]);
     const binary = await request.post(importUrl(E2E_PROJECT, crypto.randomUUID()), {
@@ -190,8 +193,8 @@ test.describe("text that cannot be stored", () => {
     expect(await promptsOf(E2E_PROJECT)).toBe(before);
   });
 
-  test("a NUL typed into a form (server action) is refused next to the field and nothing is created", async ({ page }) => {
-    await signInAs(page, "admin");
+  test("a NUL typed into a form (server action) is refused next to the field and nothing is created", async ({ page, signIn }) => {
+    await signIn("admin");
     await page.goto("/projects");
     const form = page.getByRole("form", { name: "New project" });
     await form.getByLabel("Name").fill("Hygiene form project");

@@ -1,12 +1,12 @@
 import { readFile } from "node:fs/promises";
-import { expect, test } from "@playwright/test";
-import { signInAs } from "./support/sign-in";
+import { expect, test } from "./support/fixtures";
 
 test("a researcher builds an export, watches it build, downloads the zip, and a script downloads it with an API token until it is revoked", async ({
   page,
   playwright,
+  signIn,
 }) => {
-  await signInAs(page, "researcher");
+  await signIn("researcher");
   await page.getByRole("link", { name: "Exports", exact: true }).click();
   await expect(page).toHaveURL(/\/exports$/);
   const form = page.getByRole("form", { name: "New export" });
@@ -66,8 +66,9 @@ test("a researcher builds an export, watches it build, downloads the zip, and a 
 
 test("a researcher builds a KTO export with a top-k cut; the split that got no prompt is left out, and the page says why", async ({
   page,
+  signIn,
 }) => {
-  await signInAs(page, "researcher");
+  await signIn("researcher");
   await page.goto("/exports");
   const form = page.getByRole("form", { name: "New export" });
   if (!(await form.isVisible())) await page.getByText("New export", { exact: true }).click();
@@ -90,8 +91,8 @@ test("a researcher builds a KTO export with a top-k cut; the split that got no p
   await page.screenshot({ path: "test-results/export-left-out.png", fullPage: true });
 });
 
-test("a clinician is refused the export API", async ({ page }) => {
-  await signInAs(page, "clinician");
+test("a clinician is refused the export API", async ({ page, signIn }) => {
+  await signIn("clinician");
   expect((await page.request.get("/api/exports")).status()).toBe(403);
   expect((await page.request.get(`/api/exports/${crypto.randomUUID()}/zip`)).status()).toBe(403);
 });

@@ -1,13 +1,13 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/fixtures";
 import { E2E_NAMED_CLINICIAN, E2E_NAMED_EXTERNAL_RATER, E2E_PSEUDONYM_PROJECT } from "./support/constants";
 import { queryE2eDatabase } from "./support/database";
-import { signInAs } from "./support/sign-in";
 
 /** Responses whose bodies carry data (pages, RSC payloads, JSON, export files), not the app's own code. */
 const carriesData = (url: URL) => !url.pathname.startsWith("/_next/static/") && !/\.(js|css|svg|ico|png|woff2?)$/.test(url.pathname);
 
 test("a researcher sees rater pseudonyms only: no clinician's name or email in any page, API response or export file they can reach", async ({
   page,
+  signIn,
 }) => {
   test.setTimeout(480_000);
   const people = await queryE2eDatabase<{ name: string; email: string; pseudonym: string }>(
@@ -31,7 +31,7 @@ test("a researcher sees rater pseudonyms only: no clinician's name or email in a
     )
     .toBe("READY");
 
-  await signInAs(page, "researcher");
+  await signIn("researcher");
   const origin = new URL(page.url()).origin;
   const leaks: { url: string; found: string }[] = [];
   const checked = new Set<string>();

@@ -1,7 +1,7 @@
-import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { expect, test } from "./support/fixtures";
 import { E2E_ANNOTATE_PROJECT, E2E_BASE_URL, E2E_PASSWORD, E2E_USERS } from "./support/constants";
 import { queryE2eDatabase } from "./support/database";
-import { signInAs } from "./support/sign-in";
 
 /**
  * Replays a saved copy of a session cookie from a fresh browser: what an attacker holding the
@@ -22,8 +22,12 @@ test.describe.configure({ timeout: 180_000 });
 
 const CLINICIAN_API = `/api/projects/${E2E_ANNOTATE_PROJECT}/annotation/progress`;
 
-test("signing out ends the session on the server: a saved copy of the cookie gets 401 and the sign-in page", async ({ page, browser }) => {
-  await signInAs(page, "leaver");
+test("signing out ends the session on the server: a saved copy of the cookie gets 401 and the sign-in page", async ({
+  page,
+  browser,
+  signIn,
+}) => {
+  await signIn("leaver");
   const saved = await browser.newContext();
   await saved.addCookies(await page.context().cookies());
   expect(await replay(browser, saved, CLINICIAN_API, "/annotate")).toEqual({ api: 200, landed: "/annotate" });
@@ -33,12 +37,12 @@ test("signing out ends the session on the server: a saved copy of the cookie get
   await saved.close();
 });
 
-test("an admin's password reset ends the user's sessions at once", async ({ page, browser }) => {
-  await signInAs(page, "resettee");
+test("an admin's password reset ends the user's sessions at once", async ({ page, browser, signIn }) => {
+  await signIn("resettee");
   expect(await replay(browser, page.context(), CLINICIAN_API, "/annotate")).toEqual({ api: 200, landed: "/annotate" });
   const admin = await browser.newContext();
   const adminPage = await admin.newPage();
-  await signInAs(adminPage, "admin");
+  await signIn("admin", { page: adminPage });
   await adminPage.goto("/admin/users");
   await adminPage.getByRole("button", { name: `Reset password of ${E2E_USERS.resettee.email}` }).click();
   await expect(adminPage.getByText(/New password \(shown once\): .+\. Their sessions have ended\./)).toBeVisible({ timeout: 60_000 });
@@ -48,11 +52,11 @@ test("an admin's password reset ends the user's sessions at once", async ({ page
   await expect(page).toHaveURL(/\/login$/);
 });
 
-test("sign out everywhere ends the user's sessions on every device", async ({ page, browser }) => {
+test("sign out everywhere ends the user's sessions on every device", async ({ page, browser, signIn }) => {
   const other = await browser.newContext();
   const otherPage = await other.newPage();
-  await signInAs(otherPage, "roamer");
-  await signInAs(page, "roamer");
+  await signIn("roamer", { page: otherPage });
+  await signIn("roamer");
   expect(await replay(browser, other, "/api/exports", "/exports")).toEqual({ api: 200, landed: "/exports" });
   await page.getByRole("button", { name: "Sign out everywhere" }).click();
   await expect(page).toHaveURL(/\/login$/);
@@ -83,8 +87,9 @@ async function storedDraft(email: string) {
 
 test("a clinician whose session ends idle mid-ranking loses nothing: the draft kept on the device is saved after signing in again", async ({
   page,
+  signIn,
 }) => {
-  await signInAs(page, "drafter");
+  await signIn("drafter");
   await page.goto(`/annotate/${E2E_ANNOTATE_PROJECT}`);
   await expect(page.getByRole("article", { name: "Response 8" })).toBeVisible();
   await page.locator("body").click({ position: { x: 5, y: 5 } });

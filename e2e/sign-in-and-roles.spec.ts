@@ -1,6 +1,5 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/fixtures";
 import { E2E_USERS } from "./support/constants";
-import { signInAs } from "./support/sign-in";
 
 const NAV: Record<"admin" | "clinician" | "researcher", string[]> = {
   admin: ["Projects", "Judges", "Runs", "Exports", "Users", "Audit log"],
@@ -9,8 +8,8 @@ const NAV: Record<"admin" | "clinician" | "researcher", string[]> = {
 };
 
 for (const who of ["admin", "clinician", "researcher"] as const) {
-  test(`a ${who} signs in and sees the ${who}'s navigation`, async ({ page }) => {
-    await signInAs(page, who);
+  test(`a ${who} signs in and sees the ${who}'s navigation`, async ({ page, signIn }) => {
+    await signIn(who);
     const links = page.getByRole("navigation", { name: "Main" }).getByRole("link");
     await expect(links).toHaveText(NAV[who]);
     await expect(page.getByText(`· ${who}`)).toBeVisible();

@@ -5,7 +5,8 @@ import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { buttonClass, inputClass } from "@/components/ui/form-message";
 import { ProgressBar } from "@/components/ui/progress-bar";
-import { SKIP_INVALID_LABEL } from "@/lib/import/upload-schema";
+import { IMPORT_FORMAT_NAMES, IMPORT_FORMATS } from "@/lib/import/types";
+import { AUTO_FORMAT_LABEL, FORMAT_CHOOSER_LABEL, SKIP_INVALID_LABEL } from "@/lib/import/upload-schema";
 
 interface Summary {
   ok: boolean;
@@ -95,12 +96,14 @@ export function ImportUploader({ slug, maxUploadBytes }: { slug: string; maxUplo
         </label>
         <div className="flex flex-wrap items-end gap-6">
           <label className="text-sm font-medium">
-            Format
+            {FORMAT_CHOOSER_LABEL}
             <select name="format" defaultValue="auto" disabled={busy} className={inputClass}>
-              <option value="auto">Detect automatically</option>
-              <option value="ultramedical">UltraMedical</option>
-              <option value="ultrafeedback">UltraFeedback</option>
-              <option value="jsonl">MedPref JSONL</option>
+              <option value="auto">{AUTO_FORMAT_LABEL}</option>
+              {IMPORT_FORMATS.map((format) => (
+                <option key={format} value={format}>
+                  {IMPORT_FORMAT_NAMES[format]}
+                </option>
+              ))}
             </select>
           </label>
           <label className="flex items-center gap-2 text-sm">

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { AppError } from "@/lib/errors/app-error";
 import { formatProblem } from "@/lib/import/problem-list";
 import type { RecordProblem } from "@/lib/import/types";
-import { describeProblems, zodProblems } from "@/lib/errors/zod-problems";
+import { describeProblems, fieldParts, zodProblems } from "@/lib/errors/zod-problems";
 
 /** A usage error: wrong flags or values. Exit code 2. */
 export class UsageError extends Error {}
@@ -38,7 +38,7 @@ export function parseValues<S extends z.ZodType>(schema: S, values: unknown, fla
   const result = schema.safeParse(values);
   if (!result.success) {
     const problem = zodProblems(result.error)[0]!;
-    const key = problem.field.split(".")[0]!;
+    const key = fieldParts(problem.field)[0] ?? "";
     throw new UsageError(`${flagNames[key] ?? `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`}: ${problem.message}`);
   }
   return result.data;

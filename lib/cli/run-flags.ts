@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { UsageError } from "@/lib/cli/command";
 import { AppError } from "@/lib/errors/app-error";
-import { zodProblems } from "@/lib/errors/zod-problems";
+import { fieldParts, zodProblems } from "@/lib/errors/zod-problems";
 
 /** Flags both run commands take: budgets, concurrency, seed and the prompt filter. */
 export const RUN_FLAG_OPTIONS = {
@@ -91,7 +91,7 @@ export function checkRunInput<S extends z.ZodType>(schema: S, input: unknown): v
 const MODEL_FLAGS: Record<string, string> = { temperature: "--temperature", maxTokens: "--max-output-tokens", model: "--model" };
 
 function flagOf(field: string): string {
-  const parts = field.split(".");
+  const parts = fieldParts(field);
   const modelFlag = parts[0] === "models" && parts[2] ? MODEL_FLAGS[parts[2]] : undefined;
   if (modelFlag) return modelFlag;
   for (let n = parts.length; n > 0; n--) {

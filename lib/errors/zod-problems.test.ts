@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AppError } from "@/lib/errors/app-error";
-import { describeProblems, invalidInput, zodProblems } from "@/lib/errors/zod-problems";
+import { describeProblems, fieldParts, invalidInput, zodProblems } from "@/lib/errors/zod-problems";
 
 const schema = z.object({
   name: z.string().min(1, "name it"),
@@ -10,12 +10,25 @@ const schema = z.object({
 });
 
 describe("zodProblems", () => {
-  it("gives one problem per issue, its field the dotted path (array indexes included)", () => {
+  it("gives one problem per issue, its field the path as code writes it (indexes in brackets)", () => {
     const error = schema.safeParse({ name: "", details: { c1: { comment: "long" } }, tiers: [[1]] }).error!;
     expect(zodProblems(error)).toEqual([
       { field: "name", message: "name it" },
       { field: "details.c1.comment", message: "at most 3 characters" },
-      { field: "tiers.0.0", message: "Invalid input: expected string, received number" },
+      { field: "tiers[0][0]", message: "wrong type: expected string, got number" },
+    ]);
+  });
+
+  it("tells a missing value from a wrong one in zod's place, and keeps a schema's own message", () => {
+    const record = z.object({
+      completions: z.array(z.object({ text: z.string() })),
+      instruction: z.string({ error: (i) => (i.input === undefined ? "no instruction" : "not text") }),
+    });
+    const error = record.safeParse({ completions: [{ text: "a" }, {}, { text: null }] }).error!;
+    expect(zodProblems(error)).toEqual([
+      { field: "completions[1].text", message: "missing (expected string)" },
+      { field: "completions[2].text", message: "wrong type: expected string, got null" },
+      { field: "instruction", message: "no instruction" },
     ]);
   });
 
@@ -23,6 +36,15 @@ describe("zodProblems", () => {
     const error = z.string("a text").safeParse(4).error!;
     expect(zodProblems(error)).toEqual([{ field: "", message: "a text" }]);
     expect(zodProblems(error, "request")).toEqual([{ field: "request", message: "a text" }]);
+  });
+});
+
+describe("fieldParts", () => {
+  it("splits a field path into its names and indexes", () => {
+    expect(fieldParts("models[0].temperature")).toEqual(["models", "0", "temperature"]);
+    expect(fieldParts("tiers[0][1]")).toEqual(["tiers", "0", "1"]);
+    expect(fieldParts("name")).toEqual(["name"]);
+    expect(fieldParts("")).toEqual([]);
   });
 });
 

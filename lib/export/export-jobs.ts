@@ -17,7 +17,7 @@ import { resolveExport } from "@/lib/export/resolve-export";
 import { exportBuildJob } from "@/lib/jobs/jobs";
 import { logger } from "@/lib/logger";
 import { safeName } from "@/lib/text/safe-text";
-import { zodProblems } from "@/lib/errors/zod-problems";
+import { fieldParts, zodProblems } from "@/lib/errors/zod-problems";
 
 const PROGRESS_WRITE_MS = 500;
 
@@ -31,7 +31,7 @@ export async function validateExportConfig(input: ExportConfigInput): Promise<Ex
   const parsed = exportConfigSchema.safeParse(input);
   if (!parsed.success) {
     const problem = zodProblems(parsed.error, "config")[0]!;
-    throw new AppError("INVALID_INPUT", problem.message, problem.field.split(".")[0]);
+    throw new AppError("INVALID_INPUT", problem.message, fieldParts(problem.field)[0]);
   }
   await resolveExport(pool(), parsed.data);
   return parsed.data;

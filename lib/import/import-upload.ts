@@ -5,7 +5,7 @@ import { pool } from "@/lib/db/pool";
 import { execute, queryOne, sql } from "@/lib/db/sql";
 import { AppError, isUniqueViolation } from "@/lib/errors/app-error";
 import { importPrompts, type ImportSummary } from "@/lib/import/import-prompts";
-import { SKIP_INVALID_LABEL } from "@/lib/import/upload-schema";
+import { FORMAT_CHOOSER_LABEL, SKIP_INVALID_LABEL } from "@/lib/import/upload-schema";
 import { DEFAULT_IMPORT_LIMITS } from "@/lib/import/types";
 import type { UploadQuery } from "@/lib/import/upload-schema";
 import { getProjectBySlug } from "@/lib/projects/queries";
@@ -50,9 +50,11 @@ export async function importUpload(options: {
     actorId: options.actorId,
     // In the database, not on this server's disk: any web server can serve it.
     storeRejectedReport: true,
-    // The browser names the checkbox. The format hint keeps its wording (the CLI flag) until the
-    // form's own wording is decided: this refactor changes no message.
-    hints: { skipInvalid: `by ticking "${SKIP_INVALID_LABEL}" and importing again`, chooseFormat: "pass --format" },
+    // The browser's user acts on the upload form, so the hints name its controls (the CLI's name its flags).
+    hints: {
+      skipInvalid: `by ticking "${SKIP_INVALID_LABEL}" and importing again`,
+      chooseFormat: `choose the file's format under "${FORMAT_CHOOSER_LABEL}" and import again`,
+    },
   });
 }
 

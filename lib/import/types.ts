@@ -22,6 +22,12 @@ export interface RecordProblem {
 
 export const IMPORT_FORMATS = ["ultramedical", "ultrafeedback", "jsonl"] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+/** Each format as users read it (the upload form's choices). */
+export const IMPORT_FORMAT_NAMES: Record<ImportFormat, string> = {
+  ultramedical: "UltraMedical",
+  ultrafeedback: "UltraFeedback",
+  jsonl: "MedPref JSONL",
+};
 
 export interface ImportLimits {
   minCandidates: number;

@@ -33,3 +33,7 @@ export const UPLOAD_CONTENT_TYPES = [
 
 /** The upload form's checkbox for importing only the valid records (named in the refusal message). */
 export const SKIP_INVALID_LABEL = "Skip invalid records";
+
+/** The upload form's format chooser (named when a file's format cannot be told) and its first choice. */
+export const FORMAT_CHOOSER_LABEL = "Format";
+export const AUTO_FORMAT_LABEL = "Detect automatically";

@@ -109,7 +109,7 @@ describe("medpref CLI: judge runs", { timeout: 600_000 }, () => {
       [["--name", "x", "--permutations", "9"], "--permutations: Too big: expected number to be <=8"],
       [["--name", "x", "--mode", "fast"], '--mode: "fast" is not a mode; expected live or batch'],
       [["--name", "x", "--sample", "0"], "--sample: Too small: expected number to be >0"],
-      [["--name", "x", "--budget-usd", "abc"], "--budget-usd: Invalid input: expected number, received NaN"],
+      [["--name", "x", "--budget-usd", "abc"], "--budget-usd: wrong type: expected number, got NaN"],
       [["--name", ""], "--name: Too small: expected string to have >=1 characters"],
     ];
     for (const [flags, message] of cases) {

@@ -6,7 +6,7 @@ import { createEndpoint, listEndpoints } from "@/lib/judge/endpoints";
 import { testEndpointConnection } from "@/lib/judge/endpoint-admin";
 import { endpointFromFlag } from "@/lib/cli/judge-lookups";
 import { endpointListing } from "@/lib/api/listings";
-import { zodProblems } from "@/lib/errors/zod-problems";
+import { fieldParts, zodProblems } from "@/lib/errors/zod-problems";
 
 /** The CLI's flag for each field of an endpoint, so a refusal names what to change. */
 const FLAGS: Record<string, string> = { name: "--name", baseUrl: "--base-url", apiKeyEnv: "--key-var", prices: "--price" };
@@ -74,7 +74,7 @@ export const endpointCommand: Command = {
       }
       if (error instanceof z.ZodError) {
         const problem = zodProblems(error)[0]!;
-        const key = problem.field.split(".")[0]!;
+        const key = fieldParts(problem.field)[0] ?? "";
         throw new AppError("INVALID_INPUT", `${FLAGS[key] ?? key}: ${problem.message}`);
       }
       throw error;

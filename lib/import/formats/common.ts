@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Message } from "@/lib/core/messages";
 import type { NormalizedPrompt } from "@/lib/import/types";
 import type { FieldProblem } from "@/lib/import/validate-prompt";
-import { zodProblems } from "@/lib/import/formats/zod-problems";
+import { zodProblems } from "@/lib/errors/zod-problems";
 
 export type NormalizeResult = { ok: true; prompt: NormalizedPrompt } | { ok: false; problems: FieldProblem[] };
 
@@ -22,9 +22,10 @@ export function parseWith<S extends z.ZodType, T>(
   raw: unknown,
   build: (value: z.output<S>) => T,
 ): { ok: true; value: T } | { ok: false; problems: FieldProblem[] } {
-  // reportInput: messages can then tell a missing field from a wrong type.
-  const parsed = schema.safeParse(raw, { reportInput: true });
-  if (!parsed.success) return { ok: false, problems: zodProblems(parsed.error) };
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success)
+    // An issue about the record itself (not one of its fields) is named "(record)" next to the line number.
+    return { ok: false, problems: zodProblems(parsed.error, "(record)").map((p) => ({ field: p.field, reason: p.message })) };
   return { ok: true, value: build(parsed.data) };
 }
 

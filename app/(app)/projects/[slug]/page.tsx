@@ -9,6 +9,7 @@ import { listActiveClinicians } from "@/lib/users/manage-users";
 import { requireRole } from "@/lib/auth/guard";
 import { AppError } from "@/lib/errors/app-error";
 import { PromptListSection } from "@/components/projects/prompt-list";
+import { StatCard, StatGrid } from "@/components/ui/stat-card";
 import { getProjectPage } from "@/lib/projects/project-page";
 import { promptListQuerySchema } from "@/lib/projects/prompt-list";
 import { describeProblems, zodProblems } from "@/lib/errors/zod-problems";
@@ -36,12 +37,6 @@ export default async function ProjectPage({
   const { project, summary, prompts, imports } = page;
   const [clinicians, activeClinicians] =
     user.role === "ADMIN" ? await Promise.all([clinicianProgress(project.slug), listActiveClinicians()]) : [[], []];
-  const stat = (label: string, value: number | string) => (
-    <div className="rounded-lg border border-slate-200 bg-white p-4">
-      <div className="text-sm text-slate-600">{label}</div>
-      <div className="mt-1 text-2xl font-semibold">{value}</div>
-    </div>
-  );
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -69,12 +64,12 @@ export default async function ProjectPage({
           )}
         </div>
       </div>
-      <div className="grid grid-cols-2 gap-3 md:grid-cols-4">
-        {stat("Prompts", summary.prompts)}
-        {stat("Candidate completions", summary.completions)}
-        {stat("Human rankings", summary.rankings.human)}
-        {stat("Judge rankings", summary.rankings.judge)}
-      </div>
+      <StatGrid>
+        <StatCard label="Prompts" value={summary.prompts} />
+        <StatCard label="Candidate completions" value={summary.completions} />
+        <StatCard label="Human rankings" value={summary.rankings.human} />
+        <StatCard label="Judge rankings" value={summary.rankings.judge} />
+      </StatGrid>
       <PromptListSection slug={project.slug} list={prompts} query={promptQuery} error={promptQueryError} />
       {user.role === "ADMIN" && imports.length > 0 && (
         <section aria-labelledby="imports-heading" className="rounded-lg border border-slate-200 bg-white">
