@@ -227,7 +227,7 @@ function importSummary(importId: string, tally: ImportTally, options: ImportOpti
     rejectedReportStored: Boolean(options.skipInvalid && options.storeRejectedReport && !failed && problems.rejectedRecords > 0),
     message: "",
   };
-  summary.message = summaryMessage(summary, options.hints.skipInvalid);
+  summary.message = summaryMessage(summary, options.hints);
   return summary;
 }
 
@@ -361,10 +361,12 @@ function* completionRows(prompts: PendingPrompt[]): Generator<string> {
 }
 
 /** The summary's one-line message; `howToSkipInvalid` is how the caller's user imports only the valid records. */
-export function summaryMessage(s: ImportSummary, howToSkipInvalid: string): string {
+export function summaryMessage(s: ImportSummary, hints: ImportHints): string {
   const dupes = s.duplicatesExisting + s.duplicatesInFile;
+  // Skipping invalid records cannot help a file whose format is unknown: nothing in it can be read.
+  if (!s.ok && s.format === null) return `Nothing imported: the file's format cannot be told from its first record; ${hints.chooseFormat}.`;
   if (!s.ok) {
-    return `Nothing imported: ${s.recordsRejected} of ${s.recordsRead} record${s.recordsRead === 1 ? "" : "s"} ${s.recordsRejected === 1 ? "is" : "are"} invalid. Fix them, or import the valid ones ${howToSkipInvalid}.`;
+    return `Nothing imported: ${s.recordsRejected} of ${s.recordsRead} record${s.recordsRead === 1 ? "" : "s"} ${s.recordsRejected === 1 ? "is" : "are"} invalid. Fix them, or import the valid ones ${hints.skipInvalid}.`;
   }
   if (s.promptsAdded === 0 && dupes > 0 && s.recordsRejected === 0) {
     return `Nothing new: all ${dupes} prompt${dupes === 1 ? " was" : "s were"} already in the project.`;

@@ -102,6 +102,13 @@ describe("importing UltraFeedback-style files", () => {
 });
 
 describe("importing MedPref JSONL", () => {
+  it("says how to choose the format, not how to skip records, when the format cannot be told", async () => {
+    const project = await makeProject();
+    const summary = await importText(project.id, jsonl([{ question: "Dose of aspirin?" }, record(1)]));
+    expect(summary).toMatchObject({ ok: false, format: null, promptsAdded: 0 });
+    expect(summary.message).toBe("Nothing imported: the file's format cannot be told from its first record; pass --format.");
+  });
+
   it("tolerates a UTF-8 BOM, CRLF line ends and blank lines", async () => {
     const project = await makeProject();
     const text = "\uFEFF" + [JSON.stringify(record(1)), "", JSON.stringify(record(2)), "   ", JSON.stringify(record(3)), ""].join("\r\n");
