@@ -16,13 +16,19 @@ CREATE FUNCTION medpref_prompt_disputed(prompt uuid) RETURNS boolean LANGUAGE sq
      WHERE r.prompt_id = prompt AND r.kind = 'HUMAN') b
 $$;
 
+-- The prompts given, their flag decided once each and written only where it changed.
+CREATE FUNCTION medpref_redecide_disputed(prompt_ids uuid[]) RETURNS void LANGUAGE sql AS $$
+  UPDATE prompts p SET human_disputed = d.disputed
+    FROM (SELECT id, medpref_prompt_disputed(id) AS disputed FROM unnest(prompt_ids) id) d
+   WHERE p.id = d.id AND p.human_disputed IS DISTINCT FROM d.disputed
+$$;
+
 CREATE FUNCTION medpref_redecide_disputed_entries() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE prompts p SET human_disputed = medpref_prompt_disputed(p.id)
-   WHERE p.id IN (SELECT DISTINCT r.prompt_id FROM (SELECT DISTINCT revision_id FROM changed) c
-                    JOIN ranking_revisions rr ON rr.id = c.revision_id JOIN rankings r ON r.id = rr.ranking_id
-                   WHERE r.kind = 'HUMAN')
-     AND p.human_disputed IS DISTINCT FROM medpref_prompt_disputed(p.id);
+  PERFORM medpref_redecide_disputed(ARRAY(
+    SELECT DISTINCT r.prompt_id FROM (SELECT DISTINCT revision_id FROM changed) c
+      JOIN ranking_revisions rr ON rr.id = c.revision_id JOIN rankings r ON r.id = rr.ranking_id
+     WHERE r.kind = 'HUMAN'));
   RETURN NULL;
 END $$;
 CREATE TRIGGER ranking_entries_redecide_disputed AFTER INSERT ON ranking_entries REFERENCING NEW TABLE AS changed
@@ -30,9 +36,7 @@ CREATE TRIGGER ranking_entries_redecide_disputed AFTER INSERT ON ranking_entries
 
 CREATE FUNCTION medpref_redecide_disputed_rankings() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE prompts p SET human_disputed = medpref_prompt_disputed(p.id)
-   WHERE p.id IN (SELECT DISTINCT prompt_id FROM changed WHERE kind = 'HUMAN')
-     AND p.human_disputed IS DISTINCT FROM medpref_prompt_disputed(p.id);
+  PERFORM medpref_redecide_disputed(ARRAY(SELECT DISTINCT prompt_id FROM changed WHERE kind = 'HUMAN'));
   RETURN NULL;
 END $$;
 CREATE TRIGGER rankings_redecide_disputed AFTER DELETE ON rankings REFERENCING OLD TABLE AS changed
