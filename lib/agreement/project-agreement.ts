@@ -1,8 +1,9 @@
 import "server-only";
 import type PgBoss from "pg-boss";
 import { z } from "zod";
-import { agreementReport, type AgreementReport } from "@/lib/agreement/agreement-report";
-import { loadReportData, type ReportFilter } from "@/lib/agreement/load-report-data";
+import type { AgreementReport } from "@/lib/agreement/agreement-report";
+import type { ReportFilter } from "@/lib/agreement/load-report-data";
+import { computeReportInChildProcess } from "@/lib/agreement/report-process";
 import type { RefreshPhaseName } from "@/lib/agreement/report-age";
 import { pool } from "@/lib/db/pool";
 import { execute, queryOne, queryRows, sql } from "@/lib/db/sql";
@@ -75,16 +76,14 @@ export async function projectBySlug(slug: string) {
   return project;
 }
 
-/** Loads and computes the report now, without the cache (the CLI and the benchmark). */
+/** Loads and computes the report now, without the cache, in a child process (lib/agreement/report-process.ts). */
 export async function computeAgreementReport(
   projectId: string,
   filter: ReportFilter = {},
 ): Promise<{ report: AgreementReport; computeMs: number }> {
   const started = performance.now();
-  // Through JSON once, so a fresh report looks exactly like a cached one (undefined figures are null).
-  const report = JSON.parse(
-    JSON.stringify(agreementReport(await loadReportData(projectId, filter), { seed: projectId })),
-  ) as AgreementReport;
+  // Through JSON (from the child process), so a fresh report looks exactly like a cached one (undefined figures are null).
+  const report = await computeReportInChildProcess(projectId, filter);
   return { report, computeMs: Math.round(performance.now() - started) };
 }
 
@@ -241,9 +240,9 @@ export async function runAgreementRefresh(projectId: string, key: string): Promi
         }
         const started = performance.now();
         await phase("loading");
-        const data = await loadReportData(projectId, ticket.filter);
-        await phase("computing");
-        const report = JSON.stringify(agreementReport(data, { seed: projectId }));
+        let computing: Promise<unknown> = Promise.resolve();
+        const report = JSON.stringify(await computeReportInChildProcess(projectId, ticket.filter, () => (computing = phase("computing"))));
+        await computing;
         await phase("storing");
         const computeMs = Math.round(performance.now() - started);
         await withTransaction(async (tx) => {

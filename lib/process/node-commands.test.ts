@@ -1,6 +1,14 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { JOB_PROCESS, medprefCliArgs, npmScriptFor, SERVER_SCRIPT, WEB_SERVER } from "@/lib/process/node-commands";
+import {
+  JOB_PROCESS,
+  medprefCliArgs,
+  nodeFlags,
+  npmScriptFor,
+  REPORT_PROCESS,
+  SERVER_SCRIPT,
+  WEB_SERVER,
+} from "@/lib/process/node-commands";
 
 const scripts = JSON.parse(readFileSync("package.json", "utf8")).scripts as Record<string, string>;
 
@@ -21,5 +29,10 @@ describe("MedPref's node processes", () => {
     expect(args.slice(0, 4)).toEqual(["--max-old-space-size=192", "--conditions=react-server", "--import", "tsx"]);
     expect(args[4]).toMatch(/\/scripts\/medpref\.ts$/);
     expect(args.slice(5)).toEqual(["export", "--project", "p"]);
+  });
+
+  it("computes agreement reports outside the job processes' bounded heap", () => {
+    expect(nodeFlags(JOB_PROCESS)).toContain("--max-old-space-size=192");
+    expect(nodeFlags(REPORT_PROCESS)).toEqual(["--conditions=react-server"]);
   });
 });

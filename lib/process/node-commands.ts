@@ -38,6 +38,12 @@ export function tsxArgs(file: string, args: readonly string[], kind: NodeProcess
 
 export const JOB_PROCESS: NodeProcessKind = { serverModules: true, boundedHeap: true };
 export const SERVER_SCRIPT: NodeProcessKind = { serverModules: true, boundedHeap: false };
+/**
+ * Computes one agreement report (scripts/agreement-report.ts), started by a job process. Its live
+ * set grows with the project (every latest ranking of 100k prompts: about 1 GB), which no bounded
+ * heap of a job process can hold, so the computation runs here and the job keeps its limit.
+ */
+export const REPORT_PROCESS: NodeProcessKind = { serverModules: true, boundedHeap: false };
 export const WEB_SERVER: NodeProcessKind = { serverModules: false, boundedHeap: false };
 
 /** Node arguments of a script in scripts/ of the repository at `root`. */
