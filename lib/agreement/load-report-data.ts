@@ -40,28 +40,25 @@ interface RankingRow {
   fromAssignment: boolean;
   /**
    * "rank shown;…" per entry in completion-id order (text: far cheaper to transfer and parse than
-   * arrays). Ordered by id rather than joined to completions for their position: that join was 8
-   * index lookups per ranking; the prompt's `positionsById` maps the k-th entry to its candidate.
+   * arrays), kept per revision in `revision_ranks`. Ordered by id rather than by position: the
+   * prompt's `positionsById` maps the k-th entry to its candidate.
    */
   entries: string;
   timeOnTaskMs: number | null;
   flagged: boolean;
 }
 
-/**
- * The rankings query sorts ~8 rows per ranking: with the default work_mem it spills to disk, and
- * its cost crosses the JIT threshold (compiling takes longer than running it). Both set per query.
- */
+/** The rankings query's cost crosses the JIT threshold, and compiling takes longer than running it. */
 function rankingRows<Row>(statement: Sql): Promise<{ rows: Row[] }> {
   return withTransaction(async (tx) => {
-    await execute(tx, sql`SET LOCAL work_mem = '256MB'; SET LOCAL jit = off`);
+    await execute(tx, sql`SET LOCAL jit = off`);
     return query<Row>(tx, statement);
   });
 }
 
 /**
- * Loads a project's prompts and the latest revision of each ranking in two queries (rankings
- * aggregated per ranking in SQL, so 50k rankings are 50k rows, not 400k).
+ * Loads a project's prompts and the latest revision of each ranking in two queries (a ranking's
+ * entries read from its revision's one `revision_ranks` row: 500k rows at 100k prompts, not 4 million).
  */
 export async function loadReportData(projectId: string, filter: ReportFilter = {}): Promise<ReportData> {
   const from = filter.from ?? null;
@@ -80,18 +77,15 @@ export async function loadReportData(projectId: string, filter: ReportFilter = {
     rankingRows<RankingRow>(
       sql`SELECT r.prompt_id AS "promptId", r.kind, r.rater_id AS "raterId", r.judge_run_id AS "judgeRunId",
               r.permutation_index AS "permutationIndex", r.assignment_id IS NOT NULL AS "fromAssignment",
-              string_agg(e.rank || ' ' || coalesce(e.shown_position, -1), ';' ORDER BY e.completion_id) AS entries,
-              rr.time_on_task_ms AS "timeOnTaskMs",
-              (cardinality(rr.flags) > 0 OR bool_or(cardinality(e.flags) > 0)) AS flagged
+              x.entries, rr.time_on_task_ms AS "timeOnTaskMs", (cardinality(rr.flags) > 0 OR x.entries_flagged) AS flagged
          FROM rankings r
          JOIN prompts p ON p.id = r.prompt_id AND p.project_id = ${projectId}
          JOIN ranking_revisions rr ON rr.ranking_id = r.id AND rr.revision = r.revision
-         JOIN ranking_entries e ON e.revision_id = rr.id
+         JOIN revision_ranks x ON x.revision_id = rr.id
         WHERE (r.kind <> ${RankingKind.HUMAN} OR ((${from}::timestamptz IS NULL OR rr.created_at >= ${from}::timestamptz)
                                      AND (${to}::timestamptz IS NULL OR rr.created_at < ${to}::timestamptz)
                                      AND (${annotatorIds}::uuid[] IS NULL OR r.rater_id = ANY(${annotatorIds}::uuid[]))))
-          AND (r.kind <> ${RankingKind.JUDGE} OR ${runIds}::uuid[] IS NULL OR r.judge_run_id = ANY(${runIds}::uuid[]))
-        GROUP BY r.id, rr.id`,
+          AND (r.kind <> ${RankingKind.JUDGE} OR ${runIds}::uuid[] IS NULL OR r.judge_run_id = ANY(${runIds}::uuid[]))`,
     ),
     queryRows<{ id: string; name: string; pseudonym: string; isExternal: boolean }>(
       pool(),
