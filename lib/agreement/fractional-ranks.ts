@@ -1,3 +1,5 @@
+let orderScratch = new Int32Array(16);
+
 /**
  * Fractional ("average") ranks: 1 = best; candidates that tie share the mean of the positions
  * they span, so [1, 1, 3] and [1, 1, 2] both become [1.5, 1.5, 3]. Lower input = better.
@@ -5,8 +7,10 @@
  */
 export function fractionalRanks(values: ArrayLike<number>): Float64Array {
   const n = values.length;
-  // Insertion sort of indices: rankings have at most a few dozen candidates, and this runs per ranking.
-  const order = new Int32Array(n);
+  // Insertion sort of indices: rankings have at most a few dozen candidates, and this runs per
+  // ranking (500k at 100k prompts), so the index array is scratch reused across calls.
+  if (orderScratch.length < n) orderScratch = new Int32Array(n);
+  const order = orderScratch;
   for (let i = 0; i < n; i++) {
     let j = i;
     while (j > 0 && values[order[j - 1]!]! > values[i]!) {

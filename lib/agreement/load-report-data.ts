@@ -99,7 +99,6 @@ export async function loadReportData(projectId: string, filter: ReportFilter = {
   ]);
   const byId = new Map<string, { prompt: ReportPrompt; slots: Int32Array }>();
   for (const row of prompts) {
-    const index = new Map(row.positions.map((position, i) => [position, i]));
     byId.set(row.id, {
       prompt: {
         id: row.id,
@@ -111,14 +110,16 @@ export async function loadReportData(projectId: string, filter: ReportFilter = {
         rankings: [],
       },
       // slots[k]: the candidate (in position order) of a ranking's k-th entry.
-      slots: Int32Array.from(row.positionsById, (position) => index.get(position)!),
+      slots: Int32Array.from(row.positionsById, (position) => row.positions.indexOf(position)),
     });
   }
+  // Ranks as stored, read into one scratch array per candidate count (fractionalRanks copies them).
+  const scratch: Float64Array[] = [];
   for (const row of rankings.rows) {
     const target = byId.get(row.promptId);
     if (!target) continue;
     const n = target.prompt.models.length;
-    const raw = new Float64Array(n);
+    const raw = (scratch[n] ??= new Float64Array(n));
     const shown = new Int16Array(n).fill(-1);
     // A human ranking not made through an assignment was imported: whatever order was stored
     // with it (files imported before shown orders were left out kept the file's) nobody saw.

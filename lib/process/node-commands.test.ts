@@ -33,6 +33,6 @@ describe("MedPref's node processes", () => {
 
   it("computes agreement reports outside the job processes' bounded heap", () => {
     expect(nodeFlags(JOB_PROCESS)).toContain("--max-old-space-size=192");
-    expect(nodeFlags(REPORT_PROCESS)).toEqual(["--conditions=react-server"]);
+    expect(nodeFlags(REPORT_PROCESS)).toEqual(["--max-semi-space-size=64", "--conditions=react-server"]);
   });
 });

@@ -19,16 +19,29 @@ export const BOUNDED_HEAP_FLAGS: readonly string[] = [`--max-old-space-size=${BO
  */
 export const SERVER_MODULE_FLAGS: readonly string[] = ["--conditions=react-server"];
 
+/**
+ * A young generation of 3 × 64 MB for processes that allocate millions of short-lived objects in one
+ * computation (an agreement report over 100k prompts): with V8's default of 16 MB they survive into
+ * the old generation and are collected there; 25% less CPU per report at 20k prompts (bench:agreement).
+ */
+export const LARGE_YOUNG_GENERATION_FLAGS: readonly string[] = ["--max-semi-space-size=64"];
+
 export interface NodeProcessKind {
   /** Imports server modules (anything but the web server). */
   serverModules: boolean;
   /** Runs jobs: exports, imports, judge runs (the worker, the command line). */
   boundedHeap: boolean;
+  /** One large computation that allocates many short-lived objects (see LARGE_YOUNG_GENERATION_FLAGS). */
+  largeYoungGeneration?: boolean;
 }
 
 /** Node's own flags for a process of this kind. */
 export function nodeFlags(kind: NodeProcessKind): string[] {
-  return [...(kind.boundedHeap ? BOUNDED_HEAP_FLAGS : []), ...(kind.serverModules ? SERVER_MODULE_FLAGS : [])];
+  return [
+    ...(kind.boundedHeap ? BOUNDED_HEAP_FLAGS : []),
+    ...(kind.largeYoungGeneration ? LARGE_YOUNG_GENERATION_FLAGS : []),
+    ...(kind.serverModules ? SERVER_MODULE_FLAGS : []),
+  ];
 }
 
 /** Node arguments that run a TypeScript file (path as given, relative to the working directory or absolute) under tsx. */
@@ -43,7 +56,7 @@ export const SERVER_SCRIPT: NodeProcessKind = { serverModules: true, boundedHeap
  * set grows with the project (every latest ranking of 100k prompts: about 1 GB), which no bounded
  * heap of a job process can hold, so the computation runs here and the job keeps its limit.
  */
-export const REPORT_PROCESS: NodeProcessKind = { serverModules: true, boundedHeap: false };
+export const REPORT_PROCESS: NodeProcessKind = { serverModules: true, boundedHeap: false, largeYoungGeneration: true };
 export const WEB_SERVER: NodeProcessKind = { serverModules: false, boundedHeap: false };
 
 /** Node arguments of a script in scripts/ of the repository at `root`. */
