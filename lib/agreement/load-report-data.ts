@@ -69,7 +69,7 @@ export async function loadReportData(projectId: string, filter: ReportFilter = {
     queryRows<PromptRow>(
       pool(),
       sql`SELECT p.id, left(coalesce(p.messages -> -1 ->> 'content', ''), 160) AS preview, p.source, p.prompt_type AS "promptType",
-              array_agg(c.model ORDER BY c.position) AS models, array_agg(octet_length(c.text) ORDER BY c.position) AS lengths,
+              array_agg(c.model ORDER BY c.position) AS models, array_agg(c.text_bytes ORDER BY c.position) AS lengths,
               array_agg(c.position ORDER BY c.position) AS positions, array_agg(c.position ORDER BY c.id) AS "positionsById"
          FROM prompts p JOIN completions c ON c.prompt_id = p.id
         WHERE p.project_id = ${projectId} GROUP BY p.id`,
