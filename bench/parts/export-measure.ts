@@ -49,15 +49,25 @@ export async function timeCliExport(o: CliExportOptions): Promise<{ seconds: num
   return { seconds: (performance.now() - t) / 1000, rows, peakRssMb };
 }
 
-/** The export's raw baseline: the prompt documents it streams, `COPY (SELECT …) TO STDOUT` through pg, read and thrown away. */
+/**
+ * The export's raw baseline: the prompt documents it streams, `COPY (SELECT …) TO STDOUT` through
+ * pg, read and thrown away, in a transaction like the export's (REPEATABLE READ, READ ONLY, no JIT),
+ * so both run the same query under the same settings.
+ */
 export async function timeRawExportCopy(pool: pg.Pool, project: { id: string; slug: string }): Promise<{ seconds: number; bytes: number }> {
   const client = await pool.connect();
   try {
     const t = performance.now();
     let bytes = 0;
+    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    await client.query("SET LOCAL jit = off");
     const query = promptDocumentsQuery(client, { projectId: project.id, projectSlug: project.slug, sourceDatasets: [], promptTypes: [] });
     for await (const line of copyLinesOut(client, query)) bytes += line.length + 1;
+    await client.query("COMMIT");
     return { seconds: (performance.now() - t) / 1000, bytes };
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
   } finally {
     client.release();
   }

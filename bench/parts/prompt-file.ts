@@ -6,14 +6,21 @@ const WORDS =
     " ",
   );
 
+const WORDS_THEN_SPACE = WORDS.map((w) => `${w} `);
+const WORDS_THEN_STOP = WORDS.map((w) => `${w}.\n\n`);
+
+/** The same text as appending word by word, joined once: 1.5 KB built from ~200 appends was most of writing the file. */
 function text(seed: number, bytes: number): string {
-  let s = "";
+  const words: string[] = [];
+  let length = 0;
   let x = seed;
-  while (s.length < bytes) {
+  while (length < bytes) {
     x = (x * 1103515245 + 12345) & 0x7fffffff;
-    s += WORDS[x % WORDS.length] + (x % 17 === 0 ? ".\n\n" : " ");
+    const word = (x % 17 === 0 ? WORDS_THEN_STOP : WORDS_THEN_SPACE)[x % WORDS.length]!;
+    words.push(word);
+    length += word.length;
   }
-  return s;
+  return words.join("");
 }
 
 export interface BenchPromptRecord {

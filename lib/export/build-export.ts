@@ -19,7 +19,7 @@ import { packageLayout, type PackageFile } from "@/lib/export/package-layout";
 import { CATEGORY_RULES, type PairCategory } from "@/lib/export/pair-categories";
 import { ratePrompt, type RatedPrompt } from "@/lib/export/rate-prompt";
 import { exportDataVersion, resolveExport, type ResolvedProject } from "@/lib/export/resolve-export";
-import { openRowFile, ParquetBuffers, sha256File, type RowFile } from "@/lib/export/row-files";
+import { lastRowSerializer, openRowFile, ParquetBuffers, sha256File, type RowFile, type RowSerializer } from "@/lib/export/row-files";
 import { assignSplits, type SplitItem } from "@/lib/export/splits";
 
 export const EXPORT_PACKAGE_FORMAT = "medpref-export/1";
@@ -219,6 +219,7 @@ class PackageFiles {
   private readonly columns: Column[];
   private readonly open = new Map<PackageFile, RowFile>();
   private readonly parquetBuffers = new ParquetBuffers();
+  private readonly serializeRow: RowSerializer;
   // Looked up once per row: keyed by split, part and category up front.
   private readonly byKey: Map<string, PackageFile>;
 
@@ -229,6 +230,7 @@ class PackageFiles {
   ) {
     this.layout = packageLayout(config);
     this.columns = columnsFor(config);
+    this.serializeRow = lastRowSerializer(this.columns);
     this.byKey = new Map(this.layout.map((f) => [fileKey(f.source, f.part, f.category), f]));
   }
 
@@ -239,7 +241,10 @@ class PackageFiles {
   async write(file: PackageFile, row: Record<string, unknown>): Promise<void> {
     let rowFile = this.open.get(file);
     if (!rowFile) {
-      rowFile = openRowFile(this.config.fileType, path.join(this.directory, file.path), this.columns, this.parquetBuffers);
+      rowFile = openRowFile(this.config.fileType, path.join(this.directory, file.path), this.columns, {
+        buffers: this.parquetBuffers,
+        serialize: this.serializeRow,
+      });
       this.open.set(file, rowFile);
     }
     await rowFile.write(row);

@@ -24,14 +24,18 @@ function scopeWhere(client: pg.PoolClient, scope: PromptScope): string {
     .join(" AND ");
 }
 
-/** Ids, sources and texts of the prompts in scope (pass 1: splits), ordered by content hash. */
+/**
+ * Ids, sources and texts of the prompts in scope (pass 1: splits), in no particular order: the
+ * split assignment does not depend on it (lib/export/splits.ts), and a sequential scan reads the
+ * prompts without the index walk an ORDER BY would take.
+ */
 export async function* streamPromptTexts(
   client: pg.PoolClient,
   scope: PromptScope,
 ): AsyncGenerator<{ id: string; source: string | null; text: string }> {
   const query = `SELECT json_build_object('id', p.id, 'source', p.source,
       'text', (SELECT string_agg(m ->> 'content', E'\\n\\n' ORDER BY i) FROM jsonb_array_elements(p.messages) WITH ORDINALITY AS t(m, i)))
-    FROM prompts p WHERE ${scopeWhere(client, scope)} ORDER BY p.content_hash`;
+    FROM prompts p WHERE ${scopeWhere(client, scope)}`;
   for await (const line of copyLinesOut(client, query)) yield parseCopiedJson(line);
 }
 

@@ -28,7 +28,8 @@ const PARQUET_ROW_GROUP_TEXT_BYTES = 4 * 1024 * 1024;
  * (measured: 16 MB per file let h4, rankings and rm all-pairs exports peak above 300 MB).
  */
 const PARQUET_PACKAGE_TEXT_BYTES = 8 * 1024 * 1024;
-const JSONL_CHUNK_CHARS = 1 << 20;
+/** Below V8's large-object size (128 KB): bigger strings are allocated and collected as large objects, at several times the cost. */
+const JSONL_CHUNK_CHARS = 1 << 16;
 
 export async function sha256File(path: string): Promise<string> {
   const hash = createHash("sha256");
@@ -40,7 +41,26 @@ async function writeChunk(stream: WriteStream, chunk: string): Promise<void> {
   if (!stream.write(chunk)) await once(stream, "drain");
 }
 
-export function openJsonlFile(path: string, columns: readonly Column[]): RowFile {
+/** A row's JSON line. */
+export type RowSerializer = (row: Record<string, unknown>) => string;
+
+/**
+ * Serializes rows, remembering the last one: an h4 row goes to its split's prefs and sft files
+ * and a categorized pair to its category's file too, the same object each time, serialized once.
+ */
+export function lastRowSerializer(columns: readonly Column[]): RowSerializer {
+  let lastRow: Record<string, unknown> | null = null;
+  let lastLine = "";
+  return (row) => {
+    if (row !== lastRow) {
+      lastLine = serializeJsonRow(columns, row);
+      lastRow = row;
+    }
+    return lastLine;
+  };
+}
+
+export function openJsonlFile(path: string, columns: readonly Column[], serialize: RowSerializer = lastRowSerializer(columns)): RowFile {
   const stream = createWriteStream(path);
   const hash = createHash("sha256");
   let pending = "";
@@ -56,7 +76,7 @@ export function openJsonlFile(path: string, columns: readonly Column[]): RowFile
   };
   return {
     async write(row) {
-      pending += serializeJsonRow(columns, row) + "\n";
+      pending += serialize(row) + "\n";
       rows += 1;
       if (pending.length >= JSONL_CHUNK_CHARS) await flush();
     },
@@ -171,6 +191,12 @@ export function openParquetFile(path: string, columns: readonly Column[], buffer
   };
 }
 
-export function openRowFile(fileType: "jsonl" | "parquet", path: string, columns: readonly Column[], buffers?: ParquetBuffers): RowFile {
-  return fileType === "jsonl" ? openJsonlFile(path, columns) : openParquetFile(path, columns, buffers);
+/** `shared`: what the files of one package share (the Parquet buffers' limit, JSONL's serializer of the last row). */
+export function openRowFile(
+  fileType: "jsonl" | "parquet",
+  path: string,
+  columns: readonly Column[],
+  shared: { buffers?: ParquetBuffers; serialize?: RowSerializer } = {},
+): RowFile {
+  return fileType === "jsonl" ? openJsonlFile(path, columns, shared.serialize) : openParquetFile(path, columns, shared.buffers);
 }

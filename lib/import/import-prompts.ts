@@ -149,7 +149,12 @@ class InvalidImport extends Error {
   }
 }
 
-/** Reads every record, classifies it, and writes the prompts taken in batches (not the last batch of a failing import). */
+/**
+ * Reads every record, classifies it, and writes the prompts taken in batches (not the last batch
+ * of a failing import). A full batch is written while the next one is read: PostgreSQL inserts
+ * one batch as this process parses the next, instead of each waiting for the other. One batch
+ * is written at a time (one statement at a time on the transaction's connection).
+ */
 async function readAndWrite(
   client: Tx,
   options: ImportOptions,
@@ -164,32 +169,43 @@ async function readAndWrite(
       progress.bytesRead = n;
     },
   });
-  for await (const record of records) {
-    tally.recordsRead += 1;
-    progress.report(tally);
-    const result = classifyRecord(record, {
-      format: tally.format,
-      seen: tally.seen,
-      writing: tally.writing,
-      limits: options.limits,
-      howToChooseFormat: options.hints.chooseFormat,
-    });
-    const batchFull = tally.add(record, result);
-    if (result.kind === "invalid") {
-      await rejectedReport?.write(
-        JSON.stringify({ location: record.location, problems: result.problems, record: result.raw ?? null }) + "\n",
-      );
-      if (result.stopsImport) break;
+  let writing: Promise<void> | null = null;
+  try {
+    for await (const record of records) {
+      tally.recordsRead += 1;
+      progress.report(tally);
+      const result = classifyRecord(record, {
+        format: tally.format,
+        seen: tally.seen,
+        writing: tally.writing,
+        limits: options.limits,
+        howToChooseFormat: options.hints.chooseFormat,
+      });
+      const batchFull = tally.add(record, result);
+      if (result.kind === "invalid") {
+        await rejectedReport?.write(
+          JSON.stringify({ location: record.location, problems: result.problems, record: result.raw ?? null }) + "\n",
+        );
+        if (result.stopsImport) break;
+      }
+      if (batchFull) {
+        await writing;
+        writing = writeBatch(client, options.projectId, importId, tally, tally.takeBatch());
+      }
     }
-    if (batchFull) await writeBatch(client, options.projectId, importId, tally);
+    const last = writing;
+    writing = null;
+    await last;
+  } finally {
+    // Reading failed while a batch was being written: its outcome no longer matters (the transaction rolls back).
+    await writing?.catch(() => undefined);
   }
   tally.finishReading();
-  if (!tally.failed) await writeBatch(client, options.projectId, importId, tally);
+  if (!tally.failed) await writeBatch(client, options.projectId, importId, tally, tally.takeBatch());
 }
 
-/** Writes the waiting batch with COPY, leaving out the prompts the project already has. */
-async function writeBatch(client: Tx, projectId: string, importId: string, tally: ImportTally): Promise<void> {
-  const batch = tally.takeBatch();
+/** Writes a batch with COPY, leaving out the prompts the project already has. */
+async function writeBatch(client: Tx, projectId: string, importId: string, tally: ImportTally, batch: PendingPrompt[]): Promise<void> {
   if (batch.length === 0) return;
   const existing = await queryRows<{ contentHash: string }>(
     client,

@@ -62,6 +62,17 @@ describe("UTF-8 text files only", () => {
     expect((await drain([bytes.subarray(0, 7), bytes.subarray(7)])).equals(bytes)).toBe(true);
   });
 
+  it("passes a 4-byte character split over three chunks, and refuses a byte that starts no character in the chunk holding it", async () => {
+    const bytes = Buffer.from("a😀b");
+    expect((await drain([bytes.subarray(0, 2), bytes.subarray(2, 4), bytes.subarray(4)])).equals(bytes)).toBe(true);
+    await expect(drain([Buffer.from("ab"), Buffer.from([0x61, 0xf8])])).rejects.toThrow(
+      "The file is not UTF-8 text: an invalid byte sequence is in bytes 3 to 4. Save it as UTF-8 and upload it again.",
+    );
+    await expect(drain([Buffer.from([0x61, 0xe2, 0x82]), Buffer.from([0x41])])).rejects.toThrow(
+      "The file is not UTF-8 text: an invalid byte sequence is in bytes 4 to 4. Save it as UTF-8 and upload it again.",
+    );
+  });
+
   it("refuses a NUL byte, saying where", async () => {
     await expect(drain([Buffer.from("abc"), Buffer.from([0x61, 0x00])])).rejects.toThrow(
       "The file is not text: it contains a NUL byte at byte 4. Upload a JSON or JSON Lines file in UTF-8.",

@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { z } from "zod";
 
 /**
@@ -6,15 +7,17 @@ import { z } from "zod";
  * would be silently replaced). Names shown to people must not reorder what follows them with
  * bidirectional overrides (U+202A–U+202E, U+2066–U+2069).
  */
-const NUL = /\u0000/;
-// A high surrogate not followed by a low one, or a low surrogate not preceded by a high one.
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const BIDI_OVERRIDE = /[\u202A-\u202E\u2066-\u2069]/;
+
+/** String.prototype.isWellFormed (ES2024; Node 20 has it, TypeScript's ES2023 lib does not declare it). */
+type WellFormedCheck = string & { isWellFormed(): boolean };
 
 /** Why a text cannot be stored, or null when it can. */
 export function unsafeTextReason(value: string): string | null {
-  if (NUL.test(value)) return "contains a NUL character (U+0000)";
-  if (LONE_SURROGATE.test(value)) return "contains a lone surrogate (invalid Unicode)";
+  // Native scans: an import checks every string of every record (a lookbehind regex took ~60 µs per 1.5 KB text).
+  if (value.includes("\u0000")) return "contains a NUL character (U+0000)";
+  // Not well formed = holds a high surrogate not followed by a low one, or a low one not preceded by a high one.
+  if (!(value as WellFormedCheck).isWellFormed()) return "contains a lone surrogate (invalid Unicode)";
   return null;
 }
 
@@ -82,26 +85,37 @@ export async function* utf8TextOnly(
   input: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
   onRefused: (message: string) => Error,
 ): AsyncGenerator<Buffer> {
-  const decoder = new TextDecoder("utf-8", { fatal: true });
+  // Validated natively (isUtf8), without decoding to a string; a character split across chunks is
+  // carried over to the next one.
+  let carry: Buffer | null = null;
   let offset = 0;
   for await (const chunk of input) {
     const buf = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
     const nul = buf.indexOf(0);
     if (nul >= 0)
       throw onRefused(`The file is not text: it contains a NUL byte at byte ${offset + nul}. Upload a JSON or JSON Lines file in UTF-8.`);
-    try {
-      decoder.decode(buf, { stream: true });
-    } catch {
+    const bytes: Buffer = carry ? Buffer.concat([carry, buf]) : buf;
+    const tail = incompleteCharacterBytes(bytes);
+    if (!isUtf8(bytes.subarray(0, bytes.length - tail))) {
       throw onRefused(
         `The file is not UTF-8 text: an invalid byte sequence is in bytes ${offset + 1} to ${offset + buf.length}. Save it as UTF-8 and upload it again.`,
       );
     }
+    carry = tail > 0 ? Buffer.from(bytes.subarray(bytes.length - tail)) : null;
     offset += buf.length;
     yield buf;
   }
-  try {
-    decoder.decode();
-  } catch {
-    throw onRefused("The file is not UTF-8 text: it ends in the middle of a character. Save it as UTF-8 and upload it again.");
+  if (carry) throw onRefused("The file is not UTF-8 text: it ends in the middle of a character. Save it as UTF-8 and upload it again.");
+}
+
+/** How many bytes at the end of `buf` start a UTF-8 character that continues past it (0–3). */
+function incompleteCharacterBytes(buf: Buffer): number {
+  for (let back = 1; back <= 3 && back <= buf.length; back++) {
+    const byte = buf[buf.length - back]!;
+    if ((byte & 0xc0) === 0x80) continue; // a continuation byte: look further back for its lead
+    // Lead bytes C2–F4 start 2-, 3- and 4-byte characters; anything else is left for isUtf8 to judge.
+    const length = byte >= 0xc2 && byte <= 0xdf ? 2 : byte >= 0xe0 && byte <= 0xef ? 3 : byte >= 0xf0 && byte <= 0xf4 ? 4 : 1;
+    return length > back ? back : 0;
   }
+  return 0;
 }

@@ -308,6 +308,30 @@ describe("bad input imports nothing and reports every bad record", () => {
     expect(await queryRows(pool(), sql`SELECT 1 FROM import_rejected_chunks WHERE import_id = ${summary.importId}`)).toEqual([]);
   });
 
+  it("stores rejected records arriving while an earlier batch is still being copied (batches overlap with reading)", async () => {
+    const project = await makeProject();
+    // 501 valid records fill the first batch (500), whose COPY runs while the next records are read;
+    // the 5 rejected ones (~300 KB each) flush a report chunk on the same transaction meanwhile.
+    const big = (i: number) => ({ ...record(i, 1), completions: [{ model: "m", text: `Too alone ${i} ${"é".repeat(150_000)}` }] });
+    const valid = Array.from({ length: 1200 }, (_, i) => record(i));
+    const records = [...valid.slice(0, 501), ...[0, 1, 2, 3, 4].map((k) => big(5000 + k)), ...valid.slice(501)];
+    const summary = await importText(project.id, jsonl(records), { skipInvalid: true, storeRejectedReport: true });
+    expect(summary).toMatchObject({ ok: true, promptsAdded: 1200, recordsRejected: 5, rejectedReportStored: true });
+    expect(await counts(project.id)).toEqual({ prompts: 1200, completions: 1200 * record(0).completions.length });
+    const stored = await readStoredRejectedReport(summary.importId);
+    const lines = Buffer.from(await new Response(stored.stream).arrayBuffer())
+      .toString("utf8")
+      .trim()
+      .split("\n");
+    expect(lines.map((l) => (JSON.parse(l) as { location: string }).location)).toEqual([
+      "line 502",
+      "line 503",
+      "line 504",
+      "line 505",
+      "line 506",
+    ]);
+  });
+
   it("stores no rejected records for an import that fails, or one with nothing rejected", async () => {
     const project = await makeProject();
     const failed = await importText(project.id, jsonl([record(1, 1)]), { skipInvalid: false, storeRejectedReport: true });

@@ -59,14 +59,11 @@ export const h4Format: ExportFormatDefinition = {
   rowsFor: (rated, input) => {
     const prefs = pairRows(rated, input, (pair) => h4PairRow(rated, pair, input.context));
     if (typeof prefs === "string") return prefs;
-    const first = h4PairRow(rated, prefs.pairs[0]!, input.context);
+    // The first pair's row, as written to prefs (the same object: serialized once for both files).
+    const first = prefs.rows[0]!.row;
     prefs.rows.push(
       { part: "sft", category: null, row: first },
-      {
-        part: "gen",
-        category: null,
-        row: { ...h4PairRow(rated, prefs.pairs[0]!, input.context), messages: conversation(rated.prompt.messages) },
-      },
+      { part: "gen", category: null, row: { ...first, messages: conversation(rated.prompt.messages) } },
     );
     return prefs;
   },
