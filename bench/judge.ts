@@ -9,6 +9,7 @@
 import os from "node:os";
 import { CLI_IMPORT_HINTS } from "@/lib/cli/import-hints";
 import { measureBatchRun, measureLiveRun, setUpJudgeBench, type LiveRunFigures } from "./parts/judge-measure";
+import { benchPromptRecord } from "./parts/prompt-file";
 import { postmasterPidOf } from "./parts/process-cpu";
 import { benchArgs, benchDatabase } from "./support";
 
@@ -40,17 +41,23 @@ const { importPrompts } = await import("@/lib/import/import-prompts");
 const { DEFAULT_IMPORT_LIMITS } = await import("@/lib/import/types");
 const bench = await setUpJudgeBench({ databaseUrl: database.url, delayMs, postmasterPid: await postmasterPidOf(pool()) });
 
-/** A project of `prompts` prompts × 8 short candidates, imported through the real import path. */
-async function benchProject(slug: string, prompts: number) {
+/**
+ * A project of `prompts` prompts × 8 candidates, imported through the real import path: short
+ * candidates for live runs, ~1.5 KB ones (bench:scale's, UltraMedical's size) for Batch mode, whose
+ * cost grows with the bytes of each request.
+ */
+async function benchProject(slug: string, prompts: number, size: "short" | "full" = "short") {
   const project = await createProject({ slug, name: slug, overlapK: 1 }, null);
   const records = Array.from({ length: prompts }, (_, i) =>
-    JSON.stringify({
-      prompt: `Bench question ${slug}-${i}: which drug?`,
-      completions: Array.from({ length: 8 }, (_, j) => ({
-        model: `model-${j}`,
-        text: `Candidate ${j} for ${i}, with a paragraph of reasoning about the drug of choice. [[q=${(i + j * 7) % 10}]]`,
-      })),
-    }),
+    size === "full"
+      ? JSON.stringify(benchPromptRecord(i))
+      : JSON.stringify({
+          prompt: `Bench question ${slug}-${i}: which drug?`,
+          completions: Array.from({ length: 8 }, (_, j) => ({
+            model: `model-${j}`,
+            text: `Candidate ${j} for ${i}, with a paragraph of reasoning about the drug of choice. [[q=${(i + j * 7) % 10}]]`,
+          })),
+        }),
   );
   const imported = await importPrompts({
     projectId: project.id,
@@ -71,7 +78,7 @@ if (args.mode === "batch") {
   const units = Number(args.units);
   const prompts = Math.ceil(units / permutations);
   const importStarted = performance.now();
-  const project = await benchProject("bench-judge-batch", prompts);
+  const project = await benchProject("bench-judge-batch", prompts, "full");
   log(
     `bench:judge --mode batch: ${prompts} prompts × 8 candidates imported in ${((performance.now() - importStarted) / 1000).toFixed(1)} s`,
   );
