@@ -82,6 +82,11 @@ if (args.mode === "batch") {
   log(
     `bench:judge --mode batch: ${prompts} prompts × 8 candidates imported in ${((performance.now() - importStarted) / 1000).toFixed(1)} s`,
   );
+  // --pg-stats: the run's statements only, not the import's.
+  if (pgStats) {
+    await pool().query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+    await pool().query("SELECT pg_stat_statements_reset()");
+  }
   const r = await measureBatchRun(bench, { projectSlug: project.slug, name: "bench batch", permutations });
   const result = {
     units: r.units,
@@ -111,7 +116,7 @@ async function printPgStats() {
   if (!pgStats) return;
   await pool().query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
   const { rows } = await pool().query<{ calls: number; total_ms: number; mean_ms: number; query: string }>(
-    `SELECT calls::int, total_exec_time::float8 AS total_ms, mean_exec_time::float8 AS mean_ms, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15`,
+    `SELECT calls::int, total_exec_time::float8 AS total_ms, mean_exec_time::float8 AS mean_ms, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25`,
   );
   for (const r of rows)
     log(`${r.total_ms.toFixed(0).padStart(7)} ms ${String(r.calls).padStart(7)}× ${r.mean_ms.toFixed(2).padStart(6)} ms  ${r.query}`);

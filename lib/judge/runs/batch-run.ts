@@ -9,14 +9,12 @@ import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { toFile } from "openai";
 import type OpenAI from "openai";
 import { CallStatus, RunStatus, UnitState } from "@/generated/prisma/enums";
-import type { Message } from "@/lib/core/messages";
 import { pool } from "@/lib/db/pool";
 import { execute, queryOne, queryRows, sql, type Sql } from "@/lib/db/sql";
 import { withTransaction } from "@/lib/db/transaction";
 import { BatchFilePacker, lineBytes, OPENAI_BATCH_FILE_LIMITS, type BatchFileLimits } from "@/lib/judge/batch-files";
 import { judgeClient } from "@/lib/judge/call-judge";
 import { parseJudgeAnswer } from "@/lib/judge/judge-answer";
-import { judgePermutations } from "@/lib/judge/permutations";
 import {
   batchCustomId,
   batchLine,
@@ -108,21 +106,34 @@ interface PendingPrompt extends BatchRequestPrompt {
 /**
  * Pending units of the run from those chosen by `where` (on judge_units u), at most `limit` in
  * (prompt, unit) order, grouped by prompt: each prompt and its candidates are read once for all
- * its units, with the units' earlier calls (the requests they build on).
+ * its units, with the units' earlier calls (the requests they build on). The candidates' texts
+ * come as plain rows (no JSON to escape and parse again: they are most of the bytes).
  */
-function pendingPrompts(run: BatchRun, where: Sql, limit: number): Promise<PendingPrompt[]> {
-  return queryRows<PendingPrompt>(
+async function pendingPrompts(run: BatchRun, where: Sql, limit: number): Promise<PendingPrompt[]> {
+  const prompts = await queryRows<Omit<PendingPrompt, "completions">>(
     pool(),
     sql`WITH page AS (
           SELECT u.prompt_id, u.unit_index FROM judge_units u
            WHERE u.run_id = ${run.id} AND u.state = ${UnitState.PENDING} AND ${where} ORDER BY u.prompt_id, u.unit_index LIMIT ${limit})
         SELECT p.id AS prompt_id, array_agg(page.unit_index ORDER BY page.unit_index) AS units, p.messages, p.reference_answer,
-               (SELECT json_agg(json_build_object('id', c.id, 'text', c.text) ORDER BY c.position) FROM completions c WHERE c.prompt_id = p.id) AS completions,
                (SELECT json_agg(${EARLIER_CALL_JSON}::jsonb || jsonb_build_object('unit', j.permutation_index) ORDER BY j.permutation_index, j.attempt)
                   FROM judge_calls j WHERE j.run_id = ${run.id} AND j.prompt_id = p.id AND j.status = ${CallStatus.FAILED}) AS earlier
           FROM page JOIN prompts p ON p.id = page.prompt_id GROUP BY p.id ORDER BY p.id`,
     { name: "batch-pending-prompts" },
   );
+  if (prompts.length === 0) return [];
+  const completions = await queryRows<{ promptId: string; id: string; text: string }>(
+    pool(),
+    sql`SELECT prompt_id, id, text FROM completions WHERE prompt_id = ANY(${prompts.map((p) => p.promptId)}::uuid[]) ORDER BY prompt_id, position`,
+    { name: "batch-pending-completions" },
+  );
+  const byPrompt = new Map<string, { id: string; text: string }[]>();
+  for (const c of completions) {
+    let list = byPrompt.get(c.promptId);
+    if (!list) byPrompt.set(c.promptId, (list = []));
+    list.push({ id: c.id, text: c.text });
+  }
+  return prompts.map((p) => ({ ...p, completions: byPrompt.get(p.promptId) ?? [] }));
 }
 
 /** The requests of a prompt's pending units: each unit's shown order, request line and its hash. */
@@ -160,9 +171,16 @@ async function openInputFile(run: BatchRun, dir: string, n: number): Promise<Inp
 
 /** What each line written so far says (its unit, number and hash), stored before its file is uploaded. */
 class LineLog {
-  private rows: { batchId: string; promptId: string; unit: number; line: number; sha256: string }[] = [];
-  add(file: InputFile, promptId: string, unit: number, line: string) {
-    this.rows.push({ batchId: file.batchId, promptId, unit, line: file.requests, sha256: lineSha256(line).toString("hex") });
+  private rows: { batchId: string; promptId: string; unit: number; line: number; sha256: string; order: string }[] = [];
+  add(file: InputFile, promptId: string, unit: number, line: string, order: string[]) {
+    this.rows.push({
+      batchId: file.batchId,
+      promptId,
+      unit,
+      line: file.requests,
+      sha256: lineSha256(line).toString("hex"),
+      order: `{${order.join(",")}}`,
+    });
   }
   async flush(): Promise<void> {
     if (this.rows.length === 0) return;
@@ -170,9 +188,10 @@ class LineLog {
     this.rows = [];
     await execute(
       pool(),
-      sql`INSERT INTO judge_batch_lines (batch_id, prompt_id, unit_index, line, request_sha256)
-          SELECT b, p, u, l, decode(h, 'hex') FROM unnest(${rows.map((r) => r.batchId)}::uuid[], ${rows.map((r) => r.promptId)}::uuid[],
-            ${rows.map((r) => r.unit)}::int[], ${rows.map((r) => r.line)}::int[], ${rows.map((r) => r.sha256)}::text[]) AS x(b, p, u, l, h)`,
+      sql`INSERT INTO judge_batch_lines (batch_id, prompt_id, unit_index, line, request_sha256, shown_order)
+          SELECT b, p, u, l, decode(h, 'hex'), o::uuid[] FROM unnest(${rows.map((r) => r.batchId)}::uuid[], ${rows.map((r) => r.promptId)}::uuid[],
+            ${rows.map((r) => r.unit)}::int[], ${rows.map((r) => r.line)}::int[], ${rows.map((r) => r.sha256)}::text[], ${rows.map((r) => r.order)}::text[])
+            AS x(b, p, u, l, h, o)`,
       { name: "batch-lines" },
     );
   }
@@ -233,13 +252,13 @@ export async function submitJudgeBatches(run: BatchRun): Promise<number> {
       );
       if (prompts.length === 0) break;
       for (const prompt of prompts)
-        for (const { unit, line } of requestLines(run, prompt)) {
+        for (const { unit, order, line } of requestLines(run, prompt)) {
           if (packer.add(batchCustomId(prompt.promptId, unit), lineBytes(line)) && file) {
             await submit(file);
             file = null;
           }
           file ??= await openInputFile(run, dir, ++files);
-          lines.add(file, prompt.promptId, unit, line);
+          lines.add(file, prompt.promptId, unit, line, order);
           file.requests++;
           if (!file.out.write(`${line}\n`)) await once(file.out, "drain");
           total++;
@@ -339,65 +358,75 @@ async function ingestOutput(run: BatchRun, local: string, client: OpenAI, fileId
   return lines;
 }
 
-/** A unit of an output page as ingestion reads it: its state, its line in the batch, and what its calls need. */
+/** A unit of an output page as ingestion reads it: its state, its line in the batch, and what its call needs. */
 interface IngestedUnit {
   promptId: string;
   unitIndex: number;
   state: UnitState;
-  /** The prompt's candidates in position order (their texts only for a batch without line records). */
-  completions: { id: string; text: string }[];
-  /** The unit's line in this batch's input file and its hash (absent for a batch submitted before lines were recorded). */
+  /** The unit's line in this batch's input file, its hash and shown order (null for a batch submitted before lines were recorded). */
   line: number | null;
   requestSha256: Buffer | null;
-  /** Only read for a batch without line records: the prompt and earlier calls its request is rendered from. */
-  messages: Message[] | null;
-  referenceAnswer: string | null;
-  earlier: EarlierCall[] | null;
+  shownOrder: string[] | null;
   failedTries: number;
   /** This batch already has a call of the unit stored (an ingestion resumed after a crash). */
   ingested: boolean;
 }
 
 /**
- * The units of an output page, in one statement. A line's call refers to its request (batch,
- * line, hash), so neither the prompt's text nor its candidates' are read: the shown order
- * needs only the candidates' ids.
+ * The units of an output page, in one statement: each with its line record (the reference its
+ * call stores, and the order the candidates were shown in), so neither the prompt nor its
+ * candidates are read.
  */
 function ingestedUnits(run: BatchRun, batchId: string, page: { promptId: string; unit: number }[]): Promise<IngestedUnit[]> {
   return queryRows<IngestedUnit>(
     pool(),
-    sql`SELECT u.prompt_id, u.unit_index, u.state, l.line, l.request_sha256,
-            (SELECT json_agg(json_build_object('id', c.id, 'text', CASE WHEN l.line IS NULL THEN c.text END) ORDER BY c.position)
-               FROM completions c WHERE c.prompt_id = u.prompt_id) AS completions,
-            CASE WHEN l.line IS NULL THEN p.messages END AS messages, CASE WHEN l.line IS NULL THEN p.reference_answer END AS reference_answer,
-            CASE WHEN l.line IS NULL THEN (SELECT json_agg(${EARLIER_CALL_JSON} ORDER BY j.attempt) FROM judge_calls j
-               WHERE j.run_id = u.run_id AND j.prompt_id = u.prompt_id AND j.permutation_index = u.unit_index
-                 AND j.status = ${CallStatus.FAILED} AND j.batch_id IS DISTINCT FROM ${batchId}::uuid) END AS earlier,
-            (SELECT count(*)::int FROM judge_calls f WHERE f.run_id = u.run_id AND f.prompt_id = u.prompt_id AND f.permutation_index = u.unit_index
-                AND f.status = ${CallStatus.FAILED} AND f.batch_id IS DISTINCT FROM ${batchId}::uuid) AS failed_tries,
-            EXISTS (SELECT 1 FROM judge_calls d WHERE d.run_id = u.run_id AND d.prompt_id = u.prompt_id AND d.permutation_index = u.unit_index
-                AND d.batch_id = ${batchId}::uuid) AS ingested
-       FROM unnest(${page.map((l) => l.promptId)}::uuid[], ${page.map((l) => l.unit)}::int[]) AS k(prompt_id, unit_index)
-       JOIN judge_units u ON u.run_id = ${run.id} AND u.prompt_id = k.prompt_id AND u.unit_index = k.unit_index
-       JOIN prompts p ON p.id = u.prompt_id
-       LEFT JOIN judge_batch_lines l ON l.batch_id = ${batchId}::uuid AND l.prompt_id = u.prompt_id AND l.unit_index = u.unit_index`,
+    sql`SELECT u.prompt_id, u.unit_index, u.state, l.line, l.request_sha256, l.shown_order::text[] AS shown_order,
+               coalesce(f.failed_tries, 0) AS failed_tries, coalesce(f.ingested, false) AS ingested
+          FROM unnest(${page.map((l) => l.promptId)}::uuid[], ${page.map((l) => l.unit)}::int[]) AS k(prompt_id, unit_index)
+          JOIN judge_units u ON u.run_id = ${run.id} AND u.prompt_id = k.prompt_id AND u.unit_index = k.unit_index
+          LEFT JOIN judge_batch_lines l ON l.batch_id = ${batchId}::uuid AND l.prompt_id = u.prompt_id AND l.unit_index = u.unit_index
+          LEFT JOIN LATERAL (
+            SELECT (count(*) FILTER (WHERE c.status = ${CallStatus.FAILED} AND c.batch_id IS DISTINCT FROM ${batchId}::uuid))::int AS failed_tries,
+                   bool_or(c.batch_id = ${batchId}::uuid) AS ingested
+              FROM judge_calls c WHERE c.run_id = u.run_id AND c.prompt_id = u.prompt_id AND c.permutation_index = u.unit_index) f ON true`,
     { name: "batch-ingested-units" },
   );
 }
 
-/** The request reference a Batch call stores, or (a batch submitted before lines were recorded) its whole request rendered again. */
-function sentRequest(run: BatchRun, u: IngestedUnit): Pick<CallRecord, "request" | "batchLine" | "requestSha256"> & { order: string[] } {
-  if (u.line !== null && u.requestSha256 !== null) {
-    const order = judgePermutations(
-      u.completions.map((c) => c.id),
-      run.permutations,
-      `${run.seed}:${u.promptId}`,
-    )[u.unitIndex]!;
-    return { order, request: null, batchLine: u.line, requestSha256: u.requestSha256 };
+/**
+ * The request reference a Batch call stores and its shown order; for a batch submitted before
+ * lines were recorded, its whole request rendered again (as the calls of that time stored it).
+ */
+async function sentRequests(
+  run: BatchRun,
+  units: IngestedUnit[],
+): Promise<Map<string, Pick<CallRecord, "request" | "batchLine" | "requestSha256"> & { order: string[] }>> {
+  const sent = new Map<string, Pick<CallRecord, "request" | "batchLine" | "requestSha256"> & { order: string[] }>();
+  const unrecorded: IngestedUnit[] = [];
+  for (const u of units) {
+    if (u.line !== null && u.requestSha256 !== null && u.shownOrder !== null)
+      sent.set(batchCustomId(u.promptId, u.unitIndex), {
+        order: u.shownOrder,
+        request: null,
+        batchLine: u.line,
+        requestSha256: u.requestSha256,
+      });
+    else unrecorded.push(u);
   }
-  const prompt = { promptId: u.promptId, messages: u.messages ?? [], referenceAnswer: u.referenceAnswer, completions: u.completions };
-  const { order, request } = batchRequest(run, prompt, u.unitIndex, u.earlier ?? []);
-  return { order, request, batchLine: null, requestSha256: null };
+  if (unrecorded.length > 0) {
+    const prompts = await pendingPrompts(
+      run,
+      sql`(u.prompt_id, u.unit_index) IN (SELECT * FROM unnest(${unrecorded.map((u) => u.promptId)}::uuid[], ${unrecorded.map((u) => u.unitIndex)}::int[]))`,
+      unrecorded.length,
+    );
+    for (const prompt of prompts)
+      for (const unit of prompt.units) {
+        const earlier = prompt.earlier?.filter((c) => c.unit === unit) ?? [];
+        const { order, request } = batchRequest(run, prompt, unit, earlier);
+        sent.set(batchCustomId(prompt.promptId, unit), { order, request, batchLine: null, requestSha256: null });
+      }
+  }
+  return sent;
 }
 
 async function ingestPage(
@@ -406,8 +435,9 @@ async function ingestPage(
   kind: "output" | "error",
   page: { promptId: string; unit: number; record: OutputRecord }[],
 ): Promise<void> {
-  const rows = await ingestedUnits(run, local, page);
+  const rows = (await ingestedUnits(run, local, page)).filter((r) => r.state === UnitState.PENDING && !r.ingested);
   const byKey = new Map(rows.map((r) => [batchCustomId(r.promptId, r.unitIndex), r]));
+  const sent = await sentRequests(run, rows);
   const items: { unit: { runId: string; promptId: string; unitIndex: number }; outcome: UnitOutcome }[] = [];
   // One spend row per page (a row per line would spread the run's spend over many rows).
   const shard = Math.floor(Math.random() * 1024);
@@ -416,7 +446,7 @@ async function ingestPage(
     // Done already, or stored by an earlier pass over this file: nothing to add.
     if (!row || row.state !== UnitState.PENDING || row.ingested) continue;
     row.ingested = true;
-    const { order, ...sent } = sentRequest(run, row);
+    const { order, ...reference } = sent.get(batchCustomId(promptId, unit))!;
     const body = record.response?.body;
     const ok = kind === "output" && record.response?.status_code === 200 && body;
     const content = ok ? (body.choices?.[0]?.message?.content ?? null) : null;
@@ -434,7 +464,7 @@ async function ingestPage(
     const call: CallRecord = {
       status: valid ? "SUCCEEDED" : "FAILED",
       shownOrder: order,
-      ...sent,
+      ...reference,
       response: body ?? record,
       error: problems.join("; ") || null,
       inputTokens: ok ? (body.usage?.prompt_tokens ?? 0) : 0,

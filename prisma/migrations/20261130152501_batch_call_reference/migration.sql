@@ -14,14 +14,16 @@ ALTER TABLE judge_calls ADD CONSTRAINT judge_calls_request_kept
   CHECK (request IS NOT NULL OR (batch_line IS NOT NULL AND request_sha256 IS NOT NULL));
 
 -- What each line of a batch's input file was, written while the file is built: the unit it asks
--- for, its line number (0-based) and its bytes' SHA-256, copied onto the unit's call when the
--- output is ingested. No foreign key to prompts: a line only lives as long as its batch.
+-- for, its line number (0-based), its bytes' SHA-256 and the candidates' shown order, copied
+-- onto the unit's call when the output is ingested (which then reads no prompt or candidate).
+-- No foreign key to prompts: a line only lives as long as its batch.
 CREATE TABLE judge_batch_lines (
   batch_id uuid NOT NULL,
   prompt_id uuid NOT NULL,
   unit_index integer NOT NULL,
   line integer NOT NULL,
   request_sha256 bytea NOT NULL,
+  shown_order uuid[] NOT NULL,
   CONSTRAINT judge_batch_lines_pkey PRIMARY KEY (batch_id, prompt_id, unit_index),
   CONSTRAINT judge_batch_lines_batch_id_fkey FOREIGN KEY (batch_id) REFERENCES judge_batches (id) ON DELETE CASCADE ON UPDATE CASCADE
 );
