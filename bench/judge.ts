@@ -97,12 +97,13 @@ if (args.mode === "batch") {
     polls: r.polls,
     pollSeconds: r.pollSeconds.map(round1),
     cpuSeconds: round1(r.cpuSeconds),
+    postgresCpuSeconds: round1(r.postgresCpuSeconds),
     peakRssMb: Math.round(r.peakRssMb),
   };
   if (args.json) process.stdout.write(`${JSON.stringify({ mode: "batch", ...result })}\n`);
   else
     log(
-      `${result.units} units in ${result.batches} batches: MedPref's own time ${result.overheadSeconds} s (test server ${result.testServerSeconds} s, wall ${result.wallSeconds} s, ${result.polls} polls taking ${result.pollSeconds.join(" + ")} s; this process's CPU ${result.cpuSeconds} s including the test server's; peak RSS ${result.peakRssMb} MB)`,
+      `${result.units} units in ${result.batches} batches: MedPref's own time ${result.overheadSeconds} s (test server ${result.testServerSeconds} s, wall ${result.wallSeconds} s, ${result.polls} polls taking ${result.pollSeconds.join(" + ")} s; this process's CPU ${result.cpuSeconds} s including the test server's, PostgreSQL's ${result.postgresCpuSeconds} s; peak RSS ${result.peakRssMb} MB)`,
     );
   await printPgStats();
   await bench.close();

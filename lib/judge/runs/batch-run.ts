@@ -54,7 +54,7 @@ const LIVE = ["submitting", "validating", "in_progress", "finalizing", "cancelli
 /** Units read, and output lines stored, per statement. */
 const PAGE = 1000;
 
-/** The provider's per-file limits and the lines stored per transaction; tests set smaller ones. */
+/** The provider's per-file limits and the units read per statement and lines stored per transaction; tests set smaller ones. */
 let fileLimits: BatchFileLimits = OPENAI_BATCH_FILE_LIMITS;
 let pageLines = PAGE;
 export function setBatchLimits(limits: { files: BatchFileLimits; pageLines: number } | null): void {
@@ -119,21 +119,24 @@ async function pendingPrompts(run: BatchRun, where: Sql, limit: number): Promise
                (SELECT json_agg(${EARLIER_CALL_JSON}::jsonb || jsonb_build_object('unit', j.permutation_index) ORDER BY j.permutation_index, j.attempt)
                   FROM judge_calls j WHERE j.run_id = ${run.id} AND j.prompt_id = p.id AND j.status = ${CallStatus.FAILED}) AS earlier
           FROM page JOIN prompts p ON p.id = page.prompt_id GROUP BY p.id ORDER BY p.id`,
-    { name: "batch-pending-prompts" },
   );
   if (prompts.length === 0) return [];
-  const completions = await queryRows<{ promptId: string; id: string; text: string }>(
+  // Unsorted (the sort of 6 MB of text spilled to disk): put in position order here.
+  const completions = await queryRows<{ promptId: string; id: string; text: string; position: number }>(
     pool(),
-    sql`SELECT prompt_id, id, text FROM completions WHERE prompt_id = ANY(${prompts.map((p) => p.promptId)}::uuid[]) ORDER BY prompt_id, position`,
+    sql`SELECT prompt_id, id, text, position FROM completions WHERE prompt_id = ANY(${prompts.map((p) => p.promptId)}::uuid[])`,
     { name: "batch-pending-completions" },
   );
-  const byPrompt = new Map<string, { id: string; text: string }[]>();
+  const byPrompt = new Map<string, { id: string; text: string; position: number }[]>();
   for (const c of completions) {
     let list = byPrompt.get(c.promptId);
     if (!list) byPrompt.set(c.promptId, (list = []));
-    list.push({ id: c.id, text: c.text });
+    list.push(c);
   }
-  return prompts.map((p) => ({ ...p, completions: byPrompt.get(p.promptId) ?? [] }));
+  return prompts.map((p) => ({
+    ...p,
+    completions: (byPrompt.get(p.promptId) ?? []).sort((a, b) => a.position - b.position).map(({ id, text }) => ({ id, text })),
+  }));
 }
 
 /** The requests of a prompt's pending units: each unit's shown order, request line and its hash. */
@@ -243,14 +246,22 @@ export async function submitJudgeBatches(run: BatchRun): Promise<number> {
     // Awaited before the next one or at the end; a failure meanwhile must not go unhandled.
     submitting.catch(() => undefined);
   };
+  // The next page is read while this one's lines are built and written.
+  const pageAfter = (after: { p: string; u: number }, read: number) =>
+    pendingPrompts(run, sql`(u.prompt_id, u.unit_index) > (${after.p}::uuid, ${after.u}::int)`, Math.min(pageLines, limit - read));
+  let next: Promise<PendingPrompt[]> | null = limit > 0 ? pageAfter({ p: "00000000-0000-0000-0000-000000000000", u: -1 }, 0) : null;
   try {
-    for (let after = { p: "00000000-0000-0000-0000-000000000000", u: -1 }; total < limit;) {
-      const prompts = await pendingPrompts(
-        run,
-        sql`(u.prompt_id, u.unit_index) > (${after.p}::uuid, ${after.u}::int)`,
-        Math.min(PAGE, limit - total),
-      );
+    while (next) {
+      const prompts = await next;
+      next = null;
       if (prompts.length === 0) break;
+      const read = total + prompts.reduce((n, p) => n + p.units.length, 0);
+      const last = prompts.at(-1)!;
+      if (read < limit) {
+        next = pageAfter({ p: last.promptId, u: last.units.at(-1)! }, read);
+        // Awaited at the top of the loop; a failure meanwhile must not go unhandled.
+        next.catch(() => undefined);
+      }
       for (const prompt of prompts)
         for (const { unit, order, line } of requestLines(run, prompt)) {
           if (packer.add(batchCustomId(prompt.promptId, unit), lineBytes(line)) && file) {
@@ -263,8 +274,6 @@ export async function submitJudgeBatches(run: BatchRun): Promise<number> {
           if (!file.out.write(`${line}\n`)) await once(file.out, "drain");
           total++;
         }
-      const last = prompts.at(-1)!;
-      after = { p: last.promptId, u: last.units.at(-1)! };
       await lines.flush();
     }
     if (file) await submit(file);
