@@ -48,7 +48,7 @@ const bench = await setUpJudgeBench({ databaseUrl: database.url, delayMs, postma
  */
 async function benchProject(slug: string, prompts: number, size: "short" | "full" = "short") {
   const project = await createProject({ slug, name: slug, overlapK: 1 }, null);
-  const records = Array.from({ length: prompts }, (_, i) =>
+  const record = (i: number) =>
     size === "full"
       ? JSON.stringify(benchPromptRecord(i))
       : JSON.stringify({
@@ -57,11 +57,15 @@ async function benchProject(slug: string, prompts: number, size: "short" | "full
             model: `model-${j}`,
             text: `Candidate ${j} for ${i}, with a paragraph of reasoning about the drug of choice. [[q=${(i + j * 7) % 10}]]`,
           })),
-        }),
-  );
+        });
+  // A thousand records per chunk: 100,000 full-size records (1.3 GB) are never one string.
+  function* chunks() {
+    for (let start = 0; start < prompts; start += 1000)
+      yield Buffer.from(Array.from({ length: Math.min(1000, prompts - start) }, (_, k) => record(start + k)).join("\n") + "\n");
+  }
   const imported = await importPrompts({
     projectId: project.id,
-    input: [Buffer.from(records.join("\n"))],
+    input: chunks(),
     fileName: "bench.jsonl",
     bytesTotal: 0,
     format: "jsonl",
