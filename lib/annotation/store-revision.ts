@@ -1,5 +1,5 @@
 import "server-only";
-import { randomUUID } from "node:crypto";
+import { newId } from "@/lib/core/ids";
 import { kendallTauB, pairwiseAgreement, top1Match } from "@/lib/agreement/rank-agreement";
 import { RankingKind } from "@/generated/prisma/enums";
 import { execute, queryOne, queryRows, sql, type Sql } from "@/lib/db/sql";
@@ -117,7 +117,7 @@ export async function insertJudgeRankings(
   rankings: { promptId: string; judgeRunId: string; permutationIndex: number; shownOrder: string[]; submission: Submission }[],
 ): Promise<Set<string>> {
   if (rankings.length === 0) return new Set();
-  const ids = rankings.map(() => randomUUID());
+  const ids = rankings.map(() => newId());
   const inserted = await queryRows<{ id: string }>(
     tx,
     sql`INSERT INTO rankings (id, prompt_id, kind, judge_run_id, permutation_index)
@@ -128,7 +128,7 @@ export async function insertJudgeRankings(
     { name: "insert-judge-rankings" },
   );
   const kept = new Set(inserted.map((r) => r.id));
-  const fresh = rankings.flatMap((r, i) => (kept.has(ids[i]!) ? [{ ...r, rankingId: ids[i]!, revisionId: randomUUID() }] : []));
+  const fresh = rankings.flatMap((r, i) => (kept.has(ids[i]!) ? [{ ...r, rankingId: ids[i]!, revisionId: newId() }] : []));
   if (fresh.length === 0) return new Set();
   await execute(
     tx,
