@@ -9,6 +9,7 @@
 import os from "node:os";
 import { CLI_IMPORT_HINTS } from "@/lib/cli/import-hints";
 import { measureBatchRun, measureLiveRun, setUpJudgeBench, type LiveRunFigures } from "./parts/judge-measure";
+import { benchPromptRecord } from "./parts/prompt-file";
 import { postmasterPidOf } from "./parts/process-cpu";
 import { benchArgs, benchDatabase } from "./support";
 
@@ -40,21 +41,31 @@ const { importPrompts } = await import("@/lib/import/import-prompts");
 const { DEFAULT_IMPORT_LIMITS } = await import("@/lib/import/types");
 const bench = await setUpJudgeBench({ databaseUrl: database.url, delayMs, postmasterPid: await postmasterPidOf(pool()) });
 
-/** A project of `prompts` prompts × 8 short candidates, imported through the real import path. */
-async function benchProject(slug: string, prompts: number) {
+/**
+ * A project of `prompts` prompts × 8 candidates, imported through the real import path: short
+ * candidates for live runs, ~1.5 KB ones (bench:scale's, UltraMedical's size) for Batch mode, whose
+ * cost grows with the bytes of each request.
+ */
+async function benchProject(slug: string, prompts: number, size: "short" | "full" = "short") {
   const project = await createProject({ slug, name: slug, overlapK: 1 }, null);
-  const records = Array.from({ length: prompts }, (_, i) =>
-    JSON.stringify({
-      prompt: `Bench question ${slug}-${i}: which drug?`,
-      completions: Array.from({ length: 8 }, (_, j) => ({
-        model: `model-${j}`,
-        text: `Candidate ${j} for ${i}, with a paragraph of reasoning about the drug of choice. [[q=${(i + j * 7) % 10}]]`,
-      })),
-    }),
-  );
+  const record = (i: number) =>
+    size === "full"
+      ? JSON.stringify(benchPromptRecord(i))
+      : JSON.stringify({
+          prompt: `Bench question ${slug}-${i}: which drug?`,
+          completions: Array.from({ length: 8 }, (_, j) => ({
+            model: `model-${j}`,
+            text: `Candidate ${j} for ${i}, with a paragraph of reasoning about the drug of choice. [[q=${(i + j * 7) % 10}]]`,
+          })),
+        });
+  // A thousand records per chunk: 100,000 full-size records (1.3 GB) are never one string.
+  function* chunks() {
+    for (let start = 0; start < prompts; start += 1000)
+      yield Buffer.from(Array.from({ length: Math.min(1000, prompts - start) }, (_, k) => record(start + k)).join("\n") + "\n");
+  }
   const imported = await importPrompts({
     projectId: project.id,
-    input: [Buffer.from(records.join("\n"))],
+    input: chunks(),
     fileName: "bench.jsonl",
     bytesTotal: 0,
     format: "jsonl",
@@ -71,10 +82,15 @@ if (args.mode === "batch") {
   const units = Number(args.units);
   const prompts = Math.ceil(units / permutations);
   const importStarted = performance.now();
-  const project = await benchProject("bench-judge-batch", prompts);
+  const project = await benchProject("bench-judge-batch", prompts, "full");
   log(
     `bench:judge --mode batch: ${prompts} prompts × 8 candidates imported in ${((performance.now() - importStarted) / 1000).toFixed(1)} s`,
   );
+  // --pg-stats: the run's statements only, not the import's.
+  if (pgStats) {
+    await pool().query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+    await pool().query("SELECT pg_stat_statements_reset()");
+  }
   const r = await measureBatchRun(bench, { projectSlug: project.slug, name: "bench batch", permutations });
   const result = {
     units: r.units,
@@ -85,12 +101,13 @@ if (args.mode === "batch") {
     polls: r.polls,
     pollSeconds: r.pollSeconds.map(round1),
     cpuSeconds: round1(r.cpuSeconds),
+    postgresCpuSeconds: round1(r.postgresCpuSeconds),
     peakRssMb: Math.round(r.peakRssMb),
   };
   if (args.json) process.stdout.write(`${JSON.stringify({ mode: "batch", ...result })}\n`);
   else
     log(
-      `${result.units} units in ${result.batches} batches: MedPref's own time ${result.overheadSeconds} s (test server ${result.testServerSeconds} s, wall ${result.wallSeconds} s, ${result.polls} polls taking ${result.pollSeconds.join(" + ")} s; this process's CPU ${result.cpuSeconds} s including the test server's; peak RSS ${result.peakRssMb} MB)`,
+      `${result.units} units in ${result.batches} batches: MedPref's own time ${result.overheadSeconds} s (test server ${result.testServerSeconds} s, wall ${result.wallSeconds} s, ${result.polls} polls taking ${result.pollSeconds.join(" + ")} s; this process's CPU ${result.cpuSeconds} s including the test server's, PostgreSQL's ${result.postgresCpuSeconds} s; peak RSS ${result.peakRssMb} MB)`,
     );
   await printPgStats();
   await bench.close();
@@ -104,7 +121,7 @@ async function printPgStats() {
   if (!pgStats) return;
   await pool().query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
   const { rows } = await pool().query<{ calls: number; total_ms: number; mean_ms: number; query: string }>(
-    `SELECT calls::int, total_exec_time::float8 AS total_ms, mean_exec_time::float8 AS mean_ms, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15`,
+    `SELECT calls::int, total_exec_time::float8 AS total_ms, mean_exec_time::float8 AS mean_ms, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25`,
   );
   for (const r of rows)
     log(`${r.total_ms.toFixed(0).padStart(7)} ms ${String(r.calls).padStart(7)}× ${r.mean_ms.toFixed(2).padStart(6)} ms  ${r.query}`);

@@ -185,6 +185,8 @@ export interface BatchRunFigures {
   pollSeconds: number[];
   /** This process's CPU, which includes the test server's. */
   cpuSeconds: number;
+  /** PostgreSQL's CPU over the run (all its processes): with this process's, the work done, which a busy machine does not inflate as it does wall time. */
+  postgresCpuSeconds: number;
   peakRssMb: number;
 }
 
@@ -204,6 +206,7 @@ export async function measureBatchRun(
   await startJudgeRun(bench.boss, run.id, null);
   const pollSeconds: number[] = [];
   const cpu = process.cpuUsage();
+  const pgCpuBefore = postgresCpuMs(bench.postmasterPid);
   const workBefore = bench.fake.batchWorkMs();
   const started = performance.now();
   for (;;) {
@@ -216,6 +219,7 @@ export async function measureBatchRun(
   }
   const wallSeconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
+  const postgresCpuSeconds = (postgresCpuMs(bench.postmasterPid) - pgCpuBefore) / 1000;
   const final = (await runProgress(run.id))!;
   const batches = await db().judgeBatch.count({ where: { runId: run.id } });
   const units = await db().judgeUnit.count({ where: { runId: run.id } });
@@ -231,6 +235,7 @@ export async function measureBatchRun(
     polls: pollSeconds.length,
     pollSeconds,
     cpuSeconds: (used.user + used.system) / 1e6,
+    postgresCpuSeconds,
     peakRssMb: (await peakRssMbOf(process.pid)) ?? 0,
   };
 }

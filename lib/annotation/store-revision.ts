@@ -1,4 +1,5 @@
 import "server-only";
+import { newId } from "@/lib/core/ids";
 import { kendallTauB, pairwiseAgreement, top1Match } from "@/lib/agreement/rank-agreement";
 import { RankingKind } from "@/generated/prisma/enums";
 import { execute, queryOne, queryRows, sql, type Sql } from "@/lib/db/sql";
@@ -29,22 +30,25 @@ interface RevisionContent {
   scoreScale?: readonly [number, number];
 }
 
-/** The revision's entries as one JSON parameter: one per candidate (rank, details, the position it was shown at). */
-function entriesJson(submission: Submission, shownOrder: string[] | null): string {
+/** The revision's entries: one per candidate (rank, details, the position it was shown at). */
+function entryRows(submission: Submission, shownOrder: string[] | null) {
   const ranks = tiersToRanks(submission.tiers);
-  return JSON.stringify(
-    [...ranks.keys()].map((id) => {
-      const d = submission.details[id];
-      return {
-        completion_id: id,
-        rank: ranks.get(id),
-        score: d?.score ?? null,
-        comment: d?.comment?.trim() || null,
-        flags: d?.flags ?? [],
-        shown_position: shownOrder ? shownOrder.indexOf(id) : null,
-      };
-    }),
-  );
+  return [...ranks.keys()].map((id) => {
+    const d = submission.details[id];
+    return {
+      completion_id: id,
+      rank: ranks.get(id)!,
+      score: d?.score ?? null,
+      comment: d?.comment?.trim() || null,
+      flags: d?.flags ?? [],
+      shown_position: shownOrder ? shownOrder.indexOf(id) : null,
+    };
+  });
+}
+
+/** The revision's entries as one JSON parameter. */
+function entriesJson(submission: Submission, shownOrder: string[] | null): string {
+  return JSON.stringify(entryRows(submission, shownOrder));
 }
 
 /** The revision (from CTE `ranking`, which the caller's statement defines first) and its entries, as CTEs. */
@@ -95,48 +99,58 @@ export async function insertJudgeRanking(
   return row ? { rankingId: row.rankingId } : null;
 }
 
+/** A text[] literal for one array cell of a multi-row insert (quoted, `"` and `\\` escaped). */
+function textArrayLiteral(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(",")}}`;
+}
+
 /**
- * Stores many judge permutations' rankings in one statement (a batch's results, a group commit of
- * live calls), each unless it is already stored, like insertJudgeRanking. Returns the keys
- * (`judgeRunId:promptId:permutationIndex`) of those it stored.
+ * Stores many judge permutations' rankings (a batch's results, a group commit of live calls),
+ * each unless it is already stored, like insertJudgeRanking. Returns the keys
+ * (`judgeRunId:promptId:permutationIndex`) of those it stored. Three plain multi-row inserts with
+ * ids made here: rankings (those already stored are skipped), their revisions, their entries —
+ * no statement joins what another inserted (the CTE form of this cost a batch's ingestion more
+ * than every other write together).
  */
 export async function insertJudgeRankings(
   tx: Tx,
   rankings: { promptId: string; judgeRunId: string; permutationIndex: number; shownOrder: string[]; submission: Submission }[],
 ): Promise<Set<string>> {
   if (rankings.length === 0) return new Set();
-  const input = JSON.stringify(
-    rankings.map((r) => ({
-      prompt_id: r.promptId,
-      judge_run_id: r.judgeRunId,
-      permutation_index: r.permutationIndex,
-      time_on_task_ms: r.submission.timeOnTaskMs,
-      shown_order: r.shownOrder,
-      entries: JSON.parse(entriesJson(r.submission, r.shownOrder)) as unknown,
-    })),
-  );
-  const rows = await queryRows<{ judgeRunId: string; promptId: string; permutationIndex: number }>(
+  const ids = rankings.map(() => newId());
+  const inserted = await queryRows<{ id: string }>(
     tx,
-    sql`WITH input AS (
-       SELECT * FROM jsonb_to_recordset(${input}::jsonb)
-           AS x(prompt_id uuid, judge_run_id uuid, permutation_index int, time_on_task_ms int, shown_order jsonb, entries jsonb)),
-     ranking AS (
-       INSERT INTO rankings (prompt_id, kind, judge_run_id, permutation_index)
-       SELECT prompt_id, ${RankingKind.JUDGE}, judge_run_id, permutation_index FROM input
-       ON CONFLICT (judge_run_id, prompt_id, permutation_index) DO NOTHING RETURNING id, revision, prompt_id, judge_run_id, permutation_index),
-     revision AS (
-       INSERT INTO ranking_revisions (ranking_id, revision, author_id, rationale, time_on_task_ms, shown_order, idempotency_key, score_min, score_max)
-       SELECT ranking.id, ranking.revision, NULL, NULL, i.time_on_task_ms, ARRAY(SELECT jsonb_array_elements_text(i.shown_order))::uuid[], NULL, 1, 5
-         FROM ranking JOIN input i USING (prompt_id, judge_run_id, permutation_index) RETURNING id, ranking_id),
-     entries AS (
-       INSERT INTO ranking_entries (revision_id, completion_id, rank, score, comment, flags, shown_position)
-       SELECT revision.id, e.completion_id, e.rank, e.score, e.comment, ARRAY(SELECT jsonb_array_elements_text(e.flags)), e.shown_position
-         FROM revision JOIN ranking ON ranking.id = revision.ranking_id JOIN input i USING (prompt_id, judge_run_id, permutation_index),
-              jsonb_to_recordset(i.entries) AS e(completion_id uuid, rank int, score float8, comment text, flags jsonb, shown_position int))
-     SELECT judge_run_id, prompt_id, permutation_index FROM ranking`,
+    sql`INSERT INTO rankings (id, prompt_id, kind, judge_run_id, permutation_index)
+        SELECT id, prompt_id, ${RankingKind.JUDGE}, judge_run_id, permutation_index
+          FROM unnest(${ids}::uuid[], ${rankings.map((r) => r.promptId)}::uuid[], ${rankings.map((r) => r.judgeRunId)}::uuid[],
+                      ${rankings.map((r) => r.permutationIndex)}::int[]) AS x(id, prompt_id, judge_run_id, permutation_index)
+        ON CONFLICT (judge_run_id, prompt_id, permutation_index) DO NOTHING RETURNING id`,
     { name: "insert-judge-rankings" },
   );
-  return new Set(rows.map((r) => `${r.judgeRunId}:${r.promptId}:${r.permutationIndex}`));
+  const kept = new Set(inserted.map((r) => r.id));
+  const fresh = rankings.flatMap((r, i) => (kept.has(ids[i]!) ? [{ ...r, rankingId: ids[i]!, revisionId: newId() }] : []));
+  if (fresh.length === 0) return new Set();
+  await execute(
+    tx,
+    sql`INSERT INTO ranking_revisions (id, ranking_id, revision, time_on_task_ms, shown_order, score_min, score_max)
+        SELECT id, ranking_id, 1, time_on_task_ms, shown_order::uuid[], 1, 5
+          FROM unnest(${fresh.map((r) => r.revisionId)}::uuid[], ${fresh.map((r) => r.rankingId)}::uuid[],
+                      ${fresh.map((r) => r.submission.timeOnTaskMs)}::int[], ${fresh.map((r) => `{${r.shownOrder.join(",")}}`)}::text[])
+            AS x(id, ranking_id, time_on_task_ms, shown_order)`,
+    { name: "insert-judge-revisions" },
+  );
+  const entries = fresh.flatMap((r) => entryRows(r.submission, r.shownOrder).map((e) => ({ ...e, revisionId: r.revisionId })));
+  await execute(
+    tx,
+    sql`INSERT INTO ranking_entries (revision_id, completion_id, rank, score, comment, flags, shown_position)
+        SELECT revision_id, completion_id, rank, score, comment, flags::text[], shown_position
+          FROM unnest(${entries.map((e) => e.revisionId)}::uuid[], ${entries.map((e) => e.completion_id)}::uuid[], ${entries.map((e) => e.rank)}::int[],
+                      ${entries.map((e) => e.score)}::float8[], ${entries.map((e) => e.comment)}::text[],
+                      ${entries.map((e) => textArrayLiteral(e.flags))}::text[], ${entries.map((e) => e.shown_position)}::int[])
+            AS x(revision_id, completion_id, rank, score, comment, flags, shown_position)`,
+    { name: "insert-judge-entries" },
+  );
+  return new Set(fresh.map((r) => `${r.judgeRunId}:${r.promptId}:${r.permutationIndex}`));
 }
 
 /** Adds the next revision to an existing ranking (and moves its pointer), in one statement. */

@@ -1,9 +1,11 @@
+import { createHash } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type PgBoss from "pg-boss";
 import { pool } from "@/lib/db/pool";
 import { db } from "@/lib/db/prisma";
 import { startQueue, stopQueue } from "@/lib/jobs/queue";
 import { createJudgeRun } from "@/lib/judge/runs/create-judge-run";
+import { batchLine } from "@/lib/judge/runs/batch-request";
 import { pollJudgeBatches, setBatchLimits } from "@/lib/judge/runs/batch-run";
 import { startJudgeRun } from "@/lib/judge/runs/judge-queue";
 import { startFakeOpenAI, type FakeOpenAI } from "../support/fake-openai-server";
@@ -68,6 +70,29 @@ describe("Batch mode at scale: input files by the provider's limits, several bat
     ]);
     const inputLines = batches.map((b) => fake.fileText(b.inputFileId!)!.split("\n").filter(Boolean).length);
     expect(inputLines).toEqual([3, 3, 3, 1]);
+    // Units were read two at a time (pages that end inside a file and a file that ends inside a
+    // page): every line is recorded once, with its number in its own file and its bytes' hash.
+    const recorded = await pool().query<{ batch_id: string; line: number; request_sha256: Buffer }>(
+      `SELECT l.batch_id, l.line, l.request_sha256 FROM judge_batch_lines l JOIN judge_batches b ON b.id = l.batch_id
+        WHERE b.run_id = $1 ORDER BY b.created_at, l.line`,
+      [runId],
+    );
+    expect(recorded.rows.map((l) => [batches.findIndex((b) => b.id === l.batch_id), l.line])).toEqual([
+      [0, 0],
+      [0, 1],
+      [0, 2],
+      [1, 0],
+      [1, 1],
+      [1, 2],
+      [2, 0],
+      [2, 1],
+      [2, 2],
+      [3, 0],
+    ]);
+    for (const l of recorded.rows) {
+      const sent = fake.fileText(batches.find((b) => b.id === l.batch_id)!.inputFileId!)!.split("\n")[l.line]!;
+      expect(createHash("sha256").update(sent).digest().toString("hex")).toBe(l.request_sha256.toString("hex"));
+    }
 
     // The first output file (3 lines) breaks off after 2 while downloading: the poll fails and stores nothing of it.
     fake.holdBatches(false);
@@ -134,5 +159,29 @@ describe("Batch mode at scale: input files by the provider's limits, several bat
     fake.holdBatches(false);
     expect(await pollJudgeBatches(runId)).toBe("done");
     expect(await storedCounts(runId)).toEqual({ calls: 6, units: 6, rankings: 6, spent: 6, done: 6 });
+  });
+
+  it("ingests a batch submitted before lines were recorded by storing each call's whole request, as calls then did", async () => {
+    const runId = await batchRun(2, "unrecorded lines");
+    fake.holdBatches(true);
+    await startJudgeRun(boss, runId, null);
+    expect(await pollJudgeBatches(runId)).toBe("again");
+    const batch = await db().judgeBatch.findFirstOrThrow({ where: { runId } });
+    // A batch in flight across the upgrade: no line records.
+    await pool().query(`DELETE FROM judge_batch_lines WHERE batch_id = $1`, [batch.id]);
+    fake.holdBatches(false);
+    expect(await pollJudgeBatches(runId)).toBe("done");
+    const sent = fake.fileText(batch.inputFileId!)!.split("\n").filter(Boolean);
+    const { rows } = await pool().query<{ prompt_id: string; permutation_index: number; request: never; batch_line: number | null }>(
+      `SELECT prompt_id, permutation_index, request, batch_line FROM judge_calls WHERE run_id = $1`,
+      [runId],
+    );
+    expect(rows).toHaveLength(4);
+    for (const c of rows) {
+      expect(c.batch_line).toBeNull();
+      // The stored request is the one the line sent (jsonb keeps it, not its key order).
+      expect(sent.map((l) => JSON.parse(l) as unknown)).toContainEqual(JSON.parse(batchLine(c.prompt_id, c.permutation_index, c.request)));
+    }
+    expect(await storedCounts(runId)).toEqual({ calls: 4, units: 4, rankings: 4, spent: 4, done: 4 });
   });
 });

@@ -1,6 +1,9 @@
 import "../support/fast-batch-poll";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createHash } from "node:crypto";
+import { pool } from "@/lib/db/pool";
 import { db } from "@/lib/db/prisma";
+import { batchLine, BatchRequestMismatchError, callRequest } from "@/lib/judge/runs/batch-request";
 import { createJudgeRun } from "@/lib/judge/runs/create-judge-run";
 import { cancelJudgeRun, startJudgeRun } from "@/lib/judge/runs/judge-queue";
 import { startFakeOpenAI, type FakeOpenAI } from "../support/fake-openai-server";
@@ -129,5 +132,74 @@ describe("OpenAI Batch mode", () => {
     expect((JSON.parse(repaired.body.messages[2]!.content) as { ranking: unknown[] }).ranking).toHaveLength(3);
     expect(repaired.body.messages[3]!.content).toMatch(/^Your answer could not be used: the ranking leaves out Response/);
     expect(await db().ranking.count({ where: { judgeRunId: run.id } })).toBe(2);
+  });
+
+  it("stores a reference to each line sent, not the request, and renders the request again byte for byte, repairs included", async () => {
+    const project = await projectWithQualities(3);
+    const run = await createJudgeRun(
+      { projectSlug: project.slug, name: "re-rendered", endpointId, model: "judge", templateId, permutations: 2, mode: "BATCH" },
+      null,
+    );
+    // Line 1 answers with a broken ranking (its repair is a second call), line 2 fails on the provider's side.
+    fake.script({ kind: "missing" }, { kind: "status", status: 500 });
+    await startJudgeRun(worker.boss, run.id, null);
+    expect(await waitForStatus(run.id, ["COMPLETED", "FAILED"], 60_000)).toBe("COMPLETED");
+
+    const { rows: calls } = await pool().query<{
+      id: string;
+      prompt_id: string;
+      permutation_index: number;
+      attempt: number;
+      stored: boolean;
+      batch_line: number;
+      request_sha256: Buffer;
+      input_file_id: string;
+    }>(
+      `SELECT c.id, c.prompt_id, c.permutation_index, c.attempt, c.request IS NOT NULL AS stored, c.batch_line, c.request_sha256, b.input_file_id
+         FROM judge_calls c JOIN judge_batches b ON b.id = c.batch_id WHERE c.run_id = $1 ORDER BY b.created_at, c.batch_line`,
+      [run.id],
+    );
+    expect(calls.map((c) => [c.batch_line, c.attempt, c.stored])).toEqual([
+      [0, 1, false],
+      [1, 1, false],
+      [2, 1, false],
+      [3, 1, false],
+      [4, 1, false],
+      [5, 1, false],
+      [0, 2, false],
+      [1, 2, false],
+    ]);
+    for (const c of calls) {
+      // The line the test server received for this call: its exact bytes and their SHA-256.
+      const received = fake.fileText(c.input_file_id)!.split("\n")[c.batch_line]!;
+      expect(createHash("sha256").update(received).digest().equals(c.request_sha256)).toBe(true);
+      const shown = await callRequest(c.id);
+      if (shown.source !== "re-rendered") throw new Error("a Batch call's request is re-rendered");
+      expect(Buffer.from(batchLine(c.prompt_id, c.permutation_index, shown.request))).toEqual(Buffer.from(received));
+      expect(shown).toMatchObject({ sha256: c.request_sha256.toString("hex"), inputFileId: c.input_file_id, line: c.batch_line });
+    }
+    // The second attempts: a repair (the broken answer, then the repair message) and the same request again.
+    const roles = await Promise.all(
+      calls.filter((c) => c.attempt === 2).map(async (c) => (await callRequest(c.id)).request as { messages: { role: string }[] }),
+    );
+    expect(roles.map((r) => r.messages.map((m) => m.role)).sort()).toEqual([
+      ["system", "user"],
+      ["system", "user", "assistant", "user"],
+    ]);
+
+    // Templates are immutable versions: an edit is refused, so the hash still matches.
+    await expect(pool().query(`UPDATE judge_templates SET user_template = 'changed' WHERE id = $1`, [templateId])).rejects.toThrow(
+      /immutable/,
+    );
+    expect((await callRequest(calls[0]!.id)).source).toBe("re-rendered");
+    // A candidate's text changed behind MedPref's back: the request no longer renders as sent, and says so.
+    await pool().query(`UPDATE completions SET text = text || ' (edited)' WHERE prompt_id = $1 AND position = 0`, [calls[0]!.prompt_id]);
+    const mismatch = await callRequest(calls[0]!.id).catch((e: unknown) => e);
+    expect(mismatch).toBeInstanceOf(BatchRequestMismatchError);
+    expect((mismatch as Error).message).toMatch(
+      new RegExp(
+        `^The request of call ${calls[0]!.id} \\(line 1 of its batch's input file\\) cannot be shown: .* ${calls[0]!.request_sha256.toString("hex")}\\.`,
+      ),
+    );
   });
 });

@@ -9,17 +9,32 @@ import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { toFile } from "openai";
 import type OpenAI from "openai";
 import { CallStatus, RunStatus, UnitState } from "@/generated/prisma/enums";
-import type { Message } from "@/lib/core/messages";
 import { pool } from "@/lib/db/pool";
 import { execute, queryOne, queryRows, sql, type Sql } from "@/lib/db/sql";
 import { withTransaction } from "@/lib/db/transaction";
 import { BatchFilePacker, lineBytes, OPENAI_BATCH_FILE_LIMITS, type BatchFileLimits } from "@/lib/judge/batch-files";
-import { judgeClient, type JudgeAttempt } from "@/lib/judge/call-judge";
-import { judgeAnswerJsonSchema, parseJudgeAnswer, repairMessage } from "@/lib/judge/judge-answer";
-import { attemptRecord, judgeRankingOf, shownUnit } from "@/lib/judge/runs/run-judge-call";
+import { judgeClient } from "@/lib/judge/call-judge";
+import { parseJudgeAnswer } from "@/lib/judge/judge-answer";
+import {
+  batchCustomId,
+  batchLine,
+  batchRequest,
+  EARLIER_CALL_JSON,
+  lineSha256,
+  type BatchRequestPrompt,
+  type EarlierCall,
+} from "@/lib/judge/runs/batch-request";
+import { judgeRankingOf } from "@/lib/judge/runs/run-judge-call";
 import { SETTLED_RUN_STATUSES } from "@/lib/judge/runs/run-state";
 import { changeRunStatus } from "@/lib/judge/runs/run-status";
-import { completeRunIfDone, recordUnitOutcomes, SPEND_SQL, spentBudget, type UnitOutcome } from "@/lib/judge/runs/unit-outcome";
+import {
+  completeRunIfDone,
+  recordUnitOutcomes,
+  SPEND_SQL,
+  spentBudget,
+  type CallRecord,
+  type UnitOutcome,
+} from "@/lib/judge/runs/unit-outcome";
 import { logger } from "@/lib/logger";
 
 /**
@@ -39,7 +54,7 @@ const LIVE = ["submitting", "validating", "in_progress", "finalizing", "cancelli
 /** Units read, and output lines stored, per statement. */
 const PAGE = 1000;
 
-/** The provider's per-file limits and the lines stored per transaction; tests set smaller ones. */
+/** The provider's per-file limits and the units read per statement and lines stored per transaction; tests set smaller ones. */
 let fileLimits: BatchFileLimits = OPENAI_BATCH_FILE_LIMITS;
 let pageLines = PAGE;
 export function setBatchLimits(limits: { files: BatchFileLimits; pageLines: number } | null): void {
@@ -80,164 +95,190 @@ async function loadBatchRun(runId: string): Promise<BatchRun | undefined> {
 }
 
 const clientOf = (run: BatchRun) => judgeClient({ baseUrl: run.baseUrl, apiKeyEnv: run.apiKeyEnv });
-const customId = (promptId: string, unit: number) => `${promptId}:${unit}`;
 
-/** A unit of a batch run as read for a request line or an output line: its prompt and its last failed call. */
-interface BatchUnitRow {
-  promptId: string;
-  unitIndex: number;
-  state: UnitState;
-  messages: Message[];
-  referenceAnswer: string | null;
-  completions: { id: string; text: string }[];
-  previousRequest: JudgeAttempt["request"] | null;
-  previousContent: string | null;
-  previousAnswered: boolean | null;
-  previousError: string | null;
-  failedTries: number;
-  /** This batch already has a call of the unit stored (an ingestion resumed after a crash). */
-  ingested: boolean;
+/** A prompt with pending units of a batch run, as read to write their request lines. */
+interface PendingPrompt extends BatchRequestPrompt {
+  units: number[];
+  /** The earlier (failed) calls of the prompt's units in this run, in attempt order. */
+  earlier: (EarlierCall & { unit: number })[] | null;
 }
 
 /**
- * Units of the run chosen by `where` (on judge_units u), each with its prompt, candidates and
- * last failed call from an earlier batch, in one statement. `batchId`: the batch being ingested,
- * whose own calls are not "earlier".
+ * Pending units of the run from those chosen by `where` (on judge_units u), at most `limit` in
+ * (prompt, unit) order, grouped by prompt: each prompt and its candidates are read once for all
+ * its units, with the units' earlier calls (the requests they build on). The candidates' texts
+ * come as plain rows (no JSON to escape and parse again: they are most of the bytes).
  */
-function batchUnits(run: BatchRun, where: Sql, batchId: string | null, tail: Sql = sql.empty): Promise<BatchUnitRow[]> {
-  return queryRows<BatchUnitRow>(
+async function pendingPrompts(run: BatchRun, where: Sql, limit: number): Promise<PendingPrompt[]> {
+  const prompts = await queryRows<Omit<PendingPrompt, "completions">>(
     pool(),
-    sql`SELECT u.prompt_id, u.unit_index, u.state, p.messages, p.reference_answer,
-            (SELECT json_agg(json_build_object('id', c.id, 'text', c.text) ORDER BY c.position) FROM completions c WHERE c.prompt_id = u.prompt_id) AS completions,
-            prev.request AS previous_request, prev.content AS previous_content, prev.answered AS previous_answered, prev.error AS previous_error,
-            (SELECT count(*)::int FROM judge_calls f WHERE f.run_id = u.run_id AND f.prompt_id = u.prompt_id AND f.permutation_index = u.unit_index
-                AND f.status = ${CallStatus.FAILED} AND f.batch_id IS DISTINCT FROM ${batchId}::uuid) AS failed_tries,
-            EXISTS (SELECT 1 FROM judge_calls d WHERE d.run_id = u.run_id AND d.prompt_id = u.prompt_id AND d.permutation_index = u.unit_index
-                AND d.batch_id = ${batchId}::uuid) AS ingested
-       FROM judge_units u JOIN prompts p ON p.id = u.prompt_id
-       LEFT JOIN LATERAL (
-         SELECT j.request, j.response->'choices'->0->'message'->>'content' AS content, jsonb_typeof(j.response->'choices') = 'array' AS answered, j.error
-           FROM judge_calls j WHERE j.run_id = u.run_id AND j.prompt_id = u.prompt_id AND j.permutation_index = u.unit_index
-            AND j.status = ${CallStatus.FAILED} AND j.batch_id IS DISTINCT FROM ${batchId}::uuid
-          ORDER BY j.attempt DESC LIMIT 1) prev ON true
-      WHERE u.run_id = ${run.id} AND ${where} ${tail}`,
+    sql`WITH page AS (
+          SELECT u.prompt_id, u.unit_index FROM judge_units u
+           WHERE u.run_id = ${run.id} AND u.state = ${UnitState.PENDING} AND ${where} ORDER BY u.prompt_id, u.unit_index LIMIT ${limit})
+        SELECT p.id AS prompt_id, array_agg(page.unit_index ORDER BY page.unit_index) AS units, p.messages, p.reference_answer,
+               (SELECT json_agg(${EARLIER_CALL_JSON}::jsonb || jsonb_build_object('unit', j.permutation_index) ORDER BY j.permutation_index, j.attempt)
+                  FROM judge_calls j WHERE j.run_id = ${run.id} AND j.prompt_id = p.id AND j.status = ${CallStatus.FAILED}) AS earlier
+          FROM page JOIN prompts p ON p.id = page.prompt_id GROUP BY p.id ORDER BY p.id`,
   );
+  if (prompts.length === 0) return [];
+  // Unsorted (the sort of 6 MB of text spilled to disk): put in position order here.
+  const completions = await queryRows<{ promptId: string; id: string; text: string; position: number }>(
+    pool(),
+    sql`SELECT prompt_id, id, text, position FROM completions WHERE prompt_id = ANY(${prompts.map((p) => p.promptId)}::uuid[])`,
+    { name: "batch-pending-completions" },
+  );
+  const byPrompt = new Map<string, { id: string; text: string; position: number }[]>();
+  for (const c of completions) {
+    let list = byPrompt.get(c.promptId);
+    if (!list) byPrompt.set(c.promptId, (list = []));
+    list.push(c);
+  }
+  return prompts.map((p) => ({
+    ...p,
+    completions: (byPrompt.get(p.promptId) ?? []).sort((a, b) => a.position - b.position).map(({ id, text }) => ({ id, text })),
+  }));
 }
 
-/**
- * The request of a unit: fresh; after an invalid answer, that answer followed by a repair
- * message; after a line that failed on the provider's side (no answer at all), the same request
- * again — a failure that is not the judge's is not a conversation to repair.
- */
-function unitRequest(run: BatchRun, u: BatchUnitRow): { order: string[]; request: JudgeAttempt["request"] } {
-  const { order, userPrompt } = shownUnit(run, u, u.unitIndex);
-  const n = order.length;
-  const previous = u.previousRequest;
-  if (previous && !u.previousAnswered && Array.isArray(previous.messages)) return { order, request: previous };
-  const messages: JudgeAttempt["request"]["messages"] =
-    previous && u.previousAnswered
-      ? [
-          ...previous.messages,
-          { role: "assistant", content: u.previousContent ?? "" },
-          { role: "user", content: repairMessage((u.previousError ?? "").split("; "), n) },
-        ]
-      : [
-          { role: "system", content: run.systemPrompt },
-          { role: "user", content: userPrompt },
-        ];
-  return {
-    order,
-    request: {
-      model: run.model,
-      temperature: run.temperature,
-      messages,
-      ...(run.supportsStructuredOutput ? { response_format: { type: "json_schema", json_schema: judgeAnswerJsonSchema(n) } } : {}),
-    },
-  };
+/** The requests of a prompt's pending units: each unit's shown order, request line and its hash. */
+function* requestLines(run: BatchRun, prompt: PendingPrompt): Generator<{ unit: number; order: string[]; line: string }> {
+  for (const unit of prompt.units) {
+    const earlier = prompt.earlier?.filter((c) => c.unit === unit) ?? [];
+    const { order, request } = batchRequest(run, prompt, unit, earlier);
+    yield { unit, order, line: batchLine(prompt.promptId, unit, request) };
+  }
 }
 
-/** An input file being written to disk (a file of 200 MB is never held in memory). */
+/** An input file being written to disk (a file of 200 MB is never held in memory), and its local batch row. */
 interface InputFile {
   path: string;
   out: fs.WriteStream;
+  batchId: string;
   requests: number;
 }
 
-async function openInputFile(dir: string, n: number): Promise<InputFile> {
+/**
+ * Opens the next input file and writes its local batch row (status "submitting", no remote id:
+ * if the worker stops before the batch is created, the next poll finds no remote batch tagged
+ * with it and drops it, its units still pending).
+ */
+async function openInputFile(run: BatchRun, dir: string, n: number): Promise<InputFile> {
   const file = path.join(dir, `input-${n}.jsonl`);
-  const out = fs.createWriteStream(file);
+  const out = fs.createWriteStream(file, { highWaterMark: 1 << 20 });
   await once(out, "open");
-  return { path: file, out, requests: 0 };
-}
-
-async function writeLine(file: InputFile, line: string): Promise<void> {
-  file.requests++;
-  if (!file.out.write(`${line}\n`)) await once(file.out, "drain");
-}
-
-/** Uploads one input file and creates its batch (the local row first, so a crash in between is found again). */
-async function submitInputFile(run: BatchRun, client: OpenAI, file: InputFile): Promise<void> {
-  file.out.end();
-  await once(file.out, "finish");
   const inserted = await queryOne<{ id: string }>(
     pool(),
-    sql`INSERT INTO judge_batches (run_id, status, request_count) VALUES (${run.id}, 'submitting', ${file.requests}) RETURNING id`,
+    sql`INSERT INTO judge_batches (run_id, status, request_count) VALUES (${run.id}, 'submitting', 0) RETURNING id`,
   );
-  const local = inserted!.id;
+  return { path: file, out, batchId: inserted!.id, requests: 0 };
+}
+
+/** What each line written so far says (its unit, number and hash), stored before its file is uploaded. */
+class LineLog {
+  private rows: { batchId: string; promptId: string; unit: number; line: number; sha256: string; order: string }[] = [];
+  add(file: InputFile, promptId: string, unit: number, line: string, order: string[]) {
+    this.rows.push({
+      batchId: file.batchId,
+      promptId,
+      unit,
+      line: file.requests,
+      sha256: lineSha256(line).toString("hex"),
+      order: `{${order.join(",")}}`,
+    });
+  }
+  async flush(): Promise<void> {
+    if (this.rows.length === 0) return;
+    const rows = this.rows;
+    this.rows = [];
+    await execute(
+      pool(),
+      sql`INSERT INTO judge_batch_lines (batch_id, prompt_id, unit_index, line, request_sha256, shown_order)
+          SELECT b, p, u, l, decode(h, 'hex'), o::uuid[] FROM unnest(${rows.map((r) => r.batchId)}::uuid[], ${rows.map((r) => r.promptId)}::uuid[],
+            ${rows.map((r) => r.unit)}::int[], ${rows.map((r) => r.line)}::int[], ${rows.map((r) => r.sha256)}::text[], ${rows.map((r) => r.order)}::text[])
+            AS x(b, p, u, l, h, o)`,
+      { name: "batch-lines" },
+    );
+  }
+}
+
+/** Uploads one input file (streamed from disk) and creates its batch, tagged with the local id so a crash in between finds it again. */
+async function submitInputFile(run: BatchRun, client: OpenAI, file: InputFile): Promise<void> {
+  await execute(pool(), sql`UPDATE judge_batches SET request_count = ${file.requests} WHERE id = ${file.batchId}`);
   const uploaded = await client.files.create({
-    file: await toFile(fs.createReadStream(file.path), `medpref-${local}.jsonl`),
+    file: await toFile(await fs.openAsBlob(file.path), `medpref-${file.batchId}.jsonl`),
     purpose: "batch",
   });
   await fs.promises.rm(file.path, { force: true });
-  await execute(pool(), sql`UPDATE judge_batches SET input_file_id = ${uploaded.id} WHERE id = ${local}`);
+  await execute(pool(), sql`UPDATE judge_batches SET input_file_id = ${uploaded.id} WHERE id = ${file.batchId}`);
   const batch = await client.batches.create({
     input_file_id: uploaded.id,
     endpoint: "/v1/chat/completions",
     completion_window: "24h",
-    metadata: { medpref_batch: local, medpref_run: run.id },
+    metadata: { medpref_batch: file.batchId, medpref_run: run.id },
   });
-  await execute(pool(), sql`UPDATE judge_batches SET remote_batch_id = ${batch.id}, status = ${batch.status} WHERE id = ${local}`);
+  await execute(pool(), sql`UPDATE judge_batches SET remote_batch_id = ${batch.id}, status = ${batch.status} WHERE id = ${file.batchId}`);
   logger.info({ run: run.id, batch: batch.id, requests: file.requests }, "batch submitted");
 }
 
 /**
  * Submits the run's pending units (at most what the call budget still allows) as batches: the
- * lines are packed into input files by the provider's limits (requests and exact bytes per file),
- * and each full file is uploaded and submitted while the next one is written.
+ * lines are packed into input files by the provider's limits (requests and exact bytes per file);
+ * each full file is uploaded and submitted while the next one is written. Each line's unit,
+ * number and hash are stored before its file leaves (the call will refer to them); the request
+ * itself is not stored.
  */
 export async function submitJudgeBatches(run: BatchRun): Promise<number> {
   const limit = run.budgetCalls === null ? Number.MAX_SAFE_INTEGER : Math.max(0, run.budgetCalls - run.callsMade);
   const client = clientOf(run);
   const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), "medpref-batch-"));
   const packer = new BatchFilePacker(fileLimits);
+  const lines = new LineLog();
   let file: InputFile | null = null;
   let files = 0;
   let total = 0;
+  // The previous file's upload and batch creation, running while the next file is written.
+  let submitting: Promise<void> | null = null;
+  const submit = async (full: InputFile) => {
+    await lines.flush();
+    full.out.end();
+    await once(full.out, "finish");
+    await submitting;
+    submitting = submitInputFile(run, client, full);
+    // Awaited before the next one or at the end; a failure meanwhile must not go unhandled.
+    submitting.catch(() => undefined);
+  };
+  // The next page is read while this one's lines are built and written.
+  const pageAfter = (after: { p: string; u: number }, read: number) =>
+    pendingPrompts(run, sql`(u.prompt_id, u.unit_index) > (${after.p}::uuid, ${after.u}::int)`, Math.min(pageLines, limit - read));
+  let next: Promise<PendingPrompt[]> | null = limit > 0 ? pageAfter({ p: "00000000-0000-0000-0000-000000000000", u: -1 }, 0) : null;
   try {
-    for (let after = { p: "00000000-0000-0000-0000-000000000000", u: -1 }; total < limit;) {
-      const units = await batchUnits(
-        run,
-        sql`u.state = ${UnitState.PENDING} AND (u.prompt_id, u.unit_index) > (${after.p}::uuid, ${after.u}::int)`,
-        null,
-        sql`ORDER BY u.prompt_id, u.unit_index LIMIT ${Math.min(PAGE, limit - total)}`,
-      );
-      if (units.length === 0) break;
-      for (const u of units) {
-        const id = customId(u.promptId, u.unitIndex);
-        const line = JSON.stringify({ custom_id: id, method: "POST", url: "/v1/chat/completions", body: unitRequest(run, u).request });
-        if (packer.add(id, lineBytes(line)) && file) {
-          await submitInputFile(run, client, file);
-          file = null;
-        }
-        file ??= await openInputFile(dir, ++files);
-        await writeLine(file, line);
-        total++;
+    while (next) {
+      const prompts = await next;
+      next = null;
+      if (prompts.length === 0) break;
+      const read = total + prompts.reduce((n, p) => n + p.units.length, 0);
+      const last = prompts.at(-1)!;
+      if (read < limit) {
+        next = pageAfter({ p: last.promptId, u: last.units.at(-1)! }, read);
+        // Awaited at the top of the loop; a failure meanwhile must not go unhandled.
+        next.catch(() => undefined);
       }
-      const last = units.at(-1)!;
-      after = { p: last.promptId, u: last.unitIndex };
+      for (const prompt of prompts)
+        for (const { unit, order, line } of requestLines(run, prompt)) {
+          if (packer.add(batchCustomId(prompt.promptId, unit), lineBytes(line)) && file) {
+            await submit(file);
+            file = null;
+          }
+          file ??= await openInputFile(run, dir, ++files);
+          lines.add(file, prompt.promptId, unit, line, order);
+          file.requests++;
+          if (!file.out.write(`${line}\n`)) await once(file.out, "drain");
+          total++;
+        }
+      await lines.flush();
     }
-    if (file) await submitInputFile(run, client, file);
+    if (file) await submit(file);
     file = null;
+    await submitting;
   } finally {
     file?.out.destroy();
     await fs.promises.rm(dir, { recursive: true, force: true });
@@ -326,27 +367,95 @@ async function ingestOutput(run: BatchRun, local: string, client: OpenAI, fileId
   return lines;
 }
 
+/** A unit of an output page as ingestion reads it: its state, its line in the batch, and what its call needs. */
+interface IngestedUnit {
+  promptId: string;
+  unitIndex: number;
+  state: UnitState;
+  /** The unit's line in this batch's input file, its hash and shown order (null for a batch submitted before lines were recorded). */
+  line: number | null;
+  requestSha256: Buffer | null;
+  shownOrder: string[] | null;
+  failedTries: number;
+  /** This batch already has a call of the unit stored (an ingestion resumed after a crash). */
+  ingested: boolean;
+}
+
+/**
+ * The units of an output page, in one statement: each with its line record (the reference its
+ * call stores, and the order the candidates were shown in), so neither the prompt nor its
+ * candidates are read.
+ */
+function ingestedUnits(run: BatchRun, batchId: string, page: { promptId: string; unit: number }[]): Promise<IngestedUnit[]> {
+  return queryRows<IngestedUnit>(
+    pool(),
+    sql`SELECT u.prompt_id, u.unit_index, u.state, l.line, l.request_sha256, l.shown_order::text[] AS shown_order,
+               coalesce(f.failed_tries, 0) AS failed_tries, coalesce(f.ingested, false) AS ingested
+          FROM unnest(${page.map((l) => l.promptId)}::uuid[], ${page.map((l) => l.unit)}::int[]) AS k(prompt_id, unit_index)
+          JOIN judge_units u ON u.run_id = ${run.id} AND u.prompt_id = k.prompt_id AND u.unit_index = k.unit_index
+          LEFT JOIN judge_batch_lines l ON l.batch_id = ${batchId}::uuid AND l.prompt_id = u.prompt_id AND l.unit_index = u.unit_index
+          LEFT JOIN LATERAL (
+            SELECT (count(*) FILTER (WHERE c.status = ${CallStatus.FAILED} AND c.batch_id IS DISTINCT FROM ${batchId}::uuid))::int AS failed_tries,
+                   bool_or(c.batch_id = ${batchId}::uuid) AS ingested
+              FROM judge_calls c WHERE c.run_id = u.run_id AND c.prompt_id = u.prompt_id AND c.permutation_index = u.unit_index) f ON true`,
+    { name: "batch-ingested-units" },
+  );
+}
+
+/**
+ * The request reference a Batch call stores and its shown order; for a batch submitted before
+ * lines were recorded, its whole request rendered again (as the calls of that time stored it).
+ */
+async function sentRequests(
+  run: BatchRun,
+  units: IngestedUnit[],
+): Promise<Map<string, Pick<CallRecord, "request" | "batchLine" | "requestSha256"> & { order: string[] }>> {
+  const sent = new Map<string, Pick<CallRecord, "request" | "batchLine" | "requestSha256"> & { order: string[] }>();
+  const unrecorded: IngestedUnit[] = [];
+  for (const u of units) {
+    if (u.line !== null && u.requestSha256 !== null && u.shownOrder !== null)
+      sent.set(batchCustomId(u.promptId, u.unitIndex), {
+        order: u.shownOrder,
+        request: null,
+        batchLine: u.line,
+        requestSha256: u.requestSha256,
+      });
+    else unrecorded.push(u);
+  }
+  if (unrecorded.length > 0) {
+    const prompts = await pendingPrompts(
+      run,
+      sql`(u.prompt_id, u.unit_index) IN (SELECT * FROM unnest(${unrecorded.map((u) => u.promptId)}::uuid[], ${unrecorded.map((u) => u.unitIndex)}::int[]))`,
+      unrecorded.length,
+    );
+    for (const prompt of prompts)
+      for (const unit of prompt.units) {
+        const earlier = prompt.earlier?.filter((c) => c.unit === unit) ?? [];
+        const { order, request } = batchRequest(run, prompt, unit, earlier);
+        sent.set(batchCustomId(prompt.promptId, unit), { order, request, batchLine: null, requestSha256: null });
+      }
+  }
+  return sent;
+}
+
 async function ingestPage(
   run: BatchRun,
   local: string,
   kind: "output" | "error",
   page: { promptId: string; unit: number; record: OutputRecord }[],
 ): Promise<void> {
-  const rows = await batchUnits(
-    run,
-    sql`(u.prompt_id, u.unit_index) IN (SELECT * FROM unnest(${page.map((l) => l.promptId)}::uuid[], ${page.map((l) => l.unit)}::int[]))`,
-    local,
-  );
-  const byKey = new Map(rows.map((r) => [customId(r.promptId, r.unitIndex), r]));
+  const rows = (await ingestedUnits(run, local, page)).filter((r) => r.state === UnitState.PENDING && !r.ingested);
+  const byKey = new Map(rows.map((r) => [batchCustomId(r.promptId, r.unitIndex), r]));
+  const sent = await sentRequests(run, rows);
   const items: { unit: { runId: string; promptId: string; unitIndex: number }; outcome: UnitOutcome }[] = [];
   // One spend row per page (a row per line would spread the run's spend over many rows).
   const shard = Math.floor(Math.random() * 1024);
   for (const { promptId, unit, record } of page) {
-    const row = byKey.get(customId(promptId, unit));
+    const row = byKey.get(batchCustomId(promptId, unit));
     // Done already, or stored by an earlier pass over this file: nothing to add.
     if (!row || row.state !== UnitState.PENDING || row.ingested) continue;
     row.ingested = true;
-    const { order, request } = unitRequest(run, row);
+    const { order, ...reference } = sent.get(batchCustomId(promptId, unit))!;
     const body = record.response?.body;
     const ok = kind === "output" && record.response?.status_code === 200 && body;
     const content = ok ? (body.choices?.[0]?.message?.content ?? null) : null;
@@ -360,20 +469,22 @@ async function ingestPage(
         : parsed.ok
           ? []
           : parsed.problems;
-    const attempt: JudgeAttempt = {
-      request,
+    const valid = parsed?.ok === true;
+    const call: CallRecord = {
+      status: valid ? "SUCCEEDED" : "FAILED",
+      shownOrder: order,
+      ...reference,
       response: body ?? record,
-      content,
-      problems,
+      error: problems.join("; ") || null,
       inputTokens: ok ? (body.usage?.prompt_tokens ?? 0) : 0,
       outputTokens: ok ? (body.usage?.completion_tokens ?? 0) : 0,
       latencyMs: 0,
+      batchId: local,
     };
-    const valid = parsed?.ok === true;
     items.push({
       unit: { runId: run.id, promptId, unitIndex: unit },
       outcome: {
-        calls: [attemptRecord(attempt, order, valid, local)],
+        calls: [call],
         prices: run.modelPrices,
         model: run.model,
         priceFactor: BATCH_PRICE_FACTOR,

@@ -8,11 +8,17 @@ import { estimateCostUsd } from "@/lib/judge/endpoints";
 import { coalesce } from "@/lib/judge/runs/coalesce";
 import { settleRunIfDone } from "@/lib/judge/runs/run-status";
 
-/** One HTTP exchange of a unit as stored: the raw request and response (never the API key). */
+/**
+ * One HTTP exchange of a unit as stored: the raw request and response (never the API key). A
+ * Batch call stores instead of its request its line in the batch's input file and that line's
+ * SHA-256 (see batch-request.ts).
+ */
 export interface CallRecord {
   status: "SUCCEEDED" | "FAILED";
   shownOrder: string[] | null;
   request: unknown;
+  batchLine?: number | null;
+  requestSha256?: Buffer | null;
   response: unknown;
   error: string | null;
   inputTokens: number;
@@ -94,6 +100,8 @@ export async function recordUnitOutcomes(tx: Tx, items: { unit: UnitKey; outcome
         cost_usd: costs[i],
         latency_ms: c.latencyMs,
         batch_id: c.batchId ?? null,
+        batch_line: c.batchLine ?? null,
+        request_sha256: c.requestSha256?.toString("hex") ?? null,
       }),
     );
     ordOfUnit.set(key, ord);
@@ -112,15 +120,15 @@ export async function recordUnitOutcomes(tx: Tx, items: { unit: UnitKey; outcome
     await execute(
       tx,
       sql`INSERT INTO judge_calls (run_id, prompt_id, permutation_index, attempt, status, shown_order, request, response, error,
-                                input_tokens, output_tokens, cost_usd, latency_ms, batch_id, finished_at)
+                                input_tokens, output_tokens, cost_usd, latency_ms, batch_id, batch_line, request_sha256, finished_at)
        SELECT c.run_id, c.prompt_id, c.unit_index,
               coalesce((SELECT max(j.attempt) FROM judge_calls j
                          WHERE j.run_id = c.run_id AND j.prompt_id = c.prompt_id AND j.permutation_index = c.unit_index), 0) + 1 + c.ord,
               c.status::call_status, ARRAY(SELECT jsonb_array_elements_text(c.shown_order))::uuid[],
-              c.request, c.response, c.error, c.input_tokens, c.output_tokens, c.cost_usd, c.latency_ms, c.batch_id, now()
+              c.request, c.response, c.error, c.input_tokens, c.output_tokens, c.cost_usd, c.latency_ms, c.batch_id, c.batch_line, decode(c.request_sha256, 'hex'), now()
          FROM jsonb_to_recordset(${JSON.stringify(calls)}::jsonb) AS c(run_id uuid, prompt_id uuid, unit_index int, ord int, status text,
               shown_order jsonb, request jsonb, response jsonb, error text, input_tokens int, output_tokens int, cost_usd float8,
-              latency_ms int, batch_id uuid)`,
+              latency_ms int, batch_id uuid, batch_line int, request_sha256 text)`,
       { name: "insert-judge-calls" },
     );
   }
