@@ -1,4 +1,5 @@
 import type PgBoss from "pg-boss";
+import { foldClinicianCounts } from "@/lib/annotation/clinician-progress";
 import { expireLeases, purgeIdempotencyKeys } from "@/lib/annotation/housekeeping";
 import { purgeOldLoginAttempts } from "@/lib/auth/login-throttle";
 import { deleteExpiredSessions } from "@/lib/auth/sessions";
@@ -10,7 +11,7 @@ import { foldProjectCounts } from "@/lib/projects/project-counts";
 /**
  * Housekeeping every 5 minutes: interrupted imports are marked failed, expired leases return to
  * the pool, old sign-in attempts, answered idempotency keys and expired sessions are deleted, and the
- * projects' count deltas are folded.
+ * projects' and clinicians' count deltas are folded.
  */
 export async function runMaintenance() {
   return {
@@ -20,6 +21,7 @@ export async function runMaintenance() {
     idempotencyKeysPurged: await purgeIdempotencyKeys(),
     expiredSessionsPurged: await deleteExpiredSessions(),
     projectCountRowsFolded: await foldProjectCounts(),
+    clinicianCountRowsFolded: await foldClinicianCounts(),
   };
 }
 
