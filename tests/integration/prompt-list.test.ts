@@ -129,6 +129,49 @@ describe("the project page's prompt list", () => {
     expect(idsOf(await listPrompts(project.id, q({ source: "MedQA", type: "exam" })))).toEqual(["q2", "q4", "q6"]);
   });
 
+  it("searches every message of a conversation, case-insensitively, never across two messages", async () => {
+    const project = await makeProject();
+    const conversation = (id: string, messages: { role: string; content: string }[]) => ({
+      id,
+      messages,
+      completions: MODELS.map((model) => ({ model, text: `Answer of ${model}.` })),
+    });
+    expect(
+      await importText(
+        project.id,
+        jsonl([
+          conversation("c1", [
+            { role: "system", content: "You are a careful CARDIOLOGIST." },
+            { role: "user", content: "Chest pain at rest" },
+          ]),
+          conversation("c2", [
+            { role: "user", content: "Fever and rash" },
+            { role: "assistant", content: "Any travel?" },
+            { role: "user", content: "No travel; chest pain too" },
+          ]),
+          conversation("c3", [
+            { role: "system", content: "Be brief" },
+            { role: "user", content: "at rest" },
+          ]),
+        ]),
+      ),
+    ).toMatchObject({ ok: true });
+    const search = async (text: string) => {
+      const list = await listPrompts(project.id, q({ q: text }));
+      expect(list.total).toBe(list.rows.length);
+      return idsOf(list);
+    };
+    expect(await search("cardiologist")).toEqual(["c1"]);
+    expect(await search("CHEST PAIN")).toEqual(["c1", "c2"]);
+    expect(await search("any travel")).toEqual(["c2"]);
+    expect(await search("c2")).toEqual(["c2"]);
+    // The end of one message and the start of the next are not one text.
+    expect(await search("brief\nat")).toEqual([]);
+    expect(await search("rest")).toEqual(["c1", "c3"]);
+    // Two characters (fewer than a trigram) still search.
+    expect(await search("c3")).toEqual(["c3"]);
+  });
+
   it("filters by status: needs rankings, disputed, gold, judged", async () => {
     const { project, admin, idOf, completionIds } = await seeded();
     // k = 2: q1 and q2 have two rankings, q4 is gold (served at the gold rate, not by k).
