@@ -275,26 +275,31 @@ describe("the project page's prompt list", () => {
     };
     await expectAllAsRows();
 
-    // Three clinicians submit at once until the queue (k = 2) is empty.
+    // Three clinicians submit at once until the queue (k = 2) is empty: rounds until one claims nothing
+    // (a claim skips a prompt whose submission is in flight, so one clinician's "nothing left" is not the end).
     const team = await Promise.all(
       [1, 2, 3].map(async (i) => (await createUser({ email: `c${i}-${randomUUID()}@hospital.example`, role: "clinician" }, null)).user),
     );
-    await Promise.all(
-      team.map(async (user) => {
-        for (;;) {
-          const next = await claimNextAssignment(user, project.slug);
-          if (!next) return;
-          const tiers = next.candidates.map((c) => [c.id]);
-          const stored = await submitRanking({
-            userId: user.id,
-            assignmentId: next.assignment.id,
-            submission: { tiers, details: {}, rationale: null, timeOnTaskMs: 1000 },
-            idempotencyKey: randomUUID(),
-          });
-          expect(stored.status).toBe(201);
-        }
-      }),
-    );
+    for (let claimed = -1; claimed !== 0;) {
+      claimed = 0;
+      await Promise.all(
+        team.map(async (user) => {
+          for (;;) {
+            const next = await claimNextAssignment(user, project.slug);
+            if (!next) return;
+            claimed++;
+            const tiers = next.candidates.map((c) => [c.id]);
+            const stored = await submitRanking({
+              userId: user.id,
+              assignmentId: next.assignment.id,
+              submission: { tiers, details: {}, rationale: null, timeOnTaskMs: 1000 },
+              idempotencyKey: randomUUID(),
+            });
+            expect(stored.status).toBe(201);
+          }
+        }),
+      );
+    }
     expect(await listed("needs-rankings")).toEqual([]);
     await expectAllAsRows();
 

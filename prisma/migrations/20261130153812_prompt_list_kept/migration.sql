@@ -50,8 +50,12 @@ UPDATE prompts p SET human_rankings = r.human, gold_rankings = r.gold, adjudicat
 -- "Needs rankings" (no gold, fewer human rankings than k plus those sent back for): the project's k
 -- is a bound on (human_rankings - extra_rankings), so the count reads a range of this index.
 CREATE INDEX prompts_needs_rankings_idx ON prompts (project_id, (human_rankings - extra_rankings)) WHERE gold_rankings = 0;
-CREATE INDEX prompts_gold_idx ON prompts (project_id) WHERE gold_rankings > 0;
-CREATE INDEX prompts_judged_idx ON prompts (project_id) WHERE judged;
+-- Gold and judged prompts in the list's natural order (as prompts_natural_order_idx): a deep page of
+-- 100,000 judged prompts is read from the index alone.
+CREATE INDEX prompts_gold_idx ON prompts (project_id, (medpref_natural_sort_key(coalesce(external_id, '')) COLLATE "C"), created_at, id)
+  INCLUDE (external_id) WHERE gold_rankings > 0;
+CREATE INDEX prompts_judged_idx ON prompts (project_id, (medpref_natural_sort_key(coalesce(external_id, '')) COLLATE "C"), created_at, id)
+  INCLUDE (external_id) WHERE judged;
 -- The list's type facet (sources come from the (project_id, source, prompt_type) index): both are
 -- read by skipping from one distinct value to the next, not by reading every prompt.
 CREATE INDEX prompts_project_id_prompt_type_idx ON prompts (project_id, prompt_type);
