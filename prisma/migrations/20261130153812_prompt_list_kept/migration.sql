@@ -50,10 +50,12 @@ UPDATE prompts p SET human_rankings = r.human, gold_rankings = r.gold, adjudicat
 -- "Needs rankings" (no gold, fewer human rankings than k plus those sent back for): the project's k
 -- is a bound on (human_rankings - extra_rankings), so the count reads a range of this index.
 CREATE INDEX prompts_needs_rankings_idx ON prompts (project_id, (human_rankings - extra_rankings)) WHERE gold_rankings = 0;
--- Gold and judged prompts in the list's natural order (as prompts_natural_order_idx): a deep page of
--- 100,000 judged prompts is read from the index alone.
+-- Gold, disputed and judged prompts in the list's natural order (as prompts_natural_order_idx): a deep page of
+-- 100,000 judged prompts, or the count of half a project disputed, is read from the index alone.
 CREATE INDEX prompts_gold_idx ON prompts (project_id, (medpref_natural_sort_key(coalesce(external_id, '')) COLLATE "C"), created_at, id)
   INCLUDE (external_id) WHERE gold_rankings > 0;
+CREATE INDEX prompts_disputed_idx ON prompts (project_id, (medpref_natural_sort_key(coalesce(external_id, '')) COLLATE "C"), created_at, id)
+  INCLUDE (external_id) WHERE human_disputed AND adjudicated_rankings = 0;
 CREATE INDEX prompts_judged_idx ON prompts (project_id, (medpref_natural_sort_key(coalesce(external_id, '')) COLLATE "C"), created_at, id)
   INCLUDE (external_id) WHERE judged;
 -- The list's type facet (sources come from the (project_id, source, prompt_type) index): both are
