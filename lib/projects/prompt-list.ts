@@ -111,10 +111,7 @@ export async function listPrompts(projectId: string, query: PromptListQuery, per
   const conditions: Sql[] = [sql`p.project_id = ${projectId}`];
   if (query.q) {
     const pattern = likePattern(query.q);
-    // The first test reads the trigram index (prompts_search_trgm_idx: the id and the messages joined),
-    // the second is the exact condition, checked on what the index found.
     conditions.push(
-      sql`medpref_prompt_search_text(p.external_id, p.messages) ILIKE ${pattern}`,
       sql`(p.external_id ILIKE ${pattern} OR EXISTS (SELECT 1 FROM jsonb_array_elements(p.messages) m WHERE m->>'content' ILIKE ${pattern}))`,
     );
   }
