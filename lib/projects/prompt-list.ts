@@ -74,11 +74,12 @@ export interface PromptList {
 // gold and adjudicated rankings, whether a judge ranked it, and whether clinicians disagree on the
 // best candidate (the latest revisions' rank-1 sets differ). Disputed means no adjudicated ranking yet.
 const DISPUTED = sql`(p.human_disputed AND p.adjudicated_rankings = 0)`;
-const statusSql = (status: PromptStatus, projectId: string): Sql => {
+const statusSql = (status: PromptStatus, overlapK: number): Sql => {
   switch (status) {
     case "needs-rankings":
-      // Written as a bound on (human_rankings - extra_rankings), which prompts_needs_rankings_idx holds.
-      return sql`(p.gold_rankings = 0 AND p.human_rankings - p.extra_rankings < (SELECT overlap_k FROM projects WHERE id = ${projectId}))`;
+      // A bound on (human_rankings - extra_rankings), which prompts_needs_rankings_idx holds; k as a value,
+      // so the planner weighs it with the column's statistics (as a subquery it chose a scan of every prompt).
+      return sql`(p.gold_rankings = 0 AND p.human_rankings - p.extra_rankings < ${overlapK}::int)`;
     case "disputed":
       return DISPUTED;
     case "gold":
@@ -117,7 +118,10 @@ export async function listPrompts(projectId: string, query: PromptListQuery, per
   }
   if (query.source) conditions.push(sql`p.source = ${query.source}`);
   if (query.type) conditions.push(sql`p.prompt_type = ${query.type}`);
-  if (query.status) conditions.push(statusSql(query.status, projectId));
+  if (query.status) {
+    const project = await queryOne<{ overlapK: number }>(pool(), sql`SELECT overlap_k FROM projects WHERE id = ${projectId}`);
+    conditions.push(statusSql(query.status, project?.overlapK ?? 0));
+  }
   const where = sql.join(conditions, sql` AND `);
   const [total, facets] = await Promise.all([
     // No filter: the kept count (lib/projects/project-counts.ts), not a count of the project's prompts.
