@@ -50,6 +50,10 @@ UPDATE prompts p SET human_rankings = r.human, gold_rankings = r.gold, adjudicat
 -- "Needs rankings" (no gold, fewer human rankings than k plus those sent back for): the project's k
 -- is a bound on (human_rankings - extra_rankings), so the count reads a range of this index.
 CREATE INDEX prompts_needs_rankings_idx ON prompts (project_id, (human_rankings - extra_rankings)) WHERE gold_rankings = 0;
+-- Statistics on that expression: a partial index's own are not used for estimates, and without them
+-- the planner guessed a third of the prompts and walked the whole natural-order index (1.4 s at
+-- 100,000 prompts for an empty first page; 0.2 ms with them).
+CREATE STATISTICS prompts_rankings_short_stats ON (human_rankings - extra_rankings) FROM prompts;
 -- Gold, disputed and judged prompts in the list's natural order (as prompts_natural_order_idx): a deep page of
 -- 100,000 judged prompts, or the count of half a project disputed, is read from the index alone.
 CREATE INDEX prompts_gold_idx ON prompts (project_id, (medpref_natural_sort_key(coalesce(external_id, '')) COLLATE "C"), created_at, id)
