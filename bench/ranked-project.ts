@@ -117,4 +117,6 @@ export async function addRankings(
     [projectId],
   );
   await client.query("DROP TABLE quality");
+  // The assignments went in before their rankings (a submit stores the ranking first): count the clinicians' progress afresh.
+  await client.query(`SELECT medpref_recount_clinician_counts($1)`, [projectId]);
 }

@@ -5,6 +5,10 @@
 // OpenAI-compatible test server, the agreement report and dashboard, the project, prompt-list and
 // run pages over HTTP (vs their reads issued directly), every export format and file type (vs COPY
 // TO of the documents they read). `--json` prints exactly one object (its shape is an interface).
+// To iterate on one large database: `--keep-database` stops the embedded PostgreSQL at the end but
+// keeps its folder (printed); `--database-home <folder>` starts that one again, applies new
+// migrations, skips the import, the rankings and the judge runs (its Batch run is reused for the
+// run page) and runs the other steps not skipped. Remove the folder when done.
 export {};
 process.env.LOG_LEVEL ??= "warn";
 // This process enqueues only (as the web server does); the live judge run has its own worker process.
@@ -32,12 +36,16 @@ const args = benchArgs({
   "live-concurrency": "256",
   "delay-ms": "2000",
   permutations: "2",
+  "keep-database": "false",
+  "database-home": "",
 });
 const promptCount = Number(args.prompts);
 if (!Number.isInteger(promptCount) || promptCount < 100) throw new Error("--prompts must be a whole number ≥ 100");
 const skip = new Set(args.skip!.split(",").filter(Boolean));
 for (const s of skip) if (!STEPS.includes(s as never)) throw new Error(`--skip takes ${STEPS.join(", ")}; "${s}" is none of them`);
 const pageRequests = Number(args["page-requests"]);
+const keepDatabase = args["keep-database"] === "true";
+const reusedHome = args["database-home"] || undefined;
 const root = path.resolve(import.meta.dirname, "..");
 const started = performance.now();
 const log = (line: string) => {
@@ -51,7 +59,7 @@ if (!skip.has("pages")) {
   const { ensureProductionBuild } = await import("@/lib/build/ensure-build");
   await ensureProductionBuild(root, log);
 }
-const database = await benchDatabase();
+const database = await benchDatabase({ home: reusedHome, keep: keepDatabase || reusedHome !== undefined });
 process.env.MEDPREF_DATABASE_URL = database.url;
 const { pool, closePool } = await import("@/lib/db/pool");
 const { disconnectPrisma } = await import("@/lib/db/prisma");
@@ -65,8 +73,8 @@ const result: Record<string, unknown> = { prompts: promptCount };
 const details: Record<string, unknown> = {};
 
 // --- Import: the real path against COPY of the same rows into empty tables --------------------
-const scratch = await fsp.mkdtemp(path.join(os.tmpdir(), "medpref-bench-scale-"));
-{
+if (!reusedHome) {
+  const scratch = await fsp.mkdtemp(path.join(os.tmpdir(), "medpref-bench-scale-"));
   const file = path.join(scratch, "prompts.jsonl");
   log(`Writing ${promptCount} prompts × 8 candidates as JSONL…`);
   const bytes = await writePromptFile(file, promptCount);
@@ -92,13 +100,22 @@ const scratch = await fsp.mkdtemp(path.join(os.tmpdir(), "medpref-bench-scale-")
 const project = (await pool().query<{ id: string }>("SELECT id FROM projects WHERE slug = $1", [SLUG])).rows[0]!;
 
 // --- Three clinician rankings per prompt, through submitted assignments (written in SQL) -------
-log("Adding 3 clinician rankings per prompt…");
-await withTransaction((client) => addRankings(client, { projectId: project.id, clinicianPrefix: SLUG, humanPerPrompt: 3, judge: null }));
+if (!reusedHome) {
+  log("Adding 3 clinician rankings per prompt…");
+  await withTransaction((client) => addRankings(client, { projectId: project.id, clinicianPrefix: SLUG, humanPerPrompt: 3, judge: null }));
+}
 await pool().query("ANALYZE");
 
 // --- Judge: Batch mode over every prompt (P permutations), live mode over a seeded sample --------
-let judgeRunId: string | null = null;
-if (!skip.has("judge")) {
+let judgeRunId: string | null = reusedHome
+  ? ((
+      await pool().query<{ id: string }>(
+        "SELECT id FROM judge_runs WHERE project_id = $1 AND mode = 'BATCH' ORDER BY created_at DESC LIMIT 1",
+        [project.id],
+      )
+    ).rows[0]?.id ?? null)
+  : null;
+if (!skip.has("judge") && !reusedHome) {
   const delayMs = Number(args["delay-ms"]);
   const permutations = Number(args.permutations);
   const bench = await setUpJudgeBench({ databaseUrl: database.url, delayMs, postmasterPid: await postmasterPidOf(pool()) });
@@ -153,7 +170,7 @@ if (!skip.has("pages")) {
   const { listActiveClinicians } = await import("@/lib/users/manage-users");
   const password = "scale-bench-password";
   await pool().query(
-    `INSERT INTO users (email, name, role, password_hash, pseudonym) VALUES ('scale-admin@medpref.test', 'Admin', 'ADMIN', $1, 'scale-admin')`,
+    `INSERT INTO users (email, name, role, password_hash, pseudonym) VALUES ('scale-admin@medpref.test', 'Admin', 'ADMIN', $1, 'scale-admin') ON CONFLICT DO NOTHING`,
     [await hashPassword(password)],
   );
   log("Starting the production web server…");
@@ -171,6 +188,7 @@ if (!skip.has("pages")) {
       { status: "needs-rankings" },
       { status: "disputed", page: String(1 + (i % 5)) },
       { status: "gold" },
+      { status: "judged", page: String(1 + ((i * 13) % pages)) },
       { q: `bench-${(i * 104729) % promptCount}` },
       { q: "invasive strategy", page: String(1 + (i % 20)) },
     ];
@@ -259,6 +277,7 @@ if (!skip.has("exports")) {
 await closePool();
 await disconnectPrisma();
 await database.close();
+if (database.home && (keepDatabase || reusedHome)) log(`Kept the database in ${database.home} (again: --database-home ${database.home})`);
 log(`Done in ${((performance.now() - started) / 60000).toFixed(1)} min.`);
 if (args.json) process.stdout.write(JSON.stringify(result) + "\n");
 else process.stdout.write(JSON.stringify({ ...result, details }, null, 2) + "\n");

@@ -9,15 +9,23 @@ import { createScratchDatabase, dropScratchDatabase } from "@/lib/db/scratch-dat
  * A throwaway, migrated database for a benchmark: a new database on DATABASE_URL's server, or
  * an embedded server in a temporary folder. Nothing of the developer's data is touched.
  */
-export async function benchDatabase(options: { statementStats?: boolean } = {}): Promise<{ url: string; close(): Promise<void> }> {
+export async function benchDatabase(
+  options: {
+    statementStats?: boolean;
+    /** An embedded server's folder kept by an earlier run (`bench:scale --keep-database`): started again and migrated. */
+    home?: string;
+    /** Stop the embedded server but keep its folder (close() then prints nothing and removes nothing). */
+    keep?: boolean;
+  } = {},
+): Promise<{ url: string; home: string | null; close(): Promise<void> }> {
   const serverUrl = process.env.DATABASE_URL;
-  if (serverUrl) {
+  if (serverUrl && !options.home) {
     const name = `medpref_bench_${Date.now()}`;
     const url = await createScratchDatabase(serverUrl, name);
     await migrate(url);
-    return { url, close: () => dropScratchDatabase(serverUrl, name) };
+    return { url, home: null, close: () => (options.keep ? Promise.resolve() : dropScratchDatabase(serverUrl, name)) };
   }
-  const home = await fs.mkdtemp(path.join(os.tmpdir(), "medpref-bench-"));
+  const home = options.home ?? (await fs.mkdtemp(path.join(os.tmpdir(), "medpref-bench-")));
   await fs.chmod(home, 0o755);
   const server = await startOrAttachEmbeddedPostgres({
     home,
@@ -27,9 +35,10 @@ export async function benchDatabase(options: { statementStats?: boolean } = {}):
   await migrate(server.url);
   return {
     url: server.url,
+    home,
     close: async () => {
       await server.stop();
-      await fs.rm(home, { recursive: true, force: true });
+      if (!options.keep) await fs.rm(home, { recursive: true, force: true });
     },
   };
 }

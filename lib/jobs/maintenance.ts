@@ -1,16 +1,18 @@
 import type PgBoss from "pg-boss";
+import { foldClinicianCounts } from "@/lib/annotation/clinician-progress";
 import { expireLeases, purgeIdempotencyKeys } from "@/lib/annotation/housekeeping";
 import { purgeOldLoginAttempts } from "@/lib/auth/login-throttle";
 import { deleteExpiredSessions } from "@/lib/auth/sessions";
 import { failInterruptedImports } from "@/lib/import/import-prompts";
 import { maintenanceJob } from "@/lib/jobs/jobs";
+import { foldRunUnitCounts } from "@/lib/judge/runs/run-views";
 import { logger } from "@/lib/logger";
 import { foldProjectCounts } from "@/lib/projects/project-counts";
 
 /**
  * Housekeeping every 5 minutes: interrupted imports are marked failed, expired leases return to
  * the pool, old sign-in attempts, answered idempotency keys and expired sessions are deleted, and the
- * projects' count deltas are folded.
+ * projects', clinicians' and runs' count deltas are folded.
  */
 export async function runMaintenance() {
   return {
@@ -20,6 +22,8 @@ export async function runMaintenance() {
     idempotencyKeysPurged: await purgeIdempotencyKeys(),
     expiredSessionsPurged: await deleteExpiredSessions(),
     projectCountRowsFolded: await foldProjectCounts(),
+    clinicianCountRowsFolded: await foldClinicianCounts(),
+    runUnitCountRowsFolded: await foldRunUnitCounts(),
   };
 }
 

@@ -1,9 +1,9 @@
 import "server-only";
 import { z } from "zod";
-import { RankingKind } from "@/generated/prisma/enums";
 import { pool } from "@/lib/db/pool";
 import { queryOne, queryRows, sql, type Sql } from "@/lib/db/sql";
 import { naturalCompare, naturalSortSql } from "@/lib/projects/natural-sort";
+import { projectCounts } from "@/lib/projects/project-counts";
 
 export const PROMPT_STATUSES = ["needs-rankings", "disputed", "gold", "judged"] as const;
 export type PromptStatus = (typeof PROMPT_STATUSES)[number];
@@ -70,17 +70,37 @@ export interface PromptList {
   types: string[];
 }
 
-// Per prompt: its submitted human rankings, and whether clinicians disagree on the best candidate
-// (kept on the prompt by triggers: the latest revisions' rank-1 sets differ) with no adjudicated ranking yet.
-const HUMAN_COUNT = sql`(SELECT count(*) FROM rankings r WHERE r.prompt_id = p.id AND r.kind = ${RankingKind.HUMAN})`;
-const hasKind = (kind: RankingKind) => sql`EXISTS (SELECT 1 FROM rankings r WHERE r.prompt_id = p.id AND r.kind = ${kind})`;
-const DISPUTED = sql`(p.human_disputed AND NOT ${hasKind(RankingKind.ADJUDICATED)})`;
-const STATUS_SQL: Record<PromptStatus, Sql> = {
-  "needs-rankings": sql`(NOT ${hasKind(RankingKind.GOLD)} AND ${HUMAN_COUNT} < proj.overlap_k + p.extra_rankings)`,
-  disputed: DISPUTED,
-  gold: hasKind(RankingKind.GOLD),
-  judged: hasKind(RankingKind.JUDGE),
+// Per prompt, kept by triggers on rankings (migration 20261130153812_prompt_list_kept): its human,
+// gold and adjudicated rankings, whether a judge ranked it, and whether clinicians disagree on the
+// best candidate (the latest revisions' rank-1 sets differ). Disputed means no adjudicated ranking yet.
+const DISPUTED = sql`(p.human_disputed AND p.adjudicated_rankings = 0)`;
+const statusSql = (status: PromptStatus, overlapK: number): Sql => {
+  switch (status) {
+    case "needs-rankings":
+      // A bound on (human_rankings - extra_rankings), which prompts_needs_rankings_idx holds; k as a value,
+      // so the planner weighs it with the column's statistics (as a subquery it chose a scan of every prompt).
+      return sql`(p.gold_rankings = 0 AND p.human_rankings - p.extra_rankings < ${overlapK}::int)`;
+    case "disputed":
+      return DISPUTED;
+    case "gold":
+      return sql`(p.gold_rankings > 0)`;
+    case "judged":
+      return sql`p.judged`;
+  }
 };
+
+/**
+ * A column's distinct values in a project, read by skipping through its (project_id, column, …)
+ * index from one value to the next: a few index probes per value, not a pass over every prompt.
+ */
+function distinctValues(projectId: string, column: "source" | "prompt_type"): Sql {
+  const c = sql.unsafe(column);
+  return sql`WITH RECURSIVE v AS (
+      (SELECT ${c} AS value FROM prompts WHERE project_id = ${projectId} AND ${c} IS NOT NULL ORDER BY ${c} LIMIT 1)
+      UNION ALL
+      SELECT (SELECT ${c} FROM prompts WHERE project_id = ${projectId} AND ${c} > v.value ORDER BY ${c} LIMIT 1) FROM v WHERE v.value IS NOT NULL)
+    SELECT array_agg(value) FROM v WHERE value IS NOT NULL`;
+}
 
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
@@ -98,19 +118,21 @@ export async function listPrompts(projectId: string, query: PromptListQuery, per
   }
   if (query.source) conditions.push(sql`p.source = ${query.source}`);
   if (query.type) conditions.push(sql`p.prompt_type = ${query.type}`);
-  if (query.status) conditions.push(STATUS_SQL[query.status]);
+  if (query.status) {
+    const project = await queryOne<{ overlapK: number }>(pool(), sql`SELECT overlap_k FROM projects WHERE id = ${projectId}`);
+    conditions.push(statusSql(query.status, project?.overlapK ?? 0));
+  }
   const where = sql.join(conditions, sql` AND `);
-  const [counted, facets] = await Promise.all([
-    queryOne<{ total: number }>(
-      pool(),
-      sql`SELECT count(*)::int AS total FROM prompts p JOIN projects proj ON proj.id = p.project_id WHERE ${where}`,
-    ),
+  const [total, facets] = await Promise.all([
+    // No filter: the kept count (lib/projects/project-counts.ts), not a count of the project's prompts.
+    conditions.length === 1
+      ? projectCounts(projectId).then((counts) => counts.get("prompts") ?? 0)
+      : queryOne<{ total: number }>(pool(), sql`SELECT count(*)::int AS total FROM prompts p WHERE ${where}`).then((r) => r!.total),
     queryOne<{ sources: string[] | null; types: string[] | null }>(
       pool(),
-      sql`SELECT array_agg(DISTINCT source) FILTER (WHERE source IS NOT NULL) AS sources, array_agg(DISTINCT prompt_type) FILTER (WHERE prompt_type IS NOT NULL) AS types FROM prompts WHERE project_id = ${projectId}`,
+      sql`SELECT (${distinctValues(projectId, "source")}) AS sources, (${distinctValues(projectId, "prompt_type")}) AS types`,
     ),
   ]);
-  const total = counted!.total;
   const pages = Math.max(1, Math.ceil(total / perPage));
   const page = Math.min(query.page, pages);
   // The page's ids first (an index holds the order), then its figures for those rows only:
@@ -119,15 +141,15 @@ export async function listPrompts(projectId: string, query: PromptListQuery, per
     pool(),
     sql`WITH page AS (
           SELECT p.id, ${sql.unsafe(naturalSortSql("p.external_id"))} AS sort_key, p.created_at
-            FROM prompts p JOIN projects proj ON proj.id = p.project_id
+            FROM prompts p
            WHERE ${where}
            ORDER BY ${sql.unsafe(naturalSortSql("p.external_id"))}, p.created_at, p.id
            LIMIT ${perPage} OFFSET ${(page - 1) * perPage})
         SELECT p.id, p.external_id,
             left(coalesce((SELECT m.msg->>'content' FROM jsonb_array_elements(p.messages) WITH ORDINALITY AS m(msg, i) WHERE m.msg->>'role' = 'user' ORDER BY m.i DESC LIMIT 1), ''), 300) AS preview,
             p.source, p.prompt_type, (SELECT count(*)::int FROM completions c WHERE c.prompt_id = p.id) AS candidates,
-            p.reference_answer IS NOT NULL AS has_reference, ${HUMAN_COUNT}::int AS human_rankings, (proj.overlap_k + p.extra_rankings) AS wanted,
-            ${STATUS_SQL.gold} AS gold, ${STATUS_SQL.judged} AS judged, ${DISPUTED} AS disputed
+            p.reference_answer IS NOT NULL AS has_reference, p.human_rankings, (proj.overlap_k + p.extra_rankings) AS wanted,
+            p.gold_rankings > 0 AS gold, p.judged, ${DISPUTED} AS disputed
        FROM page JOIN prompts p ON p.id = page.id JOIN projects proj ON proj.id = p.project_id
       ORDER BY page.sort_key, page.created_at, page.id`,
   );

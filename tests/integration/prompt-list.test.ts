@@ -1,11 +1,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { setReferenceRanking } from "@/lib/annotation/admin-annotation";
+import { randomUUID } from "node:crypto";
+import { sendBackForRankings, setReferenceRanking } from "@/lib/annotation/admin-annotation";
+import { claimNextAssignment } from "@/lib/annotation/claim-next-assignment";
+import { submitRanking } from "@/lib/annotation/submit-ranking";
 import { insertNextRevision } from "@/lib/annotation/store-revision";
 import { pool } from "@/lib/db/pool";
 import { withTransaction } from "@/lib/db/transaction";
 import { importRankings } from "@/lib/import/rankings/import-rankings";
-import { naturalCompare } from "@/lib/projects/natural-sort";
-import { listPrompts, promptListQuerySchema } from "@/lib/projects/prompt-list";
+import { naturalCompare, naturalSortSql } from "@/lib/projects/natural-sort";
+import { listPrompts, PROMPT_STATUSES, promptListQuerySchema, type PromptStatus } from "@/lib/projects/prompt-list";
+import { createUser } from "@/lib/users/manage-users";
 import { importText, jsonl, makeProject } from "../support/fixtures";
 import { useFreshDatabase } from "../support/test-database";
 
@@ -125,6 +129,49 @@ describe("the project page's prompt list", () => {
     expect(idsOf(await listPrompts(project.id, q({ source: "MedQA", type: "exam" })))).toEqual(["q2", "q4", "q6"]);
   });
 
+  it("searches every message of a conversation, case-insensitively, never across two messages", async () => {
+    const project = await makeProject();
+    const conversation = (id: string, messages: { role: string; content: string }[]) => ({
+      id,
+      messages,
+      completions: MODELS.map((model) => ({ model, text: `Answer of ${model}.` })),
+    });
+    expect(
+      await importText(
+        project.id,
+        jsonl([
+          conversation("c1", [
+            { role: "system", content: "You are a careful CARDIOLOGIST." },
+            { role: "user", content: "Chest pain at rest" },
+          ]),
+          conversation("c2", [
+            { role: "user", content: "Fever and rash" },
+            { role: "assistant", content: "Any travel?" },
+            { role: "user", content: "No travel; chest pain too" },
+          ]),
+          conversation("c3", [
+            { role: "system", content: "Be brief" },
+            { role: "user", content: "at rest" },
+          ]),
+        ]),
+      ),
+    ).toMatchObject({ ok: true });
+    const search = async (text: string) => {
+      const list = await listPrompts(project.id, q({ q: text }));
+      expect(list.total).toBe(list.rows.length);
+      return idsOf(list);
+    };
+    expect(await search("cardiologist")).toEqual(["c1"]);
+    expect(await search("CHEST PAIN")).toEqual(["c1", "c2"]);
+    expect(await search("any travel")).toEqual(["c2"]);
+    expect(await search("c2")).toEqual(["c2"]);
+    // The end of one message and the start of the next are not one text.
+    expect(await search("brief\nat")).toEqual([]);
+    expect(await search("rest")).toEqual(["c1", "c3"]);
+    // Two characters (fewer than a trigram) still search.
+    expect(await search("c3")).toEqual(["c3"]);
+  });
+
   it("filters by status: needs rankings, disputed, gold, judged", async () => {
     const { project, admin, idOf, completionIds } = await seeded();
     // k = 2: q1 and q2 have two rankings, q4 is gold (served at the gold rate, not by k).
@@ -198,5 +245,107 @@ describe("the project page's prompt list", () => {
       "page: a page number",
     ]);
     expect(promptListQuerySchema.parse({ q: "  ", status: "", source: "" })).toEqual({ page: 1 });
+  });
+
+  it("keeps every status filter equal to the rankings themselves through submissions, sent-back prompts, gold, judge runs and deletions", async () => {
+    const { project, admin, idOf, completionIds } = await seeded();
+    // Each status as the rankings say, counted per prompt (what the kept columns replace), in the list's order.
+    const STATUS_FROM_ROWS: Record<PromptStatus, string> = {
+      "needs-rankings": `NOT EXISTS (SELECT 1 FROM rankings r WHERE r.prompt_id = p.id AND r.kind = 'GOLD')
+                         AND (SELECT count(*) FROM rankings r WHERE r.prompt_id = p.id AND r.kind = 'HUMAN') < j.overlap_k + p.extra_rankings`,
+      disputed: `p.human_disputed AND NOT EXISTS (SELECT 1 FROM rankings r WHERE r.prompt_id = p.id AND r.kind = 'ADJUDICATED')`,
+      gold: `EXISTS (SELECT 1 FROM rankings r WHERE r.prompt_id = p.id AND r.kind = 'GOLD')`,
+      judged: `EXISTS (SELECT 1 FROM rankings r WHERE r.prompt_id = p.id AND r.kind = 'JUDGE')`,
+    };
+    const fromRows = async (status: PromptStatus) =>
+      (
+        await pool().query<{ external_id: string }>(
+          `SELECT p.external_id FROM prompts p JOIN projects j ON j.id = p.project_id WHERE p.project_id = $1 AND ${STATUS_FROM_ROWS[status]}
+            ORDER BY ${naturalSortSql("p.external_id")}, p.created_at, p.id`,
+          [project.id],
+        )
+      ).rows.map((r) => r.external_id);
+    const listed = async (status: PromptStatus) => {
+      const list = await listPrompts(project.id, q({ status }));
+      expect(list.total).toBe(list.rows.length);
+      return idsOf(list);
+    };
+    const expectAllAsRows = async () => {
+      for (const status of PROMPT_STATUSES) expect(await listed(status), status).toEqual(await fromRows(status));
+    };
+    await expectAllAsRows();
+
+    // Three clinicians submit at once until the queue (k = 2) is empty: rounds until one claims nothing
+    // (a claim skips a prompt whose submission is in flight, so one clinician's "nothing left" is not the end).
+    const team = await Promise.all(
+      [1, 2, 3].map(async (i) => (await createUser({ email: `c${i}-${randomUUID()}@hospital.example`, role: "clinician" }, null)).user),
+    );
+    for (let claimed = -1; claimed !== 0;) {
+      claimed = 0;
+      await Promise.all(
+        team.map(async (user) => {
+          for (;;) {
+            const next = await claimNextAssignment(user, project.slug);
+            if (!next) return;
+            claimed++;
+            const tiers = next.candidates.map((c) => [c.id]);
+            const stored = await submitRanking({
+              userId: user.id,
+              assignmentId: next.assignment.id,
+              submission: { tiers, details: {}, rationale: null, timeOnTaskMs: 1000 },
+              idempotencyKey: randomUUID(),
+            });
+            expect(stored.status).toBe(201);
+          }
+        }),
+      );
+    }
+    expect(await listed("needs-rankings")).toEqual([]);
+    await expectAllAsRows();
+
+    // q6 is sent back for one more ranking; q8 becomes gold; q2's dispute is adjudicated.
+    await sendBackForRankings({ promptId: await idOf("q6"), extra: 1, actorId: admin.id });
+    await setReferenceRanking({
+      promptId: await idOf("q8"),
+      kind: "GOLD",
+      submission: { tiers: await completionIds("q8"), details: {}, rationale: null, timeOnTaskMs: 0 },
+      actorId: admin.id,
+    });
+    expect(await listed("needs-rankings")).toEqual(["q6"]);
+    expect(await listed("gold")).toEqual(["q4", "q8"]);
+    await expectAllAsRows();
+
+    // A second judge import ranks q5 again and q9; deleting the first judge run leaves q5 judged by the second.
+    expect(
+      await importRankings({
+        projectId: project.id,
+        input: [Buffer.from(jsonl(["q5", "q9"].map((id) => ({ prompt_id: id, ranking: MODELS }))))],
+        fileName: "j2.jsonl",
+        kind: "judge",
+        annotator: "gpt-4o-mini",
+        actorId: null,
+      }),
+    ).toMatchObject({ ok: true });
+    expect(await listed("judged")).toEqual(["q5", "q9"]);
+    await pool().query(
+      `DELETE FROM judge_runs WHERE id = (SELECT r.judge_run_id FROM rankings r WHERE r.prompt_id = $1 AND r.kind = 'JUDGE' ORDER BY r.created_at LIMIT 1)`,
+      [await idOf("q5")],
+    );
+    expect(await listed("judged")).toEqual(["q5", "q9"]);
+    await pool().query(`DELETE FROM rankings WHERE prompt_id = $1 AND kind = 'JUDGE'`, [await idOf("q9")]);
+    expect(await listed("judged")).toEqual(["q5"]);
+
+    // Deleted rankings: q8's gold goes (it has k human rankings), all of q1's human rankings but one go.
+    await pool().query(`DELETE FROM rankings WHERE prompt_id = $1 AND kind = 'GOLD'`, [await idOf("q8")]);
+    await pool().query(
+      `DELETE FROM rankings WHERE prompt_id = $1 AND kind = 'HUMAN' AND id <> (SELECT min(id::text)::uuid FROM rankings WHERE prompt_id = $1 AND kind = 'HUMAN')`,
+      [await idOf("q1")],
+    );
+    expect(await listed("gold")).toEqual(["q4"]);
+    expect(await listed("needs-rankings")).toEqual(["q1", "q6"]);
+    await expectAllAsRows();
+    // The list's own figures per row agree with the columns.
+    const q1 = (await listPrompts(project.id, q({ q: "question 1?" }))).rows;
+    expect(q1.map((r) => [r.externalId, r.humanRankings, r.wanted, r.gold, r.judged])).toEqual([["q1", 1, 2, false, false]]);
   });
 });

@@ -8,6 +8,28 @@ import { SPEND_SQL } from "@/lib/judge/runs/unit-outcome";
 import { aggregatePermutations, type PermutationResult } from "@/lib/judge/aggregate";
 import { permutationResultsOf, positionReport, type PositionReport } from "@/lib/judge/runs/run-report";
 
+/** The run `r`'s units in a state: the sum of its kept deltas (judge_run_unit_counts), not a count of its units. */
+const unitsIn = (state: UnitState) =>
+  sql`(SELECT coalesce(sum(n), 0)::int FROM judge_run_unit_counts k WHERE k.run_id = r.id AND k.state = ${state})`;
+
+/**
+ * Folds each run's unit deltas into one row per state and minute (maintenance): totals are sums of a
+ * few rows, and a running run's pace still finds the minutes of its window. Rows of deleted runs go.
+ * Returns the rows removed.
+ */
+export async function foldRunUnitCounts(): Promise<number> {
+  const [folded] = await queryRows<{ removed: number }>(
+    pool(),
+    sql`WITH gone AS (DELETE FROM judge_run_unit_counts RETURNING run_id, state, n, at),
+             kept AS (INSERT INTO judge_run_unit_counts (run_id, state, n, at)
+                      SELECT run_id, state, sum(n), date_trunc('minute', at) FROM gone
+                       WHERE EXISTS (SELECT 1 FROM judge_runs r WHERE r.id = gone.run_id)
+                       GROUP BY run_id, state, date_trunc('minute', at) HAVING sum(n) <> 0 RETURNING 1)
+        SELECT ((SELECT count(*) FROM gone) - (SELECT count(*) FROM kept))::int AS removed`,
+  );
+  return folded!.removed;
+}
+
 export interface RunProgress {
   id: string;
   status: string;
@@ -28,7 +50,7 @@ export interface RunProgress {
   etaMinutes: number | null;
 }
 
-/** Where a run stands: progress counters, spending, pace and ETA. Cheap: counters plus a few indexed counts. */
+/** Where a run stands: progress counters, spending, pace and ETA. Cheap: kept counters plus a few indexed counts. */
 export async function runProgress(runId: string): Promise<RunProgress | null> {
   const r = await queryOne<{
     id: string;
@@ -51,11 +73,13 @@ export async function runProgress(runId: string): Promise<RunProgress | null> {
               coalesce(r.finished_at, now()) AS window_end
          FROM judge_runs r WHERE r.id = ${runId})
      SELECT r.id, r.status, r.paused_reason, r.units_total, ${SPEND_SQL},
-            (SELECT count(*)::int FROM judge_units u WHERE u.run_id = r.id AND u.state = ${UnitState.DONE}) AS units_done,
-            (SELECT count(*)::int FROM judge_units u WHERE u.run_id = r.id AND u.state = ${UnitState.FAILED}) AS units_failed,
+            ${unitsIn(UnitState.DONE)} AS units_done, ${unitsIn(UnitState.FAILED)} AS units_failed,
             (SELECT count(*)::int FROM judge_calls c WHERE c.run_id = r.id AND c.created_at > r.window_start AND c.created_at <= r.window_end) AS recent_calls,
-            (SELECT count(*)::int FROM judge_units u
-              WHERE u.run_id = r.id AND u.state <> ${UnitState.PENDING} AND u.updated_at > r.window_start AND u.updated_at <= r.window_end) AS recent_units,
+            -- Units finished inside the window (net of those sent back to pending there): only a running run's ETA uses them.
+            CASE WHEN r.status = ${RunStatus.RUNNING} THEN
+              (SELECT coalesce(sum(n), 0)::int FROM judge_run_unit_counts k
+                WHERE k.run_id = r.id AND k.state <> ${UnitState.PENDING} AND k.at > r.window_start AND k.at <= r.window_end)
+            ELSE 0 END AS recent_units,
             extract(epoch FROM r.window_end - r.window_start)::float8 AS window_seconds
        FROM w r`,
   );
@@ -104,8 +128,7 @@ export async function listRuns() {
   }>(
     pool(),
     sql`SELECT r.id, r.name, r.kind, r.mode, r.status, p.slug AS project_slug, p.name AS project_name, r.model, r.units_total, r.created_at,
-            (SELECT count(*)::int FROM judge_units u WHERE u.run_id = r.id AND u.state = ${UnitState.DONE}) AS units_done,
-            (SELECT count(*)::int FROM judge_units u WHERE u.run_id = r.id AND u.state = ${UnitState.FAILED}) AS units_failed,
+            ${unitsIn(UnitState.DONE)} AS units_done, ${unitsIn(UnitState.FAILED)} AS units_failed,
             (SELECT coalesce(sum(cost_usd), 0)::float8 FROM judge_run_spend s WHERE s.run_id = r.id) AS cost_usd,
             r.config ? 'imported' AS imported
        FROM judge_runs r JOIN projects p ON p.id = r.project_id ORDER BY r.created_at DESC LIMIT 200`,
