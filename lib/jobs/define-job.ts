@@ -28,6 +28,25 @@ export interface JobQueue<T extends object> extends Readonly<JobDefinition<T>> {
   work(boss: PgBoss, handle: (data: T, job: PgBoss.Job<unknown>) => Promise<void>, options?: PgBoss.WorkOptions): Promise<string>;
 }
 
+/** Deadlocked attempts at creating a queue tried again before giving up. */
+const QUEUE_CREATION_ATTEMPTS = 5;
+
+/**
+ * Runs a queue's creation again when PostgreSQL picked it as a deadlock's victim: two workers
+ * starting at once on a new database both create every queue (pg-boss inserts the queue row and its
+ * partition in one function), and one of them is rolled back. Its retry finds the queue made.
+ */
+async function retryingDeadlocks(step: () => Promise<unknown>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await step();
+      return;
+    } catch (error) {
+      if (attempt >= QUEUE_CREATION_ATTEMPTS || (error as { code?: unknown }).code !== "40P01") throw error;
+    }
+  }
+}
+
 /** Queues already created, per pg-boss instance (a stopped queue's instance is dropped with it). */
 const created = new WeakMap<PgBoss, Map<string, Promise<void>>>();
 
@@ -51,8 +70,9 @@ export function defineJob<T extends object>(definition: JobDefinition<T>): JobQu
     let done = queues.get(definition.name);
     if (!done) {
       done = (async () => {
-        await boss.createQueue(definition.name);
-        if (definition.schedule) await boss.schedule(definition.name, definition.schedule);
+        await retryingDeadlocks(() => boss.createQueue(definition.name));
+        const schedule = definition.schedule;
+        if (schedule) await retryingDeadlocks(() => boss.schedule(definition.name, schedule));
       })();
       // A failed creation is tried again by the next caller.
       done.catch(() => queues.delete(definition.name));
