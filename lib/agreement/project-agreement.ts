@@ -241,7 +241,12 @@ export async function runAgreementRefresh(projectId: string, key: string): Promi
         const started = performance.now();
         await phase("loading");
         let computing: Promise<unknown> = Promise.resolve();
-        const report = JSON.stringify(await computeReportInChildProcess(projectId, ticket.filter, () => (computing = phase("computing"))));
+        const markComputing = () => {
+          computing = phase("computing");
+          // Awaited once the child is done; handled now so a failed update cannot reject unhandled meanwhile.
+          computing.catch(() => undefined);
+        };
+        const report = JSON.stringify(await computeReportInChildProcess(projectId, ticket.filter, markComputing));
         await computing;
         await phase("storing");
         const computeMs = Math.round(performance.now() - started);
