@@ -1,4 +1,4 @@
-import { bestCandidates, rankValueIndex } from "@/lib/agreement/fractional-ranks";
+import { rankValueIndex, sameBest, soleBest } from "@/lib/agreement/fractional-ranks";
 import {
   BOOTSTRAP_RESAMPLES,
   bootstrapWeights,
@@ -6,10 +6,9 @@ import {
   percentileInterval,
   SumMoments,
 } from "@/lib/agreement/bootstrap";
-import { fleissItem, type FleissItem } from "@/lib/agreement/fleiss-kappa";
 import { kendallW } from "@/lib/agreement/kendall-w";
-import { Coincidences, sparseCoincidences, type SparseCoincidences } from "@/lib/agreement/krippendorff-alpha";
-import { pairVerdicts } from "@/lib/agreement/pair-verdicts";
+import { Coincidences } from "@/lib/agreement/krippendorff-alpha";
+import { countPairVerdicts, type PairVerdictCounts } from "@/lib/agreement/pair-verdicts";
 
 /** One prompt as rated by several raters: fractional ranks (1 = best) over the same candidates. */
 export interface RatedPrompt {
@@ -50,65 +49,190 @@ export interface AgreementFigures extends Figures {
   ci95: Record<FigureKey, [number, number] | null>;
 }
 
-/** What one prompt adds to each pooled figure; pooling is then a weighted sum (fast bootstraps). */
-interface Contribution {
-  same: number;
-  pairs: number;
-  untiedSame: number;
-  untiedPairs: number;
-  tauSum: number;
-  tauCount: number;
-  w: number;
-  top1Same: number;
-  top1Pairs: number;
-  fleiss: FleissItem;
-  coincidences: SparseCoincidences;
-}
-
-const sameIndices = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
-
-function contributionOf(prompt: RatedPrompt, categoryOf: (model: string) => number, valueScale: number): Contribution {
-  const c: Contribution = {
-    same: 0,
-    pairs: 0,
-    untiedSame: 0,
-    untiedPairs: 0,
-    tauSum: 0,
-    tauCount: 0,
-    w: Number.NaN,
-    top1Same: 0,
-    top1Pairs: 0,
-    fleiss: fleissItem([]),
-    coincidences: { index: new Int32Array(), count: new Float64Array() },
-  };
-  const raters = prompt.raters;
-  const bests = raters.map((r) => bestCandidates(r.ranks));
-  for (let a = 0; a < raters.length; a++) {
-    for (let b = a + 1; b < raters.length; b++) {
-      const v = pairVerdicts(raters[a]!.ranks, raters[b]!.ranks);
-      c.same += v.same;
-      c.pairs += v.pairs;
-      c.untiedSame += v.untiedSame;
-      c.untiedPairs += v.untiedPairs;
-      if (Number.isFinite(v.tauB)) {
-        c.tauSum += v.tauB;
-        c.tauCount += 1;
-      }
-      c.top1Pairs += 1;
-      if (sameIndices(bests[a]!, bests[b]!)) c.top1Same += 1;
-    }
-  }
-  c.w = kendallW(raters.map((r) => r.ranks));
-  // Raters whose top is tied name no single model: left out of Fleiss' kappa for this prompt.
-  c.fleiss = fleissItem(bests.filter((b) => b.length === 1).map((b) => categoryOf(prompt.models[b[0]!]!)));
-  const n = prompt.models.length;
-  const units = Array.from({ length: n }, (_, i) => raters.map((r) => rankValueIndex(r.ranks[i]!)));
-  c.coincidences = sparseCoincidences(units, valueScale);
-  return c;
-}
-
 const ratio = (a: number, b: number) => (b === 0 ? null : a / b);
 const finite = (x: number) => (Number.isFinite(x) ? x : null);
+
+/** What every prompt adds to each pooled figure, packed flat; pooling is then a weighted sum (fast bootstraps). */
+interface ContributionArrays {
+  /** FIELDS numbers per prompt (see `appendContribution`). */
+  scalars: Float64Array;
+  /** Prompt i's Fleiss categories and counts: [fleissOffsets[i], fleissOffsets[i + 1]) (empty under two ratings). */
+  fleissOffsets: Int32Array;
+  fleissCategories: Int32Array;
+  fleissCounts: Float64Array;
+  /** Prompt i's coincidence cells (c ≤ k, flat into V×V) and counts: [cellOffsets[i], cellOffsets[i + 1]). */
+  cellOffsets: Int32Array;
+  cellIndex: Int32Array;
+  cellCount: Float64Array;
+}
+
+const FIELDS = 12;
+
+/** Scratch reused across prompts: each rater's value index per candidate, coincidences, Fleiss tallies. */
+let unitScratch = new Int32Array(64);
+let cellScratch = new Float64Array(0);
+const verdicts: PairVerdictCounts = { pairs: 0, same: 0, untiedPairs: 0, untiedSame: 0, tauB: 0 };
+
+/** Builds the packed contributions one prompt at a time, writing no object per prompt. */
+class ContributionBuilder {
+  private readonly scalars: number[] = [];
+  private readonly fleissOffsets: number[] = [0];
+  private readonly fleissCategories: number[] = [];
+  private readonly fleissCounts: number[] = [];
+  private readonly cellOffsets: number[] = [0];
+  private readonly cellIndex: number[] = [];
+  private readonly cellCount: number[] = [];
+
+  constructor(
+    private readonly categoryOf: (model: string) => number,
+    private readonly valueScale: number,
+  ) {}
+
+  add(prompt: RatedPrompt): void {
+    const raters = prompt.raters;
+    const m = raters.length;
+    let same = 0,
+      pairs = 0,
+      untiedSame = 0,
+      untiedPairs = 0,
+      tauSum = 0,
+      tauCount = 0,
+      top1Same = 0,
+      top1Pairs = 0;
+    for (let a = 0; a < m; a++) {
+      for (let b = a + 1; b < m; b++) {
+        countPairVerdicts(raters[a]!.ranks, raters[b]!.ranks, verdicts);
+        same += verdicts.same;
+        pairs += verdicts.pairs;
+        untiedSame += verdicts.untiedSame;
+        untiedPairs += verdicts.untiedPairs;
+        if (Number.isFinite(verdicts.tauB)) {
+          tauSum += verdicts.tauB;
+          tauCount += 1;
+        }
+        top1Pairs += 1;
+        if (sameBest(raters[a]!.ranks, raters[b]!.ranks)) top1Same += 1;
+      }
+    }
+    const w = kendallW(raters.map((r) => r.ranks));
+    const wValid = Number.isFinite(w);
+    // Raters whose top is tied name no single model: left out of Fleiss' kappa for this prompt.
+    const fleissStart = this.fleissCategories.length;
+    let fleissN = 0;
+    for (const r of raters) {
+      const best = soleBest(r.ranks);
+      if (best === -1) continue;
+      const category = this.categoryOf(prompt.models[best]!);
+      fleissN += 1;
+      let k = fleissStart;
+      while (k < this.fleissCategories.length && this.fleissCategories[k] !== category) k++;
+      if (k === this.fleissCategories.length) {
+        this.fleissCategories.push(category);
+        this.fleissCounts.push(1);
+      } else this.fleissCounts[k]! += 1;
+    }
+    let fleissSquares = 0;
+    for (let k = fleissStart; k < this.fleissCounts.length; k++) fleissSquares += this.fleissCounts[k]! ** 2;
+    if (fleissN < 2) {
+      this.fleissCategories.length = fleissStart;
+      this.fleissCounts.length = fleissStart;
+    }
+    this.fleissOffsets.push(this.fleissCategories.length);
+    this.scalars.push(
+      same,
+      pairs,
+      untiedSame,
+      untiedPairs,
+      tauSum,
+      tauCount,
+      wValid ? w : 0,
+      wValid ? 1 : 0,
+      top1Same,
+      top1Pairs,
+      fleissN,
+      fleissSquares,
+    );
+    this.addCoincidences(prompt);
+  }
+
+  /** The prompt's coincidences; the matrix is symmetric, so only the cells c ≤ k are kept (see `mirrorUpperTriangle`). */
+  private addCoincidences(prompt: RatedPrompt): void {
+    const size = this.valueScale;
+    const raters = prompt.raters;
+    const m = raters.length;
+    const n = prompt.models.length;
+    if (cellScratch.length < size * size) cellScratch = new Float64Array(size * size);
+    const dense = cellScratch;
+    dense.fill(0, 0, size * size);
+    if (unitScratch.length < m) unitScratch = new Int32Array(m);
+    const values = unitScratch;
+    if (m >= 2) {
+      const w = 1 / (m - 1);
+      for (let unit = 0; unit < n; unit++) {
+        for (let r = 0; r < m; r++) values[r] = rankValueIndex(raters[r]!.ranks[unit]!);
+        for (let i = 0; i < m; i++)
+          for (let j = 0; j < m; j++)
+            if (i !== j) {
+              const a = values[i]!;
+              const b = values[j]!;
+              if (a === b) dense[a * size + a]! += w;
+              else dense[a < b ? a * size + b : b * size + a]! += w / 2;
+            }
+      }
+    }
+    for (let cell = 0; cell < size * size; cell++)
+      if (dense[cell] !== 0) {
+        this.cellIndex.push(cell);
+        this.cellCount.push(dense[cell]!);
+      }
+    this.cellOffsets.push(this.cellIndex.length);
+  }
+
+  build(): ContributionArrays {
+    return {
+      scalars: Float64Array.from(this.scalars),
+      fleissOffsets: Int32Array.from(this.fleissOffsets),
+      fleissCategories: Int32Array.from(this.fleissCategories),
+      fleissCounts: Float64Array.from(this.fleissCounts),
+      cellOffsets: Int32Array.from(this.cellOffsets),
+      cellIndex: Int32Array.from(this.cellIndex),
+      cellCount: Float64Array.from(this.cellCount),
+    };
+  }
+}
+
+/** The contributions of the prompts kept (in order), packed afresh. */
+function selectContributions(all: ContributionArrays, keep: readonly boolean[]): ContributionArrays {
+  const kept: number[] = [];
+  keep.forEach((k, i) => k && kept.push(i));
+  const out: ContributionArrays = {
+    scalars: new Float64Array(kept.length * FIELDS),
+    fleissOffsets: new Int32Array(kept.length + 1),
+    fleissCategories: new Int32Array(0),
+    fleissCounts: new Float64Array(0),
+    cellOffsets: new Int32Array(kept.length + 1),
+    cellIndex: new Int32Array(0),
+    cellCount: new Float64Array(0),
+  };
+  kept.forEach((i, k) => {
+    out.scalars.set(all.scalars.subarray(i * FIELDS, (i + 1) * FIELDS), k * FIELDS);
+    out.fleissOffsets[k + 1] = out.fleissOffsets[k]! + all.fleissOffsets[i + 1]! - all.fleissOffsets[i]!;
+    out.cellOffsets[k + 1] = out.cellOffsets[k]! + all.cellOffsets[i + 1]! - all.cellOffsets[i]!;
+  });
+  out.fleissCategories = new Int32Array(out.fleissOffsets[kept.length]!);
+  out.fleissCounts = new Float64Array(out.fleissOffsets[kept.length]!);
+  out.cellIndex = new Int32Array(out.cellOffsets[kept.length]!);
+  out.cellCount = new Float64Array(out.cellOffsets[kept.length]!);
+  kept.forEach((i, k) => {
+    const [fs, fe] = [all.fleissOffsets[i]!, all.fleissOffsets[i + 1]!];
+    out.fleissCategories.set(all.fleissCategories.subarray(fs, fe), out.fleissOffsets[k]!);
+    out.fleissCounts.set(all.fleissCounts.subarray(fs, fe), out.fleissOffsets[k]!);
+    const [cs, ce] = [all.cellOffsets[i]!, all.cellOffsets[i + 1]!];
+    out.cellIndex.set(all.cellIndex.subarray(cs, ce), out.cellOffsets[k]!);
+    out.cellCount.set(all.cellCount.subarray(cs, ce), out.cellOffsets[k]!);
+  });
+  return out;
+}
 
 /**
  * All prompts' contributions packed into flat typed arrays, so a bootstrap resample is one tight
@@ -123,55 +247,23 @@ class PackedContributions {
   private readonly cellOffsets: Int32Array;
   private readonly cellIndex: Int32Array;
   private readonly cellCount: Float64Array;
-  static readonly FIELDS = 12;
+  static readonly FIELDS = FIELDS;
 
   constructor(
-    contributions: readonly Contribution[],
+    arrays: ContributionArrays,
     private readonly valueScale: number,
     private readonly categories: number,
   ) {
-    this.n = contributions.length;
-    const F = PackedContributions.FIELDS;
-    this.scalars = new Float64Array(this.n * F);
-    this.fleissOffsets = new Int32Array(this.n + 1);
-    this.cellOffsets = new Int32Array(this.n + 1);
-    contributions.forEach((c, i) => {
-      let fleissN = 0;
-      let fleissSquares = 0;
-      for (const count of c.fleiss.counts) {
-        fleissN += count;
-        fleissSquares += count * count;
-      }
-      const wValid = Number.isFinite(c.w);
-      const s = this.scalars;
-      const at = i * F;
-      s[at] = c.same;
-      s[at + 1] = c.pairs;
-      s[at + 2] = c.untiedSame;
-      s[at + 3] = c.untiedPairs;
-      s[at + 4] = c.tauSum;
-      s[at + 5] = c.tauCount;
-      s[at + 6] = wValid ? c.w : 0;
-      s[at + 7] = wValid ? 1 : 0;
-      s[at + 8] = c.top1Same;
-      s[at + 9] = c.top1Pairs;
-      s[at + 10] = fleissN;
-      s[at + 11] = fleissSquares;
-      this.fleissOffsets[i + 1] = this.fleissOffsets[i]! + (fleissN >= 2 ? c.fleiss.counts.length : 0);
-      this.cellOffsets[i + 1] = this.cellOffsets[i]! + c.coincidences.index.length;
-    });
-    this.fleissCategories = new Int32Array(this.fleissOffsets[this.n]!);
-    this.fleissCounts = new Float64Array(this.fleissOffsets[this.n]!);
-    this.cellIndex = new Int32Array(this.cellOffsets[this.n]!);
-    this.cellCount = new Float64Array(this.cellOffsets[this.n]!);
-    contributions.forEach((c, i) => {
-      if (this.fleissOffsets[i + 1]! > this.fleissOffsets[i]!) {
-        this.fleissCategories.set(c.fleiss.categories, this.fleissOffsets[i]!);
-        this.fleissCounts.set(c.fleiss.counts, this.fleissOffsets[i]!);
-      }
-      this.cellIndex.set(c.coincidences.index, this.cellOffsets[i]!);
-      this.cellCount.set(c.coincidences.count, this.cellOffsets[i]!);
-    });
+    this.n = arrays.fleissOffsets.length - 1;
+    ({
+      scalars: this.scalars,
+      fleissOffsets: this.fleissOffsets,
+      fleissCategories: this.fleissCategories,
+      fleissCounts: this.fleissCounts,
+      cellOffsets: this.cellOffsets,
+      cellIndex: this.cellIndex,
+      cellCount: this.cellCount,
+    } = arrays);
   }
 
   pooled(weights?: ArrayLike<number>): Figures {
@@ -329,7 +421,7 @@ export interface FigureOptions {
  */
 export class AgreementFigureSet {
   private readonly rated: RatedPrompt[];
-  private readonly contributions: Contribution[];
+  private readonly contributions: ContributionArrays;
   private readonly valueScale: number;
   private readonly categories: number;
 
@@ -341,17 +433,21 @@ export class AgreementFigureSet {
       if (c === undefined) categories.set(model, (c = categories.size));
       return c;
     };
-    this.valueScale = 2 * Math.max(2, ...this.rated.map((p) => p.models.length)) - 1;
-    this.contributions = this.rated.map((p) => contributionOf(p, categoryOf, this.valueScale));
+    let most = 2;
+    for (const p of this.rated) most = Math.max(most, p.models.length);
+    this.valueScale = 2 * most - 1;
+    const builder = new ContributionBuilder(categoryOf, this.valueScale);
+    for (const p of this.rated) builder.add(p);
+    this.contributions = builder.build();
     this.categories = categories.size;
   }
 
   /** Every pooled figure with seeded bootstrap 95% intervals (prompts resampled with replacement). */
   figures(options: FigureOptions = {}, subset?: ReadonlySet<string>): AgreementFigures {
     const keep = this.rated.map((p) => !subset || subset.has(p.promptId));
-    const rated = this.rated.filter((_, i) => keep[i]);
+    const rated = subset ? this.rated.filter((_, i) => keep[i]) : this.rated;
     const packed = new PackedContributions(
-      this.contributions.filter((_, i) => keep[i]),
+      subset ? selectContributions(this.contributions, keep) : this.contributions,
       this.valueScale,
       this.categories,
     );

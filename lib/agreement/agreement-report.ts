@@ -2,7 +2,7 @@ import { AgreementFigureSet, type AgreementFigures } from "@/lib/agreement/agree
 import { annotatorHeatmap, annotatorQuality, type AnnotatorRow, type HeatmapCell } from "@/lib/agreement/annotator-quality";
 import { judgeAgreement, judgeVsJudge, type JudgeAgreement, type PairAgreement } from "@/lib/agreement/judge-agreement";
 import { compareModels, type ModelComparison } from "@/lib/agreement/model-strengths";
-import { pairVerdicts } from "@/lib/agreement/pair-verdicts";
+import { countPairVerdicts, type PairVerdictCounts } from "@/lib/agreement/pair-verdicts";
 import { biasSeries, selfPreference, type BiasSeries, type SelfPreference } from "@/lib/agreement/rating-bias";
 import {
   allRaters,
@@ -83,11 +83,19 @@ function groupBy(prompts: readonly ReportPrompt[], key: (p: ReportPrompt) => str
   return new Map([...groups].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0])));
 }
 
+const verdicts: PairVerdictCounts = { pairs: 0, same: 0, untiedPairs: 0, untiedSame: 0, tauB: 0 };
+
+/**
+ * The `limit` prompts raters agree on least. Each prompt's agreement is a number first; rows are
+ * built only for the prompts shown (a row per prompt was 100k objects at 100k prompts).
+ */
 function disagreements(prompts: readonly ReportPrompt[], runIds: string[], limit: number): DisagreementRow[] {
-  const rows: DisagreementRow[] = [];
-  for (const p of prompts) {
+  const agreement = new Float64Array(prompts.length).fill(Number.NaN);
+  const humanAgreement = new Float64Array(prompts.length).fill(Number.NaN);
+  const ranked: number[] = [];
+  prompts.forEach((p, index) => {
     const raters = allRaters(p, runIds);
-    if (raters.length < 2) continue;
+    if (raters.length < 2) return;
     let same = 0,
       pairs = 0,
       hSame = 0,
@@ -95,7 +103,7 @@ function disagreements(prompts: readonly ReportPrompt[], runIds: string[], limit
     const humans = humanRankings(p).length;
     for (let i = 0; i < raters.length; i++) {
       for (let j = i + 1; j < raters.length; j++) {
-        const v = pairVerdicts(raters[i]!.ranks, raters[j]!.ranks);
+        const v = countPairVerdicts(raters[i]!.ranks, raters[j]!.ranks, verdicts);
         same += v.same;
         pairs += v.pairs;
         if (i < humans && j < humans) {
@@ -104,19 +112,26 @@ function disagreements(prompts: readonly ReportPrompt[], runIds: string[], limit
         }
       }
     }
-    rows.push({
+    agreement[index] = pairs ? same / pairs : 1;
+    if (hPairs) humanAgreement[index] = hSame / hPairs;
+    ranked.push(index);
+  });
+  const shown = ranked.sort((a, b) => agreement[a]! - agreement[b]! || prompts[a]!.id.localeCompare(prompts[b]!.id)).slice(0, limit);
+  return shown.map((index) => {
+    const p = prompts[index]!;
+    const humans = humanRankings(p).length;
+    return {
       promptId: p.id,
       preview: p.preview,
       source: p.source,
       promptType: p.promptType,
       humanRankings: humans,
-      judgeRuns: raters.length - humans,
-      agreement: pairs ? same / pairs : 1,
-      humanAgreement: hPairs ? hSame / hPairs : null,
+      judgeRuns: allRaters(p, runIds).length - humans,
+      agreement: agreement[index]!,
+      humanAgreement: Number.isNaN(humanAgreement[index]!) ? null : humanAgreement[index]!,
       adjudicated: latestOfKind(p, "ADJUDICATED") !== null,
-    });
-  }
-  return rows.sort((a, b) => a.agreement - b.agreement || a.promptId.localeCompare(b.promptId)).slice(0, limit);
+    };
+  });
 }
 
 /**
@@ -143,16 +158,27 @@ export function agreementReport(data: ReportData, options: ReportOptions = {}): 
         judges: runIds.map((runId) => ({ runId, vsConsensus: judgeSets.get(runId)!.figures(groupOptions, ids) })),
       };
     });
+  // Each view hands its prompts to compareModels one at a time (prompts with no ranking in the view left out).
   const modelViews = [
     {
       key: "humans",
       label: "Clinicians",
-      items: prompts.map((p) => ({ models: p.models, rankings: humanRankings(p).map((r) => r.ranks) })),
+      items: function* () {
+        for (const p of prompts) {
+          const rankings = humanRankings(p).map((r) => r.ranks);
+          if (rankings.length > 0) yield { models: p.models, rankings };
+        }
+      },
     },
     ...runs.map((run) => ({
       key: run.id,
       label: run.name,
-      items: prompts.map((p) => ({ models: p.models, rankings: [judgeAggregate(p, run.id)].filter((r): r is Float64Array => r !== null) })),
+      items: function* () {
+        for (const p of prompts) {
+          const judge = judgeAggregate(p, run.id);
+          if (judge) yield { models: p.models, rankings: [judge] };
+        }
+      },
     })),
   ];
   return {
@@ -183,10 +209,7 @@ export function agreementReport(data: ReportData, options: ReportOptions = {}): 
     models: modelViews.map((v) => ({
       key: v.key,
       label: v.label,
-      comparison: compareModels(
-        v.items.filter((i) => i.rankings.length > 0),
-        { seed: `${figureOptions.seed}:${v.key}` },
-      ),
+      comparison: compareModels(v.items, { seed: `${figureOptions.seed}:${v.key}` }),
     })),
     breakdowns: { bySource: breakdown((p) => p.source), byType: breakdown((p) => p.promptType) },
     disagreements: disagreements(prompts, runIds, options.disagreementLimit ?? 100),

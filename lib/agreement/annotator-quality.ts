@@ -1,7 +1,7 @@
-import { pairAgreement, type PairAgreement } from "@/lib/agreement/judge-agreement";
-import { pairVerdicts, tiedPairShare } from "@/lib/agreement/pair-verdicts";
+import { PairAgreementTally, type PairAgreement } from "@/lib/agreement/judge-agreement";
+import { countPairVerdicts, tiedPairShare, type PairVerdictCounts } from "@/lib/agreement/pair-verdicts";
 import type { ReportPrompt, ReportRater, ReportRanking } from "@/lib/agreement/report-data";
-import { humanConsensus, humanRankings, latestOfKind, mean, median } from "@/lib/agreement/rating-views";
+import { humanConsensus, humanRankings, latestOfKind, median } from "@/lib/agreement/rating-views";
 
 export interface AnnotatorRow {
   raterId: string;
@@ -72,6 +72,8 @@ function markOutliers(rows: AnnotatorRow[]): void {
   for (const r of rows) if (r.keptShownOrderRate !== null && r.keptShownOrderRate > 0.2) r.outlier.push("often keeps the shown order");
 }
 
+const verdicts: PairVerdictCounts = { pairs: 0, same: 0, untiedPairs: 0, untiedSame: 0, tauB: 0 };
+
 /** One row per clinician (or external rater) with human rankings in the prompts given. */
 export function annotatorQuality(prompts: readonly ReportPrompt[], raters: ReadonlyMap<string, ReportRater>): AnnotatorRow[] {
   interface Acc {
@@ -79,9 +81,10 @@ export function annotatorQuality(prompts: readonly ReportPrompt[], raters: Reado
     times: number[];
     same: number;
     pairs: number;
-    taus: number[];
+    tauSum: number;
+    tauCount: number;
     others: number;
-    gold: [Float64Array, Float64Array][];
+    gold: PairAgreementTally;
     tied: number;
     flagged: number;
     kept: number;
@@ -97,7 +100,20 @@ export function annotatorQuality(prompts: readonly ReportPrompt[], raters: Reado
       if (!a)
         acc.set(
           id,
-          (a = { rankings: 0, times: [], same: 0, pairs: 0, taus: [], others: 0, gold: [], tied: 0, flagged: 0, kept: 0, keptKnown: 0 }),
+          (a = {
+            rankings: 0,
+            times: [],
+            same: 0,
+            pairs: 0,
+            tauSum: 0,
+            tauCount: 0,
+            others: 0,
+            gold: new PairAgreementTally(),
+            tied: 0,
+            flagged: 0,
+            kept: 0,
+            keptKnown: 0,
+          }),
         );
       a.rankings += 1;
       if (r.timeOnTaskMs !== null && r.timeOnTaskMs > 0) a.times.push(r.timeOnTaskMs);
@@ -109,13 +125,16 @@ export function annotatorQuality(prompts: readonly ReportPrompt[], raters: Reado
         if (kept) a.kept += 1;
       }
       if (humans.length >= 2) {
-        const v = pairVerdicts(r.ranks, humanConsensus(prompt, id)!);
+        const v = countPairVerdicts(r.ranks, humanConsensus(prompt, id)!, verdicts);
         a.same += v.same;
         a.pairs += v.pairs;
-        if (Number.isFinite(v.tauB)) a.taus.push(v.tauB);
+        if (Number.isFinite(v.tauB)) {
+          a.tauSum += v.tauB;
+          a.tauCount += 1;
+        }
         a.others += 1;
       }
-      if (gold && gold.raterId !== id) a.gold.push([r.ranks, gold.ranks]);
+      if (gold && gold.raterId !== id) a.gold.add(r.ranks, gold.ranks);
     }
   }
   const rows: AnnotatorRow[] = [...acc].map(([id, a]) => {
@@ -129,9 +148,9 @@ export function annotatorQuality(prompts: readonly ReportPrompt[], raters: Reado
       rankings: a.rankings,
       medianSeconds: medianMs === null ? null : Math.round(medianMs / 100) / 10,
       agreementWithConsensus: a.pairs ? a.same / a.pairs : null,
-      tauBWithConsensus: mean(a.taus),
+      tauBWithConsensus: a.tauCount ? a.tauSum / a.tauCount : null,
       promptsWithOthers: a.others,
-      agreementWithGold: pairAgreement(a.gold),
+      agreementWithGold: a.gold.result(),
       tieRate: a.rankings ? a.tied / a.rankings : 0,
       flagRate: a.rankings ? a.flagged / a.rankings : 0,
       keptShownOrderRate: a.keptKnown ? a.kept / a.keptKnown : null,
@@ -168,7 +187,7 @@ export function annotatorHeatmap(prompts: readonly ReportPrompt[]): HeatmapCell[
           row.set(b.raterId!, (cell = { a: a.raterId!, b: b.raterId!, same: 0, pairs: 0, prompts: 0 }));
           order.push(cell);
         }
-        const v = pairVerdicts(a.ranks, b.ranks);
+        const v = countPairVerdicts(a.ranks, b.ranks, verdicts);
         cell.same += v.same;
         cell.pairs += v.pairs;
         cell.prompts += 1;

@@ -58,5 +58,29 @@ export function bestCandidates(ranks: ArrayLike<number>): number[] {
   return out;
 }
 
-/** Whether two rankings put the same candidates first. */
-export const sameBest = (a: ArrayLike<number>, b: ArrayLike<number>) => bestCandidates(a).join() === bestCandidates(b).join();
+function minimum(ranks: ArrayLike<number>): number {
+  let min = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < ranks.length; i++) min = Math.min(min, ranks[i]!);
+  return min;
+}
+
+/** Whether two rankings put the same candidates first (no arrays built: this runs per pair of rankings). */
+export function sameBest(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  const minA = minimum(a);
+  const minB = minimum(b);
+  for (let i = 0; i < Math.max(a.length, b.length); i++)
+    if ((i < a.length && a[i] === minA) !== (i < b.length && b[i] === minB)) return false;
+  return true;
+}
+
+/** The one best candidate's index, or −1 when the top is tied (or there are no candidates). */
+export function soleBest(ranks: ArrayLike<number>): number {
+  const min = minimum(ranks);
+  let best = -1;
+  for (let i = 0; i < ranks.length; i++) {
+    if (ranks[i] !== min) continue;
+    if (best !== -1) return -1;
+    best = i;
+  }
+  return best;
+}

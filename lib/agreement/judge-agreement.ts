@@ -1,8 +1,8 @@
 import type { AgreementFigures } from "@/lib/agreement/agreement-figures";
 import { sameBest } from "@/lib/agreement/fractional-ranks";
-import { pairVerdicts } from "@/lib/agreement/pair-verdicts";
+import { countPairVerdicts, type PairVerdictCounts } from "@/lib/agreement/pair-verdicts";
 import type { ReportPrompt, ReportRater, ReportRun } from "@/lib/agreement/report-data";
-import { humanRankings, judgeAggregate, mean } from "@/lib/agreement/rating-views";
+import { judgeAggregate, mean } from "@/lib/agreement/rating-views";
 import { permutationConsistency } from "@/lib/judge/aggregate";
 
 export interface PairAgreement {
@@ -12,27 +12,43 @@ export interface PairAgreement {
   top1Agreement: number | null;
 }
 
+/** Pooled agreement of two rankings per prompt, tallied pair by pair (no list of pairs kept). */
+export class PairAgreementTally {
+  private same = 0;
+  private total = 0;
+  private prompts = 0;
+  private top = 0;
+  private tauSum = 0;
+  private tauCount = 0;
+  private readonly verdicts: PairVerdictCounts = { pairs: 0, same: 0, untiedPairs: 0, untiedSame: 0, tauB: 0 };
+
+  add(a: Float64Array, b: Float64Array): void {
+    const v = countPairVerdicts(a, b, this.verdicts);
+    this.same += v.same;
+    this.total += v.pairs;
+    this.prompts += 1;
+    if (Number.isFinite(v.tauB)) {
+      this.tauSum += v.tauB;
+      this.tauCount += 1;
+    }
+    if (sameBest(a, b)) this.top += 1;
+  }
+
+  result(): PairAgreement {
+    return {
+      prompts: this.prompts,
+      pairwiseAgreement: this.total ? this.same / this.total : null,
+      kendallTauB: this.tauCount ? this.tauSum / this.tauCount : null,
+      top1Agreement: this.prompts ? this.top / this.prompts : null,
+    };
+  }
+}
+
 /** Pooled agreement of two rankings per prompt (pairs pooled; tau-b and top-1 averaged over prompts). */
 export function pairAgreement(pairs: Iterable<[Float64Array, Float64Array]>): PairAgreement {
-  let same = 0,
-    total = 0,
-    prompts = 0,
-    top = 0;
-  const taus: number[] = [];
-  for (const [a, b] of pairs) {
-    const v = pairVerdicts(a, b);
-    same += v.same;
-    total += v.pairs;
-    prompts += 1;
-    if (Number.isFinite(v.tauB)) taus.push(v.tauB);
-    if (sameBest(a, b)) top += 1;
-  }
-  return {
-    prompts,
-    pairwiseAgreement: total ? same / total : null,
-    kendallTauB: mean(taus),
-    top1Agreement: prompts ? top / prompts : null,
-  };
+  const tally = new PairAgreementTally();
+  for (const [a, b] of pairs) tally.add(a, b);
+  return tally.result();
 }
 
 export interface JudgeAgreement {
@@ -69,14 +85,15 @@ export function judgeAgreement(
   raters: ReadonlyMap<string, ReportRater>,
   vsConsensus: AgreementFigures,
 ): JudgeAgreement {
-  const perClinician = new Map<string, [Float64Array, Float64Array][]>();
+  const perClinician = new Map<string, PairAgreementTally>();
   for (const p of prompts) {
     const judge = judgeAggregate(p, run.id);
     if (!judge) continue;
-    for (const h of humanRankings(p)) {
-      const list = perClinician.get(h.raterId!) ?? [];
-      list.push([h.ranks, judge]);
-      perClinician.set(h.raterId!, list);
+    for (const h of p.rankings) {
+      if (h.kind !== "HUMAN") continue;
+      let tally = perClinician.get(h.raterId!);
+      if (!tally) perClinician.set(h.raterId!, (tally = new PairAgreementTally()));
+      tally.add(h.ranks, judge);
     }
   }
   return {
@@ -84,11 +101,11 @@ export function judgeAgreement(
     name: run.name,
     model: run.model,
     vsConsensus,
-    vsClinicians: [...perClinician].map(([raterId, pairs]) => ({
+    vsClinicians: [...perClinician].map(([raterId, tally]) => ({
       raterId,
       name: raters.get(raterId)?.name ?? "unknown",
       pseudonym: raters.get(raterId)?.pseudonym ?? "",
-      ...pairAgreement(pairs),
+      ...tally.result(),
     })),
     positionConsistency: positionConsistency(prompts, run.id),
   };
@@ -99,13 +116,13 @@ export function judgeVsJudge(prompts: readonly ReportPrompt[], runs: readonly Re
   const out: (PairAgreement & { a: string; b: string })[] = [];
   for (let i = 0; i < runs.length; i++) {
     for (let j = i + 1; j < runs.length; j++) {
-      const pairs: [Float64Array, Float64Array][] = [];
+      const tally = new PairAgreementTally();
       for (const p of prompts) {
         const a = judgeAggregate(p, runs[i]!.id);
         const b = a && judgeAggregate(p, runs[j]!.id);
-        if (a && b) pairs.push([a, b]);
+        if (a && b) tally.add(a, b);
       }
-      out.push({ a: runs[i]!.id, b: runs[j]!.id, ...pairAgreement(pairs) });
+      out.push({ a: runs[i]!.id, b: runs[j]!.id, ...tally.result() });
     }
   }
   return out;

@@ -14,12 +14,13 @@ export function kendallW(rankings: readonly ArrayLike<number>[]): number {
   const sums = new Float64Array(n);
   let tieCorrection = 0;
   for (const r of rankings) {
-    const counts = new Map<number, number>();
+    // Σ over tie groups of (t³ − t) = Σ over candidates of (t² − 1), t the size of its group: no map per rater.
     for (let i = 0; i < n; i++) {
       sums[i]! += r[i]!;
-      counts.set(r[i]!, (counts.get(r[i]!) ?? 0) + 1);
+      let t = 0;
+      for (let j = 0; j < n; j++) if (r[j] === r[i]) t += 1;
+      tieCorrection += t * t - 1;
     }
-    for (const t of counts.values()) tieCorrection += t * t * t - t;
   }
   const mean = (m * (n + 1)) / 2;
   let s = 0;

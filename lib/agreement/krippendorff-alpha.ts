@@ -57,46 +57,6 @@ export class Coincidences {
   }
 }
 
-/** The non-zero cells of one prompt's coincidence contributions (flat index into V×V). */
-export interface SparseCoincidences {
-  index: Int32Array;
-  count: Float64Array;
-}
-
-/** One prompt's coincidences; the matrix is symmetric, so only the cells c ≤ k are kept (see `mirrorUpperTriangle`). */
-let scratch = new Float64Array(0);
-
-export function sparseCoincidences(units: readonly ArrayLike<number>[], size: number): SparseCoincidences {
-  // One zeroed scratch matrix reused across prompts (a fresh one per prompt was most of the garbage at 100k prompts).
-  if (scratch.length < size * size) scratch = new Float64Array(size * size);
-  const dense = scratch.subarray(0, size * size);
-  dense.fill(0);
-  for (const values of units) {
-    const m = values.length;
-    if (m < 2) continue;
-    const w = 1 / (m - 1);
-    for (let i = 0; i < m; i++)
-      for (let j = 0; j < m; j++)
-        if (i !== j) {
-          const a = values[i]!;
-          const b = values[j]!;
-          if (a === b) dense[a * size + a]! += w;
-          else dense[a < b ? a * size + b : b * size + a]! += w / 2;
-        }
-  }
-  let nonZero = 0;
-  for (const x of dense) if (x !== 0) nonZero += 1;
-  const index = new Int32Array(nonZero);
-  const count = new Float64Array(nonZero);
-  for (let cell = 0, k = 0; cell < dense.length; cell++) {
-    if (dense[cell] !== 0) {
-      index[k] = cell;
-      count[k++] = dense[cell]!;
-    }
-  }
-  return { index, count };
-}
-
 /**
  * Ordinal alpha of a reliability-data matrix: one row per rater, one column per unit, null
  * where the rater gave no value. Values may be any numbers; their sorted distinct set is the scale.

@@ -39,17 +39,19 @@ interface PackedWins {
   wins: Float64Array;
 }
 
-/** Scratch n×n wins of one prompt, reused across prompts. */
+/** Scratch n×n wins of one prompt and its candidates' model indices, reused across prompts. */
 let scratch = new Float64Array(64);
+let modelScratch = new Int32Array(8);
 
-function packWins(items: readonly ModelRatings[], indexOf: Map<string, number>, k: number): PackedWins {
-  const offsets = new Int32Array(items.length + 1);
+function packWins(items: Iterable<ModelRatings>, indexOf: Map<string, number>, k: number): PackedWins {
+  const offsets: number[] = [0];
   let cells = new Int32Array(1024);
   let wins = new Float64Array(1024);
   let at = 0;
-  items.forEach((item, p) => {
+  for (const item of items) {
     const n = item.models.length;
     if (scratch.length < n * n) scratch = new Float64Array(n * n);
+    if (modelScratch.length < n) modelScratch = new Int32Array(n);
     const local = scratch;
     local.fill(0, 0, n * n);
     for (const ranks of item.rankings) {
@@ -73,17 +75,18 @@ function packWins(items: readonly ModelRatings[], indexOf: Map<string, number>, 
       grownWins.set(wins);
       wins = grownWins;
     }
+    for (let a = 0; a < n; a++) modelScratch[a] = indexOf.get(item.models[a]!)!;
     for (let a = 0; a < n; a++) {
-      const ia = indexOf.get(item.models[a]!)!;
+      const ia = modelScratch[a]! * k;
       for (let b = 0; b < n; b++)
         if (local[a * n + b]! > 0) {
-          cells[at] = ia * k + indexOf.get(item.models[b]!)!;
+          cells[at] = ia + modelScratch[b]!;
           wins[at++] = local[a * n + b]!;
         }
     }
-    offsets[p + 1] = at;
-  });
-  return { count: items.length, offsets, cells, wins };
+    offsets.push(at);
+  }
+  return { count: offsets.length - 1, offsets: Int32Array.from(offsets), cells, wins };
 }
 
 function accumulate(packed: PackedWins, k: number, weights?: ArrayLike<number>): Float64Array {
@@ -128,14 +131,21 @@ export function bradleyTerry(wins: Float64Array, k: number): Float64Array {
   return p.map((x) => (Number.isFinite(x) ? Math.log(x) : Number.NaN));
 }
 
+/**
+ * Compares the models of the items' candidates (each item one prompt). `items` is read twice
+ * (models, then wins): a generator lets a caller hand over its prompts without first building an
+ * array of items (100k at 100k prompts, per view).
+ */
 export function compareModels(
-  items: readonly ModelRatings[],
+  items: () => Iterable<ModelRatings>,
   options: { resamples?: number; seed?: string | number; normalBootstrapMinPrompts?: number } = {},
 ): ModelComparison {
-  const models = [...new Set(items.flatMap((i) => i.models))].sort();
+  const seen = new Set<string>();
+  for (const item of items()) for (const m of item.models) seen.add(m);
+  const models = [...seen].sort();
   const k = models.length;
   const indexOf = new Map(models.map((m, i) => [m, i]));
-  const packed = packWins(items, indexOf, k);
+  const packed = packWins(items(), indexOf, k);
   const wins = accumulate(packed, k);
   const strengths = bradleyTerry(wins, k);
   const samples: number[][] = models.map(() => []);

@@ -18,6 +18,11 @@ export interface PairVerdictCounts {
 const sign = (x: number) => (x > 0 ? 1 : x < 0 ? -1 : 0);
 
 export function pairVerdicts(a: ArrayLike<number>, b: ArrayLike<number>): PairVerdictCounts {
+  return countPairVerdicts(a, b, { pairs: 0, same: 0, untiedPairs: 0, untiedSame: 0, tauB: 0 });
+}
+
+/** `pairVerdicts` written into `out` (loops over every pair of rankings reuse one object). */
+export function countPairVerdicts(a: ArrayLike<number>, b: ArrayLike<number>, out: PairVerdictCounts): PairVerdictCounts {
   let pairs = 0;
   let same = 0;
   let untiedPairs = 0;
@@ -41,8 +46,12 @@ export function pairVerdicts(a: ArrayLike<number>, b: ArrayLike<number>): PairVe
   }
   // concordant − discordant = untiedSame − (untiedPairs − untiedSame)
   const denominator = Math.sqrt((pairs - tiedA) * (pairs - tiedB));
-  const tauB = denominator === 0 ? Number.NaN : (2 * untiedSame - untiedPairs) / denominator;
-  return { pairs, same, untiedPairs, untiedSame, tauB };
+  out.pairs = pairs;
+  out.same = same;
+  out.untiedPairs = untiedPairs;
+  out.untiedSame = untiedSame;
+  out.tauB = denominator === 0 ? Number.NaN : (2 * untiedSame - untiedPairs) / denominator;
+  return out;
 }
 
 /** Share of a ranking's candidate pairs that are tied. */

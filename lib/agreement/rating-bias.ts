@@ -1,7 +1,7 @@
 import { fractionalRanks } from "@/lib/agreement/fractional-ranks";
-import { pairVerdicts } from "@/lib/agreement/pair-verdicts";
-import type { ReportPrompt, ReportRun } from "@/lib/agreement/report-data";
-import { humanConsensus, humanRankings, judgeAggregate, mean } from "@/lib/agreement/rating-views";
+import { countPairVerdicts, type PairVerdictCounts } from "@/lib/agreement/pair-verdicts";
+import type { ReportPrompt, ReportRanking, ReportRun } from "@/lib/agreement/report-data";
+import { humanConsensus, judgeAggregate } from "@/lib/agreement/rating-views";
 
 export interface BiasSeries {
   label: string;
@@ -53,36 +53,43 @@ function lengthOrders(prompt: ReportPrompt): { lengthOrder: Float64Array; strict
   return orders;
 }
 
-function series(
-  label: string,
-  key: string,
-  items: { prompt: ReportPrompt; ranks: Float64Array; shown: Int16Array | null }[],
-  n: number,
-): BiasSeries {
+/** One ranking a bias series looks at. */
+type BiasVisitor = (prompt: ReportPrompt, ranks: Float64Array, shown: Int16Array | null) => void;
+
+function series(label: string, key: string, forEachRanking: (visit: BiasVisitor) => void, n: number): BiasSeries {
   const byPosition = new MeanBy(n);
   const byLength = new MeanBy(n);
-  const taus: number[] = [];
+  let tauSum = 0;
+  let tauCount = 0;
+  let rankings = 0;
   let withoutShownOrder = 0;
-  for (const { prompt, ranks, shown } of items) {
+  // Rankings are visited in place: an item object per ranking (500k at 100k prompts) was garbage for nothing.
+  forEachRanking((prompt, ranks, shown) => {
+    rankings += 1;
     const shownKnown = shown !== null && shown.every((p) => p >= 0 && p < ranks.length);
     if (!shownKnown) withoutShownOrder += 1;
     const { lengthOrder, strict } = lengthOrders(prompt);
-    const tau = pairVerdicts(lengthOrder, ranks).tauB;
-    if (Number.isFinite(tau)) taus.push(tau);
-    if (ranks.length !== n) continue;
+    const tau = countPairVerdicts(lengthOrder, ranks, verdicts).tauB;
+    if (Number.isFinite(tau)) {
+      tauSum += tau;
+      tauCount += 1;
+    }
+    if (ranks.length !== n) return;
     if (shownKnown) for (let i = 0; i < n; i++) byPosition.add(shown[i]!, ranks[i]!);
     for (let order = 0; order < strict.length; order++) byLength.add(order, ranks[strict[order]!]!);
-  }
+  });
   return {
     label,
     key,
-    rankings: items.length,
+    rankings,
     withoutShownOrder,
     meanRankByShownPosition: byPosition.values(),
     meanRankByLength: byLength.values(),
-    lengthTauB: mean(taus),
+    lengthTauB: tauCount ? tauSum / tauCount : null,
   };
 }
+
+const verdicts: PairVerdictCounts = { pairs: 0, same: 0, untiedPairs: 0, untiedSame: 0, tauB: 0 };
 
 /** Position and length bias of the clinicians (every ranking) and of each judge run (every permutation). */
 export function biasSeries(
@@ -91,22 +98,38 @@ export function biasSeries(
 ): { candidates: number | null; series: BiasSeries[] } {
   const n = commonCandidateCount(prompts);
   if (n === null) return { candidates: null, series: [] };
-  const humans = prompts.flatMap((prompt) => humanRankings(prompt).map((r) => ({ prompt, ranks: r.ranks, shown: r.shownPositions })));
-  const out = [series("Clinicians", "humans", humans, n)];
+  const ofKind =
+    (keep: (r: ReportRanking) => boolean) =>
+    (visit: BiasVisitor): void => {
+      for (const prompt of prompts) for (const r of prompt.rankings) if (keep(r)) visit(prompt, r.ranks, r.shownPositions);
+    };
+  const out = [
+    series(
+      "Clinicians",
+      "humans",
+      ofKind((r) => r.kind === "HUMAN"),
+      n,
+    ),
+  ];
   for (const run of runs) {
-    const perms = prompts.flatMap((prompt) =>
-      prompt.rankings
-        .filter((r) => r.kind === "JUDGE" && r.runId === run.id)
-        .map((r) => ({ prompt, ranks: r.ranks, shown: r.shownPositions })),
-    );
-    if (perms.length === 0) continue;
-    out.push(series(run.name, run.id, perms, n));
+    const perms = ofKind((r) => r.kind === "JUDGE" && r.runId === run.id);
+    const s = series(run.name, run.id, perms, n);
+    if (s.rankings > 0) out.push(s);
   }
   return { candidates: n, series: out };
 }
 
 /** A model's family from its name: "gpt-4o-mini" → "gpt", "meta-llama/Meta-Llama-3-70B" → "llama". */
 export function modelFamily(model: string): string {
+  let family = familyMemo.get(model);
+  if (family === undefined) familyMemo.set(model, (family = familyOf(model)));
+  return family;
+}
+
+// A project has a handful of models and the report asks for each candidate's family (800k at 100k prompts).
+const familyMemo = new Map<string, string>();
+
+function familyOf(model: string): string {
   const name = model.toLowerCase().split("/").at(-1)!;
   const known = [
     "gpt",
@@ -153,24 +176,35 @@ export function selfPreference(prompts: readonly ReportPrompt[], runs: readonly 
   for (const run of runs) {
     if (!run.model) continue;
     const family = modelFamily(run.model);
-    const judgeRanks: number[] = [];
-    const humanRanks: number[] = [];
+    // Sums in the order the ranks come (what `mean` over pushed ranks would add up).
+    let judgeSum = 0,
+      humanSum = 0,
+      ranked = 0;
     let prompts_ = 0,
       judgeTop = 0,
       humanTop = 0;
     for (const p of prompts) {
-      const own = p.models.map((m, i) => (modelFamily(m) === family ? i : -1)).filter((i) => i >= 0);
-      if (own.length === 0 || own.length === p.models.length) continue;
+      let ownCount = 0;
+      for (const m of p.models) if (modelFamily(m) === family) ownCount += 1;
+      if (ownCount === 0 || ownCount === p.models.length) continue;
       const judge = judgeAggregate(p, run.id);
       const humans = judge && humanConsensus(p);
       if (!judge || !humans) continue;
       prompts_ += 1;
-      for (const i of own) {
-        judgeRanks.push(judge[i]!);
-        humanRanks.push(humans[i]!);
-      }
-      if (own.some((i) => judge[i] === Math.min(...judge))) judgeTop += 1;
-      if (own.some((i) => humans[i] === Math.min(...humans))) humanTop += 1;
+      const judgeBest = Math.min(...judge);
+      const humanBest = Math.min(...humans);
+      let judgeOwnBest = false,
+        humanOwnBest = false;
+      p.models.forEach((m, i) => {
+        if (modelFamily(m) !== family) return;
+        judgeSum += judge[i]!;
+        humanSum += humans[i]!;
+        ranked += 1;
+        if (judge[i] === judgeBest) judgeOwnBest = true;
+        if (humans[i] === humanBest) humanOwnBest = true;
+      });
+      if (judgeOwnBest) judgeTop += 1;
+      if (humanOwnBest) humanTop += 1;
     }
     if (prompts_ === 0) continue;
     out.push({
@@ -179,8 +213,8 @@ export function selfPreference(prompts: readonly ReportPrompt[], runs: readonly 
       judgeModel: run.model,
       family,
       prompts: prompts_,
-      judgeMeanRank: mean(judgeRanks),
-      humanMeanRank: mean(humanRanks),
+      judgeMeanRank: ranked ? judgeSum / ranked : null,
+      humanMeanRank: ranked ? humanSum / ranked : null,
       judgeTop1Rate: judgeTop / prompts_,
       humanTop1Rate: humanTop / prompts_,
     });

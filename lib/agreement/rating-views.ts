@@ -7,44 +7,47 @@ import { judgeConsensus } from "@/lib/judge/aggregate";
 
 export const humanRankings = (prompt: ReportPrompt): ReportRanking[] => prompt.rankings.filter((r) => r.kind === "HUMAN");
 
-// Consensus rankings are asked for by several views: computed once per prompt (keyed by run id
-// or left-out rater, no string building: this runs ~10 times per prompt).
+// Consensus rankings are asked for by several views: computed once per prompt. Judge runs are few,
+// so a prompt's aggregates sit in two short arrays rather than a map per prompt (100k maps at 100k
+// prompts were a large share of the report's garbage).
 interface PromptViews {
   consensus: Float64Array | null | undefined;
-  withoutRater: Map<string, Float64Array | null>;
-  byRun: Map<string, Float64Array | null>;
+  runIds: string[];
+  runRanks: (Float64Array | null)[];
 }
 const memo = new WeakMap<ReportPrompt, PromptViews>();
 function views(prompt: ReportPrompt): PromptViews {
   let v = memo.get(prompt);
-  if (!v) memo.set(prompt, (v = { consensus: undefined, withoutRater: new Map(), byRun: new Map() }));
+  if (!v) memo.set(prompt, (v = { consensus: undefined, runIds: [], runRanks: [] }));
   return v;
 }
 
 /** The run's ranking of the prompt: the consensus of its permutations (null when it has none). */
 export function judgeAggregate(prompt: ReportPrompt, runId: string): Float64Array | null {
-  const cache = views(prompt).byRun;
-  let out = cache.get(runId);
-  if (out === undefined) {
-    const perms = prompt.rankings.filter((r) => r.kind === "JUDGE" && r.runId === runId);
-    cache.set(runId, (out = perms.length ? judgeConsensus(perms.map((r) => r.ranks)) : null));
-  }
+  const v = views(prompt);
+  const at = v.runIds.indexOf(runId);
+  if (at !== -1) return v.runRanks[at]!;
+  const perms: Float64Array[] = [];
+  for (const r of prompt.rankings) if (r.kind === "JUDGE" && r.runId === runId) perms.push(r.ranks);
+  const out = perms.length ? judgeConsensus(perms) : null;
+  v.runIds.push(runId);
+  v.runRanks.push(out);
   return out;
 }
 
-/** The clinicians' consensus (mean rank), optionally leaving one rater out. */
+/**
+ * The clinicians' consensus (mean rank), optionally leaving one rater out. The full consensus is
+ * kept per prompt; a leave-one-out one is asked for once per ranking, so it is not kept.
+ */
 export function humanConsensus(prompt: ReportPrompt, leaveOut?: string): Float64Array | null {
-  const v = views(prompt);
   const compute = () => {
-    const ranks = humanRankings(prompt)
-      .filter((r) => r.raterId !== leaveOut)
-      .map((r) => r.ranks);
+    const ranks: Float64Array[] = [];
+    for (const r of prompt.rankings) if (r.kind === "HUMAN" && r.raterId !== leaveOut) ranks.push(r.ranks);
     return ranks.length ? meanRankConsensus(ranks) : null;
   };
-  if (leaveOut === undefined) return v.consensus === undefined ? (v.consensus = compute()) : v.consensus;
-  let out = v.withoutRater.get(leaveOut);
-  if (out === undefined) v.withoutRater.set(leaveOut, (out = compute()));
-  return out;
+  if (leaveOut !== undefined) return compute();
+  const v = views(prompt);
+  return v.consensus === undefined ? (v.consensus = compute()) : v.consensus;
 }
 
 export const latestOfKind = (prompt: ReportPrompt, kind: "GOLD" | "ADJUDICATED"): ReportRanking | null =>

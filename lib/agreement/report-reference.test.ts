@@ -185,8 +185,8 @@ describe("normal-approximation intervals", { timeout: 120_000 }, () => {
       models: p.models,
       rankings: p.rankings.filter((r) => r.kind === "HUMAN").map((r) => r.ranks),
     }));
-    const normal = compareModels(items, { seed: "bt", resamples: 400, normalBootstrapMinPrompts: 0 });
-    const exact = compareModels(items, { seed: "bt-exact", resamples: 1500, normalBootstrapMinPrompts: Number.POSITIVE_INFINITY });
+    const normal = compareModels(() => items, { seed: "bt", resamples: 400, normalBootstrapMinPrompts: 0 });
+    const exact = compareModels(() => items, { seed: "bt-exact", resamples: 1500, normalBootstrapMinPrompts: Number.POSITIVE_INFINITY });
     const tolerance = 4 * Math.hypot(2.67 / Math.sqrt(400), 2.67 / Math.sqrt(1500));
     expect(normal.strengths.map((s) => [s.model, s.logStrength])).toEqual(exact.strengths.map((s) => [s.model, s.logStrength]));
     normal.strengths.forEach((s, i) => {
