@@ -22,6 +22,7 @@ const args = benchArgs({
   "cpu-prof": "",
   mode: "live",
   units: "200000",
+  "keep-database": "false",
 });
 const levels = args.levels!.split(",").map(Number);
 const delayMs = Number(args["delay-ms"]);
@@ -32,7 +33,9 @@ const log = (line: string) => {
 };
 
 const pgStats = args["pg-stats"] === "true";
-const database = await benchDatabase({ statementStats: pgStats });
+// --keep-database: the embedded server's folder is kept (printed) to inspect the run's tables afterwards.
+const keepDatabase = args["keep-database"] === "true";
+const database = await benchDatabase({ statementStats: pgStats, keep: keepDatabase });
 process.env.MEDPREF_DATABASE_URL = database.url;
 process.env.LOG_LEVEL ??= "warn";
 const { pool, closePool } = await import("@/lib/db/pool");
@@ -113,6 +116,7 @@ if (args.mode === "batch") {
   await bench.close();
   await closePool();
   await database.close();
+  if (keepDatabase && database.home) log(`Kept the database in ${database.home}`);
   process.exit(0);
 }
 

@@ -136,17 +136,45 @@ function answerChat(
   };
 }
 
-/** The file part of a multipart/form-data upload (the SDK sends one file and a purpose). */
-function multipartFile(raw: Buffer, contentType: string): string {
+/** The file part of a multipart/form-data upload (the SDK sends one file and a purpose), as bytes: a 200 MB file is never one string. */
+function multipartFile(raw: Buffer, contentType: string): Buffer {
   const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
-  const marker = `--${boundary?.[1] ?? boundary?.[2]}`;
-  const text = raw.toString("utf8");
-  for (const part of text.split(marker)) {
-    if (!/name="file"/.test(part)) continue;
-    const start = part.indexOf("\r\n\r\n");
-    return part.slice(start + 4).replace(/\r\n$/, "");
+  const marker = Buffer.from(`--${boundary?.[1] ?? boundary?.[2]}`);
+  for (let at = raw.indexOf(marker); at >= 0;) {
+    const next = raw.indexOf(marker, at + marker.length);
+    const headersEnd = raw.indexOf("\r\n\r\n", at);
+    if (next < 0 || headersEnd < 0) break;
+    if (/name="file"/.test(raw.toString("latin1", at, headersEnd))) return raw.subarray(headersEnd + 4, next - 2);
+    at = next;
   }
   throw new Error("no file part");
+}
+
+/** How many non-blank lines a JSONL file's bytes have (no line decoded). */
+function lineCount(content: Buffer): number {
+  let n = 0;
+  for (let start = 0; start < content.length;) {
+    let end = content.indexOf(10, start);
+    if (end < 0) end = content.length;
+    for (let i = start; i < end; i++)
+      if (content[i]! > 0x20) {
+        n++;
+        break;
+      }
+    start = end + 1;
+  }
+  return n;
+}
+
+/** The non-blank lines of a JSONL file's bytes. */
+function* fileLines(content: Buffer): Generator<string> {
+  for (let start = 0; start < content.length;) {
+    let end = content.indexOf(10, start);
+    if (end < 0) end = content.length;
+    const line = content.toString("utf8", start, end);
+    if (line.trim()) yield line;
+    start = end + 1;
+  }
 }
 
 export async function startFakeOpenAI(
@@ -163,7 +191,7 @@ export async function startFakeOpenAI(
 ): Promise<FakeOpenAI> {
   const faults: Fault[] = [];
   const calls: FakeOpenAI["calls"] = [];
-  const files = new Map<string, string>();
+  const files = new Map<string, Buffer>();
   const batches = new Map<string, FakeBatch>();
   const batchLines: FakeOpenAI["batchLines"] = [];
   let pending = 0;
@@ -189,7 +217,7 @@ export async function startFakeOpenAI(
     const started = performance.now();
     const out: string[] = [];
     const err: string[] = [];
-    for (const line of (files.get(batch.input_file_id) ?? "").split("\n").filter((l) => l.trim())) {
+    for (const line of fileLines(files.get(batch.input_file_id) ?? Buffer.alloc(0))) {
       const { custom_id, body } = JSON.parse(line) as { custom_id: string; body: ChatBody };
       if (options.keepBatchLines !== false) batchLines.push({ custom_id, body });
       const r = answerChat(body, faults.shift(), `chatcmpl-b${++seq}`);
@@ -203,11 +231,11 @@ export async function startFakeOpenAI(
       batch.request_counts[r.status === 200 ? "completed" : "failed"]++;
     }
     const outId = `file-out-${++seq}`;
-    files.set(outId, out.join("\n") + (out.length ? "\n" : ""));
+    files.set(outId, Buffer.from(out.join("\n") + (out.length ? "\n" : "")));
     batch.output_file_id = outId;
     if (err.length) {
       const errId = `file-err-${++seq}`;
-      files.set(errId, `${err.join("\n")}\n`);
+      files.set(errId, Buffer.from(`${err.join("\n")}\n`));
       batch.error_file_id = errId;
     }
     batch.status = "completed";
@@ -218,9 +246,12 @@ export async function startFakeOpenAI(
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks);
     const url = new URL(req.url ?? "/", "http://x");
     const path = url.pathname.replace(/^\/v1/, "");
+    // Joining an upload's chunks is this server's work too (a benchmark subtracts it from MedPref's time).
+    const joining = performance.now();
+    const raw = Buffer.concat(chunks);
+    if (path !== "/chat/completions") workMs += performance.now() - joining;
 
     if (req.method === "POST" && path === "/chat/completions") {
       const body = JSON.parse(raw.toString("utf8")) as ChatBody;
@@ -252,7 +283,7 @@ export async function startFakeOpenAI(
       send(res, 200, {
         id,
         object: "file",
-        bytes: Buffer.byteLength(content),
+        bytes: content.length,
         created_at: Math.floor(Date.now() / 1000),
         filename: "input.jsonl",
         purpose: "batch",
@@ -265,14 +296,16 @@ export async function startFakeOpenAI(
       const content = files.get(fileContent[1]!);
       if (content === undefined) return send(res, 404, { error: { message: "no such file" } });
       if (breakAfterLines !== null) {
-        const kept = content.split("\n").slice(0, breakAfterLines).join("\n") + "\n";
+        const kept = content.toString("utf8").split("\n").slice(0, breakAfterLines).join("\n") + "\n";
         breakAfterLines = null;
-        res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(Buffer.byteLength(content)) });
+        res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(content.length) });
         // Headers and the kept lines reach the client first; then the connection drops mid-body.
         res.write(kept, () => setTimeout(() => res.destroy(), 50));
         return;
       }
+      const serving = performance.now();
       res.writeHead(200, { "content-type": "application/octet-stream" }).end(content);
+      workMs += performance.now() - serving;
       return;
     }
     if (req.method === "POST" && path === "/batches") {
@@ -283,7 +316,9 @@ export async function startFakeOpenAI(
         metadata?: Record<string, string>;
       };
       if (!files.has(body.input_file_id)) return send(res, 400, { error: { message: "no such input file" } });
-      const total = (files.get(body.input_file_id) ?? "").split("\n").filter((l) => l.trim()).length;
+      const counting = performance.now();
+      const total = lineCount(files.get(body.input_file_id)!);
+      workMs += performance.now() - counting;
       const batch: FakeBatch = {
         id: `batch_${++seq}`,
         object: "batch",
@@ -338,7 +373,7 @@ export async function startFakeOpenAI(
       breakAfterLines = lines;
     },
     batchWorkMs: () => workMs,
-    fileText: (id) => files.get(id),
+    fileText: (id) => files.get(id)?.toString("utf8"),
     holdChats,
     close: () =>
       new Promise((resolve) => {

@@ -27,6 +27,7 @@ interface DmmfField {
   relationFromFields?: string[];
   relationToFields?: string[];
   relationOnDelete?: string;
+  documentation?: string;
 }
 interface DmmfModel {
   name: string;
@@ -68,6 +69,9 @@ function columnType(field: DmmfField, enums: Map<string, string>): string {
   return field.isList ? `${base}[]` : base;
 }
 
+/** The doc comment of a relation checked by triggers, not by a foreign key (see its migration). */
+export const NO_FOREIGN_KEY = "No foreign key:";
+
 export function expectedShape(dmmf: Dmmf): SchemaShape {
   const enums = new Map(dmmf.datamodel.enums.map((e) => [e.name, e.dbName ?? e.name]));
   const models = new Map(dmmf.datamodel.models.map((m) => [m.name, m]));
@@ -82,7 +86,8 @@ export function expectedShape(dmmf: Dmmf): SchemaShape {
     shape.tables.push(table(m));
     for (const f of m.fields) {
       if (f.kind === "object") {
-        if (f.relationFromFields?.length) {
+        // A relation the migrations enforce with triggers instead of a foreign key says so in its doc comment.
+        if (f.relationFromFields?.length && !f.documentation?.includes(NO_FOREIGN_KEY)) {
           const target = models.get(f.type)!;
           const onDelete = (f.relationOnDelete ?? (f.isRequired ? "Restrict" : "SetNull")).toLowerCase();
           shape.foreignKeys.push(
