@@ -33,8 +33,11 @@ export async function* streamPromptTexts(
   client: pg.PoolClient,
   scope: PromptScope,
 ): AsyncGenerator<{ id: string; source: string | null; text: string }> {
+  // A one-turn prompt (most) is its message's content: the per-prompt set function, sort and
+  // aggregate that join the turns were a third of this pass in PostgreSQL (same bytes out).
   const query = `SELECT json_build_object('id', p.id, 'source', p.source,
-      'text', (SELECT string_agg(m ->> 'content', E'\\n\\n' ORDER BY i) FROM jsonb_array_elements(p.messages) WITH ORDINALITY AS t(m, i)))
+      'text', CASE WHEN jsonb_array_length(p.messages) = 1 THEN p.messages -> 0 ->> 'content'
+                   ELSE (SELECT string_agg(m ->> 'content', E'\\n\\n' ORDER BY i) FROM jsonb_array_elements(p.messages) WITH ORDINALITY AS t(m, i)) END)
     FROM prompts p WHERE ${scopeWhere(client, scope)}`;
   for await (const json of copyTextValuesOut(client, query)) yield JSON.parse(json) as { id: string; source: string | null; text: string };
 }
