@@ -54,17 +54,28 @@ const log = (line: string) => {
       `[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s, load ${os.loadavg()[0]!.toFixed(1)}] ${line}\n`,
     );
 };
+/** Wall seconds per step, in order, summed up at the end (where the 30-minute budget goes). */
+const stepTimes: { step: string; seconds: number; load: number }[] = [];
+let stepStarted = performance.now();
+/** Ends the current step (everything since the previous one ended) under `step`. */
+const stepDone = (step: string) => {
+  const now = performance.now();
+  stepTimes.push({ step, seconds: round((now - stepStarted) / 1000), load: round(os.loadavg()[0]!) });
+  stepStarted = now;
+};
 
 if (!skip.has("pages")) {
   const { ensureProductionBuild } = await import("@/lib/build/ensure-build");
   await ensureProductionBuild(root, log);
 }
+stepDone("production build");
 const database = await benchDatabase({ home: reusedHome, keep: keepDatabase || reusedHome !== undefined });
 process.env.MEDPREF_DATABASE_URL = database.url;
 const { pool, closePool } = await import("@/lib/db/pool");
 const { disconnectPrisma } = await import("@/lib/db/prisma");
 const { createProject } = await import("@/lib/projects/create-project");
 const { withTransaction } = await import("@/lib/db/transaction");
+stepDone("database");
 
 const SLUG = "scale";
 /** The `--json` interface: exactly these keys (the issue's shape). */
@@ -78,13 +89,16 @@ if (!reusedHome) {
   const file = path.join(scratch, "prompts.jsonl");
   log(`Writing ${promptCount} prompts × 8 candidates as JSONL…`);
   const bytes = await writePromptFile(file, promptCount);
+  stepDone("prompt file");
   log(`  ${(bytes / 1e6).toFixed(0)} MB; raw COPY baseline…`);
   const baselineProject = await createProject({ slug: "scale-baseline", name: "COPY baseline" }, null);
   const baselineSeconds = await timeRawCopy(pool(), await writeCopyFiles(scratch, promptCount, baselineProject.id));
+  stepDone("import: COPY baseline");
   await emptyPromptTables(pool());
   log(`  COPY ${baselineSeconds.toFixed(1)} s; the real import…`);
   const project = await createProject({ slug: SLUG, name: "UltraMedical scale", overlapK: 3 }, null);
   const imported = await timeRealImport({ file, projectId: project.id, databaseUrl: database.url });
+  stepDone("import");
   if (imported.promptsAdded !== promptCount) throw new Error(`the import added ${imported.promptsAdded} of ${promptCount} prompts`);
   result.import = {
     seconds: round(imported.seconds),
@@ -102,9 +116,13 @@ const project = (await pool().query<{ id: string }>("SELECT id FROM projects WHE
 // --- Three clinician rankings per prompt, through submitted assignments (written in SQL) -------
 if (!reusedHome) {
   log("Adding 3 clinician rankings per prompt…");
-  await withTransaction((client) => addRankings(client, { projectId: project.id, clinicianPrefix: SLUG, humanPerPrompt: 3, judge: null }));
+  await withTransaction((client) =>
+    addRankings(client, { projectId: project.id, clinicianPrefix: SLUG, humanPerPrompt: 3, judge: null, log }),
+  );
+  stepDone("rankings");
 }
 await pool().query("ANALYZE");
+stepDone("analyze");
 
 // --- Judge: Batch mode over every prompt (P permutations), live mode over a seeded sample --------
 let judgeRunId: string | null = reusedHome
@@ -122,6 +140,7 @@ if (!skip.has("judge") && !reusedHome) {
   log(`Judge run in Batch mode over ${promptCount} prompts, P = ${permutations}…`);
   const batch = await measureBatchRun(bench, { projectSlug: SLUG, name: "Scale batch", permutations });
   judgeRunId = batch.runId;
+  stepDone("judge: batch run");
   log(
     `  ${batch.units} units in ${batch.batches} batches: MedPref's own time ${batch.overheadSeconds.toFixed(1)} s (test server ${batch.testServerSeconds.toFixed(1)} s, wall ${batch.wallSeconds.toFixed(1)} s)`,
   );
@@ -135,6 +154,7 @@ if (!skip.has("judge") && !reusedHome) {
     `  ${live.calls} calls in ${live.seconds.toFixed(1)} s = ${live.callsPerSecond.toFixed(1)} calls/s of an ideal ${live.ideal.toFixed(0)} (efficiency ${live.efficiency.toFixed(2)}); worker CPU ${live.cpuMsPerCall.worker} ms per call, PostgreSQL ${live.cpuMsPerCall.postgres} ms`,
   );
   await bench.close();
+  stepDone("judge: live run");
   result.judge = {
     live: { concurrency, latencyMs: delayMs, efficiency: round(live.efficiency), workerCpuMsPerCall: live.cpuMsPerCall.worker },
     batch: { units: batch.units, batches: batch.batches, overheadSeconds: round(batch.overheadSeconds) },
@@ -158,6 +178,7 @@ if (!skip.has("agreement")) {
     dashboardMs: round(agreement.dashboardMs),
   };
   details.agreement = agreement;
+  stepDone("agreement");
 }
 
 // --- Pages: project page, prompt list (paged, filtered), run page; p95 over HTTP --------------
@@ -230,6 +251,7 @@ if (!skip.has("pages")) {
   };
   details.pages = pageFigures;
   await server.stop();
+  stepDone("pages");
 }
 
 // --- Exports: every format and file type through the CLI, each next to COPY TO of its documents -
@@ -272,12 +294,22 @@ if (!skip.has("exports")) {
   }
   await fsp.rm(out, { recursive: true, force: true });
   result.exports = exports;
+  stepDone("exports");
 }
 
 await closePool();
 await disconnectPrisma();
 await database.close();
 if (database.home && (keepDatabase || reusedHome)) log(`Kept the database in ${database.home} (again: --database-home ${database.home})`);
+stepDone("close");
+details.steps = stepTimes;
+// The summary goes to stderr with --json, whose stdout is exactly one object.
+const summary = [
+  "Step times (wall seconds, load at the step's end):",
+  ...stepTimes.map((s) => `  ${s.step.padEnd(24)} ${s.seconds.toFixed(1).padStart(8)} s   load ${s.load.toFixed(1)}`),
+  `  ${"total".padEnd(24)} ${((performance.now() - started) / 1000).toFixed(1).padStart(8)} s`,
+].join("\n");
+process[args.json ? "stderr" : "stdout"].write(summary + "\n");
 log(`Done in ${((performance.now() - started) / 60000).toFixed(1)} min.`);
 if (args.json) process.stdout.write(JSON.stringify(result) + "\n");
 else process.stdout.write(JSON.stringify({ ...result, details }, null, 2) + "\n");

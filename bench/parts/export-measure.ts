@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import type pg from "pg";
-import { copyLinesOut } from "@/lib/db/copy-to";
+import { to as copyTo } from "pg-copy-streams";
+import { COPY_READ_AHEAD_BYTES } from "@/lib/db/copy-to";
 import { promptDocumentsQuery } from "@/lib/export/load-export-prompts";
 import { medprefCliArgs } from "@/lib/process/node-commands";
 import { followPeakRss } from "./peak-rss";
@@ -50,9 +51,10 @@ export async function timeCliExport(o: CliExportOptions): Promise<{ seconds: num
 }
 
 /**
- * The export's raw baseline: the prompt documents it streams, `COPY (SELECT …) TO STDOUT` through
- * pg, read and thrown away, in a transaction like the export's (REPEATABLE READ, READ ONLY, no JIT),
- * so both run the same query under the same settings.
+ * The export's raw baseline: the prompt documents it streams, `COPY (SELECT …) TO STDOUT (FORMAT
+ * binary)` through pg as the export reads them, the bytes counted and thrown away (not even decoded),
+ * in a transaction like the export's (REPEATABLE READ, READ ONLY, no JIT), so both run the same
+ * query under the same settings.
  */
 export async function timeRawExportCopy(pool: pg.Pool, project: { id: string; slug: string }): Promise<{ seconds: number; bytes: number }> {
   const client = await pool.connect();
@@ -62,7 +64,8 @@ export async function timeRawExportCopy(pool: pg.Pool, project: { id: string; sl
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     await client.query("SET LOCAL jit = off");
     const query = promptDocumentsQuery(client, { projectId: project.id, projectSlug: project.slug, sourceDatasets: [], promptTypes: [] });
-    for await (const line of copyLinesOut(client, query)) bytes += line.length + 1;
+    for await (const chunk of client.query(copyTo(`COPY (${query}) TO STDOUT (FORMAT binary)`, { highWaterMark: COPY_READ_AHEAD_BYTES })))
+      bytes += (chunk as Buffer).length;
     await client.query("COMMIT");
     return { seconds: (performance.now() - t) / 1000, bytes };
   } catch (error) {

@@ -1,43 +1,41 @@
 import "server-only";
 import { describeError, UsageError, type CliIO, type Command } from "@/lib/cli/command";
-import { agreementCommand } from "@/lib/cli/commands/agreement";
-import { endpointCommand } from "@/lib/cli/commands/endpoint";
-import { exportCommand } from "@/lib/cli/commands/export";
-import { generationRunCommand } from "@/lib/cli/commands/generation-run";
-import { importCommand } from "@/lib/cli/commands/import";
-import { importRankingsCommand } from "@/lib/cli/commands/import-rankings";
-import { judgeRunCommand } from "@/lib/cli/commands/judge-run";
-import { migrateCommand } from "@/lib/cli/commands/migrate";
-import { projectCommand } from "@/lib/cli/commands/project";
-import { runCommandLine } from "@/lib/cli/commands/run";
-import { seedCommand } from "@/lib/cli/commands/seed";
-import { templateCommand } from "@/lib/cli/commands/template";
-import { userCommand } from "@/lib/cli/commands/user";
 import { connectDatabase } from "@/lib/db/connect";
 import { AppError } from "@/lib/errors/app-error";
-import { stopQueue } from "@/lib/jobs/queue";
 
-const COMMANDS: Command[] = [
-  userCommand,
-  projectCommand,
-  importCommand,
-  importRankingsCommand,
-  agreementCommand,
-  exportCommand,
-  endpointCommand,
-  templateCommand,
-  generationRunCommand,
-  judgeRunCommand,
-  runCommandLine,
-  seedCommand,
-  migrateCommand,
-];
+interface CommandEntry {
+  load: () => Promise<Command>;
+  /** It may enqueue jobs (it reaches lib/judge/run-commands, the only user of the queue): the queue is stopped after it. */
+  enqueues?: true;
+}
 
-export function usage(): string {
+/**
+ * Every command by name, in usage order, each module loaded only when it runs: together their
+ * imports (the judge, pg-boss, agreement, exports) cost every command about a second of start-up
+ * CPU (an export at 20k prompts spent ~2.6 s of CPU before its first query).
+ */
+const COMMANDS = new Map<string, CommandEntry>([
+  ["user", { load: async () => (await import("@/lib/cli/commands/user")).userCommand }],
+  ["project", { load: async () => (await import("@/lib/cli/commands/project")).projectCommand }],
+  ["import", { load: async () => (await import("@/lib/cli/commands/import")).importCommand }],
+  ["import-rankings", { load: async () => (await import("@/lib/cli/commands/import-rankings")).importRankingsCommand }],
+  ["agreement", { load: async () => (await import("@/lib/cli/commands/agreement")).agreementCommand }],
+  ["export", { load: async () => (await import("@/lib/cli/commands/export")).exportCommand }],
+  ["endpoint", { load: async () => (await import("@/lib/cli/commands/endpoint")).endpointCommand }],
+  ["template", { load: async () => (await import("@/lib/cli/commands/template")).templateCommand }],
+  ["generation-run", { load: async () => (await import("@/lib/cli/commands/generation-run")).generationRunCommand, enqueues: true }],
+  ["judge-run", { load: async () => (await import("@/lib/cli/commands/judge-run")).judgeRunCommand, enqueues: true }],
+  ["run", { load: async () => (await import("@/lib/cli/commands/run")).runCommandLine, enqueues: true }],
+  ["seed", { load: async () => (await import("@/lib/cli/commands/seed")).seedCommand }],
+  ["migrate", { load: async () => (await import("@/lib/cli/commands/migrate")).migrateCommand }],
+]);
+
+export async function usage(): Promise<string> {
+  const commands = await Promise.all([...COMMANDS.values()].map((c) => c.load()));
   return [
     "Usage: npm run medpref -- <command>",
     "",
-    ...COMMANDS.map((c) => `       ${c.usage}`),
+    ...commands.map((c) => `       ${c.usage}`),
     "",
     "Exit codes: 0 ok, 1 failure, 2 usage error.",
   ].join("\n");
@@ -47,14 +45,15 @@ export function usage(): string {
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const [name, ...args] = argv;
   if (!name || name === "help" || name === "--help" || name === "-h") {
-    io.out(usage());
+    io.out(await usage());
     return name ? 0 : 2;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
-    io.err(`Unknown command "${name}".\n${usage()}`);
+  const entry = COMMANDS.get(name);
+  if (!entry) {
+    io.err(`Unknown command "${name}".\n${await usage()}`);
     return 2;
   }
+  const command = await entry.load();
   let connection: Awaited<ReturnType<typeof connectDatabase>> | undefined;
   try {
     if (command.needsDatabase) connection = await connectDatabase();
@@ -62,14 +61,14 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return code ?? 0;
   } catch (error) {
     if (error instanceof UsageError) {
-      io.err(`Usage error: ${error.message}\n${usage()}`);
+      io.err(`Usage error: ${error.message}\n${await usage()}`);
       return 2;
     }
     io.err(error instanceof AppError ? error.message : `Error: ${describeError(error)}`);
     return 1;
   } finally {
     // Commands that start runs enqueue jobs; the queue's connections close before the pool's.
-    await stopQueue();
+    if (entry.enqueues) await (await import("@/lib/jobs/queue")).stopQueue();
     await connection?.close();
   }
 }

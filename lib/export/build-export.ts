@@ -132,7 +132,7 @@ interface ExportPlan {
 
 /** The projects of the export and its version: the configuration's hash with the data's. */
 async function planExport(client: PoolClient, config: ExportConfig): Promise<ExportPlan> {
-  const projects = await resolveExport(client, config);
+  const projects = await resolveExport(client, config, { checkRows: false });
   const dataVersion = await exportDataVersion(
     client,
     projects.map((p) => p.id),

@@ -2,7 +2,7 @@ import "server-only";
 import type { RankingKind } from "@/generated/prisma/enums";
 import type pg from "pg";
 import { fractionalRanks } from "@/lib/agreement/fractional-ranks";
-import { copyLinesOut, parseCopiedJson } from "@/lib/db/copy-to";
+import { copyTextValuesOut } from "@/lib/db/copy-to";
 import type { ExportPrompt, ExportRanking } from "@/lib/export/export-prompt";
 
 /** The prompts of one project an export reads, narrowed by its SQL-level filters. */
@@ -33,10 +33,13 @@ export async function* streamPromptTexts(
   client: pg.PoolClient,
   scope: PromptScope,
 ): AsyncGenerator<{ id: string; source: string | null; text: string }> {
+  // A one-turn prompt (most) is its message's content: the per-prompt set function, sort and
+  // aggregate that join the turns were a third of this pass in PostgreSQL (same bytes out).
   const query = `SELECT json_build_object('id', p.id, 'source', p.source,
-      'text', (SELECT string_agg(m ->> 'content', E'\\n\\n' ORDER BY i) FROM jsonb_array_elements(p.messages) WITH ORDINALITY AS t(m, i)))
+      'text', CASE WHEN jsonb_array_length(p.messages) = 1 THEN p.messages -> 0 ->> 'content'
+                   ELSE (SELECT string_agg(m ->> 'content', E'\\n\\n' ORDER BY i) FROM jsonb_array_elements(p.messages) WITH ORDINALITY AS t(m, i)) END)
     FROM prompts p WHERE ${scopeWhere(client, scope)}`;
-  for await (const line of copyLinesOut(client, query)) yield parseCopiedJson(line);
+  for await (const json of copyTextValuesOut(client, query)) yield JSON.parse(json) as { id: string; source: string | null; text: string };
 }
 
 /** The number of prompts in scope. */
@@ -64,7 +67,7 @@ interface PromptLine {
     | null;
 }
 
-/** The SQL of pass 2, one JSON document per prompt; also what bench:export times as raw COPY. */
+/** The SQL of pass 2, one JSON document per prompt; also what bench:export and bench:scale time as raw COPY (binary, as read here). */
 export function promptDocumentsQuery(client: pg.PoolClient, scope: PromptScope): string {
   return `SELECT json_build_object('id', p.id, 'messages', p.messages, 'source', p.source, 'type', p.prompt_type,
       'candidates', (SELECT json_agg(json_build_object('id', c.id, 'model', c.model, 'text', c.text) ORDER BY c.position)
@@ -85,8 +88,8 @@ export function promptDocumentsQuery(client: pg.PoolClient, scope: PromptScope):
  * (pass 2), one at a time: memory holds one prompt, whatever the project's size.
  */
 export async function* streamExportPrompts(client: pg.PoolClient, scope: PromptScope): AsyncGenerator<ExportPrompt> {
-  for await (const line of copyLinesOut(client, promptDocumentsQuery(client, scope))) {
-    const doc = parseCopiedJson<PromptLine>(line);
+  for await (const json of copyTextValuesOut(client, promptDocumentsQuery(client, scope))) {
+    const doc = JSON.parse(json) as PromptLine;
     const candidates = (doc.candidates ?? []).map((c) => ({ completionId: c.id, model: c.model, text: c.text }));
     const index = new Map(candidates.map((c, i) => [c.completionId, i]));
     const rankings: ExportRanking[] = [];

@@ -18,8 +18,15 @@ const invalid = (message: string, field: string) => new AppError("INVALID_INPUT"
 /**
  * Checks an export configuration against the database before any work: projects and judge runs
  * exist and belong together, the margin fits the candidates, and something is eligible.
+ * `{ checkRows: false }` (the build, after validateExportConfig checked them) resolves the projects
+ * and judge runs only: the margin's and eligibility's scans over every prompt (seconds at 100,000
+ * prompts) ran a second time, and the build reports a package without rows itself.
  */
-export async function resolveExport(client: pg.PoolClient | pg.Pool, config: ExportConfig): Promise<ResolvedProject[]> {
+export async function resolveExport(
+  client: pg.PoolClient | pg.Pool,
+  config: ExportConfig,
+  { checkRows = true }: { checkRows?: boolean } = {},
+): Promise<ResolvedProject[]> {
   const projects = await queryRows<{ id: string; slug: string; name: string }>(
     client,
     sql`SELECT id, slug, name FROM projects WHERE slug = ANY(${config.projects})`,
@@ -51,6 +58,11 @@ export async function resolveExport(client: pg.PoolClient | pg.Pool, config: Exp
         );
     }
   }
+  const resolved = config.projects.map((slug) => {
+    const p = projects.find((x) => x.slug === slug)!;
+    return { id: p.id, slug: p.slug, name: p.name, judgeRun: byProject.get(p.id) ?? null };
+  });
+  if (!checkRows) return resolved;
   const ids = projects.map((p) => p.id);
   if (config.strategy === "all-pairs") {
     const most = await queryOne<{ n: number | null }>(
@@ -82,10 +94,7 @@ export async function resolveExport(client: pg.PoolClient | pg.Pool, config: Exp
       "source",
     );
   }
-  return config.projects.map((slug) => {
-    const p = projects.find((x) => x.slug === slug)!;
-    return { id: p.id, slug: p.slug, name: p.name, judgeRun: byProject.get(p.id) ?? null };
-  });
+  return resolved;
 }
 
 /** A fingerprint of the exported projects' data: moves with every prompt, candidate and ranking revision. */

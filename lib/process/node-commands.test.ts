@@ -14,7 +14,9 @@ const scripts = JSON.parse(readFileSync("package.json", "utf8")).scripts as Reco
 
 describe("MedPref's node processes", () => {
   it("npm scripts start each process with the flags of its kind", () => {
-    expect(scripts.medpref).toBe("node --max-old-space-size=192 --conditions=react-server --import tsx scripts/medpref.ts");
+    expect(scripts.medpref).toBe(
+      "node --max-old-space-size=192 --initial-old-space-size=64 --conditions=react-server --import tsx scripts/medpref.ts",
+    );
     expect(scripts.worker).toBe(npmScriptFor("scripts/worker.ts", JOB_PROCESS));
     expect(scripts.start).toBe(npmScriptFor("scripts/start.ts", SERVER_SCRIPT));
     expect(scripts.dev).toBe(npmScriptFor("scripts/start.ts", SERVER_SCRIPT, ["--dev"]));
@@ -26,9 +28,15 @@ describe("MedPref's node processes", () => {
 
   it("tests and benchmarks spawn the command line exactly as npm run medpref does", () => {
     const args = medprefCliArgs("export", "--project", "p");
-    expect(args.slice(0, 4)).toEqual(["--max-old-space-size=192", "--conditions=react-server", "--import", "tsx"]);
-    expect(args[4]).toMatch(/\/scripts\/medpref\.ts$/);
-    expect(args.slice(5)).toEqual(["export", "--project", "p"]);
+    expect(args.slice(0, 5)).toEqual([
+      "--max-old-space-size=192",
+      "--initial-old-space-size=64",
+      "--conditions=react-server",
+      "--import",
+      "tsx",
+    ]);
+    expect(args[5]).toMatch(/\/scripts\/medpref\.ts$/);
+    expect(args.slice(6)).toEqual(["export", "--project", "p"]);
   });
 
   it("computes agreement reports outside the job processes' bounded heap", () => {

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { RankingKind } from "@/generated/prisma/enums";
 import { writeAudit } from "@/lib/audit/audit-entry";
+import { copyTextValuesOut } from "@/lib/db/copy-to";
 import { pool } from "@/lib/db/pool";
 import { db } from "@/lib/db/prisma";
 import { execute, query, queryOne, queryRows, sql } from "@/lib/db/sql";
@@ -120,5 +121,36 @@ describe("withTransaction", () => {
       withTransaction(async (tx) => writeAudit(tx, { actorId: null, action: "test.read-only", entityType: "test" }), { readOnly: true }),
     ).rejects.toThrow("cannot execute INSERT in a read-only transaction");
     expect(await auditCount("test.read-only")).toBe(0);
+  });
+});
+
+describe("copyTextValuesOut", () => {
+  it("streams one json column's values unescaped, whole across socket chunks, and leaves the connection usable", async () => {
+    const client = await pool().connect();
+    try {
+      // Backslashes, quotes, newlines, tabs and non-ASCII (the text format would have escaped them), and
+      // values far larger than a socket read (they arrive in pieces).
+      const big = 'é\\n"\t'.repeat(60_000);
+      const values: string[] = [];
+      for await (const v of copyTextValuesOut(
+        client,
+        `SELECT json_build_object('i', i, 'text', CASE WHEN i % 2 = 0 THEN ${client.escapeLiteral(big)} ELSE E'a\\\\b\\nc' END) FROM generate_series(1, 5) i ORDER BY i`,
+      ))
+        values.push(v);
+      expect(values.map((v) => JSON.parse(v) as { i: number; text: string })).toEqual(
+        [1, 2, 3, 4, 5].map((i) => ({ i, text: i % 2 === 0 ? big : "a\\b\nc" })),
+      );
+      expect(values[0]).toBe('{"i" : 1, "text" : "a\\\\b\\nc"}');
+      const none: string[] = [];
+      for await (const v of copyTextValuesOut(client, "SELECT 'x'::text WHERE false")) none.push(v);
+      expect(none).toEqual([]);
+      expect((await client.query<{ n: number }>("SELECT 1 AS n")).rows).toEqual([{ n: 1 }]);
+      const nulls = async () => {
+        for await (const v of copyTextValuesOut(client, "SELECT NULL::json")) void v;
+      };
+      await expect(nulls()).rejects.toThrow("COPY binary: unexpected NULL");
+    } finally {
+      client.release(true);
+    }
   });
 });
