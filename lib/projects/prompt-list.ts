@@ -70,24 +70,27 @@ export interface PromptList {
   types: string[];
 }
 
-// Per prompt, kept by triggers on rankings (migration 20261130153812_prompt_list_kept): its human,
-// gold and adjudicated rankings, whether a judge ranked it, and whether clinicians disagree on the
-// best candidate (the latest revisions' rank-1 sets differ). Disputed means no adjudicated ranking yet.
-const DISPUTED = sql`(p.human_disputed AND p.adjudicated_rankings = 0)`;
+// Per prompt, kept by triggers: in prompt_ranking_counts (alias c, migration 20261130183322_prompt_ranking_counts)
+// its human, gold and adjudicated rankings and whether clinicians disagree on the best candidate (the
+// latest revisions' rank-1 sets differ); on prompts whether a judge ranked it. Disputed means no
+// adjudicated ranking yet.
+const DISPUTED = sql`(c.human_disputed AND c.adjudicated_rankings = 0)`;
 const statusSql = (status: PromptStatus, overlapK: number): Sql => {
   switch (status) {
     case "needs-rankings":
-      // A bound on (human_rankings - extra_rankings), which prompts_needs_rankings_idx holds; k as a value,
+      // A bound on (human_rankings - extra_rankings), which prompt_ranking_counts_needs_rankings_idx holds; k as a value,
       // so the planner weighs it with the column's statistics (as a subquery it chose a scan of every prompt).
-      return sql`(p.gold_rankings = 0 AND p.human_rankings - p.extra_rankings < ${overlapK}::int)`;
+      return sql`(c.gold_rankings = 0 AND c.human_rankings - c.extra_rankings < ${overlapK}::int)`;
     case "disputed":
       return DISPUTED;
     case "gold":
-      return sql`(p.gold_rankings > 0)`;
+      return sql`(c.gold_rankings > 0)`;
     case "judged":
       return sql`p.judged`;
   }
 };
+/** Whether a status reads prompt_ranking_counts (the rest of the list's filters read prompts). */
+const readsCounts = (status: PromptStatus | undefined) => status !== undefined && status !== "judged";
 
 /**
  * A column's distinct values in a project, read by skipping through its (project_id, column, …)
@@ -118,41 +121,55 @@ export async function listPrompts(projectId: string, query: PromptListQuery, per
   }
   if (query.source) conditions.push(sql`p.source = ${query.source}`);
   if (query.type) conditions.push(sql`p.prompt_type = ${query.type}`);
+  let status: Sql | null = null;
   if (query.status) {
     const project = await queryOne<{ overlapK: number }>(pool(), sql`SELECT overlap_k FROM projects WHERE id = ${projectId}`);
-    conditions.push(statusSql(query.status, project?.overlapK ?? 0));
+    status = statusSql(query.status, project?.overlapK ?? 0);
   }
-  const where = sql.join(conditions, sql` AND `);
-  const [total, facets] = await Promise.all([
+  const withCounts = readsCounts(query.status);
+  const from = withCounts ? sql`prompts p JOIN prompt_ranking_counts c ON c.prompt_id = p.id` : sql`prompts p`;
+  const where = sql.join(status ? [...conditions, status] : conditions, sql` AND `);
+  const count = (): Promise<number> => {
     // No filter: the kept count (lib/projects/project-counts.ts), not a count of the project's prompts.
-    conditions.length === 1
-      ? projectCounts(projectId).then((counts) => counts.get("prompts") ?? 0)
-      : queryOne<{ total: number }>(pool(), sql`SELECT count(*)::int AS total FROM prompts p WHERE ${where}`).then((r) => r!.total),
-    queryOne<{ sources: string[] | null; types: string[] | null }>(
-      pool(),
-      sql`SELECT (${distinctValues(projectId, "source")}) AS sources, (${distinctValues(projectId, "prompt_type")}) AS types`,
-    ),
-  ]);
-  const pages = Math.max(1, Math.ceil(total / perPage));
-  const page = Math.min(query.page, pages);
+    if (!status && conditions.length === 1) return projectCounts(projectId).then((counts) => counts.get("prompts") ?? 0);
+    // A status alone: its partial index on prompt_ranking_counts, without the prompts.
+    const counted =
+      status && withCounts && conditions.length === 1
+        ? sql`SELECT count(*)::int AS total FROM prompt_ranking_counts c WHERE c.project_id = ${projectId} AND ${status}`
+        : sql`SELECT count(*)::int AS total FROM ${from} WHERE ${where}`;
+    return queryOne<{ total: number }>(pool(), counted).then((r) => r!.total);
+  };
   // The page's ids first (an index holds the order), then its figures for those rows only:
   // computed for every prompt before the limit, they made deep pages take seconds at 100,000 prompts.
-  const rows = await queryRows<PromptListRow>(
-    pool(),
-    sql`WITH page AS (
+  const pageRows = (page: number) =>
+    queryRows<PromptListRow>(
+      pool(),
+      sql`WITH page AS (
           SELECT p.id, ${sql.unsafe(naturalSortSql("p.external_id"))} AS sort_key, p.created_at
-            FROM prompts p
+            FROM ${from}
            WHERE ${where}
            ORDER BY ${sql.unsafe(naturalSortSql("p.external_id"))}, p.created_at, p.id
            LIMIT ${perPage} OFFSET ${(page - 1) * perPage})
         SELECT p.id, p.external_id,
             left(coalesce((SELECT m.msg->>'content' FROM jsonb_array_elements(p.messages) WITH ORDINALITY AS m(msg, i) WHERE m.msg->>'role' = 'user' ORDER BY m.i DESC LIMIT 1), ''), 300) AS preview,
-            p.source, p.prompt_type, (SELECT count(*)::int FROM completions c WHERE c.prompt_id = p.id) AS candidates,
-            p.reference_answer IS NOT NULL AS has_reference, p.human_rankings, (proj.overlap_k + p.extra_rankings) AS wanted,
-            p.gold_rankings > 0 AS gold, p.judged, ${DISPUTED} AS disputed
-       FROM page JOIN prompts p ON p.id = page.id JOIN projects proj ON proj.id = p.project_id
+            p.source, p.prompt_type, (SELECT count(*)::int FROM completions cc WHERE cc.prompt_id = p.id) AS candidates,
+            p.reference_answer IS NOT NULL AS has_reference, c.human_rankings, (proj.overlap_k + p.extra_rankings) AS wanted,
+            c.gold_rankings > 0 AS gold, p.judged, ${DISPUTED} AS disputed
+       FROM page JOIN prompts p ON p.id = page.id JOIN prompt_ranking_counts c ON c.prompt_id = p.id JOIN projects proj ON proj.id = p.project_id
       ORDER BY page.sort_key, page.created_at, page.id`,
-  );
+    );
+  // The count, the facets and the page asked for at once; the page again only if it was past the last.
+  const [total, facets, asked] = await Promise.all([
+    count(),
+    queryOne<{ sources: string[] | null; types: string[] | null }>(
+      pool(),
+      sql`SELECT (${distinctValues(projectId, "source")}) AS sources, (${distinctValues(projectId, "prompt_type")}) AS types`,
+    ),
+    pageRows(query.page),
+  ]);
+  const pages = Math.max(1, Math.ceil(total / perPage));
+  const page = Math.min(query.page, pages);
+  const rows = page === query.page ? asked : await pageRows(page);
   return {
     rows,
     total,

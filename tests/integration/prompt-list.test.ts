@@ -253,7 +253,7 @@ describe("the project page's prompt list", () => {
     const STATUS_FROM_ROWS: Record<PromptStatus, string> = {
       "needs-rankings": `NOT EXISTS (SELECT 1 FROM rankings r WHERE r.prompt_id = p.id AND r.kind = 'GOLD')
                          AND (SELECT count(*) FROM rankings r WHERE r.prompt_id = p.id AND r.kind = 'HUMAN') < j.overlap_k + p.extra_rankings`,
-      disputed: `p.human_disputed AND NOT EXISTS (SELECT 1 FROM rankings r WHERE r.prompt_id = p.id AND r.kind = 'ADJUDICATED')`,
+      disputed: `medpref_prompt_disputed(p.id) AND NOT EXISTS (SELECT 1 FROM rankings r WHERE r.prompt_id = p.id AND r.kind = 'ADJUDICATED')`,
       gold: `EXISTS (SELECT 1 FROM rankings r WHERE r.prompt_id = p.id AND r.kind = 'GOLD')`,
       judged: `EXISTS (SELECT 1 FROM rankings r WHERE r.prompt_id = p.id AND r.kind = 'JUDGE')`,
     };
