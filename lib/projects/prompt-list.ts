@@ -106,37 +106,55 @@ function distinctValues(projectId: string, column: "source" | "prompt_type"): Sq
 }
 
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/** Between the id and each message in prompt_search_texts.body: a search without it never spans two parts. */
+const SEARCH_PART_SEPARATOR = "\u001e";
 
 /**
  * One page of a project's prompts, filtered in the database (text in the id or any message,
  * source, type, status) and sorted by id in natural order (q2 before q10), then by import time.
  */
 export async function listPrompts(projectId: string, query: PromptListQuery, perPage = PROMPTS_PER_PAGE): Promise<PromptList> {
-  const conditions: Sql[] = [sql`p.project_id = ${projectId}`];
+  // Conditions on the prompt (p), its search text (s, prompt_search_texts) and its ranking counts (c).
+  const onPrompt: Sql[] = [sql`p.project_id = ${projectId}`];
+  let search: Sql | null = null;
   if (query.q) {
     const pattern = likePattern(query.q);
-    conditions.push(
-      sql`(p.external_id ILIKE ${pattern} OR EXISTS (SELECT 1 FROM jsonb_array_elements(p.messages) m WHERE m->>'content' ILIKE ${pattern}))`,
-    );
+    // The kept text lowercased as ILIKE lowers (migration 20261130184102_prompt_search_texts); a search
+    // holding the parts' separator (no one types it) is matched against the messages themselves.
+    if (query.q.includes(SEARCH_PART_SEPARATOR))
+      onPrompt.push(
+        sql`(p.external_id ILIKE ${pattern} OR EXISTS (SELECT 1 FROM jsonb_array_elements(p.messages) m WHERE m->>'content' ILIKE ${pattern}))`,
+      );
+    else search = sql`s.body LIKE lower(${pattern})`;
   }
-  if (query.source) conditions.push(sql`p.source = ${query.source}`);
-  if (query.type) conditions.push(sql`p.prompt_type = ${query.type}`);
+  if (query.source) onPrompt.push(sql`p.source = ${query.source}`);
+  if (query.type) onPrompt.push(sql`p.prompt_type = ${query.type}`);
   let status: Sql | null = null;
   if (query.status) {
     const project = await queryOne<{ overlapK: number }>(pool(), sql`SELECT overlap_k FROM projects WHERE id = ${projectId}`);
     status = statusSql(query.status, project?.overlapK ?? 0);
   }
   const withCounts = readsCounts(query.status);
-  const from = withCounts ? sql`prompts p JOIN prompt_ranking_counts c ON c.prompt_id = p.id` : sql`prompts p`;
-  const where = sql.join(status ? [...conditions, status] : conditions, sql` AND `);
+  const from = sql.join(
+    [
+      sql`prompts p`,
+      ...(search ? [sql`JOIN prompt_search_texts s ON s.prompt_id = p.id`] : []),
+      ...(withCounts ? [sql`JOIN prompt_ranking_counts c ON c.prompt_id = p.id`] : []),
+    ],
+    sql` `,
+  );
+  const where = sql.join([...onPrompt, ...(search ? [search] : []), ...(status ? [status] : [])], sql` AND `);
   const count = (): Promise<number> => {
+    const onlyProject = onPrompt.length === 1;
     // No filter: the kept count (lib/projects/project-counts.ts), not a count of the project's prompts.
-    if (!status && conditions.length === 1) return projectCounts(projectId).then((counts) => counts.get("prompts") ?? 0);
-    // A status alone: its partial index on prompt_ranking_counts, without the prompts.
+    if (!status && !search && onlyProject) return projectCounts(projectId).then((counts) => counts.get("prompts") ?? 0);
+    // A search or a status alone: its own narrow table, without the prompts.
     const counted =
-      status && withCounts && conditions.length === 1
-        ? sql`SELECT count(*)::int AS total FROM prompt_ranking_counts c WHERE c.project_id = ${projectId} AND ${status}`
-        : sql`SELECT count(*)::int AS total FROM ${from} WHERE ${where}`;
+      search && !status && onlyProject
+        ? sql`SELECT count(*)::int AS total FROM prompt_search_texts s WHERE s.project_id = ${projectId} AND ${search}`
+        : status && withCounts && !search && onlyProject
+          ? sql`SELECT count(*)::int AS total FROM prompt_ranking_counts c WHERE c.project_id = ${projectId} AND ${status}`
+          : sql`SELECT count(*)::int AS total FROM ${from} WHERE ${where}`;
     return queryOne<{ total: number }>(pool(), counted).then((r) => r!.total);
   };
   // The page's ids first (an index holds the order), then its figures for those rows only:

@@ -172,6 +172,66 @@ describe("the project page's prompt list", () => {
     expect(await search("c3")).toEqual(["c3"]);
   });
 
+  it("matches exactly what ILIKE over the id and each message matches, for any search text", async () => {
+    const project = await makeProject();
+    const conversation = (id: string, messages: { role: string; content: string }[]) => ({
+      id,
+      messages,
+      completions: MODELS.map((model) => ({ model, text: `Answer of ${model}.` })),
+    });
+    expect(
+      await importText(
+        project.id,
+        jsonl([
+          conversation("É-1", [{ role: "user", content: "Échographie CARDIAQUE à 100% (pas_de_douleur) \\ fin" }]),
+          conversation("e-2", [
+            { role: "system", content: "ÉTAT de choc" },
+            { role: "user", content: "Straße und STRASSE" },
+          ]),
+          conversation("x-3", [
+            { role: "system", content: "brief" },
+            { role: "user", content: "at rest\nnext line" },
+          ]),
+        ]),
+      ),
+    ).toMatchObject({ ok: true });
+    // Today's rule, on the rows themselves: the id or one message's content ILIKE %text% (wildcards taken literally).
+    const reference = async (text: string) =>
+      (
+        await pool().query<{ external_id: string }>(
+          `SELECT p.external_id FROM prompts p
+            WHERE p.project_id = $1 AND (p.external_id ILIKE $2 OR EXISTS (SELECT 1 FROM jsonb_array_elements(p.messages) m WHERE m->>'content' ILIKE $2))
+            ORDER BY ${naturalSortSql("p.external_id")}, p.created_at, p.id`,
+          [project.id, `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`],
+        )
+      ).rows.map((r) => r.external_id);
+    const searches: [string, string[]][] = [
+      ["échographie", ["É-1"]],
+      ["ÉCHO", ["É-1"]],
+      ["é-", ["É-1"]],
+      ["état", ["e-2"]],
+      ["e-", ["e-2"]],
+      ["STRASSE", ["e-2"]],
+      ["straße", ["e-2"]],
+      ["100%", ["É-1"]],
+      ["%", ["É-1"]],
+      ["pas_de", ["É-1"]],
+      ["s-de", []],
+      ["as_de", ["É-1"]],
+      ["\\", ["É-1"]],
+      ["rest\nnext", ["x-3"]],
+      ["brief\nat", []],
+      ["brief\u001eat", []],
+      ["\u001e", []],
+      ["x-3brief", []],
+    ];
+    for (const [text, expected] of searches) {
+      const list = await listPrompts(project.id, q({ q: text }));
+      expect([idsOf(list), list.total], JSON.stringify(text)).toEqual([expected, expected.length]);
+      expect(idsOf(list), JSON.stringify(text)).toEqual(await reference(text));
+    }
+  });
+
   it("filters by status: needs rankings, disputed, gold, judged", async () => {
     const { project, admin, idOf, completionIds } = await seeded();
     // k = 2: q1 and q2 have two rankings, q4 is gold (served at the gold rate, not by k).
