@@ -62,7 +62,9 @@ export interface PromptListRow {
 
 export interface PromptList {
   rows: PromptListRow[];
+  /** Exact, or estimated from a sample for a common search in a large project (`totalEstimated`). */
   total: number;
+  totalEstimated: boolean;
   page: number;
   pages: number;
   perPage: number;
@@ -109,23 +111,45 @@ const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}
 /** Between the id and each message in prompt_search_texts.body: a search without it never spans two parts. */
 const SEARCH_PART_SEPARATOR = "\u001e";
 
+/** How a search's total is found (see listPrompts); tests change it to reach each path on a small project. */
+export interface SearchTotals {
+  /** Projects up to this many prompts are always counted exactly (their texts are read in a few milliseconds). */
+  exactUpTo: number;
+  /** Of a larger project, about this many texts are sampled to tell a rare text (counted) from a common one (estimated). */
+  sampleRows: number;
+  /** Sampled texts matching up to this many: counted exactly. */
+  exactUpToSampleHits: number;
+}
+export const SEARCH_TOTALS: SearchTotals = { exactUpTo: 20_000, sampleRows: 4_000, exactUpToSampleHits: 20 };
+
 /**
  * One page of a project's prompts, filtered in the database (text in the id or any message,
  * source, type, status) and sorted by id in natural order (q2 before q10), then by import time.
+ *
+ * A search reads prompt_search_texts (one lowercased text per prompt; `strpos` there is ILIKE
+ * '%text%' on the id and each message, migration 20261130184102_prompt_search_texts). Its total is
+ * exact, found by the same scan of the project's texts that finds the page, except for a search alone
+ * in a project of more than `exactUpTo` prompts matching many of them (a sample of the texts says so):
+ * then the total is estimated from that sample (`totalEstimated`, shown as "about") and the page is
+ * read in natural order until it is full, as for the other filters.
  */
-export async function listPrompts(projectId: string, query: PromptListQuery, perPage = PROMPTS_PER_PAGE): Promise<PromptList> {
-  // Conditions on the prompt (p), its search text (s, prompt_search_texts) and its ranking counts (c).
+export async function listPrompts(
+  projectId: string,
+  query: PromptListQuery,
+  perPage = PROMPTS_PER_PAGE,
+  searchTotals = SEARCH_TOTALS,
+): Promise<PromptList> {
+  // Conditions on the prompt (p) and its ranking counts (c); the search (s, prompt_search_texts) apart.
   const onPrompt: Sql[] = [sql`p.project_id = ${projectId}`];
-  let search: Sql | null = null;
+  let search: string | null = null;
   if (query.q) {
-    const pattern = likePattern(query.q);
-    // The kept text lowercased as ILIKE lowers (migration 20261130184102_prompt_search_texts); a search
-    // holding the parts' separator (no one types it) is matched against the messages themselves.
-    if (query.q.includes(SEARCH_PART_SEPARATOR))
+    // A search holding the parts' separator (no one types it) is matched against the messages themselves.
+    if (query.q.includes(SEARCH_PART_SEPARATOR)) {
+      const pattern = likePattern(query.q);
       onPrompt.push(
         sql`(p.external_id ILIKE ${pattern} OR EXISTS (SELECT 1 FROM jsonb_array_elements(p.messages) m WHERE m->>'content' ILIKE ${pattern}))`,
       );
-    else search = sql`s.body LIKE lower(${pattern})`;
+    } else search = query.q;
   }
   if (query.source) onPrompt.push(sql`p.source = ${query.source}`);
   if (query.type) onPrompt.push(sql`p.prompt_type = ${query.type}`);
@@ -135,66 +159,114 @@ export async function listPrompts(projectId: string, query: PromptListQuery, per
     status = statusSql(query.status, project?.overlapK ?? 0);
   }
   const withCounts = readsCounts(query.status);
-  const from = sql.join(
-    [
-      sql`prompts p`,
-      ...(search ? [sql`JOIN prompt_search_texts s ON s.prompt_id = p.id`] : []),
-      ...(withCounts ? [sql`JOIN prompt_ranking_counts c ON c.prompt_id = p.id`] : []),
-    ],
-    sql` `,
+  const from = withCounts ? sql`prompts p JOIN prompt_ranking_counts c ON c.prompt_id = p.id` : sql`prompts p`;
+  const where = sql.join(status ? [...onPrompt, status] : onPrompt, sql` AND `);
+  const onlySearch = search !== null && !status && onPrompt.length === 1;
+  const facets = queryOne<{ sources: string[] | null; types: string[] | null }>(
+    pool(),
+    sql`SELECT (${distinctValues(projectId, "source")}) AS sources, (${distinctValues(projectId, "prompt_type")}) AS types`,
   );
-  const where = sql.join([...onPrompt, ...(search ? [search] : []), ...(status ? [status] : [])], sql` AND `);
-  const count = (): Promise<number> => {
-    const onlyProject = onPrompt.length === 1;
-    // No filter: the kept count (lib/projects/project-counts.ts), not a count of the project's prompts.
-    if (!status && !search && onlyProject) return projectCounts(projectId).then((counts) => counts.get("prompts") ?? 0);
-    // A search or a status alone: its own narrow table, without the prompts.
-    const counted =
-      search && !status && onlyProject
-        ? sql`SELECT count(*)::int AS total FROM prompt_search_texts s WHERE s.project_id = ${projectId} AND ${search}`
-        : status && withCounts && !search && onlyProject
+  const projectPrompts = () => projectCounts(projectId).then((counts) => counts.get("prompts") ?? 0);
+  const matches = (text: string) => sql`strpos(s.body, lower(${text})) > 0`;
+
+  let found: { total: number; totalEstimated: boolean; rows: (page: number) => Promise<PageRow[]>; asked: PageRow[] };
+  const estimate = onlySearch ? await estimateSearch(projectId, search!, await projectPrompts(), searchTotals) : null;
+  if (search !== null && !estimate) {
+    // The project's texts read once: the matches, then the other filters, counted and ordered, one page kept.
+    const pageOf = (page: number) =>
+      sql`SELECT p.id, ${sql.unsafe(naturalSortSql("p.external_id"))} AS sort_key, p.created_at, count(*) OVER () AS total
+            FROM (SELECT s.prompt_id FROM prompt_search_texts s WHERE s.project_id = ${projectId} AND ${matches(search)} OFFSET 0) hit
+            JOIN ${from} ON p.id = hit.prompt_id
+           WHERE ${where}
+           ORDER BY sort_key, p.created_at, p.id
+           LIMIT ${perPage} OFFSET ${(page - 1) * perPage}`;
+    const asked = await rowsOf(pageOf(query.page));
+    const total =
+      asked.length > 0
+        ? Number(asked[0]!.total)
+        : query.page === 1
+          ? 0
+          : (await queryOne<{ total: number }>(
+              pool(),
+              sql`SELECT count(*)::int AS total FROM (SELECT s.prompt_id FROM prompt_search_texts s WHERE s.project_id = ${projectId} AND ${matches(search)} OFFSET 0) hit
+                    JOIN ${from} ON p.id = hit.prompt_id WHERE ${where}`,
+            ))!.total;
+    found = { total, totalEstimated: false, rows: (page) => rowsOf(pageOf(page)), asked };
+  } else {
+    // The page's ids read in natural order (an index holds it) until the page is full.
+    const conditions =
+      search !== null
+        ? sql`${where} AND EXISTS (SELECT 1 FROM prompt_search_texts s WHERE s.prompt_id = p.id AND ${matches(search)})`
+        : where;
+    const pageOf = (page: number) =>
+      sql`SELECT p.id, ${sql.unsafe(naturalSortSql("p.external_id"))} AS sort_key, p.created_at, NULL::bigint AS total
+            FROM ${from}
+           WHERE ${conditions}
+           ORDER BY ${sql.unsafe(naturalSortSql("p.external_id"))}, p.created_at, p.id
+           LIMIT ${perPage} OFFSET ${(page - 1) * perPage}`;
+    const count = (): Promise<number> => {
+      if (estimate) return Promise.resolve(estimate.total);
+      // No filter: the kept count (lib/projects/project-counts.ts), not a count of the project's prompts.
+      if (!status && onPrompt.length === 1) return projectPrompts();
+      // A status alone: its partial index on prompt_ranking_counts, without the prompts.
+      const counted =
+        status && withCounts && onPrompt.length === 1
           ? sql`SELECT count(*)::int AS total FROM prompt_ranking_counts c WHERE c.project_id = ${projectId} AND ${status}`
           : sql`SELECT count(*)::int AS total FROM ${from} WHERE ${where}`;
-    return queryOne<{ total: number }>(pool(), counted).then((r) => r!.total);
+      return queryOne<{ total: number }>(pool(), counted).then((r) => r!.total);
+    };
+    // The count and the page asked for at once.
+    const [total, asked] = await Promise.all([count(), rowsOf(pageOf(query.page))]);
+    found = { total, totalEstimated: estimate !== null, rows: (page) => rowsOf(pageOf(page)), asked };
+  }
+  const pages = Math.max(1, Math.ceil(found.total / perPage));
+  const page = Math.min(query.page, pages);
+  // The page again only if the one asked for was past the last.
+  const rows = page === query.page ? found.asked : await found.rows(page);
+  const { sources, types } = (await facets) ?? { sources: null, types: null };
+  return {
+    rows: rows.map(({ total: _total, ...row }) => row),
+    total: found.total,
+    totalEstimated: found.totalEstimated,
+    page,
+    pages,
+    perPage,
+    sources: (sources ?? []).sort(naturalCompare),
+    types: (types ?? []).sort(naturalCompare),
   };
-  // The page's ids first (an index holds the order), then its figures for those rows only:
-  // computed for every prompt before the limit, they made deep pages take seconds at 100,000 prompts.
-  const pageRows = (page: number) =>
-    queryRows<PromptListRow>(
-      pool(),
-      sql`WITH page AS (
-          SELECT p.id, ${sql.unsafe(naturalSortSql("p.external_id"))} AS sort_key, p.created_at
-            FROM ${from}
-           WHERE ${where}
-           ORDER BY ${sql.unsafe(naturalSortSql("p.external_id"))}, p.created_at, p.id
-           LIMIT ${perPage} OFFSET ${(page - 1) * perPage})
+}
+
+/**
+ * A search alone in a large project: about `sampleRows` of its texts (whole pages of the table, a
+ * repeatable sample) tell whether the text is common. Common: its total estimated from the sample;
+ * rare (or a small project): null, and it is counted exactly.
+ */
+async function estimateSearch(projectId: string, text: string, projectPrompts: number, t: SearchTotals): Promise<{ total: number } | null> {
+  if (projectPrompts <= t.exactUpTo) return null;
+  const percent = Math.min(100, (100 * t.sampleRows) / projectPrompts);
+  const sample = await queryOne<{ seen: number; hits: number }>(
+    pool(),
+    sql`SELECT count(*)::int AS seen, (count(*) FILTER (WHERE strpos(s.body, lower(${text})) > 0))::int AS hits
+          FROM prompt_search_texts s TABLESAMPLE SYSTEM (${percent}::float4) REPEATABLE (0) WHERE s.project_id = ${projectId}`,
+  );
+  if (!sample || sample.seen === 0 || sample.hits <= t.exactUpToSampleHits) return null;
+  return { total: Math.round((sample.hits / sample.seen) * projectPrompts) };
+}
+
+/** A list row and, from a search's one scan, the total of its matches. */
+type PageRow = PromptListRow & { total: string | null };
+
+/** A page's figures for its rows only (`page`: id, sort_key, created_at, total): computed for every prompt before the limit, they made deep pages take seconds at 100,000 prompts. */
+function rowsOf(page: Sql): Promise<PageRow[]> {
+  return queryRows<PageRow>(
+    pool(),
+    sql`WITH page AS (${page})
         SELECT p.id, p.external_id,
             left(coalesce((SELECT m.msg->>'content' FROM jsonb_array_elements(p.messages) WITH ORDINALITY AS m(msg, i) WHERE m.msg->>'role' = 'user' ORDER BY m.i DESC LIMIT 1), ''), 300) AS preview,
             p.source, p.prompt_type, (SELECT count(*)::int FROM completions cc WHERE cc.prompt_id = p.id) AS candidates,
             p.reference_answer IS NOT NULL AS has_reference, c.human_rankings, (proj.overlap_k + p.extra_rankings) AS wanted,
-            c.gold_rankings > 0 AS gold, p.judged, ${DISPUTED} AS disputed
+            c.gold_rankings > 0 AS gold, p.judged, ${DISPUTED} AS disputed, page.total
        FROM page JOIN prompts p ON p.id = page.id JOIN prompt_ranking_counts c ON c.prompt_id = p.id JOIN projects proj ON proj.id = p.project_id
       ORDER BY page.sort_key, page.created_at, page.id`,
-    );
-  // The count, the facets and the page asked for at once; the page again only if it was past the last.
-  const [total, facets, asked] = await Promise.all([
-    count(),
-    queryOne<{ sources: string[] | null; types: string[] | null }>(
-      pool(),
-      sql`SELECT (${distinctValues(projectId, "source")}) AS sources, (${distinctValues(projectId, "prompt_type")}) AS types`,
-    ),
-    pageRows(query.page),
-  ]);
-  const pages = Math.max(1, Math.ceil(total / perPage));
-  const page = Math.min(query.page, pages);
-  const rows = page === query.page ? asked : await pageRows(page);
-  return {
-    rows,
-    total,
-    page,
-    pages,
-    perPage,
-    sources: (facets?.sources ?? []).sort(naturalCompare),
-    types: (facets?.types ?? []).sort(naturalCompare),
-  };
+  );
 }

@@ -172,6 +172,32 @@ describe("the project page's prompt list", () => {
     expect(await search("c3")).toEqual(["c3"]);
   });
 
+  it("counts a search exactly from the one scan that finds its page, past the last page too", async () => {
+    const { project } = await seeded();
+    const list = await listPrompts(project.id, q({ q: "QUESTION", page: "9" }), 5);
+    expect([idsOf(list), list.total, list.totalEstimated, list.page, list.pages]).toEqual([["q12"], 11, false, 3, 3]);
+    const withSource = await listPrompts(project.id, q({ q: "question", source: "PubMedQA", page: "2" }), 2);
+    expect([idsOf(withSource), withSource.total, withSource.totalEstimated]).toEqual([["q5", "q9"], 5, false]);
+    const none = await listPrompts(project.id, q({ q: "no such words", page: "4" }));
+    expect([idsOf(none), none.total, none.page, none.pages]).toEqual([[], 0, 1, 1]);
+  });
+
+  it("estimates a common search's total in a large project from a sample of its texts, and counts a rare one exactly", async () => {
+    const { project } = await seeded();
+    // As if the project were large (any size above exactUpTo); a sample of every text (100 %) estimates exactly.
+    const large = { exactUpTo: 0, sampleRows: 1_000_000, exactUpToSampleHits: 3 };
+    const common = await listPrompts(project.id, q({ q: "question" }), 5, large);
+    expect([idsOf(common), common.total, common.totalEstimated, common.pages]).toEqual([["q1", "q2", "q3", "q4", "q5"], 11, true, 3]);
+    const second = await listPrompts(project.id, q({ q: "question", page: "2" }), 5, large);
+    expect(idsOf(second)).toEqual(["q6", "q8", "q9", "q10", "q11"]);
+    // At most exactUpToSampleHits matches in the sample: counted.
+    const rare = await listPrompts(project.id, q({ q: "hyperkalaemia" }), 5, large);
+    expect([idsOf(rare), rare.total, rare.totalEstimated]).toEqual([["q7"], 1, false]);
+    // A search with another filter is always counted.
+    const filtered = await listPrompts(project.id, q({ q: "question", type: "exam" }), 5, large);
+    expect([idsOf(filtered), filtered.total, filtered.totalEstimated]).toEqual([["q1", "q2", "q3", "q4", "q5"], 6, false]);
+  });
+
   it("matches exactly what ILIKE over the id and each message matches, for any search text", async () => {
     const project = await makeProject();
     const conversation = (id: string, messages: { role: string; content: string }[]) => ({
