@@ -185,11 +185,14 @@ describe("the project page's prompt list", () => {
   it("estimates a common search's total in a large project from a sample of its texts, and counts a rare one exactly", async () => {
     const { project } = await seeded();
     // As if the project were large (any size above exactUpTo); a sample of every text (100 %) estimates exactly.
-    const large = { exactUpTo: 0, sampleRows: 1_000_000, exactUpToSampleHits: 3 };
+    const large = { exactUpTo: 0, sampleRows: 1_000_000, exactUpToSampleHits: 3, walkShare: 1 };
     const common = await listPrompts(project.id, q({ q: "question" }), 5, large);
     expect([idsOf(common), common.total, common.totalEstimated, common.pages]).toEqual([["q1", "q2", "q3", "q4", "q5"], 11, true, 3]);
     const second = await listPrompts(project.id, q({ q: "question", page: "2" }), 5, large);
-    expect(idsOf(second)).toEqual(["q6", "q8", "q9", "q10", "q11"]);
+    expect([idsOf(second), second.totalEstimated]).toEqual([["q6", "q8", "q9", "q10", "q11"], true]);
+    // A page expected beyond walkShare of the project in id order (10 matches at 11 in 12: 11 prompts > 6): counted.
+    const deep = await listPrompts(project.id, q({ q: "question", page: "2" }), 5, { ...large, walkShare: 0.5 });
+    expect([idsOf(deep), deep.total, deep.totalEstimated]).toEqual([["q6", "q8", "q9", "q10", "q11"], 11, false]);
     // At most exactUpToSampleHits matches in the sample: counted.
     const rare = await listPrompts(project.id, q({ q: "hyperkalaemia" }), 5, large);
     expect([idsOf(rare), rare.total, rare.totalEstimated]).toEqual([["q7"], 1, false]);
