@@ -96,7 +96,9 @@ export function PromptListSection({
           ? filtered
             ? "No prompt matches."
             : "No prompts yet."
-          : `Prompts ${first}–${first + list.rows.length - 1} of ${list.total}${filtered ? " matching" : ""}`}
+          : list.rows.length === 0
+            ? `No prompts on this page; about ${list.total} match.`
+            : `Prompts ${first}–${first + list.rows.length - 1} of ${list.totalEstimated ? "about " : ""}${list.total}${filtered ? " matching" : ""}`}
       </p>
       {list.rows.length > 0 && (
         <div className="overflow-x-auto">
@@ -154,7 +156,8 @@ export function PromptListSection({
             <span />
           )}
           <span className="text-slate-600">
-            Page {list.page} of {list.pages}
+            Page {list.page} of {list.totalEstimated ? "about " : ""}
+            {list.pages}
           </span>
           {list.page < list.pages ? (
             <Link href={href(list.page + 1)} className="text-brand-700 underline">

@@ -62,7 +62,9 @@ export interface PromptListRow {
 
 export interface PromptList {
   rows: PromptListRow[];
+  /** Exact, or estimated from a sample for a common search in a large project (`totalEstimated`). */
   total: number;
+  totalEstimated: boolean;
   page: number;
   pages: number;
   perPage: number;
@@ -70,24 +72,27 @@ export interface PromptList {
   types: string[];
 }
 
-// Per prompt, kept by triggers on rankings (migration 20261130153812_prompt_list_kept): its human,
-// gold and adjudicated rankings, whether a judge ranked it, and whether clinicians disagree on the
-// best candidate (the latest revisions' rank-1 sets differ). Disputed means no adjudicated ranking yet.
-const DISPUTED = sql`(p.human_disputed AND p.adjudicated_rankings = 0)`;
+// Per prompt, kept by triggers: in prompt_ranking_counts (alias c, migration 20261130183322_prompt_ranking_counts)
+// its human, gold and adjudicated rankings and whether clinicians disagree on the best candidate (the
+// latest revisions' rank-1 sets differ); on prompts whether a judge ranked it. Disputed means no
+// adjudicated ranking yet.
+const DISPUTED = sql`(c.human_disputed AND c.adjudicated_rankings = 0)`;
 const statusSql = (status: PromptStatus, overlapK: number): Sql => {
   switch (status) {
     case "needs-rankings":
-      // A bound on (human_rankings - extra_rankings), which prompts_needs_rankings_idx holds; k as a value,
+      // A bound on (human_rankings - extra_rankings), which prompt_ranking_counts_needs_rankings_idx holds; k as a value,
       // so the planner weighs it with the column's statistics (as a subquery it chose a scan of every prompt).
-      return sql`(p.gold_rankings = 0 AND p.human_rankings - p.extra_rankings < ${overlapK}::int)`;
+      return sql`(c.gold_rankings = 0 AND c.human_rankings - c.extra_rankings < ${overlapK}::int)`;
     case "disputed":
       return DISPUTED;
     case "gold":
-      return sql`(p.gold_rankings > 0)`;
+      return sql`(c.gold_rankings > 0)`;
     case "judged":
       return sql`p.judged`;
   }
 };
+/** Whether a status reads prompt_ranking_counts (the rest of the list's filters read prompts). */
+const readsCounts = (status: PromptStatus | undefined) => status !== undefined && status !== "judged";
 
 /**
  * A column's distinct values in a project, read by skipping through its (project_id, column, …)
@@ -103,63 +108,175 @@ function distinctValues(projectId: string, column: "source" | "prompt_type"): Sq
 }
 
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/** Between the id and each message in prompt_search_texts.body: a search without it never spans two parts. */
+const SEARCH_PART_SEPARATOR = "\u001e";
+
+/** How a search's total is found (see listPrompts); tests change it to reach each path on a small project. */
+export interface SearchTotals {
+  /** Projects up to this many prompts are always counted exactly (their texts are read in a few milliseconds). */
+  exactUpTo: number;
+  /** Of a larger project, about this many texts are sampled to tell a rare text (counted) from a common one (estimated). */
+  sampleRows: number;
+  /** Sampled texts matching up to this many: counted exactly. */
+  exactUpToSampleHits: number;
+  /** Estimated only when the page asked for is expected within this share of the project in id order. */
+  walkShare: number;
+}
+export const SEARCH_TOTALS: SearchTotals = { exactUpTo: 20_000, sampleRows: 4_000, exactUpToSampleHits: 20, walkShare: 0.05 };
 
 /**
  * One page of a project's prompts, filtered in the database (text in the id or any message,
  * source, type, status) and sorted by id in natural order (q2 before q10), then by import time.
+ *
+ * A search reads prompt_search_texts (one lowercased text per prompt; `strpos` there is ILIKE
+ * '%text%' on the id and each message, migration 20261130184102_prompt_search_texts). Its total is
+ * exact, found by the same scan of the project's texts that finds the page, except for a search alone
+ * in a project of more than `exactUpTo` prompts matching so many of them (a sample of the texts says so)
+ * that the page asked for is near the start of the id order: then the total is estimated from that
+ * sample (`totalEstimated`, shown as "about") and the page is read in natural order until it is full.
  */
-export async function listPrompts(projectId: string, query: PromptListQuery, perPage = PROMPTS_PER_PAGE): Promise<PromptList> {
-  const conditions: Sql[] = [sql`p.project_id = ${projectId}`];
+export async function listPrompts(
+  projectId: string,
+  query: PromptListQuery,
+  perPage = PROMPTS_PER_PAGE,
+  searchTotals = SEARCH_TOTALS,
+): Promise<PromptList> {
+  // Conditions on the prompt (p) and its ranking counts (c); the search (s, prompt_search_texts) apart.
+  const onPrompt: Sql[] = [sql`p.project_id = ${projectId}`];
+  let search: string | null = null;
   if (query.q) {
-    const pattern = likePattern(query.q);
-    conditions.push(
-      sql`(p.external_id ILIKE ${pattern} OR EXISTS (SELECT 1 FROM jsonb_array_elements(p.messages) m WHERE m->>'content' ILIKE ${pattern}))`,
-    );
+    // A search holding the parts' separator (no one types it) is matched against the messages themselves.
+    if (query.q.includes(SEARCH_PART_SEPARATOR)) {
+      const pattern = likePattern(query.q);
+      onPrompt.push(
+        sql`(p.external_id ILIKE ${pattern} OR EXISTS (SELECT 1 FROM jsonb_array_elements(p.messages) m WHERE m->>'content' ILIKE ${pattern}))`,
+      );
+    } else search = query.q;
   }
-  if (query.source) conditions.push(sql`p.source = ${query.source}`);
-  if (query.type) conditions.push(sql`p.prompt_type = ${query.type}`);
+  if (query.source) onPrompt.push(sql`p.source = ${query.source}`);
+  if (query.type) onPrompt.push(sql`p.prompt_type = ${query.type}`);
+  let status: Sql | null = null;
   if (query.status) {
     const project = await queryOne<{ overlapK: number }>(pool(), sql`SELECT overlap_k FROM projects WHERE id = ${projectId}`);
-    conditions.push(statusSql(query.status, project?.overlapK ?? 0));
+    status = statusSql(query.status, project?.overlapK ?? 0);
   }
-  const where = sql.join(conditions, sql` AND `);
-  const [total, facets] = await Promise.all([
-    // No filter: the kept count (lib/projects/project-counts.ts), not a count of the project's prompts.
-    conditions.length === 1
-      ? projectCounts(projectId).then((counts) => counts.get("prompts") ?? 0)
-      : queryOne<{ total: number }>(pool(), sql`SELECT count(*)::int AS total FROM prompts p WHERE ${where}`).then((r) => r!.total),
-    queryOne<{ sources: string[] | null; types: string[] | null }>(
-      pool(),
-      sql`SELECT (${distinctValues(projectId, "source")}) AS sources, (${distinctValues(projectId, "prompt_type")}) AS types`,
-    ),
-  ]);
-  const pages = Math.max(1, Math.ceil(total / perPage));
-  const page = Math.min(query.page, pages);
-  // The page's ids first (an index holds the order), then its figures for those rows only:
-  // computed for every prompt before the limit, they made deep pages take seconds at 100,000 prompts.
-  const rows = await queryRows<PromptListRow>(
+  const withCounts = readsCounts(query.status);
+  const from = withCounts ? sql`prompts p JOIN prompt_ranking_counts c ON c.prompt_id = p.id` : sql`prompts p`;
+  const where = sql.join(status ? [...onPrompt, status] : onPrompt, sql` AND `);
+  const onlySearch = search !== null && !status && onPrompt.length === 1;
+  const facets = queryOne<{ sources: string[] | null; types: string[] | null }>(
     pool(),
-    sql`WITH page AS (
-          SELECT p.id, ${sql.unsafe(naturalSortSql("p.external_id"))} AS sort_key, p.created_at
-            FROM prompts p
-           WHERE ${where}
-           ORDER BY ${sql.unsafe(naturalSortSql("p.external_id"))}, p.created_at, p.id
-           LIMIT ${perPage} OFFSET ${(page - 1) * perPage})
-        SELECT p.id, p.external_id,
-            left(coalesce((SELECT m.msg->>'content' FROM jsonb_array_elements(p.messages) WITH ORDINALITY AS m(msg, i) WHERE m.msg->>'role' = 'user' ORDER BY m.i DESC LIMIT 1), ''), 300) AS preview,
-            p.source, p.prompt_type, (SELECT count(*)::int FROM completions c WHERE c.prompt_id = p.id) AS candidates,
-            p.reference_answer IS NOT NULL AS has_reference, p.human_rankings, (proj.overlap_k + p.extra_rankings) AS wanted,
-            p.gold_rankings > 0 AS gold, p.judged, ${DISPUTED} AS disputed
-       FROM page JOIN prompts p ON p.id = page.id JOIN projects proj ON proj.id = p.project_id
-      ORDER BY page.sort_key, page.created_at, page.id`,
+    sql`SELECT (${distinctValues(projectId, "source")}) AS sources, (${distinctValues(projectId, "prompt_type")}) AS types`,
   );
+  const projectPrompts = () => projectCounts(projectId).then((counts) => counts.get("prompts") ?? 0);
+  const matches = (text: string) => sql`strpos(s.body, lower(${text})) > 0`;
+
+  let found: { total: number; totalEstimated: boolean; rows: (page: number) => Promise<PageRow[]>; asked: PageRow[] };
+  const estimate = onlySearch ? await estimateSearch(projectId, search!, query.page * perPage, await projectPrompts(), searchTotals) : null;
+  if (search !== null && !estimate) {
+    // The project's texts read once: the matches, then the other filters, counted and ordered, one page kept.
+    // The matches as an array: the planner cannot estimate strpos, and guessing a third of the project
+    // it joined every prompt by hash (0.5 s at 100,000) instead of looking up the few matches by id.
+    const hits = sql`p.id = ANY (ARRAY(SELECT s.prompt_id FROM prompt_search_texts s WHERE s.project_id = ${projectId} AND ${matches(search)}))`;
+    const pageOf = (page: number) =>
+      sql`SELECT p.id, ${sql.unsafe(naturalSortSql("p.external_id"))} AS sort_key, p.created_at, count(*) OVER () AS total
+            FROM ${from}
+           WHERE ${hits} AND ${where}
+           ORDER BY sort_key, p.created_at, p.id
+           LIMIT ${perPage} OFFSET ${(page - 1) * perPage}`;
+    const asked = await rowsOf(pageOf(query.page));
+    const total =
+      asked.length > 0
+        ? Number(asked[0]!.total)
+        : query.page === 1
+          ? 0
+          : (await queryOne<{ total: number }>(pool(), sql`SELECT count(*)::int AS total FROM ${from} WHERE ${hits} AND ${where}`))!.total;
+    found = { total, totalEstimated: false, rows: (page) => rowsOf(pageOf(page)), asked };
+  } else {
+    // The page's ids read in natural order (an index holds it) until the page is full.
+    const conditions =
+      search !== null
+        ? sql`${where} AND EXISTS (SELECT 1 FROM prompt_search_texts s WHERE s.prompt_id = p.id AND ${matches(search)})`
+        : where;
+    const pageOf = (page: number) =>
+      sql`SELECT p.id, ${sql.unsafe(naturalSortSql("p.external_id"))} AS sort_key, p.created_at, NULL::bigint AS total
+            FROM ${from}
+           WHERE ${conditions}
+           ORDER BY ${sql.unsafe(naturalSortSql("p.external_id"))}, p.created_at, p.id
+           LIMIT ${perPage} OFFSET ${(page - 1) * perPage}`;
+    const count = (): Promise<number> => {
+      if (estimate) return Promise.resolve(estimate.total);
+      // No filter: the kept count (lib/projects/project-counts.ts), not a count of the project's prompts.
+      if (!status && onPrompt.length === 1) return projectPrompts();
+      // A status alone: its partial index on prompt_ranking_counts, without the prompts.
+      const counted =
+        status && withCounts && onPrompt.length === 1
+          ? sql`SELECT count(*)::int AS total FROM prompt_ranking_counts c WHERE c.project_id = ${projectId} AND ${status}`
+          : sql`SELECT count(*)::int AS total FROM ${from} WHERE ${where}`;
+      return queryOne<{ total: number }>(pool(), counted).then((r) => r!.total);
+    };
+    // The count and the page asked for at once.
+    const [total, asked] = await Promise.all([count(), rowsOf(pageOf(query.page))]);
+    found = { total, totalEstimated: estimate !== null, rows: (page) => rowsOf(pageOf(page)), asked };
+  }
+  const pages = Math.max(1, Math.ceil(found.total / perPage));
+  const page = Math.min(query.page, pages);
+  // The page again only if the one asked for was past the last.
+  const rows = page === query.page ? found.asked : await found.rows(page);
+  const { sources, types } = (await facets) ?? { sources: null, types: null };
   return {
-    rows,
-    total,
+    rows: rows.map(({ total: _total, ...row }) => row),
+    total: found.total,
+    totalEstimated: found.totalEstimated,
     page,
     pages,
     perPage,
-    sources: (facets?.sources ?? []).sort(naturalCompare),
-    types: (facets?.types ?? []).sort(naturalCompare),
+    sources: (sources ?? []).sort(naturalCompare),
+    types: (types ?? []).sort(naturalCompare),
   };
+}
+
+/**
+ * A search alone in a large project: about `sampleRows` of its texts (whole pages of the table, a
+ * repeatable sample) tell how common the text is. Common enough that reading prompts in id order
+ * fills the page asked for within `walkShare` of the project: its total estimated from the sample.
+ * Otherwise (rare, a deep page, a small project): null, and it is counted exactly (one scan of the
+ * texts finds the page too, cheaper than probing more than that share of the prompts one by one).
+ */
+async function estimateSearch(
+  projectId: string,
+  text: string,
+  wanted: number,
+  projectPrompts: number,
+  t: SearchTotals,
+): Promise<{ total: number } | null> {
+  if (projectPrompts <= t.exactUpTo) return null;
+  const percent = Math.min(100, (100 * t.sampleRows) / projectPrompts);
+  const sample = await queryOne<{ seen: number; hits: number }>(
+    pool(),
+    sql`SELECT count(*)::int AS seen, (count(*) FILTER (WHERE strpos(s.body, lower(${text})) > 0))::int AS hits
+          FROM prompt_search_texts s TABLESAMPLE SYSTEM (${percent}::float4) REPEATABLE (0) WHERE s.project_id = ${projectId}`,
+  );
+  if (!sample || sample.seen === 0 || sample.hits <= t.exactUpToSampleHits) return null;
+  const share = sample.hits / sample.seen;
+  if (wanted / share > t.walkShare * projectPrompts) return null;
+  return { total: Math.round(share * projectPrompts) };
+}
+
+/** A list row and, from a search's one scan, the total of its matches. */
+type PageRow = PromptListRow & { total: string | null };
+
+/** A page's figures for its rows only (`page`: id, sort_key, created_at, total): computed for every prompt before the limit, they made deep pages take seconds at 100,000 prompts. */
+function rowsOf(page: Sql): Promise<PageRow[]> {
+  return queryRows<PageRow>(
+    pool(),
+    sql`WITH page AS (${page})
+        SELECT p.id, p.external_id,
+            left(coalesce((SELECT m.msg->>'content' FROM jsonb_array_elements(p.messages) WITH ORDINALITY AS m(msg, i) WHERE m.msg->>'role' = 'user' ORDER BY m.i DESC LIMIT 1), ''), 300) AS preview,
+            p.source, p.prompt_type, (SELECT count(*)::int FROM completions cc WHERE cc.prompt_id = p.id) AS candidates,
+            p.reference_answer IS NOT NULL AS has_reference, c.human_rankings, (proj.overlap_k + p.extra_rankings) AS wanted,
+            c.gold_rankings > 0 AS gold, p.judged, ${DISPUTED} AS disputed, page.total
+       FROM page JOIN prompts p ON p.id = page.id JOIN prompt_ranking_counts c ON c.prompt_id = p.id JOIN projects proj ON proj.id = p.project_id
+      ORDER BY page.sort_key, page.created_at, page.id`,
+  );
 }

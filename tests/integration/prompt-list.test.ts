@@ -172,6 +172,95 @@ describe("the project page's prompt list", () => {
     expect(await search("c3")).toEqual(["c3"]);
   });
 
+  it("counts a search exactly from the one scan that finds its page, past the last page too", async () => {
+    const { project } = await seeded();
+    const list = await listPrompts(project.id, q({ q: "QUESTION", page: "9" }), 5);
+    expect([idsOf(list), list.total, list.totalEstimated, list.page, list.pages]).toEqual([["q12"], 11, false, 3, 3]);
+    const withSource = await listPrompts(project.id, q({ q: "question", source: "PubMedQA", page: "2" }), 2);
+    expect([idsOf(withSource), withSource.total, withSource.totalEstimated]).toEqual([["q5", "q9"], 5, false]);
+    const none = await listPrompts(project.id, q({ q: "no such words", page: "4" }));
+    expect([idsOf(none), none.total, none.page, none.pages]).toEqual([[], 0, 1, 1]);
+  });
+
+  it("estimates a common search's total in a large project from a sample of its texts, and counts a rare one exactly", async () => {
+    const { project } = await seeded();
+    // As if the project were large (any size above exactUpTo); a sample of every text (100 %) estimates exactly.
+    const large = { exactUpTo: 0, sampleRows: 1_000_000, exactUpToSampleHits: 3, walkShare: 1 };
+    const common = await listPrompts(project.id, q({ q: "question" }), 5, large);
+    expect([idsOf(common), common.total, common.totalEstimated, common.pages]).toEqual([["q1", "q2", "q3", "q4", "q5"], 11, true, 3]);
+    const second = await listPrompts(project.id, q({ q: "question", page: "2" }), 5, large);
+    expect([idsOf(second), second.totalEstimated]).toEqual([["q6", "q8", "q9", "q10", "q11"], true]);
+    // A page expected beyond walkShare of the project in id order (10 matches at 11 in 12: 11 prompts > 6): counted.
+    const deep = await listPrompts(project.id, q({ q: "question", page: "2" }), 5, { ...large, walkShare: 0.5 });
+    expect([idsOf(deep), deep.total, deep.totalEstimated]).toEqual([["q6", "q8", "q9", "q10", "q11"], 11, false]);
+    // At most exactUpToSampleHits matches in the sample: counted.
+    const rare = await listPrompts(project.id, q({ q: "hyperkalaemia" }), 5, large);
+    expect([idsOf(rare), rare.total, rare.totalEstimated]).toEqual([["q7"], 1, false]);
+    // A search with another filter is always counted.
+    const filtered = await listPrompts(project.id, q({ q: "question", type: "exam" }), 5, large);
+    expect([idsOf(filtered), filtered.total, filtered.totalEstimated]).toEqual([["q1", "q2", "q3", "q4", "q5"], 6, false]);
+  });
+
+  it("matches exactly what ILIKE over the id and each message matches, for any search text", async () => {
+    const project = await makeProject();
+    const conversation = (id: string, messages: { role: string; content: string }[]) => ({
+      id,
+      messages,
+      completions: MODELS.map((model) => ({ model, text: `Answer of ${model}.` })),
+    });
+    expect(
+      await importText(
+        project.id,
+        jsonl([
+          conversation("É-1", [{ role: "user", content: "Échographie CARDIAQUE à 100% (pas_de_douleur) \\ fin" }]),
+          conversation("e-2", [
+            { role: "system", content: "ÉTAT de choc" },
+            { role: "user", content: "Straße und STRASSE" },
+          ]),
+          conversation("x-3", [
+            { role: "system", content: "brief" },
+            { role: "user", content: "at rest\nnext line" },
+          ]),
+        ]),
+      ),
+    ).toMatchObject({ ok: true });
+    // Today's rule, on the rows themselves: the id or one message's content ILIKE %text% (wildcards taken literally).
+    const reference = async (text: string) =>
+      (
+        await pool().query<{ external_id: string }>(
+          `SELECT p.external_id FROM prompts p
+            WHERE p.project_id = $1 AND (p.external_id ILIKE $2 OR EXISTS (SELECT 1 FROM jsonb_array_elements(p.messages) m WHERE m->>'content' ILIKE $2))
+            ORDER BY ${naturalSortSql("p.external_id")}, p.created_at, p.id`,
+          [project.id, `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`],
+        )
+      ).rows.map((r) => r.external_id);
+    const searches: [string, string[]][] = [
+      ["échographie", ["É-1"]],
+      ["ÉCHO", ["É-1"]],
+      ["é-", ["É-1"]],
+      ["état", ["e-2"]],
+      ["e-", ["e-2"]],
+      ["STRASSE", ["e-2"]],
+      ["straße", ["e-2"]],
+      ["100%", ["É-1"]],
+      ["%", ["É-1"]],
+      ["pas_de", ["É-1"]],
+      ["s-de", []],
+      ["as_de", ["É-1"]],
+      ["\\", ["É-1"]],
+      ["rest\nnext", ["x-3"]],
+      ["brief\nat", []],
+      ["brief\u001eat", []],
+      ["\u001e", []],
+      ["x-3brief", []],
+    ];
+    for (const [text, expected] of searches) {
+      const list = await listPrompts(project.id, q({ q: text }));
+      expect([idsOf(list), list.total], JSON.stringify(text)).toEqual([expected, expected.length]);
+      expect(idsOf(list), JSON.stringify(text)).toEqual(await reference(text));
+    }
+  });
+
   it("filters by status: needs rankings, disputed, gold, judged", async () => {
     const { project, admin, idOf, completionIds } = await seeded();
     // k = 2: q1 and q2 have two rankings, q4 is gold (served at the gold rate, not by k).
@@ -253,7 +342,7 @@ describe("the project page's prompt list", () => {
     const STATUS_FROM_ROWS: Record<PromptStatus, string> = {
       "needs-rankings": `NOT EXISTS (SELECT 1 FROM rankings r WHERE r.prompt_id = p.id AND r.kind = 'GOLD')
                          AND (SELECT count(*) FROM rankings r WHERE r.prompt_id = p.id AND r.kind = 'HUMAN') < j.overlap_k + p.extra_rankings`,
-      disputed: `p.human_disputed AND NOT EXISTS (SELECT 1 FROM rankings r WHERE r.prompt_id = p.id AND r.kind = 'ADJUDICATED')`,
+      disputed: `medpref_prompt_disputed(p.id) AND NOT EXISTS (SELECT 1 FROM rankings r WHERE r.prompt_id = p.id AND r.kind = 'ADJUDICATED')`,
       gold: `EXISTS (SELECT 1 FROM rankings r WHERE r.prompt_id = p.id AND r.kind = 'GOLD')`,
       judged: `EXISTS (SELECT 1 FROM rankings r WHERE r.prompt_id = p.id AND r.kind = 'JUDGE')`,
     };
