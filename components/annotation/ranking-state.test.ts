@@ -28,6 +28,42 @@ describe("the ranking screen's state", () => {
     expect(s.unranked).toEqual(["b", "d"]);
   });
 
+  it("applies keys typed back to back each to the state the one before left (no render in between)", () => {
+    // Typed "c", "a", "d", T, "b", Backspace: d ties with a; b is ranked, then unranked again.
+    const s = run(
+      [
+        { type: "pick", id: "c" },
+        { type: "pick", id: "a" },
+        { type: "pick", id: "d" },
+        { type: "onSelected", command: "tie", allowTies: true },
+        { type: "pick", id: "b" },
+        { type: "onSelected", command: "unrank", allowTies: true },
+      ],
+      ["a", "b", "c", "d", "e"],
+    );
+    expect(s.tiers).toEqual([["c"], ["a", "d"]]);
+    expect(s.unranked).toEqual(["e", "b"]);
+    expect(s.selected).toBe("b");
+  });
+
+  it("takes a key on the selected candidate only where it applies", () => {
+    const base = run([
+      { type: "pick", id: "a" },
+      { type: "pick", id: "b" },
+    ]);
+    expect(rankingReducer(base, { type: "onSelected", command: "tie", allowTies: false }).tiers).toEqual([["a"], ["b"]]);
+    expect(rankingReducer(base, { type: "onSelected", command: "place", allowTies: true }).tiers).toEqual([["a"], ["b"]]);
+    expect(rankingReducer(base, { type: "onSelected", command: "up", allowTies: true }).tiers).toEqual([["b"], ["a"]]);
+    expect(rankingReducer(base, { type: "onSelected", command: "deselect", allowTies: true }).selected).toBeNull();
+    const unrankedSelected = rankingReducer(base, { type: "select", id: "c" });
+    expect(rankingReducer(unrankedSelected, { type: "onSelected", command: "unrank", allowTies: true }).tiers).toEqual([["a"], ["b"]]);
+    expect(rankingReducer(unrankedSelected, { type: "onSelected", command: "place", allowTies: true }).tiers).toEqual([
+      ["a"],
+      ["b"],
+      ["c"],
+    ]);
+  });
+
   it("moves a ranked candidate up and down within bounds", () => {
     const s = run([
       { type: "place", id: "a" },

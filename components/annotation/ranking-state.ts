@@ -32,6 +32,8 @@ export type RankingAction =
   | { type: "unrank"; id: string }
   | { type: "move"; id: string; delta: -1 | 1 }
   | { type: "toggleTie"; id: string }
+  | { type: "pick"; id: string }
+  | { type: "onSelected"; command: SelectedCommand; allowTies: boolean }
   | { type: "drop"; id: string; target: DropTarget }
   | { type: "detail"; id: string; patch: Partial<CandidateDetail> }
   | { type: "rationale"; text: string }
@@ -138,8 +140,35 @@ export function applyDrop(state: RankingState, id: string, target: DropTarget): 
   return rank(state, insertTier(rest, prev === undefined ? 0 : tierIndexOf(rest, prev) + 1, id), id);
 }
 
+/** What a key does to the selected candidate (see use-ranking-keys.ts). */
+export type SelectedCommand = "place" | "up" | "down" | "tie" | "unrank" | "deselect";
+
+/**
+ * A key's command, decided on the state it applies to: keys typed faster than the screen
+ * re-renders each see the one before them (decided on the last render, a tie typed right after a
+ * number tied the previous candidate instead).
+ */
+function onSelected(state: RankingState, command: SelectedCommand, allowTies: boolean): RankingState {
+  const id = state.selected;
+  if (!id) return state;
+  const ranked = isRanked(state, id);
+  if (command === "deselect") return { ...state, selected: null };
+  if (command === "place") return ranked ? state : rankingReducer(state, { type: "place", id });
+  if (!ranked) return state;
+  if (command === "up" || command === "down") return moveOnePlace(state, id, command === "up" ? -1 : 1);
+  if (command === "tie") return allowTies ? toggleTie(state, id) : state;
+  return rankingReducer(state, { type: "unrank", id });
+}
+
 export function rankingReducer(state: RankingState, action: RankingAction): RankingState {
   switch (action.type) {
+    case "pick": {
+      // Typing a response's number: selects it, and ranks it next when it is not ranked yet.
+      const selected = { ...state, selected: action.id };
+      return isRanked(state, action.id) ? selected : rankingReducer(selected, { type: "place", id: action.id });
+    }
+    case "onSelected":
+      return onSelected(state, action.command, action.allowTies);
     case "select":
       return { ...state, selected: action.id };
     case "place":

@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useRef, type Dispatch } from "react";
-import { isRanked, type RankingAction, type RankingState } from "@/components/annotation/ranking-state";
+import type { RankingAction, RankingState, SelectedCommand } from "@/components/annotation/ranking-state";
 
 export interface RankingKeyHandlers {
   state: RankingState;
@@ -13,6 +13,17 @@ export interface RankingKeyHandlers {
   onSubmit: () => void;
   onHelp: () => void;
 }
+
+const SELECTED_COMMANDS: Record<string, SelectedCommand | undefined> = {
+  Enter: "place",
+  ArrowUp: "up",
+  ArrowDown: "down",
+  t: "tie",
+  T: "tie",
+  Backspace: "unrank",
+  Delete: "unrank",
+  Escape: "deselect",
+};
 
 /** How long a first digit waits for a second one when two-digit numbers exist (10–16 responses). */
 export const SECOND_DIGIT_MS = 600;
@@ -26,17 +37,23 @@ export const SECOND_DIGIT_MS = 600;
 export function useRankingKeys(options: RankingKeyHandlers) {
   const digits = useRef<{ text: string; at: number; timer: ReturnType<typeof setTimeout> | null }>({ text: "", at: 0, timer: null });
   const latest = useRef(options);
+  // The selection as of the last key, ahead of the render that shows it: whether a key on the
+  // selected candidate is taken (and the page does not scroll) is decided before React re-renders.
+  const selected = useRef(options.state.selected);
   useEffect(() => {
     latest.current = options;
+    selected.current = options.state.selected;
   });
 
   useEffect(() => {
+    // What a key does is decided by the reducer on the state it applies to (see "onSelected"): keys
+    // typed faster than a render would otherwise each act on the state before the previous key.
     function pick(label: number) {
-      const { state, dispatch, idOfLabel } = latest.current;
+      const { dispatch, idOfLabel } = latest.current;
       const id = idOfLabel(label);
       if (!id) return;
-      dispatch({ type: "select", id });
-      if (!isRanked(state, id)) dispatch({ type: "place", id });
+      selected.current = id;
+      dispatch({ type: "pick", id });
     }
 
     function onDigit(key: string) {
@@ -63,7 +80,7 @@ export function useRankingKeys(options: RankingKeyHandlers) {
     }
 
     function onKey(e: KeyboardEvent) {
-      const { state, dispatch, allowTies, disabled, onSubmit, onHelp } = latest.current;
+      const { dispatch, allowTies, disabled, onSubmit, onHelp } = latest.current;
       if (disabled || e.altKey) return;
       const target = e.target as HTMLElement | null;
       if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
@@ -87,16 +104,11 @@ export function useRankingKeys(options: RankingKeyHandlers) {
         onDigit(e.key);
         return;
       }
-      const selected = state.selected;
-      if (!selected) return;
-      const ranked = isRanked(state, selected);
-      if (e.key === "Enter" && !ranked) dispatch({ type: "place", id: selected });
-      else if (e.key === "ArrowUp" && ranked) dispatch({ type: "move", id: selected, delta: -1 });
-      else if (e.key === "ArrowDown" && ranked) dispatch({ type: "move", id: selected, delta: 1 });
-      else if ((e.key === "t" || e.key === "T") && ranked && allowTies) dispatch({ type: "toggleTie", id: selected });
-      else if ((e.key === "Backspace" || e.key === "Delete") && ranked) dispatch({ type: "unrank", id: selected });
-      else if (e.key === "Escape") dispatch({ type: "select", id: null });
-      else return;
+      if (!selected.current) return;
+      const command = SELECTED_COMMANDS[e.key];
+      if (!command) return;
+      if (command === "deselect") selected.current = null;
+      dispatch({ type: "onSelected", command, allowTies });
       e.preventDefault();
     }
     window.addEventListener("keydown", onKey);
