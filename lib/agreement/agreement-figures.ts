@@ -247,7 +247,6 @@ class PackedContributions {
   private readonly cellOffsets: Int32Array;
   private readonly cellIndex: Int32Array;
   private readonly cellCount: Float64Array;
-  static readonly FIELDS = FIELDS;
 
   constructor(
     arrays: ContributionArrays,
@@ -267,7 +266,7 @@ class PackedContributions {
   }
 
   pooled(weights?: ArrayLike<number>): Figures {
-    const F = PackedContributions.FIELDS;
+    const F = FIELDS;
     const coincidences = new Coincidences(this.valueScale);
     const matrix = coincidences.matrix;
     const categoryTotals = new Float64Array(this.categories);
@@ -334,7 +333,7 @@ class PackedContributions {
    * the way the resampled sums are drawn differs from resampling prompts.
    */
   normalSamples(draws: number, seed: string | number): Record<FigureKey, number[]> {
-    const F = PackedContributions.FIELDS;
+    const F = FIELDS;
     const s = this.scalars;
     const samples = Object.fromEntries(FIGURE_KEYS.map((k) => [k, [] as number[]])) as Record<FigureKey, number[]>;
     const keep = (key: FigureKey, x: number | null) => {

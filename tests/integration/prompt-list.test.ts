@@ -92,6 +92,13 @@ async function seeded() {
 
 const idsOf = (list: { rows: { externalId: string | null }[] }) => list.rows.map((r) => r.externalId);
 
+/** An import record: a conversation with one candidate per model. */
+const conversation = (id: string, messages: { role: string; content: string }[]) => ({
+  id,
+  messages,
+  completions: MODELS.map((model) => ({ model, text: `Answer of ${model}.` })),
+});
+
 describe("the project page's prompt list", () => {
   it("sorts ids naturally (q2 before q10) and pages in the database", async () => {
     const { project } = await seeded();
@@ -131,11 +138,6 @@ describe("the project page's prompt list", () => {
 
   it("searches every message of a conversation, case-insensitively, never across two messages", async () => {
     const project = await makeProject();
-    const conversation = (id: string, messages: { role: string; content: string }[]) => ({
-      id,
-      messages,
-      completions: MODELS.map((model) => ({ model, text: `Answer of ${model}.` })),
-    });
     expect(
       await importText(
         project.id,
@@ -203,11 +205,6 @@ describe("the project page's prompt list", () => {
 
   it("matches exactly what ILIKE over the id and each message matches, for any search text", async () => {
     const project = await makeProject();
-    const conversation = (id: string, messages: { role: string; content: string }[]) => ({
-      id,
-      messages,
-      completions: MODELS.map((model) => ({ model, text: `Answer of ${model}.` })),
-    });
     expect(
       await importText(
         project.id,
