@@ -36,6 +36,8 @@ const IS_GOLD = sql`EXISTS (SELECT 1 FROM rankings g WHERE g.prompt_id = p.id AN
  *    closest to complete (prompts.human_load, kept by a trigger, makes this an index scan).
  *    Candidates are locked with FOR UPDATE SKIP LOCKED and the load is counted again once the
  *    lock is held, so concurrent claims never push a prompt past k, on one app server or many.
+ *    When every prompt left is locked by another claim or submission at that instant, the claim
+ *    waits for the lock instead of answering "done": the prompt may still need this clinician.
  */
 export async function claimNextAssignment(user: ClaimUser, projectSlug: string): Promise<AssignmentPayload | null> {
   const assignmentId = await withTransaction(async (tx) => {
@@ -90,7 +92,16 @@ async function loadProject(tx: Tx, slug: string, userId: string): Promise<Projec
   return row;
 }
 
+/**
+ * The best prompt for the clinician, locked: first passing over rows other transactions hold (the
+ * fast path); when that finds none, waiting for the first held one, which PostgreSQL re-checks
+ * against the conditions once its holder commits.
+ */
 async function pickPrompt(tx: Tx, project: ProjectRow, user: ClaimUser, gold: boolean): Promise<string | null> {
+  return (await selectPrompt(tx, project, user, gold, "skip")) ?? selectPrompt(tx, project, user, gold, "wait");
+}
+
+async function selectPrompt(tx: Tx, project: ProjectRow, user: ClaimUser, gold: boolean, locked: "skip" | "wait"): Promise<string | null> {
   const conditions: Sql[] = [
     sql`p.project_id = ${project.id}`,
     gold ? IS_GOLD : sql`NOT ${IS_GOLD}`,
@@ -104,7 +115,7 @@ async function pickPrompt(tx: Tx, project: ProjectRow, user: ClaimUser, gold: bo
     tx,
     sql`SELECT p.id FROM prompts p WHERE ${sql.join(conditions, sql` AND `)}
       ORDER BY ${gold ? sql`p.created_at` : sql`p.human_load DESC`}
-      LIMIT 1 FOR UPDATE OF p SKIP LOCKED`,
+      LIMIT 1 FOR UPDATE OF p ${locked === "skip" ? sql`SKIP LOCKED` : sql.empty}`,
   );
   return row?.id ?? null;
 }

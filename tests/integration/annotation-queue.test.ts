@@ -31,6 +31,14 @@ async function submitsWaitingOnLock(): Promise<number> {
   return rows[0]!.n;
 }
 
+/** Claims of this database stopped on a prompt's row lock. */
+async function claimsWaitingOnLock(): Promise<number> {
+  const { rows } = await pool().query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE OF p%'`,
+  );
+  return rows[0]!.n;
+}
+
 async function clinicians(n: number, specialties: string[] = []): Promise<ClaimUser[]> {
   return Promise.all(
     Array.from({ length: n }, async () => {
@@ -92,6 +100,29 @@ describe("the annotation queue", () => {
       [project.id],
     );
     expect(drift).toEqual([]);
+  });
+
+  it("waits for a prompt another transaction holds instead of telling the clinician nothing is left", async () => {
+    const project = await projectWithPrompts(1, { overlapK: 2 });
+    const [a] = await clinicians(1);
+    // Another clinician's claim or submission holds the only prompt's row at this instant.
+    const holder = await pool().connect();
+    try {
+      await holder.query("BEGIN");
+      const { rows } = await holder.query<{ id: string }>(`SELECT id FROM prompts WHERE project_id = $1 FOR UPDATE`, [project.id]);
+      let answered = false;
+      const claim = claimNextAssignment(a!, project.slug).finally(() => (answered = true));
+      await waitFor(async () => answered || (await claimsWaitingOnLock()) === 1);
+      expect(answered).toBe(false);
+      await holder.query("COMMIT");
+      const claimed = await claim;
+      expect(claimed).not.toBeNull();
+      const stored = await db().assignment.findUniqueOrThrow({ where: { id: claimed!.assignment.id } });
+      expect(stored.promptId).toBe(rows[0]!.id);
+    } finally {
+      await holder.query("ROLLBACK").catch(() => undefined);
+      holder.release();
+    }
   });
 
   it("returns an expired lease to the pool, where another clinician gets it; the late submit is refused", async () => {
