@@ -384,6 +384,12 @@ test("the buttons: 24 seeded clicks match the model, and the stored ranking equa
 
 test("the first visit introduces the project; the last change before a reload is restored exactly", async ({ page, signIn }) => {
   await page.setViewportSize({ width: 1366, height: 768 });
+  // A first visit: no prompt of theirs under way (a repeat of this test would find its own draft).
+  await queryE2eDatabase(
+    `DELETE FROM assignments a USING users u, prompts p, projects j
+      WHERE a.user_id = u.id AND u.email = $1 AND a.prompt_id = p.id AND p.project_id = j.id AND j.slug = $2 AND a.status = 'ACTIVE'`,
+    [E2E_USERS.rankerDraft.email, E2E_TIES_PROJECT],
+  );
   await signIn("rankerDraft", { showIntro: true });
   await page.goto(`/annotate/${E2E_TIES_PROJECT}`);
   const intro = page.getByRole("dialog", { name: "How to rank in E2E ties" });
