@@ -7,9 +7,9 @@ import { waitFor } from "../support/judge-runs";
 import { useFreshDatabase } from "../support/test-database";
 
 /**
- * A ranking entry's candidate is checked by a statement trigger, not by a foreign key (migration
- * 20261130184000_entry_candidate_check): a bad entry is still refused, whoever writes it, and a
- * candidate cannot disappear under its entries.
+ * A ranking entry's candidate and revision are checked by a statement trigger, not by foreign keys
+ * (migrations 20261130184000_entry_candidate_check, 20261130220632_batch_write_path): a bad entry is
+ * still refused, whoever writes it, and neither a candidate nor a revision can disappear under its entries.
  */
 let raterId: string;
 
@@ -65,6 +65,30 @@ describe("a ranking entry's candidate", () => {
     expect(await entriesOf(revisionId)).toBe(0);
     await insertEntries(revisionId, a!.completionIds);
     expect(await entriesOf(revisionId)).toBe(3);
+  });
+
+  it("must belong to a revision that exists (checked by the trigger, not a foreign key): an entry of an unknown revision is refused", async () => {
+    const [a] = await prompts(1);
+    const unknown = "00000000-0000-4000-8000-00000000beef";
+    await expect(insertEntries(unknown, a!.completionIds)).rejects.toMatchObject({
+      code: "23503",
+      message: `ranking entry names revision ${unknown}, which does not exist`,
+    });
+    expect(await entriesOf(unknown)).toBe(0);
+    await expect(db().rankingEntry.create({ data: { revisionId: unknown, completionId: a!.completionIds[0]!, rank: 1 } })).rejects.toThrow(
+      /Foreign key constraint violated on the constraint: `ranking_entries_revision_id_check`/,
+    );
+  });
+
+  it("goes with its revision: deleting a ranking deletes its revisions' entries and no other's", async () => {
+    const [a, b] = await prompts(2);
+    const gone = await emptyRevision(a!.id, a!.completionIds);
+    const kept = await emptyRevision(b!.id, b!.completionIds);
+    await insertEntries(gone, a!.completionIds);
+    await insertEntries(kept, b!.completionIds);
+    await pool().query(`DELETE FROM rankings WHERE id = (SELECT ranking_id FROM ranking_revisions WHERE id = $1)`, [gone]);
+    expect(await entriesOf(gone)).toBe(0);
+    expect(await entriesOf(kept)).toBe(3);
   });
 
   it("is refused through Prisma too, as the foreign key violation it replaces", async () => {
