@@ -1,5 +1,7 @@
 import "server-only";
 import { newId } from "@/lib/core/ids";
+import { copyRowsInto } from "@/lib/db/copy-from";
+import { copyTextRow } from "@/lib/db/copy-text";
 import { kendallTauB, pairwiseAgreement, top1Match } from "@/lib/agreement/rank-agreement";
 import { RankingKind } from "@/generated/prisma/enums";
 import { execute, queryOne, queryRows, sql, type Sql } from "@/lib/db/sql";
@@ -99,18 +101,23 @@ export async function insertJudgeRanking(
   return row ? { rankingId: row.rankingId } : null;
 }
 
-/** A text[] literal for one array cell of a multi-row insert (quoted, `"` and `\\` escaped). */
-function textArrayLiteral(values: readonly string[]): string {
-  return `{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(",")}}`;
+const JUDGE_REVISION_COLUMNS = ["id", "ranking_id", "revision", "time_on_task_ms", "shown_order", "score_min", "score_max"] as const;
+const ENTRY_COLUMNS = ["revision_id", "completion_id", "rank", "score", "comment", "flags", "shown_position"] as const;
+
+/** The entries of new judge revisions as COPY text lines (see entryRows). */
+function* judgeEntryLines(revisions: { revisionId: string; shownOrder: string[]; submission: Submission }[]): Generator<string> {
+  for (const r of revisions)
+    for (const e of entryRows(r.submission, r.shownOrder))
+      yield copyTextRow([r.revisionId, e.completion_id, e.rank, e.score, e.comment, e.flags, e.shown_position]);
 }
 
 /**
  * Stores many judge permutations' rankings (a batch's results, a group commit of live calls),
  * each unless it is already stored, like insertJudgeRanking. Returns the keys
- * (`judgeRunId:promptId:permutationIndex`) of those it stored. Three plain multi-row inserts with
- * ids made here: rankings (those already stored are skipped), their revisions, their entries —
- * no statement joins what another inserted (the CTE form of this cost a batch's ingestion more
- * than every other write together).
+ * (`judgeRunId:promptId:permutationIndex`) of those it stored. Three plain statements with ids
+ * made here: a multi-row insert of the rankings (those already stored are skipped), then COPY of
+ * their revisions and of their entries — no statement joins what another inserted (the CTE form
+ * of this cost a batch's ingestion more than every other write together).
  */
 export async function insertJudgeRankings(
   tx: Tx,
@@ -130,26 +137,16 @@ export async function insertJudgeRankings(
   const kept = new Set(inserted.map((r) => r.id));
   const fresh = rankings.flatMap((r, i) => (kept.has(ids[i]!) ? [{ ...r, rankingId: ids[i]!, revisionId: newId() }] : []));
   if (fresh.length === 0) return new Set();
-  await execute(
+  // Revisions and entries of rankings this statement just created: nothing to skip, so they are
+  // streamed in with COPY (no arrays of 8,000 values to encode and parse again; the entries'
+  // statement triggers check and summarize them as for any insert).
+  await copyRowsInto(
     tx,
-    sql`INSERT INTO ranking_revisions (id, ranking_id, revision, time_on_task_ms, shown_order, score_min, score_max)
-        SELECT id, ranking_id, 1, time_on_task_ms, shown_order::uuid[], 1, 5
-          FROM unnest(${fresh.map((r) => r.revisionId)}::uuid[], ${fresh.map((r) => r.rankingId)}::uuid[],
-                      ${fresh.map((r) => r.submission.timeOnTaskMs)}::int[], ${fresh.map((r) => `{${r.shownOrder.join(",")}}`)}::text[])
-            AS x(id, ranking_id, time_on_task_ms, shown_order)`,
-    { name: "insert-judge-revisions" },
+    "ranking_revisions",
+    JUDGE_REVISION_COLUMNS,
+    fresh.map((r) => copyTextRow([r.revisionId, r.rankingId, 1, r.submission.timeOnTaskMs, r.shownOrder, 1, 5])),
   );
-  const entries = fresh.flatMap((r) => entryRows(r.submission, r.shownOrder).map((e) => ({ ...e, revisionId: r.revisionId })));
-  await execute(
-    tx,
-    sql`INSERT INTO ranking_entries (revision_id, completion_id, rank, score, comment, flags, shown_position)
-        SELECT revision_id, completion_id, rank, score, comment, flags::text[], shown_position
-          FROM unnest(${entries.map((e) => e.revisionId)}::uuid[], ${entries.map((e) => e.completion_id)}::uuid[], ${entries.map((e) => e.rank)}::int[],
-                      ${entries.map((e) => e.score)}::float8[], ${entries.map((e) => e.comment)}::text[],
-                      ${entries.map((e) => textArrayLiteral(e.flags))}::text[], ${entries.map((e) => e.shown_position)}::int[])
-            AS x(revision_id, completion_id, rank, score, comment, flags, shown_position)`,
-    { name: "insert-judge-entries" },
-  );
+  await copyRowsInto(tx, "ranking_entries", ENTRY_COLUMNS, judgeEntryLines(fresh));
   return new Set(fresh.map((r) => `${r.judgeRunId}:${r.promptId}:${r.permutationIndex}`));
 }
 
