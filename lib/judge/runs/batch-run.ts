@@ -377,6 +377,8 @@ interface IngestedUnit {
   requestSha256: Buffer | null;
   shownOrder: string[] | null;
   failedTries: number;
+  /** The unit's last attempt stored (0 for none): its call from this batch is the next. */
+  lastAttempt: number;
   /** This batch already has a call of the unit stored (an ingestion resumed after a crash). */
   ingested: boolean;
 }
@@ -390,13 +392,13 @@ function ingestedUnits(run: BatchRun, batchId: string, page: { promptId: string;
   return queryRows<IngestedUnit>(
     pool(),
     sql`SELECT u.prompt_id, u.unit_index, u.state, l.line, l.request_sha256, l.shown_order::text[] AS shown_order,
-               coalesce(f.failed_tries, 0) AS failed_tries, coalesce(f.ingested, false) AS ingested
+               coalesce(f.failed_tries, 0) AS failed_tries, coalesce(f.last_attempt, 0) AS last_attempt, coalesce(f.ingested, false) AS ingested
           FROM unnest(${page.map((l) => l.promptId)}::uuid[], ${page.map((l) => l.unit)}::int[]) AS k(prompt_id, unit_index)
           JOIN judge_units u ON u.run_id = ${run.id} AND u.prompt_id = k.prompt_id AND u.unit_index = k.unit_index
           LEFT JOIN judge_batch_lines l ON l.batch_id = ${batchId}::uuid AND l.prompt_id = u.prompt_id AND l.unit_index = u.unit_index
           LEFT JOIN LATERAL (
             SELECT (count(*) FILTER (WHERE c.status = ${CallStatus.FAILED} AND c.batch_id IS DISTINCT FROM ${batchId}::uuid))::int AS failed_tries,
-                   bool_or(c.batch_id = ${batchId}::uuid) AS ingested
+                   max(c.attempt) AS last_attempt, bool_or(c.batch_id = ${batchId}::uuid) AS ingested
               FROM judge_calls c WHERE c.run_id = u.run_id AND c.prompt_id = u.prompt_id AND c.permutation_index = u.unit_index) f ON true`,
     { name: "batch-ingested-units" },
   );
@@ -480,6 +482,7 @@ async function ingestPage(
       outputTokens: ok ? (body.usage?.completion_tokens ?? 0) : 0,
       latencyMs: 0,
       batchId: local,
+      attempt: row.lastAttempt + 1,
     };
     items.push({
       unit: { runId: run.id, promptId, unitIndex: unit },

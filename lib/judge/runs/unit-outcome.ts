@@ -2,7 +2,9 @@ import "server-only";
 import { withTransaction, type Tx } from "@/lib/db/transaction";
 import { UnitState } from "@/generated/prisma/enums";
 import { pool } from "@/lib/db/pool";
-import { execute, sql } from "@/lib/db/sql";
+import { copyRowsInto } from "@/lib/db/copy-from";
+import { copyTextRow } from "@/lib/db/copy-text";
+import { execute, queryOne, sql } from "@/lib/db/sql";
 import { insertJudgeRankings } from "@/lib/annotation/store-revision";
 import { estimateCostUsd } from "@/lib/judge/endpoints";
 import { coalesce } from "@/lib/judge/runs/coalesce";
@@ -25,6 +27,12 @@ export interface CallRecord {
   outputTokens: number;
   latencyMs: number | null;
   batchId?: string | null;
+  /**
+   * The call's attempt number when the writer knows it (Batch ingestion reads each unit's last
+   * attempt with it): a list whose calls all have one is streamed in with COPY. Without it, the
+   * number continues from the unit's stored calls in the insert itself.
+   */
+  attempt?: number;
 }
 
 export interface UnitKey {
@@ -72,7 +80,7 @@ const unitKeyOf = (u: UnitKey) => `${u.runId}:${u.promptId}:${u.unitIndex}`;
  * says whether it was new; a unit already DONE never changes. Call `completeRunIfDone` after the commit.
  */
 export async function recordUnitOutcomes(tx: Tx, items: { unit: UnitKey; outcome: UnitOutcome }[]): Promise<RecordedOutcome[]> {
-  const calls: object[] = [];
+  const calls: CallRow[] = [];
   // Two outcomes of one unit in one list number their calls one after the other.
   const ordOfUnit = new Map<string, number>();
   const spend = new Map<string, { runId: string; shard: number; calls: number; tokens: number; cost: number }>();
@@ -97,11 +105,12 @@ export async function recordUnitOutcomes(tx: Tx, items: { unit: UnitKey; outcome
         error: c.error,
         input_tokens: c.inputTokens,
         output_tokens: c.outputTokens,
-        cost_usd: costs[i],
+        cost_usd: costs[i] ?? null,
         latency_ms: c.latencyMs,
         batch_id: c.batchId ?? null,
         batch_line: c.batchLine ?? null,
         request_sha256: c.requestSha256?.toString("hex") ?? null,
+        attempt: c.attempt,
       }),
     );
     ordOfUnit.set(key, ord);
@@ -116,7 +125,8 @@ export async function recordUnitOutcomes(tx: Tx, items: { unit: UnitKey; outcome
       spend.set(`${unit.runId}:${shard}`, row);
     }
   }
-  if (calls.length > 0) {
+  if (calls.length > 0 && calls.every((c) => c.attempt !== undefined)) await copyCalls(tx, calls);
+  else if (calls.length > 0) {
     await execute(
       tx,
       sql`INSERT INTO judge_calls (run_id, prompt_id, permutation_index, attempt, status, shown_order, request, response, error,
@@ -181,6 +191,85 @@ export async function recordUnitOutcomes(tx: Tx, items: { unit: UnitKey; outcome
     );
   }
   return results;
+}
+
+/** A call as recordUnitOutcomes writes it (column names; `ord` numbers a unit's calls within the list). */
+interface CallRow {
+  run_id: string;
+  prompt_id: string;
+  unit_index: number;
+  ord: number;
+  status: CallRecord["status"];
+  shown_order: string[];
+  request: unknown;
+  response: unknown;
+  error: string | null;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number | null;
+  latency_ms: number | null;
+  batch_id: string | null;
+  batch_line: number | null;
+  request_sha256: string | null;
+  attempt: number | undefined;
+}
+
+const CALL_COLUMNS = [
+  "run_id",
+  "prompt_id",
+  "permutation_index",
+  "attempt",
+  "status",
+  "shown_order",
+  "request",
+  "response",
+  "error",
+  "input_tokens",
+  "output_tokens",
+  "cost_usd",
+  "latency_ms",
+  "batch_id",
+  "batch_line",
+  "request_sha256",
+  "finished_at",
+] as const;
+
+/**
+ * Calls whose attempt numbers are known, streamed into judge_calls with COPY (a Batch page: no
+ * JSON document of a thousand responses to build and parse again). Their finish time is the
+ * transaction's, as now() gives the other writers' calls. A unit's attempt taken meanwhile by
+ * another writer makes the unique key refuse the whole transaction (nothing is stored twice).
+ */
+async function copyCalls(tx: Tx, calls: CallRow[]): Promise<void> {
+  const { now } = (await queryOne<{ now: Date }>(tx, sql`SELECT now() AS now`))!;
+  const finishedAt = now.toISOString();
+  const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
+  await copyRowsInto(
+    tx,
+    "judge_calls",
+    CALL_COLUMNS,
+    calls.map((c) =>
+      copyTextRow([
+        c.run_id,
+        c.prompt_id,
+        c.unit_index,
+        c.attempt!,
+        c.status,
+        c.shown_order,
+        json(c.request),
+        json(c.response),
+        c.error,
+        c.input_tokens,
+        c.output_tokens,
+        c.cost_usd,
+        c.latency_ms,
+        c.batch_id,
+        c.batch_line,
+        c.request_sha256 === null ? null : `\\x${c.request_sha256}`,
+        finishedAt,
+      ]),
+    ),
+  );
 }
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
