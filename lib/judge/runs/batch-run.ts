@@ -9,6 +9,8 @@ import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { toFile } from "openai";
 import type OpenAI from "openai";
 import { CallStatus, RunStatus, UnitState } from "@/generated/prisma/enums";
+import { copyRowsInto } from "@/lib/db/copy-from";
+import { copyTextRow } from "@/lib/db/copy-text";
 import { pool } from "@/lib/db/pool";
 import { execute, queryOne, queryRows, sql, type Sql } from "@/lib/db/sql";
 import { withTransaction } from "@/lib/db/transaction";
@@ -174,31 +176,29 @@ async function openInputFile(run: BatchRun, dir: string, n: number): Promise<Inp
 
 /** What each line written so far says (its unit, number and hash), stored before its file is uploaded. */
 class LineLog {
-  private rows: { batchId: string; promptId: string; unit: number; line: number; sha256: string; order: string }[] = [];
+  private rows: string[] = [];
   add(file: InputFile, promptId: string, unit: number, line: string, order: string[]) {
-    this.rows.push({
-      batchId: file.batchId,
-      promptId,
-      unit,
-      line: file.requests,
-      sha256: lineSha256(line).toString("hex"),
-      order: `{${order.join(",")}}`,
-    });
+    // COPY's text for bytea: \x and the hex digits (copyTextRow escapes the backslash).
+    this.rows.push(copyTextRow([file.batchId, promptId, unit, file.requests, `\\x${lineSha256(line).toString("hex")}`, order]));
   }
   async flush(): Promise<void> {
     if (this.rows.length === 0) return;
     const rows = this.rows;
     this.rows = [];
-    await execute(
-      pool(),
-      sql`INSERT INTO judge_batch_lines (batch_id, prompt_id, unit_index, line, request_sha256, shown_order)
-          SELECT b, p, u, l, decode(h, 'hex'), o::uuid[] FROM unnest(${rows.map((r) => r.batchId)}::uuid[], ${rows.map((r) => r.promptId)}::uuid[],
-            ${rows.map((r) => r.unit)}::int[], ${rows.map((r) => r.line)}::int[], ${rows.map((r) => r.sha256)}::text[], ${rows.map((r) => r.order)}::text[])
-            AS x(b, p, u, l, h, o)`,
-      { name: "batch-lines" },
-    );
+    const client = await pool().connect();
+    let failed: Error | undefined;
+    try {
+      await copyRowsInto(client, "judge_batch_lines", BATCH_LINE_COLUMNS, rows);
+    } catch (e) {
+      failed = e as Error;
+      throw e;
+    } finally {
+      // A connection whose COPY failed is not handed out again.
+      client.release(failed);
+    }
   }
 }
+const BATCH_LINE_COLUMNS = ["batch_id", "prompt_id", "unit_index", "line", "request_sha256", "shown_order"] as const;
 
 /** Uploads one input file (streamed from disk) and creates its batch, tagged with the local id so a crash in between finds it again. */
 async function submitInputFile(run: BatchRun, client: OpenAI, file: InputFile): Promise<void> {
