@@ -6,6 +6,7 @@ import { kendallTauB, pairwiseAgreement, top1Match } from "@/lib/agreement/rank-
 import { RankingKind } from "@/generated/prisma/enums";
 import { execute, queryOne, queryRows, sql, type Sql } from "@/lib/db/sql";
 import type { Tx } from "@/lib/db/transaction";
+import type { JudgeEntry } from "@/lib/judge/judge-entries";
 import { AppError } from "@/lib/errors/app-error";
 import type { Submission } from "@/lib/ranking/submission-schema";
 import { tiersToFractionalRanks, tiersToRanks } from "@/lib/ranking/tiers";
@@ -104,12 +105,22 @@ export async function insertJudgeRanking(
 const JUDGE_REVISION_COLUMNS = ["id", "ranking_id", "revision", "time_on_task_ms", "shown_order", "score_min", "score_max"] as const;
 const ENTRY_COLUMNS = ["revision_id", "completion_id", "rank", "score", "comment", "flags", "shown_position"] as const;
 
-/** The entries of new judge revisions as COPY text lines (see entryRows). */
-function* judgeEntryLines(revisions: { revisionId: string; shownOrder: string[]; submission: Submission }[]): Generator<string> {
-  for (const r of revisions)
-    for (const e of entryRows(r.submission, r.shownOrder))
-      yield copyTextRow([r.revisionId, e.completion_id, e.rank, e.score, e.comment, e.flags, e.shown_position]);
+/** A judge permutation's ranking as stored: one revision with an entry per ranked candidate. */
+export interface JudgeRankingRow {
+  promptId: string;
+  judgeRunId: string;
+  permutationIndex: number;
+  shownOrder: string[];
+  timeOnTaskMs: number;
+  entries: JudgeEntry[];
 }
+
+/** The entries of new judge revisions as COPY text lines (a judge sets no flags). */
+function* judgeEntryLines(revisions: (JudgeRankingRow & { revisionId: string })[]): Generator<string> {
+  for (const r of revisions)
+    for (const e of r.entries) yield copyTextRow([r.revisionId, e.completionId, e.rank, e.score, e.comment, NO_FLAGS, e.shownPosition]);
+}
+const NO_FLAGS: readonly string[] = [];
 
 /**
  * Stores many judge permutations' rankings (a batch's results, a group commit of live calls),
@@ -119,10 +130,7 @@ function* judgeEntryLines(revisions: { revisionId: string; shownOrder: string[];
  * their revisions and of their entries — no statement joins what another inserted (the CTE form
  * of this cost a batch's ingestion more than every other write together).
  */
-export async function insertJudgeRankings(
-  tx: Tx,
-  rankings: { promptId: string; judgeRunId: string; permutationIndex: number; shownOrder: string[]; submission: Submission }[],
-): Promise<Set<string>> {
+export async function insertJudgeRankings(tx: Tx, rankings: JudgeRankingRow[]): Promise<Set<string>> {
   if (rankings.length === 0) return new Set();
   const ids = rankings.map(() => newId());
   const inserted = await queryRows<{ id: string }>(
@@ -144,7 +152,7 @@ export async function insertJudgeRankings(
     tx,
     "ranking_revisions",
     JUDGE_REVISION_COLUMNS,
-    fresh.map((r) => copyTextRow([r.revisionId, r.rankingId, 1, r.submission.timeOnTaskMs, r.shownOrder, 1, 5])),
+    fresh.map((r) => copyTextRow([r.revisionId, r.rankingId, 1, r.timeOnTaskMs, r.shownOrder, 1, 5])),
   );
   await copyRowsInto(tx, "ranking_entries", ENTRY_COLUMNS, judgeEntryLines(fresh));
   return new Set(fresh.map((r) => `${r.judgeRunId}:${r.promptId}:${r.permutationIndex}`));

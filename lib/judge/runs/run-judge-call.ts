@@ -5,6 +5,7 @@ import { queryRows, sql } from "@/lib/db/sql";
 import { coalesce } from "@/lib/judge/runs/coalesce";
 import { callJudge, judgeClient, type JudgeAttempt } from "@/lib/judge/call-judge";
 import type { JudgeAnswer } from "@/lib/judge/judge-answer";
+import { judgeEntriesOf } from "@/lib/judge/judge-entries";
 import { judgePermutations } from "@/lib/judge/permutations";
 import { renderJudgePrompt } from "@/lib/judge/templates";
 import { ACTIVE_RUN_STATUSES } from "@/lib/judge/runs/run-state";
@@ -159,28 +160,12 @@ export function attemptRecord(a: JudgeAttempt, order: string[], succeeded: boole
 
 /** The judge's answer, mapped from shown positions back to completion ids, as the unit's ranking. */
 export function judgeRankingOf(job: JudgeJob, order: string[], answer: JudgeAnswer, attempts: { latencyMs: number }[]): JudgeRankingRow {
-  const scores = new Map(answer.feedback.map((f) => [f.position, f]));
   return {
     promptId: job.promptId,
     judgeRunId: job.runId,
     permutationIndex: job.permutation,
     shownOrder: order,
-    submission: {
-      tiers: [...new Set(answer.ranks.values())]
-        .sort((a, b) => a - b)
-        .map((rank) => order.filter((_, i) => answer.ranks.get(i + 1) === rank)),
-      details: Object.fromEntries(
-        order.map((id, i) => {
-          const f = scores.get(i + 1);
-          const score = f?.score ?? null;
-          return [
-            id,
-            { score: score !== null && score >= 1 && score <= 5 ? Math.round(score) : null, flags: [], comment: f?.evaluation || null },
-          ];
-        }),
-      ),
-      rationale: null,
-      timeOnTaskMs: attempts.reduce((n, a) => n + a.latencyMs, 0),
-    },
+    timeOnTaskMs: attempts.reduce((n, a) => n + a.latencyMs, 0),
+    entries: judgeEntriesOf(order, answer),
   };
 }

@@ -5,7 +5,7 @@ import { pool } from "@/lib/db/pool";
 import { copyRowsInto } from "@/lib/db/copy-from";
 import { copyTextRow } from "@/lib/db/copy-text";
 import { execute, queryOne, sql } from "@/lib/db/sql";
-import { insertJudgeRankings } from "@/lib/annotation/store-revision";
+import { insertJudgeRankings, type JudgeRankingRow } from "@/lib/annotation/store-revision";
 import { estimateCostUsd } from "@/lib/judge/endpoints";
 import { coalesce } from "@/lib/judge/runs/coalesce";
 import { settleRunIfDone } from "@/lib/judge/runs/run-status";
@@ -61,7 +61,7 @@ export interface UnitOutcome {
   judgeRanking?: JudgeRankingRow;
 }
 
-export type JudgeRankingRow = Parameters<typeof insertJudgeRankings>[1][number];
+export type { JudgeRankingRow };
 
 export type RecordedOutcome = "stored" | "exists" | "failed" | "retry";
 
