@@ -95,10 +95,12 @@ const statusSql = (status: PromptStatus, overlapK: number): Sql => {
 /**
  * Where a page's prompts are read and the columns of the list's order (the stored natural sort key of the
  * external id, then import time and id; migration 20261130220413_prompt_list_order): each order is a range of
- * an index, so a deep page skips index entries only. A status alone reads prompt_ranking_counts (copies of the
- * order's columns, partial indexes per status) without the wide prompts rows.
+ * an index, so a deep page skips index entries only, in narrow tables, never the wide prompts rows. Source and
+ * type filter prompt_list_keys (alias o, 20261130223409_prompt_list_keys: written with the prompt, never by
+ * annotation, so its index-only scans stay off the heap); a status alone reads prompt_ranking_counts (copies of
+ * the order's columns, partial indexes per status).
  */
-const PROMPTS_ORDER = { id: sql`p.id`, projectId: sql`p.project_id`, sortKey: sql`p.sort_key`, createdAt: sql`p.created_at` };
+const KEYS_ORDER = { id: sql`o.prompt_id`, projectId: sql`o.project_id`, sortKey: sql`o.sort_key`, createdAt: sql`o.created_at` };
 const COUNTS_ORDER = { id: sql`c.prompt_id`, projectId: sql`c.project_id`, sortKey: sql`c.sort_key`, createdAt: sql`c.created_at` };
 
 /**
@@ -108,9 +110,9 @@ const COUNTS_ORDER = { id: sql`c.prompt_id`, projectId: sql`c.project_id`, sortK
 function distinctValues(projectId: string, column: "source" | "prompt_type"): Sql {
   const c = sql.unsafe(column);
   return sql`WITH RECURSIVE v AS (
-      (SELECT ${c} AS value FROM prompts WHERE project_id = ${projectId} AND ${c} IS NOT NULL ORDER BY ${c} LIMIT 1)
+      (SELECT ${c} AS value FROM prompt_list_keys WHERE project_id = ${projectId} AND ${c} IS NOT NULL ORDER BY ${c} LIMIT 1)
       UNION ALL
-      SELECT (SELECT ${c} FROM prompts WHERE project_id = ${projectId} AND ${c} > v.value ORDER BY ${c} LIMIT 1) FROM v WHERE v.value IS NOT NULL)
+      SELECT (SELECT ${c} FROM prompt_list_keys WHERE project_id = ${projectId} AND ${c} > v.value ORDER BY ${c} LIMIT 1) FROM v WHERE v.value IS NOT NULL)
     SELECT array_agg(value) FROM v WHERE value IS NOT NULL`;
 }
 
@@ -149,9 +151,11 @@ export async function listPrompts(
   perPage = PROMPTS_PER_PAGE,
   searchTotals = SEARCH_TOTALS,
 ): Promise<PromptList> {
-  // Conditions on the prompt (p) besides its project, and on its ranking counts (c); the search (s, prompt_search_texts) apart.
+  // Conditions on the prompt's keys (o) or the prompt itself (p) besides its project, and on its ranking counts (c);
+  // the search (s, prompt_search_texts) apart.
   const onPrompt: Sql[] = [];
   let search: string | null = null;
+  let readsMessages = false;
   if (query.q) {
     // A search holding the parts' separator (no one types it) is matched against the messages themselves.
     if (query.q.includes(SEARCH_PART_SEPARATOR)) {
@@ -159,22 +163,28 @@ export async function listPrompts(
       onPrompt.push(
         sql`(p.external_id ILIKE ${pattern} OR EXISTS (SELECT 1 FROM jsonb_array_elements(p.messages) m WHERE m->>'content' ILIKE ${pattern}))`,
       );
+      readsMessages = true;
     } else search = query.q;
   }
-  if (query.source) onPrompt.push(sql`p.source = ${query.source}`);
-  if (query.type) onPrompt.push(sql`p.prompt_type = ${query.type}`);
+  if (query.source) onPrompt.push(sql`o.source = ${query.source}`);
+  if (query.type) onPrompt.push(sql`o.prompt_type = ${query.type}`);
   let status: Sql | null = null;
   if (query.status) {
     const project = await queryOne<{ overlapK: number }>(pool(), sql`SELECT overlap_k FROM projects WHERE id = ${projectId}`);
     status = statusSql(query.status, project?.overlapK ?? 0);
   }
   const withoutPrompts = status !== null && onPrompt.length === 0;
-  const t = withoutPrompts ? COUNTS_ORDER : PROMPTS_ORDER;
+  const t = withoutPrompts ? COUNTS_ORDER : KEYS_ORDER;
   const from = withoutPrompts
     ? sql`prompt_ranking_counts c`
-    : status
-      ? sql`prompts p JOIN prompt_ranking_counts c ON c.prompt_id = p.id`
-      : sql`prompts p`;
+    : sql.join(
+        [
+          sql`prompt_list_keys o`,
+          ...(readsMessages ? [sql`JOIN prompts p ON p.id = o.prompt_id`] : []),
+          ...(status ? [sql`JOIN prompt_ranking_counts c ON c.prompt_id = o.prompt_id`] : []),
+        ],
+        sql` `,
+      );
   const where = sql.join([sql`${t.projectId} = ${projectId}`, ...onPrompt, ...(status ? [status] : [])], sql` AND `);
   const onlySearch = search !== null && !status && onPrompt.length === 0;
   const facets = queryOne<{ sources: string[] | null; types: string[] | null }>(

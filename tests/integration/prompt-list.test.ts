@@ -479,13 +479,14 @@ describe("the project page's prompt list", () => {
     for (const [filter, expected] of cases)
       expect(await allPages(filter), JSON.stringify(filter)).toEqual({ ids: expected, total: expected.length });
     // The stored keys are the key computed from each id (20261130100355_prompt_natural_order), on prompts and on the copies.
-    const keys = await pool().query<{ external_id: string; stored: string; copied: string; computed: string }>(
-      `SELECT p.external_id, p.sort_key AS stored, c.sort_key AS copied, ${naturalSortSql("p.external_id")} AS computed
-         FROM prompts p JOIN prompt_ranking_counts c ON c.prompt_id = p.id WHERE p.project_id = $1`,
+    const keys = await pool().query<{ external_id: string; stored: string; copied: string; listed: string; computed: string }>(
+      `SELECT p.external_id, p.sort_key AS stored, c.sort_key AS copied, o.sort_key AS listed, ${naturalSortSql("p.external_id")} AS computed
+         FROM prompts p JOIN prompt_ranking_counts c ON c.prompt_id = p.id JOIN prompt_list_keys o ON o.prompt_id = p.id WHERE p.project_id = $1`,
       [project.id],
     );
     expect(keys.rows).toHaveLength(12);
-    for (const row of keys.rows) expect([row.stored, row.copied], row.external_id).toEqual([row.computed, row.computed]);
+    for (const row of keys.rows)
+      expect([row.stored, row.copied, row.listed], row.external_id).toEqual([row.computed, row.computed, row.computed]);
   });
 
   it("orders prompts with the same id by import time, a prompt without an id first, and follows an id that changes", async () => {
@@ -518,6 +519,13 @@ describe("the project page's prompt list", () => {
     ).toMatchObject({ ok: true });
     expect(await previews()).toEqual(["no id", "first b10", "second b10", "b9"]);
     expect(await previews({ status: "judged" })).toEqual(["first b10", "b9"]);
+    // A source or type edited in the database: the list's filters follow too.
+    await pool().query(`UPDATE prompts SET source = 'MedQA', prompt_type = 'exam' WHERE project_id = $1 AND external_id = 'b11'`, [
+      project.id,
+    ]);
+    expect(await previews({ source: "MedQA" })).toEqual(["b9"]);
+    expect(await previews({ type: "exam", status: "judged" })).toEqual(["b9"]);
+    expect((await listPrompts(project.id, q({}))).sources).toEqual(["MedQA"]);
   });
 
   it("writes a judge ranking's flag on the narrow counts row, never on the prompt", async () => {
