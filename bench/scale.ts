@@ -229,8 +229,16 @@ if (!skip.has("pages")) {
     pageRequests,
     (i) => `/projects/${SLUG}?${new URLSearchParams(listQueries(i))}`,
     (i) => adminReads(listQueries(i)),
+    // A variant: its filters, without the page; every searched id is one variant.
+    (i) =>
+      Object.entries(listQueries(i))
+        .filter(([k]) => k !== "page")
+        .map(([k, v]) => `${k}=${v.replace(/^bench-\d+$/, "<id>")}`)
+        .join("&") || "all",
   );
   log(`  prompt list p95 ${listFigures.p95Ms} ms (its reads directly: ${listFigures.baselineP95Ms} ms)`);
+  for (const [variant, v] of Object.entries(listFigures.variants ?? {}))
+    log(`    ${variant}: ${v.requests} requests, p50 ${v.p50Ms} ms, p95 ${v.p95Ms} ms (directly: ${v.baselineP95Ms} ms)`);
   const pageFigures: Record<string, PageFigures> = { project: projectFigures, promptList: listFigures };
   if (judgeRunId) {
     const { runView } = await import("@/lib/judge/queries");

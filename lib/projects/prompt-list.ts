@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { pool } from "@/lib/db/pool";
 import { queryOne, queryRows, sql, type Sql } from "@/lib/db/sql";
-import { naturalCompare, naturalSortSql } from "@/lib/projects/natural-sort";
+import { naturalCompare } from "@/lib/projects/natural-sort";
 import { projectCounts } from "@/lib/projects/project-counts";
 
 export const PROMPT_STATUSES = ["needs-rankings", "disputed", "gold", "judged"] as const;
@@ -72,10 +72,10 @@ export interface PromptList {
   types: string[];
 }
 
-// Per prompt, kept by triggers: in prompt_ranking_counts (alias c, migration 20261130183322_prompt_ranking_counts)
-// its human, gold and adjudicated rankings and whether clinicians disagree on the best candidate (the
-// latest revisions' rank-1 sets differ); on prompts whether a judge ranked it. Disputed means no
-// adjudicated ranking yet.
+// Per prompt, kept by triggers in prompt_ranking_counts (alias c, migrations 20261130183322_prompt_ranking_counts
+// and 20261130220413_prompt_list_order): its human, gold and adjudicated rankings, whether clinicians disagree on
+// the best candidate (the latest revisions' rank-1 sets differ) and whether a judge ranked it. Disputed means
+// no adjudicated ranking yet.
 const DISPUTED = sql`(c.human_disputed AND c.adjudicated_rankings = 0)`;
 const statusSql = (status: PromptStatus, overlapK: number): Sql => {
   switch (status) {
@@ -88,11 +88,20 @@ const statusSql = (status: PromptStatus, overlapK: number): Sql => {
     case "gold":
       return sql`(c.gold_rankings > 0)`;
     case "judged":
-      return sql`p.judged`;
+      return sql`c.judged`;
   }
 };
-/** Whether a status reads prompt_ranking_counts (the rest of the list's filters read prompts). */
-const readsCounts = (status: PromptStatus | undefined) => status !== undefined && status !== "judged";
+
+/**
+ * Where a page's prompts are read and the columns of the list's order (the stored natural sort key of the
+ * external id, then import time and id; migration 20261130220413_prompt_list_order): each order is a range of
+ * an index, so a deep page skips index entries only, in narrow tables, never the wide prompts rows. Source and
+ * type filter prompt_list_keys (alias o, 20261130223409_prompt_list_keys: written with the prompt, never by
+ * annotation, so its index-only scans stay off the heap); a status alone reads prompt_ranking_counts (copies of
+ * the order's columns, partial indexes per status).
+ */
+const KEYS_ORDER = { id: sql`o.prompt_id`, projectId: sql`o.project_id`, sortKey: sql`o.sort_key`, createdAt: sql`o.created_at` };
+const COUNTS_ORDER = { id: sql`c.prompt_id`, projectId: sql`c.project_id`, sortKey: sql`c.sort_key`, createdAt: sql`c.created_at` };
 
 /**
  * A column's distinct values in a project, read by skipping through its (project_id, column, …)
@@ -101,9 +110,9 @@ const readsCounts = (status: PromptStatus | undefined) => status !== undefined &
 function distinctValues(projectId: string, column: "source" | "prompt_type"): Sql {
   const c = sql.unsafe(column);
   return sql`WITH RECURSIVE v AS (
-      (SELECT ${c} AS value FROM prompts WHERE project_id = ${projectId} AND ${c} IS NOT NULL ORDER BY ${c} LIMIT 1)
+      (SELECT ${c} AS value FROM prompt_list_keys WHERE project_id = ${projectId} AND ${c} IS NOT NULL ORDER BY ${c} LIMIT 1)
       UNION ALL
-      SELECT (SELECT ${c} FROM prompts WHERE project_id = ${projectId} AND ${c} > v.value ORDER BY ${c} LIMIT 1) FROM v WHERE v.value IS NOT NULL)
+      SELECT (SELECT ${c} FROM prompt_list_keys WHERE project_id = ${projectId} AND ${c} > v.value ORDER BY ${c} LIMIT 1) FROM v WHERE v.value IS NOT NULL)
     SELECT array_agg(value) FROM v WHERE value IS NOT NULL`;
 }
 
@@ -126,7 +135,8 @@ export const SEARCH_TOTALS: SearchTotals = { exactUpTo: 20_000, sampleRows: 4_00
 
 /**
  * One page of a project's prompts, filtered in the database (text in the id or any message,
- * source, type, status) and sorted by id in natural order (q2 before q10), then by import time.
+ * source, type, status) and sorted by id in natural order (q2 before q10), then by import time
+ * (stored keys in index order: a deep page skips index entries, it sorts nothing).
  *
  * A search reads prompt_search_texts (one lowercased text per prompt; `strpos` there is ILIKE
  * '%text%' on the id and each message, migration 20261130184102_prompt_search_texts). Its total is
@@ -141,9 +151,11 @@ export async function listPrompts(
   perPage = PROMPTS_PER_PAGE,
   searchTotals = SEARCH_TOTALS,
 ): Promise<PromptList> {
-  // Conditions on the prompt (p) and its ranking counts (c); the search (s, prompt_search_texts) apart.
-  const onPrompt: Sql[] = [sql`p.project_id = ${projectId}`];
+  // Conditions on the prompt's keys (o) or the prompt itself (p) besides its project, and on its ranking counts (c);
+  // the search (s, prompt_search_texts) apart.
+  const onPrompt: Sql[] = [];
   let search: string | null = null;
+  let readsMessages = false;
   if (query.q) {
     // A search holding the parts' separator (no one types it) is matched against the messages themselves.
     if (query.q.includes(SEARCH_PART_SEPARATOR)) {
@@ -151,19 +163,30 @@ export async function listPrompts(
       onPrompt.push(
         sql`(p.external_id ILIKE ${pattern} OR EXISTS (SELECT 1 FROM jsonb_array_elements(p.messages) m WHERE m->>'content' ILIKE ${pattern}))`,
       );
+      readsMessages = true;
     } else search = query.q;
   }
-  if (query.source) onPrompt.push(sql`p.source = ${query.source}`);
-  if (query.type) onPrompt.push(sql`p.prompt_type = ${query.type}`);
+  if (query.source) onPrompt.push(sql`o.source = ${query.source}`);
+  if (query.type) onPrompt.push(sql`o.prompt_type = ${query.type}`);
   let status: Sql | null = null;
   if (query.status) {
     const project = await queryOne<{ overlapK: number }>(pool(), sql`SELECT overlap_k FROM projects WHERE id = ${projectId}`);
     status = statusSql(query.status, project?.overlapK ?? 0);
   }
-  const withCounts = readsCounts(query.status);
-  const from = withCounts ? sql`prompts p JOIN prompt_ranking_counts c ON c.prompt_id = p.id` : sql`prompts p`;
-  const where = sql.join(status ? [...onPrompt, status] : onPrompt, sql` AND `);
-  const onlySearch = search !== null && !status && onPrompt.length === 1;
+  const withoutPrompts = status !== null && onPrompt.length === 0;
+  const t = withoutPrompts ? COUNTS_ORDER : KEYS_ORDER;
+  const from = withoutPrompts
+    ? sql`prompt_ranking_counts c`
+    : sql.join(
+        [
+          sql`prompt_list_keys o`,
+          ...(readsMessages ? [sql`JOIN prompts p ON p.id = o.prompt_id`] : []),
+          ...(status ? [sql`JOIN prompt_ranking_counts c ON c.prompt_id = o.prompt_id`] : []),
+        ],
+        sql` `,
+      );
+  const where = sql.join([sql`${t.projectId} = ${projectId}`, ...onPrompt, ...(status ? [status] : [])], sql` AND `);
+  const onlySearch = search !== null && !status && onPrompt.length === 0;
   const facets = queryOne<{ sources: string[] | null; types: string[] | null }>(
     pool(),
     sql`SELECT (${distinctValues(projectId, "source")}) AS sources, (${distinctValues(projectId, "prompt_type")}) AS types`,
@@ -177,12 +200,12 @@ export async function listPrompts(
     // The project's texts read once: the matches, then the other filters, counted and ordered, one page kept.
     // The matches as an array: the planner cannot estimate strpos, and guessing a third of the project
     // it joined every prompt by hash (0.5 s at 100,000) instead of looking up the few matches by id.
-    const hits = sql`p.id = ANY (ARRAY(SELECT s.prompt_id FROM prompt_search_texts s WHERE s.project_id = ${projectId} AND ${matches(search)}))`;
+    const hits = sql`${t.id} = ANY (ARRAY(SELECT s.prompt_id FROM prompt_search_texts s WHERE s.project_id = ${projectId} AND ${matches(search)}))`;
     const pageOf = (page: number) =>
-      sql`SELECT p.id, ${sql.unsafe(naturalSortSql("p.external_id"))} AS sort_key, p.created_at, count(*) OVER () AS total
+      sql`SELECT ${t.id} AS id, ${t.sortKey} AS sort_key, ${t.createdAt} AS created_at, count(*) OVER () AS total
             FROM ${from}
            WHERE ${hits} AND ${where}
-           ORDER BY sort_key, p.created_at, p.id
+           ORDER BY ${t.sortKey}, ${t.createdAt}, ${t.id}
            LIMIT ${perPage} OFFSET ${(page - 1) * perPage}`;
     const asked = await rowsOf(pageOf(query.page));
     const total =
@@ -193,27 +216,23 @@ export async function listPrompts(
           : (await queryOne<{ total: number }>(pool(), sql`SELECT count(*)::int AS total FROM ${from} WHERE ${hits} AND ${where}`))!.total;
     found = { total, totalEstimated: false, rows: (page) => rowsOf(pageOf(page)), asked };
   } else {
-    // The page's ids read in natural order (an index holds it) until the page is full.
+    // The page's ids read in the list's order (an index holds it) until the page is full.
     const conditions =
       search !== null
-        ? sql`${where} AND EXISTS (SELECT 1 FROM prompt_search_texts s WHERE s.prompt_id = p.id AND ${matches(search)})`
+        ? sql`${where} AND EXISTS (SELECT 1 FROM prompt_search_texts s WHERE s.prompt_id = ${t.id} AND ${matches(search)})`
         : where;
     const pageOf = (page: number) =>
-      sql`SELECT p.id, ${sql.unsafe(naturalSortSql("p.external_id"))} AS sort_key, p.created_at, NULL::bigint AS total
+      sql`SELECT ${t.id} AS id, ${t.sortKey} AS sort_key, ${t.createdAt} AS created_at, NULL::bigint AS total
             FROM ${from}
            WHERE ${conditions}
-           ORDER BY ${sql.unsafe(naturalSortSql("p.external_id"))}, p.created_at, p.id
+           ORDER BY ${t.sortKey}, ${t.createdAt}, ${t.id}
            LIMIT ${perPage} OFFSET ${(page - 1) * perPage}`;
     const count = (): Promise<number> => {
       if (estimate) return Promise.resolve(estimate.total);
       // No filter: the kept count (lib/projects/project-counts.ts), not a count of the project's prompts.
-      if (!status && onPrompt.length === 1) return projectPrompts();
-      // A status alone: its partial index on prompt_ranking_counts, without the prompts.
-      const counted =
-        status && withCounts && onPrompt.length === 1
-          ? sql`SELECT count(*)::int AS total FROM prompt_ranking_counts c WHERE c.project_id = ${projectId} AND ${status}`
-          : sql`SELECT count(*)::int AS total FROM ${from} WHERE ${where}`;
-      return queryOne<{ total: number }>(pool(), counted).then((r) => r!.total);
+      if (!status && onPrompt.length === 0) return projectPrompts();
+      // An index range: a status alone reads its partial index on prompt_ranking_counts, without the prompts.
+      return queryOne<{ total: number }>(pool(), sql`SELECT count(*)::int AS total FROM ${from} WHERE ${where}`).then((r) => r!.total);
     };
     // The count and the page asked for at once.
     const [total, asked] = await Promise.all([count(), rowsOf(pageOf(query.page))]);
@@ -275,7 +294,7 @@ function rowsOf(page: Sql): Promise<PageRow[]> {
             left(coalesce((SELECT m.msg->>'content' FROM jsonb_array_elements(p.messages) WITH ORDINALITY AS m(msg, i) WHERE m.msg->>'role' = 'user' ORDER BY m.i DESC LIMIT 1), ''), 300) AS preview,
             p.source, p.prompt_type, (SELECT count(*)::int FROM completions cc WHERE cc.prompt_id = p.id) AS candidates,
             p.reference_answer IS NOT NULL AS has_reference, c.human_rankings, (proj.overlap_k + p.extra_rankings) AS wanted,
-            c.gold_rankings > 0 AS gold, p.judged, ${DISPUTED} AS disputed, page.total
+            c.gold_rankings > 0 AS gold, c.judged, ${DISPUTED} AS disputed, page.total
        FROM page JOIN prompts p ON p.id = page.id JOIN prompt_ranking_counts c ON c.prompt_id = p.id JOIN projects proj ON proj.id = p.project_id
       ORDER BY page.sort_key, page.created_at, page.id`,
   );

@@ -434,4 +434,116 @@ describe("the project page's prompt list", () => {
     const q1 = (await listPrompts(project.id, q({ q: "question 1?" }))).rows;
     expect(q1.map((r) => [r.externalId, r.humanRankings, r.wanted, r.gold, r.judged])).toEqual([["q1", 1, 2, false, false]]);
   });
+
+  it("orders every filter and status naturally by id (q2 before q10), as the key computed from the ids says, on every page", async () => {
+    const { project, admin, completionIds, idOf } = await seeded();
+    // More rows per status: q10 and q12 gold, q9 and q11 judged (q5 already), so q2 < q10 is tested within each.
+    for (const id of ["q10", "q12"])
+      await setReferenceRanking({
+        promptId: await idOf(id),
+        kind: "GOLD",
+        submission: { tiers: await completionIds(id), details: {}, rationale: null, timeOnTaskMs: 0 },
+        actorId: admin.id,
+      });
+    expect(
+      await importRankings({
+        projectId: project.id,
+        input: [Buffer.from(jsonl(["q11", "q9"].map((id) => ({ prompt_id: id, ranking: MODELS }))))],
+        fileName: "j2.jsonl",
+        kind: "judge",
+        annotator: "gpt-4o-mini",
+        actorId: null,
+      }),
+    ).toMatchObject({ ok: true });
+    /** Every page of a filter, 2 rows a page, concatenated. */
+    const allPages = async (filter: Record<string, string>) => {
+      const first = await listPrompts(project.id, q(filter), 2);
+      const rest = [];
+      for (let page = 2; page <= first.pages; page++)
+        rest.push(...idsOf(await listPrompts(project.id, q({ ...filter, page: String(page) }), 2)));
+      return { ids: [...idsOf(first), ...rest], total: first.total };
+    };
+    const cases: [Record<string, string>, string[]][] = [
+      [{}, ["q1", "q2", "q3", "q4", "q5", "q6", "q7", "q8", "q9", "q10", "q11", "q12"]],
+      [{ source: "MedQA" }, ["q2", "q4", "q6", "q8", "q10", "q12"]],
+      [{ source: "PubMedQA" }, ["q1", "q3", "q5", "q7", "q9", "q11"]],
+      [{ type: "open-ended" }, ["q7", "q8", "q9", "q10", "q11", "q12"]],
+      [{ type: "exam" }, ["q1", "q2", "q3", "q4", "q5", "q6"]],
+      [{ status: "gold" }, ["q4", "q10", "q12"]],
+      [{ status: "judged" }, ["q5", "q9", "q11"]],
+      [{ status: "needs-rankings" }, ["q3", "q5", "q6", "q7", "q8", "q9", "q11"]],
+      [{ status: "judged", source: "PubMedQA", type: "open-ended" }, ["q9", "q11"]],
+      [{ status: "gold", type: "open-ended" }, ["q10", "q12"]],
+      [{ status: "judged", q: "question" }, ["q5", "q9", "q11"]],
+    ];
+    for (const [filter, expected] of cases)
+      expect(await allPages(filter), JSON.stringify(filter)).toEqual({ ids: expected, total: expected.length });
+    // The stored keys are the key computed from each id (20261130100355_prompt_natural_order), on prompts and on the copies.
+    const keys = await pool().query<{ external_id: string; stored: string; copied: string; listed: string; computed: string }>(
+      `SELECT p.external_id, p.sort_key AS stored, c.sort_key AS copied, o.sort_key AS listed, ${naturalSortSql("p.external_id")} AS computed
+         FROM prompts p JOIN prompt_ranking_counts c ON c.prompt_id = p.id JOIN prompt_list_keys o ON o.prompt_id = p.id WHERE p.project_id = $1`,
+      [project.id],
+    );
+    expect(keys.rows).toHaveLength(12);
+    for (const row of keys.rows)
+      expect([row.stored, row.copied, row.listed], row.external_id).toEqual([row.computed, row.computed, row.computed]);
+  });
+
+  it("orders prompts with the same id by import time, a prompt without an id first, and follows an id that changes", async () => {
+    const project = await makeProject();
+    expect(
+      await importText(
+        project.id,
+        jsonl([
+          conversation("b10", [{ role: "user", content: "first b10" }]),
+          conversation("b9", [{ role: "user", content: "b9" }]),
+          conversation("B10", [{ role: "user", content: "second b10" }]),
+          { ...conversation("", [{ role: "user", content: "no id" }]), id: undefined },
+        ]),
+      ),
+    ).toMatchObject({ ok: true });
+    const previews = async (filter: Record<string, string> = {}) => (await listPrompts(project.id, q(filter))).rows.map((r) => r.preview);
+    // Letters compare case-insensitively: b10 and B10 tie and keep their import order.
+    expect(await previews()).toEqual(["no id", "b9", "first b10", "second b10"]);
+    // An id edited in the database (no screen edits ids today): the stored key and its copy follow.
+    await pool().query(`UPDATE prompts SET external_id = 'b11' WHERE project_id = $1 AND external_id = 'b9'`, [project.id]);
+    expect(
+      await importRankings({
+        projectId: project.id,
+        input: [Buffer.from(jsonl(["b11", "b10"].map((id) => ({ prompt_id: id, ranking: MODELS }))))],
+        fileName: "j.jsonl",
+        kind: "judge",
+        annotator: "gpt-4o",
+        actorId: null,
+      }),
+    ).toMatchObject({ ok: true });
+    expect(await previews()).toEqual(["no id", "first b10", "second b10", "b9"]);
+    expect(await previews({ status: "judged" })).toEqual(["first b10", "b9"]);
+    // A source or type edited in the database: the list's filters follow too.
+    await pool().query(`UPDATE prompts SET source = 'MedQA', prompt_type = 'exam' WHERE project_id = $1 AND external_id = 'b11'`, [
+      project.id,
+    ]);
+    expect(await previews({ source: "MedQA" })).toEqual(["b9"]);
+    expect(await previews({ type: "exam", status: "judged" })).toEqual(["b9"]);
+    expect((await listPrompts(project.id, q({}))).sources).toEqual(["MedQA"]);
+  });
+
+  it("writes a judge ranking's flag on the narrow counts row, never on the prompt", async () => {
+    const { project, idOf } = await seeded();
+    const version = async () =>
+      (await pool().query<{ v: string }>(`SELECT xmin::text || ctid::text AS v FROM prompts WHERE id = $1`, [await idOf("q9")])).rows[0]!.v;
+    const before = await version();
+    expect(
+      await importRankings({
+        projectId: project.id,
+        input: [Buffer.from(jsonl([{ prompt_id: "q9", ranking: MODELS }]))],
+        fileName: "j2.jsonl",
+        kind: "judge",
+        annotator: "gpt-4o-mini",
+        actorId: null,
+      }),
+    ).toMatchObject({ ok: true });
+    expect(idsOf(await listPrompts(project.id, q({ status: "judged" })))).toEqual(["q5", "q9"]);
+    expect(await version()).toBe(before);
+  });
 });
