@@ -497,13 +497,16 @@ describe("the project page's prompt list", () => {
         jsonl([
           conversation("b10", [{ role: "user", content: "first b10" }]),
           conversation("b9", [{ role: "user", content: "b9" }]),
-          conversation("B10", [{ role: "user", content: "second b10" }]),
           { ...conversation("", [{ role: "user", content: "no id" }]), id: undefined },
         ]),
       ),
     ).toMatchObject({ ok: true });
+    // A later import (one import's prompts share their time: among them, equal keys fall back to the internal id).
+    expect(await importText(project.id, jsonl([conversation("B10", [{ role: "user", content: "second b10" }])]))).toMatchObject({
+      ok: true,
+    });
     const previews = async (filter: Record<string, string> = {}) => (await listPrompts(project.id, q(filter))).rows.map((r) => r.preview);
-    // Letters compare case-insensitively: b10 and B10 tie and keep their import order.
+    // Letters compare case-insensitively: b10 and B10 tie, and the earlier import comes first.
     expect(await previews()).toEqual(["no id", "b9", "first b10", "second b10"]);
     // An id edited in the database (no screen edits ids today): the stored key and its copy follow.
     await pool().query(`UPDATE prompts SET external_id = 'b11' WHERE project_id = $1 AND external_id = 'b9'`, [project.id]);
