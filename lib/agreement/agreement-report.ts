@@ -12,7 +12,7 @@ import {
   judgeVsConsensusPrompts,
   latestOfKind,
 } from "@/lib/agreement/rating-views";
-import type { ReportData, ReportPrompt } from "@/lib/agreement/report-data";
+import { reportObjects, type ReportColumns, type ReportPrompt } from "@/lib/agreement/report-data";
 
 export interface BreakdownGroup {
   value: string;
@@ -138,7 +138,8 @@ function disagreements(prompts: readonly ReportPrompt[], runIds: string[], limit
  * The whole agreement report of a project (pure: data in, figures out). Every pooled figure has
  * a seeded bootstrap interval; the same data and seed give the same report.
  */
-export function agreementReport(data: ReportData, options: ReportOptions = {}): AgreementReport {
+export function agreementReport(columns: ReportColumns, options: ReportOptions = {}): AgreementReport {
+  const data = reportObjects(columns);
   const { prompts } = data;
   const figureOptions = { resamples: options.resamples, seed: options.seed ?? 0 };
   const runs = [...data.runs.values()].filter((run) => prompts.some((p) => p.rankings.some((r) => r.runId === run.id)));

@@ -4,9 +4,9 @@ let orderScratch = new Int32Array(16);
  * Fractional ("average") ranks: 1 = best; candidates that tie share the mean of the positions
  * they span, so [1, 1, 3] and [1, 1, 2] both become [1.5, 1.5, 3]. Lower input = better.
  * Fractional ranks are always multiples of 0.5, which `rankValueIndex` relies on. Written into
- * `out` when given (a view into one array for every ranking of a report).
+ * `out` from `at` when given (one array for every ranking of a report).
  */
-export function fractionalRanks(values: ArrayLike<number>, out: Float64Array = new Float64Array(values.length)): Float64Array {
+export function fractionalRanks(values: ArrayLike<number>, out: Float64Array = new Float64Array(values.length), at = 0): Float64Array {
   const n = values.length;
   // Insertion sort of indices: rankings have at most a few dozen candidates, and this runs per
   // ranking (500k at 100k prompts), so the index array is scratch reused across calls.
@@ -25,7 +25,7 @@ export function fractionalRanks(values: ArrayLike<number>, out: Float64Array = n
     let end = start;
     while (end + 1 < n && values[order[end + 1]!] === values[order[start]!]) end += 1;
     const shared = (start + end) / 2 + 1;
-    for (let k = start; k <= end; k++) out[order[k]!] = shared;
+    for (let k = start; k <= end; k++) out[at + order[k]!] = shared;
     start = end + 1;
   }
   return out;

@@ -1,7 +1,7 @@
 import "server-only";
 import { RunKind, RankingKind } from "@/generated/prisma/enums";
 import { fractionalRanks } from "@/lib/agreement/fractional-ranks";
-import type { ReportData, ReportPrompt, ReportRanking } from "@/lib/agreement/report-data";
+import { ColumnsBuilder, kindCode, type ReportColumns } from "@/lib/agreement/report-data";
 import { pool } from "@/lib/db/pool";
 import { query, queryRows, execute, sql, type Sql } from "@/lib/db/sql";
 import { withTransaction } from "@/lib/db/transaction";
@@ -64,7 +64,7 @@ function rankingRows<Row>(statement: Sql): Promise<{ rows: Row[] }> {
  * Loads a project's prompts and the latest revision of each ranking in two queries (a ranking's
  * entries read from its revision's one `revision_ranks` row: 500k rows at 100k prompts, not 4 million).
  */
-export async function loadReportData(projectId: string, filter: ReportFilter = {}): Promise<ReportData> {
+export async function loadReportData(projectId: string, filter: ReportFilter = {}): Promise<ReportColumns> {
   const from = filter.from ?? null;
   const to = filter.to ?? null;
   const annotatorIds = filter.annotatorIds?.length ? filter.annotatorIds : null;
@@ -101,72 +101,68 @@ export async function loadReportData(projectId: string, filter: ReportFilter = {
       sql`SELECT id, name, model FROM judge_runs WHERE project_id = ${projectId} AND kind = ${RunKind.JUDGE} ORDER BY created_at`,
     ),
   ]);
-  const byId = new Map<string, { prompt: ReportPrompt; slots: Int32Array }>();
-  for (const row of prompts) {
-    byId.set(row.id, {
-      prompt: {
-        id: row.id,
-        preview: row.preview,
-        source: row.source,
-        promptType: row.promptType,
-        models: row.models,
-        lengths: row.lengths,
-        rankings: [],
-      },
-      // slots[k]: the candidate (in position order) of a ranking's k-th entry.
-      slots: Int32Array.from(row.positionsById, (position) => row.positions.indexOf(position)),
-    });
-  }
-  // Every ranking's ranks and shown positions are views into two arrays for the whole report: a
-  // pair of typed arrays per ranking (500k at 100k prompts) was a million more objects for the
-  // collector to trace. Ranks as stored are read into one scratch array per candidate count.
-  let total = 0;
-  for (const row of rankings.rows) total += byId.get(row.promptId)?.prompt.models.length ?? 0;
-  const allRanks = new Float64Array(total);
-  const allShown = new Int16Array(total).fill(-1);
-  let used = 0;
-  const scratch: Float64Array[] = [];
-  for (const row of rankings.rows) {
-    const target = byId.get(row.promptId);
-    if (!target) continue;
-    const n = target.prompt.models.length;
-    const raw = (scratch[n] ??= new Float64Array(n));
-    const shown = allShown.subarray(used, used + n);
-    // A human ranking not made through an assignment was imported: whatever order was stored
-    // with it (files imported before shown orders were left out kept the file's) nobody saw.
-    const shownKnown = row.kind !== RankingKind.HUMAN || row.fromAssignment;
-    // A ranking covers the candidates it saw; one made before a candidate was added is left out.
-    if (!parseEntries(row.entries, target.slots, raw, shownKnown ? shown : null)) {
-      shown.fill(-1);
-      continue;
+  prompts.sort((a, b) => (a.id < b.id ? -1 : 1));
+  const indexOf = new Map<string, number>();
+  prompts.forEach((row, i) => indexOf.set(row.id, i));
+  // The rankings grouped by prompt (a counting sort: rows keep their order within a prompt).
+  const rows = rankings.rows;
+  const start = new Int32Array(prompts.length + 1);
+  const promptOf = new Int32Array(rows.length);
+  let candidates = 0;
+  rows.forEach((row, i) => {
+    const p = indexOf.get(row.promptId) ?? -1;
+    promptOf[i] = p;
+    if (p === -1) return;
+    start[p + 1]! += 1;
+    candidates += prompts[p]!.models.length;
+  });
+  for (let p = 0; p < prompts.length; p++) start[p + 1]! += start[p]!;
+  const order = new Int32Array(start[prompts.length]!);
+  const next = start.slice(0, prompts.length);
+  for (let i = 0; i < rows.length; i++) if (promptOf[i]! !== -1) order[next[promptOf[i]!]!++] = i;
+  const builder = new ColumnsBuilder(
+    new Map(raters.map((r) => [r.id, { id: r.id, name: r.name, pseudonym: r.pseudonym, external: r.isExternal }])),
+    new Map(runs.map((r) => [r.id, { id: r.id, name: r.name, model: r.model }])),
+    { rankings: order.length, candidates },
+  );
+  const raw = new Float64Array(64);
+  prompts.forEach((prompt, p) => {
+    builder.addPrompt(prompt.id, prompt.preview, prompt.source, prompt.promptType, prompt.models, prompt.lengths);
+    const n = prompt.models.length;
+    // slots[k]: the candidate (in position order) of a ranking's k-th entry.
+    const slots = Int32Array.from(prompt.positionsById, (position) => prompt.positions.indexOf(position));
+    const scratch = n <= raw.length ? raw.subarray(0, n) : new Float64Array(n);
+    for (let k = start[p]!; k < start[p + 1]!; k++) {
+      const row = rows[order[k]!]!;
+      const target = builder.addRanking(
+        kindCode(row.kind),
+        row.raterId,
+        row.judgeRunId,
+        row.permutationIndex,
+        row.fromAssignment,
+        row.timeOnTaskMs,
+        row.flagged,
+      );
+      // A human ranking not made through an assignment was imported: whatever order was stored
+      // with it (files imported before shown orders were left out kept the file's) nobody saw.
+      const shownKnown = row.kind !== RankingKind.HUMAN || row.fromAssignment;
+      // A ranking covers the candidates it saw; one made before a candidate was added is left out.
+      if (!parseEntries(row.entries, slots, scratch, shownKnown ? target.shown : null, target.at)) {
+        builder.dropLastRanking();
+        continue;
+      }
+      fractionalRanks(scratch, target.ranks, target.at);
     }
-    const ranking: ReportRanking = {
-      kind: row.kind,
-      raterId: row.raterId,
-      runId: row.judgeRunId,
-      permutation: row.permutationIndex,
-      fromAssignment: row.fromAssignment,
-      ranks: fractionalRanks(raw, allRanks.subarray(used, used + n)),
-      shownPositions: shown,
-      timeOnTaskMs: row.timeOnTaskMs,
-      flagged: row.flagged,
-    };
-    used += n;
-    target.prompt.rankings.push(ranking);
-  }
-  return {
-    prompts: [...byId.values()].map((v) => v.prompt).sort((a, b) => (a.id < b.id ? -1 : 1)),
-    raters: new Map(raters.map((r) => [r.id, { id: r.id, name: r.name, pseudonym: r.pseudonym, external: r.isExternal }])),
-    runs: new Map(runs.map((r) => [r.id, { id: r.id, name: r.name, model: r.model }])),
-  };
+  });
+  return builder.build();
 }
 
 /**
  * Reads "rank shown;rank shown;…" (integers, shown may be −1) into `ranks[slots[k]]` and
- * `shown[slots[k]]` for the k-th entry, without splitting strings (600k rankings at 100k prompts).
+ * `shown[shownAt + slots[k]]` for the k-th entry, without splitting strings (600k rankings at 100k prompts).
  * False when the entries are not exactly one per candidate.
  */
-export function parseEntries(text: string, slots: Int32Array, ranks: Float64Array, shown: Int16Array | null): boolean {
+export function parseEntries(text: string, slots: Int32Array, ranks: Float64Array, shown: Int16Array | null, shownAt = 0): boolean {
   let k = 0;
   let field = 0;
   let value = 0;
@@ -179,7 +175,7 @@ export function parseEntries(text: string, slots: Int32Array, ranks: Float64Arra
       if (k >= slots.length) return false;
       const x = negative ? -value : value;
       if (field === 0) ranks[slots[k]!] = x;
-      else if (shown) shown[slots[k]!] = x;
+      else if (shown) shown[shownAt + slots[k]!] = x;
       value = 0;
       negative = false;
       if (c === 32) field = 1;
