@@ -4,14 +4,7 @@ import { judgeAgreement, judgeVsJudge, type JudgeAgreement, type PairAgreement }
 import { compareModels, type ModelComparison } from "@/lib/agreement/model-strengths";
 import { countPairVerdicts, type PairVerdictCounts } from "@/lib/agreement/pair-verdicts";
 import { biasSeries, selfPreference, type BiasSeries, type SelfPreference } from "@/lib/agreement/rating-bias";
-import {
-  allRaters,
-  humanRankings,
-  humanRatedPrompts,
-  judgeAggregate,
-  judgeVsConsensusPrompts,
-  latestOfKind,
-} from "@/lib/agreement/rating-views";
+import { allRaters, humanRankings, judgeAggregate, latestOfKind, ReportViews } from "@/lib/agreement/rating-views";
 import { reportObjects, type ReportColumns, type ReportPrompt } from "@/lib/agreement/report-data";
 
 export interface BreakdownGroup {
@@ -146,12 +139,25 @@ export function agreementReport(columns: ReportColumns, options: ReportOptions =
   const runIds = runs.map((r) => r.id);
   const humanCounts = prompts.map((p) => humanRankings(p).length);
   const maxK = Math.max(3, ...humanCounts);
-  const humanSet = new AgreementFigureSet(humanRatedPrompts(prompts));
-  const judgeSets = new Map(runIds.map((runId) => [runId, new AgreementFigureSet(judgeVsConsensusPrompts(prompts, runId))]));
+  const runIndices = runIds.map((id) => columns.runIds.indexOf(id));
+  const views = new ReportViews(columns, runIndices);
+  const humanSet = new AgreementFigureSet({
+    source: views.humanRated(),
+    mostCandidates: views.mostCandidates((p) => views.humans[p]! >= 2),
+  });
+  const judgeSets = new Map(
+    runIds.map((runId, i) => {
+      const run = runIndices[i]!;
+      const rated = (p: number) => views.hasConsensus[p] === 1 && views.hasJudge[run]![p] === 1;
+      return [runId, new AgreementFigureSet({ source: views.judgeVsConsensus(run), mostCandidates: views.mostCandidates(rated) })];
+    }),
+  );
+  const promptIndex = new Map(prompts.map((p, i) => [p, i]));
   const breakdown = (key: (p: ReportPrompt) => string | null): BreakdownGroup[] =>
     [...groupBy(prompts, key)].map(([value, group]) => {
       const groupOptions = { resamples: options.breakdownResamples ?? BREAKDOWN_RESAMPLES, seed: `${figureOptions.seed}:${value}` };
-      const ids = new Set(group.map((p) => p.id));
+      const ids = new Uint8Array(prompts.length);
+      for (const p of group) ids[promptIndex.get(p)!] = 1;
       return {
         value,
         prompts: group.length,

@@ -58,9 +58,9 @@ export function bestCandidates(ranks: ArrayLike<number>): number[] {
   return out;
 }
 
-function minimum(ranks: ArrayLike<number>): number {
+function minimum(ranks: ArrayLike<number>, at = 0, n = ranks.length): number {
   let min = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < ranks.length; i++) min = Math.min(min, ranks[i]!);
+  for (let i = 0; i < n; i++) min = Math.min(min, ranks[at + i]!);
   return min;
 }
 
@@ -73,12 +73,20 @@ export function sameBest(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   return true;
 }
 
+/** `sameBest` of the n ranks from a[ai] and from b[bi]. */
+export function sameBestAt(a: ArrayLike<number>, ai: number, b: ArrayLike<number>, bi: number, n: number): boolean {
+  const minA = minimum(a, ai, n);
+  const minB = minimum(b, bi, n);
+  for (let i = 0; i < n; i++) if ((a[ai + i] === minA) !== (b[bi + i] === minB)) return false;
+  return true;
+}
+
 /** The one best candidate's index, or −1 when the top is tied (or there are no candidates). */
-export function soleBest(ranks: ArrayLike<number>): number {
-  const min = minimum(ranks);
+export function soleBest(ranks: ArrayLike<number>, at = 0, n = ranks.length): number {
+  const min = minimum(ranks, at, n);
   let best = -1;
-  for (let i = 0; i < ranks.length; i++) {
-    if (ranks[i] !== min) continue;
+  for (let i = 0; i < n; i++) {
+    if (ranks[at + i] !== min) continue;
     if (best !== -1) return -1;
     best = i;
   }
