@@ -200,18 +200,18 @@ export function agreementReport(columns: ReportColumns, options: ReportOptions =
       adjudicatedPrompts: prompts.filter((p) => latestOfKind(p, "ADJUDICATED")).length,
     },
     humanHuman: humanSet.figures(figureOptions),
-    judges: runs.map((run) =>
+    judges: runs.map((run, i) =>
       judgeAgreement(
-        prompts,
+        views,
+        runIndices[i]!,
         run,
-        data.raters,
         judgeSets.get(run.id)!.figures({ ...figureOptions, seed: `${figureOptions.seed}:${run.id}` }),
       ),
     ),
-    judgeVsJudge: judgeVsJudge(prompts, runs),
+    judgeVsJudge: judgeVsJudge(views, runIndices),
     runs: runs.map((r) => ({ id: r.id, name: r.name, model: r.model })),
-    annotators: annotatorQuality(prompts, data.raters),
-    heatmap: annotatorHeatmap(prompts),
+    annotators: annotatorQuality(views),
+    heatmap: annotatorHeatmap(columns),
     bias: { ...biasSeries(prompts, runs), selfPreference: selfPreference(prompts, runs) },
     models: modelViews.map((v) => ({
       key: v.key,
