@@ -1,95 +1,7 @@
-import type { RatedPrompt, RatedPromptSource } from "@/lib/agreement/agreement-figures";
-import { fractionalRanks, meanRankConsensus } from "@/lib/agreement/fractional-ranks";
-import { ADJUDICATED, GOLD, HUMAN, JUDGE, type ReportColumns, type ReportPrompt, type ReportRanking } from "@/lib/agreement/report-data";
-import { judgeConsensus } from "@/lib/judge/aggregate";
-
-/** The ways the report looks at one prompt's rankings: who ranked it, and as what. */
-
-export const humanRankings = (prompt: ReportPrompt): ReportRanking[] => prompt.rankings.filter((r) => r.kind === "HUMAN");
-
-// Consensus rankings are asked for by several views: computed once per prompt. Judge runs are few,
-// so a prompt's aggregates sit in two short arrays rather than a map per prompt (100k maps at 100k
-// prompts were a large share of the report's garbage).
-interface PromptViews {
-  consensus: Float64Array | null | undefined;
-  runIds: string[];
-  runRanks: (Float64Array | null)[];
-}
-const memo = new WeakMap<ReportPrompt, PromptViews>();
-function views(prompt: ReportPrompt): PromptViews {
-  let v = memo.get(prompt);
-  if (!v) memo.set(prompt, (v = { consensus: undefined, runIds: [], runRanks: [] }));
-  return v;
-}
-
-/** The run's ranking of the prompt: the consensus of its permutations (null when it has none). */
-export function judgeAggregate(prompt: ReportPrompt, runId: string): Float64Array | null {
-  const v = views(prompt);
-  const at = v.runIds.indexOf(runId);
-  if (at !== -1) return v.runRanks[at]!;
-  const perms: Float64Array[] = [];
-  for (const r of prompt.rankings) if (r.kind === "JUDGE" && r.runId === runId) perms.push(r.ranks);
-  const out = perms.length ? judgeConsensus(perms) : null;
-  v.runIds.push(runId);
-  v.runRanks.push(out);
-  return out;
-}
-
-/**
- * The clinicians' consensus (mean rank), optionally leaving one rater out. The full consensus is
- * kept per prompt; a leave-one-out one is asked for once per ranking, so it is not kept.
- */
-export function humanConsensus(prompt: ReportPrompt, leaveOut?: string): Float64Array | null {
-  const compute = () => {
-    const ranks: Float64Array[] = [];
-    for (const r of prompt.rankings) if (r.kind === "HUMAN" && r.raterId !== leaveOut) ranks.push(r.ranks);
-    return ranks.length ? meanRankConsensus(ranks) : null;
-  };
-  if (leaveOut !== undefined) return compute();
-  const v = views(prompt);
-  return v.consensus === undefined ? (v.consensus = compute()) : v.consensus;
-}
-
-export const latestOfKind = (prompt: ReportPrompt, kind: "GOLD" | "ADJUDICATED"): ReportRanking | null =>
-  prompt.rankings.find((r) => r.kind === kind) ?? null;
-
-/** Prompts as rated by the clinicians (each clinician one rater). */
-export function humanRatedPrompts(prompts: readonly ReportPrompt[]): RatedPrompt[] {
-  return prompts.map((p) => ({
-    promptId: p.id,
-    models: p.models,
-    raters: humanRankings(p).map((r) => ({ rater: r.raterId!, ranks: r.ranks })),
-  }));
-}
-
-/** Prompts as rated by two raters: the clinicians' consensus and a judge run's ranking. */
-export function judgeVsConsensusPrompts(prompts: readonly ReportPrompt[], runId: string): RatedPrompt[] {
-  const out: RatedPrompt[] = [];
-  for (const p of prompts) {
-    const consensus = humanConsensus(p);
-    const judge = consensus && judgeAggregate(p, runId);
-    if (consensus && judge)
-      out.push({
-        promptId: p.id,
-        models: p.models,
-        raters: [
-          { rater: "consensus", ranks: consensus },
-          { rater: runId, ranks: judge },
-        ],
-      });
-  }
-  return out;
-}
-
-/** Every rater of each prompt: each clinician and each judge run's aggregate (for disagreement and model views). */
-export function allRaters(prompt: ReportPrompt, runIds: readonly string[]): { rater: string; ranks: Float64Array }[] {
-  const out = humanRankings(prompt).map((r) => ({ rater: r.raterId!, ranks: r.ranks }));
-  for (const runId of runIds) {
-    const judge = judgeAggregate(prompt, runId);
-    if (judge) out.push({ rater: `run:${runId}`, ranks: judge });
-  }
-  return out;
-}
+import type { RatedPromptSource } from "@/lib/agreement/agreement-figures";
+import { fractionalRanks } from "@/lib/agreement/fractional-ranks";
+import type { WinsSource } from "@/lib/agreement/model-strengths";
+import { ADJUDICATED, GOLD, HUMAN, JUDGE, type ReportColumns } from "@/lib/agreement/report-data";
 
 export function median(values: readonly number[]): number | null {
   if (values.length === 0) return null;
@@ -230,6 +142,59 @@ export class ReportViews {
         add(p, 2, data.candidateStart[p + 1]! - c0, sources, offsets, raters, data.candidateModel, c0);
       }
     };
+  }
+
+  /**
+   * The prompts `keep` picks for a model comparison: the models of their candidates (sorted) and
+   * a source handing each prompt's rankings over in place, model indices into that list.
+   */
+  private wins(keep: (p: number) => boolean, hand: (p: number, add: Parameters<WinsSource>[0], models: Int32Array) => void) {
+    const { data } = this;
+    const seen = new Uint8Array(data.models.length);
+    for (let p = 0; p < data.promptCount; p++)
+      if (keep(p)) for (let c = data.candidateStart[p]!; c < data.candidateStart[p + 1]!; c++) seen[data.candidateModel[c]!] = 1;
+    const models = data.models.filter((_, m) => seen[m] === 1).sort();
+    const indexOf = new Map(models.map((m, i) => [m, i]));
+    const compareIndex = Int32Array.from(data.candidateModel, (m) => indexOf.get(data.models[m]!) ?? -1);
+    const add: WinsSource = (take) => {
+      for (let p = 0; p < data.promptCount; p++) if (keep(p)) hand(p, take, compareIndex);
+    };
+    return { models, add };
+  }
+
+  /** The clinicians' rankings of each prompt they ranked, for the model comparison. */
+  humanWins(): { models: string[]; add: WinsSource } {
+    const { data } = this;
+    const sources: Float64Array[] = [];
+    const offsets = new Int32Array(Math.max(this.mostHumans, 1));
+    return this.wins(
+      (p) => this.humans[p]! > 0,
+      (p, take, models) => {
+        let m = 0;
+        for (let r = data.rankingStart[p]!; r < data.rankingStart[p + 1]!; r++)
+          if (data.kind[r] === HUMAN) {
+            sources[m] = data.ranks;
+            offsets[m++] = data.rankOffset[r]!;
+          }
+        const c0 = data.candidateStart[p]!;
+        take(data.candidateStart[p + 1]! - c0, m, sources, offsets, models, c0);
+      },
+    );
+  }
+
+  /** A judge run's aggregate of each prompt it ranked, for the model comparison. */
+  judgeWins(runIndex: number): { models: string[]; add: WinsSource } {
+    const { data } = this;
+    const sources = [this.judge[runIndex]!];
+    const offsets = new Int32Array(1);
+    return this.wins(
+      (p) => this.hasJudge[runIndex]![p] === 1,
+      (p, take, models) => {
+        const c0 = data.candidateStart[p]!;
+        offsets[0] = c0;
+        take(data.candidateStart[p + 1]! - c0, 1, sources, offsets, models, c0);
+      },
+    );
   }
 
   /** The most candidates of a prompt `rated` keeps (the coincidence matrices' size). */

@@ -286,37 +286,3 @@ export function reportColumns(data: ReportData): ReportColumns {
   }
   return builder.build();
 }
-
-/** The columns as objects (ranks and shown positions are views into the columns). */
-export function reportObjects(data: ReportColumns): ReportData {
-  const prompts: ReportPrompt[] = [];
-  for (let p = 0; p < data.promptCount; p++) {
-    const c0 = data.candidateStart[p]!;
-    const n = data.candidateStart[p + 1]! - c0;
-    const rankings: ReportRanking[] = [];
-    for (let r = data.rankingStart[p]!; r < data.rankingStart[p + 1]!; r++) {
-      const at = data.rankOffset[r]!;
-      rankings.push({
-        kind: KIND_CODES[data.kind[r]!]!,
-        raterId: data.rater[r]! < 0 ? null : data.raterIds[data.rater[r]!]!,
-        runId: data.run[r]! < 0 ? null : data.runIds[data.run[r]!]!,
-        permutation: data.permutation[r]! < 0 ? null : data.permutation[r]!,
-        ranks: data.ranks.subarray(at, at + n),
-        fromAssignment: data.fromAssignment[r] === 1,
-        shownPositions: data.shown.subarray(at, at + n),
-        timeOnTaskMs: Number.isNaN(data.timeOnTaskMs[r]!) ? null : data.timeOnTaskMs[r]!,
-        flagged: data.flagged[r] === 1,
-      });
-    }
-    prompts.push({
-      id: data.promptIds[p]!,
-      preview: data.previews[p]!,
-      source: data.sources[p]!,
-      promptType: data.promptTypes[p]!,
-      models: Array.from(data.candidateModel.subarray(c0, c0 + n), (m) => data.models[m]!),
-      lengths: Array.from(data.candidateLength.subarray(c0, c0 + n)),
-      rankings,
-    });
-  }
-  return { prompts, raters: data.raters, runs: data.runs };
-}
