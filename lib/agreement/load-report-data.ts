@@ -36,6 +36,7 @@ interface PromptRow {
  * of copying 50k rows into renamed objects (lib/db/sql.ts maps only when a column name differs).
  */
 interface RankingRow {
+  id: string;
   promptId: string;
   kind: RankingKind;
   raterId: string | null;
@@ -79,7 +80,7 @@ export async function loadReportData(projectId: string, filter: ReportFilter = {
         WHERE p.project_id = ${projectId} GROUP BY p.id`,
     ),
     rankingRows<RankingRow>(
-      sql`SELECT r.prompt_id AS "promptId", r.kind, r.rater_id AS "raterId", r.judge_run_id AS "judgeRunId",
+      sql`SELECT r.id, r.prompt_id AS "promptId", r.kind, r.rater_id AS "raterId", r.judge_run_id AS "judgeRunId",
               r.permutation_index AS "permutationIndex", r.assignment_id IS NOT NULL AS "fromAssignment",
               x.entries, rr.time_on_task_ms AS "timeOnTaskMs", (cardinality(rr.flags) > 0 OR x.entries_flagged) AS flagged
          FROM rankings r
@@ -132,6 +133,7 @@ export async function loadReportData(projectId: string, filter: ReportFilter = {
     // slots[k]: the candidate (in position order) of a ranking's k-th entry.
     const slots = Int32Array.from(prompt.positionsById, (position) => prompt.positions.indexOf(position));
     const scratch = n <= raw.length ? raw.subarray(0, n) : new Float64Array(n);
+    order.subarray(start[p]!, start[p + 1]!).sort((a, b) => compareRankings(rows[a]!, rows[b]!));
     for (let k = start[p]!; k < start[p + 1]!; k++) {
       const row = rows[order[k]!]!;
       const target = builder.addRanking(
@@ -155,6 +157,25 @@ export async function loadReportData(projectId: string, filter: ReportFilter = {
     }
   });
   return builder.build();
+}
+
+const KIND_ORDER: Record<RankingKind, number> = { HUMAN: 0, GOLD: 1, ADJUDICATED: 2, JUDGE: 3 };
+const compareText = (a: string | null, b: string | null) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1);
+
+/**
+ * A prompt's rankings in a fixed order (kind, rater, run, permutation, id) rather than the order
+ * PostgreSQL returned them in: the report lists clinicians and heatmap cells in order of first
+ * appearance, and sums a prompt's figures in its rankings' order, so the same data always gives
+ * the same report.
+ */
+function compareRankings(a: RankingRow, b: RankingRow): number {
+  return (
+    KIND_ORDER[a.kind] - KIND_ORDER[b.kind] ||
+    compareText(a.raterId, b.raterId) ||
+    compareText(a.judgeRunId, b.judgeRunId) ||
+    (a.permutationIndex ?? -1) - (b.permutationIndex ?? -1) ||
+    compareText(a.id, b.id)
+  );
 }
 
 /**
