@@ -1,7 +1,7 @@
 import "server-only";
 import { RunKind, RankingKind } from "@/generated/prisma/enums";
 import { fractionalRanks } from "@/lib/agreement/fractional-ranks";
-import { ColumnsBuilder, kindCode, type ReportColumns } from "@/lib/agreement/report-data";
+import { ADJUDICATED, ColumnsBuilder, GOLD, HUMAN, JUDGE, type ReportColumns } from "@/lib/agreement/report-data";
 import { pool } from "@/lib/db/pool";
 import { query, queryRows, execute, sql, type Sql } from "@/lib/db/sql";
 import { withTransaction } from "@/lib/db/transaction";
@@ -32,25 +32,18 @@ interface PromptRow {
 }
 
 /**
- * Columns aliased in camelCase (`AS "promptId"`), so `query` hands pg's rows back as they are instead
- * of copying 50k rows into renamed objects (lib/db/sql.ts maps only when a column name differs).
+ * A prompt's rankings in one text (one row per prompt, not per ranking: pg makes an object of
+ * every row, 600k at 100k prompts), in a fixed order — kind (HUMAN, GOLD, ADJUDICATED, JUDGE),
+ * rater, run, permutation, id — rather than the order PostgreSQL happens to return them in: the
+ * report lists clinicians and heatmap cells in order of first appearance and sums a prompt's
+ * figures in its rankings' order, so the same data always gives the same report. Rankings are
+ * separated by "|", each "kind rater run permutation fromAssignment timeOnTaskMs flagged entries"
+ * ("-" for none), `entries` being "rank shown;…" per entry in completion-id order (kept per
+ * revision in `revision_ranks`; the prompt's `positionsById` maps the k-th entry to its candidate).
  */
-interface RankingRow {
-  id: string;
+interface RankingsRow {
   promptId: string;
-  kind: RankingKind;
-  raterId: string | null;
-  judgeRunId: string | null;
-  permutationIndex: number | null;
-  fromAssignment: boolean;
-  /**
-   * "rank shown;…" per entry in completion-id order (text: far cheaper to transfer and parse than
-   * arrays), kept per revision in `revision_ranks`. Ordered by id rather than by position: the
-   * prompt's `positionsById` maps the k-th entry to its candidate.
-   */
-  entries: string;
-  timeOnTaskMs: number | null;
-  flagged: boolean;
+  rankings: string;
 }
 
 /** The rankings query's cost crosses the JIT threshold, and compiling takes longer than running it. */
@@ -79,10 +72,12 @@ export async function loadReportData(projectId: string, filter: ReportFilter = {
          FROM prompts p JOIN completions c ON c.prompt_id = p.id
         WHERE p.project_id = ${projectId} GROUP BY p.id`,
     ),
-    rankingRows<RankingRow>(
-      sql`SELECT r.id, r.prompt_id AS "promptId", r.kind, r.rater_id AS "raterId", r.judge_run_id AS "judgeRunId",
-              r.permutation_index AS "permutationIndex", r.assignment_id IS NOT NULL AS "fromAssignment",
-              x.entries, rr.time_on_task_ms AS "timeOnTaskMs", (cardinality(rr.flags) > 0 OR x.entries_flagged) AS flagged
+    rankingRows<RankingsRow>(
+      sql`SELECT r.prompt_id AS "promptId",
+              string_agg(concat_ws(' ', ${KIND_CODE_SQL}, coalesce(r.rater_id::text, '-'), coalesce(r.judge_run_id::text, '-'),
+                                   coalesce(r.permutation_index::text, '-'), (r.assignment_id IS NOT NULL)::int,
+                                   coalesce(rr.time_on_task_ms::text, '-'), (cardinality(rr.flags) > 0 OR x.entries_flagged)::int, x.entries),
+                         '|' ORDER BY ${KIND_CODE_SQL}, r.rater_id NULLS FIRST, r.judge_run_id NULLS FIRST, r.permutation_index NULLS FIRST, r.id) AS rankings
          FROM rankings r
          JOIN prompts p ON p.id = r.prompt_id AND p.project_id = ${projectId}
          JOIN ranking_revisions rr ON rr.ranking_id = r.id AND rr.revision = r.revision
@@ -90,7 +85,8 @@ export async function loadReportData(projectId: string, filter: ReportFilter = {
         WHERE (r.kind <> ${RankingKind.HUMAN} OR ((${from}::timestamptz IS NULL OR rr.created_at >= ${from}::timestamptz)
                                      AND (${to}::timestamptz IS NULL OR rr.created_at < ${to}::timestamptz)
                                      AND (${annotatorIds}::uuid[] IS NULL OR r.rater_id = ANY(${annotatorIds}::uuid[]))))
-          AND (r.kind <> ${RankingKind.JUDGE} OR ${runIds}::uuid[] IS NULL OR r.judge_run_id = ANY(${runIds}::uuid[]))`,
+          AND (r.kind <> ${RankingKind.JUDGE} OR ${runIds}::uuid[] IS NULL OR r.judge_run_id = ANY(${runIds}::uuid[]))
+        GROUP BY r.prompt_id`,
     ),
     queryRows<{ id: string; name: string; pseudonym: string; isExternal: boolean }>(
       pool(),
@@ -105,91 +101,97 @@ export async function loadReportData(projectId: string, filter: ReportFilter = {
   prompts.sort((a, b) => (a.id < b.id ? -1 : 1));
   const indexOf = new Map<string, number>();
   prompts.forEach((row, i) => indexOf.set(row.id, i));
-  // The rankings grouped by prompt (a counting sort: rows keep their order within a prompt).
-  const rows = rankings.rows;
-  const start = new Int32Array(prompts.length + 1);
-  const promptOf = new Int32Array(rows.length);
+  const rankingsOf: (string | undefined)[] = new Array<string | undefined>(prompts.length);
+  let rankingCount = 0;
   let candidates = 0;
-  rows.forEach((row, i) => {
-    const p = indexOf.get(row.promptId) ?? -1;
-    promptOf[i] = p;
-    if (p === -1) return;
-    start[p + 1]! += 1;
-    candidates += prompts[p]!.models.length;
-  });
-  for (let p = 0; p < prompts.length; p++) start[p + 1]! += start[p]!;
-  const order = new Int32Array(start[prompts.length]!);
-  const next = start.slice(0, prompts.length);
-  for (let i = 0; i < rows.length; i++) if (promptOf[i]! !== -1) order[next[promptOf[i]!]!++] = i;
+  for (const row of rankings.rows) {
+    const p = indexOf.get(row.promptId);
+    if (p === undefined) continue;
+    rankingsOf[p] = row.rankings;
+    let count = 1;
+    for (let i = row.rankings.indexOf("|"); i !== -1; i = row.rankings.indexOf("|", i + 1)) count += 1;
+    rankingCount += count;
+    candidates += count * prompts[p]!.models.length;
+  }
   const builder = new ColumnsBuilder(
     new Map(raters.map((r) => [r.id, { id: r.id, name: r.name, pseudonym: r.pseudonym, external: r.isExternal }])),
     new Map(runs.map((r) => [r.id, { id: r.id, name: r.name, model: r.model }])),
-    { rankings: order.length, candidates },
+    { rankings: rankingCount, candidates },
   );
   const raw = new Float64Array(64);
   prompts.forEach((prompt, p) => {
     builder.addPrompt(prompt.id, prompt.preview, prompt.source, prompt.promptType, prompt.models, prompt.lengths);
+    const text = rankingsOf[p];
+    if (text === undefined) return;
     const n = prompt.models.length;
     // slots[k]: the candidate (in position order) of a ranking's k-th entry.
     const slots = Int32Array.from(prompt.positionsById, (position) => prompt.positions.indexOf(position));
     const scratch = n <= raw.length ? raw.subarray(0, n) : new Float64Array(n);
-    order.subarray(start[p]!, start[p + 1]!).sort((a, b) => compareRankings(rows[a]!, rows[b]!));
-    for (let k = start[p]!; k < start[p + 1]!; k++) {
-      const row = rows[order[k]!]!;
+    for (let at = 0; at < text.length;) {
+      let end = text.indexOf("|", at);
+      if (end === -1) end = text.length;
+      // Seven fields, then the entries (which hold spaces themselves).
+      const fields: string[] = [];
+      let from = at;
+      for (let f = 0; f < 7; f++) {
+        const space = text.indexOf(" ", from);
+        fields.push(text.slice(from, space));
+        from = space + 1;
+      }
+      const [kind, rater, run, permutation, fromAssignment, time, flagged] = fields as [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+      ];
+      const code = kind.charCodeAt(0) - 48;
       const target = builder.addRanking(
-        kindCode(row.kind),
-        row.raterId,
-        row.judgeRunId,
-        row.permutationIndex,
-        row.fromAssignment,
-        row.timeOnTaskMs,
-        row.flagged,
+        code,
+        rater === "-" ? null : rater,
+        run === "-" ? null : run,
+        permutation === "-" ? null : Number(permutation),
+        fromAssignment === "1",
+        time === "-" ? null : Number(time),
+        flagged === "1",
       );
       // A human ranking not made through an assignment was imported: whatever order was stored
       // with it (files imported before shown orders were left out kept the file's) nobody saw.
-      const shownKnown = row.kind !== RankingKind.HUMAN || row.fromAssignment;
+      const shownKnown = code !== HUMAN || fromAssignment === "1";
       // A ranking covers the candidates it saw; one made before a candidate was added is left out.
-      if (!parseEntries(row.entries, slots, scratch, shownKnown ? target.shown : null, target.at)) {
-        builder.dropLastRanking();
-        continue;
-      }
-      fractionalRanks(scratch, target.ranks, target.at);
+      if (!parseEntries(text, slots, scratch, shownKnown ? target.shown : null, target.at, from, end)) builder.dropLastRanking();
+      else fractionalRanks(scratch, target.ranks, target.at);
+      at = end + 1;
     }
   });
   return builder.build();
 }
 
-const KIND_ORDER: Record<RankingKind, number> = { HUMAN: 0, GOLD: 1, ADJUDICATED: 2, JUDGE: 3 };
-const compareText = (a: string | null, b: string | null) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1);
+/** The ranking kind's code (KIND_CODES) in SQL: a prompt's rankings are ordered by it. */
+const KIND_CODE_SQL = sql`CASE r.kind WHEN ${RankingKind.HUMAN} THEN ${HUMAN}::int WHEN ${RankingKind.GOLD} THEN ${GOLD}::int WHEN ${RankingKind.ADJUDICATED} THEN ${ADJUDICATED}::int ELSE ${JUDGE}::int END`;
 
 /**
- * A prompt's rankings in a fixed order (kind, rater, run, permutation, id) rather than the order
- * PostgreSQL returned them in: the report lists clinicians and heatmap cells in order of first
- * appearance, and sums a prompt's figures in its rankings' order, so the same data always gives
- * the same report.
- */
-function compareRankings(a: RankingRow, b: RankingRow): number {
-  return (
-    KIND_ORDER[a.kind] - KIND_ORDER[b.kind] ||
-    compareText(a.raterId, b.raterId) ||
-    compareText(a.judgeRunId, b.judgeRunId) ||
-    (a.permutationIndex ?? -1) - (b.permutationIndex ?? -1) ||
-    compareText(a.id, b.id)
-  );
-}
-
-/**
- * Reads "rank shown;rank shown;…" (integers, shown may be −1) into `ranks[slots[k]]` and
+ * Reads "rank shown;rank shown;…" (integers, shown may be −1; text[from, to)) into `ranks[slots[k]]` and
  * `shown[shownAt + slots[k]]` for the k-th entry, without splitting strings (600k rankings at 100k prompts).
  * False when the entries are not exactly one per candidate.
  */
-export function parseEntries(text: string, slots: Int32Array, ranks: Float64Array, shown: Int16Array | null, shownAt = 0): boolean {
+export function parseEntries(
+  text: string,
+  slots: Int32Array,
+  ranks: Float64Array,
+  shown: Int16Array | null,
+  shownAt = 0,
+  from = 0,
+  to = text.length,
+): boolean {
   let k = 0;
   let field = 0;
   let value = 0;
   let negative = false;
-  for (let i = 0; i <= text.length; i++) {
-    const c = i < text.length ? text.charCodeAt(i) : 59; // ';' ends the last entry
+  for (let i = from; i <= to; i++) {
+    const c = i < to ? text.charCodeAt(i) : 59; // ';' ends the last entry
     if (c >= 48 && c <= 57) value = value * 10 + (c - 48);
     else if (c === 45) negative = true;
     else {
