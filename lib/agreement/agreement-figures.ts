@@ -366,8 +366,13 @@ class PackedContributions {
         fleiss.add(dims, values, 0);
         continue;
       }
-      dims.set([0, 1, 2]);
-      values.set([(s[i * F + 11]! - fleissN) / (fleissN * (fleissN - 1)), 1, fleissN]);
+      // Set one by one: array literals here were three allocations per prompt.
+      dims[0] = 0;
+      dims[1] = 1;
+      dims[2] = 2;
+      values[0] = (s[i * F + 11]! - fleissN) / (fleissN * (fleissN - 1));
+      values[1] = 1;
+      values[2] = fleissN;
       let length = 3;
       for (let k = this.fleissOffsets[i]!, end = this.fleissOffsets[i + 1]!; k < end; k++, length++) {
         dims[length] = 3 + this.fleissCategories[k]!;
