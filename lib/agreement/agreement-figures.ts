@@ -190,13 +190,13 @@ class ContributionBuilder {
 
   build(): ContributionArrays {
     return {
-      scalars: Float64Array.from(this.scalars),
-      fleissOffsets: Int32Array.from(this.fleissOffsets),
-      fleissCategories: Int32Array.from(this.fleissCategories),
-      fleissCounts: Float64Array.from(this.fleissCounts),
-      cellOffsets: Int32Array.from(this.cellOffsets),
-      cellIndex: Int32Array.from(this.cellIndex),
-      cellCount: Float64Array.from(this.cellCount),
+      scalars: new Float64Array(this.scalars),
+      fleissOffsets: new Int32Array(this.fleissOffsets),
+      fleissCategories: new Int32Array(this.fleissCategories),
+      fleissCounts: new Float64Array(this.fleissCounts),
+      cellOffsets: new Int32Array(this.cellOffsets),
+      cellIndex: new Int32Array(this.cellIndex),
+      cellCount: new Float64Array(this.cellCount),
     };
   }
 }
@@ -500,9 +500,9 @@ export class AgreementFigureSet {
       raterStart.push(raterKeys.length);
       builder.add(m, n, sources, offsets, models, modelAt);
     });
-    this.keys = Int32Array.from(keys);
-    this.raterStart = Int32Array.from(raterStart);
-    this.raterKeys = Int32Array.from(raterKeys);
+    this.keys = new Int32Array(keys);
+    this.raterStart = new Int32Array(raterStart);
+    this.raterKeys = new Int32Array(raterKeys);
     this.contributions = builder.build();
     this.categories = categories;
   }

@@ -125,7 +125,8 @@ export async function loadReportData(projectId: string, filter: ReportFilter = {
     if (text === undefined) return;
     const n = prompt.models.length;
     // slots[k]: the candidate (in position order) of a ranking's k-th entry.
-    const slots = Int32Array.from(prompt.positionsById, (position) => prompt.positions.indexOf(position));
+    const slots = new Int32Array(n);
+    for (let k = 0; k < n; k++) slots[k] = prompt.positions.indexOf(prompt.positionsById[k]!);
     const scratch = n <= raw.length ? raw.subarray(0, n) : new Float64Array(n);
     for (let at = 0; at < text.length;) {
       let end = text.indexOf("|", at);

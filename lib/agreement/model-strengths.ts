@@ -102,7 +102,7 @@ function packWins(source: WinsSource, k: number): PackedWins {
     }
     offsets.push(at);
   });
-  return { count: offsets.length - 1, offsets: Int32Array.from(offsets), cells, wins };
+  return { count: offsets.length - 1, offsets: new Int32Array(offsets), cells, wins };
 }
 
 function accumulate(packed: PackedWins, k: number, weights?: ArrayLike<number>): Float64Array {
