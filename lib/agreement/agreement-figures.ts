@@ -72,6 +72,7 @@ const FIELDS = 12;
 /** Scratch reused across prompts: each rater's value index per candidate, coincidences, Fleiss tallies. */
 let unitScratch = new Int32Array(64);
 let cellScratch = new Float64Array(0);
+let touchedScratch = new Int32Array(0);
 const verdicts: PairVerdictCounts = { pairs: 0, same: 0, untiedPairs: 0, untiedSame: 0, tauB: 0 };
 
 /** Builds the packed contributions one prompt at a time, writing no object per prompt. */
@@ -161,9 +162,12 @@ class ContributionBuilder {
   /** The prompt's coincidences; the matrix is symmetric, so only the cells c ≤ k are kept (see `mirrorUpperTriangle`). */
   private addCoincidences(m: number, n: number, sources: readonly Float64Array[], offsets: Int32Array): void {
     const size = this.valueScale;
+    // Only the cells this prompt touches are kept and cleared again (not all size² scanned per prompt).
     if (cellScratch.length < size * size) cellScratch = new Float64Array(size * size);
     const dense = cellScratch;
-    dense.fill(0, 0, size * size);
+    if (touchedScratch.length < size * size) touchedScratch = new Int32Array(size * size);
+    const touched = touchedScratch;
+    let count = 0;
     if (unitScratch.length < m) unitScratch = new Int32Array(m);
     const values = unitScratch;
     if (m >= 2) {
@@ -175,16 +179,28 @@ class ContributionBuilder {
             if (i !== j) {
               const a = values[i]!;
               const b = values[j]!;
-              if (a === b) dense[a * size + a]! += w;
-              else dense[a < b ? a * size + b : b * size + a]! += w / 2;
+              const cell = a === b ? a * size + a : a < b ? a * size + b : b * size + a;
+              if (dense[cell] === 0) touched[count++] = cell;
+              dense[cell]! += a === b ? w : w / 2;
             }
       }
     }
-    for (let cell = 0; cell < size * size; cell++)
-      if (dense[cell] !== 0) {
-        this.cellIndex.push(cell);
-        this.cellCount.push(dense[cell]!);
+    // In increasing cell order, as a scan of the matrix would list them.
+    for (let k = 1; k < count; k++) {
+      const cell = touched[k]!;
+      let j = k;
+      while (j > 0 && touched[j - 1]! > cell) {
+        touched[j] = touched[j - 1]!;
+        j -= 1;
       }
+      touched[j] = cell;
+    }
+    for (let k = 0; k < count; k++) {
+      const cell = touched[k]!;
+      this.cellIndex.push(cell);
+      this.cellCount.push(dense[cell]!);
+      dense[cell] = 0;
+    }
     this.cellOffsets.push(this.cellIndex.length);
   }
 
