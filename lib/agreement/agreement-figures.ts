@@ -73,17 +73,45 @@ const FIELDS = 12;
 let unitScratch = new Int32Array(64);
 let cellScratch = new Float64Array(0);
 let touchedScratch = new Int32Array(0);
+let fleissScratch = new Int32Array(0);
+let fleissCountScratch = new Float64Array(0);
 const verdicts: PairVerdictCounts = { pairs: 0, same: 0, untiedPairs: 0, untiedSame: 0, tauB: 0 };
+
+/**
+ * Numbers appended one at a time into a typed array that doubles when full: pushing onto plain
+ * arrays of several hundred thousand numbers cost more than computing what was pushed.
+ */
+class NumberColumn {
+  private data = new Float64Array(1024);
+  length = 0;
+
+  constructor(...initial: number[]) {
+    for (const x of initial) this.push(x);
+  }
+
+  push(x: number): void {
+    if (this.length === this.data.length) {
+      const grown = new Float64Array(2 * this.data.length);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = x;
+  }
+
+  values(): Float64Array {
+    return this.data.slice(0, this.length);
+  }
+}
 
 /** Builds the packed contributions one prompt at a time, writing no object per prompt. */
 class ContributionBuilder {
-  private readonly scalars: number[] = [];
-  private readonly fleissOffsets: number[] = [0];
-  private readonly fleissCategories: number[] = [];
-  private readonly fleissCounts: number[] = [];
-  private readonly cellOffsets: number[] = [0];
-  private readonly cellIndex: number[] = [];
-  private readonly cellCount: number[] = [];
+  private readonly scalars = new NumberColumn();
+  private readonly fleissOffsets = new NumberColumn(0);
+  private readonly fleissCategories = new NumberColumn();
+  private readonly fleissCounts = new NumberColumn();
+  private readonly cellOffsets = new NumberColumn(0);
+  private readonly cellIndex = new NumberColumn();
+  private readonly cellCount = new NumberColumn();
 
   constructor(
     private readonly categoryOf: (model: number) => number,
@@ -121,41 +149,47 @@ class ContributionBuilder {
     const w = kendallWAt(sources, offsets, m, n);
     const wValid = Number.isFinite(w);
     // Raters whose top is tied name no single model: left out of Fleiss' kappa for this prompt.
-    const fleissStart = this.fleissCategories.length;
+    // Tallied in scratch and kept only with two ratings or more: pushing, then cutting the shared
+    // arrays back (their length set lower) made V8 copy them whole on the next push.
+    if (fleissScratch.length < m) {
+      fleissScratch = new Int32Array(2 * m);
+      fleissCountScratch = new Float64Array(2 * m);
+    }
+    let categories = 0;
     let fleissN = 0;
     for (let a = 0; a < m; a++) {
       const best = soleBest(sources[a]!, offsets[a]!, n);
       if (best === -1) continue;
       const category = this.categoryOf(models[modelAt + best]!);
       fleissN += 1;
-      let k = fleissStart;
-      while (k < this.fleissCategories.length && this.fleissCategories[k] !== category) k++;
-      if (k === this.fleissCategories.length) {
-        this.fleissCategories.push(category);
-        this.fleissCounts.push(1);
-      } else this.fleissCounts[k]! += 1;
+      let k = 0;
+      while (k < categories && fleissScratch[k] !== category) k++;
+      if (k === categories) {
+        fleissScratch[categories] = category;
+        fleissCountScratch[categories++] = 1;
+      } else fleissCountScratch[k]! += 1;
     }
     let fleissSquares = 0;
-    for (let k = fleissStart; k < this.fleissCounts.length; k++) fleissSquares += this.fleissCounts[k]! ** 2;
-    if (fleissN < 2) {
-      this.fleissCategories.length = fleissStart;
-      this.fleissCounts.length = fleissStart;
-    }
+    for (let k = 0; k < categories; k++) fleissSquares += fleissCountScratch[k]! ** 2;
+    if (fleissN >= 2)
+      for (let k = 0; k < categories; k++) {
+        this.fleissCategories.push(fleissScratch[k]!);
+        this.fleissCounts.push(fleissCountScratch[k]!);
+      }
     this.fleissOffsets.push(this.fleissCategories.length);
-    this.scalars.push(
-      same,
-      pairs,
-      untiedSame,
-      untiedPairs,
-      tauSum,
-      tauCount,
-      wValid ? w : 0,
-      wValid ? 1 : 0,
-      top1Same,
-      top1Pairs,
-      fleissN,
-      fleissSquares,
-    );
+    const scalars = this.scalars;
+    scalars.push(same);
+    scalars.push(pairs);
+    scalars.push(untiedSame);
+    scalars.push(untiedPairs);
+    scalars.push(tauSum);
+    scalars.push(tauCount);
+    scalars.push(wValid ? w : 0);
+    scalars.push(wValid ? 1 : 0);
+    scalars.push(top1Same);
+    scalars.push(top1Pairs);
+    scalars.push(fleissN);
+    scalars.push(fleissSquares);
     this.addCoincidences(m, n, sources, offsets);
   }
 
@@ -206,13 +240,13 @@ class ContributionBuilder {
 
   build(): ContributionArrays {
     return {
-      scalars: new Float64Array(this.scalars),
-      fleissOffsets: new Int32Array(this.fleissOffsets),
-      fleissCategories: new Int32Array(this.fleissCategories),
-      fleissCounts: new Float64Array(this.fleissCounts),
-      cellOffsets: new Int32Array(this.cellOffsets),
-      cellIndex: new Int32Array(this.cellIndex),
-      cellCount: new Float64Array(this.cellCount),
+      scalars: this.scalars.values(),
+      fleissOffsets: new Int32Array(this.fleissOffsets.values()),
+      fleissCategories: new Int32Array(this.fleissCategories.values()),
+      fleissCounts: this.fleissCounts.values(),
+      cellOffsets: new Int32Array(this.cellOffsets.values()),
+      cellIndex: new Int32Array(this.cellIndex.values()),
+      cellCount: this.cellCount.values(),
     };
   }
 }
