@@ -9,7 +9,7 @@ import {
 import { kendallWAt } from "@/lib/agreement/kendall-w";
 import { Coincidences } from "@/lib/agreement/krippendorff-alpha";
 import { countPairVerdictsAt, type PairVerdictCounts } from "@/lib/agreement/pair-verdicts";
-import { Interner } from "@/lib/agreement/report-data";
+import { Interner, NumberColumn } from "@/lib/agreement/report-data";
 
 /** One prompt as rated by several raters: fractional ranks (1 = best) over the same candidates. */
 export interface RatedPrompt {
@@ -76,32 +76,6 @@ let touchedScratch = new Int32Array(0);
 let fleissScratch = new Int32Array(0);
 let fleissCountScratch = new Float64Array(0);
 const verdicts: PairVerdictCounts = { pairs: 0, same: 0, untiedPairs: 0, untiedSame: 0, tauB: 0 };
-
-/**
- * Numbers appended one at a time into a typed array that doubles when full: pushing onto plain
- * arrays of several hundred thousand numbers cost more than computing what was pushed.
- */
-class NumberColumn {
-  private data = new Float64Array(1024);
-  length = 0;
-
-  constructor(...initial: number[]) {
-    for (const x of initial) this.push(x);
-  }
-
-  push(x: number): void {
-    if (this.length === this.data.length) {
-      const grown = new Float64Array(2 * this.data.length);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.data[this.length++] = x;
-  }
-
-  values(): Float64Array {
-    return this.data.slice(0, this.length);
-  }
-}
 
 /** Builds the packed contributions one prompt at a time, writing no object per prompt. */
 class ContributionBuilder {
@@ -540,9 +514,9 @@ export class AgreementFigureSet {
     };
     this.valueScale = 2 * most - 1;
     const builder = new ContributionBuilder(categoryOf, this.valueScale);
-    const keys: number[] = [];
-    const raterStart: number[] = [0];
-    const raterKeys: number[] = [];
+    const keys = new NumberColumn();
+    const raterStart = new NumberColumn(0);
+    const raterKeys = new NumberColumn();
     source((key, m, n, sources, offsets, promptRaters, models, modelAt) => {
       if (m < 2) return;
       keys.push(key);
@@ -550,9 +524,9 @@ export class AgreementFigureSet {
       raterStart.push(raterKeys.length);
       builder.add(m, n, sources, offsets, models, modelAt);
     });
-    this.keys = new Int32Array(keys);
-    this.raterStart = new Int32Array(raterStart);
-    this.raterKeys = new Int32Array(raterKeys);
+    this.keys = new Int32Array(keys.values());
+    this.raterStart = new Int32Array(raterStart.values());
+    this.raterKeys = new Int32Array(raterKeys.values());
     this.contributions = builder.build();
     this.categories = categories;
   }

@@ -106,6 +106,32 @@ export interface ReportColumns {
   runs: Map<string, ReportRun>;
 }
 
+/**
+ * Numbers appended one at a time into a typed array that doubles when full: pushing onto plain
+ * arrays of several hundred thousand numbers cost more than computing what was pushed.
+ */
+export class NumberColumn {
+  private data = new Float64Array(1024);
+  length = 0;
+
+  constructor(...initial: number[]) {
+    for (const x of initial) this.push(x);
+  }
+
+  push(x: number): void {
+    if (this.length === this.data.length) {
+      const grown = new Float64Array(2 * this.data.length);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = x;
+  }
+
+  values(): Float64Array {
+    return this.data.slice(0, this.length);
+  }
+}
+
 /** Interns strings as dense indices in order of first appearance. */
 export class Interner {
   readonly values: string[] = [];
@@ -126,10 +152,10 @@ export class ColumnsBuilder {
   private readonly previews: string[] = [];
   private readonly sources: (string | null)[] = [];
   private readonly promptTypes: (string | null)[] = [];
-  private candidateStart: number[] = [0];
-  private readonly candidateModel: number[] = [];
-  private readonly candidateLength: number[] = [];
-  private readonly rankingStart: number[] = [0];
+  private readonly candidateStart = new NumberColumn(0);
+  private readonly candidateModel = new NumberColumn();
+  private readonly candidateLength = new NumberColumn();
+  private readonly rankingStart = new NumberColumn(0);
   private kind = new Uint8Array(1024);
   private rater = new Int32Array(1024);
   private run = new Int32Array(1024);
@@ -142,6 +168,8 @@ export class ColumnsBuilder {
   private shown = new Int16Array(8192);
   private rankings = 0;
   private used = 0;
+  /** The current prompt's candidate count. */
+  private promptCandidates = 0;
 
   constructor(
     private readonly raters: Map<string, ReportRater>,
@@ -190,6 +218,7 @@ export class ColumnsBuilder {
       this.candidateLength.push(lengths[i]!);
     }
     this.candidateStart.push(this.candidateModel.length);
+    this.promptCandidates = models.length;
   }
 
   /**
@@ -205,7 +234,7 @@ export class ColumnsBuilder {
     timeOnTaskMs: number | null,
     flagged: boolean,
   ): { ranks: Float64Array; shown: Int16Array; at: number } {
-    const n = this.candidateStart[this.candidateStart.length - 1]! - this.candidateStart[this.candidateStart.length - 2]!;
+    const n = this.promptCandidates;
     this.grow(this.rankings + 1, this.used + n);
     const r = this.rankings++;
     this.kind[r] = kind;
@@ -236,11 +265,11 @@ export class ColumnsBuilder {
       previews: this.previews,
       sources: this.sources,
       promptTypes: this.promptTypes,
-      candidateStart: new Int32Array(this.candidateStart),
-      candidateModel: new Int32Array(this.candidateModel),
-      candidateLength: new Float64Array(this.candidateLength),
+      candidateStart: new Int32Array(this.candidateStart.values()),
+      candidateModel: new Int32Array(this.candidateModel.values()),
+      candidateLength: this.candidateLength.values(),
       models: this.modelNames.values,
-      rankingStart: new Int32Array(this.rankingStart),
+      rankingStart: new Int32Array(this.rankingStart.values()),
       kind: this.kind.slice(0, this.rankings),
       rater: this.rater.slice(0, this.rankings),
       run: this.run.slice(0, this.rankings),
