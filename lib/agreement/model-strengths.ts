@@ -1,3 +1,4 @@
+import { NumberColumn } from "@/lib/agreement/report-data";
 import { bootstrapWeights, NORMAL_BOOTSTRAP_MIN_PROMPTS, percentileInterval, SumMoments } from "@/lib/agreement/bootstrap";
 
 /**
@@ -59,7 +60,7 @@ export type WinsSource = (
 let scratch = new Float64Array(64);
 
 function packWins(source: WinsSource, k: number): PackedWins {
-  const offsets: number[] = [0];
+  const offsets = new NumberColumn(0);
   let cells = new Int32Array(1024);
   let wins = new Float64Array(1024);
   let at = 0;
@@ -102,7 +103,7 @@ function packWins(source: WinsSource, k: number): PackedWins {
     }
     offsets.push(at);
   });
-  return { count: offsets.length - 1, offsets: new Int32Array(offsets), cells, wins };
+  return { count: offsets.length - 1, offsets: new Int32Array(offsets.values()), cells, wins };
 }
 
 function accumulate(packed: PackedWins, k: number, weights?: ArrayLike<number>): Float64Array {
