@@ -1,4 +1,4 @@
-import { rankValueIndex, sameBest, soleBest } from "@/lib/agreement/fractional-ranks";
+import { rankValueIndex, sameBestAt, soleBest } from "@/lib/agreement/fractional-ranks";
 import {
   BOOTSTRAP_RESAMPLES,
   bootstrapWeights,
@@ -6,9 +6,10 @@ import {
   percentileInterval,
   SumMoments,
 } from "@/lib/agreement/bootstrap";
-import { kendallW } from "@/lib/agreement/kendall-w";
+import { kendallWAt } from "@/lib/agreement/kendall-w";
 import { Coincidences } from "@/lib/agreement/krippendorff-alpha";
-import { countPairVerdicts, type PairVerdictCounts } from "@/lib/agreement/pair-verdicts";
+import { countPairVerdictsAt, type PairVerdictCounts } from "@/lib/agreement/pair-verdicts";
+import { Interner, NumberColumn } from "@/lib/agreement/report-data";
 
 /** One prompt as rated by several raters: fractional ranks (1 = best) over the same candidates. */
 export interface RatedPrompt {
@@ -71,26 +72,31 @@ const FIELDS = 12;
 /** Scratch reused across prompts: each rater's value index per candidate, coincidences, Fleiss tallies. */
 let unitScratch = new Int32Array(64);
 let cellScratch = new Float64Array(0);
+let touchedScratch = new Int32Array(0);
+let fleissScratch = new Int32Array(0);
+let fleissCountScratch = new Float64Array(0);
 const verdicts: PairVerdictCounts = { pairs: 0, same: 0, untiedPairs: 0, untiedSame: 0, tauB: 0 };
 
 /** Builds the packed contributions one prompt at a time, writing no object per prompt. */
 class ContributionBuilder {
-  private readonly scalars: number[] = [];
-  private readonly fleissOffsets: number[] = [0];
-  private readonly fleissCategories: number[] = [];
-  private readonly fleissCounts: number[] = [];
-  private readonly cellOffsets: number[] = [0];
-  private readonly cellIndex: number[] = [];
-  private readonly cellCount: number[] = [];
+  private readonly scalars = new NumberColumn();
+  private readonly fleissOffsets = new NumberColumn(0);
+  private readonly fleissCategories = new NumberColumn();
+  private readonly fleissCounts = new NumberColumn();
+  private readonly cellOffsets = new NumberColumn(0);
+  private readonly cellIndex = new NumberColumn();
+  private readonly cellCount = new NumberColumn();
 
   constructor(
-    private readonly categoryOf: (model: string) => number,
+    private readonly categoryOf: (model: number) => number,
     private readonly valueScale: number,
   ) {}
 
-  add(prompt: RatedPrompt): void {
-    const raters = prompt.raters;
-    const m = raters.length;
+  /**
+   * Adds one prompt of n candidates rated by m raters: rater a's ranks are n numbers from
+   * sources[a][offsets[a]], candidate i's model is models[modelAt + i] (read in place).
+   */
+  add(m: number, n: number, sources: readonly Float64Array[], offsets: Int32Array, models: Int32Array, modelAt: number): void {
     let same = 0,
       pairs = 0,
       untiedSame = 0,
@@ -101,7 +107,7 @@ class ContributionBuilder {
       top1Pairs = 0;
     for (let a = 0; a < m; a++) {
       for (let b = a + 1; b < m; b++) {
-        countPairVerdicts(raters[a]!.ranks, raters[b]!.ranks, verdicts);
+        countPairVerdictsAt(sources[a]!, offsets[a]!, sources[b]!, offsets[b]!, n, verdicts);
         same += verdicts.same;
         pairs += verdicts.pairs;
         untiedSame += verdicts.untiedSame;
@@ -111,100 +117,116 @@ class ContributionBuilder {
           tauCount += 1;
         }
         top1Pairs += 1;
-        if (sameBest(raters[a]!.ranks, raters[b]!.ranks)) top1Same += 1;
+        if (sameBestAt(sources[a]!, offsets[a]!, sources[b]!, offsets[b]!, n)) top1Same += 1;
       }
     }
-    const w = kendallW(raters.map((r) => r.ranks));
+    const w = kendallWAt(sources, offsets, m, n);
     const wValid = Number.isFinite(w);
     // Raters whose top is tied name no single model: left out of Fleiss' kappa for this prompt.
-    const fleissStart = this.fleissCategories.length;
+    // Tallied in scratch and kept only with two ratings or more: pushing, then cutting the shared
+    // arrays back (their length set lower) made V8 copy them whole on the next push.
+    if (fleissScratch.length < m) {
+      fleissScratch = new Int32Array(2 * m);
+      fleissCountScratch = new Float64Array(2 * m);
+    }
+    let categories = 0;
     let fleissN = 0;
-    for (const r of raters) {
-      const best = soleBest(r.ranks);
+    for (let a = 0; a < m; a++) {
+      const best = soleBest(sources[a]!, offsets[a]!, n);
       if (best === -1) continue;
-      const category = this.categoryOf(prompt.models[best]!);
+      const category = this.categoryOf(models[modelAt + best]!);
       fleissN += 1;
-      let k = fleissStart;
-      while (k < this.fleissCategories.length && this.fleissCategories[k] !== category) k++;
-      if (k === this.fleissCategories.length) {
-        this.fleissCategories.push(category);
-        this.fleissCounts.push(1);
-      } else this.fleissCounts[k]! += 1;
+      let k = 0;
+      while (k < categories && fleissScratch[k] !== category) k++;
+      if (k === categories) {
+        fleissScratch[categories] = category;
+        fleissCountScratch[categories++] = 1;
+      } else fleissCountScratch[k]! += 1;
     }
     let fleissSquares = 0;
-    for (let k = fleissStart; k < this.fleissCounts.length; k++) fleissSquares += this.fleissCounts[k]! ** 2;
-    if (fleissN < 2) {
-      this.fleissCategories.length = fleissStart;
-      this.fleissCounts.length = fleissStart;
-    }
+    for (let k = 0; k < categories; k++) fleissSquares += fleissCountScratch[k]! ** 2;
+    if (fleissN >= 2)
+      for (let k = 0; k < categories; k++) {
+        this.fleissCategories.push(fleissScratch[k]!);
+        this.fleissCounts.push(fleissCountScratch[k]!);
+      }
     this.fleissOffsets.push(this.fleissCategories.length);
-    this.scalars.push(
-      same,
-      pairs,
-      untiedSame,
-      untiedPairs,
-      tauSum,
-      tauCount,
-      wValid ? w : 0,
-      wValid ? 1 : 0,
-      top1Same,
-      top1Pairs,
-      fleissN,
-      fleissSquares,
-    );
-    this.addCoincidences(prompt);
+    const scalars = this.scalars;
+    scalars.push(same);
+    scalars.push(pairs);
+    scalars.push(untiedSame);
+    scalars.push(untiedPairs);
+    scalars.push(tauSum);
+    scalars.push(tauCount);
+    scalars.push(wValid ? w : 0);
+    scalars.push(wValid ? 1 : 0);
+    scalars.push(top1Same);
+    scalars.push(top1Pairs);
+    scalars.push(fleissN);
+    scalars.push(fleissSquares);
+    this.addCoincidences(m, n, sources, offsets);
   }
 
   /** The prompt's coincidences; the matrix is symmetric, so only the cells c ≤ k are kept (see `mirrorUpperTriangle`). */
-  private addCoincidences(prompt: RatedPrompt): void {
+  private addCoincidences(m: number, n: number, sources: readonly Float64Array[], offsets: Int32Array): void {
     const size = this.valueScale;
-    const raters = prompt.raters;
-    const m = raters.length;
-    const n = prompt.models.length;
+    // Only the cells this prompt touches are kept and cleared again (not all size² scanned per prompt).
     if (cellScratch.length < size * size) cellScratch = new Float64Array(size * size);
     const dense = cellScratch;
-    dense.fill(0, 0, size * size);
+    if (touchedScratch.length < size * size) touchedScratch = new Int32Array(size * size);
+    const touched = touchedScratch;
+    let count = 0;
     if (unitScratch.length < m) unitScratch = new Int32Array(m);
     const values = unitScratch;
     if (m >= 2) {
       const w = 1 / (m - 1);
       for (let unit = 0; unit < n; unit++) {
-        for (let r = 0; r < m; r++) values[r] = rankValueIndex(raters[r]!.ranks[unit]!);
+        for (let r = 0; r < m; r++) values[r] = rankValueIndex(sources[r]![offsets[r]! + unit]!);
         for (let i = 0; i < m; i++)
           for (let j = 0; j < m; j++)
             if (i !== j) {
               const a = values[i]!;
               const b = values[j]!;
-              if (a === b) dense[a * size + a]! += w;
-              else dense[a < b ? a * size + b : b * size + a]! += w / 2;
+              const cell = a === b ? a * size + a : a < b ? a * size + b : b * size + a;
+              if (dense[cell] === 0) touched[count++] = cell;
+              dense[cell]! += a === b ? w : w / 2;
             }
       }
     }
-    for (let cell = 0; cell < size * size; cell++)
-      if (dense[cell] !== 0) {
-        this.cellIndex.push(cell);
-        this.cellCount.push(dense[cell]!);
+    // In increasing cell order, as a scan of the matrix would list them.
+    for (let k = 1; k < count; k++) {
+      const cell = touched[k]!;
+      let j = k;
+      while (j > 0 && touched[j - 1]! > cell) {
+        touched[j] = touched[j - 1]!;
+        j -= 1;
       }
+      touched[j] = cell;
+    }
+    for (let k = 0; k < count; k++) {
+      const cell = touched[k]!;
+      this.cellIndex.push(cell);
+      this.cellCount.push(dense[cell]!);
+      dense[cell] = 0;
+    }
     this.cellOffsets.push(this.cellIndex.length);
   }
 
   build(): ContributionArrays {
     return {
-      scalars: Float64Array.from(this.scalars),
-      fleissOffsets: Int32Array.from(this.fleissOffsets),
-      fleissCategories: Int32Array.from(this.fleissCategories),
-      fleissCounts: Float64Array.from(this.fleissCounts),
-      cellOffsets: Int32Array.from(this.cellOffsets),
-      cellIndex: Int32Array.from(this.cellIndex),
-      cellCount: Float64Array.from(this.cellCount),
+      scalars: this.scalars.values(),
+      fleissOffsets: new Int32Array(this.fleissOffsets.values()),
+      fleissCategories: new Int32Array(this.fleissCategories.values()),
+      fleissCounts: this.fleissCounts.values(),
+      cellOffsets: new Int32Array(this.cellOffsets.values()),
+      cellIndex: new Int32Array(this.cellIndex.values()),
+      cellCount: this.cellCount.values(),
     };
   }
 }
 
 /** The contributions of the prompts kept (in order), packed afresh. */
-function selectContributions(all: ContributionArrays, keep: readonly boolean[]): ContributionArrays {
-  const kept: number[] = [];
-  keep.forEach((k, i) => k && kept.push(i));
+function selectContributions(all: ContributionArrays, kept: readonly number[]): ContributionArrays {
   const out: ContributionArrays = {
     scalars: new Float64Array(kept.length * FIELDS),
     fleissOffsets: new Int32Array(kept.length + 1),
@@ -368,8 +390,13 @@ class PackedContributions {
         fleiss.add(dims, values, 0);
         continue;
       }
-      dims.set([0, 1, 2]);
-      values.set([(s[i * F + 11]! - fleissN) / (fleissN * (fleissN - 1)), 1, fleissN]);
+      // Set one by one: array literals here were three allocations per prompt.
+      dims[0] = 0;
+      dims[1] = 1;
+      dims[2] = 2;
+      values[0] = (s[i * F + 11]! - fleissN) / (fleissN * (fleissN - 1));
+      values[1] = 1;
+      values[2] = fleissN;
       let length = 3;
       for (let k = this.fleissOffsets[i]!, end = this.fleissOffsets[i + 1]!; k < end; k++, length++) {
         dims[length] = 3 + this.fleissCategories[k]!;
@@ -415,50 +442,117 @@ export interface FigureOptions {
 }
 
 /**
+ * Rated prompts handed over one at a time, read in place: `add` is called once per prompt with
+ * its raters' ranks (n numbers from sources[a][offsets[a]]), their rater keys (to count distinct
+ * raters) and its candidates' model indices (models[modelAt + i]). `key` names the prompt for subsets.
+ */
+export type RatedPromptSource = (
+  add: (
+    key: number,
+    m: number,
+    n: number,
+    sources: readonly Float64Array[],
+    offsets: Int32Array,
+    raterKeys: ArrayLike<number>,
+    models: Int32Array,
+    modelAt: number,
+  ) => void,
+) => void;
+
+/**
  * The prompts rated by at least two raters, with each prompt's contribution computed once: the
  * project's figures and those of any subset (a source, a prompt type) pool the same contributions.
  */
 export class AgreementFigureSet {
-  private readonly rated: RatedPrompt[];
+  /** Key of each rated prompt (≥ 2 raters), in order. */
+  private readonly keys: Int32Array;
+  /** The rater keys of rated prompt i: raterKeys[raterStart[i]..raterStart[i + 1]). */
+  private readonly raterStart: Int32Array;
+  private readonly raterKeys: Int32Array;
   private readonly contributions: ContributionArrays;
   private readonly valueScale: number;
   private readonly categories: number;
 
-  constructor(prompts: readonly RatedPrompt[]) {
-    this.rated = prompts.filter((p) => p.raters.length >= 2);
-    const categories = new Map<string, number>();
-    const categoryOf = (model: string) => {
-      let c = categories.get(model);
-      if (c === undefined) categories.set(model, (c = categories.size));
-      return c;
-    };
+  /** From prompts as objects (prompt i's key is i). */
+  constructor(prompts: readonly RatedPrompt[] | { source: RatedPromptSource; mostCandidates: number }) {
+    let source: RatedPromptSource;
     let most = 2;
-    for (const p of this.rated) most = Math.max(most, p.models.length);
+    if (Array.isArray(prompts)) {
+      const list = prompts as readonly RatedPrompt[];
+      for (const p of list) if (p.raters.length >= 2) most = Math.max(most, p.models.length);
+      const models = new Interner();
+      const raterNames = new Interner();
+      source = (add) =>
+        list.forEach((p, key) => {
+          const m = p.raters.length;
+          add(
+            key,
+            m,
+            p.models.length,
+            p.raters.map((r) => r.ranks),
+            new Int32Array(m),
+            p.raters.map((r) => raterNames.of(r.rater)),
+            Int32Array.from(p.models, (model) => models.of(model)),
+            0,
+          );
+        });
+    } else {
+      source = (prompts as { source: RatedPromptSource }).source;
+      most = Math.max(most, (prompts as { mostCandidates: number }).mostCandidates);
+    }
+    // Categories (models) numbered in order of first appearance as some rater's sole best.
+    let categoryOfModel = new Int32Array(16).fill(-1);
+    let categories = 0;
+    const categoryOf = (model: number) => {
+      if (model >= categoryOfModel.length) {
+        const grown = new Int32Array(Math.max(2 * categoryOfModel.length, model + 1)).fill(-1);
+        grown.set(categoryOfModel);
+        categoryOfModel = grown;
+      }
+      if (categoryOfModel[model] === -1) categoryOfModel[model] = categories++;
+      return categoryOfModel[model]!;
+    };
     this.valueScale = 2 * most - 1;
     const builder = new ContributionBuilder(categoryOf, this.valueScale);
-    for (const p of this.rated) builder.add(p);
+    const keys = new NumberColumn();
+    const raterStart = new NumberColumn(0);
+    const raterKeys = new NumberColumn();
+    source((key, m, n, sources, offsets, promptRaters, models, modelAt) => {
+      if (m < 2) return;
+      keys.push(key);
+      for (let a = 0; a < m; a++) raterKeys.push(promptRaters[a]!);
+      raterStart.push(raterKeys.length);
+      builder.add(m, n, sources, offsets, models, modelAt);
+    });
+    this.keys = new Int32Array(keys.values());
+    this.raterStart = new Int32Array(raterStart.values());
+    this.raterKeys = new Int32Array(raterKeys.values());
     this.contributions = builder.build();
-    this.categories = categories.size;
+    this.categories = categories;
   }
 
-  /** Every pooled figure with seeded bootstrap 95% intervals (prompts resampled with replacement). */
-  figures(options: FigureOptions = {}, subset?: ReadonlySet<string>): AgreementFigures {
-    const keep = this.rated.map((p) => !subset || subset.has(p.promptId));
-    const rated = subset ? this.rated.filter((_, i) => keep[i]) : this.rated;
+  /**
+   * Every pooled figure with seeded bootstrap 95% intervals (prompts resampled with replacement),
+   * over the prompts whose key `subset` marks (all when absent).
+   */
+  figures(options: FigureOptions = {}, subset?: Uint8Array): AgreementFigures {
+    const kept: number[] = [];
+    if (subset) this.keys.forEach((key, i) => subset[key] === 1 && kept.push(i));
+    const count = subset ? kept.length : this.keys.length;
     const packed = new PackedContributions(
-      subset ? selectContributions(this.contributions, keep) : this.contributions,
+      subset ? selectContributions(this.contributions, kept) : this.contributions,
       this.valueScale,
       this.categories,
     );
     const point = packed.pooled();
-    const resamples = rated.length === 0 ? 0 : (options.resamples ?? BOOTSTRAP_RESAMPLES);
+    const resamples = count === 0 ? 0 : (options.resamples ?? BOOTSTRAP_RESAMPLES);
     const seed = options.seed ?? 0;
     let samples: Record<FigureKey, number[]>;
-    if (rated.length >= (options.normalBootstrapMinPrompts ?? NORMAL_BOOTSTRAP_MIN_PROMPTS)) {
+    if (count >= (options.normalBootstrapMinPrompts ?? NORMAL_BOOTSTRAP_MIN_PROMPTS)) {
       samples = packed.normalSamples(resamples, seed);
     } else {
       samples = Object.fromEntries(FIGURE_KEYS.map((k) => [k, [] as number[]])) as Record<FigureKey, number[]>;
-      for (const weights of bootstrapWeights(rated.length, resamples, seed)) {
+      for (const weights of bootstrapWeights(count, resamples, seed)) {
         const figures = packed.pooled(weights);
         for (const k of FIGURE_KEYS) if (figures[k] !== null) samples[k].push(figures[k]!);
       }
@@ -466,7 +560,13 @@ export class AgreementFigureSet {
     const ci95 = Object.fromEntries(
       FIGURE_KEYS.map((k) => [k, point[k] === null ? null : percentileInterval(samples[k])]),
     ) as AgreementFigures["ci95"];
-    return { ...point, prompts: rated.length, raters: new Set(rated.flatMap((p) => p.raters.map((r) => r.rater))).size, ci95 };
+    const raters = new Set<number>();
+    const countRaters = (i: number) => {
+      for (let k = this.raterStart[i]!; k < this.raterStart[i + 1]!; k++) raters.add(this.raterKeys[k]!);
+    };
+    if (subset) for (const i of kept) countRaters(i);
+    else for (let i = 0; i < this.keys.length; i++) countRaters(i);
+    return { ...point, prompts: count, raters: raters.size, ci95 };
   }
 }
 

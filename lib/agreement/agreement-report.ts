@@ -1,18 +1,11 @@
 import { AgreementFigureSet, type AgreementFigures } from "@/lib/agreement/agreement-figures";
 import { annotatorHeatmap, annotatorQuality, type AnnotatorRow, type HeatmapCell } from "@/lib/agreement/annotator-quality";
 import { judgeAgreement, judgeVsJudge, type JudgeAgreement, type PairAgreement } from "@/lib/agreement/judge-agreement";
-import { compareModels, type ModelComparison } from "@/lib/agreement/model-strengths";
-import { countPairVerdicts, type PairVerdictCounts } from "@/lib/agreement/pair-verdicts";
+import { compareModelsOf, type ModelComparison } from "@/lib/agreement/model-strengths";
+import { countPairVerdictsAt, type PairVerdictCounts } from "@/lib/agreement/pair-verdicts";
 import { biasSeries, selfPreference, type BiasSeries, type SelfPreference } from "@/lib/agreement/rating-bias";
-import {
-  allRaters,
-  humanRankings,
-  humanRatedPrompts,
-  judgeAggregate,
-  judgeVsConsensusPrompts,
-  latestOfKind,
-} from "@/lib/agreement/rating-views";
-import type { ReportData, ReportPrompt } from "@/lib/agreement/report-data";
+import { ReportViews } from "@/lib/agreement/rating-views";
+import { HUMAN, JUDGE, type ReportColumns } from "@/lib/agreement/report-data";
 
 export interface BreakdownGroup {
   value: string;
@@ -71,39 +64,56 @@ export interface ReportOptions {
   disagreementLimit?: number;
 }
 
-function groupBy(prompts: readonly ReportPrompt[], key: (p: ReportPrompt) => string | null): Map<string, ReportPrompt[]> {
-  const groups = new Map<string, ReportPrompt[]>();
-  for (const p of prompts) {
-    const k = key(p) ?? "(none)";
-    // Pushed in place: copying the group on every prompt made this quadratic (minutes at 100k prompts).
+/** Prompt indices grouped by a value (null as "(none)"), largest group first, then by value. */
+function groupBy(values: readonly (string | null)[]): [string, number[]][] {
+  const groups = new Map<string, number[]>();
+  values.forEach((value, p) => {
+    const k = value ?? "(none)";
     const group = groups.get(k);
     if (group) group.push(p);
     else groups.set(k, [p]);
-  }
-  return new Map([...groups].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0])));
+  });
+  return [...groups].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
 }
 
 const verdicts: PairVerdictCounts = { pairs: 0, same: 0, untiedPairs: 0, untiedSame: 0, tauB: 0 };
 
 /**
- * The `limit` prompts raters agree on least. Each prompt's agreement is a number first; rows are
- * built only for the prompts shown (a row per prompt was 100k objects at 100k prompts).
+ * The `limit` prompts raters agree on least (every clinician and each judge run's aggregate a
+ * rater, clinicians first). Each prompt's agreement is a number first; only the prompts at or
+ * under the limit-th lowest agreement are sorted, and rows built for the prompts shown.
  */
-function disagreements(prompts: readonly ReportPrompt[], runIds: string[], limit: number): DisagreementRow[] {
-  const agreement = new Float64Array(prompts.length).fill(Number.NaN);
-  const humanAgreement = new Float64Array(prompts.length).fill(Number.NaN);
-  const ranked: number[] = [];
-  prompts.forEach((p, index) => {
-    const raters = allRaters(p, runIds);
-    if (raters.length < 2) return;
+function disagreements(views: ReportViews, runIndices: readonly number[], limit: number): DisagreementRow[] {
+  const { data } = views;
+  const agreement = new Float64Array(data.promptCount).fill(Number.NaN);
+  const humanAgreement = new Float64Array(data.promptCount).fill(Number.NaN);
+  const judgeRuns = new Int32Array(data.promptCount);
+  const sources: Float64Array[] = [];
+  const offsets: number[] = [];
+  for (let p = 0; p < data.promptCount; p++) {
+    const c0 = data.candidateStart[p]!;
+    const n = data.candidateStart[p + 1]! - c0;
+    let m = 0;
+    for (let r = data.rankingStart[p]!; r < data.rankingStart[p + 1]!; r++)
+      if (data.kind[r] === HUMAN) {
+        sources[m] = data.ranks;
+        offsets[m++] = data.rankOffset[r]!;
+      }
+    const humans = m;
+    for (const run of runIndices)
+      if (views.hasJudge[run]![p]) {
+        sources[m] = views.judge[run]!;
+        offsets[m++] = c0;
+      }
+    judgeRuns[p] = m - humans;
+    if (m < 2) continue;
     let same = 0,
       pairs = 0,
       hSame = 0,
       hPairs = 0;
-    const humans = humanRankings(p).length;
-    for (let i = 0; i < raters.length; i++) {
-      for (let j = i + 1; j < raters.length; j++) {
-        const v = countPairVerdicts(raters[i]!.ranks, raters[j]!.ranks, verdicts);
+    for (let i = 0; i < m; i++) {
+      for (let j = i + 1; j < m; j++) {
+        const v = countPairVerdictsAt(sources[i]!, offsets[i]!, sources[j]!, offsets[j]!, n, verdicts);
         same += v.same;
         pairs += v.pairs;
         if (i < humans && j < humans) {
@@ -112,106 +122,115 @@ function disagreements(prompts: readonly ReportPrompt[], runIds: string[], limit
         }
       }
     }
-    agreement[index] = pairs ? same / pairs : 1;
-    if (hPairs) humanAgreement[index] = hSame / hPairs;
-    ranked.push(index);
-  });
-  const shown = ranked.sort((a, b) => agreement[a]! - agreement[b]! || prompts[a]!.id.localeCompare(prompts[b]!.id)).slice(0, limit);
-  return shown.map((index) => {
-    const p = prompts[index]!;
-    const humans = humanRankings(p).length;
-    return {
-      promptId: p.id,
-      preview: p.preview,
-      source: p.source,
-      promptType: p.promptType,
-      humanRankings: humans,
-      judgeRuns: allRaters(p, runIds).length - humans,
-      agreement: agreement[index]!,
-      humanAgreement: Number.isNaN(humanAgreement[index]!) ? null : humanAgreement[index]!,
-      adjudicated: latestOfKind(p, "ADJUDICATED") !== null,
-    };
-  });
+    agreement[p] = pairs ? same / pairs : 1;
+    if (hPairs) humanAgreement[p] = hSame / hPairs;
+  }
+  // The limit-th lowest agreement: prompts above it cannot be shown, so they are not sorted.
+  const sorted = agreement.filter((x) => !Number.isNaN(x)).sort();
+  const cutoff = sorted.length > limit ? sorted[limit - 1]! : Number.POSITIVE_INFINITY;
+  const ranked: number[] = [];
+  for (let p = 0; p < data.promptCount; p++) if (agreement[p]! <= cutoff) ranked.push(p);
+  const ids = data.promptIds;
+  const shown = ranked.sort((a, b) => agreement[a]! - agreement[b]! || ids[a]!.localeCompare(ids[b]!)).slice(0, limit);
+  return shown.map((p) => ({
+    promptId: ids[p]!,
+    preview: data.previews[p]!,
+    source: data.sources[p]!,
+    promptType: data.promptTypes[p]!,
+    humanRankings: views.humans[p]!,
+    judgeRuns: judgeRuns[p]!,
+    agreement: agreement[p]!,
+    humanAgreement: Number.isNaN(humanAgreement[p]!) ? null : humanAgreement[p]!,
+    adjudicated: views.adjudicated[p] !== -1,
+  }));
 }
 
 /**
  * The whole agreement report of a project (pure: data in, figures out). Every pooled figure has
  * a seeded bootstrap interval; the same data and seed give the same report.
  */
-export function agreementReport(data: ReportData, options: ReportOptions = {}): AgreementReport {
-  const { prompts } = data;
+export function agreementReport(data: ReportColumns, options: ReportOptions = {}): AgreementReport {
   const figureOptions = { resamples: options.resamples, seed: options.seed ?? 0 };
-  const runs = [...data.runs.values()].filter((run) => prompts.some((p) => p.rankings.some((r) => r.runId === run.id)));
+  // The project's judge runs with any ranking (their indices in data.runIds are their order in data.runs).
+  const withRankings = new Uint8Array(data.runIds.length);
+  for (let r = 0; r < data.run.length; r++) if (data.run[r]! >= 0) withRankings[data.run[r]!] = 1;
+  const runs = [...data.runs.values()].filter((_, i) => withRankings[i] === 1);
   const runIds = runs.map((r) => r.id);
-  const humanCounts = prompts.map((p) => humanRankings(p).length);
-  const maxK = Math.max(3, ...humanCounts);
-  const humanSet = new AgreementFigureSet(humanRatedPrompts(prompts));
-  const judgeSets = new Map(runIds.map((runId) => [runId, new AgreementFigureSet(judgeVsConsensusPrompts(prompts, runId))]));
-  const breakdown = (key: (p: ReportPrompt) => string | null): BreakdownGroup[] =>
-    [...groupBy(prompts, key)].map(([value, group]) => {
+  const runIndices = runIds.map((id) => data.runIds.indexOf(id));
+  const views = new ReportViews(data, runIndices);
+  const humanCounts = views.humans;
+  const maxK = Math.max(3, views.mostHumans);
+  const humanSet = new AgreementFigureSet({
+    source: views.humanRated(),
+    mostCandidates: views.mostCandidates((p) => views.humans[p]! >= 2),
+  });
+  const judgeSets = new Map(
+    runIds.map((runId, i) => {
+      const run = runIndices[i]!;
+      const rated = (p: number) => views.hasConsensus[p] === 1 && views.hasJudge[run]![p] === 1;
+      return [runId, new AgreementFigureSet({ source: views.judgeVsConsensus(run), mostCandidates: views.mostCandidates(rated) })];
+    }),
+  );
+  const breakdown = (values: readonly (string | null)[]): BreakdownGroup[] =>
+    groupBy(values).map(([value, group]) => {
       const groupOptions = { resamples: options.breakdownResamples ?? BREAKDOWN_RESAMPLES, seed: `${figureOptions.seed}:${value}` };
-      const ids = new Set(group.map((p) => p.id));
+      const members = new Uint8Array(data.promptCount);
+      for (const p of group) members[p] = 1;
       return {
         value,
         prompts: group.length,
-        humanHuman: humanSet.figures(groupOptions, ids),
-        judges: runIds.map((runId) => ({ runId, vsConsensus: judgeSets.get(runId)!.figures(groupOptions, ids) })),
+        humanHuman: humanSet.figures(groupOptions, members),
+        judges: runIds.map((runId) => ({ runId, vsConsensus: judgeSets.get(runId)!.figures(groupOptions, members) })),
       };
     });
-  // Each view hands its prompts to compareModels one at a time (prompts with no ranking in the view left out).
+  // Each view hands its prompts to the comparison in place (prompts with no ranking in the view left out).
   const modelViews = [
-    {
-      key: "humans",
-      label: "Clinicians",
-      items: function* () {
-        for (const p of prompts) {
-          const rankings = humanRankings(p).map((r) => r.ranks);
-          if (rankings.length > 0) yield { models: p.models, rankings };
-        }
-      },
-    },
-    ...runs.map((run) => ({
-      key: run.id,
-      label: run.name,
-      items: function* () {
-        for (const p of prompts) {
-          const judge = judgeAggregate(p, run.id);
-          if (judge) yield { models: p.models, rankings: [judge] };
-        }
-      },
-    })),
+    { key: "humans", label: "Clinicians", source: views.humanWins() },
+    ...runs.map((run, i) => ({ key: run.id, label: run.name, source: views.judgeWins(runIndices[i]!) })),
   ];
+  let judgeRankings = 0;
+  for (let r = 0; r < data.kind.length; r++) if (data.kind[r] === JUDGE) judgeRankings += 1;
+  const annotators = new Uint8Array(data.raterIds.length);
+  for (let r = 0; r < data.kind.length; r++) if (data.kind[r] === HUMAN) annotators[data.rater[r]!] = 1;
+  let goldPrompts = 0,
+    goldPromptsRanked = 0,
+    adjudicatedPrompts = 0;
+  for (let p = 0; p < data.promptCount; p++) {
+    if (views.gold[p] !== -1) goldPrompts += 1;
+    if (views.gold[p] !== -1 && humanCounts[p]! > 0) goldPromptsRanked += 1;
+    if (views.adjudicated[p] !== -1) adjudicatedPrompts += 1;
+  }
   return {
     counts: {
-      prompts: prompts.length,
+      prompts: data.promptCount,
       promptsWithHumanRankings: Array.from({ length: maxK }, (_, k) => humanCounts.filter((c) => c >= k + 1).length),
       humanRankings: humanCounts.reduce((a, b) => a + b, 0),
-      judgeRankings: prompts.reduce((a, p) => a + p.rankings.filter((r) => r.kind === "JUDGE").length, 0),
-      annotators: new Set(prompts.flatMap((p) => humanRankings(p).map((r) => r.raterId))).size,
-      goldPrompts: prompts.filter((p) => latestOfKind(p, "GOLD")).length,
-      goldPromptsRanked: prompts.filter((p, i) => latestOfKind(p, "GOLD") && humanCounts[i]! > 0).length,
-      adjudicatedPrompts: prompts.filter((p) => latestOfKind(p, "ADJUDICATED")).length,
+      judgeRankings,
+      annotators: annotators.reduce((a, b) => a + b, 0),
+      goldPrompts,
+      goldPromptsRanked,
+      adjudicatedPrompts,
     },
     humanHuman: humanSet.figures(figureOptions),
-    judges: runs.map((run) =>
+    judges: runs.map((run, i) =>
       judgeAgreement(
-        prompts,
+        views,
+        runIndices[i]!,
         run,
-        data.raters,
         judgeSets.get(run.id)!.figures({ ...figureOptions, seed: `${figureOptions.seed}:${run.id}` }),
       ),
     ),
-    judgeVsJudge: judgeVsJudge(prompts, runs),
+    judgeVsJudge: judgeVsJudge(views, runIndices),
     runs: runs.map((r) => ({ id: r.id, name: r.name, model: r.model })),
-    annotators: annotatorQuality(prompts, data.raters),
-    heatmap: annotatorHeatmap(prompts),
-    bias: { ...biasSeries(prompts, runs), selfPreference: selfPreference(prompts, runs) },
+    annotators: annotatorQuality(views),
+    heatmap: annotatorHeatmap(data),
+    bias: { ...biasSeries(data, runIndices), selfPreference: selfPreference(views, runIndices) },
     models: modelViews.map((v) => ({
       key: v.key,
       label: v.label,
-      comparison: compareModels(v.items, { seed: `${figureOptions.seed}:${v.key}` }),
+      comparison: compareModelsOf(v.source.models, v.source.add, { seed: `${figureOptions.seed}:${v.key}` }),
     })),
-    breakdowns: { bySource: breakdown((p) => p.source), byType: breakdown((p) => p.promptType) },
-    disagreements: disagreements(prompts, runIds, options.disagreementLimit ?? 100),
+    breakdowns: { bySource: breakdown(data.sources), byType: breakdown(data.promptTypes) },
+    disagreements: disagreements(views, runIndices, options.disagreementLimit ?? 100),
   };
 }

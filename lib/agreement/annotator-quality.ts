@@ -1,7 +1,7 @@
 import { PairAgreementTally, type PairAgreement } from "@/lib/agreement/judge-agreement";
-import { countPairVerdicts, tiedPairShare, type PairVerdictCounts } from "@/lib/agreement/pair-verdicts";
-import type { ReportPrompt, ReportRater, ReportRanking } from "@/lib/agreement/report-data";
-import { humanConsensus, humanRankings, latestOfKind, median } from "@/lib/agreement/rating-views";
+import { countPairVerdictsAt, tiedPairShare, type PairVerdictCounts } from "@/lib/agreement/pair-verdicts";
+import { consensusInto, median, type ReportViews } from "@/lib/agreement/rating-views";
+import { HUMAN, type ReportColumns } from "@/lib/agreement/report-data";
 
 export interface AnnotatorRow {
   raterId: string;
@@ -31,13 +31,14 @@ export interface AnnotatorRow {
 }
 
 /**
- * Whether the ranking is exactly the order the candidates were shown in, with no ties (null for
+ * Whether ranking r is exactly the order its candidates were shown in, with no ties (null for
  * rankings not made on an assignment: an imported file's order is not a shuffle we chose).
  */
-export function keptShownOrder(r: ReportRanking): boolean | null {
-  const n = r.ranks.length;
-  if (!r.fromAssignment || n < 2 || r.shownPositions.some((p) => p < 0)) return null;
-  for (let i = 0; i < n; i++) if (r.ranks[i] !== r.shownPositions[i]! + 1) return false;
+export function keptShownOrder(data: ReportColumns, r: number, n: number): boolean | null {
+  if (!data.fromAssignment[r] || n < 2) return null;
+  const at = data.rankOffset[r]!;
+  for (let i = 0; i < n; i++) if (data.shown[at + i]! < 0) return null;
+  for (let i = 0; i < n; i++) if (data.ranks[at + i] !== data.shown[at + i]! + 1) return false;
   return true;
 }
 
@@ -74,8 +75,9 @@ function markOutliers(rows: AnnotatorRow[]): void {
 
 const verdicts: PairVerdictCounts = { pairs: 0, same: 0, untiedPairs: 0, untiedSame: 0, tauB: 0 };
 
-/** One row per clinician (or external rater) with human rankings in the prompts given. */
-export function annotatorQuality(prompts: readonly ReportPrompt[], raters: ReadonlyMap<string, ReportRater>): AnnotatorRow[] {
+/** One row per clinician (or external rater) with human rankings. */
+export function annotatorQuality(views: ReportViews): AnnotatorRow[] {
+  const { data } = views;
   interface Acc {
     rankings: number;
     times: number[];
@@ -90,42 +92,57 @@ export function annotatorQuality(prompts: readonly ReportPrompt[], raters: Reado
     kept: number;
     keptKnown: number;
   }
-  const acc = new Map<string, Acc>();
-  for (const prompt of prompts) {
-    const humans = humanRankings(prompt);
-    const gold = latestOfKind(prompt, "GOLD");
-    for (const r of humans) {
-      const id = r.raterId!;
-      let a = acc.get(id);
-      if (!a)
-        acc.set(
-          id,
-          (a = {
-            rankings: 0,
-            times: [],
-            same: 0,
-            pairs: 0,
-            tauSum: 0,
-            tauCount: 0,
-            others: 0,
-            gold: new PairAgreementTally(),
-            tied: 0,
-            flagged: 0,
-            kept: 0,
-            keptKnown: 0,
-          }),
-        );
+  // Raters in order of first appearance.
+  const acc: (Acc | undefined)[] = [];
+  const order: number[] = [];
+  const others = new Int32Array(Math.max(views.mostHumans, 1));
+  let leftOut = new Float64Array(16);
+  for (let p = 0; p < data.promptCount; p++) {
+    const humans = views.humans[p]!;
+    if (humans === 0) continue;
+    const gold = views.gold[p]!;
+    const c0 = data.candidateStart[p]!;
+    const n = data.candidateStart[p + 1]! - c0;
+    if (leftOut.length < n) leftOut = new Float64Array(n);
+    for (let r = data.rankingStart[p]!; r < data.rankingStart[p + 1]!; r++) {
+      if (data.kind[r] !== HUMAN) continue;
+      const rater = data.rater[r]!;
+      const at = data.rankOffset[r]!;
+      let a = acc[rater];
+      if (!a) {
+        acc[rater] = a = {
+          rankings: 0,
+          times: [],
+          same: 0,
+          pairs: 0,
+          tauSum: 0,
+          tauCount: 0,
+          others: 0,
+          gold: new PairAgreementTally(),
+          tied: 0,
+          flagged: 0,
+          kept: 0,
+          keptKnown: 0,
+        };
+        order.push(rater);
+      }
       a.rankings += 1;
-      if (r.timeOnTaskMs !== null && r.timeOnTaskMs > 0) a.times.push(r.timeOnTaskMs);
-      a.tied += tiedPairShare(r.ranks);
-      if (r.flagged) a.flagged += 1;
-      const kept = keptShownOrder(r);
+      const time = data.timeOnTaskMs[r]!;
+      if (time > 0) a.times.push(time);
+      a.tied += tiedPairShare(data.ranks, at, n);
+      if (data.flagged[r]) a.flagged += 1;
+      const kept = keptShownOrder(data, r, n);
       if (kept !== null) {
         a.keptKnown += 1;
         if (kept) a.kept += 1;
       }
-      if (humans.length >= 2) {
-        const v = countPairVerdicts(r.ranks, humanConsensus(prompt, id)!, verdicts);
+      if (humans >= 2) {
+        // The consensus of the other clinicians (leave this rater out).
+        let count = 0;
+        for (let o = data.rankingStart[p]!; o < data.rankingStart[p + 1]!; o++)
+          if (data.kind[o] === HUMAN && data.rater[o] !== rater) others[count++] = data.rankOffset[o]!;
+        consensusInto(data.ranks, others, count, n, leftOut, 0);
+        const v = countPairVerdictsAt(data.ranks, at, leftOut, 0, n, verdicts);
         a.same += v.same;
         a.pairs += v.pairs;
         if (Number.isFinite(v.tauB)) {
@@ -134,11 +151,13 @@ export function annotatorQuality(prompts: readonly ReportPrompt[], raters: Reado
         }
         a.others += 1;
       }
-      if (gold && gold.raterId !== id) a.gold.add(r.ranks, gold.ranks);
+      if (gold !== -1 && data.rater[gold] !== rater) a.gold.addAt(data.ranks, at, data.ranks, data.rankOffset[gold]!, n);
     }
   }
-  const rows: AnnotatorRow[] = [...acc].map(([id, a]) => {
-    const rater = raters.get(id);
+  const rows: AnnotatorRow[] = order.map((index) => {
+    const a = acc[index]!;
+    const id = data.raterIds[index]!;
+    const rater = data.raters.get(id);
     const medianMs = median(a.times);
     return {
       raterId: id,
@@ -169,30 +188,39 @@ export interface HeatmapCell {
 }
 
 /** Pairwise agreement between every two clinicians over the prompts both ranked. */
-export function annotatorHeatmap(prompts: readonly ReportPrompt[]): HeatmapCell[] {
-  // Keyed by the two rater ids (first < second) in nested maps: no key strings built per pair of every prompt.
-  type Cell = { a: string; b: string; same: number; pairs: number; prompts: number };
-  const cells = new Map<string, Map<string, Cell>>();
+export function annotatorHeatmap(data: ReportColumns): HeatmapCell[] {
+  // Keyed by the two rater indices (the smaller id first): no key strings built per pair of every prompt.
+  type Cell = { a: number; b: number; same: number; pairs: number; prompts: number };
+  const raters = data.raterIds.length;
+  const cells = new Map<number, Cell>();
   // In order of each pair's first appearance.
   const order: Cell[] = [];
-  for (const prompt of prompts) {
-    const humans = humanRankings(prompt);
+  const humans: number[] = [];
+  for (let p = 0; p < data.promptCount; p++) {
+    humans.length = 0;
+    for (let r = data.rankingStart[p]!; r < data.rankingStart[p + 1]!; r++) if (data.kind[r] === HUMAN) humans.push(r);
+    const n = data.candidateStart[p + 1]! - data.candidateStart[p]!;
     for (let i = 0; i < humans.length; i++) {
       for (let j = i + 1; j < humans.length; j++) {
-        const [a, b] = humans[i]!.raterId! < humans[j]!.raterId! ? [humans[i]!, humans[j]!] : [humans[j]!, humans[i]!];
-        let row = cells.get(a.raterId!);
-        if (!row) cells.set(a.raterId!, (row = new Map()));
-        let cell = row.get(b.raterId!);
+        const [x, y] = [humans[i]!, humans[j]!];
+        const [a, b] = data.raterIds[data.rater[x]!]! < data.raterIds[data.rater[y]!]! ? [x, y] : [y, x];
+        const key = data.rater[a]! * raters + data.rater[b]!;
+        let cell = cells.get(key);
         if (!cell) {
-          row.set(b.raterId!, (cell = { a: a.raterId!, b: b.raterId!, same: 0, pairs: 0, prompts: 0 }));
+          cells.set(key, (cell = { a: data.rater[a]!, b: data.rater[b]!, same: 0, pairs: 0, prompts: 0 }));
           order.push(cell);
         }
-        const v = countPairVerdicts(a.ranks, b.ranks, verdicts);
+        const v = countPairVerdictsAt(data.ranks, data.rankOffset[a]!, data.ranks, data.rankOffset[b]!, n, verdicts);
         cell.same += v.same;
         cell.pairs += v.pairs;
         cell.prompts += 1;
       }
     }
   }
-  return order.map((c) => ({ a: c.a, b: c.b, prompts: c.prompts, agreement: c.pairs ? c.same / c.pairs : null }));
+  return order.map((c) => ({
+    a: data.raterIds[c.a]!,
+    b: data.raterIds[c.b]!,
+    prompts: c.prompts,
+    agreement: c.pairs ? c.same / c.pairs : null,
+  }));
 }

@@ -51,6 +51,8 @@ export const NORMAL_BOOTSTRAP_MIN_PROMPTS = 5000;
  * the multinomial bootstrap's resampled sum S* = Σ wᵢ xᵢ, w ~ Multinomial(n, 1/n), has
  * E[S*] = Σ xᵢ and Cov[S*] = Σ xᵢ xᵢᵀ − (Σ xᵢ)(Σ xᵢ)ᵀ / n exactly.
  */
+let orderScratch = new Int32Array(64);
+
 export class SumMoments {
   readonly sum: Float64Array;
   /** Upper triangle (a ≤ b) of Σ xᵢ xᵢᵀ, row-major d×d. */
@@ -67,15 +69,25 @@ export class SumMoments {
     const d = this.dimension;
     const { sum, cross } = this;
     this.count += 1;
+    // The prompt's dimensions in increasing order, so each pair is visited once (a ≤ b) rather than
+    // every ordered pair tested: every cell still gets exactly one product per prompt, so the sums are the same.
+    if (orderScratch.length < length) orderScratch = new Int32Array(2 * length);
+    const order = orderScratch;
+    for (let k = 0; k < length; k++) {
+      let j = k;
+      while (j > 0 && dims[order[j - 1]!]! > dims[k]!) {
+        order[j] = order[j - 1]!;
+        j -= 1;
+      }
+      order[j] = k;
+    }
     for (let a = 0; a < length; a++) {
-      const da = dims[a]!;
-      const va = values[a]!;
+      const da = dims[order[a]!]!;
+      const va = values[order[a]!]!;
       if (va === 0) continue;
       sum[da]! += va;
-      for (let b = 0; b < length; b++) {
-        const db = dims[b]!;
-        if (db >= da) cross[da * d + db]! += va * values[b]!;
-      }
+      const row = da * d;
+      for (let b = a; b < length; b++) cross[row + dims[order[b]!]!]! += va * values[order[b]!]!;
     }
   }
 

@@ -4,9 +4,9 @@ let orderScratch = new Int32Array(16);
  * Fractional ("average") ranks: 1 = best; candidates that tie share the mean of the positions
  * they span, so [1, 1, 3] and [1, 1, 2] both become [1.5, 1.5, 3]. Lower input = better.
  * Fractional ranks are always multiples of 0.5, which `rankValueIndex` relies on. Written into
- * `out` when given (a view into one array for every ranking of a report).
+ * `out` from `at` when given (one array for every ranking of a report).
  */
-export function fractionalRanks(values: ArrayLike<number>, out: Float64Array = new Float64Array(values.length)): Float64Array {
+export function fractionalRanks(values: ArrayLike<number>, out: Float64Array = new Float64Array(values.length), at = 0): Float64Array {
   const n = values.length;
   // Insertion sort of indices: rankings have at most a few dozen candidates, and this runs per
   // ranking (500k at 100k prompts), so the index array is scratch reused across calls.
@@ -25,7 +25,7 @@ export function fractionalRanks(values: ArrayLike<number>, out: Float64Array = n
     let end = start;
     while (end + 1 < n && values[order[end + 1]!] === values[order[start]!]) end += 1;
     const shared = (start + end) / 2 + 1;
-    for (let k = start; k <= end; k++) out[order[k]!] = shared;
+    for (let k = start; k <= end; k++) out[at + order[k]!] = shared;
     start = end + 1;
   }
   return out;
@@ -58,9 +58,9 @@ export function bestCandidates(ranks: ArrayLike<number>): number[] {
   return out;
 }
 
-function minimum(ranks: ArrayLike<number>): number {
+function minimum(ranks: ArrayLike<number>, at = 0, n = ranks.length): number {
   let min = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < ranks.length; i++) min = Math.min(min, ranks[i]!);
+  for (let i = 0; i < n; i++) min = Math.min(min, ranks[at + i]!);
   return min;
 }
 
@@ -73,12 +73,20 @@ export function sameBest(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   return true;
 }
 
+/** `sameBest` of the n ranks from a[ai] and from b[bi]. */
+export function sameBestAt(a: ArrayLike<number>, ai: number, b: ArrayLike<number>, bi: number, n: number): boolean {
+  const minA = minimum(a, ai, n);
+  const minB = minimum(b, bi, n);
+  for (let i = 0; i < n; i++) if ((a[ai + i] === minA) !== (b[bi + i] === minB)) return false;
+  return true;
+}
+
 /** The one best candidate's index, or −1 when the top is tied (or there are no candidates). */
-export function soleBest(ranks: ArrayLike<number>): number {
-  const min = minimum(ranks);
+export function soleBest(ranks: ArrayLike<number>, at = 0, n = ranks.length): number {
+  const min = minimum(ranks, at, n);
   let best = -1;
-  for (let i = 0; i < ranks.length; i++) {
-    if (ranks[i] !== min) continue;
+  for (let i = 0; i < n; i++) {
+    if (ranks[at + i] !== min) continue;
     if (best !== -1) return -1;
     best = i;
   }

@@ -1,9 +1,8 @@
 import type { AgreementFigures } from "@/lib/agreement/agreement-figures";
-import { sameBest } from "@/lib/agreement/fractional-ranks";
-import { countPairVerdicts, type PairVerdictCounts } from "@/lib/agreement/pair-verdicts";
-import type { ReportPrompt, ReportRater, ReportRun } from "@/lib/agreement/report-data";
-import { judgeAggregate, mean } from "@/lib/agreement/rating-views";
-import { permutationConsistency } from "@/lib/judge/aggregate";
+import { sameBestAt } from "@/lib/agreement/fractional-ranks";
+import { countPairVerdictsAt, type PairVerdictCounts } from "@/lib/agreement/pair-verdicts";
+import { HUMAN, JUDGE, type ReportColumns, type ReportRun } from "@/lib/agreement/report-data";
+import { mean, type ReportViews } from "@/lib/agreement/rating-views";
 
 export interface PairAgreement {
   prompts: number;
@@ -23,7 +22,12 @@ export class PairAgreementTally {
   private readonly verdicts: PairVerdictCounts = { pairs: 0, same: 0, untiedPairs: 0, untiedSame: 0, tauB: 0 };
 
   add(a: Float64Array, b: Float64Array): void {
-    const v = countPairVerdicts(a, b, this.verdicts);
+    this.addAt(a, 0, b, 0, a.length);
+  }
+
+  /** The n ranks from a[ai] against the n from b[bi] (read in place). */
+  addAt(a: Float64Array, ai: number, b: Float64Array, bi: number, n: number): void {
+    const v = countPairVerdictsAt(a, ai, b, bi, n, this.verdicts);
     this.same += v.same;
     this.total += v.pairs;
     this.prompts += 1;
@@ -31,7 +35,7 @@ export class PairAgreementTally {
       this.tauSum += v.tauB;
       this.tauCount += 1;
     }
-    if (sameBest(a, b)) this.top += 1;
+    if (sameBestAt(a, ai, b, bi, n)) this.top += 1;
   }
 
   result(): PairAgreement {
@@ -63,37 +67,60 @@ export interface JudgeAgreement {
   positionConsistency: { prompts: number; kendallTauB: number | null; top1Agreement: number | null };
 }
 
-/** Position consistency of a run over the prompts it ranked in at least two permutations (per prompt by `permutationConsistency`, the run page's rule). */
-export function positionConsistency(prompts: readonly ReportPrompt[], runId: string): JudgeAgreement["positionConsistency"] {
+const consistencyVerdicts: PairVerdictCounts = { pairs: 0, same: 0, untiedPairs: 0, untiedSame: 0, tauB: 0 };
+
+/**
+ * Position consistency of a run (index into data.runIds) over the prompts it ranked in at least
+ * two permutations, per prompt by the rule of `permutationConsistency` (the run page's), read in place.
+ */
+export function positionConsistency(data: ReportColumns, runIndex: number): JudgeAgreement["positionConsistency"] {
   const taus: number[] = [];
   let compared = 0;
   let sameTop = 0;
-  for (const p of prompts) {
-    const perms = p.rankings.filter((r) => r.kind === "JUDGE" && r.runId === runId);
-    if (perms.length < 2) continue;
+  const at: number[] = [];
+  const promptTaus: number[] = [];
+  for (let p = 0; p < data.promptCount; p++) {
+    at.length = 0;
+    for (let r = data.rankingStart[p]!; r < data.rankingStart[p + 1]!; r++)
+      if (data.kind[r] === JUDGE && data.run[r] === runIndex) at.push(data.rankOffset[r]!);
+    if (at.length < 2) continue;
     compared += 1;
-    const c = permutationConsistency(perms.map((r) => r.ranks));
-    if (c.kendallTauB !== null) taus.push(c.kendallTauB);
-    if (c.top1Agreement) sameTop += 1;
+    const n = data.candidateStart[p + 1]! - data.candidateStart[p]!;
+    promptTaus.length = 0;
+    let promptSameTop = true;
+    for (let i = 0; i < at.length; i++)
+      for (let j = i + 1; j < at.length; j++) {
+        const tau = countPairVerdictsAt(data.ranks, at[i]!, data.ranks, at[j]!, n, consistencyVerdicts).tauB;
+        if (Number.isFinite(tau)) promptTaus.push(tau);
+        if (!sameBestAt(data.ranks, at[i]!, data.ranks, at[j]!, n)) promptSameTop = false;
+      }
+    if (promptTaus.length) taus.push(promptTaus.reduce((x, y) => x + y, 0) / promptTaus.length);
+    if (promptSameTop) sameTop += 1;
   }
   return { prompts: compared, kendallTauB: mean(taus), top1Agreement: compared ? sameTop / compared : null };
 }
 
-export function judgeAgreement(
-  prompts: readonly ReportPrompt[],
-  run: ReportRun,
-  raters: ReadonlyMap<string, ReportRater>,
-  vsConsensus: AgreementFigures,
-): JudgeAgreement {
-  const perClinician = new Map<string, PairAgreementTally>();
-  for (const p of prompts) {
-    const judge = judgeAggregate(p, run.id);
-    if (!judge) continue;
-    for (const h of p.rankings) {
-      if (h.kind !== "HUMAN") continue;
-      let tally = perClinician.get(h.raterId!);
-      if (!tally) perClinician.set(h.raterId!, (tally = new PairAgreementTally()));
-      tally.add(h.ranks, judge);
+/** A judge run (index into views.data.runIds) against each clinician and its position consistency. */
+export function judgeAgreement(views: ReportViews, runIndex: number, run: ReportRun, vsConsensus: AgreementFigures): JudgeAgreement {
+  const { data } = views;
+  const judge = views.judge[runIndex]!;
+  const hasJudge = views.hasJudge[runIndex]!;
+  // Clinicians in order of first appearance.
+  const tallies: (PairAgreementTally | undefined)[] = [];
+  const order: number[] = [];
+  for (let p = 0; p < data.promptCount; p++) {
+    if (!hasJudge[p]) continue;
+    const c0 = data.candidateStart[p]!;
+    const n = data.candidateStart[p + 1]! - c0;
+    for (let r = data.rankingStart[p]!; r < data.rankingStart[p + 1]!; r++) {
+      if (data.kind[r] !== HUMAN) continue;
+      const rater = data.rater[r]!;
+      let tally = tallies[rater];
+      if (!tally) {
+        tallies[rater] = tally = new PairAgreementTally();
+        order.push(rater);
+      }
+      tally.addAt(data.ranks, data.rankOffset[r]!, judge, c0, n);
     }
   }
   return {
@@ -101,28 +128,33 @@ export function judgeAgreement(
     name: run.name,
     model: run.model,
     vsConsensus,
-    vsClinicians: [...perClinician].map(([raterId, tally]) => ({
-      raterId,
-      name: raters.get(raterId)?.name ?? "unknown",
-      pseudonym: raters.get(raterId)?.pseudonym ?? "",
-      ...tally.result(),
-    })),
-    positionConsistency: positionConsistency(prompts, run.id),
+    vsClinicians: order.map((rater) => {
+      const raterId = data.raterIds[rater]!;
+      return {
+        raterId,
+        name: data.raters.get(raterId)?.name ?? "unknown",
+        pseudonym: data.raters.get(raterId)?.pseudonym ?? "",
+        ...tallies[rater]!.result(),
+      };
+    }),
+    positionConsistency: positionConsistency(data, runIndex),
   };
 }
 
-/** Agreement between the aggregated rankings of every two judge runs, on the prompts both ranked. */
-export function judgeVsJudge(prompts: readonly ReportPrompt[], runs: readonly ReportRun[]): (PairAgreement & { a: string; b: string })[] {
+/** Agreement between the aggregated rankings of every two judge runs (indices into data.runIds), on the prompts both ranked. */
+export function judgeVsJudge(views: ReportViews, runIndices: readonly number[]): (PairAgreement & { a: string; b: string })[] {
+  const { data } = views;
   const out: (PairAgreement & { a: string; b: string })[] = [];
-  for (let i = 0; i < runs.length; i++) {
-    for (let j = i + 1; j < runs.length; j++) {
+  for (let i = 0; i < runIndices.length; i++) {
+    for (let j = i + 1; j < runIndices.length; j++) {
+      const [a, b] = [runIndices[i]!, runIndices[j]!];
       const tally = new PairAgreementTally();
-      for (const p of prompts) {
-        const a = judgeAggregate(p, runs[i]!.id);
-        const b = a && judgeAggregate(p, runs[j]!.id);
-        if (a && b) tally.add(a, b);
+      for (let p = 0; p < data.promptCount; p++) {
+        if (!views.hasJudge[a]![p] || !views.hasJudge[b]![p]) continue;
+        const c0 = data.candidateStart[p]!;
+        tally.addAt(views.judge[a]!, c0, views.judge[b]!, c0, data.candidateStart[p + 1]! - c0);
       }
-      out.push({ a: runs[i]!.id, b: runs[j]!.id, ...tally.result() });
+      out.push({ a: data.runIds[a]!, b: data.runIds[b]!, ...tally.result() });
     }
   }
   return out;

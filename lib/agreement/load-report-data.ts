@@ -1,7 +1,7 @@
 import "server-only";
 import { RunKind, RankingKind } from "@/generated/prisma/enums";
 import { fractionalRanks } from "@/lib/agreement/fractional-ranks";
-import type { ReportData, ReportPrompt, ReportRanking } from "@/lib/agreement/report-data";
+import { ADJUDICATED, ColumnsBuilder, GOLD, HUMAN, JUDGE, type ReportColumns } from "@/lib/agreement/report-data";
 import { pool } from "@/lib/db/pool";
 import { query, queryRows, execute, sql, type Sql } from "@/lib/db/sql";
 import { withTransaction } from "@/lib/db/transaction";
@@ -32,24 +32,18 @@ interface PromptRow {
 }
 
 /**
- * Columns aliased in camelCase (`AS "promptId"`), so `query` hands pg's rows back as they are instead
- * of copying 50k rows into renamed objects (lib/db/sql.ts maps only when a column name differs).
+ * A prompt's rankings in one text (one row per prompt, not per ranking: pg makes an object of
+ * every row, 600k at 100k prompts), in a fixed order — kind (HUMAN, GOLD, ADJUDICATED, JUDGE),
+ * rater, run, permutation, id — rather than the order PostgreSQL happens to return them in: the
+ * report lists clinicians and heatmap cells in order of first appearance and sums a prompt's
+ * figures in its rankings' order, so the same data always gives the same report. Rankings are
+ * separated by "|", each "kind rater run permutation fromAssignment timeOnTaskMs flagged entries"
+ * ("-" for none), `entries` being "rank shown;…" per entry in completion-id order (kept per
+ * revision in `revision_ranks`; the prompt's `positionsById` maps the k-th entry to its candidate).
  */
-interface RankingRow {
+interface RankingsRow {
   promptId: string;
-  kind: RankingKind;
-  raterId: string | null;
-  judgeRunId: string | null;
-  permutationIndex: number | null;
-  fromAssignment: boolean;
-  /**
-   * "rank shown;…" per entry in completion-id order (text: far cheaper to transfer and parse than
-   * arrays), kept per revision in `revision_ranks`. Ordered by id rather than by position: the
-   * prompt's `positionsById` maps the k-th entry to its candidate.
-   */
-  entries: string;
-  timeOnTaskMs: number | null;
-  flagged: boolean;
+  rankings: string;
 }
 
 /** The rankings query's cost crosses the JIT threshold, and compiling takes longer than running it. */
@@ -64,7 +58,7 @@ function rankingRows<Row>(statement: Sql): Promise<{ rows: Row[] }> {
  * Loads a project's prompts and the latest revision of each ranking in two queries (a ranking's
  * entries read from its revision's one `revision_ranks` row: 500k rows at 100k prompts, not 4 million).
  */
-export async function loadReportData(projectId: string, filter: ReportFilter = {}): Promise<ReportData> {
+export async function loadReportData(projectId: string, filter: ReportFilter = {}): Promise<ReportColumns> {
   const from = filter.from ?? null;
   const to = filter.to ?? null;
   const annotatorIds = filter.annotatorIds?.length ? filter.annotatorIds : null;
@@ -78,10 +72,12 @@ export async function loadReportData(projectId: string, filter: ReportFilter = {
          FROM prompts p JOIN completions c ON c.prompt_id = p.id
         WHERE p.project_id = ${projectId} GROUP BY p.id`,
     ),
-    rankingRows<RankingRow>(
-      sql`SELECT r.prompt_id AS "promptId", r.kind, r.rater_id AS "raterId", r.judge_run_id AS "judgeRunId",
-              r.permutation_index AS "permutationIndex", r.assignment_id IS NOT NULL AS "fromAssignment",
-              x.entries, rr.time_on_task_ms AS "timeOnTaskMs", (cardinality(rr.flags) > 0 OR x.entries_flagged) AS flagged
+    rankingRows<RankingsRow>(
+      sql`SELECT r.prompt_id AS "promptId",
+              string_agg(concat_ws(' ', ${KIND_CODE_SQL}, coalesce(r.rater_id::text, '-'), coalesce(r.judge_run_id::text, '-'),
+                                   coalesce(r.permutation_index::text, '-'), (r.assignment_id IS NOT NULL)::int,
+                                   coalesce(rr.time_on_task_ms::text, '-'), (cardinality(rr.flags) > 0 OR x.entries_flagged)::int, x.entries),
+                         '|' ORDER BY ${KIND_CODE_SQL}, r.rater_id NULLS FIRST, r.judge_run_id NULLS FIRST, r.permutation_index NULLS FIRST, r.id) AS rankings
          FROM rankings r
          JOIN prompts p ON p.id = r.prompt_id AND p.project_id = ${projectId}
          JOIN ranking_revisions rr ON rr.ranking_id = r.id AND rr.revision = r.revision
@@ -89,7 +85,8 @@ export async function loadReportData(projectId: string, filter: ReportFilter = {
         WHERE (r.kind <> ${RankingKind.HUMAN} OR ((${from}::timestamptz IS NULL OR rr.created_at >= ${from}::timestamptz)
                                      AND (${to}::timestamptz IS NULL OR rr.created_at < ${to}::timestamptz)
                                      AND (${annotatorIds}::uuid[] IS NULL OR r.rater_id = ANY(${annotatorIds}::uuid[]))))
-          AND (r.kind <> ${RankingKind.JUDGE} OR ${runIds}::uuid[] IS NULL OR r.judge_run_id = ANY(${runIds}::uuid[]))`,
+          AND (r.kind <> ${RankingKind.JUDGE} OR ${runIds}::uuid[] IS NULL OR r.judge_run_id = ANY(${runIds}::uuid[]))
+        GROUP BY r.prompt_id`,
     ),
     queryRows<{ id: string; name: string; pseudonym: string; isExternal: boolean }>(
       pool(),
@@ -101,85 +98,108 @@ export async function loadReportData(projectId: string, filter: ReportFilter = {
       sql`SELECT id, name, model FROM judge_runs WHERE project_id = ${projectId} AND kind = ${RunKind.JUDGE} ORDER BY created_at`,
     ),
   ]);
-  const byId = new Map<string, { prompt: ReportPrompt; slots: Int32Array }>();
-  for (const row of prompts) {
-    byId.set(row.id, {
-      prompt: {
-        id: row.id,
-        preview: row.preview,
-        source: row.source,
-        promptType: row.promptType,
-        models: row.models,
-        lengths: row.lengths,
-        rankings: [],
-      },
-      // slots[k]: the candidate (in position order) of a ranking's k-th entry.
-      slots: Int32Array.from(row.positionsById, (position) => row.positions.indexOf(position)),
-    });
-  }
-  // Every ranking's ranks and shown positions are views into two arrays for the whole report: a
-  // pair of typed arrays per ranking (500k at 100k prompts) was a million more objects for the
-  // collector to trace. Ranks as stored are read into one scratch array per candidate count.
-  let total = 0;
-  for (const row of rankings.rows) total += byId.get(row.promptId)?.prompt.models.length ?? 0;
-  const allRanks = new Float64Array(total);
-  const allShown = new Int16Array(total).fill(-1);
-  let used = 0;
-  const scratch: Float64Array[] = [];
+  prompts.sort((a, b) => (a.id < b.id ? -1 : 1));
+  const indexOf = new Map<string, number>();
+  prompts.forEach((row, i) => indexOf.set(row.id, i));
+  const rankingsOf: (string | undefined)[] = new Array<string | undefined>(prompts.length);
+  let rankingCount = 0;
+  let candidates = 0;
   for (const row of rankings.rows) {
-    const target = byId.get(row.promptId);
-    if (!target) continue;
-    const n = target.prompt.models.length;
-    const raw = (scratch[n] ??= new Float64Array(n));
-    const shown = allShown.subarray(used, used + n);
-    // A human ranking not made through an assignment was imported: whatever order was stored
-    // with it (files imported before shown orders were left out kept the file's) nobody saw.
-    const shownKnown = row.kind !== RankingKind.HUMAN || row.fromAssignment;
-    // A ranking covers the candidates it saw; one made before a candidate was added is left out.
-    if (!parseEntries(row.entries, target.slots, raw, shownKnown ? shown : null)) {
-      shown.fill(-1);
-      continue;
-    }
-    const ranking: ReportRanking = {
-      kind: row.kind,
-      raterId: row.raterId,
-      runId: row.judgeRunId,
-      permutation: row.permutationIndex,
-      fromAssignment: row.fromAssignment,
-      ranks: fractionalRanks(raw, allRanks.subarray(used, used + n)),
-      shownPositions: shown,
-      timeOnTaskMs: row.timeOnTaskMs,
-      flagged: row.flagged,
-    };
-    used += n;
-    target.prompt.rankings.push(ranking);
+    const p = indexOf.get(row.promptId);
+    if (p === undefined) continue;
+    rankingsOf[p] = row.rankings;
+    let count = 1;
+    for (let i = row.rankings.indexOf("|"); i !== -1; i = row.rankings.indexOf("|", i + 1)) count += 1;
+    rankingCount += count;
+    candidates += count * prompts[p]!.models.length;
   }
-  return {
-    prompts: [...byId.values()].map((v) => v.prompt).sort((a, b) => (a.id < b.id ? -1 : 1)),
-    raters: new Map(raters.map((r) => [r.id, { id: r.id, name: r.name, pseudonym: r.pseudonym, external: r.isExternal }])),
-    runs: new Map(runs.map((r) => [r.id, { id: r.id, name: r.name, model: r.model }])),
-  };
+  const builder = new ColumnsBuilder(
+    new Map(raters.map((r) => [r.id, { id: r.id, name: r.name, pseudonym: r.pseudonym, external: r.isExternal }])),
+    new Map(runs.map((r) => [r.id, { id: r.id, name: r.name, model: r.model }])),
+    { rankings: rankingCount, candidates },
+  );
+  const raw = new Float64Array(64);
+  prompts.forEach((prompt, p) => {
+    builder.addPrompt(prompt.id, prompt.preview, prompt.source, prompt.promptType, prompt.models, prompt.lengths);
+    const text = rankingsOf[p];
+    if (text === undefined) return;
+    const n = prompt.models.length;
+    // slots[k]: the candidate (in position order) of a ranking's k-th entry.
+    const slots = new Int32Array(n);
+    for (let k = 0; k < n; k++) slots[k] = prompt.positions.indexOf(prompt.positionsById[k]!);
+    const scratch = n <= raw.length ? raw.subarray(0, n) : new Float64Array(n);
+    for (let at = 0; at < text.length;) {
+      let end = text.indexOf("|", at);
+      if (end === -1) end = text.length;
+      // Seven fields, then the entries (which hold spaces themselves).
+      const fields: string[] = [];
+      let from = at;
+      for (let f = 0; f < 7; f++) {
+        const space = text.indexOf(" ", from);
+        fields.push(text.slice(from, space));
+        from = space + 1;
+      }
+      const [kind, rater, run, permutation, fromAssignment, time, flagged] = fields as [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+      ];
+      const code = kind.charCodeAt(0) - 48;
+      const target = builder.addRanking(
+        code,
+        rater === "-" ? null : rater,
+        run === "-" ? null : run,
+        permutation === "-" ? null : Number(permutation),
+        fromAssignment === "1",
+        time === "-" ? null : Number(time),
+        flagged === "1",
+      );
+      // A human ranking not made through an assignment was imported: whatever order was stored
+      // with it (files imported before shown orders were left out kept the file's) nobody saw.
+      const shownKnown = code !== HUMAN || fromAssignment === "1";
+      // A ranking covers the candidates it saw; one made before a candidate was added is left out.
+      if (!parseEntries(text, slots, scratch, shownKnown ? target.shown : null, target.at, from, end)) builder.dropLastRanking();
+      else fractionalRanks(scratch, target.ranks, target.at);
+      at = end + 1;
+    }
+  });
+  return builder.build();
 }
 
+/** The ranking kind's code (KIND_CODES) in SQL: a prompt's rankings are ordered by it. */
+const KIND_CODE_SQL = sql`CASE r.kind WHEN ${RankingKind.HUMAN} THEN ${HUMAN}::int WHEN ${RankingKind.GOLD} THEN ${GOLD}::int WHEN ${RankingKind.ADJUDICATED} THEN ${ADJUDICATED}::int ELSE ${JUDGE}::int END`;
+
 /**
- * Reads "rank shown;rank shown;…" (integers, shown may be −1) into `ranks[slots[k]]` and
- * `shown[slots[k]]` for the k-th entry, without splitting strings (600k rankings at 100k prompts).
+ * Reads "rank shown;rank shown;…" (integers, shown may be −1; text[from, to)) into `ranks[slots[k]]` and
+ * `shown[shownAt + slots[k]]` for the k-th entry, without splitting strings (600k rankings at 100k prompts).
  * False when the entries are not exactly one per candidate.
  */
-export function parseEntries(text: string, slots: Int32Array, ranks: Float64Array, shown: Int16Array | null): boolean {
+export function parseEntries(
+  text: string,
+  slots: Int32Array,
+  ranks: Float64Array,
+  shown: Int16Array | null,
+  shownAt = 0,
+  from = 0,
+  to = text.length,
+): boolean {
   let k = 0;
   let field = 0;
   let value = 0;
   let negative = false;
-  for (let i = 0; i <= text.length; i++) {
-    const c = i < text.length ? text.charCodeAt(i) : 59; // ';' ends the last entry
+  for (let i = from; i <= to; i++) {
+    const c = i < to ? text.charCodeAt(i) : 59; // ';' ends the last entry
     if (c >= 48 && c <= 57) value = value * 10 + (c - 48);
     else if (c === 45) negative = true;
     else {
       if (k >= slots.length) return false;
       const x = negative ? -value : value;
       if (field === 0) ranks[slots[k]!] = x;
-      else if (shown) shown[slots[k]!] = x;
+      else if (shown) shown[shownAt + slots[k]!] = x;
       value = 0;
       negative = false;
       if (c === 32) field = 1;

@@ -1,3 +1,4 @@
+import { NumberColumn } from "@/lib/agreement/report-data";
 import { bootstrapWeights, NORMAL_BOOTSTRAP_MIN_PROMPTS, percentileInterval, SumMoments } from "@/lib/agreement/bootstrap";
 
 /**
@@ -39,26 +40,43 @@ interface PackedWins {
   wins: Float64Array;
 }
 
-/** Scratch n×n wins of one prompt and its candidates' model indices, reused across prompts. */
-let scratch = new Float64Array(64);
-let modelScratch = new Int32Array(8);
+/**
+ * Prompts handed over one at a time, read in place: `add(n, m, sources, offsets, models, modelAt)`
+ * for a prompt of n candidates with m rankings (ranking a's ranks from sources[a][offsets[a]]),
+ * candidate i's model being models[modelAt + i] as an index into the comparison's sorted models.
+ */
+export type WinsSource = (
+  add: (
+    n: number,
+    m: number,
+    sources: readonly ArrayLike<number>[],
+    offsets: ArrayLike<number>,
+    models: ArrayLike<number>,
+    modelAt: number,
+  ) => void,
+) => void;
 
-function packWins(items: Iterable<ModelRatings>, indexOf: Map<string, number>, k: number): PackedWins {
-  const offsets: number[] = [0];
+/** Scratch n×n wins of one prompt, reused across prompts. */
+let scratch = new Float64Array(64);
+
+function packWins(source: WinsSource, k: number): PackedWins {
+  const offsets = new NumberColumn(0);
   let cells = new Int32Array(1024);
   let wins = new Float64Array(1024);
   let at = 0;
-  for (const item of items) {
-    const n = item.models.length;
+  source((n, m, sources, rankAt, models, modelAt) => {
     if (scratch.length < n * n) scratch = new Float64Array(n * n);
-    if (modelScratch.length < n) modelScratch = new Int32Array(n);
     const local = scratch;
     local.fill(0, 0, n * n);
-    for (const ranks of item.rankings) {
+    for (let r = 0; r < m; r++) {
+      const ranks = sources[r]!;
+      const from = rankAt[r]!;
       for (let a = 0; a < n; a++) {
+        const ra = ranks[from + a]!;
         for (let b = a + 1; b < n; b++) {
-          if (ranks[a]! < ranks[b]!) local[a * n + b]! += 1;
-          else if (ranks[a]! > ranks[b]!) local[b * n + a]! += 1;
+          const rb = ranks[from + b]!;
+          if (ra < rb) local[a * n + b]! += 1;
+          else if (ra > rb) local[b * n + a]! += 1;
           else {
             local[a * n + b]! += 0.5;
             local[b * n + a]! += 0.5;
@@ -75,18 +93,17 @@ function packWins(items: Iterable<ModelRatings>, indexOf: Map<string, number>, k
       grownWins.set(wins);
       wins = grownWins;
     }
-    for (let a = 0; a < n; a++) modelScratch[a] = indexOf.get(item.models[a]!)!;
     for (let a = 0; a < n; a++) {
-      const ia = modelScratch[a]! * k;
+      const ia = models[modelAt + a]! * k;
       for (let b = 0; b < n; b++)
         if (local[a * n + b]! > 0) {
-          cells[at] = ia + modelScratch[b]!;
+          cells[at] = ia + models[modelAt + b]!;
           wins[at++] = local[a * n + b]!;
         }
     }
     offsets.push(at);
-  }
-  return { count: offsets.length - 1, offsets: Int32Array.from(offsets), cells, wins };
+  });
+  return { count: offsets.length - 1, offsets: new Int32Array(offsets.values()), cells, wins };
 }
 
 function accumulate(packed: PackedWins, k: number, weights?: ArrayLike<number>): Float64Array {
@@ -136,16 +153,38 @@ export function bradleyTerry(wins: Float64Array, k: number): Float64Array {
  * (models, then wins): a generator lets a caller hand over its prompts without first building an
  * array of items (100k at 100k prompts, per view).
  */
-export function compareModels(
-  items: () => Iterable<ModelRatings>,
-  options: { resamples?: number; seed?: string | number; normalBootstrapMinPrompts?: number } = {},
-): ModelComparison {
+export function compareModels(items: () => Iterable<ModelRatings>, options: ComparisonOptions = {}): ModelComparison {
   const seen = new Set<string>();
   for (const item of items()) for (const m of item.models) seen.add(m);
   const models = [...seen].sort();
-  const k = models.length;
   const indexOf = new Map(models.map((m, i) => [m, i]));
-  const packed = packWins(items(), indexOf, k);
+  return compareModelsOf(
+    models,
+    (add) => {
+      for (const item of items())
+        add(
+          item.models.length,
+          item.rankings.length,
+          item.rankings,
+          new Int32Array(item.rankings.length),
+          Int32Array.from(item.models, (m) => indexOf.get(m)!),
+          0,
+        );
+    },
+    options,
+  );
+}
+
+export interface ComparisonOptions {
+  resamples?: number;
+  seed?: string | number;
+  normalBootstrapMinPrompts?: number;
+}
+
+/** `compareModels` of the prompts `source` hands over, over `models` (sorted; the source's model indices point into it). */
+export function compareModelsOf(models: string[], source: WinsSource, options: ComparisonOptions = {}): ModelComparison {
+  const k = models.length;
+  const packed = packWins(source, k);
   const wins = accumulate(packed, k);
   const strengths = bradleyTerry(wins, k);
   const samples: number[][] = models.map(() => []);

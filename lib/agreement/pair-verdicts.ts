@@ -23,18 +23,31 @@ export function pairVerdicts(a: ArrayLike<number>, b: ArrayLike<number>): PairVe
 
 /** `pairVerdicts` written into `out` (loops over every pair of rankings reuse one object). */
 export function countPairVerdicts(a: ArrayLike<number>, b: ArrayLike<number>, out: PairVerdictCounts): PairVerdictCounts {
+  return countPairVerdictsAt(a, 0, b, 0, a.length, out);
+}
+
+/** `countPairVerdicts` of the n ranks from a[ai] and from b[bi] (rankings of a report's columns, read in place). */
+export function countPairVerdictsAt(
+  a: ArrayLike<number>,
+  ai: number,
+  b: ArrayLike<number>,
+  bi: number,
+  n: number,
+  out: PairVerdictCounts,
+): PairVerdictCounts {
   let pairs = 0;
   let same = 0;
   let untiedPairs = 0;
   let untiedSame = 0;
   let tiedA = 0;
   let tiedB = 0;
-  const n = a.length;
   for (let i = 0; i < n; i++) {
+    const ai_ = a[ai + i]!;
+    const bi_ = b[bi + i]!;
     for (let j = i + 1; j < n; j++) {
       pairs += 1;
-      const da = sign(a[i]! - a[j]!);
-      const db = sign(b[i]! - b[j]!);
+      const da = sign(ai_ - a[ai + j]!);
+      const db = sign(bi_ - b[bi + j]!);
       if (da === db) same += 1;
       if (da === 0) tiedA += 1;
       if (db === 0) tiedB += 1;
@@ -55,13 +68,13 @@ export function countPairVerdicts(a: ArrayLike<number>, b: ArrayLike<number>, ou
 }
 
 /** Share of a ranking's candidate pairs that are tied. */
-export function tiedPairShare(ranks: ArrayLike<number>): number {
+export function tiedPairShare(ranks: ArrayLike<number>, at = 0, n = ranks.length): number {
   let pairs = 0;
   let tied = 0;
-  for (let i = 0; i < ranks.length; i++) {
-    for (let j = i + 1; j < ranks.length; j++) {
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
       pairs += 1;
-      if (ranks[i] === ranks[j]) tied += 1;
+      if (ranks[at + i] === ranks[at + j]) tied += 1;
     }
   }
   return pairs === 0 ? 0 : tied / pairs;

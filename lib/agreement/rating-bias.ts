@@ -1,7 +1,7 @@
 import { fractionalRanks } from "@/lib/agreement/fractional-ranks";
-import { countPairVerdicts, type PairVerdictCounts } from "@/lib/agreement/pair-verdicts";
-import type { ReportPrompt, ReportRanking, ReportRun } from "@/lib/agreement/report-data";
-import { humanConsensus, judgeAggregate } from "@/lib/agreement/rating-views";
+import { countPairVerdictsAt, type PairVerdictCounts } from "@/lib/agreement/pair-verdicts";
+import type { ReportViews } from "@/lib/agreement/rating-views";
+import { HUMAN, JUDGE, type ReportColumns } from "@/lib/agreement/report-data";
 
 export interface BiasSeries {
   label: string;
@@ -19,9 +19,12 @@ export interface BiasSeries {
 }
 
 /** The candidate count most prompts have: the position and length charts compare like with like. */
-export function commonCandidateCount(prompts: readonly ReportPrompt[]): number | null {
+export function commonCandidateCount(data: ReportColumns): number | null {
   const counts = new Map<number, number>();
-  for (const p of prompts) counts.set(p.models.length, (counts.get(p.models.length) ?? 0) + 1);
+  for (let p = 0; p < data.promptCount; p++) {
+    const n = data.candidateStart[p + 1]! - data.candidateStart[p]!;
+    counts.set(n, (counts.get(n) ?? 0) + 1);
+  }
   return [...counts].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0]?.[0] ?? null;
 }
 
@@ -41,43 +44,65 @@ class MeanBy {
   }
 }
 
-// A prompt's length orders, computed once for all its rankings (5+ per prompt).
-const lengthMemo = new WeakMap<ReportPrompt, { lengthOrder: Float64Array; strict: Int32Array }>();
-function lengthOrders(prompt: ReportPrompt): { lengthOrder: Float64Array; strict: Int32Array } {
-  let orders = lengthMemo.get(prompt);
-  if (!orders) {
-    // Length order without ties (first-shown first among equal lengths) for the chart's buckets.
-    const strict = Int32Array.from(prompt.lengths.map((_, i) => i)).sort((a, b) => prompt.lengths[a]! - prompt.lengths[b]! || a - b);
-    lengthMemo.set(prompt, (orders = { lengthOrder: fractionalRanks(prompt.lengths), strict }));
+/**
+ * Every prompt's length orders, like the ranks one array over all candidates: `lengthOrder` the
+ * fractional rank of each candidate's length, `strict` the candidates (0-based within the prompt)
+ * shortest first without ties (first-shown first among equal lengths) for the chart's buckets.
+ */
+function lengthOrders(data: ReportColumns): { lengthOrder: Float64Array; strict: Int32Array } {
+  const total = data.candidateStart[data.promptCount]!;
+  const lengthOrder = new Float64Array(total);
+  const strict = new Int32Array(total);
+  const lengths = data.candidateLength;
+  for (let p = 0; p < data.promptCount; p++) {
+    const c0 = data.candidateStart[p]!;
+    const n = data.candidateStart[p + 1]! - c0;
+    fractionalRanks(lengths.subarray(c0, c0 + n), lengthOrder, c0);
+    const order = strict.subarray(c0, c0 + n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort((a, b) => lengths[c0 + a]! - lengths[c0 + b]! || a - b);
   }
-  return orders;
+  return { lengthOrder, strict };
 }
 
-/** One ranking a bias series looks at. */
-type BiasVisitor = (prompt: ReportPrompt, ranks: Float64Array, shown: Int16Array | null) => void;
+const verdicts: PairVerdictCounts = { pairs: 0, same: 0, untiedPairs: 0, untiedSame: 0, tauB: 0 };
 
-function series(label: string, key: string, forEachRanking: (visit: BiasVisitor) => void, n: number): BiasSeries {
+/** One bias series over the rankings `keep` picks (read in place). */
+function series(
+  data: ReportColumns,
+  orders: { lengthOrder: Float64Array; strict: Int32Array },
+  label: string,
+  key: string,
+  keep: (r: number) => boolean,
+  n: number,
+): BiasSeries {
   const byPosition = new MeanBy(n);
   const byLength = new MeanBy(n);
   let tauSum = 0;
   let tauCount = 0;
   let rankings = 0;
   let withoutShownOrder = 0;
-  // Rankings are visited in place: an item object per ranking (500k at 100k prompts) was garbage for nothing.
-  forEachRanking((prompt, ranks, shown) => {
-    rankings += 1;
-    const shownKnown = shown !== null && shown.every((p) => p >= 0 && p < ranks.length);
-    if (!shownKnown) withoutShownOrder += 1;
-    const { lengthOrder, strict } = lengthOrders(prompt);
-    const tau = countPairVerdicts(lengthOrder, ranks, verdicts).tauB;
-    if (Number.isFinite(tau)) {
-      tauSum += tau;
-      tauCount += 1;
+  const { ranks, shown } = data;
+  for (let p = 0; p < data.promptCount; p++) {
+    const c0 = data.candidateStart[p]!;
+    const size = data.candidateStart[p + 1]! - c0;
+    for (let r = data.rankingStart[p]!; r < data.rankingStart[p + 1]!; r++) {
+      if (!keep(r)) continue;
+      rankings += 1;
+      const at = data.rankOffset[r]!;
+      let shownKnown = true;
+      for (let i = 0; i < size; i++) if (shown[at + i]! < 0 || shown[at + i]! >= size) shownKnown = false;
+      if (!shownKnown) withoutShownOrder += 1;
+      const tau = countPairVerdictsAt(orders.lengthOrder, c0, ranks, at, size, verdicts).tauB;
+      if (Number.isFinite(tau)) {
+        tauSum += tau;
+        tauCount += 1;
+      }
+      if (size !== n) continue;
+      if (shownKnown) for (let i = 0; i < n; i++) byPosition.add(shown[at + i]!, ranks[at + i]!);
+      for (let order = 0; order < n; order++) byLength.add(order, ranks[at + orders.strict[c0 + order]!]!);
     }
-    if (ranks.length !== n) return;
-    if (shownKnown) for (let i = 0; i < n; i++) byPosition.add(shown[i]!, ranks[i]!);
-    for (let order = 0; order < strict.length; order++) byLength.add(order, ranks[strict[order]!]!);
-  });
+  }
   return {
     label,
     key,
@@ -89,31 +114,15 @@ function series(label: string, key: string, forEachRanking: (visit: BiasVisitor)
   };
 }
 
-const verdicts: PairVerdictCounts = { pairs: 0, same: 0, untiedPairs: 0, untiedSame: 0, tauB: 0 };
-
-/** Position and length bias of the clinicians (every ranking) and of each judge run (every permutation). */
-export function biasSeries(
-  prompts: readonly ReportPrompt[],
-  runs: readonly ReportRun[],
-): { candidates: number | null; series: BiasSeries[] } {
-  const n = commonCandidateCount(prompts);
+/** Position and length bias of the clinicians (every ranking) and of each judge run (every permutation; indices into data.runIds). */
+export function biasSeries(data: ReportColumns, runIndices: readonly number[]): { candidates: number | null; series: BiasSeries[] } {
+  const n = commonCandidateCount(data);
   if (n === null) return { candidates: null, series: [] };
-  const ofKind =
-    (keep: (r: ReportRanking) => boolean) =>
-    (visit: BiasVisitor): void => {
-      for (const prompt of prompts) for (const r of prompt.rankings) if (keep(r)) visit(prompt, r.ranks, r.shownPositions);
-    };
-  const out = [
-    series(
-      "Clinicians",
-      "humans",
-      ofKind((r) => r.kind === "HUMAN"),
-      n,
-    ),
-  ];
-  for (const run of runs) {
-    const perms = ofKind((r) => r.kind === "JUDGE" && r.runId === run.id);
-    const s = series(run.name, run.id, perms, n);
+  const orders = lengthOrders(data);
+  const out = [series(data, orders, "Clinicians", "humans", (r) => data.kind[r] === HUMAN, n)];
+  for (const runIndex of runIndices) {
+    const run = data.runs.get(data.runIds[runIndex]!)!;
+    const s = series(data, orders, run.name, run.id, (r) => data.kind[r] === JUDGE && data.run[r] === runIndex, n);
     if (s.rankings > 0) out.push(s);
   }
   return { candidates: n, series: out };
@@ -170,12 +179,17 @@ export interface SelfPreference {
   humanTop1Rate: number | null;
 }
 
-/** Whether a judge favours candidates from its own model family more than the clinicians do. */
-export function selfPreference(prompts: readonly ReportPrompt[], runs: readonly ReportRun[]): SelfPreference[] {
+/** Whether a judge favours candidates from its own model family more than the clinicians do (runs: indices into data.runIds). */
+export function selfPreference(views: ReportViews, runIndices: readonly number[]): SelfPreference[] {
+  const { data } = views;
   const out: SelfPreference[] = [];
-  for (const run of runs) {
+  const families = data.models.map(modelFamily);
+  for (const runIndex of runIndices) {
+    const run = data.runs.get(data.runIds[runIndex]!)!;
     if (!run.model) continue;
     const family = modelFamily(run.model);
+    const judge = views.judge[runIndex]!;
+    const humans = views.consensus;
     // Sums in the order the ranks come (what `mean` over pushed ranks would add up).
     let judgeSum = 0,
       humanSum = 0,
@@ -183,26 +197,30 @@ export function selfPreference(prompts: readonly ReportPrompt[], runs: readonly 
     let prompts_ = 0,
       judgeTop = 0,
       humanTop = 0;
-    for (const p of prompts) {
+    for (let p = 0; p < data.promptCount; p++) {
+      const c0 = data.candidateStart[p]!;
+      const c1 = data.candidateStart[p + 1]!;
       let ownCount = 0;
-      for (const m of p.models) if (modelFamily(m) === family) ownCount += 1;
-      if (ownCount === 0 || ownCount === p.models.length) continue;
-      const judge = judgeAggregate(p, run.id);
-      const humans = judge && humanConsensus(p);
-      if (!judge || !humans) continue;
+      for (let c = c0; c < c1; c++) if (families[data.candidateModel[c]!] === family) ownCount += 1;
+      if (ownCount === 0 || ownCount === c1 - c0) continue;
+      if (!views.hasJudge[runIndex]![p] || !views.hasConsensus[p]) continue;
       prompts_ += 1;
-      const judgeBest = Math.min(...judge);
-      const humanBest = Math.min(...humans);
+      let judgeBest = Number.POSITIVE_INFINITY;
+      let humanBest = Number.POSITIVE_INFINITY;
+      for (let c = c0; c < c1; c++) {
+        judgeBest = Math.min(judgeBest, judge[c]!);
+        humanBest = Math.min(humanBest, humans[c]!);
+      }
       let judgeOwnBest = false,
         humanOwnBest = false;
-      p.models.forEach((m, i) => {
-        if (modelFamily(m) !== family) return;
-        judgeSum += judge[i]!;
-        humanSum += humans[i]!;
+      for (let c = c0; c < c1; c++) {
+        if (families[data.candidateModel[c]!] !== family) continue;
+        judgeSum += judge[c]!;
+        humanSum += humans[c]!;
         ranked += 1;
-        if (judge[i] === judgeBest) judgeOwnBest = true;
-        if (humans[i] === humanBest) humanOwnBest = true;
-      });
+        if (judge[c] === judgeBest) judgeOwnBest = true;
+        if (humans[c] === humanBest) humanOwnBest = true;
+      }
       if (judgeOwnBest) judgeTop += 1;
       if (humanOwnBest) humanTop += 1;
     }

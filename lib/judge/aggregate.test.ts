@@ -2,8 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fractionalRanks, meanRankConsensus } from "@/lib/agreement/fractional-ranks";
 import { positionConsistency as agreementConsistency } from "@/lib/agreement/judge-agreement";
-import { judgeAggregate } from "@/lib/agreement/rating-views";
-import type { ReportPrompt } from "@/lib/agreement/report-data";
+import { ReportViews } from "@/lib/agreement/rating-views";
+import { reportColumns, type ReportPrompt } from "@/lib/agreement/report-data";
 import { seededRandom, seededShuffle } from "@/lib/core/seeded-random";
 import {
   aggregatePermutations,
@@ -96,11 +96,12 @@ describe("aggregating a judge's permutations", () => {
             shownPositions: Int16Array.from(ids, (id) => r.order.indexOf(id)),
           })),
         };
-        const report = judgeAggregate(prompt, "run")!;
+        const views = new ReportViews(reportColumns({ prompts: [prompt], raters: new Map(), runs: new Map() }), [0]);
+        const report = views.judge[0]!;
         const levels = [...new Set(report)].sort((a, b) => a - b);
         expect(aggregatePermutations(results).tiers).toEqual(levels.map((l) => ids.filter((_, i) => report[i] === l)));
         const page = positionConsistency(results);
-        const agreement = agreementConsistency([prompt], "run");
+        const agreement = agreementConsistency(views.data, 0);
         if (p < 2) expect(agreement.prompts).toBe(0);
         else {
           expect(agreement.top1Agreement).toBe(page.top1Agreement ? 1 : 0);

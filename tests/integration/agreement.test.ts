@@ -139,6 +139,28 @@ describe("agreement report on stored rankings", () => {
     expect(report.models[0]!.comparison.strengths).toHaveLength(MODELS.length);
   });
 
+  it("lists clinicians and heatmap cells in a fixed order: first appearance over prompts by id, a prompt's clinicians by id", async () => {
+    const { project } = await seededProject();
+    const { rows } = await pool().query<{ raters: string[]; judged: boolean }>(
+      `SELECT array_agg(r.rater_id ORDER BY r.rater_id) FILTER (WHERE r.kind = 'HUMAN') AS raters, bool_or(r.kind = 'JUDGE') AS judged
+         FROM prompts p JOIN rankings r ON r.prompt_id = p.id WHERE p.project_id = $1 GROUP BY p.id ORDER BY p.id`,
+      [project.id],
+    );
+    const pairs: string[] = [];
+    const judged: string[] = [];
+    for (const { raters, judged: byJudge } of rows) {
+      for (let i = 0; i < raters.length; i++) {
+        for (let j = i + 1; j < raters.length; j++)
+          if (!pairs.includes(`${raters[i]} ${raters[j]}`)) pairs.push(`${raters[i]} ${raters[j]}`);
+        if (byJudge && !judged.includes(raters[i]!)) judged.push(raters[i]!);
+      }
+    }
+    expect(pairs).toHaveLength(3);
+    const { report } = await projectAgreement(project.slug);
+    expect(report.heatmap.map((c) => `${c.a} ${c.b}`)).toEqual(pairs);
+    expect(report.judges[0]!.vsClinicians.map((c) => c.raterId)).toEqual(judged);
+  });
+
   it("stores no shown order for imported human rankings and leaves them out of the position-bias figures, saying how many", async () => {
     const { project } = await seededProject();
     const { rows } = await pool().query<{ shown_order: string[] | null; positions: (number | null)[] }>(
