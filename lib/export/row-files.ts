@@ -17,8 +17,12 @@ export interface RowFile {
   close(): Promise<WrittenFile>;
 }
 
-/** Parquet row groups hold at most this many rows, or about this many bytes of text. */
-export const PARQUET_ROW_GROUP_ROWS = 2_000;
+/**
+ * Parquet row groups hold at most this many rows, or about this many bytes of text. Rows wait in
+ * memory for their row group, so fewer of them outlive a young-generation collection: 750 rather
+ * than 2,000 took a kto export of 20k prompts from 13.6 to 11.8 s CPU and 230 to 197 MB peak RSS.
+ */
+export const PARQUET_ROW_GROUP_ROWS = 750;
 const PARQUET_ROW_GROUP_TEXT_BYTES = 4 * 1024 * 1024;
 /**
  * Rows buffered for row groups across all Parquet files of a package (h4 writes three splits and
