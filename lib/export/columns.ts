@@ -57,8 +57,18 @@ function valueSerializer(type: ColumnType, nullable: boolean, path: string): Val
 
 function presentValueSerializer(type: ColumnType, path: string): ValueSerializer {
   switch (type.kind) {
-    case "string":
-      return (value) => JSON.stringify(value);
+    case "string": {
+      // A prompt's rows repeat its strings (kto: the prompt in each of up to 8 rows): the last one's JSON is kept.
+      let last: unknown;
+      let lastJson = "";
+      return (value) => {
+        if (value !== last) {
+          last = value;
+          lastJson = escapeLineSeparators(JSON.stringify(value));
+        }
+        return lastJson;
+      };
+    }
     case "double":
       return (value) => formatDouble(value as number);
     case "int":
@@ -82,7 +92,7 @@ function presentValueSerializer(type: ColumnType, path: string): ValueSerializer
 function structSerializer(columns: readonly Column[], path: string): ValueSerializer {
   const names = columns.map((c) => c.name);
   // `{"name":` for the first field, `,"name":` for the others.
-  const prefixes = columns.map((c, i) => `${i === 0 ? "{" : ","}${JSON.stringify(c.name)}:`);
+  const prefixes = columns.map((c, i) => `${i === 0 ? "{" : ","}${escapeLineSeparators(JSON.stringify(c.name))}:`);
   const values = columns.map((c) => valueSerializer(c.type, c.nullable ?? false, path ? `${path}.${c.name}` : c.name));
   const count = columns.length;
   return (value) => {
@@ -97,19 +107,19 @@ function structSerializer(columns: readonly Column[], path: string): ValueSerial
 const LINE_SEPARATORS = /[\u2028\u2029]/g;
 
 /**
- * A serializer of rows of these columns: one JSON object with the columns in order; throws on a
- * value that breaks the column's type. U+2028 and U+2029 are escaped: valid in JSON, but line
- * breaks to JavaScript and to readers that split lines on Unicode separators, which would cut a
- * JSONL row in two.
+ * U+2028 and U+2029 escaped: valid in JSON, but line breaks to JavaScript and to readers that split
+ * lines on Unicode separators, which would cut a JSONL row in two. Only strings can hold them, so
+ * each string's JSON is checked (once), not every line.
  */
+function escapeLineSeparators(json: string): string {
+  return json.includes("\u2028") || json.includes("\u2029")
+    ? json.replace(LINE_SEPARATORS, (c) => (c === "\u2028" ? "\\u2028" : "\\u2029"))
+    : json;
+}
+
+/** A serializer of rows of these columns: one JSON object with the columns in order; throws on a value that breaks the column's type. */
 export function jsonRowSerializer(columns: readonly Column[]): (row: Record<string, unknown>) => string {
-  const serialize = structSerializer(columns, "");
-  return (row) => {
-    const line = serialize(row);
-    return line.includes("\u2028") || line.includes("\u2029")
-      ? line.replace(LINE_SEPARATORS, (c) => (c === "\u2028" ? "\\u2028" : "\\u2029"))
-      : line;
-  };
+  return structSerializer(columns, "");
 }
 
 /** One row as JSON (jsonRowSerializer for one row). */
