@@ -17,13 +17,12 @@ import fsp from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { HttpSession } from "./http-session";
-import { timeRawCopy, timeRealImport, writeCopyFiles, emptyPromptTables } from "./parts/import-measure";
+import { timeRawCopy, timeRealImport, writeImportFiles, emptyPromptTables } from "./parts/import-measure";
 import { timeCliExport, timeRawExportCopy } from "./parts/export-measure";
 import { measureAgreement } from "./parts/agreement-measure";
 import { measureBatchRun, measureLiveRun, setUpJudgeBench } from "./parts/judge-measure";
 import { timePage, type PageFigures } from "./parts/pages-measure";
 import { postmasterPidOf } from "./parts/process-cpu";
-import { writePromptFile } from "./parts/prompt-file";
 import { addRankings } from "./ranked-project";
 import { benchArgs, benchDatabase } from "./support";
 
@@ -86,13 +85,12 @@ const details: Record<string, unknown> = {};
 // --- Import: the real path against COPY of the same rows into empty tables --------------------
 if (!reusedHome) {
   const scratch = await fsp.mkdtemp(path.join(os.tmpdir(), "medpref-bench-scale-"));
-  const file = path.join(scratch, "prompts.jsonl");
-  log(`Writing ${promptCount} prompts × 8 candidates as JSONL…`);
-  const bytes = await writePromptFile(file, promptCount);
-  stepDone("prompt file");
-  log(`  ${(bytes / 1e6).toFixed(0)} MB; raw COPY baseline…`);
+  log(`Writing ${promptCount} prompts × 8 candidates as JSONL (the import's input) and as COPY text (the baseline's)…`);
   const baselineProject = await createProject({ slug: "scale-baseline", name: "COPY baseline" }, null);
-  const baselineSeconds = await timeRawCopy(pool(), await writeCopyFiles(scratch, promptCount, baselineProject.id));
+  const { jsonl: file, jsonlBytes: bytes, copy: copyFiles } = await writeImportFiles(scratch, promptCount, baselineProject.id);
+  stepDone("input files");
+  log(`  ${(bytes / 1e6).toFixed(0)} MB; raw COPY baseline…`);
+  const baselineSeconds = await timeRawCopy(pool(), copyFiles);
   stepDone("import: COPY baseline");
   await emptyPromptTables(pool());
   log(`  COPY ${baselineSeconds.toFixed(1)} s; the real import…`);

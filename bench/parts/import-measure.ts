@@ -35,25 +35,47 @@ export async function timeRealImport(options: {
 
 /** The same N records as COPY text files for prompts and completions (written before the baseline is timed). */
 export async function writeCopyFiles(dir: string, n: number, projectId: string): Promise<{ prompts: string; completions: string }> {
-  const files = { prompts: path.join(dir, "prompts.copy"), completions: path.join(dir, "completions.copy") };
-  const p = fs.createWriteStream(files.prompts);
-  const c = fs.createWriteStream(files.completions);
+  return (await writeBenchFiles(dir, n, projectId, { jsonl: false })).copy;
+}
+
+/**
+ * The import's input (MedPref JSONL, as writePromptFile writes it) and its COPY text files for the
+ * baseline, in one pass: each record is generated once for both (two passes generated 100,000
+ * records twice, about a minute of bench:scale's COPY baseline step).
+ */
+export async function writeImportFiles(
+  dir: string,
+  n: number,
+  projectId: string,
+): Promise<{ jsonl: string; jsonlBytes: number; copy: { prompts: string; completions: string } }> {
+  const { copy, jsonl } = await writeBenchFiles(dir, n, projectId, { jsonl: true });
+  return { copy, jsonl: jsonl!, jsonlBytes: fs.statSync(jsonl!).size };
+}
+
+async function writeBenchFiles(dir: string, n: number, projectId: string, options: { jsonl: boolean }) {
+  const copy = { prompts: path.join(dir, "prompts.copy"), completions: path.join(dir, "completions.copy") };
+  const jsonl = path.join(dir, "prompts.jsonl");
+  const p = fs.createWriteStream(copy.prompts);
+  const c = fs.createWriteStream(copy.completions);
+  const j = options.jsonl ? fs.createWriteStream(jsonl) : null;
   const write = async (stream: fs.WriteStream, line: string) => {
     if (!stream.write(line)) await new Promise<void>((r) => stream.once("drain", () => r()));
   };
   for (let i = 0; i < n; i++) {
     const r = benchPromptRecord(i);
+    if (j) await write(j, JSON.stringify(r) + "\n");
     const id = randomUUID();
     const messages = [{ role: "user" as const, content: r.prompt }];
     await write(
       p,
       copyTextRow([id, projectId, null, r.id, JSON.stringify(messages), null, r.source, r.type, [], "{}", promptContentHash(messages)]),
     );
-    for (const [j, comp] of r.completions.entries())
-      await write(c, copyTextRow([id, comp.model, comp.text, j, completionContentHash(comp.text)]));
+    for (const [k, comp] of r.completions.entries())
+      await write(c, copyTextRow([id, comp.model, comp.text, k, completionContentHash(comp.text)]));
   }
-  await Promise.all([new Promise<void>((r) => p.end(r)), new Promise<void>((r) => c.end(r))]);
-  return files;
+  const streams = [p, c, ...(j ? [j] : [])];
+  await Promise.all(streams.map((s) => new Promise<void>((r) => s.end(r))));
+  return { copy, jsonl: j ? jsonl : null };
 }
 
 /** The raw baseline: COPY of the same rows into the same tables in one transaction, through pg. */

@@ -2,7 +2,6 @@ import "server-only";
 import type pg from "pg";
 import type { Prisma } from "@/generated/prisma/client";
 import { pool } from "@/lib/db/pool";
-import { db } from "@/lib/db/prisma";
 
 /** A transaction on a pooled pg client: run `sql` statements on it (lib/db/sql.ts), COPY, cursors. */
 export type Tx = pg.PoolClient;
@@ -44,6 +43,8 @@ export async function withTransaction<T, Via extends "sql" | "prisma" = "sql">(
   if (options.via === "prisma") {
     const run = fn as (tx: PrismaTx) => Promise<T>;
     const isolationLevel = options.isolation && PRISMA_ISOLATION[options.isolation];
+    // Loaded here, not at the top: processes that only use SQL (the CLI's exports) never load Prisma's client (~0.8 s of CPU).
+    const { db } = await import("@/lib/db/prisma");
     return db().$transaction(
       async (tx) => {
         if (options.readOnly) await tx.$executeRawUnsafe("SET TRANSACTION READ ONLY");

@@ -37,46 +37,94 @@ function formatDouble(value: number): string {
   return Number.isInteger(value) ? value.toFixed(1) : String(value);
 }
 
-function serializeValue(type: ColumnType, value: unknown, nullable: boolean, path: string): string {
-  if (value === null || value === undefined) {
-    if (!nullable) throw new Error(`export column ${path} is missing a value`);
-    return "null";
-  }
+/** A value's JSON text, checked against its column's type. */
+type ValueSerializer = (value: unknown) => string;
+
+/**
+ * The serializer of one column type, built once per layout: the keys' JSON, the paths named in
+ * errors and the type dispatch are decided here, not again for every value of every row.
+ */
+function valueSerializer(type: ColumnType, nullable: boolean, path: string): ValueSerializer {
+  const present = presentValueSerializer(type, path);
+  return (value) => {
+    if (value === null || value === undefined) {
+      if (!nullable) throw new Error(`export column ${path} is missing a value`);
+      return "null";
+    }
+    return present(value);
+  };
+}
+
+function presentValueSerializer(type: ColumnType, path: string): ValueSerializer {
   switch (type.kind) {
-    case "string":
-      return JSON.stringify(value);
+    case "string": {
+      // A prompt's rows repeat its strings (kto: the prompt in each of up to 8 rows): the last one's JSON is kept.
+      let last: unknown;
+      let lastJson = "";
+      return (value) => {
+        if (value !== last) {
+          last = value;
+          lastJson = escapeLineSeparators(JSON.stringify(value));
+        }
+        return lastJson;
+      };
+    }
     case "double":
-      return formatDouble(value as number);
+      return (value) => formatDouble(value as number);
     case "int":
-      return String(value as number);
+      return (value) => String(value as number);
     case "bool":
-      return value ? "true" : "false";
-    case "list":
-      return `[${(value as unknown[]).map((v) => serializeValue(type.of, v, type.nullableElements ?? false, path)).join(",")}]`;
+      return (value) => (value ? "true" : "false");
+    case "list": {
+      const element = valueSerializer(type.of, type.nullableElements ?? false, path);
+      return (value) => {
+        const list = value as unknown[];
+        let out = "[";
+        for (let i = 0; i < list.length; i++) out += (i === 0 ? "" : ",") + element(list[i]);
+        return out + "]";
+      };
+    }
     case "struct":
-      return serializeStruct(type.fields, value as Record<string, unknown>, path);
+      return structSerializer(type.fields, path);
   }
 }
 
-function serializeStruct(columns: readonly Column[], row: Record<string, unknown>, path = ""): string {
-  const parts = columns.map(
-    (c) => `${JSON.stringify(c.name)}:${serializeValue(c.type, row[c.name], c.nullable ?? false, path ? `${path}.${c.name}` : c.name)}`,
-  );
-  return `{${parts.join(",")}}`;
+function structSerializer(columns: readonly Column[], path: string): ValueSerializer {
+  const names = columns.map((c) => c.name);
+  // `{"name":` for the first field, `,"name":` for the others.
+  const prefixes = columns.map((c, i) => `${i === 0 ? "{" : ","}${escapeLineSeparators(JSON.stringify(c.name))}:`);
+  const values = columns.map((c) => valueSerializer(c.type, c.nullable ?? false, path ? `${path}.${c.name}` : c.name));
+  const count = columns.length;
+  return (value) => {
+    const row = value as Record<string, unknown>;
+    if (count === 0) return "{}";
+    let out = "";
+    for (let i = 0; i < count; i++) out += prefixes[i]! + values[i]!(row[names[i]!]);
+    return out + "}";
+  };
 }
 
 const LINE_SEPARATORS = /[\u2028\u2029]/g;
 
 /**
- * One JSON object with the columns in order; throws on a value that breaks the column's type.
- * U+2028 and U+2029 are escaped: valid in JSON, but line breaks to JavaScript and to readers
- * that split lines on Unicode separators, which would cut a JSONL row in two.
+ * U+2028 and U+2029 escaped: valid in JSON, but line breaks to JavaScript and to readers that split
+ * lines on Unicode separators, which would cut a JSONL row in two. Only strings can hold them, so
+ * each string's JSON is checked (once), not every line.
  */
+function escapeLineSeparators(json: string): string {
+  return json.includes("\u2028") || json.includes("\u2029")
+    ? json.replace(LINE_SEPARATORS, (c) => (c === "\u2028" ? "\\u2028" : "\\u2029"))
+    : json;
+}
+
+/** A serializer of rows of these columns: one JSON object with the columns in order; throws on a value that breaks the column's type. */
+export function jsonRowSerializer(columns: readonly Column[]): (row: Record<string, unknown>) => string {
+  return structSerializer(columns, "");
+}
+
+/** One row as JSON (jsonRowSerializer for one row). */
 export function serializeJsonRow(columns: readonly Column[], row: Record<string, unknown>): string {
-  const line = serializeStruct(columns, row);
-  return line.includes("\u2028") || line.includes("\u2029")
-    ? line.replace(LINE_SEPARATORS, (c) => (c === "\u2028" ? "\\u2028" : "\\u2029"))
-    : line;
+  return jsonRowSerializer(columns)(row);
 }
 
 /** A Hugging Face `datasets` feature as the dataset card's YAML writes it (dataset_info.features). */

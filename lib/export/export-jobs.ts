@@ -13,28 +13,19 @@ import { withTransaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors/app-error";
 import { buildExportPackage } from "@/lib/export/build-export";
 import { configHash, exportConfigSchema, type ExportConfig, type ExportConfigInput } from "@/lib/export/export-config";
-import { resolveExport } from "@/lib/export/resolve-export";
 import { exportBuildJob } from "@/lib/jobs/jobs";
+import { validateExportConfig } from "@/lib/export/validate-export-config";
 import { logger } from "@/lib/logger";
 import { safeName } from "@/lib/text/safe-text";
-import { fieldParts, zodProblems } from "@/lib/errors/zod-problems";
+
+// The command line imports it from its own module: this one loads Prisma, pg-boss's jobs and the audit writer.
+export { validateExportConfig };
 
 const PROGRESS_WRITE_MS = 500;
 
 /** Where published packages live: MEDPREF_HOME/exports/<id>/ (shared by web servers and workers). */
 export function exportDirectory(exportId: string): string {
   return path.resolve(env().MEDPREF_HOME, "exports", exportId);
-}
-
-/** Parses and checks a configuration against the database; throws an AppError naming the problem. */
-export async function validateExportConfig(input: ExportConfigInput): Promise<ExportConfig> {
-  const parsed = exportConfigSchema.safeParse(input);
-  if (!parsed.success) {
-    const problem = zodProblems(parsed.error, "config")[0]!;
-    throw new AppError("INVALID_INPUT", problem.message, fieldParts(problem.field)[0]);
-  }
-  await resolveExport(pool(), parsed.data);
-  return parsed.data;
 }
 
 const defaultName = (c: ExportConfig) => `${c.projects.join("+")} · ${c.format} · ${c.strategy}`;

@@ -94,29 +94,54 @@ export function promptFields(rated: RatedPrompt, context: RowContext) {
   };
 }
 
-function candidateFields(rated: RatedPrompt, index: number, side: "chosen" | "rejected") {
-  const c = rated.prompt.candidates[index]!;
-  return {
-    [`${side}_id`]: c.completionId,
-    [`${side}_model`]: c.model,
-    [`${side}_rank`]: rated.ranks[index]!,
-    [`${side}_score`]: rated.scores[index] ?? null,
-  };
-}
+// Provenance objects are written field by field, not spread from promptFields: a prompt's rows each
+// carry one (8 per prompt for kto), and spreads and computed keys were a twentieth of a kto export.
 
 export function pairProvenance(rated: RatedPrompt, pair: CandidatePair, context: RowContext) {
+  const { prompt, ranks, scores } = rated;
+  const chosen = prompt.candidates[pair.chosen]!;
+  const rejected = prompt.candidates[pair.rejected]!;
   return {
-    ...promptFields(rated, context),
-    ...candidateFields(rated, pair.chosen, "chosen"),
-    ...candidateFields(rated, pair.rejected, "rejected"),
-    rank_gap: rated.ranks[pair.rejected]! - rated.ranks[pair.chosen]!,
+    prompt_id: prompt.id,
+    project: prompt.project,
+    source_dataset: prompt.source,
+    prompt_type: prompt.promptType,
+    num_rankings: rated.rankingCount,
+    agreement: rated.agreement,
+    score_scale: `${rated.scoreScale[0]}-${rated.scoreScale[1]}`,
+    rating_source: rated.ratingSource,
+    raters: rated.raters,
+    judge_run: rated.judgeRun,
+    strategy: context.strategy,
+    export_version: context.exportVersion,
+    chosen_id: chosen.completionId,
+    chosen_model: chosen.model,
+    chosen_rank: ranks[pair.chosen]!,
+    chosen_score: scores[pair.chosen] ?? null,
+    rejected_id: rejected.completionId,
+    rejected_model: rejected.model,
+    rejected_rank: ranks[pair.rejected]!,
+    rejected_score: scores[pair.rejected] ?? null,
+    rank_gap: ranks[pair.rejected]! - ranks[pair.chosen]!,
   };
 }
 
 export function completionProvenance(rated: RatedPrompt, index: number, context: RowContext) {
-  const c = rated.prompt.candidates[index]!;
+  const { prompt } = rated;
+  const c = prompt.candidates[index]!;
   return {
-    ...promptFields(rated, context),
+    prompt_id: prompt.id,
+    project: prompt.project,
+    source_dataset: prompt.source,
+    prompt_type: prompt.promptType,
+    num_rankings: rated.rankingCount,
+    agreement: rated.agreement,
+    score_scale: `${rated.scoreScale[0]}-${rated.scoreScale[1]}`,
+    rating_source: rated.ratingSource,
+    raters: rated.raters,
+    judge_run: rated.judgeRun,
+    strategy: context.strategy,
+    export_version: context.exportVersion,
     completion_id: c.completionId,
     model: c.model,
     rank: rated.ranks[index]!,

@@ -1,12 +1,54 @@
+import { createHash } from "node:crypto";
+import { closeSync, openSync, writeSync } from "node:fs";
 import { ParquetWriter } from "hyparquet-writer";
 import { ByteWriter } from "hyparquet-writer/src/bytewriter.js";
 import { writeMetadata } from "hyparquet-writer/src/metadata.js";
-import { fileWriter } from "hyparquet-writer/src/node.js";
 import type { ColumnSource } from "hyparquet-writer/src/types.js";
 import type { FileMetaData, RowGroup, SchemaElement } from "hyparquet";
 import { repairEmptyLists, rowGroupListSpan } from "@/lib/export/parquet-footer";
+import { snappyCompress } from "@/lib/export/snappy";
 
 const THRIFT_STRUCT = 12;
+/** The writer's buffer goes to the file once it holds this much. */
+const FILE_CHUNK_BYTES = 1 << 20;
+
+/**
+ * The file a Parquet writer writes to, hashed as it goes: hyparquet-writer's own file writer
+ * reopens the file for every megabyte it appends, and the package then read every file back
+ * to hash it (a second pass over each file).
+ */
+class HashingFileWriter extends ByteWriter {
+  private readonly fd: number;
+  private readonly hash = createHash("sha256");
+
+  constructor(path: string) {
+    super(2 * FILE_CHUNK_BYTES);
+    this.fd = openSync(path, "w");
+  }
+
+  override ensure(size: number): void {
+    if (this.index > FILE_CHUNK_BYTES) this.writeOut();
+    super.ensure(size);
+  }
+
+  private writeOut() {
+    const chunk = new Uint8Array(this.buffer, 0, this.index);
+    this.hash.update(chunk);
+    for (let at = 0; at < chunk.length;) at += writeSync(this.fd, chunk, at);
+    this.index = 0;
+  }
+
+  override finish(): void {
+    this.writeOut();
+    closeSync(this.fd);
+  }
+
+  /** After finish: the file's SHA-256. */
+  sha256(): string {
+    return this.hash.digest("hex");
+  }
+}
+
 const PARQUET_MAGIC = 0x31524150; // "PAR1"
 
 /**
@@ -18,6 +60,7 @@ const PARQUET_MAGIC = 0x31524150; // "PAR1"
  */
 export class ParquetFileWriter {
   private readonly writer: ParquetWriter;
+  private readonly file: HashingFileWriter;
   /** The row groups written so far, each serialized as a Thrift RowGroup struct, back to back. */
   private readonly rowGroups = new ByteWriter();
   private rowGroupCount = 0;
@@ -26,7 +69,15 @@ export class ParquetFileWriter {
     path: string,
     private readonly schema: SchemaElement[],
   ) {
-    this.writer = new ParquetWriter({ writer: fileWriter(path), schema, codec: "SNAPPY", createdBy: "medpref", statistics: false });
+    this.file = new HashingFileWriter(path);
+    this.writer = new ParquetWriter({
+      writer: this.file,
+      schema,
+      codec: "SNAPPY",
+      compressors: { SNAPPY: snappyCompress },
+      createdBy: "medpref",
+      statistics: false,
+    });
   }
 
   /** Writes one row group (no offset index: readers do not need one, and it would be held to the end). */
@@ -37,14 +88,16 @@ export class ParquetFileWriter {
     this.writer.pendingIndexes = [];
   }
 
-  async finish(): Promise<void> {
+  /** Writes the footer and closes the file: its size and SHA-256. */
+  finish(): { bytes: number; sha256: string } {
     const footer = this.footer();
     repairEmptyLists(footer);
-    const out = this.writer.writer;
+    const out = this.file;
     out.appendBytes(footer);
     out.appendUint32(footer.length);
     out.appendUint32(PARQUET_MAGIC);
-    await out.finish();
+    out.finish();
+    return { bytes: out.offset, sha256: out.sha256() };
   }
 
   private metadata(rowGroups: RowGroup[]): Uint8Array {

@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
-import { stat } from "node:fs/promises";
 import { once } from "node:events";
 import type { SchemaElement } from "hyparquet";
-import { serializeJsonRow, type Column, type ColumnType } from "@/lib/export/columns";
+import { jsonRowSerializer, type Column, type ColumnType } from "@/lib/export/columns";
 import { ParquetFileWriter } from "@/lib/export/parquet-writer";
 
 export interface WrittenFile {
@@ -18,8 +17,12 @@ export interface RowFile {
   close(): Promise<WrittenFile>;
 }
 
-/** Parquet row groups hold at most this many rows, or about this many bytes of text. */
-export const PARQUET_ROW_GROUP_ROWS = 2_000;
+/**
+ * Parquet row groups hold at most this many rows, or about this many bytes of text. Rows wait in
+ * memory for their row group, so fewer of them outlive a young-generation collection: 750 rather
+ * than 2,000 took a kto export of 20k prompts from 13.6 to 11.8 s CPU and 230 to 197 MB peak RSS.
+ */
+export const PARQUET_ROW_GROUP_ROWS = 750;
 const PARQUET_ROW_GROUP_TEXT_BYTES = 4 * 1024 * 1024;
 /**
  * Rows buffered for row groups across all Parquet files of a package (h4 writes three splits and
@@ -49,11 +52,12 @@ export type RowSerializer = (row: Record<string, unknown>) => string;
  * and a categorized pair to its category's file too, the same object each time, serialized once.
  */
 export function lastRowSerializer(columns: readonly Column[]): RowSerializer {
+  const serialize = jsonRowSerializer(columns);
   let lastRow: Record<string, unknown> | null = null;
   let lastLine = "";
   return (row) => {
     if (row !== lastRow) {
-      lastLine = serializeJsonRow(columns, row);
+      lastLine = serialize(row);
       lastRow = row;
     }
     return lastLine;
@@ -184,9 +188,8 @@ export function openParquetFile(path: string, columns: readonly Column[], buffer
       if (rows === 0) throw new Error(`${path}: a Parquet file without rows is not written (readers refuse its empty row-group list)`);
       await group.flush();
       buffers.remove(group);
-      await writer.finish();
-      const { size } = await stat(path);
-      return { rows, bytes: size, sha256: await sha256File(path) };
+      const { bytes, sha256 } = writer.finish();
+      return { rows, bytes, sha256 };
     },
   };
 }

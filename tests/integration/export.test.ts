@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdtemp, readFile, readdir } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
@@ -139,7 +139,10 @@ describe("export packages", () => {
       for (const { directory, manifest } of [jsonlBuild, parquetBuild]) {
         const onDisk = [...(await readdir(path.join(directory, "data"))).map((f) => `data/${f}`), "README.md", "manifest.json"].sort();
         expect(onDisk).toEqual([...manifest.files.map((f) => f.path), "manifest.json"].sort());
-        for (const f of manifest.files) expect(await sha256(path.join(directory, f.path)), f.path).toBe(f.sha256);
+        for (const f of manifest.files) {
+          expect(await sha256(path.join(directory, f.path)), f.path).toBe(f.sha256);
+          expect((await stat(path.join(directory, f.path))).size, f.path).toBe(f.bytes);
+        }
         const card = await readFile(path.join(directory, "README.md"), "utf8");
         const front = parseYaml(/^---\n([\s\S]*?)\n---\n/.exec(card)![1]!) as {
           license: string;

@@ -7,7 +7,7 @@ import { pool } from "@/lib/db/pool";
 import { queryRows, sql } from "@/lib/db/sql";
 import { buildExportPackage } from "@/lib/export/build-export";
 import { parseSourceChoice, parseSplitList, type ExportConfigInput } from "@/lib/export/export-config";
-import { validateExportConfig } from "@/lib/export/export-jobs";
+import { validateExportConfig } from "@/lib/export/validate-export-config";
 
 function numberFlag(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
