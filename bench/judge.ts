@@ -90,10 +90,7 @@ if (args.mode === "batch") {
     `bench:judge --mode batch: ${prompts} prompts × 8 candidates imported in ${((performance.now() - importStarted) / 1000).toFixed(1)} s`,
   );
   // --pg-stats: the run's statements only, not the import's.
-  if (pgStats) {
-    await pool().query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
-    await pool().query("SELECT pg_stat_statements_reset()");
-  }
+  await resetPgStats();
   const r = await measureBatchRun(bench, { projectSlug: project.slug, name: "bench batch", permutations });
   const result = {
     units: r.units,
@@ -120,8 +117,18 @@ if (args.mode === "batch") {
   process.exit(0);
 }
 
-/** Where the database's time went (--pg-stats): the statements with the most total time. */
-async function printPgStats() {
+/** Clears the statement statistics (--pg-stats), so they show the measured run's statements only. */
+async function resetPgStats() {
+  if (!pgStats) return;
+  await pool().query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+  await pool().query("SELECT pg_stat_statements_reset()");
+}
+
+/**
+ * Where the database's time went (--pg-stats): the statements with the most total time; with
+ * `calls` (a live run's judge calls), also the statements executed per call, all and by the worker's own.
+ */
+async function printPgStats(calls?: number) {
   if (!pgStats) return;
   await pool().query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
   const { rows } = await pool().query<{ calls: number; total_ms: number; mean_ms: number; query: string }>(
@@ -129,6 +136,14 @@ async function printPgStats() {
   );
   for (const r of rows)
     log(`${r.total_ms.toFixed(0).padStart(7)} ms ${String(r.calls).padStart(7)}× ${r.mean_ms.toFixed(2).padStart(6)} ms  ${r.query}`);
+  if (!calls) return;
+  // Top-level statements only (track=all also counts those run inside functions and triggers).
+  const { rows: totals } = await pool().query<{ statements: number; top: number }>(
+    `SELECT coalesce(sum(calls), 0)::int AS statements, coalesce(sum(calls) FILTER (WHERE toplevel), 0)::int AS top FROM pg_stat_statements`,
+  );
+  log(
+    `statements per call: ${(totals[0]!.top / calls).toFixed(2)} top-level (${totals[0]!.top} for ${calls} calls), ${(totals[0]!.statements / calls).toFixed(2)} counting nested ones`,
+  );
 }
 
 function round1(x: number): number {
@@ -144,6 +159,7 @@ for (const concurrency of levels) {
   const ideal = concurrency / (delayMs / 1000);
   const prompts = Math.ceil((ideal * seconds) / permutations);
   const project = await benchProject(`bench-judge-${concurrency}`, prompts);
+  await resetPgStats();
   const r = await measureLiveRun(bench, {
     projectSlug: project.slug,
     name: `bench ${concurrency}`,
@@ -161,7 +177,8 @@ for (const concurrency of levels) {
   );
 }
 log(`worker peak RSS: ${peakRss.toFixed(0)} MB`);
-await printPgStats();
+// With several levels the statistics are the last level's run.
+await printPgStats(results.at(-1)?.calls);
 if (args.json) {
   process.stdout.write(
     `${JSON.stringify({

@@ -12,8 +12,8 @@ import { coalesce } from "@/lib/judge/runs/coalesce";
  * orphans.
  */
 let holder: Promise<pg.Client> | null = null;
-/** Slots this process holds: advisory locks are re-entrant within a session, so track them here. */
-const heldSlots = new Set<string>();
+/** Slots this process holds, by run: advisory locks are re-entrant within a session, so track them here. */
+const heldSlots = new Map<string, Set<number>>();
 
 function lockHolder(): Promise<pg.Client> {
   holder ??= (async () => {
@@ -43,6 +43,58 @@ function onHolder<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
 const jobKey = (jobId: string) => `judge-job:${jobId}`;
 const slotKey = (runId: string, slot: number) => `judge-run:${runId}:${slot}`;
 
+interface TakeRequest {
+  runId: string;
+  slots: number;
+  /** The queue job's liveness lock, taken in the same round trip (first attempt only). */
+  jobLock: string | null;
+}
+
+/**
+ * Takes slots by group commit: the units of a run asking within a couple of milliseconds (a
+ * fetched batch of jobs asks together) share one statement that takes as many free slots as they
+ * ask for, and their job locks, instead of one round trip each on the single lock connection
+ * (256 of them in a row held every slot of a cohort back by seconds). Which slots this process
+ * holds is read and updated in the holder's turn: two takers in one process must not both "take"
+ * a slot the session already holds (advisory locks re-enter). Each request gets a slot, or
+ * undefined when none was free for it.
+ */
+const takeSlots = coalesce(
+  (requests: TakeRequest[]): Promise<(number | undefined)[]> =>
+    onHolder(async (client) => {
+      const taken: (number | undefined)[] = requests.map(() => undefined);
+      const byRun = new Map<string, number[]>();
+      requests.forEach((r, i) => {
+        const key = `${r.runId}:${r.slots}`;
+        const indexes = byRun.get(key);
+        if (indexes) indexes.push(i);
+        else byRun.set(key, [i]);
+      });
+      for (const indexes of byRun.values()) {
+        const { runId, slots } = requests[indexes[0]!]!;
+        const mine = [...(heldSlots.get(runId) ?? [])];
+        const jobLocks = indexes.flatMap((i) => requests[i]!.jobLock ?? []);
+        // pg_try_advisory_lock in the WHERE of a LIMITed scan runs only until enough slots are taken.
+        const row = await queryOne<{ slots: number[] }>(
+          client,
+          sql`SELECT (SELECT count(*) FROM unnest(${jobLocks}::text[]) k WHERE pg_try_advisory_lock(hashtextextended(k, 0))) AS job_locks,
+                     ARRAY(SELECT s FROM generate_series(0, ${slots}::int - 1) s
+                            WHERE NOT (s = ANY(${mine}::int[])) AND pg_try_advisory_lock(hashtextextended(${`judge-run:${runId}`} || ':' || s, 0))
+                            LIMIT ${indexes.length}::int) AS slots`,
+          { name: "take-run-slots" },
+        );
+        let held = heldSlots.get(runId);
+        if (!held) heldSlots.set(runId, (held = new Set()));
+        row!.slots.forEach((slot, j) => {
+          held.add(slot);
+          taken[indexes[j]!] = slot;
+        });
+      }
+      return taken;
+    }),
+  { lingerMs: 2, maxItems: 1024 },
+);
+
 export interface RunSlot {
   slot: number;
   /** Frees the slot and ends the job's liveness lock, in one round trip. */
@@ -55,29 +107,16 @@ export interface RunSlot {
  * process dies), in the same round trip.
  */
 async function tryTakeRunSlot(runId: string, slots: number, jobId?: string): Promise<RunSlot | null> {
-  // Which slots this process holds is read and updated in the holder's turn: two takers in one
-  // process must not both "take" a slot the session already holds (advisory locks re-enter).
-  const slot = await onHolder(async (client) => {
-    const mine = [...Array(slots).keys()].filter((s) => heldSlots.has(slotKey(runId, s)));
-    const jobLock = jobId ? jobKey(jobId) : null;
-    const row = await queryOne<{ slot: number | null }>(
-      client,
-      sql`SELECT CASE WHEN ${jobLock}::text IS NULL THEN NULL ELSE pg_try_advisory_lock(hashtextextended(${jobLock}::text, 0)) END AS job_locked,
-                    (SELECT s FROM generate_series(0, ${slots}::int - 1) s
-                      WHERE NOT (s = ANY(${mine}::int[])) AND pg_try_advisory_lock(hashtextextended(${`judge-run:${runId}`} || ':' || s, 0)) LIMIT 1) AS slot`,
-      { name: "take-run-slot" },
-    );
-    const taken = row?.slot ?? undefined;
-    if (taken !== undefined) heldSlots.add(slotKey(runId, taken));
-    return taken;
-  });
+  const slot = await takeSlots({ runId, slots, jobLock: jobId ? jobKey(jobId) : null });
   if (slot === undefined) return null;
   const key = slotKey(runId, slot);
   return {
     slot,
     release: async () => {
       await releaseLocks([key, ...(jobId ? [jobKey(jobId)] : [])]).catch(() => undefined);
-      heldSlots.delete(key);
+      const held = heldSlots.get(runId);
+      held?.delete(slot);
+      if (held?.size === 0) heldSlots.delete(runId);
     },
   };
 }
