@@ -2,6 +2,7 @@ import "server-only";
 import OpenAI from "openai";
 import { env } from "@/lib/config/env";
 import { endpointHostProblem, endpointPolicy, keyVarProblem, type EndpointPolicy } from "@/lib/judge/endpoint-policy";
+import { endpointFetch } from "@/lib/judge/endpoint-fetch";
 import { ledgerFetch } from "@/lib/judge/runs/send-ledger";
 import { judgeAnswerJsonSchema, parseJudgeAnswer, repairMessage, type JudgeAnswer } from "@/lib/judge/judge-answer";
 
@@ -116,9 +117,10 @@ export function policedFetch(policy: EndpointPolicy): typeof fetch {
     const url = input instanceof Request ? input.url : String(input);
     const problem = await endpointHostProblem(url, policy);
     if (problem) throw new EndpointRefusedError(`Refused by the endpoint policy: ${problem}`);
-    return fetch(input, { ...init, redirect: "error" });
+    return send(input, { ...init, redirect: "error" });
   };
 }
+const send = endpointFetch();
 
 export class EndpointRefusedError extends Error {}
 

@@ -1,0 +1,117 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { endpointFetch } from "@/lib/judge/endpoint-fetch";
+
+/** A local HTTP server whose answer each test chooses; it records what it received. */
+let server: http.Server;
+let base = "";
+const received: { method: string; url: string; headers: http.IncomingHttpHeaders; body: string; port: number }[] = [];
+let answer: (req: http.IncomingMessage, res: http.ServerResponse) => void = (_req, res) => res.end("{}");
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      received.push({
+        method: req.method!,
+        url: req.url!,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+        port: req.socket.remotePort!,
+      });
+      answer(req, res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+});
+
+const send = endpointFetch();
+
+describe("endpointFetch (the judge's chat requests)", () => {
+  it("sends the string body, method and headers as given and returns the whole answer with its status and headers", async () => {
+    answer = (_req, res) => res.writeHead(201, { "content-type": "application/json", "x-request-id": "req-7" }).end('{"ok":"ü"}');
+    received.length = 0;
+    const body = JSON.stringify({ model: "judge", messages: [{ role: "user", content: "Which drug? ü" }] });
+    const response = await send(`${base}/v1/chat/completions`, {
+      method: "POST",
+      body,
+      headers: new Headers({ authorization: "Bearer k", "content-type": "application/json" }),
+    });
+    expect(response.status).toBe(201);
+    expect(response.headers.get("x-request-id")).toBe("req-7");
+    expect(await response.json()).toEqual({ ok: "ü" });
+    expect(received).toEqual([
+      {
+        method: "POST",
+        url: "/v1/chat/completions",
+        headers: expect.objectContaining({
+          authorization: "Bearer k",
+          "content-type": "application/json",
+          "content-length": String(Buffer.byteLength(body)),
+        }) as unknown,
+        body,
+        port: expect.any(Number) as unknown,
+      },
+    ]);
+  });
+
+  it("keeps the connection for the next call", async () => {
+    answer = (_req, res) => res.end("{}");
+    received.length = 0;
+    for (let i = 0; i < 3; i++) await (await send(`${base}/x`, { method: "POST", body: "{}" })).text();
+    expect(new Set(received.map((r) => r.port)).size).toBe(1);
+  });
+
+  it("fails a redirect like a network error when redirects are refused, and never follows one", async () => {
+    answer = (_req, res) => res.writeHead(302, { location: `${base}/elsewhere` }).end();
+    received.length = 0;
+    const refused = await send(`${base}/x`, { method: "POST", body: "{}", redirect: "error" }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(TypeError);
+    expect(String((refused as TypeError).cause)).toBe("Error: the endpoint answered 302: redirects are not followed");
+    const returned = await send(`${base}/x`, { method: "POST", body: "{}" });
+    expect(returned.status).toBe(302);
+    expect(received.map((r) => r.url)).toEqual(["/x", "/x"]);
+  });
+
+  it("answers a 204 with an empty body", async () => {
+    answer = (_req, res) => res.writeHead(204).end();
+    const response = await send(`${base}/x`, { method: "POST", body: "{}" });
+    expect(response.status).toBe(204);
+    expect(await response.text()).toBe("");
+  });
+
+  it("stops at once when aborted (the SDK's timeout), closing the connection", async () => {
+    let closed!: Promise<void>;
+    answer = (req) => {
+      closed = new Promise((r) => req.socket.once("close", () => r()));
+      controller.abort();
+    };
+    const controller = new AbortController();
+    const error = await send(`${base}/x`, { method: "POST", body: "{}", signal: controller.signal }).catch((e: unknown) => e);
+    expect((error as Error).name).toBe("AbortError");
+    await closed;
+  });
+
+  it("fails, as a network error, when the endpoint closes the connection mid-answer", async () => {
+    answer = (_req, res) => {
+      res.writeHead(200, { "content-length": "100" });
+      res.write('{"partial":', () => res.destroy());
+    };
+    const error = await send(`${base}/x`, { method: "POST", body: "{}" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+  });
+
+  it("leaves bodies that are not strings (a file upload) to the built-in fetch", async () => {
+    answer = (_req, res) => res.end("{}");
+    received.length = 0;
+    await (await send(`${base}/files`, { method: "POST", body: new Uint8Array([104, 105]) })).text();
+    expect(received.map((r) => r.body)).toEqual(["hi"]);
+  });
+});
