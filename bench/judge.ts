@@ -173,7 +173,7 @@ for (const concurrency of levels) {
     `c=${String(concurrency).padStart(3)}: ${r.calls} calls in ${r.seconds.toFixed(2)} s = ${r.callsPerSecond.toFixed(1)} calls/s; ideal ${ideal.toFixed(0)}; efficiency ${(100 * r.efficiency).toFixed(1)}%; overhead ${r.overheadMsPerCall.toFixed(1)} ms per call`,
   );
   log(
-    `        CPU per call: worker ${r.cpuMsPerCall.worker} ms, PostgreSQL ${r.cpuMsPerCall.postgres} ms, this process (test server, polling) ${r.cpuMsPerCall.benchAndTestServer} ms; machine busy ${(100 * r.machineBusy).toFixed(0)}%`,
+    `        CPU per call: worker ${r.cpuMsPerCall.worker} ms (${r.workerSystemMsPerCall} ms of it in the kernel), PostgreSQL ${r.cpuMsPerCall.postgres} ms, this process (test server, polling) ${r.cpuMsPerCall.benchAndTestServer} ms; machine busy ${(100 * r.machineBusy).toFixed(0)}%`,
   );
 }
 log(`worker peak RSS: ${peakRss.toFixed(0)} MB`);

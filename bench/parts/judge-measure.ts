@@ -4,7 +4,7 @@ import type PgBoss from "pg-boss";
 import { JOB_PROCESS, tsxArgs } from "@/lib/process/node-commands";
 import { startFakeOpenAI } from "../../tests/support/fake-openai-server";
 import { peakRssMbOf } from "./peak-rss";
-import { postgresCpuMs, processCpuMs } from "./process-cpu";
+import { postgresCpuMs, processCpuMs, processCpuSplitMs } from "./process-cpu";
 
 /** The local OpenAI-compatible test server answering after `delayMs`, registered as an endpoint, with the built-in templates and a queue. */
 export interface JudgeBench {
@@ -109,6 +109,8 @@ export interface LiveRunFigures {
   /** Time a slot is held beyond the server's delay, per call. */
   overheadMsPerCall: number;
   cpuMsPerCall: { worker: number; postgres: number; benchAndTestServer: number };
+  /** The worker's CPU per call in kernel mode (system calls: sockets, polling, GC threads waking), part of `cpuMsPerCall.worker`. */
+  workerSystemMsPerCall: number;
   /** CPU of everything measured, as a share of the machine's cores over the run. */
   machineBusy: number;
   workerPeakRssMb: number;
@@ -133,7 +135,12 @@ export async function measureLiveRun(
   });
   const worker = await startWorker(bench.databaseUrl, concurrency, options.cpuProfileDir);
   const callsBefore = bench.fake.calls.length;
-  const cpuBefore = { worker: processCpuMs(worker.pid!), self: process.cpuUsage(), pg: postgresCpuMs(bench.postmasterPid) };
+  const cpuBefore = {
+    worker: processCpuMs(worker.pid!),
+    workerSystem: processCpuSplitMs(worker.pid!).system,
+    self: process.cpuUsage(),
+    pg: postgresCpuMs(bench.postmasterPid),
+  };
   const started = performance.now();
   await startJudgeRun(bench.boss, run.id, null);
   // A cheap status poll (the run page's progress query counts units: too heavy to ask 10 times a second).
@@ -149,6 +156,7 @@ export async function measureLiveRun(
   const self = process.cpuUsage(cpuBefore.self);
   const cpu = {
     worker: processCpuMs(worker.pid!) - cpuBefore.worker,
+    workerSystem: processCpuSplitMs(worker.pid!).system - cpuBefore.workerSystem,
     postgres: postgresCpuMs(bench.postmasterPid) - cpuBefore.pg,
     benchAndTestServer: (self.user + self.system) / 1000,
   };
@@ -167,6 +175,7 @@ export async function measureLiveRun(
     efficiency: calls / seconds / ideal,
     overheadMsPerCall: ((concurrency * seconds) / calls) * 1000 - bench.delayMs,
     cpuMsPerCall: { worker: perCall(cpu.worker), postgres: perCall(cpu.postgres), benchAndTestServer: perCall(cpu.benchAndTestServer) },
+    workerSystemMsPerCall: perCall(cpu.workerSystem),
     machineBusy: (cpu.worker + cpu.postgres + cpu.benchAndTestServer) / (seconds * 1000 * os.cpus().length),
     workerPeakRssMb,
   };

@@ -42,3 +42,9 @@ export function postgresCpuMs(postmasterPid: number): number {
   }
   return ms;
 }
+
+/** CPU milliseconds a process has used so far in user and in kernel mode (zeros once it ended). */
+export function processCpuSplitMs(pid: number): { user: number; system: number } {
+  const fields = statFields(pid);
+  return fields ? { user: ticks(fields, [11]) * TICK_MS, system: ticks(fields, [12]) * TICK_MS } : { user: 0, system: 0 };
+}

@@ -33,12 +33,17 @@ export function withSendLedger<T>(
   return current.run(ledger, () => fn(ledger.sendIds));
 }
 
+/** The SDK serializes a request's fields in the order given, and callJudge and the generation call name the model first. */
+const LEADING_MODEL = /^\{"model":("(?:[^"\\]|\\.)*")/;
+
 /** What a request body says about its model and size (about 4 characters a token). */
-function describeBody(body: unknown): { model: string; estimatedInputTokens: number } {
+export function describeBody(body: unknown): { model: string; estimatedInputTokens: number } {
   const text = typeof body === "string" ? body : "";
   let model = "";
   try {
-    model = String((JSON.parse(text) as { model?: unknown }).model ?? "");
+    // Only the model's string is parsed when it comes first, not the whole request (prompt and candidates included).
+    const leading = LEADING_MODEL.exec(text);
+    model = String(leading ? (JSON.parse(leading[1]!) as string) : ((JSON.parse(text) as { model?: unknown }).model ?? ""));
   } catch {
     // Not JSON: no model to name.
   }
