@@ -15,7 +15,6 @@ import { pool } from "@/lib/db/pool";
 import { execute, queryOne, queryRows, sql, type Sql } from "@/lib/db/sql";
 import { withTransaction } from "@/lib/db/transaction";
 import { BatchFilePacker, OPENAI_BATCH_FILE_LIMITS, type BatchFileLimits } from "@/lib/judge/batch-files";
-import { FastBatchLines } from "@/lib/judge/batch-lines";
 import { judgeClient } from "@/lib/judge/call-judge";
 import { parseJudgeAnswer } from "@/lib/judge/judge-answer";
 import {
@@ -155,17 +154,7 @@ async function pendingPrompts(run: BatchRun, where: Sql, limit: number): Promise
  * bytes (UTF-8, newline included). A line of ~12 KB is encoded once: its hash, its size and the
  * file's write all use these bytes.
  */
-function* requestLines(
-  run: BatchRun,
-  fast: FastBatchLines,
-  prompt: PendingPrompt,
-): Generator<{ unit: number; order: string[]; bytes: Buffer }> {
-  // First requests (no earlier call) are joined from the prompt's escaped texts; repairs and resends are rendered in full.
-  const first = prompt.earlier ? null : fast.linesOf(prompt, prompt.units);
-  if (first) {
-    for (const { unit, order, line } of first) yield { unit, order, bytes: Buffer.from(`${line}\n`, "utf8") };
-    return;
-  }
+function* requestLines(run: BatchRun, prompt: PendingPrompt): Generator<{ unit: number; order: string[]; bytes: Buffer }> {
   for (const unit of prompt.units) {
     const earlier = prompt.earlier?.filter((c) => c.unit === unit) ?? [];
     const { order, request } = batchRequest(run, prompt, unit, earlier);
@@ -256,7 +245,6 @@ export async function submitJudgeBatches(run: BatchRun): Promise<number> {
   const client = clientOf(run);
   const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), "medpref-batch-"));
   const packer = new BatchFilePacker(fileLimits);
-  const fast = new FastBatchLines(run);
   const lines = new LineLog();
   let file: InputFile | null = null;
   let files = 0;
@@ -289,7 +277,7 @@ export async function submitJudgeBatches(run: BatchRun): Promise<number> {
         next.catch(() => undefined);
       }
       for (const prompt of prompts)
-        for (const { unit, order, bytes } of requestLines(run, fast, prompt)) {
+        for (const { unit, order, bytes } of requestLines(run, prompt)) {
           if (packer.add(batchCustomId(prompt.promptId, unit), bytes.length) && file) {
             await submit(file);
             file = null;
