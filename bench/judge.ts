@@ -100,6 +100,7 @@ if (args.mode === "batch") {
     wallSeconds: round1(r.wallSeconds),
     polls: r.polls,
     pollSeconds: r.pollSeconds.map(round1),
+    pollCpuSeconds: r.pollCpuSeconds.map((c) => ({ node: round1(c.node), postgres: round1(c.postgres) })),
     cpuSeconds: round1(r.cpuSeconds),
     postgresCpuSeconds: round1(r.postgresCpuSeconds),
     peakRssMb: Math.round(r.peakRssMb),
@@ -107,7 +108,7 @@ if (args.mode === "batch") {
   if (args.json) process.stdout.write(`${JSON.stringify({ mode: "batch", ...result })}\n`);
   else
     log(
-      `${result.units} units in ${result.batches} batches: MedPref's own time ${result.overheadSeconds} s (test server ${result.testServerSeconds} s, wall ${result.wallSeconds} s, ${result.polls} polls taking ${result.pollSeconds.join(" + ")} s; this process's CPU ${result.cpuSeconds} s including the test server's, PostgreSQL's ${result.postgresCpuSeconds} s; peak RSS ${result.peakRssMb} MB)`,
+      `${result.units} units in ${result.batches} batches: MedPref's own time ${result.overheadSeconds} s (test server ${result.testServerSeconds} s, wall ${result.wallSeconds} s, ${result.polls} polls taking ${result.pollSeconds.join(" + ")} s, CPU per poll (this process / PostgreSQL) ${result.pollCpuSeconds.map((c) => `${c.node}/${c.postgres}`).join(", ")} s; this process's CPU ${result.cpuSeconds} s including the test server's, PostgreSQL's ${result.postgresCpuSeconds} s; peak RSS ${result.peakRssMb} MB)`,
     );
   await printPgStats();
   await bench.close();

@@ -192,6 +192,8 @@ export interface BatchRunFigures {
   polls: number;
   /** MedPref's own seconds in each poll (the first submits the batches, the later ones ingest what finished). */
   pollSeconds: number[];
+  /** CPU seconds of each poll: this process's (the test server's included) and PostgreSQL's, to tell Node's work from the database's per phase. */
+  pollCpuSeconds: { node: number; postgres: number }[];
   /** This process's CPU, which includes the test server's. */
   cpuSeconds: number;
   /** PostgreSQL's CPU over the run (all its processes): with this process's, the work done, which a busy machine does not inflate as it does wall time. */
@@ -214,6 +216,7 @@ export async function measureBatchRun(
   const run = await createBenchRun(bench, options, { mode: "BATCH" });
   await startJudgeRun(bench.boss, run.id, null);
   const pollSeconds: number[] = [];
+  const pollCpuSeconds: { node: number; postgres: number }[] = [];
   const cpu = process.cpuUsage();
   const pgCpuBefore = postgresCpuMs(bench.postmasterPid);
   const workBefore = bench.fake.batchWorkMs();
@@ -221,8 +224,12 @@ export async function measureBatchRun(
   for (;;) {
     const work = bench.fake.batchWorkMs();
     const t = performance.now();
+    const nodeCpu = process.cpuUsage();
+    const pgCpu = postgresCpuMs(bench.postmasterPid);
     const next = await pollJudgeBatches(run.id);
     pollSeconds.push((performance.now() - t - (bench.fake.batchWorkMs() - work)) / 1000);
+    const nodeUsed = process.cpuUsage(nodeCpu);
+    pollCpuSeconds.push({ node: (nodeUsed.user + nodeUsed.system) / 1e6, postgres: (postgresCpuMs(bench.postmasterPid) - pgCpu) / 1000 });
     if (next === "done") break;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -243,6 +250,7 @@ export async function measureBatchRun(
     wallSeconds,
     polls: pollSeconds.length,
     pollSeconds,
+    pollCpuSeconds,
     cpuSeconds: (used.user + used.system) / 1e6,
     postgresCpuSeconds,
     peakRssMb: (await peakRssMbOf(process.pid)) ?? 0,

@@ -92,9 +92,9 @@ export function batchLine(promptId: string, unitIndex: number, request: JudgeAtt
   return JSON.stringify({ custom_id: batchCustomId(promptId, unitIndex), method: "POST", url: "/v1/chat/completions", body: request });
 }
 
-/** The SHA-256 of a line's UTF-8 bytes (without its newline). */
-export function lineSha256(line: string): Buffer {
-  return createHash("sha256").update(line, "utf8").digest();
+/** The SHA-256 of a line's UTF-8 bytes (without its newline), given as text or as those bytes. */
+export function lineSha256(line: string | Uint8Array): Buffer {
+  return typeof line === "string" ? createHash("sha256").update(line, "utf8").digest() : createHash("sha256").update(line).digest();
 }
 
 /** What `callRequest` shows of a call's request. */
