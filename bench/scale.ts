@@ -8,7 +8,7 @@
 // To iterate on one large database: `--keep-database` stops the embedded PostgreSQL at the end but
 // keeps its folder (printed); `--database-home <folder>` starts that one again, applies new
 // migrations, skips the import, the rankings and the judge runs (its Batch run is reused for the
-// run page) and runs the other steps not skipped. Remove the folder when done.
+// run page) and runs the other steps not skipped (`--formats rm,sft`: only these exports). Remove the folder when done.
 export {};
 process.env.LOG_LEVEL ??= "warn";
 // This process enqueues only (as the web server does); the live judge run has its own worker process.
@@ -37,6 +37,7 @@ const args = benchArgs({
   permutations: "2",
   "keep-database": "false",
   "database-home": "",
+  formats: "",
 });
 const promptCount = Number(args.prompts);
 if (!Number.isInteger(promptCount) || promptCount < 100) throw new Error("--prompts must be a whole number ≥ 100");
@@ -262,17 +263,24 @@ if (!skip.has("pages")) {
 
 // --- Exports: every format and file type through the CLI, each next to COPY TO of its documents -
 if (!skip.has("exports")) {
-  const { EXPORT_FORMATS } = await import("@/lib/export/export-config");
+  const { EXPORT_FORMATS: ALL_FORMATS } = await import("@/lib/export/export-config");
+  // `--formats rm,sft`: only these (to finish or repeat part of the step on a kept database).
+  const EXPORT_FORMATS = args.formats ? ALL_FORMATS.filter((f) => args.formats!.split(",").includes(f)) : ALL_FORMATS;
   const exports: Record<string, unknown>[] = [];
+  /** CPU seconds of each export and of its COPY TO (details only: the --json entries keep the issue's keys). */
+  const exportCpu: Record<string, unknown>[] = [];
   const out = await fsp.mkdtemp(path.join(os.tmpdir(), "medpref-bench-scale-export-"));
-  let copy = { seconds: 0, bytes: 0 };
+  const postmasterPid = await postmasterPidOf(pool());
+  let copy = { seconds: 0, bytes: 0, cpuSeconds: 0, postgresCpuSeconds: 0 };
   for (const [i, format] of EXPORT_FORMATS.entries()) {
     // The baseline (run like the export's read: same query, transaction and settings) before every
     // second format, so each export is timed within minutes of its baseline, under the same load;
     // one per format cost a further B × 3 (about 3 minutes at 100,000 prompts) of the 30-minute budget.
     if (i % 2 === 0) {
-      copy = await timeRawExportCopy(pool(), { id: project.id, slug: SLUG });
-      log(`  raw COPY TO of the documents the exports read: ${copy.seconds.toFixed(1)} s (${(copy.bytes / 1e6).toFixed(0)} MB)`);
+      copy = await timeRawExportCopy(pool(), { id: project.id, slug: SLUG }, postmasterPid);
+      log(
+        `  raw COPY TO of the documents the exports read: ${copy.seconds.toFixed(1)} s (${(copy.bytes / 1e6).toFixed(0)} MB; CPU: PostgreSQL ${copy.postgresCpuSeconds.toFixed(1)} s, reader ${copy.cpuSeconds.toFixed(1)} s)`,
+      );
     }
     for (const fileType of ["jsonl", "parquet"] as const) {
       const directory = path.join(out, `${format}-${fileType}`);
@@ -283,6 +291,7 @@ if (!skip.has("exports")) {
         fileType,
         strategy: "best-random",
         out: directory,
+        postmasterPid,
       });
       await fsp.rm(directory, { recursive: true, force: true });
       exports.push({
@@ -293,13 +302,23 @@ if (!skip.has("exports")) {
         ratio: round(r.seconds / copy.seconds),
         peakRssMb: Math.round(r.peakRssMb),
       });
+      const copyCpu = copy.postgresCpuSeconds + copy.cpuSeconds;
+      exportCpu.push({
+        format,
+        fileType,
+        cpuSeconds: round(r.cpuSeconds),
+        postgresCpuSeconds: round(r.postgresCpuSeconds),
+        baselineCpuSeconds: round(copyCpu),
+        load: round(os.loadavg()[0]!),
+      });
       log(
-        `  export ${format} ${fileType}: ${r.rows} rows in ${r.seconds.toFixed(1)} s (${(r.seconds / copy.seconds).toFixed(2)}× COPY ${copy.seconds.toFixed(1)} s), peak RSS ${r.peakRssMb.toFixed(0)} MB`,
+        `  export ${format} ${fileType}: ${r.rows} rows in ${r.seconds.toFixed(1)} s (${(r.seconds / copy.seconds).toFixed(2)}× COPY ${copy.seconds.toFixed(1)} s), peak RSS ${r.peakRssMb.toFixed(0)} MB; CPU: export ${r.cpuSeconds.toFixed(1)} s + PostgreSQL ${r.postgresCpuSeconds.toFixed(1)} s (COPY ${copyCpu.toFixed(1)} s)`,
       );
     }
   }
   await fsp.rm(out, { recursive: true, force: true });
   result.exports = exports;
+  details.exportCpu = exportCpu;
   stepDone("exports");
 }
 
