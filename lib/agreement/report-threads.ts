@@ -33,14 +33,33 @@ export class ReportWorker {
     this.half.catch(() => undefined);
   }
 
-  /** The report of `data`: the worker's half (the columns copied to it) and this thread's half at once. */
+  /** The report of `data`: the worker's half and this thread's half at once. */
   async report(data: ReportColumns, options: ReportOptions): Promise<AgreementReport> {
-    this.worker.postMessage({ data, options });
-    const agreement = agreementHalf(data, options);
+    const shared = sharedColumns(data);
+    // The raters half reads no per-prompt strings: they are left out of the message (4 strings per prompt to copy).
+    this.worker.postMessage({ data: { ...shared, promptIds: [], previews: [], sources: [], promptTypes: [] }, options });
+    const agreement = agreementHalf(shared, options);
     return joinHalves(agreement, await this.half);
   }
 
   async close(): Promise<void> {
     await this.worker.terminate();
   }
+}
+
+/**
+ * The columns with every typed array moved onto a SharedArrayBuffer (one copy each), which a message
+ * hands to the worker as it is: posted as ordinary typed arrays they would be serialized and copied,
+ * about 12 ms per MB (64 MB of columns at 100k prompts: most of a second on each thread).
+ */
+function sharedColumns(data: ReportColumns): ReportColumns {
+  const shared = { ...data };
+  for (const [key, value] of Object.entries(data))
+    if (ArrayBuffer.isView(value)) {
+      const view = value as Uint8Array;
+      const copy = new (view.constructor as new (buffer: SharedArrayBuffer) => Uint8Array)(new SharedArrayBuffer(view.byteLength));
+      copy.set(view);
+      (shared as Record<string, unknown>)[key] = copy;
+    }
+  return shared;
 }
