@@ -1,21 +1,23 @@
 // One agreement report, computed in its own process and written to stdout as JSON (started by
 // lib/agreement/report-process.ts: job processes run with a bounded heap that 100k prompts' rankings
 // do not fit in). Arguments: the project's id and the filter as JSON. Tells its parent (IPC) when
-// loading is done and computing starts.
+// loading is done and computing starts. Half of the report is computed on a worker thread.
 export {};
 process.env.LOG_LEVEL ??= "warn";
 const [projectId, filterJson] = process.argv.slice(2);
-const { agreementReport } = await import("@/lib/agreement/agreement-report");
+const { ReportWorker } = await import("@/lib/agreement/report-threads");
 const { loadReportData } = await import("@/lib/agreement/load-report-data");
 const { closePool } = await import("@/lib/db/pool");
+const worker = new ReportWorker();
 try {
   const data = await loadReportData(projectId!, JSON.parse(filterJson ?? "{}"));
   process.send?.({ phase: "computing" });
-  const report = agreementReport(data, { seed: projectId! });
+  const report = await worker.report(data, { seed: projectId! });
   await new Promise<void>((resolve, reject) =>
     process.stdout.write(JSON.stringify(report), (error) => (error ? reject(error) : resolve())),
   );
 } finally {
+  await worker.close();
   await closePool();
   process.disconnect?.();
 }

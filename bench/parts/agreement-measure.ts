@@ -29,7 +29,7 @@ export async function measureAgreement(
   options: { projectId: string; slug: string; clinicianPrefix: string; repeats: number },
 ): Promise<AgreementFigures> {
   const { loadReportData } = await import("@/lib/agreement/load-report-data");
-  const { agreementReport } = await import("@/lib/agreement/agreement-report");
+  const { ReportWorker } = await import("@/lib/agreement/report-threads");
   const { dashboardAgreement, runAgreementRefresh } = await import("@/lib/agreement/project-agreement");
   const { startQueue } = await import("@/lib/jobs/queue");
   const { projectId, slug } = options;
@@ -37,10 +37,12 @@ export async function measureAgreement(
   const computes: number[] = [];
   let summary = "";
   for (let i = 0; i < options.repeats; i++) {
+    // As scripts/agreement-report.ts does: the worker thread starts with the load, computes half the report.
     const t0 = performance.now();
+    const worker = new ReportWorker();
     const data = await loadReportData(projectId);
     const t1 = performance.now();
-    const report = agreementReport(data, { seed: projectId });
+    const report = await worker.report(data, { seed: projectId }).finally(() => worker.close());
     const t2 = performance.now();
     loads.push((t1 - t0) / 1000);
     computes.push((t2 - t1) / 1000);

@@ -145,11 +145,17 @@ function disagreements(views: ReportViews, runIndices: readonly number[], limit:
   }));
 }
 
-/**
- * The whole agreement report of a project (pure: data in, figures out). Every pooled figure has
- * a seeded bootstrap interval; the same data and seed give the same report.
- */
-export function agreementReport(data: ReportColumns, options: ReportOptions = {}): AgreementReport {
+/** What both halves of the report start from: the project's judge runs with rankings and the per-prompt views. */
+interface ReportBasis {
+  data: ReportColumns;
+  figureOptions: { resamples?: number; seed: string | number };
+  runs: { id: string; name: string; model: string | null }[];
+  runIds: string[];
+  runIndices: number[];
+  views: ReportViews;
+}
+
+function reportBasis(data: ReportColumns, options: ReportOptions): ReportBasis {
   const figureOptions = { resamples: options.resamples, seed: options.seed ?? 0 };
   // The project's judge runs with any ranking (their indices in data.runIds are their order in data.runs).
   const withRankings = new Uint8Array(data.runIds.length);
@@ -157,7 +163,22 @@ export function agreementReport(data: ReportColumns, options: ReportOptions = {}
   const runs = [...data.runs.values()].filter((_, i) => withRankings[i] === 1);
   const runIds = runs.map((r) => r.id);
   const runIndices = runIds.map((id) => data.runIds.indexOf(id));
-  const views = new ReportViews(data, runIndices);
+  return { data, figureOptions, runs, runIds, runIndices, views: new ReportViews(data, runIndices) };
+}
+
+/**
+ * The report's sections in two halves of about the same cost at 100k prompts (the agreement figures;
+ * the raters, bias and model comparisons), so that two threads can compute them at once
+ * (lib/agreement/report-threads.ts). Each half is a pure function of the data and options.
+ */
+export type AgreementHalf = Pick<
+  AgreementReport,
+  "counts" | "humanHuman" | "judges" | "judgeVsJudge" | "runs" | "breakdowns" | "disagreements"
+>;
+export type RatersHalf = Pick<AgreementReport, "annotators" | "heatmap" | "bias" | "models">;
+
+function agreementHalfOf(basis: ReportBasis, options: ReportOptions): AgreementHalf {
+  const { data, figureOptions, runs, runIds, runIndices, views } = basis;
   const humanCounts = views.humans;
   const maxK = Math.max(3, views.mostHumans);
   const humanSet = new AgreementFigureSet({
@@ -183,11 +204,6 @@ export function agreementReport(data: ReportColumns, options: ReportOptions = {}
         judges: runIds.map((runId) => ({ runId, vsConsensus: judgeSets.get(runId)!.figures(groupOptions, members) })),
       };
     });
-  // Each view hands its prompts to the comparison in place (prompts with no ranking in the view left out).
-  const modelViews = [
-    { key: "humans", label: "Clinicians", source: views.humanWins() },
-    ...runs.map((run, i) => ({ key: run.id, label: run.name, source: views.judgeWins(runIndices[i]!) })),
-  ];
   let judgeRankings = 0;
   for (let r = 0; r < data.kind.length; r++) if (data.kind[r] === JUDGE) judgeRankings += 1;
   const annotators = new Uint8Array(data.raterIds.length);
@@ -222,6 +238,19 @@ export function agreementReport(data: ReportColumns, options: ReportOptions = {}
     ),
     judgeVsJudge: judgeVsJudge(views, runIndices),
     runs: runs.map((r) => ({ id: r.id, name: r.name, model: r.model })),
+    breakdowns: { bySource: breakdown(data.sources), byType: breakdown(data.promptTypes) },
+    disagreements: disagreements(views, runIndices, options.disagreementLimit ?? 100),
+  };
+}
+
+function ratersHalfOf(basis: ReportBasis): RatersHalf {
+  const { data, figureOptions, runs, runIndices, views } = basis;
+  // Each view hands its prompts to the comparison in place (prompts with no ranking in the view left out).
+  const modelViews = [
+    { key: "humans", label: "Clinicians", source: views.humanWins() },
+    ...runs.map((run, i) => ({ key: run.id, label: run.name, source: views.judgeWins(runIndices[i]!) })),
+  ];
+  return {
     annotators: annotatorQuality(views),
     heatmap: annotatorHeatmap(data),
     bias: { ...biasSeries(data, runIndices), selfPreference: selfPreference(views, runIndices) },
@@ -230,7 +259,36 @@ export function agreementReport(data: ReportColumns, options: ReportOptions = {}
       label: v.label,
       comparison: compareModelsOf(v.source.models, v.source.add, { seed: `${figureOptions.seed}:${v.key}` }),
     })),
-    breakdowns: { bySource: breakdown(data.sources), byType: breakdown(data.promptTypes) },
-    disagreements: disagreements(views, runIndices, options.disagreementLimit ?? 100),
   };
+}
+
+export const agreementHalf = (data: ReportColumns, options: ReportOptions = {}): AgreementHalf =>
+  agreementHalfOf(reportBasis(data, options), options);
+
+export const ratersHalf = (data: ReportColumns, options: ReportOptions = {}): RatersHalf => ratersHalfOf(reportBasis(data, options));
+
+/** The report from its halves, its sections in the report's order (the stored JSON depends on it). */
+export function joinHalves(a: AgreementHalf, b: RatersHalf): AgreementReport {
+  return {
+    counts: a.counts,
+    humanHuman: a.humanHuman,
+    judges: a.judges,
+    judgeVsJudge: a.judgeVsJudge,
+    runs: a.runs,
+    annotators: b.annotators,
+    heatmap: b.heatmap,
+    bias: b.bias,
+    models: b.models,
+    breakdowns: a.breakdowns,
+    disagreements: a.disagreements,
+  };
+}
+
+/**
+ * The whole agreement report of a project (pure: data in, figures out). Every pooled figure has
+ * a seeded bootstrap interval; the same data and seed give the same report.
+ */
+export function agreementReport(data: ReportColumns, options: ReportOptions = {}): AgreementReport {
+  const basis = reportBasis(data, options);
+  return joinHalves(agreementHalfOf(basis, options), ratersHalfOf(basis));
 }
