@@ -12,6 +12,7 @@ import { classifyRecord } from "@/lib/import/classify-record";
 import { ImportTally, type PendingPrompt } from "@/lib/import/import-tally";
 import { readRecords } from "@/lib/import/read-records";
 import { rejectedReportChunks, rejectedReportFile, teeRejectedReport, type RejectedReportSink } from "@/lib/import/rejected-report";
+import { logger } from "@/lib/logger";
 import { addImportedCounts } from "@/lib/projects/project-counts";
 import type { ImportFormat, ImportLimits, RecordProblem } from "@/lib/import/types";
 
@@ -111,7 +112,7 @@ export async function importPrompts(options: ImportOptions): Promise<ImportSumma
   let rejectedReport: RejectedReportSink | undefined;
   try {
     try {
-      return await withTransaction(async (tx) => {
+      const summary = await withTransaction(async (tx) => {
         // One import at a time per project: concurrent imports of the same file cannot both add it.
         await execute(tx, sql`SELECT pg_advisory_xact_lock(hashtext('medpref-import:' || ${options.projectId}))`);
         rejectedReport = rejectedReportSink(tx, importId, options);
@@ -123,6 +124,8 @@ export async function importPrompts(options: ImportOptions): Promise<ImportSumma
         await finishImport(tx, options, summary);
         return summary;
       });
+      if (summary.promptsAdded >= ANALYZE_AFTER_PROMPTS) await analyzeImportedTables();
+      return summary;
     } catch (error) {
       if (!(error instanceof InvalidImport)) throw error;
       // Rolled back; the import row (committed before, outside the import's transaction) records why.
@@ -140,6 +143,22 @@ export async function importPrompts(options: ImportOptions): Promise<ImportSumma
   } finally {
     progress.stop();
   }
+}
+
+/** Imports at least this large refresh the planner's statistics of the tables they filled. */
+export const ANALYZE_AFTER_PROMPTS = 1_000;
+
+/**
+ * Statistics of the tables an import fills, taken afresh once it has committed. Until autovacuum
+ * gets to them, the planner (and every session's cached plans, which ANALYZE invalidates) would
+ * go on sizing these tables as before the import: at 100,000 prompts a ranking trigger's cached
+ * plan, made when the project was empty, walked the transition table once per prompt (15 minutes
+ * instead of seconds). The import is committed by then, so a failure here is logged, not raised.
+ */
+async function analyzeImportedTables(): Promise<void> {
+  await execute(pool(), sql`ANALYZE prompts, completions, prompt_ranking_counts, prompt_list_keys, prompt_search_texts`).catch(
+    (error: unknown) => logger.warn({ err: error }, "statistics after the import were not refreshed (autovacuum will)"),
+  );
 }
 
 /** A file with invalid records (without skipInvalid): thrown to roll the import's transaction back, then reported as its summary. */

@@ -6,6 +6,7 @@ import { db } from "@/lib/db/prisma";
 import { pool } from "@/lib/db/pool";
 import { queryRows, sql } from "@/lib/db/sql";
 import { readStoredRejectedReport } from "@/lib/import/rejected-report";
+import { ANALYZE_AFTER_PROMPTS } from "@/lib/import/import-prompts";
 import { DEFAULT_IMPORT_LIMITS } from "@/lib/import/types";
 import { HAS_SHARED_FIXTURES, ULTRAMEDICAL_DIR, importFile, importText, jsonl, makeProject, record } from "../support/fixtures";
 import { useFreshDatabase } from "../support/test-database";
@@ -153,6 +154,33 @@ describe("importing MedPref JSONL", () => {
     const project = await makeProject();
     const summary = await importText(project.id, jsonl([record(1), record(2), record(1)]));
     expect(summary).toMatchObject({ ok: true, promptsAdded: 2, duplicatesInFile: 1 });
+  });
+
+  it("refreshes the planner's statistics of the tables it filled once an import of 1,000 prompts or more commits, not before", async () => {
+    const lastAnalyze = async () =>
+      queryRows<{ relname: string; analyzed: Date | null }>(
+        pool(),
+        sql`SELECT relname, last_analyze AS analyzed FROM pg_stat_user_tables
+             WHERE relname IN ('prompts', 'completions', 'prompt_ranking_counts', 'prompt_list_keys', 'prompt_search_texts') ORDER BY relname`,
+      );
+    const project = await makeProject();
+    const small = await importText(project.id, jsonl(Array.from({ length: ANALYZE_AFTER_PROMPTS - 1 }, (_, i) => record(10_000 + i, 2))));
+    expect(small.promptsAdded).toBe(ANALYZE_AFTER_PROMPTS - 1);
+    const before = await lastAnalyze();
+    const started = new Date();
+    const large = await importText(project.id, jsonl(Array.from({ length: ANALYZE_AFTER_PROMPTS }, (_, i) => record(20_000 + i, 2))));
+    expect(large.promptsAdded).toBe(ANALYZE_AFTER_PROMPTS);
+    const after = await lastAnalyze();
+    // last_analyze is set by an explicit ANALYZE only (autovacuum writes last_autoanalyze).
+    expect(after.map((t) => t.relname)).toEqual([
+      "completions",
+      "prompt_list_keys",
+      "prompt_ranking_counts",
+      "prompt_search_texts",
+      "prompts",
+    ]);
+    for (const t of after) expect(t.analyzed!.getTime(), t.relname).toBeGreaterThanOrEqual(started.getTime() - 1000);
+    expect(before.every((t) => t.analyzed === null || t.analyzed.getTime() < started.getTime())).toBe(true);
   });
 
   it("writes the import and an audit entry", async () => {
