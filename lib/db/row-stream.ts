@@ -1,6 +1,6 @@
 import "server-only";
 import pg from "pg";
-import { camelCase, type Sql } from "@/lib/db/sql";
+import { camelCaseRows, type Sql } from "@/lib/db/sql";
 
 /**
  * Runs `statement` on `client` and hands each row to `onRow` as it arrives, typed and camelCased
@@ -11,18 +11,12 @@ export function forEachRow<Row>(client: pg.PoolClient, statement: Sql, onRow: (r
   return new Promise<number>((resolve, reject) => {
     const rows = new pg.Query<Record<string, unknown>>(statement.text, [...statement.values]);
     let count = 0;
-    let fields: (readonly [string, string])[] | null = null;
-    let renamed = false;
+    let rename: ReturnType<typeof camelCaseRows> | undefined;
     rows.on("row", (row: Record<string, unknown>, result?: pg.QueryResult) => {
-      if (fields === null) {
-        fields = (result?.fields ?? []).map((f) => [f.name, camelCase(f.name)] as const);
-        renamed = fields.some(([column, field]) => column !== field);
-      }
+      // Fields are known from the first row on; null (no column to rename) is kept, not asked again.
+      if (rename === undefined) rename = camelCaseRows(result?.fields ?? []);
       count += 1;
-      if (!renamed) return onRow(row as Row);
-      const mapped: Record<string, unknown> = {};
-      for (const [column, field] of fields) mapped[field] = row[column];
-      onRow(mapped as Row);
+      onRow((rename ? rename(row) : row) as Row);
     });
     rows.on("end", () => resolve(count));
     rows.on("error", reject);

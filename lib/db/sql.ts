@@ -102,14 +102,20 @@ export function camelCase(column: string): string {
   return name;
 }
 
-function mapRows<Row>(result: pg.QueryResult): Row[] {
-  const fields = result.fields.map((f) => [f.name, camelCase(f.name)] as const);
-  if (fields.every(([column, field]) => column === field)) return result.rows as Row[];
-  return result.rows.map((row: Record<string, unknown>) => {
+/** A row's columns renamed to camelCase fields, or null when every column already is one (rows pass as they are). */
+export function camelCaseRows(columns: readonly { name: string }[]): ((row: Record<string, unknown>) => Record<string, unknown>) | null {
+  const fields = columns.map((f) => [f.name, camelCase(f.name)] as const);
+  if (fields.every(([column, field]) => column === field)) return null;
+  return (row) => {
     const mapped: Record<string, unknown> = {};
     for (const [column, field] of fields) mapped[field] = row[column];
-    return mapped as Row;
-  });
+    return mapped;
+  };
+}
+
+function mapRows<Row>(result: pg.QueryResult): Row[] {
+  const rename = camelCaseRows(result.fields);
+  return (rename ? result.rows.map(rename) : result.rows) as Row[];
 }
 
 /**
