@@ -65,6 +65,14 @@ describe("endpoint hosts", () => {
     expect(await endpointHostProblem("http://localhost:11434/v1", defaults, { resolve: resolveTo(["127.0.0.1", "::1"]) })).toBeNull();
   });
 
+  it("refuses every scheme but http and https without resolving anything", async () => {
+    const resolve = async (host: string): Promise<string[]> => {
+      throw new Error(`resolved ${JSON.stringify(host)}`);
+    };
+    for (const url of ["data:,", "file:///etc/passwd", "ftp://llm.example/v1", "gopher://127.0.0.1/"])
+      expect(await endpointHostProblem(url, defaults, { resolve }), url).toBe("must start with http:// or https://");
+  });
+
   it("resolves a host name and refuses it when any address is link-local or metadata", async () => {
     expect(
       await endpointHostProblem("https://llm.evil.example/v1", defaults, { resolve: resolveTo(["93.184.216.34", "169.254.169.254"]) }),

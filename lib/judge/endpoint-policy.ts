@@ -105,12 +105,15 @@ export async function endpointHostProblem(
   } = {},
 ): Promise<string | null> {
   const resolve = options.resolve ?? resolveWithSystem;
-  let host: string;
+  let url: URL;
   try {
-    host = urlHost(baseUrl);
+    url = new URL(baseUrl);
   } catch {
     return "must be a URL such as https://api.openai.com/v1";
   }
+  // Requests go out over HTTP only (the SDK also probes its fetch with a data: URL, which has no host to resolve).
+  if (url.protocol !== "http:" && url.protocol !== "https:") return "must start with http:// or https://";
+  const host = urlHost(baseUrl);
   const byName = hostNameProblem(host, policy);
   if (byName) return byName;
   if (isIP(host)) return null;
