@@ -156,8 +156,14 @@ export const ANALYZE_AFTER_PROMPTS = 1_000;
  * instead of seconds). The import is committed by then, so a failure here is logged, not raised.
  */
 async function analyzeImportedTables(): Promise<void> {
-  await execute(pool(), sql`ANALYZE prompts, completions, prompt_ranking_counts, prompt_list_keys, prompt_search_texts`).catch(
-    (error: unknown) => logger.warn({ err: error }, "statistics after the import were not refreshed (autovacuum will)"),
+  // One table per connection, all at once: the import waits for the slowest table, not for their sum.
+  const tables = [sql`prompts`, sql`completions`, sql`prompt_ranking_counts`, sql`prompt_list_keys`, sql`prompt_search_texts`];
+  await Promise.all(
+    tables.map((table) =>
+      execute(pool(), sql`ANALYZE ${table}`).catch((error: unknown) =>
+        logger.warn({ err: error }, "statistics after the import were not refreshed (autovacuum will)"),
+      ),
+    ),
   );
 }
 
