@@ -64,6 +64,19 @@ export class SumMoments {
     this.cross = new Float64Array(dimension * dimension);
   }
 
+  /**
+   * The moments of `count` contributions already summed: `sum` per dimension and `cross(a, b)` the sum of
+   * the products of dimensions a and b (a ≤ b), e.g. summed where the contributions were made.
+   */
+  static fromSums(count: number, sum: Float64Array, cross: (a: number, b: number) => number): SumMoments {
+    const d = sum.length;
+    const moments = new SumMoments(d);
+    moments.count = count;
+    moments.sum.set(sum);
+    for (let a = 0; a < d; a++) for (let b = a; b < d; b++) moments.cross[a * d + b] = cross(a, b);
+    return moments;
+  }
+
   /** Adds one prompt's contribution: `values[k]` at dimension `dims[k]` for k < length (dims distinct). */
   add(dims: ArrayLike<number>, values: ArrayLike<number>, length = dims.length): void {
     const d = this.dimension;

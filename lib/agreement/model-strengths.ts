@@ -38,6 +38,14 @@ interface PackedWins {
   offsets: Int32Array;
   cells: Int32Array;
   wins: Float64Array;
+  /** Σ over prompts of each cell's wins (k*k cells). */
+  cellSums: Float64Array;
+  /**
+   * Σ over prompts of the product of two cells' wins, cell a ≤ cell b at a*k*k+b: the moments the normal
+   * bootstrap needs, summed as the prompts are packed. Wins are multiples of ½, so these sums are exact
+   * and do not depend on the order they are added in (the same as summing the packed cells afterwards).
+   */
+  cellCross: Float64Array;
 }
 
 /**
@@ -58,12 +66,19 @@ export type WinsSource = (
 
 /** Scratch n×n wins of one prompt, reused across prompts. */
 let scratch = new Float64Array(64);
+/** Scratch: a prompt's candidates in model order, its filled cells and their wins in cell order. */
+let byModel = new Int32Array(8);
+let sortedCells = new Int32Array(64);
+let sortedWins = new Float64Array(64);
 
 function packWins(source: WinsSource, k: number): PackedWins {
   const offsets = new NumberColumn(0);
   let cells = new Int32Array(1024);
   let wins = new Float64Array(1024);
   let at = 0;
+  const kk = k * k;
+  const cellSums = new Float64Array(kk);
+  const cellCross = new Float64Array(kk * kk);
   source((n, m, sources, rankAt, models, modelAt) => {
     if (scratch.length < n * n) scratch = new Float64Array(n * n);
     const local = scratch;
@@ -102,8 +117,59 @@ function packWins(source: WinsSource, k: number): PackedWins {
         }
     }
     offsets.push(at);
+    addCellMoments(local, n, models, modelAt, k, cellSums, cellCross);
   });
-  return { count: offsets.length - 1, offsets: new Int32Array(offsets.values()), cells, wins };
+  return { count: offsets.length - 1, offsets: new Int32Array(offsets.values()), cells, wins, cellSums, cellCross };
+}
+
+/**
+ * Adds one prompt's wins (local, n×n) to the cell sums and the upper triangle of the cell products.
+ * The candidates are visited in model order, so the filled cells come in increasing cell order and
+ * every pair of them is one multiply-add into the upper triangle, with no sorting of cells.
+ */
+function addCellMoments(
+  local: Float64Array,
+  n: number,
+  models: ArrayLike<number>,
+  modelAt: number,
+  k: number,
+  sums: Float64Array,
+  cross: Float64Array,
+): void {
+  if (byModel.length < n) byModel = new Int32Array(2 * n);
+  if (sortedCells.length < n * n) {
+    sortedCells = new Int32Array(2 * n * n);
+    sortedWins = new Float64Array(2 * n * n);
+  }
+  const order = byModel;
+  for (let i = 0; i < n; i++) {
+    let j = i;
+    while (j > 0 && models[modelAt + order[j - 1]!]! > models[modelAt + i]!) {
+      order[j] = order[j - 1]!;
+      j -= 1;
+    }
+    order[j] = i;
+  }
+  let filled = 0;
+  for (let x = 0; x < n; x++) {
+    const a = order[x]!;
+    const ia = models[modelAt + a]! * k;
+    for (let y = 0; y < n; y++) {
+      const b = order[y]!;
+      const w = local[a * n + b]!;
+      if (w > 0) {
+        sortedCells[filled] = ia + models[modelAt + b]!;
+        sortedWins[filled++] = w;
+      }
+    }
+  }
+  const kk = k * k;
+  for (let i = 0; i < filled; i++) {
+    const w = sortedWins[i]!;
+    const row = sortedCells[i]! * kk;
+    sums[sortedCells[i]!]! += w;
+    for (let j = i; j < filled; j++) cross[row + sortedCells[j]!]! += w * sortedWins[j]!;
+  }
 }
 
 function accumulate(packed: PackedWins, k: number, weights?: ArrayLike<number>): Float64Array {
@@ -197,18 +263,12 @@ export function compareModelsOf(models: string[], source: WinsSource, options: C
     const cells: number[] = [];
     const filled = packed.offsets[packed.count]!;
     for (let c = 0; c < filled; c++) if (cellDim[packed.cells[c]!] === -1) cellDim[packed.cells[c]!] = cells.push(packed.cells[c]!) - 1;
-    const moments = new SumMoments(cells.length);
-    const dims = new Int32Array(cells.length);
-    const values = new Float64Array(cells.length);
-    for (let p = 0; p < packed.count; p++) {
-      const start = packed.offsets[p]!;
-      const length = packed.offsets[p + 1]! - start;
-      for (let c = 0; c < length; c++) {
-        dims[c] = cellDim[packed.cells[start + c]!]!;
-        values[c] = packed.wins[start + c]!;
-      }
-      moments.add(dims, values, length);
-    }
+    const kk = k * k;
+    const moments = SumMoments.fromSums(
+      packed.count,
+      Float64Array.from(cells, (cell) => packed.cellSums[cell]!),
+      (a, b) => packed.cellCross[Math.min(cells[a]!, cells[b]!) * kk + Math.max(cells[a]!, cells[b]!)]!,
+    );
     const matrix = new Float64Array(k * k);
     for (const x of moments.normalDraws(resamples, seed)) {
       // A draw may dip below zero on a pair that rarely met: wins are never negative.
