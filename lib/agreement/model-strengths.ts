@@ -79,6 +79,7 @@ function packWins(source: WinsSource, k: number): PackedWins {
   const kk = k * k;
   const cellSums = new Float64Array(kk);
   const cellCross = new Float64Array(kk * kk);
+  const everyModel = new EveryModelMoments(k);
   source((n, m, sources, rankAt, models, modelAt) => {
     if (scratch.length < n * n) scratch = new Float64Array(n * n);
     const local = scratch;
@@ -117,9 +118,95 @@ function packWins(source: WinsSource, k: number): PackedWins {
         }
     }
     offsets.push(at);
-    addCellMoments(local, n, models, modelAt, k, cellSums, cellCross);
+    if (!everyModel.add(local, n, m, models, modelAt)) addCellMoments(local, n, models, modelAt, k, cellSums, cellCross);
   });
+  everyModel.foldInto(cellSums, cellCross);
   return { count: offsets.length - 1, offsets: new Int32Array(offsets.values()), cells, wins, cellSums, cellCross };
+}
+
+/**
+ * The cell moments of the prompts whose candidates are every model once (most prompts), from half the
+ * cells: in such a prompt the wins of i over j and of j over i add up to its ranking count m (each ranking
+ * gives the pair one verdict, a tie half to each), so only the wins y of the lower model over the higher
+ * one are summed, with m: Σ y, Σ m·y, Σ yy' over the k(k−1)/2 pairs, Σ m, Σ m² (a quarter of the products
+ * of all cells). `foldInto` expands them into the cells' sums and products; every term is a multiple of
+ * ¼ far below 2⁵³, so the sums are exact and the same as summing every cell of every prompt.
+ */
+export class EveryModelMoments {
+  private readonly pairs: number;
+  /** pairOf[i*k+j] (i < j): the pair's index. */
+  private readonly pairOf: Int32Array;
+  private readonly ySum: Float64Array;
+  private readonly myProduct: Float64Array;
+  /** Σ y_u·y_v, u ≤ v, at u*pairs+v. */
+  private readonly yProduct: Float64Array;
+  private readonly y: Float64Array;
+  private readonly candidateOf: Int32Array;
+  private mSum = 0;
+  private mSquares = 0;
+
+  constructor(private readonly k: number) {
+    this.pairs = (k * (k - 1)) / 2;
+    this.pairOf = new Int32Array(k * k).fill(-1);
+    for (let i = 0, u = 0; i < k; i++) for (let j = i + 1; j < k; j++) this.pairOf[i * k + j] = u++;
+    this.ySum = new Float64Array(this.pairs);
+    this.myProduct = new Float64Array(this.pairs);
+    this.yProduct = new Float64Array(this.pairs * this.pairs);
+    this.y = new Float64Array(this.pairs);
+    this.candidateOf = new Int32Array(k);
+  }
+
+  /** Adds the prompt if its candidates are every model once (false otherwise: nothing added). */
+  add(local: Float64Array, n: number, m: number, models: ArrayLike<number>, modelAt: number): boolean {
+    const { k, pairs, y, candidateOf, ySum, myProduct, yProduct } = this;
+    if (n !== k) return false;
+    candidateOf.fill(-1);
+    for (let a = 0; a < n; a++) {
+      const model = models[modelAt + a]!;
+      if (candidateOf[model] !== -1) return false;
+      candidateOf[model] = a;
+    }
+    for (let i = 0, u = 0; i < k; i++) {
+      const row = candidateOf[i]! * n;
+      for (let j = i + 1; j < k; j++) y[u++] = local[row + candidateOf[j]!]!;
+    }
+    this.mSum += m;
+    this.mSquares += m * m;
+    for (let u = 0; u < pairs; u++) {
+      const yu = y[u]!;
+      ySum[u]! += yu;
+      myProduct[u]! += m * yu;
+      const row = u * pairs;
+      for (let v = u; v < pairs; v++) yProduct[row + v]! += yu * y[v]!;
+    }
+    return true;
+  }
+
+  /** Adds the prompts' moments to the cells' (as `packWins` keeps them: cell i*k+j the wins of i over j). */
+  foldInto(cellSums: Float64Array, cellCross: Float64Array): void {
+    const { k, pairs, pairOf, ySum, myProduct, yProduct, mSum, mSquares } = this;
+    const kk = k * k;
+    const pairOfCell = (cell: number) => pairOf[Math.min(cell % k, Math.floor(cell / k)) * k + Math.max(cell % k, Math.floor(cell / k))]!;
+    // A cell of a lower model over a higher one holds y, the other way round m − y.
+    const lower = (cell: number) => Math.floor(cell / k) < cell % k;
+    for (let c = 0; c < kk; c++) {
+      if (c % k === Math.floor(c / k)) continue;
+      const u = pairOfCell(c);
+      cellSums[c]! += lower(c) ? ySum[u]! : mSum - ySum[u]!;
+      for (let d = c; d < kk; d++) {
+        if (d % k === Math.floor(d / k)) continue;
+        const v = pairOfCell(d);
+        const yy = yProduct[Math.min(u, v) * pairs + Math.max(u, v)]!;
+        cellCross[c * kk + d]! += lower(c)
+          ? lower(d)
+            ? yy
+            : myProduct[u]! - yy
+          : lower(d)
+            ? myProduct[v]! - yy
+            : mSquares - myProduct[u]! - myProduct[v]! + yy;
+      }
+    }
+  }
 }
 
 /**
@@ -127,7 +214,7 @@ function packWins(source: WinsSource, k: number): PackedWins {
  * The candidates are visited in model order, so the filled cells come in increasing cell order and
  * every pair of them is one multiply-add into the upper triangle, with no sorting of cells.
  */
-function addCellMoments(
+export function addCellMoments(
   local: Float64Array,
   n: number,
   models: ArrayLike<number>,
