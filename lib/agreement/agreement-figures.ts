@@ -369,17 +369,8 @@ class PackedContributions {
       ["kendallW", 6],
       ["top1Agreement", 8],
     ];
-    const pairDims = Int32Array.of(0, 1);
-    const pairValues = new Float64Array(2);
-    for (const [key, at] of ratios) {
-      const moments = new SumMoments(2);
-      for (let i = 0; i < this.n; i++) {
-        pairValues[0] = s[i * F + at]!;
-        pairValues[1] = s[i * F + at + 1]!;
-        moments.add(pairDims, pairValues);
-      }
-      for (const x of moments.normalDraws(draws, `${seed}:${key}`)) keep(key, ratio(x[0]!, x[1]!));
-    }
+    for (const [key, at] of ratios)
+      for (const x of SumMoments.ofPairs(s, F, at, this.n).normalDraws(draws, `${seed}:${key}`)) keep(key, ratio(x[0]!, x[1]!));
     // Fleiss' kappa: (Σ Pᵢ, items, ratings, total per category).
     const fleiss = new SumMoments(3 + this.categories);
     const dims = new Int32Array(3 + this.categories);

@@ -33,6 +33,54 @@ describe("pair verdicts", () => {
   it("give tau-b = −1 for a reversed ranking", () => {
     expect(pairVerdicts(ranks(1, 2, 3, 4), ranks(4, 3, 2, 1)).tauB).toBe(-1);
   });
+
+  it("count exactly what comparing pair by pair counts, up to 8 candidates (bit masks) and past them", () => {
+    // The definition, pair by pair: same verdict (either better, or both tie), untied by both, tau-b.
+    const byPairs = (a: Float64Array, b: Float64Array) => {
+      let pairs = 0,
+        same = 0,
+        untiedPairs = 0,
+        untiedSame = 0,
+        tiedA = 0,
+        tiedB = 0;
+      for (let i = 0; i < a.length; i++)
+        for (let j = i + 1; j < a.length; j++) {
+          const da = Math.sign(a[i]! - a[j]!);
+          const db = Math.sign(b[i]! - b[j]!);
+          pairs += 1;
+          if (da === db) same += 1;
+          if (da === 0) tiedA += 1;
+          if (db === 0) tiedB += 1;
+          if (da !== 0 && db !== 0) {
+            untiedPairs += 1;
+            if (da === db) untiedSame += 1;
+          }
+        }
+      const denominator = Math.sqrt((pairs - tiedA) * (pairs - tiedB));
+      return { pairs, same, untiedPairs, untiedSame, tauB: denominator === 0 ? Number.NaN : (2 * untiedSame - untiedPairs) / denominator };
+    };
+    const rankings = fc
+      .integer({ min: 2, max: 10 })
+      .chain((n) =>
+        fc.tuple(
+          fc.array(fc.integer({ min: 1, max: 4 }), { minLength: n, maxLength: n }),
+          fc.array(fc.integer({ min: 1, max: 4 }), { minLength: n, maxLength: n }),
+        ),
+      );
+    fc.assert(
+      fc.property(rankings, ([a, b]) => {
+        expect(pairVerdicts(ranks(...a), ranks(...b))).toEqual(byPairs(ranks(...a), ranks(...b)));
+      }),
+      { numRuns: 500, seed: 16 },
+    );
+    // 8 candidates, every pair tied by one rater: no tau-b.
+    expect(pairVerdicts(ranks(1, 1, 1, 1, 1, 1, 1, 1), ranks(1, 2, 3, 4, 5, 6, 7, 8))).toMatchObject({
+      pairs: 28,
+      same: 0,
+      untiedPairs: 0,
+      tauB: Number.NaN,
+    });
+  });
 });
 
 describe("Kendall's W", () => {

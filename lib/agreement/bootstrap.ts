@@ -64,6 +64,53 @@ export class SumMoments {
     this.cross = new Float64Array(dimension * dimension);
   }
 
+  /**
+   * The moments of `count` contributions already summed: `sum` per dimension and `cross(a, b)` the sum of
+   * the products of dimensions a and b (a ≤ b), e.g. summed where the contributions were made.
+   */
+  static fromSums(count: number, sum: Float64Array, cross: (a: number, b: number) => number): SumMoments {
+    const d = sum.length;
+    const moments = new SumMoments(d);
+    moments.count = count;
+    moments.sum.set(sum);
+    for (let a = 0; a < d; a++) for (let b = a; b < d; b++) moments.cross[a * d + b] = cross(a, b);
+    return moments;
+  }
+
+  /**
+   * The moments of two-dimensional contributions (values[i·stride + at], values[i·stride + at + 1]) for
+   * i < count: what `add` of each in turn sums, in the same order, without a call and a sort per item.
+   */
+  static ofPairs(values: Float64Array, stride: number, at: number, count: number): SumMoments {
+    const moments = new SumMoments(2);
+    let sum0 = 0,
+      sum1 = 0,
+      cross00 = 0,
+      cross01 = 0,
+      cross11 = 0;
+    for (let i = 0; i < count; i++) {
+      const x = values[i * stride + at]!;
+      const y = values[i * stride + at + 1]!;
+      // As `add` does, a zero value adds nothing to its row (x + 0 is x).
+      if (x !== 0) {
+        sum0 += x;
+        cross00 += x * x;
+        cross01 += x * y;
+      }
+      if (y !== 0) {
+        sum1 += y;
+        cross11 += y * y;
+      }
+    }
+    moments.count = count;
+    moments.sum[0] = sum0;
+    moments.sum[1] = sum1;
+    moments.cross[0] = cross00;
+    moments.cross[1] = cross01;
+    moments.cross[3] = cross11;
+    return moments;
+  }
+
   /** Adds one prompt's contribution: `values[k]` at dimension `dims[k]` for k < length (dims distinct). */
   add(dims: ArrayLike<number>, values: ArrayLike<number>, length = dims.length): void {
     const d = this.dimension;

@@ -38,6 +38,14 @@ interface PackedWins {
   offsets: Int32Array;
   cells: Int32Array;
   wins: Float64Array;
+  /** Σ over prompts of each cell's wins (k*k cells). */
+  cellSums: Float64Array;
+  /**
+   * Σ over prompts of the product of two cells' wins, cell a ≤ cell b at a*k*k+b: the moments the normal
+   * bootstrap needs, summed as the prompts are packed. Wins are multiples of ½, so these sums are exact
+   * and do not depend on the order they are added in (the same as summing the packed cells afterwards).
+   */
+  cellCross: Float64Array;
 }
 
 /**
@@ -58,12 +66,20 @@ export type WinsSource = (
 
 /** Scratch n×n wins of one prompt, reused across prompts. */
 let scratch = new Float64Array(64);
+/** Scratch: a prompt's candidates in model order, its filled cells and their wins in cell order. */
+let byModel = new Int32Array(8);
+let sortedCells = new Int32Array(64);
+let sortedWins = new Float64Array(64);
 
 function packWins(source: WinsSource, k: number): PackedWins {
   const offsets = new NumberColumn(0);
   let cells = new Int32Array(1024);
   let wins = new Float64Array(1024);
   let at = 0;
+  const kk = k * k;
+  const cellSums = new Float64Array(kk);
+  const cellCross = new Float64Array(kk * kk);
+  const everyModel = new EveryModelMoments(k);
   source((n, m, sources, rankAt, models, modelAt) => {
     if (scratch.length < n * n) scratch = new Float64Array(n * n);
     const local = scratch;
@@ -102,8 +118,145 @@ function packWins(source: WinsSource, k: number): PackedWins {
         }
     }
     offsets.push(at);
+    if (!everyModel.add(local, n, m, models, modelAt)) addCellMoments(local, n, models, modelAt, k, cellSums, cellCross);
   });
-  return { count: offsets.length - 1, offsets: new Int32Array(offsets.values()), cells, wins };
+  everyModel.foldInto(cellSums, cellCross);
+  return { count: offsets.length - 1, offsets: new Int32Array(offsets.values()), cells, wins, cellSums, cellCross };
+}
+
+/**
+ * The cell moments of the prompts whose candidates are every model once (most prompts), from half the
+ * cells: in such a prompt the wins of i over j and of j over i add up to its ranking count m (each ranking
+ * gives the pair one verdict, a tie half to each), so only the wins y of the lower model over the higher
+ * one are summed, with m: Σ y, Σ m·y, Σ yy' over the k(k−1)/2 pairs, Σ m, Σ m² (a quarter of the products
+ * of all cells). `foldInto` expands them into the cells' sums and products; every term is a multiple of
+ * ¼ far below 2⁵³, so the sums are exact and the same as summing every cell of every prompt.
+ */
+export class EveryModelMoments {
+  private readonly pairs: number;
+  /** pairOf[i*k+j] (i < j): the pair's index. */
+  private readonly pairOf: Int32Array;
+  private readonly ySum: Float64Array;
+  private readonly myProduct: Float64Array;
+  /** Σ y_u·y_v, u ≤ v, at u*pairs+v. */
+  private readonly yProduct: Float64Array;
+  private readonly y: Float64Array;
+  private readonly candidateOf: Int32Array;
+  private mSum = 0;
+  private mSquares = 0;
+
+  constructor(private readonly k: number) {
+    this.pairs = (k * (k - 1)) / 2;
+    this.pairOf = new Int32Array(k * k).fill(-1);
+    for (let i = 0, u = 0; i < k; i++) for (let j = i + 1; j < k; j++) this.pairOf[i * k + j] = u++;
+    this.ySum = new Float64Array(this.pairs);
+    this.myProduct = new Float64Array(this.pairs);
+    this.yProduct = new Float64Array(this.pairs * this.pairs);
+    this.y = new Float64Array(this.pairs);
+    this.candidateOf = new Int32Array(k);
+  }
+
+  /** Adds the prompt if its candidates are every model once (false otherwise: nothing added). */
+  add(local: Float64Array, n: number, m: number, models: ArrayLike<number>, modelAt: number): boolean {
+    const { k, pairs, y, candidateOf, ySum, myProduct, yProduct } = this;
+    if (n !== k) return false;
+    candidateOf.fill(-1);
+    for (let a = 0; a < n; a++) {
+      const model = models[modelAt + a]!;
+      if (candidateOf[model] !== -1) return false;
+      candidateOf[model] = a;
+    }
+    for (let i = 0, u = 0; i < k; i++) {
+      const row = candidateOf[i]! * n;
+      for (let j = i + 1; j < k; j++) y[u++] = local[row + candidateOf[j]!]!;
+    }
+    this.mSum += m;
+    this.mSquares += m * m;
+    for (let u = 0; u < pairs; u++) {
+      const yu = y[u]!;
+      ySum[u]! += yu;
+      myProduct[u]! += m * yu;
+      const row = u * pairs;
+      for (let v = u; v < pairs; v++) yProduct[row + v]! += yu * y[v]!;
+    }
+    return true;
+  }
+
+  /** Adds the prompts' moments to the cells' (as `packWins` keeps them: cell i*k+j the wins of i over j). */
+  foldInto(cellSums: Float64Array, cellCross: Float64Array): void {
+    const { k, pairs, pairOf, ySum, myProduct, yProduct, mSum, mSquares } = this;
+    const kk = k * k;
+    const pairOfCell = (cell: number) => pairOf[Math.min(cell % k, Math.floor(cell / k)) * k + Math.max(cell % k, Math.floor(cell / k))]!;
+    // A cell of a lower model over a higher one holds y, the other way round m − y.
+    const lower = (cell: number) => Math.floor(cell / k) < cell % k;
+    for (let c = 0; c < kk; c++) {
+      if (c % k === Math.floor(c / k)) continue;
+      const u = pairOfCell(c);
+      cellSums[c]! += lower(c) ? ySum[u]! : mSum - ySum[u]!;
+      for (let d = c; d < kk; d++) {
+        if (d % k === Math.floor(d / k)) continue;
+        const v = pairOfCell(d);
+        const yy = yProduct[Math.min(u, v) * pairs + Math.max(u, v)]!;
+        cellCross[c * kk + d]! += lower(c)
+          ? lower(d)
+            ? yy
+            : myProduct[u]! - yy
+          : lower(d)
+            ? myProduct[v]! - yy
+            : mSquares - myProduct[u]! - myProduct[v]! + yy;
+      }
+    }
+  }
+}
+
+/**
+ * Adds one prompt's wins (local, n×n) to the cell sums and the upper triangle of the cell products.
+ * The candidates are visited in model order, so the filled cells come in increasing cell order and
+ * every pair of them is one multiply-add into the upper triangle, with no sorting of cells.
+ */
+export function addCellMoments(
+  local: Float64Array,
+  n: number,
+  models: ArrayLike<number>,
+  modelAt: number,
+  k: number,
+  sums: Float64Array,
+  cross: Float64Array,
+): void {
+  if (byModel.length < n) byModel = new Int32Array(2 * n);
+  if (sortedCells.length < n * n) {
+    sortedCells = new Int32Array(2 * n * n);
+    sortedWins = new Float64Array(2 * n * n);
+  }
+  const order = byModel;
+  for (let i = 0; i < n; i++) {
+    let j = i;
+    while (j > 0 && models[modelAt + order[j - 1]!]! > models[modelAt + i]!) {
+      order[j] = order[j - 1]!;
+      j -= 1;
+    }
+    order[j] = i;
+  }
+  let filled = 0;
+  for (let x = 0; x < n; x++) {
+    const a = order[x]!;
+    const ia = models[modelAt + a]! * k;
+    for (let y = 0; y < n; y++) {
+      const b = order[y]!;
+      const w = local[a * n + b]!;
+      if (w > 0) {
+        sortedCells[filled] = ia + models[modelAt + b]!;
+        sortedWins[filled++] = w;
+      }
+    }
+  }
+  const kk = k * k;
+  for (let i = 0; i < filled; i++) {
+    const w = sortedWins[i]!;
+    const row = sortedCells[i]! * kk;
+    sums[sortedCells[i]!]! += w;
+    for (let j = i; j < filled; j++) cross[row + sortedCells[j]!]! += w * sortedWins[j]!;
+  }
 }
 
 function accumulate(packed: PackedWins, k: number, weights?: ArrayLike<number>): Float64Array {
@@ -197,18 +350,12 @@ export function compareModelsOf(models: string[], source: WinsSource, options: C
     const cells: number[] = [];
     const filled = packed.offsets[packed.count]!;
     for (let c = 0; c < filled; c++) if (cellDim[packed.cells[c]!] === -1) cellDim[packed.cells[c]!] = cells.push(packed.cells[c]!) - 1;
-    const moments = new SumMoments(cells.length);
-    const dims = new Int32Array(cells.length);
-    const values = new Float64Array(cells.length);
-    for (let p = 0; p < packed.count; p++) {
-      const start = packed.offsets[p]!;
-      const length = packed.offsets[p + 1]! - start;
-      for (let c = 0; c < length; c++) {
-        dims[c] = cellDim[packed.cells[start + c]!]!;
-        values[c] = packed.wins[start + c]!;
-      }
-      moments.add(dims, values, length);
-    }
+    const kk = k * k;
+    const moments = SumMoments.fromSums(
+      packed.count,
+      Float64Array.from(cells, (cell) => packed.cellSums[cell]!),
+      (a, b) => packed.cellCross[Math.min(cells[a]!, cells[b]!) * kk + Math.max(cells[a]!, cells[b]!)]!,
+    );
     const matrix = new Float64Array(k * k);
     for (const x of moments.normalDraws(resamples, seed)) {
       // A draw may dip below zero on a pair that rarely met: wins are never negative.

@@ -35,6 +35,7 @@ export function countPairVerdictsAt(
   n: number,
   out: PairVerdictCounts,
 ): PairVerdictCounts {
+  if (n <= MASKED_CANDIDATES) return countMaskedPairVerdicts(a, ai, b, bi, n, out);
   let pairs = 0;
   let same = 0;
   let untiedPairs = 0;
@@ -61,6 +62,62 @@ export function countPairVerdictsAt(
   const denominator = Math.sqrt((pairs - tiedA) * (pairs - tiedB));
   out.pairs = pairs;
   out.same = same;
+  out.untiedPairs = untiedPairs;
+  out.untiedSame = untiedSame;
+  out.tauB = denominator === 0 ? Number.NaN : (2 * untiedSame - untiedPairs) / denominator;
+  return out;
+}
+
+/** Up to this many candidates, a rater's verdicts on every pair fit one 32-bit mask (8 candidates: 28 pairs). */
+const MASKED_CANDIDATES = 8;
+
+/** Set bits of a 32-bit integer. */
+function popcount(v: number): number {
+  v -= (v >>> 1) & 0x55555555;
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+}
+
+/**
+ * `countPairVerdictsAt` for up to 8 candidates: each rater's verdicts as two bit masks over the pairs
+ * (i better, j better; neither: a tie), then every count a popcount. The same counts as comparing pair by
+ * pair, without a hard-to-predict branch per pair (verdicts of different raters are close to random).
+ */
+function countMaskedPairVerdicts(
+  a: ArrayLike<number>,
+  ai: number,
+  b: ArrayLike<number>,
+  bi: number,
+  n: number,
+  out: PairVerdictCounts,
+): PairVerdictCounts {
+  let aAbove = 0,
+    aBelow = 0,
+    bAbove = 0,
+    bBelow = 0,
+    bit = 1,
+    pairs = 0;
+  for (let i = 0; i < n; i++) {
+    const x = a[ai + i]!;
+    const y = b[bi + i]!;
+    for (let j = i + 1; j < n; j++, bit <<= 1, pairs++) {
+      const xj = a[ai + j]!;
+      const yj = b[bi + j]!;
+      aAbove |= x > xj ? bit : 0;
+      aBelow |= x < xj ? bit : 0;
+      bAbove |= y > yj ? bit : 0;
+      bBelow |= y < yj ? bit : 0;
+    }
+  }
+  const aUntied = aAbove | aBelow;
+  const bUntied = bAbove | bBelow;
+  const tiedA = pairs - popcount(aUntied);
+  const tiedB = pairs - popcount(bUntied);
+  const untiedPairs = popcount(aUntied & bUntied);
+  const untiedSame = popcount((aAbove & bAbove) | (aBelow & bBelow));
+  const denominator = Math.sqrt((pairs - tiedA) * (pairs - tiedB));
+  out.pairs = pairs;
+  out.same = pairs - popcount((aAbove ^ bAbove) | (aBelow ^ bBelow));
   out.untiedPairs = untiedPairs;
   out.untiedSame = untiedSame;
   out.tauB = denominator === 0 ? Number.NaN : (2 * untiedSame - untiedPairs) / denominator;
