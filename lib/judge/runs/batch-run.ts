@@ -240,7 +240,7 @@ async function submitInputFile(run: BatchRun, client: OpenAI, file: InputFile): 
  * number and hash are stored before its file leaves (the call will refer to them); the request
  * itself is not stored.
  */
-export async function submitJudgeBatches(run: BatchRun): Promise<number> {
+export async function submitJudgeBatches(run: BatchRun, whileSubmitting?: () => Promise<unknown>): Promise<number> {
   const limit = run.budgetCalls === null ? Number.MAX_SAFE_INTEGER : Math.max(0, run.budgetCalls - run.callsMade);
   const client = clientOf(run);
   const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), "medpref-batch-"));
@@ -251,12 +251,15 @@ export async function submitJudgeBatches(run: BatchRun): Promise<number> {
   let total = 0;
   // The previous file's upload and batch creation, running while the next file is written.
   let submitting: Promise<void> | null = null;
+  // `whileSubmitting` once a file's batch is created (one at a time: a call asked for meanwhile runs
+  // once the current one ends), running while the next file is written.
+  const hook = whileSubmitting ? serialized(whileSubmitting) : null;
   const submit = async (full: InputFile) => {
     await lines.flush();
     full.out.end();
     await once(full.out, "finish");
     await submitting;
-    submitting = submitInputFile(run, client, full);
+    submitting = submitInputFile(run, client, full).then(() => hook?.start());
     // Awaited before the next one or at the end; a failure meanwhile must not go unhandled.
     submitting.catch(() => undefined);
   };
@@ -296,8 +299,46 @@ export async function submitJudgeBatches(run: BatchRun): Promise<number> {
   } finally {
     file?.out.destroy();
     await fs.promises.rm(dir, { recursive: true, force: true });
+    // Its failure is raised here (after the submission's own, if any).
+    await hook?.settled();
   }
   return total;
+}
+
+/**
+ * `task` run one at a time: `start` runs it now if it is idle, or once more after the current run
+ * if not (calls meanwhile fold into that one); `settled` waits for the last run and raises the
+ * first failure.
+ */
+function serialized(task: () => Promise<unknown>): { start: () => void; settled: () => Promise<void> } {
+  let running: Promise<void> | null = null;
+  let again = false;
+  let failure: { error: unknown } | null = null;
+  const loop = async () => {
+    do {
+      again = false;
+      try {
+        await task();
+      } catch (error) {
+        failure ??= { error };
+        return;
+      }
+    } while (again);
+  };
+  return {
+    start() {
+      if (failure) return;
+      if (running) {
+        again = true;
+        return;
+      }
+      running = loop().finally(() => (running = null));
+    },
+    async settled() {
+      while (running) await running;
+      if (failure) throw failure.error;
+    },
+  };
 }
 
 /** A local batch whose remote id was never saved: the remote batch tagged with its id, if any. */
@@ -544,12 +585,43 @@ async function pollOnce(runId: string): Promise<"again" | "done"> {
   const run = await loadBatchRun(runId);
   if (!run || SETTLED_RUN_STATUSES.has(run.status)) return "done";
   const client = clientOf(run);
+  const running = await followBatches(run, client, "all");
+  await completeRunIfDone(runId);
+  // The next batches (repairs, units a failed batch left) go out once every batch in flight is in.
+  if (running > 0) return "again";
+  const fresh = await loadBatchRun(runId);
+  if (!fresh || fresh.status !== RunStatus.RUNNING) return "done";
+  const failedBatches = await queryOne<{ n: number }>(
+    pool(),
+    sql`SELECT count(*)::int AS n FROM judge_batches WHERE run_id = ${runId} AND status IN ('failed', 'expired')`,
+  );
+  if (failedBatches!.n >= 3) {
+    await changeRunStatus(pool(), runId, { transition: "fail", reason: "Three batches failed or expired; see the batches below." });
+    return "done";
+  }
+  const reason = spentBudget(fresh);
+  if (reason) {
+    await changeRunStatus(pool(), runId, { transition: "budgetPause", reason });
+    return "done";
+  }
+  // Batches that finish while later files are still written are ingested meanwhile (the database
+  // stores one file's results while this process writes the next); the submission's cursor has
+  // passed their units, so a unit left pending by them waits for the next poll, as before.
+  return (await submitJudgeBatches(fresh, () => followBatches(fresh, client, "created"))) > 0 ? "again" : "done";
+}
+
+/**
+ * Follows the run's batches not yet ingested and ingests each finished one (one whose ingestion a
+ * crash cut short, too); returns how many are still running. "created": only batches whose remote
+ * id is saved — while a submission is under way, a batch without one is a file still being written
+ * or uploaded, not one a crash left behind.
+ */
+async function followBatches(run: BatchRun, client: OpenAI, which: "all" | "created"): Promise<number> {
   const live = await queryRows<{ id: string; remoteBatchId: string | null }>(
     pool(),
-    sql`SELECT id, remote_batch_id FROM judge_batches WHERE run_id = ${runId} AND finished_at IS NULL ORDER BY created_at`,
+    sql`SELECT id, remote_batch_id FROM judge_batches WHERE run_id = ${run.id} AND finished_at IS NULL
+           AND (${which === "all"} OR remote_batch_id IS NOT NULL) ORDER BY created_at`,
   );
-  // Every batch not yet ingested is followed (one whose ingestion a crash cut short, too); finished
-  // ones are ingested while the others still run.
   let running = 0;
   for (const b of live) {
     const remote = b.remoteBatchId ? await client.batches.retrieve(b.remoteBatchId) : await findRemoteBatch(client, b.id);
@@ -572,27 +644,9 @@ async function pollOnce(runId: string): Promise<"again" | "done"> {
     if (remote.output_file_id) lines += await ingestOutput(run, b.id, client, remote.output_file_id, "output");
     if (remote.error_file_id) lines += await ingestOutput(run, b.id, client, remote.error_file_id, "error");
     await execute(pool(), sql`UPDATE judge_batches SET finished_at = now() WHERE id = ${b.id}`);
-    logger.info({ run: runId, batch: remote.id, lines, ms: Math.round(performance.now() - started) }, "batch ingested");
+    logger.info({ run: run.id, batch: remote.id, lines, ms: Math.round(performance.now() - started) }, "batch ingested");
   }
-  await completeRunIfDone(runId);
-  // The next batches (repairs, units a failed batch left) go out once every batch in flight is in.
-  if (running > 0) return "again";
-  const fresh = await loadBatchRun(runId);
-  if (!fresh || fresh.status !== RunStatus.RUNNING) return "done";
-  const failedBatches = await queryOne<{ n: number }>(
-    pool(),
-    sql`SELECT count(*)::int AS n FROM judge_batches WHERE run_id = ${runId} AND status IN ('failed', 'expired')`,
-  );
-  if (failedBatches!.n >= 3) {
-    await changeRunStatus(pool(), runId, { transition: "fail", reason: "Three batches failed or expired; see the batches below." });
-    return "done";
-  }
-  const reason = spentBudget(fresh);
-  if (reason) {
-    await changeRunStatus(pool(), runId, { transition: "budgetPause", reason });
-    return "done";
-  }
-  return (await submitJudgeBatches(fresh)) > 0 ? "again" : "done";
+  return running;
 }
 
 /** Cancels the run's live remote batches (results already in are kept). */
