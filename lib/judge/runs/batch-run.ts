@@ -445,13 +445,16 @@ interface IngestedUnit {
  */
 async function ingestedUnits(run: BatchRun, batchId: string, page: { promptId: string; unit: number }[]): Promise<IngestedUnit[]> {
   // The shown order comes as one comma-separated text (uuids have no commas): parsing 8 uuids a
-  // line as a PostgreSQL array literal cost more than the rest of the row.
+  // line as a PostgreSQL array literal cost more than the rest of the row. Each unit is looked up by
+  // its key (the LIMIT keeps the subquery a lookup per line): knowing the page's 4,000 keys, the
+  // planner hashed them against a scan of all the run's units (200,000 rows, 4 times slower).
   const rows = await queryRows<Omit<IngestedUnit, "shownOrder"> & { shownOrder: string | null }>(
     pool(),
     sql`SELECT u.prompt_id, u.unit_index, u.state, l.line, l.request_sha256, array_to_string(l.shown_order, ',') AS shown_order,
                coalesce(f.failed_tries, 0) AS failed_tries, coalesce(f.last_attempt, 0) AS last_attempt, coalesce(f.ingested, false) AS ingested
           FROM unnest(${page.map((l) => l.promptId)}::uuid[], ${page.map((l) => l.unit)}::int[]) AS k(prompt_id, unit_index)
-          JOIN judge_units u ON u.run_id = ${run.id} AND u.prompt_id = k.prompt_id AND u.unit_index = k.unit_index
+          JOIN LATERAL (SELECT u.run_id, u.prompt_id, u.unit_index, u.state FROM judge_units u
+                         WHERE u.run_id = ${run.id} AND u.prompt_id = k.prompt_id AND u.unit_index = k.unit_index LIMIT 1) u ON true
           LEFT JOIN judge_batch_lines l ON l.batch_id = ${batchId}::uuid AND l.prompt_id = u.prompt_id AND l.unit_index = u.unit_index
           LEFT JOIN LATERAL (
             SELECT (count(*) FILTER (WHERE c.status = ${CallStatus.FAILED} AND c.batch_id IS DISTINCT FROM ${batchId}::uuid))::int AS failed_tries,
