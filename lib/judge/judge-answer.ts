@@ -81,7 +81,10 @@ export function normalizeJudgeAnswer(raw: Loose, n: number): ParsedJudgeAnswer {
   const entries: [unknown, Loose][] = Array.isArray(feedbackRaw)
     ? feedbackRaw
         .filter((f): f is Loose => typeof f === "object" && f !== null)
-        .map((f) => [lower(f).response ?? lower(f).model ?? lower(f).position, lower(f)])
+        .map((f) => {
+          const o = lower(f);
+          return [o.response ?? o.model ?? o.position, o];
+        })
     : typeof feedbackRaw === "object" && feedbackRaw !== null
       ? Object.entries(feedbackRaw as Loose).map(([k, v]) => [
           k,
