@@ -51,7 +51,9 @@ export function judgeAnswerJsonSchema(n: number) {
 }
 
 type Loose = Record<string, unknown>;
-const lower = (o: Loose) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k.toLowerCase(), v]));
+/** The object with its keys lower-cased; itself when they already are (a judge's usual answer: no copy). */
+const lower = (o: Loose): Loose =>
+  Object.keys(o).every((k) => k === k.toLowerCase()) ? o : Object.fromEntries(Object.entries(o).map(([k, v]) => [k.toLowerCase(), v]));
 
 /** "Response 3", "Model 3", "3", 3 → 3 (or null). */
 function positionOf(label: unknown): number | null {
