@@ -405,12 +405,15 @@ async function ingestOutput(run: BatchRun, local: string, client: OpenAI, fileId
       const [promptId, unitText] = (record.custom_id ?? "").split(":");
       const unit = Number(unitText);
       if (!promptId || !/^[0-9a-f-]{36}$/i.test(promptId) || !Number.isInteger(unit)) continue;
-      page.push({ promptId, unit, record });
-      lines++;
-      if (page.length >= ingestLines) {
+      // A full page ends where a prompt's lines end (input files list a prompt's units together, and
+      // output files usually keep that order): two pages written at once that both ranked one prompt
+      // would update its counts in turn, the second waiting for the first's commit.
+      if (page.length >= ingestLines && page.at(-1)!.promptId !== promptId) {
         await store(page);
         page = [];
       }
+      page.push({ promptId, unit, record });
+      lines++;
     }
     if (page.length > 0) await store(page);
   } finally {
