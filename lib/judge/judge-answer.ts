@@ -51,7 +51,9 @@ export function judgeAnswerJsonSchema(n: number) {
 }
 
 type Loose = Record<string, unknown>;
-const lower = (o: Loose) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k.toLowerCase(), v]));
+/** The object with its keys lower-cased; itself when they already are (a judge's usual answer: no copy). */
+const lower = (o: Loose): Loose =>
+  Object.keys(o).every((k) => k === k.toLowerCase()) ? o : Object.fromEntries(Object.entries(o).map(([k, v]) => [k.toLowerCase(), v]));
 
 /** "Response 3", "Model 3", "3", 3 → 3 (or null). */
 function positionOf(label: unknown): number | null {
@@ -81,7 +83,10 @@ export function normalizeJudgeAnswer(raw: Loose, n: number): ParsedJudgeAnswer {
   const entries: [unknown, Loose][] = Array.isArray(feedbackRaw)
     ? feedbackRaw
         .filter((f): f is Loose => typeof f === "object" && f !== null)
-        .map((f) => [lower(f).response ?? lower(f).model ?? lower(f).position, lower(f)])
+        .map((f) => {
+          const o = lower(f);
+          return [o.response ?? o.model ?? o.position, o];
+        })
     : typeof feedbackRaw === "object" && feedbackRaw !== null
       ? Object.entries(feedbackRaw as Loose).map(([k, v]) => [
           k,

@@ -240,7 +240,7 @@ async function submitInputFile(run: BatchRun, client: OpenAI, file: InputFile): 
  * number and hash are stored before its file leaves (the call will refer to them); the request
  * itself is not stored.
  */
-export async function submitJudgeBatches(run: BatchRun): Promise<number> {
+export async function submitJudgeBatches(run: BatchRun, whileSubmitting?: () => Promise<unknown>): Promise<number> {
   const limit = run.budgetCalls === null ? Number.MAX_SAFE_INTEGER : Math.max(0, run.budgetCalls - run.callsMade);
   const client = clientOf(run);
   const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), "medpref-batch-"));
@@ -251,12 +251,15 @@ export async function submitJudgeBatches(run: BatchRun): Promise<number> {
   let total = 0;
   // The previous file's upload and batch creation, running while the next file is written.
   let submitting: Promise<void> | null = null;
+  // `whileSubmitting` once a file's batch is created (one at a time: a call asked for meanwhile runs
+  // once the current one ends), running while the next file is written.
+  const hook = whileSubmitting ? serialized(whileSubmitting) : null;
   const submit = async (full: InputFile) => {
     await lines.flush();
     full.out.end();
     await once(full.out, "finish");
     await submitting;
-    submitting = submitInputFile(run, client, full);
+    submitting = submitInputFile(run, client, full).then(() => hook?.start());
     // Awaited before the next one or at the end; a failure meanwhile must not go unhandled.
     submitting.catch(() => undefined);
   };
@@ -296,8 +299,46 @@ export async function submitJudgeBatches(run: BatchRun): Promise<number> {
   } finally {
     file?.out.destroy();
     await fs.promises.rm(dir, { recursive: true, force: true });
+    // Its failure is raised here (after the submission's own, if any).
+    await hook?.settled();
   }
   return total;
+}
+
+/**
+ * `task` run one at a time: `start` runs it now if it is idle, or once more after the current run
+ * if not (calls meanwhile fold into that one); `settled` waits for the last run and raises the
+ * first failure.
+ */
+function serialized(task: () => Promise<unknown>): { start: () => void; settled: () => Promise<void> } {
+  let running: Promise<void> | null = null;
+  let again = false;
+  let failure: { error: unknown } | null = null;
+  const loop = async () => {
+    do {
+      again = false;
+      try {
+        await task();
+      } catch (error) {
+        failure ??= { error };
+        return;
+      }
+    } while (again);
+  };
+  return {
+    start() {
+      if (failure) return;
+      if (running) {
+        again = true;
+        return;
+      }
+      running = loop().finally(() => (running = null));
+    },
+    async settled() {
+      while (running) await running;
+      if (failure) throw failure.error;
+    },
+  };
 }
 
 /** A local batch whose remote id was never saved: the remote batch tagged with its id, if any. */
@@ -364,12 +405,15 @@ async function ingestOutput(run: BatchRun, local: string, client: OpenAI, fileId
       const [promptId, unitText] = (record.custom_id ?? "").split(":");
       const unit = Number(unitText);
       if (!promptId || !/^[0-9a-f-]{36}$/i.test(promptId) || !Number.isInteger(unit)) continue;
-      page.push({ promptId, unit, record });
-      lines++;
-      if (page.length >= ingestLines) {
+      // A full page ends where a prompt's lines end (input files list a prompt's units together, and
+      // output files usually keep that order): two pages written at once that both ranked one prompt
+      // would update its counts in turn, the second waiting for the first's commit.
+      if (page.length >= ingestLines && page.at(-1)!.promptId !== promptId) {
         await store(page);
         page = [];
       }
+      page.push({ promptId, unit, record });
+      lines++;
     }
     if (page.length > 0) await store(page);
   } finally {
@@ -404,13 +448,16 @@ interface IngestedUnit {
  */
 async function ingestedUnits(run: BatchRun, batchId: string, page: { promptId: string; unit: number }[]): Promise<IngestedUnit[]> {
   // The shown order comes as one comma-separated text (uuids have no commas): parsing 8 uuids a
-  // line as a PostgreSQL array literal cost more than the rest of the row.
+  // line as a PostgreSQL array literal cost more than the rest of the row. Each unit is looked up by
+  // its key (the LIMIT keeps the subquery a lookup per line): knowing the page's 4,000 keys, the
+  // planner hashed them against a scan of all the run's units (200,000 rows, 4 times slower).
   const rows = await queryRows<Omit<IngestedUnit, "shownOrder"> & { shownOrder: string | null }>(
     pool(),
     sql`SELECT u.prompt_id, u.unit_index, u.state, l.line, l.request_sha256, array_to_string(l.shown_order, ',') AS shown_order,
                coalesce(f.failed_tries, 0) AS failed_tries, coalesce(f.last_attempt, 0) AS last_attempt, coalesce(f.ingested, false) AS ingested
           FROM unnest(${page.map((l) => l.promptId)}::uuid[], ${page.map((l) => l.unit)}::int[]) AS k(prompt_id, unit_index)
-          JOIN judge_units u ON u.run_id = ${run.id} AND u.prompt_id = k.prompt_id AND u.unit_index = k.unit_index
+          JOIN LATERAL (SELECT u.run_id, u.prompt_id, u.unit_index, u.state FROM judge_units u
+                         WHERE u.run_id = ${run.id} AND u.prompt_id = k.prompt_id AND u.unit_index = k.unit_index LIMIT 1) u ON true
           LEFT JOIN judge_batch_lines l ON l.batch_id = ${batchId}::uuid AND l.prompt_id = u.prompt_id AND l.unit_index = u.unit_index
           LEFT JOIN LATERAL (
             SELECT (count(*) FILTER (WHERE c.status = ${CallStatus.FAILED} AND c.batch_id IS DISTINCT FROM ${batchId}::uuid))::int AS failed_tries,
@@ -544,12 +591,43 @@ async function pollOnce(runId: string): Promise<"again" | "done"> {
   const run = await loadBatchRun(runId);
   if (!run || SETTLED_RUN_STATUSES.has(run.status)) return "done";
   const client = clientOf(run);
+  const running = await followBatches(run, client, "all");
+  await completeRunIfDone(runId);
+  // The next batches (repairs, units a failed batch left) go out once every batch in flight is in.
+  if (running > 0) return "again";
+  const fresh = await loadBatchRun(runId);
+  if (!fresh || fresh.status !== RunStatus.RUNNING) return "done";
+  const failedBatches = await queryOne<{ n: number }>(
+    pool(),
+    sql`SELECT count(*)::int AS n FROM judge_batches WHERE run_id = ${runId} AND status IN ('failed', 'expired')`,
+  );
+  if (failedBatches!.n >= 3) {
+    await changeRunStatus(pool(), runId, { transition: "fail", reason: "Three batches failed or expired; see the batches below." });
+    return "done";
+  }
+  const reason = spentBudget(fresh);
+  if (reason) {
+    await changeRunStatus(pool(), runId, { transition: "budgetPause", reason });
+    return "done";
+  }
+  // Batches that finish while later files are still written are ingested meanwhile (the database
+  // stores one file's results while this process writes the next); the submission's cursor has
+  // passed their units, so a unit left pending by them waits for the next poll, as before.
+  return (await submitJudgeBatches(fresh, () => followBatches(fresh, client, "created"))) > 0 ? "again" : "done";
+}
+
+/**
+ * Follows the run's batches not yet ingested and ingests each finished one (one whose ingestion a
+ * crash cut short, too); returns how many are still running. "created": only batches whose remote
+ * id is saved — while a submission is under way, a batch without one is a file still being written
+ * or uploaded, not one a crash left behind.
+ */
+async function followBatches(run: BatchRun, client: OpenAI, which: "all" | "created"): Promise<number> {
   const live = await queryRows<{ id: string; remoteBatchId: string | null }>(
     pool(),
-    sql`SELECT id, remote_batch_id FROM judge_batches WHERE run_id = ${runId} AND finished_at IS NULL ORDER BY created_at`,
+    sql`SELECT id, remote_batch_id FROM judge_batches WHERE run_id = ${run.id} AND finished_at IS NULL
+           AND (${which === "all"} OR remote_batch_id IS NOT NULL) ORDER BY created_at`,
   );
-  // Every batch not yet ingested is followed (one whose ingestion a crash cut short, too); finished
-  // ones are ingested while the others still run.
   let running = 0;
   for (const b of live) {
     const remote = b.remoteBatchId ? await client.batches.retrieve(b.remoteBatchId) : await findRemoteBatch(client, b.id);
@@ -572,27 +650,9 @@ async function pollOnce(runId: string): Promise<"again" | "done"> {
     if (remote.output_file_id) lines += await ingestOutput(run, b.id, client, remote.output_file_id, "output");
     if (remote.error_file_id) lines += await ingestOutput(run, b.id, client, remote.error_file_id, "error");
     await execute(pool(), sql`UPDATE judge_batches SET finished_at = now() WHERE id = ${b.id}`);
-    logger.info({ run: runId, batch: remote.id, lines, ms: Math.round(performance.now() - started) }, "batch ingested");
+    logger.info({ run: run.id, batch: remote.id, lines, ms: Math.round(performance.now() - started) }, "batch ingested");
   }
-  await completeRunIfDone(runId);
-  // The next batches (repairs, units a failed batch left) go out once every batch in flight is in.
-  if (running > 0) return "again";
-  const fresh = await loadBatchRun(runId);
-  if (!fresh || fresh.status !== RunStatus.RUNNING) return "done";
-  const failedBatches = await queryOne<{ n: number }>(
-    pool(),
-    sql`SELECT count(*)::int AS n FROM judge_batches WHERE run_id = ${runId} AND status IN ('failed', 'expired')`,
-  );
-  if (failedBatches!.n >= 3) {
-    await changeRunStatus(pool(), runId, { transition: "fail", reason: "Three batches failed or expired; see the batches below." });
-    return "done";
-  }
-  const reason = spentBudget(fresh);
-  if (reason) {
-    await changeRunStatus(pool(), runId, { transition: "budgetPause", reason });
-    return "done";
-  }
-  return (await submitJudgeBatches(fresh)) > 0 ? "again" : "done";
+  return running;
 }
 
 /** Cancels the run's live remote batches (results already in are kept). */
