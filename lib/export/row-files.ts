@@ -159,9 +159,13 @@ export class ParquetBuffers {
   }
 }
 
+/** The Parquet schema of rows of these columns. */
+export function parquetSchema(columns: readonly Column[]): SchemaElement[] {
+  return [{ name: "schema", num_children: columns.length }, ...columns.flatMap((c) => schemaElements(c))];
+}
+
 export function openParquetFile(path: string, columns: readonly Column[], buffers = new ParquetBuffers()): RowFile {
-  const schema: SchemaElement[] = [{ name: "schema", num_children: columns.length }, ...columns.flatMap((c) => schemaElements(c))];
-  const writer = new ParquetFileWriter(path, schema);
+  const writer = new ParquetFileWriter(path, parquetSchema(columns));
   let buffered: Record<string, unknown>[] = [];
   let rows = 0;
   const group: BufferedRowGroup = {
@@ -172,7 +176,7 @@ export function openParquetFile(path: string, columns: readonly Column[], buffer
       const size = buffered.length;
       buffered = [];
       group.bufferedBytes = 0;
-      await writer.writeRowGroup(columnData, size);
+      writer.writeRowGroup(columnData, size);
     },
   };
   buffers.add(group);
