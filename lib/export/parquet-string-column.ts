@@ -32,7 +32,12 @@ export function writeStringColumn(writer: Writer, column: ColumnEncoder, pageDat
     // An index is 4 bytes to the page split, a null (a hole in `indexes`) none.
     const indexBytes = (i: number) => (indexes[i] === undefined ? 0 : 4);
     for (const { start, end } of pageBoundaries(indexes.length, indexBytes, pageSize, repetitionLevels)) {
-      uncompressedSize += writeDataPageV2({ writer, column, encoding: "RLE_DICTIONARY", pageData: slicePage(pageData, indexes, start, end) });
+      uncompressedSize += writeDataPageV2({
+        writer,
+        column,
+        encoding: "RLE_DICTIONARY",
+        pageData: slicePage(pageData, indexes, start, end),
+      });
     }
   } else {
     encodings.push("PLAIN");

@@ -18,6 +18,8 @@ const columns: Column[] = [
   { name: "label", type: stringType },
   { name: "messages", type: messagesType },
   { name: "tags", type: listOf(stringType, true) },
+  // The same conversation again (as h4's messages repeat its chosen): its pages are compressed once.
+  { name: "again", type: messagesType },
   { name: "score", type: doubleType, nullable: true },
   { name: "n", type: intType },
   { name: "ok", type: boolType },
@@ -28,16 +30,26 @@ function rows(count: number): Record<string, unknown>[] {
   const random = seededRandom("parquet-writer");
   const words = ["chest pain", "é ü", "中文", "🩺", "\ud800", "troponin", "", "ST-elevation"];
   const text = (n: number) => Array.from({ length: n }, () => words[Math.floor(random() * words.length)]).join(" ");
-  return Array.from({ length: count }, (_, i) => ({
-    text: text(200 + Math.floor(random() * 400)),
-    maybe: i % 3 === 0 ? null : text(5),
-    label: `rater ${i % 4}`,
-    messages: i % 7 === 0 ? [] : [{ role: "user", content: text(50) }, { role: "assistant", content: text(300) }],
-    tags: i % 5 === 0 ? [] : [text(1), null, `t${i % 2}`],
-    score: i % 4 === 0 ? null : random() * 5,
-    n: i,
-    ok: i % 2 === 0,
-  }));
+  return Array.from({ length: count }, (_, i) => {
+    const messages =
+      i % 7 === 0
+        ? []
+        : [
+            { role: "user", content: text(50) },
+            { role: "assistant", content: text(300) },
+          ];
+    return {
+      text: text(200 + Math.floor(random() * 400)),
+      maybe: i % 3 === 0 ? null : text(5),
+      label: `rater ${i % 4}`,
+      messages,
+      again: messages,
+      tags: i % 5 === 0 ? [] : [text(1), null, `t${i % 2}`],
+      score: i % 4 === 0 ? null : random() * 5,
+      n: i,
+      ok: i % 2 === 0,
+    };
+  });
 }
 
 const columnData = (group: Record<string, unknown>[]) => columns.map((c) => ({ name: c.name, data: group.map((r) => r[c.name] ?? null) }));

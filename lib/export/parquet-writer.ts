@@ -56,7 +56,33 @@ const PARQUET_MAGIC = 0x31524150; // "PAR1"
 const CREATED_BY = "medpref";
 /** hyparquet-writer's default page size (uncompressed bytes). */
 const PAGE_SIZE = 1 << 20;
-const COMPRESSORS = { SNAPPY: snappyCompress };
+/** Pages shorter than this are compressed again rather than looked up (a copy and a compare each). */
+const REUSED_PAGE_BYTES = 4096;
+
+/**
+ * Snappy for the pages of one row group, each distinct page compressed once: columns of a row can
+ * hold the same values (h4's `messages` is its `chosen` conversation in prefs and sft rows), and
+ * then their pages are the same bytes. Forgotten after the row group, so memory holds one at most.
+ */
+class RowGroupCompressor {
+  private readonly pages = new Map<number, { page: Buffer; compressed: Uint8Array }[]>();
+
+  readonly compress = (input: Uint8Array): Uint8Array => {
+    if (input.length < REUSED_PAGE_BYTES) return snappyCompress(input);
+    const sameLength = this.pages.get(input.length);
+    const page = Buffer.from(input.buffer, input.byteOffset, input.length);
+    for (const seen of sameLength ?? []) if (seen.page.equals(page)) return seen.compressed;
+    const compressed = snappyCompress(input);
+    const entry = { page: Buffer.from(page), compressed };
+    if (sameLength) sameLength.push(entry);
+    else this.pages.set(input.length, [entry]);
+    return compressed;
+  };
+
+  clear() {
+    this.pages.clear();
+  }
+}
 
 /** A column's values, one per row of the row group. */
 export interface ColumnValues {
@@ -90,6 +116,8 @@ export class ParquetFileWriter {
   private readonly rowGroups = new ByteWriter();
   private rowGroupCount = 0;
   private numRows = 0n;
+  private readonly compressor = new RowGroupCompressor();
+  private readonly compressors = { SNAPPY: this.compressor.compress };
 
   constructor(
     path: string,
@@ -110,11 +138,14 @@ export class ParquetFileWriter {
         const schemaPath = leafPath.map((node) => node.element);
         const element = schemaPath[schemaPath.length - 1]!;
         const column: ColumnEncoder = {
-          columnName: schemaPath.slice(1).map((s) => s.name).join("."),
+          columnName: schemaPath
+            .slice(1)
+            .map((s) => s.name)
+            .join("."),
           element,
           schemaPath,
           codec: "SNAPPY",
-          compressors: COMPRESSORS,
+          compressors: this.compressors,
           stats: false,
           pageSize: PAGE_SIZE,
           columnIndex: false,
@@ -126,6 +157,7 @@ export class ParquetFileWriter {
         );
       }
     }
+    this.compressor.clear();
     let totalByteSize = 0n;
     for (const { meta_data } of columns) totalByteSize += meta_data?.total_uncompressed_size ?? 0n;
     this.numRows += BigInt(rows);

@@ -106,7 +106,8 @@ export function snappyCompress(input: Uint8Array): Uint8Array {
       do {
         const base = ip;
         let matched = 4;
-        while (ip + matched + 4 <= inputSize && view.getUint32(ip + matched, true) === view.getUint32(candidate + matched, true)) matched += 4;
+        while (ip + matched + 4 <= inputSize && view.getUint32(ip + matched, true) === view.getUint32(candidate + matched, true))
+          matched += 4;
         while (ip + matched < inputSize && input[ip + matched] === input[candidate + matched]) matched++;
         ip += matched;
         op = emitCopy(out, op, base - candidate, matched);
