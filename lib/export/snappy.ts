@@ -3,9 +3,10 @@
  * hash table of up to 2^14 entries over the whole input, offsets below 64 KB) emitting the same
  * bytes, but into one array sized for the worst case instead of a growing writer called per byte
  * (its bounds checks and DataView writes were a fifth of a rankings Parquet export's CPU).
- * Four bytes are read and compared at a time (one unaligned little-endian load), the output
- * position is a local rather than a closure's variable, and short literals are copied byte by
- * byte rather than through a subarray: 2.3× faster on export text, same bytes.
+ * Four bytes are read and compared at a time (one unaligned little-endian load; where they differ,
+ * the XOR's trailing zeros say how many matched), the output position is a local rather than a
+ * closure's variable, and short literals are copied byte by byte rather than through a subarray:
+ * about 2× faster on export text (pages of bench:scale's completions, CPU time), same bytes.
  */
 const MAX_HASH_TABLE_BITS = 14;
 const MAX_OFFSET = 0xffff;
@@ -106,9 +107,19 @@ export function snappyCompress(input: Uint8Array): Uint8Array {
       do {
         const base = ip;
         let matched = 4;
-        while (ip + matched + 4 <= inputSize && view.getUint32(ip + matched, true) === view.getUint32(candidate + matched, true))
+        // Four bytes at a time; where they differ, the equal low (little-endian) bytes are the XOR's trailing zero bits over 8.
+        for (;;) {
+          if (ip + matched + 4 > inputSize) {
+            while (ip + matched < inputSize && input[ip + matched] === input[candidate + matched]) matched++;
+            break;
+          }
+          const difference = view.getUint32(ip + matched, true) ^ view.getUint32(candidate + matched, true);
+          if (difference !== 0) {
+            matched += (31 - Math.clz32(difference & -difference)) >>> 3;
+            break;
+          }
           matched += 4;
-        while (ip + matched < inputSize && input[ip + matched] === input[candidate + matched]) matched++;
+        }
         ip += matched;
         op = emitCopy(out, op, base - candidate, matched);
         nextEmit = ip;
