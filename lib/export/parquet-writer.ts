@@ -58,14 +58,20 @@ const CREATED_BY = "medpref";
 const PAGE_SIZE = 1 << 20;
 /** Pages shorter than this are compressed again rather than looked up (a copy and a compare each). */
 const REUSED_PAGE_BYTES = 4096;
+/** The most recent pages kept for reuse (their bytes): a row group's string pages, about its text. */
+const REUSED_PAGES_BYTES = 8 * 1024 * 1024;
 
 /**
- * Snappy for the pages of one row group, each distinct page compressed once: columns of a row can
- * hold the same values (h4's `messages` is its `chosen` conversation in prefs and sft rows), and
- * then their pages are the same bytes. Forgotten after the row group, so memory holds one at most.
+ * Snappy for Parquet pages, a page seen among the most recent ones compressed once: columns of a row
+ * can hold the same values (h4's `messages` is its `chosen` conversation in prefs and sft rows), and
+ * files of a package the same rows (h4's sft file takes each prompt's first prefs row, so with one
+ * pair per prompt its row groups are the prefs file's), and then their pages are the same bytes.
  */
-class RowGroupCompressor {
+export class PageCompressor {
   private readonly pages = new Map<number, { page: Buffer; compressed: Uint8Array }[]>();
+  /** Kept pages, oldest first, and their bytes. */
+  private readonly order: { length: number; page: Buffer }[] = [];
+  private keptBytes = 0;
 
   readonly compress = (input: Uint8Array): Uint8Array => {
     if (input.length < REUSED_PAGE_BYTES) return snappyCompress(input);
@@ -73,14 +79,26 @@ class RowGroupCompressor {
     const page = Buffer.from(input.buffer, input.byteOffset, input.length);
     for (const seen of sameLength ?? []) if (seen.page.equals(page)) return seen.compressed;
     const compressed = snappyCompress(input);
-    const entry = { page: Buffer.from(page), compressed };
-    if (sameLength) sameLength.push(entry);
-    else this.pages.set(input.length, [entry]);
+    this.keep(Buffer.from(page), compressed);
     return compressed;
   };
 
-  clear() {
-    this.pages.clear();
+  private keep(page: Buffer, compressed: Uint8Array) {
+    const sameLength = this.pages.get(page.length);
+    if (sameLength) sameLength.push({ page, compressed });
+    else this.pages.set(page.length, [{ page, compressed }]);
+    this.order.push({ length: page.length, page });
+    this.keptBytes += page.length;
+    while (this.keptBytes > REUSED_PAGES_BYTES) {
+      const oldest = this.order.shift()!;
+      const kept = this.pages.get(oldest.length)!;
+      kept.splice(
+        kept.findIndex((k) => k.page === oldest.page),
+        1,
+      );
+      if (kept.length === 0) this.pages.delete(oldest.length);
+      this.keptBytes -= oldest.length;
+    }
   }
 }
 
@@ -116,13 +134,15 @@ export class ParquetFileWriter {
   private readonly rowGroups = new ByteWriter();
   private rowGroupCount = 0;
   private numRows = 0n;
-  private readonly compressor = new RowGroupCompressor();
-  private readonly compressors = { SNAPPY: this.compressor.compress };
+  private readonly compressors: { SNAPPY: (input: Uint8Array) => Uint8Array };
 
   constructor(
     path: string,
     private readonly schema: SchemaElement[],
+    /** Shared by the files of a package, whose pages can repeat one another's. */
+    compressor = new PageCompressor(),
   ) {
+    this.compressors = { SNAPPY: compressor.compress };
     this.file = new HashingFileWriter(path);
     this.resolveSchemaPath = schemaPathResolver(schema);
     this.file.appendUint32(PARQUET_MAGIC);
@@ -157,7 +177,6 @@ export class ParquetFileWriter {
         );
       }
     }
-    this.compressor.clear();
     let totalByteSize = 0n;
     for (const { meta_data } of columns) totalByteSize += meta_data?.total_uncompressed_size ?? 0n;
     this.numRows += BigInt(rows);
