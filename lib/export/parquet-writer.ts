@@ -78,7 +78,8 @@ export class PageCompressor {
     const sameLength = this.pages.get(input.length);
     const page = Buffer.from(input.buffer, input.byteOffset, input.length);
     for (const seen of sameLength ?? []) if (seen.page.equals(page)) return seen.compressed;
-    const compressed = snappyCompress(input);
+    // A copy of its length: the compressor's array has room for the worst case, a fifth more than the page.
+    const compressed = snappyCompress(input).slice();
     this.keep(Buffer.from(page), compressed);
     return compressed;
   };
