@@ -69,6 +69,8 @@ export function writeStringColumn(writer: Writer, column: ColumnEncoder, pageDat
 
 /** useDictionary's sample: up to this many values spread over the chunk. */
 const DICTIONARY_SAMPLE = 1000;
+/** Sampled strings up to this long are told apart by a set, longer ones first by their length. */
+const SHORT_STRING = 256;
 /** useDictionary refuses a dictionary when the sample's distinct values are more than this share of its bytes. */
 const DICTIONARY_SAMPLE_REFUSAL = 0.9;
 
@@ -80,6 +82,7 @@ const DICTIONARY_SAMPLE_REFUSAL = 0.9;
 function sampleRefusesDictionary(values: PageData["values"]): boolean {
   const count = values.length;
   const sampleSize = Math.min(count, DICTIONARY_SAMPLE);
+  const short = new Set<string>();
   const byLength = new Map<number, string[]>();
   let distinctBytes = 0;
   let totalBytes = 0;
@@ -89,10 +92,16 @@ function sampleRefusesDictionary(values: PageData["values"]): boolean {
     if (typeof value !== "string") return false;
     const bytes = value.length + 4; // as useDictionary counts a string: its length and PLAIN's 4-byte prefix
     totalBytes += bytes;
-    const sameLength = byLength.get(value.length);
-    if (!sameLength) byLength.set(value.length, [value]);
-    else if (!sameLength.includes(value)) sameLength.push(value);
-    else continue;
+    if (value.length <= SHORT_STRING) {
+      // Short strings hash cheaply, and many have one length (ids, hashes): a set.
+      if (short.has(value)) continue;
+      short.add(value);
+    } else {
+      const sameLength = byLength.get(value.length);
+      if (!sameLength) byLength.set(value.length, [value]);
+      else if (!sameLength.includes(value)) sameLength.push(value);
+      else continue;
+    }
     distinctBytes += bytes;
   }
   return !totalBytes || distinctBytes / totalBytes > DICTIONARY_SAMPLE_REFUSAL;
