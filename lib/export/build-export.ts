@@ -210,6 +210,7 @@ async function writeRated(rated: RatedPrompt, split: string, prompt: PromptRows,
     if (file) await files.write(file, row);
     else if (!category) throw new Error(`the package has no ${part} file for the split "${split}"`);
   }
+  await files.settle();
 }
 
 /** The data files of a package, each opened on its first row, so a split or category without rows never becomes a file. */
@@ -250,6 +251,11 @@ class PackageFiles {
     await rowFile.write(row);
     this.stats.row(file.split);
     this.rowsWritten += 1;
+  }
+
+  /** Keeps the rows waiting for Parquet row groups under the package's limit (called between prompts). */
+  async settle(): Promise<void> {
+    await this.parquetBuffers.settle();
   }
 
   /** The files of the layout that got rows. */

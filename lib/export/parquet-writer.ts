@@ -1,11 +1,14 @@
 import { createHash } from "node:crypto";
 import { closeSync, openSync, writeSync } from "node:fs";
-import { ParquetWriter } from "hyparquet-writer";
 import { ByteWriter } from "hyparquet-writer/src/bytewriter.js";
+import { writeColumn } from "hyparquet-writer/src/column.js";
+import { encodeNestedValues } from "hyparquet-writer/src/dremel.js";
 import { writeMetadata } from "hyparquet-writer/src/metadata.js";
-import type { ColumnSource } from "hyparquet-writer/src/types.js";
-import type { FileMetaData, RowGroup, SchemaElement } from "hyparquet";
+import { schemaPathResolver } from "hyparquet-writer/src/schema.js";
+import type { ColumnEncoder } from "hyparquet-writer/src/types.js";
+import type { ColumnChunk, FileMetaData, RowGroup, SchemaElement, SchemaTree } from "hyparquet";
 import { repairEmptyLists, rowGroupListSpan } from "@/lib/export/parquet-footer";
+import { writeStringColumn } from "@/lib/export/parquet-string-column";
 import { snappyCompress } from "@/lib/export/snappy";
 
 const THRIFT_STRUCT = 12;
@@ -50,42 +53,140 @@ class HashingFileWriter extends ByteWriter {
 }
 
 const PARQUET_MAGIC = 0x31524150; // "PAR1"
+const CREATED_BY = "medpref";
+/** hyparquet-writer's default page size (uncompressed bytes). */
+const PAGE_SIZE = 1 << 20;
+/** Pages shorter than this are compressed again rather than looked up (a copy and a compare each). */
+const REUSED_PAGE_BYTES = 4096;
+/** The most recent pages kept for reuse (their bytes): a row group's string pages, about its text. */
+const REUSED_PAGES_BYTES = 8 * 1024 * 1024;
 
 /**
- * A Parquet file written one row group at a time whose memory does not grow with the file.
- * hyparquet-writer keeps every row group's metadata as objects until the footer (about 700 bytes
- * per column chunk: an h4 all-pairs export of 30k prompts held tens of MB of it); this keeps each
- * row group serialized (its Thrift bytes, about a tenth of that) and writes the footer from them.
+ * Snappy for Parquet pages, a page seen among the most recent ones compressed once: columns of a row
+ * can hold the same values (h4's `messages` is its `chosen` conversation in prefs and sft rows), and
+ * files of a package the same rows (h4's sft file takes each prompt's first prefs row, so with one
+ * pair per prompt its row groups are the prefs file's), and then their pages are the same bytes.
+ */
+export class PageCompressor {
+  private readonly pages = new Map<number, { page: Buffer; compressed: Uint8Array }[]>();
+  /** Kept pages, oldest first, and their bytes. */
+  private readonly order: { length: number; page: Buffer }[] = [];
+  private keptBytes = 0;
+
+  readonly compress = (input: Uint8Array): Uint8Array => {
+    if (input.length < REUSED_PAGE_BYTES) return snappyCompress(input);
+    const sameLength = this.pages.get(input.length);
+    const page = Buffer.from(input.buffer, input.byteOffset, input.length);
+    for (const seen of sameLength ?? []) if (seen.page.equals(page)) return seen.compressed;
+    // A copy of its length: the compressor's array has room for the worst case, a fifth more than the page.
+    const compressed = snappyCompress(input).slice();
+    this.keep(Buffer.from(page), compressed);
+    return compressed;
+  };
+
+  private keep(page: Buffer, compressed: Uint8Array) {
+    const sameLength = this.pages.get(page.length);
+    if (sameLength) sameLength.push({ page, compressed });
+    else this.pages.set(page.length, [{ page, compressed }]);
+    this.order.push({ length: page.length, page });
+    this.keptBytes += page.length;
+    while (this.keptBytes > REUSED_PAGES_BYTES) {
+      const oldest = this.order.shift()!;
+      const kept = this.pages.get(oldest.length)!;
+      kept.splice(
+        kept.findIndex((k) => k.page === oldest.page),
+        1,
+      );
+      if (kept.length === 0) this.pages.delete(oldest.length);
+      this.keptBytes -= oldest.length;
+    }
+  }
+}
+
+/** A column's values, one per row of the row group. */
+export interface ColumnValues {
+  name: string;
+  data: unknown[];
+}
+
+/** The leaf columns under a schema node (a struct or list column has several), each as its path from the root. */
+function leafPaths(path: SchemaTree[]): SchemaTree[][] {
+  const node = path[path.length - 1]!;
+  if (!node.children.length) return [path];
+  return node.children.flatMap((child) => leafPaths([...path, child]));
+}
+
+const isString = (element: SchemaElement) => element.type === "BYTE_ARRAY" && element.converted_type === "UTF8";
+
+/**
+ * A Parquet file written one row group at a time whose memory does not grow with the file, with
+ * the bytes hyparquet-writer's ParquetWriter writes (SNAPPY, no statistics, no page indexes):
+ * - ParquetWriter keeps every row group's metadata as objects until the footer (about 700 bytes
+ *   per column chunk: an h4 all-pairs export of 30k prompts held tens of MB of it); this keeps each
+ *   row group serialized (its Thrift bytes, about a tenth of that) and writes the footer from them.
+ * - its row-group loop is this class's, so string columns go through writeStringColumn
+ *   (lib/export/parquet-string-column.ts) and the others through hyparquet-writer's writeColumn.
  * The footer's empty lists get their element type (lib/export/parquet-footer.ts).
  */
 export class ParquetFileWriter {
-  private readonly writer: ParquetWriter;
   private readonly file: HashingFileWriter;
+  private readonly resolveSchemaPath: (path: string[]) => SchemaTree[];
   /** The row groups written so far, each serialized as a Thrift RowGroup struct, back to back. */
   private readonly rowGroups = new ByteWriter();
   private rowGroupCount = 0;
+  private numRows = 0n;
+  private readonly compressors: { SNAPPY: (input: Uint8Array) => Uint8Array };
 
   constructor(
     path: string,
     private readonly schema: SchemaElement[],
+    /** Shared by the files of a package, whose pages can repeat one another's. */
+    compressor = new PageCompressor(),
   ) {
+    this.compressors = { SNAPPY: compressor.compress };
     this.file = new HashingFileWriter(path);
-    this.writer = new ParquetWriter({
-      writer: this.file,
-      schema,
-      codec: "SNAPPY",
-      compressors: { SNAPPY: snappyCompress },
-      createdBy: "medpref",
-      statistics: false,
-    });
+    this.resolveSchemaPath = schemaPathResolver(schema);
+    this.file.appendUint32(PARQUET_MAGIC);
   }
 
-  /** Writes one row group (no offset index: readers do not need one, and it would be held to the end). */
-  async writeRowGroup(columnData: ColumnSource[], rows: number): Promise<void> {
-    await this.writer.write({ columnData: columnData.map((c) => ({ ...c, offsetIndex: false })), rowGroupSize: rows });
-    for (const rowGroup of this.writer.row_groups) this.appendRowGroup(rowGroup);
-    this.writer.row_groups = [];
-    this.writer.pendingIndexes = [];
+  /** Writes one row group of `rows` rows (no offset index: readers do not need one, and it would be held to the end). */
+  writeRowGroup(columnData: ColumnValues[], rows: number): void {
+    const groupStart = this.file.offset;
+    const columns: ColumnChunk[] = [];
+    for (const { name, data } of columnData) {
+      if (data.length !== rows) throw new Error(`Parquet column ${name} has ${data.length} values for ${rows} rows`);
+      for (const leafPath of leafPaths(this.resolveSchemaPath([name]))) {
+        const schemaPath = leafPath.map((node) => node.element);
+        const element = schemaPath[schemaPath.length - 1]!;
+        const column: ColumnEncoder = {
+          columnName: schemaPath
+            .slice(1)
+            .map((s) => s.name)
+            .join("."),
+          element,
+          schemaPath,
+          codec: "SNAPPY",
+          compressors: this.compressors,
+          stats: false,
+          pageSize: PAGE_SIZE,
+          columnIndex: false,
+          offsetIndex: false,
+        };
+        const pageData = encodeNestedValues(leafPath, data);
+        columns.push(
+          isString(element) ? writeStringColumn(this.file, column, pageData) : writeColumn({ writer: this.file, column, pageData }).chunk,
+        );
+      }
+    }
+    let totalByteSize = 0n;
+    for (const { meta_data } of columns) totalByteSize += meta_data?.total_uncompressed_size ?? 0n;
+    this.numRows += BigInt(rows);
+    this.appendRowGroup({
+      columns,
+      total_byte_size: totalByteSize,
+      num_rows: BigInt(rows),
+      total_compressed_size: BigInt(this.file.offset - groupStart),
+    });
   }
 
   /** Writes the footer and closes the file: its size and SHA-256. */
@@ -104,9 +205,9 @@ export class ParquetFileWriter {
     const bytes = new ByteWriter();
     const metadata: FileMetaData = {
       version: 2,
-      created_by: this.writer.createdBy,
+      created_by: CREATED_BY,
       schema: this.schema,
-      num_rows: this.writer.num_rows,
+      num_rows: this.numRows,
       row_groups: rowGroups,
       metadata_length: 0,
     };

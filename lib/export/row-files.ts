@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
 import { once } from "node:events";
 import type { SchemaElement } from "hyparquet";
 import { jsonRowSerializer, type Column, type ColumnType } from "@/lib/export/columns";
-import { ParquetFileWriter } from "@/lib/export/parquet-writer";
+import { PageCompressor, ParquetFileWriter } from "@/lib/export/parquet-writer";
 
 export interface WrittenFile {
   rows: number;
@@ -131,9 +131,10 @@ interface BufferedRowGroup {
   flush(): Promise<void>;
 }
 
-/** The rows waiting in the row-group buffers of a package's Parquet files, kept under one limit. */
+/** The rows waiting in the row-group buffers of a package's Parquet files, kept under one limit; their pages' compressor. */
 export class ParquetBuffers {
   private readonly files = new Set<BufferedRowGroup>();
+  readonly compressor = new PageCompressor();
   constructor(private readonly limitBytes = PARQUET_PACKAGE_TEXT_BYTES) {}
 
   add(file: BufferedRowGroup) {
@@ -144,7 +145,10 @@ export class ParquetBuffers {
     this.files.delete(file);
   }
 
-  /** Writes out the fullest buffers until the total is under the limit. */
+  /**
+   * Writes out the fullest buffers until the total is under the limit, each with the buffers as full
+   * as it: those hold the same rows (h4's prefs and sft), whose pages are then compressed once.
+   */
   async settle(): Promise<void> {
     for (;;) {
       let total = 0;
@@ -154,14 +158,19 @@ export class ParquetBuffers {
         if (!fullest || f.bufferedBytes > fullest.bufferedBytes) fullest = f;
       }
       if (total < this.limitBytes || !fullest || fullest.bufferedBytes === 0) return;
-      await fullest.flush();
+      const bytes = fullest.bufferedBytes;
+      for (const f of [...this.files]) if (f.bufferedBytes === bytes) await f.flush();
     }
   }
 }
 
+/** The Parquet schema of rows of these columns. */
+export function parquetSchema(columns: readonly Column[]): SchemaElement[] {
+  return [{ name: "schema", num_children: columns.length }, ...columns.flatMap((c) => schemaElements(c))];
+}
+
 export function openParquetFile(path: string, columns: readonly Column[], buffers = new ParquetBuffers()): RowFile {
-  const schema: SchemaElement[] = [{ name: "schema", num_children: columns.length }, ...columns.flatMap((c) => schemaElements(c))];
-  const writer = new ParquetFileWriter(path, schema);
+  const writer = new ParquetFileWriter(path, parquetSchema(columns), buffers.compressor);
   let buffered: Record<string, unknown>[] = [];
   let rows = 0;
   const group: BufferedRowGroup = {
@@ -172,7 +181,7 @@ export function openParquetFile(path: string, columns: readonly Column[], buffer
       const size = buffered.length;
       buffered = [];
       group.bufferedBytes = 0;
-      await writer.writeRowGroup(columnData, size);
+      writer.writeRowGroup(columnData, size);
     },
   };
   buffers.add(group);
@@ -181,8 +190,8 @@ export function openParquetFile(path: string, columns: readonly Column[], buffer
       buffered.push(row);
       group.bufferedBytes += textBytes(row);
       rows += 1;
+      // The package's limit is kept between prompts (ParquetBuffers.settle), when files that take the same rows have all had them.
       if (buffered.length >= PARQUET_ROW_GROUP_ROWS || group.bufferedBytes >= PARQUET_ROW_GROUP_TEXT_BYTES) await group.flush();
-      else await buffers.settle();
     },
     async close() {
       if (rows === 0) throw new Error(`${path}: a Parquet file without rows is not written (readers refuse its empty row-group list)`);
