@@ -57,33 +57,21 @@ export function dispatchJobs<T extends object>(
       }
       for (const job of jobs) {
         inFlight++;
-        // Room for the next job as soon as this one's work is done: marking it complete in the
-        // queue (a shared statement a few milliseconds later) is not on the next job's path. A
-        // worker that dies in between leaves it to be delivered again, and its unit is done.
-        let roomFreed = false;
-        const freeRoom = () => {
-          if (roomFreed) return;
-          roomFreed = true;
-          inFlight--;
-          waker.wake?.();
-        };
         const run = async () => {
           try {
             // The payload is checked here: a malformed job fails like any other error.
             await handle(definition.parse(job.data), job);
+            await complete(job.id);
           } catch (error) {
-            freeRoom();
             await boss
               .fail(queue, job.id, { message: error instanceof Error ? error.message : String(error) })
               .catch((e) => logger.warn({ err: e }, "failing a job failed"));
-            return;
           }
-          freeRoom();
-          await complete(job.id).catch((e) => logger.warn({ err: e, queue }, "completing a job failed"));
         };
         const p: Promise<void> = run().finally(() => {
-          freeRoom();
+          inFlight--;
           running.delete(p);
+          waker.wake?.();
         });
         running.add(p);
       }
