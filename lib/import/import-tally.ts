@@ -10,7 +10,8 @@ export interface PendingPrompt {
   prompt: NormalizedPrompt;
 }
 
-const BATCH_PROMPTS = 500;
+/** Prompts written per batch (one COPY each of prompts and candidates): 1,500 imported 50k prompts in 1.09–1.14× COPY, 500 in 1.20×. */
+export const BATCH_PROMPTS = 1500;
 const BATCH_BYTES = 16 * 1024 * 1024;
 
 /**

@@ -7,6 +7,7 @@ import { pool } from "@/lib/db/pool";
 import { queryRows, sql } from "@/lib/db/sql";
 import { readStoredRejectedReport } from "@/lib/import/rejected-report";
 import { ANALYZE_AFTER_PROMPTS } from "@/lib/import/import-prompts";
+import { BATCH_PROMPTS } from "@/lib/import/import-tally";
 import { DEFAULT_IMPORT_LIMITS } from "@/lib/import/types";
 import { HAS_SHARED_FIXTURES, ULTRAMEDICAL_DIR, importFile, importText, jsonl, makeProject, record } from "../support/fixtures";
 import { useFreshDatabase } from "../support/test-database";
@@ -338,26 +339,22 @@ describe("bad input imports nothing and reports every bad record", () => {
 
   it("stores rejected records arriving while an earlier batch is still being copied (batches overlap with reading)", async () => {
     const project = await makeProject();
-    // 501 valid records fill the first batch (500), whose COPY runs while the next records are read;
+    // BATCH_PROMPTS + 1 valid records fill the first batch, whose COPY runs while the next records are read;
     // the 5 rejected ones (~300 KB each) flush a report chunk on the same transaction meanwhile.
     const big = (i: number) => ({ ...record(i, 1), completions: [{ model: "m", text: `Too alone ${i} ${"é".repeat(150_000)}` }] });
-    const valid = Array.from({ length: 1200 }, (_, i) => record(i));
-    const records = [...valid.slice(0, 501), ...[0, 1, 2, 3, 4].map((k) => big(5000 + k)), ...valid.slice(501)];
+    const total = 2 * BATCH_PROMPTS + 200;
+    const valid = Array.from({ length: total }, (_, i) => record(i));
+    const first = BATCH_PROMPTS + 1;
+    const records = [...valid.slice(0, first), ...[0, 1, 2, 3, 4].map((k) => big(5000 + k)), ...valid.slice(first)];
     const summary = await importText(project.id, jsonl(records), { skipInvalid: true, storeRejectedReport: true });
-    expect(summary).toMatchObject({ ok: true, promptsAdded: 1200, recordsRejected: 5, rejectedReportStored: true });
-    expect(await counts(project.id)).toEqual({ prompts: 1200, completions: 1200 * record(0).completions.length });
+    expect(summary).toMatchObject({ ok: true, promptsAdded: total, recordsRejected: 5, rejectedReportStored: true });
+    expect(await counts(project.id)).toEqual({ prompts: total, completions: total * record(0).completions.length });
     const stored = await readStoredRejectedReport(summary.importId);
     const lines = Buffer.from(await new Response(stored.stream).arrayBuffer())
       .toString("utf8")
       .trim()
       .split("\n");
-    expect(lines.map((l) => (JSON.parse(l) as { location: string }).location)).toEqual([
-      "line 502",
-      "line 503",
-      "line 504",
-      "line 505",
-      "line 506",
-    ]);
+    expect(lines.map((l) => (JSON.parse(l) as { location: string }).location)).toEqual([1, 2, 3, 4, 5].map((k) => `line ${first + k}`));
   });
 
   it("stores no rejected records for an import that fails, or one with nothing rejected", async () => {
