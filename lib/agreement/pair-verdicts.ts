@@ -58,7 +58,19 @@ export function countPairVerdictsAt(
       }
     }
   }
-  // concordant − discordant = untiedSame − (untiedPairs − untiedSame)
+  return writeVerdictCounts(out, pairs, same, untiedPairs, untiedSame, tiedA, tiedB);
+}
+
+/** The counts into `out`, with Kendall's tau-b from them: concordant − discordant = untiedSame − (untiedPairs − untiedSame). */
+function writeVerdictCounts(
+  out: PairVerdictCounts,
+  pairs: number,
+  same: number,
+  untiedPairs: number,
+  untiedSame: number,
+  tiedA: number,
+  tiedB: number,
+): PairVerdictCounts {
   const denominator = Math.sqrt((pairs - tiedA) * (pairs - tiedB));
   out.pairs = pairs;
   out.same = same;
@@ -111,17 +123,15 @@ function countMaskedPairVerdicts(
   }
   const aUntied = aAbove | aBelow;
   const bUntied = bAbove | bBelow;
-  const tiedA = pairs - popcount(aUntied);
-  const tiedB = pairs - popcount(bUntied);
-  const untiedPairs = popcount(aUntied & bUntied);
-  const untiedSame = popcount((aAbove & bAbove) | (aBelow & bBelow));
-  const denominator = Math.sqrt((pairs - tiedA) * (pairs - tiedB));
-  out.pairs = pairs;
-  out.same = pairs - popcount((aAbove ^ bAbove) | (aBelow ^ bBelow));
-  out.untiedPairs = untiedPairs;
-  out.untiedSame = untiedSame;
-  out.tauB = denominator === 0 ? Number.NaN : (2 * untiedSame - untiedPairs) / denominator;
-  return out;
+  return writeVerdictCounts(
+    out,
+    pairs,
+    pairs - popcount((aAbove ^ bAbove) | (aBelow ^ bBelow)),
+    popcount(aUntied & bUntied),
+    popcount((aAbove & bAbove) | (aBelow & bBelow)),
+    pairs - popcount(aUntied),
+    pairs - popcount(bUntied),
+  );
 }
 
 /** Share of a ranking's candidate pairs that are tied. */
