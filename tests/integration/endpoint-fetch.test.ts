@@ -62,6 +62,27 @@ describe("endpointFetch (the judge's chat requests)", () => {
     ]);
   });
 
+  it("reads the answer as any Response does: once, UTF-8 with a byte-order mark dropped, or as a stream, bytes or a clone", async () => {
+    answer = (_req, res) => res.writeHead(200, { "content-type": "application/json" }).end(Buffer.from('\uFEFF{"dose":"5 µg"}'));
+    const first = await send(`${base}/x`, { method: "POST", body: "{}" });
+    expect(first.bodyUsed).toBe(false);
+    expect(await first.clone().text()).toBe('{"dose":"5 µg"}');
+    expect(await first.json()).toEqual({ dose: "5 µg" });
+    expect(first.bodyUsed).toBe(true);
+    await expect(first.text()).rejects.toThrow(TypeError);
+    await expect(first.arrayBuffer()).rejects.toThrow(TypeError);
+
+    const streamed = await send(`${base}/x`, { method: "POST", body: "{}" });
+    const parts: Uint8Array[] = [];
+    for await (const part of streamed.body!) parts.push(part);
+    expect(Buffer.concat(parts).toString("utf8")).toBe('\uFEFF{"dose":"5 µg"}');
+    expect(streamed.bodyUsed).toBe(true);
+    await expect(streamed.json()).rejects.toThrow(TypeError);
+
+    const bytes = await (await send(`${base}/x`, { method: "POST", body: "{}" })).bytes();
+    expect(Buffer.from(bytes).toString("utf8")).toBe('\uFEFF{"dose":"5 µg"}');
+  });
+
   it("keeps the connection for the next call", async () => {
     answer = (_req, res) => res.end("{}");
     received.length = 0;
