@@ -57,27 +57,10 @@ export function renderJudgePrompt(
   template: Pick<JudgeTemplateText, "userTemplate">,
   input: { question: string; reference: string | null; responses: string[] },
 ): string {
-  const responses = input.responses
-    .map((text, i) => `${responseOpening(i + 1)}${text.trim()}${responseClosing(i + 1)}`)
-    .join(RESPONSE_SEPARATOR);
-  return judgePromptFrame(template, { question: input.question, reference: input.reference, n: input.responses.length }).replaceAll(
-    "{{responses}}",
-    responses,
-  );
-}
-
-/** The template filled with everything but the responses (`{{responses}}` left in place): the same for every order of them. */
-export function judgePromptFrame(
-  template: Pick<JudgeTemplateText, "userTemplate">,
-  input: { question: string; reference: string | null; n: number },
-): string {
+  const responses = input.responses.map((text, i) => `[Response ${i + 1}]\n${text.trim()}\n[End of Response ${i + 1}]`).join("\n\n");
   return template.userTemplate
     .replaceAll("{{question}}", input.question.trim())
     .replaceAll("{{reference}}", input.reference?.trim() || "(none given)")
-    .replaceAll("{{n}}", String(input.n));
+    .replaceAll("{{n}}", String(input.responses.length))
+    .replaceAll("{{responses}}", responses);
 }
-
-/** What comes before and after the i-th response shown (1-based), and between two responses. */
-export const responseOpening = (i: number) => `[Response ${i}]\n`;
-export const responseClosing = (i: number) => `\n[End of Response ${i}]`;
-export const RESPONSE_SEPARATOR = "\n\n";

@@ -7,8 +7,7 @@ import { queryOne, sql } from "@/lib/db/sql";
 import { AppError } from "@/lib/errors/app-error";
 import type { JudgeAttempt } from "@/lib/judge/call-judge";
 import { judgeAnswerJsonSchema, repairMessage } from "@/lib/judge/judge-answer";
-import { judgeQuestion, shownOrders, shownUnit } from "@/lib/judge/runs/run-judge-call";
-import { judgePromptFrame, RESPONSE_SEPARATOR, responseClosing, responseOpening } from "@/lib/judge/templates";
+import { shownUnit } from "@/lib/judge/runs/run-judge-call";
 
 /**
  * The request a Batch line carries, rendered from what is stored: the prompt and its candidates,
@@ -75,125 +74,15 @@ export function batchRequest(
         ]
       : sent;
   }
-  return { order, request: requestOf(run, messages, n) };
-}
-
-/** The request of a conversation with the judge about n candidates. */
-function requestOf(run: BatchRequestRun, messages: JudgeAttempt["request"]["messages"], n: number): JudgeAttempt["request"] {
   return {
-    model: run.model,
-    temperature: run.temperature,
-    messages,
-    ...(run.supportsStructuredOutput ? { response_format: { type: "json_schema", json_schema: judgeAnswerJsonSchema(n) } } : {}),
+    order,
+    request: {
+      model: run.model,
+      temperature: run.temperature,
+      messages,
+      ...(run.supportsStructuredOutput ? { response_format: { type: "json_schema", json_schema: judgeAnswerJsonSchema(n) } } : {}),
+    },
   };
-}
-
-/** A line of an input file: its unit, the order its candidates are shown in, and its bytes (UTF-8, newline included). */
-export interface RequestLine {
-  unit: number;
-  order: string[];
-  bytes: Buffer;
-}
-
-/**
- * The lines of a prompt's units that build on no earlier call, each byte for byte
- * `batchLine(promptId, unit, batchRequest(run, prompt, unit, []).request)` and a newline, joined
- * from pieces JSON-escaped and UTF-8-encoded once per prompt: a prompt's P units show the same
- * candidates in P orders, and escaping and encoding every candidate again for each unit was the
- * largest part of a submission's CPU. JSON escapes a string character by character, and
- * `{{responses}}` is the template's last placeholder filled, so the pieces joined are the rendered
- * line — unless a candidate holds one of replaceAll's `$` patterns or a piece starts or ends inside
- * a surrogate pair: then null, and the caller renders the lines one by one with batchRequest.
- */
-export function freshRequestLines(run: BatchRequestRun, prompt: BatchRequestPrompt, units: readonly number[]): RequestLine[] | null {
-  const n = prompt.completions.length;
-  const skeleton = lineSkeleton(run, n);
-  if (!skeleton) return null;
-  const texts = new Map<string, Buffer>();
-  for (const c of prompt.completions) {
-    const text = c.text.trim();
-    if (REPLACEMENT_PATTERN.test(text) || !joinable(text)) return null;
-    texts.set(c.id, escapedBytes(text));
-  }
-  const frame = judgePromptFrame(run, { question: judgeQuestion(prompt), reference: prompt.referenceAnswer, n }).split("{{responses}}");
-  if (!frame.every(joinable)) return null;
-  const frameBytes = frame.map(escapedBytes);
-  const orders = shownOrders(run, prompt);
-  return units.map((unit) => {
-    const order = orders[unit]!;
-    const parts = [skeleton.start, escapedBytes(batchCustomId(prompt.promptId, unit)), skeleton.middle, frameBytes[0]!];
-    for (let k = 1; k < frameBytes.length; k++) {
-      order.forEach((id, i) => {
-        if (i > 0) parts.push(skeleton.separator);
-        parts.push(skeleton.openings[i]!, texts.get(id)!, skeleton.closings[i]!);
-      });
-      parts.push(frameBytes[k]!);
-    }
-    parts.push(skeleton.end);
-    return { unit, order, bytes: Buffer.concat(parts) };
-  });
-}
-
-/** replaceAll's special replacement patterns ($$, $&, $`, $'): a candidate holding one is not inserted as is. */
-const REPLACEMENT_PATTERN = /\$[$&`']/;
-const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
-const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff;
-/** A piece that neither starts nor ends inside a surrogate pair: escaped alone, it is escaped as within any text. */
-const joinable = (piece: string) =>
-  piece.length === 0 || (!isLowSurrogate(piece.charCodeAt(0)) && !isHighSurrogate(piece.charCodeAt(piece.length - 1)));
-/** A string as it appears inside a JSON string, in UTF-8. */
-const escapedBytes = (text: string) => Buffer.from(JSON.stringify(text).slice(1, -1), "utf8");
-
-/** A run's line with neither custom id nor user message, in pieces; the labels of the responses 1..n. */
-interface LineSkeleton {
-  start: Buffer;
-  middle: Buffer;
-  end: Buffer;
-  openings: Buffer[];
-  closings: Buffer[];
-  separator: Buffer;
-}
-const skeletons = new WeakMap<BatchRequestRun, Map<number, LineSkeleton | null>>();
-
-/**
- * The line batchLine makes for the run with a marker for the custom id and one for the user
- * message, cut at the markers: the rest of every line of the run (model, parameters, system
- * prompt, response format for n candidates), rendered by the same functions as any line. Null if
- * a marker appears elsewhere (the system prompt holding one).
- */
-function lineSkeleton(run: BatchRequestRun, n: number): LineSkeleton | null {
-  let byN = skeletons.get(run);
-  if (!byN) skeletons.set(run, (byN = new Map()));
-  if (byN.has(n)) return byN.get(n)!;
-  const idMark = "\u0001";
-  const messageMark = "\u0002";
-  const line = batchLine(
-    idMark,
-    0,
-    requestOf(
-      run,
-      [
-        { role: "system", content: run.systemPrompt },
-        { role: "user", content: messageMark },
-      ],
-      n,
-    ),
-  );
-  const [start, rest, ...moreIds] = line.split(JSON.stringify(batchCustomId(idMark, 0)).slice(1, -1));
-  const [middle, end, ...moreMessages] = (rest ?? "").split(JSON.stringify(messageMark).slice(1, -1));
-  const skeleton =
-    rest === undefined || end === undefined || moreIds.length > 0 || moreMessages.length > 0
-      ? null
-      : {
-          start: Buffer.from(start!, "utf8"),
-          middle: Buffer.from(middle!, "utf8"),
-          end: Buffer.from(`${end}\n`, "utf8"),
-          openings: Array.from({ length: n }, (_, i) => escapedBytes(responseOpening(i + 1))),
-          closings: Array.from({ length: n }, (_, i) => escapedBytes(responseClosing(i + 1))),
-          separator: escapedBytes(RESPONSE_SEPARATOR),
-        };
-  byN.set(n, skeleton);
-  return skeleton;
 }
 
 export const batchCustomId = (promptId: string, unitIndex: number) => `${promptId}:${unitIndex}`;

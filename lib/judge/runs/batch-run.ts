@@ -22,9 +22,7 @@ import {
   batchLine,
   batchRequest,
   EARLIER_CALL_JSON,
-  freshRequestLines,
   lineSha256,
-  type RequestLine,
   type BatchRequestPrompt,
   type EarlierCall,
 } from "@/lib/judge/runs/batch-request";
@@ -156,16 +154,8 @@ async function pendingPrompts(run: BatchRun, where: Sql, limit: number): Promise
  * bytes (UTF-8, newline included). A line of ~12 KB is encoded once: its hash, its size and the
  * file's write all use these bytes.
  */
-function* requestLines(run: BatchRun, prompt: PendingPrompt): Generator<RequestLine> {
-  // Units building on no earlier call (all of a first submission): from pieces encoded once for the prompt.
-  const fresh = prompt.earlier ? prompt.units.filter((u) => !prompt.earlier!.some((c) => c.unit === u)) : prompt.units;
-  const joined = new Map((freshRequestLines(run, prompt, fresh) ?? []).map((l) => [l.unit, l]));
+function* requestLines(run: BatchRun, prompt: PendingPrompt): Generator<{ unit: number; order: string[]; bytes: Buffer }> {
   for (const unit of prompt.units) {
-    const line = joined.get(unit);
-    if (line) {
-      yield line;
-      continue;
-    }
     const earlier = prompt.earlier?.filter((c) => c.unit === unit) ?? [];
     const { order, request } = batchRequest(run, prompt, unit, earlier);
     yield { unit, order, bytes: Buffer.from(`${batchLine(prompt.promptId, unit, request)}\n`, "utf8") };

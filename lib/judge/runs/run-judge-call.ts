@@ -85,33 +85,21 @@ export function shownUnit(
   prompt: { promptId: string; messages: Message[]; referenceAnswer: string | null; completions: { id: string; text: string }[] },
   permutation: number,
 ): { order: string[]; userPrompt: string } {
-  const order = shownOrders(run, prompt)[permutation]!;
-  const textOf = new Map(prompt.completions.map((c) => [c.id, c.text]));
-  const userPrompt = renderJudgePrompt(
-    { userTemplate: run.userTemplate },
-    { question: judgeQuestion(prompt), reference: prompt.referenceAnswer, responses: order.map((id) => textOf.get(id)!) },
-  );
-  return { order, userPrompt };
-}
-
-/** The orders the prompt's candidates are shown in, one per permutation of the run. */
-export function shownOrders(
-  run: { permutations: number; seed: number },
-  prompt: { promptId: string; completions: { id: string }[] },
-): string[][] {
-  return judgePermutations(
+  const order = judgePermutations(
     prompt.completions.map((c) => c.id),
     run.permutations,
     `${run.seed}:${prompt.promptId}`,
-  );
-}
-
-/** The question a judge is shown: the prompt's user messages. */
-export function judgeQuestion(prompt: { messages: Message[] }): string {
-  return prompt.messages
+  )[permutation]!;
+  const textOf = new Map(prompt.completions.map((c) => [c.id, c.text]));
+  const question = prompt.messages
     .filter((m) => m.role === "user")
     .map((m) => m.content)
     .join("\n\n");
+  const userPrompt = renderJudgePrompt(
+    { userTemplate: run.userTemplate },
+    { question, reference: prompt.referenceAnswer, responses: order.map((id) => textOf.get(id)!) },
+  );
+  return { order, userPrompt };
 }
 
 /**
