@@ -1,5 +1,5 @@
 import "server-only";
-import { newId } from "@/lib/core/ids";
+import { newTimeOrderedId } from "@/lib/core/ids";
 import { copyRowsInto } from "@/lib/db/copy-from";
 import { copyTextRow } from "@/lib/db/copy-text";
 import { kendallTauB, pairwiseAgreement, top1Match } from "@/lib/agreement/rank-agreement";
@@ -132,7 +132,9 @@ const NO_FLAGS: readonly string[] = [];
  */
 export async function insertJudgeRankings(tx: Tx, rankings: JudgeRankingRow[]): Promise<Set<string>> {
   if (rankings.length === 0) return new Set();
-  const ids = rankings.map(() => newId());
+  // Time-ordered ids: the rankings, their revisions and entries go to the right end of their
+  // primary-key indexes (random ids scattered each page's 32,000 entries over the whole index).
+  const ids = rankings.map(() => newTimeOrderedId());
   const inserted = await queryRows<{ id: string }>(
     tx,
     sql`INSERT INTO rankings (id, prompt_id, kind, judge_run_id, permutation_index)
@@ -143,7 +145,7 @@ export async function insertJudgeRankings(tx: Tx, rankings: JudgeRankingRow[]): 
     { name: "insert-judge-rankings" },
   );
   const kept = new Set(inserted.map((r) => r.id));
-  const fresh = rankings.flatMap((r, i) => (kept.has(ids[i]!) ? [{ ...r, rankingId: ids[i]!, revisionId: newId() }] : []));
+  const fresh = rankings.flatMap((r, i) => (kept.has(ids[i]!) ? [{ ...r, rankingId: ids[i]!, revisionId: newTimeOrderedId() }] : []));
   if (fresh.length === 0) return new Set();
   // Revisions and entries of rankings this statement just created: nothing to skip, so they are
   // streamed in with COPY (no arrays of 8,000 values to encode and parse again; the entries'

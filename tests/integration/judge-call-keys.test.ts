@@ -154,3 +154,163 @@ describe("a judge call's run, prompt and batch", () => {
     }
   });
 });
+
+/** Inserts one line record per prompt of a batch, in one statement. */
+const insertLines = (batchId: string, promptIds: string[], client: Pool | PoolClient = pool()) =>
+  client.query(
+    `INSERT INTO judge_batch_lines (batch_id, prompt_id, unit_index, line, request_sha256, shown_order)
+     SELECT $1::uuid, p, 0, n::int - 1, '\\x00'::bytea, '{}'::uuid[] FROM unnest($2::uuid[]) WITH ORDINALITY AS x(p, n)`,
+    [batchId, promptIds],
+  );
+
+const linesOf = async (promptIds: string[]) =>
+  (
+    await pool().query<{ batchId: string; line: number }>(
+      `SELECT batch_id AS "batchId", line FROM judge_batch_lines WHERE prompt_id = ANY($1::uuid[]) ORDER BY line`,
+      [promptIds],
+    )
+  ).rows;
+
+describe("a Batch input file's line records and their batch (checked per statement, migration 20261201071152_judge_ranking_writes)", () => {
+  it("must exist: lines naming an unknown batch are refused with the whole statement, as the foreign key violation it replaces", async () => {
+    const { promptIds, batchId } = await runWithBatch();
+    await expect(insertLines(UNKNOWN, promptIds)).rejects.toMatchObject({
+      code: "23503",
+      message: `batch line names batch ${UNKNOWN}, which does not exist`,
+    });
+    expect(await linesOf(promptIds)).toEqual([]);
+    await insertLines(batchId, promptIds);
+    expect(await linesOf(promptIds)).toEqual([
+      { batchId, line: 0 },
+      { batchId, line: 1 },
+    ]);
+    await expect(pool().query(`UPDATE judge_batch_lines SET batch_id = $1 WHERE batch_id = $2`, [UNKNOWN, batchId])).rejects.toMatchObject({
+      code: "23503",
+      message: `batch line names batch ${UNKNOWN}, which does not exist`,
+    });
+  });
+
+  it("go with their batch, whose changed id they follow", async () => {
+    const { runId, promptIds, batchId } = await runWithBatch();
+    await insertLines(batchId, promptIds);
+    const movedId = "00000000-0000-4000-8000-0000000000b2";
+    await pool().query(`UPDATE judge_batches SET id = $1 WHERE id = $2`, [movedId, batchId]);
+    expect((await linesOf(promptIds)).map((l) => l.batchId)).toEqual([movedId, movedId]);
+    await pool().query(`DELETE FROM judge_batches WHERE id = $1`, [movedId]);
+    expect(await linesOf(promptIds)).toEqual([]);
+    // Through the run's deletion too (its batches cascade).
+    const other = await db().judgeBatch.create({ data: { runId, status: "submitting" } });
+    await insertLines(other.id, promptIds);
+    await pool().query(`DELETE FROM judge_runs WHERE id = $1`, [runId]);
+    expect(await linesOf(promptIds)).toEqual([]);
+  });
+
+  it("cannot go away while lines naming it are being written: the batch's deletion waits, then takes them along", async () => {
+    const { promptIds, batchId } = await runWithBatch();
+    const writer = await pool().connect();
+    const deleter = await pool().connect();
+    try {
+      await writer.query("BEGIN");
+      await insertLines(batchId, promptIds, writer);
+      const deleting = deleter.query(`DELETE FROM judge_batches WHERE id = $1`, [batchId]);
+      await waitFor(async () => {
+        const { rows } = await pool().query<{ waiting: boolean }>(
+          `SELECT wait_event_type = 'Lock' AS waiting FROM pg_stat_activity WHERE pid = $1`,
+          [(deleter as unknown as { processID: number }).processID],
+        );
+        return rows[0]?.waiting === true;
+      });
+      await writer.query("COMMIT");
+      await deleting;
+      expect(await linesOf(promptIds)).toEqual([]);
+    } finally {
+      writer.release();
+      deleter.release();
+    }
+  });
+});
+
+/** A judge ranking of the run for each prompt (permutation 0), in one statement. */
+const insertRankings = (runId: string, promptIds: string[], client: Pool | PoolClient = pool()) =>
+  client.query(
+    `INSERT INTO rankings (prompt_id, kind, judge_run_id, permutation_index) SELECT p, 'JUDGE', $1::uuid, 0 FROM unnest($2::uuid[]) p`,
+    [runId, promptIds],
+  );
+
+const rankingsOf = async (promptIds: string[]) =>
+  (
+    await pool().query<{ promptId: string; judgeRunId: string }>(
+      `SELECT prompt_id AS "promptId", judge_run_id AS "judgeRunId" FROM rankings WHERE prompt_id = ANY($1::uuid[]) ORDER BY prompt_id`,
+      [promptIds],
+    )
+  ).rows;
+
+describe("a ranking's prompt and judge run (checked per statement, migration 20261201071152_judge_ranking_writes)", () => {
+  it("must exist: rankings naming an unknown prompt or run are refused with the whole statement, as the foreign key violations they replace", async () => {
+    const { runId, promptIds } = await runWithBatch();
+    await expect(insertRankings(runId, [promptIds[0]!, UNKNOWN])).rejects.toMatchObject({
+      code: "23503",
+      message: `ranking names prompt ${UNKNOWN}, which does not exist`,
+    });
+    await expect(insertRankings(UNKNOWN, promptIds)).rejects.toMatchObject({
+      code: "23503",
+      message: `ranking names judge run ${UNKNOWN}, which does not exist`,
+    });
+    expect(await rankingsOf(promptIds)).toEqual([]);
+    await insertRankings(runId, promptIds);
+    expect(await rankingsOf(promptIds)).toEqual(
+      promptIds.map((promptId) => ({ promptId, judgeRunId: runId })).sort((a, b) => a.promptId.localeCompare(b.promptId)),
+    );
+    await expect(pool().query(`UPDATE rankings SET prompt_id = $1 WHERE prompt_id = $2`, [UNKNOWN, promptIds[0]])).rejects.toMatchObject({
+      code: "23503",
+      message: `ranking names prompt ${UNKNOWN}, which does not exist`,
+    });
+  });
+
+  it("go with their prompt or run, revisions and counts included, and follow a changed id", async () => {
+    const { runId, promptIds } = await runWithBatch();
+    await insertRankings(runId, promptIds);
+    const judgeCount = async () =>
+      Number(
+        (
+          await pool().query<{ n: string }>(
+            `SELECT coalesce(sum(n), 0) AS n FROM project_counts WHERE key = 'rankings:JUDGE' AND project_id = (SELECT project_id FROM judge_runs WHERE id = $1)`,
+            [runId],
+          )
+        ).rows[0]!.n,
+      );
+    expect(await judgeCount()).toBe(2);
+    await pool().query(`DELETE FROM prompts WHERE id = $1`, [promptIds[0]]);
+    expect(await rankingsOf(promptIds)).toEqual([{ promptId: promptIds[1], judgeRunId: runId }]);
+    expect(await judgeCount()).toBe(1);
+    const movedRun = "00000000-0000-4000-8000-0000000000c1";
+    await pool().query(`UPDATE judge_runs SET id = $1 WHERE id = $2`, [movedRun, runId]);
+    expect(await rankingsOf(promptIds)).toEqual([{ promptId: promptIds[1], judgeRunId: movedRun }]);
+    await pool().query(`DELETE FROM judge_runs WHERE id = $1`, [movedRun]);
+    expect(await rankingsOf(promptIds)).toEqual([]);
+  });
+
+  it("cannot go away while rankings naming it are being written: the prompt's deletion waits, then takes them along", async () => {
+    const { runId, promptIds } = await runWithBatch();
+    const writer = await pool().connect();
+    const deleter = await pool().connect();
+    try {
+      await writer.query("BEGIN");
+      await insertRankings(runId, promptIds, writer);
+      const deleting = deleter.query(`DELETE FROM prompts WHERE id = $1`, [promptIds[0]]);
+      await waitFor(async () => {
+        const { rows } = await pool().query<{ waiting: boolean }>(
+          `SELECT wait_event_type = 'Lock' AS waiting FROM pg_stat_activity WHERE pid = $1`,
+          [(deleter as unknown as { processID: number }).processID],
+        );
+        return rows[0]?.waiting === true;
+      });
+      await writer.query("COMMIT");
+      await deleting;
+      expect(await rankingsOf(promptIds)).toEqual([{ promptId: promptIds[1], judgeRunId: runId }]);
+    } finally {
+      writer.release();
+      deleter.release();
+    }
+  });
+});
