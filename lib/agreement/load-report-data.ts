@@ -81,45 +81,95 @@ async function rankingFilter(filter: ReportFilter): Promise<RankingFilter | null
 }
 
 /**
- * Reads a project's rows of `prompt_report_rankings` in prompt order, handing each to `onRow` as it
- * arrives (the caller parses them while PostgreSQL sends the rest). JIT is off: the scan's cost crosses
- * its threshold, and compiling would take longer than running it.
+ * Runs `statement` in a transaction without JIT, handing each row to `onRow` as it arrives (the caller
+ * parses rows while PostgreSQL sends the rest): both of the load's large reads cross JIT's cost
+ * threshold, and compiling them would take longer than running them.
  */
-function streamRankingRows(projectId: string, onRow: (row: RankingsRow) => void): Promise<void> {
+function streamRows<Row>(statement: Sql, onRow: (row: Row) => void): Promise<void> {
   return withTransaction(async (tx) => {
     await execute(tx, sql`SET LOCAL jit = off`);
-    await forEachRow(
-      tx,
-      sql`SELECT prompt_id AS "promptId", rankings FROM prompt_report_rankings WHERE project_id = ${projectId} ORDER BY prompt_id`,
-      onRow,
-    );
+    await forEachRow(tx, statement, onRow);
   });
 }
 
 /**
+ * Rows of two reads in prompt order, joined as they arrive: each prompt is handed over once its rankings
+ * row (if any) is known, so the prompts are parsed while PostgreSQL still sends both reads. A rankings row
+ * of a prompt the prompts read does not have (added between the two reads) is left out.
+ */
+class PromptMerge {
+  private readonly prompts: (PromptRow | undefined)[] = [];
+  private readonly rankings: (RankingsRow | undefined)[] = [];
+  private p = 0;
+  private r = 0;
+  private rankingsDone = false;
+  /** Set once the builder exists: rows arriving before then wait. */
+  onPrompt: ((prompt: PromptRow, rankings: string | undefined) => void) | null = null;
+
+  addPrompt(row: PromptRow): void {
+    this.prompts.push(row);
+    this.advance();
+  }
+
+  addRankings(row: RankingsRow): void {
+    this.rankings.push(row);
+    this.advance();
+  }
+
+  endRankings(): void {
+    this.rankingsDone = true;
+    this.advance();
+  }
+
+  advance(): void {
+    const onPrompt = this.onPrompt;
+    if (onPrompt === null) return;
+    const { prompts, rankings } = this;
+    while (this.p < prompts.length) {
+      const prompt = prompts[this.p]!;
+      while (this.r < rankings.length && rankings[this.r]!.promptId < prompt.id) rankings[this.r++] = undefined;
+      if (this.r < rankings.length) {
+        const row = rankings[this.r]!;
+        if (row.promptId === prompt.id) {
+          rankings[this.r++] = undefined;
+          onPrompt(prompt, row.rankings);
+        } else onPrompt(prompt, undefined);
+      } else if (this.rankingsDone) onPrompt(prompt, undefined);
+      else return;
+      // Handed over: not kept (100k prompts' rows).
+      prompts[this.p++] = undefined;
+    }
+  }
+}
+
+/**
  * Loads a project's prompts and the latest revision of each ranking: the prompts with their candidates
- * in one query, their rankings from prompt_report_rankings in another (parsed as they stream in).
+ * in one read, their rankings from prompt_report_rankings in another, both in prompt order and parsed
+ * as they stream in. Prompt ids compare the same as text here and as uuids in PostgreSQL (lower-case
+ * hex): both orders agree.
  */
 export async function loadReportData(projectId: string, filter: ReportFilter = {}): Promise<ReportColumns> {
-  // Ranking rows are parsed as they arrive once the prompts are known; until then they wait here.
-  const waiting: RankingsRow[] = [];
-  let onRankings: (row: RankingsRow) => void = (row) => void waiting.push(row);
-  const rankingsRead = streamRankingRows(projectId, (row) => onRankings(row));
+  const merge = new PromptMerge();
+  const promptsRead = streamRows<PromptRow>(
+    sql`SELECT p.id, left(coalesce(p.messages -> -1 ->> 'content', ''), 160) AS preview, p.source, p.prompt_type AS "promptType",
+            json_agg(c.model ORDER BY c.position) AS models, json_agg(c.text_bytes ORDER BY c.position) AS lengths,
+            json_agg(c.position ORDER BY c.position) AS positions, json_agg(c.position ORDER BY c.id) AS "positionsById"
+       FROM prompts p JOIN completions c ON c.prompt_id = p.id
+      WHERE p.project_id = ${projectId} GROUP BY p.id ORDER BY p.id`,
+    (row) => merge.addPrompt(row),
+  );
+  const rankingsRead = streamRows<RankingsRow>(
+    sql`SELECT prompt_id AS "promptId", rankings FROM prompt_report_rankings WHERE project_id = ${projectId} ORDER BY prompt_id`,
+    (row) => merge.addRankings(row),
+  ).then(() => merge.endRankings());
   // Awaited below, after the other queries: a failure before then is not left unhandled.
+  promptsRead.catch(() => undefined);
   rankingsRead.catch(() => undefined);
-  const [prompts, raters, runs, keep] = await Promise.all([
-    queryRows<PromptRow>(
-      pool(),
-      sql`SELECT p.id, left(coalesce(p.messages -> -1 ->> 'content', ''), 160) AS preview, p.source, p.prompt_type AS "promptType",
-              json_agg(c.model ORDER BY c.position) AS models, json_agg(c.text_bytes ORDER BY c.position) AS lengths,
-              json_agg(c.position ORDER BY c.position) AS positions, json_agg(c.position ORDER BY c.id) AS "positionsById"
-         FROM prompts p JOIN completions c ON c.prompt_id = p.id
-        WHERE p.project_id = ${projectId} GROUP BY p.id`,
-    ),
+  const [raters, runs, keep] = await Promise.all([
     queryRows<{ id: string; name: string; pseudonym: string; isExternal: boolean }>(
       pool(),
       sql`SELECT u.id, u.name, u.pseudonym, u.is_external FROM users u
-        WHERE u.id IN (SELECT r.rater_id FROM rankings r JOIN prompts p ON p.id = r.prompt_id WHERE p.project_id = ${projectId} AND r.rater_id IS NOT NULL)`,
+        WHERE EXISTS (SELECT 1 FROM rankings r JOIN prompts p ON p.id = r.prompt_id WHERE r.rater_id = u.id AND p.project_id = ${projectId})`,
     ),
     queryRows<{ id: string; name: string; model: string | null }>(
       pool(),
@@ -127,29 +177,18 @@ export async function loadReportData(projectId: string, filter: ReportFilter = {
     ),
     rankingFilter(filter),
   ]);
-  // Prompt ids compare the same as text here and as uuids in PostgreSQL (lower-case hex): both orders agree.
-  prompts.sort((a, b) => (a.id < b.id ? -1 : 1));
   const builder = new ColumnsBuilder(
     new Map(raters.map((r) => [r.id, { id: r.id, name: r.name, pseudonym: r.pseudonym, external: r.isExternal }])),
     new Map(runs.map((r) => [r.id, { id: r.id, name: r.name, model: r.model }])),
   );
   const raw = new Float64Array(64);
   const known = { raters: new KnownIds(), runs: new KnownIds() };
-  /** The next prompt to add (prompts are added in id order, each with its rankings if it has any). */
-  let next = 0;
-  const addPrompt = (prompt: PromptRow, text: string | undefined) => {
+  merge.onPrompt = (prompt, text) => {
     builder.addPrompt(prompt.id, prompt.preview, prompt.source, prompt.promptType, prompt.models, prompt.lengths);
     if (text !== undefined) addRankings(builder, prompt, text, raw, known, keep);
   };
-  const rankingsOf = (row: RankingsRow) => {
-    while (next < prompts.length && prompts[next]!.id < row.promptId) addPrompt(prompts[next++]!, undefined);
-    if (next < prompts.length && prompts[next]!.id === row.promptId) addPrompt(prompts[next++]!, row.rankings);
-  };
-  for (const row of waiting) rankingsOf(row);
-  waiting.length = 0;
-  onRankings = rankingsOf;
-  await rankingsRead;
-  while (next < prompts.length) addPrompt(prompts[next++]!, undefined);
+  merge.advance();
+  await Promise.all([promptsRead, rankingsRead]);
   return builder.build();
 }
 
