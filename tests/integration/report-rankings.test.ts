@@ -3,7 +3,7 @@ import { loadReportData } from "@/lib/agreement/load-report-data";
 import { insertNextRevision } from "@/lib/annotation/store-revision";
 import { db } from "@/lib/db/prisma";
 import { pool } from "@/lib/db/pool";
-import { withTransaction } from "@/lib/db/transaction";
+import { withTransaction, type Tx } from "@/lib/db/transaction";
 import { createUser } from "@/lib/users/manage-users";
 import { importText, jsonl, makeProject, record } from "../support/fixtures";
 import { useFreshDatabase } from "../support/test-database";
@@ -137,5 +137,47 @@ describe("a prompt's rankings kept in one text for the agreement report", () => 
     expect(await humans({ from: "2026-01-01T00:00:00.000Z", to: "2026-01-02T00:00:00.001Z" })).toEqual([raters[0], raters[1]]);
     expect(await humans({ annotatorIds: [raters[1]!.toUpperCase()] })).toEqual([raters[1]]);
     await expect(loadReportData(projectId, { from: "yesterday-ish" })).rejects.toThrow();
+  });
+
+  it("keep both of two revisions of one prompt's rankings written at once, the later writer waiting for the first", async () => {
+    const [a, b] = await db().ranking.findMany({ where: { promptId, kind: "HUMAN" }, orderBy: { raterId: "asc" } });
+    // Each clinician ranks as before (whether they disagree stays the same: no other trigger writes the prompt's rows).
+    const revise = (tx: Tx, ranking: { id: string; raterId: string | null }, tiers: string[][]) =>
+      insertNextRevision(tx, {
+        rankingId: ranking.id,
+        authorId: ranking.raterId,
+        submission: { tiers, details: {}, timeOnTaskMs: 7 },
+        shownOrder: null,
+        idempotencyKey: null,
+      });
+    const first = await pool().connect();
+    const second = await pool().connect();
+    try {
+      await first.query("BEGIN");
+      await second.query("BEGIN");
+      await revise(first, a!, completionIds.map((id) => [id]));
+      const secondPid = (await second.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!.pid;
+      const secondDone = revise(second, b!, [...completionIds].reverse().map((id) => [id]));
+      // The second writer waits on the prompt's lock until the first commits.
+      for (;;) {
+        const { rows } = await pool().query<{ waiting: boolean }>(
+          "SELECT wait_event_type = 'Lock' AS waiting FROM pg_stat_activity WHERE pid = $1",
+          [secondPid],
+        );
+        if (rows[0]?.waiting) break;
+      }
+      await first.query("COMMIT");
+      await secondDone;
+      await second.query("COMMIT");
+    } finally {
+      first.release();
+      second.release();
+    }
+    // Both clinicians' latest revisions: 7 ms on task, no shown order.
+    const rankings = (await reportText())!.split("|");
+    expect(rankings.map((r) => r.split(" ").slice(0, 6).join(" ") + " " + r.split(" ").slice(8).join(" "))).toEqual([
+      `0 ${raters[0]} - - 0 7 1 -1;2 -1;3 -1`,
+      `0 ${raters[1]} - - 0 7 3 -1;2 -1;1 -1`,
+    ]);
   });
 });
