@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadReportData } from "@/lib/agreement/load-report-data";
-import { insertNextRevision } from "@/lib/annotation/store-revision";
+import { insertJudgeRankings, insertNextRevision } from "@/lib/annotation/store-revision";
 import { db } from "@/lib/db/prisma";
 import { pool } from "@/lib/db/pool";
 import { withTransaction, type Tx } from "@/lib/db/transaction";
@@ -179,5 +179,43 @@ describe("a prompt's rankings kept in one text for the agreement report", () => 
       `0 ${raters[0]} - - 0 7 1 -1;2 -1;3 -1`,
       `0 ${raters[1]} - - 0 7 3 -1;2 -1;1 -1`,
     ]);
+  });
+
+  it("keep both of two judge rankings of one prompt stored at once, the later writer waiting for the first", async () => {
+    const run = (await db().judgeRun.create({ data: { projectId, name: "second judge", model: "gpt-4o" } })).id;
+    const judged = (permutationIndex: number) => ({
+      promptId,
+      judgeRunId: run,
+      permutationIndex,
+      shownOrder: completionIds,
+      timeOnTaskMs: 3,
+      entries: completionIds.map((completionId, i) => ({ completionId, rank: i + 1, score: null, comment: null, shownPosition: i })),
+    });
+    // Judged already: storing more judge rankings of the prompt writes nothing else of it.
+    await withTransaction((tx) => insertJudgeRankings(tx, [judged(2)]));
+    const first = await pool().connect();
+    const second = await pool().connect();
+    try {
+      await first.query("BEGIN");
+      await second.query("BEGIN");
+      await insertJudgeRankings(first, [judged(0)]);
+      const secondPid = (await second.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!.pid;
+      const secondDone = insertJudgeRankings(second, [judged(1)]);
+      for (;;) {
+        const { rows } = await pool().query<{ waiting: boolean }>(
+          "SELECT wait_event_type = 'Lock' AS waiting FROM pg_stat_activity WHERE pid = $1",
+          [secondPid],
+        );
+        if (rows[0]?.waiting) break;
+      }
+      await first.query("COMMIT");
+      await secondDone;
+      await second.query("COMMIT");
+    } finally {
+      first.release();
+      second.release();
+    }
+    const judges = (await reportText())!.split("|").filter((r) => r.startsWith("3 "));
+    expect(judges).toEqual([0, 1, 2].map((p) => `3 - ${run} ${p} 0 3 0 - 1 0;2 1;3 2`));
   });
 });
