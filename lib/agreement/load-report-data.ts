@@ -1,7 +1,7 @@
 import "server-only";
-import { RunKind, RankingKind } from "@/generated/prisma/enums";
+import { RunKind } from "@/generated/prisma/enums";
 import { fractionalRanks } from "@/lib/agreement/fractional-ranks";
-import { ADJUDICATED, ColumnsBuilder, GOLD, HUMAN, JUDGE, type ReportColumns } from "@/lib/agreement/report-data";
+import { ColumnsBuilder, HUMAN, JUDGE, type ReportColumns } from "@/lib/agreement/report-data";
 import { pool } from "@/lib/db/pool";
 import { forEachRow } from "@/lib/db/row-stream";
 import { queryRows, execute, sql, type Sql } from "@/lib/db/sql";
@@ -33,14 +33,15 @@ interface PromptRow {
 }
 
 /**
- * A prompt's rankings in one text (one row per prompt, not per ranking: pg makes an object of
- * every row, 600k at 100k prompts), in a fixed order — kind (HUMAN, GOLD, ADJUDICATED, JUDGE),
- * rater, run, permutation, id — rather than the order PostgreSQL happens to return them in: the
- * report lists clinicians and heatmap cells in order of first appearance and sums a prompt's
- * figures in its rankings' order, so the same data always gives the same report. Rankings are
- * separated by "|", each "kind rater run permutation fromAssignment timeOnTaskMs flagged entries"
- * ("-" for none), `entries` being "rank shown;…" per entry in completion-id order (kept per
- * revision in `revision_ranks`; the prompt's `positionsById` maps the k-th entry to its candidate).
+ * A prompt's rankings in one text, as kept in `prompt_report_rankings` (one row per prompt, not per
+ * ranking: pg makes an object of every row, 600k at 100k prompts), in a fixed order — kind (HUMAN,
+ * GOLD, ADJUDICATED, JUDGE), rater, run, permutation, id — rather than the order PostgreSQL happens to
+ * return them in: the report lists clinicians and heatmap cells in order of first appearance and sums a
+ * prompt's figures in its rankings' order, so the same data always gives the same report. Rankings are
+ * separated by "|", each "kind rater run permutation fromAssignment timeOnTaskMs flagged createdMs entries"
+ * ("-" for none; createdMs only for human rankings), `entries` being "rank shown;…" per entry in
+ * completion-id order (kept per revision in `revision_ranks`; the prompt's `positionsById` maps the
+ * k-th entry to its candidate). Migration 20261201065000_prompt_report_rankings writes it.
  */
 interface RankingsRow {
   promptId: string;
@@ -48,93 +49,146 @@ interface RankingsRow {
 }
 
 /**
- * Runs the rankings query, handing each row to `onRow` as it arrives (rows come in prompt order as
- * PostgreSQL aggregates them: the caller parses them while PostgreSQL produces the rest).
- * JIT is off: the query's cost crosses its threshold, and compiling takes longer than running it.
- * Its sort (a prompt's rankings in order, ~1 KB of text each) spills to disk with the default 4 MB of
- * work memory: kept in memory it costs PostgreSQL half the CPU (20k prompts: 1.1–1.3 s → 0.5–0.6 s).
+ * The filter as the parser applies it to each ranking: human rankings made in [fromMs, toMs) by one of
+ * `annotators`, judge rankings of one of `runs` (null: no bound). Dates and ids are read by PostgreSQL,
+ * as a query comparing them would (a date without a zone is in the session's time zone; a malformed
+ * one is refused), into milliseconds since 1970 and canonical id text.
  */
-function streamRankingRows(statement: Sql, onRow: (row: RankingsRow) => void): Promise<void> {
+export interface RankingFilter {
+  fromMs: number | null;
+  toMs: number | null;
+  annotators: Set<string> | null;
+  runs: Set<string> | null;
+}
+
+async function rankingFilter(filter: ReportFilter): Promise<RankingFilter | null> {
+  const from = filter.from ?? null;
+  const to = filter.to ?? null;
+  const annotatorIds = filter.annotatorIds?.length ? filter.annotatorIds : null;
+  const runIds = filter.runIds?.length ? filter.runIds : null;
+  if (from === null && to === null && annotatorIds === null && runIds === null) return null;
+  const [row] = await queryRows<{ fromMs: string | null; toMs: string | null; annotators: string[] | null; runs: string[] | null }>(
+    pool(),
+    sql`SELECT extract(epoch FROM ${from}::timestamptz) * 1000 AS "fromMs", extract(epoch FROM ${to}::timestamptz) * 1000 AS "toMs",
+               ${annotatorIds}::uuid[]::text[] AS annotators, ${runIds}::uuid[]::text[] AS runs`,
+  );
+  return {
+    fromMs: row!.fromMs === null ? null : Number(row!.fromMs),
+    toMs: row!.toMs === null ? null : Number(row!.toMs),
+    annotators: row!.annotators && new Set(row!.annotators),
+    runs: row!.runs && new Set(row!.runs),
+  };
+}
+
+/**
+ * Runs `statement` in a transaction without JIT, handing each row to `onRow` as it arrives (the caller
+ * parses rows while PostgreSQL sends the rest): both of the load's large reads cross JIT's cost
+ * threshold, and compiling them would take longer than running them.
+ */
+function streamRows<Row>(statement: Sql, onRow: (row: Row) => void): Promise<void> {
   return withTransaction(async (tx) => {
     await execute(tx, sql`SET LOCAL jit = off`);
-    await execute(tx, sql`SET LOCAL work_mem = '256MB'`);
     await forEachRow(tx, statement, onRow);
   });
 }
 
 /**
- * Loads a project's prompts and the latest revision of each ranking in two queries (a ranking's
- * entries read from its revision's one `revision_ranks` row: 500k rows at 100k prompts, not 4 million).
+ * Rows of two reads in prompt order, joined as they arrive: each prompt is handed over once its rankings
+ * row (if any) is known, so the prompts are parsed while PostgreSQL still sends both reads. A rankings row
+ * of a prompt the prompts read does not have (added between the two reads) is left out.
+ */
+class PromptMerge {
+  private readonly prompts: (PromptRow | undefined)[] = [];
+  private readonly rankings: (RankingsRow | undefined)[] = [];
+  private p = 0;
+  private r = 0;
+  private rankingsDone = false;
+  /** Set once the builder exists: rows arriving before then wait. */
+  onPrompt: ((prompt: PromptRow, rankings: string | undefined) => void) | null = null;
+
+  addPrompt(row: PromptRow): void {
+    this.prompts.push(row);
+    this.advance();
+  }
+
+  addRankings(row: RankingsRow): void {
+    this.rankings.push(row);
+    this.advance();
+  }
+
+  endRankings(): void {
+    this.rankingsDone = true;
+    this.advance();
+  }
+
+  advance(): void {
+    const onPrompt = this.onPrompt;
+    if (onPrompt === null) return;
+    const { prompts, rankings } = this;
+    while (this.p < prompts.length) {
+      const prompt = prompts[this.p]!;
+      while (this.r < rankings.length && rankings[this.r]!.promptId < prompt.id) rankings[this.r++] = undefined;
+      if (this.r < rankings.length) {
+        const row = rankings[this.r]!;
+        if (row.promptId === prompt.id) {
+          rankings[this.r++] = undefined;
+          onPrompt(prompt, row.rankings);
+        } else onPrompt(prompt, undefined);
+      } else if (this.rankingsDone) onPrompt(prompt, undefined);
+      else return;
+      // Handed over: not kept (100k prompts' rows).
+      prompts[this.p++] = undefined;
+    }
+  }
+}
+
+/**
+ * Loads a project's prompts and the latest revision of each ranking: the prompts with their candidates
+ * in one read, their rankings from prompt_report_rankings in another, both in prompt order and parsed
+ * as they stream in. Prompt ids compare the same as text here and as uuids in PostgreSQL (lower-case
+ * hex): both orders agree.
  */
 export async function loadReportData(projectId: string, filter: ReportFilter = {}): Promise<ReportColumns> {
-  const from = filter.from ?? null;
-  const to = filter.to ?? null;
-  const annotatorIds = filter.annotatorIds?.length ? filter.annotatorIds : null;
-  const runIds = filter.runIds?.length ? filter.runIds : null;
-  // Ranking rows are parsed as they arrive once the prompts are known; until then they wait here.
-  const waiting: RankingsRow[] = [];
-  let onRankings: (row: RankingsRow) => void = (row) => void waiting.push(row);
-  const rankingsRead = streamRankingRows(
-    sql`SELECT r.prompt_id AS "promptId",
-            string_agg(concat_ws(' ', ${KIND_CODE_SQL}, coalesce(r.rater_id::text, '-'), coalesce(r.judge_run_id::text, '-'),
-                                 coalesce(r.permutation_index::text, '-'), (r.assignment_id IS NOT NULL)::int,
-                                 coalesce(rr.time_on_task_ms::text, '-'), (cardinality(rr.flags) > 0 OR x.entries_flagged)::int, x.entries),
-                       '|' ORDER BY ${KIND_CODE_SQL}, r.rater_id NULLS FIRST, r.judge_run_id NULLS FIRST, r.permutation_index NULLS FIRST, r.id) AS rankings
-       FROM rankings r
-       JOIN prompts p ON p.id = r.prompt_id AND p.project_id = ${projectId}
-       JOIN ranking_revisions rr ON rr.ranking_id = r.id AND rr.revision = r.revision
-       JOIN revision_ranks x ON x.revision_id = rr.id
-      WHERE (r.kind <> ${RankingKind.HUMAN} OR ((${from}::timestamptz IS NULL OR rr.created_at >= ${from}::timestamptz)
-                                   AND (${to}::timestamptz IS NULL OR rr.created_at < ${to}::timestamptz)
-                                   AND (${annotatorIds}::uuid[] IS NULL OR r.rater_id = ANY(${annotatorIds}::uuid[]))))
-        AND (r.kind <> ${RankingKind.JUDGE} OR ${runIds}::uuid[] IS NULL OR r.judge_run_id = ANY(${runIds}::uuid[]))
-      GROUP BY r.prompt_id ORDER BY r.prompt_id`,
-    (row) => onRankings(row),
+  const merge = new PromptMerge();
+  const promptsRead = streamRows<PromptRow>(
+    sql`SELECT p.id, left(coalesce(p.messages -> -1 ->> 'content', ''), 160) AS preview, p.source, p.prompt_type AS "promptType",
+            json_agg(c.model ORDER BY c.position) AS models, json_agg(c.text_bytes ORDER BY c.position) AS lengths,
+            json_agg(c.position ORDER BY c.position) AS positions, json_agg(c.position ORDER BY c.id) AS "positionsById"
+       FROM prompts p JOIN completions c ON c.prompt_id = p.id
+      WHERE p.project_id = ${projectId} GROUP BY p.id ORDER BY p.id`,
+    (row) => merge.addPrompt(row),
   );
+  const rankingsRead = streamRows<RankingsRow>(
+    sql`SELECT prompt_id AS "promptId", rankings FROM prompt_report_rankings WHERE project_id = ${projectId} ORDER BY prompt_id`,
+    (row) => merge.addRankings(row),
+  ).then(() => merge.endRankings());
   // Awaited below, after the other queries: a failure before then is not left unhandled.
+  promptsRead.catch(() => undefined);
   rankingsRead.catch(() => undefined);
-  const [prompts, raters, runs] = await Promise.all([
-    queryRows<PromptRow>(
-      pool(),
-      sql`SELECT p.id, left(coalesce(p.messages -> -1 ->> 'content', ''), 160) AS preview, p.source, p.prompt_type AS "promptType",
-              json_agg(c.model ORDER BY c.position) AS models, json_agg(c.text_bytes ORDER BY c.position) AS lengths,
-              json_agg(c.position ORDER BY c.position) AS positions, json_agg(c.position ORDER BY c.id) AS "positionsById"
-         FROM prompts p JOIN completions c ON c.prompt_id = p.id
-        WHERE p.project_id = ${projectId} GROUP BY p.id`,
-    ),
+  const [raters, runs, keep] = await Promise.all([
     queryRows<{ id: string; name: string; pseudonym: string; isExternal: boolean }>(
       pool(),
       sql`SELECT u.id, u.name, u.pseudonym, u.is_external FROM users u
-        WHERE u.id IN (SELECT r.rater_id FROM rankings r JOIN prompts p ON p.id = r.prompt_id WHERE p.project_id = ${projectId} AND r.rater_id IS NOT NULL)`,
+        WHERE EXISTS (SELECT 1 FROM rankings r JOIN prompts p ON p.id = r.prompt_id WHERE r.rater_id = u.id AND p.project_id = ${projectId})`,
     ),
     queryRows<{ id: string; name: string; model: string | null }>(
       pool(),
       sql`SELECT id, name, model FROM judge_runs WHERE project_id = ${projectId} AND kind = ${RunKind.JUDGE} ORDER BY created_at`,
     ),
+    rankingFilter(filter),
   ]);
-  // Prompt ids compare the same as text here and as uuids in PostgreSQL (lower-case hex): both orders agree.
-  prompts.sort((a, b) => (a.id < b.id ? -1 : 1));
   const builder = new ColumnsBuilder(
     new Map(raters.map((r) => [r.id, { id: r.id, name: r.name, pseudonym: r.pseudonym, external: r.isExternal }])),
     new Map(runs.map((r) => [r.id, { id: r.id, name: r.name, model: r.model }])),
   );
   const raw = new Float64Array(64);
   const known = { raters: new KnownIds(), runs: new KnownIds() };
-  /** The next prompt to add (prompts are added in id order, each with its rankings if it has any). */
-  let next = 0;
-  const addPrompt = (prompt: PromptRow, text: string | undefined) => {
+  merge.onPrompt = (prompt, text) => {
     builder.addPrompt(prompt.id, prompt.preview, prompt.source, prompt.promptType, prompt.models, prompt.lengths);
-    if (text !== undefined) addRankings(builder, prompt, text, raw, known);
+    if (text !== undefined) addRankings(builder, prompt, text, raw, known, keep);
   };
-  const rankingsOf = (row: RankingsRow) => {
-    while (next < prompts.length && prompts[next]!.id < row.promptId) addPrompt(prompts[next++]!, undefined);
-    if (next < prompts.length && prompts[next]!.id === row.promptId) addPrompt(prompts[next++]!, row.rankings);
-  };
-  for (const row of waiting) rankingsOf(row);
-  waiting.length = 0;
-  onRankings = rankingsOf;
-  await rankingsRead;
-  while (next < prompts.length) addPrompt(prompts[next++]!, undefined);
+  merge.advance();
+  await Promise.all([promptsRead, rankingsRead]);
   return builder.build();
 }
 
@@ -174,6 +228,7 @@ export function addRankings(
   text: string,
   raw: Float64Array,
   known: { raters: KnownIds; runs: KnownIds } = { raters: new KnownIds(), runs: new KnownIds() },
+  filter: RankingFilter | null = null,
 ): void {
   const n = prompt.models.length;
   // slots[k]: the candidate (in position order) of a ranking's k-th entry.
@@ -183,7 +238,7 @@ export function addRankings(
   for (let at = 0; at < text.length;) {
     let end = text.indexOf("|", at);
     if (end === -1) end = text.length;
-    // Seven fields, each up to the next space, then the entries (which hold spaces themselves).
+    // Eight fields, each up to the next space, then the entries (which hold spaces themselves).
     const code = text.charCodeAt(at) - 48;
     let from = at + 2;
     let space = text.indexOf(" ", from);
@@ -202,6 +257,13 @@ export function addRankings(
     from = space + 1;
     const flagged = text.charCodeAt(from) === 49;
     from += 2;
+    space = text.indexOf(" ", from);
+    const createdMs = integerAt(text, from, space);
+    from = space + 1;
+    if (filter !== null && !kept(filter, code, rater, run, createdMs)) {
+      at = end + 1;
+      continue;
+    }
     const target = builder.addRanking(code, rater, run, permutation, fromAssignment, time, flagged);
     // A human ranking not made through an assignment was imported: whatever order was stored
     // with it (files imported before shown orders were left out kept the file's) nobody saw.
@@ -213,8 +275,16 @@ export function addRankings(
   }
 }
 
-/** The ranking kind's code (KIND_CODES) in SQL: a prompt's rankings are ordered by it. */
-const KIND_CODE_SQL = sql`CASE r.kind WHEN ${RankingKind.HUMAN} THEN ${HUMAN}::int WHEN ${RankingKind.GOLD} THEN ${GOLD}::int WHEN ${RankingKind.ADJUDICATED} THEN ${ADJUDICATED}::int ELSE ${JUDGE}::int END`;
+/** Whether the filter keeps a ranking: it bounds human rankings (date, annotator) and judge rankings (run). */
+function kept(filter: RankingFilter, code: number, rater: string | null, run: string | null, createdMs: number | null): boolean {
+  if (code === HUMAN)
+    return (
+      (filter.fromMs === null || createdMs! >= filter.fromMs) &&
+      (filter.toMs === null || createdMs! < filter.toMs) &&
+      (filter.annotators === null || filter.annotators.has(rater!))
+    );
+  return code !== JUDGE || filter.runs === null || filter.runs.has(run!);
+}
 
 /**
  * Reads "rank shown;rank shown;…" (integers, shown may be −1; text[from, to)) into `ranks[slots[k]]` and

@@ -58,7 +58,10 @@ export interface ReportData {
   runs: Map<string, ReportRun>;
 }
 
-/** Ranking kinds as codes; within a prompt, rankings are ordered by this code first. */
+/**
+ * Ranking kinds as codes; within a prompt, rankings are ordered by this code first (prompt_report_rankings,
+ * migration 20261201065000, writes the same codes).
+ */
 export const KIND_CODES = ["HUMAN", "GOLD", "ADJUDICATED", "JUDGE"] as const satisfies readonly RankingKind[];
 export const HUMAN = 0;
 export const GOLD = 1;
