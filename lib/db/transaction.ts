@@ -18,6 +18,11 @@ export interface TransactionOptions<Via extends "sql" | "prisma" = "sql"> {
   via?: Via;
   /** With "prisma": how long the transaction may take (Prisma's default is 5 s; a pg transaction has no limit). */
   timeoutMs?: number;
+  /**
+   * With "sql" and REPEATABLE READ: a snapshot another open transaction exported (exportSnapshot), so
+   * this one sees exactly its data, and reads of one consistent state can run on two connections at once.
+   */
+  snapshot?: string;
 }
 
 const PRISMA_ISOLATION: Record<IsolationLevel, Prisma.TransactionIsolationLevel> = {
@@ -54,9 +59,13 @@ export async function withTransaction<T, Via extends "sql" | "prisma" = "sql">(
     );
   }
   const run = fn as (tx: Tx) => Promise<T>;
+  if (options.snapshot !== undefined && options.isolation !== "REPEATABLE READ" && options.isolation !== "SERIALIZABLE")
+    throw new Error("a transaction on an exported snapshot must be REPEATABLE READ or SERIALIZABLE");
   const client = await pool().connect();
   try {
     await client.query(beginStatement(options));
+    // Before any other statement of the transaction, as PostgreSQL requires.
+    if (options.snapshot !== undefined) await client.query(`SET TRANSACTION SNAPSHOT ${client.escapeLiteral(options.snapshot)}`);
     const result = await run(client);
     await client.query("COMMIT");
     return result;
@@ -66,4 +75,10 @@ export async function withTransaction<T, Via extends "sql" | "prisma" = "sql">(
   } finally {
     client.release();
   }
+}
+
+/** The snapshot of a REPEATABLE READ transaction, for others to share (TransactionOptions.snapshot) while it stays open. */
+export async function exportSnapshot(tx: Tx): Promise<string> {
+  const { rows } = await tx.query<{ snapshot: string }>("SELECT pg_export_snapshot() AS snapshot");
+  return rows[0]!.snapshot;
 }

@@ -119,11 +119,17 @@ function elementsFor(name: string, type: ColumnType, repetition_type: "REQUIRED"
   }
 }
 
+/**
+ * What a row weighs in a row-group buffer: its strings' lengths, 8 for any other value. Plain loops
+ * (no Object.values array and reduce callbacks per object): it visits every value of every row.
+ */
 function textBytes(value: unknown): number {
   if (typeof value === "string") return value.length;
-  if (Array.isArray(value)) return value.reduce((s: number, v) => s + textBytes(v), 0);
-  if (value && typeof value === "object") return Object.values(value).reduce((s: number, v) => s + textBytes(v), 0);
-  return 8;
+  if (value === null || typeof value !== "object") return 8;
+  let bytes = 0;
+  if (Array.isArray(value)) for (let i = 0; i < value.length; i++) bytes += textBytes(value[i]);
+  else for (const key in value) bytes += textBytes((value as Record<string, unknown>)[key]);
+  return bytes;
 }
 
 interface BufferedRowGroup {
@@ -135,7 +141,18 @@ interface BufferedRowGroup {
 export class ParquetBuffers {
   private readonly files = new Set<BufferedRowGroup>();
   readonly compressor = new PageCompressor();
+  private lastRow: Record<string, unknown> | null = null;
+  private lastRowBytes = 0;
   constructor(private readonly limitBytes = PARQUET_PACKAGE_TEXT_BYTES) {}
+
+  /** A row's textBytes, the last row's remembered: h4 writes one row object to its prefs, sft and category files. */
+  rowBytes(row: Record<string, unknown>): number {
+    if (row !== this.lastRow) {
+      this.lastRowBytes = textBytes(row);
+      this.lastRow = row;
+    }
+    return this.lastRowBytes;
+  }
 
   add(file: BufferedRowGroup) {
     this.files.add(file);
@@ -188,7 +205,7 @@ export function openParquetFile(path: string, columns: readonly Column[], buffer
   return {
     async write(row) {
       buffered.push(row);
-      group.bufferedBytes += textBytes(row);
+      group.bufferedBytes += buffers.rowBytes(row);
       rows += 1;
       // The package's limit is kept between prompts (ParquetBuffers.settle), when files that take the same rows have all had them.
       if (buffered.length >= PARQUET_ROW_GROUP_ROWS || group.bufferedBytes >= PARQUET_ROW_GROUP_TEXT_BYTES) await group.flush();

@@ -5,7 +5,7 @@ import { copyTextValuesOut } from "@/lib/db/copy-to";
 import { pool } from "@/lib/db/pool";
 import { db } from "@/lib/db/prisma";
 import { execute, query, queryOne, queryRows, sql } from "@/lib/db/sql";
-import { withTransaction } from "@/lib/db/transaction";
+import { exportSnapshot, withTransaction } from "@/lib/db/transaction";
 import { useFreshDatabase } from "../support/test-database";
 
 beforeAll(async () => {
@@ -121,6 +121,32 @@ describe("withTransaction", () => {
       withTransaction(async (tx) => writeAudit(tx, { actorId: null, action: "test.read-only", entityType: "test" }), { readOnly: true }),
     ).rejects.toThrow("cannot execute INSERT in a read-only transaction");
     expect(await auditCount("test.read-only")).toBe(0);
+  });
+
+  it("shares a REPEATABLE READ snapshot with a second connection: it sees the data as the first did, not what was committed since", async () => {
+    const action = "test.snapshot";
+    await withTransaction(async (tx) => writeAudit(tx, { actorId: null, action, entityType: "test" }));
+    const count = sql`SELECT count(*)::int AS n FROM audit_log WHERE action = ${action}`;
+    const seen = await withTransaction(
+      async (tx) => {
+        const first = (await queryOne<{ n: number }>(tx, count))!.n;
+        const snapshot = await exportSnapshot(tx);
+        // Committed after the snapshot was taken: neither connection of the snapshot sees it.
+        await withTransaction(async (other) => writeAudit(other, { actorId: null, action, entityType: "test" }));
+        const alongside = await withTransaction(async (other) => (await queryOne<{ n: number }>(other, count))!.n, {
+          isolation: "REPEATABLE READ",
+          readOnly: true,
+          snapshot,
+        });
+        return { first, alongside, again: (await queryOne<{ n: number }>(tx, count))!.n };
+      },
+      { isolation: "REPEATABLE READ", readOnly: true },
+    );
+    expect(seen).toEqual({ first: 1, alongside: 1, again: 1 });
+    expect(await auditCount(action)).toBe(2);
+    await expect(withTransaction(async () => undefined, { snapshot: "00000003-0000001B-1" })).rejects.toThrow(
+      "a transaction on an exported snapshot must be REPEATABLE READ or SERIALIZABLE",
+    );
   });
 });
 
