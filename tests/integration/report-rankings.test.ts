@@ -155,9 +155,17 @@ describe("a prompt's rankings kept in one text for the agreement report", () => 
     try {
       await first.query("BEGIN");
       await second.query("BEGIN");
-      await revise(first, a!, completionIds.map((id) => [id]));
+      await revise(
+        first,
+        a!,
+        completionIds.map((id) => [id]),
+      );
       const secondPid = (await second.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!.pid;
-      const secondDone = revise(second, b!, [...completionIds].reverse().map((id) => [id]));
+      const secondDone = revise(
+        second,
+        b!,
+        [...completionIds].reverse().map((id) => [id]),
+      );
       // The second writer waits on the prompt's lock until the first commits.
       for (;;) {
         const { rows } = await pool().query<{ waiting: boolean }>(
