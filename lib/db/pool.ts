@@ -29,6 +29,10 @@ export function pool(): pg.Pool {
     });
     // An idle client losing its connection must not crash the process.
     p.on("error", () => undefined);
+    // Nor one checked out (pg-pool drops its own listener while a client is out): held between
+    // queries, as a lock connection is, its connection ending (a database restart, a failover) would
+    // be an unhandled 'error' event. Its next query fails instead, and release discards it.
+    p.on("connect", (client) => client.on("error", () => undefined));
     globalForPool.medprefPool = p;
   }
   return globalForPool.medprefPool;

@@ -64,6 +64,19 @@ describe("sql against PostgreSQL", () => {
   });
 });
 
+describe("the pool", () => {
+  it("survives a checked-out client's connection ending between its queries: that client's next query fails, the pool goes on", async () => {
+    const held = await pool().connect();
+    const pid = (await queryOne<{ pid: number }>(held, sql`SELECT pg_backend_pid() AS pid`))!.pid;
+    const ended = new Promise((resolve) => (held as unknown as { connection: NodeJS.EventEmitter }).connection.once("end", resolve));
+    await execute(pool(), sql`SELECT pg_terminate_backend(${pid}::int)`);
+    await ended;
+    await expect(held.query("SELECT 1")).rejects.toThrow();
+    held.release(true);
+    expect((await queryOne<{ n: number }>(pool(), sql`SELECT 1 AS n`))!.n).toBe(1);
+  });
+});
+
 describe("withTransaction", () => {
   const auditCount = async (action: string) =>
     Number((await queryOne<{ n: string }>(pool(), sql`SELECT count(*) AS n FROM audit_log WHERE action = ${action}`))!.n);
