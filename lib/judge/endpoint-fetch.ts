@@ -95,7 +95,7 @@ function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException("This operation was aborted", "AbortError");
 }
 
-/** A Response whose body was read whole: see endpointFetch. Its body is read once, as any Response's. */
+/** A Response whose body was read whole: see endpointFetch. Its body is read once, like every Response body. */
 class ReadAnswer extends Response {
   readonly #bytes: Buffer<ArrayBuffer> | null;
   #read = false;

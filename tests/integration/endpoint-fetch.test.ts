@@ -62,7 +62,7 @@ describe("endpointFetch (the judge's chat requests)", () => {
     ]);
   });
 
-  it("reads the answer as any Response does: once, UTF-8 with a byte-order mark dropped, or as a stream, bytes or a clone", async () => {
+  it("reads the answer like every Response: once, UTF-8 with a byte-order mark dropped, or as a stream, bytes or a clone", async () => {
     answer = (_req, res) => res.writeHead(200, { "content-type": "application/json" }).end(Buffer.from('\uFEFF{"dose":"5 µg"}'));
     const first = await send(`${base}/x`, { method: "POST", body: "{}" });
     expect(first.bodyUsed).toBe(false);
