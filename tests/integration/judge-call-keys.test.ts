@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { pool } from "@/lib/db/pool";
 import { db } from "@/lib/db/prisma";
 import { createJudgeRun } from "@/lib/judge/runs/create-judge-run";
-import { judgeSetup, projectWithQualities, waitFor } from "../support/judge-runs";
+import { judgeSetup, projectWithQualities, waitUntilWaitingOnLock } from "../support/judge-runs";
 import { useFreshDatabase } from "../support/test-database";
 
 /**
@@ -110,13 +110,7 @@ describe("a judge call's run, prompt and batch", () => {
       await insertCalls(runId, promptIds, batchId, writer);
       const deleting = deleter.query(`DELETE FROM prompts WHERE id = $1`, [promptIds[0]]);
       // The prompt's lock, taken by the writer's check, holds the deletion until the calls commit.
-      await waitFor(async () => {
-        const { rows } = await pool().query<{ waiting: boolean }>(
-          `SELECT wait_event_type = 'Lock' AS waiting FROM pg_stat_activity WHERE pid = $1`,
-          [(deleter as unknown as { processID: number }).processID],
-        );
-        return rows[0]?.waiting === true;
-      });
+      await waitUntilWaitingOnLock(deleter);
       await writer.query("COMMIT");
       await deleting;
       expect(await callsOf(runId)).toEqual([{ promptId: promptIds[1], batchId }]);
@@ -138,13 +132,7 @@ describe("a judge call's run, prompt and batch", () => {
         code: "23503",
         message: `judge call names prompt ${promptIds[1]}, which does not exist`,
       });
-      await waitFor(async () => {
-        const { rows } = await pool().query<{ waiting: boolean }>(
-          `SELECT wait_event_type = 'Lock' AS waiting FROM pg_stat_activity WHERE pid = $1`,
-          [(writer as unknown as { processID: number }).processID],
-        );
-        return rows[0]?.waiting === true;
-      });
+      await waitUntilWaitingOnLock(writer);
       await deleter.query("COMMIT");
       await refused;
       expect(await callsOf(runId)).toEqual([]);
@@ -213,13 +201,7 @@ describe("a Batch input file's line records and their batch (checked per stateme
       await writer.query("BEGIN");
       await insertLines(batchId, promptIds, writer);
       const deleting = deleter.query(`DELETE FROM judge_batches WHERE id = $1`, [batchId]);
-      await waitFor(async () => {
-        const { rows } = await pool().query<{ waiting: boolean }>(
-          `SELECT wait_event_type = 'Lock' AS waiting FROM pg_stat_activity WHERE pid = $1`,
-          [(deleter as unknown as { processID: number }).processID],
-        );
-        return rows[0]?.waiting === true;
-      });
+      await waitUntilWaitingOnLock(deleter);
       await writer.query("COMMIT");
       await deleting;
       expect(await linesOf(promptIds)).toEqual([]);
@@ -298,13 +280,7 @@ describe("a ranking's prompt and judge run (checked per statement, migration 202
       await writer.query("BEGIN");
       await insertRankings(runId, promptIds, writer);
       const deleting = deleter.query(`DELETE FROM prompts WHERE id = $1`, [promptIds[0]]);
-      await waitFor(async () => {
-        const { rows } = await pool().query<{ waiting: boolean }>(
-          `SELECT wait_event_type = 'Lock' AS waiting FROM pg_stat_activity WHERE pid = $1`,
-          [(deleter as unknown as { processID: number }).processID],
-        );
-        return rows[0]?.waiting === true;
-      });
+      await waitUntilWaitingOnLock(deleter);
       await writer.query("COMMIT");
       await deleting;
       expect(await rankingsOf(promptIds)).toEqual([{ promptId: promptIds[1], judgeRunId: runId }]);

@@ -3,7 +3,7 @@ import { pool } from "@/lib/db/pool";
 import { db } from "@/lib/db/prisma";
 import { createUser } from "@/lib/users/manage-users";
 import { importText, jsonl, makeProject, record } from "../support/fixtures";
-import { waitFor } from "../support/judge-runs";
+import { waitUntilWaitingOnLock } from "../support/judge-runs";
 import { useFreshDatabase } from "../support/test-database";
 
 /**
@@ -129,13 +129,7 @@ describe("a ranking entry's candidate", () => {
       );
       const deleting = deleter.query(`DELETE FROM prompts WHERE id = $1`, [a!.id]);
       // The prompt's lock, taken by the writer's check, holds the deletion until the entries commit.
-      await waitFor(async () => {
-        const { rows } = await pool().query<{ waiting: boolean }>(
-          `SELECT wait_event_type = 'Lock' AS waiting FROM pg_stat_activity WHERE pid = $1`,
-          [(deleter as unknown as { processID: number }).processID],
-        );
-        return rows[0]?.waiting === true;
-      });
+      await waitUntilWaitingOnLock(deleter);
       await writer.query("COMMIT");
       await deleting;
       expect(await entriesOf(revisionId)).toBe(0);
@@ -158,13 +152,7 @@ describe("a ranking entry's candidate", () => {
         [revisionId, a!.completionIds],
       );
       const refused = expect(writing).rejects.toThrow();
-      await waitFor(async () => {
-        const { rows } = await pool().query<{ waiting: boolean }>(
-          `SELECT wait_event_type = 'Lock' AS waiting FROM pg_stat_activity WHERE pid = $1`,
-          [(writer as unknown as { processID: number }).processID],
-        );
-        return rows[0]?.waiting === true;
-      });
+      await waitUntilWaitingOnLock(writer);
       await deleter.query("COMMIT");
       await refused;
       expect(await entriesOf(revisionId)).toBe(0);

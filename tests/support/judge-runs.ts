@@ -1,3 +1,4 @@
+import type { PoolClient } from "pg";
 import type PgBoss from "pg-boss";
 import { afterAll, beforeAll } from "vitest";
 import { runUnitJob } from "@/lib/jobs/jobs";
@@ -68,6 +69,19 @@ export async function waitFor(condition: () => Promise<boolean>, timeoutMs = 30_
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error("the condition never held");
+}
+
+/** Waits until the client's statement is blocked on a lock another transaction holds. */
+export async function waitUntilWaitingOnLock(client: PoolClient) {
+  // pg's client knows its backend's pid (processID), which its type declarations leave out.
+  const pid = (client as unknown as { processID: number }).processID;
+  await waitFor(async () => {
+    const { rows } = await pool().query<{ waiting: boolean }>(
+      "SELECT wait_event_type = 'Lock' AS waiting FROM pg_stat_activity WHERE pid = $1",
+      [pid],
+    );
+    return rows[0]?.waiting === true;
+  });
 }
 
 /**
