@@ -225,42 +225,12 @@ class ContributionBuilder {
   }
 }
 
-/** The contributions of the prompts kept (in order), packed afresh. */
-function selectContributions(all: ContributionArrays, kept: readonly number[]): ContributionArrays {
-  const out: ContributionArrays = {
-    scalars: new Float64Array(kept.length * FIELDS),
-    fleissOffsets: new Int32Array(kept.length + 1),
-    fleissCategories: new Int32Array(0),
-    fleissCounts: new Float64Array(0),
-    cellOffsets: new Int32Array(kept.length + 1),
-    cellIndex: new Int32Array(0),
-    cellCount: new Float64Array(0),
-  };
-  kept.forEach((i, k) => {
-    out.scalars.set(all.scalars.subarray(i * FIELDS, (i + 1) * FIELDS), k * FIELDS);
-    out.fleissOffsets[k + 1] = out.fleissOffsets[k]! + all.fleissOffsets[i + 1]! - all.fleissOffsets[i]!;
-    out.cellOffsets[k + 1] = out.cellOffsets[k]! + all.cellOffsets[i + 1]! - all.cellOffsets[i]!;
-  });
-  out.fleissCategories = new Int32Array(out.fleissOffsets[kept.length]!);
-  out.fleissCounts = new Float64Array(out.fleissOffsets[kept.length]!);
-  out.cellIndex = new Int32Array(out.cellOffsets[kept.length]!);
-  out.cellCount = new Float64Array(out.cellOffsets[kept.length]!);
-  kept.forEach((i, k) => {
-    const [fs, fe] = [all.fleissOffsets[i]!, all.fleissOffsets[i + 1]!];
-    out.fleissCategories.set(all.fleissCategories.subarray(fs, fe), out.fleissOffsets[k]!);
-    out.fleissCounts.set(all.fleissCounts.subarray(fs, fe), out.fleissOffsets[k]!);
-    const [cs, ce] = [all.cellOffsets[i]!, all.cellOffsets[i + 1]!];
-    out.cellIndex.set(all.cellIndex.subarray(cs, ce), out.cellOffsets[k]!);
-    out.cellCount.set(all.cellCount.subarray(cs, ce), out.cellOffsets[k]!);
-  });
-  return out;
-}
-
 /**
  * All prompts' contributions packed into flat typed arrays, so a bootstrap resample is one tight
  * loop of multiply-adds (a project of 10k prompts resamples in well under a millisecond).
  */
 class PackedContributions {
+  /** How many prompts are pooled: the i-th is row rows[i] of the arrays (row i when rows is null). */
   readonly n: number;
   private readonly scalars: Float64Array;
   private readonly fleissOffsets: Int32Array;
@@ -270,12 +240,14 @@ class PackedContributions {
   private readonly cellIndex: Int32Array;
   private readonly cellCount: Float64Array;
 
+  /** `rows`: the prompts pooled, read in place (a subset costs no copy of its contributions). */
   constructor(
     arrays: ContributionArrays,
     private readonly valueScale: number,
     private readonly categories: number,
+    private readonly rows: Int32Array | null = null,
   ) {
-    this.n = arrays.fleissOffsets.length - 1;
+    this.n = rows ? rows.length : arrays.fleissOffsets.length - 1;
     ({
       scalars: this.scalars,
       fleissOffsets: this.fleissOffsets,
@@ -292,7 +264,7 @@ class PackedContributions {
     const coincidences = new Coincidences(this.valueScale);
     const matrix = coincidences.matrix;
     const categoryTotals = new Float64Array(this.categories);
-    const { scalars: s, cellOffsets, cellIndex, cellCount, fleissOffsets, fleissCategories, fleissCounts } = this;
+    const { scalars: s, cellOffsets, cellIndex, cellCount, fleissOffsets, fleissCategories, fleissCounts, rows } = this;
     let same = 0,
       pairs = 0,
       untiedSame = 0,
@@ -309,7 +281,8 @@ class PackedContributions {
     for (let i = 0; i < this.n; i++) {
       const w = weights ? weights[i]! : 1;
       if (w === 0) continue;
-      const b = i * F;
+      const p = rows === null ? i : rows[i]!;
+      const b = p * F;
       same += w * s[b]!;
       pairs += w * s[b + 1]!;
       untiedSame += w * s[b + 2]!;
@@ -325,10 +298,10 @@ class PackedContributions {
         fleissAgreement += (w * (s[b + 11]! - fleissN)) / (fleissN * (fleissN - 1));
         fleissItems += w;
         fleissRatings += w * fleissN;
-        for (let k = fleissOffsets[i]!, end = fleissOffsets[i + 1]!; k < end; k++)
+        for (let k = fleissOffsets[p]!, end = fleissOffsets[p + 1]!; k < end; k++)
           categoryTotals[fleissCategories[k]!]! += w * fleissCounts[k]!;
       }
-      for (let k = cellOffsets[i]!, end = cellOffsets[i + 1]!; k < end; k++) matrix[cellIndex[k]!]! += w * cellCount[k]!;
+      for (let k = cellOffsets[p]!, end = cellOffsets[p + 1]!; k < end; k++) matrix[cellIndex[k]!]! += w * cellCount[k]!;
     }
     const sums = [same, pairs, untiedSame, untiedPairs, tauSum, tauCount, wSum, wCount, top1Same, top1Pairs];
     // Fleiss' kappa as in `fleissKappa`, from the packed per-prompt sums.
@@ -356,7 +329,7 @@ class PackedContributions {
    */
   normalSamples(draws: number, seed: string | number): Record<FigureKey, number[]> {
     const F = FIELDS;
-    const s = this.scalars;
+    const { scalars: s, rows } = this;
     const samples = Object.fromEntries(FIGURE_KEYS.map((k) => [k, [] as number[]])) as Record<FigureKey, number[]>;
     const keep = (key: FigureKey, x: number | null) => {
       if (x !== null && Number.isFinite(x)) samples[key].push(x);
@@ -370,13 +343,14 @@ class PackedContributions {
       ["top1Agreement", 8],
     ];
     for (const [key, at] of ratios)
-      for (const x of SumMoments.ofPairs(s, F, at, this.n).normalDraws(draws, `${seed}:${key}`)) keep(key, ratio(x[0]!, x[1]!));
+      for (const x of SumMoments.ofPairs(s, F, at, this.n, rows).normalDraws(draws, `${seed}:${key}`)) keep(key, ratio(x[0]!, x[1]!));
     // Fleiss' kappa: (Σ Pᵢ, items, ratings, total per category).
     const fleiss = new SumMoments(3 + this.categories);
     const dims = new Int32Array(3 + this.categories);
     const values = new Float64Array(3 + this.categories);
     for (let i = 0; i < this.n; i++) {
-      const fleissN = s[i * F + 10]!;
+      const p = rows === null ? i : rows[i]!;
+      const fleissN = s[p * F + 10]!;
       if (fleissN < 2) {
         fleiss.add(dims, values, 0);
         continue;
@@ -385,11 +359,11 @@ class PackedContributions {
       dims[0] = 0;
       dims[1] = 1;
       dims[2] = 2;
-      values[0] = (s[i * F + 11]! - fleissN) / (fleissN * (fleissN - 1));
+      values[0] = (s[p * F + 11]! - fleissN) / (fleissN * (fleissN - 1));
       values[1] = 1;
       values[2] = fleissN;
       let length = 3;
-      for (let k = this.fleissOffsets[i]!, end = this.fleissOffsets[i + 1]!; k < end; k++, length++) {
+      for (let k = this.fleissOffsets[p]!, end = this.fleissOffsets[p + 1]!; k < end; k++, length++) {
         dims[length] = 3 + this.fleissCategories[k]!;
         values[length] = this.fleissCounts[k]!;
       }
@@ -404,14 +378,20 @@ class PackedContributions {
     // Krippendorff's alpha: the coincidence cells any prompt fills, as dimensions.
     const cellDim = new Int32Array(this.valueScale * this.valueScale).fill(-1);
     const cells: number[] = [];
-    for (const cell of this.cellIndex) if (cellDim[cell] === -1) cellDim[cell] = cells.push(cell) - 1;
+    const { cellOffsets, cellIndex, cellCount } = this;
+    for (let i = 0; i < this.n; i++) {
+      const p = rows === null ? i : rows[i]!;
+      for (let k = cellOffsets[p]!, end = cellOffsets[p + 1]!; k < end; k++)
+        if (cellDim[cellIndex[k]!] === -1) cellDim[cellIndex[k]!] = cells.push(cellIndex[k]!) - 1;
+    }
     const alpha = new SumMoments(cells.length);
     const cellDims = new Int32Array(cells.length);
     for (let i = 0; i < this.n; i++) {
-      const start = this.cellOffsets[i]!;
-      const length = this.cellOffsets[i + 1]! - start;
-      for (let k = 0; k < length; k++) cellDims[k] = cellDim[this.cellIndex[start + k]!]!;
-      alpha.add(cellDims, this.cellCount.subarray(start, start + length), length);
+      const p = rows === null ? i : rows[i]!;
+      const start = cellOffsets[p]!;
+      const length = cellOffsets[p + 1]! - start;
+      for (let k = 0; k < length; k++) cellDims[k] = cellDim[cellIndex[start + k]!]!;
+      alpha.add(cellDims, cellCount, length, start);
     }
     const coincidences = new Coincidences(this.valueScale);
     for (const x of alpha.normalDraws(draws, `${seed}:krippendorffAlphaOrdinal`)) {
@@ -527,14 +507,9 @@ export class AgreementFigureSet {
    * over the prompts whose key `subset` marks (all when absent).
    */
   figures(options: FigureOptions = {}, subset?: Uint8Array): AgreementFigures {
-    const kept: number[] = [];
-    if (subset) this.keys.forEach((key, i) => subset[key] === 1 && kept.push(i));
-    const count = subset ? kept.length : this.keys.length;
-    const packed = new PackedContributions(
-      subset ? selectContributions(this.contributions, kept) : this.contributions,
-      this.valueScale,
-      this.categories,
-    );
+    const kept = subset ? this.rowsIn(subset) : null;
+    const count = kept ? kept.length : this.keys.length;
+    const packed = new PackedContributions(this.contributions, this.valueScale, this.categories, kept);
     const point = packed.pooled();
     const resamples = count === 0 ? 0 : (options.resamples ?? BOOTSTRAP_RESAMPLES);
     const seed = options.seed ?? 0;
@@ -551,13 +526,40 @@ export class AgreementFigureSet {
     const ci95 = Object.fromEntries(
       FIGURE_KEYS.map((k) => [k, point[k] === null ? null : percentileInterval(samples[k])]),
     ) as AgreementFigures["ci95"];
-    const raters = new Set<number>();
-    const countRaters = (i: number) => {
-      for (let k = this.raterStart[i]!; k < this.raterStart[i + 1]!; k++) raters.add(this.raterKeys[k]!);
-    };
-    if (subset) for (const i of kept) countRaters(i);
-    else for (let i = 0; i < this.keys.length; i++) countRaters(i);
-    return { ...point, prompts: count, raters: raters.size, ci95 };
+    return { ...point, prompts: count, raters: this.distinctRaters(kept), ci95 };
+  }
+
+  /** The rated prompts (rows, in order) whose key `subset` marks. */
+  private rowsIn(subset: Uint8Array): Int32Array {
+    let count = 0;
+    for (let i = 0; i < this.keys.length; i++) if (subset[this.keys[i]!] === 1) count += 1;
+    const rows = new Int32Array(count);
+    for (let i = 0, k = 0; i < this.keys.length; i++) if (subset[this.keys[i]!] === 1) rows[k++] = i;
+    return rows;
+  }
+
+  /** Distinct raters over the rows (all when null). */
+  private distinctRaters(rows: Int32Array | null): number {
+    const { raterStart, raterKeys } = this;
+    // Keys may be negative (the judge-vs-consensus views name the consensus -1).
+    let least = 0,
+      most = -1;
+    for (const key of raterKeys) {
+      least = Math.min(least, key);
+      most = Math.max(most, key);
+    }
+    const seen = new Uint8Array(most - least + 1);
+    let distinct = 0;
+    const n = rows ? rows.length : this.keys.length;
+    for (let i = 0; i < n; i++) {
+      const row = rows ? rows[i]! : i;
+      for (let k = raterStart[row]!; k < raterStart[row + 1]!; k++)
+        if (seen[raterKeys[k]! - least] === 0) {
+          seen[raterKeys[k]! - least] = 1;
+          distinct += 1;
+        }
+    }
+    return distinct;
   }
 }
 

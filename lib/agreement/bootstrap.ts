@@ -78,10 +78,11 @@ export class SumMoments {
   }
 
   /**
-   * The moments of two-dimensional contributions (values[i·stride + at], values[i·stride + at + 1]) for
-   * i < count: what `add` of each in turn sums, in the same order, without a call and a sort per item.
+   * The moments of two-dimensional contributions (values[r·stride + at], values[r·stride + at + 1]) for
+   * the rows r = rows[i] (r = i when rows is null), i < count: what `add` of each in turn sums, in the
+   * same order, without a call and a sort per item.
    */
-  static ofPairs(values: Float64Array, stride: number, at: number, count: number): SumMoments {
+  static ofPairs(values: Float64Array, stride: number, at: number, count: number, rows: Int32Array | null = null): SumMoments {
     const moments = new SumMoments(2);
     let sum0 = 0,
       sum1 = 0,
@@ -89,8 +90,9 @@ export class SumMoments {
       cross01 = 0,
       cross11 = 0;
     for (let i = 0; i < count; i++) {
-      const x = values[i * stride + at]!;
-      const y = values[i * stride + at + 1]!;
+      const row = rows === null ? i : rows[i]!;
+      const x = values[row * stride + at]!;
+      const y = values[row * stride + at + 1]!;
       // As `add` does, a zero value adds nothing to its row (x + 0 is x).
       if (x !== 0) {
         sum0 += x;
@@ -111,8 +113,8 @@ export class SumMoments {
     return moments;
   }
 
-  /** Adds one prompt's contribution: `values[k]` at dimension `dims[k]` for k < length (dims distinct). */
-  add(dims: ArrayLike<number>, values: ArrayLike<number>, length = dims.length): void {
+  /** Adds one prompt's contribution: `values[valuesAt + k]` at dimension `dims[k]` for k < length (dims distinct). */
+  add(dims: ArrayLike<number>, values: ArrayLike<number>, length = dims.length, valuesAt = 0): void {
     const d = this.dimension;
     const { sum, cross } = this;
     this.count += 1;
@@ -130,11 +132,11 @@ export class SumMoments {
     }
     for (let a = 0; a < length; a++) {
       const da = dims[order[a]!]!;
-      const va = values[order[a]!]!;
+      const va = values[valuesAt + order[a]!]!;
       if (va === 0) continue;
       sum[da]! += va;
       const row = da * d;
-      for (let b = a; b < length; b++) cross[row + dims[order[b]!]!]! += va * values[order[b]!]!;
+      for (let b = a; b < length; b++) cross[row + dims[order[b]!]!]! += va * values[valuesAt + order[b]!]!;
     }
   }
 
