@@ -242,7 +242,7 @@ class PackedContributions {
 
   /** `rows`: the prompts pooled, read in place (a subset costs no copy of its contributions). */
   constructor(
-    arrays: ContributionArrays,
+    private readonly arrays: ContributionArrays,
     private readonly valueScale: number,
     private readonly categories: number,
     private readonly rows: Int32Array | null = null,
@@ -327,35 +327,91 @@ class PackedContributions {
    * it is a function of (see NORMAL_BOOTSTRAP_MIN_PROMPTS): the same sums `pooled` forms, so only
    * the way the resampled sums are drawn differs from resampling prompts.
    */
-  normalSamples(draws: number, seed: string | number): Record<FigureKey, number[]> {
+  normalSamples(draws: number, seed: string | number, moments?: FigureMoments): Record<FigureKey, number[]> {
+    if (!moments) {
+      moments = new FigureMoments(this.arrays, this.valueScale, this.categories);
+      for (let i = 0; i < this.n; i++) moments.add(this.rows === null ? i : this.rows[i]!);
+    }
+    return moments.samples(draws, seed);
+  }
+}
+
+/** The five figures that are a ratio of two sums: (key, numerator's field; the denominator's is next). */
+const RATIO_FIELDS: [FigureKey, number][] = [
+  ["pairwiseAgreement", 0],
+  ["pairwiseAgreementNoTies", 2],
+  ["kendallTauB", 4],
+  ["kendallW", 6],
+  ["top1Agreement", 8],
+];
+
+/**
+ * First and second moments of the sums behind every figure over a set of prompts, added a prompt at a
+ * time (`add`), from which `samples` draws the normal bootstrap. One pass over the prompts can feed one
+ * per group of a partition. Each sum adds the same products in the same order as summing the prompts'
+ * contributions one set at a time would, so the draws are the same to the bit.
+ */
+class FigureMoments {
+  count = 0;
+  /** Per ratio figure: Σx, Σy, Σx², Σxy, Σy² (x its numerator, y its denominator; a zero adds nothing to its row). */
+  private readonly ratioSums = new Float64Array(5 * RATIO_FIELDS.length);
+  /** Fleiss' kappa: (Σ Pᵢ, items, ratings, total per category). */
+  private readonly fleiss: SumMoments;
+  private readonly fleissDims: Int32Array;
+  private readonly fleissValues: Float64Array;
+  /** Krippendorff's alpha: each coincidence cell's sum, the cells in order of first appearance, and the sums of products of two cells. */
+  private readonly cellSum: Float64Array;
+  private readonly cells: number[] = [];
+  /**
+   * Σ over prompts of the product of two of its cells, at triangleOf[c]·T + triangleOf[c'] for cells c ≤ c' (a prompt's
+   * cells come in increasing order, and so do their indices in the triangle: no sort per prompt).
+   */
+  private readonly cellCross: Float64Array;
+  private readonly triangleOf: Int32Array;
+  private readonly triangle: number;
+
+  constructor(
+    private readonly arrays: ContributionArrays,
+    private readonly valueScale: number,
+    private readonly categories: number,
+  ) {
+    this.fleiss = new SumMoments(3 + categories);
+    this.fleissDims = new Int32Array(3 + categories);
+    this.fleissValues = new Float64Array(3 + categories);
+    const v = valueScale;
+    this.cellSum = new Float64Array(v * v);
+    // Cells c ≤ k of the v×v matrix (the only ones contributions hold), numbered row by row.
+    this.triangleOf = new Int32Array(v * v).fill(-1);
+    let t = 0;
+    for (let c = 0; c < v; c++) for (let k = c; k < v; k++) this.triangleOf[c * v + k] = t++;
+    this.triangle = t;
+    this.cellCross = new Float64Array(t * t);
+  }
+
+  /** Adds row p of the contributions. */
+  add(p: number): void {
     const F = FIELDS;
-    const { scalars: s, rows } = this;
-    const samples = Object.fromEntries(FIGURE_KEYS.map((k) => [k, [] as number[]])) as Record<FigureKey, number[]>;
-    const keep = (key: FigureKey, x: number | null) => {
-      if (x !== null && Number.isFinite(x)) samples[key].push(x);
-    };
-    // Figures that are a ratio of two sums: (numerator field, denominator field).
-    const ratios: [FigureKey, number][] = [
-      ["pairwiseAgreement", 0],
-      ["pairwiseAgreementNoTies", 2],
-      ["kendallTauB", 4],
-      ["kendallW", 6],
-      ["top1Agreement", 8],
-    ];
-    for (const [key, at] of ratios)
-      for (const x of SumMoments.ofPairs(s, F, at, this.n, rows).normalDraws(draws, `${seed}:${key}`)) keep(key, ratio(x[0]!, x[1]!));
-    // Fleiss' kappa: (Σ Pᵢ, items, ratings, total per category).
-    const fleiss = new SumMoments(3 + this.categories);
-    const dims = new Int32Array(3 + this.categories);
-    const values = new Float64Array(3 + this.categories);
-    for (let i = 0; i < this.n; i++) {
-      const p = rows === null ? i : rows[i]!;
-      const fleissN = s[p * F + 10]!;
-      if (fleissN < 2) {
-        fleiss.add(dims, values, 0);
-        continue;
+    const { scalars: s, fleissOffsets, fleissCategories, fleissCounts, cellOffsets, cellIndex, cellCount } = this.arrays;
+    this.count += 1;
+    const sums = this.ratioSums;
+    for (let r = 0; r < RATIO_FIELDS.length; r++) {
+      const x = s[p * F + RATIO_FIELDS[r]![1]]!;
+      const y = s[p * F + RATIO_FIELDS[r]![1] + 1]!;
+      if (x !== 0) {
+        sums[5 * r]! += x;
+        sums[5 * r + 2]! += x * x;
+        sums[5 * r + 3]! += x * y;
       }
-      // Set one by one: array literals here were three allocations per prompt.
+      if (y !== 0) {
+        sums[5 * r + 1]! += y;
+        sums[5 * r + 4]! += y * y;
+      }
+    }
+    const fleissN = s[p * F + 10]!;
+    const dims = this.fleissDims;
+    const values = this.fleissValues;
+    if (fleissN < 2) this.fleiss.add(dims, values, 0);
+    else {
       dims[0] = 0;
       dims[1] = 1;
       dims[2] = 2;
@@ -363,36 +419,50 @@ class PackedContributions {
       values[1] = 1;
       values[2] = fleissN;
       let length = 3;
-      for (let k = this.fleissOffsets[p]!, end = this.fleissOffsets[p + 1]!; k < end; k++, length++) {
-        dims[length] = 3 + this.fleissCategories[k]!;
-        values[length] = this.fleissCounts[k]!;
+      for (let k = fleissOffsets[p]!, end = fleissOffsets[p + 1]!; k < end; k++, length++) {
+        dims[length] = 3 + fleissCategories[k]!;
+        values[length] = fleissCounts[k]!;
       }
-      fleiss.add(dims, values, length);
+      this.fleiss.add(dims, values, length);
     }
-    for (const x of fleiss.normalDraws(draws, `${seed}:fleissKappaTop1`)) {
+    const { cellSum, cellCross, triangleOf, triangle } = this;
+    for (let k = cellOffsets[p]!, end = cellOffsets[p + 1]!; k < end; k++) {
+      const cell = cellIndex[k]!;
+      const value = cellCount[k]!;
+      // A cell's sum is zero until it first appears (counts are positive).
+      if (cellSum[cell] === 0) this.cells.push(cell);
+      cellSum[cell]! += value;
+      const row = triangleOf[cell]! * triangle;
+      for (let j = k; j < end; j++) cellCross[row + triangleOf[cellIndex[j]!]!]! += value * cellCount[j]!;
+    }
+  }
+
+  samples(draws: number, seed: string | number): Record<FigureKey, number[]> {
+    const samples = Object.fromEntries(FIGURE_KEYS.map((k) => [k, [] as number[]])) as Record<FigureKey, number[]>;
+    const keep = (key: FigureKey, x: number | null) => {
+      if (x !== null && Number.isFinite(x)) samples[key].push(x);
+    };
+    RATIO_FIELDS.forEach(([key], r) => {
+      const sums = this.ratioSums.subarray(5 * r, 5 * r + 5);
+      const moments = SumMoments.fromSums(this.count, sums.subarray(0, 2), (a, b) => sums[2 + a + b]!);
+      for (const x of moments.normalDraws(draws, `${seed}:${key}`)) keep(key, ratio(x[0]!, x[1]!));
+    });
+    for (const x of this.fleiss.normalDraws(draws, `${seed}:fleissKappaTop1`)) {
       if (!(x[1]! > 0)) continue;
       let chance = 0;
       for (let c = 0; c < this.categories; c++) chance += (x[3 + c]! / x[2]!) ** 2;
       keep("fleissKappaTop1", chance >= 1 ? null : (x[0]! / x[1]! - chance) / (1 - chance));
     }
-    // Krippendorff's alpha: the coincidence cells any prompt fills, as dimensions.
-    const cellDim = new Int32Array(this.valueScale * this.valueScale).fill(-1);
-    const cells: number[] = [];
-    const { cellOffsets, cellIndex, cellCount } = this;
-    for (let i = 0; i < this.n; i++) {
-      const p = rows === null ? i : rows[i]!;
-      for (let k = cellOffsets[p]!, end = cellOffsets[p + 1]!; k < end; k++)
-        if (cellDim[cellIndex[k]!] === -1) cellDim[cellIndex[k]!] = cells.push(cellIndex[k]!) - 1;
-    }
-    const alpha = new SumMoments(cells.length);
-    const cellDims = new Int32Array(cells.length);
-    for (let i = 0; i < this.n; i++) {
-      const p = rows === null ? i : rows[i]!;
-      const start = cellOffsets[p]!;
-      const length = cellOffsets[p + 1]! - start;
-      for (let k = 0; k < length; k++) cellDims[k] = cellDim[cellIndex[start + k]!]!;
-      alpha.add(cellDims, cellCount, length, start);
-    }
+    // Krippendorff's alpha: the coincidence cells any prompt fills, as dimensions (in order of first appearance).
+    const { cells, cellSum, cellCross, triangleOf, triangle } = this;
+    const alpha = SumMoments.fromSums(
+      this.count,
+      Float64Array.from(cells, (cell) => cellSum[cell]!),
+      (a, b) => {
+        const [ta, tb] = [triangleOf[cells[a]!]!, triangleOf[cells[b]!]!];
+        return cellCross[Math.min(ta, tb) * triangle + Math.max(ta, tb)]!;
+      },
+    );
     const coincidences = new Coincidences(this.valueScale);
     for (const x of alpha.normalDraws(draws, `${seed}:krippendorffAlphaOrdinal`)) {
       coincidences.matrix.fill(0);
@@ -502,20 +572,48 @@ export class AgreementFigureSet {
     this.categories = categories;
   }
 
+  /** Every pooled figure with seeded bootstrap 95% intervals (prompts resampled with replacement). */
+  figures(options: FigureOptions = {}): AgreementFigures {
+    return this.figuresOf(options, null);
+  }
+
   /**
-   * Every pooled figure with seeded bootstrap 95% intervals (prompts resampled with replacement),
-   * over the prompts whose key `subset` marks (all when absent).
+   * The figures of each group of a partition of the prompts (groupOfKey[key]: the group of the prompt of
+   * that key, in [0, groups), or −1 for none), each the same as `figures` over that group's prompts alone:
+   * one pass over the prompts sums the moments of every group's normal bootstrap.
    */
-  figures(options: FigureOptions = {}, subset?: Uint8Array): AgreementFigures {
-    const kept = subset ? this.rowsIn(subset) : null;
-    const count = kept ? kept.length : this.keys.length;
-    const packed = new PackedContributions(this.contributions, this.valueScale, this.categories, kept);
+  figuresByGroup(groupOfKey: Int32Array, groups: number, optionsOf: (group: number) => FigureOptions): AgreementFigures[] {
+    const { keys } = this;
+    const counts = new Int32Array(groups);
+    for (let i = 0; i < keys.length; i++) if (groupOfKey[keys[i]!]! >= 0) counts[groupOfKey[keys[i]!]!]! += 1;
+    const rows = Array.from(counts, (count) => new Int32Array(count));
+    const filled = new Int32Array(groups);
+    for (let i = 0; i < keys.length; i++) {
+      const group = groupOfKey[keys[i]!]!;
+      if (group >= 0) rows[group]![filled[group]!++] = i;
+    }
+    const moments = rows.map((groupRows, group) =>
+      groupRows.length >= (optionsOf(group).normalBootstrapMinPrompts ?? NORMAL_BOOTSTRAP_MIN_PROMPTS)
+        ? new FigureMoments(this.contributions, this.valueScale, this.categories)
+        : undefined,
+    );
+    for (let i = 0; i < keys.length; i++) {
+      const group = groupOfKey[keys[i]!]!;
+      if (group >= 0) moments[group]?.add(i);
+    }
+    return rows.map((groupRows, group) => this.figuresOf(optionsOf(group), groupRows, moments[group]));
+  }
+
+  /** The figures over the rated prompts `rows` (all when null); `moments`: theirs, when already summed. */
+  private figuresOf(options: FigureOptions, rows: Int32Array | null, moments?: FigureMoments): AgreementFigures {
+    const count = rows ? rows.length : this.keys.length;
+    const packed = new PackedContributions(this.contributions, this.valueScale, this.categories, rows);
     const point = packed.pooled();
     const resamples = count === 0 ? 0 : (options.resamples ?? BOOTSTRAP_RESAMPLES);
     const seed = options.seed ?? 0;
     let samples: Record<FigureKey, number[]>;
     if (count >= (options.normalBootstrapMinPrompts ?? NORMAL_BOOTSTRAP_MIN_PROMPTS)) {
-      samples = packed.normalSamples(resamples, seed);
+      samples = packed.normalSamples(resamples, seed, moments);
     } else {
       samples = Object.fromEntries(FIGURE_KEYS.map((k) => [k, [] as number[]])) as Record<FigureKey, number[]>;
       for (const weights of bootstrapWeights(count, resamples, seed)) {
@@ -526,16 +624,7 @@ export class AgreementFigureSet {
     const ci95 = Object.fromEntries(
       FIGURE_KEYS.map((k) => [k, point[k] === null ? null : percentileInterval(samples[k])]),
     ) as AgreementFigures["ci95"];
-    return { ...point, prompts: count, raters: this.distinctRaters(kept), ci95 };
-  }
-
-  /** The rated prompts (rows, in order) whose key `subset` marks. */
-  private rowsIn(subset: Uint8Array): Int32Array {
-    let count = 0;
-    for (let i = 0; i < this.keys.length; i++) if (subset[this.keys[i]!] === 1) count += 1;
-    const rows = new Int32Array(count);
-    for (let i = 0, k = 0; i < this.keys.length; i++) if (subset[this.keys[i]!] === 1) rows[k++] = i;
-    return rows;
+    return { ...point, prompts: count, raters: this.distinctRaters(rows), ci95 };
   }
 
   /** Distinct raters over the rows (all when null). */

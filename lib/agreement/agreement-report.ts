@@ -192,18 +192,23 @@ function agreementHalfOf(basis: ReportBasis, options: ReportOptions): AgreementH
       return [runId, new AgreementFigureSet({ source: views.judgeVsConsensus(run), mostCandidates: views.mostCandidates(rated) })];
     }),
   );
-  const breakdown = (values: readonly (string | null)[]): BreakdownGroup[] =>
-    groupBy(values).map(([value, group]) => {
-      const groupOptions = { resamples: options.breakdownResamples ?? BREAKDOWN_RESAMPLES, seed: `${figureOptions.seed}:${value}` };
-      const members = new Uint8Array(data.promptCount);
-      for (const p of group) members[p] = 1;
-      return {
-        value,
-        prompts: group.length,
-        humanHuman: humanSet.figures(groupOptions, members),
-        judges: runIds.map((runId) => ({ runId, vsConsensus: judgeSets.get(runId)!.figures(groupOptions, members) })),
-      };
+  const breakdown = (values: readonly (string | null)[]): BreakdownGroup[] => {
+    const groups = groupBy(values);
+    const groupOf = new Int32Array(data.promptCount).fill(-1);
+    groups.forEach(([, members], g) => members.forEach((p) => (groupOf[p] = g)));
+    const groupOptions = (g: number) => ({
+      resamples: options.breakdownResamples ?? BREAKDOWN_RESAMPLES,
+      seed: `${figureOptions.seed}:${groups[g]![0]}`,
     });
+    const human = humanSet.figuresByGroup(groupOf, groups.length, groupOptions);
+    const judges = runIds.map((runId) => judgeSets.get(runId)!.figuresByGroup(groupOf, groups.length, groupOptions));
+    return groups.map(([value, members], g) => ({
+      value,
+      prompts: members.length,
+      humanHuman: human[g]!,
+      judges: runIds.map((runId, i) => ({ runId, vsConsensus: judges[i]![g]! })),
+    }));
+  };
   let judgeRankings = 0;
   for (let r = 0; r < data.kind.length; r++) if (data.kind[r] === JUDGE) judgeRankings += 1;
   const annotators = new Uint8Array(data.raterIds.length);

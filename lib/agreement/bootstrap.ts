@@ -77,42 +77,6 @@ export class SumMoments {
     return moments;
   }
 
-  /**
-   * The moments of two-dimensional contributions (values[r·stride + at], values[r·stride + at + 1]) for
-   * the rows r = rows[i] (r = i when rows is null), i < count: what `add` of each in turn sums, in the
-   * same order, without a call and a sort per item.
-   */
-  static ofPairs(values: Float64Array, stride: number, at: number, count: number, rows: Int32Array | null = null): SumMoments {
-    const moments = new SumMoments(2);
-    let sum0 = 0,
-      sum1 = 0,
-      cross00 = 0,
-      cross01 = 0,
-      cross11 = 0;
-    for (let i = 0; i < count; i++) {
-      const row = rows === null ? i : rows[i]!;
-      const x = values[row * stride + at]!;
-      const y = values[row * stride + at + 1]!;
-      // As `add` does, a zero value adds nothing to its row (x + 0 is x).
-      if (x !== 0) {
-        sum0 += x;
-        cross00 += x * x;
-        cross01 += x * y;
-      }
-      if (y !== 0) {
-        sum1 += y;
-        cross11 += y * y;
-      }
-    }
-    moments.count = count;
-    moments.sum[0] = sum0;
-    moments.sum[1] = sum1;
-    moments.cross[0] = cross00;
-    moments.cross[1] = cross01;
-    moments.cross[3] = cross11;
-    return moments;
-  }
-
   /** Adds one prompt's contribution: `values[valuesAt + k]` at dimension `dims[k]` for k < length (dims distinct). */
   add(dims: ArrayLike<number>, values: ArrayLike<number>, length = dims.length, valuesAt = 0): void {
     const d = this.dimension;
