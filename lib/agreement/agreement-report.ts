@@ -79,11 +79,22 @@ function groupBy(values: readonly (string | null)[]): [string, number[]][] {
 const verdicts: PairVerdictCounts = { pairs: 0, same: 0, untiedPairs: 0, untiedSame: 0, tauB: 0 };
 
 /**
- * The `limit` prompts raters agree on least (every clinician and each judge run's aggregate a
- * rater, clinicians first). Each prompt's agreement is a number first; only the prompts at or
- * under the limit-th lowest agreement are sorted, and rows built for the prompts shown.
+ * The prompts that can be among the `limit` raters agree on least (every clinician and each judge run's
+ * aggregate a rater, clinicians first), with what their rows show: each prompt's agreement is a number
+ * first, and only the prompts at or under the limit-th lowest agreement are kept. Numbers only, so the
+ * raters half can compute it on its thread; `disagreementRows` orders them and adds the prompts' texts.
  */
-function disagreements(views: ReportViews, runIndices: readonly number[], limit: number): DisagreementRow[] {
+export interface DisagreementCandidates {
+  prompts: Int32Array;
+  agreement: Float64Array;
+  /** NaN with fewer than two clinicians. */
+  humanAgreement: Float64Array;
+  humanRankings: Int32Array;
+  judgeRuns: Int32Array;
+  adjudicated: Uint8Array;
+}
+
+function disagreementCandidates(views: ReportViews, runIndices: readonly number[], limit: number): DisagreementCandidates {
   const { data } = views;
   const agreement = new Float64Array(data.promptCount).fill(Number.NaN);
   const humanAgreement = new Float64Array(data.promptCount).fill(Number.NaN);
@@ -125,24 +136,43 @@ function disagreements(views: ReportViews, runIndices: readonly number[], limit:
     agreement[p] = pairs ? same / pairs : 1;
     if (hPairs) humanAgreement[p] = hSame / hPairs;
   }
-  // The limit-th lowest agreement: prompts above it cannot be shown, so they are not sorted.
+  // The limit-th lowest agreement: prompts above it cannot be shown.
   const sorted = agreement.filter((x) => !Number.isNaN(x)).sort();
   const cutoff = sorted.length > limit ? sorted[limit - 1]! : Number.POSITIVE_INFINITY;
-  const ranked: number[] = [];
-  for (let p = 0; p < data.promptCount; p++) if (agreement[p]! <= cutoff) ranked.push(p);
+  const kept: number[] = [];
+  for (let p = 0; p < data.promptCount; p++) if (agreement[p]! <= cutoff) kept.push(p);
+  const prompts = Int32Array.from(kept);
+  return {
+    prompts,
+    agreement: Float64Array.from(prompts, (p) => agreement[p]!),
+    humanAgreement: Float64Array.from(prompts, (p) => humanAgreement[p]!),
+    humanRankings: Int32Array.from(prompts, (p) => views.humans[p]!),
+    judgeRuns: Int32Array.from(prompts, (p) => judgeRuns[p]!),
+    adjudicated: Uint8Array.from(prompts, (p) => (views.adjudicated[p] !== -1 ? 1 : 0)),
+  };
+}
+
+/** The `limit` prompts raters agree on least, least first (ties by prompt id), as the report lists them. */
+function disagreementRows(data: ReportColumns, candidates: DisagreementCandidates, limit: number): DisagreementRow[] {
   const ids = data.promptIds;
-  const shown = ranked.sort((a, b) => agreement[a]! - agreement[b]! || ids[a]!.localeCompare(ids[b]!)).slice(0, limit);
-  return shown.map((p) => ({
-    promptId: ids[p]!,
-    preview: data.previews[p]!,
-    source: data.sources[p]!,
-    promptType: data.promptTypes[p]!,
-    humanRankings: views.humans[p]!,
-    judgeRuns: judgeRuns[p]!,
-    agreement: agreement[p]!,
-    humanAgreement: Number.isNaN(humanAgreement[p]!) ? null : humanAgreement[p]!,
-    adjudicated: views.adjudicated[p] !== -1,
-  }));
+  const { prompts, agreement } = candidates;
+  const shown = Array.from(prompts.keys())
+    .sort((a, b) => agreement[a]! - agreement[b]! || ids[prompts[a]!]!.localeCompare(ids[prompts[b]!]!))
+    .slice(0, limit);
+  return shown.map((k) => {
+    const p = prompts[k]!;
+    return {
+      promptId: ids[p]!,
+      preview: data.previews[p]!,
+      source: data.sources[p]!,
+      promptType: data.promptTypes[p]!,
+      humanRankings: candidates.humanRankings[k]!,
+      judgeRuns: candidates.judgeRuns[k]!,
+      agreement: agreement[k]!,
+      humanAgreement: Number.isNaN(candidates.humanAgreement[k]!) ? null : candidates.humanAgreement[k]!,
+      adjudicated: candidates.adjudicated[k] === 1,
+    };
+  });
 }
 
 /** What both halves of the report start from: the project's judge runs with rankings and the per-prompt views. */
@@ -171,11 +201,11 @@ function reportBasis(data: ReportColumns, options: ReportOptions): ReportBasis {
  * the raters, bias and model comparisons), so that two threads can compute them at once
  * (lib/agreement/report-threads.ts). Each half is a pure function of the data and options.
  */
-export type AgreementHalf = Pick<
-  AgreementReport,
-  "counts" | "humanHuman" | "judges" | "judgeVsJudge" | "runs" | "breakdowns" | "disagreements"
->;
-export type RatersHalf = Pick<AgreementReport, "annotators" | "heatmap" | "bias" | "models">;
+export type AgreementHalf = Pick<AgreementReport, "counts" | "humanHuman" | "judges" | "judgeVsJudge" | "runs" | "breakdowns">;
+/** The disagreements' numbers are computed here too (the other half is the longer); `joinHalves` adds their texts. */
+export type RatersHalf = Pick<AgreementReport, "annotators" | "heatmap" | "bias" | "models"> & {
+  disagreementCandidates: DisagreementCandidates;
+};
 
 function agreementHalfOf(basis: ReportBasis, options: ReportOptions): AgreementHalf {
   const { data, figureOptions, runs, runIds, runIndices, views } = basis;
@@ -244,11 +274,10 @@ function agreementHalfOf(basis: ReportBasis, options: ReportOptions): AgreementH
     judgeVsJudge: judgeVsJudge(views, runIndices),
     runs: runs.map((r) => ({ id: r.id, name: r.name, model: r.model })),
     breakdowns: { bySource: breakdown(data.sources), byType: breakdown(data.promptTypes) },
-    disagreements: disagreements(views, runIndices, options.disagreementLimit ?? 100),
   };
 }
 
-function ratersHalfOf(basis: ReportBasis): RatersHalf {
+function ratersHalfOf(basis: ReportBasis, options: ReportOptions): RatersHalf {
   const { data, figureOptions, runs, runIndices, views } = basis;
   // Each view hands its prompts to the comparison in place (prompts with no ranking in the view left out).
   const modelViews = [
@@ -264,16 +293,20 @@ function ratersHalfOf(basis: ReportBasis): RatersHalf {
       label: v.label,
       comparison: compareModelsOf(v.source.models, v.source.add, { seed: `${figureOptions.seed}:${v.key}` }),
     })),
+    disagreementCandidates: disagreementCandidates(views, runIndices, disagreementLimit(options)),
   };
 }
 
 export const agreementHalf = (data: ReportColumns, options: ReportOptions = {}): AgreementHalf =>
   agreementHalfOf(reportBasis(data, options), options);
 
-export const ratersHalf = (data: ReportColumns, options: ReportOptions = {}): RatersHalf => ratersHalfOf(reportBasis(data, options));
+export const ratersHalf = (data: ReportColumns, options: ReportOptions = {}): RatersHalf =>
+  ratersHalfOf(reportBasis(data, options), options);
 
-/** The report from its halves, its sections in the report's order (the stored JSON depends on it). */
-export function joinHalves(a: AgreementHalf, b: RatersHalf): AgreementReport {
+const disagreementLimit = (options: ReportOptions) => options.disagreementLimit ?? 100;
+
+/** The report of `data` from its halves, its sections in the report's order (the stored JSON depends on it). */
+export function joinHalves(data: ReportColumns, options: ReportOptions, a: AgreementHalf, b: RatersHalf): AgreementReport {
   return {
     counts: a.counts,
     humanHuman: a.humanHuman,
@@ -285,7 +318,7 @@ export function joinHalves(a: AgreementHalf, b: RatersHalf): AgreementReport {
     bias: b.bias,
     models: b.models,
     breakdowns: a.breakdowns,
-    disagreements: a.disagreements,
+    disagreements: disagreementRows(data, b.disagreementCandidates, disagreementLimit(options)),
   };
 }
 
@@ -295,5 +328,5 @@ export function joinHalves(a: AgreementHalf, b: RatersHalf): AgreementReport {
  */
 export function agreementReport(data: ReportColumns, options: ReportOptions = {}): AgreementReport {
   const basis = reportBasis(data, options);
-  return joinHalves(agreementHalfOf(basis, options), ratersHalfOf(basis));
+  return joinHalves(data, options, agreementHalfOf(basis, options), ratersHalfOf(basis, options));
 }

@@ -39,7 +39,7 @@ export class ReportWorker {
     // The raters half reads no per-prompt strings: they are left out of the message (4 strings per prompt to copy).
     this.worker.postMessage({ data: { ...shared, promptIds: [], previews: [], sources: [], promptTypes: [] }, options });
     const agreement = agreementHalf(shared, options);
-    return joinHalves(agreement, await this.half);
+    return joinHalves(data, options, agreement, await this.half);
   }
 
   async close(): Promise<void> {
