@@ -272,8 +272,17 @@ function accumulate(packed: PackedWins, k: number, weights?: ArrayLike<number>):
 
 /** Log-strengths centred at 0 (NaN for a model with no comparisons). */
 export function bradleyTerry(wins: Float64Array, k: number): Float64Array {
-  const met = (i: number, j: number) => wins[i * k + j]! + wins[j * k + i]! > 0;
-  const w = (i: number, j: number) => wins[i * k + j]! + (met(i, j) ? PSEUDO_WINS : 0);
+  // Each pair's wins with the pseudo-count, and its verdicts, once per fit rather than once per iteration.
+  const met = new Uint8Array(k * k);
+  const w = new Float64Array(k * k);
+  for (let i = 0; i < k; i++)
+    for (let j = 0; j < k; j++)
+      if (i !== j && wins[i * k + j]! + wins[j * k + i]! > 0) {
+        met[i * k + j] = 1;
+        w[i * k + j] = wins[i * k + j]! + PSEUDO_WINS;
+      }
+  const verdicts = new Float64Array(k * k);
+  for (let i = 0; i < k * k; i++) verdicts[i] = w[i]! + w[(i % k) * k + Math.floor(i / k)]!;
   let p = new Float64Array(k).fill(1);
   for (let iter = 0; iter < MM_ITERATIONS; iter++) {
     const next = new Float64Array(k);
@@ -281,9 +290,9 @@ export function bradleyTerry(wins: Float64Array, k: number): Float64Array {
       let won = 0;
       let denominator = 0;
       for (let j = 0; j < k; j++) {
-        if (i === j || !met(i, j)) continue;
-        won += w(i, j);
-        denominator += (w(i, j) + w(j, i)) / (p[i]! + p[j]!);
+        if (met[i * k + j] === 0) continue;
+        won += w[i * k + j]!;
+        denominator += verdicts[i * k + j]! / (p[i]! + p[j]!);
       }
       next[i] = denominator === 0 ? Number.NaN : won / denominator;
     }
