@@ -45,6 +45,11 @@ export function sendLedger(unit: { runId: string; promptId: string; unitIndex: n
   return { sendIds: ledger.sendIds, requestOptions: { fetchOptions: fetchOptions as OpenAI.RequestOptions["fetchOptions"] } };
 }
 
+/** The ledger a request's fetch init carries (sent with a unit's `requestOptions`), if any. */
+export function ledgerOf(init: RequestInit | undefined): Readonly<Ledger> | undefined {
+  return (init as LedgerInit | undefined)?.[LEDGER];
+}
+
 /** The SDK serializes a request's fields in the order given, and callJudge and the generation call name the model first. */
 const LEADING_MODEL = /^\{"model":("(?:[^"\\]|\\.)*")/;
 
@@ -97,7 +102,7 @@ const writeSend = coalesce(
 export const ledgerFetch =
   (send: typeof fetch): typeof fetch =>
   async (input, init) => {
-    const ledger = (init as LedgerInit | undefined)?.[LEDGER];
+    const ledger = ledgerOf(init);
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
     if (ledger && /\/chat\/completions$/.test(url)) {
       const { model, estimatedInputTokens } = describeBody(init?.body);
