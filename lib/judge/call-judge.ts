@@ -37,6 +37,8 @@ export interface JudgeCallOptions {
   structuredOutputs: boolean;
   /** Repair rounds after an invalid answer (default 2). */
   maxRepairs: number;
+  /** Options of every request (a run unit's send ledger). */
+  requestOptions?: OpenAI.RequestOptions;
 }
 
 /**
@@ -62,7 +64,7 @@ export async function callJudge(o: JudgeCallOptions): Promise<JudgeOutcome> {
     const started = performance.now();
     let completion: OpenAI.Chat.ChatCompletion;
     try {
-      completion = await o.client.chat.completions.create(request as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming);
+      completion = await o.client.chat.completions.create(request as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming, o.requestOptions);
     } catch (error) {
       const problem = transportProblem(error);
       attempts.push({

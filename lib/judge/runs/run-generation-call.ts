@@ -11,7 +11,7 @@ import type { GeneratorModel } from "@/lib/judge/runs/create-generation-run";
 import type { GenerateUnitJob } from "@/lib/jobs/jobs";
 import { ACTIVE_RUN_STATUSES } from "@/lib/judge/runs/run-state";
 import { inRunSlot, RetryLaterError, type JobContext, type UnitResult } from "@/lib/judge/runs/run-unit";
-import { withSendLedger } from "@/lib/judge/runs/send-ledger";
+import { sendLedger } from "@/lib/judge/runs/send-ledger";
 import { completeRunIfDone, recordUnitOutcome, type CallRecord } from "@/lib/judge/runs/unit-outcome";
 
 /**
@@ -42,78 +42,79 @@ export async function runGenerationCall(job: GenerateUnitJob, ctx: JobContext): 
     sql`SELECT base_url, api_key_env, model_prices FROM llm_endpoints WHERE id = ${spec.endpointId}`,
   );
   if (!endpoint) throw new Error(`The endpoint of the generator model "${spec.model}" was deleted.`);
-  return inRunSlot(job.runId, row.maxConcurrency, ctx.jobId, { promptId: job.promptId, unitIndex: job.modelIndex }, (slot) =>
-    withSendLedger({ runId: job.runId, promptId: job.promptId, unitIndex: job.modelIndex, jobId: ctx.jobId }, async (sends) => {
-      const client = judgeClient({ baseUrl: endpoint.baseUrl, apiKeyEnv: endpoint.apiKeyEnv });
-      const request = {
-        model: spec.model,
-        temperature: spec.temperature,
-        max_tokens: spec.maxTokens,
-        messages: [
-          ...(spec.systemPrompt.trim() ? [{ role: "system" as const, content: spec.systemPrompt }] : []),
-          ...row.messages.map((m) => ({ role: m.role, content: m.content })),
-        ],
-      };
-      const calls: CallRecord[] = [];
-      let text: string | null = null;
-      let transport = false;
-      for (let attempt = 0; attempt <= row.maxRetries && text === null; attempt++) {
-        const started = performance.now();
-        try {
-          const completion = await client.chat.completions.create(request as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming);
-          const content = completion.choices[0]?.message?.content?.trim() ?? "";
-          const ok = content.length > 0;
-          if (ok) text = content;
-          calls.push({
-            status: ok ? "SUCCEEDED" : "FAILED",
-            shownOrder: null,
-            request,
-            response: completion,
-            error: ok ? null : "the model returned an empty answer",
-            inputTokens: completion.usage?.prompt_tokens ?? 0,
-            outputTokens: completion.usage?.completion_tokens ?? 0,
-            latencyMs: Math.round(performance.now() - started),
-          });
-        } catch (error) {
-          transport = true;
-          calls.push({
-            status: "FAILED",
-            shownOrder: null,
-            request,
-            response: null,
-            error: transportProblem(error),
-            inputTokens: 0,
-            outputTokens: 0,
-            latencyMs: Math.round(performance.now() - started),
-          });
-          break;
-        }
-      }
-      const retry = text === null && transport && !ctx.lastDelivery;
-      const result = await withTransaction(async (tx) => {
-        // The prompt row is locked before anything else: storing the call records takes a key-share
-        // lock on it (foreign key), and taking FOR UPDATE only later deadlocks two jobs of one prompt.
-        if (text !== null) await execute(tx, sql`SELECT 1 FROM prompts WHERE id = ${job.promptId} FOR UPDATE`);
-        return recordUnitOutcome(
-          tx,
-          { runId: job.runId, promptId: job.promptId, unitIndex: job.modelIndex },
-          {
-            calls,
-            sends,
-            prices: endpoint.modelPrices,
-            model: spec.model,
-            shard: slot,
-            outcome: text !== null ? "DONE" : retry ? "RETRY" : "FAILED",
-            storeResult:
-              text !== null ? () => storeGeneratedCompletion(tx, job, spec.model, text!, row.config.targetCandidates) : undefined,
-          },
+  return inRunSlot(job.runId, row.maxConcurrency, ctx.jobId, { promptId: job.promptId, unitIndex: job.modelIndex }, async (slot) => {
+    const ledger = sendLedger({ runId: job.runId, promptId: job.promptId, unitIndex: job.modelIndex, jobId: ctx.jobId });
+    const client = judgeClient({ baseUrl: endpoint.baseUrl, apiKeyEnv: endpoint.apiKeyEnv });
+    const request = {
+      model: spec.model,
+      temperature: spec.temperature,
+      max_tokens: spec.maxTokens,
+      messages: [
+        ...(spec.systemPrompt.trim() ? [{ role: "system" as const, content: spec.systemPrompt }] : []),
+        ...row.messages.map((m) => ({ role: m.role, content: m.content })),
+      ],
+    };
+    const calls: CallRecord[] = [];
+    let text: string | null = null;
+    let transport = false;
+    for (let attempt = 0; attempt <= row.maxRetries && text === null; attempt++) {
+      const started = performance.now();
+      try {
+        const completion = await client.chat.completions.create(
+          request as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming,
+          ledger.requestOptions,
         );
-      });
-      if (retry) throw new RetryLaterError(calls.at(-1)?.error ?? "transport failure");
-      await completeRunIfDone(job.runId);
-      return result;
-    }),
-  );
+        const content = completion.choices[0]?.message?.content?.trim() ?? "";
+        const ok = content.length > 0;
+        if (ok) text = content;
+        calls.push({
+          status: ok ? "SUCCEEDED" : "FAILED",
+          shownOrder: null,
+          request,
+          response: completion,
+          error: ok ? null : "the model returned an empty answer",
+          inputTokens: completion.usage?.prompt_tokens ?? 0,
+          outputTokens: completion.usage?.completion_tokens ?? 0,
+          latencyMs: Math.round(performance.now() - started),
+        });
+      } catch (error) {
+        transport = true;
+        calls.push({
+          status: "FAILED",
+          shownOrder: null,
+          request,
+          response: null,
+          error: transportProblem(error),
+          inputTokens: 0,
+          outputTokens: 0,
+          latencyMs: Math.round(performance.now() - started),
+        });
+        break;
+      }
+    }
+    const retry = text === null && transport && !ctx.lastDelivery;
+    const result = await withTransaction(async (tx) => {
+      // The prompt row is locked before anything else: storing the call records takes a key-share
+      // lock on it (foreign key), and taking FOR UPDATE only later deadlocks two jobs of one prompt.
+      if (text !== null) await execute(tx, sql`SELECT 1 FROM prompts WHERE id = ${job.promptId} FOR UPDATE`);
+      return recordUnitOutcome(
+        tx,
+        { runId: job.runId, promptId: job.promptId, unitIndex: job.modelIndex },
+        {
+          calls,
+          sends: ledger.sendIds,
+          prices: endpoint.modelPrices,
+          model: spec.model,
+          shard: slot,
+          outcome: text !== null ? "DONE" : retry ? "RETRY" : "FAILED",
+          storeResult: text !== null ? () => storeGeneratedCompletion(tx, job, spec.model, text!, row.config.targetCandidates) : undefined,
+        },
+      );
+    });
+    if (retry) throw new RetryLaterError(calls.at(-1)?.error ?? "transport failure");
+    await completeRunIfDone(job.runId);
+    return result;
+  });
 }
 
 /**

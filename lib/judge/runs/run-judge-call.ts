@@ -10,7 +10,7 @@ import { judgePermutations } from "@/lib/judge/permutations";
 import { renderJudgePrompt } from "@/lib/judge/templates";
 import { ACTIVE_RUN_STATUSES } from "@/lib/judge/runs/run-state";
 import { inRunSlot, RetryLaterError, type JobContext, type UnitResult } from "@/lib/judge/runs/run-unit";
-import { withSendLedger } from "@/lib/judge/runs/send-ledger";
+import { sendLedger } from "@/lib/judge/runs/send-ledger";
 import { recordUnitOutcomeSoon, type CallRecord, type JudgeRankingRow } from "@/lib/judge/runs/unit-outcome";
 import type { Message } from "@/lib/core/messages";
 
@@ -113,35 +113,35 @@ export async function runJudgeCall(job: JudgeJob, ctx: JobContext): Promise<Unit
   if (!unit || !ACTIVE_RUN_STATUSES.has(unit.run.status)) return "skipped";
   if (unit.run.unitState !== UnitState.PENDING) return "exists";
   const { run, order, userPrompt } = unit;
-  return inRunSlot(job.runId, run.maxConcurrency, ctx.jobId, { promptId: job.promptId, unitIndex: job.permutation }, (slot) =>
-    withSendLedger({ runId: job.runId, promptId: job.promptId, unitIndex: job.permutation, jobId: ctx.jobId }, async (sends) => {
-      const outcome = await callJudge({
-        client: judgeClient({ baseUrl: run.baseUrl, apiKeyEnv: run.apiKeyEnv }),
+  return inRunSlot(job.runId, run.maxConcurrency, ctx.jobId, { promptId: job.promptId, unitIndex: job.permutation }, async (slot) => {
+    const ledger = sendLedger({ runId: job.runId, promptId: job.promptId, unitIndex: job.permutation, jobId: ctx.jobId });
+    const outcome = await callJudge({
+      client: judgeClient({ baseUrl: run.baseUrl, apiKeyEnv: run.apiKeyEnv }),
+      model: run.model,
+      temperature: run.temperature,
+      systemPrompt: run.systemPrompt,
+      userPrompt,
+      candidates: order.length,
+      structuredOutputs: run.supportsStructuredOutput,
+      maxRepairs: run.maxRetries,
+      requestOptions: ledger.requestOptions,
+    });
+    const retry = !outcome.ok && outcome.transport && !ctx.lastDelivery;
+    const result = await recordUnitOutcomeSoon(
+      { runId: job.runId, promptId: job.promptId, unitIndex: job.permutation },
+      {
+        calls: outcome.attempts.map((a, i) => attemptRecord(a, order, outcome.ok && i === outcome.attempts.length - 1)),
+        sends: ledger.sendIds,
+        prices: run.modelPrices,
         model: run.model,
-        temperature: run.temperature,
-        systemPrompt: run.systemPrompt,
-        userPrompt,
-        candidates: order.length,
-        structuredOutputs: run.supportsStructuredOutput,
-        maxRepairs: run.maxRetries,
-      });
-      const retry = !outcome.ok && outcome.transport && !ctx.lastDelivery;
-      const result = await recordUnitOutcomeSoon(
-        { runId: job.runId, promptId: job.promptId, unitIndex: job.permutation },
-        {
-          calls: outcome.attempts.map((a, i) => attemptRecord(a, order, outcome.ok && i === outcome.attempts.length - 1)),
-          sends,
-          prices: run.modelPrices,
-          model: run.model,
-          shard: slot,
-          outcome: outcome.ok ? "DONE" : retry ? "RETRY" : "FAILED",
-          judgeRanking: outcome.ok ? judgeRankingOf(job, order, outcome.answer, outcome.attempts) : undefined,
-        },
-      );
-      if (retry) throw new RetryLaterError(outcome.problems.join("; "));
-      return result;
-    }),
-  );
+        shard: slot,
+        outcome: outcome.ok ? "DONE" : retry ? "RETRY" : "FAILED",
+        judgeRanking: outcome.ok ? judgeRankingOf(job, order, outcome.answer, outcome.attempts) : undefined,
+      },
+    );
+    if (retry) throw new RetryLaterError(outcome.problems.join("; "));
+    return result;
+  });
 }
 
 export function attemptRecord(a: JudgeAttempt, order: string[], succeeded: boolean, batchId: string | null = null): CallRecord {

@@ -1,5 +1,5 @@
 import "server-only";
-import { AsyncLocalStorage } from "node:async_hooks";
+import type OpenAI from "openai";
 import { CallStatus } from "@/generated/prisma/enums";
 import { pool } from "@/lib/db/pool";
 import { queryRows, sql } from "@/lib/db/sql";
@@ -22,15 +22,32 @@ interface Ledger {
   sendIds: string[];
 }
 
-const current = new AsyncLocalStorage<Ledger>();
+/**
+ * Where a unit's ledger travels with its requests: a key of the fetch options handed to the SDK,
+ * which passes them to its fetch with every request it sends (its own retries too). A symbol, so it
+ * is never taken for a RequestInit field and never sent. Passed explicitly rather than through
+ * AsyncLocalStorage, whose promise hooks cost every promise of the worker (pg, http, the SDK) CPU.
+ */
+const LEDGER = Symbol("send ledger");
+type LedgerInit = RequestInit & { [LEDGER]?: Ledger };
 
-/** Runs `fn` (one unit's calls) with its requests written down; `fn` gets the ids to settle with the outcome. */
-export function withSendLedger<T>(
-  unit: { runId: string; promptId: string; unitIndex: number; jobId?: string },
-  fn: (sendIds: string[]) => Promise<T>,
-): Promise<T> {
+/** A run unit's ledger: `requestOptions` go with each of its SDK calls; `sendIds` are settled with its outcome. */
+export interface SendLedger {
+  sendIds: string[];
+  requestOptions: OpenAI.RequestOptions;
+}
+
+/** Opens the ledger of one run unit's calls: requests sent with its `requestOptions` are written down before they leave. */
+export function sendLedger(unit: { runId: string; promptId: string; unitIndex: number; jobId?: string }): SendLedger {
   const ledger: Ledger = { runId: unit.runId, promptId: unit.promptId, unitIndex: unit.unitIndex, jobId: unit.jobId ?? null, sendIds: [] };
-  return current.run(ledger, () => fn(ledger.sendIds));
+  const fetchOptions: LedgerInit = { [LEDGER]: ledger };
+  // The SDK's type knows only its runtime's fetch options; it copies every key (symbols too) into the init it fetches with.
+  return { sendIds: ledger.sendIds, requestOptions: { fetchOptions: fetchOptions as OpenAI.RequestOptions["fetchOptions"] } };
+}
+
+/** The ledger a request's fetch init carries (sent with a unit's `requestOptions`), if any. */
+export function ledgerOf(init: RequestInit | undefined): Readonly<Ledger> | undefined {
+  return (init as LedgerInit | undefined)?.[LEDGER];
 }
 
 /** The SDK serializes a request's fields in the order given, and callJudge and the generation call name the model first. */
@@ -79,13 +96,13 @@ const writeSend = coalesce(
 );
 
 /**
- * The `fetch` of the SDK clients: inside a ledger (a run unit), a chat request is written down,
- * committed, before it is sent. Elsewhere (batch files, connection tests) it only fetches.
+ * The `fetch` of the SDK clients: a chat request sent with a ledger's options (a run unit's) is
+ * written down, committed, before it is sent. Others (batch files, connection tests) are only fetched.
  */
 export const ledgerFetch =
   (send: typeof fetch): typeof fetch =>
   async (input, init) => {
-    const ledger = current.getStore();
+    const ledger = ledgerOf(init);
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
     if (ledger && /\/chat\/completions$/.test(url)) {
       const { model, estimatedInputTokens } = describeBody(init?.body);
