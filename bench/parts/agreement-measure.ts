@@ -1,4 +1,7 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
 import type pg from "pg";
+import { REPORT_PROCESS, tsxArgs } from "@/lib/process/node-commands";
 
 export interface AgreementFigures {
   /** Full report, load + compute, no cache (median of the repeats). */
@@ -28,26 +31,10 @@ export async function measureAgreement(
   pool: pg.Pool,
   options: { projectId: string; slug: string; clinicianPrefix: string; repeats: number },
 ): Promise<AgreementFigures> {
-  const { loadReportData } = await import("@/lib/agreement/load-report-data");
-  const { ReportWorker } = await import("@/lib/agreement/report-threads");
   const { dashboardAgreement, runAgreementRefresh } = await import("@/lib/agreement/project-agreement");
   const { startQueue } = await import("@/lib/jobs/queue");
   const { projectId, slug } = options;
-  const loads: number[] = [];
-  const computes: number[] = [];
-  let summary = "";
-  for (let i = 0; i < options.repeats; i++) {
-    // As scripts/agreement-report.ts does: the worker thread starts with the load, computes half the report.
-    const t0 = performance.now();
-    const worker = new ReportWorker();
-    const data = await loadReportData(projectId);
-    const t1 = performance.now();
-    const report = await worker.report(data, { seed: projectId }).finally(() => worker.close());
-    const t2 = performance.now();
-    loads.push((t1 - t0) / 1000);
-    computes.push((t2 - t1) / 1000);
-    summary = `humans: pairwise agreement ${report.humanHuman.pairwiseAgreement?.toFixed(3)}, alpha ${report.humanHuman.krippendorffAlphaOrdinal?.toFixed(3)}, W ${report.humanHuman.kendallW?.toFixed(3)}; judge vs consensus tau-b ${report.judges[0]?.vsConsensus.kendallTauB?.toFixed(3)}`;
-  }
+  const { loads, computes, summary } = await timeReports(projectId, options.repeats);
 
   const empty = performance.now();
   const none = await dashboardAgreement(startQueue, slug);
@@ -92,4 +79,21 @@ export async function measureAgreement(
     refreshSeconds,
     summary,
   };
+}
+
+/**
+ * Load + compute of the report, `repeats` times, in a process started as the app starts its report
+ * process (bench/agreement-child.ts with REPORT_PROCESS's flags, scripts/agreement-report.ts's code path).
+ */
+async function timeReports(projectId: string, repeats: number): Promise<{ loads: number[]; computes: number[]; summary: string }> {
+  const child = spawn(
+    process.execPath,
+    tsxArgs(path.join(import.meta.dirname, "..", "agreement-child.ts"), [projectId, String(repeats)], REPORT_PROCESS),
+    { env: { ...process.env, LOG_LEVEL: "warn" }, stdio: ["ignore", "pipe", "inherit"] },
+  );
+  let stdout = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  if (code !== 0) throw new Error(`the agreement report process failed (exit ${code})`);
+  return JSON.parse(stdout.trim().split("\n").at(-1)!) as { loads: number[]; computes: number[]; summary: string };
 }
