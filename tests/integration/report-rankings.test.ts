@@ -8,8 +8,9 @@ import { createUser } from "@/lib/users/manage-users";
 import { importText, jsonl, makeProject, record } from "../support/fixtures";
 import { useFreshDatabase } from "../support/test-database";
 
-// prompt_report_rankings keeps each prompt's rankings in the one text the agreement report's load parses
-// (lib/agreement/load-report-data.ts): it must say what the prompt's rankings say after every kind of change.
+// prompt_report_rankings (clinicians') and judge_report_rankings (judges', per run) keep each prompt's rankings
+// in the one text the agreement report's load parses (lib/agreement/load-report-data.ts): it must say what the
+// prompt's rankings say after every kind of change.
 
 let projectId: string;
 let promptId: string;
@@ -38,9 +39,14 @@ beforeAll(async () => {
   runId = (await db().judgeRun.create({ data: { projectId, name: "judge", model: "gpt-4o" } })).id;
 });
 
+/** The prompt's text as the load reads it: its clinicians' rankings' row, then its judge rankings' rows in run order. */
 async function reportText(id = promptId): Promise<string | null> {
-  const row = await db().promptReportRankings.findUnique({ where: { promptId: id } });
-  return row && row.rankings;
+  const { rows } = await pool().query<{ rankings: string | null }>(
+    `SELECT nullif(concat_ws('|', (SELECT rankings FROM prompt_report_rankings WHERE prompt_id = $1),
+                                  (SELECT string_agg(rankings, '|' ORDER BY judge_run_id) FROM judge_report_rankings WHERE prompt_id = $1)), '') AS rankings`,
+    [id],
+  );
+  return rows[0]!.rankings;
 }
 
 /** A ranking of the prompt with one revision: ranks per candidate in id order, shown in reverse. */
