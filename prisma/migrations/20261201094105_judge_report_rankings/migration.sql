@@ -37,6 +37,15 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
           SELECT unnest(string_to_array(added, '|'))) pieces
 $$;
 
+-- A judge ranking's piece of its row, as the clinicians' pieces of prompt_report_rankings are written (kind 3, no
+-- rater, no creation time). A plain SQL expression: the planner inlines it.
+CREATE FUNCTION medpref_judge_report_piece(run uuid, permutation int, from_assignment boolean, time_on_task_ms int, flags text[],
+                                           entries text, entries_flagged boolean) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT concat_ws(' ', 3, '-', run::text, permutation::text, from_assignment::int, coalesce(time_on_task_ms::text, '-'),
+                   (cardinality(flags) > 0 OR entries_flagged)::int, '-', entries)
+$$;
+
 -- The judge rankings among `ids` (latest revisions with ranks), put into their (prompt, run) rows.
 CREATE FUNCTION medpref_add_judge_report_rankings(ids uuid[]) RETURNS void LANGUAGE plpgsql
 SET enable_hashjoin = off SET enable_mergejoin = off AS $$
@@ -47,9 +56,8 @@ BEGIN
   INSERT INTO judge_report_rankings AS t (prompt_id, judge_run_id, project_id, rankings)
   SELECT n.prompt_id, n.judge_run_id, p.project_id, n.rankings
     FROM (SELECT r.prompt_id, r.judge_run_id,
-                 string_agg(concat_ws(' ', 3, '-', r.judge_run_id::text, r.permutation_index::text, (r.assignment_id IS NOT NULL)::int,
-                                      coalesce(rr.time_on_task_ms::text, '-'), (cardinality(rr.flags) > 0 OR x.entries_flagged)::int, '-',
-                                      x.entries),
+                 string_agg(medpref_judge_report_piece(r.judge_run_id, r.permutation_index, r.assignment_id IS NOT NULL, rr.time_on_task_ms,
+                                                       rr.flags, x.entries, x.entries_flagged),
                             '|' ORDER BY r.permutation_index) AS rankings
             FROM rankings r
             JOIN ranking_revisions rr ON rr.ranking_id = r.id AND rr.revision = r.revision
@@ -109,19 +117,31 @@ BEGIN
   ON CONFLICT (prompt_id) DO UPDATE SET rankings = EXCLUDED.rankings WHERE t.rankings IS DISTINCT FROM EXCLUDED.rankings;
 END $$;
 
--- A revision's ranks written: a clinician's ranking rewrites its prompt's row, a judge ranking adds its piece.
+-- A revision's ranks written: a clinician's ranking rewrites its prompt's row; a judge ranking's piece is made
+-- from the ranks at hand and put into its (prompt, run) row, in the statement that finds the rankings (each
+-- revision and ranking looked up once, by its key).
 CREATE OR REPLACE FUNCTION medpref_report_rankings_of_revisions() RETURNS trigger LANGUAGE plpgsql
 SET enable_hashjoin = off SET enable_mergejoin = off AS $$
 DECLARE
   human uuid[];
-  judge uuid[];
 BEGIN
-  SELECT array_agg(DISTINCT r.prompt_id) FILTER (WHERE r.kind <> 'JUDGE'), array_agg(r.id) FILTER (WHERE r.kind = 'JUDGE')
-    INTO human, judge
-    FROM changed c JOIN ranking_revisions rr ON rr.id = c.revision_id
-    JOIN rankings r ON r.id = rr.ranking_id AND r.revision = rr.revision;
+  WITH ranked AS MATERIALIZED (
+    SELECT r.kind, r.prompt_id, r.judge_run_id, r.permutation_index, r.assignment_id, rr.time_on_task_ms, rr.flags, c.entries, c.entries_flagged
+      FROM changed c JOIN ranking_revisions rr ON rr.id = c.revision_id
+      JOIN rankings r ON r.id = rr.ranking_id AND r.revision = rr.revision),
+  judged AS (
+    INSERT INTO judge_report_rankings AS t (prompt_id, judge_run_id, project_id, rankings)
+    SELECT n.prompt_id, n.judge_run_id, p.project_id, n.rankings
+      FROM (SELECT prompt_id, judge_run_id,
+                   string_agg(medpref_judge_report_piece(judge_run_id, permutation_index, assignment_id IS NOT NULL, time_on_task_ms, flags,
+                                                         entries, entries_flagged),
+                              '|' ORDER BY permutation_index) AS rankings
+              FROM ranked WHERE kind = 'JUDGE' GROUP BY prompt_id, judge_run_id) n
+      JOIN prompts p ON p.id = n.prompt_id
+     ORDER BY n.prompt_id, n.judge_run_id
+    ON CONFLICT (prompt_id, judge_run_id) DO UPDATE SET rankings = medpref_merge_judge_report_rankings(t.rankings, EXCLUDED.rankings, '{}'))
+  SELECT array_agg(DISTINCT prompt_id) FILTER (WHERE kind <> 'JUDGE') INTO human FROM ranked;
   PERFORM medpref_refresh_report_rankings(coalesce(human, '{}'));
-  PERFORM medpref_add_judge_report_rankings(coalesce(judge, '{}'));
   RETURN NULL;
 END $$;
 
