@@ -38,10 +38,11 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 $$;
 
 -- A judge ranking's piece of its row, as the clinicians' pieces of prompt_report_rankings are written (kind 3, no
--- rater, no creation time). A plain SQL expression: the planner inlines it.
+-- rater, no creation time). A plain SQL expression the planner inlines: STABLE as concat_ws is (an IMMUTABLE
+-- function over a stable one is called once per row instead).
 CREATE FUNCTION medpref_judge_report_piece(run uuid, permutation int, from_assignment boolean, time_on_task_ms int, flags text[],
                                            entries text, entries_flagged boolean) RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
   SELECT concat_ws(' ', 3, '-', run::text, permutation::text, from_assignment::int, coalesce(time_on_task_ms::text, '-'),
                    (cardinality(flags) > 0 OR entries_flagged)::int, '-', entries)
 $$;
