@@ -33,15 +33,17 @@ interface PromptRow {
 }
 
 /**
- * A prompt's rankings in one text, as kept in `prompt_report_rankings` (one row per prompt, not per
- * ranking: pg makes an object of every row, 600k at 100k prompts), in a fixed order — kind (HUMAN,
+ * A prompt's rankings in one text, as kept in `prompt_report_rankings` for the clinicians' rankings and
+ * `judge_report_rankings` for the judges' (one row per prompt, or per prompt and run, not per ranking: pg
+ * makes an object of every row, 600k at 100k prompts), in a fixed order — kind (HUMAN,
  * GOLD, ADJUDICATED, JUDGE), rater, run, permutation, id — rather than the order PostgreSQL happens to
  * return them in: the report lists clinicians and heatmap cells in order of first appearance and sums a
  * prompt's figures in its rankings' order, so the same data always gives the same report. Rankings are
  * separated by "|", each "kind rater run permutation fromAssignment timeOnTaskMs flagged createdMs entries"
  * ("-" for none; createdMs only for human rankings), `entries` being "rank shown;…" per entry in
  * completion-id order (kept per revision in `revision_ranks`; the prompt's `positionsById` maps the
- * k-th entry to its candidate). Migration 20261201065000_prompt_report_rankings writes it.
+ * k-th entry to its candidate). Migrations 20261201065000_prompt_report_rankings and
+ * 20261201094105_judge_report_rankings write them.
  */
 interface RankingsRow {
   promptId: string;
@@ -92,17 +94,25 @@ function streamRows<Row>(statement: Sql, onRow: (row: Row) => void): Promise<voi
   });
 }
 
+/** One of the rankings reads, in prompt order: the rows received and not yet handed over. */
+class RankingsStream {
+  readonly rows: (RankingsRow | undefined)[] = [];
+  at = 0;
+  done = false;
+}
+
 /**
- * Rows of two reads in prompt order, joined as they arrive: each prompt is handed over once its rankings
- * row (if any) is known, so the prompts are parsed while PostgreSQL still sends both reads. A rankings row
- * of a prompt the prompts read does not have (added between the two reads) is left out.
+ * Rows of the prompts read and of the rankings reads (the clinicians' rankings, then the judges'), all in
+ * prompt order, joined as they arrive: each prompt is handed over once its row of every rankings read (if
+ * any) is known, so the prompts are parsed while PostgreSQL still sends the reads. A prompt's texts are
+ * joined in the reads' order, which is the rankings' order (judge rankings come last). A rankings row of a
+ * prompt the prompts read does not have (added between the reads) is left out.
  */
 class PromptMerge {
   private readonly prompts: (PromptRow | undefined)[] = [];
-  private readonly rankings: (RankingsRow | undefined)[] = [];
   private p = 0;
-  private r = 0;
-  private rankingsDone = false;
+  readonly clinicians = new RankingsStream();
+  readonly judges = new RankingsStream();
   /** Set once the builder exists: rows arriving before then wait. */
   onPrompt: ((prompt: PromptRow, rankings: string | undefined) => void) | null = null;
 
@@ -111,31 +121,29 @@ class PromptMerge {
     this.advance();
   }
 
-  addRankings(row: RankingsRow): void {
-    this.rankings.push(row);
+  addRankings(stream: RankingsStream, row: RankingsRow): void {
+    stream.rows.push(row);
     this.advance();
   }
 
-  endRankings(): void {
-    this.rankingsDone = true;
+  endRankings(stream: RankingsStream): void {
+    stream.done = true;
     this.advance();
   }
 
   advance(): void {
     const onPrompt = this.onPrompt;
     if (onPrompt === null) return;
-    const { prompts, rankings } = this;
+    const { prompts, clinicians, judges } = this;
     while (this.p < prompts.length) {
       const prompt = prompts[this.p]!;
-      while (this.r < rankings.length && rankings[this.r]!.promptId < prompt.id) rankings[this.r++] = undefined;
-      if (this.r < rankings.length) {
-        const row = rankings[this.r]!;
-        if (row.promptId === prompt.id) {
-          rankings[this.r++] = undefined;
-          onPrompt(prompt, row.rankings);
-        } else onPrompt(prompt, undefined);
-      } else if (this.rankingsDone) onPrompt(prompt, undefined);
-      else return;
+      const clinicianText = textOf(clinicians, prompt.id);
+      if (clinicianText === null) return;
+      const judgeText = textOf(judges, prompt.id);
+      if (judgeText === null) return;
+      if (clinicianText !== undefined) clinicians.rows[clinicians.at++] = undefined;
+      if (judgeText !== undefined) judges.rows[judges.at++] = undefined;
+      onPrompt(prompt, clinicianText === undefined ? judgeText : judgeText === undefined ? clinicianText : `${clinicianText}|${judgeText}`);
       // Handed over: not kept (100k prompts' rows).
       prompts[this.p++] = undefined;
     }
@@ -143,8 +151,22 @@ class PromptMerge {
 }
 
 /**
+ * The stream's text for the prompt (rows of earlier prompts skipped), without taking it: undefined when it
+ * has none, null when that is not known yet.
+ */
+function textOf(stream: RankingsStream, promptId: string): string | undefined | null {
+  const { rows } = stream;
+  while (stream.at < rows.length && rows[stream.at]!.promptId < promptId) rows[stream.at++] = undefined;
+  if (stream.at < rows.length) {
+    const row = rows[stream.at]!;
+    return row.promptId === promptId ? row.rankings : undefined;
+  }
+  return stream.done ? undefined : null;
+}
+
+/**
  * Loads a project's prompts and the latest revision of each ranking: the prompts with their candidates
- * in one read, their rankings from prompt_report_rankings in another, both in prompt order and parsed
+ * in one read, their rankings from prompt_report_rankings and judge_report_rankings in two others, all in prompt order and parsed
  * as they stream in. Prompt ids compare the same as text here and as uuids in PostgreSQL (lower-case
  * hex): both orders agree.
  */
@@ -158,13 +180,20 @@ export async function loadReportData(projectId: string, filter: ReportFilter = {
       WHERE p.project_id = ${projectId} GROUP BY p.id ORDER BY p.id`,
     (row) => merge.addPrompt(row),
   );
-  const rankingsRead = streamRows<RankingsRow>(
+  const cliniciansRead = streamRows<RankingsRow>(
     sql`SELECT prompt_id AS "promptId", rankings FROM prompt_report_rankings WHERE project_id = ${projectId} ORDER BY prompt_id`,
-    (row) => merge.addRankings(row),
-  ).then(() => merge.endRankings());
+    (row) => merge.addRankings(merge.clinicians, row),
+  ).then(() => merge.endRankings(merge.clinicians));
+  // A prompt's judge rankings: its rows, one per run, in run order (the rankings' order: run, then permutation).
+  const judgesRead = streamRows<RankingsRow>(
+    sql`SELECT prompt_id AS "promptId", string_agg(rankings, '|' ORDER BY judge_run_id) AS rankings
+          FROM judge_report_rankings WHERE project_id = ${projectId} GROUP BY prompt_id ORDER BY prompt_id`,
+    (row) => merge.addRankings(merge.judges, row),
+  ).then(() => merge.endRankings(merge.judges));
   // Awaited below, after the other queries: a failure before then is not left unhandled.
   promptsRead.catch(() => undefined);
-  rankingsRead.catch(() => undefined);
+  cliniciansRead.catch(() => undefined);
+  judgesRead.catch(() => undefined);
   const [raters, runs, keep] = await Promise.all([
     queryRows<{ id: string; name: string; pseudonym: string; isExternal: boolean }>(
       pool(),
@@ -188,7 +217,7 @@ export async function loadReportData(projectId: string, filter: ReportFilter = {
     if (text !== undefined) addRankings(builder, prompt, text, raw, known, keep);
   };
   merge.advance();
-  await Promise.all([promptsRead, rankingsRead]);
+  await Promise.all([promptsRead, cliniciansRead, judgesRead]);
   return builder.build();
 }
 

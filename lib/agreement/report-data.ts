@@ -59,8 +59,8 @@ export interface ReportData {
 }
 
 /**
- * Ranking kinds as codes; within a prompt, rankings are ordered by this code first (prompt_report_rankings,
- * migration 20261201065000, writes the same codes).
+ * Ranking kinds as codes; within a prompt, rankings are ordered by this code first (prompt_report_rankings and
+ * judge_report_rankings, migrations 20261201065000 and 20261201094105, write the same codes).
  */
 export const KIND_CODES = ["HUMAN", "GOLD", "ADJUDICATED", "JUDGE"] as const satisfies readonly RankingKind[];
 export const HUMAN = 0;

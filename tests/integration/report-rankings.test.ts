@@ -8,8 +8,9 @@ import { createUser } from "@/lib/users/manage-users";
 import { importText, jsonl, makeProject, record } from "../support/fixtures";
 import { useFreshDatabase } from "../support/test-database";
 
-// prompt_report_rankings keeps each prompt's rankings in the one text the agreement report's load parses
-// (lib/agreement/load-report-data.ts): it must say what the prompt's rankings say after every kind of change.
+// prompt_report_rankings (clinicians') and judge_report_rankings (judges', per run) keep each prompt's rankings
+// in the one text the agreement report's load parses (lib/agreement/load-report-data.ts): it must say what the
+// prompt's rankings say after every kind of change.
 
 let projectId: string;
 let promptId: string;
@@ -38,9 +39,14 @@ beforeAll(async () => {
   runId = (await db().judgeRun.create({ data: { projectId, name: "judge", model: "gpt-4o" } })).id;
 });
 
+/** The prompt's text as the load reads it: its clinicians' rankings' row, then its judge rankings' rows in run order. */
 async function reportText(id = promptId): Promise<string | null> {
-  const row = await db().promptReportRankings.findUnique({ where: { promptId: id } });
-  return row && row.rankings;
+  const { rows } = await pool().query<{ rankings: string | null }>(
+    `SELECT nullif(concat_ws('|', (SELECT rankings FROM prompt_report_rankings WHERE prompt_id = $1),
+                                  (SELECT string_agg(rankings, '|' ORDER BY judge_run_id) FROM judge_report_rankings WHERE prompt_id = $1)), '') AS rankings`,
+    [id],
+  );
+  return rows[0]!.rankings;
 }
 
 /** A ranking of the prompt with one revision: ranks per candidate in id order, shown in reverse. */
@@ -225,5 +231,47 @@ describe("a prompt's rankings kept in one text for the agreement report", () => 
     }
     const judges = (await reportText())!.split("|").filter((r) => r.startsWith("3 "));
     expect(judges).toEqual([0, 1, 2].map((p) => `3 - ${run} ${p} 0 3 0 - 1 0;2 1;3 2`));
+  });
+
+  it("keep a prompt's judge rankings in run, then permutation order; a deleted ranking or run takes out only its own", async () => {
+    const other = await db().prompt.findFirstOrThrow({
+      where: { projectId, id: { not: promptId } },
+      include: { completions: { orderBy: { id: "asc" } } },
+    });
+    const candidates = other.completions.map((c) => c.id);
+    const [early, late] = (
+      await Promise.all(["run x", "run y"].map((name) => db().judgeRun.create({ data: { projectId, name, model: "gpt-4o" } })))
+    )
+      .map((r) => r.id)
+      .sort();
+    const judged = (judgeRunId: string, permutationIndex: number) => ({
+      promptId: other.id,
+      judgeRunId,
+      permutationIndex,
+      shownOrder: candidates,
+      timeOnTaskMs: permutationIndex,
+      entries: candidates.map((completionId, i) => ({ completionId, rank: i + 1, score: null, comment: null, shownPosition: i })),
+    });
+    const piece = (run: string, permutation: number) => `3 - ${run} ${permutation} 0 ${permutation} 0 - 1 0;2 1;3 2`;
+    // Stored in three transactions, out of order: the later run first, then the earlier run's second permutation.
+    await withTransaction((tx) => insertJudgeRankings(tx, [judged(late!, 0)]));
+    await withTransaction((tx) => insertJudgeRankings(tx, [judged(early!, 1)]));
+    await withTransaction((tx) => insertJudgeRankings(tx, [judged(early!, 0)]));
+    expect(await reportText(other.id)).toBe([piece(early!, 0), piece(early!, 1), piece(late!, 0)].join("|"));
+    // The load reads them so: the prompt's rankings by run and permutation.
+    const data = await loadReportData(projectId);
+    const at = data.promptIds.indexOf(other.id);
+    const loaded = [];
+    for (let k = data.rankingStart[at]!; k < data.rankingStart[at + 1]!; k++)
+      loaded.push(`${data.runIds[data.run[k]!]} ${data.permutation[k]}`);
+    expect(loaded).toEqual([`${early} 0`, `${early} 1`, `${late} 0`]);
+    await db().ranking.deleteMany({ where: { promptId: other.id, judgeRunId: early, permutationIndex: 0 } });
+    expect(await reportText(other.id)).toBe([piece(early!, 1), piece(late!, 0)].join("|"));
+    await db().judgeRun.delete({ where: { id: late } });
+    expect(await reportText(other.id)).toBe(piece(early!, 1));
+    await db().ranking.deleteMany({ where: { promptId: other.id } });
+    expect(await reportText(other.id)).toBeNull();
+    const rows = await pool().query("SELECT 1 FROM judge_report_rankings WHERE prompt_id = $1", [other.id]);
+    expect(rows.rowCount).toBe(0);
   });
 });
