@@ -14,7 +14,7 @@ const BATCH_TEXT_BYTES = 256 * 1024;
  * waiting for their row groups in the worker (the package's limit, lib/export/row-files.ts) this
  * bounds the export's memory when the encoding is the slower side.
  */
-const IN_FLIGHT_TEXT_BYTES = 8 * 1024 * 1024;
+const IN_FLIGHT_TEXT_BYTES = 4 * 1024 * 1024;
 
 /**
  * The worker's module, loaded through tsx's API: the worker starts without the parent's Node flags

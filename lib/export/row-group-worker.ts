@@ -22,8 +22,7 @@ export interface RowGroupBatch {
 
 /** A batch done: the files it finished (size and SHA-256), or the error that stopped it. */
 export type RowGroupReply =
-  | { batch: number; finished: { file: number; bytes: number; sha256: string }[] }
-  | { batch: number; error: string };
+  { batch: number; finished: { file: number; bytes: number; sha256: string }[] } | { batch: number; error: string };
 
 interface OpenFile {
   writer: ParquetFileWriter;
