@@ -55,7 +55,7 @@ export class RowGroupEncoder {
       execArgv: [],
       workerData: { module: path.join(process.cwd(), "lib", "export", "row-group-worker.ts") },
     });
-    // Never what keeps a process alive: an export that failed half-way still lets its process exit.
+    // Keeps the process alive only while a batch is out (post, onReply): an export that failed half-way still lets its process exit.
     this.worker.unref();
     this.worker.on("message", (reply: RowGroupReply) => this.onReply(reply));
     this.worker.on("error", (error) => this.fail(new Error(`Parquet row-group worker: ${error.message}`)));
@@ -111,6 +111,7 @@ export class RowGroupEncoder {
 
   private post(): number {
     const batch = ++this.sent;
+    this.worker.ref();
     this.worker.postMessage({ batch, ops: this.ops } satisfies RowGroupBatch);
     this.sentBytes.set(batch, this.opsBytes);
     this.inFlightBytes += this.opsBytes;
@@ -123,6 +124,7 @@ export class RowGroupEncoder {
   private onReply(reply: RowGroupReply) {
     if ("error" in reply) return this.fail(new Error(reply.error));
     this.replied = reply.batch;
+    if (this.replied === this.sent) this.worker.unref();
     this.inFlightBytes -= this.sentBytes.get(reply.batch) ?? 0;
     this.sentBytes.delete(reply.batch);
     for (const { file, bytes, sha256 } of reply.finished) this.finished.set(file, { bytes, sha256 });
