@@ -90,7 +90,12 @@ export async function buildExportPackage({ config, directory, onProgress }: Buil
     await mkdir(path.join(directory, "data"), { recursive: true });
     const stats = new ExportStatistics();
     const files = new PackageFiles(directory, config, stats);
-    await writePromptRows(client, { config, plan, assignment, files, stats, onProgress });
+    try {
+      await writePromptRows(client, { config, plan, assignment, files, stats, onProgress });
+    } catch (error) {
+      files.dispose();
+      throw error;
+    }
     return { plan, assignment, files, stats };
   });
   const { written, leftOut } = await files.close(assignment.assignedPerSplit);
@@ -288,19 +293,28 @@ class PackageFiles {
   async close(assignedPerSplit: Map<string, number>): Promise<{ written: ManifestFile[]; leftOut: LeftOutSplit[] }> {
     const written: ManifestFile[] = [];
     const leftOut: LeftOutSplit[] = [];
-    for (const file of this.layout) {
-      const rowFile = this.open.get(file);
-      if (rowFile) {
-        const { rows, bytes, sha256 } = await rowFile.close();
-        written.push({ path: file.path, bytes, sha256, rows });
-      } else
-        leftOut.push({
-          split: file.split,
-          path: file.path,
-          reason: emptyReason(file, assignedPerSplit.get(file.source) ?? 0, this.config),
-        });
+    try {
+      for (const file of this.layout) {
+        const rowFile = this.open.get(file);
+        if (rowFile) {
+          const { rows, bytes, sha256 } = await rowFile.close();
+          written.push({ path: file.path, bytes, sha256, rows });
+        } else
+          leftOut.push({
+            split: file.split,
+            path: file.path,
+            reason: emptyReason(file, assignedPerSplit.get(file.source) ?? 0, this.config),
+          });
+      }
+    } finally {
+      this.dispose();
     }
     return { written, leftOut };
+  }
+
+  /** Stops the Parquet row-group worker, if any (the export is done or failed). */
+  dispose(): void {
+    this.parquetBuffers.dispose();
   }
 }
 

@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
 import { once } from "node:events";
 import type { SchemaElement } from "hyparquet";
 import { jsonRowSerializer, type Column, type ColumnType } from "@/lib/export/columns";
-import { PageCompressor, ParquetFileWriter } from "@/lib/export/parquet-writer";
+import { RowGroupEncoder } from "@/lib/export/row-group-encoder";
 
 export interface WrittenFile {
   rows: number;
@@ -134,13 +134,17 @@ function textBytes(value: unknown): number {
 
 interface BufferedRowGroup {
   bufferedBytes: number;
-  flush(): Promise<void>;
+  flush(): void;
 }
 
-/** The rows waiting in the row-group buffers of a package's Parquet files, kept under one limit; their pages' compressor. */
+/**
+ * The rows waiting in the row-group buffers of a package's Parquet files, kept under one limit, and
+ * the worker that encodes their row groups (lib/export/row-group-encoder.ts), started with the first
+ * file and stopped when the last one is closed (or by dispose, when the export fails).
+ */
 export class ParquetBuffers {
   private readonly files = new Set<BufferedRowGroup>();
-  readonly compressor = new PageCompressor();
+  private rowGroupEncoder: RowGroupEncoder | null = null;
   private lastRow: Record<string, unknown> | null = null;
   private lastRowBytes = 0;
   constructor(private readonly limitBytes = PARQUET_PACKAGE_TEXT_BYTES) {}
@@ -154,17 +158,29 @@ export class ParquetBuffers {
     return this.lastRowBytes;
   }
 
+  get encoder(): RowGroupEncoder {
+    return (this.rowGroupEncoder ??= new RowGroupEncoder());
+  }
+
   add(file: BufferedRowGroup) {
     this.files.add(file);
   }
 
   remove(file: BufferedRowGroup) {
     this.files.delete(file);
+    if (this.files.size === 0) this.dispose();
+  }
+
+  /** Stops the worker; a file opened later starts another. */
+  dispose() {
+    this.rowGroupEncoder?.terminate();
+    this.rowGroupEncoder = null;
   }
 
   /**
    * Writes out the fullest buffers until the total is under the limit, each with the buffers as full
-   * as it: those hold the same rows (h4's prefs and sft), whose pages are then compressed once.
+   * as it: those hold the same rows (h4's prefs and sft), whose pages are then compressed once. Then
+   * sends what the worker is due.
    */
   async settle(): Promise<void> {
     for (;;) {
@@ -174,10 +190,11 @@ export class ParquetBuffers {
         total += f.bufferedBytes;
         if (!fullest || f.bufferedBytes > fullest.bufferedBytes) fullest = f;
       }
-      if (total < this.limitBytes || !fullest || fullest.bufferedBytes === 0) return;
+      if (total < this.limitBytes || !fullest || fullest.bufferedBytes === 0) break;
       const bytes = fullest.bufferedBytes;
-      for (const f of [...this.files]) if (f.bufferedBytes === bytes) await f.flush();
+      for (const f of [...this.files]) if (f.bufferedBytes === bytes) f.flush();
     }
+    await this.rowGroupEncoder?.send();
   }
 }
 
@@ -186,36 +203,51 @@ export function parquetSchema(columns: readonly Column[]): SchemaElement[] {
   return [{ name: "schema", num_children: columns.length }, ...columns.flatMap((c) => schemaElements(c))];
 }
 
+/** A Parquet file whose row groups the package's worker encodes; the row-group decisions (and so the bytes) are this thread's. */
 export function openParquetFile(path: string, columns: readonly Column[], buffers = new ParquetBuffers()): RowFile {
-  const writer = new ParquetFileWriter(path, parquetSchema(columns), buffers.compressor);
-  let buffered: Record<string, unknown>[] = [];
+  const encoder = buffers.encoder;
+  const file = encoder.open(
+    path,
+    parquetSchema(columns),
+    columns.map((c) => c.name),
+  );
+  let bufferedRows = 0;
   let rows = 0;
   const group: BufferedRowGroup = {
     bufferedBytes: 0,
-    async flush() {
-      if (buffered.length === 0) return;
-      const columnData = columns.map((c) => ({ name: c.name, data: buffered.map((r) => r[c.name] ?? null) }));
-      const size = buffered.length;
-      buffered = [];
+    flush() {
+      if (bufferedRows === 0) return;
+      encoder.flush(file);
+      bufferedRows = 0;
       group.bufferedBytes = 0;
-      writer.writeRowGroup(columnData, size);
     },
   };
   buffers.add(group);
   return {
     async write(row) {
-      buffered.push(row);
-      group.bufferedBytes += buffers.rowBytes(row);
+      const bytes = buffers.rowBytes(row);
+      encoder.row(file, row, bytes);
+      bufferedRows += 1;
+      group.bufferedBytes += bytes;
       rows += 1;
       // The package's limit is kept between prompts (ParquetBuffers.settle), when files that take the same rows have all had them.
-      if (buffered.length >= PARQUET_ROW_GROUP_ROWS || group.bufferedBytes >= PARQUET_ROW_GROUP_TEXT_BYTES) await group.flush();
+      if (bufferedRows >= PARQUET_ROW_GROUP_ROWS || group.bufferedBytes >= PARQUET_ROW_GROUP_TEXT_BYTES) {
+        group.flush();
+        await encoder.send();
+      }
     },
     async close() {
-      if (rows === 0) throw new Error(`${path}: a Parquet file without rows is not written (readers refuse its empty row-group list)`);
-      await group.flush();
-      buffers.remove(group);
-      const { bytes, sha256 } = writer.finish();
-      return { rows, bytes, sha256 };
+      if (rows === 0) {
+        buffers.remove(group);
+        throw new Error(`${path}: a Parquet file without rows is not written (readers refuse its empty row-group list)`);
+      }
+      group.flush();
+      try {
+        const { bytes, sha256 } = await encoder.finish(file);
+        return { rows, bytes, sha256 };
+      } finally {
+        buffers.remove(group);
+      }
     },
   };
 }
