@@ -1,7 +1,8 @@
 import "server-only";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { agreementHalf, joinHalves, type AgreementReport, type RatersHalf, type ReportOptions } from "@/lib/agreement/agreement-report";
 import type { ReportColumns } from "@/lib/agreement/report-data";
+import { typescriptWorker } from "@/lib/process/typescript-worker";
 
 /**
  * A worker thread that computes the raters half of an agreement report (lib/agreement/report-worker.ts)
@@ -13,15 +14,8 @@ export class ReportWorker {
   private readonly half: Promise<RatersHalf>;
 
   constructor() {
-    // The process runs TypeScript through tsx, whose loader a worker thread of Node 20 does not
-    // inherit: the worker registers it and imports its module through it.
-    const entry = new URL("./report-worker.ts", import.meta.url).href;
-    this.worker = new Worker(
-      `import("tsx/esm/api").then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}))`,
-      {
-        eval: true,
-      },
-    );
+    // With the report process's Node flags (its young generation, the server modules' condition).
+    this.worker = typescriptWorker("lib/agreement/report-worker.ts");
     this.half = new Promise<RatersHalf>((resolve, reject) => {
       this.worker.once("message", resolve);
       this.worker.once("error", reject);

@@ -1,7 +1,7 @@
-import path from "node:path";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { SchemaElement } from "hyparquet";
 import type { RowGroupBatch, RowGroupOp, RowGroupReply } from "@/lib/export/row-group-worker";
+import { typescriptWorker } from "@/lib/process/typescript-worker";
 
 /**
  * Operations are sent to the worker in batches of about this much row text (or sooner, when a row
@@ -15,14 +15,6 @@ const BATCH_TEXT_BYTES = 256 * 1024;
  * bounds the export's memory when the encoding is the slower side.
  */
 const IN_FLIGHT_TEXT_BYTES = 4 * 1024 * 1024;
-
-/**
- * The worker's module, loaded through tsx's API: the worker starts without the parent's Node flags
- * (a job process's heap limit is its own), and in test runners that load TypeScript their own way.
- * Paths from the working directory, the repository's root, like every script the app starts.
- */
-const BOOT = `const { workerData } = require("node:worker_threads");
-import("tsx/esm/api").then((tsx) => { tsx.register(); return import(require("node:url").pathToFileURL(workerData.module).href); });`;
 
 export interface FinishedFile {
   bytes: number;
@@ -50,11 +42,8 @@ export class RowGroupEncoder {
   private terminated = false;
 
   constructor() {
-    this.worker = new Worker(BOOT, {
-      eval: true,
-      execArgv: [],
-      workerData: { module: path.join(process.cwd(), "lib", "export", "row-group-worker.ts") },
-    });
+    // Without the parent's Node flags: a job process's heap limit is its own.
+    this.worker = typescriptWorker("lib/export/row-group-worker.ts", { execArgv: [] });
     // Keeps the process alive only while a batch is out (post, onReply): an export that failed half-way still lets its process exit.
     this.worker.unref();
     this.worker.on("message", (reply: RowGroupReply) => this.onReply(reply));
