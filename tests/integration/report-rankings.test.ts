@@ -6,6 +6,7 @@ import { pool } from "@/lib/db/pool";
 import { withTransaction, type Tx } from "@/lib/db/transaction";
 import { createUser } from "@/lib/users/manage-users";
 import { importText, jsonl, makeProject, record } from "../support/fixtures";
+import { waitUntilWaitingOnLock } from "../support/judge-runs";
 import { useFreshDatabase } from "../support/test-database";
 
 // prompt_report_rankings (clinicians') and judge_report_rankings (judges', per run) keep each prompt's rankings
@@ -166,20 +167,13 @@ describe("a prompt's rankings kept in one text for the agreement report", () => 
         a!,
         completionIds.map((id) => [id]),
       );
-      const secondPid = (await second.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!.pid;
       const secondDone = revise(
         second,
         b!,
         [...completionIds].reverse().map((id) => [id]),
       );
       // The second writer waits on the prompt's lock until the first commits.
-      for (;;) {
-        const { rows } = await pool().query<{ waiting: boolean }>(
-          "SELECT wait_event_type = 'Lock' AS waiting FROM pg_stat_activity WHERE pid = $1",
-          [secondPid],
-        );
-        if (rows[0]?.waiting) break;
-      }
+      await waitUntilWaitingOnLock(second);
       await first.query("COMMIT");
       await secondDone;
       await second.query("COMMIT");
@@ -213,15 +207,8 @@ describe("a prompt's rankings kept in one text for the agreement report", () => 
       await first.query("BEGIN");
       await second.query("BEGIN");
       await insertJudgeRankings(first, [judged(0)]);
-      const secondPid = (await second.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!.pid;
       const secondDone = insertJudgeRankings(second, [judged(1)]);
-      for (;;) {
-        const { rows } = await pool().query<{ waiting: boolean }>(
-          "SELECT wait_event_type = 'Lock' AS waiting FROM pg_stat_activity WHERE pid = $1",
-          [secondPid],
-        );
-        if (rows[0]?.waiting) break;
-      }
+      await waitUntilWaitingOnLock(second);
       await first.query("COMMIT");
       await secondDone;
       await second.query("COMMIT");
