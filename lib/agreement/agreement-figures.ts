@@ -510,6 +510,9 @@ export class AgreementFigureSet {
   /** The rater keys of rated prompt i: raterKeys[raterStart[i]..raterStart[i + 1]). */
   private readonly raterStart: Int32Array;
   private readonly raterKeys: Int32Array;
+  /** The range of the rater keys (negative ones too: the judge-vs-consensus views name the consensus −1). */
+  private leastRaterKey = 0;
+  private mostRaterKey = -1;
   private readonly contributions: ContributionArrays;
   private readonly valueScale: number;
   private readonly categories: number;
@@ -568,6 +571,10 @@ export class AgreementFigureSet {
     this.keys = new Int32Array(keys.values());
     this.raterStart = new Int32Array(raterStart.values());
     this.raterKeys = new Int32Array(raterKeys.values());
+    for (const key of this.raterKeys) {
+      this.leastRaterKey = Math.min(this.leastRaterKey, key);
+      this.mostRaterKey = Math.max(this.mostRaterKey, key);
+    }
     this.contributions = builder.build();
     this.categories = categories;
   }
@@ -629,15 +636,8 @@ export class AgreementFigureSet {
 
   /** Distinct raters over the rows (all when null). */
   private distinctRaters(rows: Int32Array | null): number {
-    const { raterStart, raterKeys } = this;
-    // Keys may be negative (the judge-vs-consensus views name the consensus -1).
-    let least = 0,
-      most = -1;
-    for (const key of raterKeys) {
-      least = Math.min(least, key);
-      most = Math.max(most, key);
-    }
-    const seen = new Uint8Array(most - least + 1);
+    const { raterStart, raterKeys, leastRaterKey: least } = this;
+    const seen = new Uint8Array(this.mostRaterKey - least + 1);
     let distinct = 0;
     const n = rows ? rows.length : this.keys.length;
     for (let i = 0; i < n; i++) {

@@ -77,8 +77,8 @@ export class SumMoments {
     return moments;
   }
 
-  /** Adds one prompt's contribution: `values[valuesAt + k]` at dimension `dims[k]` for k < length (dims distinct). */
-  add(dims: ArrayLike<number>, values: ArrayLike<number>, length = dims.length, valuesAt = 0): void {
+  /** Adds one prompt's contribution: `values[k]` at dimension `dims[k]` for k < length (dims distinct). */
+  add(dims: ArrayLike<number>, values: ArrayLike<number>, length = dims.length): void {
     const d = this.dimension;
     const { sum, cross } = this;
     this.count += 1;
@@ -96,11 +96,11 @@ export class SumMoments {
     }
     for (let a = 0; a < length; a++) {
       const da = dims[order[a]!]!;
-      const va = values[valuesAt + order[a]!]!;
+      const va = values[order[a]!]!;
       if (va === 0) continue;
       sum[da]! += va;
       const row = da * d;
-      for (let b = a; b < length; b++) cross[row + dims[order[b]!]!]! += va * values[valuesAt + order[b]!]!;
+      for (let b = a; b < length; b++) cross[row + dims[order[b]!]!]! += va * values[order[b]!]!;
     }
   }
 
