@@ -1,10 +1,9 @@
 // Child process of the agreement benchmarks: loads and computes one project's report `repeats` times,
-// each as scripts/agreement-report.ts does (its worker thread started with the load), in a process
+// as scripts/agreement-report.ts does (loadAndComputeReport), in a process
 // started with the report process's flags (REPORT_PROCESS), and prints the times as one JSON line.
 export {};
 const [projectId, repeatsArg] = process.argv.slice(2) as [string, string];
-const { loadReportData } = await import("@/lib/agreement/load-report-data");
-const { ReportWorker } = await import("@/lib/agreement/report-threads");
+const { loadAndComputeReport } = await import("@/lib/agreement/report-threads");
 const { closePool } = await import("@/lib/db/pool");
 
 const loads: number[] = [];
@@ -12,10 +11,8 @@ const computes: number[] = [];
 let summary = "";
 for (let i = 0; i < Number(repeatsArg); i++) {
   const t0 = performance.now();
-  const worker = new ReportWorker();
-  const data = await loadReportData(projectId);
-  const t1 = performance.now();
-  const report = await worker.report(data, { seed: projectId }).finally(() => worker.close());
+  let t1 = t0;
+  const report = await loadAndComputeReport(projectId, {}, () => (t1 = performance.now()));
   const t2 = performance.now();
   loads.push((t1 - t0) / 1000);
   computes.push((t2 - t1) / 1000);

@@ -5,19 +5,14 @@
 export {};
 process.env.LOG_LEVEL ??= "warn";
 const [projectId, filterJson] = process.argv.slice(2);
-const { ReportWorker } = await import("@/lib/agreement/report-threads");
-const { loadReportData } = await import("@/lib/agreement/load-report-data");
+const { loadAndComputeReport } = await import("@/lib/agreement/report-threads");
 const { closePool } = await import("@/lib/db/pool");
-const worker = new ReportWorker();
 try {
-  const data = await loadReportData(projectId!, JSON.parse(filterJson ?? "{}"));
-  process.send?.({ phase: "computing" });
-  const report = await worker.report(data, { seed: projectId! });
+  const report = await loadAndComputeReport(projectId!, JSON.parse(filterJson ?? "{}"), () => process.send?.({ phase: "computing" }));
   await new Promise<void>((resolve, reject) =>
     process.stdout.write(JSON.stringify(report), (error) => (error ? reject(error) : resolve())),
   );
 } finally {
-  await worker.close();
   await closePool();
   process.disconnect?.();
 }

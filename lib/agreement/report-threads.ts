@@ -1,6 +1,7 @@
 import "server-only";
 import type { Worker } from "node:worker_threads";
 import { agreementHalf, joinHalves, type AgreementReport, type RatersHalf, type ReportOptions } from "@/lib/agreement/agreement-report";
+import { loadReportData, type ReportFilter } from "@/lib/agreement/load-report-data";
 import type { ReportColumns } from "@/lib/agreement/report-data";
 import { typescriptWorker } from "@/lib/process/typescript-worker";
 
@@ -38,6 +39,25 @@ export class ReportWorker {
 
   async close(): Promise<void> {
     await this.worker.terminate();
+  }
+}
+
+/**
+ * A project's agreement report, loaded and computed on two threads (the worker started with the load).
+ * `onLoaded`: the data is loaded and the computation starts.
+ */
+export async function loadAndComputeReport(
+  projectId: string,
+  filter: ReportFilter,
+  onLoaded: () => void = () => undefined,
+): Promise<AgreementReport> {
+  const worker = new ReportWorker();
+  try {
+    const data = await loadReportData(projectId, filter);
+    onLoaded();
+    return await worker.report(data, { seed: projectId });
+  } finally {
+    await worker.close();
   }
 }
 
