@@ -1,7 +1,14 @@
 import "server-only";
 import OpenAI from "openai";
 import { env } from "@/lib/config/env";
-import { endpointHostProblem, endpointPolicy, keyVarProblem, type EndpointPolicy } from "@/lib/judge/endpoint-policy";
+import {
+  EndpointRefusedError,
+  endpointPolicy,
+  endpointUrlProblem,
+  keyVarProblem,
+  refusingLookup,
+  type EndpointPolicy,
+} from "@/lib/judge/endpoint-policy";
 import { endpointFetch } from "@/lib/judge/endpoint-fetch";
 import { ledgerFetch } from "@/lib/judge/runs/send-ledger";
 import { judgeAnswerJsonSchema, parseJudgeAnswer, repairMessage, type JudgeAnswer } from "@/lib/judge/judge-answer";
@@ -110,21 +117,25 @@ export function transportProblem(error: unknown): string {
 }
 
 /**
- * fetch for endpoint calls: the endpoint policy is checked again before every request (an
- * endpoint saved before the rules, or a DNS name now pointing at a metadata address, is never
- * sent to), and redirects are not followed (a 30x could lead anywhere).
+ * fetch for endpoint calls: the endpoint policy is checked again on every request (an endpoint
+ * saved before the rules is never sent to), by name before it and by address where it connects (a
+ * DNS name now pointing at a metadata address), and redirects are not followed (a 30x could lead
+ * anywhere).
  */
 export function policedFetch(policy: EndpointPolicy): typeof fetch {
   return async (input, init) => {
     const url = input instanceof Request ? input.url : String(input);
-    const problem = await endpointHostProblem(url, policy);
+    const problem = endpointUrlProblem(url, policy);
     if (problem) throw new EndpointRefusedError(`Refused by the endpoint policy: ${problem}`);
-    return send(input, { ...init, redirect: "error" });
+    try {
+      return await send(input, { ...init, redirect: "error" });
+    } catch (error) {
+      // Refused at connect time: the refusal itself, as when refused before the call.
+      throw (error as { cause?: unknown }).cause instanceof EndpointRefusedError ? (error as { cause: Error }).cause : error;
+    }
   };
 }
-const send = endpointFetch();
-
-export class EndpointRefusedError extends Error {}
+const send = endpointFetch({ lookup: refusingLookup() });
 
 /** An SDK client for an endpoint; the key is read from the named environment variable, never stored. */
 export function judgeClient(

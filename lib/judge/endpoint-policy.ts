@@ -1,5 +1,6 @@
+import dns from "node:dns";
 import { lookup } from "node:dns/promises";
-import { BlockList, isIP } from "node:net";
+import { BlockList, isIP, type LookupFunction } from "node:net";
 
 /**
  * What an endpoint may be: which environment variables may hold its key and which hosts it may
@@ -91,20 +92,8 @@ export type ResolveHost = (host: string) => Promise<string[]>;
 
 const resolveWithSystem: ResolveHost = async (host) => (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
 
-/**
- * Why an endpoint's base URL is refused, or null: by name, then by every address the name
- * resolves to (a DNS name pointing at 169.254.169.254 is refused like the address itself).
- * Loopback stays allowed for model servers on the same machine (vLLM, Ollama).
- */
-export async function endpointHostProblem(
-  baseUrl: string,
-  policy: EndpointPolicy,
-  options: {
-    resolve?: ResolveHost;
-    /** Before a call a name that does not resolve is refused; when saving it may be set up later. */ unresolvable?: "allow" | "refuse";
-  } = {},
-): Promise<string | null> {
-  const resolve = options.resolve ?? resolveWithSystem;
+/** Why an endpoint's base URL is refused before any address is known, or null: its form and its host's name. */
+export function endpointUrlProblem(baseUrl: string, policy: EndpointPolicy): string | null {
   let url: URL;
   try {
     url = new URL(baseUrl);
@@ -113,9 +102,27 @@ export async function endpointHostProblem(
   }
   // Requests go out over HTTP only (the SDK also probes its fetch with a data: URL, which has no host to resolve).
   if (url.protocol !== "http:" && url.protocol !== "https:") return "must start with http:// or https://";
+  return hostNameProblem(urlHost(baseUrl), policy);
+}
+
+/**
+ * Why an endpoint's base URL is refused when it is saved, or null: by name, then by every address
+ * the name resolves to now (a DNS name pointing at 169.254.169.254 is refused like the address
+ * itself). Loopback stays allowed for model servers on the same machine (vLLM, Ollama). Calls are
+ * checked again where they connect (`refusingLookup`).
+ */
+export async function endpointHostProblem(
+  baseUrl: string,
+  policy: EndpointPolicy,
+  options: {
+    resolve?: ResolveHost;
+    /** A name that does not resolve is refused, unless allowed (when saving: it may be set up later). */ unresolvable?: "allow" | "refuse";
+  } = {},
+): Promise<string | null> {
+  const resolve = options.resolve ?? resolveWithSystem;
+  const problem = endpointUrlProblem(baseUrl, policy);
+  if (problem) return problem;
   const host = urlHost(baseUrl);
-  const byName = hostNameProblem(host, policy);
-  if (byName) return byName;
   if (isIP(host)) return null;
   let addresses: string[];
   try {
@@ -124,5 +131,29 @@ export async function endpointHostProblem(
     return options.unresolvable === "allow" ? null : `${host} does not resolve to an address on this server.`;
   }
   const refused = addresses.find(isRefusedAddress);
-  return refused ? `${host} resolves to ${refused}, a link-local or cloud metadata address; endpoints may never point there.` : null;
+  return refused ? resolvesToRefused(host, refused) : null;
+}
+
+function resolvesToRefused(host: string, address: string): string {
+  return `${host} resolves to ${address}, a link-local or cloud metadata address; endpoints may never point there.`;
+}
+
+/** A call or an endpoint the policy refuses; final, since retrying cannot change it. */
+export class EndpointRefusedError extends Error {}
+
+/**
+ * The DNS lookup of endpoint connections: the system's, refusing a link-local or metadata address.
+ * It runs when the socket connects, so the address checked is the address connected to; a check
+ * before the call would leave a window in which the name could be pointed elsewhere (DNS rebinding).
+ */
+export function refusingLookup(systemLookup: typeof dns.lookup = dns.lookup): LookupFunction {
+  return (hostname, options, callback) => {
+    systemLookup(hostname, options, (error, address, family) => {
+      if (error) return callback(error, address, family);
+      const addresses = Array.isArray(address) ? (address as dns.LookupAddress[]).map((a) => a.address) : [address];
+      const refused = addresses.find(isRefusedAddress);
+      if (refused === undefined) return callback(null, address, family);
+      callback(new EndpointRefusedError(`Refused by the endpoint policy: ${resolvesToRefused(hostname, refused)}`), address, family);
+    });
+  };
 }

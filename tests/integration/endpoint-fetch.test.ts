@@ -1,7 +1,9 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type dns from "node:dns";
 import { endpointFetch } from "@/lib/judge/endpoint-fetch";
+import { EndpointRefusedError, refusingLookup } from "@/lib/judge/endpoint-policy";
 
 /** A local HTTP server whose answer each test chooses; it records what it received. */
 let server: http.Server;
@@ -128,10 +130,67 @@ describe("endpointFetch (the judge's chat requests)", () => {
     expect(error).toBeInstanceOf(TypeError);
   });
 
-  it("leaves bodies that are not strings (a file upload) to the built-in fetch", async () => {
+  it("streams a body that is not a string (a file upload's FormData) encoded as the built-in fetch would, with its exact length", async () => {
     answer = (_req, res) => res.end("{}");
     received.length = 0;
-    await (await send(`${base}/files`, { method: "POST", body: new Uint8Array([104, 105]) })).text();
-    expect(received.map((r) => r.body)).toEqual(["hi"]);
+    const file = "line one\nline two ü\n".repeat(5000);
+    const form = new FormData();
+    form.append("purpose", "batch");
+    form.append("file", new Blob([file], { type: "application/jsonl" }), "input.jsonl");
+    await (await send(`${base}/files`, { method: "POST", body: form })).text();
+    const [upload] = received;
+    expect(Number(upload!.headers["content-length"])).toBe(Buffer.byteLength(upload!.body));
+    expect(upload!.headers["transfer-encoding"]).toBeUndefined();
+    // The server reads it back as the same form.
+    const parsed = await new Response(upload!.body, { headers: { "content-type": upload!.headers["content-type"]! } }).formData();
+    expect(parsed.get("purpose")).toBe("batch");
+    expect(await (parsed.get("file") as File).text()).toBe(file);
+    expect((parsed.get("file") as File).name).toBe("input.jsonl");
+  });
+
+  it("streams a GET's answer (a batch's output file) as it arrives, and fails the stream when the connection drops mid-answer", async () => {
+    let finish!: () => void;
+    answer = (_req, res) => {
+      res.writeHead(200, { "content-type": "application/octet-stream" });
+      res.write("first part\n");
+      finish = () => res.end("second part\n");
+    };
+    const reader = (await send(`${base}/files/f/content`, { method: "GET" })).body!.getReader();
+    // The first part is readable while the server still holds the rest back.
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe("first part\n");
+    finish();
+    let rest = "";
+    for (let r = await reader.read(); !r.done; r = await reader.read()) rest += new TextDecoder().decode(r.value);
+    expect(rest).toBe("second part\n");
+
+    answer = (_req, res) => {
+      res.writeHead(200, { "content-type": "application/octet-stream", "content-length": "1000" });
+      res.write("only this", () => res.destroy());
+    };
+    const dropped = await (await send(`${base}/files/f/content`, { method: "GET" })).text().catch((e: unknown) => e);
+    expect(dropped).toBeInstanceOf(Error);
+  });
+
+  it("connects to the address its lookup gives at connect time, and fails with the lookup's error when it refuses", async () => {
+    const port = (server.address() as AddressInfo).port;
+    const answers = ["127.0.0.1", "169.254.169.254"];
+    // The name resolves to this machine for the first connection and to the metadata address for the next (DNS rebinding).
+    const rebinding = ((_host: string, options: { all?: boolean }, callback: (e: Error | null, a: unknown, f?: number) => void) => {
+      const address = answers.shift()!;
+      callback(null, options.all ? [{ address, family: 4 }] : address, 4);
+    }) as unknown as typeof dns.lookup;
+    const policed = endpointFetch({ lookup: refusingLookup(rebinding) });
+    answer = (_req, res) => res.writeHead(200, { connection: "close" }).end("{}");
+    received.length = 0;
+    expect(await (await policed(`http://judge.example:${port}/v1/chat/completions`, { method: "POST", body: "{}" })).text()).toBe("{}");
+    const refused = await policed(`http://judge.example:${port}/v1/chat/completions`, { method: "POST", body: "{}" }).catch(
+      (e: unknown) => e,
+    );
+    expect(refused).toBeInstanceOf(TypeError);
+    expect((refused as TypeError).cause).toBeInstanceOf(EndpointRefusedError);
+    expect(((refused as TypeError).cause as Error).message).toBe(
+      "Refused by the endpoint policy: judge.example resolves to 169.254.169.254, a link-local or cloud metadata address; endpoints may never point there.",
+    );
+    expect(received).toHaveLength(1);
   });
 });

@@ -11,7 +11,7 @@ import { AppError } from "@/lib/errors/app-error";
 import { batchPollJob, runUnitJob, unitIndexOf, type UnitJob } from "@/lib/jobs/jobs";
 import { cancelRemoteBatches, pollJudgeBatches } from "@/lib/judge/runs/batch-run";
 import { runGenerationCall } from "@/lib/judge/runs/run-generation-call";
-import { EndpointRefusedError } from "@/lib/judge/call-judge";
+import { EndpointRefusedError } from "@/lib/judge/endpoint-policy";
 import { judgeJobId } from "@/lib/judge/runs/job-id";
 import { runJudgeCall } from "@/lib/judge/runs/run-judge-call";
 import { orphanedJobs } from "@/lib/judge/runs/run-slots";
