@@ -117,7 +117,10 @@ export const ACTIONS: Record<string, { callers: Caller[]; args: ActionArg[]; end
     args: ["no-such-project", RANDOM_ID, "GOLD", { tiers: [] }],
   },
   "app/(app)/projects/[slug]/actions.ts#sendBackAction": { callers: ADMIN, args: ["no-such-project", RANDOM_ID, null, FORM] },
-  "app/(app)/projects/[slug]/verification/actions.ts#createVerificationSetAction": { callers: ADMIN, args: ["no-such-project", null, FORM] },
+  "app/(app)/projects/[slug]/verification/actions.ts#createVerificationSetAction": {
+    callers: ADMIN,
+    args: ["no-such-project", null, FORM],
+  },
   "app/(app)/projects/[slug]/verification/actions.ts#adjudicatePairAction": {
     callers: ADMIN,
     args: ["no-such-project", RANDOM_ID, RANDOM_ID, null, FORM],
