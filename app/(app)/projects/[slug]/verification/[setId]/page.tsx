@@ -41,7 +41,7 @@ export default async function VerificationSetPage({ params }: { params: Promise<
           {set.name} <span className="text-slate-500">v{set.version}</span>
         </h1>
         <p className="text-sm text-slate-600">
-          {String(set.config.source)} · {String(set.config.strategy)} pairs · {String(set.config.sampling)} sampling · {set.agree} of{" "}
+          From {set.sourceLabel} · {String(set.config.strategy)} pairs · {String(set.config.sampling)} sampling · {set.agree} of{" "}
           {set.raters} raters must agree · disputed pairs {set.disputed === "exclude" ? "left out" : "adjudicated by an admin"} · seed{" "}
           {String(set.config.seed)}
         </p>
