@@ -97,7 +97,7 @@ export async function buildVerifiedPackage({ config, directory, onProgress }: Bu
     throw error;
   }
   const files: ManifestFile[] = [{ path: dataPath, ...written }];
-  const agreement = verifiedAgreement(pairs, typeof set.config.seed === "number" ? set.config.seed : 42);
+  const agreement = verifiedAgreement(pairs);
   const card = verifiedCard({
     config,
     exportVersion,

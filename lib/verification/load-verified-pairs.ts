@@ -72,7 +72,7 @@ interface PairRow {
   votes: { rater: string; vote: Vote; confidence: number | null }[];
 }
 
-/** Every pair of a set in position order, with its prompt, both completions and every vote (raters by pseudonym only). */
+/** Every pair of a set in position order, with its prompt, both completions and every vote in the order cast (raters by pseudonym only). */
 export async function loadVerifiedPairs(client: pg.PoolClient | pg.Pool, setId: string): Promise<VerifiedPairSource[]> {
   const rows = await queryRows<PairRow>(
     client,
@@ -81,7 +81,7 @@ export async function loadVerifiedPairs(client: pg.PoolClient | pg.Pool, setId: 
                vp.rejected_completion_id AS rejected_id, rc.model AS rejected_model, rc.text AS rejected_text,
                vp.categories, vp.judge, vp.outcome, vp.adjudicated_by_id IS NOT NULL AS adjudicated,
                coalesce((SELECT json_agg(json_build_object('rater', u.pseudonym, 'vote', v.vote, 'confidence', v.confidence)
-                                         ORDER BY u.pseudonym COLLATE "C")
+                                         ORDER BY v.created_at, u.pseudonym COLLATE "C")
                            FROM verification_votes v JOIN users u ON u.id = v.user_id
                           WHERE v.pair_id = vp.id), '[]'::json) AS votes
           FROM verification_pairs vp

@@ -1,7 +1,7 @@
-import { boolType, intType, listOf, messagesType, stringType, structOf, type Column } from "@/lib/export/columns";
-import { canonicalJson } from "@/lib/export/export-config";
+import { boolType, doubleType, intType, listOf, messagesType, stringType, structOf, type Column } from "@/lib/export/columns";
 import type { ChatMessage } from "@/lib/export/export-prompt";
 import { assistant, conversation, nullableString } from "@/lib/export/export-rows";
+import type { JudgeVerdict } from "@/lib/verification/candidate-pairs";
 import { isKept, keptOrientation, outcomeCategories, type Outcome, type Vote } from "@/lib/verification/pair-outcome";
 
 /**
@@ -32,11 +32,11 @@ export interface VerifiedPairSource {
   rejected: VerifiedCompletion;
   /** easy / hard / length, as the source gave them. */
   categories: string[];
-  /** The judge's verdict details as the source stored them (jsonb). */
+  /** The judge's verdict as the source stored it (a JudgeVerdict; read field by field). */
   judge: unknown;
   outcome: Outcome;
   adjudicated: boolean;
-  /** Sorted by rater pseudonym. */
+  /** In the order cast (then by pseudonym). */
   votes: { rater: string; vote: Vote; confidence: number | null }[];
 }
 
@@ -57,14 +57,22 @@ const voteType = structOf([
   { name: "confidence", type: intType, nullable: true },
 ]);
 
+const nullableDouble = (name: string): Column => ({ name, type: doubleType, nullable: true });
+
+/** The judge's verdict (lib/verification/candidate-pairs.ts JudgeVerdict) and whether the raters upheld it. */
 const judgeType = structOf([
   { name: "chosen_id", type: stringType },
   { name: "chosen_model", type: stringType },
   { name: "rejected_id", type: stringType },
   { name: "rejected_model", type: stringType },
   { name: "upheld", type: boolType },
-  /** The verdict's details (ranks, scores, position consistency) as canonical JSON text. */
-  { name: "details", type: stringType },
+  nullableString("run"),
+  nullableDouble("chosen_rank"),
+  nullableDouble("rejected_rank"),
+  nullableDouble("chosen_score"),
+  nullableDouble("rejected_score"),
+  nullableDouble("position_flips"),
+  nullableDouble("human_disagreement"),
 ]);
 
 export const VERIFIED_COLUMNS: Column[] = [
@@ -107,10 +115,13 @@ const ROW_VOTE: Record<Outcome, Record<Vote, string>> = {
   DISPUTED: { CHOSEN: "chosen", REJECTED: "rejected", TIE: "tie", BOTH_BAD: "both_bad" },
 };
 
+const numberOrNull = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : null);
+
 /** The benchmark row of a pair, or null when the pair is not kept (pending, or disputed and not adjudicated). */
 export function verifiedRow(pair: VerifiedPairSource, context: VerifiedRowContext): Record<string, unknown> | null {
   if (!isKept(pair.outcome)) return null;
   const { chosen, rejected } = keptOrientation(pair, pair.outcome);
+  const verdict = (pair.judge ?? {}) as Partial<Record<keyof JudgeVerdict, unknown>>;
   return {
     pair: pair.id,
     prompt_id: pair.externalId ?? pair.promptId,
@@ -140,7 +151,13 @@ export function verifiedRow(pair: VerifiedPairSource, context: VerifiedRowContex
         rejected_id: pair.rejected.completionId,
         rejected_model: pair.rejected.model,
         upheld: pair.outcome === "VERIFIED",
-        details: canonicalJson(pair.judge ?? null),
+        run: typeof verdict.run === "string" ? verdict.run : null,
+        chosen_rank: numberOrNull(verdict.chosenRank),
+        rejected_rank: numberOrNull(verdict.rejectedRank),
+        chosen_score: numberOrNull(verdict.chosenScore),
+        rejected_score: numberOrNull(verdict.rejectedScore),
+        position_flips: numberOrNull(verdict.positionFlips),
+        human_disagreement: numberOrNull(verdict.humanDisagreement),
       },
       votes: pair.votes.map((v) => ({ rater: v.rater, vote: ROW_VOTE[pair.outcome][v.vote], confidence: v.confidence })),
       export_version: context.exportVersion,

@@ -9,15 +9,16 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { pool } from "@/lib/db/pool";
 import { db } from "@/lib/db/prisma";
-import { execute, queryOne, queryRows, sql } from "@/lib/db/sql";
+import { execute, queryOne, sql } from "@/lib/db/sql";
 import { exportDirectory, runExportBuild } from "@/lib/export/export-jobs";
 import { getExport } from "@/lib/export/export-views";
 import { buildVerifiedPackage } from "@/lib/verification/build-verified-export";
+import { createVerificationSet } from "@/lib/verification/create-verification-set";
 import { validateVerifiedExport } from "@/lib/verification/create-verified-export";
 import { verifiedExportConfigSchema } from "@/lib/verification/verified-export-config";
-import { importText, jsonl, makeProject } from "../support/fixtures";
 import { runCli } from "../support/cli";
 import { useFreshDatabase } from "../support/test-database";
+import { seedVerificationSet, VERIFICATION_MODELS, type SeededVerificationSet } from "../support/verification";
 
 /**
  * A verification set with planted outcomes (k = 2, m = 2, disputed pairs adjudicated) exported as a
@@ -25,31 +26,14 @@ import { useFreshDatabase } from "../support/test-database";
  * same bytes every time, read back by DuckDB and by arrow-rs (parquet-wasm).
  */
 let databaseUrl: string;
+let seeded: SeededVerificationSet;
 let setId: string;
 let emptySetId: string;
-let runId: string;
-const pairIds: string[] = [];
-const SLUG = "verified-export";
-const ids = { prompts: new Map<string, string>(), completions: new Map<string, string>(), users: new Map<string, string>() };
+const users = new Map<string, string>();
 
-const QUESTIONS = [
-  { id: "q0", prompt: "First-line treatment for hypertension?", source: "MedQA" },
-  { id: "q1", prompt: "Dose of amoxicillin for otitis media?", source: "MedQA" },
-  { id: "q2", prompt: "Signs of sepsis?", source: "PubMedQA" },
-  { id: "q3", prompt: "When to image a headache?", source: "PubMedQA" },
-  { id: "q4", prompt: "Treat a mild asthma attack?", source: "MedQA" },
-  { id: "q5", prompt: "Is aspirin safe in pregnancy?", source: "PubMedQA" },
-];
-const MODELS = ["model-a", "model-b", "model-c"];
-const answer = (q: number, m: number) => `Answer of ${MODELS[m]} to ${QUESTIONS[q]!.id}.${" More.".repeat(m)}`;
-
-/** Each pair: the judge's chosen and rejected candidate (by model index), categories, outcome and the votes (rater → vote, confidence). */
-const PAIRS = [
+/** The outcome planted on the pair at each position, the adjudication, and the votes (rater, vote relative to the judge, confidence) in the order cast. */
+const PLANTED = [
   {
-    q: 0,
-    chosen: 0,
-    rejected: 2,
-    categories: ["easy"],
     outcome: "VERIFIED",
     adjudicated: false,
     votes: [
@@ -58,22 +42,14 @@ const PAIRS = [
     ],
   },
   {
-    q: 1,
-    chosen: 2,
-    rejected: 1,
-    categories: ["hard"],
     outcome: "OVERTURNED",
     adjudicated: false,
     votes: [
-      ["ames", "REJECTED", 5],
       ["bello", "REJECTED", 3],
+      ["ames", "REJECTED", 5],
     ],
   },
   {
-    q: 2,
-    chosen: 0,
-    rejected: 1,
-    categories: ["hard"],
     outcome: "DISPUTED",
     adjudicated: false,
     votes: [
@@ -81,12 +57,8 @@ const PAIRS = [
       ["bello", "REJECTED", 2],
     ],
   },
-  { q: 3, chosen: 1, rejected: 0, categories: [], outcome: "PENDING", adjudicated: false, votes: [["ames", "CHOSEN", null]] },
+  { outcome: "PENDING", adjudicated: false, votes: [["ames", "CHOSEN", null]] },
   {
-    q: 4,
-    chosen: 1,
-    rejected: 0,
-    categories: ["length"],
     outcome: "OVERTURNED",
     adjudicated: true,
     votes: [
@@ -95,10 +67,6 @@ const PAIRS = [
     ],
   },
   {
-    q: 5,
-    chosen: 0,
-    rejected: 1,
-    categories: ["easy", "length"],
     outcome: "VERIFIED",
     adjudicated: false,
     votes: [
@@ -115,81 +83,39 @@ const RATERS: Record<string, { email: string; name: string; pseudonym: string; e
   admin: { email: "adj@medpref.test", name: "Adj Admin", pseudonym: "admin-1", external: false },
 };
 
+/** A set of 6 pairs from a judge run (gpt-4 chosen, qwen rejected: easy and length), with PLANTED's votes and outcomes. */
 async function seed() {
-  const project = await makeProject({ slug: SLUG });
-  // q5 is imported without an id: its rows carry MedPref's.
-  await importText(
-    project.id,
-    jsonl(
-      QUESTIONS.map((q, i) => ({
-        ...(i === 5 ? {} : { id: q.id }),
-        prompt: q.prompt,
-        source: q.source,
-        type: "exam",
-        completions: MODELS.map((model, m) => ({ model, text: answer(i, m) })),
-      })),
-    ),
-  );
-  const prompts = await queryRows<{ id: string; text: string }>(pool(), sql`SELECT id, messages -> 0 ->> 'content' AS text FROM prompts`);
-  for (const [i, q] of QUESTIONS.entries()) ids.prompts.set(`q${i}`, prompts.find((p) => p.text === q.prompt)!.id);
-  const completions = await queryRows<{ id: string; text: string }>(pool(), sql`SELECT id, text FROM completions`);
-  for (const c of completions) ids.completions.set(c.text, c.id);
+  seeded = await seedVerificationSet({
+    prompts: 6,
+    set: { name: "Cardio bench", strategy: "best-worst", sampling: "random", raters: 2, agree: 2, seed: 7, disputed: "adjudicate" },
+  });
+  setId = seeded.setId;
   for (const [key, r] of Object.entries(RATERS)) {
     const row = await queryOne<{ id: string }>(
       pool(),
       sql`INSERT INTO users (email, name, role, pseudonym, is_external) VALUES (${r.email}, ${r.name}, ${key === "admin" ? "ADMIN" : "CLINICIAN"}, ${r.pseudonym}, ${r.external}) RETURNING id`,
     );
-    ids.users.set(key, row!.id);
+    users.set(key, row!.id);
   }
-  const run = await queryOne<{ id: string }>(
-    pool(),
-    sql`INSERT INTO judge_runs (project_id, name, model, status) VALUES (${project.id}, 'GPT-4 judge', 'gpt-4', 'COMPLETED') RETURNING id`,
-  );
-  runId = run!.id;
-  const config = {
-    source: `judge:${run!.id}`,
-    strategy: "best-worst",
-    sampling: "uncertain",
-    pairs: 6,
-    raters: 2,
-    agree: 2,
-    seed: 7,
-    disputed: "adjudicate",
-  };
-  const set = await queryOne<{ id: string }>(
-    pool(),
-    sql`INSERT INTO verification_sets (project_id, name, version, judge_run_id, config, raters, agree, disputed, pair_count)
-        VALUES (${project.id}, 'Cardio bench', 2, ${run!.id}, ${JSON.stringify(config)}::jsonb, 2, 2, 'adjudicate', 6) RETURNING id`,
-  );
-  setId = set!.id;
-  for (const [position, p] of PAIRS.entries()) {
-    const judge = { run: run!.id, ranks: { [MODELS[p.chosen]!]: 1, [MODELS[p.rejected]!]: 3 }, consistency: position === 2 ? 0.5 : 1 };
-    const pair = await queryOne<{ id: string }>(
-      pool(),
-      sql`INSERT INTO verification_pairs (set_id, position, prompt_id, chosen_completion_id, rejected_completion_id, categories, source, prompt_type, judge, vote_count, outcome, adjudicated_by_id, adjudicated_at)
-          VALUES (${setId}, ${position}, ${ids.prompts.get(`q${p.q}`)}, ${ids.completions.get(answer(p.q, p.chosen))}, ${ids.completions.get(answer(p.q, p.rejected))},
-                  ${p.categories}::text[], ${QUESTIONS[p.q]!.source}, 'exam', ${JSON.stringify(judge)}::jsonb, ${p.votes.length}, ${p.outcome}::verification_outcome,
-                  ${p.adjudicated ? ids.users.get("admin") : null}, ${p.adjudicated ? new Date("2026-12-01T12:00:00Z") : null})
-          RETURNING id`,
-    );
-    pairIds.push(pair!.id);
-    for (const [rater, vote, confidence] of p.votes)
+  for (const [position, planted] of PLANTED.entries()) {
+    const pair = seeded.pairs[position]!;
+    for (const [i, [rater, vote, confidence]] of planted.votes.entries())
       await execute(
         pool(),
-        sql`INSERT INTO verification_votes (pair_id, user_id, vote, confidence, imported) VALUES (${pair!.id}, ${ids.users.get(rater)}, ${vote}::pair_vote, ${confidence}, ${rater === "outside-rater"})`,
+        sql`INSERT INTO verification_votes (pair_id, user_id, vote, confidence, imported, created_at)
+            VALUES (${pair.id}, ${users.get(rater)}, ${vote}::pair_vote, ${confidence}, ${rater === "outside-rater"}, ${new Date(Date.UTC(2026, 11, 1, 10, position, i))})`,
       );
+    await execute(
+      pool(),
+      sql`UPDATE verification_pairs SET vote_count = ${planted.votes.length}, outcome = ${planted.outcome}::verification_outcome,
+                 adjudicated_by_id = ${planted.adjudicated ? users.get("admin") : null}, adjudicated_at = ${planted.adjudicated ? new Date("2026-12-01T12:00:00Z") : null}
+           WHERE id = ${pair.id}`,
+    );
   }
-  const empty = await queryOne<{ id: string }>(
-    pool(),
-    sql`INSERT INTO verification_sets (project_id, name, version, judge_run_id, config, raters, agree, disputed, pair_count)
-        VALUES (${project.id}, 'Not started', 1, ${run!.id}, '{}'::jsonb, 2, 2, 'exclude', 1) RETURNING id`,
-  );
-  emptySetId = empty!.id;
-  await execute(
-    pool(),
-    sql`INSERT INTO verification_pairs (set_id, position, prompt_id, chosen_completion_id, rejected_completion_id, categories, judge)
-        VALUES (${emptySetId}, 0, ${ids.prompts.get("q0")}, ${ids.completions.get(answer(0, 0))}, ${ids.completions.get(answer(0, 1))}, '{}', '{}'::jsonb)`,
-  );
+  // The last kept pair's prompt came without an id: its rows carry MedPref's.
+  await execute(pool(), sql`UPDATE prompts SET external_id = NULL WHERE id = ${seeded.pairs[5]!.promptId}`);
+  const empty = await createVerificationSet(seeded.project.slug, { name: "Not started", source: `judge:${seeded.runId}`, pairs: 1 }, null);
+  emptySetId = empty.id;
 }
 
 beforeAll(async () => {
@@ -246,54 +172,76 @@ async function duckRows(query: string) {
   return (await duck.runAndReadAll(query)).getRowObjectsJson();
 }
 
-/** The row expected of the pair at `position`, written out by hand from PAIRS. */
-function expectedRow(position: number, exportVersion: string) {
-  const p = PAIRS[position]!;
-  const swapped = p.outcome === "OVERTURNED";
-  const [chosen, rejected] = swapped ? [p.rejected, p.chosen] : [p.chosen, p.rejected];
+const SOURCE = (externalId: string) => (Number(externalId.slice(1)) % 2 ? "MedQA" : "PubMedQA");
+const TEXT = (externalId: string, model: string) => {
+  const j = VERIFICATION_MODELS.indexOf(model);
+  return `Answer ${j} to question ${externalId.slice(1)}.${" More detail.".repeat(j)}`;
+};
+
+/** The row expected of the pair at `position`, written out from PLANTED and the seeded pair. */
+async function expectedRow(position: number, exportVersion: string) {
+  const pair = seeded.pairs[position]!;
+  const planted = PLANTED[position]!;
+  const swapped = planted.outcome === "OVERTURNED";
+  const [chosen, rejected] = swapped ? [pair.rejectedModel, pair.chosenModel] : [pair.chosenModel, pair.rejectedModel];
   const rowVote = (v: string) => (swapped && v === "CHOSEN" ? "rejected" : swapped && v === "REJECTED" ? "chosen" : v.toLowerCase());
-  const completion = (m: number) => ids.completions.get(answer(p.q, m))!;
+  const completion = async (model: string) =>
+    (await queryOne<{ id: string }>(pool(), sql`SELECT id FROM completions WHERE prompt_id = ${pair.promptId} AND model = ${model}`))!.id;
+  const judge = (await queryOne<{ judge: { positionFlips: number | null; humanDisagreement: number | null } }>(
+    pool(),
+    sql`SELECT judge FROM verification_pairs WHERE id = ${pair.id}`,
+  ))!.judge;
   return {
-    pair: pairIds[position],
-    prompt_id: p.q === 5 ? ids.prompts.get("q5") : `q${p.q}`,
-    prompt: [{ role: "user", content: QUESTIONS[p.q]!.prompt }],
-    chosen: [{ role: "assistant", content: answer(p.q, chosen) }],
-    rejected: [{ role: "assistant", content: answer(p.q, rejected) }],
-    categories: swapped ? [...p.categories, "human"] : [...p.categories],
-    source: QUESTIONS[p.q]!.source,
+    pair: pair.id,
+    prompt_id: position === 5 ? pair.promptId : pair.externalId,
+    prompt: [{ role: "user", content: `Question ${pair.externalId.slice(1)}: what is the first-line treatment?` }],
+    chosen: [{ role: "assistant", content: TEXT(pair.externalId, chosen) }],
+    rejected: [{ role: "assistant", content: TEXT(pair.externalId, rejected) }],
+    categories: swapped ? ["easy", "length", "human"] : ["easy", "length"],
+    source: SOURCE(pair.externalId),
     provenance: {
-      prompt_uuid: ids.prompts.get(`q${p.q}`),
-      project: SLUG,
+      prompt_uuid: pair.promptId,
+      project: seeded.project.slug,
       prompt_type: "exam",
       set: setId,
       set_name: "Cardio bench",
-      set_version: 2,
-      judge_run: runId,
+      set_version: 1,
+      judge_run: seeded.runId,
       source_export: null,
-      outcome: p.outcome.toLowerCase(),
-      adjudicated: p.adjudicated,
-      chosen_id: completion(chosen),
-      chosen_model: MODELS[chosen],
-      rejected_id: completion(rejected),
-      rejected_model: MODELS[rejected],
+      outcome: planted.outcome.toLowerCase(),
+      adjudicated: planted.adjudicated,
+      chosen_id: await completion(chosen),
+      chosen_model: chosen,
+      rejected_id: await completion(rejected),
+      rejected_model: rejected,
       judge: {
-        chosen_id: completion(p.chosen),
-        chosen_model: MODELS[p.chosen],
-        rejected_id: completion(p.rejected),
-        rejected_model: MODELS[p.rejected],
+        chosen_id: await completion("gpt-4"),
+        chosen_model: "gpt-4",
+        rejected_id: await completion("qwen"),
+        rejected_model: "qwen",
         upheld: !swapped,
-        // The pair's judge jsonb as canonical JSON (keys sorted).
-        details: `{"consistency":${position === 2 ? 0.5 : 1},"ranks":{${[p.chosen, p.rejected]
-          .sort()
-          .map((m) => `"${MODELS[m]}":${m === p.chosen ? 1 : 3}`)
-          .join(",")}},"run":"${runId}"}`,
+        run: seeded.runId,
+        chosen_rank: 1,
+        rejected_rank: 4,
+        chosen_score: null,
+        rejected_score: null,
+        position_flips: judge.positionFlips,
+        human_disagreement: judge.humanDisagreement,
       },
-      votes: p.votes
-        .map(([rater, vote, confidence]) => ({ rater: RATERS[rater]!.pseudonym, vote: rowVote(vote), confidence }))
-        .sort((a, b) => (a.rater < b.rater ? -1 : 1)),
+      votes: planted.votes.map(([rater, vote, confidence]) => ({ rater: RATERS[rater]!.pseudonym, vote: rowVote(vote), confidence })),
       export_version: exportVersion,
     },
   };
+}
+
+/** Kept pairs (positions 0, 1, 4, 5) per source dataset, sorted by name. */
+function keptSources(): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const position of [0, 1, 4, 5]) {
+    const source = SOURCE(seeded.pairs[position]!.externalId);
+    counts[source] = (counts[source] ?? 0) + 1;
+  }
+  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 describe("verified benchmark export of a verification set", () => {
@@ -301,7 +249,7 @@ describe("verified benchmark export of a verification set", () => {
     const { directory, manifest } = await build("jsonl");
     const rows = await readJsonl(path.join(directory, "data/test.jsonl"));
     // Positions 0 (verified), 1 (overturned), 4 (adjudicated: overturned), 5 (verified); 2 disputed and 3 pending are left out.
-    expect(rows).toEqual([0, 1, 4, 5].map((position) => expectedRow(position, manifest.exportVersion)));
+    expect(rows).toEqual(await Promise.all([0, 1, 4, 5].map((position) => expectedRow(position, manifest.exportVersion))));
     expect(Object.keys(rows[0]!)).toEqual(["pair", "prompt_id", "prompt", "chosen", "rejected", "categories", "source", "provenance"]);
     expect(manifest.files.map((f) => [f.path, f.rows])).toEqual([
       ["data/test.jsonl", 4],
@@ -318,9 +266,14 @@ describe("verified benchmark export of a verification set", () => {
       adjudicatedVerified: 0,
       adjudicatedOverturned: 1,
       pending: 1,
-      categories: { easy: 2, hard: 1, length: 2, human: 2 },
-      sources: { MedQA: 3, PubMedQA: 1 },
+      categories: { easy: 4, hard: 0, length: 4, human: 2 },
+      sources: keptSources(),
     });
+    // By hand: five pairs with two votes (first, second): CC, RR, CR, TB, CC → agreement 3/5; Cohen's kappa
+    // (0.6 − pₑ) / (1 − pₑ), pₑ = 3/5·2/5 (C) + 1/5·2/5 (R) = 0.32; the judge upheld on 2 of the 4 decided pairs.
+    expect(manifest.agreement.humanHuman).toMatchObject({ pairs: 5, agreement: 0.6, kappaKind: "cohen" });
+    expect(manifest.agreement.humanHuman.kappa).toBeCloseTo(0.28 / 0.68, 12);
+    expect(manifest.agreement.humanJudge).toMatchObject({ pairs: 4, agreement: 0.5 });
     // Pseudonyms only: no rater's name or email anywhere in the package.
     for (const text of Object.values(await packageBytes(directory)).map((b) => Buffer.from(b, "base64").toString("utf8")))
       for (const r of Object.values(RATERS)) {
@@ -330,16 +283,14 @@ describe("verified benchmark export of a verification set", () => {
   });
 
   it("states the construction in the card: source, strategy, sampling, the m-of-k rule and every outcome's count", async () => {
-    const { directory, manifest } = await build("jsonl");
+    const { directory } = await build("jsonl");
     const card = await readFile(path.join(directory, "README.md"), "utf8");
-    const run = manifest.set.source.id;
-    expect(card).toContain(`# MedPref verified benchmark: Cardio bench v2`);
+    expect(card).toContain(`# MedPref verified benchmark: Cardio bench v1`);
     expect(card).toContain(`4 of 6 pairs are kept.`);
     expect(card).toContain(
-      `- **Source**: judge run **GPT-4 judge** (\`${run}\`): its aggregated ranking of each prompt binarised by the \`best-worst\` strategy`,
+      `- **Source**: judge run **Imported: gpt-4o (judge.jsonl)** (\`${seeded.runId}\`): its aggregated ranking of each prompt binarised by the \`best-worst\` strategy`,
     );
-    expect(card).toContain("- **Sampling**: 6 pairs sampled, `uncertain`: the pairs the judge was least sure of first");
-    expect(card).toContain("(seed 7).");
+    expect(card).toContain("- **Sampling**: 6 pairs sampled, `random`: drawn at random (seed 7).");
     expect(card).toContain("a pair is **verified** when at least 2 of 2 raters agree with the judge's verdict");
     expect(card).toContain("Disputed pairs are decided by an admin (adjudicated), and left out until then.");
     for (const line of [
@@ -352,12 +303,16 @@ describe("verified benchmark export of a verification set", () => {
       "| disputed, adjudicated | 1 |",
       "| pending | 1 |",
       "| `human` | 2 | the clinicians overturned the judge's verdict (chosen and rejected are swapped) |",
-      "| MedQA | 3 |",
+      ...Object.entries(keptSources()).map(([source, n]) => `| ${source} | ${n} |`),
       "| test | data/test.jsonl | 4 |",
     ])
       expect(card).toContain(line);
-    expect(card).toContain("- **Human–human**:");
-    expect(card).toContain("- **Human–judge**:");
+    expect(card).toMatch(
+      /- \*\*Human–human\*\* \(5 pairs with two or more votes\): 0\.600 agreement \(95% CI \d\.\d{3}–\d\.\d{3}\); Cohen's kappa 0\.412 \(95% CI -?\d\.\d{3}–\d\.\d{3}\)\./,
+    );
+    expect(card).toMatch(
+      /- \*\*Human–judge\*\* \(4 pairs verified or overturned\): 0\.500 upheld the judge's verdict \(95% CI \d\.\d{3}–\d\.\d{3}\)\./,
+    );
     const front = parseYaml(/^---\n([\s\S]*?)\n---\n/.exec(card)![1]!) as {
       configs: { data_files: { split: string; path: string }[] }[];
       dataset_info: { splits: { name: string; num_examples: number }[]; features: { name: string }[] };
@@ -396,7 +351,7 @@ describe("verified benchmark export of a verification set", () => {
     // A second vote on the pending pair (still pending in this fixture: its outcome is planted) changes the data, so the version.
     await execute(
       pool(),
-      sql`UPDATE verification_votes SET confidence = 3 WHERE pair_id = ${pairIds[3]} AND user_id = ${ids.users.get("ames")}`,
+      sql`UPDATE verification_votes SET confidence = 3 WHERE pair_id = ${seeded.pairs[3]!.id} AND user_id = ${users.get("ames")}`,
     );
     try {
       const after = await build("jsonl");
@@ -404,7 +359,7 @@ describe("verified benchmark export of a verification set", () => {
     } finally {
       await execute(
         pool(),
-        sql`UPDATE verification_votes SET confidence = NULL WHERE pair_id = ${pairIds[3]} AND user_id = ${ids.users.get("ames")}`,
+        sql`UPDATE verification_votes SET confidence = NULL WHERE pair_id = ${seeded.pairs[3]!.id} AND user_id = ${users.get("ames")}`,
       );
     }
     expect((await build("jsonl")).manifest.exportVersion).toBe(before.manifest.exportVersion);
@@ -426,14 +381,14 @@ describe("verified benchmark export of a verification set", () => {
     const fromParquet = await duckRows(query(`read_parquet(${quoted(path.join(parquet.directory, "data/test.parquet"))})`));
     const expected = [0, 1, 4, 5]
       .map((position) => {
-        const p = PAIRS[position]!;
-        const swapped = p.outcome === "OVERTURNED";
+        const pair = seeded.pairs[position]!;
+        const swapped = PLANTED[position]!.outcome === "OVERTURNED";
         return {
-          pair: pairIds[position],
-          prompt_id: p.q === 5 ? ids.prompts.get("q5") : `q${p.q}`,
+          pair: pair.id,
+          prompt_id: position === 5 ? pair.promptId : pair.externalId,
           human: swapped,
-          outcome: p.outcome.toLowerCase(),
-          chosen_model: MODELS[swapped ? p.rejected : p.chosen],
+          outcome: PLANTED[position]!.outcome.toLowerCase(),
+          chosen_model: swapped ? "qwen" : "gpt-4",
           votes: "2",
           upheld: !swapped,
         };
@@ -447,7 +402,7 @@ describe("verified benchmark export of a verification set", () => {
     const stored = await db().export.create({ data: { name: "bench", config: config("parquet"), configHash: "x" } });
     await runExportBuild(stored.id);
     const view = (await getExport(stored.id))!;
-    expect(view).toMatchObject({ status: "READY", format: "verified benchmark", fileType: "parquet", projects: [SLUG], rowsWritten: 4 });
+    expect(view).toMatchObject({ status: "READY", format: "verified benchmark", fileType: "parquet", projects: [seeded.project.slug], rowsWritten: 4 });
     expect(view.files.map((f) => [f.path, f.rows])).toEqual([
       ["README.md", 0],
       ["data/test.parquet", 4],
