@@ -71,7 +71,8 @@ function ruleLine(set: VerifiedSet): string {
 export function verifiedCard({ config, exportVersion, set, statistics: s, agreement, file }: VerifiedCardInput): string {
   const front = {
     license: config.license,
-    pretty_name: `MedPref verified benchmark ${set.name} v${set.version}`,
+    // Names stay out of the front matter (Hub viewers show it as is); the body writes them as inert Markdown.
+    pretty_name: `MedPref verified benchmark ${exportVersion}`,
     language: ["en"],
     tags: ["medical", "preference", "reward-modeling", "benchmark", "medpref"],
     task_categories: ["text-classification"],
