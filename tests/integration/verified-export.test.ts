@@ -402,11 +402,25 @@ describe("verified benchmark export of a verification set", () => {
     const stored = await db().export.create({ data: { name: "bench", config: config("parquet"), configHash: "x" } });
     await runExportBuild(stored.id);
     const view = (await getExport(stored.id))!;
-    expect(view).toMatchObject({ status: "READY", format: "verified benchmark", fileType: "parquet", projects: [seeded.project.slug], rowsWritten: 4 });
+    expect(view).toMatchObject({
+      status: "READY",
+      format: "verified benchmark",
+      fileType: "parquet",
+      projects: [seeded.project.slug],
+      rowsWritten: 4,
+    });
     expect(view.files.map((f) => [f.path, f.rows])).toEqual([
       ["README.md", 0],
       ["data/test.parquet", 4],
     ]);
+
+    // A benchmark export is no source for another set.
+    await expect(
+      createVerificationSet(seeded.project.slug, { name: "From a benchmark", source: `export:${stored.id}`, pairs: 2 }, null),
+    ).rejects.toMatchObject({
+      field: "source",
+      message: `Export ${stored.id} is the verified benchmark of a verification set, not a rankings export; choose a rankings export's test split, or a judge run.`,
+    });
 
     const out = path.join(await tmp(), "bench");
     const cli = await runCli(databaseUrl, ["verification", "export", "--set", setId, "--file-type", "parquet", "--out", out]);
