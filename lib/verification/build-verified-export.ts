@@ -2,12 +2,14 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { mkdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
+import type { PoolClient } from "pg";
 import { withTransaction } from "@/lib/db/transaction";
+import { isKept } from "@/lib/verification/pair-outcome";
 import { AppError } from "@/lib/errors/app-error";
 import type { ManifestFile } from "@/lib/export/build-export";
 import { canonicalJson } from "@/lib/export/export-config";
-import { openRowFile, ParquetBuffers, sha256File } from "@/lib/export/row-files";
-import { loadVerifiedPairs, loadVerifiedSet } from "@/lib/verification/load-verified-pairs";
+import { openRowFile, ParquetBuffers, sha256File, type WrittenFile } from "@/lib/export/row-files";
+import { loadVerifiedPairs, loadVerifiedSet, streamKeptPairTexts } from "@/lib/verification/load-verified-pairs";
 import { verifiedAgreement, type VerifiedAgreement } from "@/lib/verification/verified-agreement";
 import { verifiedCard, type VerifiedSet } from "@/lib/verification/verified-card";
 import { verifiedConfigHash, type VerifiedExportConfig } from "@/lib/verification/verified-export-config";
@@ -57,45 +59,23 @@ const sha256 = (text: string) => createHash("sha256").update(text).digest("hex")
  * same votes gives the same bytes.
  */
 export async function buildVerifiedPackage({ config, directory, onProgress }: BuildVerifiedOptions): Promise<VerifiedManifest> {
-  const { set, pairs } = await withTransaction(
-    async (client) => ({ set: await loadVerifiedSet(client, config.set), pairs: await loadVerifiedPairs(client, config.set) }),
+  const dataPath = `data/${VERIFIED_SPLIT}.${config.fileType}`;
+  // One snapshot for the set, its pairs and votes, and the kept pairs' texts (read while writing).
+  const { set, pairs, statistics, exportVersion, configHash, dataVersion, written } = await withTransaction(
+    async (client) => {
+      const set = await loadVerifiedSet(client, config.set);
+      const pairs = await loadVerifiedPairs(client, config.set);
+      const statistics = verifiedStatistics(pairs);
+      if (statistics.kept === 0) throw nothingKept(statistics);
+      const configHash = verifiedConfigHash(config);
+      const dataVersion = sha256(canonicalJson({ set, pairs: pairs.map(versioned) }));
+      const exportVersion = sha256(`${configHash}:${dataVersion}`).slice(0, 16);
+      await mkdir(path.join(directory, "data"), { recursive: true });
+      const written = await writeRows(client, path.join(directory, dataPath), config, set, pairs, exportVersion, onProgress);
+      return { set, pairs, statistics, exportVersion, configHash, dataVersion, written };
+    },
     { isolation: "REPEATABLE READ", readOnly: true },
   );
-  const statistics = verifiedStatistics(pairs);
-  if (statistics.kept === 0) throw nothingKept(statistics);
-  const configHash = verifiedConfigHash(config);
-  const dataVersion = sha256(canonicalJson({ set, pairs: pairs.map(versioned) }));
-  const exportVersion = sha256(`${configHash}:${dataVersion}`).slice(0, 16);
-  const context = {
-    project: set.project.slug,
-    set: set.id,
-    setName: set.name,
-    setVersion: set.version,
-    judgeRun: set.source.kind === "judge" ? set.source.id : null,
-    sourceExport: set.source.kind === "export" ? set.source.id : null,
-    exportVersion,
-  };
-  const dataPath = `data/${VERIFIED_SPLIT}.${config.fileType}`;
-  await mkdir(path.join(directory, "data"), { recursive: true });
-  const buffers = new ParquetBuffers();
-  const file = openRowFile(config.fileType, path.join(directory, dataPath), VERIFIED_COLUMNS, { buffers });
-  let rowsWritten = 0;
-  let written: Awaited<ReturnType<typeof file.close>>;
-  try {
-    for (const [i, pair] of pairs.entries()) {
-      const row = verifiedRow(pair, context);
-      if (row) {
-        await file.write(row);
-        await buffers.settle();
-        rowsWritten++;
-      }
-      if ((i + 1) % PROGRESS_EVERY_PAIRS === 0) await onProgress?.({ pairsDone: i + 1, pairsTotal: pairs.length, rowsWritten });
-    }
-    written = await file.close();
-  } catch (error) {
-    buffers.dispose();
-    throw error;
-  }
   const files: ManifestFile[] = [{ path: dataPath, ...written }];
   const agreement = verifiedAgreement(pairs);
   const card = verifiedCard({
@@ -113,7 +93,7 @@ export async function buildVerifiedPackage({ config, directory, onProgress }: Bu
     configHash,
     dataVersion,
     config,
-    projects: [{ slug: set.project.slug, name: set.project.name, judgeRun: context.judgeRun }],
+    projects: [{ slug: set.project.slug, name: set.project.name, judgeRun: set.source.kind === "judge" ? set.source.id : null }],
     set,
     statistics,
     agreement,
@@ -121,8 +101,50 @@ export async function buildVerifiedPackage({ config, directory, onProgress }: Bu
     leftOut: [],
   };
   await writeFile(path.join(directory, "manifest.json"), JSON.stringify(JSON.parse(canonicalJson(manifest)), null, 2) + "\n");
-  await onProgress?.({ pairsDone: pairs.length, pairsTotal: pairs.length, rowsWritten });
+  await onProgress?.({ pairsDone: pairs.length, pairsTotal: pairs.length, rowsWritten: written.rows });
   return manifest;
+}
+
+/** The data file: every kept pair's row, its texts streamed in position order beside the pairs. */
+async function writeRows(
+  client: PoolClient,
+  file: string,
+  config: VerifiedExportConfig,
+  set: VerifiedSet,
+  pairs: readonly VerifiedPairSource[],
+  exportVersion: string,
+  onProgress: BuildVerifiedOptions["onProgress"],
+): Promise<WrittenFile> {
+  const context = {
+    project: set.project.slug,
+    set: set.id,
+    setName: set.name,
+    setVersion: set.version,
+    judgeRun: set.source.kind === "judge" ? set.source.id : null,
+    sourceExport: set.source.kind === "export" ? set.source.id : null,
+    exportVersion,
+  };
+  const buffers = new ParquetBuffers();
+  const rowFile = openRowFile(config.fileType, file, VERIFIED_COLUMNS, { buffers });
+  const texts = streamKeptPairTexts(client, set.id);
+  let rowsWritten = 0;
+  try {
+    for (const [i, pair] of pairs.entries()) {
+      if (isKept(pair.outcome)) {
+        const next = await texts.next();
+        if (next.done || next.value.position !== pair.position)
+          throw new Error(`the texts of pair ${pair.position} were not read in order`);
+        await rowFile.write(verifiedRow(pair, next.value, context)!);
+        await buffers.settle();
+        rowsWritten++;
+      }
+      if ((i + 1) % PROGRESS_EVERY_PAIRS === 0) await onProgress?.({ pairsDone: i + 1, pairsTotal: pairs.length, rowsWritten });
+    }
+    return await rowFile.close();
+  } catch (error) {
+    buffers.dispose();
+    throw error;
+  }
 }
 
 /** What of a pair decides the package's bytes (its texts come with its id: pairs and completions never change). */

@@ -5,7 +5,7 @@ import { AppError } from "@/lib/errors/app-error";
 import type { ChatMessage } from "@/lib/export/export-prompt";
 import type { Outcome, Vote } from "@/lib/verification/pair-outcome";
 import type { VerifiedSet } from "@/lib/verification/verified-card";
-import type { VerifiedPairSource } from "@/lib/verification/verified-rows";
+import type { PairTexts, VerifiedPairSource } from "@/lib/verification/verified-rows";
 
 interface SetRow {
   id: string;
@@ -56,15 +56,12 @@ interface PairRow {
   position: number;
   promptId: string;
   externalId: string | null;
-  messages: ChatMessage[];
   source: string | null;
   promptType: string | null;
   chosenId: string;
   chosenModel: string;
-  chosenText: string;
   rejectedId: string;
   rejectedModel: string;
-  rejectedText: string;
   categories: string[];
   judge: unknown;
   outcome: Outcome;
@@ -72,13 +69,16 @@ interface PairRow {
   votes: { rater: string; vote: Vote; confidence: number | null }[];
 }
 
-/** Every pair of a set in position order, with its prompt, both completions and every vote in the order cast (raters by pseudonym only). */
+/**
+ * Every pair of a set in position order, with both completions' ids and models and every vote in
+ * the order cast (raters by pseudonym only), without texts (streamKeptPairTexts reads those).
+ */
 export async function loadVerifiedPairs(client: pg.PoolClient | pg.Pool, setId: string): Promise<VerifiedPairSource[]> {
   const rows = await queryRows<PairRow>(
     client,
-    sql`SELECT vp.id, vp.position, vp.prompt_id, p.external_id, p.messages, vp.source, vp.prompt_type,
-               vp.chosen_completion_id AS chosen_id, cc.model AS chosen_model, cc.text AS chosen_text,
-               vp.rejected_completion_id AS rejected_id, rc.model AS rejected_model, rc.text AS rejected_text,
+    sql`SELECT vp.id, vp.position, vp.prompt_id, p.external_id, vp.source, vp.prompt_type,
+               vp.chosen_completion_id AS chosen_id, cc.model AS chosen_model,
+               vp.rejected_completion_id AS rejected_id, rc.model AS rejected_model,
                vp.categories, vp.judge, vp.outcome, vp.adjudicated_by_id IS NOT NULL AS adjudicated,
                coalesce((SELECT json_agg(json_build_object('rater', u.pseudonym, 'vote', v.vote, 'confidence', v.confidence)
                                          ORDER BY v.created_at, u.pseudonym COLLATE "C")
@@ -96,15 +96,38 @@ export async function loadVerifiedPairs(client: pg.PoolClient | pg.Pool, setId: 
     position: r.position,
     promptId: r.promptId,
     externalId: r.externalId,
-    messages: r.messages,
     source: r.source,
     promptType: r.promptType,
-    chosen: { completionId: r.chosenId, model: r.chosenModel, text: r.chosenText },
-    rejected: { completionId: r.rejectedId, model: r.rejectedModel, text: r.rejectedText },
+    chosen: { completionId: r.chosenId, model: r.chosenModel },
+    rejected: { completionId: r.rejectedId, model: r.rejectedModel },
     categories: r.categories,
     judge: r.judge,
     outcome: r.outcome,
     adjudicated: r.adjudicated,
     votes: r.votes,
   }));
+}
+
+/** Kept pairs' texts read per batch: a set may hold 100,000 pairs, and memory holds one batch of texts. */
+const TEXT_BATCH = 500;
+
+/** The texts of a set's kept pairs (verified or overturned), in position order. */
+export async function* streamKeptPairTexts(client: pg.PoolClient, setId: string): AsyncGenerator<PairTexts & { position: number }> {
+  let after = -1;
+  for (;;) {
+    const batch = await queryRows<{ position: number; messages: ChatMessage[]; chosenText: string; rejectedText: string }>(
+      client,
+      sql`SELECT vp.position, p.messages, cc.text AS chosen_text, rc.text AS rejected_text
+            FROM verification_pairs vp
+            JOIN prompts p ON p.id = vp.prompt_id
+            JOIN completions cc ON cc.id = vp.chosen_completion_id
+            JOIN completions rc ON rc.id = vp.rejected_completion_id
+           WHERE vp.set_id = ${setId}::uuid AND vp.outcome IN ('VERIFIED', 'OVERTURNED') AND vp.position > ${after}
+           ORDER BY vp.position
+           LIMIT ${TEXT_BATCH}`,
+    );
+    for (const r of batch) yield { position: r.position, messages: r.messages, chosen: r.chosenText, rejected: r.rejectedText };
+    if (batch.length < TEXT_BATCH) return;
+    after = batch.at(-1)!.position;
+  }
 }

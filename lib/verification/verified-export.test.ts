@@ -15,17 +15,19 @@ const CONTEXT = {
   exportVersion: "v1",
 };
 
+/** The texts of every pair here: the judge's chosen answer is the short one. */
+const TEXTS = { messages: [{ role: "user", content: "Which drug first?" }], chosen: "Short.", rejected: "Much longer answer." };
+
 function pair(outcome: Outcome, votes: [string, Vote, number | null][], extra: Partial<VerifiedPairSource> = {}): VerifiedPairSource {
   return {
     id: `pair-${outcome}`,
     position: 0,
     promptId: "prompt-uuid",
     externalId: "q7",
-    messages: [{ role: "user", content: "Which drug first?" }],
     source: "MedQA",
     promptType: "exam",
-    chosen: { completionId: "c-good", model: "gpt-4", text: "Short." },
-    rejected: { completionId: "c-bad", model: "qwen", text: "Much longer answer." },
+    chosen: { completionId: "c-good", model: "gpt-4" },
+    rejected: { completionId: "c-bad", model: "qwen" },
     categories: ["easy", "length"],
     judge: {
       run: "run-1",
@@ -50,6 +52,7 @@ describe("verified benchmark rows", () => {
         ["r-1", "CHOSEN", 4],
         ["r-2", "TIE", null],
       ]),
+      TEXTS,
       CONTEXT,
     )!;
     expect(row).toMatchObject({
@@ -105,6 +108,7 @@ describe("verified benchmark rows", () => {
         ["r-2", "REJECTED", null],
         ["r-3", "BOTH_BAD", 2],
       ]),
+      TEXTS,
       CONTEXT,
     )!;
     expect(row.chosen).toEqual([{ role: "assistant", content: "Much longer answer." }]);
@@ -121,17 +125,18 @@ describe("verified benchmark rows", () => {
   });
 
   it("leave out pending and disputed pairs; MedPref's prompt id stands in for a missing imported one; unknown verdict fields are null", () => {
-    expect(verifiedRow(pair("PENDING", [["r-1", "CHOSEN", null]]), CONTEXT)).toBeNull();
+    expect(verifiedRow(pair("PENDING", [["r-1", "CHOSEN", null]]), TEXTS, CONTEXT)).toBeNull();
     expect(
       verifiedRow(
         pair("DISPUTED", [
           ["r-1", "CHOSEN", null],
           ["r-2", "REJECTED", null],
         ]),
+        TEXTS,
         CONTEXT,
       ),
     ).toBeNull();
-    const row = verifiedRow(pair("VERIFIED", [], { externalId: null, judge: { chosenRank: "1" } }), CONTEXT)!;
+    const row = verifiedRow(pair("VERIFIED", [], { externalId: null, judge: { chosenRank: "1" } }), TEXTS, CONTEXT)!;
     expect(row.prompt_id).toBe("prompt-uuid");
     expect((row.provenance as { judge: unknown }).judge).toMatchObject({
       run: null,

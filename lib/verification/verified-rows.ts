@@ -13,10 +13,12 @@ import { isKept, keptOrientation, outcomeCategories, type Outcome, type Vote } f
 export interface VerifiedCompletion {
   completionId: string;
   model: string;
-  text: string;
 }
 
-/** A pair of a set as the export reads it: the source's verdict (chosen / rejected) and every vote. */
+/**
+ * A pair of a set as the export reads it: the source's verdict (chosen / rejected) and every vote.
+ * Its texts are read apart (PairTexts), for kept pairs only, a batch at a time.
+ */
 export interface VerifiedPairSource {
   id: string;
   position: number;
@@ -24,7 +26,6 @@ export interface VerifiedPairSource {
   promptId: string;
   /** The prompt's id as imported, when it had one. */
   externalId: string | null;
-  messages: ChatMessage[];
   source: string | null;
   promptType: string | null;
   /** The source's verdict. */
@@ -38,6 +39,13 @@ export interface VerifiedPairSource {
   adjudicated: boolean;
   /** In the order cast (then by pseudonym). */
   votes: { rater: string; vote: Vote; confidence: number | null }[];
+}
+
+/** A pair's conversation and the texts of the source's chosen and rejected completions. */
+export interface PairTexts {
+  messages: ChatMessage[];
+  chosen: string;
+  rejected: string;
 }
 
 /** What every row of one package shares. */
@@ -118,16 +126,17 @@ const ROW_VOTE: Record<Outcome, Record<Vote, string>> = {
 const numberOrNull = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : null);
 
 /** The benchmark row of a pair, or null when the pair is not kept (pending, or disputed and not adjudicated). */
-export function verifiedRow(pair: VerifiedPairSource, context: VerifiedRowContext): Record<string, unknown> | null {
+export function verifiedRow(pair: VerifiedPairSource, texts: PairTexts, context: VerifiedRowContext): Record<string, unknown> | null {
   if (!isKept(pair.outcome)) return null;
   const { chosen, rejected } = keptOrientation(pair, pair.outcome);
+  const text = keptOrientation(texts, pair.outcome);
   const verdict = (pair.judge ?? {}) as Partial<Record<keyof JudgeVerdict, unknown>>;
   return {
     pair: pair.id,
     prompt_id: pair.externalId ?? pair.promptId,
-    prompt: conversation(pair.messages),
-    chosen: [assistant(chosen.text)],
-    rejected: [assistant(rejected.text)],
+    prompt: conversation(texts.messages),
+    chosen: [assistant(text.chosen)],
+    rejected: [assistant(text.rejected)],
     categories: outcomeCategories(pair.categories, pair.outcome),
     source: pair.source,
     provenance: {

@@ -398,6 +398,22 @@ describe("verified benchmark export of a verification set", () => {
     expect(fromJsonl.map((r) => ({ ...r, votes: String(r.votes) }))).toEqual(expected);
   });
 
+  it("streams the texts of a set larger than one batch (500 pairs), every row in position order", async () => {
+    const large = await seedVerificationSet({ prompts: 501, set: { name: "Large", strategy: "best-worst" } });
+    await execute(pool(), sql`UPDATE verification_pairs SET outcome = 'VERIFIED' WHERE set_id = ${large.setId} AND position <> 3`);
+    const directory = await tmp();
+    const manifest = await buildVerifiedPackage({
+      config: verifiedExportConfigSchema.parse({ kind: "verification", set: large.setId }),
+      directory,
+    });
+    const rows = await readJsonl(path.join(directory, "data/test.jsonl"));
+    expect(rows.map((r) => r.pair)).toEqual(large.pairs.filter((p) => p.position !== 3).map((p) => p.id));
+    expect(rows.map((r) => (r.prompt as { content: string }[])[0]!.content)).toEqual(
+      large.pairs.filter((p) => p.position !== 3).map((p) => `Question ${p.externalId.slice(1)}: what is the first-line treatment?`),
+    );
+    expect(manifest.statistics).toMatchObject({ sampled: 501, kept: 500, pending: 1 });
+  }, 180_000);
+
   it("builds through the exports table (job, view, files) and the CLI into the same bytes; refuses a set without kept pairs", async () => {
     const stored = await db().export.create({ data: { name: "bench", config: config("parquet"), configHash: "x" } });
     await runExportBuild(stored.id);
