@@ -3,6 +3,8 @@ import { pool } from "@/lib/db/pool";
 import { queryOne, queryRows, sql } from "@/lib/db/sql";
 import { AppError } from "@/lib/errors/app-error";
 import { isId } from "@/lib/core/ids";
+import { EXPORT_FORMATS } from "@/lib/export/export-config";
+import { exportFormat } from "@/lib/export/formats";
 import { outcomeCategories, type Outcome, type Vote } from "@/lib/verification/pair-outcome";
 import { setAgreement, type SetAgreement } from "@/lib/verification/verification-agreement";
 
@@ -177,4 +179,25 @@ function groupsOf(pairs: readonly PairVotes[], keys: (p: PairVotes) => string[])
   const groups = new Map<string, PairVotes[]>();
   for (const p of pairs) for (const k of keys(p)) groups.set(k, [...(groups.get(k) ?? []), p]);
   return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b));
+}
+
+const PAIR_FORMATS = EXPORT_FORMATS.filter((f) => exportFormat(f).hasCategories);
+
+/** What a project's sets can be made from: its judge runs with rankings, and ready exports of it with preference pairs. */
+export async function verificationSources(projectId: string, projectSlug: string) {
+  const [runs, exports] = await Promise.all([
+    queryRows<{ id: string; name: string; model: string | null; createdAt: Date }>(
+      pool(),
+      sql`SELECT r.id, r.name, r.model, r.created_at FROM judge_runs r
+           WHERE r.project_id = ${projectId} AND r.kind = 'JUDGE' AND EXISTS (SELECT 1 FROM rankings k WHERE k.judge_run_id = r.id)
+           ORDER BY r.created_at DESC LIMIT 100`,
+    ),
+    queryRows<{ id: string; name: string; createdAt: Date }>(
+      pool(),
+      sql`SELECT e.id, e.name, e.created_at FROM exports e
+           WHERE e.status = 'READY' AND e.config->'projects' ? ${projectSlug} AND e.config->>'format' = ANY(${PAIR_FORMATS}::text[])
+           ORDER BY e.created_at DESC LIMIT 100`,
+    ),
+  ]);
+  return { runs, exports };
 }
