@@ -77,7 +77,7 @@ export async function buildVerifiedPackage({ config, directory, onProgress }: Bu
     { isolation: "REPEATABLE READ", readOnly: true },
   );
   const files: ManifestFile[] = [{ path: dataPath, ...written }];
-  const agreement = verifiedAgreement(pairs);
+  const agreement = verifiedAgreement(pairs, set.config);
   const card = verifiedCard({
     config,
     exportVersion,

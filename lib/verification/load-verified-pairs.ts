@@ -81,7 +81,7 @@ export async function loadVerifiedPairs(client: pg.PoolClient | pg.Pool, setId: 
                vp.rejected_completion_id AS rejected_id, rc.model AS rejected_model,
                vp.categories, vp.judge, vp.outcome, vp.adjudicated_by_id IS NOT NULL AS adjudicated,
                coalesce((SELECT json_agg(json_build_object('rater', u.pseudonym, 'vote', v.vote, 'confidence', v.confidence)
-                                         ORDER BY v.created_at, u.pseudonym COLLATE "C")
+                                         ORDER BY v.created_at, v.id)
                            FROM verification_votes v JOIN users u ON u.id = v.user_id
                           WHERE v.pair_id = vp.id), '[]'::json) AS votes
           FROM verification_pairs vp

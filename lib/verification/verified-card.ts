@@ -117,7 +117,7 @@ export function verifiedCard({ config, exportVersion, set, statistics: s, agreem
     "## Agreement",
     "",
     `- **Human–human** (${humanHuman.pairs} pairs with two or more votes): ${fraction(humanHuman.agreement)} agreement${interval(humanHuman.agreementCi95)}; ${humanHuman.kappaKind === "cohen" ? "Cohen's" : "Fleiss'"} kappa ${fraction(humanHuman.kappa)}${interval(humanHuman.ci95)}.`,
-    `- **Human–judge** (${humanJudge.pairs} pairs verified or overturned): ${fraction(humanJudge.agreement)} upheld the judge's verdict${interval(humanJudge.ci95)}.`,
+    `- **Human–judge** (${humanJudge.pairs} pairs the raters verified or overturned; adjudicated ones left out): ${fraction(humanJudge.agreement)} upheld the judge's verdict${interval(humanJudge.ci95)}.`,
     "- Intervals are 95% percentile bootstrap intervals over pairs (seeded).",
     "",
     "## Categories",

@@ -200,7 +200,7 @@ describe("verified benchmark statistics and card", () => {
       exportVersion: "abc",
       set,
       statistics: verifiedStatistics(pairs),
-      agreement: verifiedAgreement(pairs),
+      agreement: verifiedAgreement(pairs, set.config),
       file: { split: "test", path: "data/test.parquet", rows: 3 },
     });
     expect(card).toContain("# MedPref verified benchmark: Cardio &lt;b&gt;bench&lt;/b&gt; v3");
@@ -218,9 +218,10 @@ describe("verified benchmark statistics and card", () => {
       "| (none) | 1 |",
     ])
       expect(card).toContain(line);
-    // Two voted pairs of two votes agree, one does not: 2/3; the raters upheld the judge on 2 of the 3 decided pairs.
+    // Two voted pairs of two votes agree, one does not: 2/3; the raters upheld the judge on 1 of the 2 pairs they
+    // decided (the adjudicated one is the admin's decision, left out).
     expect(card).toContain("(3 pairs with two or more votes): 0.667 agreement");
-    expect(card).toContain("(3 pairs verified or overturned): 0.667 upheld the judge's verdict");
+    expect(card).toContain("(2 pairs the raters verified or overturned; adjudicated ones left out): 0.500 upheld the judge's verdict");
     expect(card).toContain("pretty_name: MedPref verified benchmark abc\n");
     expect(card).not.toContain("<b>");
   });

@@ -37,7 +37,7 @@ export interface VerifiedPairSource {
   judge: unknown;
   outcome: Outcome;
   adjudicated: boolean;
-  /** In the order cast (then by pseudonym). */
+  /** In the order cast (as the set's page reads them: by time, then id). */
   votes: { rater: string; vote: Vote; confidence: number | null }[];
 }
 

@@ -14,6 +14,7 @@ import { exportDirectory, runExportBuild } from "@/lib/export/export-jobs";
 import { getExport } from "@/lib/export/export-views";
 import { buildVerifiedPackage } from "@/lib/verification/build-verified-export";
 import { createVerificationSet } from "@/lib/verification/create-verification-set";
+import { verificationSetSummary } from "@/lib/verification/queries";
 import { validateVerifiedExport } from "@/lib/verification/create-verified-export";
 import { verifiedExportConfigSchema } from "@/lib/verification/verified-export-config";
 import { runCli } from "../support/cli";
@@ -270,10 +271,13 @@ describe("verified benchmark export of a verification set", () => {
       sources: keptSources(),
     });
     // By hand: five pairs with two votes (first, second): CC, RR, CR, TB, CC → agreement 3/5; Cohen's kappa
-    // (0.6 − pₑ) / (1 − pₑ), pₑ = 3/5·2/5 (C) + 1/5·2/5 (R) = 0.32; the judge upheld on 2 of the 4 decided pairs.
+    // (0.6 − pₑ) / (1 − pₑ), pₑ = 3/5·2/5 (C) + 1/5·2/5 (R) = 0.32; the raters upheld the judge on 2 of the 3 pairs
+    // they decided (the adjudicated pair is the admin's decision: left out, as on the set's page).
     expect(manifest.agreement.humanHuman).toMatchObject({ pairs: 5, agreement: 0.6, kappaKind: "cohen" });
     expect(manifest.agreement.humanHuman.kappa).toBeCloseTo(0.28 / 0.68, 12);
-    expect(manifest.agreement.humanJudge).toMatchObject({ pairs: 4, agreement: 0.5 });
+    expect(manifest.agreement.humanJudge).toMatchObject({ pairs: 3, agreement: 2 / 3 });
+    // The same numbers, intervals included, as the set's page and `verification show`.
+    expect(manifest.agreement).toEqual((await verificationSetSummary(setId)).agreement);
     // Pseudonyms only: no rater's name or email anywhere in the package.
     for (const text of Object.values(await packageBytes(directory)).map((b) => Buffer.from(b, "base64").toString("utf8")))
       for (const r of Object.values(RATERS)) {
@@ -311,7 +315,7 @@ describe("verified benchmark export of a verification set", () => {
       /- \*\*Human–human\*\* \(5 pairs with two or more votes\): 0\.600 agreement \(95% CI \d\.\d{3}–\d\.\d{3}\); Cohen's kappa 0\.412 \(95% CI -?\d\.\d{3}–\d\.\d{3}\)\./,
     );
     expect(card).toMatch(
-      /- \*\*Human–judge\*\* \(4 pairs verified or overturned\): 0\.500 upheld the judge's verdict \(95% CI \d\.\d{3}–\d\.\d{3}\)\./,
+      /- \*\*Human–judge\*\* \(3 pairs the raters verified or overturned; adjudicated ones left out\): 0\.667 upheld the judge's verdict \(95% CI \d\.\d{3}–\d\.\d{3}\)\./,
     );
     const front = parseYaml(/^---\n([\s\S]*?)\n---\n/.exec(card)![1]!) as {
       configs: { data_files: { split: string; path: string }[] }[];
