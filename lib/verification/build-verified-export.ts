@@ -4,11 +4,11 @@ import { mkdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { PoolClient } from "pg";
 import { withTransaction } from "@/lib/db/transaction";
-import { isKept } from "@/lib/verification/pair-outcome";
 import { AppError } from "@/lib/errors/app-error";
 import type { ManifestFile } from "@/lib/export/build-export";
 import { canonicalJson } from "@/lib/export/export-config";
 import { openRowFile, ParquetBuffers, sha256File, type WrittenFile } from "@/lib/export/row-files";
+import { isKept } from "@/lib/verification/pair-outcome";
 import { loadVerifiedPairs, loadVerifiedSet, streamKeptPairTexts } from "@/lib/verification/load-verified-pairs";
 import { verifiedAgreement, type VerifiedAgreement } from "@/lib/verification/verified-agreement";
 import { verifiedCard, type VerifiedSet } from "@/lib/verification/verified-card";
@@ -147,9 +147,9 @@ async function writeRows(
   }
 }
 
-/** What of a pair decides the package's bytes (its texts come with its id: pairs and completions never change). */
+/** What of a pair decides the package's bytes but for its texts, which come with its id (pairs and completions never change). */
 function versioned(pair: VerifiedPairSource) {
-  return { id: pair.id, outcome: pair.outcome, adjudicated: pair.adjudicated, votes: pair.votes };
+  return { id: pair.id, externalId: pair.externalId, outcome: pair.outcome, adjudicated: pair.adjudicated, votes: pair.votes };
 }
 
 function nothingKept(s: VerifiedStatistics): AppError {
