@@ -223,6 +223,8 @@ describe("verified benchmark statistics and card", () => {
     expect(card).toContain("(3 pairs with two or more votes): 0.667 agreement");
     expect(card).toContain("(2 pairs the raters verified or overturned; adjudicated ones left out): 0.500 upheld the judge's verdict");
     expect(card).toContain("pretty_name: MedPref verified benchmark abc\n");
+    expect(card).toContain('bench = load_dataset("path/to/this/directory")["test"]');
+    expect(card).toContain("1.0 if chosen > rejected else 0.5 if chosen == rejected else 0.0");
     expect(card).not.toContain("<b>");
   });
 });
