@@ -1,5 +1,6 @@
 import "server-only";
 import { parseFlags, parseValues, UsageError, type CliIO, type Command } from "@/lib/cli/command";
+import { VERIFICATION_EXPORT_USAGE, verificationExport } from "@/lib/cli/commands/verification-export";
 import { createVerificationSet } from "@/lib/verification/create-verification-set";
 import { verificationPairsListing, verificationSetSummary, type VerificationSetSummary } from "@/lib/verification/queries";
 import { PAIRING_STRATEGIES } from "@/lib/export/export-config";
@@ -54,6 +55,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
       else for (const line of showText(summary)) io.out(line);
     },
   },
+  export: { usage: VERIFICATION_EXPORT_USAGE, run: verificationExport },
 };
 
 /** `verification show --json` (an interface: keys exact; agreements as fractions; humanHuman.ci95 is the kappa's). */
