@@ -125,6 +125,7 @@ export const ACTIONS: Record<string, { callers: Caller[]; args: ActionArg[]; end
     callers: ADMIN,
     args: ["no-such-project", RANDOM_ID, RANDOM_ID, null, FORM],
   },
+  "app/(app)/projects/[slug]/verification/actions.ts#exportVerificationSetAction": { callers: STAFF, args: [RANDOM_ID, null, FORM] },
   "app/(app)/runs/actions.ts#createJudgeRunAction": { callers: ADMIN, args: [null, FORM] },
   "app/(app)/runs/actions.ts#createGenerationRunAction": { callers: ADMIN, args: [null, FORM] },
   "app/(app)/runs/actions.ts#controlRunAction": { callers: ADMIN, args: [RANDOM_ID, "pause"] },

@@ -6,6 +6,7 @@ import { IntervalBarChart } from "@/components/ui/interval-bar-chart";
 import { StatCard, StatGrid } from "@/components/ui/stat-card";
 import { Cell, HeaderCell, Row, RowHeader, Table } from "@/components/ui/table";
 import { AdjudicateForm } from "@/components/verification/adjudicate-form";
+import { ExportSetForm } from "@/components/verification/export-set-form";
 import { requireRole } from "@/lib/auth/guard";
 import { AppError } from "@/lib/errors/app-error";
 import { verificationSetSummary, type SetBreakdownRow } from "@/lib/verification/queries";
@@ -109,6 +110,16 @@ export default async function VerificationSetPage({ params }: { params: Promise<
         </div>
         <BreakdownTable caption="Outcomes and agreement by category" groups={summary.byCategory} />
         <BreakdownTable caption="Outcomes and agreement by source dataset" groups={summary.bySource} />
+      </Card>
+      <Card id="export-heading" title="Verified benchmark">
+        <div className="space-y-3 p-4">
+          <p className="text-sm text-slate-600">
+            One row per kept pair (verified as the judge chose; overturned with chosen and rejected swapped, in the human category), with
+            the judge&apos;s verdict and the raters&apos; votes by pseudonym, a dataset card and a manifest; the same votes give the same
+            bytes.
+          </p>
+          <ExportSetForm setId={set.id} />
+        </div>
       </Card>
       <Card id="disputed-heading" title={`Disputed pairs (${disputed.length})`}>
         {disputed.length === 0 ? (
