@@ -2,7 +2,14 @@ import { describe, expect, it } from "vitest";
 import type { RawRecord } from "@/lib/import/read-records";
 import { ScoreCollector, type TargetPair } from "@/lib/rm-eval/score-records";
 
-const target = (pair: string, promptId: string, externalId: string | null, chosen: string, rejected: string, categories: TargetPair["categories"]): TargetPair => ({
+const target = (
+  pair: string,
+  promptId: string,
+  externalId: string | null,
+  chosen: string,
+  rejected: string,
+  categories: TargetPair["categories"],
+): TargetPair => ({
   pair,
   promptId,
   externalId,
@@ -40,7 +47,9 @@ describe("ScoreCollector", () => {
   });
 
   it("scores each pair from {pair_id, chosen_score, rejected_score} lines", () => {
-    const { pairs } = collect(lines({ pair_id: "pb", chosen_score: 1, rejected_score: 2 }, { pair_id: "pa", chosen_score: 3, rejected_score: 3 }));
+    const { pairs } = collect(
+      lines({ pair_id: "pb", chosen_score: 1, rejected_score: 2 }, { pair_id: "pa", chosen_score: 3, rejected_score: 3 }),
+    );
     expect(pairs).toEqual([
       { pair: "pa", categories: ["easy"], chosenScore: 3, rejectedScore: 3 },
       { pair: "pb", categories: ["hard", "human"], chosenScore: 1, rejectedScore: 2 },
@@ -69,12 +78,22 @@ describe("ScoreCollector", () => {
   });
 
   it("refuses a file that leaves a pair without its scores, naming the pair", () => {
-    const { pairs, problems } = collect(lines({ pair_id: "pa", chosen_score: 1, rejected_score: 0 }, { pair_id: "px", chosen_score: 1, rejected_score: 0 }));
+    const { pairs, problems } = collect(
+      lines({ pair_id: "pa", chosen_score: 1, rejected_score: 0 }, { pair_id: "px", chosen_score: 1, rejected_score: 0 }),
+    );
     expect(pairs).toBeNull();
     expect(problems).toEqual(['line 2: pair_id: no pair "px" in this benchmark']);
-    const missing = collect(lines({ prompt_id: "q-1", model: "m1", score: 1 }, { prompt_id: "q-1", model: "m2", score: 0 }, { prompt_id: "uuid-2", model: "m3", score: 0 }));
+    const missing = collect(
+      lines(
+        { prompt_id: "q-1", model: "m1", score: 1 },
+        { prompt_id: "q-1", model: "m2", score: 0 },
+        { prompt_id: "uuid-2", model: "m3", score: 0 },
+      ),
+    );
     expect(missing.pairs).toBeNull();
-    expect(missing.problems).toEqual(['file: pair pb: missing: no score for model "m1" on prompt "uuid-2" (the pair\'s rejected completion)']);
+    expect(missing.problems).toEqual([
+      'file: pair pb: missing: no score for model "m1" on prompt "uuid-2" (the pair\'s rejected completion)',
+    ]);
   });
 
   it("refuses an empty file", () => {

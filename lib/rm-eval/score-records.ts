@@ -26,7 +26,9 @@ const modelScoreLine = z.object({
   score,
 });
 const pairScoreLine = z.object({
-  pair_id: z.union([z.string().trim().min(1, "must not be blank"), z.number().int().transform(String)], { error: "required: the pair's id" }),
+  pair_id: z.union([z.string().trim().min(1, "must not be blank"), z.number().int().transform(String)], {
+    error: "required: the pair's id",
+  }),
   chosen_score: score,
   rejected_score: score,
 });
@@ -99,11 +101,16 @@ export class ScoreCollector {
     const target = pairs[0]!;
     const completions = target.promptModels.filter((m) => m === model).length;
     if (completions === 0)
-      return this.problems.addRecord(location, [{ field: "model", reason: `prompt "${prompt_id}" has no completion from model "${model}"` }]);
+      return this.problems.addRecord(location, [
+        { field: "model", reason: `prompt "${prompt_id}" has no completion from model "${model}"` },
+      ]);
     const inPairs = pairs.some((p) => p.chosen.model === model || p.rejected.model === model);
     if (completions > 1 && inPairs)
       return this.problems.addRecord(location, [
-        { field: "model", reason: `prompt "${prompt_id}" has ${completions} completions from model "${model}": score its pairs by pair_id instead` },
+        {
+          field: "model",
+          reason: `prompt "${prompt_id}" has ${completions} completions from model "${model}": score its pairs by pair_id instead`,
+        },
       ]);
     this.remember(location, "model", `${target.promptId}\u0000${model}`, parsed.data.score, `model "${model}" on prompt "${prompt_id}"`);
   }
@@ -139,7 +146,10 @@ export class ScoreCollector {
       const found = this.scores.get(`${t.promptId}\u0000${t[side].model}`);
       if (found) return found.values as number;
       this.problems.addRecord("file", [
-        { field: `pair ${t.pair}`, reason: `missing: no score for model "${t[side].model}" on prompt "${prompt}" (the pair's ${side} completion)` },
+        {
+          field: `pair ${t.pair}`,
+          reason: `missing: no score for model "${t[side].model}" on prompt "${prompt}" (the pair's ${side} completion)`,
+        },
       ]);
       return null;
     };

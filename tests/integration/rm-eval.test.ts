@@ -1,0 +1,164 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { pool } from "@/lib/db/pool";
+import { queryRows, sql } from "@/lib/db/sql";
+import { evaluateScores } from "@/lib/rm-eval/evaluate-scores";
+import { runCli } from "../support/cli";
+import { importText, jsonl, makeProject, record } from "../support/fixtures";
+import { plantVerificationSet } from "../support/rm-eval";
+import { useFreshDatabase } from "../support/test-database";
+
+let databaseUrl: string;
+let setId: string;
+let pairIds: string[];
+let promptUuid: Map<string, string>;
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "medpref-rm-eval-"));
+
+beforeAll(async () => {
+  databaseUrl = await useFreshDatabase();
+  const project = await makeProject();
+  await importText(project.id, jsonl([1, 2, 3, 4, 5, 6].map((i) => record(i))));
+  // Kept: q1, q3, q4 verified as the judge gave them; q2 overturned (kept as model-2 over model-0, "human").
+  // q5 pending and q6 disputed are not evaluated.
+  ({ setId, pairIds } = await plantVerificationSet(project.id, [
+    { prompt: "q1", chosen: "model-0", rejected: "model-1", categories: ["easy"], outcome: "VERIFIED" },
+    { prompt: "q2", chosen: "model-0", rejected: "model-2", categories: ["hard"], outcome: "OVERTURNED" },
+    { prompt: "q3", chosen: "model-1", rejected: "model-2", categories: ["hard", "length"], outcome: "VERIFIED" },
+    { prompt: "q4", chosen: "model-0", rejected: "model-1", categories: ["easy", "length"], outcome: "VERIFIED" },
+    { prompt: "q5", chosen: "model-0", rejected: "model-1", categories: ["easy"], outcome: "PENDING" },
+    { prompt: "q6", chosen: "model-0", rejected: "model-1", categories: ["hard"], outcome: "DISPUTED" },
+  ]));
+  const prompts = await queryRows<{ id: string; externalId: string }>(
+    pool(),
+    sql`SELECT id, external_id FROM prompts WHERE project_id = ${project.id}`,
+  );
+  promptUuid = new Map(prompts.map((p) => [p.externalId, p.id]));
+});
+
+const cli = (args: string[]) => runCli(databaseUrl, args);
+const file = (name: string, lines: unknown[]) => {
+  const p = path.join(dir, name);
+  fs.writeFileSync(p, jsonl(lines));
+  return p;
+};
+
+/**
+ * Per kept pair (chosen over rejected as kept): q1 0.9 > 0.2 → 1; q2 (overturned: model-2 over model-0) 0.7 = 0.7 → ½;
+ * q3 0.3 < 0.8 → 0; q4 0.6 > 0.4 → 1.
+ * all (1 + ½ + 0 + 1) / 4 = 0.625; easy {q1, q4} 1; hard {q2, q3} 0.25; length {q3, q4} 0.5; human {q2} 0.5;
+ * macro (1 + 0.25 + 0.5 + 0.5) / 4 = 0.5625.
+ */
+const HAND_ACCURACY = { all: 0.625, easy: 1, hard: 0.25, length: 0.5, human: 0.5, macro: 0.5625 };
+const modelScores = () => [
+  { prompt_id: "q1", model: "model-0", score: 0.9 },
+  { prompt_id: "q1", model: "model-1", score: 0.2 },
+  { prompt_id: promptUuid.get("q2"), model: "model-0", score: 0.7 },
+  { prompt_id: "q2", model: "model-2", score: 0.7 },
+  { prompt_id: "q2", model: "model-1", score: 0.1 },
+  { prompt_id: "q3", model: "model-1", score: 0.3 },
+  { prompt_id: "q3", model: "model-2", score: 0.8 },
+  { prompt_id: "q4", model: "model-0", score: 0.6 },
+  { prompt_id: "q4", model: "model-1", score: 0.4 },
+];
+const pairScores = () => [
+  { pair_id: pairIds[0], chosen_score: 2, rejected_score: -1 },
+  // The overturned pair: chosen_score is the kept chosen's (model-2's).
+  { pair_id: pairIds[1], chosen_score: 0, rejected_score: 0 },
+  { pair_id: pairIds[2], chosen_score: 1, rejected_score: 1.5 },
+  { pair_id: pairIds[3], chosen_score: 10, rejected_score: 3 },
+];
+
+const evaluationCount = async () =>
+  (await queryRows<{ n: number }>(pool(), sql`SELECT count(*)::int AS n FROM rm_evaluations WHERE set_id = ${setId}`))[0]!.n;
+
+describe("rm-eval on a verification set", () => {
+  it("scores the kept pairs from {prompt_id, model, score} lines (imported or MedPref prompt ids), overturned pairs swapped, ties one half", async () => {
+    const summary = await evaluateScores({
+      benchmark: { setId },
+      input: [jsonl(modelScores())],
+      name: "UltraMedRM-test",
+      notes: "seed 1",
+      actorId: null,
+    });
+    expect(summary.problems).toEqual([]);
+    expect(summary.ok).toBe(true);
+    expect(summary.evaluation).toMatchObject({ name: "UltraMedRM-test", pairs: 4, accuracy: HAND_ACCURACY });
+    const [stored] = await queryRows<{
+      name: string;
+      notes: string;
+      kind: string;
+      pairs: number;
+      results: { accuracy: unknown; counts: unknown };
+    }>(pool(), sql`SELECT name, notes, kind, pairs, results FROM rm_evaluations WHERE id = ${summary.evaluation!.id}`);
+    expect(stored).toMatchObject({ name: "UltraMedRM-test", notes: "seed 1", kind: "scores", pairs: 4 });
+    expect(stored!.results.accuracy).toEqual(HAND_ACCURACY);
+    expect(stored!.results.counts).toEqual({ all: 4, easy: 2, hard: 2, length: 2, human: 1 });
+    const audit = await queryRows<{ action: string }>(
+      pool(),
+      sql`SELECT action FROM audit_log WHERE entity_id = ${summary.evaluation!.id}`,
+    );
+    expect(audit).toEqual([{ action: "rm-evaluation.create" }]);
+  });
+
+  it("scores the kept pairs from {pair_id, chosen_score, rejected_score} lines", async () => {
+    const summary = await evaluateScores({ benchmark: { setId }, input: [jsonl(pairScores())], name: "pairwise", actorId: null });
+    expect(summary.evaluation?.accuracy).toEqual(HAND_ACCURACY);
+  });
+
+  it("refuses a file that misses a pair, naming it, and stores nothing", async () => {
+    const before = await evaluationCount();
+    const lines = modelScores().filter((l) => !(l.prompt_id === "q3" && l.model === "model-2"));
+    const summary = await evaluateScores({ benchmark: { setId }, input: [jsonl(lines)], name: "incomplete", actorId: null });
+    expect(summary.ok).toBe(false);
+    expect(summary.problems).toEqual([
+      {
+        location: "file",
+        field: `pair ${pairIds[2]}`,
+        reason: 'missing: no score for model "model-2" on prompt "q3" (the pair\'s rejected completion)',
+      },
+    ]);
+    expect(summary.message).toBe("Nothing was stored: 1 problem in the score file (8 lines read). Fix them and upload the file again.");
+    expect(await evaluationCount()).toBe(before);
+  });
+
+  it("refuses unknown pairs and prompts by line, and a pending pair's id is unknown", async () => {
+    const summary = await evaluateScores({
+      benchmark: { setId },
+      input: [jsonl([...pairScores(), { pair_id: pairIds[4], chosen_score: 1, rejected_score: 0 }])],
+      name: "with pending",
+      actorId: null,
+    });
+    expect(summary.problems).toEqual([{ location: "line 5", field: "pair_id", reason: `no pair "${pairIds[4]}" in this benchmark` }]);
+  });
+
+  it("answers the CLI's --json exactly, and refuses a bad file with exit code 1 naming the line", async () => {
+    const ok = await cli(["rm-eval", "--set", setId, "--scores", file("scores.jsonl", modelScores()), "--name", "cli-rm", "--json"]);
+    expect(ok.stderr).toBe("");
+    expect(ok.code).toBe(0);
+    const json = JSON.parse(ok.stdout) as Record<string, unknown>;
+    const [stored] = await queryRows<{ results: { ci95: Record<string, [number, number]> } }>(
+      pool(),
+      sql`SELECT results FROM rm_evaluations WHERE name = 'cli-rm'`,
+    );
+    expect(json).toEqual({ name: "cli-rm", pairs: 4, accuracy: HAND_ACCURACY, ci95: stored!.results.ci95 });
+    expect(Object.keys(json)).toEqual(["name", "pairs", "accuracy", "ci95"]);
+    expect(Object.keys(json.accuracy as object)).toEqual(["all", "easy", "hard", "length", "human", "macro"]);
+    expect(Object.keys(json.ci95 as object)).toEqual(["all", "easy", "hard", "length", "human", "macro"]);
+
+    const bad = await cli([
+      "rm-eval",
+      "--set",
+      setId,
+      "--scores",
+      file("bad.jsonl", [{ prompt_id: "q1", model: "model-0", score: "high" }]),
+      "--name",
+      "x",
+    ]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("line 1: score: must be a number");
+    const usage = await cli(["rm-eval", "--scores", "x.jsonl", "--name", "x"]);
+    expect(usage.code).toBe(2);
+  });
+});
