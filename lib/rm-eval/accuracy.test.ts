@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { evaluateAccuracy, pairCredit, type EvaluationPair } from "@/lib/rm-eval/accuracy";
+import { consensusAsScores, judgeAsScores, type KeptPairVotes } from "@/lib/rm-eval/reference-rows";
 
 const pair = (id: string, categories: EvaluationPair["categories"], chosenScore: number, rejectedScore: number): EvaluationPair => ({
   pair: id,
@@ -63,5 +64,31 @@ describe("evaluateAccuracy", () => {
     const report = evaluateAccuracy([pair("a", ["easy"], 1, 0), pair("b", ["hard"], 5, 4)], { seed: "7" });
     expect(report.ci95.all).toEqual([1, 1]);
     expect(report.ci95.macro).toEqual([1, 1]);
+  });
+});
+
+describe("reference rows", () => {
+  const kept: KeptPairVotes[] = [
+    { pair: "v1", categories: ["easy"], outcome: "VERIFIED", votes: ["CHOSEN", "CHOSEN", "REJECTED"] },
+    { pair: "o1", categories: ["hard", "human"], outcome: "OVERTURNED", votes: ["REJECTED", "REJECTED"] },
+    // Adjudicated by an admin after one vote each way: the raters' majority is a tie.
+    { pair: "a1", categories: ["hard"], outcome: "VERIFIED", votes: ["CHOSEN", "REJECTED"] },
+  ];
+
+  it("scores the original judge right on verified pairs and wrong on overturned ones", () => {
+    // all (1 + 0 + 1) / 3; easy 1; hard (0 + 1) / 2; human 0.
+    expect(evaluateAccuracy(judgeAsScores(kept)).accuracy).toEqual({ all: 2 / 3, easy: 1, hard: 0.5, length: null, human: 0, macro: 0.5 });
+  });
+
+  it("scores the clinicians' consensus by their majority vote on each kept pair, a split counting one half", () => {
+    // v1 2–1 → 1; o1 2–0 for the kept chosen → 1; a1 1–1 → ½.
+    expect(evaluateAccuracy(consensusAsScores(kept)).accuracy).toEqual({
+      all: 2.5 / 3,
+      easy: 1,
+      hard: 0.75,
+      length: null,
+      human: 1,
+      macro: (1 + 0.75 + 1) / 3,
+    });
   });
 });
