@@ -4,7 +4,13 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { pool } from "@/lib/db/pool";
 import { queryRows, sql } from "@/lib/db/sql";
+import { db } from "@/lib/db/prisma";
+import { exportConfigSchema } from "@/lib/export/export-config";
+import { exportDirectory, runExportBuild } from "@/lib/export/export-jobs";
+import { importRankings } from "@/lib/import/rankings/import-rankings";
 import { evaluateScores } from "@/lib/rm-eval/evaluate-scores";
+import { leaderboardCsv } from "@/lib/rm-eval/leaderboard-files";
+import { leaderboard } from "@/lib/rm-eval/queries";
 import { runCli } from "../support/cli";
 import { importText, jsonl, makeProject, record } from "../support/fixtures";
 import { plantVerificationSet } from "../support/rm-eval";
@@ -160,5 +166,142 @@ describe("rm-eval on a verification set", () => {
     expect(bad.stderr).toContain("line 1: score: must be a number");
     const usage = await cli(["rm-eval", "--scores", "x.jsonl", "--name", "x"]);
     expect(usage.code).toBe(2);
+  });
+});
+
+describe("the leaderboard of a verification set", () => {
+  it("lists every stored evaluation and computes the judge and the clinicians' consensus as reference rows", async () => {
+    const project = await makeProject();
+    await importText(project.id, jsonl([1, 2, 3].map((i) => record(i))));
+    const planted = await plantVerificationSet(project.id, [
+      {
+        prompt: "q1",
+        chosen: "model-0",
+        rejected: "model-1",
+        categories: ["easy"],
+        outcome: "VERIFIED",
+        votes: ["CHOSEN", "CHOSEN", "REJECTED"],
+      },
+      {
+        prompt: "q2",
+        chosen: "model-0",
+        rejected: "model-2",
+        categories: ["hard"],
+        outcome: "OVERTURNED",
+        votes: ["REJECTED", "REJECTED"],
+      },
+      {
+        prompt: "q3",
+        chosen: "model-1",
+        rejected: "model-2",
+        categories: ["hard"],
+        outcome: "DISPUTED",
+        votes: ["CHOSEN", "REJECTED", "TIE"],
+      },
+    ]);
+    await evaluateScores({
+      benchmark: { setId: planted.setId },
+      input: [
+        jsonl([
+          { pair_id: planted.pairIds[0], chosen_score: 1, rejected_score: 0 },
+          { pair_id: planted.pairIds[1], chosen_score: 0, rejected_score: 1 },
+        ]),
+      ],
+      name: "rm-a",
+      notes: "8B",
+      actorId: null,
+    });
+    const board = await leaderboard("set", planted.setId);
+    expect(board).toMatchObject({ target: "set", title: "bench v1", keptPairs: 2 });
+    expect(board!.rows.map((r) => [r.name, r.kind, r.notes, r.pairs, r.accuracy])).toEqual([
+      // q1 right, q2 wrong: easy 1, hard 0, human (q2) 0.
+      ["rm-a", "scores", "8B", 2, { all: 0.5, easy: 1, hard: 0, length: null, human: 0, macro: 1 / 3 }],
+      // The judge is right on the verified q1 and wrong on the overturned q2.
+      ["Original judge (reference)", "reference", "", 2, { all: 0.5, easy: 1, hard: 0, length: null, human: 0, macro: 1 / 3 }],
+      // The clinicians' majority is with the kept verdict on both.
+      ["Clinicians' consensus (reference)", "reference", "", 2, { all: 1, easy: 1, hard: 1, length: null, human: 1, macro: 1 }],
+    ]);
+    const csv = leaderboardCsv(board!).split("\n");
+    expect(csv[0]).toBe(
+      '"name","kind","notes","created_at","created_by","pairs","all","all_lo","all_hi","easy","easy_lo","easy_hi","hard","hard_lo","hard_hi","length","length_lo","length_hi","human","human_lo","human_hi","macro","macro_lo","macro_hi"',
+    );
+    expect(csv[3]).toMatch(
+      /^"Clinicians' consensus \(reference\)","reference","","","","2","1","1","1","1","1","1","1","1","1","","","","1","1","1","1","1","1"$/,
+    );
+  });
+});
+
+describe("rm-eval on an export's test split", () => {
+  it("reads the test pairs and their category files from the published package, by row number or by prompt and model", async () => {
+    const project = await makeProject();
+    // Two candidates each; the clinicians prefer "good". Its answer is the shorter one on q1 and q2 (category "length").
+    await importText(
+      project.id,
+      jsonl(
+        [1, 2, 3, 4].map((i) => ({
+          id: `e${i}`,
+          prompt: `Question ${i}?`,
+          completions: [
+            { model: "good", text: i <= 2 ? "Short." : "A much longer good answer." },
+            { model: "bad", text: i <= 2 ? "A much longer bad answer." : "Bad." },
+          ],
+        })),
+      ),
+    );
+    const humans = [1, 2, 3, 4].map((i) => ({ prompt_id: `e${i}`, annotator: "Dr. A", ranking: ["good", "bad"] }));
+    expect(
+      await importRankings({
+        projectId: project.id,
+        input: [jsonl(humans)],
+        fileName: "h.jsonl",
+        kind: "human",
+        annotator: null,
+        actorId: null,
+      }),
+    ).toMatchObject({ ok: true });
+    const config = exportConfigSchema.parse({
+      projects: [project.slug],
+      format: "dpo",
+      strategy: "best-worst",
+      categories: true,
+      splits: [{ name: "test", fraction: 1 }],
+    });
+    const exp = await db().export.create({ data: { name: "bench export", config, configHash: "rm-eval" } });
+    await runExportBuild(exp.id);
+    expect((await db().export.findUniqueOrThrow({ where: { id: exp.id } })).status).toBe("READY");
+
+    // e1 1 > 0 → 1; e2 0 = 0 → ½; e3 0 < 1 → 0; e4 2 > 1 → 1. Every pair is easy and hard (two candidates, one rank apart).
+    // all 2.5 / 4; length {e1, e2} 0.75; human none; macro (0.625 + 0.625 + 0.75) / 3.
+    const scores = { e1: [1, 0], e2: [0, 0], e3: [0, 1], e4: [2, 1] } as const;
+    const byModel = Object.entries(scores).flatMap(([prompt, [good, bad]]) => [
+      { prompt_id: prompt, model: "good", score: good },
+      { prompt_id: prompt, model: "bad", score: bad },
+    ]);
+    const expected = { all: 0.625, easy: 0.625, hard: 0.625, length: 0.75, human: null, macro: (0.625 + 0.625 + 0.75) / 3 };
+    const viaModels = await evaluateScores({ benchmark: { exportId: exp.id }, input: [jsonl(byModel)], name: "export-rm", actorId: null });
+    expect(viaModels.problems).toEqual([]);
+    expect(viaModels.evaluation?.accuracy).toEqual(expected);
+
+    const rows = fs
+      .readFileSync(path.join(exportDirectory(exp.id), "data/test.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { provenance: { prompt_id: string } });
+    const externalOf = new Map(
+      (
+        await queryRows<{ id: string; externalId: string }>(
+          pool(),
+          sql`SELECT id, external_id FROM prompts WHERE project_id = ${project.id}`,
+        )
+      ).map((p) => [p.id, p.externalId as keyof typeof scores]),
+    );
+    const byRow = rows.map((r, i) => {
+      const [good, bad] = scores[externalOf.get(r.provenance.prompt_id)!];
+      return { pair_id: i, chosen_score: good, rejected_score: bad };
+    });
+    const viaRows = await evaluateScores({ benchmark: { exportId: exp.id }, input: [jsonl(byRow)], name: "export-rm-rows", actorId: null });
+    expect(viaRows.evaluation?.accuracy).toEqual(expected);
+    const board = await leaderboard("export", exp.id);
+    expect(board!.rows.map((r) => r.name)).toEqual(["export-rm-rows", "export-rm"]);
   });
 });
