@@ -12,35 +12,37 @@ import { evaluateScores } from "@/lib/rm-eval/evaluate-scores";
 import { leaderboardCsv } from "@/lib/rm-eval/leaderboard-files";
 import { leaderboard } from "@/lib/rm-eval/queries";
 import { runCli } from "../support/cli";
-import { importText, jsonl, makeProject, record } from "../support/fixtures";
-import { plantVerificationSet } from "../support/rm-eval";
+import { importText, jsonl, makeProject } from "../support/fixtures";
+import { verificationSetWithOutcomes } from "../support/rm-eval";
 import { useFreshDatabase } from "../support/test-database";
 
 let databaseUrl: string;
 let setId: string;
-let pairIds: string[];
+let pairOf: (externalId: string) => string;
 let promptUuid: Map<string, string>;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "medpref-rm-eval-"));
 
 beforeAll(async () => {
   databaseUrl = await useFreshDatabase();
-  const project = await makeProject();
-  await importText(project.id, jsonl([1, 2, 3, 4, 5, 6].map((i) => record(i))));
-  // Kept: q1, q3, q4 verified as the judge gave them; q2 overturned (kept as model-2 over model-0, "human").
-  // q5 pending and q6 disputed are not evaluated.
-  ({ setId, pairIds } = await plantVerificationSet(project.id, [
-    { prompt: "q1", chosen: "model-0", rejected: "model-1", categories: ["easy"], outcome: "VERIFIED" },
-    { prompt: "q2", chosen: "model-0", rejected: "model-2", categories: ["hard"], outcome: "OVERTURNED" },
-    { prompt: "q3", chosen: "model-1", rejected: "model-2", categories: ["hard", "length"], outcome: "VERIFIED" },
-    { prompt: "q4", chosen: "model-0", rejected: "model-1", categories: ["easy", "length"], outcome: "VERIFIED" },
-    { prompt: "q5", chosen: "model-0", rejected: "model-1", categories: ["easy"], outcome: "PENDING" },
-    { prompt: "q6", chosen: "model-0", rejected: "model-1", categories: ["hard"], outcome: "DISPUTED" },
-  ]));
-  const prompts = await queryRows<{ id: string; externalId: string }>(
-    pool(),
-    sql`SELECT id, external_id FROM prompts WHERE project_id = ${project.id}`,
-  );
-  promptUuid = new Map(prompts.map((p) => [p.externalId, p.id]));
+  // Kept: q0, q2, q3 verified as the judge gave them (gpt-4 over qwen); q1 overturned (kept as qwen over gpt-4, "human").
+  // q4 pending and q5 disputed are not evaluated.
+  const seeded = await verificationSetWithOutcomes(6, {
+    q0: { outcome: "VERIFIED" },
+    q1: { outcome: "OVERTURNED" },
+    q2: { outcome: "VERIFIED" },
+    q3: { outcome: "VERIFIED" },
+    q5: { outcome: "DISPUTED" },
+  });
+  ({ setId, pairOf } = seeded);
+  expect(seeded.pairs.map((p) => [p.externalId, p.chosenModel, p.rejectedModel, p.categories]).sort()).toEqual([
+    ["q0", "gpt-4", "qwen", ["easy"]],
+    ["q1", "gpt-4", "qwen", ["easy"]],
+    ["q2", "gpt-4", "qwen", ["easy", "length"]],
+    ["q3", "gpt-4", "qwen", ["easy", "length"]],
+    ["q4", "gpt-4", "qwen", ["easy", "length"]],
+    ["q5", "gpt-4", "qwen", ["easy", "length"]],
+  ]);
+  promptUuid = new Map(seeded.pairs.map((p) => [p.externalId, p.promptId]));
 });
 
 const cli = (args: string[]) => runCli(databaseUrl, args);
@@ -51,29 +53,29 @@ const file = (name: string, lines: unknown[]) => {
 };
 
 /**
- * Per kept pair (chosen over rejected as kept): q1 0.9 > 0.2 → 1; q2 (overturned: model-2 over model-0) 0.7 = 0.7 → ½;
- * q3 0.3 < 0.8 → 0; q4 0.6 > 0.4 → 1.
- * all (1 + ½ + 0 + 1) / 4 = 0.625; easy {q1, q4} 1; hard {q2, q3} 0.25; length {q3, q4} 0.5; human {q2} 0.5;
- * macro (1 + 0.25 + 0.5 + 0.5) / 4 = 0.5625.
+ * Per kept pair (chosen over rejected as kept): q0 0.9 > 0.2 → 1; q1 (overturned: qwen over gpt-4) 0.7 = 0.7 → ½;
+ * q2 0.3 < 0.8 → 0; q3 0.6 > 0.4 → 1.
+ * all (1 + ½ + 0 + 1) / 4 = 0.625; easy (every pair) 0.625; hard none; length {q2, q3} 0.5; human {q1} 0.5;
+ * macro (0.625 + 0.5 + 0.5) / 3.
  */
-const HAND_ACCURACY = { all: 0.625, easy: 1, hard: 0.25, length: 0.5, human: 0.5, macro: 0.5625 };
+const HAND_ACCURACY = { all: 0.625, easy: 0.625, hard: null, length: 0.5, human: 0.5, macro: (0.625 + 0.5 + 0.5) / 3 };
 const modelScores = () => [
-  { prompt_id: "q1", model: "model-0", score: 0.9 },
-  { prompt_id: "q1", model: "model-1", score: 0.2 },
-  { prompt_id: promptUuid.get("q2"), model: "model-0", score: 0.7 },
-  { prompt_id: "q2", model: "model-2", score: 0.7 },
-  { prompt_id: "q2", model: "model-1", score: 0.1 },
-  { prompt_id: "q3", model: "model-1", score: 0.3 },
-  { prompt_id: "q3", model: "model-2", score: 0.8 },
-  { prompt_id: "q4", model: "model-0", score: 0.6 },
-  { prompt_id: "q4", model: "model-1", score: 0.4 },
+  { prompt_id: "q0", model: "gpt-4", score: 0.9 },
+  { prompt_id: "q0", model: "qwen", score: 0.2 },
+  { prompt_id: promptUuid.get("q1"), model: "gpt-4", score: 0.7 },
+  { prompt_id: "q1", model: "qwen", score: 0.7 },
+  { prompt_id: "q1", model: "mixtral", score: 0.1 },
+  { prompt_id: "q2", model: "gpt-4", score: 0.3 },
+  { prompt_id: "q2", model: "qwen", score: 0.8 },
+  { prompt_id: "q3", model: "gpt-4", score: 0.6 },
+  { prompt_id: "q3", model: "qwen", score: 0.4 },
 ];
 const pairScores = () => [
-  { pair_id: pairIds[0], chosen_score: 2, rejected_score: -1 },
-  // The overturned pair: chosen_score is the kept chosen's (model-2's).
-  { pair_id: pairIds[1], chosen_score: 0, rejected_score: 0 },
-  { pair_id: pairIds[2], chosen_score: 1, rejected_score: 1.5 },
-  { pair_id: pairIds[3], chosen_score: 10, rejected_score: 3 },
+  { pair_id: pairOf("q0"), chosen_score: 2, rejected_score: -1 },
+  // The overturned pair: chosen_score is the kept chosen's (qwen's).
+  { pair_id: pairOf("q1"), chosen_score: 0, rejected_score: 0 },
+  { pair_id: pairOf("q2"), chosen_score: 1, rejected_score: 1.5 },
+  { pair_id: pairOf("q3"), chosen_score: 10, rejected_score: 3 },
 ];
 
 const evaluationCount = async () =>
@@ -100,7 +102,7 @@ describe("rm-eval on a verification set", () => {
     }>(pool(), sql`SELECT name, notes, kind, pairs, results FROM rm_evaluations WHERE id = ${summary.evaluation!.id}`);
     expect(stored).toMatchObject({ name: "UltraMedRM-test", notes: "seed 1", kind: "scores", pairs: 4 });
     expect(stored!.results.accuracy).toEqual(HAND_ACCURACY);
-    expect(stored!.results.counts).toEqual({ all: 4, easy: 2, hard: 2, length: 2, human: 1 });
+    expect(stored!.results.counts).toEqual({ all: 4, easy: 4, hard: 0, length: 2, human: 1 });
     const audit = await queryRows<{ action: string }>(
       pool(),
       sql`SELECT action FROM audit_log WHERE entity_id = ${summary.evaluation!.id}`,
@@ -115,14 +117,14 @@ describe("rm-eval on a verification set", () => {
 
   it("refuses a file that misses a pair, naming it, and stores nothing", async () => {
     const before = await evaluationCount();
-    const lines = modelScores().filter((l) => !(l.prompt_id === "q3" && l.model === "model-2"));
+    const lines = modelScores().filter((l) => !(l.prompt_id === "q2" && l.model === "qwen"));
     const summary = await evaluateScores({ benchmark: { setId }, input: [jsonl(lines)], name: "incomplete", actorId: null });
     expect(summary.ok).toBe(false);
     expect(summary.problems).toEqual([
       {
         location: "file",
-        field: `pair ${pairIds[2]}`,
-        reason: 'missing: no score for model "model-2" on prompt "q3" (the pair\'s rejected completion)',
+        field: `pair ${pairOf("q2")}`,
+        reason: 'missing: no score for model "qwen" on prompt "q2" (the pair\'s rejected completion)',
       },
     ]);
     expect(summary.message).toBe("Nothing was stored: 1 problem in the score file (8 lines read). Fix them and upload the file again.");
@@ -132,11 +134,11 @@ describe("rm-eval on a verification set", () => {
   it("refuses unknown pairs and prompts by line, and a pending pair's id is unknown", async () => {
     const summary = await evaluateScores({
       benchmark: { setId },
-      input: [jsonl([...pairScores(), { pair_id: pairIds[4], chosen_score: 1, rejected_score: 0 }])],
+      input: [jsonl([...pairScores(), { pair_id: pairOf("q4"), chosen_score: 1, rejected_score: 0 }])],
       name: "with pending",
       actorId: null,
     });
-    expect(summary.problems).toEqual([{ location: "line 5", field: "pair_id", reason: `no pair "${pairIds[4]}" in this benchmark` }]);
+    expect(summary.problems).toEqual([{ location: "line 5", field: "pair_id", reason: `no pair "${pairOf("q4")}" in this benchmark` }]);
   });
 
   it("answers the CLI's --json exactly, and refuses a bad file with exit code 1 naming the line", async () => {
@@ -171,40 +173,17 @@ describe("rm-eval on a verification set", () => {
 
 describe("the leaderboard of a verification set", () => {
   it("lists every stored evaluation and computes the judge and the clinicians' consensus as reference rows", async () => {
-    const project = await makeProject();
-    await importText(project.id, jsonl([1, 2, 3].map((i) => record(i))));
-    const planted = await plantVerificationSet(project.id, [
-      {
-        prompt: "q1",
-        chosen: "model-0",
-        rejected: "model-1",
-        categories: ["easy"],
-        outcome: "VERIFIED",
-        votes: ["CHOSEN", "CHOSEN", "REJECTED"],
-      },
-      {
-        prompt: "q2",
-        chosen: "model-0",
-        rejected: "model-2",
-        categories: ["hard"],
-        outcome: "OVERTURNED",
-        votes: ["REJECTED", "REJECTED"],
-      },
-      {
-        prompt: "q3",
-        chosen: "model-1",
-        rejected: "model-2",
-        categories: ["hard"],
-        outcome: "DISPUTED",
-        votes: ["CHOSEN", "REJECTED", "TIE"],
-      },
-    ]);
+    const planted = await verificationSetWithOutcomes(3, {
+      q0: { outcome: "VERIFIED", votes: ["CHOSEN", "CHOSEN", "REJECTED"] },
+      q1: { outcome: "OVERTURNED", votes: ["REJECTED", "REJECTED"] },
+      q2: { outcome: "DISPUTED", votes: ["CHOSEN", "REJECTED", "TIE"] },
+    });
     await evaluateScores({
       benchmark: { setId: planted.setId },
       input: [
         jsonl([
-          { pair_id: planted.pairIds[0], chosen_score: 1, rejected_score: 0 },
-          { pair_id: planted.pairIds[1], chosen_score: 0, rejected_score: 1 },
+          { pair_id: planted.pairOf("q0"), chosen_score: 1, rejected_score: 0 },
+          { pair_id: planted.pairOf("q1"), chosen_score: 0, rejected_score: 1 },
         ]),
       ],
       name: "rm-a",
@@ -212,21 +191,21 @@ describe("the leaderboard of a verification set", () => {
       actorId: null,
     });
     const board = await leaderboard("set", planted.setId);
-    expect(board).toMatchObject({ target: "set", title: "bench v1", keptPairs: 2 });
+    expect(board).toMatchObject({ target: "set", title: "Verified pairs v1", keptPairs: 2 });
     expect(board!.rows.map((r) => [r.name, r.kind, r.notes, r.pairs, r.accuracy])).toEqual([
-      // q1 right, q2 wrong: easy 1, hard 0, human (q2) 0.
-      ["rm-a", "scores", "8B", 2, { all: 0.5, easy: 1, hard: 0, length: null, human: 0, macro: 1 / 3 }],
-      // The judge is right on the verified q1 and wrong on the overturned q2.
-      ["Original judge (reference)", "reference", "", 2, { all: 0.5, easy: 1, hard: 0, length: null, human: 0, macro: 1 / 3 }],
+      // q0 right, q1 wrong: easy (both) ½, human (q1) 0.
+      ["rm-a", "scores", "8B", 2, { all: 0.5, easy: 0.5, hard: null, length: null, human: 0, macro: 0.25 }],
+      // The judge is right on the verified q0 and wrong on the overturned q1.
+      ["Original judge (reference)", "reference", "", 2, { all: 0.5, easy: 0.5, hard: null, length: null, human: 0, macro: 0.25 }],
       // The clinicians' majority is with the kept verdict on both.
-      ["Clinicians' consensus (reference)", "reference", "", 2, { all: 1, easy: 1, hard: 1, length: null, human: 1, macro: 1 }],
+      ["Clinicians' consensus (reference)", "reference", "", 2, { all: 1, easy: 1, hard: null, length: null, human: 1, macro: 1 }],
     ]);
     const csv = leaderboardCsv(board!).split("\n");
     expect(csv[0]).toBe(
       '"name","kind","notes","created_at","created_by","pairs","all","all_lo","all_hi","easy","easy_lo","easy_hi","hard","hard_lo","hard_hi","length","length_lo","length_hi","human","human_lo","human_hi","macro","macro_lo","macro_hi"',
     );
-    expect(csv[3]).toMatch(
-      /^"Clinicians' consensus \(reference\)","reference","","","","2","1","1","1","1","1","1","1","1","1","","","","1","1","1","1","1","1"$/,
+    expect(csv[3]).toBe(
+      '"Clinicians\' consensus (reference)","reference","","","","2","1","1","1","1","1","1","","","","","","","1","1","1","1","1","1"',
     );
   });
 });

@@ -1,57 +1,36 @@
 import { pool } from "@/lib/db/pool";
 import { execute, queryOne, queryRows, sql } from "@/lib/db/sql";
 import type { Outcome, Vote } from "@/lib/verification/pair-outcome";
-
-export interface PlantedPair {
-  /** The prompt's imported id. */
-  prompt: string;
-  /** The source's (judge's) verdict, as model names. */
-  chosen: string;
-  rejected: string;
-  categories: string[];
-  outcome: Outcome;
-  votes?: Vote[];
-}
+import { seedVerificationSet, type SeededVerificationSet } from "./verification";
 
 /**
- * A verification set of a judge run with the given pairs, outcomes and votes, written with plain SQL
- * (a stand-in until the lead's seedVerificationSet lands). Answers the set's id and its pairs' ids in order.
+ * A verification set from seedVerificationSet (judge: gpt-4 chosen over qwen on every prompt, category
+ * "easy"; "length" on every prompt from q2 on, where gpt-4's answer is the shorter), with each prompt's
+ * outcome and votes decided here (as the votes of the clinicians' task would leave them).
  */
-export async function plantVerificationSet(projectId: string, pairs: PlantedPair[], name = "bench") {
-  const run = await queryOne<{ id: string }>(
-    pool(),
-    sql`INSERT INTO judge_runs (project_id, kind, status, name, model, permutations, units_total)
-        VALUES (${projectId}, 'JUDGE', 'COMPLETED', 'judge', 'judge-model', 2, 0) RETURNING id`,
-  );
-  const version = await queryOne<{ next: number }>(
-    pool(),
-    sql`SELECT coalesce(max(version), 0) + 1 AS next FROM verification_sets WHERE project_id = ${projectId} AND name = ${name}`,
-  );
-  const set = await queryOne<{ id: string }>(
-    pool(),
-    sql`INSERT INTO verification_sets (project_id, name, version, judge_run_id, config, raters, agree, disputed, pair_count)
-        VALUES (${projectId}, ${name}, ${version!.next}, ${run!.id}, '{}'::jsonb, 3, 2, 'exclude', ${pairs.length}) RETURNING id`,
-  );
-  const ids: string[] = [];
-  for (const [position, p] of pairs.entries()) {
-    const row = await queryOne<{ id: string }>(
+export async function verificationSetWithOutcomes(
+  prompts: number,
+  decided: Record<string, { outcome: Outcome; votes?: Vote[] }>,
+): Promise<SeededVerificationSet & { pairOf: (externalId: string) => string }> {
+  const seeded = await seedVerificationSet({
+    prompts,
+    // q0, q1: gpt-4 (chosen) writes the longest answer; from q2 on the shortest.
+    text: (i, _model, j) => `Answer ${j} to question ${i}.${" More detail.".repeat(i <= 1 ? 3 - j : j)}`,
+  });
+  const pairOf = (externalId: string) => seeded.pairs.find((p) => p.externalId === externalId)!.id;
+  for (const [externalId, { outcome, votes = [] }] of Object.entries(decided)) {
+    const pairId = pairOf(externalId);
+    for (const [i, vote] of votes.entries())
+      await execute(
+        pool(),
+        sql`INSERT INTO verification_votes (pair_id, user_id, vote) VALUES (${pairId}, ${await raterId(`rater-${i}`)}, ${vote}::pair_vote)`,
+      );
+    await execute(
       pool(),
-      sql`INSERT INTO verification_pairs (set_id, position, prompt_id, chosen_completion_id, rejected_completion_id, categories, judge, vote_count, outcome)
-          SELECT ${set!.id}::uuid, ${position}, pr.id, c.id, r.id, ${p.categories}::text[], ${JSON.stringify({ runId: run!.id })}::jsonb,
-                 ${p.votes?.length ?? 0}, ${p.outcome}::verification_outcome
-            FROM prompts pr JOIN completions c ON c.prompt_id = pr.id AND c.model = ${p.chosen}
-            JOIN completions r ON r.prompt_id = pr.id AND r.model = ${p.rejected}
-           WHERE pr.project_id = ${projectId} AND pr.external_id = ${p.prompt}
-          RETURNING id`,
+      sql`UPDATE verification_pairs SET outcome = ${outcome}::verification_outcome, vote_count = ${votes.length} WHERE id = ${pairId}`,
     );
-    if (!row) throw new Error(`no prompt ${p.prompt} with models ${p.chosen} and ${p.rejected}`);
-    ids.push(row.id);
-    for (const [i, vote] of (p.votes ?? []).entries()) {
-      const rater = await raterId(`rater-${i}`);
-      await execute(pool(), sql`INSERT INTO verification_votes (pair_id, user_id, vote) VALUES (${row.id}, ${rater}, ${vote}::pair_vote)`);
-    }
   }
-  return { setId: set!.id, pairIds: ids };
+  return { ...seeded, pairOf };
 }
 
 async function raterId(name: string): Promise<string> {
