@@ -45,33 +45,44 @@ export function LeaderboardChart({ rows }: { rows: LeaderboardRow[] }) {
       {data.length === 0 ? (
         <p className="text-sm text-slate-600">No model has pairs in this category.</p>
       ) : (
-        <figure aria-label={`${ACCURACY_LABELS[key]} accuracy by model, with 95% intervals`} style={{ height }} className="w-full">
-          <ResponsiveContainer width="100%" height="100%">
-            <BarChart data={data} layout="vertical" margin={{ top: 5, right: 24, bottom: 20, left: 8 }}>
-              <CartesianGrid strokeDasharray="3 3" horizontal={false} stroke={CHART_GRID} />
-              <XAxis
-                type="number"
-                domain={[0, 100]}
-                tick={CHART_TICK}
-                stroke={CHART_REFERENCE}
-                label={{
-                  value: `${ACCURACY_LABELS[key].toLowerCase()} accuracy (%)`,
-                  position: "insideBottom",
-                  offset: -12,
-                  fontSize: 12,
-                  fill: CHART_TEXT,
-                }}
-              />
-              <YAxis type="category" dataKey="name" width={150} tick={CHART_TICK} stroke={CHART_REFERENCE} />
-              <Tooltip {...CHART_TOOLTIP} formatter={(_v, _n, item) => [(item.payload as { label: string }).label, ACCURACY_LABELS[key]]} />
-              <Bar dataKey="value" isAnimationActive={false}>
-                {data.map((d) => (
-                  <Cell key={d.name} fill={d.reference ? CHART_COLORS[2] : CHART_COLORS[0]} />
-                ))}
-                <ErrorBar dataKey="interval" direction="x" width={6} stroke={CHART_TEXT} />
-              </Bar>
-            </BarChart>
-          </ResponsiveContainer>
+        <figure aria-label={`${ACCURACY_LABELS[key]} accuracy by model, with 95% intervals`} className="w-full">
+          <div style={{ height }}>
+            <ResponsiveContainer width="100%" height="100%">
+              <BarChart data={data} layout="vertical" margin={{ top: 5, right: 24, bottom: 20, left: 8 }}>
+                <CartesianGrid strokeDasharray="3 3" horizontal={false} stroke={CHART_GRID} />
+                <XAxis
+                  type="number"
+                  domain={[0, 100]}
+                  ticks={[0, 20, 40, 60, 80, 100]}
+                  // The whiskers' ends are rounded: they may poke past 100 by a hair, which must not stretch the axis.
+                  allowDataOverflow
+                  tick={CHART_TICK}
+                  stroke={CHART_REFERENCE}
+                  label={{
+                    value: `${ACCURACY_LABELS[key].toLowerCase()} accuracy (%)`,
+                    position: "insideBottom",
+                    offset: -12,
+                    fontSize: 12,
+                    fill: CHART_TEXT,
+                  }}
+                />
+                <YAxis type="category" dataKey="name" width={120} tick={CHART_TICK} stroke={CHART_REFERENCE} />
+                <Tooltip
+                  {...CHART_TOOLTIP}
+                  formatter={(_v, _n, item) => [(item.payload as { label: string }).label, ACCURACY_LABELS[key]]}
+                />
+                <Bar dataKey="value" isAnimationActive={false}>
+                  {data.map((d) => (
+                    <Cell key={d.name} fill={d.reference ? CHART_COLORS[2] : CHART_COLORS[0]} />
+                  ))}
+                  <ErrorBar dataKey="interval" direction="x" width={8} strokeWidth={1.5} stroke={CHART_TEXT} />
+                </Bar>
+              </BarChart>
+            </ResponsiveContainer>
+          </div>
+          <p className="text-xs text-slate-600" aria-hidden="true">
+            Whiskers: 95% interval. Reference rows (the original judge, the clinicians&apos; consensus) in purple.
+          </p>
           <figcaption className="sr-only">{data.map((d) => `${d.name}: ${d.label}`).join("; ")}</figcaption>
         </figure>
       )}
