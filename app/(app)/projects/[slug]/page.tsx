@@ -54,6 +54,12 @@ export default async function ProjectPage({
           >
             Agreement
           </Link>
+          <Link
+            href={`/projects/${project.slug}/verification`}
+            className="rounded-md border border-brand-600 px-4 py-2 text-sm font-medium text-brand-700 hover:bg-brand-50"
+          >
+            Verification
+          </Link>
           {user.role === "ADMIN" && (
             <Link
               href={`/admin/projects/${project.slug}/import`}

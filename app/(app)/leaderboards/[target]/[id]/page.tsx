@@ -23,8 +23,8 @@ export default async function LeaderboardPage({ params }: { params: Promise<{ ta
     <div className="space-y-6">
       <p className="text-sm">
         {board.project ? (
-          <Link href={`/projects/${board.project.slug}`} className="text-brand-700 underline">
-            ← {board.project.name}
+          <Link href={`/projects/${board.project.slug}/verification/${board.id}`} className="text-brand-700 underline">
+            ← {board.title} ({board.project.name})
           </Link>
         ) : (
           <Link href={`/exports/${board.id}`} className="text-brand-700 underline">
