@@ -282,5 +282,19 @@ describe("rm-eval on an export's test split", () => {
     expect(viaRows.evaluation?.accuracy).toEqual(expected);
     const board = await leaderboard("export", exp.id);
     expect(board!.rows.map((r) => r.name)).toEqual(["export-rm-rows", "export-rm"]);
+
+    // The same split written as Parquet reads the same.
+    const parquet = await db().export.create({
+      data: { name: "bench export (parquet)", config: { ...config, fileType: "parquet" }, configHash: "rm-eval-parquet" },
+    });
+    await runExportBuild(parquet.id);
+    const viaParquet = await evaluateScores({
+      benchmark: { exportId: parquet.id },
+      input: [jsonl(byModel)],
+      name: "parquet-rm",
+      actorId: null,
+    });
+    expect(viaParquet.problems).toEqual([]);
+    expect(viaParquet.evaluation?.accuracy).toEqual(expected);
   });
 });
