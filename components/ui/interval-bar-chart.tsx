@@ -48,7 +48,7 @@ export function IntervalBarChart({ title, bars }: { title: string; bars: Interva
             {data.map((d, i) => (
               <Cell key={i} fill={d.reference ? CHART_COLORS[2] : CHART_COLORS[0]} />
             ))}
-            <ErrorBar dataKey="error" width={4} strokeWidth={1.5} stroke={CHART_TEXT} direction="x" />
+            <ErrorBar dataKey="error" width={4} strokeWidth={1.5} stroke={CHART_TEXT} direction="x" isAnimationActive={false} />
           </Bar>
         </BarChart>
       </ResponsiveContainer>

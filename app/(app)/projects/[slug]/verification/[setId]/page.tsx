@@ -90,6 +90,10 @@ export default async function VerificationSetPage({ params }: { params: Promise<
         </Table>
       </Card>
       <Card id="by-category-heading" title="Clinicians with the judge, by category and source">
+        <p className="px-4 pt-3 text-sm text-slate-600">
+          Bars: the share of the pairs the clinicians decided (verified or overturned) in which they upheld the judge. Whiskers: 95%
+          bootstrap intervals. The human category holds the overturned pairs, so its share is 0 by construction.
+        </p>
         <div className="grid gap-6 p-4 lg:grid-cols-2">
           <IntervalBarChart
             title="Share of decided pairs upheld, by category"
