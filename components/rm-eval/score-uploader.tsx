@@ -25,7 +25,11 @@ export function ScoreUploader({ target, id }: { target: "set" | "export"; id: st
     const form = new FormData(event.currentTarget);
     const file = form.get("file");
     if (!(file instanceof File) || file.size === 0) return setPhase({ kind: "error", message: "Choose a non-empty score file first." });
-    const query = new URLSearchParams({ name: String(form.get("name") ?? ""), notes: String(form.get("notes") ?? "") });
+    const query = new URLSearchParams({
+      evaluationId: crypto.randomUUID(),
+      name: String(form.get("name") ?? ""),
+      notes: String(form.get("notes") ?? ""),
+    });
     setPhase({ kind: "sending" });
     try {
       const res = await fetch(`/api/leaderboards/${target}/${id}/evaluations?${query}`, {

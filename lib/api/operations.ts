@@ -111,7 +111,8 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   {
     method: "POST",
     path: "/api/leaderboards/{target}/{id}/evaluations",
-    summary: "Evaluate a reward model's score file (JSONL body; ?name&notes) on the benchmark and store it.",
+    summary:
+      "Evaluate a reward model's score file (JSONL body; ?evaluationId&name&notes, the client-chosen id making a retry harmless) on the benchmark and store it.",
     ...SCORE_UPLOADERS,
     pathValues: { target: ["set", "export"] },
   },

@@ -3,7 +3,8 @@ import { z } from "zod";
 import { auditInsert } from "@/lib/audit/audit-entry";
 import { execute, queryOne, sql } from "@/lib/db/sql";
 import { withTransaction } from "@/lib/db/transaction";
-import { AppError } from "@/lib/errors/app-error";
+import { AppError, isUniqueViolation } from "@/lib/errors/app-error";
+import { newId } from "@/lib/core/ids";
 import { invalidInput } from "@/lib/errors/zod-problems";
 import { readRecords } from "@/lib/import/read-records";
 import type { RecordProblem } from "@/lib/import/types";
@@ -24,6 +25,8 @@ export interface ScoresEvaluationInput {
   name: string;
   notes?: string;
   actorId: string | null;
+  /** The evaluation's id, chosen by the uploading client so that a retried upload cannot store twice (default: a new one). */
+  id?: string;
 }
 
 export interface StoredEvaluation extends Pick<AccuracyReport, "pairs" | "accuracy" | "ci95"> {
@@ -74,8 +77,8 @@ export async function evaluateScores(o: ScoresEvaluationInput): Promise<ScoresEv
   const id = await withTransaction(async (tx) => {
     const row = await queryOne<{ id: string }>(
       tx,
-      sql`INSERT INTO rm_evaluations (set_id, export_id, name, notes, kind, pairs, results, created_by_id)
-          VALUES (${setId}::uuid, ${exportId}::uuid, ${name}, ${notes}, 'scores', ${report.pairs}, ${JSON.stringify(results)}::jsonb, ${o.actorId}::uuid)
+      sql`INSERT INTO rm_evaluations (id, set_id, export_id, name, notes, kind, pairs, results, created_by_id)
+          VALUES (${o.id ?? newId()}::uuid, ${setId}::uuid, ${exportId}::uuid, ${name}, ${notes}, 'scores', ${report.pairs}, ${JSON.stringify(results)}::jsonb, ${o.actorId}::uuid)
           RETURNING id`,
     );
     await execute(
@@ -89,6 +92,10 @@ export async function evaluateScores(o: ScoresEvaluationInput): Promise<ScoresEv
       }),
     );
     return row!.id;
+  }).catch((e: unknown) => {
+    if (isUniqueViolation(e))
+      throw new AppError("CONFLICT", "This upload was already received (same evaluation id): it is on the leaderboard.", "evaluationId");
+    throw e;
   });
   return {
     ok: true,

@@ -24,7 +24,12 @@ export function leaderboardParams(params: { target: string; id: string }): { tar
   return { target: params.target as LeaderboardTarget, id: idParam(params.id, `a ${params.target}`) };
 }
 
-export const uploadLabels = z.object({ name: z.string().default(""), notes: z.string().default("") });
+/** The upload's query: the client picks the evaluation's id (as an import's), so a retried upload cannot store twice. */
+export const uploadQuery = z.object({
+  evaluationId: z.uuid("evaluationId must be a UUID").optional(),
+  name: z.string().default(""),
+  notes: z.string().default(""),
+});
 
 /** Streams an uploaded score file into evaluateScores (the file's size checked against MEDPREF_MAX_UPLOAD_BYTES). */
 export async function uploadScores(o: {
@@ -35,7 +40,7 @@ export async function uploadScores(o: {
   contentLength: number;
   actorId: string;
 }): Promise<ScoresEvaluationSummary> {
-  const { name, notes } = uploadLabels.parse(Object.fromEntries(o.query));
+  const { evaluationId, name, notes } = uploadQuery.parse(Object.fromEntries(o.query));
   if (!o.body) throw new AppError("INVALID_INPUT", "The request has no score file in its body.", "file");
   const maxBytes = env().MEDPREF_MAX_UPLOAD_BYTES;
   if (o.contentLength > maxBytes)
@@ -49,5 +54,6 @@ export async function uploadScores(o: {
     name,
     notes,
     actorId: o.actorId,
+    id: evaluationId,
   });
 }

@@ -110,9 +110,14 @@ describe("rm-eval on a verification set", () => {
     expect(audit).toEqual([{ action: "rm-evaluation.create" }]);
   });
 
-  it("scores the kept pairs from {pair_id, chosen_score, rejected_score} lines", async () => {
-    const summary = await evaluateScores({ benchmark: { setId }, input: [jsonl(pairScores())], name: "pairwise", actorId: null });
-    expect(summary.evaluation?.accuracy).toEqual(HAND_ACCURACY);
+  it("scores the kept pairs from {pair_id, chosen_score, rejected_score} lines; the same upload id again stores nothing", async () => {
+    const id = crypto.randomUUID();
+    const upload = () => evaluateScores({ benchmark: { setId }, input: [jsonl(pairScores())], name: "pairwise", actorId: null, id });
+    const summary = await upload();
+    expect(summary.evaluation).toMatchObject({ id, accuracy: HAND_ACCURACY });
+    const before = await evaluationCount();
+    await expect(upload()).rejects.toMatchObject({ code: "CONFLICT" });
+    expect(await evaluationCount()).toBe(before);
   });
 
   it("refuses a file that misses a pair, naming it, and stores nothing", async () => {

@@ -1,4 +1,4 @@
-// POST /api/leaderboards/:target/:id/evaluations?name&notes - evaluate an uploaded reward-model score file (the body) on a
+// POST /api/leaderboards/:target/:id/evaluations?evaluationId&name&notes - evaluate an uploaded reward-model score file (the body) on a
 // verification set or an export's test split and store it. Answers the summary; a refused file names its lines (422).
 import { route } from "@/lib/http/route";
 import { leaderboardParams, SCORE_UPLOADERS, uploadScores } from "@/lib/rm-eval/leaderboard-routes";
