@@ -46,6 +46,11 @@ export default async function VerificationSetPage({ params }: { params: Promise<
           {set.raters} raters must agree · disputed pairs {set.disputed === "exclude" ? "left out" : "adjudicated by an admin"} · seed{" "}
           {String(set.config.seed)}
         </p>
+        <p className="mt-1 text-sm">
+          <Link href={`/leaderboards/set/${setId}`} className="text-brand-700 underline">
+            Reward-model leaderboard on this set
+          </Link>
+        </p>
       </div>
       <StatGrid>
         <StatCard label="Verified" value={counts.verified} hint={`of ${counts.pairs} pairs`} />
