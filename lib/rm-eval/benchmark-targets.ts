@@ -1,4 +1,5 @@
 import "server-only";
+import { isVerifiedExportConfig } from "@/lib/verification/verified-export-config";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { pool } from "@/lib/db/pool";
@@ -90,6 +91,14 @@ async function exportBenchmark(exportId: string): Promise<Benchmark> {
   );
   if (!row) throw new AppError("NOT_FOUND", `No export ${exportId}.`, "export");
   if (row.status !== "READY") throw new AppError("CONFLICT", `Export ${exportId} is not ready (${row.status.toLowerCase()}).`, "export");
+  if (isVerifiedExportConfig(row.config)) {
+    const set = (row.config as { set: string }).set;
+    throw new AppError(
+      "INVALID_INPUT",
+      `Export ${exportId} is the verified benchmark of set ${set}: evaluate on the set (--set ${set}).`,
+      "export",
+    );
+  }
   const config = exportConfigSchema.parse(row.config);
   const stored = new Set(
     (await queryRows<{ path: string }>(pool(), sql`SELECT path FROM export_files WHERE export_id = ${exportId}::uuid`)).map((f) => f.path),
