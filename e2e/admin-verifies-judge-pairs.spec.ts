@@ -67,7 +67,8 @@ test("an admin makes a verification set from a judge run, sees its outcomes and 
   await context.close();
 
   await disputed.getByRole("button", { name: "Uphold judge" }).click();
-  await expect(disputed.getByRole("status")).toHaveText("Upheld the judge's verdict.");
+  // The page is rendered again with the decision: the pair leaves the disputed list.
+  await expect(page.getByRole("region", { name: "Disputed pairs (0)" })).toBeVisible();
   await page.reload();
   await expect(stat("Verified")).toContainText("3of 8 pairs");
   await expect(page.getByRole("region", { name: "Disputed pairs (0)" })).toContainText("No disputed pair.");
