@@ -166,11 +166,19 @@ export function datasetCard({ config, exportVersion, projects, layout, leftOut, 
     "",
     "`manifest.json` holds the full configuration, the counts and the sha256 of every file.",
     "",
+    ...citationSection(`medpref_export_${exportVersion}`, `MedPref preference export ${exportVersion}`),
+  ];
+  return lines.filter((l, i, all) => !(l === "" && all[i - 1] === "")).join("\n");
+}
+
+/** A package card's citation section: the package itself and UltraMedical, whose pipeline MedPref follows. */
+export function citationSection(key: string, title: string): string[] {
+  return [
     "## Citation",
     "",
     "```bibtex",
-    `@misc{medpref_export_${exportVersion},`,
-    `  title = {MedPref preference export ${exportVersion}},`,
+    `@misc{${key},`,
+    `  title = {${title}},`,
     "  note = {Exported with MedPref, an open platform for preference annotation of medical LLM outputs},",
     "}",
     "@inproceedings{zhang2024ultramedical,",
@@ -182,5 +190,4 @@ export function datasetCard({ config, exportVersion, projects, layout, leftOut, 
     "```",
     "",
   ];
-  return lines.filter((l, i, all) => !(l === "" && all[i - 1] === "")).join("\n");
 }

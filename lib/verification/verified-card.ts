@@ -1,6 +1,6 @@
 import { stringify } from "yaml";
 import { hfFeatures } from "@/lib/export/columns";
-import { markdownText } from "@/lib/export/dataset-card";
+import { citationSection, markdownText } from "@/lib/export/dataset-card";
 import { CATEGORY_RULES } from "@/lib/export/pair-categories";
 import type { SetAgreement } from "@/lib/verification/verification-agreement";
 import type { VerifiedExportConfig } from "@/lib/verification/verified-export-config";
@@ -168,21 +168,7 @@ export function verifiedCard({ config, exportVersion, set, statistics: s, agreem
     "",
     "`manifest.json` holds the configuration, the set, the counts and the sha256 of every file.",
     "",
-    "## Citation",
-    "",
-    "```bibtex",
-    `@misc{medpref_verified_${exportVersion},`,
-    `  title = {MedPref verified preference benchmark ${exportVersion}},`,
-    "  note = {Exported with MedPref, an open platform for preference annotation of medical LLM outputs},",
-    "}",
-    "@inproceedings{zhang2024ultramedical,",
-    "  title = {UltraMedical: Building Specialized Generalists in Biomedicine},",
-    "  author = {Zhang, Kaiyan and Zeng, Sihang and Hua, Ermo and Ding, Ning and Chen, Zhang-Ren and Ma, Zhiyuan and Li, Haoxin and Cui, Ganqu and Qi, Biqing and Zhu, Xuekai and Lv, Xingtai and Jinfang, Hu and Liu, Zhiyuan and Zhou, Bowen},",
-    "  booktitle = {Advances in Neural Information Processing Systems},",
-    "  year = {2024}",
-    "}",
-    "```",
-    "",
+    ...citationSection(`medpref_verified_${exportVersion}`, `MedPref verified preference benchmark ${exportVersion}`),
   ];
   return lines.join("\n");
 }

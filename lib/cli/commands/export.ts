@@ -1,7 +1,6 @@
 import "server-only";
-import { mkdir, readdir, rename, rm } from "node:fs/promises";
-import path from "node:path";
 import { parseFlags, UsageError, type Command } from "@/lib/cli/command";
+import { writePackage } from "@/lib/cli/package-directory";
 import { RunKind } from "@/generated/prisma/enums";
 import { pool } from "@/lib/db/pool";
 import { queryRows, sql } from "@/lib/db/sql";
@@ -14,15 +13,6 @@ function numberFlag(name: string, value: string | undefined): number | undefined
   const n = Number(value);
   if (!Number.isFinite(n)) throw new UsageError(`--${name}: "${value}" is not a number`);
   return n;
-}
-
-async function isEmptyOrMissing(dir: string): Promise<boolean> {
-  try {
-    return (await readdir(dir)).length === 0;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return true;
-    throw e;
-  }
 }
 
 export const exportCommand: Command = {
@@ -107,33 +97,23 @@ export const exportCommand: Command = {
     }
     // Impossible configurations stop here, before any file is written.
     const config = await validateExportConfig(input);
-    const out = path.resolve(values.out);
-    if (!(await isEmptyOrMissing(out))) throw new UsageError(`--out: ${out} exists and is not empty; choose a new directory`);
-    const partial = `${out}.partial-${process.pid}`;
-    await rm(partial, { recursive: true, force: true });
-    await mkdir(partial, { recursive: true });
     let reported = -1;
-    try {
-      const manifest = await buildExportPackage({
+    const { out, result: manifest } = await writePackage(values.out, (directory) =>
+      buildExportPackage({
         config,
-        directory: partial,
+        directory,
         onProgress: ({ promptsDone, promptsTotal, rowsWritten }) => {
           const tenth = promptsTotal ? Math.floor((promptsDone / promptsTotal) * 10) : 10;
           if (tenth === reported) return;
           reported = tenth;
           io.err(`exporting: ${promptsDone}/${promptsTotal} prompts, ${rowsWritten} rows`);
         },
-      });
-      await rm(out, { recursive: true, force: true });
-      await rename(partial, out);
-      for (const f of manifest.files) io.out(`${f.path}\t${f.rows} rows\t${f.bytes} bytes\tsha256 ${f.sha256}`);
-      for (const l of manifest.leftOut) io.out(`left out ${l.split} (${l.path}): no rows: ${l.reason}`);
-      io.out(
-        `Export ${manifest.exportVersion}: ${manifest.statistics.promptsUsed} prompts, ${manifest.files.reduce((s, f) => s + f.rows, 0)} rows → ${out}`,
-      );
-    } catch (error) {
-      await rm(partial, { recursive: true, force: true });
-      throw error;
-    }
+      }),
+    );
+    for (const f of manifest.files) io.out(`${f.path}\t${f.rows} rows\t${f.bytes} bytes\tsha256 ${f.sha256}`);
+    for (const l of manifest.leftOut) io.out(`left out ${l.split} (${l.path}): no rows: ${l.reason}`);
+    io.out(
+      `Export ${manifest.exportVersion}: ${manifest.statistics.promptsUsed} prompts, ${manifest.files.reduce((s, f) => s + f.rows, 0)} rows → ${out}`,
+    );
   },
 };
