@@ -19,6 +19,7 @@ const COMMANDS = new Map<string, CommandEntry>([
   ["project", { load: async () => (await import("@/lib/cli/commands/project")).projectCommand }],
   ["import", { load: async () => (await import("@/lib/cli/commands/import")).importCommand }],
   ["import-rankings", { load: async () => (await import("@/lib/cli/commands/import-rankings")).importRankingsCommand }],
+  ["verification", { load: async () => (await import("@/lib/cli/commands/verification")).verificationCommand }],
   ["agreement", { load: async () => (await import("@/lib/cli/commands/agreement")).agreementCommand }],
   ["export", { load: async () => (await import("@/lib/cli/commands/export")).exportCommand }],
   ["endpoint", { load: async () => (await import("@/lib/cli/commands/endpoint")).endpointCommand }],
