@@ -108,7 +108,9 @@ async function selectPair(
   ];
   if (scope.setId) conditions.push(sql`v.set_id = ${scope.setId}::uuid`);
   if (project.specialtyMatching)
-    conditions.push(sql`EXISTS (SELECT 1 FROM prompts p WHERE p.id = v.prompt_id AND (cardinality(p.tags) = 0 OR p.tags && ${user.specialties}::text[]))`);
+    conditions.push(
+      sql`EXISTS (SELECT 1 FROM prompts p WHERE p.id = v.prompt_id AND (cardinality(p.tags) = 0 OR p.tags && ${user.specialties}::text[]))`,
+    );
   const row = await queryOne<{ id: string }>(
     tx,
     sql`SELECT v.id FROM verification_pairs v JOIN verification_sets s ON s.id = v.set_id

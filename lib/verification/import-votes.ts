@@ -31,11 +31,17 @@ const EMAIL = /^[^\s@]+@[^\s@]+$/;
  */
 export async function importVotes(options: { setId: string; text: string; actorId: string | null }): Promise<VoteImportSummary> {
   return withTransaction(async (tx) => {
-    const set = await queryOne<{ id: string; raters: number }>(tx, sql`SELECT id, raters FROM verification_sets WHERE id = ${options.setId}::uuid`);
+    const set = await queryOne<{ id: string; raters: number }>(
+      tx,
+      sql`SELECT id, raters FROM verification_sets WHERE id = ${options.setId}::uuid`,
+    );
     if (!set) throw new AppError("NOT_FOUND", `No verification set ${options.setId}.`);
     const parsed = parseVoteLines(options.text);
     const pairs = await knownPairs(tx, [...new Set(parsed.lines.map((l) => l.pair))]);
-    const accounts = await knownAccounts(tx, parsed.lines.map((l) => l.rater));
+    const accounts = await knownAccounts(
+      tx,
+      parsed.lines.map((l) => l.rater),
+    );
     const resolved = resolveVoteLines(parsed.lines, { setId: set.id, raters: set.raters, pairs, account: accounts });
     const problems = new ProblemList();
     for (const p of [...parsed.problems, ...resolved.problems].sort((a, b) => a.line - b.line))
@@ -61,7 +67,13 @@ export async function importVotes(options: { setId: string; text: string; actorI
     }
     const outcomes = new Map<string, Outcome>();
     for (const v of resolved.votes) {
-      const { outcome } = await recordVote(tx, { pairId: v.pairId, userId: userIds.get(v.email)!, vote: v.vote, chosenShownFirst: null, imported: true });
+      const { outcome } = await recordVote(tx, {
+        pairId: v.pairId,
+        userId: userIds.get(v.email)!,
+        vote: v.vote,
+        chosenShownFirst: null,
+        imported: true,
+      });
       outcomes.set(v.pairId, outcome);
     }
     const counts = emptyOutcomes();

@@ -90,7 +90,9 @@ export async function reviseVote(
  * adjudicated pair keeps the admin's decision.
  */
 async function recomputeOutcome(tx: Tx, pair: LockedPair): Promise<{ outcome: Outcome; voteCount: number }> {
-  const votes = (await queryRows<{ vote: Vote }>(tx, sql`SELECT vote FROM verification_votes WHERE pair_id = ${pair.id}`)).map((v) => v.vote);
+  const votes = (await queryRows<{ vote: Vote }>(tx, sql`SELECT vote FROM verification_votes WHERE pair_id = ${pair.id}`)).map(
+    (v) => v.vote,
+  );
   const outcome = pair.adjudicated ? pair.outcome : pairOutcome(votes, { raters: pair.raters, agree: pair.agree });
   await execute(
     tx,

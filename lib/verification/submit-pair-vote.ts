@@ -34,7 +34,8 @@ export async function submitPairVote(options: {
       sql`SELECT status, lease_expires_at > now() AS live, chosen_shown_first, is_gold FROM verification_assignments WHERE id = ${assignmentId} FOR UPDATE`,
     );
     if (!a) throw new AppError("NOT_FOUND", "No such pair assignment.");
-    if (a.status === AssignmentStatus.SUBMITTED) throw new AppError("CONFLICT", "This pair is already answered. You can revise your answer from your history.");
+    if (a.status === AssignmentStatus.SUBMITTED)
+      throw new AppError("CONFLICT", "This pair is already answered. You can revise your answer from your history.");
     if (a.status !== AssignmentStatus.ACTIVE || !a.live)
       throw new AppError(
         "CONFLICT",
@@ -117,7 +118,10 @@ export async function revisePairVote(options: {
 }): Promise<StoredResponse> {
   const { userId, voteId, answer } = options;
   return runIdempotent({ userId, key: options.idempotencyKey, payload: { voteId, answer } }, async (tx) => {
-    const pairOf = await queryOne<{ pairId: string }>(tx, sql`SELECT pair_id FROM verification_votes WHERE id = ${voteId} AND user_id = ${userId}`);
+    const pairOf = await queryOne<{ pairId: string }>(
+      tx,
+      sql`SELECT pair_id FROM verification_votes WHERE id = ${voteId} AND user_id = ${userId}`,
+    );
     if (!pairOf) throw new AppError("NOT_FOUND", "No such vote.");
     await lockPair(tx, pairOf.pairId);
     const before = await ownVote(tx, voteId, userId);

@@ -5,7 +5,14 @@ import { queryOne, queryRows, sql } from "@/lib/db/sql";
 import { AppError } from "@/lib/errors/app-error";
 import { storedToFlags, voteToAnswer } from "@/lib/verification/pair-answer";
 import type { Vote } from "@/lib/verification/pair-outcome";
-import { pairAssignmentPayload, pairJoins, shownPair, shownParts, type PairAssignmentPayload, type ShownPairRow } from "@/lib/verification/pair-payload";
+import {
+  pairAssignmentPayload,
+  pairJoins,
+  shownPair,
+  shownParts,
+  type PairAssignmentPayload,
+  type ShownPairRow,
+} from "@/lib/verification/pair-payload";
 
 /** The pair screen's data for one of the clinician's own assignments. */
 export function ownPairAssignmentPayload(assignmentId: string, userId: string): Promise<PairAssignmentPayload> {

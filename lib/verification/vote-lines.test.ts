@@ -30,7 +30,14 @@ const line = (o: object) => JSON.stringify(o);
 describe("a votes file", () => {
   it("names each malformed line by its number", () => {
     const { lines, problems } = parseVoteLines(
-      [line({ pair: P1, rater: "ann@h.example", better: "gpt" }), "{not json", "", "[1]", line({ pair: P1, better: "gpt" }), line({ pair: "x", rater: "r", better: "tie" })].join("\n"),
+      [
+        line({ pair: P1, rater: "ann@h.example", better: "gpt" }),
+        "{not json",
+        "",
+        "[1]",
+        line({ pair: P1, better: "gpt" }),
+        line({ pair: "x", rater: "r", better: "tie" }),
+      ].join("\n"),
     );
     expect(lines).toEqual([{ line: 1, pair: P1, rater: "ann@h.example", better: "gpt" }]);
     expect(problems).toEqual([

@@ -114,7 +114,11 @@ export function resolveVoteLines(
     seen.set(key, l.line);
     const total = pair.voteCount + (added.get(l.pair) ?? 0) + 1;
     if (total > context.raters) {
-      problems.push({ line: l.line, field: "pair", reason: `this vote would give the pair ${total} votes; the set takes ${context.raters} per pair` });
+      problems.push({
+        line: l.line,
+        field: "pair",
+        reason: `this vote would give the pair ${total} votes; the set takes ${context.raters} per pair`,
+      });
       continue;
     }
     added.set(l.pair, (added.get(l.pair) ?? 0) + 1);
