@@ -19,13 +19,28 @@ export const CATEGORY_RULES: Record<PairCategory, string> = {
 };
 
 export function pairCategories(rated: RatedPrompt, pair: CandidatePair, judgeRun: string | null): PairCategory[] {
-  const n = rated.prompt.candidates.length;
-  const gap = rated.ranks[pair.rejected]! - rated.ranks[pair.chosen]!;
-  const out: PairCategory[] = [];
-  if (gap >= (n - 1) / 2) out.push("easy");
-  if (gap <= 1) out.push("hard");
-  if (rated.prompt.candidates[pair.chosen]!.text.length < rated.prompt.candidates[pair.rejected]!.text.length) out.push("length");
+  const { candidates } = rated.prompt;
+  const out = rankAndLengthCategories({
+    candidates: candidates.length,
+    rankGap: rated.ranks[pair.rejected]! - rated.ranks[pair.chosen]!,
+    chosenLength: candidates[pair.chosen]!.text.length,
+    rejectedLength: candidates[pair.rejected]!.text.length,
+  });
   if (cliniciansContradictJudge(rated, judgeRun)) out.push("human");
+  return out;
+}
+
+/** The categories a pair has by its rank gap and its texts' lengths (CATEGORY_RULES' easy, hard and length). */
+export function rankAndLengthCategories(p: {
+  candidates: number;
+  rankGap: number;
+  chosenLength: number;
+  rejectedLength: number;
+}): PairCategory[] {
+  const out: PairCategory[] = [];
+  if (p.rankGap >= (p.candidates - 1) / 2) out.push("easy");
+  if (p.rankGap <= 1) out.push("hard");
+  if (p.chosenLength < p.rejectedLength) out.push("length");
   return out;
 }
 
