@@ -14,7 +14,8 @@ import { pairOutcome, type Vote } from "@/lib/verification/pair-outcome";
 import { revisePairVote, submitPairVote } from "@/lib/verification/submit-pair-vote";
 import { pairRevisionPayload, ownPairAssignmentPayload } from "@/lib/verification/task-queries";
 import { runCli } from "../support/cli";
-import { assignmentTruth, PAIR_MODELS, pairClinicians, plantPairSet } from "../support/pair-set";
+import { assignmentTruth, pairClinicians } from "../support/pair-set";
+import { seedVerificationSet, VERIFICATION_MODELS } from "../support/verification";
 import { useFreshDatabase } from "../support/test-database";
 
 let databaseUrl: string;
@@ -33,6 +34,11 @@ const answer = (a: PairAnswer) => ({
   flags: { A: [], B: [] },
   timeOnTaskMs: 2000,
 });
+
+/** A verification set from a judge run (the lead's fixture): one pair per prompt, best against worst. */
+function pairSet(options: { pairs: number; raters: number; agree: number }) {
+  return seedVerificationSet({ prompts: options.pairs, set: { raters: options.raters, agree: options.agree } });
+}
 
 async function outcomes(setId: string) {
   const { rows } = await pool().query<{ position: number; outcome: string; voteCount: number; votes: number }>(
@@ -88,7 +94,7 @@ const K3_M2_OUTCOMES = ["VERIFIED", "OVERTURNED", "DISPUTED", "PENDING", "DISPUT
 
 describe("the pair verification queue", () => {
   it("lets 20 concurrent clinicians verify 30 pairs with k = 3: at most k votes per pair, never two by one clinician, outcomes as the rule says", async () => {
-    const { project, setId } = await plantPairSet({ pairs: 30, raters: 3, agree: 2 });
+    const { project, setId } = await pairSet({ pairs: 30, raters: 3, agree: 2 });
     const team = await pairClinicians(20);
     let submitted = 0;
     await Promise.all(
@@ -128,7 +134,7 @@ describe("the pair verification queue", () => {
   });
 
   it("hands an expired lease back to the pool, in the claim and in housekeeping, and refuses the late answer", async () => {
-    const { project, setId } = await plantPairSet({ pairs: 2, raters: 1, agree: 1 });
+    const { project, setId } = await pairSet({ pairs: 2, raters: 1, agree: 1 });
     const [ann, bob, cat] = await pairClinicians(3);
     const first = (await claimNextPair(ann!, { projectSlug: project.slug, setId }))!;
     const second = (await claimNextPair(bob!, { projectSlug: project.slug, setId }))!;
@@ -157,7 +163,7 @@ describe("the pair verification queue", () => {
   });
 
   it("resumes the clinician's own live assignment with its draft, and never serves a skipped pair to them again", async () => {
-    const { project, setId } = await plantPairSet({ pairs: 2, raters: 2, agree: 2 });
+    const { project, setId } = await pairSet({ pairs: 2, raters: 2, agree: 2 });
     const [ann] = await pairClinicians(1);
     const first = (await claimNextPair(ann!, { projectSlug: project.slug, setId }))!;
     await savePairDraft({ userId: ann!.id, assignmentId: first.assignment.id, draft: { answer: "B", confidence: 2 } });
@@ -172,7 +178,7 @@ describe("the pair verification queue", () => {
   });
 
   it("serves only pairs whose prompt shares a tag with the clinician when the project matches specialties", async () => {
-    const { project, setId, pairs } = await plantPairSet({ pairs: 2, raters: 2, agree: 2 });
+    const { project, setId, pairs } = await pairSet({ pairs: 2, raters: 2, agree: 2 });
     await pool().query(`UPDATE projects SET specialty_matching = true WHERE id = $1`, [project.id]);
     await pool().query(`UPDATE prompts SET tags = ARRAY['cardiology'] WHERE id = $1`, [pairs[0]!.promptId]);
     await pool().query(`UPDATE prompts SET tags = ARRAY['oncology'] WHERE id = $1`, [pairs[1]!.promptId]);
@@ -184,7 +190,7 @@ describe("the pair verification queue", () => {
   });
 
   it("prefers gold pairs at the project's gold rate and compares the vote with the gold ranking in the audit entry", async () => {
-    const { project, setId, pairs } = await plantPairSet({ pairs: 3, raters: 2, agree: 2 });
+    const { project, setId, pairs } = await pairSet({ pairs: 3, raters: 2, agree: 2 });
     await pool().query(`UPDATE projects SET gold_rate = 1 WHERE id = $1`, [project.id]);
     const [admin] = await pairClinicians(1);
     const { rows: candidates } = await pool().query<{ id: string; model: string }>(
@@ -192,12 +198,14 @@ describe("the pair verification queue", () => {
       [pairs[2]!.promptId],
     );
     const byModel = (m: string) => candidates.find((c) => c.model === m)!.id;
-    // The gold ranking puts BetaDoc first: it overturns the judge's AlphaMed-over-BetaDoc verdict.
+    const { chosenModel, rejectedModel } = pairs[2]!;
+    const others = candidates.filter((c) => c.model !== chosenModel && c.model !== rejectedModel).map((c) => [c.id]);
+    // The gold ranking puts the judge's rejected completion first: it overturns the judge's verdict.
     await setReferenceRanking({
       promptId: pairs[2]!.promptId,
       kind: "GOLD",
       submission: {
-        tiers: [[byModel(PAIR_MODELS[1])], [byModel(PAIR_MODELS[0])], [byModel(PAIR_MODELS[2])]],
+        tiers: [[byModel(rejectedModel)], [byModel(chosenModel)], ...others],
         details: {},
         rationale: null,
         timeOnTaskMs: 0,
@@ -225,7 +233,7 @@ describe("the pair verification queue", () => {
 
 describe("blinding", () => {
   it("never puts a model name, a completion id or the judge's verdict in what a clinician receives", async () => {
-    const { project, setId, runId } = await plantPairSet({ pairs: 1, raters: 2, agree: 2 });
+    const { project, setId, runId } = await pairSet({ pairs: 1, raters: 2, agree: 2 });
     const [ann] = await pairClinicians(1);
     const claimed = (await claimNextPair(ann!, { projectSlug: project.slug, setId }))!;
     const reloaded = await ownPairAssignmentPayload(claimed.assignment.id, ann!.id);
@@ -242,18 +250,21 @@ describe("blinding", () => {
     );
     for (const response of [claimed, reloaded, submitted.body, revision]) {
       const text = JSON.stringify(response);
-      for (const secret of [...PAIR_MODELS, "judge-model", runId, ...completions.map((c) => c.id)]) expect(text).not.toContain(secret);
+      for (const secret of [...VERIFICATION_MODELS, "gpt-4o", runId, ...completions.map((c) => c.id)]) expect(text).not.toContain(secret);
       for (const key of ["judge", "chosen", "rejected", "outcome", "categories", "uncertainty", "vote"])
         expect(text.toLowerCase()).not.toContain(`"${key}"`);
     }
     expect(claimed.completions.map((c) => c.label)).toEqual(["A", "B"]);
-    expect(claimed.completions.map((c) => c.text).sort()).toEqual(["Candidate text 0 for question 0.", "Candidate text 1 for question 0."]);
+    expect(claimed.completions.map((c) => c.text).sort()).toEqual([
+      "Answer 0 to question 0.",
+      `Answer 3 to question 0.${" More detail.".repeat(3)}`,
+    ]);
   });
 });
 
 describe("votes and outcomes", () => {
   it("gives the hand-computed outcomes for k = 2, m = 2 through the task", async () => {
-    const { project, setId } = await plantPairSet({ pairs: 5, raters: 2, agree: 2 });
+    const { project, setId } = await pairSet({ pairs: 5, raters: 2, agree: 2 });
     await voteThroughTheTask(setId, project.slug, K2_M2, 3);
     expect((await outcomes(setId)).map((r) => [r.outcome, r.votes, r.voteCount])).toEqual(
       K2_M2_OUTCOMES.map((o, i) => [o, K2_M2[i]!.length, K2_M2[i]!.length]),
@@ -261,18 +272,19 @@ describe("votes and outcomes", () => {
   });
 
   it("gives the hand-computed outcomes for k = 3, m = 2 through the task", async () => {
-    const { project, setId } = await plantPairSet({ pairs: 5, raters: 3, agree: 2 });
+    const { project, setId } = await pairSet({ pairs: 5, raters: 3, agree: 2 });
     await voteThroughTheTask(setId, project.slug, K3_M2, 4);
     expect((await outcomes(setId)).map((r) => r.outcome)).toEqual(K3_M2_OUTCOMES);
   });
 
   it("gives the same outcomes when the votes are imported (k = 3, m = 2), creating outside raters once", async () => {
-    const { setId, pairs } = await plantPairSet({ pairs: 5, raters: 3, agree: 2 });
+    const { setId, pairs } = await pairSet({ pairs: 5, raters: 3, agree: 2 });
     const [ann] = await pairClinicians(1);
-    const better = (v: Vote) => (v === "CHOSEN" ? PAIR_MODELS[0] : v === "REJECTED" ? PAIR_MODELS[1] : v === "TIE" ? "tie" : "both_bad");
+    const better = (v: Vote, p: (typeof pairs)[number]) =>
+      v === "CHOSEN" ? p.chosenModel : v === "REJECTED" ? p.rejectedModel : v === "TIE" ? "tie" : "both_bad";
     const raters = [ann!.email, "Dr Outside One", "Dr Outside Two"];
     const lines = K3_M2.flatMap((votes, position) =>
-      votes.map((v, r) => ({ pair: pairs[position]!.id, rater: raters[r], better: better(v) })),
+      votes.map((v, r) => ({ pair: pairs[position]!.id, rater: raters[r], better: better(v, pairs[position]!) })),
     );
     const summary = await importVotes({ setId, text: lines.map((l) => JSON.stringify(l)).join("\n"), actorId: null });
     expect(summary).toMatchObject({ ok: true, imported: 12, pairs: 5, outcomes: { VERIFIED: 1, OVERTURNED: 1, DISPUTED: 2, PENDING: 1 } });
@@ -284,7 +296,7 @@ describe("votes and outcomes", () => {
   });
 
   it("recomputes the outcome when a clinician revises within the edit window, audits both, and refuses after it", async () => {
-    const { project, setId } = await plantPairSet({ pairs: 1, raters: 2, agree: 2 });
+    const { project, setId } = await pairSet({ pairs: 1, raters: 2, agree: 2 });
     const [ann, bob] = await pairClinicians(2);
     const votes: string[] = [];
     for (const user of [ann!, bob!]) {
@@ -328,16 +340,16 @@ describe("votes and outcomes", () => {
 
 describe("verification import-votes", () => {
   it("names every bad line and stores nothing", async () => {
-    const { setId, pairs } = await plantPairSet({ pairs: 2, raters: 2, agree: 2 });
-    const other = await plantPairSet({ pairs: 1, raters: 2, agree: 2 });
+    const { setId, pairs } = await pairSet({ pairs: 2, raters: 2, agree: 2 });
+    const other = await pairSet({ pairs: 1, raters: 2, agree: 2 });
     const [ann] = await pairClinicians(1);
     const unknown = randomUUID();
     const file = [
-      JSON.stringify({ pair: pairs[0]!.id, rater: ann!.email, better: PAIR_MODELS[0] }),
-      JSON.stringify({ pair: unknown, rater: ann!.email, better: PAIR_MODELS[0] }),
-      JSON.stringify({ pair: other.pairs[0]!.id, rater: ann!.email, better: PAIR_MODELS[0] }),
+      JSON.stringify({ pair: pairs[0]!.id, rater: ann!.email, better: pairs[0]!.chosenModel }),
+      JSON.stringify({ pair: unknown, rater: ann!.email, better: pairs[0]!.chosenModel }),
+      JSON.stringify({ pair: other.pairs[0]!.id, rater: ann!.email, better: pairs[0]!.chosenModel }),
       JSON.stringify({ pair: pairs[1]!.id, rater: "Dr Outside", better: "Claude-X" }),
-      JSON.stringify({ pair: pairs[1]!.id, rater: "Dr Outside", better: PAIR_MODELS[2] }),
+      JSON.stringify({ pair: pairs[1]!.id, rater: "Dr Outside", better: "mixtral" }),
       JSON.stringify({ pair: pairs[0]!.id, rater: ann!.email, better: "tie" }),
       '{"pair": "oops"',
     ].join("\n");
@@ -350,7 +362,7 @@ describe("verification import-votes", () => {
       {
         location: "line 5",
         field: "better",
-        reason: `"${PAIR_MODELS[2]}" is a candidate of this prompt but not one of the pair's two completions`,
+        reason: `"mixtral" is a candidate of this prompt but not one of the pair's two completions`,
       },
       { location: "line 6", field: "rater", reason: `"${ann!.email}" already votes on this pair on line 1` },
       { location: "line 7", field: "line", reason: "not valid JSON" },
@@ -366,7 +378,7 @@ describe("verification import-votes", () => {
   });
 
   it("exits 1 naming the lines on a bad file and 0 with the outcomes on a good one", async () => {
-    const { setId, pairs } = await plantPairSet({ pairs: 1, raters: 2, agree: 2 });
+    const { setId, pairs } = await pairSet({ pairs: 1, raters: 2, agree: 2 });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "votes-"));
     const bad = path.join(dir, "bad.jsonl");
     fs.writeFileSync(bad, `${JSON.stringify({ pair: pairs[0]!.id, rater: "Dr A", better: "nobody" })}\n`);
@@ -377,8 +389,8 @@ describe("verification import-votes", () => {
     fs.writeFileSync(
       good,
       [
-        { rater: "Dr A", better: PAIR_MODELS[1] },
-        { rater: "Dr B", better: PAIR_MODELS[1] },
+        { rater: "Dr A", better: pairs[0]!.rejectedModel },
+        { rater: "Dr B", better: pairs[0]!.rejectedModel },
       ]
         .map((l) => JSON.stringify({ pair: pairs[0]!.id, ...l }))
         .join("\n"),
