@@ -1,5 +1,4 @@
 import "server-only";
-import { AssignmentStatus } from "@/generated/prisma/enums";
 import { pool } from "@/lib/db/pool";
 import { queryOne, queryRows, sql } from "@/lib/db/sql";
 import { AppError } from "@/lib/errors/app-error";
@@ -94,11 +93,11 @@ export async function ownPairVotes(userId: string, setId: string) {
   return rows.map((r) => ({ ...r, preview: String(r.preview ?? "").slice(0, 160) }));
 }
 
-/** Whether the pair assignment exists and is the user's. */
-export async function isOwnPairAssignment(assignmentId: string, userId: string): Promise<boolean> {
+/** Whether the vote exists and is the user's own (not imported). */
+export async function isOwnPairVote(voteId: string, userId: string): Promise<boolean> {
   const row = await queryOne<{ id: string }>(
     pool(),
-    sql`SELECT id FROM verification_assignments WHERE id = ${assignmentId} AND user_id = ${userId} AND status = ${AssignmentStatus.ACTIVE}`,
+    sql`SELECT id FROM verification_votes WHERE id = ${voteId} AND user_id = ${userId} AND NOT imported`,
   );
   return row !== null;
 }
