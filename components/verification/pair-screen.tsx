@@ -18,7 +18,7 @@ type Flags = Record<Side, CandidateFlag[]>;
 interface Props {
   payload: PairAssignmentPayload;
   /** Called after a stored answer or a skip, with what the live region should announce. */
-  onDone: (message: string) => void;
+  onDone: (message: string, answered: boolean) => void;
 }
 
 const ANSWER_TEXT: Record<PairAnswer, string> = { A: "A is better", B: "B is better", TIE: "a tie", BOTH_BAD: "both unacceptable" };
@@ -98,7 +98,7 @@ export function PairScreen({ payload, onDone }: Props) {
     if (outcome.ok) {
       if (draftUrl) forgetUnsavedDraft(draftUrl);
       const sure = confidence ? `, confidence ${confidence}` : "";
-      onDone(isRevision ? `Revision saved: ${ANSWER_TEXT[answer]}${sure}.` : `Answer saved: ${ANSWER_TEXT[answer]}${sure}.`);
+      onDone(isRevision ? `Revision saved: ${ANSWER_TEXT[answer]}${sure}.` : `Answer saved: ${ANSWER_TEXT[answer]}${sure}.`, true);
     } else setError(outcome.errors.general ?? outcome.errors.ranking ?? "The server refused this answer.");
   }
 
@@ -112,7 +112,7 @@ export function PairScreen({ payload, onDone }: Props) {
     setSubmitting(false);
     if (res?.ok) {
       if (draftUrl) forgetUnsavedDraft(draftUrl);
-      onDone("Pair skipped.");
+      onDone("Pair skipped.", false);
       return;
     }
     const body = ((await res?.json().catch(() => ({}))) ?? {}) as { error?: string };

@@ -37,14 +37,14 @@ export function PairWorkspace({ slug, setId, setName, source }: { slug: string; 
     },
   });
 
-  async function onDone(message: string) {
+  async function onDone(message: string, answeredOne: boolean) {
     if (source.kind === "revision") {
       router.push(`/annotate/${slug}/verify/${setId}/answers`);
       return;
     }
-    setAnswered((n) => n + 1);
-    await current.refetch();
-    setNotice(`${message} ${current.data?.done === true ? "" : "Next pair loaded."}`.trim());
+    if (answeredOne) setAnswered((n) => n + 1);
+    const next = await current.refetch();
+    setNotice(next.data?.done === false ? `${message} Next pair loaded.` : message);
   }
 
   return (
