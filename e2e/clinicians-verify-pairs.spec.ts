@@ -63,7 +63,8 @@ test("the pair screen shows two responses as A and B, blind to models and the ju
       const html = await page.content();
       for (const secret of [...E2E_AGREEMENT_MODELS, "gpt-4o", "planted"]) expect(html).not.toContain(secret);
       await page.keyboard.press("b");
-      await page.keyboard.press("3");
+      // Checked, not typed: the second visit finds the first's draft, and typing 3 again would clear it.
+      await page.getByRole("radio", { name: "3", exact: true }).check();
       await expect(page.getByRole("radio", { name: "B is better" })).toBeChecked();
       await page.screenshot({ path: `docs/screenshots/verify-pair-${size.name}-${scheme}.png`, fullPage: size.name === "1920" });
       await page.context().close();
@@ -77,6 +78,11 @@ test("the pair screen shows two responses as A and B, blind to models and the ju
   await page.getByRole("button", { name: "Skip this pair" }).click();
   await expect(page.getByRole("status")).toContainText("Pair skipped.");
   await page.context().close();
+  // The skip claimed the next pair for them; that lease ends now rather than in 30 minutes.
+  await queryE2eDatabase(
+    `UPDATE verification_assignments SET lease_expires_at = now() WHERE status = 'ACTIVE' AND user_id = (SELECT id FROM users WHERE email = $1)`,
+    [E2E_USERS.verifierShots.email],
+  );
 });
 
 /** Answers every pair left for the clinician with the keyboard only; returns the milliseconds each took. */
