@@ -46,6 +46,17 @@ export function ProjectSettingsForm({ slug, settings }: { slug: string; settings
         </label>
       </div>
       <label className="block text-sm font-medium">
+        Queue order
+        <select name="queueOrder" defaultValue={settings.queueOrder} className={inputClass} aria-describedby="queue-order-help">
+          <option value="completion">Prompts closest to k rankings first</option>
+          <option value="judge-uncertain">Prompts the judge is least sure about first</option>
+        </select>
+        <span id="queue-order-help" className="mt-1 block font-normal text-slate-600">
+          Judge-uncertain: by the latest judge run&apos;s position flips, its gap between best and runner-up, and clinicians who disagree
+          with it; recomputed by the worker within 5 minutes of new rankings. Prompts it has not judged come after.
+        </span>
+      </label>
+      <label className="block text-sm font-medium">
         Guidelines (Markdown)
         <textarea name="guidelines" rows={6} defaultValue={settings.guidelines} className={inputClass} />
       </label>

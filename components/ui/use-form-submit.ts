@@ -16,7 +16,8 @@ export function useFormSubmit<T>(
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = event.currentTarget;
-    const data = new FormData(form);
+    // The pressed button's name and value too, as a native submission sends them (a form with several submit buttons).
+    const data = new FormData(form, (event.nativeEvent as SubmitEvent).submitter);
     start(async () => {
       const result = await action(null, data);
       setState(result);

@@ -46,6 +46,8 @@ export const PAGES: Record<string, Caller[]> = {
   "/projects/[slug]/agreement": STAFF,
   "/projects/[slug]/agreement/disagreements": ADMIN,
   "/projects/[slug]/prompts/[promptId]": STAFF,
+  "/projects/[slug]/verification": STAFF,
+  "/projects/[slug]/verification/[setId]": STAFF,
   "/runs": STAFF,
   "/runs/[id]": STAFF,
 };
@@ -125,6 +127,14 @@ export const ACTIONS: Record<string, { callers: Caller[]; args: ActionArg[]; end
     args: ["no-such-project", RANDOM_ID, "GOLD", { tiers: [] }],
   },
   "app/(app)/projects/[slug]/actions.ts#sendBackAction": { callers: ADMIN, args: ["no-such-project", RANDOM_ID, null, FORM] },
+  "app/(app)/projects/[slug]/verification/actions.ts#createVerificationSetAction": {
+    callers: ADMIN,
+    args: ["no-such-project", null, FORM],
+  },
+  "app/(app)/projects/[slug]/verification/actions.ts#adjudicatePairAction": {
+    callers: ADMIN,
+    args: ["no-such-project", RANDOM_ID, RANDOM_ID, null, FORM],
+  },
   "app/(app)/runs/actions.ts#createJudgeRunAction": { callers: ADMIN, args: [null, FORM] },
   "app/(app)/runs/actions.ts#createGenerationRunAction": { callers: ADMIN, args: [null, FORM] },
   "app/(app)/runs/actions.ts#controlRunAction": { callers: ADMIN, args: [RANDOM_ID, "pause"] },

@@ -19,6 +19,7 @@ interface ProjectRow {
   leaseMinutes: number;
   goldRate: number;
   specialtyMatching: boolean;
+  queueOrder: "completion" | "judge-uncertain";
 }
 
 /** A prompt's live load: submitted rankings plus unexpired active assignments. */
@@ -33,7 +34,9 @@ const IS_GOLD = sql`EXISTS (SELECT 1 FROM rankings g WHERE g.prompt_id = p.id AN
  * 3. At the project's gold rate, a gold prompt they have not done (gold prompts are served to
  *    everyone and do not count towards k).
  * 4. Otherwise a prompt they have not ranked with fewer than k live rankings, preferring prompts
- *    closest to complete (prompts.human_load, kept by a trigger, makes this an index scan).
+ *    closest to complete (prompts.human_load, kept by a trigger, makes this an index scan) — or,
+ *    when the project orders its queue by judge uncertainty, the prompts its judge is least sure
+ *    about (lib/annotation/queue-priorities.ts), then the others.
  *    Candidates are locked with FOR UPDATE SKIP LOCKED and the load is counted again once the
  *    lock is held, so concurrent claims never push a prompt past k, on one app server or many.
  *    When every prompt left is locked by another claim or submission at that instant, the claim
@@ -73,7 +76,7 @@ export async function claimNextAssignment(user: ClaimUser, projectSlug: string):
 async function loadProject(tx: Tx, slug: string, userId: string): Promise<ProjectRow & { resumed: string | null }> {
   const row = await queryOne<ProjectRow & { resumed: string | null }>(
     tx,
-    sql`WITH project AS (SELECT id, overlap_k, lease_minutes, gold_rate, specialty_matching FROM projects WHERE slug = ${slug}),
+    sql`WITH project AS (SELECT id, overlap_k, lease_minutes, gold_rate, specialty_matching, queue_order FROM projects WHERE slug = ${slug}),
           expired AS (
             UPDATE assignments a SET status = ${AssignmentStatus.EXPIRED}, finished_at = now()
               FROM prompts p, project j
@@ -98,10 +101,22 @@ async function loadProject(tx: Tx, slug: string, userId: string): Promise<Projec
  * against the conditions once its holder commits.
  */
 async function pickPrompt(tx: Tx, project: ProjectRow, user: ClaimUser, gold: boolean): Promise<string | null> {
+  // Judge-uncertain order: the prompts the judge is least sure about first, then (unjudged) the usual order.
+  if (!gold && project.queueOrder === "judge-uncertain") {
+    const unsure = await selectPrompt(tx, project, user, gold, "skip", "uncertain");
+    if (unsure) return unsure;
+  }
   return (await selectPrompt(tx, project, user, gold, "skip")) ?? selectPrompt(tx, project, user, gold, "wait");
 }
 
-async function selectPrompt(tx: Tx, project: ProjectRow, user: ClaimUser, gold: boolean, locked: "skip" | "wait"): Promise<string | null> {
+async function selectPrompt(
+  tx: Tx,
+  project: ProjectRow,
+  user: ClaimUser,
+  gold: boolean,
+  locked: "skip" | "wait",
+  order: "completion" | "uncertain" = "completion",
+): Promise<string | null> {
   const conditions: Sql[] = [
     sql`p.project_id = ${project.id}`,
     gold ? IS_GOLD : sql`NOT ${IS_GOLD}`,
@@ -113,9 +128,14 @@ async function selectPrompt(tx: Tx, project: ProjectRow, user: ClaimUser, gold: 
   }
   const row = await queryOne<{ id: string }>(
     tx,
-    sql`SELECT p.id FROM prompts p WHERE ${sql.join(conditions, sql` AND `)}
-      ORDER BY ${gold ? sql`p.created_at` : sql`p.human_load DESC`}
-      LIMIT 1 FOR UPDATE OF p ${locked === "skip" ? sql`SKIP LOCKED` : sql.empty}`,
+    order === "uncertain"
+      ? sql`SELECT p.id FROM prompt_queue_priorities q JOIN prompts p ON p.id = q.prompt_id
+             WHERE q.project_id = ${project.id} AND ${sql.join(conditions, sql` AND `)}
+             ORDER BY q.uncertainty DESC, p.human_load DESC
+             LIMIT 1 FOR UPDATE OF p ${locked === "skip" ? sql`SKIP LOCKED` : sql.empty}`
+      : sql`SELECT p.id FROM prompts p WHERE ${sql.join(conditions, sql` AND `)}
+             ORDER BY ${gold ? sql`p.created_at` : sql`p.human_load DESC`}
+             LIMIT 1 FOR UPDATE OF p ${locked === "skip" ? sql`SKIP LOCKED` : sql.empty}`,
   );
   return row?.id ?? null;
 }

@@ -1,6 +1,7 @@
 import type PgBoss from "pg-boss";
 import { foldClinicianCounts } from "@/lib/annotation/clinician-progress";
 import { expireLeases, purgeIdempotencyKeys } from "@/lib/annotation/housekeeping";
+import { refreshQueuePriorities } from "@/lib/annotation/queue-priorities";
 import { purgeOldLoginAttempts } from "@/lib/auth/login-throttle";
 import { deleteExpiredSessions } from "@/lib/auth/sessions";
 import { failInterruptedImports } from "@/lib/import/import-prompts";
@@ -12,7 +13,8 @@ import { foldProjectCounts } from "@/lib/projects/project-counts";
 /**
  * Housekeeping every 5 minutes: interrupted imports are marked failed, expired leases return to
  * the pool, old sign-in attempts, answered idempotency keys and expired sessions are deleted, and the
- * projects', clinicians' and runs' count deltas are folded.
+ * projects', clinicians' and runs' count deltas are folded, and judge-uncertain queue priorities
+ * follow new rankings.
  */
 export async function runMaintenance() {
   return {
@@ -24,6 +26,7 @@ export async function runMaintenance() {
     projectCountRowsFolded: await foldProjectCounts(),
     clinicianCountRowsFolded: await foldClinicianCounts(),
     runUnitCountRowsFolded: await foldRunUnitCounts(),
+    queuePrioritiesRefreshed: await refreshQueuePriorities(),
   };
 }
 

@@ -16,6 +16,8 @@ export const projectSettingsInput = z.object({
   leaseMinutes: z.coerce.number().int().min(1, "a lease lasts at least a minute").max(10_080, "a lease lasts at most a week"),
   goldRate: z.coerce.number().min(0, "between 0 and 1").max(1, "between 0 and 1"),
   specialtyMatching: z.boolean(),
+  /** The ranking queue's order: prompts closest to k first, or those the judge is least sure about first. */
+  queueOrder: z.enum(["completion", "judge-uncertain"], { error: "completion or judge-uncertain" }),
 });
 export type ProjectSettings = z.infer<typeof projectSettingsInput>;
 
@@ -36,6 +38,7 @@ export async function updateProjectSettings(slug: string, input: z.input<typeof 
           leaseMinutes: true,
           goldRate: true,
           specialtyMatching: true,
+          queueOrder: true,
         },
       });
       if (!before) throw new AppError("NOT_FOUND", `No project with the slug "${slug}".`);

@@ -81,6 +81,32 @@ export function judgeRunPairs(prompt: ExportPrompt, run: string, strategy: Pairi
   });
 }
 
+/**
+ * How unsure a judge run is about a prompt (null when it did not rank it): the uncertainty of its
+ * verdict on the pair that decides the prompt's best candidate, its best against its runner-up.
+ */
+export function promptJudgeUncertainty(prompt: ExportPrompt, run: string): number | null {
+  const judged = prompt.rankings.filter((r) => r.kind === "JUDGE" && r.runId === run);
+  if (judged.length === 0 || prompt.candidates.length < 2) return null;
+  const ranks = judgeConsensus(judged.map((r) => r.ranks));
+  const [best, runnerUp] = Array.from(ranks.keys()).sort((a, b) => ranks[a]! - ranks[b]! || a - b) as [number, number];
+  const scores = meanScores(judged, prompt.candidates.length);
+  const humans = prompt.rankings.filter((r) => r.kind === "HUMAN");
+  return judgeUncertainty(
+    {
+      run,
+      chosenRank: ranks[best]!,
+      rejectedRank: ranks[runnerUp]!,
+      chosenScore: scores[best] ?? null,
+      rejectedScore: scores[runnerUp] ?? null,
+      positionFlips: judged.length > 1 ? againstShare(judged, best, runnerUp) : null,
+      humanDisagreement: humans.length > 0 ? againstShare(humans, best, runnerUp) : null,
+    },
+    prompt.candidates.length,
+    judged[0]!.scoreScale,
+  );
+}
+
 /** Share of rankings that put `rejected` above `chosen`, a tie counting half. */
 function againstShare(rankings: readonly ExportRanking[], chosen: number, rejected: number): number {
   let against = 0;

@@ -17,7 +17,8 @@ export const verificationSourceSchema = z
 /** A verification set's options, as the form, the API and the CLI give them. */
 export const verificationConfigSchema = z
   .object({
-    name: z.string().trim().min(1, "give the set a name").max(200, "at most 200 characters"),
+    /** Versions are per name; without one, the set is named after its source. */
+    name: z.string().trim().max(200, "at most 200 characters").optional(),
     source: verificationSourceSchema,
     pairs: z.coerce.number().int("a whole number").min(1, "at least 1").max(100_000, "at most 100,000"),
     strategy: z.enum(PAIRING_STRATEGIES).default("best-random"),
@@ -32,7 +33,11 @@ export const verificationConfigSchema = z
       .default(0),
     disputed: z.enum(["exclude", "adjudicate"]).default("exclude"),
   })
-  .transform((c) => ({ ...c, agree: c.agree ?? Math.min(2, c.raters) }))
+  .transform((c) => ({
+    ...c,
+    name: c.name || `Pairs from ${c.source.kind === "judge" ? "judge run" : "export"} ${c.source.id.slice(0, 8)}`,
+    agree: c.agree ?? Math.min(2, c.raters),
+  }))
   .superRefine((c, ctx) => {
     if (c.agree > c.raters) ctx.addIssue({ code: "custom", path: ["agree"], message: `at most the raters per pair (${c.raters})` });
   });

@@ -6,7 +6,7 @@ import { action } from "@/lib/actions/action";
 import { formField } from "@/lib/actions/form-data";
 import { assignBatch, sendBackForRankings, setReferenceRanking } from "@/lib/annotation/admin-annotation";
 import { idSchema } from "@/lib/core/ids";
-import { updateProjectSettings } from "@/lib/projects/update-project";
+import { projectSettingsInput, updateProjectSettings } from "@/lib/projects/update-project";
 import { submissionSchema, type SubmissionInput } from "@/lib/ranking/submission-schema";
 
 const settingsForm = z.object({
@@ -19,6 +19,7 @@ const settingsForm = z.object({
   leaseMinutes: formField.text(),
   goldRate: formField.text(),
   specialtyMatching: formField.checkbox(),
+  queueOrder: formField.as(projectSettingsInput.shape.queueOrder),
 });
 
 const assignBatchForm = z.object({

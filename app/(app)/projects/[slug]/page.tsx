@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { SafeMarkdown } from "@/components/markdown/safe-markdown";
 import { AssignBatchForm } from "@/components/projects/assign-batch-form";
 import { ProjectSettingsForm } from "@/components/projects/project-settings-form";
+import type { ProjectSettings } from "@/lib/projects/update-project";
 import { clinicianProgress } from "@/lib/annotation/clinician-progress";
 import { listActiveClinicians } from "@/lib/users/manage-users";
 import { requireRole } from "@/lib/auth/guard";
@@ -53,6 +54,12 @@ export default async function ProjectPage({
             className="rounded-md border border-brand-600 px-4 py-2 text-sm font-medium text-brand-700 hover:bg-brand-50"
           >
             Agreement
+          </Link>
+          <Link
+            href={`/projects/${project.slug}/verification`}
+            className="rounded-md border border-brand-600 px-4 py-2 text-sm font-medium text-brand-700 hover:bg-brand-50"
+          >
+            Verification
           </Link>
           {user.role === "ADMIN" && (
             <Link
@@ -144,6 +151,7 @@ export default async function ProjectPage({
                   leaseMinutes: project.leaseMinutes,
                   goldRate: project.goldRate,
                   specialtyMatching: project.specialtyMatching,
+                  queueOrder: project.queueOrder as ProjectSettings["queueOrder"],
                 }}
               />
             </div>
