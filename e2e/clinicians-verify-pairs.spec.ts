@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import type { Browser, Page } from "@playwright/test";
 import { pairOutcome, type Vote } from "../lib/verification/pair-outcome";
 import { expect, test } from "./support/fixtures";
@@ -46,7 +47,7 @@ async function clinicianPage(
   return page;
 }
 
-test("the pair screen shows two responses as A and B, blind to models and the judge (screenshots at 390 and 1920 px, light and dark)", async ({
+test("the pair screen shows two responses as A and B, blind to models and the judge, passes axe (screenshots at 390 and 1920 px, light and dark)", async ({
   browser,
   signIn,
 }) => {
@@ -66,6 +67,9 @@ test("the pair screen shows two responses as A and B, blind to models and the ju
       // Checked, not typed: the second visit finds the first's draft, and typing 3 again would clear it.
       await page.getByRole("radio", { name: "3", exact: true }).check();
       await expect(page.getByRole("radio", { name: "B is better" })).toBeChecked();
+      // axe's WCAG A/AA rules, as e2e/accessibility.spec.ts runs them on the other pages: no serious or critical violation.
+      const { violations } = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+      expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help}`)).toEqual([]);
       await page.screenshot({ path: `docs/screenshots/verify-pair-${size.name}-${scheme}.png`, fullPage: size.name === "1920" });
       await page.context().close();
     }

@@ -7,6 +7,7 @@ import { setReferenceRanking } from "@/lib/annotation/admin-annotation";
 import { expireLeases } from "@/lib/annotation/housekeeping";
 import { pool } from "@/lib/db/pool";
 import { claimNextPair } from "@/lib/verification/claim-next-pair";
+import { createVerificationSet } from "@/lib/verification/create-verification-set";
 import { importVotes } from "@/lib/verification/import-votes";
 import { savePairDraft, skipPair } from "@/lib/verification/manage-pair-assignment";
 import { answerToVote, type PairAnswer } from "@/lib/verification/pair-answer";
@@ -175,6 +176,19 @@ describe("the pair verification queue", () => {
     expect((await assignmentTruth(other.assignment.id)).pairId).not.toBe((await assignmentTruth(first.assignment.id)).pairId);
     await submitPairVote({ userId: ann!.id, assignmentId: other.assignment.id, answer: answer("A"), idempotencyKey: randomUUID() });
     expect(await claimNextPair(ann!, { projectSlug: project.slug, setId })).toBeNull();
+  });
+
+  it("serves from any set of the project when no set is named, and only from the named set when one is", async () => {
+    const { project, runId, setId } = await pairSet({ pairs: 1, raters: 1, agree: 1 });
+    const second = await createVerificationSet(project.slug, { name: "Second set", source: `judge:${runId}`, pairs: 1, raters: 1 }, null);
+    const [ann] = await pairClinicians(1);
+    const fromSecond = (await claimNextPair(ann!, { projectSlug: project.slug, setId: second.id }))!;
+    expect(fromSecond.set.id).toBe(second.id);
+    await submitPairVote({ userId: ann!.id, assignmentId: fromSecond.assignment.id, answer: answer("A"), idempotencyKey: randomUUID() });
+    expect(await claimNextPair(ann!, { projectSlug: project.slug, setId: second.id })).toBeNull();
+    const fromAny = (await claimNextPair(ann!, { projectSlug: project.slug }))!;
+    expect(fromAny.set.id).toBe(setId);
+    await expect(claimNextPair(ann!, { projectSlug: project.slug, setId: randomUUID() })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
   it("serves only pairs whose prompt shares a tag with the clinician when the project matches specialties", async () => {
