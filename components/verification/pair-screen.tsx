@@ -218,7 +218,7 @@ export function PairScreen({ payload, onDone }: Props) {
             disabled={submitting}
             className="rounded bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700 disabled:opacity-60"
           >
-            {submitting ? "Saving…" : isRevision ? "Save revision" : "Submit"} <span className="text-xs opacity-80">(Enter)</span>
+            {submitting ? "Saving…" : isRevision ? "Save revision" : "Submit"} <span className="text-xs">(Enter)</span>
           </button>
           {!isRevision && (
             <button
