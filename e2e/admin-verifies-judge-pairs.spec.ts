@@ -12,12 +12,12 @@ test("an admin makes a verification set from a judge run, sees its outcomes and 
   await page.getByRole("link", { name: "Verification" }).click();
   await expect(page.getByRole("heading", { name: "Verification sets", level: 1 })).toBeVisible();
   const form = page.getByRole("region", { name: "New verification set" });
-  await form.getByLabel("Source").selectOption({ index: 0 });
-  await form.getByLabel("Name (optional)").fill("E2E verified pairs");
-  await form.getByLabel("Pairs").fill("8");
-  await form.getByLabel("Strategy (judge runs)").selectOption("best-worst");
-  await form.getByLabel("Sampling").selectOption("uncertain");
-  await form.getByLabel("Disputed pairs").selectOption("adjudicate");
+  await form.getByRole("combobox", { name: "Source", exact: true }).selectOption({ index: 0 });
+  await form.getByRole("textbox", { name: "Name (optional)" }).fill("E2E verified pairs");
+  await form.getByRole("spinbutton", { name: "Pairs", exact: true }).fill("8");
+  await form.getByRole("combobox", { name: "Strategy (judge runs)" }).selectOption("best-worst");
+  await form.getByRole("combobox", { name: "Sampling" }).selectOption("uncertain");
+  await form.getByRole("combobox", { name: "Disputed pairs" }).selectOption("adjudicate");
   await form.getByRole("button", { name: "Create verification set" }).click();
   await expect(page).toHaveURL(/\/verification\/[0-9a-f-]{36}$/);
   const setId = page.url().split("/").at(-1)!;
@@ -43,7 +43,7 @@ test("an admin makes a verification set from a judge run, sees its outcomes and 
     await queryE2eDatabase(`UPDATE verification_pairs SET vote_count = 2, outcome = $2 WHERE id = $1`, [pairs[i]!.id, outcome]);
   }
   await page.reload();
-  const stat = (label: string) => page.getByText(label, { exact: true }).locator("..");
+  const stat = (label: string) => page.getByText(label, { exact: true }).first().locator("..");
   await expect(stat("Verified")).toContainText("2of 8 pairs");
   await expect(stat("Overturned")).toContainText("1");
   await expect(stat("Disputed")).toContainText("1");

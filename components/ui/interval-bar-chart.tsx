@@ -33,7 +33,7 @@ export function IntervalBarChart({ title, bars }: { title: string; bars: Interva
           <YAxis type="category" dataKey="label" width={axisWidth} tick={CHART_TICK} interval={0} stroke={CHART_REFERENCE} />
           <Tooltip {...CHART_TOOLTIP} formatter={(v) => `${String(v)}%`} />
           <Bar dataKey="value" fill={CHART_COLORS[0]} isAnimationActive={false}>
-            <ErrorBar dataKey="error" width={4} strokeWidth={1.5} stroke={CHART_TEXT} direction="x" />
+            <ErrorBar dataKey="error" width={4} strokeWidth={1.5} stroke={CHART_TEXT} direction="x" isAnimationActive={false} />
           </Bar>
         </BarChart>
       </ResponsiveContainer>

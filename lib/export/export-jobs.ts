@@ -12,6 +12,8 @@ import { db } from "@/lib/db/prisma";
 import { withTransaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors/app-error";
 import { buildExportPackage } from "@/lib/export/build-export";
+import { buildVerifiedPackage } from "@/lib/verification/build-verified-export";
+import { isVerifiedExportConfig, verifiedExportConfigSchema } from "@/lib/verification/verified-export-config";
 import { configHash, exportConfigSchema, type ExportConfig, type ExportConfigInput } from "@/lib/export/export-config";
 import { exportBuildJob } from "@/lib/jobs/jobs";
 import { validateExportConfig } from "@/lib/export/validate-export-config";
@@ -60,7 +62,7 @@ export async function createExport(
 }
 
 /** Builds run in the worker: one job per export, its id the export's id (enqueueing twice is harmless). */
-async function enqueueExport(boss: PgBoss, exportId: string): Promise<void> {
+export async function enqueueExport(boss: PgBoss, exportId: string): Promise<void> {
   await exportBuildJob.send(boss, { exportId }, { id: exportId });
 }
 
@@ -81,22 +83,29 @@ export async function runExportBuild(exportId: string): Promise<void> {
     data: { status: "RUNNING", startedAt: new Date(), progress: 0, rowsWritten: 0, error: null },
   });
   let lastWrite = 0;
+  const onProgress = async (done: number, total: number, rowsWritten: number) => {
+    if (Date.now() - lastWrite < PROGRESS_WRITE_MS && done < total) return;
+    lastWrite = Date.now();
+    // Published at 1 only with the files: building reaches 0.99 at most.
+    const progress = total === 0 ? 0 : Math.min(0.99, done / total);
+    await execute(
+      pool(),
+      sql`UPDATE exports SET progress = ${progress}, rows_written = ${rowsWritten} WHERE id = ${exportId} AND status = ${ExportStatus.RUNNING}`,
+    );
+  };
   try {
-    const config = exportConfigSchema.parse(row.config);
-    const manifest = await buildExportPackage({
-      config,
-      directory: partial,
-      onProgress: async ({ promptsDone, promptsTotal, rowsWritten }) => {
-        if (Date.now() - lastWrite < PROGRESS_WRITE_MS && promptsDone < promptsTotal) return;
-        lastWrite = Date.now();
-        // Published at 1 only with the files: building reaches 0.99 at most.
-        const progress = promptsTotal === 0 ? 0 : Math.min(0.99, promptsDone / promptsTotal);
-        await execute(
-          pool(),
-          sql`UPDATE exports SET progress = ${progress}, rows_written = ${rowsWritten} WHERE id = ${exportId} AND status = ${ExportStatus.RUNNING}`,
-        );
-      },
-    });
+    // A verification set's benchmark package is an export too (its config has kind "verification").
+    const manifest = isVerifiedExportConfig(row.config)
+      ? await buildVerifiedPackage({
+          config: verifiedExportConfigSchema.parse(row.config),
+          directory: partial,
+          onProgress: ({ pairsDone, pairsTotal, rowsWritten }) => onProgress(pairsDone, pairsTotal, rowsWritten),
+        })
+      : await buildExportPackage({
+          config: exportConfigSchema.parse(row.config),
+          directory: partial,
+          onProgress: ({ promptsDone, promptsTotal, rowsWritten }) => onProgress(promptsDone, promptsTotal, rowsWritten),
+        });
     await rm(final, { recursive: true, force: true });
     await rename(partial, final);
     await withTransaction(

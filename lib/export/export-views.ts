@@ -46,8 +46,8 @@ function findExports(where: { id?: string } = {}, take?: number) {
 }
 
 function view(e: ExportRow): ExportView {
-  const config = e.config as { format?: string; fileType?: string; projects?: string[] };
-  const manifest = e.manifest as { exportVersion?: string; leftOut?: ExportView["leftOut"] } | null;
+  const config = e.config as { kind?: string; format?: string; fileType?: string; projects?: string[] };
+  const manifest = e.manifest as { exportVersion?: string; leftOut?: ExportView["leftOut"]; projects?: { slug: string }[] } | null;
   return {
     id: e.id,
     name: e.name,
@@ -55,9 +55,10 @@ function view(e: ExportRow): ExportView {
     progress: e.progress,
     rowsWritten: e.rowsWritten,
     error: e.error,
-    format: config.format ?? "",
+    // A verification set's benchmark (lib/verification) names its project in the manifest, once built.
+    format: config.kind === "verification" ? "verified benchmark" : (config.format ?? ""),
     fileType: config.fileType ?? "",
-    projects: config.projects ?? [],
+    projects: config.projects ?? manifest?.projects?.map((p) => p.slug) ?? [],
     config: e.config,
     exportVersion: manifest?.exportVersion ?? null,
     createdBy: e.createdBy?.name ?? null,

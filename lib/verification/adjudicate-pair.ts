@@ -9,12 +9,7 @@ import { AppError } from "@/lib/errors/app-error";
  * verdict upheld (VERIFIED) or reversed (OVERTURNED). The raters' votes stay as they were; the pair
  * records who decided and when, and the audit log what.
  */
-export async function adjudicatePair(
-  setId: string,
-  pairId: string,
-  decision: "VERIFIED" | "OVERTURNED",
-  actorId: string,
-): Promise<void> {
+export async function adjudicatePair(setId: string, pairId: string, decision: "VERIFIED" | "OVERTURNED", actorId: string): Promise<void> {
   await withTransaction(async (tx) => {
     const pair = await queryOne<{ outcome: string; disputed: string; adjudicated: boolean }>(
       tx,

@@ -7,6 +7,7 @@ import { pool } from "@/lib/db/pool";
 import { queryOne, queryRows, sql } from "@/lib/db/sql";
 import { AppError } from "@/lib/errors/app-error";
 import type { ExportConfig } from "@/lib/export/export-config";
+import { isVerifiedExportConfig } from "@/lib/verification/verified-export-config";
 import { exportDirectory } from "@/lib/export/export-jobs";
 import { exportFormat } from "@/lib/export/formats";
 import { categorySplit, packageLayout } from "@/lib/export/package-layout";
@@ -43,6 +44,13 @@ export async function exportTestSplitPairs(exportId: string, project: { id: stri
   if (!exp) throw new AppError("NOT_FOUND", `No export ${exportId}.`, "source");
   if (exp.status !== "READY")
     throw new AppError("INVALID_INPUT", `Export ${exportId} is ${exp.status.toLowerCase()}, not ready.`, "source");
+  // A verification set's own benchmark export (lib/verification/build-verified-export.ts) is not a source.
+  if (isVerifiedExportConfig(exp.config))
+    throw new AppError(
+      "INVALID_INPUT",
+      `Export ${exportId} is the verified benchmark of a verification set, not a rankings export; choose a rankings export's test split, or a judge run.`,
+      "source",
+    );
   const config = exp.config;
   if (!config.projects.includes(project.slug))
     throw new AppError("INVALID_INPUT", `Export ${exportId} does not include project "${project.slug}".`, "source");

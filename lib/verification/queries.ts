@@ -22,6 +22,8 @@ export interface VerificationSetRow {
   disputed: "exclude" | "adjudicate";
   pairCount: number;
   createdAt: Date;
+  /** The source as people know it: "judge run <name>" or "export <name>". */
+  sourceLabel: string;
 }
 
 /** A set by id, or NOT_FOUND naming the field. */
@@ -30,8 +32,11 @@ export async function verificationSet(setId: string, field = "set"): Promise<Ver
     ? await queryOne<VerificationSetRow>(
         pool(),
         sql`SELECT vs.id, vs.project_id, p.slug AS project_slug, vs.name, vs.version, vs.judge_run_id, vs.export_id, vs.config, vs.raters, vs.agree,
-                   vs.disputed, vs.pair_count, vs.created_at
-              FROM verification_sets vs JOIN projects p ON p.id = vs.project_id WHERE vs.id = ${setId}`,
+                   vs.disputed, vs.pair_count, vs.created_at,
+                   coalesce('judge run ' || r.name, 'export ' || e.name) AS source_label
+              FROM verification_sets vs JOIN projects p ON p.id = vs.project_id
+              LEFT JOIN judge_runs r ON r.id = vs.judge_run_id LEFT JOIN exports e ON e.id = vs.export_id
+             WHERE vs.id = ${setId}`,
       )
     : undefined;
   if (!set) throw new AppError("NOT_FOUND", `No verification set ${setId}.`, field);

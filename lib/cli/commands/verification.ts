@@ -1,9 +1,7 @@
 import "server-only";
-import fs from "node:fs";
-import { z } from "zod";
-import { parseFlags, parseValues, reportFileOutcome, UsageError, type CliIO, type Command } from "@/lib/cli/command";
-import { idSchema } from "@/lib/core/ids";
-import { importVotes } from "@/lib/verification/import-votes";
+import { parseFlags, parseValues, UsageError, type CliIO, type Command } from "@/lib/cli/command";
+import { VERIFICATION_EXPORT_USAGE, verificationExport } from "@/lib/cli/commands/verification-export";
+import { VERIFICATION_IMPORT_VOTES_USAGE, verificationImportVotes } from "@/lib/cli/commands/verification-import-votes";
 import { createVerificationSet } from "@/lib/verification/create-verification-set";
 import { verificationPairsListing, verificationSetSummary, type VerificationSetSummary } from "@/lib/verification/queries";
 import { PAIRING_STRATEGIES } from "@/lib/export/export-config";
@@ -58,22 +56,8 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
       else for (const line of showText(summary)) io.out(line);
     },
   },
-  "import-votes": {
-    usage:
-      'verification import-votes --set SET --file F [--json]   (JSONL {"pair", "rater", "better"}: better = a model name, "tie" or "both_bad")',
-    async run(args, io) {
-      const { values } = parseFlags(args, { set: { type: "string" }, file: { type: "string" }, json: { type: "boolean" } });
-      const input = parseValues(z.object({ set: idSchema("a verification set id"), file: z.string({ error: "required" }) }), values);
-      if (!fs.existsSync(input.file) || !fs.statSync(input.file).isFile()) throw new UsageError(`--file: cannot read ${input.file}`);
-      const summary = await importVotes({ setId: input.set, text: fs.readFileSync(input.file, "utf8"), actorId: null });
-      if (values.json && summary.ok) {
-        const outcomes = Object.fromEntries(Object.entries(summary.outcomes).map(([k, v]) => [k.toLowerCase(), v]));
-        io.out(JSON.stringify({ imported: summary.imported, pairs: summary.pairs, outcomes }));
-        return 0;
-      }
-      return reportFileOutcome(io, summary);
-    },
-  },
+  export: { usage: VERIFICATION_EXPORT_USAGE, run: verificationExport },
+  "import-votes": { usage: VERIFICATION_IMPORT_VOTES_USAGE, run: verificationImportVotes },
 };
 
 /** `verification show --json` (an interface: keys exact; agreements as fractions; humanHuman.ci95 is the kappa's). */

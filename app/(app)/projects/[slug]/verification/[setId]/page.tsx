@@ -41,7 +41,7 @@ export default async function VerificationSetPage({ params }: { params: Promise<
           {set.name} <span className="text-slate-500">v{set.version}</span>
         </h1>
         <p className="text-sm text-slate-600">
-          {String(set.config.source)} · {String(set.config.strategy)} pairs · {String(set.config.sampling)} sampling · {set.agree} of{" "}
+          From {set.sourceLabel} · {String(set.config.strategy)} pairs · {String(set.config.sampling)} sampling · {set.agree} of{" "}
           {set.raters} raters must agree · disputed pairs {set.disputed === "exclude" ? "left out" : "adjudicated by an admin"} · seed{" "}
           {String(set.config.seed)}
         </p>
@@ -85,6 +85,10 @@ export default async function VerificationSetPage({ params }: { params: Promise<
         </Table>
       </Card>
       <Card id="by-category-heading" title="Clinicians with the judge, by category and source">
+        <p className="px-4 pt-3 text-sm text-slate-600">
+          Bars: the share of the pairs the clinicians decided (verified or overturned) in which they upheld the judge. Whiskers: 95%
+          bootstrap intervals. The human category holds the overturned pairs, so its share is 0 by construction.
+        </p>
         <div className="grid gap-6 p-4 lg:grid-cols-2">
           <IntervalBarChart
             title="Share of decided pairs upheld, by category"

@@ -1,0 +1,74 @@
+import "server-only";
+import type PgBoss from "pg-boss";
+import { z } from "zod";
+import { writeAudit } from "@/lib/audit/audit-entry";
+import { pool } from "@/lib/db/pool";
+import { queryOne, sql } from "@/lib/db/sql";
+import { withTransaction } from "@/lib/db/transaction";
+import { AppError } from "@/lib/errors/app-error";
+import { fieldParts, zodProblems } from "@/lib/errors/zod-problems";
+import { enqueueExport } from "@/lib/export/export-jobs";
+import { safeName } from "@/lib/text/safe-text";
+import {
+  verifiedConfigHash,
+  verifiedExportConfigSchema,
+  type VerifiedExportConfig,
+  type VerifiedExportConfigInput,
+} from "@/lib/verification/verified-export-config";
+
+const exportName = z.object({ name: safeName().max(200, "at most 200 characters") }).transform((v) => v.name);
+
+/**
+ * Checks a verified export's configuration: the set exists and has kept pairs (verified or
+ * overturned); throws an AppError naming the field. Returns the parsed configuration and the set's name.
+ */
+export async function validateVerifiedExport(input: VerifiedExportConfigInput): Promise<{ config: VerifiedExportConfig; setName: string }> {
+  const parsed = verifiedExportConfigSchema.safeParse({ ...input, kind: "verification" });
+  if (!parsed.success) {
+    const problem = zodProblems(parsed.error, "config")[0]!;
+    throw new AppError("INVALID_INPUT", problem.message, fieldParts(problem.field)[0]);
+  }
+  const set = await queryOne<{ name: string; version: number; kept: number; pairs: number }>(
+    pool(),
+    sql`SELECT s.name, s.version, s.pair_count AS pairs,
+               (SELECT count(*)::int FROM verification_pairs p WHERE p.set_id = s.id AND p.outcome IN ('VERIFIED', 'OVERTURNED')) AS kept
+          FROM verification_sets s WHERE s.id = ${parsed.data.set}::uuid`,
+  );
+  if (!set) throw new AppError("INVALID_INPUT", `No verification set with the id ${parsed.data.set}.`, "set");
+  if (set.kept === 0)
+    throw new AppError(
+      "INVALID_INPUT",
+      `Nothing to export yet: none of the ${set.pairs} pairs of "${set.name}" v${set.version} is verified or overturned.`,
+      "set",
+    );
+  return { config: parsed.data, setName: `${set.name} v${set.version}` };
+}
+
+/**
+ * Records a verified benchmark export of a verification set (an `exports` row, QUEUED) and queues its
+ * build: the export job, pages, progress and download routes serve it as any export.
+ */
+export async function createVerifiedExport(
+  boss: PgBoss,
+  input: VerifiedExportConfigInput,
+  options: { name?: string | null; actorId: string },
+): Promise<string> {
+  const { config, setName } = await validateVerifiedExport(input);
+  const name = exportName.parse({ name: options.name?.trim() ?? "" }) || `${setName} · verified benchmark`;
+  const id = await withTransaction(
+    async (tx) => {
+      const row = await tx.export.create({ data: { name, config, configHash: verifiedConfigHash(config), createdById: options.actorId } });
+      await writeAudit(tx, {
+        actorId: options.actorId,
+        action: "export.create",
+        entityType: "export",
+        entityId: row.id,
+        after: { name, config },
+      });
+      return row.id;
+    },
+    { via: "prisma" },
+  );
+  await enqueueExport(boss, id);
+  return id;
+}
