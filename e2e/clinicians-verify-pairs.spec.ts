@@ -18,7 +18,7 @@ test.beforeAll(async () => {
     `WITH project AS (SELECT id FROM projects WHERE slug = $1),
           run AS (SELECT r.id FROM judge_runs r, project WHERE r.project_id = project.id ORDER BY r.created_at LIMIT 1)
      INSERT INTO verification_sets (project_id, name, version, judge_run_id, config, raters, agree, disputed, pair_count)
-     SELECT project.id, 'E2E verified pairs', coalesce((SELECT max(version) FROM verification_sets s WHERE s.project_id = project.id AND s.name = 'E2E verified pairs'), 0) + 1, run.id, '{}', 2, 2, 'exclude', $2 FROM project, run RETURNING id`,
+     SELECT project.id, 'E2E pairs for clinicians', coalesce((SELECT max(version) FROM verification_sets s WHERE s.project_id = project.id AND s.name = 'E2E pairs for clinicians'), 0) + 1, run.id, '{}', 2, 2, 'exclude', $2 FROM project, run RETURNING id`,
     // The next version each time: a retried worker runs this again on the same database.
     [SLUG, PROMPTS.length],
   );
