@@ -77,6 +77,21 @@ test("an admin makes a verification set from a judge run, sees its outcomes and 
   );
   expect(decided).toEqual({ outcome: "VERIFIED", adjudicated: true });
 
+  // The kept pairs (3 verified, 1 overturned) as a benchmark package, through the export job.
+  const setUrl = page.url();
+  const benchmark = page.getByRole("region", { name: "Verified benchmark" });
+  await benchmark.getByRole("combobox", { name: "File type" }).selectOption("parquet");
+  await benchmark.getByRole("button", { name: "Export verified benchmark" }).click();
+  await expect(benchmark.getByRole("status")).toHaveText("Benchmark export queued.");
+  await benchmark.getByRole("link", { name: "Open the export" }).click();
+  await expect(page.getByTestId("export-status")).toHaveText("ready", { timeout: 30_000 });
+  await expect(page.getByRole("link", { name: "data/test.parquet", exact: true })).toBeVisible();
+  const [exported] = await queryE2eDatabase<{ rows: number }>(
+    `SELECT f.rows FROM export_files f JOIN exports e ON e.id = f.export_id WHERE e.config->>'set' = $1 AND f.path = 'data/test.parquet'`,
+    [setId],
+  );
+  expect(exported).toEqual({ rows: 4 });
+
   for (const [width, scheme] of [
     [390, "dark"],
     [1920, "light"],
@@ -84,7 +99,7 @@ test("an admin makes a verification set from a judge run, sees its outcomes and 
     const shot = await browser.newContext({ viewport: { width, height: 900 }, colorScheme: scheme });
     const view = await shot.newPage();
     await signIn("admin", { page: view });
-    await view.goto(page.url());
+    await view.goto(setUrl);
     await expect(view.getByRole("heading", { level: 1 })).toHaveText("E2E verified pairs v1");
     await view.screenshot({ path: `test-results/verification-set-${width}-${scheme}.png`, fullPage: true });
     await shot.close();

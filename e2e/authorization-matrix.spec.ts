@@ -111,6 +111,8 @@ test.describe("the authorization matrix", () => {
         .replace(/\/rankings\/\[id\]/, `/rankings/${ids.rankingId}`)
         .replace(/\/assignments\/\[id\]/, `/assignments/${ids.assignmentId}`)
         .replace(/\/exports\/\[id\]/, `/exports/${ids.exportId}`)
+        // A set that does not exist: 404 past the guard (an upload with no name is refused, 422, before anything is read).
+        .replace("/leaderboards/[target]/[id]", `/leaderboards/set/${crypto.randomUUID()}`)
     );
   }
 

@@ -1,6 +1,6 @@
 "use client";
 
-import { Bar, BarChart, CartesianGrid, ErrorBar, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { Bar, BarChart, CartesianGrid, Cell, ErrorBar, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { CHART_COLORS, CHART_GRID, CHART_REFERENCE, CHART_TEXT, CHART_TICK, CHART_TOOLTIP } from "@/components/ui/chart-theme";
 
 export interface IntervalBar {
@@ -8,6 +8,8 @@ export interface IntervalBar {
   /** A share, 0–1 (shown as a percentage); null bars are listed as "no data". */
   value: number | null;
   ci95: [number, number] | null;
+  /** Drawn in the second colour (e.g. a reference row beside the models compared). */
+  reference?: boolean;
 }
 
 const pct = (x: number) => Number((100 * x).toFixed(1));
@@ -16,6 +18,7 @@ const pct = (x: number) => Number((100 * x).toFixed(1));
 export function IntervalBarChart({ title, bars }: { title: string; bars: IntervalBar[] }) {
   const data = bars.map((b) => ({
     label: b.label,
+    reference: b.reference ?? false,
     value: b.value === null ? 0 : pct(b.value),
     error: b.value !== null && b.ci95 ? [pct(b.value) - pct(b.ci95[0]), pct(b.ci95[1]) - pct(b.value)] : [0, 0],
   }));
@@ -29,10 +32,22 @@ export function IntervalBarChart({ title, bars }: { title: string; bars: Interva
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={data} layout="vertical" margin={{ top: 4, right: 24, bottom: 0, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" horizontal={false} stroke={CHART_GRID} />
-          <XAxis type="number" domain={[0, 100]} unit="%" tick={CHART_TICK} stroke={CHART_REFERENCE} />
+          {/* Fixed ticks and overflow allowed: a whisker rounded a hair past 100 must not stretch the axis. */}
+          <XAxis
+            type="number"
+            domain={[0, 100]}
+            ticks={[0, 20, 40, 60, 80, 100]}
+            allowDataOverflow
+            unit="%"
+            tick={CHART_TICK}
+            stroke={CHART_REFERENCE}
+          />
           <YAxis type="category" dataKey="label" width={axisWidth} tick={CHART_TICK} interval={0} stroke={CHART_REFERENCE} />
           <Tooltip {...CHART_TOOLTIP} formatter={(v) => `${String(v)}%`} />
           <Bar dataKey="value" fill={CHART_COLORS[0]} isAnimationActive={false}>
+            {data.map((d, i) => (
+              <Cell key={i} fill={d.reference ? CHART_COLORS[2] : CHART_COLORS[0]} />
+            ))}
             <ErrorBar dataKey="error" width={4} strokeWidth={1.5} stroke={CHART_TEXT} direction="x" isAnimationActive={false} />
           </Bar>
         </BarChart>

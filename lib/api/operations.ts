@@ -8,6 +8,7 @@ import { endpointInput } from "@/lib/judge/endpoints";
 import { generationRunInput } from "@/lib/judge/runs/create-generation-run";
 import { judgeRunInput } from "@/lib/judge/runs/create-judge-run";
 import { DRAFT_BODY, SKIP_BODY, SUBMISSION_BODY } from "@/lib/ranking/submission-schema";
+import { LEADERBOARD_READERS, SCORE_UPLOADERS } from "@/lib/rm-eval/leaderboard-routes";
 import { PAIR_ANSWER_BODY, PAIR_DRAFT_BODY } from "@/lib/verification/pair-answer";
 
 /**
@@ -100,6 +101,22 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   { method: "GET", path: "/api/exports/{id}", summary: "One export: status, configuration, manifest.", ...EXPORT_READERS },
   { method: "GET", path: "/api/exports/{id}/files/{path}", summary: "One file of an export.", ...EXPORT_READERS },
   { method: "GET", path: "/api/exports/{id}/zip", summary: "An export as one zip file.", ...EXPORT_READERS },
+  // Reward-model leaderboards (issue 17): a verification set's or an export's test split.
+  {
+    method: "GET",
+    path: "/api/leaderboards/{target}/{id}",
+    summary: "A benchmark's reward-model leaderboard, with the judge and clinicians as reference rows (?format=json|csv).",
+    ...LEADERBOARD_READERS,
+    pathValues: { target: ["set", "export"] },
+  },
+  {
+    method: "POST",
+    path: "/api/leaderboards/{target}/{id}/evaluations",
+    summary:
+      "Evaluate a reward model's score file (JSONL body; ?evaluationId&name&notes, the client-chosen id making a retry harmless) on the benchmark and store it.",
+    ...SCORE_UPLOADERS,
+    pathValues: { target: ["set", "export"] },
+  },
   // Imports and audit (admins, browser session).
   {
     method: "POST",

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { idsIn } from "@/lib/audit/audit-diff";
 import { pool } from "@/lib/db/pool";
 import { queryRows, sql, type Sql } from "@/lib/db/sql";
+import { csvCell } from "@/lib/text/csv-cell";
 
 /** What the audit log viewer and its CSV download filter on. */
 export const auditFilterSchema = z.object({
@@ -83,12 +84,6 @@ export async function auditActions(): Promise<string[]> {
   const rows = await queryRows<{ action: string }>(pool(), sql`SELECT DISTINCT action FROM audit_log ORDER BY action`);
   return rows.map((r) => r.action);
 }
-
-const csvCell = (v: unknown) => {
-  const s = v === null || v === undefined ? "" : typeof v === "string" ? v : v instanceof Date ? v.toISOString() : JSON.stringify(v);
-  // Quote every cell; a leading formula character is neutralised for spreadsheets.
-  return `"${(/^[=+\-@\t\r]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`;
-};
 
 /** Every matching entry as CSV, newest first, read in pages of 1,000 (memory stays flat). */
 export async function* auditCsv(filter: AuditFilter): AsyncGenerator<string> {

@@ -22,6 +22,7 @@ const COMMANDS = new Map<string, CommandEntry>([
   ["agreement", { load: async () => (await import("@/lib/cli/commands/agreement")).agreementCommand }],
   ["export", { load: async () => (await import("@/lib/cli/commands/export")).exportCommand }],
   ["verification", { load: async () => (await import("@/lib/cli/commands/verification")).verificationCommand }],
+  ["rm-eval", { load: async () => (await import("@/lib/cli/commands/rm-eval")).rmEvalCommand }],
   ["endpoint", { load: async () => (await import("@/lib/cli/commands/endpoint")).endpointCommand }],
   ["template", { load: async () => (await import("@/lib/cli/commands/template")).templateCommand }],
   ["generation-run", { load: async () => (await import("@/lib/cli/commands/generation-run")).generationRunCommand, enqueues: true }],

@@ -58,7 +58,8 @@ export async function importUpload(options: {
   });
 }
 
-async function* limitBytes(body: ReadableStream<Uint8Array>, maxBytes: number): AsyncGenerator<Buffer> {
+/** The upload body as Buffers, refused (413) once it passes `maxBytes`. */
+export async function* limitBytes(body: ReadableStream<Uint8Array>, maxBytes: number): AsyncGenerator<Buffer> {
   let total = 0;
   for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
     total += chunk.byteLength;
@@ -67,7 +68,7 @@ async function* limitBytes(body: ReadableStream<Uint8Array>, maxBytes: number): 
   }
 }
 
-function formatBytes(n: number): string {
+export function formatBytes(n: number): string {
   return n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(1)} GB` : `${Math.round(n / 1024 ** 2)} MB`;
 }
 

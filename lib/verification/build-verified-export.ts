@@ -10,7 +10,7 @@ import { canonicalJson } from "@/lib/export/export-config";
 import { openRowFile, ParquetBuffers, sha256File, type WrittenFile } from "@/lib/export/row-files";
 import { isKept } from "@/lib/verification/pair-outcome";
 import { loadVerifiedPairs, loadVerifiedSet, streamKeptPairTexts } from "@/lib/verification/load-verified-pairs";
-import { verifiedAgreement, type VerifiedAgreement } from "@/lib/verification/verified-agreement";
+import { setAgreementOf, type SetAgreement } from "@/lib/verification/verification-agreement";
 import { verifiedCard, type VerifiedSet } from "@/lib/verification/verified-card";
 import { verifiedConfigHash, type VerifiedExportConfig } from "@/lib/verification/verified-export-config";
 import {
@@ -34,7 +34,7 @@ export interface VerifiedManifest {
   projects: { slug: string; name: string; judgeRun: string | null }[];
   set: VerifiedSet;
   statistics: VerifiedStatistics;
-  agreement: VerifiedAgreement;
+  agreement: SetAgreement;
   /** The data file, then README.md. */
   files: ManifestFile[];
   /** Always empty (a package without kept pairs is refused); there for readers of every export's manifest. */
@@ -77,7 +77,7 @@ export async function buildVerifiedPackage({ config, directory, onProgress }: Bu
     { isolation: "REPEATABLE READ", readOnly: true },
   );
   const files: ManifestFile[] = [{ path: dataPath, ...written }];
-  const agreement = verifiedAgreement(pairs, set.config);
+  const agreement = setAgreementOf(pairs, set.config);
   const card = verifiedCard({
     config,
     exportVersion,

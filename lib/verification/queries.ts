@@ -6,7 +6,7 @@ import { isId } from "@/lib/core/ids";
 import { EXPORT_FORMATS } from "@/lib/export/export-config";
 import { exportFormat } from "@/lib/export/formats";
 import { outcomeCategories, type Outcome, type Vote } from "@/lib/verification/pair-outcome";
-import { setAgreement, type SetAgreement } from "@/lib/verification/verification-agreement";
+import { setAgreementOf, type SetAgreement } from "@/lib/verification/verification-agreement";
 
 export interface VerificationSetRow {
   id: string;
@@ -143,16 +143,15 @@ export async function verificationSetSummary(setId: string): Promise<Verificatio
           FROM verification_pairs vp JOIN prompts p ON p.id = vp.prompt_id
          WHERE vp.set_id = ${setId} ORDER BY vp.position`,
   );
-  const seed = String(set.config.seed ?? 0);
   const summarize = (group: string, members: PairVotes[]): SetBreakdownRow => ({
     group,
     ...countOutcomes(members),
-    agreement: agreementOf(members, seed),
+    agreement: setAgreementOf(members, set.config),
   });
   return {
     set,
     counts: countOutcomes(pairs),
-    agreement: agreementOf(pairs, seed),
+    agreement: setAgreementOf(pairs, set.config),
     bySource: groupsOf(pairs, (p) => [p.source ?? "(none)"]).map(([g, m]) => summarize(g, m)),
     byCategory: groupsOf(pairs, (p) => outcomeCategories(p.categories, p.outcome)).map(([g, m]) => summarize(g, m)),
     disputed: pairs
@@ -170,14 +169,6 @@ function countOutcomes(pairs: readonly PairVotes[]): OutcomeCounts {
     disputed: count("DISPUTED"),
     pending: count("PENDING"),
   };
-}
-
-function agreementOf(pairs: readonly PairVotes[], seed: string): SetAgreement {
-  // An admin's decision is not the raters' agreement with the judge: adjudicated pairs count as disputed here.
-  return setAgreement(
-    pairs.map((p) => ({ votes: p.votes.map((v) => v.vote), outcome: p.adjudicated ? "DISPUTED" : p.outcome })),
-    seed,
-  );
 }
 
 function groupsOf(pairs: readonly PairVotes[], keys: (p: PairVotes) => string[]): [string, PairVotes[]][] {

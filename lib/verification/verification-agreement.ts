@@ -33,6 +33,22 @@ export interface SetAgreement {
 const VOTES: readonly Vote[] = ["CHOSEN", "REJECTED", "TIE", "BOTH_BAD"];
 
 /**
+ * A set's agreement as every view states it (its page, `verification show`, the benchmark's card):
+ * every pair's votes in the order cast, seeded by the set's seed; an adjudicated pair counts as
+ * disputed, since an admin's decision is not the raters' agreement with the judge.
+ */
+export function setAgreementOf(
+  pairs: readonly { votes: readonly { vote: Vote }[]; outcome: Outcome; adjudicated: boolean }[],
+  setConfig: Record<string, unknown>,
+): SetAgreement {
+  const seed = typeof setConfig.seed === "number" || typeof setConfig.seed === "string" ? setConfig.seed : 0;
+  return setAgreement(
+    pairs.map((p) => ({ votes: p.votes.map((v) => v.vote), outcome: p.adjudicated ? "DISPUTED" : p.outcome })),
+    String(seed),
+  );
+}
+
+/**
  * Human–human and human–judge agreement of a verification set, with 95% percentile bootstrap
  * intervals over pairs (seeded: the same votes and seed give the same intervals).
  */

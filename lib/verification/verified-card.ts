@@ -2,7 +2,7 @@ import { stringify } from "yaml";
 import { hfFeatures } from "@/lib/export/columns";
 import { markdownText } from "@/lib/export/dataset-card";
 import { CATEGORY_RULES } from "@/lib/export/pair-categories";
-import type { VerifiedAgreement } from "@/lib/verification/verified-agreement";
+import type { SetAgreement } from "@/lib/verification/verification-agreement";
 import type { VerifiedExportConfig } from "@/lib/verification/verified-export-config";
 import { VERIFIED_COLUMNS, type VerifiedStatistics } from "@/lib/verification/verified-rows";
 
@@ -26,7 +26,7 @@ interface VerifiedCardInput {
   exportVersion: string;
   set: VerifiedSet;
   statistics: VerifiedStatistics;
-  agreement: VerifiedAgreement;
+  agreement: SetAgreement;
   file: { split: string; path: string; rows: number };
 }
 

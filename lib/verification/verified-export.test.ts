@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Outcome, Vote } from "@/lib/verification/pair-outcome";
-import { verifiedAgreement } from "@/lib/verification/verified-agreement";
+import { setAgreementOf } from "@/lib/verification/verification-agreement";
 import { verifiedCard, type VerifiedSet } from "@/lib/verification/verified-card";
 import { verifiedExportConfigSchema } from "@/lib/verification/verified-export-config";
 import { verifiedRow, verifiedStatistics, type VerifiedPairSource } from "@/lib/verification/verified-rows";
@@ -200,7 +200,7 @@ describe("verified benchmark statistics and card", () => {
       exportVersion: "abc",
       set,
       statistics: verifiedStatistics(pairs),
-      agreement: verifiedAgreement(pairs, set.config),
+      agreement: setAgreementOf(pairs, set.config),
       file: { split: "test", path: "data/test.parquet", rows: 3 },
     });
     expect(card).toContain("# MedPref verified benchmark: Cardio &lt;b&gt;bench&lt;/b&gt; v3");

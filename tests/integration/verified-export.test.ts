@@ -11,6 +11,7 @@ import { pool } from "@/lib/db/pool";
 import { db } from "@/lib/db/prisma";
 import { execute, queryOne, sql } from "@/lib/db/sql";
 import { exportDirectory, runExportBuild } from "@/lib/export/export-jobs";
+import { loadBenchmark } from "@/lib/rm-eval/benchmark-targets";
 import { getExport } from "@/lib/export/export-views";
 import { buildVerifiedPackage } from "@/lib/verification/build-verified-export";
 import { createVerificationSet } from "@/lib/verification/create-verification-set";
@@ -440,6 +441,12 @@ describe("verified benchmark export of a verification set", () => {
     ).rejects.toMatchObject({
       field: "source",
       message: `Export ${stored.id} is the verified benchmark of a verification set, not a rankings export; choose a rankings export's test split, or a judge run.`,
+    });
+
+    // Nor a reward-model benchmark of its own: the set is.
+    await expect(loadBenchmark({ exportId: stored.id })).rejects.toMatchObject({
+      code: "INVALID_INPUT",
+      message: `Export ${stored.id} is the verified benchmark of set ${seeded.setId}: evaluate on the set (--set ${seeded.setId}).`,
     });
 
     const out = path.join(await tmp(), "bench");

@@ -36,6 +36,11 @@ export default async function ExportPage({ params }: { params: Promise<{ id: str
         {exp.createdBy ? ` by ${exp.createdBy}` : ""}
       </p>
       <ExportLive initial={exp} />
+      <p className="text-sm">
+        <Link href={`/leaderboards/export/${exp.id}`} className="text-brand-700 underline">
+          Reward-model leaderboard on this export&apos;s test split
+        </Link>
+      </p>
       <details className="rounded-lg border border-slate-200 bg-white p-4">
         <summary className="cursor-pointer font-semibold">Configuration</summary>
         <pre className="mt-2 overflow-x-auto text-xs">{JSON.stringify(exp.config, null, 2)}</pre>

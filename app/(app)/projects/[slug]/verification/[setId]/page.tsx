@@ -6,6 +6,7 @@ import { IntervalBarChart } from "@/components/ui/interval-bar-chart";
 import { StatCard, StatGrid } from "@/components/ui/stat-card";
 import { Cell, HeaderCell, Row, RowHeader, Table } from "@/components/ui/table";
 import { AdjudicateForm } from "@/components/verification/adjudicate-form";
+import { ExportSetForm } from "@/components/verification/export-set-form";
 import { requireRole } from "@/lib/auth/guard";
 import { AppError } from "@/lib/errors/app-error";
 import { verificationSetSummary, type SetBreakdownRow } from "@/lib/verification/queries";
@@ -44,6 +45,11 @@ export default async function VerificationSetPage({ params }: { params: Promise<
           From {set.sourceLabel} · {String(set.config.strategy)} pairs · {String(set.config.sampling)} sampling · {set.agree} of{" "}
           {set.raters} raters must agree · disputed pairs {set.disputed === "exclude" ? "left out" : "adjudicated by an admin"} · seed{" "}
           {String(set.config.seed)}
+        </p>
+        <p className="mt-1 text-sm">
+          <Link href={`/leaderboards/set/${setId}`} className="text-brand-700 underline">
+            Reward-model leaderboard on this set
+          </Link>
         </p>
       </div>
       <StatGrid>
@@ -109,6 +115,16 @@ export default async function VerificationSetPage({ params }: { params: Promise<
         </div>
         <BreakdownTable caption="Outcomes and agreement by category" groups={summary.byCategory} />
         <BreakdownTable caption="Outcomes and agreement by source dataset" groups={summary.bySource} />
+      </Card>
+      <Card id="export-heading" title="Verified benchmark">
+        <div className="space-y-3 p-4">
+          <p className="text-sm text-slate-600">
+            One row per kept pair (verified as the judge chose; overturned with chosen and rejected swapped, in the human category), with
+            the judge&apos;s verdict and the raters&apos; votes by pseudonym, a dataset card and a manifest; the same votes give the same
+            bytes.
+          </p>
+          <ExportSetForm setId={set.id} />
+        </div>
       </Card>
       <Card id="disputed-heading" title={`Disputed pairs (${disputed.length})`}>
         {disputed.length === 0 ? (
