@@ -12,7 +12,7 @@ const PURE_CORES = [
   "lib/judge/runs/run-state.ts",
   "lib/import/{classify-record,import-tally,validate-prompt,content-hash}.ts",
   "lib/import/formats/**",
-  "lib/verification/{pair-outcome,verification-agreement,sample-pairs,candidate-pairs,verification-config,verified-rows,verified-card,verified-export-config}.ts",
+  "lib/verification/{pair-outcome,verification-agreement,sample-pairs,candidate-pairs,verification-config,verified-rows,verified-card,verified-export-config,pair-answer,vote-lines}.ts",
 ];
 // Generated Prisma enums are plain constants (pure cores and components may use them); the client is not.
 const SERVER_ONLY_IMPORTS = [

@@ -28,6 +28,10 @@ export const E2E_USERS = {
   resettee: { email: "e2e-resettee@medpref.test", role: "CLINICIAN" },
   roamer: { email: "e2e-roamer@medpref.test", role: "RESEARCHER" },
   drafter: { email: "e2e-drafter@medpref.test", role: "CLINICIAN" },
+  /** Verify pairs (issue 17's pair task): two by keyboard, one for the screenshots. */
+  verifierWide: { email: "e2e-verifier-wide@medpref.test", role: "CLINICIAN" },
+  verifierPhone: { email: "e2e-verifier-phone@medpref.test", role: "CLINICIAN" },
+  verifierShots: { email: "e2e-verifier-shots@medpref.test", role: "CLINICIAN" },
   /** Changes their saved theme (dark-mode spec); nobody else's pages change colour. */
   themer: { email: "e2e-themer@medpref.test", role: "RESEARCHER" },
 } as const;

@@ -9,6 +9,7 @@ import { generationRunInput } from "@/lib/judge/runs/create-generation-run";
 import { judgeRunInput } from "@/lib/judge/runs/create-judge-run";
 import { DRAFT_BODY, SKIP_BODY, SUBMISSION_BODY } from "@/lib/ranking/submission-schema";
 import { LEADERBOARD_READERS, SCORE_UPLOADERS } from "@/lib/rm-eval/leaderboard-routes";
+import { PAIR_ANSWER_BODY, PAIR_DRAFT_BODY } from "@/lib/verification/pair-answer";
 
 /**
  * Every route under app/api (but next-auth's own /api/auth/*): its method and path, who may call
@@ -147,6 +148,50 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     summary: "Revise one's own ranking.",
     roles: ["CLINICIAN"],
     body: SUBMISSION_BODY,
+    idempotent: true,
+  },
+  // Pair verification (clinicians, browser session; issue 17).
+  {
+    method: "GET",
+    path: "/api/projects/{slug}/verification/next",
+    summary: "Claim the next pair to verify (?set=ID for one verification set).",
+    roles: ["CLINICIAN"],
+  },
+  {
+    method: "GET",
+    path: "/api/verification-assignments/{id}",
+    summary: "A pair assignment as the pair screen shows it.",
+    roles: ["CLINICIAN"],
+  },
+  {
+    method: "PUT",
+    path: "/api/verification-assignments/{id}/draft",
+    summary: "Autosave a draft answer on a pair.",
+    roles: ["CLINICIAN"],
+    body: PAIR_DRAFT_BODY,
+  },
+  {
+    method: "POST",
+    path: "/api/verification-assignments/{id}/submit",
+    summary: "Answer a pair: A better, B better, tie or both unacceptable.",
+    roles: ["CLINICIAN"],
+    body: PAIR_ANSWER_BODY,
+    idempotent: true,
+  },
+  {
+    method: "POST",
+    path: "/api/verification-assignments/{id}/skip",
+    summary: "Skip a pair, with a reason.",
+    roles: ["CLINICIAN"],
+    body: SKIP_BODY,
+  },
+  { method: "GET", path: "/api/verification-votes/{id}", summary: "One's own answer on a pair.", roles: ["CLINICIAN"] },
+  {
+    method: "PUT",
+    path: "/api/verification-votes/{id}",
+    summary: "Revise one's own answer on a pair.",
+    roles: ["CLINICIAN"],
+    body: PAIR_ANSWER_BODY,
     idempotent: true,
   },
 ];

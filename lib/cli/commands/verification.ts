@@ -1,6 +1,7 @@
 import "server-only";
 import { parseFlags, parseValues, UsageError, type CliIO, type Command } from "@/lib/cli/command";
 import { VERIFICATION_EXPORT_USAGE, verificationExport } from "@/lib/cli/commands/verification-export";
+import { VERIFICATION_IMPORT_VOTES_USAGE, verificationImportVotes } from "@/lib/cli/commands/verification-import-votes";
 import { createVerificationSet } from "@/lib/verification/create-verification-set";
 import { verificationPairsListing, verificationSetSummary, type VerificationSetSummary } from "@/lib/verification/queries";
 import { PAIRING_STRATEGIES } from "@/lib/export/export-config";
@@ -56,6 +57,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
     },
   },
   export: { usage: VERIFICATION_EXPORT_USAGE, run: verificationExport },
+  "import-votes": { usage: VERIFICATION_IMPORT_VOTES_USAGE, run: verificationImportVotes },
 };
 
 /** `verification show --json` (an interface: keys exact; agreements as fractions; humanHuman.ci95 is the kappa's). */

@@ -48,20 +48,24 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DEFAULT_JUDGE = "imported judge";
 
 /** An outside rater's account: it owns rankings and cannot sign in. The same name maps to the same account. */
-async function externalRater(tx: Tx, name: string): Promise<string> {
+export async function externalRater(tx: Tx, name: string): Promise<string> {
+  const row = await queryOne<{ id: string }>(
+    tx,
+    sql`INSERT INTO users (email, name, role, is_external, active, pseudonym) VALUES (${externalRaterEmail(name)}, ${name}, ${Role.CLINICIAN}, true, false, ${newPseudonym()})
+     ON CONFLICT (email) DO UPDATE SET email = EXCLUDED.email RETURNING id`,
+  );
+  return row!.id;
+}
+
+/** The address an outside rater's account gets from its name (never deliverable: .invalid). */
+export function externalRaterEmail(name: string): string {
   const slug =
     name
       .toLowerCase()
       .replace(/[^a-z0-9]+/g, "-")
       .replace(/^-|-$/g, "")
       .slice(0, 40) || "rater";
-  const email = `${slug}-${createHash("sha256").update(name).digest("hex").slice(0, 8)}@external-raters.invalid`;
-  const row = await queryOne<{ id: string }>(
-    tx,
-    sql`INSERT INTO users (email, name, role, is_external, active, pseudonym) VALUES (${email}, ${name}, ${Role.CLINICIAN}, true, false, ${newPseudonym()})
-     ON CONFLICT (email) DO UPDATE SET email = EXCLUDED.email RETURNING id`,
-  );
-  return row!.id;
+  return `${slug}-${createHash("sha256").update(name).digest("hex").slice(0, 8)}@external-raters.invalid`;
 }
 
 /**
