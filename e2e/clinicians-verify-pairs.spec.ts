@@ -77,7 +77,9 @@ test("the pair screen shows two responses as A and B, blind to models and the ju
             v.nodes.map((n) => `${v.id}: ${v.help} — ${n.target.join(" ")} (${(n.failureSummary ?? "").replace(/\s+/g, " ").trim()})`),
           ),
       ).toEqual([]);
-      await page.screenshot({ path: `docs/screenshots/verify-pair-${size.name}-${scheme}.png`, fullPage: size.name === "1920" });
+      // Into docs/screenshots/ only when asked (MEDPREF_SCREENSHOTS=1), as the other documentation screenshots.
+      const folder = process.env.MEDPREF_SCREENSHOTS ? "docs/screenshots" : "test-results";
+      await page.screenshot({ path: `${folder}/verify-pair-${size.name}-${scheme}.png`, fullPage: size.name === "1920" });
       await page.context().close();
     }
   }
