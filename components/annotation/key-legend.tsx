@@ -15,8 +15,13 @@ export function KeyLegend({ count, allowTies }: { count: number; allowTies: bool
     ["Space on a ⠿ handle", "drag with the arrow keys; Space drops, Esc cancels"],
     ["?", "show these keys"],
   ];
+  return <KeyList rows={rows} />;
+}
+
+/** Keys and what they do, as a definition list (the ranking and pair screens' legends). */
+export function KeyList({ rows, label }: { rows: [string, string][]; label?: string }) {
   return (
-    <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
+    <dl aria-label={label} className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
       {rows.map(([key, what]) => (
         <div key={key} className="contents">
           <dt>

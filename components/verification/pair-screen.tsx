@@ -1,5 +1,6 @@
 "use client";
 
+import { KeyList } from "@/components/annotation/key-legend";
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import { PromptView } from "@/components/annotation/prompt-view";
 import { sendRanking } from "@/components/annotation/submit-ranking-request";
@@ -277,16 +278,5 @@ export function PairKeyLegend() {
     ["Enter, or Ctrl+Enter / ⌘+Enter in a text field", "submit"],
     ["?", "show or hide these keys"],
   ];
-  return (
-    <dl aria-label="Keys" className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
-      {rows.map(([key, what]) => (
-        <div key={key} className="contents">
-          <dt>
-            <kbd className="rounded border border-slate-300 bg-slate-50 px-1.5 font-mono text-xs">{key}</kbd>
-          </dt>
-          <dd className="text-slate-700">{what}</dd>
-        </div>
-      ))}
-    </dl>
-  );
+  return <KeyList rows={rows} label="Keys" />;
 }
