@@ -42,16 +42,33 @@ export async function createExport(
   options: { name?: string | null; actorId: string },
 ): Promise<string> {
   const config = await validateExportConfig(input);
-  const name = exportName.parse({ name: options.name?.trim() ?? "" }) || defaultName(config);
+  return queueExport(boss, {
+    config,
+    configHash: configHash(config),
+    name: options.name,
+    defaultName: defaultName(config),
+    actorId: options.actorId,
+  });
+}
+
+/**
+ * Records an export (an `exports` row, QUEUED, with its audit entry) and queues its build: the one
+ * way in for every kind of export, so the job, pages and download routes serve them all alike.
+ */
+export async function queueExport(
+  boss: PgBoss,
+  o: { config: object; configHash: string; name?: string | null; defaultName: string; actorId: string },
+): Promise<string> {
+  const name = exportName.parse({ name: o.name?.trim() ?? "" }) || o.defaultName;
   const created = await withTransaction(
     async (tx) => {
-      const row = await tx.export.create({ data: { name, config, configHash: configHash(config), createdById: options.actorId } });
+      const row = await tx.export.create({ data: { name, config: o.config, configHash: o.configHash, createdById: o.actorId } });
       await writeAudit(tx, {
-        actorId: options.actorId,
+        actorId: o.actorId,
         action: "export.create",
         entityType: "export",
         entityId: row.id,
-        after: { name, config },
+        after: { name, config: o.config },
       });
       return row;
     },
@@ -62,7 +79,7 @@ export async function createExport(
 }
 
 /** Builds run in the worker: one job per export, its id the export's id (enqueueing twice is harmless). */
-export async function enqueueExport(boss: PgBoss, exportId: string): Promise<void> {
+async function enqueueExport(boss: PgBoss, exportId: string): Promise<void> {
   await exportBuildJob.send(boss, { exportId }, { id: exportId });
 }
 

@@ -1,22 +1,16 @@
 import "server-only";
 import type PgBoss from "pg-boss";
-import { z } from "zod";
-import { writeAudit } from "@/lib/audit/audit-entry";
 import { pool } from "@/lib/db/pool";
 import { queryOne, sql } from "@/lib/db/sql";
-import { withTransaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors/app-error";
 import { fieldParts, zodProblems } from "@/lib/errors/zod-problems";
-import { enqueueExport } from "@/lib/export/export-jobs";
-import { safeName } from "@/lib/text/safe-text";
+import { queueExport } from "@/lib/export/export-jobs";
 import {
   verifiedConfigHash,
   verifiedExportConfigSchema,
   type VerifiedExportConfig,
   type VerifiedExportConfigInput,
 } from "@/lib/verification/verified-export-config";
-
-const exportName = z.object({ name: safeName().max(200, "at most 200 characters") }).transform((v) => v.name);
 
 /**
  * Checks a verified export's configuration: the set exists and has kept pairs (verified or
@@ -54,21 +48,11 @@ export async function createVerifiedExport(
   options: { name?: string | null; actorId: string },
 ): Promise<string> {
   const { config, setName } = await validateVerifiedExport(input);
-  const name = exportName.parse({ name: options.name?.trim() ?? "" }) || `${setName} · verified benchmark`;
-  const id = await withTransaction(
-    async (tx) => {
-      const row = await tx.export.create({ data: { name, config, configHash: verifiedConfigHash(config), createdById: options.actorId } });
-      await writeAudit(tx, {
-        actorId: options.actorId,
-        action: "export.create",
-        entityType: "export",
-        entityId: row.id,
-        after: { name, config },
-      });
-      return row.id;
-    },
-    { via: "prisma" },
-  );
-  await enqueueExport(boss, id);
-  return id;
+  return queueExport(boss, {
+    config,
+    configHash: verifiedConfigHash(config),
+    name: options.name,
+    defaultName: `${setName} · verified benchmark`,
+    actorId: options.actorId,
+  });
 }
