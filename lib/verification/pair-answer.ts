@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { FLAG_VALUES } from "@/lib/ranking/rubric";
-import { safeText } from "@/lib/text/safe-text";
+import { submissionSchema } from "@/lib/ranking/submission-schema";
 import type { Vote } from "@/lib/verification/pair-outcome";
 
 /**
@@ -19,15 +19,10 @@ const flagList = z
 export const pairAnswerSchema = z.object({
   answer: z.enum(PAIR_ANSWERS, { error: "choose A better, B better, tie or both unacceptable" }),
   confidence: z.number().int().min(1, "confidence goes from 1 to 5").max(5, "confidence goes from 1 to 5").nullish(),
-  rationale: safeText().max(20_000, "the rationale is limited to 20,000 characters").nullish(),
+  rationale: submissionSchema.shape.rationale,
   /** The same flags as rankings, per completion as shown. */
   flags: z.object({ A: flagList, B: flagList }).default({ A: [], B: [] }),
-  timeOnTaskMs: z
-    .number()
-    .int()
-    .min(0)
-    .max(7 * 24 * 3_600_000)
-    .default(0),
+  timeOnTaskMs: submissionSchema.shape.timeOnTaskMs,
 });
 export type PairAnswerSubmission = z.infer<typeof pairAnswerSchema>;
 export type PairAnswerInput = z.input<typeof pairAnswerSchema>;
