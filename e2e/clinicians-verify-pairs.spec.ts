@@ -4,6 +4,7 @@ import { pairOutcome, type Vote } from "../lib/verification/pair-outcome";
 import { expect, test } from "./support/fixtures";
 import { E2E_AGREEMENT_MODELS, E2E_AGREEMENT_PROJECT, E2E_USERS } from "./support/constants";
 import { queryE2eDatabase } from "./support/database";
+import { pairTimesLine, verifyByKeyboard } from "./support/pair-task";
 
 const SLUG = E2E_AGREEMENT_PROJECT;
 const PROMPTS = ["agree-2", "agree-3", "agree-4", "agree-5"];
@@ -98,44 +99,19 @@ test("the pair screen shows two responses as A and B, blind to models and the ju
   );
 });
 
-/** Answers every pair left for the clinician with the keyboard only; returns the milliseconds each took. */
-async function verifyByKeyboard(page: Page, pick: (texts: { A: string; B: string }, n: number) => "a" | "b" | "t" | "x") {
-  await page.goto(pairUrl());
-  const times: number[] = [];
-  for (let n = 1; ; n++) {
-    const heading = page.getByRole("heading", { name: "Which response is better?" });
-    const done = page.getByRole("heading", { name: "Nothing left for you in this set" });
-    await expect(heading.or(done)).toBeVisible();
-    if (await done.isVisible()) return times;
-    await expect(heading).toBeFocused();
-    const started = Date.now();
-    const texts = {
-      A: await page.getByRole("article", { name: "Response A" }).innerText(),
-      B: await page.getByRole("article", { name: "Response B" }).innerText(),
-    };
-    await page.keyboard.press(pick(texts, n));
-    await page.keyboard.press("4");
-    await page.keyboard.press("Enter");
-    await expect(page.getByText(`You answered ${n} pair${n === 1 ? "" : "s"} this session.`)).toBeVisible();
-    await expect(page.getByRole("status")).toContainText("Answer saved");
-    times.push(Date.now() - started);
-  }
-}
-
 test("two clinicians verify every pair with the keyboard only; votes and outcomes are stored as the keys meant", async ({
   browser,
   signIn,
 }) => {
   const wide = await clinicianPage(browser, signIn, "verifierWide", { width: 1920, height: 1080 });
-  const wideTimes = await verifyByKeyboard(wide, () => "a");
+  const wideTimes = await verifyByKeyboard(wide, pairUrl(), () => "a");
   // The second clinician sides with the judge's choice (its text starts "Answer 0") on the first two pairs and against it after.
   const phone = await clinicianPage(browser, signIn, "verifierPhone", { width: 390, height: 844, touch: true });
-  const phoneTimes = await verifyByKeyboard(phone, (t, n) => ((t.A.includes("Answer 0 to") ? n <= 2 : n > 2) ? "a" : "b"));
+  const phoneTimes = await verifyByKeyboard(phone, pairUrl(), (t, n) => ((t.A.includes("Answer 0 to") ? n <= 2 : n > 2) ? "a" : "b"));
   expect(wideTimes).toHaveLength(4);
   expect(phoneTimes).toHaveLength(4);
-  const all = [...wideTimes, ...phoneTimes].sort((a, b) => a - b);
   console.log(
-    `[pair task] time per pair (keyboard, from the pair shown to the answer stored and the next pair shown): median ${all[Math.floor(all.length / 2)]} ms, mean ${Math.round(all.reduce((s, t) => s + t, 0) / all.length)} ms, max ${all.at(-1)} ms over ${all.length} pairs`,
+    `[pair task] time per pair (keyboard, from the pair shown to the answer stored and the next pair shown): ${pairTimesLine([...wideTimes, ...phoneTimes])}`,
   );
   const votes = await queryE2eDatabase<{
     position: number;

@@ -48,6 +48,7 @@ export function LeaderboardTable({ rows }: { rows: LeaderboardRow[] }) {
             {r.kind !== "scores" && (
               <span className="ml-2 text-xs font-normal text-slate-600">{r.kind === "judge" ? "LLM judge" : "reference"}</span>
             )}
+            {r.judgeRun && <JudgeRunProgress run={r.judgeRun} />}
           </RowHeader>
           {ACCURACY_KEYS.map((k) => (
             <Cell key={k} className="whitespace-nowrap tabular-nums">
@@ -68,6 +69,19 @@ export function LeaderboardTable({ rows }: { rows: LeaderboardRow[] }) {
         </Row>
       ))}
     </Table>
+  );
+}
+
+/** Where a judge evaluation's run stands: its accuracy counts the verdicts answered so far. */
+function JudgeRunProgress({ run }: { run: NonNullable<LeaderboardRow["judgeRun"]> }) {
+  return (
+    <span className="block text-xs font-normal text-slate-600">
+      <a href={`/runs/${run.id}`} className="text-brand-700 underline">
+        run {run.status.toLowerCase()}
+      </a>
+      : {run.answered} of {run.units} calls answered (both orders of each pair)
+      {run.unjudged > 0 && `; ${run.unjudged} pair${run.unjudged === 1 ? "" : "s"} not judged yet`}
+    </span>
   );
 }
 

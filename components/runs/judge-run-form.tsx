@@ -1,15 +1,14 @@
 "use client";
 
 import { createJudgeRunAction } from "@/app/(app)/runs/actions";
+import { JudgeModelFields, type JudgeChoices } from "@/components/runs/judge-model-fields";
 import { RunFilterFields } from "@/components/runs/run-filter-fields";
 import { useOpenCreatedRun } from "@/components/runs/use-open-created-run";
 import { buttonClass, FormMessage, inputClass } from "@/components/ui/form-message";
 import { useFormSubmit } from "@/components/ui/use-form-submit";
 
-export interface RunFormOptions {
+export interface RunFormOptions extends JudgeChoices {
   projects: { slug: string; name: string }[];
-  endpoints: { id: string; name: string; supportsBatch: boolean; models: string[] }[];
-  templates: { id: string; name: string; version: number; style: string }[];
 }
 
 export function JudgeRunForm({ projects, endpoints, templates }: RunFormOptions) {
@@ -40,37 +39,7 @@ export function JudgeRunForm({ projects, endpoints, templates }: RunFormOptions)
             <option value="BATCH">OpenAI Batch (half price, within 24 h)</option>
           </select>
         </label>
-        <label className="text-sm font-medium">
-          Endpoint
-          <select name="endpointId" required className={inputClass} aria-invalid={invalid("endpointId")}>
-            {endpoints.map((e) => (
-              <option key={e.id} value={e.id}>
-                {e.name}
-                {e.supportsBatch ? " (batch)" : ""}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="text-sm font-medium">
-          Model
-          <input name="model" required list="judge-models" placeholder="gpt-4o" className={inputClass} aria-invalid={invalid("model")} />
-        </label>
-        <datalist id="judge-models">
-          {[...new Set(endpoints.flatMap((e) => e.models))].map((m) => (
-            <option key={m} value={m} />
-          ))}
-        </datalist>
-        <label className="text-sm font-medium">
-          Template
-          <select name="templateId" required className={inputClass} aria-invalid={invalid("templateId")}>
-            {templates.map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.name} (v{t.version}
-                {t.style === "PAIRWISE" ? ", two-candidate prompts" : ""})
-              </option>
-            ))}
-          </select>
-        </label>
+        <JudgeModelFields endpoints={endpoints} templates={templates} invalid={invalid} />
         <label className="text-sm font-medium">
           Permutations per prompt
           <input
@@ -81,31 +50,6 @@ export function JudgeRunForm({ projects, endpoints, templates }: RunFormOptions)
             defaultValue={2}
             className={inputClass}
             aria-invalid={invalid("permutations")}
-          />
-        </label>
-        <label className="text-sm font-medium">
-          Temperature
-          <input
-            name="temperature"
-            type="number"
-            min={0}
-            max={2}
-            step="0.1"
-            defaultValue={0}
-            className={inputClass}
-            aria-invalid={invalid("temperature")}
-          />
-        </label>
-        <label className="text-sm font-medium">
-          Repair rounds for invalid answers
-          <input
-            name="maxRepairs"
-            type="number"
-            min={0}
-            max={5}
-            defaultValue={2}
-            className={inputClass}
-            aria-invalid={invalid("maxRepairs")}
           />
         </label>
       </div>

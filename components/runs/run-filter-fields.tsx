@@ -26,55 +26,62 @@ export function RunFilterFields({ invalid }: { invalid: (field: string) => true 
           <input type="checkbox" name="withoutHumanRankings" /> Only prompts without human rankings
         </label>
       </fieldset>
-      <fieldset className="grid gap-3 rounded border border-slate-200 p-3 md:grid-cols-4">
-        <legend className="px-1 text-sm font-medium">Limits (the run pauses when a budget is spent)</legend>
-        <label className="text-sm">
-          Max concurrency
-          <input
-            name="maxConcurrency"
-            type="number"
-            min={1}
-            max={256}
-            defaultValue={8}
-            className={inputClass}
-            aria-invalid={invalid("maxConcurrency")}
-          />
-        </label>
-        <label className="text-sm">
-          Max calls
-          <input
-            name="budgetCalls"
-            type="number"
-            min={1}
-            placeholder="no limit"
-            className={inputClass}
-            aria-invalid={invalid("budgetCalls")}
-          />
-        </label>
-        <label className="text-sm">
-          Max tokens
-          <input
-            name="budgetTokens"
-            type="number"
-            min={1}
-            placeholder="no limit"
-            className={inputClass}
-            aria-invalid={invalid("budgetTokens")}
-          />
-        </label>
-        <label className="text-sm">
-          Max estimated cost (USD)
-          <input
-            name="budgetCostUsd"
-            type="number"
-            min={0}
-            step="0.01"
-            placeholder="no limit"
-            className={inputClass}
-            aria-invalid={invalid("budgetCostUsd")}
-          />
-        </label>
-      </fieldset>
+      <RunLimitFields invalid={invalid} />
     </>
+  );
+}
+
+/** What a run may spend and how many calls it makes at once (the run pauses when a budget is spent). */
+export function RunLimitFields({ invalid }: { invalid: (field: string) => true | undefined }) {
+  return (
+    <fieldset className="grid gap-3 rounded border border-slate-200 p-3 md:grid-cols-4">
+      <legend className="px-1 text-sm font-medium">Limits (the run pauses when a budget is spent)</legend>
+      <label className="text-sm">
+        Max concurrency
+        <input
+          name="maxConcurrency"
+          type="number"
+          min={1}
+          max={256}
+          defaultValue={8}
+          className={inputClass}
+          aria-invalid={invalid("maxConcurrency")}
+        />
+      </label>
+      <label className="text-sm">
+        Max calls
+        <input
+          name="budgetCalls"
+          type="number"
+          min={1}
+          placeholder="no limit"
+          className={inputClass}
+          aria-invalid={invalid("budgetCalls")}
+        />
+      </label>
+      <label className="text-sm">
+        Max tokens
+        <input
+          name="budgetTokens"
+          type="number"
+          min={1}
+          placeholder="no limit"
+          className={inputClass}
+          aria-invalid={invalid("budgetTokens")}
+        />
+      </label>
+      <label className="text-sm">
+        Max estimated cost (USD)
+        <input
+          name="budgetCostUsd"
+          type="number"
+          min={0}
+          step="0.01"
+          placeholder="no limit"
+          className={inputClass}
+          aria-invalid={invalid("budgetCostUsd")}
+        />
+      </label>
+    </fieldset>
   );
 }

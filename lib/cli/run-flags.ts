@@ -80,17 +80,19 @@ export function commonRunInput(values: RunFlagValues) {
 }
 
 /** Validates with the run's schema before anything is written: a failure is a usage error (exit 2) naming the flag. */
-export function checkRunInput<S extends z.ZodType>(schema: S, input: unknown): void {
+export function checkRunInput<S extends z.ZodType>(schema: S, input: unknown, flags: Record<string, string> = {}): void {
   const result = schema.safeParse(input);
   if (result.success) return;
   const problem = zodProblems(result.error)[0]!;
-  throw new UsageError(`${flagOf(problem.field)}: ${problem.message}`);
+  throw new UsageError(`${flagOf(problem.field, flags)}: ${problem.message}`);
 }
 
 /** Fields of each generator model, set by flags that apply to every model. */
 const MODEL_FLAGS: Record<string, string> = { temperature: "--temperature", maxTokens: "--max-output-tokens", model: "--model" };
 
-function flagOf(field: string): string {
+/** The flag that sets a field: the command's own `flags` first (e.g. rm-eval's --judge for the endpoint), then RUN_FLAGS. */
+function flagOf(field: string, flags: Record<string, string> = {}): string {
+  if (flags[field]) return flags[field];
   const parts = fieldParts(field);
   const modelFlag = parts[0] === "models" && parts[2] ? MODEL_FLAGS[parts[2]] : undefined;
   if (modelFlag) return modelFlag;
@@ -102,7 +104,8 @@ function flagOf(field: string): string {
 }
 
 /** A refusal of the run's creation (no such project, nothing matches, endpoint unusable) worded with the flag. */
-export function withRunFlag(error: unknown): never {
-  if (error instanceof AppError && error.field) throw new AppError(error.code, `${flagOf(error.field)}: ${error.message}`, error.field);
+export function withRunFlag(error: unknown, flags: Record<string, string> = {}): never {
+  if (error instanceof AppError && error.field)
+    throw new AppError(error.code, `${flagOf(error.field, flags)}: ${error.message}`, error.field);
   throw error;
 }

@@ -22,6 +22,13 @@ const generateUnitJob = z.object({
   promptId: idSchema("a prompt"),
   modelIndex: z.int().min(0),
 });
+/** One unit of a judge evaluation run (kind PAIR_JUDGE): a verification pair shown in one order (pair_judge_units). */
+const pairJudgeUnitJob = z.object({
+  kind: z.literal("PAIR_JUDGE"),
+  runId: idSchema("a run"),
+  promptId: idSchema("a prompt"),
+  unitIndex: z.int().min(0),
+});
 
 /**
  * Jobs stored before the two kinds had their own shape read `{ runId, promptId, permutation, kind? }`
@@ -35,19 +42,27 @@ function fromStoredShape(data: unknown): unknown {
   return job;
 }
 
-export type UnitJob = z.infer<typeof judgeUnitJob> | z.infer<typeof generateUnitJob>;
+export type UnitJob = z.infer<typeof judgeUnitJob> | z.infer<typeof generateUnitJob> | z.infer<typeof pairJudgeUnitJob>;
 export type JudgeUnitJob = z.infer<typeof judgeUnitJob>;
 export type GenerateUnitJob = z.infer<typeof generateUnitJob>;
+export type PairJudgeUnitJob = z.infer<typeof pairJudgeUnitJob>;
 
-/** The unit a job stands for (`judge_units.unit_index`): a permutation, or a generator model's index. */
+/** The unit a job stands for (`judge_units.unit_index`): a permutation, a generator model's index, or a pair in one order. */
 export function unitIndexOf(job: UnitJob): number {
-  return job.kind === "JUDGE" ? job.permutation : job.modelIndex;
+  switch (job.kind) {
+    case "JUDGE":
+      return job.permutation;
+    case "GENERATE":
+      return job.modelIndex;
+    case "PAIR_JUDGE":
+      return job.unitIndex;
+  }
 }
 
-/** One queue for every unit of every run (judge or generation); the job says which unit. */
+/** One queue for every unit of every run (judge, generation or judge evaluation); the job says which unit. */
 export const runUnitJob = defineJob<UnitJob>({
   name: "judge-call",
-  payload: z.preprocess(fromStoredShape, z.discriminatedUnion("kind", [judgeUnitJob, generateUnitJob])),
+  payload: z.preprocess(fromStoredShape, z.discriminatedUnion("kind", [judgeUnitJob, generateUnitJob, pairJudgeUnitJob])),
   options: { retryLimit: 5, retryDelay: 2, retryBackoff: true, expireInSeconds: 3600 },
 });
 

@@ -38,6 +38,8 @@ export interface RunConfigView {
   targetCandidates?: number;
   models?: { model: string; temperature: number; maxTokens: number }[];
   imported?: { file: string };
+  /** A judge evaluation's benchmark (lib/rm-eval/judge-evaluation.ts). */
+  evaluation?: { setId: string | null; exportId: string | null };
 }
 
 /** One run with its project, endpoint and template names; null when there is no such run. */

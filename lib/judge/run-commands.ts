@@ -3,6 +3,8 @@ import { z } from "zod";
 import { startQueue } from "@/lib/jobs/queue";
 import { createGenerationRun, type GenerationRunInput } from "@/lib/judge/runs/create-generation-run";
 import { createJudgeRun, type JudgeRunInput } from "@/lib/judge/runs/create-judge-run";
+import { createJudgeEvaluation, type JudgeEvaluationInput } from "@/lib/rm-eval/judge-evaluation";
+import type { BenchmarkRef } from "@/lib/rm-eval/benchmark-targets";
 import { cancelJudgeRun, pauseJudgeRun, resumeJudgeRun, startJudgeRun } from "@/lib/judge/runs/judge-queue";
 
 /**
@@ -53,4 +55,11 @@ export async function createAndStartGenerationRun(input: GenerationRunInput, act
   const run = await createGenerationRun(input, actorId);
   await startJudgeRun(await startQueue(), run.id, actorId);
   return run;
+}
+
+/** Creates a judge evaluation on a benchmark's pairs (its run and leaderboard row) and starts its run. */
+export async function createAndStartJudgeEvaluation(ref: BenchmarkRef, input: JudgeEvaluationInput, actorId: string | null) {
+  const created = await createJudgeEvaluation(ref, input, actorId);
+  await startJudgeRun(await startQueue(), created.runId, actorId);
+  return created;
 }

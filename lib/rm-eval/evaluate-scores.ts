@@ -99,11 +99,12 @@ export async function evaluateScores(o: ScoresEvaluationInput): Promise<ScoresEv
   });
   return {
     ok: true,
-    message: `Evaluated "${name}" on ${report.pairs} pairs of ${benchmark.label}: accuracy ${formatPercent(report.accuracy.all)}, macro ${formatPercent(report.accuracy.macro)}.`,
+    message: `Evaluated "${name}" on ${report.pairs} pairs of ${benchmark.label}: accuracy ${formatAccuracy(report.accuracy.all)}, macro ${formatAccuracy(report.accuracy.macro)}.`,
     problems: [],
     problemsNotShown: 0,
     evaluation: { id, name, pairs: report.pairs, accuracy: report.accuracy, ci95: report.ci95 },
   };
 }
 
-const formatPercent = (v: number | null) => (v === null ? "–" : `${(v * 100).toFixed(1)}%`);
+/** An accuracy as the messages give it: "85.0%", or "–" for a category without pairs. */
+export const formatAccuracy = (v: number | null) => (v === null ? "–" : `${(v * 100).toFixed(1)}%`);

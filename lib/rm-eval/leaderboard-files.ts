@@ -37,6 +37,7 @@ export function leaderboardJson(board: Leaderboard) {
       pairs: r.pairs,
       accuracy: Object.fromEntries(ACCURACY_KEYS.map((k) => [k, r.accuracy[k]])),
       ci95: Object.fromEntries(ACCURACY_KEYS.map((k) => [k, r.ci95[k]])),
+      ...(r.judgeRun && { judgeRun: r.judgeRun }),
     })),
   };
 }

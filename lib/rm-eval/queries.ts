@@ -3,6 +3,8 @@ import { pool } from "@/lib/db/pool";
 import { queryOne, queryRows, sql } from "@/lib/db/sql";
 import type { PairCategory } from "@/lib/export/pair-categories";
 import { evaluateAccuracy, type AccuracyKey, type AccuracyReport } from "@/lib/rm-eval/accuracy";
+import { loadBenchmark } from "@/lib/rm-eval/benchmark-targets";
+import { judgeEvaluationResult } from "@/lib/rm-eval/judge-evaluation";
 import { consensusAsScores, judgeAsScores, type KeptPairVotes } from "@/lib/rm-eval/reference-rows";
 import { outcomeCategories, type Outcome, type Vote } from "@/lib/verification/pair-outcome";
 
@@ -21,6 +23,8 @@ export interface LeaderboardRow {
   pairs: number;
   accuracy: Record<AccuracyKey, number | null>;
   ci95: Record<AccuracyKey, [number, number] | null>;
+  /** A judge evaluation's run and how far it is (its accuracy is computed from the verdicts so far). */
+  judgeRun: { id: string; status: string; answered: number; units: number; unjudged: number } | null;
 }
 
 export interface Leaderboard {
@@ -53,29 +57,41 @@ export async function leaderboard(target: LeaderboardTarget, id: string): Promis
     name: string;
     notes: string;
     kind: "scores" | "judge";
+    judgeRunId: string | null;
     createdAt: Date;
     pseudonym: string | null;
     pairs: number;
     results: Pick<AccuracyReport, "accuracy" | "ci95">;
   }>(
     pool(),
-    sql`SELECT e.id, e.name, e.notes, e.kind, e.created_at, u.pseudonym, e.pairs, e.results
+    sql`SELECT e.id, e.name, e.notes, e.kind, e.judge_run_id, e.created_at, u.pseudonym, e.pairs, e.results
           FROM rm_evaluations e LEFT JOIN users u ON u.id = e.created_by_id
          WHERE ${target === "set" ? sql`e.set_id = ${id}::uuid` : sql`e.export_id = ${id}::uuid`}
          ORDER BY e.created_at DESC, e.id`,
   );
-  const rows: LeaderboardRow[] = stored.map((e) => ({
-    id: e.id,
-    name: e.name,
-    notes: e.notes,
-    kind: e.kind,
-    createdAt: e.createdAt.toISOString(),
-    createdBy: e.pseudonym,
-    pairs: e.pairs,
-    accuracy: e.results.accuracy,
-    ci95: e.results.ci95,
-  }));
-  let keptPairs: number | null = stored[0]?.pairs ?? null;
+  // Judge evaluations are scored on the benchmark's pairs as they stand, from their runs' verdicts so far.
+  const benchmark = stored.some((e) => e.judgeRunId) ? await loadBenchmark(target === "set" ? { setId: id } : { exportId: id }) : null;
+  const rows: LeaderboardRow[] = await Promise.all(
+    stored.map(async (e) => {
+      const judged = e.judgeRunId && benchmark ? await judgeEvaluationResult(e.judgeRunId, benchmark) : null;
+      return {
+        id: e.id,
+        name: e.name,
+        notes: e.notes,
+        kind: e.kind,
+        createdAt: e.createdAt.toISOString(),
+        createdBy: e.pseudonym,
+        pairs: judged ? judged.pairs : e.pairs,
+        accuracy: judged ? judged.accuracy : e.results.accuracy,
+        ci95: judged ? judged.ci95 : e.results.ci95,
+        judgeRun:
+          judged && e.judgeRunId
+            ? { id: e.judgeRunId, status: judged.runStatus, answered: judged.answered, units: judged.units, unjudged: judged.unjudged }
+            : null,
+      };
+    }),
+  );
+  let keptPairs: number | null = stored.find((e) => e.kind === "scores")?.pairs ?? benchmark?.pairs.length ?? null;
   if (target === "set") {
     const kept = await keptPairVotes(id);
     keptPairs = kept.length;
@@ -100,6 +116,7 @@ function reference(name: string, scored: Parameters<typeof evaluateAccuracy>[0])
     pairs: report.pairs,
     accuracy: report.accuracy,
     ci95: report.ci95,
+    judgeRun: null,
   };
 }
 

@@ -3,8 +3,7 @@ import Link from "next/link";
 import { GenerationRunForm } from "@/components/runs/generation-run-form";
 import { JudgeRunForm } from "@/components/runs/judge-run-form";
 import { requireRole } from "@/lib/auth/guard";
-import { listEndpoints } from "@/lib/judge/endpoints";
-import { ensureBuiltInTemplates, latestTemplates } from "@/lib/judge/judge-templates";
+import { judgeChoices } from "@/lib/judge/judge-choices";
 import { listRuns } from "@/lib/judge/runs/run-views";
 import { listProjects } from "@/lib/projects/queries";
 
@@ -19,16 +18,8 @@ export default async function RunsPage() {
   const admin = user.role === "ADMIN";
   let forms: React.ReactNode = null;
   if (admin) {
-    await ensureBuiltInTemplates();
-    const [projects, endpoints, templates] = await Promise.all([listProjects(), listEndpoints(), latestTemplates()]);
-    const options = {
-      projects: projects.map((p) => ({ slug: p.slug, name: p.name })),
-      // Archived endpoints stay with the runs that used them; new runs cannot choose them.
-      endpoints: endpoints
-        .filter((e) => e.archivedAt === null)
-        .map((e) => ({ id: e.id, name: e.name, supportsBatch: e.supportsBatch, models: Object.keys(e.modelPrices as object) })),
-      templates: templates.map((t) => ({ id: t.id, name: t.name, version: t.version, style: t.style })),
-    };
+    const [projects, choices] = await Promise.all([listProjects(), judgeChoices()]);
+    const options = { projects: projects.map((p) => ({ slug: p.slug, name: p.name })), ...choices };
     forms = (
       <div className="space-y-3">
         <details className="rounded-lg border border-slate-200 bg-white p-4">
@@ -84,7 +75,13 @@ export default async function RunsPage() {
                   </td>
                   <td className="px-2 py-1">{r.projectName}</td>
                   <td className="px-2 py-1">
-                    {r.imported ? "imported" : r.kind === "GENERATE" ? "generation" : "judge"}
+                    {r.imported
+                      ? "imported"
+                      : r.kind === "GENERATE"
+                        ? "generation"
+                        : r.kind === "PAIR_JUDGE"
+                          ? "judge evaluation"
+                          : "judge"}
                     {r.mode === "BATCH" ? " · batch" : ""}
                   </td>
                   <td className="px-2 py-1">{r.status.toLowerCase()}</td>

@@ -33,7 +33,7 @@ function oneRunId(args: string[], what: string): string {
  * Follows a run's status in the database until it settles: 0 when it completed, 1 when it failed,
  * was cancelled or paused (a paused run waits for a person: a budget to raise, a resume).
  */
-async function waitForRun(id: string, io: CliIO, pollMs: number, timeoutMs: number | null): Promise<number> {
+export async function waitForRun(id: string, io: CliIO, pollMs: number, timeoutMs: number | null): Promise<number> {
   const deadline = timeoutMs === null ? null : Date.now() + timeoutMs;
   let last = "";
   for (;;) {

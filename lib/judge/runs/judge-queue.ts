@@ -14,6 +14,7 @@ import { runGenerationCall } from "@/lib/judge/runs/run-generation-call";
 import { EndpointRefusedError } from "@/lib/judge/endpoint-policy";
 import { judgeJobId } from "@/lib/judge/runs/job-id";
 import { runJudgeCall } from "@/lib/judge/runs/run-judge-call";
+import { runPairJudgeCall } from "@/lib/judge/runs/run-pair-judge-call";
 import { orphanedJobs } from "@/lib/judge/runs/run-slots";
 import { changeRunStatus, type RunStatusChange } from "@/lib/judge/runs/run-status";
 import { dispatchJobs } from "@/lib/judge/runs/unit-dispatcher";
@@ -34,10 +35,16 @@ async function enqueuePending(boss: PgBoss, runId: string): Promise<number> {
     return pending!.n;
   }
   const generation = (run.config as { generation?: number }).generation ?? 0;
-  const unitJob = (promptId: string, unitIndex: number): UnitJob =>
-    run.kind === RunKind.GENERATE
-      ? { kind: "GENERATE", runId, promptId, modelIndex: unitIndex }
-      : { kind: "JUDGE", runId, promptId, permutation: unitIndex };
+  const unitJob = (promptId: string, unitIndex: number): UnitJob => {
+    switch (run.kind) {
+      case RunKind.GENERATE:
+        return { kind: "GENERATE", runId, promptId, modelIndex: unitIndex };
+      case RunKind.PAIR_JUDGE:
+        return { kind: "PAIR_JUDGE", runId, promptId, unitIndex };
+      case RunKind.JUDGE:
+        return { kind: "JUDGE", runId, promptId, permutation: unitIndex };
+    }
+  };
   let enqueued = 0;
   // Keyset pages, so a run over 100k prompts is not read into memory at once.
   for (let after = { p: "00000000-0000-0000-0000-000000000000", u: -1 }; ;) {
@@ -154,7 +161,14 @@ async function recordUnitError(job: UnitJob, error: unknown): Promise<void> {
 }
 
 export function runUnit(data: UnitJob, ctx: JobContext): Promise<UnitResult> {
-  return data.kind === "GENERATE" ? runGenerationCall(data, ctx) : runJudgeCall(data, ctx);
+  switch (data.kind) {
+    case "GENERATE":
+      return runGenerationCall(data, ctx);
+    case "PAIR_JUDGE":
+      return runPairJudgeCall(data, ctx);
+    case "JUDGE":
+      return runJudgeCall(data, ctx);
+  }
 }
 
 /**

@@ -11,7 +11,13 @@ import { renderJudgePrompt } from "@/lib/judge/templates";
 import { ACTIVE_RUN_STATUSES } from "@/lib/judge/runs/run-state";
 import { inRunSlot, RetryLaterError, type JobContext, type UnitResult } from "@/lib/judge/runs/run-unit";
 import { sendLedger } from "@/lib/judge/runs/send-ledger";
-import { recordUnitOutcomeSoon, type CallRecord, type JudgeRankingRow } from "@/lib/judge/runs/unit-outcome";
+import {
+  recordUnitOutcomeSoon,
+  type CallRecord,
+  type JudgeRankingRow,
+  type UnitKey,
+  type UnitOutcome,
+} from "@/lib/judge/runs/unit-outcome";
 import type { Message } from "@/lib/core/messages";
 
 export interface JudgeJob {
@@ -104,17 +110,35 @@ export function shownUnit(
 
 /**
  * One (run, prompt, permutation) job: skipped when the run is not active or the unit is done;
- * otherwise, holding one of the run's slots, asks the judge and stores every attempt and, for a
- * valid answer, the ranking (once). A transport failure is retried by the queue with backoff;
- * on the job's last delivery it is recorded as the unit's failure.
+ * otherwise asks the judge (askJudgeForUnit) and stores, for a valid answer, the ranking (once).
  */
 export async function runJudgeCall(job: JudgeJob, ctx: JobContext): Promise<UnitResult> {
   const unit = await loadJudgeUnitSoon(job);
   if (!unit || !ACTIVE_RUN_STATUSES.has(unit.run.status)) return "skipped";
   if (unit.run.unitState !== UnitState.PENDING) return "exists";
+  return askJudgeForUnit({ runId: job.runId, promptId: job.promptId, unitIndex: job.permutation }, ctx, unit, (answer, attempts) => ({
+    judgeRanking: judgeRankingOf(job, unit.order, answer, attempts),
+  }));
+}
+
+/** The settings a unit's call needs from its run and endpoint (the unit's state aside). */
+export type JudgeCallSettings = Omit<JudgeUnitContext["run"], "id" | "permutations" | "seed" | "status" | "unitState">;
+
+/**
+ * Asks the judge about one shown unit, holding one of the run's slots, and stores every attempt and,
+ * for a valid answer, what `resultOf` makes of it (a ranking, or a pair's verdict). A transport failure
+ * is retried by the queue with backoff; on the job's last delivery it is recorded as the unit's failure.
+ * The caller has checked that the run is active and the unit pending.
+ */
+export async function askJudgeForUnit(
+  key: UnitKey,
+  ctx: JobContext,
+  unit: { run: JudgeCallSettings; order: string[]; userPrompt: string },
+  resultOf: (answer: JudgeAnswer, attempts: JudgeAttempt[]) => Pick<UnitOutcome, "judgeRanking" | "storeResult">,
+): Promise<UnitResult> {
   const { run, order, userPrompt } = unit;
-  return inRunSlot(job.runId, run.maxConcurrency, ctx.jobId, { promptId: job.promptId, unitIndex: job.permutation }, async (slot) => {
-    const ledger = sendLedger({ runId: job.runId, promptId: job.promptId, unitIndex: job.permutation, jobId: ctx.jobId });
+  return inRunSlot(key.runId, run.maxConcurrency, ctx.jobId, { promptId: key.promptId, unitIndex: key.unitIndex }, async (slot) => {
+    const ledger = sendLedger({ ...key, jobId: ctx.jobId });
     const outcome = await callJudge({
       client: judgeClient({ baseUrl: run.baseUrl, apiKeyEnv: run.apiKeyEnv }),
       model: run.model,
@@ -127,18 +151,15 @@ export async function runJudgeCall(job: JudgeJob, ctx: JobContext): Promise<Unit
       requestOptions: ledger.requestOptions,
     });
     const retry = !outcome.ok && outcome.transport && !ctx.lastDelivery;
-    const result = await recordUnitOutcomeSoon(
-      { runId: job.runId, promptId: job.promptId, unitIndex: job.permutation },
-      {
-        calls: outcome.attempts.map((a, i) => attemptRecord(a, order, outcome.ok && i === outcome.attempts.length - 1)),
-        sends: ledger.sendIds,
-        prices: run.modelPrices,
-        model: run.model,
-        shard: slot,
-        outcome: outcome.ok ? "DONE" : retry ? "RETRY" : "FAILED",
-        judgeRanking: outcome.ok ? judgeRankingOf(job, order, outcome.answer, outcome.attempts) : undefined,
-      },
-    );
+    const result = await recordUnitOutcomeSoon(key, {
+      calls: outcome.attempts.map((a, i) => attemptRecord(a, order, outcome.ok && i === outcome.attempts.length - 1)),
+      sends: ledger.sendIds,
+      prices: run.modelPrices,
+      model: run.model,
+      shard: slot,
+      outcome: outcome.ok ? "DONE" : retry ? "RETRY" : "FAILED",
+      ...(outcome.ok ? resultOf(outcome.answer, outcome.attempts) : {}),
+    });
     if (retry) throw new RetryLaterError(outcome.problems.join("; "));
     return result;
   });

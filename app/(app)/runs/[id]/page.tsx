@@ -18,14 +18,18 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   if (!isId(id)) notFound();
   const [run, progress] = await Promise.all([runView(id), runProgress(id)]);
   if (!run || !progress) notFound();
-  const judge = run.kind === "JUDGE";
+  // A judge evaluation is a judge too (endpoint, model, template), on a benchmark's pairs rather than whole prompts.
+  const judge = run.kind !== "GENERATE";
   const [failures, batches, prompts, report] = await Promise.all([
     runFailures(id),
     runBatches(id),
     runPrompts(id),
-    judge ? runPositionReport(id) : null,
+    run.kind === "JUDGE" ? runPositionReport(id) : null,
   ]);
   const config = run.config;
+  const evaluation = config.evaluation;
+  const leaderboard =
+    evaluation && (evaluation.setId ? `/leaderboards/set/${evaluation.setId}` : `/leaderboards/export/${evaluation.exportId}`);
   return (
     <div className="space-y-4">
       <p className="text-sm">
@@ -35,7 +39,8 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
       </p>
       <h1 className="text-2xl font-semibold">{run.name}</h1>
       <p className="text-sm text-slate-600">
-        {judge ? "Judge run" : "Generation run"} on{" "}
+        {run.kind === "JUDGE" ? "Judge run" : run.kind === "PAIR_JUDGE" ? "Judge evaluation (each pair in both orders)" : "Generation run"}{" "}
+        on{" "}
         <Link href={`/projects/${run.projectSlug}`} className="underline">
           {run.projectName}
         </Link>
@@ -47,6 +52,15 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
           </>
         )}
         {config.imported && <> · imported from {config.imported.file}</>}
+        {leaderboard && (
+          <>
+            {" "}
+            ·{" "}
+            <Link href={leaderboard} className="underline">
+              its leaderboard
+            </Link>
+          </>
+        )}
         {!judge && (
           <>
             {" "}
@@ -138,8 +152,15 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
                   <Link href={`/projects/${run.projectSlug}/prompts/${f.promptId}`} className="underline">
                     {f.externalId ?? f.promptId.slice(0, 8)}
                   </Link>{" "}
-                  · {judge ? <>permutation {f.permutationIndex + 1}</> : <>model {f.model ?? `#${f.permutationIndex + 1}`}</>} · attempt{" "}
-                  {f.attempt} · <span className="text-red-700">{f.error}</span>
+                  ·{" "}
+                  {run.kind === "JUDGE" ? (
+                    <>permutation {f.permutationIndex + 1}</>
+                  ) : run.kind === "PAIR_JUDGE" ? (
+                    <>unit {f.permutationIndex + 1}</>
+                  ) : (
+                    <>model {f.model ?? `#${f.permutationIndex + 1}`}</>
+                  )}{" "}
+                  · attempt {f.attempt} · <span className="text-red-700">{f.error}</span>
                 </div>
                 <details>
                   <summary className="cursor-pointer text-slate-600">Raw response</summary>

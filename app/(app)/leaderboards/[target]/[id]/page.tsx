@@ -3,24 +3,32 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { LeaderboardChart } from "@/components/rm-eval/leaderboard-chart";
 import { LeaderboardTable } from "@/components/rm-eval/leaderboard-table";
+import { JudgeEvaluationForm } from "@/components/rm-eval/judge-evaluation-form";
 import { ScoreUploader } from "@/components/rm-eval/score-uploader";
+import { RefreshWhilePending } from "@/components/ui/refresh-while-pending";
+import { isLiveStatus } from "@/components/ui/use-live-resource";
 import { Card, CardNote } from "@/components/ui/card";
 import { requireRole } from "@/lib/auth/guard";
 import { isId } from "@/lib/core/ids";
+import { judgeChoices } from "@/lib/judge/judge-choices";
 import { LEADERBOARD_TARGETS, leaderboard, type LeaderboardTarget } from "@/lib/rm-eval/queries";
 
 export const metadata: Metadata = { title: "Reward-model leaderboard" };
 export const dynamic = "force-dynamic";
 
 export default async function LeaderboardPage({ params }: { params: Promise<{ target: string; id: string }> }) {
-  await requireRole("ADMIN", "RESEARCHER");
+  const user = await requireRole("ADMIN", "RESEARCHER");
   const { target, id } = await params;
   if (!(LEADERBOARD_TARGETS as readonly string[]).includes(target) || !isId(id)) notFound();
   const board = await leaderboard(target as LeaderboardTarget, id);
   if (!board) notFound();
   const api = `/api/leaderboards/${board.target}/${board.id}`;
+  const judging = board.rows.some((r) => r.judgeRun && isLiveStatus(r.judgeRun.status));
+  // Judge evaluations spend an endpoint's budget: admins start them.
+  const choices = user.role === "ADMIN" ? await judgeChoices() : null;
   return (
     <div className="space-y-6">
+      <RefreshWhilePending pending={judging} />
       <p className="text-sm">
         {board.project ? (
           <Link href={`/projects/${board.project.slug}/verification/${board.id}`} className="text-brand-700 underline">
@@ -75,6 +83,16 @@ export default async function LeaderboardPage({ params }: { params: Promise<{ ta
         </p>
         <ScoreUploader target={board.target} id={board.id} />
       </Card>
+      {choices && (
+        <Card id="evaluate-judge" title="Evaluate an LLM judge">
+          <p className="px-4 pt-3 text-sm text-slate-700">
+            The endpoint judges every pair twice, once in each order, as a judge run does (budgets, retries, resumable). Right in both
+            orders counts 1, right in one order only (a position bias) or a tie counts one half. Its row shows the accuracy so far while the
+            run goes on.
+          </p>
+          <JudgeEvaluationForm target={board.target} id={board.id} {...choices} />
+        </Card>
+      )}
     </div>
   );
 }

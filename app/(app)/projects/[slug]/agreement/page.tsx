@@ -9,7 +9,7 @@ import { BreakdownTable } from "@/components/agreement/breakdown-table";
 import { FigureTable } from "@/components/agreement/figure-table";
 import { JudgesSection } from "@/components/agreement/judges-section";
 import { ModelsSection } from "@/components/agreement/models-section";
-import { RefreshWhilePending } from "@/components/agreement/refresh-while-pending";
+import { RefreshWhilePending } from "@/components/ui/refresh-while-pending";
 import { ReportBeingComputed } from "@/components/agreement/report-being-computed";
 import { Card, CardNote } from "@/components/ui/card";
 import { METRICS_HELP_PATH } from "@/lib/agreement/figure-display";

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { agreementColor } from "@/components/agreement/figure-table";
 import { formatFigure } from "@/lib/agreement/agreement-summary";
-import { RefreshWhilePending } from "@/components/agreement/refresh-while-pending";
+import { RefreshWhilePending } from "@/components/ui/refresh-while-pending";
 import { dashboardAgreement } from "@/lib/agreement/project-agreement";
 import { reportAgeLabel } from "@/lib/agreement/report-age";
 import { requireRole } from "@/lib/auth/guard";

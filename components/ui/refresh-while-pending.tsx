@@ -3,12 +3,13 @@
 import { useRouter } from "next/navigation";
 import { useEffect } from "react";
 
-/** How often the page asks the server again while its report is being checked or computed. */
+/** How often the page asks the server again while something on it is being computed. */
 const POLL_MS = 2000;
 
 /**
- * Re-renders the (server-rendered) agreement page every 2 s while a background refresh is pending,
- * so the new report replaces the old one as soon as it is stored; does nothing otherwise.
+ * Re-renders a server-rendered page every 2 s while background work it shows is pending (an agreement
+ * report's refresh, a judge evaluation's run), so the result replaces the old one as soon as it is
+ * stored; does nothing otherwise.
  */
 export function RefreshWhilePending({ pending }: { pending: boolean }) {
   const router = useRouter();
