@@ -1,4 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { sliceCodePoints } from "@/lib/critiques/code-points";
 import { FUZZY_MAX_DISTANCE_RATIO, matchQuote, matchQuotes } from "@/lib/critiques/quote-match";
 
 // Offsets (all BMP, so code points = UTF-16 units): "500 mg twice daily" at 16–34 and again at 142–160,
@@ -73,5 +75,40 @@ describe("matching a judge's quote to the completion", () => {
     // "Take " 0–4, 💊 5, " with " 6–11, 𝑥 12, " mg" 13–15.
     expect(matchQuote("Take 💊 with 𝑥 mg", "𝑥 mg")).toEqual({ kind: "exact", start: 12, end: 16, distance: 0 });
     expect(matchQuote("Take 💊 with 𝑥 mg", "WITH  𝑥")).toEqual({ kind: "normalized", start: 7, end: 13, distance: 0 });
+  });
+});
+
+describe("matching quotes taken from the completion (properties)", () => {
+  const word = fc.constantFrom("dose", "Metformin", "eGFR", "肾功能", "𝑥", "💊", "café", "50", "mg", "(daily)", "—");
+  const document = fc
+    .array(fc.tuple(word, fc.constantFrom(" ", "  ", "\n", ", ")), { minLength: 1, maxLength: 40 })
+    .map((parts) => parts.flat().join(""));
+
+  it("finds a verbatim quote exactly, at offsets that slice it back", () => {
+    fc.assert(
+      fc.property(document, fc.nat(), fc.nat(), (text, a, b) => {
+        const points = Array.from(text);
+        const [start, end] = [a % points.length, b % points.length].sort((x, y) => x - y) as [number, number];
+        const quote = points.slice(start, end + 1).join("");
+        const match = matchQuote(text, quote);
+        expect(match.kind).toBe("exact");
+        if (match.kind !== "unmatched") expect(sliceCodePoints(text, match.start, match.end)).toBe(quote);
+      }),
+    );
+  });
+
+  it("finds a quote with its case and whitespace changed, at offsets whose text differs only in those", () => {
+    const squash = (s: string) => s.replace(/\s+/g, " ").trim().toLowerCase();
+    fc.assert(
+      fc.property(document, fc.nat(), fc.nat(), (text, a, b) => {
+        const points = Array.from(text);
+        const [start, end] = [a % points.length, b % points.length].sort((x, y) => x - y) as [number, number];
+        const quote = points.slice(start, end + 1).join("");
+        fc.pre(squash(quote) !== "");
+        const match = matchQuote(text, `  ${quote.toUpperCase().replace(/\s+/g, "\n \t")} `);
+        expect(match.kind).not.toBe("unmatched");
+        if (match.kind !== "unmatched") expect(squash(sliceCodePoints(text, match.start, match.end))).toBe(squash(quote));
+      }),
+    );
   });
 });

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { zodProblems } from "@/lib/errors/zod-problems";
 import { critiqueSpanSchema, hasCriticalSpan, validateSpans, type CritiqueSpan } from "@/lib/critiques/spans";
@@ -19,7 +20,8 @@ const span = (over: Partial<CritiqueSpan>): CritiqueSpan => ({
 describe("a span's input shape", () => {
   const schema = critiqueSpanSchema(DEFAULT_TAXONOMY);
   it("defaults comment and correction to empty text", () => {
-    expect(schema.parse({ start: 5, end: 10, text: "50 mg", tag: "wrong-dose", severity: "major" })).toEqual(span({}));
+    const parsed: CritiqueSpan = schema.parse({ start: 5, end: 10, text: "50 mg", tag: "wrong-dose", severity: "major" });
+    expect(parsed).toEqual(span({}));
   });
 
   it("refuses unknown tags and severities, fractional offsets and notes over 2,000 characters", () => {
@@ -114,5 +116,20 @@ describe("critical spans", () => {
     expect(hasCriticalSpan([{ severity: "minor" }, { severity: "critical" }])).toBe(true);
     expect(hasCriticalSpan([{ severity: "minor" }, { severity: "major" }])).toBe(false);
     expect(hasCriticalSpan([])).toBe(false);
+  });
+});
+
+describe("validating spans (property)", () => {
+  it("accepts any span whose text is the completion's slice, and refuses it with one character changed", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme-composite", minLength: 1 }), fc.nat(), fc.nat(), (text, a, b) => {
+        const points = Array.from(text);
+        const [start, last] = [a % points.length, b % points.length].sort((x, y) => x - y) as [number, number];
+        const quoted = span({ start, end: last + 1, text: points.slice(start, last + 1).join("") });
+        expect(validateSpans(text, [quoted], DEFAULT_TAXONOMY)).toEqual({ ok: true });
+        const changed = { ...quoted, text: `${quoted.text.slice(0, -1)}\u0000` };
+        expect(validateSpans(text, [changed], DEFAULT_TAXONOMY)).toMatchObject({ ok: false, problems: [{ index: 0, field: "text" }] });
+      }),
+    );
   });
 });
