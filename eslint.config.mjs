@@ -5,6 +5,7 @@ import prettier from "eslint-config-prettier/flat";
 /** Modules that must stay pure: no database, no framework, no I/O (tested like specifications). */
 const PURE_CORES = [
   "lib/core/**",
+  "lib/critiques/**",
   "lib/ranking/**",
   "lib/agreement/{bootstrap,fleiss-kappa,fractional-ranks,kendall-w,krippendorff-alpha,pair-verdicts,rank-agreement}.ts",
   "lib/export/{pairing,splits,pair-categories}.ts",

@@ -56,7 +56,7 @@ const lower = (o: Loose): Loose =>
   Object.keys(o).every((k) => k === k.toLowerCase()) ? o : Object.fromEntries(Object.entries(o).map(([k, v]) => [k.toLowerCase(), v]));
 
 /** "Response 3", "Model 3", "3", 3 → 3 (or null). */
-function positionOf(label: unknown): number | null {
+export function positionOf(label: unknown): number | null {
   if (typeof label === "number" && Number.isInteger(label)) return label;
   if (typeof label !== "string") return null;
   const m = /^\s*(?:response|model|candidate|answer)?\s*#?\s*(\d+)\s*$/i.exec(label);
