@@ -1,4 +1,4 @@
-import ReactMarkdown, { type Components } from "react-markdown";
+import ReactMarkdown, { type Components, type Options } from "react-markdown";
 import rehypeSanitize, { defaultSchema } from "rehype-sanitize";
 import remarkBreaks from "remark-breaks";
 import remarkGfm from "remark-gfm";
@@ -31,18 +31,22 @@ const components: Components = {
 
 const schema = { ...defaultSchema, protocols: { ...defaultSchema.protocols, href: ["http", "https", "mailto"], src: [] } };
 
+/**
+ * The one set of rendering options for untrusted Markdown. A variant (the source-mapped candidate
+ * view) may append plugins: remark ones after these, rehype ones after the sanitizer.
+ */
+export const safeMarkdownOptions = {
+  remarkPlugins: [remarkGfm, remarkBreaks],
+  rehypePlugins: [[rehypeSanitize, schema]],
+  skipHtml: true,
+  urlTransform: safeUrl,
+  components,
+} satisfies Options;
+
 export function SafeMarkdown({ text, className }: { text: string; className?: string }) {
   return (
     <div className={`prose-safe ${className ?? ""}`}>
-      <ReactMarkdown
-        remarkPlugins={[remarkGfm, remarkBreaks]}
-        rehypePlugins={[[rehypeSanitize, schema]]}
-        skipHtml
-        urlTransform={safeUrl}
-        components={components}
-      >
-        {text}
-      </ReactMarkdown>
+      <ReactMarkdown {...safeMarkdownOptions}>{text}</ReactMarkdown>
     </div>
   );
 }
