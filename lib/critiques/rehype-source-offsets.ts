@@ -114,7 +114,6 @@ export function readStamp(properties: Element["properties"]): SourceStamp | null
  * when mapping many texts of one document.
  */
 export function mapStampedText(source: string | readonly string[], text: string, stamp: SourceStamp): RenderedSourceMap {
-  const slice =
-    typeof source === "string" ? codePointSlice(source, stamp.start, stamp.end) : source.slice(stamp.start, stamp.end).join("");
+  const slice = typeof source === "string" ? codePointSlice(source, stamp.start, stamp.end) : source.slice(stamp.start, stamp.end).join("");
   return renderedToSource(text, slice, stamp.start, { literal: stamp.literal });
 }

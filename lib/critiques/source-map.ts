@@ -143,9 +143,7 @@ export function coveredRenderedUnits(map: RenderedSourceMap, range: CodePointRan
   let to = -1;
   map.units.forEach((unit, index) => {
     const covered =
-      unit.start < unit.end
-        ? unit.start < range.end && unit.end > range.start
-        : range.start < unit.start && unit.start < range.end;
+      unit.start < unit.end ? unit.start < range.end && unit.end > range.start : range.start < unit.start && unit.start < range.end;
     if (covered) {
       if (from < 0) from = index;
       to = index + 1;
