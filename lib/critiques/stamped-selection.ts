@@ -23,11 +23,13 @@ export interface SourceSelection {
 
 /**
  * The source range of a selection between two boundaries in the document's stamped texts (`texts`
- * in document order; the boundaries in either order), or null when it covers nothing but
- * whitespace. A start at the end of a text moves to the start of the next one and an end at the start
- * of a text to the end of the previous one, so the range does not begin or end in the Markdown
- * syntax between them (`**`, a list marker); whitespace at either end is dropped
- * (`selectionToSourceRange`). `text` is the source slice: it equals the stored quote.
+ * in document order; the boundaries in either order), or null when it selects nothing but
+ * whitespace. Rendered whitespace at either end of the selection is dropped first (a double-click
+ * or a drag often takes the space or line after a word), then the start is taken in the text
+ * holding the first selected character and the end in the text holding the last, so the range
+ * neither begins nor ends in the Markdown syntax around them (`**`, `_`, a list marker);
+ * `selectionToSourceRange` then drops any source whitespace left at the ends. `text` is the source
+ * slice: it equals the stored quote.
  */
 export function stampedSelectionToSource(
   source: string,
@@ -35,38 +37,28 @@ export function stampedSelectionToSource(
   anchor: StampedPoint,
   focus: StampedPoint,
 ): SourceSelection | null {
-  const [first, last] = comesBefore(focus, anchor) ? [focus, anchor] : [anchor, focus];
-  const start = forwardOverEnds(texts, first);
-  const end = backwardOverStarts(texts, last);
-  const startText = texts[start.index];
-  const endText = texts[end.index];
-  if (!startText || !endText || startText.value.length === 0 || endText.value.length === 0) return null;
+  const starts: number[] = [];
+  let length = 0;
+  for (const text of texts) {
+    starts.push(length);
+    length += text.value.length;
+  }
+  const rendered = texts.map((text) => text.value).join("");
+  const global = (point: StampedPoint) => (starts[point.index] ?? length) + point.offset;
+  let from = Math.max(0, Math.min(global(anchor), global(focus)));
+  let to = Math.min(length, Math.max(global(anchor), global(focus)));
+  while (from < to && /\s/.test(rendered[from]!)) from++;
+  while (to > from && /\s/.test(rendered[to - 1]!)) to--;
+  if (from >= to) return null;
+  // The text holding rendered character `from`, and the one holding character `to - 1`.
+  const first = texts.findIndex((text, index) => from < starts[index]! + text.value.length);
+  const last = texts.findIndex((text, index) => to <= starts[index]! + text.value.length);
+  const startText = texts[first]!;
+  const endText = texts[last]!;
   const range = selectionToSourceRange(
     source,
-    boundaryToSource(mapStampedText(source, startText.value, startText.stamp), start.offset, "start"),
-    boundaryToSource(mapStampedText(source, endText.value, endText.stamp), end.offset, "end"),
+    boundaryToSource(mapStampedText(source, startText.value, startText.stamp), from - starts[first]!, "start"),
+    boundaryToSource(mapStampedText(source, endText.value, endText.stamp), to - starts[last]!, "end"),
   );
   return range ? { ...range, text: codePointSlice(source, range.start, range.end) } : null;
-}
-
-function comesBefore(a: StampedPoint, b: StampedPoint): boolean {
-  return a.index < b.index || (a.index === b.index && a.offset < b.offset);
-}
-
-function forwardOverEnds(texts: readonly StampedText[], point: StampedPoint): StampedPoint {
-  let { index, offset } = point;
-  while (index + 1 < texts.length && offset >= (texts[index]?.value.length ?? 0)) {
-    index++;
-    offset = 0;
-  }
-  return { index, offset };
-}
-
-function backwardOverStarts(texts: readonly StampedText[], point: StampedPoint): StampedPoint {
-  let { index, offset } = point;
-  while (index > 0 && offset <= 0) {
-    index--;
-    offset = texts[index]?.value.length ?? 0;
-  }
-  return { index, offset };
 }
