@@ -1,4 +1,5 @@
-import type { SourceStamp } from "@/lib/critiques/rehype-source-offsets";
+import { mapStampedText, type SourceStamp } from "@/lib/critiques/rehype-source-offsets";
+import { coveredRenderedUnits, type CodePointRange } from "@/lib/critiques/source-map";
 import { stampedSelectionToSource, type SourceSelection, type StampedPoint, type StampedText } from "@/lib/critiques/stamped-selection";
 
 const STAMP_SELECTOR = "[data-source-start]";
@@ -80,4 +81,49 @@ function mappedOffset(element: HTMLElement, probe: Range, container: Node, offse
     if (probe.comparePoint(node, node.data.length) <= 0) before += node.data.length;
   }
   return before;
+}
+
+/**
+ * The DOM Range over the rendered characters a source range covers (`coveredRenderedUnits` of each
+ * stamped text, as the highlighter marks them), or null when it covers none. With
+ * `selectSourceRange` a keyboard selection kept as source offsets (`extendSelectionBySentence`) is
+ * shown as the window selection, and `windowSelectionToSource` reads it back.
+ */
+export function sourceRangeToDomRange(root: HTMLElement, source: string, range: CodePointRange): Range | null {
+  const chars = Array.from(source);
+  let start: { node: Text; offset: number } | null = null;
+  let end: { node: Text; offset: number } | null = null;
+  for (const element of root.querySelectorAll<HTMLElement>(STAMP_SELECTOR)) {
+    const nodes = mappedTextNodes(element);
+    const value = nodes.map((node) => node.data).join("");
+    const covered = value.length > 0 ? coveredRenderedUnits(mapStampedText(chars, value, domStamp(element)), range) : null;
+    if (!covered) continue;
+    start ??= domPosition(nodes, covered.from, "start");
+    end = domPosition(nodes, covered.to, "end");
+  }
+  if (!start || !end) return null;
+  const domRange = root.ownerDocument.createRange();
+  domRange.setStart(start.node, start.offset);
+  domRange.setEnd(end.node, end.offset);
+  return domRange;
+}
+
+/** Makes the window selection the rendered characters `range` covers (clears it when none). */
+export function selectSourceRange(root: HTMLElement, source: string, range: CodePointRange): void {
+  const selection = root.ownerDocument.defaultView?.getSelection();
+  if (!selection) return;
+  selection.removeAllRanges();
+  const domRange = sourceRangeToDomRange(root, source, range);
+  if (domRange) selection.addRange(domRange);
+}
+
+/** The text node and offset of mapped character boundary `offset`: a start in the node after it, an end in the node before it. */
+function domPosition(nodes: Text[], offset: number, side: "start" | "end"): { node: Text; offset: number } | null {
+  let before = 0;
+  for (const node of nodes) {
+    const inside = side === "start" ? offset < before + node.data.length : offset <= before + node.data.length;
+    if (inside) return { node, offset: offset - before };
+    before += node.data.length;
+  }
+  return null;
 }

@@ -2,9 +2,10 @@
 
 import { useImperativeHandle, useMemo, useRef, type Ref } from "react";
 import ReactMarkdown from "react-markdown";
-import { windowSelectionToSource } from "@/components/critiques/dom-source-points";
+import { selectSourceRange, windowSelectionToSource } from "@/components/critiques/dom-source-points";
 import { sourceMappedMarkdownOptions } from "@/components/critiques/source-mapped-options";
 import type { HighlightSpan } from "@/lib/critiques/rehype-critique-marks";
+import type { CodePointRange } from "@/lib/critiques/source-map";
 import type { SourceSelection } from "@/lib/critiques/stamped-selection";
 
 export interface SourceMappedMarkdownHandle {
@@ -13,6 +14,11 @@ export interface SourceMappedMarkdownHandle {
    * `text` the source slice, whitespace at the ends dropped), or null when nothing inside is selected.
    */
   getSelectionSourceRange(): SourceSelection | null;
+  /**
+   * Shows a source range (code points into `text`) as the window selection, e.g. a keyboard
+   * selection grown with `extendSelectionBySentence`; `getSelectionSourceRange` reads it back.
+   */
+  selectSourceRange(range: CodePointRange): void;
 }
 
 /**
@@ -34,9 +40,16 @@ export function SourceMappedMarkdown({
 }) {
   const root = useRef<HTMLDivElement>(null);
   const options = useMemo(() => sourceMappedMarkdownOptions(spans), [spans]);
-  useImperativeHandle(ref, () => ({ getSelectionSourceRange: () => (root.current ? windowSelectionToSource(root.current, text) : null) }), [
-    text,
-  ]);
+  useImperativeHandle(
+    ref,
+    () => ({
+      getSelectionSourceRange: () => (root.current ? windowSelectionToSource(root.current, text) : null),
+      selectSourceRange: (range) => {
+        if (root.current) selectSourceRange(root.current, text, range);
+      },
+    }),
+    [text],
+  );
   return (
     <div ref={root} className={`prose-safe ${className ?? ""}`} data-source-mapped="">
       <ReactMarkdown {...options}>{text}</ReactMarkdown>

@@ -24,6 +24,14 @@ export const ANNOTATION_ATTRIBUTE = "data-critique-annotation";
  * (generated: footnote labels, back-references) and whitespace-only text without a position of its
  * own (line endings between block elements, which React drops inside tables). A fenced code block's
  * window starts after its opening fence line, so the info string is never taken for code.
+ *
+ * Which hast text nodes carry a position (mdast-util-to-hast 13, checked in its handlers): text,
+ * emphasis, strong, link text, heading and table-cell text do (their value is decoded — escapes,
+ * references — and `trimLines`'d); inline code does, over its backticks (a line ending in it
+ * renders as a space); a code block's text does not (its `<code>` does, over the fences); the
+ * pieces remark-breaks and GFM autolink literals split off do not (`remarkFillPositions` fills
+ * them in), nor the `"\n"` after each `<br>` and between blocks, a footnote reference's number
+ * (mapped inside its `[^label]`), the footnote section's label and back-references (unmapped).
  */
 export function rehypeSourceOffsets() {
   return (tree: Root, file: { value: unknown }) => {

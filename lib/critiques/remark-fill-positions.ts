@@ -85,8 +85,14 @@ class SourceIndex {
   }
 
   private point(offset: number): Point {
-    let line = 0;
-    while (line + 1 < this.lineStarts.length && this.lineStarts[line + 1]! <= offset) line++;
-    return { line: line + 1, column: offset - this.lineStarts[line]! + 1, offset };
+    // The last line starting at or before `offset` (binary search).
+    let low = 0;
+    let high = this.lineStarts.length - 1;
+    while (low < high) {
+      const middle = Math.ceil((low + high) / 2);
+      if (this.lineStarts[middle]! <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return { line: low + 1, column: offset - this.lineStarts[low]! + 1, offset };
   }
 }
