@@ -118,19 +118,28 @@ describe("a selection in the rendered Markdown maps to code-point offsets into t
 
 describe("highlighting stored spans in the rendering", () => {
   const source = "Give **5 mg** daily";
-  const dose: HighlightSpan = { id: "s1", start: 7, end: 11, tag: "wrong_dose", severity: "critical", label: "wrong dose", marker: "1" };
+  const dose: HighlightSpan = {
+    id: "s1",
+    start: 7,
+    end: 11,
+    tag: "wrong-dose",
+    severity: "critical",
+    label: "wrong dose",
+    marker: "D",
+    colour: "orange",
+  };
   const later: HighlightSpan = { id: "s2", start: 9, end: 19, tag: "incomplete", severity: "minor" };
 
   it("wraps exactly the covered characters in nested marks, with a screen-reader note and the marker", () => {
     const { html } = renderMapped(source, [dose, later]);
     expect(html).toBe(
       '<p><span data-source-start="0" data-source-end="5">Give </span><strong><span data-source-start="7" data-source-end="11">' +
-        '<mark class="critique-mark critique-tag-wrong-dose critique-severity-critical" data-span-id="s1" data-tag="wrong_dose" data-severity="critical" data-span-depth="1">' +
+        '<mark class="critique-mark critique-tag-wrong-dose critique-severity-critical critique-colour-orange" data-span-id="s1" data-tag="wrong-dose" data-severity="critical" data-span-depth="1">' +
         '<span class="sr-only" data-critique-annotation="">Marked: wrong dose, critical. </span>5 </mark>' +
-        '<mark class="critique-mark critique-tag-wrong-dose critique-severity-critical" data-span-id="s1" data-tag="wrong_dose" data-severity="critical" data-span-depth="1">' +
+        '<mark class="critique-mark critique-tag-wrong-dose critique-severity-critical critique-colour-orange" data-span-id="s1" data-tag="wrong-dose" data-severity="critical" data-span-depth="1">' +
         '<mark class="critique-mark critique-tag-incomplete critique-severity-minor" data-span-id="s2" data-tag="incomplete" data-severity="minor" data-span-depth="2">' +
         '<span class="sr-only" data-critique-annotation="">Marked: incomplete, minor. </span>mg</mark>' +
-        '<sup aria-hidden="true" data-critique-annotation="" class="critique-marker">1</sup><span class="sr-only" data-critique-annotation=""> (end of mark)</span></mark>' +
+        '<sup aria-hidden="true" data-critique-annotation="" class="critique-marker">D</sup><span class="sr-only" data-critique-annotation=""> (end of mark)</span></mark>' +
         '</span></strong><span data-source-start="13" data-source-end="19">' +
         '<mark class="critique-mark critique-tag-incomplete critique-severity-minor" data-span-id="s2" data-tag="incomplete" data-severity="minor" data-span-depth="1">' +
         ' daily<span class="sr-only" data-critique-annotation=""> (end of mark)</span></mark></span></p>',

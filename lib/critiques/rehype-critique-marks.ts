@@ -1,16 +1,19 @@
 import type { Element, ElementContent, Root, RootContent, Text } from "hast";
 import { mapStampedText, readStamp } from "@/lib/critiques/rehype-source-offsets";
-import { coveredRenderedUnits, type CodePointRange } from "@/lib/critiques/source-map";
+import { coveredRenderedUnits } from "@/lib/critiques/source-map";
+import type { CritiqueSpan } from "@/lib/critiques/spans";
+import type { CritiqueColour } from "@/lib/critiques/taxonomy";
 
-/** A stored span to highlight: `[start, end)` in code points of the source, as `CritiqueSpan`. */
-export interface HighlightSpan extends CodePointRange {
+/** A stored span to highlight: `[start, end)` in code points of the source, tag and severity as `CritiqueSpan`. */
+export interface HighlightSpan extends Pick<CritiqueSpan, "start" | "end" | "tag" | "severity"> {
+  /** Unique among the spans shown together (e.g. the span's row id, or rater and index). */
   id: string;
-  tag: string;
-  severity: "minor" | "major" | "critical";
-  /** The tag as read to a person ("wrong dose or unit"); the tag itself when absent. */
+  /** The tag as read to a person (the taxonomy tag's label, "Wrong dose or unit"); the tag key when absent. */
   label?: string;
-  /** A short visible marker after the span's last character (e.g. "1"), hidden from screen readers. */
+  /** A short visible marker after the span's last character (the taxonomy tag's marker), hidden from screen readers. */
   marker?: string;
+  /** The taxonomy tag's colour: adds the class `critique-colour-<colour>`. */
+  colour?: CritiqueColour;
 }
 
 export interface CritiqueMarkOptions {
@@ -20,7 +23,8 @@ export interface CritiqueMarkOptions {
 /**
  * A rehype plugin, run after `rehypeSourceOffsets`: wraps the rendered characters each span covers
  * (`coveredRenderedUnits` of every stamped text) in `<mark data-span-id data-tag data-severity
- * data-span-depth class="critique-mark critique-tag-<tag> critique-severity-<severity>">`. Where
+ * data-span-depth class="critique-mark critique-tag-<tag> critique-severity-<severity>
+ * critique-colour-<colour>">`. Where
  * spans overlap the marks nest, outer first (earlier start, then longer, then id), and
  * `data-span-depth` says how deep (1 = outermost), so styles can stack underlines. For screen
  * readers each span's first piece starts with visually hidden text "Marked: <label>, <severity>."
@@ -114,7 +118,12 @@ function markElement(span: HighlightSpan, depth: number, children: ElementConten
     type: "element",
     tagName: "mark",
     properties: {
-      className: ["critique-mark", `critique-tag-${tagSlug(span.tag)}`, `critique-severity-${span.severity}`],
+      className: [
+        "critique-mark",
+        `critique-tag-${tagSlug(span.tag)}`,
+        `critique-severity-${span.severity}`,
+        ...(span.colour ? [`critique-colour-${span.colour}`] : []),
+      ],
       dataSpanId: span.id,
       dataTag: span.tag,
       dataSeverity: span.severity,

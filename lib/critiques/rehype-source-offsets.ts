@@ -1,5 +1,5 @@
 import type { Element, ElementContent, Root, RootContent } from "hast";
-import { codePointSlice } from "@/lib/critiques/map-code-points";
+import { sliceCodePoints } from "@/lib/critiques/code-points";
 import { offsetConverter, renderedToSource, type CodePointRange, type RenderedSourceMap } from "@/lib/critiques/source-map";
 
 /**
@@ -122,6 +122,7 @@ export function readStamp(properties: Element["properties"]): SourceStamp | null
  * when mapping many texts of one document.
  */
 export function mapStampedText(source: string | readonly string[], text: string, stamp: SourceStamp): RenderedSourceMap {
-  const slice = typeof source === "string" ? codePointSlice(source, stamp.start, stamp.end) : source.slice(stamp.start, stamp.end).join("");
+  const slice =
+    typeof source === "string" ? sliceCodePoints(source, stamp.start, stamp.end) : source.slice(stamp.start, stamp.end).join("");
   return renderedToSource(text, slice, stamp.start, { literal: stamp.literal });
 }

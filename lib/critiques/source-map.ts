@@ -1,4 +1,4 @@
-import { codePointIndexOfUtf16, codePointSlice, countCodePoints } from "@/lib/critiques/map-code-points";
+import { codePointLength, sliceCodePoints } from "@/lib/critiques/code-points";
 
 /**
  * Alignment between a rendered Markdown text node and the source it came from. Offsets into the
@@ -90,7 +90,7 @@ function producedLength(rendered: string, source: string[], at: number, literal:
 
 function referenceAt(source: string[], at: number): { match: RegExpExecArray; length: number } | null {
   const match = CHARACTER_REFERENCE.exec(source.slice(at, at + LONGEST_REFERENCE).join(""));
-  return match ? { match, length: countCodePoints(match[0]) } : null;
+  return match ? { match, length: codePointLength(match[0]) } : null;
 }
 
 function referenceProduces(match: RegExpExecArray, rendered: string): boolean {
@@ -154,18 +154,28 @@ export function coveredRenderedUnits(map: RenderedSourceMap, range: CodePointRan
 
 /** `source`'s code points `[range.start, range.end)`: the quoted text of a span. */
 export function sourceText(source: string, range: CodePointRange): string {
-  return codePointSlice(source, range.start, range.end);
+  return sliceCodePoints(source, range.start, range.end);
 }
 
-/** Converts UTF-16 offsets into `source` (unist positions) to code-point offsets, and back. */
+/**
+ * Converts offsets into `source` between UTF-16 units (unist positions) and code points, both ways,
+ * by table: `code-points.ts` converts one offset by walking the text, and the plugins convert every
+ * node's position. Offsets outside the text are clamped to it; a UTF-16 offset inside a surrogate
+ * pair gives the pair's code point.
+ */
 export function offsetConverter(source: string): { toCodePoint(utf16: number): number; toUtf16(codePoint: number): number } {
-  const codePointOf = codePointIndexOfUtf16(source);
+  const codePointOf: number[] = [];
   const utf16Of: number[] = [];
-  codePointOf.forEach((codePoint, utf16) => {
-    if (utf16Of[codePoint] === undefined) utf16Of[codePoint] = utf16;
-  });
+  let utf16 = 0;
+  for (const char of source) {
+    utf16Of.push(utf16);
+    for (let unit = 0; unit < char.length; unit++) codePointOf.push(utf16Of.length - 1);
+    utf16 += char.length;
+  }
+  codePointOf.push(utf16Of.length);
+  utf16Of.push(source.length);
   return {
-    toCodePoint: (utf16) => codePointOf[Math.min(Math.max(utf16, 0), source.length)]!,
+    toCodePoint: (offset) => codePointOf[Math.min(Math.max(offset, 0), source.length)]!,
     toUtf16: (codePoint) => utf16Of[Math.min(Math.max(codePoint, 0), utf16Of.length - 1)]!,
   };
 }

@@ -1,4 +1,4 @@
-import { codePointSlice } from "@/lib/critiques/map-code-points";
+import { sliceCodePoints } from "@/lib/critiques/code-points";
 import { mapStampedText, type SourceStamp } from "@/lib/critiques/rehype-source-offsets";
 import { boundaryToSource, selectionToSourceRange } from "@/lib/critiques/source-map";
 
@@ -60,5 +60,5 @@ export function stampedSelectionToSource(
     boundaryToSource(mapStampedText(source, startText.value, startText.stamp), from - starts[first]!, "start"),
     boundaryToSource(mapStampedText(source, endText.value, endText.stamp), to - starts[last]!, "end"),
   );
-  return range ? { ...range, text: codePointSlice(source, range.start, range.end) } : null;
+  return range ? { ...range, text: sliceCodePoints(source, range.start, range.end) } : null;
 }
