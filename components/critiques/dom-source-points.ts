@@ -1,9 +1,9 @@
-import { mapStampedText, type SourceStamp } from "@/lib/critiques/rehype-source-offsets";
+import { ANNOTATION_ATTRIBUTE, mapStampedText, type SourceStamp } from "@/lib/critiques/rehype-source-offsets";
 import { coveredRenderedUnits, type CodePointRange } from "@/lib/critiques/source-map";
 import { stampedSelectionToSource, type SourceSelection, type StampedPoint, type StampedText } from "@/lib/critiques/stamped-selection";
 
 const STAMP_SELECTOR = "[data-source-start]";
-const ANNOTATION_SELECTOR = "[data-critique-annotation]";
+const ANNOTATION_SELECTOR = `[${ANNOTATION_ATTRIBUTE}]`;
 
 /**
  * The source range of a DOM Range over a source-mapped rendering (`root` holds the output of

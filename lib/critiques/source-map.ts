@@ -1,4 +1,4 @@
-import { codePointLength, sliceCodePoints } from "@/lib/critiques/code-points";
+import { codePointLength } from "@/lib/critiques/code-points";
 
 /**
  * Alignment between a rendered Markdown text node and the source it came from. Offsets into the
@@ -150,11 +150,6 @@ export function coveredRenderedUnits(map: RenderedSourceMap, range: CodePointRan
     }
   });
   return from < 0 ? null : { from, to };
-}
-
-/** `source`'s code points `[range.start, range.end)`: the quoted text of a span. */
-export function sourceText(source: string, range: CodePointRange): string {
-  return sliceCodePoints(source, range.start, range.end);
 }
 
 /**
