@@ -30,15 +30,17 @@ test("judge run → verification set → clinicians' votes → verified benchmar
   await expect(page).toHaveURL(/\/verification\/[0-9a-f-]{36}$/);
   const setUrl = page.url();
   const setId = setUrl.split("/").at(-1)!;
-  await expect(page.getByText("votes still missing").locator("..")).toContainText("8");
+  await expect(page.getByText("votes still missing").locator("..")).toContainText("Pending4");
 
-  // 2. Two clinicians answer every pair with the keyboard. Both prefer the response whose text sorts last
-  //    (a rule blind to the A/B order), except that the second clinician goes the other way on their first pair.
-  const later = (t: { A: string; B: string }) => (t.A > t.B ? "a" : "b");
+  // 2. Two clinicians answer every pair with the keyboard. Both prefer the shorter response: "Answer j to …" of the
+  //    j-th model, whose text is longer for every later model (a rule blind to the A/B order); the second
+  //    clinician goes the other way on their first pair.
+  const modelIndex = (text: string) => Number(/Answer (\d+) to/.exec(text)![1]);
+  const shorter = (t: { A: string; B: string }) => (modelIndex(t.A) < modelIndex(t.B) ? "a" : "b");
   const times: number[] = [];
   for (const [who, pick] of [
-    ["verifierWide", later],
-    ["verifierPhone", (t: { A: string; B: string }, n: number) => (n === 1 ? (later(t) === "a" ? "b" : "a") : later(t))],
+    ["verifierWide", shorter],
+    ["verifierPhone", (t: { A: string; B: string }, n: number) => (n === 1 ? (shorter(t) === "a" ? "b" : "a") : shorter(t))],
   ] as const) {
     const context = await browser.newContext({
       viewport: who === "verifierPhone" ? { width: 390, height: 844 } : { width: 1920, height: 1080 },
@@ -51,9 +53,9 @@ test("judge run → verification set → clinicians' votes → verified benchmar
   expect(times).toHaveLength(8);
   console.log(`[verification loop] time per pair (keyboard): ${pairTimesLine(times)}`);
 
-  // The votes stored are what the keys meant: CHOSEN exactly where the judge's chosen text sorts last.
-  const votes = await queryE2eDatabase<{ pair: string; email: string; vote: string; chosenLater: boolean; outcome: string }>(
-    `SELECT v.id AS pair, u.email, o.vote::text AS vote, c.text > r.text AS chosen_later, v.outcome::text AS outcome
+  // The votes stored are what the keys meant: CHOSEN exactly where the judge's chosen completion is the shorter.
+  const votes = await queryE2eDatabase<{ pair: string; email: string; vote: string; chosenShorter: boolean; outcome: string }>(
+    `SELECT v.id AS pair, u.email, o.vote::text AS vote, c.position < r.position AS "chosenShorter", v.outcome::text AS outcome
        FROM verification_votes o JOIN verification_pairs v ON v.id = o.pair_id JOIN users u ON u.id = o.user_id
        JOIN completions c ON c.id = v.chosen_completion_id JOIN completions r ON r.id = v.rejected_completion_id
       WHERE v.set_id = $1 ORDER BY v.position, u.email`,
@@ -61,7 +63,7 @@ test("judge run → verification set → clinicians' votes → verified benchmar
   );
   expect(votes).toHaveLength(8);
   const wide = votes.filter((v) => v.email === E2E_USERS.verifierWide.email);
-  expect(wide.map((v) => v.vote)).toEqual(wide.map((v) => (v.chosenLater ? "CHOSEN" : "REJECTED")));
+  expect(wide.map((v) => v.vote)).toEqual(wide.map((v) => (v.chosenShorter ? "CHOSEN" : "REJECTED")));
   const outcomes = [...new Set(votes.map((v) => `${v.pair}:${v.outcome}`))].map((s) => s.split(":")[1]);
   expect(outcomes.filter((o) => o === "DISPUTED")).toHaveLength(1);
   const verified = outcomes.filter((o) => o === "VERIFIED").length;
@@ -149,6 +151,14 @@ test("judge run → verification set → clinicians' votes → verified benchmar
   await expect(chart.locator(".recharts-errorBar")).toHaveCount(4);
   const folder = process.env.MEDPREF_SCREENSHOTS ? "docs/screenshots" : "test-results";
   await page.screenshot({ path: `${folder}/leaderboard-with-judge-1920-light.png`, fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.reload();
+  await expect(judgeRow).toContainText("run completed");
+  await page.screenshot({ path: `${folder}/leaderboard-with-judge-390-dark.png`, fullPage: true });
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await page.emulateMedia({ colorScheme: "light" });
   await page.goto(setUrl);
+  await expect(stat("Disputed")).toContainText("1");
   await page.screenshot({ path: `${folder}/verification-loop-set-1920-light.png`, fullPage: true });
 });

@@ -11,7 +11,7 @@ import { useFormSubmit } from "@/components/ui/use-form-submit";
 /** An LLM endpoint evaluated as a generative judge on the leaderboard's pairs; the page shows its row once started. */
 export function JudgeEvaluationForm({ target, id, endpoints, templates }: JudgeChoices & { target: "set" | "export"; id: string }) {
   const router = useRouter();
-  const { state, onSubmit, pending } = useFormSubmit(createJudgeEvaluationAction);
+  const { state, onSubmit, pending } = useFormSubmit(createJudgeEvaluationAction, { resetOnSuccess: true });
   const invalid = (f: string) => (state && !state.ok && state.field === f ? true : undefined);
   const started = state?.ok ? (state.data as { runId: string }).runId : null;
   useEffect(() => {
@@ -32,7 +32,7 @@ export function JudgeEvaluationForm({ target, id, endpoints, templates }: JudgeC
           Notes <span className="font-normal text-slate-600">(optional)</span>
           <input name="notes" maxLength={2000} className={inputClass} aria-invalid={invalid("notes")} />
         </label>
-        <JudgeModelFields endpoints={endpoints} templates={ordered} invalid={invalid} />
+        <JudgeModelFields endpoints={endpoints} templates={ordered} invalid={invalid} pairsOnly />
       </div>
       <RunLimitFields invalid={invalid} />
       <FormMessage state={state} />

@@ -5,8 +5,17 @@ export interface JudgeChoices {
   templates: { id: string; name: string; version: number; style: string }[];
 }
 
-/** Which judge answers and how: endpoint, model, template, temperature and repair rounds (judge runs and judge evaluations). */
-export function JudgeModelFields({ endpoints, templates, invalid }: JudgeChoices & { invalid: (field: string) => true | undefined }) {
+/**
+ * Which judge answers and how: endpoint, model, template, temperature and repair rounds (judge runs and
+ * judge evaluations). `pairsOnly`: every use shows the judge two responses, so no template needs the
+ * note that it judges only two-candidate prompts.
+ */
+export function JudgeModelFields({
+  endpoints,
+  templates,
+  invalid,
+  pairsOnly = false,
+}: JudgeChoices & { invalid: (field: string) => true | undefined; pairsOnly?: boolean }) {
   return (
     <>
       <label className="text-sm font-medium">
@@ -35,7 +44,7 @@ export function JudgeModelFields({ endpoints, templates, invalid }: JudgeChoices
           {templates.map((t) => (
             <option key={t.id} value={t.id}>
               {t.name} (v{t.version}
-              {t.style === "PAIRWISE" ? ", two-candidate prompts" : ""})
+              {t.style === "PAIRWISE" && !pairsOnly ? ", two-candidate prompts" : ""})
             </option>
           ))}
         </select>
