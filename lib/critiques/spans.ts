@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { codePointLength, sliceCodePoints } from "@/lib/critiques/code-points";
-import { CRITIQUE_SEVERITIES, findTag, type CritiqueSeverity, type CritiqueTaxonomy } from "@/lib/critiques/taxonomy";
+import { CRITIQUE_SEVERITIES, findTag, TAG_KEY, type CritiqueSeverity, type CritiqueTaxonomy } from "@/lib/critiques/taxonomy";
 import { safeText } from "@/lib/text/safe-text";
 
 /**
@@ -31,20 +31,26 @@ const note = (what: string) =>
     .default("");
 
 /**
- * The shape of one span as a client sends it: integer offsets, non-empty quoted text, a tag of
- * `taxonomy`, a severity, and an optional comment and correction (≤ 2,000 code points each,
- * "" when left out). Whether the offsets and the quote fit the completion is validateSpans' part.
+ * The shape of one span as a client sends it, whatever the project's taxonomy: integer offsets,
+ * non-empty quoted text, a tag key, a severity, and an optional comment and correction (≤ 2,000
+ * code points each, "" when left out). Whether the offsets and the quote fit the completion, and
+ * the tag the taxonomy, is validateSpans' part.
  */
+export const critiqueSpanFields = z.object({
+  start: z.number().int("offsets are whole numbers").min(0, "offsets start at 0"),
+  end: z.number().int("offsets are whole numbers").min(1, "a span covers at least one character"),
+  text: safeText().min(1, "quote the marked text"),
+  tag: z.string().regex(TAG_KEY, "a tag key is 1–40 lower-case letters, digits or hyphens"),
+  severity: z.enum(CRITIQUE_SEVERITIES, { error: "the severity is minor, major or critical" }),
+  comment: note("comment"),
+  correction: note("correction"),
+});
+
+/** critiqueSpanFields with the tag one of `taxonomy`'s. */
 export function critiqueSpanSchema(taxonomy: CritiqueTaxonomy) {
   const keys = taxonomy.tags.map((tag) => tag.key);
-  return z.object({
-    start: z.number().int("offsets are whole numbers").min(0, "offsets start at 0"),
-    end: z.number().int("offsets are whole numbers").min(1, "a span covers at least one character"),
-    text: safeText().min(1, "quote the marked text"),
+  return critiqueSpanFields.extend({
     tag: z.string().refine((key) => keys.includes(key), `pick one of the tags: ${keys.join(", ")}`),
-    severity: z.enum(CRITIQUE_SEVERITIES, { error: "the severity is minor, major or critical" }),
-    comment: note("comment"),
-    correction: note("correction"),
   });
 }
 export type CritiqueSpanInput = z.input<ReturnType<typeof critiqueSpanSchema>>;
