@@ -1,0 +1,102 @@
+import "server-only";
+import { execute, queryRows, sql, type Queryable } from "@/lib/db/sql";
+import type { Tx } from "@/lib/db/transaction";
+import { AppError } from "@/lib/errors/app-error";
+import { validateSpans, type CritiqueSpan } from "@/lib/critiques/spans";
+import type { CritiqueSeverity, CritiqueTaxonomy } from "@/lib/critiques/taxonomy";
+
+/** A span with the completion it marks. */
+export interface CompletionSpan extends CritiqueSpan {
+  completionId: string;
+}
+
+/** Who a span belongs to: a ranking revision, or a pair vote at one of its revisions. */
+export type SpanOwner = { revisionId: string } | { voteId: string; voteRevision: number };
+
+/**
+ * Refuses spans that do not fit what was shown: a completion outside `texts` (the prompt's candidates
+ * as the rater saw them), or a span validateSpans refuses (offsets, quote, tag, duplicates). The error
+ * names the response as the rater saw it (`label`) and the span; `field` is `spans.<i>.<field>`.
+ */
+export function assertValidSpans(
+  spans: readonly CompletionSpan[],
+  texts: ReadonlyMap<string, string>,
+  taxonomy: CritiqueTaxonomy,
+  label: (completionId: string) => string,
+): void {
+  const problems: { field: string; message: string }[] = [];
+  const byCompletion = new Map<string, number[]>();
+  spans.forEach((s, i) => {
+    if (!texts.has(s.completionId))
+      problems.push({
+        field: `spans.${i}.completionId`,
+        message: `A marked span is on a response that is not part of this prompt (${s.completionId}).`,
+      });
+    else byCompletion.set(s.completionId, [...(byCompletion.get(s.completionId) ?? []), i]);
+  });
+  for (const [completionId, indexes] of byCompletion) {
+    const checked = validateSpans(
+      texts.get(completionId)!,
+      indexes.map((i) => spans[i]!),
+      taxonomy,
+    );
+    if (!checked.ok)
+      for (const p of checked.problems)
+        problems.push({ field: `spans.${indexes[p.index]}.${p.field}`, message: `${label(completionId)}, ${p.message}` });
+  }
+  if (problems.length > 0) throw new AppError("INVALID_INPUT", problems[0]!.message, problems[0]!.field, problems);
+}
+
+/** Stores an owner's spans in one statement (nothing when there are none), marked under taxonomy `taxonomyVersion`. */
+export async function insertCritiqueSpans(tx: Tx | Queryable, owner: SpanOwner, spans: readonly CompletionSpan[], taxonomyVersion: number) {
+  if (spans.length === 0) return;
+  const revisionId = "revisionId" in owner ? owner.revisionId : null;
+  const voteId = "voteId" in owner ? owner.voteId : null;
+  const voteRevision = "voteId" in owner ? owner.voteRevision : null;
+  await execute(
+    tx,
+    sql`INSERT INTO critique_spans (revision_id, vote_id, vote_revision, completion_id, start_offset, end_offset, quote, tag, severity, comment, correction, taxonomy_version)
+        SELECT ${revisionId}::uuid, ${voteId}::uuid, ${voteRevision}::int, s."completionId", s.start, s."end", s.text, s.tag, s.severity, s.comment, s.correction, ${taxonomyVersion}
+          FROM jsonb_to_recordset(${JSON.stringify(spans)}::jsonb)
+               AS s("completionId" uuid, start int, "end" int, text text, tag text, severity text, comment text, correction text)`,
+  );
+}
+
+/** A stored span with its owner's and marker's details, as pages and exports read them. */
+export interface StoredSpan extends CompletionSpan {
+  id: string;
+  taxonomyVersion: number;
+}
+
+const SPAN_COLUMNS = sql`s.id, s.completion_id, s.start_offset AS start, s.end_offset AS "end", s.quote AS text, s.tag, s.severity, s.comment, s.correction, s.taxonomy_version`;
+
+/** The spans of ranking revisions, by revision id, in the order they were marked in. */
+export async function spansOfRevisions(db: Queryable, revisionIds: readonly string[]): Promise<Map<string, StoredSpan[]>> {
+  const rows = await queryRows<StoredSpan & { revisionId: string; severity: CritiqueSeverity }>(
+    db,
+    sql`SELECT s.revision_id, ${SPAN_COLUMNS} FROM critique_spans s WHERE s.revision_id = ANY(${[...revisionIds]}::uuid[]) ORDER BY s.revision_id, s.start_offset, s.end_offset, s.id`,
+  );
+  return groupBy(rows, (r) => r.revisionId);
+}
+
+/** The spans of pair votes at their current revisions, by vote id. */
+export async function spansOfVotes(db: Queryable, voteIds: readonly string[]): Promise<Map<string, StoredSpan[]>> {
+  const rows = await queryRows<StoredSpan & { voteId: string; severity: CritiqueSeverity }>(
+    db,
+    sql`SELECT s.vote_id, ${SPAN_COLUMNS} FROM critique_spans s JOIN verification_votes v ON v.id = s.vote_id AND v.revision = s.vote_revision
+         WHERE s.vote_id = ANY(${[...voteIds]}::uuid[]) ORDER BY s.vote_id, s.start_offset, s.end_offset, s.id`,
+  );
+  return groupBy(rows, (r) => r.voteId);
+}
+
+function groupBy<T extends CompletionSpan>(
+  rows: (T & { revisionId?: string; voteId?: string })[],
+  key: (r: T) => string,
+): Map<string, StoredSpan[]> {
+  const out = new Map<string, StoredSpan[]>();
+  for (const r of rows) {
+    const { revisionId: _r, voteId: _v, ...span } = r;
+    out.set(key(r), [...(out.get(key(r)) ?? []), span as unknown as StoredSpan]);
+  }
+  return out;
+}
