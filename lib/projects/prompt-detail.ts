@@ -72,7 +72,8 @@ export async function getPromptDetail(projectSlug: string, promptId: string, vie
   };
 }
 
-function raterLabel(rater: { name: string; pseudonym: string; isExternal: boolean }, showName: boolean): string {
+/** A rater as a viewer may read them: "Name (pseudonym)" for admins, the pseudonym alone for researchers. */
+export function raterLabel(rater: { name: string; pseudonym: string; isExternal: boolean }, showName: boolean): string {
   if (showName) return `${rater.name} (${rater.isExternal ? "external rater" : rater.pseudonym})`;
   return rater.isExternal ? `${rater.pseudonym} (external rater)` : rater.pseudonym;
 }
