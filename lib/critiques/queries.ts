@@ -73,6 +73,9 @@ interface PromptSpanRow {
   isExternal: boolean | null;
 }
 
+/** Clinicians' spans first, then the admins' reference rankings', then the judges'. */
+const KIND_ORDER: readonly PromptCritique["raterKind"][] = ["clinician", "gold", "adjudicated", "judge"];
+
 const RATER_KINDS = { HUMAN: "clinician", VOTE: "clinician", JUDGE: "judge", GOLD: "gold", ADJUDICATED: "adjudicated" } as const;
 
 function promptRater(row: PromptSpanRow, viewer: CritiqueViewer): string {
@@ -89,7 +92,8 @@ function promptRater(row: PromptSpanRow, viewer: CritiqueViewer): string {
 /**
  * Every rater's spans over a prompt's candidates: those of each ranking's latest revision (clinicians,
  * judges' permutations, admins' gold and adjudicated rankings) and of each pair vote's current
- * revision, by completion id, in order of start, end, then rater. Researchers read pseudonyms only.
+ * revision, by completion id, in order of start, end, then clinicians before
+ * judges, then rater. Researchers read pseudonyms only.
  */
 export async function promptCritiques(promptId: string, viewer: CritiqueViewer): Promise<Map<string, PromptCritique[]>> {
   const prompt = await queryOne<{ projectId: string }>(pool(), sql`SELECT project_id FROM prompts WHERE id = ${promptId}::uuid`);
@@ -137,7 +141,13 @@ export async function promptCritiques(promptId: string, viewer: CritiqueViewer):
     via: row.ownerKind === "VOTE" ? "pair vote" : "ranking",
   }));
   critiques.sort(
-    (a, b) => a.start - b.start || a.end - b.end || compareText(a.rater, b.rater) || compareText(a.tag, b.tag) || compareText(a.id, b.id),
+    (a, b) =>
+      a.start - b.start ||
+      a.end - b.end ||
+      KIND_ORDER.indexOf(a.raterKind) - KIND_ORDER.indexOf(b.raterKind) ||
+      compareText(a.rater, b.rater) ||
+      compareText(a.tag, b.tag) ||
+      compareText(a.id, b.id),
   );
   const byCompletion = new Map<string, PromptCritique[]>();
   for (const c of critiques) byCompletion.set(c.completionId, [...(byCompletion.get(c.completionId) ?? []), c]);
