@@ -6,6 +6,7 @@ import { AgreementFilters } from "@/components/agreement/agreement-filters";
 import { AnnotatorsSection } from "@/components/agreement/annotators-section";
 import { BiasSection } from "@/components/agreement/bias-section";
 import { BreakdownTable } from "@/components/agreement/breakdown-table";
+import { ClinicianSpanAgreementCard, JudgeSpanAgreementCard, SpanStatisticsCard } from "@/components/critiques/span-dashboard-sections";
 import { FigureTable } from "@/components/agreement/figure-table";
 import { JudgesSection } from "@/components/agreement/judges-section";
 import { ModelsSection } from "@/components/agreement/models-section";
@@ -16,6 +17,7 @@ import { METRICS_HELP_PATH } from "@/lib/agreement/figure-display";
 import { dashboardAgreement, reportFilterSchema, type DashboardAgreement } from "@/lib/agreement/project-agreement";
 import { reportAgeLabel } from "@/lib/agreement/report-age";
 import { requireRole } from "@/lib/auth/guard";
+import { spanDashboard } from "@/lib/critiques/queries";
 import { AppError } from "@/lib/errors/app-error";
 import { describeProblems, zodProblems } from "@/lib/errors/zod-problems";
 import { startQueue } from "@/lib/jobs/queue";
@@ -67,6 +69,8 @@ export default async function AgreementPage({
     );
   }
   const { report } = stored;
+  // Read live, not part of the stored report (lib/critiques/queries.ts): the spans' figures are always current.
+  const spans = await spanDashboard(project.id, filter, { showRaterNames: isAdmin });
   const runName = new Map(report.runs.map((r) => [r.id, r.name]));
   const raters = report.annotators.map((a) => ({ id: a.raterId, name: a.name }));
   return (
@@ -82,10 +86,13 @@ export default async function AgreementPage({
           <FigureTable idPrefix="human-figure" columns={[{ label: "Clinicians", figures: report.humanHuman }]} />
         )}
       </Card>
+      <ClinicianSpanAgreementCard spans={spans} />
       <JudgesSection report={report} filter={filter} isAdmin={isAdmin} runName={runName} />
+      <JudgeSpanAgreementCard spans={spans} />
       {isAdmin && <AnnotatorsSection annotators={report.annotators} raters={raters} heatmap={report.heatmap} />}
       <BiasSection bias={report.bias} />
       <ModelsSection models={report.models} />
+      <SpanStatisticsCard spans={spans} />
       <Card id="breakdowns-heading" title="Breakdowns (clinicians with each other; judges against the consensus)">
         <BreakdownTable title="Source dataset" groups={report.breakdowns.bySource} runName={runName} />
         <div className="border-t border-slate-200">

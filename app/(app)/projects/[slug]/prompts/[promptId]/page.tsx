@@ -2,11 +2,12 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { PromptView } from "@/components/annotation/prompt-view";
-import { SafeMarkdown } from "@/components/markdown/safe-markdown";
+import { CritiquedCandidate, CritiqueLegend } from "@/components/critiques/critiqued-candidate";
 import { ReferenceRankingEditor } from "@/components/projects/reference-ranking-editor";
 import { RankingLines } from "@/components/projects/ranking-lines";
 import { SendBackForm } from "@/components/projects/send-back-form";
 import { requireRole } from "@/lib/auth/guard";
+import { promptCritiques } from "@/lib/critiques/queries";
 import { getPromptDetail } from "@/lib/projects/prompt-detail";
 import { rankingLines } from "@/lib/ranking/ranking-lines";
 import { isId } from "@/lib/core/ids";
@@ -25,8 +26,10 @@ export default async function PromptPage({ params }: { params: Promise<{ slug: s
   const user = await requireRole("ADMIN", "RESEARCHER");
   const { slug, promptId } = await params;
   if (!isId(promptId)) notFound();
-  const prompt = await getPromptDetail(slug, promptId, { showRaterNames: user.role === "ADMIN" });
+  const viewer = { showRaterNames: user.role === "ADMIN" };
+  const prompt = await getPromptDetail(slug, promptId, viewer);
   if (!prompt) notFound();
+  const critiques = await promptCritiques(prompt.id, viewer);
   const labelOf = new Map(prompt.completions.map((c, i) => [c.id, i + 1]));
   const modelOf = new Map(prompt.completions.map((c) => [c.id, c.model]));
   const gold = prompt.rankings.find((r) => r.kind === "GOLD");
@@ -54,16 +57,10 @@ export default async function PromptPage({ params }: { params: Promise<{ slug: s
         </span>
       </h1>
       <PromptView messages={prompt.messages} reference={prompt.referenceAnswer} />
+      {critiques.size > 0 && <CritiqueLegend />}
       <div className="grid gap-3 lg:grid-cols-2 2xl:grid-cols-4">
         {prompt.completions.map((c, i) => (
-          <article key={c.id} aria-label={`Candidate ${i + 1}: ${c.model}`} className="rounded-lg border border-slate-200 bg-white">
-            <h2 className="border-b border-slate-100 px-3 py-2 font-semibold [overflow-wrap:anywhere]">
-              Response {i + 1} <span className="font-normal text-slate-600">· {c.model}</span>
-            </h2>
-            <div className="max-h-96 overflow-y-auto px-3 py-2 text-sm">
-              <SafeMarkdown text={c.text} />
-            </div>
-          </article>
+          <CritiquedCandidate key={c.id} index={i + 1} model={c.model} text={c.text} critiques={critiques.get(c.id) ?? []} />
         ))}
       </div>
       <div className="grid gap-4 xl:grid-cols-2">
