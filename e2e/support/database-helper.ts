@@ -202,6 +202,11 @@ for (const [slug, records] of [
   );
   await stopQueue();
 }
+// Span critiques: marked spans on two clinicians' and a judge's rankings (the prompt page and the dashboard show them).
+{
+  const { seedCritiques } = await import("./critiques-seed");
+  await seedCritiques();
+}
 process.stdout.write(`READY ${JSON.stringify({ url: connection.url, fakeOpenAIUrl: fakeOpenAI.url, oidcIssuer: oidcProvider.issuer })}\n`);
 
 const stop = async () => {
