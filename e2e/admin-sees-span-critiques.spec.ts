@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Browser, Page } from "@playwright/test";
-import { E2E_CRITIQUE_RATERS, E2E_CRITIQUES_PROJECT, type E2E_USERS } from "./support/constants";
+import { E2E_CRITIQUE_RATERS, E2E_SPAN_VIEWS_PROJECT, type E2E_USERS } from "./support/constants";
 import { queryE2eDatabase } from "./support/database";
 import { expect, test, type SignIn } from "./support/fixtures";
 
@@ -8,15 +8,15 @@ import { expect, test, type SignIn } from "./support/fixtures";
 // the dose in med-model-alpha (Fenn a longer text on even prompts), on every third prompt Quill the
 // invented reference in med-model-beta and Fenn the NSAID line; the judge gpt-critic marks the dose.
 
-const DASHBOARD = `/projects/${E2E_CRITIQUES_PROJECT}/agreement`;
+const DASHBOARD = `/projects/${E2E_SPAN_VIEWS_PROJECT}/agreement`;
 const folder = process.env.MEDPREF_SCREENSHOTS ? "docs/screenshots" : "test-results";
 
 async function promptPath(externalId: string): Promise<string> {
   const [row] = await queryE2eDatabase<{ id: string }>(
     `SELECT p.id FROM prompts p JOIN projects j ON j.id = p.project_id WHERE j.slug = $1 AND p.external_id = $2`,
-    [E2E_CRITIQUES_PROJECT, externalId],
+    [E2E_SPAN_VIEWS_PROJECT, externalId],
   );
-  return `/projects/${E2E_CRITIQUES_PROJECT}/prompts/${row!.id}`;
+  return `/projects/${E2E_SPAN_VIEWS_PROJECT}/prompts/${row!.id}`;
 }
 
 async function viewerPage(

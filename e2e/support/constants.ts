@@ -65,7 +65,7 @@ export const E2E_JUDGE_KEY_ENV = "MEDPREF_KEY_E2E_JUDGE";
 export const E2E_OIDC = { clientId: "medpref-e2e", clientSecret: "e2e-oidc-client-secret", displayName: "Hospital SSO" } as const;
 /** Where global setup leaves what teardown needs (pids, temp folder). */
 export const E2E_STATE_FILE = "test-results/e2e-state.json";
-/** Ranked and critiqued (marked spans) by two external clinicians with distinctive names and an imported judge. */
-export const E2E_CRITIQUES_PROJECT = "e2e-critiques";
+/** Ranked and critiqued (marked spans, planted) by two external clinicians with distinctive names and an imported judge: the prompt page and dashboard show them. */
+export const E2E_SPAN_VIEWS_PROJECT = "e2e-span-views";
 export const E2E_CRITIQUE_RATERS = ["Dr. Perpetua Quill", "Dr. Osric Fenn"] as const;
 export const E2E_CRITIQUE_MODELS = ["med-model-alpha", "med-model-beta"] as const;

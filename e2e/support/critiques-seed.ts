@@ -11,7 +11,7 @@ import { importPrompts } from "@/lib/import/import-prompts";
 import { importRankings } from "@/lib/import/rankings/import-rankings";
 import { DEFAULT_IMPORT_LIMITS } from "@/lib/import/types";
 import { createProject } from "@/lib/projects/create-project";
-import { E2E_CRITIQUE_MODELS, E2E_CRITIQUE_RATERS, E2E_CRITIQUES_PROJECT } from "./constants";
+import { E2E_CRITIQUE_MODELS, E2E_CRITIQUE_RATERS, E2E_SPAN_VIEWS_PROJECT } from "./constants";
 
 export const CRITIQUE_JUDGE = "gpt-critic";
 
@@ -61,7 +61,7 @@ function spansOf(i: number, who: string, alphaId: string, betaId: string): Compl
 }
 
 export async function seedCritiques(): Promise<void> {
-  const project = await createProject({ slug: E2E_CRITIQUES_PROJECT, name: "E2E critiques", overlapK: 2 }, null);
+  const project = await createProject({ slug: E2E_SPAN_VIEWS_PROJECT, name: "E2E span views", overlapK: 2 }, null);
   const prompts = Array.from({ length: 12 }, (_, i) => ({
     id: `crit-${i}`,
     prompt: `What is the treatment for infection ${i}?`,
