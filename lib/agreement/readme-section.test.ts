@@ -18,6 +18,7 @@ describe("the README section the dashboard links to", () => {
       "Krippendorff's alpha",
       "Top-1 agreement",
       "Fleiss' kappa",
+      "Span figures",
     ])
       expect(section).toContain(figure);
   });
