@@ -71,6 +71,7 @@ export function ClinicianSpanAgreementCard({ spans }: { spans: SpanDashboard }) 
           </p>
           <Table
             caption="Span overlap F1 between clinicians, by tag"
+            keyboardScroll
             head={
               <>
                 <HeaderCell>Tag</HeaderCell>
@@ -123,6 +124,7 @@ export function JudgeSpanAgreementCard({ spans }: { spans: SpanDashboard }) {
       </p>
       <Table
         caption="Span agreement of judge runs with the clinicians"
+        keyboardScroll
         head={
           <>
             <HeaderCell>Judge run</HeaderCell>
@@ -187,6 +189,7 @@ function CrossCountTable({
     <Table
       caption={caption}
       showCaption
+      keyboardScroll
       className={stacked}
       head={
         <>

@@ -11,6 +11,7 @@ export function Table({
   head,
   children,
   className = "",
+  keyboardScroll = false,
 }: {
   caption: string;
   showCaption?: boolean;
@@ -18,9 +19,12 @@ export function Table({
   children: ReactNode;
   /** Classes of the scrolling box (borders between stacked tables). */
   className?: string;
+  /** For a table wider than a phone: its scrolling box is a named region in the tab order, so keyboard users can scroll it. */
+  keyboardScroll?: boolean;
 }) {
+  const scroll = keyboardScroll ? { role: "region", "aria-label": caption, tabIndex: 0 } : {};
   return (
-    <div className={`overflow-x-auto ${className}`.trim()}>
+    <div className={`overflow-x-auto ${className}`.trim()} {...scroll}>
       <table className="w-full text-sm">
         <caption className={showCaption ? "px-3 py-2 text-left text-slate-600" : "sr-only"}>{caption}</caption>
         <thead className="bg-slate-50 text-left">
