@@ -94,8 +94,8 @@ function CritiqueItem({ critique: c }: { critique: PromptCritique }) {
 export function CritiqueLegend() {
   return (
     <p className="text-sm text-slate-600">
-      Marked spans are tinted in their tag&apos;s colour and followed by the tag&apos;s letter; the underline tells the severity:{" "}
-      <span className="critique-severity-label critique-severity-minor">dotted, minor</span>,{" "}
+      Marked spans are tinted in their tag&apos;s colour and followed by the tag&apos;s and the severity&apos;s markers; the underline tells
+      the severity: <span className="critique-severity-label critique-severity-minor">dotted, minor</span>,{" "}
       <span className="critique-severity-label critique-severity-major">solid, major</span>,{" "}
       <span className="critique-severity-label critique-severity-critical">double, critical</span>. Overlapping spans stack, each lower
       underline one more span.
