@@ -368,3 +368,19 @@ describe("critique spans in the pair formats", () => {
     expect(manifest.files).toEqual(same.manifest.files);
   }, 120_000);
 });
+
+describe("the export's version", () => {
+  it("moves with a critique span stored after the revision it belongs to", async () => {
+    const before = await build({ format: "critiques" });
+    await insertCritiqueSpans(
+      pool(),
+      await revisionOf(3, "Dr. Ames"),
+      [spanOver(3, 1, "每日一次", { tag: "other", severity: "minor" })],
+      1,
+    );
+    const after = await build({ format: "critiques" });
+    expect(after.manifest.dataVersion).not.toBe(before.manifest.dataVersion);
+    expect(after.manifest.exportVersion).not.toBe(before.manifest.exportVersion);
+    expect(after.manifest.statistics.critiques.spans).toBe(5);
+  }, 120_000);
+});
