@@ -5,9 +5,8 @@ import { SafeMarkdown } from "@/components/markdown/safe-markdown";
 import { AssignBatchForm } from "@/components/projects/assign-batch-form";
 import { ProjectSettingsForm } from "@/components/projects/project-settings-form";
 import { TaxonomyForm } from "@/components/projects/taxonomy-form";
-import { currentTaxonomy } from "@/lib/critiques/project-taxonomy";
+import { projectCritiqueTaxonomy } from "@/lib/critiques/project-taxonomy";
 import { taxonomyToLines } from "@/lib/critiques/taxonomy-lines";
-import { pool } from "@/lib/db/pool";
 import type { ProjectSettings } from "@/lib/projects/update-project";
 import { clinicianProgress } from "@/lib/annotation/clinician-progress";
 import { listActiveClinicians } from "@/lib/users/manage-users";
@@ -40,7 +39,7 @@ export default async function ProjectPage({
     throw e;
   });
   const { project, summary, prompts, imports } = page;
-  const taxonomy = user.role === "ADMIN" ? await currentTaxonomy(pool(), project.id) : null;
+  const taxonomy = user.role === "ADMIN" ? await projectCritiqueTaxonomy(project.id) : null;
   const [clinicians, activeClinicians] =
     user.role === "ADMIN" ? await Promise.all([clinicianProgress(project.slug), listActiveClinicians()]) : [[], []];
   return (
