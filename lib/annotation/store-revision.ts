@@ -2,6 +2,7 @@ import "server-only";
 import { newTimeOrderedId } from "@/lib/core/ids";
 import { copyRowsInto } from "@/lib/db/copy-from";
 import { copyTextRow } from "@/lib/db/copy-text";
+import { insertOwnersCritiqueSpans, type CompletionSpan } from "@/lib/critiques/store-spans";
 import { kendallTauB, pairwiseAgreement, top1Match } from "@/lib/agreement/rank-agreement";
 import { RankingKind } from "@/generated/prisma/enums";
 import { execute, queryOne, queryRows, sql, type Sql } from "@/lib/db/sql";
@@ -113,6 +114,8 @@ export interface JudgeRankingRow {
   shownOrder: string[];
   timeOnTaskMs: number;
   entries: JudgeEntry[];
+  /** The critique spans the judge marked (a template asking for critiques), stored with the revision under the run's taxonomy version. */
+  critiqueSpans?: { taxonomyVersion: number; spans: CompletionSpan[] };
 }
 
 /** The entries of new judge revisions as COPY text lines (a judge sets no flags). */
@@ -128,7 +131,8 @@ const NO_FLAGS: readonly string[] = [];
  * (`judgeRunId:promptId:permutationIndex`) of those it stored. Three plain statements with ids
  * made here: a multi-row insert of the rankings (those already stored are skipped), then COPY of
  * their revisions and of their entries — no statement joins what another inserted (the CTE form
- * of this cost a batch's ingestion more than every other write together).
+ * of this cost a batch's ingestion more than every other write together) — and, when the judge
+ * marked critique spans, one multi-row insert of the new revisions' spans.
  */
 export async function insertJudgeRankings(tx: Tx, rankings: JudgeRankingRow[]): Promise<Set<string>> {
   if (rankings.length === 0) return new Set();
@@ -157,6 +161,10 @@ export async function insertJudgeRankings(tx: Tx, rankings: JudgeRankingRow[]): 
     fresh.map((r) => copyTextRow([r.revisionId, r.rankingId, 1, r.timeOnTaskMs, r.shownOrder, 1, 5])),
   );
   await copyRowsInto(tx, "ranking_entries", ENTRY_COLUMNS, judgeEntryLines(fresh));
+  await insertOwnersCritiqueSpans(
+    tx,
+    fresh.flatMap((r) => (r.critiqueSpans?.spans.length ? [{ owner: { revisionId: r.revisionId }, ...r.critiqueSpans }] : [])),
+  );
   return new Set(fresh.map((r) => `${r.judgeRunId}:${r.promptId}:${r.permutationIndex}`));
 }
 
