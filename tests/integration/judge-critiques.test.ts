@@ -149,7 +149,9 @@ describe("a judge asked for critique spans", () => {
     expect(new Set((await resultsOf(run.id)).map((r) => `${r.prompt_id}:${r.permutation_index}`)).size).toBe(6);
     await expectPlantedSpans(run.id, 6, 1);
 
-    const summary = (await runCritiqueSummary(run.id))!;
+    const { tagLabels, ...summary } = (await runCritiqueSummary(run.id))!;
+    // The labels of the run's taxonomy version (1, with the extra tag), not of the project's latest.
+    expect(tagLabels).toMatchObject({ "wrong-drug": "Wrong drug named", "wrong-dose": "Wrong dose or unit" });
     expect({ ...summary, latestUnmatched: summary.latestUnmatched.length }).toEqual({
       taxonomyVersion: 1,
       rankings: 6,
@@ -202,7 +204,7 @@ describe("a judge asked for critique spans", () => {
     expect(format.json_schema.schema.required).toEqual(["feedback", "ranking", "critiques"]);
     expect(format.json_schema.schema.properties.critiques.items.properties.tag.enum).toEqual(DEFAULT_TAXONOMY.tags.map((t) => t.key));
     await expectPlantedSpans(run.id, 8, 0);
-    const summary = (await runCritiqueSummary(run.id))!;
+    const { tagLabels: _labels, ...summary } = (await runCritiqueSummary(run.id))!;
     expect({ ...summary, latestUnmatched: summary.latestUnmatched.map((q) => q.quote) }).toEqual({
       taxonomyVersion: 0,
       rankings: 8,

@@ -1,4 +1,5 @@
 import "server-only";
+import { taxonomyVersion } from "@/lib/critiques/project-taxonomy";
 import type { CritiqueSeverity } from "@/lib/critiques/taxonomy";
 import { pool } from "@/lib/db/pool";
 import { execute, queryOne, queryRows, sql, type Queryable } from "@/lib/db/sql";
@@ -70,6 +71,8 @@ export interface UnmatchedQuoteView {
 /** How a run's critique quotes matched, and its latest unmatched quotes; null for a run that asks for no critiques. */
 export interface RunCritiqueSummary {
   taxonomyVersion: number;
+  /** The labels of that version's tags, by key. */
+  tagLabels: Record<string, string>;
   rankings: number;
   exact: number;
   normalized: number;
@@ -80,9 +83,11 @@ export interface RunCritiqueSummary {
 
 /** The run page's critique section: totals over the run's reports and its `limit` latest unmatched quotes (newest first). */
 export async function runCritiqueSummary(runId: string, limit = 50): Promise<RunCritiqueSummary | null> {
-  const totals = await queryOne<Omit<RunCritiqueSummary, "latestUnmatched"> & { taxonomyVersion: number | null }>(
+  const totals = await queryOne<
+    Omit<RunCritiqueSummary, "latestUnmatched" | "tagLabels"> & { taxonomyVersion: number | null; projectId: string }
+  >(
     pool(),
-    sql`SELECT (r.config->>'critiqueTaxonomyVersion')::int AS taxonomy_version, count(k.run_id)::int AS rankings,
+    sql`SELECT r.project_id, (r.config->>'critiqueTaxonomyVersion')::int AS taxonomy_version, count(k.run_id)::int AS rankings,
                coalesce(sum(k.exact), 0)::int AS exact, coalesce(sum(k.normalized), 0)::int AS normalized,
                coalesce(sum(k.fuzzy), 0)::int AS fuzzy, coalesce(sum(k.unmatched), 0)::int AS unmatched
           FROM judge_runs r LEFT JOIN judge_critique_reports k ON k.run_id = r.id WHERE r.id = ${runId} GROUP BY r.id`,
@@ -100,5 +105,12 @@ export async function runCritiqueSummary(runId: string, limit = 50): Promise<Run
           CROSS JOIN LATERAL jsonb_array_elements(k.unmatched_quotes) WITH ORDINALITY AS q(item, ord)
          ORDER BY k.created_at DESC, k.prompt_id, k.permutation_index, q.ord LIMIT ${limit}`,
   );
-  return { ...totals, taxonomyVersion: totals.taxonomyVersion, latestUnmatched };
+  const { projectId, taxonomyVersion: version, ...figures } = totals;
+  const taxonomy = await taxonomyVersion(pool(), projectId, version);
+  return {
+    taxonomyVersion: version,
+    tagLabels: Object.fromEntries(taxonomy.tags.map((t) => [t.key, t.label])),
+    ...figures,
+    latestUnmatched,
+  };
 }
