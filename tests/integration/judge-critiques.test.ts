@@ -5,6 +5,7 @@ import { saveTaxonomy } from "@/lib/critiques/project-taxonomy";
 import { DEFAULT_TAXONOMY } from "@/lib/critiques/taxonomy";
 import { pool } from "@/lib/db/pool";
 import { latestTemplates } from "@/lib/judge/judge-templates";
+import { callRequest } from "@/lib/judge/runs/batch-request";
 import { createJudgeRun } from "@/lib/judge/runs/create-judge-run";
 import { startJudgeRun } from "@/lib/judge/runs/judge-queue";
 import { runCritiqueSummary } from "@/lib/judge/runs/run-critiques";
@@ -204,6 +205,14 @@ describe("a judge asked for critique spans", () => {
     expect(format.json_schema.schema.required).toEqual(["feedback", "ranking", "critiques"]);
     expect(format.json_schema.schema.properties.critiques.items.properties.tag.enum).toEqual(DEFAULT_TAXONOMY.tags.map((t) => t.key));
     await expectPlantedSpans(run.id, 8, 0);
+    // A taxonomy saved since does not change the lines the run sent: rendered again, each still hashes as sent.
+    await saveTaxonomy(project.id, { tags: DEFAULT_TAXONOMY.tags.filter((t) => t.key !== "incomplete") }, null);
+    const { rows: calls } = await pool().query<{ id: string }>(`SELECT id FROM judge_calls WHERE run_id = $1`, [run.id]);
+    for (const call of calls) {
+      const shown = await callRequest(call.id);
+      expect(shown.source).toBe("re-rendered");
+      expect(JSON.stringify(shown.request)).toContain("incomplete: Incomplete");
+    }
     const { tagLabels: _labels, ...summary } = (await runCritiqueSummary(run.id))!;
     expect({ ...summary, latestUnmatched: summary.latestUnmatched.map((q) => q.quote) }).toEqual({
       taxonomyVersion: 0,
