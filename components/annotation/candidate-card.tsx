@@ -1,7 +1,9 @@
 "use client";
 
-import { SafeMarkdown } from "@/components/markdown/safe-markdown";
 import type { CandidateDetail } from "@/components/annotation/ranking-state";
+import { MarkableText, type IndexedSpan } from "@/components/critiques/markable-text";
+import type { SourceSelection } from "@/lib/critiques/stamped-selection";
+import type { CritiqueTaxonomy } from "@/lib/critiques/taxonomy";
 import { CANDIDATE_FLAGS, SCORE_LEVELS } from "@/lib/ranking/rubric";
 
 interface Props {
@@ -13,6 +15,11 @@ interface Props {
   selected: boolean;
   comparing: boolean;
   error?: string;
+  /** This candidate's marked spans, and the taxonomy they are marked in. */
+  spans: readonly IndexedSpan[];
+  taxonomy: CritiqueTaxonomy;
+  onMark: (selection: SourceSelection) => void;
+  onEditSpan: (index: number) => void;
   onSelect: () => void;
   onPlace: () => void;
   onUnrank: () => void;
@@ -89,9 +96,7 @@ export function CandidateCard(p: Props) {
           </button>
         </div>
       </header>
-      <div className="max-h-[55vh] min-h-32 overflow-y-auto px-3 py-2 text-sm" tabIndex={0} aria-label={`Text of ${name}`}>
-        <SafeMarkdown text={p.text} />
-      </div>
+      <MarkableText text={p.text} name={name} spans={p.spans} taxonomy={p.taxonomy} onMark={p.onMark} onEdit={p.onEditSpan} />
       <footer className="space-y-2 border-t border-slate-100 px-3 py-2 text-sm" onClick={(e) => e.stopPropagation()}>
         {p.error && (
           <p role="alert" className="rounded bg-red-50 px-2 py-1 text-red-800">

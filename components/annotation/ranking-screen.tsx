@@ -15,6 +15,10 @@ import { useAutosave } from "@/components/annotation/use-autosave";
 import { useRankingKeys } from "@/components/annotation/use-ranking-keys";
 import { useTimeOnTask } from "@/components/annotation/use-time-on-task";
 import { Dialog } from "@/components/ui/dialog";
+import type { IndexedSpan } from "@/components/critiques/markable-text";
+import { SpanDialog } from "@/components/critiques/span-dialog";
+import { hasCriticalSpan } from "@/lib/critiques/spans";
+import type { SubmittedSpan } from "@/lib/ranking/submission-schema";
 import { validateTiers } from "@/lib/ranking/validate-ranking";
 
 interface Props {
@@ -23,7 +27,16 @@ interface Props {
   onShowGuidelines: () => void;
 }
 
-type Overlay = { kind: "intro" } | { kind: "keys" } | { kind: "confirm"; last: string } | { kind: "skip" } | null;
+type Overlay =
+  | { kind: "intro" }
+  | { kind: "keys" }
+  | { kind: "confirm"; last: string }
+  | { kind: "skip" }
+  /** Marking a new span (index null) or editing one. */
+  | { kind: "span"; index: number | null; span: SubmittedSpan }
+  /** A candidate with a critical span is ranked first: submit anyway? */
+  | { kind: "critical"; ids: string[] }
+  | null;
 
 export function RankingScreen({ payload, onDone, onShowGuidelines }: Props) {
   const ids = useMemo(() => payload.candidates.map((c) => c.id), [payload]);
@@ -56,7 +69,10 @@ export function RankingScreen({ payload, onDone, onShowGuidelines }: Props) {
       .filter(([, d]) => d.score !== null || d.flags.length > 0 || d.comment.trim() !== "")
       .map(([id, d]) => [id, { score: d.score, flags: d.flags, comment: d.comment.trim() || null }]),
   );
-  const draft = { tiers, details, rationale: state.rationale || null, unranked: state.unranked };
+  const draft = { tiers, details, rationale: state.rationale || null, unranked: state.unranked, spans: state.spans };
+  const taxonomy = payload.critiqueTaxonomy.taxonomy;
+  const spansOf = (id: string): IndexedSpan[] =>
+    state.spans.flatMap((span, index) => (span.completionId === id ? [{ ...span, index }] : []));
   const save = useAutosave(draftUrl, draft, !submitting, () => ({ timeOnTaskMs: elapsed() }), { unsavedAtStart: unsaved !== null });
 
   useRankingKeys({
@@ -83,20 +99,27 @@ export function RankingScreen({ payload, onDone, onShowGuidelines }: Props) {
     void submit(tiersOf(next));
   }
 
-  async function submit(tiers = tiersOf(state)) {
+  async function submit(tiers = tiersOf(state), criticalConfirmed = false) {
     const local = validateTiers(ids, tiers, payload.project.allowTies, (id) => `Response ${labelOf(id)}`);
     if (local.length > 0) {
       setErrors({ ...noErrors, ranking: local.map((p) => p.message).join(" ") });
       setSheetOpen(true);
       return;
     }
-    const content = JSON.stringify({ tiers, details, rationale: state.rationale });
+    // Ranking first a response marked with a critical error is asked about once.
+    const criticalFirst = (tiers[0] ?? []).filter((id) => hasCriticalSpan(spansOf(id)));
+    if (criticalFirst.length > 0 && !criticalConfirmed) {
+      setOverlay({ kind: "critical", ids: criticalFirst });
+      return;
+    }
+    const spans = state.spans;
+    const content = JSON.stringify({ tiers, details, rationale: state.rationale, spans });
     // The same ranking again (a retry): same body and key, so the server stores it only once.
     if (!attempt.current || attempt.current.content !== content) {
       attempt.current = {
         content,
         key: crypto.randomUUID(),
-        body: JSON.stringify({ tiers, details, rationale: state.rationale.trim() || null, timeOnTaskMs: elapsed() }),
+        body: JSON.stringify({ tiers, details, rationale: state.rationale.trim() || null, spans, timeOnTaskMs: elapsed() }),
       };
     }
     setSubmitting(true);
@@ -169,6 +192,16 @@ export function RankingScreen({ payload, onDone, onShowGuidelines }: Props) {
               selected={state.selected === c.id}
               comparing={comparing.includes(c.id)}
               error={errors.byCandidate[c.id]}
+              spans={spansOf(c.id)}
+              taxonomy={taxonomy}
+              onMark={(sel) =>
+                setOverlay({
+                  kind: "span",
+                  index: null,
+                  span: { completionId: c.id, ...sel, tag: taxonomy.tags[0]!.key, severity: "major", comment: "", correction: "" },
+                })
+              }
+              onEditSpan={(index) => setOverlay({ kind: "span", index, span: state.spans[index]! })}
               onSelect={() => dispatch({ type: "select", id: c.id })}
               onPlace={() => dispatch({ type: "place", id: c.id })}
               onUnrank={() => dispatch({ type: "unrank", id: c.id })}
@@ -322,6 +355,51 @@ export function RankingScreen({ payload, onDone, onShowGuidelines }: Props) {
               className="rounded bg-brand-600 px-3 py-1 font-medium text-white"
             >
               Rank it last and submit
+            </button>
+          </div>
+        </Dialog>
+      )}
+      {overlay?.kind === "span" && (
+        <SpanDialog
+          title={`${overlay.index === null ? "Mark" : "Edit the mark"} in Response ${labelOf(overlay.span.completionId)}`}
+          span={overlay.span}
+          taxonomy={taxonomy}
+          onSave={(span) => {
+            const marked = { ...overlay.span, ...span };
+            dispatch(overlay.index === null ? { type: "addSpan", span: marked } : { type: "updateSpan", index: overlay.index, span: marked });
+            window.getSelection()?.removeAllRanges();
+            setOverlay(null);
+          }}
+          onRemove={
+            overlay.index === null
+              ? undefined
+              : () => {
+                  dispatch({ type: "removeSpan", index: overlay.index! });
+                  setOverlay(null);
+                }
+          }
+          onClose={() => setOverlay(null)}
+        />
+      )}
+      {overlay?.kind === "critical" && (
+        <Dialog title="Rank a response with a critical error first?" onClose={() => setOverlay(null)}>
+          <p className="text-sm">
+            {overlay.ids.map((id) => `Response ${labelOf(id)}`).join(" and ")} {overlay.ids.length === 1 ? "is" : "are"} ranked first but{" "}
+            {overlay.ids.length === 1 ? "has" : "have"} a span marked critical. Submit this ranking anyway?
+          </p>
+          <div className="flex justify-end gap-2">
+            <button type="button" data-autofocus onClick={() => setOverlay(null)} className="rounded border border-slate-300 px-3 py-1">
+              Go back
+            </button>
+            <button
+              type="button"
+              onClick={() => {
+                setOverlay(null);
+                void submit(tiersOf(state), true);
+              }}
+              className="rounded bg-brand-600 px-3 py-1 font-medium text-white"
+            >
+              Submit anyway
             </button>
           </div>
         </Dialog>

@@ -1,3 +1,4 @@
+import type { SubmittedSpan } from "@/lib/ranking/submission-schema";
 import type { Tiers } from "@/lib/ranking/tiers";
 
 /**
@@ -16,6 +17,8 @@ export interface RankingState {
   unranked: string[];
   details: Record<string, CandidateDetail>;
   rationale: string;
+  /** Marked spans (span critiques), in the order they were marked; offsets in code points of the candidate's text. */
+  spans: SubmittedSpan[];
   selected: string | null;
 }
 
@@ -37,6 +40,9 @@ export type RankingAction =
   | { type: "drop"; id: string; target: DropTarget }
   | { type: "detail"; id: string; patch: Partial<CandidateDetail> }
   | { type: "rationale"; text: string }
+  | { type: "addSpan"; span: SubmittedSpan }
+  | { type: "updateSpan"; index: number; span: SubmittedSpan }
+  | { type: "removeSpan"; index: number }
   | { type: "reset"; state: RankingState };
 
 export const emptyDetail: CandidateDetail = { score: null, flags: [], comment: "" };
@@ -45,7 +51,7 @@ type DraftDetails = Record<string, { score?: number | null; flags?: string[]; co
 
 export function initialRankingState(
   candidateIds: string[],
-  draft?: { tiers?: string[][]; details?: DraftDetails; rationale?: string | null; unranked?: string[] } | null,
+  draft?: { tiers?: string[][]; details?: DraftDetails; rationale?: string | null; unranked?: string[]; spans?: SubmittedSpan[] } | null,
 ): RankingState {
   const known = new Set(candidateIds);
   const seen = new Set<string>();
@@ -63,7 +69,8 @@ export function initialRankingState(
   const pool = [...(draft?.unranked ?? []), ...candidateIds].filter(
     (id, i, all) => known.has(id) && !seen.has(id) && all.indexOf(id) === i,
   );
-  return { tiers, unranked: pool, details, rationale: draft?.rationale ?? "", selected: null };
+  const spans = (draft?.spans ?? []).filter((span) => known.has(span.completionId));
+  return { tiers, unranked: pool, details, rationale: draft?.rationale ?? "", spans, selected: null };
 }
 
 /** The ranked candidates, best first, as one list (tied ones next to each other). */
@@ -187,6 +194,12 @@ export function rankingReducer(state: RankingState, action: RankingAction): Rank
       return { ...state, details: { ...state.details, [action.id]: { ...(state.details[action.id] ?? emptyDetail), ...action.patch } } };
     case "rationale":
       return { ...state, rationale: action.text };
+    case "addSpan":
+      return { ...state, spans: [...state.spans, action.span] };
+    case "updateSpan":
+      return { ...state, spans: state.spans.map((s, i) => (i === action.index ? action.span : s)) };
+    case "removeSpan":
+      return { ...state, spans: state.spans.filter((_, i) => i !== action.index) };
     case "reset":
       return action.state;
   }

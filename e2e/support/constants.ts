@@ -32,6 +32,8 @@ export const E2E_USERS = {
   verifierWide: { email: "e2e-verifier-wide@medpref.test", role: "CLINICIAN" },
   verifierPhone: { email: "e2e-verifier-phone@medpref.test", role: "CLINICIAN" },
   verifierShots: { email: "e2e-verifier-shots@medpref.test", role: "CLINICIAN" },
+  /** Marks span critiques while ranking (issue 18). */
+  marker: { email: "e2e-marker@medpref.test", role: "CLINICIAN" },
   /** Changes their saved theme (dark-mode spec); nobody else's pages change colour. */
   themer: { email: "e2e-themer@medpref.test", role: "RESEARCHER" },
 } as const;
@@ -41,6 +43,8 @@ export const E2E_XSS_PROJECT = "e2e-xss";
 export const E2E_TIES_PROJECT = "e2e-ties";
 export const E2E_PROJECT = "e2e-project";
 export const E2E_JUDGE_PROJECT = "e2e-judge";
+/** Candidates in Markdown with non-Latin text, ranked with marked spans (issue 18's span critiques). */
+export const E2E_CRITIQUE_PROJECT = "e2e-critiques";
 /** Prompts the request-hygiene tests claim and write drafts to, apart from every other test's queue. */
 export const E2E_HYGIENE_PROJECT = "e2e-hygiene";
 /** Seeded with three annotators' and a judge's rankings for the agreement dashboard. */

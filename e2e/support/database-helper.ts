@@ -6,7 +6,7 @@ const { connectDatabase } = await import("@/lib/db/connect");
 const { createUser } = await import("@/lib/users/manage-users");
 const { createProject } = await import("@/lib/projects/create-project");
 const { E2E_ANNOTATE_PROJECT, E2E_PASSWORD, E2E_PROJECT, E2E_TIES_PROJECT, E2E_USERS, E2E_XSS_PROJECT } = await import("./constants");
-const { annotationPrompts, xssPrompt } = await import("./annotation-data");
+const { annotationPrompts, critiquePrompts, xssPrompt } = await import("./annotation-data");
 const { importPrompts } = await import("@/lib/import/import-prompts");
 const { DEFAULT_IMPORT_LIMITS } = await import("@/lib/import/types");
 const { CLI_IMPORT_HINTS } = await import("@/lib/cli/import-hints");
@@ -29,7 +29,7 @@ for (const u of Object.values(E2E_USERS)) {
   await createUser({ email: u.email, role: u.role, name: `E2E ${u.role.toLowerCase()}`, password: E2E_PASSWORD }, null);
 }
 await createProject({ slug: E2E_PROJECT, name: "E2E project", overlapK: 3 }, null);
-const { E2E_HYGIENE_PROJECT } = await import("./constants");
+const { E2E_HYGIENE_PROJECT, E2E_CRITIQUE_PROJECT } = await import("./constants");
 const hygienePrompts = Array.from({ length: 3 }, (_, i) => ({
   id: `hygiene-${i}`,
   prompt: `Hygiene question ${i}?`,
@@ -44,6 +44,7 @@ const projectNames: Record<string, string> = {
   [E2E_JUDGE_PROJECT]: "E2E judge",
   [E2E_TIES_PROJECT]: "E2E ties",
   [E2E_HYGIENE_PROJECT]: "E2E hygiene",
+  [E2E_CRITIQUE_PROJECT]: "E2E critiques",
 };
 for (const [slug, records] of [
   [E2E_ANNOTATE_PROJECT, annotationPrompts],
@@ -51,6 +52,7 @@ for (const [slug, records] of [
   [E2E_JUDGE_PROJECT, judgePrompts],
   [E2E_TIES_PROJECT, annotationPrompts],
   [E2E_HYGIENE_PROJECT, hygienePrompts],
+  [E2E_CRITIQUE_PROJECT, critiquePrompts],
 ] as const) {
   const project = await createProject(
     { slug, name: projectNames[slug]!, overlapK: 4, showReference: true, allowTies: slug === E2E_TIES_PROJECT },

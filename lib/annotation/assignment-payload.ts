@@ -6,6 +6,7 @@ import { queryOne, queryRows, sql } from "@/lib/db/sql";
 import { AppError } from "@/lib/errors/app-error";
 import type { Message } from "@/lib/core/messages";
 import type { Draft } from "@/lib/ranking/submission-schema";
+import { currentTaxonomy, type VersionedTaxonomy } from "@/lib/critiques/project-taxonomy";
 
 /**
  * What the ranking screen receives for one assignment. Blind by construction: the query never
@@ -23,6 +24,8 @@ export interface AssignmentPayload {
   project: { slug: string; name: string; allowTies: boolean; guidelines: string };
   prompt: { messages: Message[]; reference: string | null };
   candidates: { id: string; label: number; text: string }[];
+  /** The project's critique taxonomy that spans are marked under (lib/critiques/project-taxonomy.ts). */
+  critiqueTaxonomy: VersionedTaxonomy;
   draft: Draft | null;
 }
 
@@ -44,9 +47,10 @@ export async function assignmentPayload(db: Db, assignmentId: string, userId: st
     showReference: boolean;
     guidelines: string;
     texts: { id: string; text: string }[] | null;
+    projectId: string;
   }>(
     db,
-    sql`SELECT a.id, a.user_id, a.status, a.lease_expires_at, a.shown_order, a.draft,
+    sql`SELECT a.id, a.user_id, a.status, a.lease_expires_at, a.shown_order, a.draft, j.id AS project_id,
             p.messages, p.reference_answer, j.slug, j.name, j.allow_ties, j.show_reference, j.guidelines,
             (SELECT json_agg(json_build_object('id', c.id, 'text', c.text)) FROM completions c WHERE c.id = ANY(a.shown_order)) AS texts
        FROM assignments a JOIN prompts p ON p.id = a.prompt_id JOIN projects j ON j.id = p.project_id
@@ -73,6 +77,7 @@ export async function assignmentPayload(db: Db, assignmentId: string, userId: st
     project: { slug: a.slug, name: a.name, allowTies: a.allowTies, guidelines: a.guidelines },
     prompt: { messages: a.messages, reference: a.showReference ? a.referenceAnswer : null },
     candidates,
+    critiqueTaxonomy: await currentTaxonomy(db, a.projectId),
     draft: a.draft ?? null,
   };
 }

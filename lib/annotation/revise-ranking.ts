@@ -1,7 +1,9 @@
 import "server-only";
 import { shownCandidates, type AssignmentPayload } from "@/lib/annotation/assignment-payload";
 import { writeAudit } from "@/lib/audit/audit-entry";
-import { assertValidSubmission, compareWithGold, insertNextRevision } from "@/lib/annotation/store-revision";
+import { assertValidSubmission, compareWithGold, insertNextRevision, storeRevisionSpans } from "@/lib/annotation/store-revision";
+import { currentTaxonomy } from "@/lib/critiques/project-taxonomy";
+import { spansOfRevisions } from "@/lib/critiques/store-spans";
 import { RankingKind } from "@/generated/prisma/enums";
 import { pool } from "@/lib/db/pool";
 import { queryOne, queryRows, sql, type Sql } from "@/lib/db/sql";
@@ -31,6 +33,7 @@ interface OwnRankingRow {
   rationale: string | null;
   timeOnTaskMs: number | null;
   revisionId: string;
+  projectId: string;
 }
 
 const ownRanking = (rankingId: string, lock: Sql = sql.empty) => sql`
@@ -38,7 +41,7 @@ const ownRanking = (rankingId: string, lock: Sql = sql.empty) => sql`
          r.created_at + make_interval(mins => j.edit_window_minutes) AS editable_until,
          r.created_at + make_interval(mins => j.edit_window_minutes) > now() AS editable,
          j.slug, j.name, j.allow_ties, j.show_reference, j.guidelines, p.messages, p.reference_answer,
-         rr.shown_order, rr.rationale, rr.time_on_task_ms, rr.id AS revision_id
+         rr.shown_order, rr.rationale, rr.time_on_task_ms, rr.id AS revision_id, j.id AS project_id
     FROM rankings r JOIN prompts p ON p.id = r.prompt_id JOIN projects j ON j.id = p.project_id
     JOIN ranking_revisions rr ON rr.ranking_id = r.id AND rr.revision = r.revision
    WHERE r.id = ${rankingId} AND r.kind = ${RankingKind.HUMAN}${lock}`;
@@ -60,6 +63,7 @@ export async function revisionPayload(rankingId: string, userId: string): Promis
     sql`SELECT completion_id, rank, score, comment, flags FROM ranking_entries WHERE revision_id = ${r.revisionId}`,
   );
   const details = Object.fromEntries(entries.map((e) => [e.completionId, { score: e.score, comment: e.comment, flags: e.flags }]));
+  const spans = (await spansOfRevisions(pool(), [r.revisionId])).get(r.revisionId) ?? [];
   return {
     assignment: {
       id: r.id,
@@ -71,10 +75,13 @@ export async function revisionPayload(rankingId: string, userId: string): Promis
     project: { slug: r.slug, name: r.name, allowTies: r.allowTies, guidelines: r.guidelines },
     prompt: { messages: r.messages, reference: r.showReference ? r.referenceAnswer : null },
     candidates: await shownCandidates(pool(), r.shownOrder),
+    critiqueTaxonomy: await currentTaxonomy(pool(), r.projectId),
     draft: {
       tiers: ranksToTiers(Object.fromEntries(entries.map((e) => [e.completionId, e.rank]))),
       details: details as Submission["details"],
       rationale: r.rationale,
+      // The revision starts from the latest one's spans: a span left out of the next revision is removed there.
+      spans: spans.map(({ id: _id, taxonomyVersion: _v, ...span }) => span),
       timeOnTaskMs: r.timeOnTaskMs ?? 0,
     },
   };
@@ -104,6 +111,7 @@ export async function reviseRanking(options: {
       shownOrder: r.shownOrder,
       idempotencyKey: `${userId}:${options.idempotencyKey}`,
     });
+    await storeRevisionSpans(tx, { revisionId, promptId: r.promptId, shownOrder: r.shownOrder, spans: submission.spans });
     await compareWithGold(tx, { promptId: r.promptId, revisionId, userId, tiers: submission.tiers });
     await writeAudit(tx, {
       actorId: userId,
@@ -111,7 +119,7 @@ export async function reviseRanking(options: {
       entityType: "ranking",
       entityId: rankingId,
       before: { revision: revision - 1, tiers: ranksToTiers(Object.fromEntries(before.map((e) => [e.completionId, e.rank]))) },
-      after: { revision, tiers: submission.tiers },
+      after: { revision, tiers: submission.tiers, spans: submission.spans?.length ?? 0 },
     });
     return { status: 200, body: { rankingId, revision } };
   });

@@ -9,7 +9,9 @@ import { execute, queryOne, queryRows, sql, type Sql } from "@/lib/db/sql";
 import type { Tx } from "@/lib/db/transaction";
 import type { JudgeEntry } from "@/lib/judge/judge-entries";
 import { AppError } from "@/lib/errors/app-error";
-import type { Submission } from "@/lib/ranking/submission-schema";
+import type { Submission, SubmittedSpan } from "@/lib/ranking/submission-schema";
+import { currentTaxonomy } from "@/lib/critiques/project-taxonomy";
+import { assertValidSpans, insertCritiqueSpans } from "@/lib/critiques/store-spans";
 import { tiersToFractionalRanks, tiersToRanks } from "@/lib/ranking/tiers";
 import { validateTiers } from "@/lib/ranking/validate-ranking";
 
@@ -180,6 +182,25 @@ export async function insertNextRevision(
      SELECT revision.id AS revision_id, ranking.revision FROM ranking, revision`,
   );
   return row!;
+}
+
+/**
+ * Checks a revision's marked spans against the candidates as the rater saw them (Response 1..N of
+ * `shownOrder`) and the project's current critique taxonomy, and stores them with the revision, in
+ * the caller's transaction (a refused span refuses the whole submission).
+ */
+export async function storeRevisionSpans(
+  tx: Tx,
+  o: { revisionId: string; promptId: string; shownOrder: string[]; spans: readonly SubmittedSpan[] | undefined },
+): Promise<void> {
+  if (!o.spans?.length) return;
+  const rows = await queryRows<{ id: string; text: string; projectId: string }>(
+    tx,
+    sql`SELECT c.id, c.text, p.project_id FROM completions c JOIN prompts p ON p.id = c.prompt_id WHERE c.id = ANY(${o.shownOrder}::uuid[])`,
+  );
+  const { version, taxonomy } = await currentTaxonomy(tx, rows[0]!.projectId);
+  assertValidSpans(o.spans, new Map(rows.map((r) => [r.id, r.text])), taxonomy, (id) => `Response ${o.shownOrder.indexOf(id) + 1}`);
+  await insertCritiqueSpans(tx, { revisionId: o.revisionId }, o.spans, version);
 }
 
 /** When the prompt has a gold ranking, stores how this revision agrees with it. */

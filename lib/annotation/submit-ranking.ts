@@ -1,7 +1,7 @@
 import "server-only";
 import { AssignmentStatus, RankingKind } from "@/generated/prisma/enums";
 import { auditInsert } from "@/lib/audit/audit-entry";
-import { assertValidSubmission, compareWithGold, insertRankingWithRevision } from "@/lib/annotation/store-revision";
+import { assertValidSubmission, compareWithGold, insertRankingWithRevision, storeRevisionSpans } from "@/lib/annotation/store-revision";
 import { execute, queryOne, sql } from "@/lib/db/sql";
 import { AppError } from "@/lib/errors/app-error";
 import { runIdempotent, type StoredResponse } from "@/lib/idempotency/run-idempotent";
@@ -61,12 +61,13 @@ export async function submitRanking(options: {
       shownOrder,
       idempotencyKey: `${userId}:${options.idempotencyKey}`,
     });
+    await storeRevisionSpans(tx, { revisionId, promptId: a.promptId, shownOrder, spans: submission.spans });
     const audit = auditInsert({
       actorId: userId,
       action: "ranking.submit",
       entityType: "ranking",
       entityId: rankingId,
-      after: { assignmentId, promptId: a.promptId, tiers: submission.tiers },
+      after: { assignmentId, promptId: a.promptId, tiers: submission.tiers, spans: submission.spans?.length ?? 0 },
     });
     // One round trip: the assignment is closed and the audit entry written by one statement.
     await execute(

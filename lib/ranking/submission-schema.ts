@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { critiqueSpanFields } from "@/lib/critiques/spans";
 import { FLAG_VALUES } from "@/lib/ranking/rubric";
 import { safeText } from "@/lib/text/safe-text";
 
@@ -16,11 +17,20 @@ export const candidateDetails = z.object({
 
 const tiers = z.array(z.array(z.uuid("not a candidate of this prompt")).max(16)).max(16);
 
+/** Most spans one ranking may mark (over all its candidates). */
+export const MAX_SPANS = 500;
+
+/** A marked span of one candidate (lib/critiques/spans.ts): checked against the candidate's text and the project's taxonomy on the server. */
+export const submittedSpan = critiqueSpanFields.extend({ completionId: z.uuid("not a candidate of this prompt") });
+export type SubmittedSpan = z.infer<typeof submittedSpan>;
+
 /** The ranking a clinician submits (and revises). Shared by the client and the route handlers. */
 export const submissionSchema = z.object({
   tiers,
   details: z.record(z.uuid(), candidateDetails).default({}),
   rationale: safeText().max(20_000, "the rationale is limited to 20,000 characters").nullish(),
+  // Optional rather than defaulted: rankings built in code (imports, judges, fixtures) mark nothing.
+  spans: z.array(submittedSpan).max(MAX_SPANS, `at most ${MAX_SPANS} marked spans per ranking`).optional(),
   timeOnTaskMs: z
     .number()
     .int()

@@ -1,0 +1,138 @@
+import type { Locator, Page } from "@playwright/test";
+import { expect, test } from "./support/fixtures";
+import { critiquePrompts } from "./support/annotation-data";
+import { E2E_CRITIQUE_PROJECT, E2E_USERS } from "./support/constants";
+import { queryE2eDatabase } from "./support/database";
+
+const TEXTS = critiquePrompts[0]!.completions.map((c) => c.text);
+/** What a span's offsets slice out of its completion, counted in code points as MedPref stores them. */
+const slice = (text: string, start: number, end: number) => Array.from(text).slice(start, end).join("");
+
+interface StoredSpan {
+  revision: number;
+  model: string;
+  start: number;
+  end: number;
+  quote: string;
+  tag: string;
+  severity: string;
+  comment: string;
+  correction: string;
+  text: string;
+}
+const storedSpans = () =>
+  queryE2eDatabase<StoredSpan>(
+    `SELECT rr.revision, c.model, s.start_offset AS start, s.end_offset AS "end", s.quote, s.tag, s.severity, s.comment, s.correction, c.text
+       FROM critique_spans s JOIN ranking_revisions rr ON rr.id = s.revision_id JOIN rankings r ON r.id = rr.ranking_id
+       JOIN users u ON u.id = r.rater_id JOIN completions c ON c.id = s.completion_id
+      WHERE u.email = $1 ORDER BY rr.revision, c.model, s.start_offset`,
+    [E2E_USERS.marker.email],
+  );
+
+/** The card showing the candidate whose text starts with `prefix` (the order is shuffled per assignment). */
+async function cardOf(page: Page, prefix: string): Promise<Locator> {
+  const cards = page.getByRole("article", { name: /^Response \d$/ });
+  await expect(cards).toHaveCount(4);
+  for (const card of await cards.all()) if ((await card.innerText()).includes(prefix)) return card;
+  throw new Error(`no card shows "${prefix}"`);
+}
+
+async function markWith(page: Page, tag: string, severity: string, comment = "") {
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("What is wrong").selectOption({ label: tag });
+  await dialog.getByRole("radio", { name: severity }).check();
+  if (comment) await dialog.getByLabel("Comment (optional)").fill(comment);
+  await dialog.getByRole("button", { name: "Save mark" }).click();
+  await expect(dialog).toHaveCount(0);
+}
+
+test("a clinician marks two spans with the mouse and one with the keyboard while ranking, submits, and revises one", async ({
+  page,
+  signIn,
+}) => {
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await signIn("marker");
+  await page.goto(`/annotate/${E2E_CRITIQUE_PROJECT}`);
+  const dosing = await cardOf(page, "Start aspirin 3 g daily");
+  const beta = await cardOf(page, "Dual antiplatelet therapy");
+  const chinese = await cardOf(page, "阿司匹林");
+
+  // Mouse 1: a double-click selects the word "warfarin"; marked as a missed interaction.
+  await dosing
+    .getByText("warfarin", { exact: false })
+    .first()
+    .dblclick({ position: { x: 4, y: 6 } });
+  await expect(dosing.getByText(/^Selected: “/)).toBeVisible();
+  await dosing.getByRole("button", { name: /Mark the selected text/ }).click();
+  await markWith(page, "C Contraindication or interaction missed", "Major", "bleeding risk with DAPT");
+  // Mouse 2: a drag over the bold dose.
+  const bold = dosing.locator("strong", { hasText: "aspirin 3 g" });
+  const box = (await bold.boundingBox())!;
+  await page.mouse.move(box.x + 1, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width - 1, box.y + box.height / 2, { steps: 8 });
+  await page.mouse.up();
+  await dosing.getByRole("button", { name: /Mark the selected text/ }).click();
+  await markWith(page, "D Wrong dose or unit", "Critical");
+
+  // Keyboard: focus the Chinese candidate's text, grow the selection by two sentences, mark it.
+  await chinese.getByLabel(/^Text of Response \d$/).focus();
+  await page.keyboard.press("Alt+Shift+ArrowRight");
+  await page.keyboard.press("Alt+Shift+ArrowRight");
+  await expect(chinese.getByText("Selected: “阿司匹林 75 mg 每日一次。 Clopidogrel is optional.”")).toBeVisible();
+  await page.keyboard.press("Alt+Shift+M");
+  await markWith(page, "… Incomplete", "Minor");
+
+  // The marks are listed under their responses and highlighted in the text.
+  await expect(dosing.getByRole("list", { name: /^Marked in Response/ }).getByRole("listitem")).toHaveCount(2);
+  await expect(dosing.locator("mark[data-tag='wrong-dose']")).toContainText("aspirin 3 g");
+  await expect(chinese.getByRole("list", { name: /^Marked in Response/ })).toContainText("Incomplete · Minor");
+  await page.screenshot({ path: "test-results/ranking-with-spans-1920-light.png", fullPage: true });
+
+  // Ranked first although marked critical: the screen asks once.
+  for (const card of [dosing, beta, chinese]) await card.getByRole("button", { name: /^Rank Response \d next$/ }).click();
+  await (await cardOf(page, "| Drug | Dose |")).getByRole("button", { name: /^Rank Response \d next$/ }).click();
+  await page.getByRole("button", { name: "Submit ranking" }).click();
+  const confirm = page.getByRole("dialog", { name: "Rank a response with a critical error first?" });
+  await expect(confirm).toBeVisible();
+  await confirm.getByRole("button", { name: "Submit anyway" }).click();
+  await expect(page.getByRole("status").first()).toContainText("Ranking submitted.");
+
+  const first = await storedSpans();
+  expect(first.map((s) => [s.revision, s.model, s.quote, s.tag, s.severity, s.comment])).toEqual([
+    [1, "m0", "aspirin 3 g", "wrong-dose", "critical", ""],
+    [1, "m0", "warfarin", "contraindication", "major", "bleeding risk with DAPT"],
+    [1, "m2", "阿司匹林 75 mg 每日一次。 Clopidogrel is optional.", "incomplete", "minor", ""],
+  ]);
+  for (const s of first) expect(slice(s.text, s.start, s.end)).toBe(s.quote);
+  expect(first.map((s) => [s.start, s.end])).toEqual([
+    [8, 19],
+    [51, 59],
+    [0, 41],
+  ]);
+  expect(TEXTS[0]!.slice(8, 19)).toBe("aspirin 3 g");
+
+  // Revision: the warfarin mark becomes minor with a correction; the other two stay as they were.
+  await page.goto(`/annotate/${E2E_CRITIQUE_PROJECT}/history`);
+  await page.getByRole("link", { name: "Revise" }).first().click();
+  const revised = await cardOf(page, "Start aspirin 3 g daily");
+  await revised.getByRole("button", { name: /^Edit the mark “warfarin”/ }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByRole("radio", { name: "Minor" }).check();
+  await dialog.getByLabel("Suggested correction (optional)").fill("no anticoagulant without an indication");
+  await dialog.getByRole("button", { name: "Save mark" }).click();
+  await page.getByRole("button", { name: "Save revision" }).click();
+  await page
+    .getByRole("dialog", { name: "Rank a response with a critical error first?" })
+    .getByRole("button", { name: "Submit anyway" })
+    .click();
+  await expect(page.getByRole("status").first()).toContainText("Revision saved.");
+
+  const all = await storedSpans();
+  expect(all.filter((s) => s.revision === 1)).toEqual(first);
+  expect(all.filter((s) => s.revision === 2).map((s) => [s.model, s.quote, s.severity, s.correction])).toEqual([
+    ["m0", "aspirin 3 g", "critical", ""],
+    ["m0", "warfarin", "minor", "no anticoagulant without an indication"],
+    ["m2", "阿司匹林 75 mg 每日一次。 Clopidogrel is optional.", "minor", ""],
+  ]);
+});
