@@ -2,7 +2,6 @@ import "server-only";
 import { newTimeOrderedId } from "@/lib/core/ids";
 import { copyRowsInto } from "@/lib/db/copy-from";
 import { copyTextRow } from "@/lib/db/copy-text";
-import { insertOwnersCritiqueSpans, type CompletionSpan } from "@/lib/critiques/store-spans";
 import { kendallTauB, pairwiseAgreement, top1Match } from "@/lib/agreement/rank-agreement";
 import { RankingKind } from "@/generated/prisma/enums";
 import { execute, queryOne, queryRows, sql, type Sql } from "@/lib/db/sql";
@@ -11,7 +10,7 @@ import type { JudgeEntry } from "@/lib/judge/judge-entries";
 import { AppError } from "@/lib/errors/app-error";
 import type { Submission, SubmittedSpan } from "@/lib/ranking/submission-schema";
 import { currentTaxonomy } from "@/lib/critiques/project-taxonomy";
-import { assertValidSpans, insertCritiqueSpans } from "@/lib/critiques/store-spans";
+import { assertValidSpans, insertCritiqueSpans, insertOwnersCritiqueSpans, type CompletionSpan } from "@/lib/critiques/store-spans";
 import { tiersToFractionalRanks, tiersToRanks } from "@/lib/ranking/tiers";
 import { validateTiers } from "@/lib/ranking/validate-ranking";
 
