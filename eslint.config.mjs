@@ -9,7 +9,7 @@ const PURE_CORES = [
   "lib/ranking/**",
   "lib/agreement/{bootstrap,fleiss-kappa,fractional-ranks,kendall-w,krippendorff-alpha,pair-verdicts,rank-agreement}.ts",
   "lib/export/{pairing,splits,pair-categories}.ts",
-  "lib/judge/{aggregate,extract-json,judge-answer,permutations}.ts",
+  "lib/judge/{aggregate,extract-json,judge-answer,judge-critiques,permutations}.ts",
   "lib/judge/runs/run-state.ts",
   "lib/import/{classify-record,import-tally,validate-prompt,content-hash}.ts",
   "lib/import/formats/**",
