@@ -5,11 +5,11 @@ import prettier from "eslint-config-prettier/flat";
 /** Modules that must stay pure: no database, no framework, no I/O (tested like specifications). */
 const PURE_CORES = [
   "lib/core/**",
-  "lib/critiques/{code-points,taxonomy,spans,span-agreement,quote-match,judge-critique-answer,critique-rows,span-dashboard,source-map,sentences,stamped-selection,rehype-source-offsets,rehype-critique-marks,remark-fill-positions}.ts",
+  "lib/critiques/{code-points,taxonomy,spans,span-agreement,quote-match,judge-critique-answer,critique-rows,span-dashboard,source-map,sentences,stamped-selection,rehype-source-offsets,rehype-critique-marks,remark-fill-positions,highlights,taxonomy-lines}.ts",
   "lib/ranking/**",
   "lib/agreement/{bootstrap,fleiss-kappa,fractional-ranks,kendall-w,krippendorff-alpha,pair-verdicts,rank-agreement}.ts",
   "lib/export/{pairing,splits,pair-categories}.ts",
-  "lib/judge/{aggregate,extract-json,judge-answer,permutations}.ts",
+  "lib/judge/{aggregate,extract-json,judge-answer,judge-critiques,permutations}.ts",
   "lib/judge/runs/run-state.ts",
   "lib/import/{classify-record,import-tally,validate-prompt,content-hash}.ts",
   "lib/import/formats/**",

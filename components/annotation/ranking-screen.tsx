@@ -366,7 +366,9 @@ export function RankingScreen({ payload, onDone, onShowGuidelines }: Props) {
           taxonomy={taxonomy}
           onSave={(span) => {
             const marked = { ...overlay.span, ...span };
-            dispatch(overlay.index === null ? { type: "addSpan", span: marked } : { type: "updateSpan", index: overlay.index, span: marked });
+            dispatch(
+              overlay.index === null ? { type: "addSpan", span: marked } : { type: "updateSpan", index: overlay.index, span: marked },
+            );
             window.getSelection()?.removeAllRanges();
             setOverlay(null);
           }}

@@ -172,3 +172,32 @@ describe("a drop", () => {
     );
   });
 });
+
+describe("marked spans in the ranking state", () => {
+  const span = (completionId: string, start: number, tag = "wrong-dose") => ({
+    completionId,
+    start,
+    end: start + 3,
+    text: "abc",
+    tag,
+    severity: "major" as const,
+    comment: "",
+    correction: "",
+  });
+
+  it("come back from a draft for the prompt's candidates only, in their order", () => {
+    const state = initialRankingState(["a", "b"], { spans: [span("b", 4), span("gone", 0), span("a", 1)] });
+    expect(state.spans).toEqual([span("b", 4), span("a", 1)]);
+  });
+
+  it("are added at the end, replaced and removed by their place in the list, leaving the ranking as it was", () => {
+    let state = initialRankingState(["a", "b"], { tiers: [["b"]] });
+    state = rankingReducer(state, { type: "addSpan", span: span("a", 0) });
+    state = rankingReducer(state, { type: "addSpan", span: span("b", 2) });
+    state = rankingReducer(state, { type: "updateSpan", index: 0, span: span("a", 0, "unsafe") });
+    expect(state.spans).toEqual([span("a", 0, "unsafe"), span("b", 2)]);
+    state = rankingReducer(state, { type: "removeSpan", index: 0 });
+    expect(state.spans).toEqual([span("b", 2)]);
+    expect(state.tiers).toEqual([["b"]]);
+  });
+});

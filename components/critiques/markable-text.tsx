@@ -39,7 +39,11 @@ export function MarkableText({
   const handle = useRef<SourceMappedMarkdownHandle>(null);
   const box = useRef<HTMLDivElement>(null);
   const [selection, setSelection] = useState<SourceSelection | null>(null);
-  const highlights = useMemo(() => highlightSpansOf(spans, taxonomy, (s) => `span-${s.index}`), [spans, taxonomy]);
+  // Keyed by content: the screen passes a new array on every render, and a new highlight list re-renders
+  // the text (its nodes replaced, the reader's selection lost).
+  const spansKey = JSON.stringify(spans);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- spansKey stands for spans
+  const highlights = useMemo(() => highlightSpansOf(spans, taxonomy, (s) => `span-${s.index}`), [spansKey, taxonomy]);
 
   // The selection inside this text, kept as it changes: pressing the button must not lose it.
   useEffect(() => {

@@ -62,7 +62,14 @@ export function SpanDialog({
         </fieldset>
         <label htmlFor={ids.comment} className="block font-medium">
           Comment <span className="font-normal text-slate-600">(optional)</span>
-          <textarea id={ids.comment} rows={2} maxLength={2000} value={comment} onChange={(e) => setComment(e.target.value)} className={inputClass} />
+          <textarea
+            id={ids.comment}
+            rows={2}
+            maxLength={2000}
+            value={comment}
+            onChange={(e) => setComment(e.target.value)}
+            className={inputClass}
+          />
         </label>
         <label htmlFor={ids.correction} className="block font-medium">
           Suggested correction <span className="font-normal text-slate-600">(optional)</span>

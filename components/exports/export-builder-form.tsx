@@ -14,6 +14,7 @@ const FORMATS = [
   ["rm", "Reward model (chosen, rejected, margin; OpenRLHF)"],
   ["sft", "SFT (messages ending with the top completion)"],
   ["rankings", "Rankings (every candidate and every ranking)"],
+  ["critiques", "Critiques (each candidate with its critique spans and rank)"],
 ] as const;
 
 const STRATEGIES = [
@@ -145,6 +146,10 @@ export function ExportBuilderForm({ projects, judgeRuns, sourceDatasets, promptT
         </label>
         <label className="flex items-center gap-1">
           <input type="checkbox" name="excludeGold" /> Exclude gold items
+        </label>
+        <label className="flex items-center gap-1">
+          <input type="checkbox" name="excludeCriticalChosen" /> Leave out preference pairs whose chosen response has a critical critique
+          span
         </label>
       </div>
       <div className="grid gap-3 md:grid-cols-3">

@@ -22,7 +22,7 @@ export function TemplateForm({
       </label>
       <label className="block text-sm font-medium">
         User message (placeholders: <code>{"{{question}}"}</code> <code>{"{{reference}}"}</code> <code>{"{{responses}}"}</code>{" "}
-        <code>{"{{n}}"}</code>)
+        <code>{"{{n}}"}</code>; optional <code>{"{{critiques}}"}</code>: also ask for critique spans in the project’s taxonomy)
         <textarea name="userTemplate" rows={10} defaultValue={template.userTemplate} className={`${inputClass} font-mono text-xs`} />
       </label>
       <FormMessage state={state} />

@@ -7,10 +7,11 @@ import { sendRanking } from "@/components/annotation/submit-ranking-request";
 import { forgetUnsavedDraft, readUnsavedDraft } from "@/components/annotation/unsaved-draft";
 import { useAutosave } from "@/components/annotation/use-autosave";
 import { useTimeOnTask } from "@/components/annotation/use-time-on-task";
-import { SafeMarkdown } from "@/components/markdown/safe-markdown";
+import { MarkableText } from "@/components/critiques/markable-text";
+import { SpanDialog } from "@/components/critiques/span-dialog";
 import { ANSWER_KEYS, pairKeyAction } from "@/components/verification/pair-keys";
 import { CANDIDATE_FLAGS, type CandidateFlag } from "@/lib/ranking/rubric";
-import type { PairAnswer, PairDraft } from "@/lib/verification/pair-answer";
+import type { PairAnswer, PairDraft, PairSpan } from "@/lib/verification/pair-answer";
 import type { PairAssignmentPayload } from "@/lib/verification/pair-payload";
 
 type Side = "A" | "B";
@@ -45,10 +46,14 @@ export function PairScreen({ payload, onDone }: Props) {
   const [showKeys, setShowKeys] = useState(false);
   const [skipping, setSkipping] = useState(false);
   const [skipReason, setSkipReason] = useState("");
+  const [spans, setSpans] = useState<PairSpan[]>(start?.spans ?? []);
+  // Marking a new span (index null) or editing one: the answer keys rest meanwhile.
+  const [marking, setMarking] = useState<{ index: number | null; span: PairSpan } | null>(null);
+  const taxonomy = payload.critiqueTaxonomy.taxonomy;
   const heading = useRef<HTMLHeadingElement>(null);
   const attempt = useRef<{ content: string; key: string; body: string } | null>(null);
   const elapsed = useTimeOnTask(start?.timeOnTaskMs ?? 0);
-  const draft = { answer: answer ?? undefined, confidence, rationale: rationale || null, flags };
+  const draft = { answer: answer ?? undefined, confidence, rationale: rationale || null, flags, spans };
   const save = useAutosave(draftUrl, draft, !submitting, () => ({ timeOnTaskMs: elapsed() }));
 
   // A new pair: focus its heading, so a screen reader reads it and the keys work at once.
@@ -61,7 +66,7 @@ export function PairScreen({ payload, onDone }: Props) {
   });
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (submitting || skipping) return;
+      if (submitting || skipping || marking) return;
       const action = pairKeyAction(e, isTextField(e.target));
       if (!action) return;
       if (action.kind === "submit" && e.target instanceof HTMLButtonElement && !(e.ctrlKey || e.metaKey)) return;
@@ -73,7 +78,7 @@ export function PairScreen({ payload, onDone }: Props) {
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [submitting, skipping]);
+  }, [submitting, skipping, marking]);
 
   async function submit() {
     if (!answer) {
@@ -81,13 +86,13 @@ export function PairScreen({ payload, onDone }: Props) {
       document.getElementById("pair-answer")?.focus();
       return;
     }
-    const content = JSON.stringify({ answer, confidence, rationale, flags });
+    const content = JSON.stringify({ answer, confidence, rationale, flags, spans });
     // The same answer again (a retry) keeps its key, so the server stores it once.
     if (!attempt.current || attempt.current.content !== content)
       attempt.current = {
         content,
         key: crypto.randomUUID(),
-        body: JSON.stringify({ answer, confidence, rationale: rationale.trim() || null, flags, timeOnTaskMs: elapsed() }),
+        body: JSON.stringify({ answer, confidence, rationale: rationale.trim() || null, flags, spans, timeOnTaskMs: elapsed() }),
       };
     setSubmitting(true);
     setError(null);
@@ -139,7 +144,19 @@ export function PairScreen({ payload, onDone }: Props) {
             <header className="border-b border-slate-100 px-3 py-2">
               <h3 className="font-semibold">Response {c.label}</h3>
             </header>
-            <SafeMarkdown text={c.text} className="min-w-0 flex-1 overflow-x-auto px-3 py-2" />
+            <MarkableText
+              text={c.text}
+              name={`Response ${c.label}`}
+              spans={spans.flatMap((span, index) => (span.side === c.label ? [{ ...span, index }] : []))}
+              taxonomy={taxonomy}
+              onMark={(sel) =>
+                setMarking({
+                  index: null,
+                  span: { side: c.label, ...sel, tag: taxonomy.tags[0]!.key, severity: "major", comment: "", correction: "" },
+                })
+              }
+              onEdit={(index) => setMarking({ index, span: spans[index]! })}
+            />
             <fieldset className="border-t border-slate-100 px-3 py-2 text-sm">
               <legend className="sr-only">Flags for response {c.label}</legend>
               <div className="flex flex-wrap gap-x-4 gap-y-1">
@@ -267,6 +284,28 @@ export function PairScreen({ payload, onDone }: Props) {
         )}
         {showKeys && <PairKeyLegend />}
       </section>
+      {marking && (
+        <SpanDialog
+          title={`${marking.index === null ? "Mark" : "Edit the mark"} in Response ${marking.span.side}`}
+          span={marking.span}
+          taxonomy={taxonomy}
+          onSave={(span) => {
+            const marked = { ...marking.span, ...span };
+            setSpans((all) => (marking.index === null ? [...all, marked] : all.map((s, i) => (i === marking.index ? marked : s))));
+            window.getSelection()?.removeAllRanges();
+            setMarking(null);
+          }}
+          onRemove={
+            marking.index === null
+              ? undefined
+              : () => {
+                  setSpans((all) => all.filter((_, i) => i !== marking.index));
+                  setMarking(null);
+                }
+          }
+          onClose={() => setMarking(null)}
+        />
+      )}
     </div>
   );
 }

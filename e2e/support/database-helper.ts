@@ -21,7 +21,11 @@ const oidcProvider = await startOidcProvider();
 const judgePrompts = Array.from({ length: 6 }, (_, i) => ({
   id: `judge-${i}`,
   prompt: `Which test confirms diagnosis ${i}?`,
-  completions: [3, 9, 1, 6].map((q, j) => ({ model: `m${j}`, text: `Answer ${j} for ${i}. [[q=${q}]]` })),
+  // m2 holds a planted fault a judge asked for critiques quotes (tests/support/fake-openai-server.ts).
+  completions: [3, 9, 1, 6].map((q, j) => ({
+    model: `m${j}`,
+    text: `Answer ${j} for ${i}.${j === 2 ? " Give [[bad wrong-dose critical:10 g of ceftriaxone]] at once." : ""} [[q=${q}]]`,
+  })),
 }));
 
 const connection = await connectDatabase();

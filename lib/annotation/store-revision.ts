@@ -10,7 +10,7 @@ import type { JudgeEntry } from "@/lib/judge/judge-entries";
 import { AppError } from "@/lib/errors/app-error";
 import type { Submission, SubmittedSpan } from "@/lib/ranking/submission-schema";
 import { currentTaxonomy } from "@/lib/critiques/project-taxonomy";
-import { assertValidSpans, insertCritiqueSpans } from "@/lib/critiques/store-spans";
+import { assertValidSpans, insertCritiqueSpans, insertOwnersCritiqueSpans, type CompletionSpan } from "@/lib/critiques/store-spans";
 import { tiersToFractionalRanks, tiersToRanks } from "@/lib/ranking/tiers";
 import { validateTiers } from "@/lib/ranking/validate-ranking";
 
@@ -115,6 +115,8 @@ export interface JudgeRankingRow {
   shownOrder: string[];
   timeOnTaskMs: number;
   entries: JudgeEntry[];
+  /** The critique spans the judge marked (a template asking for critiques), stored with the revision under the run's taxonomy version. */
+  critiqueSpans?: { taxonomyVersion: number; spans: CompletionSpan[] };
 }
 
 /** The entries of new judge revisions as COPY text lines (a judge sets no flags). */
@@ -130,7 +132,8 @@ const NO_FLAGS: readonly string[] = [];
  * (`judgeRunId:promptId:permutationIndex`) of those it stored. Three plain statements with ids
  * made here: a multi-row insert of the rankings (those already stored are skipped), then COPY of
  * their revisions and of their entries — no statement joins what another inserted (the CTE form
- * of this cost a batch's ingestion more than every other write together).
+ * of this cost a batch's ingestion more than every other write together) — and, when the judge
+ * marked critique spans, one multi-row insert of the new revisions' spans.
  */
 export async function insertJudgeRankings(tx: Tx, rankings: JudgeRankingRow[]): Promise<Set<string>> {
   if (rankings.length === 0) return new Set();
@@ -159,6 +162,10 @@ export async function insertJudgeRankings(tx: Tx, rankings: JudgeRankingRow[]): 
     fresh.map((r) => copyTextRow([r.revisionId, r.rankingId, 1, r.timeOnTaskMs, r.shownOrder, 1, 5])),
   );
   await copyRowsInto(tx, "ranking_entries", ENTRY_COLUMNS, judgeEntryLines(fresh));
+  await insertOwnersCritiqueSpans(
+    tx,
+    fresh.flatMap((r) => (r.critiqueSpans?.spans.length ? [{ owner: { revisionId: r.revisionId }, ...r.critiqueSpans }] : [])),
+  );
   return new Set(fresh.map((r) => `${r.judgeRunId}:${r.promptId}:${r.permutationIndex}`));
 }
 

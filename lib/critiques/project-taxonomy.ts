@@ -1,5 +1,6 @@
 import "server-only";
 import { auditInsert } from "@/lib/audit/audit-entry";
+import { pool } from "@/lib/db/pool";
 import { execute, queryOne, sql, type Queryable } from "@/lib/db/sql";
 import { withTransaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors/app-error";
@@ -61,4 +62,9 @@ export async function saveTaxonomy(projectId: string, input: unknown, actorId: s
     );
     return { version: row!.version, taxonomy: parsed.data };
   });
+}
+
+/** The project's current taxonomy, for pages (their reads go through lib, never a connection of their own). */
+export function projectCritiqueTaxonomy(projectId: string): Promise<VersionedTaxonomy> {
+  return currentTaxonomy(pool(), projectId);
 }

@@ -49,16 +49,34 @@ export function assertValidSpans(
 
 /** Stores an owner's spans in one statement (nothing when there are none), marked under taxonomy `taxonomyVersion`. */
 export async function insertCritiqueSpans(tx: Tx | Queryable, owner: SpanOwner, spans: readonly CompletionSpan[], taxonomyVersion: number) {
-  if (spans.length === 0) return;
-  const revisionId = "revisionId" in owner ? owner.revisionId : null;
-  const voteId = "voteId" in owner ? owner.voteId : null;
-  const voteRevision = "voteId" in owner ? owner.voteRevision : null;
+  await insertOwnersCritiqueSpans(tx, [{ owner, spans, taxonomyVersion }]);
+}
+
+/**
+ * Stores the spans of many owners in one statement (judge rankings stored together: a group commit
+ * of live calls, a page of a Batch's results); nothing when there are none.
+ */
+export async function insertOwnersCritiqueSpans(
+  tx: Tx | Queryable,
+  groups: readonly { owner: SpanOwner; spans: readonly CompletionSpan[]; taxonomyVersion: number }[],
+) {
+  const rows = groups.flatMap(({ owner, spans, taxonomyVersion }) => {
+    const ownerColumns = {
+      revisionId: "revisionId" in owner ? owner.revisionId : null,
+      voteId: "voteId" in owner ? owner.voteId : null,
+      voteRevision: "voteId" in owner ? owner.voteRevision : null,
+      taxonomyVersion,
+    };
+    return spans.map((s) => ({ ...s, ...ownerColumns }));
+  });
+  if (rows.length === 0) return;
   await execute(
     tx,
     sql`INSERT INTO critique_spans (revision_id, vote_id, vote_revision, completion_id, start_offset, end_offset, quote, tag, severity, comment, correction, taxonomy_version)
-        SELECT ${revisionId}::uuid, ${voteId}::uuid, ${voteRevision}::int, s."completionId", s.start, s."end", s.text, s.tag, s.severity, s.comment, s.correction, ${taxonomyVersion}
-          FROM jsonb_to_recordset(${JSON.stringify(spans)}::jsonb)
-               AS s("completionId" uuid, start int, "end" int, text text, tag text, severity text, comment text, correction text)`,
+        SELECT s."revisionId", s."voteId", s."voteRevision", s."completionId", s.start, s."end", s.text, s.tag, s.severity, s.comment, s.correction, s."taxonomyVersion"
+          FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+               AS s("revisionId" uuid, "voteId" uuid, "voteRevision" int, "completionId" uuid, start int, "end" int, text text, tag text, severity text,
+                    comment text, correction text, "taxonomyVersion" int)`,
   );
 }
 

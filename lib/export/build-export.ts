@@ -8,8 +8,10 @@ import { exportSnapshot, withTransaction } from "@/lib/db/transaction";
 import { seededRandom } from "@/lib/core/seeded-random";
 import { AppError } from "@/lib/errors/app-error";
 import type { Column } from "@/lib/export/columns";
-import { datasetCard } from "@/lib/export/dataset-card";
+import { taxonomyVersion } from "@/lib/critiques/project-taxonomy";
+import { datasetCard, type UsedTaxonomy } from "@/lib/export/dataset-card";
 import { canonicalJson, configHash, type ExportConfig } from "@/lib/export/export-config";
+import { withCheckedSpans } from "@/lib/export/export-spans";
 import { ExportStatistics, type ExportSummary } from "@/lib/export/export-statistics";
 import { columnsFor, exportFormat, rowContext } from "@/lib/export/formats";
 import type { FilePart, PromptRows } from "@/lib/export/formats/export-format";
@@ -73,7 +75,7 @@ const PROGRESS_EVERY_PROMPTS = 250;
  * holds the split assignment and one prompt, never the dataset. Same config + same data ⇒ same bytes.
  */
 export async function buildExportPackage({ config, directory, onProgress }: BuildExportOptions): Promise<ExportManifest> {
-  const { plan, assignment, files, stats } = await inReadOnlySnapshot(async (client, alongside) => {
+  const { plan, assignment, files, stats, taxonomies } = await inReadOnlySnapshot(async (client, alongside) => {
     const projects = await resolveExport(client, config, { checkRows: false });
     // The data version counts every completion and ranking revision (about 3 s at 100,000 prompts):
     // read on a second connection, in the same snapshot, while this one reads the splits.
@@ -90,13 +92,15 @@ export async function buildExportPackage({ config, directory, onProgress }: Buil
     await mkdir(path.join(directory, "data"), { recursive: true });
     const stats = new ExportStatistics();
     const files = new PackageFiles(directory, config, stats);
+    let taxonomies: UsedTaxonomy[];
     try {
       await writePromptRows(client, { config, plan, assignment, files, stats, onProgress });
+      taxonomies = await usedTaxonomies(client, projects, stats.summary().critiques.taxonomyVersions);
     } catch (error) {
       files.dispose();
       throw error;
     }
-    return { plan, assignment, files, stats };
+    return { plan, assignment, files, stats, taxonomies };
   });
   const { written, leftOut } = await files.close(assignment.assignedPerSplit);
   if (written.length === 0) throw nothingToExport(stats);
@@ -109,6 +113,7 @@ export async function buildExportPackage({ config, directory, onProgress }: Buil
     leftOut,
     files: written,
     statistics: summary,
+    taxonomies,
   });
   written.push(await writeFileOfPackage(directory, "README.md", card));
   const manifest: ExportManifest = {
@@ -125,6 +130,19 @@ export async function buildExportPackage({ config, directory, onProgress }: Buil
   await writeFile(path.join(directory, "manifest.json"), JSON.stringify(JSON.parse(canonicalJson(manifest)), null, 2) + "\n");
   await onProgress?.({ promptsDone: assignment.promptsTotal, promptsTotal: assignment.promptsTotal, rowsWritten: files.rowsWritten });
   return manifest;
+}
+
+/** The taxonomy versions the exported spans were marked under, by project slug then version, for the card. */
+async function usedTaxonomies(
+  client: PoolClient,
+  projects: ResolvedProject[],
+  versions: Record<string, number[]>,
+): Promise<UsedTaxonomy[]> {
+  const used: UsedTaxonomy[] = [];
+  for (const project of [...projects].sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0)))
+    for (const version of versions[project.slug] ?? [])
+      used.push({ project: project.slug, version, tags: (await taxonomyVersion(client, project.id, version)).tags });
+  return used;
 }
 
 /** Runs a read on another connection, in the snapshot of the export's transaction. */
@@ -210,7 +228,7 @@ async function writePromptRows(client: PoolClient, pass: RowPass): Promise<void>
       stats.promptsConsidered += 1;
       if (onProgress && stats.promptsConsidered % PROGRESS_EVERY_PROMPTS === 0)
         await onProgress({ promptsDone: stats.promptsConsidered, promptsTotal: assignment.promptsTotal, rowsWritten: files.rowsWritten });
-      const rated = ratePrompt(prompt, config, project.judgeRun);
+      const rated = ratePrompt(withCheckedSpans(prompt), config, project.judgeRun);
       if (typeof rated === "string") {
         stats.skip(rated);
         continue;
@@ -219,6 +237,11 @@ async function writePromptRows(client: PoolClient, pass: RowPass): Promise<void>
       const rows = format.rowsFor(rated, { context, random, judgeRun: project.judgeRun });
       if (typeof rows === "string") {
         stats.skip(rows);
+        continue;
+      }
+      stats.dropCriticalChosen(rows.criticalChosenDropped ?? 0);
+      if (rows.rows.length === 0) {
+        stats.skip("critical-chosen");
         continue;
       }
       await writeRated(rated, assignment.splitOf.get(prompt.id)!, rows, files, stats);

@@ -25,7 +25,9 @@ describe("the dataset card of an export", () => {
         agreement: { meanPairwise: null, prompts: 0 },
         modelWinRates: [{ model: "<iframe src=//evil>|x", pairs: 1, wins: 1, winRate: 1 }],
         labels: { desirable: 0, undesirable: 0 },
+        critiques: { spans: 1, criticalChosenDropped: 0, taxonomyVersions: { cardio: [2] } },
       },
+      taxonomies: [{ project: "cardio", version: 2, tags: [{ key: "other", label: "<u>Other</u> | more" }] }],
     });
     expect(card).not.toMatch(/<(img|script|iframe|b)\b/i);
     expect(card).toContain(
@@ -34,5 +36,6 @@ describe("the dataset card of an export", () => {
     expect(card).toContain("source datasets &lt;b&gt;MedQA&lt;/b&gt;");
     expect(card).toContain("| &lt;script&gt;alert(2)&lt;/script&gt; | 1 |");
     expect(card).toContain("| &lt;iframe src=//evil&gt;\\|x | 1 | 1 | 1 |");
+    expect(card).toContain("| `other` | &lt;u&gt;Other&lt;/u&gt; \\| more |");
   });
 });

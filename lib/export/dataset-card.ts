@@ -1,5 +1,6 @@
 import { stringify } from "yaml";
 import { hfFeatures } from "@/lib/export/columns";
+import type { CritiqueTag } from "@/lib/critiques/taxonomy";
 import type { ExportConfig } from "@/lib/export/export-config";
 import { columnsFor, exportFormat } from "@/lib/export/formats";
 import type { ExportSummary } from "@/lib/export/export-statistics";
@@ -15,6 +16,15 @@ interface CardInput {
   leftOut: { split: string; path: string; reason: string }[];
   files: { path: string; rows: number; bytes: number; sha256: string }[];
   statistics: ExportSummary;
+  /** The taxonomy versions the exported critique spans were marked under (none when no span is exported). */
+  taxonomies: UsedTaxonomy[];
+}
+
+/** One project's critique taxonomy at one version (0: MedPref's default). */
+export interface UsedTaxonomy {
+  project: string;
+  version: number;
+  tags: Pick<CritiqueTag, "key" | "label">[];
 }
 
 const AGGREGATION_DESCRIPTIONS: Record<ExportConfig["aggregation"], string> = {
@@ -53,7 +63,7 @@ function table(header: string[], rows: (string | number)[][]): string {
  * README.md of an export: YAML front matter that `datasets.load_dataset(<dir>)` and the Hub read
  * (configs → data_files per split, license), then how the data was made and what it contains.
  */
-export function datasetCard({ config, exportVersion, projects, layout, leftOut, files, statistics }: CardInput): string {
+export function datasetCard({ config, exportVersion, projects, layout, leftOut, files, statistics, taxonomies }: CardInput): string {
   const rowsOf = new Map(files.map((f) => [f.path, f]));
   const front = {
     license: config.license,
@@ -84,7 +94,7 @@ export function datasetCard({ config, exportVersion, projects, layout, leftOut, 
     "",
     format.description,
     format.styleLine(config),
-    "Every row carries a `provenance` struct: the MedPref prompt id, project, source dataset, the chosen and rejected completion ids, models, aggregated ranks and scores, the rank gap, the number of rankings and their agreement on the prompt, the rating source with annotator pseudonyms and judge run, the pairing strategy and this export's version.",
+    "Every row carries a `provenance` struct: the MedPref prompt id, project, source dataset, the chosen and rejected completion ids, models, aggregated ranks and scores, the rank gap, the number of rankings and their agreement on the prompt, the rating source with annotator pseudonyms and judge run, the pairing strategy and this export's version, and the critique spans on the completions (below).",
     "",
     "```python",
     "from datasets import load_dataset",
@@ -110,6 +120,9 @@ export function datasetCard({ config, exportVersion, projects, layout, leftOut, 
         ? `rankings agreeing on at least ${config.minAgreement} of candidate pairs (prompts with two or more rankings)`
         : null,
       config.excludeFlaggedChosen ? "prompts whose best candidate anyone flagged unsafe or factually incorrect are excluded" : null,
+      config.excludeCriticalChosen
+        ? `preference pairs whose chosen completion carries a critical critique span (anyone's, in a ranking's latest revision) are left out: ${s.critiques.criticalChosenDropped} pair(s) dropped (pair formats only)`
+        : null,
     ]
       .filter(Boolean)
       .join("; ")}.`,
@@ -121,6 +134,7 @@ export function datasetCard({ config, exportVersion, projects, layout, leftOut, 
         ]
       : []),
     "",
+    ...critiqueSection(taxonomies),
     "## Statistics",
     "",
     `${s.promptsUsed} of ${s.promptsConsidered} prompts used; ${s.meanRankingsPerPrompt ?? 0} rankings per prompt on average. Agreement of the rankings used (mean pairwise agreement over ${s.agreement.prompts} prompts with two or more rankings): ${s.agreement.meanPairwise ?? "n/a"}.`,
@@ -169,6 +183,29 @@ export function datasetCard({ config, exportVersion, projects, layout, leftOut, 
     ...citationSection(`medpref_export_${exportVersion}`, `MedPref preference export ${exportVersion}`),
   ];
   return lines.filter((l, i, all) => !(l === "" && all[i - 1] === "")).join("\n");
+}
+
+/** Where the critique spans are, what their offsets count, and the taxonomy versions their tags come from. */
+function critiqueSection(taxonomies: UsedTaxonomy[]): string[] {
+  return [
+    "## Critique spans",
+    "",
+    "Clinicians (and judges) mark the exact text of a completion that is wrong or dangerous, with a tag, a severity (`minor`, `major`, `critical`), a comment and a suggested correction. Each span is `{start, end, text, tag, severity, comment, correction, rater}`: in the `spans` column of the `critiques` format, in `provenance.chosen_spans` and `provenance.rejected_spans` of the pair formats (h4, dpo, rm), and in `provenance.spans` of kto and sft rows; `rater` is the annotator's pseudonym or `judge:<run id>`. Only each ranking's latest revision's spans are exported.",
+    "",
+    "**Offsets** `start` and `end` count Unicode code points (not bytes, not UTF-16 units) into the completion's text, half-open [start, end): `text == completion[start:end]` in Python; in JavaScript `Array.from(completion).slice(start, end).join(\"\")`. `tag` is a key of the project's critique taxonomy at the version the span was marked under:",
+    "",
+    ...(taxonomies.length === 0
+      ? ["No span is exported here.", ""]
+      : taxonomies.flatMap((t) => [
+          `Project \`${t.project}\`, taxonomy version ${t.version}${t.version === 0 ? " (MedPref's default)" : ""}:`,
+          "",
+          table(
+            ["tag", "label"],
+            t.tags.map((tag) => [`\`${tag.key}\``, markdownText(tag.label)]),
+          ),
+          "",
+        ])),
+  ];
 }
 
 /** A package card's citation section: the package itself and UltraMedical, whose pipeline MedPref follows. */

@@ -6,7 +6,7 @@ import { safeText, safeName } from "@/lib/text/safe-text";
  * Everything that decides an export's content. Stored with the export, hashed for its version,
  * printed in the manifest: the same configuration over the same data gives the same bytes.
  */
-export const EXPORT_FORMATS = ["h4", "dpo", "kto", "rm", "sft", "rankings"] as const;
+export const EXPORT_FORMATS = ["h4", "dpo", "kto", "rm", "sft", "rankings", "critiques"] as const;
 export const PAIRING_STRATEGIES = ["best-random", "best-worst", "all-pairs", "topk", "quantile"] as const;
 export const RANKING_SOURCES = ["humans", "judge", "humans+judge", "both"] as const;
 export const AGGREGATIONS = ["borda", "bradley-terry", "majority"] as const;
@@ -45,6 +45,8 @@ export const exportConfigSchema = z
     minAgreement: z.number().min(0).max(1).nullable().default(null),
     excludeFlaggedChosen: z.boolean().default(true),
     excludeGold: z.boolean().default(false),
+    /** Pair formats: leave out pairs whose chosen completion carries a critical critique span in any ranking's latest revision. */
+    excludeCriticalChosen: z.boolean().default(false),
     strategy: z.enum(PAIRING_STRATEGIES).default("best-random"),
     margin: z.number().int().min(1, "the margin is a whole number of ranks ≥ 1").max(15).default(1),
     topK: z.number().int().min(1).max(8).default(2),

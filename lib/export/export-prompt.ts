@@ -1,4 +1,5 @@
 import type { RankingKind } from "@/generated/prisma/enums";
+import type { RatedSpan } from "@/lib/critiques/critique-rows";
 
 /** One prompt as an export reads it: its candidates and the latest revision of every ranking. */
 export interface ChatMessage {
@@ -36,6 +37,16 @@ export interface ExportPrompt {
   promptType: string | null;
   candidates: ExportCandidate[];
   rankings: ExportRanking[];
+  /** The critique spans of every ranking's latest revision; absent when none of them marked a span. */
+  critiques?: ExportCritiques;
+}
+
+/** A prompt's critique spans as exports carry them (lib/export/export-spans.ts). */
+export interface ExportCritiques {
+  /** Spans in candidate order, each with its rater (as `ExportRanking.rater` names them). */
+  byCandidate: RatedSpan[][];
+  /** The project's taxonomy versions the spans were marked under, ascending. */
+  taxonomyVersions: number[];
 }
 
 /** The text a prompt is identified and grouped by: every turn's content. */

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { doubleType, intType, listOf, stringType, structOf, type Column } from "@/lib/export/columns";
 import type { ExportConfig } from "@/lib/export/export-config";
+import { candidateSpans, spanListType } from "@/lib/export/export-spans";
 import type { ChatMessage } from "@/lib/export/export-prompt";
 import type { CandidatePair } from "@/lib/export/pairing";
 import type { RatedPrompt } from "@/lib/export/rate-prompt";
@@ -47,6 +48,9 @@ export const pairProvenanceType = structOf([
   { name: "rejected_rank", type: doubleType },
   nullableDouble("rejected_score"),
   { name: "rank_gap", type: doubleType },
+  /** The critique spans on the chosen and the rejected completion (lib/export/export-spans.ts; empty lists when none). */
+  { name: "chosen_spans", type: spanListType },
+  { name: "rejected_spans", type: spanListType },
 ]);
 
 /** Provenance of one completion (kto and sft rows). */
@@ -56,6 +60,8 @@ export const completionProvenanceType = structOf([
   { name: "model", type: stringType },
   { name: "rank", type: doubleType },
   nullableDouble("score"),
+  /** The critique spans on the completion (lib/export/export-spans.ts; an empty list when none). */
+  { name: "spans", type: spanListType },
 ]);
 
 export const provenance = (type = pairProvenanceType): Column => ({ name: "provenance", type });
@@ -123,6 +129,8 @@ export function pairProvenance(rated: RatedPrompt, pair: CandidatePair, context:
     rejected_rank: ranks[pair.rejected]!,
     rejected_score: scores[pair.rejected] ?? null,
     rank_gap: ranks[pair.rejected]! - ranks[pair.chosen]!,
+    chosen_spans: candidateSpans(prompt, pair.chosen),
+    rejected_spans: candidateSpans(prompt, pair.rejected),
   };
 }
 
@@ -146,5 +154,6 @@ export function completionProvenance(rated: RatedPrompt, index: number, context:
     model: c.model,
     rank: rated.ranks[index]!,
     score: rated.scores[index] ?? null,
+    spans: candidateSpans(prompt, index),
   };
 }

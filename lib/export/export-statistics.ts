@@ -13,6 +13,10 @@ export class ExportStatistics {
   readonly pairsPerSource = new Map<string, number>();
   readonly promptsPerSplit = new Map<string, number>();
   private readonly modelWins = new Map<string, { wins: number; pairs: number }>();
+  /** Critique spans of the prompts used, pairs dropped for a critical span on the chosen, taxonomy versions per project. */
+  private spans = 0;
+  private criticalChosenDropped = 0;
+  private readonly taxonomyVersions = new Map<string, Set<number>>();
   private agreementSum = 0;
   private agreementPrompts = 0;
   private rankingSum = 0;
@@ -33,6 +37,17 @@ export class ExportStatistics {
       this.agreementPrompts += 1;
     }
     bump(this.promptsPerSplit, split);
+    const { critiques } = rated.prompt;
+    if (critiques) {
+      for (const spans of critiques.byCandidate) this.spans += spans.length;
+      const versions = this.taxonomyVersions.get(rated.prompt.project) ?? new Set<number>();
+      for (const v of critiques.taxonomyVersions) versions.add(v);
+      this.taxonomyVersions.set(rated.prompt.project, versions);
+    }
+  }
+
+  dropCriticalChosen(pairs: number) {
+    this.criticalChosenDropped += pairs;
   }
 
   pair(rated: RatedPrompt, pair: CandidatePair, split: string) {
@@ -67,6 +82,16 @@ export class ExportStatistics {
       agreement: {
         meanPairwise: this.agreementPrompts ? round(this.agreementSum / this.agreementPrompts) : null,
         prompts: this.agreementPrompts,
+      },
+      critiques: {
+        spans: this.spans,
+        criticalChosenDropped: this.criticalChosenDropped,
+        /** Project slug → the taxonomy versions its exported spans were marked under. */
+        taxonomyVersions: Object.fromEntries(
+          [...this.taxonomyVersions.entries()]
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+            .map(([p, v]) => [p, [...v].sort((a, b) => a - b)]),
+        ),
       },
       modelWinRates: [...this.modelWins.entries()]
         .map(([model, w]) => ({ model, pairs: w.pairs, wins: w.wins, winRate: round(w.wins / w.pairs) }))

@@ -3,7 +3,9 @@ import type { RankingKind } from "@/generated/prisma/enums";
 import type pg from "pg";
 import { fractionalRanks } from "@/lib/agreement/fractional-ranks";
 import { copyTextValuesOut } from "@/lib/db/copy-to";
-import type { ExportPrompt, ExportRanking } from "@/lib/export/export-prompt";
+import type { RatedSpan } from "@/lib/critiques/critique-rows";
+import type { CritiqueSeverity } from "@/lib/critiques/taxonomy";
+import type { ExportCritiques, ExportPrompt, ExportRanking } from "@/lib/export/export-prompt";
 
 /** The prompts of one project an export reads, narrowed by its SQL-level filters. */
 export interface PromptScope {
@@ -48,6 +50,19 @@ export async function countPrompts(client: pg.PoolClient, scope: PromptScope): P
   return rows[0]!.n;
 }
 
+/** A stored critique span as pass 2 reads it (short keys: the document is per prompt, for every prompt). */
+interface SpanLine {
+  c: string;
+  s: number;
+  e: number;
+  q: string;
+  t: string;
+  v: CritiqueSeverity;
+  m: string;
+  x: string;
+  tv: number;
+}
+
 interface PromptLine {
   id: string;
   messages: { role: string; content: string }[];
@@ -63,6 +78,7 @@ interface PromptLine {
         smin: number;
         smax: number;
         entries: { c: string; r: number; s: number | null; f: string[] }[];
+        spans: SpanLine[] | null;
       }[]
     | null;
 }
@@ -74,7 +90,11 @@ export function promptDocumentsQuery(client: pg.PoolClient, scope: PromptScope):
                        FROM completions c WHERE c.prompt_id = p.id),
       'rankings', (SELECT json_agg(json_build_object('kind', r.kind, 'rater', u.pseudonym, 'run', r.judge_run_id, 'perm', r.permutation_index, 'smin', rr.score_min, 'smax', rr.score_max,
                             'entries', (SELECT json_agg(json_build_object('c', e.completion_id, 'r', e.rank, 's', e.score, 'f', e.flags))
-                                          FROM ranking_entries e WHERE e.revision_id = rr.id))
+                                          FROM ranking_entries e WHERE e.revision_id = rr.id),
+                            'spans', (SELECT json_agg(json_build_object('c', s.completion_id, 's', s.start_offset, 'e', s.end_offset, 'q', s.quote, 't', s.tag,
+                                                                        'v', s.severity, 'm', s.comment, 'x', s.correction, 'tv', s.taxonomy_version)
+                                                      ORDER BY s.start_offset, s.end_offset, s.tag COLLATE "C", s.id)
+                                        FROM critique_spans s WHERE s.revision_id = rr.id))
                           ORDER BY r.kind, u.pseudonym, r.judge_run_id, r.permutation_index, r.id)
                      FROM rankings r
                      JOIN ranking_revisions rr ON rr.ranking_id = r.id AND rr.revision = r.revision
@@ -84,8 +104,8 @@ export function promptDocumentsQuery(client: pg.PoolClient, scope: PromptScope):
 }
 
 /**
- * Streams the prompts in scope with their candidates and the latest revision of every ranking
- * (pass 2), one at a time: memory holds one prompt, whatever the project's size.
+ * Streams the prompts in scope with their candidates, the latest revision of every ranking and that
+ * revision's critique spans (pass 2), one at a time: memory holds one prompt, whatever the project's size.
  */
 export async function* streamExportPrompts(client: pg.PoolClient, scope: PromptScope): AsyncGenerator<ExportPrompt> {
   for await (const json of copyTextValuesOut(client, promptDocumentsQuery(client, scope))) {
@@ -93,7 +113,11 @@ export async function* streamExportPrompts(client: pg.PoolClient, scope: PromptS
     const candidates = (doc.candidates ?? []).map((c) => ({ completionId: c.id, model: c.model, text: c.text }));
     const index = new Map(candidates.map((c, i) => [c.completionId, i]));
     const rankings: ExportRanking[] = [];
+    const spans = new SpanCollector(candidates.length, index);
     for (const r of doc.rankings ?? []) {
+      const rater = r.kind === "JUDGE" ? `judge:${r.run}` : (r.rater ?? "unknown");
+      // Spans mark a completion's text, not its rank: kept even from a ranking left out below.
+      if (r.spans) spans.add(r.spans, rater);
       // A ranking made before a candidate was added does not rank every candidate: left out.
       if (r.entries.length !== candidates.length) continue;
       const raw = new Float64Array(candidates.length);
@@ -107,7 +131,7 @@ export async function* streamExportPrompts(client: pg.PoolClient, scope: PromptS
       }
       rankings.push({
         kind: r.kind,
-        rater: r.kind === "JUDGE" ? `judge:${r.run}` : (r.rater ?? "unknown"),
+        rater,
         runId: r.run,
         permutation: r.perm,
         ranks: fractionalRanks(raw),
@@ -124,6 +148,36 @@ export async function* streamExportPrompts(client: pg.PoolClient, scope: PromptS
       promptType: doc.type,
       candidates,
       rankings,
+      ...spans.critiques(),
     };
+  }
+}
+
+/** A prompt's spans gathered by candidate, with the taxonomy versions they were marked under. */
+class SpanCollector {
+  private readonly byCandidate: RatedSpan[][];
+  private readonly versions = new Set<number>();
+  private any = false;
+
+  constructor(
+    candidates: number,
+    private readonly index: Map<string, number>,
+  ) {
+    this.byCandidate = Array.from({ length: candidates }, () => []);
+  }
+
+  add(lines: SpanLine[], rater: string) {
+    for (const l of lines) {
+      const i = this.index.get(l.c);
+      if (i === undefined) continue;
+      this.byCandidate[i]!.push({ start: l.s, end: l.e, text: l.q, tag: l.t, severity: l.v, comment: l.m, correction: l.x, rater });
+      this.versions.add(l.tv);
+      this.any = true;
+    }
+  }
+
+  critiques(): { critiques?: ExportCritiques } {
+    if (!this.any) return {};
+    return { critiques: { byCandidate: this.byCandidate, taxonomyVersions: [...this.versions].sort((a, b) => a - b) } };
   }
 }

@@ -29,8 +29,11 @@ export interface RatedPrompt {
 
 export type SkipReason = "gold" | "no-rankings" | "too-few-human-rankings" | "low-agreement" | "flagged-chosen";
 
-/** Why a rated prompt still gives no rows: no strictly better candidate to pair or label (sft: all tied). */
-export type NoRowsReason = "no-pairs" | "all-tied";
+/**
+ * Why a rated prompt still gives no rows: no strictly better candidate to pair or label (sft: all
+ * tied), or every pair's chosen completion carries a critical span (excludeCriticalChosen).
+ */
+export type NoRowsReason = "no-pairs" | "all-tied" | "critical-chosen";
 
 export type RatingConfig = Pick<
   ExportConfig,

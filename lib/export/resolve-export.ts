@@ -97,7 +97,10 @@ export async function resolveExport(
   return resolved;
 }
 
-/** A fingerprint of the exported projects' data: moves with every prompt, candidate and ranking revision. */
+/**
+ * A fingerprint of the exported projects' data: moves with every prompt, candidate, ranking revision
+ * and critique span (spans come with revisions, but a span stored on its own must move it too).
+ */
 export async function exportDataVersion(client: pg.PoolClient, projectIds: string[]): Promise<string> {
   const row = await queryOne<{ v: string }>(
     client,
@@ -106,6 +109,7 @@ export async function exportDataVersion(client: pg.PoolClient, projectIds: strin
         (SELECT count(*) FROM completions c JOIN prompts q ON q.id = c.prompt_id WHERE q.project_id = p.id),
         (SELECT count(*) || '/' || coalesce(max(rr.created_at)::text, '') FROM ranking_revisions rr
            JOIN rankings r ON r.id = rr.ranking_id JOIN prompts q ON q.id = r.prompt_id WHERE q.project_id = p.id),
+        (SELECT count(*) FROM critique_spans s JOIN completions c ON c.id = s.completion_id JOIN prompts q ON q.id = c.prompt_id WHERE q.project_id = p.id),
         (SELECT md5(coalesce(string_agg(u.id || u.pseudonym, ',' ORDER BY u.id), '')) FROM users u)), ',' ORDER BY p.id)) AS v
        FROM projects p WHERE p.id = ANY(${projectIds}::uuid[])`,
   );

@@ -11,7 +11,9 @@ import {
 } from "@/lib/judge/endpoint-policy";
 import { endpointFetch } from "@/lib/judge/endpoint-fetch";
 import { ledgerFetch } from "@/lib/judge/runs/send-ledger";
-import { judgeAnswerJsonSchema, parseJudgeAnswer, repairMessage, type JudgeAnswer } from "@/lib/judge/judge-answer";
+import { parseJudgeAnswer, repairMessage, type JudgeAnswer } from "@/lib/judge/judge-answer";
+import { judgeResponseFormat, KEEP_CRITIQUES } from "@/lib/judge/judge-critiques";
+import type { CritiqueTaxonomy } from "@/lib/critiques/taxonomy";
 
 /** One HTTP exchange with the judge, as stored (the API key is never part of it). */
 export interface JudgeAttempt {
@@ -42,6 +44,8 @@ export interface JudgeCallOptions {
   userPrompt: string;
   candidates: number;
   structuredOutputs: boolean;
+  /** The taxonomy the judge tags critique spans in, when the template asks for them (Structured Outputs then include the list). */
+  critiques?: CritiqueTaxonomy | null;
   /** Repair rounds after an invalid answer (default 2). */
   maxRepairs: number;
   /** Options of every request (a run unit's send ledger). */
@@ -66,7 +70,7 @@ export async function callJudge(o: JudgeCallOptions): Promise<JudgeOutcome> {
       model: o.model,
       temperature: o.temperature,
       messages: [...messages],
-      ...(o.structuredOutputs ? { response_format: { type: "json_schema", json_schema: judgeAnswerJsonSchema(o.candidates) } } : {}),
+      ...(o.structuredOutputs ? { response_format: judgeResponseFormat(o.candidates, o.critiques ?? null) } : {}),
     };
     const started = performance.now();
     let completion: OpenAI.Chat.ChatCompletion;
@@ -103,7 +107,10 @@ export async function callJudge(o: JudgeCallOptions): Promise<JudgeOutcome> {
       latencyMs: Math.round(performance.now() - started),
     });
     if (parsed.ok) return { ok: true, answer: parsed.answer, attempts };
-    messages.push({ role: "assistant", content: content ?? "" }, { role: "user", content: repairMessage(parsed.problems, o.candidates) });
+    messages.push(
+      { role: "assistant", content: content ?? "" },
+      { role: "user", content: repairMessage(parsed.problems, o.candidates) + (o.critiques ? KEEP_CRITIQUES : "") },
+    );
   }
   return { ok: false, attempts, problems: attempts.at(-1)?.problems ?? [], transport: false };
 }

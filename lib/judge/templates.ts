@@ -1,8 +1,13 @@
+import { critiqueInstructions } from "@/lib/critiques/judge-critique-answer";
+import type { CritiqueTaxonomy } from "@/lib/critiques/taxonomy";
+import { CRITIQUES_PLACEHOLDER } from "@/lib/judge/judge-critiques";
+
 /**
  * Built-in judge templates (version 1 of each; edits are stored as new versions). Written in the
  * manner of UltraMedical's GPT-4 judge prompts: per-response feedback, a 1–5 score on the
  * rubric, then a complete ranking, as JSON. Placeholders: {{question}}, {{reference}},
- * {{responses}}, {{n}}.
+ * {{responses}}, {{n}}, and {{critiques}} (optional: the judge is also asked for critique spans in
+ * the project's taxonomy, lib/judge/judge-critiques.ts).
  */
 export interface JudgeTemplateText {
   key: string;
@@ -43,6 +48,14 @@ export const BUILT_IN_TEMPLATES: JudgeTemplateText[] = [
     userTemplate: `Question:\n{{question}}\n\nThe {{n}} responses to evaluate:\n\n{{responses}}\n\n${RUBRIC}\n\n${OUTPUT}`,
   },
   {
+    key: "open-ended-critiques",
+    name: "Open-ended biomedical question, with critique spans",
+    style: "LISTWISE",
+    systemPrompt:
+      "You are an experienced clinician reviewing answers to a biomedical or patient question. You value factual accuracy, safety (flag advice that could harm), completeness and clarity, and you point at the exact words that are wrong. The responses are anonymous; their order means nothing.",
+    userTemplate: `Question:\n{{question}}\n\nThe {{n}} responses to evaluate:\n\n{{responses}}\n\n${RUBRIC}\n\n${OUTPUT}\n\n${CRITIQUES_PLACEHOLDER}`,
+  },
+  {
     key: "pairwise",
     name: "Pairwise A/B comparison",
     style: "PAIRWISE",
@@ -52,13 +65,19 @@ export const BUILT_IN_TEMPLATES: JudgeTemplateText[] = [
   },
 ];
 
-/** Fills a template for one permutation: responses labelled "Response 1..N" in the shown order. */
+/**
+ * Fills a template for one permutation: responses labelled "Response 1..N" in the shown order;
+ * {{critiques}} becomes the critique instructions in `critiques` (the run's taxonomy), or nothing
+ * when the run asks for none.
+ */
 export function renderJudgePrompt(
   template: Pick<JudgeTemplateText, "userTemplate">,
-  input: { question: string; reference: string | null; responses: string[] },
+  input: { question: string; reference: string | null; responses: string[]; critiques?: CritiqueTaxonomy | null },
 ): string {
   const responses = input.responses.map((text, i) => `[Response ${i + 1}]\n${text.trim()}\n[End of Response ${i + 1}]`).join("\n\n");
+  // The instructions first: a question or response that happens to hold "{{critiques}}" stays as written.
   return template.userTemplate
+    .replaceAll(CRITIQUES_PLACEHOLDER, input.critiques ? critiqueInstructions(input.critiques) : "")
     .replaceAll("{{question}}", input.question.trim())
     .replaceAll("{{reference}}", input.reference?.trim() || "(none given)")
     .replaceAll("{{n}}", String(input.responses.length))

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { FLAG_VALUES } from "@/lib/ranking/rubric";
-import { submissionSchema } from "@/lib/ranking/submission-schema";
+import { critiqueSpanFields } from "@/lib/critiques/spans";
+import { MAX_SPANS, submissionSchema } from "@/lib/ranking/submission-schema";
 import type { Vote } from "@/lib/verification/pair-outcome";
 
 /**
@@ -22,8 +23,14 @@ export const pairAnswerSchema = z.object({
   rationale: submissionSchema.shape.rationale,
   /** The same flags as rankings, per completion as shown. */
   flags: z.object({ A: flagList, B: flagList }).default({ A: [], B: [] }),
+  /** Marked spans (span critiques) on either response, by the side it was shown on. */
+  spans: z
+    .array(critiqueSpanFields.extend({ side: z.enum(["A", "B"]) }))
+    .max(MAX_SPANS, `at most ${MAX_SPANS} marked spans per answer`)
+    .optional(),
   timeOnTaskMs: submissionSchema.shape.timeOnTaskMs,
 });
+export type PairSpan = NonNullable<z.infer<typeof pairAnswerSchema>["spans"]>[number];
 export type PairAnswerSubmission = z.infer<typeof pairAnswerSchema>;
 export type PairAnswerInput = z.input<typeof pairAnswerSchema>;
 
@@ -91,4 +98,13 @@ export function goldVote(goldRanks: ReadonlyMap<string, number>, pair: { chosen:
   if (chosen === undefined || rejected === undefined) return null;
   if (chosen === rejected) return "TIE";
   return chosen < rejected ? "CHOSEN" : "REJECTED";
+}
+
+/** The completion shown on a side, given whether the source's chosen completion was shown as A. */
+export function completionOnSide(
+  side: "A" | "B",
+  pair: { chosenCompletionId: string; rejectedCompletionId: string },
+  chosenShownFirst: boolean,
+): string {
+  return (side === "A") === chosenShownFirst ? pair.chosenCompletionId : pair.rejectedCompletionId;
 }

@@ -6,6 +6,7 @@ import { queryOne, sql, type Sql } from "@/lib/db/sql";
 import type { Tx } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors/app-error";
 import type { PairAnswer, PairDraft } from "@/lib/verification/pair-answer";
+import { currentTaxonomy, type VersionedTaxonomy } from "@/lib/critiques/project-taxonomy";
 
 /**
  * What the pair screen receives. Blind by construction: no model name, no completion id, nothing
@@ -24,6 +25,8 @@ export interface PairAssignmentPayload {
   project: { slug: string; name: string; guidelines: string };
   prompt: { messages: Message[]; reference: string | null };
   completions: { label: "A" | "B"; text: string }[];
+  /** The project's critique taxonomy that spans are marked under. */
+  critiqueTaxonomy: VersionedTaxonomy;
   draft: PairDraft | null;
 }
 
@@ -48,6 +51,7 @@ export interface ShownPairRow {
   reference: string | null;
   textA: string;
   textB: string;
+  projectId: string;
 }
 
 interface Row extends ShownPairRow {
@@ -60,7 +64,7 @@ interface Row extends ShownPairRow {
 
 /** The pair, its prompt and project, the two texts in shown order. Never a model or the verdict. */
 export const shownPair = (chosenFirst: Sql) => sql`
-  s.id AS set_id, s.name AS set_name, j.slug, j.name AS project_name, j.guidelines, p.messages,
+  s.id AS set_id, s.name AS set_name, j.id AS project_id, j.slug, j.name AS project_name, j.guidelines, p.messages,
   CASE WHEN j.show_reference THEN p.reference_answer END AS reference,
   CASE WHEN ${chosenFirst} THEN ch.text ELSE rj.text END AS text_a,
   CASE WHEN ${chosenFirst} THEN rj.text ELSE ch.text END AS text_b`;
@@ -88,6 +92,7 @@ export async function pairAssignmentPayload(db: Db, assignmentId: string, userId
   return {
     assignment: { id: a.id, leaseExpiresAt: a.leaseExpiresAt.toISOString(), mode: "assignment", voteId: null, editableUntil: null },
     ...shownParts(a),
+    critiqueTaxonomy: await currentTaxonomy(db, a.projectId),
     draft: a.draft,
   };
 }

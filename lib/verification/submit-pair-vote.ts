@@ -5,7 +5,16 @@ import { execute, queryOne, queryRows, sql } from "@/lib/db/sql";
 import type { Tx } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors/app-error";
 import { runIdempotent, type StoredResponse } from "@/lib/idempotency/run-idempotent";
-import { answerToVote, flagsToStored, goldVote, type PairAnswerSubmission } from "@/lib/verification/pair-answer";
+import { currentTaxonomy } from "@/lib/critiques/project-taxonomy";
+import { assertValidSpans, insertCritiqueSpans } from "@/lib/critiques/store-spans";
+import {
+  answerToVote,
+  completionOnSide,
+  flagsToStored,
+  goldVote,
+  type PairAnswerSubmission,
+  type PairSpan,
+} from "@/lib/verification/pair-answer";
 import type { Vote } from "@/lib/verification/pair-outcome";
 import { lockPair, recordVote, reviseVote } from "@/lib/verification/record-vote";
 
@@ -53,6 +62,7 @@ export async function submitPairVote(options: {
       timeOnTaskMs: answer.timeOnTaskMs,
       imported: false,
     });
+    await storeVoteSpans(tx, { voteId, voteRevision: 1, pair, chosenShownFirst: a.chosenShownFirst, spans: answer.spans });
     const gold = a.isGold ? await goldComparison(tx, pair, vote) : undefined;
     const audit = auditInsert({
       actorId: userId,
@@ -83,6 +93,33 @@ async function goldComparison(tx: Tx, pair: { promptId: string; chosenCompletion
     rejected: pair.rejectedCompletionId,
   });
   return expected === null ? undefined : { expected, agrees: expected === vote };
+}
+
+/**
+ * Checks an answer's marked spans against the two responses as shown (A and B) and the project's
+ * current taxonomy, and stores them with the vote at this revision (earlier revisions keep theirs).
+ */
+async function storeVoteSpans(
+  tx: Tx,
+  o: {
+    voteId: string;
+    voteRevision: number;
+    pair: { promptId: string; chosenCompletionId: string; rejectedCompletionId: string };
+    chosenShownFirst: boolean;
+    spans: readonly PairSpan[] | undefined;
+  },
+): Promise<void> {
+  if (!o.spans?.length) return;
+  const rows = await queryRows<{ id: string; text: string; projectId: string }>(
+    tx,
+    sql`SELECT c.id, c.text, p.project_id FROM completions c JOIN prompts p ON p.id = c.prompt_id
+         WHERE c.id IN (${o.pair.chosenCompletionId}::uuid, ${o.pair.rejectedCompletionId}::uuid)`,
+  );
+  const { version, taxonomy } = await currentTaxonomy(tx, rows[0]!.projectId);
+  const spans = o.spans.map(({ side, ...span }) => ({ ...span, completionId: completionOnSide(side, o.pair, o.chosenShownFirst) }));
+  const sideOf = (id: string) => (completionOnSide("A", o.pair, o.chosenShownFirst) === id ? "A" : "B");
+  assertValidSpans(spans, new Map(rows.map((r) => [r.id, r.text])), taxonomy, (id) => `Response ${sideOf(id)}`);
+  await insertCritiqueSpans(tx, { voteId: o.voteId, voteRevision: o.voteRevision }, spans, version);
 }
 
 /** One's own vote with its edit window, locked. */
@@ -123,7 +160,7 @@ export async function revisePairVote(options: {
       sql`SELECT pair_id FROM verification_votes WHERE id = ${voteId} AND user_id = ${userId}`,
     );
     if (!pairOf) throw new AppError("NOT_FOUND", "No such vote.");
-    await lockPair(tx, pairOf.pairId);
+    const pair = await lockPair(tx, pairOf.pairId);
     const before = await ownVote(tx, voteId, userId);
     if (!before.editable) throw new AppError("CONFLICT", "The edit window of this answer has closed; it can no longer be revised.");
     const vote = answerToVote(answer.answer, before.chosenShownFirst);
@@ -136,6 +173,7 @@ export async function revisePairVote(options: {
       flags: flagsToStored(answer.flags, before.chosenShownFirst),
       timeOnTaskMs: answer.timeOnTaskMs,
     });
+    await storeVoteSpans(tx, { voteId, voteRevision: revision, pair, chosenShownFirst: before.chosenShownFirst, spans: answer.spans });
     await writeAudit(tx, {
       actorId: userId,
       action: "verification.vote.revise",

@@ -2,6 +2,8 @@ import "server-only";
 import { pool } from "@/lib/db/pool";
 import { queryOne, queryRows, sql } from "@/lib/db/sql";
 import { AppError } from "@/lib/errors/app-error";
+import { currentTaxonomy } from "@/lib/critiques/project-taxonomy";
+import { spansOfVotes } from "@/lib/critiques/store-spans";
 import { storedToFlags, voteToAnswer } from "@/lib/verification/pair-answer";
 import type { Vote } from "@/lib/verification/pair-outcome";
 import {
@@ -31,15 +33,18 @@ export async function pairRevisionPayload(voteId: string, userId: string): Promi
       chosenShownFirst: boolean | null;
       timeOnTaskMs: number | null;
       editableUntil: Date;
+      chosenCompletionId: string;
     }
   >(
     pool(),
-    sql`SELECT a.id, a.user_id, a.vote, a.confidence, a.rationale, a.flags, a.chosen_shown_first, a.time_on_task_ms,
+    sql`SELECT a.id, a.user_id, a.vote, a.confidence, a.rationale, a.flags, a.chosen_shown_first, a.time_on_task_ms, v.chosen_completion_id,
             a.created_at + make_interval(mins => j.edit_window_minutes) AS editable_until, ${shownPair(sql`a.chosen_shown_first`)}
        FROM verification_votes a ${pairJoins(sql`a.pair_id`)}
       WHERE a.id = ${voteId}`,
   );
   if (!v || v.userId !== userId || v.chosenShownFirst === null) throw new AppError("NOT_FOUND", "No such vote.");
+  const chosenSide = v.chosenShownFirst ? "A" : "B";
+  const spans = (await spansOfVotes(pool(), [v.id])).get(v.id) ?? [];
   return {
     assignment: {
       id: v.id,
@@ -49,11 +54,17 @@ export async function pairRevisionPayload(voteId: string, userId: string): Promi
       editableUntil: v.editableUntil.toISOString(),
     },
     ...shownParts(v),
+    critiqueTaxonomy: await currentTaxonomy(pool(), v.projectId),
     draft: {
       answer: voteToAnswer(v.vote, v.chosenShownFirst),
       confidence: v.confidence,
       rationale: v.rationale,
       flags: storedToFlags(v.flags, v.chosenShownFirst) as { A: never[]; B: never[] },
+      // By the side shown, never by completion: the screen stays blind.
+      spans: spans.map(({ id: _id, taxonomyVersion: _v, completionId, ...span }) => ({
+        ...span,
+        side: completionId === v.chosenCompletionId ? chosenSide : chosenSide === "A" ? ("B" as const) : ("A" as const),
+      })),
       timeOnTaskMs: v.timeOnTaskMs ?? 0,
     },
   };

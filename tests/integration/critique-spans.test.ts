@@ -11,6 +11,11 @@ import { pool } from "@/lib/db/pool";
 import { queryRows, sql } from "@/lib/db/sql";
 import type { Submission, SubmittedSpan } from "@/lib/ranking/submission-schema";
 import { createUser } from "@/lib/users/manage-users";
+import { claimNextPair } from "@/lib/verification/claim-next-pair";
+import { submitPairVote } from "@/lib/verification/submit-pair-vote";
+import { pairRevisionPayload } from "@/lib/verification/task-queries";
+import { seedVerificationSet } from "../support/verification";
+import { pairClinicians } from "../support/pair-set";
 import { importText, jsonl, makeProject } from "../support/fixtures";
 import { useFreshDatabase } from "../support/test-database";
 
@@ -178,5 +183,50 @@ describe("span critiques stored with ranking revisions", () => {
     ]);
     expect((await storedSpans(r2!.id)).map((s) => [s.text, s.severity, s.correction])).toEqual([["aspirin 3 g", "major", "aspirin 75 mg"]]);
     expect((await revisionPayload(rankingId, user.id)).draft!.spans).toEqual(second);
+  });
+});
+
+describe("span critiques stored with pair votes", () => {
+  it("stores spans marked on A and B on the completions shown there, at the vote's revision, and the revision screen gives them back by side", async () => {
+    const seeded = await seedVerificationSet({
+      prompts: 1,
+      text: (i, model) => `Give ${model} 3 g of aspirin. Then rest for question ${i}.`,
+    });
+    const [user] = await pairClinicians(1);
+    const next = (await claimNextPair(user!, { projectSlug: seeded.project.slug, setId: seeded.setId }))!;
+    const shown = { A: next.completions[0]!.text, B: next.completions[1]!.text };
+    const quote = (side: "A" | "B", text: string) => {
+      const start = Array.from(shown[side].slice(0, shown[side].indexOf(text))).length;
+      return {
+        side,
+        start,
+        end: start + Array.from(text).length,
+        text,
+        tag: "wrong-dose",
+        severity: "critical" as const,
+        comment: "",
+        correction: "",
+      };
+    };
+    const spans = [quote("A", "3 g of aspirin"), quote("B", "rest")];
+    const res = await submitPairVote({
+      userId: user!.id,
+      assignmentId: next.assignment.id,
+      answer: { answer: "B", confidence: 3, rationale: "", flags: { A: [], B: [] }, spans, timeOnTaskMs: 1000 },
+      idempotencyKey: randomUUID(),
+    });
+    const { voteId } = res.body as { voteId: string };
+    const stored = await queryRows<{ text: string; quote: string; start: number; end: number; voteRevision: number }>(
+      pool(),
+      sql`SELECT c.text, s.quote, s.start_offset AS start, s.end_offset AS "end", s.vote_revision FROM critique_spans s JOIN completions c ON c.id = s.completion_id
+           WHERE s.vote_id = ${voteId} ORDER BY s.quote`,
+    );
+    expect(stored.map((s) => [s.quote, s.text, s.voteRevision])).toEqual([
+      ["3 g of aspirin", shown.A, 1],
+      ["rest", shown.B, 1],
+    ]);
+    for (const s of stored) expect(sliceCodePoints(s.text, s.start, s.end)).toBe(s.quote);
+    const revision = await pairRevisionPayload(voteId, user!.id);
+    expect(revision.draft!.spans).toEqual(spans);
   });
 });

@@ -181,7 +181,7 @@ function matrix(): ExportConfigInput[] {
   for (const ktoCut of ["median", "top-k"] as const)
     for (const dpoStyle of ["conversational", "standard"] as const)
       configs.push({ projects: [MAIN], format: "kto", ktoCut, dpoStyle, strategy: "all-pairs" });
-  configs.push({ projects: [MAIN], format: "sft" }, { projects: [MAIN], format: "rankings" });
+  configs.push({ projects: [MAIN], format: "sft" }, { projects: [MAIN], format: "rankings" }, { projects: [MAIN], format: "critiques" });
   configs.push(
     { projects: [TINY], format: "h4", categories: true },
     { projects: [TINY], format: "dpo", strategy: "all-pairs", categories: true },

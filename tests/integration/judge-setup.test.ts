@@ -88,6 +88,7 @@ describe("judge templates", () => {
     expect((await latestTemplates()).map((t) => [t.key, t.version])).toEqual([
       ["exam-with-reference", 1],
       ["open-ended", 1],
+      ["open-ended-critiques", 1],
       ["pairwise", 1],
     ]);
     const v1 = (await latestTemplates()).find((t) => t.key === "open-ended")!;

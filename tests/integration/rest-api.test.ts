@@ -113,7 +113,7 @@ describe("pipeline routes", () => {
   it("creates a judge run once per Idempotency-Key, validates with 422 naming the field, and controls it", async () => {
     const token = await tokenFor({ id: admin.id, role: "ADMIN" }, ["runs:write", "runs:read", "templates:read", "endpoints:read"]);
     const templates = (await call(templatesRoute.GET, { token })).body as unknown as { key: string; id: string }[];
-    expect(templates.map((t) => t.key)).toEqual(["exam-with-reference", "open-ended", "pairwise"]);
+    expect(templates.map((t) => t.key)).toEqual(["exam-with-reference", "open-ended", "open-ended-critiques", "pairwise"]);
     expect((await call(templateRoute.GET, { token, params: { key: "pairwise" } })).body).toMatchObject({
       key: "pairwise",
       style: "PAIRWISE",

@@ -8,7 +8,10 @@ import type { AddressInfo } from "node:net";
  * `[[q=7]]` (higher is better), so tests know the right ranking; asked without responses it acts
  * as a generator and answers with a text naming the model. Faults are scripted per request (per
  * line in a batch): 429 with Retry-After, 500, slow answers, malformed JSON, a ranking that
- * misses or repeats a candidate, prose around the JSON, an empty answer.
+ * misses or repeats a candidate, prose around the JSON, an empty answer. Asked for critique spans
+ * (the prompt holds a template's critique instructions), it quotes every phrase marked in a response
+ * as `[[bad:phrase]]` (tag and severity optional: `[[bad wrong-dose critical:phrase]]`; default
+ * factually-incorrect, major) and adds one quote found in no response (HALLUCINATED_QUOTE).
  */
 export type Fault =
   | { kind: "status"; status: 429 | 500 | 503; retryAfterSeconds?: number }
@@ -68,17 +71,41 @@ export interface ChatBody {
 }
 
 /** Responses in a judge prompt: "[Response i]\n…\n[End of Response i]". */
-export function responsesIn(text: string): { position: number; quality: number }[] {
+export function responsesIn(text: string): { position: number; quality: number; text: string }[] {
   return [...text.matchAll(/\[Response (\d+)\]\n([\s\S]*?)\n\[End of Response \1\]/g)].map((m) => ({
     position: Number(m[1]),
     quality: Number(/\[\[q=(\d+)\]\]/.exec(m[2]!)?.[1] ?? 0),
+    text: m[2]!,
   }));
+}
+
+/** The quote the fake judge adds to every critique answer, found in no response: it stays unmatched. */
+export const HALLUCINATED_QUOTE = "Zebras prescribe quantum penicillin on Tuesdays";
+
+/** A phrase marked for the fake judge to critique: `[[bad:phrase]]` or `[[bad TAG SEVERITY:phrase]]`. */
+const BAD_PHRASE = /\[\[bad(?: ([a-z0-9-]+))?(?: (minor|major|critical))?:([^\]]+)\]\]/g;
+
+/** The critiques the fake judge gives: every marked phrase of every response, then the hallucinated quote about Response 1. */
+export function critiquesFor(responses: { position: number; text: string }[]) {
+  const marked = responses.flatMap((r) =>
+    [...r.text.matchAll(BAD_PHRASE)].map((m) => ({
+      response: r.position,
+      quote: m[3]!,
+      tag: m[1] ?? "factually-incorrect",
+      severity: m[2] ?? "major",
+      comment: `"${m[3]}" is wrong`,
+    })),
+  );
+  return [...marked, { response: 1, quote: HALLUCINATED_QUOTE, tag: "hallucinated-reference", severity: "minor", comment: "invented" }];
 }
 
 export function judgeAnswerFor(text: string) {
   const responses = responsesIn(text);
   const best = [...responses].sort((a, b) => b.quality - a.quality);
+  // The critique instructions (lib/critiques/judge-critique-answer.ts) name the list by its key.
+  const critiques = text.includes('"critiques": [{') ? { critiques: critiquesFor(responses) } : {};
   return {
+    ...critiques,
     feedback: responses.map((r) => ({
       response: r.position,
       evaluation: `quality ${r.quality}`,

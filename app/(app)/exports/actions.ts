@@ -27,6 +27,7 @@ const exportForm = z.object({
   minAgreement: formField.optionalNumber().transform((n) => n ?? null),
   excludeFlaggedChosen: formField.checkbox(),
   excludeGold: formField.checkbox(),
+  excludeCriticalChosen: formField.checkbox(),
   strategy: choice(config.strategy),
   margin: formField.optionalNumber(),
   topK: formField.optionalNumber(),

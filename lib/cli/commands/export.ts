@@ -18,9 +18,9 @@ function numberFlag(name: string, value: string | undefined): number | undefined
 export const exportCommand: Command = {
   name: "export",
   usage: [
-    "export --project SLUG [--project SLUG]... --format h4|dpo|kto|rm|sft|rankings --strategy best-random|best-worst|all-pairs|topk|quantile",
+    "export --project SLUG [--project SLUG]... --format h4|dpo|kto|rm|sft|rankings|critiques --strategy best-random|best-worst|all-pairs|topk|quantile",
     "  [--margin M] [--top-k K] [--quantile Q] [--kto-cut median|top-k (kto; top-k uses --top-k)] [--source humans|judge:RUN|humans+judge:RUN|both:RUN] [--aggregation borda|bradley-terry|majority]",
-    "  [--min-human-rankings N] [--min-agreement X] [--source-dataset NAME]... [--prompt-type TYPE]... [--include-flagged] [--exclude-gold]",
+    "  [--min-human-rankings N] [--min-agreement X] [--source-dataset NAME]... [--prompt-type TYPE]... [--include-flagged] [--exclude-gold] [--exclude-critical-chosen]",
     "  [--style conversational|standard] [--file-type jsonl|parquet] [--splits train=0.9,validation=0.05,test=0.05] [--seed 42]",
     "  [--categories] [--license ID] --out DIR",
   ].join("\n         "),
@@ -42,6 +42,7 @@ export const exportCommand: Command = {
       "prompt-type": { type: "string", multiple: true },
       "include-flagged": { type: "boolean" },
       "exclude-gold": { type: "boolean" },
+      "exclude-critical-chosen": { type: "boolean" },
       style: { type: "string" },
       "file-type": { type: "string" },
       splits: { type: "string" },
@@ -77,6 +78,7 @@ export const exportCommand: Command = {
       promptTypes: values["prompt-type"],
       excludeFlaggedChosen: values["include-flagged"] ? false : undefined,
       excludeGold: values["exclude-gold"] || undefined,
+      excludeCriticalChosen: values["exclude-critical-chosen"] || undefined,
       dpoStyle: values.style,
       fileType: values["file-type"],
       splits,

@@ -21,6 +21,8 @@ export interface PromptRows {
   rows: FormatRow[];
   pairs: CandidatePair[];
   labels: KtoLabel[];
+  /** Pairs left out because their chosen completion carries a critical span (excludeCriticalChosen). */
+  criticalChosenDropped?: number;
 }
 
 export interface RowInput {

@@ -2,18 +2,26 @@
 import type { ExportConfig } from "@/lib/export/export-config";
 import type { PairCategory } from "@/lib/export/pair-categories";
 import { pairCategories } from "@/lib/export/pair-categories";
+import { withoutCriticalChosen } from "@/lib/export/export-spans";
 import { pairCandidates, type CandidatePair } from "@/lib/export/pairing";
 import type { NoRowsReason, RatedPrompt } from "@/lib/export/rate-prompt";
 import type { FormatRow, PromptRows, RowInput } from "@/lib/export/formats/export-format";
 
-/** What the pair formats (h4, dpo, rm) share: pairing by the configured strategy, category copies, the card's pairing line. */
+/**
+ * What the pair formats (h4, dpo, rm) share: pairing by the configured strategy, without the pairs
+ * whose chosen completion carries a critical span when the export says so, category copies, the
+ * card's pairing line. A prompt all of whose pairs were dropped gives no rows (and says how many).
+ */
 export function pairRows(
   rated: RatedPrompt,
   { context, random, judgeRun }: RowInput,
   rowOf: (pair: CandidatePair) => Record<string, unknown>,
 ): PromptRows | NoRowsReason {
-  const pairs = pairCandidates(rated.ranks, context.config, random);
-  if (pairs.length === 0) return "no-pairs";
+  const paired = pairCandidates(rated.ranks, context.config, random);
+  if (paired.length === 0) return "no-pairs";
+  const { kept: pairs, dropped } = context.config.excludeCriticalChosen
+    ? withoutCriticalChosen(rated.prompt, paired)
+    : { kept: paired, dropped: 0 };
   const rows: FormatRow[] = [];
   for (const pair of pairs) {
     const row = rowOf(pair);
@@ -21,7 +29,7 @@ export function pairRows(
     const categories: PairCategory[] = context.config.categories ? pairCategories(rated, pair, judgeRun) : [];
     for (const category of categories) rows.push({ part: "pairs", category, row });
   }
-  return { rows, pairs, labels: [] };
+  return { rows, pairs, labels: [], criticalChosenDropped: dropped };
 }
 
 const STRATEGY_DESCRIPTIONS: Record<ExportConfig["strategy"], (c: ExportConfig) => string> = {

@@ -58,7 +58,8 @@ export const h4Format: ExportFormatDefinition = {
   strategyLabel: configuredStrategy,
   rowsFor: (rated, input) => {
     const prefs = pairRows(rated, input, (pair) => h4PairRow(rated, pair, input.context));
-    if (typeof prefs === "string") return prefs;
+    // No pair left (every chosen carried a critical span): no sft or gen row either.
+    if (typeof prefs === "string" || prefs.rows.length === 0) return prefs;
     // The first pair's row, as written to prefs (the same object: serialized once for both files).
     const first = prefs.rows[0]!.row;
     prefs.rows.push(

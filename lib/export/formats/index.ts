@@ -2,6 +2,7 @@ import type { Column } from "@/lib/export/columns";
 import type { ExportConfig, ExportFormat } from "@/lib/export/export-config";
 import type { RowContext } from "@/lib/export/export-rows";
 import type { ExportFormatDefinition } from "@/lib/export/formats/export-format";
+import { critiquesFormat } from "@/lib/export/formats/critiques";
 import { dpoFormat } from "@/lib/export/formats/dpo";
 import { h4Format } from "@/lib/export/formats/h4";
 import { ktoFormat } from "@/lib/export/formats/kto";
@@ -17,6 +18,7 @@ const EXPORT_FORMAT_DEFINITIONS: Record<ExportFormat, ExportFormatDefinition> = 
   rm: rmFormat,
   sft: sftFormat,
   rankings: rankingsFormat,
+  critiques: critiquesFormat,
 };
 
 export const exportFormat = (format: ExportFormat): ExportFormatDefinition => EXPORT_FORMAT_DEFINITIONS[format];

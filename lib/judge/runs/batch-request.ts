@@ -6,7 +6,10 @@ import { pool } from "@/lib/db/pool";
 import { queryOne, sql } from "@/lib/db/sql";
 import { AppError } from "@/lib/errors/app-error";
 import type { JudgeAttempt } from "@/lib/judge/call-judge";
-import { judgeAnswerJsonSchema, repairMessage } from "@/lib/judge/judge-answer";
+import { repairMessage } from "@/lib/judge/judge-answer";
+import { judgeResponseFormat, KEEP_CRITIQUES, runCritiqueTaxonomy } from "@/lib/judge/judge-critiques";
+import type { CritiqueTag } from "@/lib/critiques/taxonomy";
+import { RUN_CRITIQUE_TAXONOMY_SQL } from "@/lib/judge/runs/run-critiques";
 import { shownUnit } from "@/lib/judge/runs/run-judge-call";
 
 /**
@@ -25,6 +28,9 @@ export interface BatchRequestRun {
   supportsStructuredOutput: boolean;
   systemPrompt: string;
   userTemplate: string;
+  /** The critique taxonomy's version kept in the run's config (null: no critiques asked) and its tags (null: the default's). */
+  critiqueTaxonomyVersion: number | null;
+  critiqueTags: CritiqueTag[] | null;
 }
 
 export interface BatchRequestPrompt {
@@ -59,6 +65,7 @@ export function batchRequest(
 ): { order: string[]; request: JudgeAttempt["request"] } {
   const { order, userPrompt } = shownUnit(run, prompt, unitIndex);
   const n = order.length;
+  const critiques = runCritiqueTaxonomy(run.critiqueTaxonomyVersion, run.critiqueTags)?.taxonomy ?? null;
   let messages: JudgeAttempt["request"]["messages"] = [
     { role: "system", content: run.systemPrompt },
     { role: "user", content: userPrompt },
@@ -70,7 +77,7 @@ export function batchRequest(
       ? [
           ...sent,
           { role: "assistant", content: call.content ?? "" },
-          { role: "user", content: repairMessage((call.error ?? "").split("; "), n) },
+          { role: "user", content: repairMessage((call.error ?? "").split("; "), n) + (critiques ? KEEP_CRITIQUES : "") },
         ]
       : sent;
   }
@@ -80,7 +87,7 @@ export function batchRequest(
       model: run.model,
       temperature: run.temperature,
       messages,
-      ...(run.supportsStructuredOutput ? { response_format: { type: "json_schema", json_schema: judgeAnswerJsonSchema(n) } } : {}),
+      ...(run.supportsStructuredOutput ? { response_format: judgeResponseFormat(n, critiques) } : {}),
     },
   };
 }
@@ -136,7 +143,7 @@ export async function callRequest(callId: string): Promise<ShownRequest> {
   if (call.request !== null || call.requestSha256 === null || call.batchLine === null) return { source: "stored", request: call.request };
   const inputs = await queryOne<BatchRequestRun & BatchRequestPrompt & { earlier: EarlierCall[] | null }>(
     pool(),
-    sql`SELECT r.model, r.temperature, r.permutations, r.seed, e.supports_structured_output, t.system_prompt, t.user_template,
+    sql`SELECT r.model, r.temperature, r.permutations, r.seed, e.supports_structured_output, t.system_prompt, t.user_template, ${RUN_CRITIQUE_TAXONOMY_SQL},
                p.id AS prompt_id, p.messages, p.reference_answer,
                (SELECT json_agg(json_build_object('id', c.id, 'text', c.text) ORDER BY c.position) FROM completions c WHERE c.prompt_id = p.id) AS completions,
                (SELECT json_agg(${EARLIER_CALL_JSON} ORDER BY j.attempt) FROM judge_calls j

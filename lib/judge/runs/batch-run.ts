@@ -16,7 +16,7 @@ import { execute, queryOne, queryRows, sql, type Sql } from "@/lib/db/sql";
 import { withTransaction } from "@/lib/db/transaction";
 import { BatchFilePacker, OPENAI_BATCH_FILE_LIMITS, type BatchFileLimits } from "@/lib/judge/batch-files";
 import { judgeClient } from "@/lib/judge/call-judge";
-import { parseJudgeAnswer } from "@/lib/judge/judge-answer";
+import { parseJudgeAnswer, type JudgeAnswer } from "@/lib/judge/judge-answer";
 import {
   batchCustomId,
   batchLine,
@@ -26,7 +26,10 @@ import {
   type BatchRequestPrompt,
   type EarlierCall,
 } from "@/lib/judge/runs/batch-request";
-import { judgeRankingOf } from "@/lib/judge/runs/run-judge-call";
+import { judgeUnitResult } from "@/lib/judge/runs/run-judge-call";
+import { completionTexts, RUN_CRITIQUE_TAXONOMY_SQL } from "@/lib/judge/runs/run-critiques";
+import { runCritiqueTaxonomy } from "@/lib/judge/judge-critiques";
+import type { CritiqueTag } from "@/lib/critiques/taxonomy";
 import { SETTLED_RUN_STATUSES } from "@/lib/judge/runs/run-state";
 import { changeRunStatus } from "@/lib/judge/runs/run-status";
 import {
@@ -86,6 +89,8 @@ interface BatchRun {
   modelPrices: unknown;
   systemPrompt: string;
   userTemplate: string;
+  critiqueTaxonomyVersion: number | null;
+  critiqueTags: CritiqueTag[] | null;
   budgetCalls: number | null;
   budgetTokens: number | null;
   budgetCostUsd: number | null;
@@ -98,7 +103,7 @@ async function loadBatchRun(runId: string): Promise<BatchRun | undefined> {
   return queryOne<BatchRun>(
     pool(),
     sql`SELECT r.id, r.status, r.model, r.temperature, r.permutations, r.seed, r.max_retries, e.supports_structured_output, e.base_url,
-            e.api_key_env, e.model_prices, t.system_prompt, t.user_template,
+            e.api_key_env, e.model_prices, t.system_prompt, t.user_template, ${RUN_CRITIQUE_TAXONOMY_SQL},
             r.budget_calls, r.budget_tokens::float8 AS budget_tokens, r.budget_cost_usd, ${SPEND_SQL}
        FROM judge_runs r JOIN llm_endpoints e ON e.id = r.endpoint_id JOIN judge_templates t ON t.id = r.template_id WHERE r.id = ${runId}`,
   );
@@ -514,6 +519,8 @@ async function ingestPage(
   const byKey = new Map(rows.map((r) => [batchCustomId(r.promptId, r.unitIndex), r]));
   const sent = await sentRequests(run, rows);
   const items: { unit: { runId: string; promptId: string; unitIndex: number }; outcome: UnitOutcome }[] = [];
+  // Valid answers get their ranking (and critiques) once the page is read: critiques need the candidates' texts, read in one statement.
+  const answered: { outcome: UnitOutcome; unit: number; promptId: string; order: string[]; answer: JudgeAnswer; content: string }[] = [];
   // One spend row per page (a row per line would spread the run's spend over many rows).
   const shard = Math.floor(Math.random() * 1024);
   for (const { promptId, unit, record } of page) {
@@ -548,19 +555,31 @@ async function ingestPage(
       batchId: local,
       attempt: row.lastAttempt + 1,
     };
-    items.push({
-      unit: { runId: run.id, promptId, unitIndex: unit },
-      outcome: {
-        calls: [call],
-        prices: run.modelPrices,
-        model: run.model,
-        priceFactor: BATCH_PRICE_FACTOR,
-        shard,
-        outcome: valid ? "DONE" : row.failedTries + 1 > run.maxRetries ? "FAILED" : "RETRY",
-        judgeRanking: parsed?.ok ? judgeRankingOf({ runId: run.id, promptId, permutation: unit }, order, parsed.answer, []) : undefined,
-      },
-    });
+    const outcome: UnitOutcome = {
+      calls: [call],
+      prices: run.modelPrices,
+      model: run.model,
+      priceFactor: BATCH_PRICE_FACTOR,
+      shard,
+      outcome: valid ? "DONE" : row.failedTries + 1 > run.maxRetries ? "FAILED" : "RETRY",
+    };
+    items.push({ unit: { runId: run.id, promptId, unitIndex: unit }, outcome });
+    if (parsed?.ok) answered.push({ outcome, unit, promptId, order, answer: parsed.answer, content: content! });
   }
+  const critiqueTaxonomy = runCritiqueTaxonomy(run.critiqueTaxonomyVersion, run.critiqueTags);
+  // Only a run that asks for critiques reads the candidates' texts (a ranking needs none of them).
+  const texts = critiqueTaxonomy ? await completionTexts(pool(), [...new Set(answered.flatMap((a) => a.order))]) : null;
+  for (const a of answered)
+    Object.assign(
+      a.outcome,
+      judgeUnitResult(
+        { runId: run.id, promptId: a.promptId, permutation: a.unit },
+        { order: a.order, texts: texts && a.order.map((id) => texts.get(id) ?? ""), critiqueTaxonomy },
+        a.answer,
+        a.content,
+        [],
+      ),
+    );
   if (items.length > 0) await withTransaction((tx) => recordUnitOutcomes(tx, items));
 }
 

@@ -8,6 +8,8 @@ import { pool } from "@/lib/db/pool";
 import { queryRows, sql } from "@/lib/db/sql";
 import { AppError } from "@/lib/errors/app-error";
 import { assertEndpointUsable } from "@/lib/judge/endpoint-admin";
+import { asksForCritiques } from "@/lib/judge/judge-critiques";
+import { currentTaxonomy } from "@/lib/critiques/project-taxonomy";
 import { seededRandom, seededShuffle } from "@/lib/core/seeded-random";
 import { safeText, safeName } from "@/lib/text/safe-text";
 
@@ -77,7 +79,7 @@ export async function createJudgeRun(input: JudgeRunInput, actorId: string | nul
   // A run that cannot work (key variable not set, endpoint archived) is refused, not started to fail.
   const [endpoint, template] = await Promise.all([
     assertEndpointUsable(data.endpointId, "endpointId"),
-    db().judgeTemplate.findUnique({ where: { id: data.templateId }, select: { id: true, style: true } }),
+    db().judgeTemplate.findUnique({ where: { id: data.templateId }, select: { id: true, style: true, userTemplate: true } }),
   ]);
   if (!template) throw new AppError("INVALID_INPUT", "No such template.", "templateId");
   if (data.mode === "BATCH" && !endpoint.supportsBatch)
@@ -94,6 +96,11 @@ export async function createJudgeRun(input: JudgeRunInput, actorId: string | nul
       "filter",
     );
   }
+  // A template asking for critique spans asks in the project's taxonomy as it is now: every unit of
+  // the run (and every Batch line rendered again later) shows the same tags, and its spans keep this version.
+  const critiques = asksForCritiques(template.userTemplate)
+    ? { critiqueTaxonomyVersion: (await currentTaxonomy(pool(), project.id)).version }
+    : {};
   return withTransaction(
     async (tx) => {
       const run = await tx.judgeRun.create({
@@ -114,7 +121,7 @@ export async function createJudgeRun(input: JudgeRunInput, actorId: string | nul
           seed: data.seed,
           mode: data.mode,
           filter: data.filter,
-          config: { generation: 0 },
+          config: { generation: 0, ...critiques },
           unitsTotal: promptIds.length * data.permutations,
           createdById: actorId,
         },

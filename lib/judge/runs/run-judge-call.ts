@@ -5,9 +5,13 @@ import { queryRows, sql } from "@/lib/db/sql";
 import { coalesce } from "@/lib/judge/runs/coalesce";
 import { callJudge, judgeClient, type JudgeAttempt } from "@/lib/judge/call-judge";
 import type { JudgeAnswer } from "@/lib/judge/judge-answer";
+import type { JudgeCritiqueOutcome } from "@/lib/judge/judge-critiques";
 import { judgeEntriesOf } from "@/lib/judge/judge-entries";
 import { judgePermutations } from "@/lib/judge/permutations";
 import { renderJudgePrompt } from "@/lib/judge/templates";
+import { judgeCritiquesOf, runCritiqueTaxonomy, type RunCritiqueTaxonomy } from "@/lib/judge/judge-critiques";
+import { RUN_CRITIQUE_TAXONOMY_SQL } from "@/lib/judge/runs/run-critiques";
+import type { CritiqueTag } from "@/lib/critiques/taxonomy";
 import { ACTIVE_RUN_STATUSES } from "@/lib/judge/runs/run-state";
 import { inRunSlot, RetryLaterError, type JobContext, type UnitResult } from "@/lib/judge/runs/run-unit";
 import { sendLedger } from "@/lib/judge/runs/send-ledger";
@@ -46,6 +50,16 @@ interface JudgeUnitContext {
   };
   order: string[];
   userPrompt: string;
+  /** The candidates' texts in shown order (the judge's quotes are matched against them). */
+  texts: string[];
+  /** The taxonomy the judge tags critique spans in; null when the run's template asks for none. */
+  critiqueTaxonomy: RunCritiqueTaxonomy | null;
+}
+
+/** What a run's unit loaders read of its critique taxonomy (RUN_CRITIQUE_TAXONOMY_SQL). */
+interface RunCritiqueColumns {
+  critiqueTaxonomyVersion: number | null;
+  critiqueTags: CritiqueTag[] | null;
 }
 
 /** Everything one (run, prompt, permutation) needs: run settings, unit state, prompt, shown order. */
@@ -56,16 +70,17 @@ export async function loadJudgeUnit(job: JudgeJob): Promise<JudgeUnitContext | n
 /** What loadJudgeUnit reads, for many units in one query (null for a unit whose run or prompt is gone). */
 export async function loadJudgeUnits(jobs: JudgeJob[]): Promise<(JudgeUnitContext | null)[]> {
   const rows = await queryRows<
-    JudgeUnitContext["run"] & {
-      ord: string;
-      messages: Message[];
-      referenceAnswer: string | null;
-      completions: { id: string; text: string }[];
-    }
+    JudgeUnitContext["run"] &
+      RunCritiqueColumns & {
+        ord: string;
+        messages: Message[];
+        referenceAnswer: string | null;
+        completions: { id: string; text: string }[];
+      }
   >(
     pool(),
     sql`SELECT k.ord, r.id, r.status, r.model, r.temperature, r.permutations, r.max_concurrency, r.max_retries, r.seed,
-            e.base_url, e.api_key_env, e.model_prices, e.supports_structured_output, t.system_prompt, t.user_template,
+            e.base_url, e.api_key_env, e.model_prices, e.supports_structured_output, t.system_prompt, t.user_template, ${RUN_CRITIQUE_TAXONOMY_SQL},
             u.state AS unit_state, p.messages, p.reference_answer,
             (SELECT json_agg(json_build_object('id', c.id, 'text', c.text) ORDER BY c.position) FROM completions c WHERE c.prompt_id = p.id) AS completions
        FROM unnest(${jobs.map((j) => j.runId)}::uuid[], ${jobs.map((j) => j.promptId)}::uuid[], ${jobs.map((j) => j.permutation)}::int[])
@@ -78,19 +93,28 @@ export async function loadJudgeUnits(jobs: JudgeJob[]): Promise<(JudgeUnitContex
   const byOrd = new Map(rows.map((r) => [Number(r.ord), r]));
   return jobs.map((job, i) => {
     const row = byOrd.get(i + 1);
-    return row ? { run: row, ...shownUnit(row, { promptId: job.promptId, ...row }, job.permutation) } : null;
+    return row
+      ? {
+          run: row,
+          ...shownUnit(row, { promptId: job.promptId, ...row }, job.permutation),
+          critiqueTaxonomy: runCritiqueTaxonomy(row.critiqueTaxonomyVersion, row.critiqueTags),
+        }
+      : null;
   });
 }
 
 /** Units of jobs starting together are read in one query (group commit's read side). */
 const loadJudgeUnitSoon = coalesce(loadJudgeUnits, { lingerMs: 5, maxItems: 256 });
 
-/** What the judge is shown for one permutation of a prompt: the candidates' order and the rendered user prompt. */
+/**
+ * What the judge is shown for one permutation of a prompt: the candidates' order, their texts in that
+ * order, and the rendered user prompt (with the critique instructions in the run's taxonomy, if it asks).
+ */
 export function shownUnit(
-  run: { permutations: number; seed: number; userTemplate: string },
+  run: { permutations: number; seed: number; userTemplate: string } & RunCritiqueColumns,
   prompt: { promptId: string; messages: Message[]; referenceAnswer: string | null; completions: { id: string; text: string }[] },
   permutation: number,
-): { order: string[]; userPrompt: string } {
+): { order: string[]; texts: string[]; userPrompt: string } {
   const order = judgePermutations(
     prompt.completions.map((c) => c.id),
     run.permutations,
@@ -101,11 +125,17 @@ export function shownUnit(
     .filter((m) => m.role === "user")
     .map((m) => m.content)
     .join("\n\n");
+  const texts = order.map((id) => textOf.get(id)!);
   const userPrompt = renderJudgePrompt(
     { userTemplate: run.userTemplate },
-    { question, reference: prompt.referenceAnswer, responses: order.map((id) => textOf.get(id)!) },
+    {
+      question,
+      reference: prompt.referenceAnswer,
+      responses: texts,
+      critiques: runCritiqueTaxonomy(run.critiqueTaxonomyVersion, run.critiqueTags)?.taxonomy ?? null,
+    },
   );
-  return { order, userPrompt };
+  return { order, texts, userPrompt };
 }
 
 /**
@@ -116,9 +146,9 @@ export async function runJudgeCall(job: JudgeJob, ctx: JobContext): Promise<Unit
   const unit = await loadJudgeUnitSoon(job);
   if (!unit || !ACTIVE_RUN_STATUSES.has(unit.run.status)) return "skipped";
   if (unit.run.unitState !== UnitState.PENDING) return "exists";
-  return askJudgeForUnit({ runId: job.runId, promptId: job.promptId, unitIndex: job.permutation }, ctx, unit, (answer, attempts) => ({
-    judgeRanking: judgeRankingOf(job, unit.order, answer, attempts),
-  }));
+  return askJudgeForUnit({ runId: job.runId, promptId: job.promptId, unitIndex: job.permutation }, ctx, unit, (answer, attempts) =>
+    judgeUnitResult(job, unit, answer, attempts.at(-1)?.content ?? null, attempts),
+  );
 }
 
 /** The settings a unit's call needs from its run and endpoint (the unit's state aside). */
@@ -133,8 +163,8 @@ export type JudgeCallSettings = Omit<JudgeUnitContext["run"], "id" | "permutatio
 export async function askJudgeForUnit(
   key: UnitKey,
   ctx: JobContext,
-  unit: { run: JudgeCallSettings; order: string[]; userPrompt: string },
-  resultOf: (answer: JudgeAnswer, attempts: JudgeAttempt[]) => Pick<UnitOutcome, "judgeRanking" | "storeResult">,
+  unit: { run: JudgeCallSettings; order: string[]; userPrompt: string; critiqueTaxonomy?: RunCritiqueTaxonomy | null },
+  resultOf: (answer: JudgeAnswer, attempts: JudgeAttempt[]) => Pick<UnitOutcome, "judgeRanking" | "storeResult" | "critiques">,
 ): Promise<UnitResult> {
   const { run, order, userPrompt } = unit;
   return inRunSlot(key.runId, run.maxConcurrency, ctx.jobId, { promptId: key.promptId, unitIndex: key.unitIndex }, async (slot) => {
@@ -147,6 +177,7 @@ export async function askJudgeForUnit(
       userPrompt,
       candidates: order.length,
       structuredOutputs: run.supportsStructuredOutput,
+      critiques: unit.critiqueTaxonomy?.taxonomy ?? null,
       maxRepairs: run.maxRetries,
       requestOptions: ledger.requestOptions,
     });
@@ -179,8 +210,14 @@ export function attemptRecord(a: JudgeAttempt, order: string[], succeeded: boole
   };
 }
 
-/** The judge's answer, mapped from shown positions back to completion ids, as the unit's ranking. */
-export function judgeRankingOf(job: JudgeJob, order: string[], answer: JudgeAnswer, attempts: { latencyMs: number }[]): JudgeRankingRow {
+/** The judge's answer, mapped from shown positions back to completion ids, as the unit's ranking (with the spans it marked, if any). */
+export function judgeRankingOf(
+  job: JudgeJob,
+  order: string[],
+  answer: JudgeAnswer,
+  attempts: { latencyMs: number }[],
+  critiques?: JudgeCritiqueOutcome,
+): JudgeRankingRow {
   return {
     promptId: job.promptId,
     judgeRunId: job.runId,
@@ -188,5 +225,25 @@ export function judgeRankingOf(job: JudgeJob, order: string[], answer: JudgeAnsw
     shownOrder: order,
     timeOnTaskMs: attempts.reduce((n, a) => n + a.latencyMs, 0),
     entries: judgeEntriesOf(order, answer),
+    ...(critiques ? { critiqueSpans: { taxonomyVersion: critiques.taxonomyVersion, spans: critiques.spans } } : {}),
   };
+}
+
+/**
+ * A valid answer's result for a unit (live or Batch): its ranking and, for a run that asks for
+ * critiques, the spans its quotes map to (stored with the ranking) and how they matched (reported).
+ * `content` is the answer's text, the critiques' source.
+ */
+export function judgeUnitResult(
+  job: JudgeJob,
+  unit: { order: string[]; texts: string[] | null; critiqueTaxonomy: RunCritiqueTaxonomy | null },
+  answer: JudgeAnswer,
+  content: string | null,
+  attempts: { latencyMs: number }[],
+): Pick<UnitOutcome, "judgeRanking" | "critiques"> {
+  const critiques =
+    unit.critiqueTaxonomy && unit.texts && content !== null
+      ? judgeCritiquesOf(content, unit.order, unit.texts, unit.critiqueTaxonomy)
+      : undefined;
+  return { judgeRanking: judgeRankingOf(job, unit.order, answer, attempts, critiques), ...(critiques ? { critiques } : {}) };
 }

@@ -9,6 +9,8 @@ import { insertJudgeRankings, type JudgeRankingRow } from "@/lib/annotation/stor
 import { estimateCostUsd } from "@/lib/judge/endpoints";
 import { coalesce } from "@/lib/judge/runs/coalesce";
 import { settleRunIfDone } from "@/lib/judge/runs/run-status";
+import { insertCritiqueReports } from "@/lib/judge/runs/run-critiques";
+import type { JudgeCritiqueOutcome } from "@/lib/judge/judge-critiques";
 
 /**
  * One HTTP exchange of a unit as stored: the raw request and response (never the API key). A
@@ -59,6 +61,8 @@ export interface UnitOutcome {
   storeResult?: (tx: Tx) => Promise<boolean>;
   /** A DONE judge unit's ranking: stored with the other outcomes' rankings in one statement (instead of storeResult). */
   judgeRanking?: JudgeRankingRow;
+  /** The judge's critiques of a DONE unit's answer (a template asking for them): how its quotes matched, reported once its ranking is stored. */
+  critiques?: JudgeCritiqueOutcome;
 }
 
 export type { JudgeRankingRow };
@@ -158,6 +162,15 @@ export async function recordUnitOutcomes(tx: Tx, items: { unit: UnitKey; outcome
   }
   const rankings = items.flatMap(({ outcome: o }) => (o.outcome === "DONE" && o.judgeRanking ? [o.judgeRanking] : []));
   const storedRankings = await insertJudgeRankings(tx, rankings);
+  await insertCritiqueReports(
+    tx,
+    items.flatMap(({ outcome: o }) => {
+      const r = o.outcome === "DONE" ? o.judgeRanking : undefined;
+      return r && o.critiques && storedRankings.has(`${r.judgeRunId}:${r.promptId}:${r.permutationIndex}`)
+        ? [{ runId: r.judgeRunId, promptId: r.promptId, permutationIndex: r.permutationIndex, critiques: o.critiques }]
+        : [];
+    }),
+  );
   const results: RecordedOutcome[] = [];
   // PENDING → DONE or FAILED; FAILED → DONE (a late success); DONE stays DONE. One state per unit: DONE wins.
   const states = new Map<string, { unit: UnitKey; state: "DONE" | "FAILED" }>();

@@ -8,6 +8,10 @@ import { assignBatch, sendBackForRankings, setReferenceRanking } from "@/lib/ann
 import { idSchema } from "@/lib/core/ids";
 import { projectSettingsInput, updateProjectSettings } from "@/lib/projects/update-project";
 import { submissionSchema, type SubmissionInput } from "@/lib/ranking/submission-schema";
+import { saveTaxonomy } from "@/lib/critiques/project-taxonomy";
+import { taxonomyFromLines } from "@/lib/critiques/taxonomy-lines";
+import { AppError } from "@/lib/errors/app-error";
+import { getProjectBySlug } from "@/lib/projects/queries";
 
 const settingsForm = z.object({
   name: formField.text(),
@@ -34,6 +38,22 @@ const sendBackForm = z.object({
 });
 
 const promptId = idSchema("a prompt");
+
+const taxonomyForm = z.object({ lines: formField.text() });
+
+/** Saves the project's critique taxonomy as its next version (spans keep the version they were marked under). */
+export async function saveTaxonomyAction(slug: string, _: unknown, form: FormData) {
+  return action({ roles: ["ADMIN"], schema: taxonomyForm, form }, async ({ user, input }) => {
+    const read = taxonomyFromLines(input.lines);
+    if (!read.ok) throw new AppError("INVALID_INPUT", read.message, "lines");
+    const project = await getProjectBySlug(slug);
+    const saved = await saveTaxonomy(project.id, { tags: read.tags }, user.id);
+    revalidatePath(`/projects/${slug}`);
+    return {
+      message: `Saved as version ${saved.version} (${saved.taxonomy.tags.length} tags). New marks use it; earlier marks keep theirs.`,
+    };
+  });
+}
 
 export async function updateSettingsAction(slug: string, _: unknown, form: FormData) {
   return action({ roles: ["ADMIN"], schema: settingsForm, form }, async ({ user, input }) => {

@@ -4,6 +4,9 @@ import { notFound } from "next/navigation";
 import { SafeMarkdown } from "@/components/markdown/safe-markdown";
 import { AssignBatchForm } from "@/components/projects/assign-batch-form";
 import { ProjectSettingsForm } from "@/components/projects/project-settings-form";
+import { TaxonomyForm } from "@/components/projects/taxonomy-form";
+import { projectCritiqueTaxonomy } from "@/lib/critiques/project-taxonomy";
+import { taxonomyToLines } from "@/lib/critiques/taxonomy-lines";
 import type { ProjectSettings } from "@/lib/projects/update-project";
 import { clinicianProgress } from "@/lib/annotation/clinician-progress";
 import { listActiveClinicians } from "@/lib/users/manage-users";
@@ -36,6 +39,7 @@ export default async function ProjectPage({
     throw e;
   });
   const { project, summary, prompts, imports } = page;
+  const taxonomy = user.role === "ADMIN" ? await projectCritiqueTaxonomy(project.id) : null;
   const [clinicians, activeClinicians] =
     user.role === "ADMIN" ? await Promise.all([clinicianProgress(project.slug), listActiveClinicians()]) : [[], []];
   return (
@@ -136,6 +140,14 @@ export default async function ProjectPage({
               <AssignBatchForm slug={project.slug} clinicians={activeClinicians} />
             </div>
           </details>
+          {taxonomy && (
+            <details className="rounded-lg border border-slate-200 bg-white p-4">
+              <summary className="cursor-pointer font-semibold">Critique taxonomy (tags for marked spans)</summary>
+              <div className="mt-3">
+                <TaxonomyForm slug={project.slug} lines={taxonomyToLines(taxonomy.taxonomy)} version={taxonomy.version} />
+              </div>
+            </details>
+          )}
           <details className="rounded-lg border border-slate-200 bg-white p-4">
             <summary className="cursor-pointer font-semibold">Settings</summary>
             <div className="mt-3">

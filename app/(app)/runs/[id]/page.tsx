@@ -1,12 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { CritiqueQuotes } from "@/components/runs/critique-quotes";
 import { PositionChart } from "@/components/runs/position-chart";
 import { RunLive } from "@/components/runs/run-live";
 import { formatFigure } from "@/lib/agreement/agreement-summary";
 import { requireRole } from "@/lib/auth/guard";
 import { isId } from "@/lib/core/ids";
 import { runView } from "@/lib/judge/queries";
+import { runCritiqueSummary } from "@/lib/judge/runs/run-critiques";
 import { runBatches, runFailures, runPositionReport, runProgress, runPrompts } from "@/lib/judge/runs/run-views";
 
 export const metadata: Metadata = { title: "Run" };
@@ -20,11 +22,12 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   if (!run || !progress) notFound();
   // A judge evaluation is a judge too (endpoint, model, template), on a benchmark's pairs rather than whole prompts.
   const judge = run.kind !== "GENERATE";
-  const [failures, batches, prompts, report] = await Promise.all([
+  const [failures, batches, prompts, report, critiques] = await Promise.all([
     runFailures(id),
     runBatches(id),
     runPrompts(id),
     run.kind === "JUDGE" ? runPositionReport(id) : null,
+    run.kind === "JUDGE" ? runCritiqueSummary(id) : null,
   ]);
   const config = run.config;
   const evaluation = config.evaluation;
@@ -107,6 +110,8 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
           )}
         </section>
       )}
+
+      {critiques && <CritiqueQuotes summary={critiques} projectSlug={run.projectSlug} />}
 
       {batches.length > 0 && (
         <section aria-labelledby="batches-heading" className="rounded-lg border border-slate-200 bg-white p-4">
