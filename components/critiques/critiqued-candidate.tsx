@@ -27,7 +27,8 @@ export function CritiquedCandidate({
     tag: c.tag,
     severity: c.severity,
     label: c.tagDisplay.label,
-    marker: c.tagDisplay.marker,
+    // The tag's marker and the severity's, as the ranking screen marks them (lib/critiques/highlights.ts).
+    marker: `${c.tagDisplay.marker}${SEVERITY_LABELS[c.severity].marker}`,
     colour: c.tagDisplay.colour,
   }));
   const raters = new Set(critiques.map((c) => c.rater)).size;
