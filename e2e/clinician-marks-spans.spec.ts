@@ -79,7 +79,7 @@ test("a clinician marks two spans with the mouse and one with the keyboard while
   const warfarin = await wordBox(dosing, "warfarin");
   await page.mouse.dblclick(warfarin.x + warfarin.width / 2, warfarin.y + warfarin.height / 2);
   await expect(dosing.getByText(/^Selected: “/)).toBeVisible();
-  await dosing.getByRole("button", { name: /Mark the selected text/ }).click();
+  await dosing.getByRole("button", { name: /^Mark selection in Response/ }).click();
   await markWith(page, "C Contraindication or interaction missed", "Major", "bleeding risk with DAPT");
   // Mouse 2: a drag over the bold dose.
   const box = await wordBox(dosing, "aspirin 3 g");
@@ -87,7 +87,7 @@ test("a clinician marks two spans with the mouse and one with the keyboard while
   await page.mouse.down();
   await page.mouse.move(box.x + box.width - 1, box.y + box.height / 2, { steps: 8 });
   await page.mouse.up();
-  await dosing.getByRole("button", { name: /Mark the selected text/ }).click();
+  await dosing.getByRole("button", { name: /^Mark selection in Response/ }).click();
   await markWith(page, "D Wrong dose or unit", "Critical");
 
   // Keyboard: focus the Chinese candidate's text, grow the selection by two sentences, mark it.
