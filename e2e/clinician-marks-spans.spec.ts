@@ -79,7 +79,7 @@ test("a clinician marks two spans with the mouse and one with the keyboard while
   const warfarin = await wordBox(dosing, "warfarin");
   await page.mouse.dblclick(warfarin.x + warfarin.width / 2, warfarin.y + warfarin.height / 2);
   await expect(dosing.getByText(/^Selected: “/)).toBeVisible();
-  await dosing.getByRole("button", { name: /Mark the selected text/ }).click();
+  await dosing.getByRole("button", { name: /^Mark selection in Response/ }).click();
   await markWith(page, "C Contraindication or interaction missed", "Major", "bleeding risk with DAPT");
   // Mouse 2: a drag over the bold dose.
   const box = await wordBox(dosing, "aspirin 3 g");
@@ -87,7 +87,7 @@ test("a clinician marks two spans with the mouse and one with the keyboard while
   await page.mouse.down();
   await page.mouse.move(box.x + box.width - 1, box.y + box.height / 2, { steps: 8 });
   await page.mouse.up();
-  await dosing.getByRole("button", { name: /Mark the selected text/ }).click();
+  await dosing.getByRole("button", { name: /^Mark selection in Response/ }).click();
   await markWith(page, "D Wrong dose or unit", "Critical");
 
   // Keyboard: focus the Chinese candidate's text, grow the selection by two sentences, mark it.
@@ -102,7 +102,15 @@ test("a clinician marks two spans with the mouse and one with the keyboard while
   await expect(dosing.getByRole("list", { name: /^Marked in Response/ }).getByRole("listitem")).toHaveCount(2);
   await expect(dosing.locator("mark[data-tag='wrong-dose']")).toContainText("aspirin 3 g");
   await expect(chinese.getByRole("list", { name: /^Marked in Response/ })).toContainText("Incomplete · Minor");
-  await page.screenshot({ path: "test-results/ranking-with-spans-1920-light.png", fullPage: true });
+  const folder = process.env.MEDPREF_SCREENSHOTS ? "docs/screenshots" : "test-results";
+  await page.screenshot({ path: `${folder}/ranking-with-spans-1920-light.png`, fullPage: true });
+  // The same marks on a phone, in dark mode: the responses stack, the marks stay readable.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.emulateMedia({ colorScheme: "dark" });
+  await dosing.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${folder}/ranking-with-spans-390-dark.png` });
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await page.emulateMedia({ colorScheme: "light" });
 
   // Ranked first although marked critical: the screen asks once.
   for (const card of [dosing, beta, chinese]) await card.getByRole("button", { name: /^Rank Response \d next$/ }).click();

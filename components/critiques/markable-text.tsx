@@ -101,7 +101,7 @@ export function MarkableText({
             if (selection) onMark(selection);
           }}
           aria-keyshortcuts="Alt+Shift+M"
-          aria-label={`Mark the selected text of ${name}`}
+          aria-label={`Mark selection in ${name}`}
           className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-50 disabled:opacity-50"
         >
           Mark selection…

@@ -125,6 +125,9 @@ export const ACTIONS: Record<string, { callers: Caller[]; args: ActionArg[]; end
   "app/(app)/projects/actions.ts#createProjectAction": { callers: ADMIN, args: [null, FORM] },
   "app/(app)/projects/[slug]/actions.ts#updateSettingsAction": { callers: ADMIN, args: ["no-such-project", null, FORM] },
   "app/(app)/projects/[slug]/actions.ts#assignBatchAction": { callers: ADMIN, args: ["no-such-project", null, FORM] },
+  "app/(app)/projects/[slug]/actions.ts#saveTaxonomyAction": { callers: ADMIN, args: ["no-such-project", null, FORM] },
+  // Starts a judge run that spends an endpoint's budget: admins only.
+  "app/(app)/leaderboards/actions.ts#createJudgeEvaluationAction": { callers: ADMIN, args: [null, FORM] },
   "app/(app)/projects/[slug]/actions.ts#setReferenceRankingAction": {
     callers: ADMIN,
     args: ["no-such-project", RANDOM_ID, "GOLD", { tiers: [] }],
