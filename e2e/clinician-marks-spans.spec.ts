@@ -63,6 +63,8 @@ async function markWith(page: Page, tag: string, severity: string, comment = "")
   await expect(dialog).toHaveCount(0);
 }
 
+test.describe.configure({ mode: "serial" });
+
 test("a clinician marks two spans with the mouse and one with the keyboard while ranking, submits, and revises one", async ({
   page,
   signIn,
@@ -158,4 +160,52 @@ test("a clinician marks two spans with the mouse and one with the keyboard while
     ["m0", "warfarin", "minor", "no anticoagulant without an indication"],
     ["m2", "阿司匹林 75 mg 每日一次。 Clopidogrel is optional.", "minor", ""],
   ]);
+});
+
+test("the admin sees the clinician's marks on the prompt page, and a critiques export carries them with offsets that slice their quotes", async ({
+  page,
+  signIn,
+}) => {
+  const [prompt] = await queryE2eDatabase<{ id: string }>(
+    `SELECT p.id FROM prompts p JOIN projects j ON j.id = p.project_id WHERE j.slug = $1 AND p.external_id = 'critique-0'`,
+    [E2E_CRITIQUE_PROJECT],
+  );
+  await signIn("admin");
+  await page.goto(`/projects/${E2E_CRITIQUE_PROJECT}/prompts/${prompt!.id}`);
+  // The latest revision's three marks, each highlighted over exactly its quote.
+  for (const quote of ["aspirin 3 g", "warfarin", "Clopidogrel is optional."])
+    await expect(page.locator("mark", { hasText: quote }).first()).toBeVisible();
+  await expect(page.getByText("no anticoagulant without an indication")).toBeVisible();
+
+  await page.goto("/exports");
+  const form = page.getByRole("form", { name: "New export" });
+  if (!(await form.isVisible())) await page.getByText("New export", { exact: true }).click();
+  for (const box of await form.locator('input[name="projects"]').all()) await box.uncheck();
+  await form.getByRole("checkbox", { name: "E2E critiques" }).check();
+  await form.getByLabel("Format").selectOption("critiques");
+  await form.getByLabel("File type").selectOption("jsonl");
+  await form.getByRole("textbox", { name: "Splits" }).fill("train=1");
+  await form.getByRole("button", { name: "Build export" }).click();
+  await expect(page.getByTestId("export-status")).toHaveText("ready", { timeout: 30_000 });
+  const files = await page.getByRole("link", { name: /^data\/.*\.jsonl$/ }).all();
+  const rows: {
+    completion: string;
+    spans: { start: number; end: number; text: string; tag: string; severity: string; correction: string }[];
+  }[] = [];
+  for (const link of files)
+    rows.push(
+      ...(await (await page.request.get((await link.getAttribute("href"))!)).text())
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l)),
+    );
+  const spans = rows.flatMap((r) => r.spans.map((s) => ({ ...s, completion: r.completion })));
+  expect(spans.map((s) => [s.text, s.tag, s.severity, s.correction]).sort()).toEqual(
+    [
+      ["aspirin 3 g", "wrong-dose", "critical", ""],
+      ["warfarin", "contraindication", "minor", "no anticoagulant without an indication"],
+      ["阿司匹林 75 mg 每日一次。 Clopidogrel is optional.", "incomplete", "minor", ""],
+    ].sort(),
+  );
+  for (const s of spans) expect(slice(s.completion, s.start, s.end)).toBe(s.text);
 });
