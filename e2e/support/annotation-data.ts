@@ -39,8 +39,14 @@ export const critiquePrompts = [
     id: "critique-0",
     prompt: "A 64-year-old man had an anterior STEMI treated with a stent. What secondary prevention do you start?",
     completions: [
-      { model: "m0", text: "Start **aspirin 3 g** daily with ticagrelor. Add warfarin 50 mg for all patients.\n\n- Atorvastatin 80 mg\n- Ramipril" },
-      { model: "m1", text: "Dual antiplatelet therapy for 12 months, a high-intensity statin, a beta blocker such as metoprolol, and an ACE inhibitor. See [ESC 2023](https://example.org/esc)." },
+      {
+        model: "m0",
+        text: "Start **aspirin 3 g** daily with ticagrelor. Add warfarin 50 mg for all patients.\n\n- Atorvastatin 80 mg\n- Ramipril",
+      },
+      {
+        model: "m1",
+        text: "Dual antiplatelet therapy for 12 months, a high-intensity statin, a beta blocker such as metoprolol, and an ACE inhibitor. See [ESC 2023](https://example.org/esc).",
+      },
       { model: "m2", text: "阿司匹林 75 mg 每日一次。 Clopidogrel is optional. Smoking cessation and cardiac rehabilitation matter most." },
       { model: "m3", text: "| Drug | Dose |\n| --- | --- |\n| Aspirin | 75 mg |\n| Atorvastatin | 80 mg |\n\nReview in `6 weeks`." },
     ],
