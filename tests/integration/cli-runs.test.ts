@@ -69,6 +69,7 @@ describe("medpref CLI: endpoints and templates", { timeout: 600_000 }, () => {
     expect(list.stdout.split("\n").filter(Boolean)).toEqual([
       "exam-with-reference      v1   LISTWISE  Exam question with reference answer",
       "open-ended               v1   LISTWISE  Open-ended biomedical question",
+      "open-ended-critiques     v1   LISTWISE  Open-ended biomedical question, with critique spans",
       "pairwise                 v1   PAIRWISE  Pairwise A/B comparison",
     ]);
     const shown = await cli("template", "show", "pairwise", "--json");
@@ -78,7 +79,7 @@ describe("medpref CLI: endpoints and templates", { timeout: 600_000 }, () => {
     expect(template.userTemplate).toContain("{{question}}");
     const missing = await cli("template", "show", "nope");
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('KEY: no template "nope" (templates: exam-with-reference, open-ended, pairwise)');
+    expect(missing.stderr).toContain('KEY: no template "nope" (templates: exam-with-reference, open-ended, open-ended-critiques, pairwise)');
   });
 
   it("tests an endpoint with one call and lists it as JSON", async () => {

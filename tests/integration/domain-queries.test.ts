@@ -54,6 +54,8 @@ describe("domain queries", () => {
         [tiers[2]![0]!]: { score: 2, comment, flags: [] },
       },
       rationale: "first is safest",
+      // No span was marked: the revision starts with none.
+      spans: [],
       timeOnTaskMs: 42_000,
     });
 
