@@ -79,7 +79,9 @@ describe("medpref CLI: endpoints and templates", { timeout: 600_000 }, () => {
     expect(template.userTemplate).toContain("{{question}}");
     const missing = await cli("template", "show", "nope");
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('KEY: no template "nope" (templates: exam-with-reference, open-ended, open-ended-critiques, pairwise)');
+    expect(missing.stderr).toContain(
+      'KEY: no template "nope" (templates: exam-with-reference, open-ended, open-ended-critiques, pairwise)',
+    );
   });
 
   it("tests an endpoint with one call and lists it as JSON", async () => {
