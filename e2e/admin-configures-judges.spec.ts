@@ -23,6 +23,6 @@ test("an admin adds a judge endpoint by the name of its key's variable; a pasted
   await endpoints.getByRole("button", { name: "Add endpoint" }).click();
   await expect(endpoints.getByRole("status")).toHaveText("Added the endpoint Local vLLM.");
   await expect(endpoints.getByRole("listitem", { name: "Local vLLM" })).toContainText("Key variable VLLM_API_KEY (not set on this server)");
-  await expect(page.getByText("Open-ended biomedical question", { exact: true })).toBeVisible();
+  await expect(page.getByText(/^Open-ended biomedical question \(open-ended, version 1/)).toBeVisible();
   expect(await page.content()).not.toContain("sk-proj-1234567890abcdef");
 });
