@@ -32,7 +32,11 @@ export function assertValidSpans(
         field: `spans.${i}.completionId`,
         message: `A marked span is on a response that is not part of this prompt (${s.completionId}).`,
       });
-    else byCompletion.set(s.completionId, [...(byCompletion.get(s.completionId) ?? []), i]);
+    else {
+      const list = byCompletion.get(s.completionId);
+      if (list) list.push(i);
+      else byCompletion.set(s.completionId, [i]);
+    }
   });
   for (const [completionId, indexes] of byCompletion) {
     const checked = validateSpans(
@@ -114,7 +118,9 @@ function groupBy<T extends CompletionSpan>(
   const out = new Map<string, StoredSpan[]>();
   for (const r of rows) {
     const { revisionId: _r, voteId: _v, ...span } = r;
-    out.set(key(r), [...(out.get(key(r)) ?? []), span as unknown as StoredSpan]);
+    const list = out.get(key(r));
+    if (list) list.push(span as unknown as StoredSpan);
+    else out.set(key(r), [span as unknown as StoredSpan]);
   }
   return out;
 }

@@ -157,7 +157,6 @@ export async function* streamExportPrompts(client: pg.PoolClient, scope: PromptS
 class SpanCollector {
   private readonly byCandidate: RatedSpan[][];
   private readonly versions = new Set<number>();
-  private any = false;
 
   constructor(
     candidates: number,
@@ -172,12 +171,12 @@ class SpanCollector {
       if (i === undefined) continue;
       this.byCandidate[i]!.push({ start: l.s, end: l.e, text: l.q, tag: l.t, severity: l.v, comment: l.m, correction: l.x, rater });
       this.versions.add(l.tv);
-      this.any = true;
     }
   }
 
   critiques(): { critiques?: ExportCritiques } {
-    if (!this.any) return {};
+    // Every stored span records its taxonomy version: none recorded, none gathered.
+    if (this.versions.size === 0) return {};
     return { critiques: { byCandidate: this.byCandidate, taxonomyVersions: [...this.versions].sort((a, b) => a - b) } };
   }
 }

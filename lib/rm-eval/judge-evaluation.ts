@@ -164,7 +164,11 @@ export async function judgeEvaluationResult(runId: string, benchmark: Benchmark)
           FROM pair_judge_units pu JOIN judge_runs r ON r.id = pu.run_id WHERE pu.run_id = ${runId}::uuid`,
   );
   const byPair = new Map<string, typeof rows>();
-  for (const r of rows) byPair.set(r.pair, [...(byPair.get(r.pair) ?? []), r]);
+  for (const r of rows) {
+    const list = byPair.get(r.pair);
+    if (list) list.push(r);
+    else byPair.set(r.pair, [r]);
+  }
   const { scored, unjudged } = judgeVerdictsAsScores(
     benchmark.pairs
       .filter((p) => byPair.has(p.pair))
