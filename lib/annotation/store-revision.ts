@@ -91,17 +91,17 @@ export async function insertRankingWithRevision(
 export async function insertJudgeRanking(
   tx: Tx,
   options: RevisionContent & { promptId: string; judgeRunId: string; permutationIndex: number },
-): Promise<{ rankingId: string } | null> {
-  const row = await queryOne<{ rankingId: string }>(
+): Promise<{ rankingId: string; revisionId: string } | null> {
+  const row = await queryOne<{ rankingId: string; revisionId: string }>(
     tx,
     sql`WITH ranking AS (
        INSERT INTO rankings (prompt_id, kind, judge_run_id, permutation_index) VALUES (${options.promptId}, ${RankingKind.JUDGE}, ${options.judgeRunId}, ${options.permutationIndex})
        ON CONFLICT (judge_run_id, prompt_id, permutation_index) DO NOTHING RETURNING id, revision),
      ${revisionCtes(options)}
-     SELECT ranking.id AS ranking_id FROM ranking, revision`,
+     SELECT ranking.id AS ranking_id, revision.id AS revision_id FROM ranking, revision`,
     { name: "insert-judge-ranking" },
   );
-  return row ? { rankingId: row.rankingId } : null;
+  return row ?? null;
 }
 
 const JUDGE_REVISION_COLUMNS = ["id", "ranking_id", "revision", "time_on_task_ms", "shown_order", "score_min", "score_max"] as const;

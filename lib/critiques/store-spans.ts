@@ -2,6 +2,7 @@ import "server-only";
 import { execute, queryRows, sql, type Queryable } from "@/lib/db/sql";
 import type { Tx } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors/app-error";
+import { fieldPath } from "@/lib/errors/zod-problems";
 import { validateSpans, type CritiqueSpan } from "@/lib/critiques/spans";
 import type { CritiqueSeverity, CritiqueTaxonomy } from "@/lib/critiques/taxonomy";
 
@@ -14,22 +15,23 @@ export interface CompletionSpan extends CritiqueSpan {
 export type SpanOwner = { revisionId: string } | { voteId: string; voteRevision: number };
 
 /**
- * Refuses spans that do not fit what was shown: a completion outside `texts` (the prompt's candidates
- * as the rater saw them), or a span validateSpans refuses (offsets, quote, tag, duplicates). The error
- * names the response as the rater saw it (`label`) and the span; `field` is `spans.<i>.<field>`.
+ * What is wrong with spans against what was shown: a completion outside `texts` (the prompt's
+ * candidates as the rater saw them), or a span validateSpans refuses (offsets, quote, tag,
+ * duplicates). Each problem names the response as the rater saw it (`label`) and the span; `field`
+ * is `spans[i].<field>` (as zod names fields) with i the span's index in `spans`. None: the spans fit.
  */
-export function assertValidSpans(
+export function completionSpanProblems(
   spans: readonly CompletionSpan[],
   texts: ReadonlyMap<string, string>,
   taxonomy: CritiqueTaxonomy,
   label: (completionId: string) => string,
-): void {
+): { field: string; message: string }[] {
   const problems: { field: string; message: string }[] = [];
   const byCompletion = new Map<string, number[]>();
   spans.forEach((s, i) => {
     if (!texts.has(s.completionId))
       problems.push({
-        field: `spans.${i}.completionId`,
+        field: fieldPath(["spans", i, "completionId"]),
         message: `A marked span is on a response that is not part of this prompt (${s.completionId}).`,
       });
     else {
@@ -46,8 +48,19 @@ export function assertValidSpans(
     );
     if (!checked.ok)
       for (const p of checked.problems)
-        problems.push({ field: `spans.${indexes[p.index]}.${p.field}`, message: `${label(completionId)}, ${p.message}` });
+        problems.push({ field: fieldPath(["spans", indexes[p.index]!, p.field]), message: `${label(completionId)}, ${p.message}` });
   }
+  return problems;
+}
+
+/** Refuses spans that do not fit what was shown (completionSpanProblems), naming the first problem. */
+export function assertValidSpans(
+  spans: readonly CompletionSpan[],
+  texts: ReadonlyMap<string, string>,
+  taxonomy: CritiqueTaxonomy,
+  label: (completionId: string) => string,
+): void {
+  const problems = completionSpanProblems(spans, texts, taxonomy, label);
   if (problems.length > 0) throw new AppError("INVALID_INPUT", problems[0]!.message, problems[0]!.field, problems);
 }
 

@@ -203,6 +203,7 @@ describe("rating a prompt", () => {
     scores: [null, null, null],
     scoreScale: [1, 5] as const,
     flags,
+    spans: [],
   });
   const config = exportConfigSchema.parse({ projects: ["x"] });
 

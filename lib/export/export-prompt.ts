@@ -1,5 +1,6 @@
 import type { RankingKind } from "@/generated/prisma/enums";
 import type { RatedSpan } from "@/lib/critiques/critique-rows";
+import type { CritiqueSpan } from "@/lib/critiques/spans";
 
 /** One prompt as an export reads it: its candidates and the latest revision of every ranking. */
 export interface ChatMessage {
@@ -27,6 +28,13 @@ export interface ExportRanking {
   scoreScale: readonly [number, number];
   /** Candidate flags in candidate order (e.g. "unsafe", "factually-incorrect"). */
   flags: string[][];
+  /** The critique spans of this revision, by start, end and tag, each on the candidate of `model`: the shape import-rankings reads back. */
+  spans: readonly ModelSpan[];
+}
+
+/** A critique span with the model of the candidate it marks. */
+export interface ModelSpan extends CritiqueSpan {
+  model: string;
 }
 
 export interface ExportPrompt {

@@ -43,6 +43,7 @@ function prompt(spans: RatedSpan[][] | null): ExportPrompt {
         scores: [null, null, null],
         scoreScale: [1, 5],
         flags: [[], [], []],
+        spans: [],
       },
     ],
     ...(spans ? { critiques: { byCandidate: spans, taxonomyVersions: [0] } } : {}),

@@ -22,6 +22,23 @@ export const spanListType: ColumnType = listOf(
   ]),
 );
 
+/**
+ * The spans of one ranking in the `rankings` format: the same fields with the candidate's `model`
+ * instead of the rater (the ranking names its rater), as import-rankings reads them back.
+ */
+export const rankingSpanListType: ColumnType = listOf(
+  structOf([
+    { name: "model", type: stringType },
+    { name: "start", type: intType },
+    { name: "end", type: intType },
+    { name: "text", type: stringType },
+    { name: "tag", type: stringType },
+    { name: "severity", type: stringType },
+    { name: "comment", type: stringType },
+    { name: "correction", type: stringType },
+  ]),
+);
+
 const NO_SPANS: readonly RatedSpan[] = Object.freeze([]);
 
 /**

@@ -206,7 +206,17 @@ describe("Parquet footers", () => {
       messages: [{ role: "user", content: "q" }],
       candidates: [{ completion_id: "c", model: "m", content: "a\u2028b", rank: 1, score: null }],
       rankings: [
-        { rater: "r", kind: "human", judge_run: null, permutation: null, score_scale: "1-5", ranks: [1], scores: [null], flags: [[]] },
+        {
+          rater: "r",
+          kind: "human",
+          judge_run: null,
+          permutation: null,
+          score_scale: "1-5",
+          ranks: [1],
+          scores: [null],
+          flags: [[]],
+          spans: [],
+        },
       ],
       provenance,
     };

@@ -11,6 +11,7 @@ const ranking = (kind: ExportRanking["kind"], ranks: number[], over: Partial<Exp
   scores: ranks.map(() => null),
   scoreScale: [1, 5],
   flags: ranks.map(() => []),
+  spans: [],
   ...over,
 });
 

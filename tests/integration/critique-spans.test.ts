@@ -121,7 +121,7 @@ describe("span critiques stored with ranking revisions", () => {
       status: 422,
       body: {
         code: "INVALID_INPUT",
-        field: "spans.0.text",
+        field: "spans[0].text",
         error: `Response ${label}, span 1: the quoted text "NICE 2019" does not match the text at ${wrong.start}–${wrong.end} ("NICE 2009"); select the text again`,
       },
     });
@@ -150,7 +150,7 @@ describe("span critiques stored with ranking revisions", () => {
         submission: ranked(payload, [spanOver(payload, 2, "NICE 2009", { tag: "outdated-guideline" })]),
         idempotencyKey: randomUUID(),
       }),
-    ).toMatchObject({ status: 422, body: { code: "INVALID_INPUT", field: "spans.0.tag" } });
+    ).toMatchObject({ status: 422, body: { code: "INVALID_INPUT", field: "spans[0].tag" } });
     const res = await submitRanking({
       userId: user.id,
       assignmentId: payload.assignment.id,

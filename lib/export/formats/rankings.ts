@@ -8,6 +8,7 @@ import {
   promptString,
   sha256Hex,
 } from "@/lib/export/export-rows";
+import { rankingSpanListType } from "@/lib/export/export-spans";
 import type { ExportFormatDefinition } from "@/lib/export/formats/export-format";
 import { noStatistics, noStyleLine } from "@/lib/export/formats/export-format";
 import { configuredStrategy, oneFile } from "@/lib/export/formats/format-helpers";
@@ -43,6 +44,7 @@ export const rankingsFormat: ExportFormatDefinition = {
           { name: "ranks", type: listOf(doubleType) },
           { name: "scores", type: listOf(doubleType, true) },
           { name: "flags", type: listOf(listOf(stringType)) },
+          { name: "spans", type: rankingSpanListType },
         ]),
       ),
     },
@@ -74,6 +76,7 @@ export const rankingsFormat: ExportFormatDefinition = {
         ranks: Array.from(r.ranks),
         scores: r.scores,
         flags: r.flags,
+        spans: r.spans,
       })),
       provenance: promptFields(rated, context),
     };
@@ -81,7 +84,7 @@ export const rankingsFormat: ExportFormatDefinition = {
   },
   card: {
     description:
-      "One row per prompt: every candidate with its aggregated rank and score, and every individual ranking (per annotator and per judge permutation), ranks and scores in candidate order.",
+      "One row per prompt: every candidate with its aggregated rank and score, and every individual ranking (per annotator and per judge permutation), ranks, scores and flags in candidate order, and the ranking's critique spans (`{model, start, end, text, tag, severity, comment, correction}`, code-point offsets into that model's `content`). A ranking's tiers, scores and spans are what `import-rankings` reads back (MedPref JSONL).",
     styleLine: noStyleLine,
     trainerUsage: () => [
       "Not a trainer's format: one row per prompt with every candidate and every ranking, for listwise methods and re-analysis. Derive pairs with the `dpo` or `rm` export instead.",

@@ -3,6 +3,8 @@ import { createHash } from "node:crypto";
 import { writeAudit } from "@/lib/audit/audit-entry";
 import { insertJudgeRanking, insertRankingWithRevision } from "@/lib/annotation/store-revision";
 import { RankingKind, Role, RunKind, RunStatus, UnitState } from "@/generated/prisma/enums";
+import { currentTaxonomy } from "@/lib/critiques/project-taxonomy";
+import { completionSpanProblems, insertOwnersCritiqueSpans, type CompletionSpan, type SpanOwner } from "@/lib/critiques/store-spans";
 import { pool } from "@/lib/db/pool";
 import { execute, queryOne, queryRows, sql } from "@/lib/db/sql";
 import { withTransaction, type Tx } from "@/lib/db/transaction";
@@ -73,7 +75,9 @@ export function externalRaterEmail(name: string): string {
  * every record is checked first (its prompt exists, it ranks exactly that prompt's candidates);
  * any problem and nothing is written. Scores are kept as given with their scale (declared per record,
  * or for the whole file, default 1–5); a score outside its scale is a problem, and so is a tie in a
- * project without ties. Judge rankings become one completed judge run per judge;
+ * project without ties. Critique spans (MedPref records) must slice their quotes from their
+ * candidates' text and use the project's current taxonomy; they are stored with the ranking's
+ * revision under that taxonomy version. Judge rankings become one completed judge run per judge;
  * human rankings belong to external raters, one per annotator name.
  */
 export async function importRankings(o: RankingImportOptions): Promise<RankingImportSummary> {
@@ -150,6 +154,7 @@ export async function importRankings(o: RankingImportOptions): Promise<RankingIm
         shownOrder: [...prompt.candidates].sort((a, b) => a.position - b.position).map((c) => c.id),
       });
   }
+  const taxonomyVersion = await checkImportedSpans(o.projectId, ready, problems);
   const annotators = [...new Set(ready.map((r) => r.annotator))];
   const base = { annotators, problems: problems.shown, problemsNotShown: problems.notShown };
   if (problems.total > 0 || ready.length === 0) {
@@ -161,6 +166,10 @@ export async function importRankings(o: RankingImportOptions): Promise<RankingIm
   }
   return withTransaction(async (tx) => {
     const judgeRunIds: string[] = [];
+    const spanGroups: { owner: SpanOwner; spans: readonly CompletionSpan[]; taxonomyVersion: number }[] = [];
+    const keepSpans = (revisionId: string, spans: readonly CompletionSpan[] | undefined) => {
+      if (spans?.length) spanGroups.push({ owner: { revisionId }, spans, taxonomyVersion });
+    };
     let imported = 0;
     let alreadyThere = 0;
     for (const annotator of annotators) {
@@ -180,7 +189,7 @@ export async function importRankings(o: RankingImportOptions): Promise<RankingIm
               SELECT ${runId}::uuid, p, 0, ${UnitState.DONE}::unit_state FROM unnest(${mine.map((r) => r.promptId)}::uuid[]) p`,
         );
         for (const r of mine) {
-          await insertJudgeRanking(tx, {
+          const stored = await insertJudgeRanking(tx, {
             promptId: r.promptId,
             judgeRunId: runId,
             permutationIndex: 0,
@@ -190,6 +199,7 @@ export async function importRankings(o: RankingImportOptions): Promise<RankingIm
             submission: r.submission,
             scoreScale: r.scoreScale,
           });
+          keepSpans(stored!.revisionId, r.submission.spans);
           imported++;
         }
       } else {
@@ -206,7 +216,7 @@ export async function importRankings(o: RankingImportOptions): Promise<RankingIm
           }
           // The file's order is not an order anybody was shown: no shown order is stored, so the
           // ranking stays out of position-bias figures instead of inventing a bias.
-          await insertRankingWithRevision(tx, {
+          const { revisionId } = await insertRankingWithRevision(tx, {
             promptId: r.promptId,
             kind: RankingKind.HUMAN,
             raterId,
@@ -217,18 +227,63 @@ export async function importRankings(o: RankingImportOptions): Promise<RankingIm
             submission: r.submission,
             scoreScale: r.scoreScale,
           });
+          keepSpans(revisionId, r.submission.spans);
           imported++;
         }
       }
     }
+    await insertOwnersCritiqueSpans(tx, spanGroups);
     await writeAudit(tx, {
       actorId: o.actorId,
       action: "rankings.import",
       entityType: "project",
       entityId: o.projectId,
-      after: { file: o.fileName, kind: o.kind, imported, alreadyThere, annotators },
+      after: {
+        file: o.fileName,
+        kind: o.kind,
+        imported,
+        alreadyThere,
+        annotators,
+        spans: spanGroups.reduce((n, g) => n + g.spans.length, 0),
+      },
     });
     const message = `Imported ${imported} ${o.kind} ranking${imported === 1 ? "" : "s"} by ${annotators.map((a) => `"${a}"`).join(", ")}${alreadyThere ? ` (${alreadyThere} already there, skipped)` : ""}.`;
     return { ok: true, imported, alreadyThere, judgeRunIds, ...base, message };
   });
+}
+
+/** Records checked against completions' text a page at a time, so a large marked file never holds every text at once. */
+const SPAN_CHECK_PAGE = 1000;
+
+/**
+ * Checks the records' critique spans against their candidates' text and the project's current
+ * critique taxonomy, adding each record's problems (by the span's index and the candidate's model).
+ * Returns the taxonomy version the spans are stored under.
+ */
+async function checkImportedSpans(
+  projectId: string,
+  ready: readonly { location: string; submission: Submission }[],
+  problems: ProblemList,
+): Promise<number> {
+  const { version, taxonomy } = await currentTaxonomy(pool(), projectId);
+  const marked = ready.filter((r) => r.submission.spans?.length);
+  for (let from = 0; from < marked.length; from += SPAN_CHECK_PAGE) {
+    const page = marked.slice(from, from + SPAN_CHECK_PAGE);
+    const ids = [...new Set(page.flatMap((r) => r.submission.spans!.map((s) => s.completionId)))];
+    const rows = await queryRows<{ id: string; model: string; text: string }>(
+      pool(),
+      sql`SELECT id, model, text FROM completions WHERE id = ANY(${ids}::uuid[])`,
+    );
+    const texts = new Map(rows.map((c) => [c.id, c.text]));
+    const models = new Map(rows.map((c) => [c.id, c.model]));
+    for (const r of page) {
+      const found = completionSpanProblems(r.submission.spans!, texts, taxonomy, (id) => `"${models.get(id)}"`);
+      if (found.length)
+        problems.addRecord(
+          r.location,
+          found.map((p) => ({ field: p.field, reason: p.message })),
+        );
+    }
+  }
+  return version;
 }

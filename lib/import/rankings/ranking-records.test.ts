@@ -101,4 +101,29 @@ describe("imported rankings", () => {
     expect(resolve({ feedback: "{}" })).toMatchObject({ ok: false, field: "id" });
     expect(resolve([1, 2])).toMatchObject({ ok: false, field: "record" });
   });
+
+  it("reads critique spans by model onto the candidates' ids, comment and correction defaulting to empty", () => {
+    const span = { model: "mixtral", start: 4, end: 10, text: "200 mg", tag: "wrong-dose", severity: "major" };
+    expect(resolve({ prompt_id: "q1", ranking: ["gpt-4", "llama-3", "mixtral"], spans: [span] })).toMatchObject({
+      ok: true,
+      value: {
+        submission: {
+          spans: [
+            { completionId: "c2", start: 4, end: 10, text: "200 mg", tag: "wrong-dose", severity: "major", comment: "", correction: "" },
+          ],
+        },
+      },
+    });
+    const unmarked = resolve({ prompt_id: "q1", ranking: ["gpt-4", "llama-3", "mixtral"] });
+    expect(unmarked.ok && "spans" in unmarked.value.submission).toBe(false);
+    expect(resolve({ prompt_id: "q1", ranking: ["gpt-4", "llama-3", "mixtral"], spans: [{ ...span, model: "claude" }] })).toEqual({
+      ok: false,
+      field: "spans[0].model",
+      reason: `names "claude", which is not a model of this prompt's candidates`,
+    });
+    expect(resolve({ prompt_id: "q1", ranking: ["gpt-4", "llama-3", "mixtral"], spans: [{ ...span, severity: "fatal" }] })).toMatchObject({
+      ok: false,
+      field: "spans[0].severity",
+    });
+  });
 });

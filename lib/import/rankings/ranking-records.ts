@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { extractJson } from "@/lib/judge/extract-json";
 import { normalizeJudgeAnswer } from "@/lib/judge/judge-answer";
-import type { Submission } from "@/lib/ranking/submission-schema";
+import { critiqueSpanFields } from "@/lib/critiques/spans";
+import { MAX_SPANS, type Submission, type SubmittedSpan } from "@/lib/ranking/submission-schema";
 import { validateTiers } from "@/lib/ranking/validate-ranking";
 import { safeName } from "@/lib/text/safe-text";
-import { zodProblems } from "@/lib/errors/zod-problems";
+import { fieldPath, zodProblems } from "@/lib/errors/zod-problems";
 
 /**
  * Rankings from outside MedPref, one per record, in two shapes:
@@ -14,13 +15,22 @@ import { zodProblems } from "@/lib/errors/zod-problems";
  *   [{rank, model: "Model i"}]}`). "Model i" is the i-th candidate in file order, counting from 1,
  *   or from 0 when a "Model 0" appears (as UltraMedical's own script wrote).
  * - MedPref JSONL: `{prompt_id, annotator?, ranking: ["<model>", ["<tied>", "<models>"], ...],
- *   scores?: {"<model>": n}}`, best first.
+ *   scores?: {"<model>": n}, spans?: [{model, start, end, text, tag, severity, comment?, correction?}]}`,
+ *   best first; spans are critique spans in code points of the model's completion (lib/critiques/spans.ts),
+ *   the shape the `rankings` export writes per ranking.
  * Either may declare its scores' scale, `score_scale: [min, max]` or `"min-max"`; without one the
  * importer's scale applies (the rubric's 1–5 unless the import says otherwise).
  */
 export type RankingClaim = (
   | { shape: "ultramedical"; promptRef: string; annotator: string | null; modelOrder: string[] | null; answer: Record<string, unknown> }
-  | { shape: "medpref"; promptRef: string; annotator: string | null; tiers: string[][]; scores: Record<string, number> }
+  | {
+      shape: "medpref";
+      promptRef: string;
+      annotator: string | null;
+      tiers: string[][];
+      scores: Record<string, number>;
+      spans: ImportedSpan[];
+    }
 ) & { scoreScale: ScoreScale | null };
 
 /** The lowest and highest score of a scale, min < max. */
@@ -53,6 +63,10 @@ export interface Candidate {
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; field: string; reason: string };
 
+/** A critique span as import files and the `rankings` export give it: on the candidate of `model`. */
+export const importedSpan = critiqueSpanFields.extend({ model: z.string({ error: "name the candidate's model" }).trim().min(1) });
+export type ImportedSpan = z.infer<typeof importedSpan>;
+
 const medprefRecord = z.object({
   prompt_id: z.union([z.string().trim().min(1), z.number()]).transform(String),
   annotator: safeName().trim().min(1).max(200).nullish(),
@@ -61,6 +75,7 @@ const medprefRecord = z.object({
     .min(2, "rank at least two candidates")
     .max(16),
   scores: z.record(z.string(), z.number({ error: "scores are numbers" })).optional(),
+  spans: z.array(importedSpan).max(MAX_SPANS, `at most ${MAX_SPANS} marked spans per ranking`).optional(),
 });
 
 const lowerKeys = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k.toLowerCase(), v]));
@@ -122,6 +137,7 @@ export function parseRankingRecord(value: unknown): Parsed<RankingClaim> {
       annotator: parsed.data.annotator ?? annotator,
       tiers,
       scores: parsed.data.scores ?? {},
+      spans: parsed.data.spans ?? [],
       scoreScale,
     },
   };
@@ -159,6 +175,7 @@ export function resolveRankingClaim(
   const byModel = new Map(candidates.map((c) => [c.model, c]));
   let tiers: string[][];
   const details: Submission["details"] = {};
+  const spans: SubmittedSpan[] = [];
   if (claim.shape === "ultramedical") {
     const n = claim.modelOrder?.length || candidates.length;
     if (n !== candidates.length)
@@ -201,6 +218,16 @@ export function resolveRankingClaim(
         return { ok: false, field: "scores", reason: `"${model}" has the score ${score}, outside ${formatScale(scale)}, ${scaleHint}` };
       details[c.id] = { score, flags: [], comment: null };
     }
+    for (const [i, { model, ...span }] of claim.spans.entries()) {
+      const c = byModel.get(model);
+      if (!c)
+        return {
+          ok: false,
+          field: fieldPath(["spans", i, "model"]),
+          reason: `names "${model}", which is not a model of this prompt's candidates`,
+        };
+      spans.push({ ...span, completionId: c.id });
+    }
   }
   const modelOf = new Map(candidates.map((c) => [c.id, c.model]));
   const problems = validateTiers(
@@ -210,5 +237,6 @@ export function resolveRankingClaim(
     (id) => `"${modelOf.get(id)}"`,
   );
   if (problems.length) return { ok: false, field: "ranking", reason: problems.map((p) => p.message).join(" ") };
-  return { ok: true, value: { submission: { tiers, details, rationale: null, timeOnTaskMs: 0 }, scoreScale: scale } };
+  const submission: Submission = { tiers, details, rationale: null, timeOnTaskMs: 0, ...(spans.length ? { spans } : {}) };
+  return { ok: true, value: { submission, scoreScale: scale } };
 }
