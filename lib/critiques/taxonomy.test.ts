@@ -37,6 +37,18 @@ describe("the default critique taxonomy", () => {
     expect(CRITIQUE_SEVERITIES.map((s) => SEVERITY_LABELS[s].label)).toEqual(["Minor", "Major", "Critical"]);
   });
 
+  it("never reads like a severity: every tag's marker followed by any severity's sign is a distinct cue", () => {
+    const critical = SEVERITY_LABELS.critical.marker;
+    const lesser = DEFAULT_TAXONOMY.tags.flatMap((t) =>
+      (["minor", "major"] as const).map((s) => `${t.marker}${SEVERITY_LABELS[s].marker}`),
+    );
+    expect(lesser.filter((cue) => cue.includes(critical))).toEqual([]);
+    expect(problemsOf({ tags: [tag("unsafe", "!"), tag("other", "?")] })).toEqual([
+      { field: "tags[0].marker", message: 'a marker may not use "·" or "!": they are the severity signs shown after it' },
+    ]);
+    expect(problemsOf({ tags: [tag("minor-ish", "a·"), tag("other", "?")] })).toHaveLength(1);
+  });
+
   it("finds a tag by key", () => {
     expect(findTag(DEFAULT_TAXONOMY, "wrong-dose")?.label).toBe("Wrong dose or unit");
     expect(findTag(DEFAULT_TAXONOMY, "dose")).toBeUndefined();

@@ -34,7 +34,7 @@ export const OTHER_TAG = "other";
 export const DEFAULT_TAXONOMY: CritiqueTaxonomy = {
   tags: [
     { key: "factually-incorrect", label: "Factually incorrect", colour: "red", marker: "F" },
-    { key: "unsafe", label: "Unsafe or harmful", colour: "pink", marker: "!" },
+    { key: "unsafe", label: "Unsafe or harmful", colour: "pink", marker: "U" },
     { key: "wrong-dose", label: "Wrong dose or unit", colour: "orange", marker: "D" },
     { key: "contraindication", label: "Contraindication or interaction missed", colour: "violet", marker: "C" },
     { key: "outdated-guideline", label: "Outdated guideline", colour: "amber", marker: "G" },
@@ -56,6 +56,8 @@ export const SEVERITY_LABELS: Record<CritiqueSeverity, { label: string; marker: 
   critical: { label: "Critical", marker: "!!" },
 };
 
+const SEVERITY_SIGNS = [...new Set(Object.values(SEVERITY_LABELS).flatMap((s) => Array.from(s.marker)))];
+
 export const TAG_KEY = /^[a-z0-9-]{1,40}$/;
 
 const tagSchema = z.object({
@@ -65,7 +67,11 @@ const tagSchema = z.object({
   marker: safeName()
     .trim()
     .min(1, "give the tag a marker (1–3 characters shown at the highlight)")
-    .refine((marker) => Array.from(marker).length <= 3, "a marker is at most 3 characters"),
+    .refine((marker) => Array.from(marker).length <= 3, "a marker is at most 3 characters")
+    // The severity's sign follows the tag's marker at a highlight: "!" or "·" in a marker would read as a severity.
+    .refine((marker) => !SEVERITY_SIGNS.some((sign) => marker.includes(sign)), {
+      message: `a marker may not use ${SEVERITY_SIGNS.map((sign) => `"${sign}"`).join(" or ")}: they are the severity signs shown after it`,
+    }),
 });
 
 /**
