@@ -173,7 +173,8 @@ test("a researcher sees the spans and figures under pseudonyms only (390 px, dar
   await expect(
     page.getByRole("region", { name: "Marked spans: clinicians with each other" }).getByRole("row", { name: /^All tags 16 16 0\.497/ }),
   ).toBeVisible();
-  expect(await seriousViolations(page, SPAN_CARDS)).toEqual([]);
+  // The whole dashboard at 390 px, its wide tables included (each a scrollable region in the tab order).
+  expect(await seriousViolations(page)).toEqual([]);
   await page.screenshot({ path: `${folder}/span-critiques-dashboard-390-dark.png`, fullPage: true });
   await page.context().close();
 });

@@ -1,4 +1,4 @@
-import type { Locator, Page } from "@playwright/test";
+import type { Browser, Locator, Page } from "@playwright/test";
 import { expect, test } from "./support/fixtures";
 import { critiquePrompts } from "./support/annotation-data";
 import { E2E_CRITIQUE_PROJECT, E2E_USERS } from "./support/constants";
@@ -20,13 +20,13 @@ interface StoredSpan {
   correction: string;
   text: string;
 }
-const storedSpans = () =>
+const storedSpans = (who: keyof typeof E2E_USERS = "marker") =>
   queryE2eDatabase<StoredSpan>(
     `SELECT rr.revision, c.model, s.start_offset AS start, s.end_offset AS "end", s.quote, s.tag, s.severity, s.comment, s.correction, c.text
        FROM critique_spans s JOIN ranking_revisions rr ON rr.id = s.revision_id JOIN rankings r ON r.id = rr.ranking_id
        JOIN users u ON u.id = r.rater_id JOIN completions c ON c.id = s.completion_id
       WHERE u.email = $1 ORDER BY rr.revision, c.model, s.start_offset`,
-    [E2E_USERS.marker.email],
+    [E2E_USERS[who].email],
   );
 
 /** The card showing the candidate whose text starts with `prefix` (the order is shuffled per assignment). */
@@ -208,4 +208,57 @@ test("the admin sees the clinician's marks on the prompt page, and a critiques e
     ].sort(),
   );
   for (const s of spans) expect(slice(s.completion, s.start, s.end)).toBe(s.text);
+});
+
+/** A phone with a touch screen (390 × 844): taps and long presses, no mouse. */
+async function phonePage(browser: Browser) {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  return { page: await context.newPage(), close: () => context.close() };
+}
+
+test("on a touch phone, a touch selection is marked with taps, and the stored span is exactly the selected word", async ({
+  browser,
+  signIn,
+}) => {
+  const { page, close } = await phonePage(browser);
+  await signIn("touchMarker", { page });
+  await page.goto(`/annotate/${E2E_CRITIQUE_PROJECT}`);
+  await page.getByRole("dialog", { name: "How to rank in E2E critiques" }).getByRole("button", { name: "Start ranking" }).tap();
+  const beta = await cardOf(page, "Dual antiplatelet therapy");
+  await beta.getByText("metoprolol").scrollIntoViewIfNeeded();
+
+  // The selection a long press and its handles leave: desktop Chromium does not select on a long press
+  // (Android does), so the page's selection is set where the handles would leave it, over "metoprolol".
+  await beta.evaluate((el, w) => {
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.textContent!.indexOf(w);
+      if (at < 0) continue;
+      document.getSelection()!.setBaseAndExtent(node, at, node, at + w.length);
+      return;
+    }
+  }, "metoprolol");
+  await expect(beta.getByText("Selected: “metoprolol”")).toBeVisible();
+
+  // A tap (a real touch event) on "Mark selection…" keeps the selection and opens the mark.
+  await beta.getByRole("button", { name: /^Mark selection in Response/ }).tap();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("What is wrong").selectOption({ label: "F Factually incorrect" });
+  await dialog.getByRole("radio", { name: "Minor" }).tap();
+  await dialog.getByRole("button", { name: "Save mark" }).tap();
+  await expect(dialog).toHaveCount(0);
+  await expect(beta.locator("mark[data-tag='factually-incorrect']")).toHaveText(/metoprolol/);
+
+  for (const prefix of ["Dual antiplatelet therapy", "阿司匹林", "Review in", "Start aspirin 3 g"])
+    await (await cardOf(page, prefix)).getByRole("button", { name: /^Rank Response \d next$/ }).tap();
+  // On a phone the ranking and its submit button are behind the bottom bar.
+  await page.getByRole("button", { name: "Rank & submit" }).tap();
+  await page.getByRole("button", { name: "Submit ranking" }).tap();
+  await expect(page.getByRole("status").first()).toContainText("Ranking submitted.");
+  const stored = await storedSpans("touchMarker");
+  expect(stored.map((s) => [s.revision, s.model, s.quote, s.tag, s.severity])).toEqual([
+    [1, "m1", "metoprolol", "factually-incorrect", "minor"],
+  ]);
+  expect(slice(stored[0]!.text, stored[0]!.start, stored[0]!.end)).toBe("metoprolol");
+  await close();
 });

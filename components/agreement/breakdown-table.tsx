@@ -17,6 +17,7 @@ export function BreakdownTable({
   return (
     <Table
       caption={title}
+      keyboardScroll
       head={
         <>
           <HeaderCell>{title}</HeaderCell>

@@ -34,6 +34,8 @@ export const E2E_USERS = {
   verifierShots: { email: "e2e-verifier-shots@medpref.test", role: "CLINICIAN" },
   /** Marks span critiques while ranking (issue 18). */
   marker: { email: "e2e-marker@medpref.test", role: "CLINICIAN" },
+  /** Marks a span on a touch phone: a long press selects, a tap marks. */
+  touchMarker: { email: "e2e-touch-marker@medpref.test", role: "CLINICIAN" },
   /** Changes their saved theme (dark-mode spec); nobody else's pages change colour. */
   themer: { email: "e2e-themer@medpref.test", role: "RESEARCHER" },
 } as const;
