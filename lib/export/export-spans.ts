@@ -9,26 +9,17 @@ import type { CandidatePair } from "@/lib/export/pairing";
  * `{start, end, text, tag, severity, comment, correction, rater}` with offsets in Unicode code points
  * of the completion's text, [start, end).
  */
-export const spanListType: ColumnType = listOf(
-  structOf([
-    { name: "start", type: intType },
-    { name: "end", type: intType },
-    { name: "text", type: stringType },
-    { name: "tag", type: stringType },
-    { name: "severity", type: stringType },
-    { name: "comment", type: stringType },
-    { name: "correction", type: stringType },
-    { name: "rater", type: stringType },
-  ]),
-);
+export const spanListType: ColumnType = listOf(structOf([...spanFields(), { name: "rater", type: stringType }]));
 
 /**
  * The spans of one ranking in the `rankings` format: the same fields with the candidate's `model`
  * instead of the rater (the ranking names its rater), as import-rankings reads them back.
  */
-export const rankingSpanListType: ColumnType = listOf(
-  structOf([
-    { name: "model", type: stringType },
+export const rankingSpanListType: ColumnType = listOf(structOf([{ name: "model", type: stringType }, ...spanFields()]));
+
+/** A span's own columns: offsets, quote, tag, severity and notes. */
+function spanFields() {
+  return [
     { name: "start", type: intType },
     { name: "end", type: intType },
     { name: "text", type: stringType },
@@ -36,8 +27,8 @@ export const rankingSpanListType: ColumnType = listOf(
     { name: "severity", type: stringType },
     { name: "comment", type: stringType },
     { name: "correction", type: stringType },
-  ]),
-);
+  ];
+}
 
 const NO_SPANS: readonly RatedSpan[] = Object.freeze([]);
 
