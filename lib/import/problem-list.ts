@@ -16,6 +16,12 @@ export class ProblemList {
     }
   }
 
+  /** The kept problems in file order (records are checked in several passes), each record's in the order found. */
+  inFileOrder(): RecordProblem[] {
+    const at = (p: RecordProblem) => Number(/\d+$/.exec(p.location)?.[0] ?? 0);
+    return [...this.shown].sort((a, b) => at(a) - at(b));
+  }
+
   get notShown(): number {
     return this.total - this.shown.length;
   }

@@ -171,12 +171,12 @@ describe("importing rankings with critique spans", () => {
     expect(result.ok).toBe(false);
     expect(result.message).toBe("Nothing was imported: 4 of 5 records have problems. Fix them and import the file again.");
     expect(result.problems).toEqual([
-      { location: "line 3", field: "spans[0].model", reason: `names "delta", which is not a model of this prompt's candidates` },
       {
         location: "line 2",
         field: "spans[0].text",
         reason: `"alpha", span 1: the quoted text "200 mg" does not match the text at ${wrongQuote.start}–${wrongQuote.end} ("100 mg"); select the text again`,
       },
+      { location: "line 3", field: "spans[0].model", reason: `names "delta", which is not a model of this prompt's candidates` },
       {
         location: "line 4",
         field: "spans[0].tag",

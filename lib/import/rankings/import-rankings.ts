@@ -156,7 +156,7 @@ export async function importRankings(o: RankingImportOptions): Promise<RankingIm
   }
   const taxonomyVersion = await checkImportedSpans(o.projectId, ready, problems);
   const annotators = [...new Set(ready.map((r) => r.annotator))];
-  const base = { annotators, problems: problems.shown, problemsNotShown: problems.notShown };
+  const base = { annotators, problems: problems.inFileOrder(), problemsNotShown: problems.notShown };
   if (problems.total > 0 || ready.length === 0) {
     const message =
       problems.total > 0
