@@ -28,7 +28,7 @@ export interface ExportRanking {
   scoreScale: readonly [number, number];
   /** Candidate flags in candidate order (e.g. "unsafe", "factually-incorrect"). */
   flags: string[][];
-  /** The critique spans of this revision, by start, end and tag, each on the candidate of `model`: the shape import-rankings reads back. */
+  /** The critique spans of this revision, by candidate (file order), start, end and tag, each on the candidate of `model`: the shape import-rankings reads back. */
   spans: readonly ModelSpan[];
 }
 

@@ -120,12 +120,23 @@ export async function* streamExportPrompts(client: pg.PoolClient, scope: PromptS
       if (r.spans) spans.add(r.spans, rater);
       // A ranking made before a candidate was added does not rank every candidate: left out.
       if (r.entries.length !== candidates.length) continue;
-      const rankingSpans = (r.spans ?? []).flatMap((l) => {
-        const i = index.get(l.c);
-        return i === undefined
-          ? []
-          : [{ model: candidates[i]!.model, start: l.s, end: l.e, text: l.q, tag: l.t, severity: l.v, comment: l.m, correction: l.x }];
-      });
+      // By candidate (file order), then as read (start, end, tag): a ranking's spans read response by response.
+      const rankingSpans = (r.spans ?? [])
+        .flatMap((l) => {
+          const i = index.get(l.c);
+          return i === undefined ? [] : [{ i, l }];
+        })
+        .sort((a, b) => a.i - b.i)
+        .map(({ i, l }) => ({
+          model: candidates[i]!.model,
+          start: l.s,
+          end: l.e,
+          text: l.q,
+          tag: l.t,
+          severity: l.v,
+          comment: l.m,
+          correction: l.x,
+        }));
       const raw = new Float64Array(candidates.length);
       const scores: (number | null)[] = new Array<number | null>(candidates.length).fill(null);
       const flags: string[][] = candidates.map(() => []);

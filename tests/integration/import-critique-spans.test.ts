@@ -58,6 +58,8 @@ const AMES_C0 = [
   spanOn(0, 0, "阿司匹林 100 mg", "wrong-dose", "major", { comment: "too low 💊", correction: "阿司匹林 300 mg" }),
   spanOn(0, 2, "Avoid 𝔀arfarin", "factually-incorrect", "minor"),
   spanOn(0, 2, "𝔀arfarin", "unsafe", "critical"),
+  // Before the first span on alpha: the rankings export lists a ranking's spans by candidate, not by offset alone.
+  spanOn(0, 2, "Réponse 2", "irrelevant", "minor"),
 ];
 const BELLO_C0 = [spanOn(0, 0, "100 mg", "wrong-dose", "minor")];
 const BELLO_C2 = [spanOn(2, 1, "每日一次", "other", "minor", { comment: "once daily? check", correction: "每日两次" })];
@@ -233,7 +235,7 @@ describe("importing rankings with critique spans", () => {
     expect(spansOf(0, "gamma")).toEqual(as(AMES_C0.slice(1), ames).sort((a, b) => a.start - b.start || a.end - b.end));
     expect(spansOf(1, "gamma")).toEqual(as(JUDGE_C1, `judge:${judgeRun}`));
     expect(spansOf(2, "beta")).toEqual(as(BELLO_C2, bello));
-    expect(rows.flatMap((r) => r.spans)).toHaveLength(6);
+    expect(rows.flatMap((r) => r.spans)).toHaveLength(7);
     for (const r of rows) for (const s of r.spans) expect(Array.from(r.completion).slice(s.start, s.end).join("")).toBe(s.text);
   }, 60_000);
 
@@ -290,8 +292,11 @@ describe("importing rankings with critique spans", () => {
     // The file's spans in, the export's spans out: Dr. Ames's ranking of c0 carries AMES_C0, in export order.
     const c0 = rows.find((r) => r.candidates[0]!.content === text(0, 0))!;
     const amesRanking = c0.rankings.find((r) => r.rater === ames)!;
-    expect(amesRanking.spans).toEqual([...AMES_C0].sort((a, b) => a.model.localeCompare(b.model) || a.start - b.start || a.end - b.end));
-    expect(await spanCount()).toBe(6 + 5);
+    // By candidate in file order, then by start and end.
+    expect(amesRanking.spans).toEqual(
+      [...AMES_C0].sort((a, b) => MODELS.indexOf(a.model) - MODELS.indexOf(b.model) || a.start - b.start || a.end - b.end),
+    );
+    expect(await spanCount()).toBe(7 + 6);
   }, 120_000);
 });
 
