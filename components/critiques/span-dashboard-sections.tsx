@@ -228,12 +228,16 @@ export function SpanStatisticsCard({ spans }: { spans: SpanDashboard }) {
   return (
     <Card id="span-statistics-heading" title="Marked spans: what the clinicians found">
       {statistics.total === 0 ? (
-        <CardNote>No clinician has marked a span in the rankings these filters keep yet.</CardNote>
+        <CardNote>No clinician has marked a span in the rankings or pair answers these filters keep yet.</CardNote>
       ) : (
         <>
           <div className="p-4">
             <StatGrid>
-              <StatCard label="Marked spans" value={statistics.total} hint={`by ${raters} ${raters === 1 ? "clinician" : "clinicians"}`} />
+              <StatCard
+                label="Marked spans"
+                value={statistics.total}
+                hint={`by ${raters} ${raters === 1 ? "clinician" : "clinicians"}${spans.pairAnswerSpans ? `, ${spans.pairAnswerSpans} in pair answers` : ""}`}
+              />
               {statistics.bySeverity.map((s) => (
                 <StatCard key={s.severity} label={SEVERITY_LABELS[s.severity].label} value={s.count} />
               ))}

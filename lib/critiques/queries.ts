@@ -179,6 +179,16 @@ function keptRankings(filter: ReportFilter) {
            OR (r.kind = 'JUDGE' AND (${runs}::uuid[] IS NULL OR r.judge_run_id = ANY(${runs}::uuid[]))))`;
 }
 
+/** The pair answers (verification votes at their current revision, `v`) the dashboard's annotator and date filter keeps. */
+function keptPairAnswers(filter: ReportFilter) {
+  const from = filter.from ?? null;
+  const to = filter.to ?? null;
+  const annotators = filter.annotatorIds?.length ? filter.annotatorIds : null;
+  return sql`((${from}::timestamptz IS NULL OR v.updated_at >= ${from}::timestamptz)
+              AND (${to}::timestamptz IS NULL OR v.updated_at < ${to}::timestamptz)
+              AND (${annotators}::uuid[] IS NULL OR v.user_id = ANY(${annotators}::uuid[])))`;
+}
+
 interface DashboardSpanRow extends Omit<DashboardSpan, "label" | "source"> {
   source: string | null;
   raterName: string | null;
@@ -191,12 +201,25 @@ interface DashboardSpanRow extends Omit<DashboardSpan, "label" | "source"> {
  * The project's span figures for the agreement dashboard, read live (not part of the stored report:
  * spans are few beside rankings, and these reads start from them): the clinicians' span statistics,
  * their span agreement, and each judge run's against them (lib/critiques/span-dashboard.ts), over
- * the rankings `filter` keeps. Spans of pair votes are not counted: the dashboard compares rankings.
+ * the rankings `filter` keeps. The statistics also count the spans of clinicians' pair answers at
+ * their current revision (the same annotator and date filter, on the answer's last change); span
+ * agreement compares rankings only.
  */
 export async function spanDashboard(projectId: string, filter: ReportFilter, viewer: CritiqueViewer): Promise<SpanDashboard> {
   const kept = keptRankings(filter);
-  const { spans, rankers, taxonomies, runs } = await withTransaction(
+  const { spans, answerSpans, rankers, taxonomies, runs } = await withTransaction(
     async (tx) => {
+      const answerRows = await queryRows<DashboardSpanRow>(
+        tx,
+        sql`SELECT s.completion_id, s.start_offset AS start, s.end_offset AS "end", s.tag, s.severity, c.model, p.source, p.id AS prompt_id,
+                   'clinician' AS kind, v.user_id::text AS key, u.name AS rater_name, u.pseudonym, u.is_external
+              FROM critique_spans s
+              JOIN verification_votes v ON v.id = s.vote_id AND v.revision = s.vote_revision
+              JOIN completions c ON c.id = s.completion_id
+              JOIN prompts p ON p.id = c.prompt_id
+              JOIN users u ON u.id = v.user_id
+             WHERE p.project_id = ${projectId}::uuid AND ${keptPairAnswers(filter)}`,
+      );
       const rows = await queryRows<DashboardSpanRow>(
         tx,
         sql`SELECT s.completion_id, s.start_offset AS start, s.end_offset AS "end", s.tag, s.severity, c.model, p.source, p.id AS prompt_id,
@@ -225,22 +248,20 @@ export async function spanDashboard(projectId: string, filter: ReportFilter, vie
         tx,
         sql`SELECT id, name, model FROM judge_runs WHERE id = ANY(${[...new Set(rows.filter((r) => r.kind === "judge").map((r) => r.key))]}::uuid[])`,
       );
-      return { spans: rows, rankers, taxonomies: await projectTaxonomies(tx, projectId), runs: runRows };
+      return { spans: rows, answerSpans: answerRows, rankers, taxonomies: await projectTaxonomies(tx, projectId), runs: runRows };
     },
     { isolation: "REPEATABLE READ", readOnly: true },
   );
-  const figures = spanDashboardFigures(
-    spans.map(({ raterName, pseudonym, isExternal, promptId: _prompt, ...span }) => ({
+  const labelled = (rows: DashboardSpanRow[]): DashboardSpan[] =>
+    rows.map(({ raterName, pseudonym, isExternal, promptId: _prompt, ...span }) => ({
       ...span,
       source: span.source ?? "(none)",
       label: raterLabel({ name: raterName ?? "?", pseudonym: pseudonym ?? "?", isExternal: isExternal ?? false }, viewer.showRaterNames),
-    })),
-    rankers,
-    projectId,
-  );
+    }));
+  const figures = spanDashboardFigures(labelled(spans), rankers, projectId, labelled(answerSpans));
   return {
     ...figures,
-    tags: dashboardTags(taxonomies, new Set(spans.map((s) => s.tag))),
+    tags: dashboardTags(taxonomies, new Set([...spans, ...answerSpans].map((s) => s.tag))),
     runs: Object.fromEntries(runs.map(({ id, ...run }) => [id, run])),
   };
 }

@@ -113,6 +113,30 @@ describe("the agreement dashboard's span figures", () => {
     ]);
   });
 
+  it("counts the clinicians' pair-answer spans in the statistics and never in the agreement", () => {
+    const answers = [span("cy", "c2", 0, 4, "incomplete", { severity: "critical" }), span("bob", "c2", 1, 3, "unsafe")];
+    const withAnswers = spanDashboardFigures(spans, rankers, "seed", answers);
+    const without = spanDashboardFigures(spans, rankers, "seed");
+    expect(withAnswers.statistics.total).toBe(5);
+    expect(withAnswers.pairAnswerSpans).toBe(2);
+    expect(without.pairAnswerSpans).toBe(0);
+    expect(withAnswers.statistics.byTagAndRater).toEqual([
+      { tag: "incomplete", rater: "pseudonym of ann", count: 1 },
+      { tag: "incomplete", rater: "pseudonym of cy", count: 1 },
+      { tag: "unsafe", rater: "pseudonym of bob", count: 1 },
+      { tag: "wrong-dose", rater: "pseudonym of ann", count: 1 },
+      { tag: "wrong-dose", rater: "pseudonym of bob", count: 1 },
+    ]);
+    expect(withAnswers.statistics.bySeverity).toEqual([
+      { severity: "minor", count: 1 },
+      { severity: "major", count: 2 },
+      { severity: "critical", count: 2 },
+    ]);
+    // Bob's pair-answer span on c2 would lift his F1 there from 0: the agreement is unchanged.
+    expect(withAnswers.clinicians).toEqual(without.clinicians);
+    expect(withAnswers.judges).toEqual(without.judges);
+  });
+
   it("gives the same intervals for the same seed", () => {
     const a = spanDashboardFigures(spans, rankers, "project-1");
     const b = spanDashboardFigures(spans, rankers, "project-1");

@@ -52,8 +52,10 @@ export interface JudgeSpanAgreement {
 }
 
 export interface SpanDashboardFigures {
-  /** The clinicians' spans counted by tag, severity, and tag × model, source and rater. */
+  /** The clinicians' spans counted by tag, severity, and tag × model, source and rater: their rankings' and their pair answers'. */
   statistics: SpanStatistics;
+  /** Of statistics.total, the spans marked in pair answers (verification sets). */
+  pairAnswerSpans: number;
   /** Clinicians with each other on the candidates at least one of them marked. */
   clinicians: DashboardSpanAgreement;
   /** Each judge run with spans against the clinicians (clinicians as A, the run as B), in run-id order. */
@@ -108,22 +110,26 @@ function distinctJudgeSpans(spans: readonly DashboardSpan[]): number {
 }
 
 /**
- * The dashboard's span figures: the clinicians' span statistics, their span agreement on the
- * candidates they marked, and each judge run's against them. `seed` seeds every bootstrap (the
- * same data and seed give the same intervals).
+ * The dashboard's span figures: the clinicians' span statistics (their rankings' spans and
+ * `pairAnswerSpans`, those of their answers on verification pairs), their span agreement on the
+ * candidates they marked, and each judge run's against them. Agreement compares rankings only: a
+ * pair answer saw two of a prompt's candidates, and its clinician may have ranked the same ones.
+ * `seed` seeds every bootstrap (the same data and seed give the same intervals).
  */
 export function spanDashboardFigures(
   spans: readonly DashboardSpan[],
   rankers: readonly CandidateRanker[],
   seed: string,
+  pairAnswerSpans: readonly DashboardSpan[] = [],
 ): SpanDashboardFigures {
-  const clinicianSpans = spans.filter((s) => s.kind === "clinician");
+  const clinicianSpans = [...spans.filter((s) => s.kind === "clinician"), ...pairAnswerSpans];
   const isClinician = (r: SpanRater) => r.kind === "clinician";
   const runIds = [...new Set(spans.filter((s) => s.kind === "judge").map((s) => s.key))].sort();
   return {
     statistics: spanStatistics(
       clinicianSpans.map((s) => ({ model: s.model, source: s.source, rater: s.label, tag: s.tag, severity: s.severity })),
     ),
+    pairAnswerSpans: pairAnswerSpans.length,
     clinicians: agreementOf(agreementCandidates(spans, rankers, isClinician), `${seed}:clinicians`),
     judges: runIds.map((runId) => {
       const judge: SpanRater = { kind: "judge", key: runId };

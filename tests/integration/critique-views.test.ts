@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { claimNextAssignment } from "@/lib/annotation/claim-next-assignment";
 import { reviseRanking } from "@/lib/annotation/revise-ranking";
@@ -327,8 +328,15 @@ describe("every rater's spans on the prompt page", () => {
     expect(critiques.get(chosen!.id)!.map((c) => [c.text, c.rater, c.via, c.raterKind])).toEqual([
       ["Answer 0", pseudonym, "pair vote", "clinician"],
     ]);
+    // The dashboard's statistics count it as the clinician's, marked in a pair answer; a filter on another annotator leaves it out.
+    const dashboard = await spanDashboard(seeded.project.id, {}, { showRaterNames: false });
+    expect([dashboard.statistics.total, dashboard.pairAnswerSpans]).toEqual([1, 1]);
+    expect(dashboard.statistics.byTagAndRater).toEqual([{ tag: "other", rater: pseudonym, count: 1 }]);
+    const someoneElse = await spanDashboard(seeded.project.id, { annotatorIds: [randomUUID()] }, { showRaterNames: false });
+    expect([someoneElse.statistics.total, someoneElse.pairAnswerSpans]).toEqual([0, 0]);
     await withTransaction((tx) => reviseVote(tx, { voteId, pairId: pair.id, vote: "TIE" }));
     expect((await promptCritiques(pair.promptId, { showRaterNames: false })).size).toBe(0);
+    expect((await spanDashboard(seeded.project.id, {}, { showRaterNames: false })).statistics.total).toBe(0);
   });
 });
 
