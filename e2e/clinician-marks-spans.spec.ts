@@ -262,3 +262,94 @@ test("on a touch phone, a touch selection is marked with taps, and the stored sp
   expect(slice(stored[0]!.text, stored[0]!.start, stored[0]!.end)).toBe("metoprolol");
   await close();
 });
+
+test("on the pair screen, a clinician marks a span in one response and answers; the span is stored with the vote, and the dashboard counts it as a pair answer's", async ({
+  browser,
+  signIn,
+}) => {
+  // A one-pair verification set on critique-0 (m1 chosen over m0, k = 1) from a planted judge run, with SQL.
+  const [set] = await queryE2eDatabase<{ id: string }>(
+    `WITH project AS (SELECT id FROM projects WHERE slug = $1),
+          run AS (INSERT INTO judge_runs (project_id, kind, status, name, model, permutations, units_total, config, started_at, finished_at)
+                  SELECT id, 'JUDGE', 'COMPLETED', 'E2E pair marks judge', 'planted', 1, 0, '{}', now(), now() FROM project RETURNING id)
+     INSERT INTO verification_sets (project_id, name, version, judge_run_id, config, raters, agree, disputed, pair_count)
+     SELECT project.id, 'E2E pair marks',
+            coalesce((SELECT max(version) FROM verification_sets s WHERE s.project_id = project.id AND s.name = 'E2E pair marks'), 0) + 1,
+            run.id, '{}', 1, 1, 'exclude', 1
+       FROM project, run RETURNING id`,
+    [E2E_CRITIQUE_PROJECT],
+  );
+  await queryE2eDatabase(
+    `INSERT INTO verification_pairs (set_id, position, prompt_id, chosen_completion_id, rejected_completion_id, categories, source, judge)
+     SELECT $1, 0, p.id, c1.id, c0.id, ARRAY['easy'], p.source, '{}'
+       FROM prompts p JOIN projects j ON j.id = p.project_id
+       JOIN completions c1 ON c1.prompt_id = p.id AND c1.model = 'm1' JOIN completions c0 ON c0.prompt_id = p.id AND c0.model = 'm0'
+      WHERE j.slug = $2 AND p.external_id = 'critique-0'`,
+    [set!.id, E2E_CRITIQUE_PROJECT],
+  );
+  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+  const page = await context.newPage();
+  await signIn("pairMarker", { page });
+  await page.goto(`/annotate/${E2E_CRITIQUE_PROJECT}/verify/${set!.id}`);
+  await expect(page.getByRole("heading", { name: "Which response is better?" })).toBeVisible();
+  // The order is drawn per assignment: find the response showing m0's text.
+  const responses = page.getByRole("article", { name: /^Response [AB]$/ });
+  await expect(responses).toHaveCount(2);
+  let dosing: Locator | null = null;
+  for (const r of await responses.all()) if ((await r.innerText()).includes("Start aspirin 3 g")) dosing = r;
+  const side = (await dosing!.getAttribute("aria-label"))!.slice(-1);
+  const other = side === "A" ? "B" : "A";
+
+  const warfarin = await wordBox(dosing!, "warfarin");
+  await page.mouse.dblclick(warfarin.x + warfarin.width / 2, warfarin.y + warfarin.height / 2);
+  await dosing!.getByRole("button", { name: `Mark selection in Response ${side}` }).click();
+  await markWith(page, "C Contraindication or interaction missed", "Critical", "no anticoagulant after a stent without an indication");
+  await expect(dosing!.locator("mark[data-tag='contraindication']")).toHaveText(/warfarin/);
+  await page.getByRole("radio", { name: `${other} is better` }).check();
+  await page.getByRole("radio", { name: "4", exact: true }).check();
+  await page.getByRole("button", { name: /^Submit/ }).click();
+  await expect(page.getByRole("status")).toContainText("Answer saved");
+
+  const [stored] = await queryE2eDatabase<{
+    vote: string;
+    model: string;
+    start: number;
+    end: number;
+    quote: string;
+    tag: string;
+    severity: string;
+    text: string;
+  }>(
+    `SELECT v.vote::text AS vote, c.model, s.start_offset AS start, s.end_offset AS "end", s.quote, s.tag, s.severity, c.text
+       FROM critique_spans s JOIN verification_votes v ON v.id = s.vote_id AND v.revision = s.vote_revision
+       JOIN completions c ON c.id = s.completion_id JOIN users u ON u.id = v.user_id
+      WHERE u.email = $1`,
+    [E2E_USERS.pairMarker.email],
+  );
+  // The vote is for m1, the judge's choice; the span is on m0 at the offsets of "warfarin" in its stored text.
+  expect([stored!.vote, stored!.model, stored!.quote, stored!.tag, stored!.severity]).toEqual([
+    "CHOSEN",
+    "m0",
+    "warfarin",
+    "contraindication",
+    "critical",
+  ]);
+  expect([stored!.start, stored!.end]).toEqual([49, 57]);
+  expect(slice(stored!.text, stored!.start, stored!.end)).toBe("warfarin");
+  await context.close();
+
+  // The admin's agreement dashboard counts it with the clinicians' spans, as a pair answer's.
+  const admin = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+  const adminPage = await admin.newPage();
+  await signIn("admin", { page: adminPage });
+  await adminPage.goto(`/projects/${E2E_CRITIQUE_PROJECT}/agreement`);
+  await expect(adminPage.getByTestId("report-age")).toHaveText(/^Computed (just now|\d+ min ago)$/, { timeout: 60_000 });
+  const statistics = adminPage.getByRole("region", { name: "Marked spans: what the clinicians found" });
+  // The marker's three spans (revision 2), the touch marker's one, and this pair answer's.
+  await expect(statistics.getByText("Marked spans", { exact: true }).locator("..")).toHaveText(
+    /^Marked spans\s*5\s*by 3 clinicians, 1 in pair answers$/,
+  );
+  const folder = process.env.MEDPREF_SCREENSHOTS ? "docs/screenshots" : "test-results";
+  await statistics.screenshot({ path: `${folder}/span-statistics-with-pair-answers-1920-light.png` });
+  await admin.close();
+});

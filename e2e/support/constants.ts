@@ -36,6 +36,8 @@ export const E2E_USERS = {
   marker: { email: "e2e-marker@medpref.test", role: "CLINICIAN" },
   /** Marks a span on a touch phone: a long press selects, a tap marks. */
   touchMarker: { email: "e2e-touch-marker@medpref.test", role: "CLINICIAN" },
+  /** Marks a span in a pair answer (the pair screen of a verification set). */
+  pairMarker: { email: "e2e-pair-marker@medpref.test", role: "CLINICIAN" },
   /** Changes their saved theme (dark-mode spec); nobody else's pages change colour. */
   themer: { email: "e2e-themer@medpref.test", role: "RESEARCHER" },
 } as const;
