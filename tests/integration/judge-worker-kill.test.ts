@@ -123,6 +123,11 @@ describe("a worker killed mid-run", () => {
 
     startWorker();
     expect(await waitForStatus(run.id, ["COMPLETED", "FAILED"], 90_000)).toBe("COMPLETED");
+    // A dead worker's job retried under the same id holds its lock again until its handler returns,
+    // which can be just after the run's last unit is recorded: its orphaned sends count once it has.
+    await waitFor(async () => (await runProgress(run.id))!.possiblyPaid?.calls === atKill.possiblyPaid!.calls, 30_000).catch(
+      () => undefined,
+    );
     const finished = (await runProgress(run.id))!;
     const sent = sentForRun();
     expect(finished.possiblyPaid!.calls).toBe(atKill.possiblyPaid!.calls);
