@@ -151,7 +151,8 @@ test("a clinician marks two spans with the mouse and one with the keyboard while
     .getByRole("dialog", { name: "Rank a response with a critical error first?" })
     .getByRole("button", { name: "Submit anyway" })
     .click();
-  await expect(page.getByRole("status").first()).toContainText("Revision saved.");
+  // A saved revision goes back to My rankings (the screen's "Revision saved." notice leaves with it).
+  await expect(page).toHaveURL(new RegExp(`/annotate/${E2E_CRITIQUE_PROJECT}/history$`));
 
   const all = await storedSpans();
   expect(all.filter((s) => s.revision === 1)).toEqual(first);

@@ -53,6 +53,8 @@ test("the pair screen shows two responses as A and B, blind to models and the ju
   browser,
   signIn,
 }) => {
+  // Four pages, each scanned by axe and photographed: about 30 s here, more on a loaded machine.
+  test.setTimeout(150_000);
   for (const size of [
     { name: "1920", width: 1920, height: 1080 },
     { name: "390", width: 390, height: 844, touch: true },
