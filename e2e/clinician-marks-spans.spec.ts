@@ -311,16 +311,7 @@ test("on the pair screen, a clinician marks a span in one response and answers; 
   await page.getByRole("button", { name: /^Submit/ }).click();
   await expect(page.getByRole("status")).toContainText("Answer saved");
 
-  const [stored] = await queryE2eDatabase<{
-    vote: string;
-    model: string;
-    start: number;
-    end: number;
-    quote: string;
-    tag: string;
-    severity: string;
-    text: string;
-  }>(
+  const [stored] = await queryE2eDatabase<Omit<StoredSpan, "revision" | "comment" | "correction"> & { vote: string }>(
     `SELECT v.vote::text AS vote, c.model, s.start_offset AS start, s.end_offset AS "end", s.quote, s.tag, s.severity, c.text
        FROM critique_spans s JOIN verification_votes v ON v.id = s.vote_id AND v.revision = s.vote_revision
        JOIN completions c ON c.id = s.completion_id JOIN users u ON u.id = v.user_id
